@@ -1,0 +1,265 @@
+"""The IR: a computational graph of primitive operations as a ``networkx.MultiDiGraph``.
+
+Nodes are ids ``n0, n1, …`` in parse order (which is a topological order). Every node has
+``kind`` (``input``, ``const`` or ``op``) and a display ``name``; op nodes have ``op``,
+``params`` and ``operands`` (node ids in operand order); edges carry the operand ``pos``.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+
+import networkx as nx
+
+from .errors import GradvizError
+
+if TYPE_CHECKING:
+    import sympy
+
+    from .backward import BackwardResult
+    from .plan import Plan
+    from .symbolic import Symbolic
+
+__all__ = ["Node", "Graph", "GraphBuilder", "CONSTANT_SYMBOLS", "OUTPUT_NAME"]
+
+OUTPUT_NAME = "L"
+CONSTANT_SYMBOLS = ("e", "π")  # named constants a const node may stand for
+_INTERMEDIATE_LETTERS = [c for c in string.ascii_lowercase if c not in "el"]  # e is Euler's, l looks like 1
+
+
+@dataclass(frozen=True)
+class Node:
+    """One node of the graph, as plain data."""
+
+    id: str
+    kind: str  # "input" | "const" | "op"
+    name: str  # input name, intermediate name, or the constant as written
+    op: str | None = None
+    params: tuple = ()
+    operands: tuple[str, ...] = ()
+    value: Fraction | None = None  # for constants (None for e and π)
+    named_by_user: bool = field(default=False, compare=False)  # the program assigned its name
+
+
+@dataclass
+class Graph:
+    """A parsed formula: nodes in topological order, the networkx view, inputs and output."""
+
+    nodes: dict[str, Node]
+    output_id: str
+    source: str = ""
+    nx: nx.MultiDiGraph = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        g = nx.MultiDiGraph()
+        for node in self.nodes.values():
+            g.add_node(node.id, kind=node.kind, name=node.name, op=node.op)
+            for pos, operand in enumerate(node.operands):
+                g.add_edge(operand, node.id, key=pos, pos=pos)
+        self.nx = g
+        self._by_name = {n.name: n.id for n in self.nodes.values() if n.kind != "const"}
+        self._depends: frozenset[str] | None = None
+        self._inputs = tuple(n.name for n in self.nodes.values() if n.kind == "input")
+        self._symbolic = None
+        self._plan = None
+
+    # -- the contract ------------------------------------------------------------------
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Canonical input names in first-use order."""
+        return self._inputs
+
+    @property
+    def output(self) -> str:
+        """The output's name (``L`` unless the program named it)."""
+        return self.nodes[self.output_id].name
+
+    @property
+    def order(self) -> list[str]:
+        """Node ids in topological (parse) order."""
+        return list(self.nodes)
+
+    def node(self, name_or_id: str) -> Node:
+        """The node with this id or display name."""
+        if name_or_id in self.nodes:
+            return self.nodes[name_or_id]
+        if name_or_id in self._by_name:
+            return self.nodes[self._by_name[name_or_id]]
+        raise GradvizError(f"no node named {name_or_id!r}; nodes are: {', '.join(self._by_name)}")
+
+    def consumers(self) -> dict[str, list[tuple[str, int]]]:
+        """For each node, the (consumer id, operand position) pairs that use it, in order."""
+        users: dict[str, list[tuple[str, int]]] = {nid: [] for nid in self.nodes}
+        for node in self.nodes.values():
+            for pos, operand in enumerate(node.operands):
+                users[operand].append((node.id, pos))
+        return users
+
+    def depends_on_inputs(self) -> frozenset[str]:
+        """Ids of the nodes whose value depends on some input (the rest are constant)."""
+        if self._depends is None:
+            depends: set[str] = set()
+            for node in self.nodes.values():
+                if node.kind == "input" or any(o in depends for o in node.operands):
+                    depends.add(node.id)
+            self._depends = frozenset(depends)
+        return self._depends
+
+    # -- the API's verbs (implemented in their own modules) ------------------------------
+    def backward(self, at: Mapping[str, object] | None = None, *, exact: bool = False,
+                 symbolic: bool | None = None) -> "BackwardResult":
+        """Forward values and the backward pass at ``at`` (input name or alias → value).
+
+        Without ``at`` only the symbolic story is computed. ``symbolic=None`` computes the
+        symbolic side for graphs up to ``SYMBOLIC_LIMIT`` nodes.
+        """
+        from .backward import backward
+
+        return backward(self, at, exact=exact, symbolic=symbolic)
+
+    def gradient(self, name: str, *, simplify: bool = False) -> "sympy.Expr":
+        """∂output/∂name as a sympy expression in the inputs (equal to ``sympy.diff``)."""
+        expr = self.symbolic.gradient(self._input_id(name))
+        return expr.simplify() if simplify else expr
+
+    def chain(self, name: str) -> list[tuple["sympy.Expr", ...]]:
+        """∂output/∂name as paths of local derivatives in chain order (``[(2c, x, θ2)]``)."""
+        return self.symbolic.chain(self._input_id(name))
+
+    @property
+    def symbolic(self) -> "Symbolic":
+        """The graph's sympy views (memoised)."""
+        if self._symbolic is None:
+            from .symbolic import Symbolic
+
+            self._symbolic = Symbolic(self)
+        return self._symbolic
+
+    @property
+    def plan(self) -> "Plan":
+        """The graph compiled for fast float passes (memoised)."""
+        if self._plan is None:
+            from .plan import Plan
+
+            self._plan = Plan(self)
+        return self._plan
+
+    def expression(self) -> "sympy.Expr":
+        """The output as one sympy expression in the inputs."""
+        return self.symbolic.expansions[self.output_id]
+
+    def _input_id(self, name: str) -> str:
+        from .inputs import canonical_key
+
+        key = canonical_key(name, self.inputs)
+        return self.node(key).id
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def __repr__(self) -> str:
+        return f"<gradviz.Graph {self.output} of {', '.join(self.inputs)}: {len(self.nodes)} nodes>"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Graph) and self.nodes == other.nodes and self.output_id == other.output_id
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class GraphBuilder:
+    """Builds a ``Graph`` node by node; names intermediates when finished.
+
+    The parser calls ``input``, ``constant`` and ``apply`` in parse order, ``name`` for
+    assignments, and ``finish`` with the output node.
+    """
+
+    def __init__(self, source: str = ""):
+        self.source = source
+        self._nodes: dict[str, dict] = {}
+        self._inputs: dict[str, str] = {}
+
+    def _add(self, **fields) -> str:
+        nid = f"n{len(self._nodes)}"
+        self._nodes[nid] = dict(id=nid, **fields)
+        return nid
+
+    def input(self, name: str) -> str:
+        """The node of input ``name`` (one node per name)."""
+        if name not in self._inputs:
+            self._inputs[name] = self._add(kind="input", name=name)
+        return self._inputs[name]
+
+    def constant(self, value: Fraction | str) -> str:
+        """A constant node: a number, or one of ``CONSTANT_SYMBOLS``."""
+        if isinstance(value, str):
+            return self._add(kind="const", name=value, value=None)
+        return self._add(kind="const", name=format_number(value), value=Fraction(value))
+
+    def apply(self, op: str, operands: Sequence[str], params: tuple = ()) -> str:
+        """An op node over existing nodes (constants under ``neg`` fold into one constant)."""
+        if op == "neg" and self._is_number(operands[0]):
+            value = -self._nodes[operands[0]]["value"]
+            del self._nodes[operands[0]]  # the literal was the last node added
+            return self.constant(value)
+        return self._add(kind="op", name="", op=op, params=tuple(params), operands=tuple(operands))
+
+    def _is_number(self, nid: str) -> bool:
+        node = self._nodes[nid]
+        return node["kind"] == "const" and node["value"] is not None and nid == f"n{len(self._nodes) - 1}"
+
+    def name(self, nid: str, name: str) -> str:
+        """Give node ``nid`` the program's name; a non-op or already named node gets an ``id`` op."""
+        node = self._nodes[nid]
+        if node["kind"] != "op" or node.get("named_by_user"):
+            nid = self.apply("id", [nid])
+            node = self._nodes[nid]
+        node["name"], node["named_by_user"] = name, True
+        return nid
+
+    def is_input(self, name: str) -> bool:
+        return name in self._inputs
+
+    def finish(self, output: str) -> Graph:
+        """Name the unnamed intermediates a, b, c, … in order and the output ``L``."""
+        if self._nodes[output]["kind"] != "op":
+            output = self.apply("id", [output])
+        used = {n["name"] for n in self._nodes.values() if n["kind"] != "const"}
+        out = self._nodes[output]
+        if not out["name"]:
+            out["name"] = next(n for n in (OUTPUT_NAME, "ℒ", "loss", "out") if n not in used)
+            used.add(out["name"])
+        fresh = _fresh_names(used)
+        for node in self._nodes.values():
+            if node["kind"] == "op" and not node["name"]:
+                node["name"] = next(fresh)
+        nodes = {nid: Node(**fields) for nid, fields in self._nodes.items()}
+        return Graph(nodes, output, self.source)
+
+
+def _fresh_names(used: set[str]) -> Iterable[str]:
+    suffix = ""
+    while True:
+        for letter in _INTERMEDIATE_LETTERS:
+            if letter + suffix not in used:
+                yield letter + suffix
+        suffix = str(int(suffix or 0) + 1)
+
+
+def format_number(value: Fraction) -> str:
+    """A constant as a short decimal (exact when the fraction has one, else ``p/q``)."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    den, twos, fives = value.denominator, 0, 0
+    while den % 2 == 0:
+        den, twos = den // 2, twos + 1
+    while den % 5 == 0:
+        den, fives = den // 5, fives + 1
+    if den != 1:
+        return f"{value.numerator}/{value.denominator}"
+    digits = max(twos, fives)
+    scaled = abs(value.numerator) * 10**digits // value.denominator
+    text = f"{scaled // 10**digits}.{scaled % 10**digits:0{digits}d}"
+    return ("-" if value < 0 else "") + text

@@ -1,0 +1,243 @@
+"""Formula text → tokens, with NFC normalisation mapped back to the original lines and columns."""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from fractions import Fraction
+from typing import NamedTuple
+
+from ..errors import ParseError
+from . import names
+
+__all__ = ["MAX_LENGTH", "Token", "Source", "tokenize"]
+
+MAX_LENGTH = 1_000_000  # characters of formula text
+_MAX_DIGITS = 1000  # digits of one number literal, and the largest decimal exponent
+
+_NEWLINES = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines splits on
+_NEWLINE = re.compile(f"\r\n|[{_NEWLINES}]")
+_COMMENT = re.compile(f"[^{_NEWLINES}]*")
+_SPACES = frozenset(" \t\xa0\ufeff\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B))))
+_NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE]([+-]?[0-9]+))?")
+_SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUPERSCRIPT = re.compile(f"[⁺⁻]?[{_SUPERSCRIPT_DIGITS}]*")
+_TO_ASCII = str.maketrans(_SUPERSCRIPT_DIGITS + "⁺⁻", "0123456789+-")
+_LETTER = f"[{re.escape(names.LETTERS)}][\u0302\u0303\u0304]?"
+_WORD = re.compile(f"{_LETTER}(?:{_LETTER}|[0-9\u2080-\u2089'′″‴]|_\\{{[^{{}}{_NEWLINES}]{{0,64}}\\}}"
+                   f"|_(?=[0-9\u2080-\u2089{re.escape(names.LETTERS)}]))*")
+_COMMAND = re.compile(r"\\([A-Za-z]+|.)", re.S)
+_BRACED = re.compile(r"[ \t]*\{[ \t]*([^{}\n\r]{0,64}?)[ \t]*\}")
+_ACCENTED = re.compile(f"[ \t]*(?:\\{{[ \t]*({_LETTER}|\\\\[A-Za-z]+)[ \t]*\\}}|({_LETTER}))")
+
+_SINGLE = {
+    "+": ("op", "+"), "-": ("op", "-"), "−": ("op", "-"), "–": ("op", "-"),
+    "*": ("op", "*"), "·": ("op", "*"), "⋅": ("op", "*"), "×": ("op", "*"), "∗": ("op", "*"),
+    "/": ("op", "/"), "÷": ("op", "/"), "^": ("op", "^"),
+    "(": ("open", ")"), "[": ("open", "]"), "{": ("open", "}"),
+    ")": ("close", ")"), "]": ("close", "]"), "}": ("close", "}"),
+    "|": ("bar", None), ",": ("comma", None), ";": ("sep", None), "=": ("eq", None),
+}
+_SKIPPED = frozenset({",", ";", ":", ">", "!", " ", "\t", "quad", "qquad", "displaystyle", "textstyle"})
+_LATEX_OPS = {"cdot": "*", "times": "*", "ast": "*", "div": "/"}
+_LATEX_FUNCTIONS = frozenset("exp log ln sin cos tanh max min sqrt".split())
+_LATEX_UNSUPPORTED = frozenset("sinh cosh coth tan cot sec csc arcsin arccos arctan lg det arg sgn".split())
+_STYLES = frozenset("operatorname mathrm mathit mathbf mathcal mathscr boldsymbol text textrm textit".split())
+_LEFT = {"(": ("open", ")"), "[": ("open", "]"), "|": ("bar", "open")}
+_RIGHT = {")": ("close", ")"), "]": ("close", "]"), "|": ("bar", "close")}
+
+
+class Token(NamedTuple):
+    """One token; ``start``/``end`` are offsets into the normalised text."""
+
+    kind: str  # num word name func frac sup op open close bar comma eq sep
+    text: str
+    start: int
+    end: int
+    value: object = None  # number, canonical name, op key, operator or closing bracket
+
+
+class Source:
+    """The text being parsed: the original, its NFC form, and offsets → (line, column)."""
+
+    def __init__(self, original: str):
+        self.original = original
+        self.text, self._map = _normalize(original)
+        self._lines = [0] + [m.end() for m in _NEWLINE.finditer(original)]
+
+    def _offset(self, offset: int) -> int:
+        offset = min(max(offset, 0), len(self.text))
+        return self._map[offset] if self._map is not None else offset
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The 1-based (line, column) in the original text of a normalised offset."""
+        original = self._offset(offset)
+        line = bisect.bisect_right(self._lines, original)
+        return line, original - self._lines[line - 1] + 1
+
+    def error(self, message: str, start: int, end: int | None = None) -> ParseError:
+        """A ``ParseError`` at normalised offsets ``start`` to ``end`` (one character by default)."""
+        line, column = self.position(start)
+        length = self._offset(start + 1 if end is None else end) - self._offset(start)
+        return ParseError(message, self.original, line, column, max(1, length))
+
+
+def _normalize(original: str) -> tuple[str, list[int] | None]:
+    """NFC text and, when it differs, each normalised offset's original offset.
+
+    Normalisation never reaches across a character below U+0300 (none composes with what
+    precedes it), so the text is normalised chunk by chunk between such characters.
+    """
+    if unicodedata.is_normalized("NFC", original):
+        return original, None
+    parts: list[str] = []
+    mapping: list[int] = []
+    start = 0
+    for k in range(1, len(original) + 1):
+        if k == len(original) or original[k] < "\u0300":
+            chunk = original[start:k]
+            normal = unicodedata.normalize("NFC", chunk)
+            mapping.extend(range(start, k) if normal == chunk else [start] * len(normal))
+            parts.append(normal)
+            start = k
+    mapping.append(len(original))
+    return "".join(parts), mapping
+
+
+def tokenize(source: Source) -> list[Token]:
+    """All tokens of the text; newlines inside open brackets are whitespace."""
+    text, tokens, depth, i = source.text, [], 0, 0
+    while i < len(text):
+        c = text[i]
+        token: Token | None
+        after = -1  # where lexing goes on when it is not the token's end
+        if c in _SPACES:
+            i += 1
+            continue
+        if c in _NEWLINES:
+            end = i + 2 if text.startswith("\r\n", i) else i + 1
+            if depth == 0:
+                tokens.append(Token("sep", c, i, end))
+            i = end
+            continue
+        if c == "#":
+            i = _COMMENT.match(text, i).end()
+            continue
+        if "0" <= c <= "9" or (c == "." and text[i + 1 : i + 2].isascii() and text[i + 1 : i + 2].isdigit()):
+            token = _number(source, i)
+        elif names.is_letter(c):
+            token = Token("word", (m := _WORD.match(text, i)).group(), i, m.end())
+        elif c in "⁺⁻" or c in _SUPERSCRIPT_DIGITS:
+            token = _superscript(source, i)
+        elif c == "\\":
+            token, after = _command(source, i)
+            if token is None:
+                i = after
+                continue
+        elif c == "*" and text.startswith("**", i):
+            token = Token("op", "**", i, i + 2, "^")
+        elif c in _SINGLE:
+            kind, value = _SINGLE[c]
+            token = Token(kind, c, i, i + 1, value)
+        elif c == "_":
+            after_name = bool(tokens) and tokens[-1].end == i and tokens[-1].kind in ("word", "name")
+            raise source.error("expected a subscript after '_'" if after_name
+                               else "unexpected '_': a subscript must follow a letter", i)
+        elif "\u2080" <= c <= "\u2089":
+            raise source.error(f"unexpected subscript '{c}': subscripts must follow a letter", i)
+        else:
+            raise source.error(f"unexpected character {c!r}", i)
+        if token.kind == "open":
+            depth += 1
+        elif token.kind == "close":
+            depth = max(0, depth - 1)
+        tokens.append(token)
+        i = max(token.end, after)
+    return tokens
+
+
+def _number(source: Source, i: int) -> Token:
+    m = _NUMBER.match(source.text, i)
+    literal, exponent = m.group(), m.group(1)
+    mantissa = literal[: m.start(1) - 1 - i] if exponent else literal
+    if len(mantissa) > _MAX_DIGITS:
+        raise source.error(f"number literal too long (more than {_MAX_DIGITS} digits)", i, m.end())
+    if exponent and (len(exponent) > 6 or abs(int(exponent)) > _MAX_DIGITS):
+        raise source.error(f"number exponent too large (the limit is {_MAX_DIGITS})", i, m.end())
+    return Token("num", literal, i, m.end(), Fraction(literal))
+
+
+def _superscript(source: Source, i: int) -> Token:
+    m = _SUPERSCRIPT.match(source.text, i)
+    literal = m.group()
+    digits = literal.lstrip("⁺⁻")
+    if not digits:
+        raise source.error(f"expected superscript digits after '{literal}'", i)
+    if len(digits) > _MAX_DIGITS:
+        raise source.error(f"superscript too long (more than {_MAX_DIGITS} digits)", i, m.end())
+    return Token("sup", literal, i, m.end(), Fraction(literal.translate(_TO_ASCII)))
+
+
+def _command(source: Source, i: int) -> tuple[Token | None, int]:
+    """A LaTeX command at ``i``: a token, or None for spacing; and where lexing goes on."""
+    text = source.text
+    m = _COMMAND.match(text, i)
+    if m is None:
+        raise source.error("unexpected '\\' at the end of the text", i)
+    name, end, written = m.group(1), m.end(), m.group()
+    if name in _SKIPPED:
+        return None, end
+    if name in _LATEX_OPS:
+        return Token("op", written, i, end, _LATEX_OPS[name]), end
+    if name in ("frac", "dfrac", "tfrac"):
+        return Token("frac", written, i, end), end
+    if name in ("left", "right"):
+        j = end
+        while j < len(text) and text[j] in " \t":
+            j += 1
+        table = _LEFT if name == "left" else _RIGHT
+        if j >= len(text) or text[j] not in table:
+            raise source.error(f"expected one of {' '.join(table)} after '{written}'", i, end)
+        kind, value = table[text[j]]
+        return Token(kind, text[i : j + 1], i, j + 1, value), j + 1
+    if name in _LATEX_FUNCTIONS:
+        return Token("func", written, i, end, names.FUNCTIONS[name]), end
+    if name in _LATEX_UNSUPPORTED:
+        raise source.error(f"unknown function '{written}'; supported: {', '.join(names.FUNCTIONS)}", i, end)
+    if name in _STYLES:
+        return _styled(source, i, m)
+    if name in names.DECORATIONS:
+        accent = _ACCENTED.match(text, end)
+        letter = accent and (accent.group(1) or accent.group(2))
+        if letter and letter.startswith("\\"):
+            letter = names.LATEX_GREEK.get(letter[1:])
+        if not letter:
+            raise source.error(f"expected one letter after '{written}', as in {written}{{y}}", i, end)
+        return _name(source, i, accent.end(), letter + names.DECORATIONS[name])
+    if name in names.LATEX_GREEK:
+        return _name(source, i, end, names.LATEX_GREEK[name])
+    raise source.error(f"unknown LaTeX command '{written}'", i, end)
+
+
+def _styled(source: Source, i: int, m: re.Match) -> tuple[Token, int]:
+    """``\\operatorname{ReLU}``, ``\\mathrm{loss}``, ``\\mathcal{L}``: a function or a word."""
+    braced = _BRACED.match(source.text, m.end())
+    if braced is None:
+        raise source.error(f"expected '{{…}}' after '{m.group()}'", i, m.end())
+    content, start, end = braced.group(1), braced.start(1), braced.end(1)
+    if content in names.FUNCTIONS:
+        return Token("func", source.text[i : braced.end()], i, braced.end(), names.FUNCTIONS[content]), braced.end()
+    word = _WORD.fullmatch(content)
+    if word is None:
+        raise source.error(f"expected a name or a function name inside '{m.group()}{{…}}'", start, max(end, start + 1))
+    return Token("word", content, start, end), braced.end()
+
+
+def _name(source: Source, i: int, j: int, letter: str) -> tuple[Token, int]:
+    """A name token for a letter written as a command, with the subscript and primes after ``j``."""
+    try:
+        digits, sub, primes, end = names.read_suffix(source.text, j)
+    except names.SplitError as exc:
+        raise source.error(exc.message, exc.start, exc.end) from None
+    return Token("name", source.text[i:end], i, end, names.canonical(letter, digits, sub, primes)), end

@@ -1,0 +1,212 @@
+"""Canonical names: letters, Greek spellings, subscripts, primes, function names, word splitting.
+
+A canonical name is one letter (Greek as the Unicode letter, ``ŷ`` with its hat) followed by
+ASCII digits, an optional one-letter subscript kept as ``_i``, and primes written ``′``:
+``θ1``, ``w_i``, ``x′``. Words such as ``theta1theta2x`` are split left to right, taking at
+each position the longest of: a function name, a spelled-out Greek name (``pi`` included),
+or a single letter; ties go to the function name. So ``exp`` is exp and ``xi`` is ξ.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Collection, NamedTuple
+
+__all__ = [
+    "FUNCTIONS", "ARITY", "UNSUPPORTED", "GREEK", "LATEX_GREEK", "DECORATIONS", "LETTERS",
+    "SplitError", "Piece", "is_letter", "canonical", "read_suffix", "split_word", "word_name",
+    "assignable_name", "spells_input",
+]
+
+#: Function names as written → op key (the same table as ``gradviz.ops.FUNCTION_NAMES``,
+#: repeated here because ops.py imports sympy and parsing must start fast; a test keeps
+#: the two equal).
+FUNCTIONS: dict[str, str] = {
+    "exp": "exp", "log": "log", "ln": "log", "sqrt": "sqrt", "abs": "abs",
+    "sigmoid": "sigmoid", "σ": "sigmoid", "tanh": "tanh", "relu": "relu", "ReLU": "relu",
+    "leaky_relu": "leaky_relu", "softplus": "softplus", "gelu": "gelu", "GELU": "gelu",
+    "sin": "sin", "cos": "cos", "max": "max", "min": "min", "id": "id",
+}
+
+#: Op key → (fewest, most) arguments; ``None`` means no upper bound (max and min fold left).
+ARITY: dict[str, tuple[int, int | None]] = {key: (1, 1) for key in FUNCTIONS.values()}
+ARITY.update({"max": (2, None), "min": (2, None), "leaky_relu": (1, 2)})
+
+#: Functions a reader may expect but gradviz has no op for: a clear error instead of a split.
+UNSUPPORTED = frozenset(
+    "sinh cosh coth tan cot sec csc arcsin arccos arctan asin acos atan atan2 softmax logsumexp "
+    "log10 log2 lg sign sgn floor ceil erf elu selu swish silu mish sum mean prod det".split())
+
+_GREEK_NAMES = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi "
+                "omicron pi rho sigma tau upsilon phi chi psi omega").split()
+_LOWER, _UPPER = "αβγδεζηθικλμνξοπρστυφχψω", "ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩ"
+
+#: Spelled-out Greek names (``theta``, ``Theta``) → the letter.
+GREEK: dict[str, str] = {**dict(zip(_GREEK_NAMES, _LOWER)),
+                         **{n.capitalize(): c for n, c in zip(_GREEK_NAMES, _UPPER)}}
+#: LaTeX Greek commands (without the backslash) → the letter.
+LATEX_GREEK: dict[str, str] = {**GREEK, "varepsilon": "ε", "vartheta": "θ", "varphi": "φ",
+                               "varrho": "ρ", "varsigma": "σ", "varkappa": "κ"}
+#: LaTeX accents → combining mark (``\hat{y}`` is ``ŷ``).
+DECORATIONS: dict[str, str] = {"hat": "\u0302", "widehat": "\u0302", "bar": "\u0304",
+                               "overline": "\u0304", "tilde": "\u0303"}
+_MARKS = "\u0302\u0303\u0304"
+_ALIASES = {"ϑ": "θ", "ϕ": "φ", "ϵ": "ε", "ϱ": "ρ", "ς": "σ", "µ": "μ"}
+_PLAIN = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" + _LOWER + _UPPER + "ℓℒ"
+_DECORATED = "".join(sorted({c for b in _PLAIN for m in _MARKS
+                             if len(c := unicodedata.normalize("NFC", b + m)) == 1}))
+#: Every character that starts a name (after NFC normalisation).
+LETTERS = _PLAIN + "".join(_ALIASES) + _DECORATED
+_LETTER_SET = frozenset(LETTERS)
+_DIGITS = {**{str(d): str(d) for d in range(10)}, **{chr(0x2080 + d): str(d) for d in range(10)}}
+_SUBSCRIPT_TO_ASCII = {0x2080 + d: str(d) for d in range(10)}
+_PRIMES = {"'": 1, "′": 1, "″": 2, "‴": 3}
+_IDENTIFIER = re.compile(f"[{LETTERS}][{LETTERS}{_MARKS}0-9_]*")
+
+# candidates at a position: by first character, longest first, functions before Greek names
+_CANDIDATES: dict[str, list[tuple[str, bool]]] = {}
+for _name, _is_function in sorted([(f, True) for f in FUNCTIONS if len(f) > 1] + [(g, False) for g in GREEK],
+                                  key=lambda item: (-len(item[0]), not item[1])):
+    _CANDIDATES.setdefault(_name[0], []).append((_name, _is_function))
+
+
+class SplitError(Exception):
+    """A malformed word; ``start``/``end`` are offsets into the word."""
+
+    def __init__(self, message: str, start: int, end: int):
+        super().__init__(message)
+        self.message, self.start, self.end = message, start, end
+
+
+class Piece(NamedTuple):
+    """One part of a split word: a ``name`` (canonical) or a ``func`` (as written)."""
+
+    kind: str
+    value: str
+    start: int
+    end: int
+
+
+def is_letter(ch: str) -> bool:
+    """Whether ``ch`` can start a name."""
+    return ch in _LETTER_SET
+
+
+def canonical(letter: str, digits: str = "", sub: str = "", primes: int = 0) -> str:
+    """The canonical name of a letter with its subscript and primes."""
+    letter = unicodedata.normalize("NFC", _ALIASES.get(letter[0], letter[0]) + letter[1:])
+    return letter + digits + (f"_{sub}" if sub else "") + "′" * primes
+
+
+def _letter_at(text: str, i: int) -> int:
+    """Where the letter starting at ``i`` ends (one character plus an optional accent)."""
+    return i + 2 if i + 1 < len(text) and text[i + 1] in _MARKS else i + 1
+
+
+def read_suffix(text: str, i: int) -> tuple[str, str, int, int]:
+    """Digits (ASCII, ``₁``, ``_1``, ``_{12}``) or a letter subscript, then primes, from ``i``.
+
+    Returns ``(digits, subscript letter, prime count, end)``.
+    """
+    n, j = len(text), i
+    digits = sub = ""
+    while j < n and text[j] in _DIGITS:
+        digits, j = digits + _DIGITS[text[j]], j + 1
+    if not digits and j < n and text[j] == "_":
+        if j + 1 < n and text[j + 1] == "{":
+            close = text.find("}", j + 2, j + 70)
+            content = text[j + 2 : close] if close >= 0 else ""
+            content = content.strip()
+            if content and all(c in _DIGITS for c in content):
+                digits = "".join(_DIGITS[c] for c in content)
+            elif content and is_letter(content[0]) and _letter_at(content, 0) == len(content):
+                sub = content
+            else:
+                raise SplitError("a subscript must be digits or a single letter", j, max(close + 1, j + 2))
+            j = close + 1
+        elif j + 1 < n and text[j + 1] in _DIGITS:
+            j += 1
+            while j < n and text[j] in _DIGITS:
+                digits, j = digits + _DIGITS[text[j]], j + 1
+        elif j + 1 < n and is_letter(text[j + 1]):
+            end = _letter_at(text, j + 1)
+            sub, j = text[j + 1 : end], end
+        else:
+            raise SplitError("expected a subscript after '_'", j, j + 1)
+    primes = 0
+    while j < n and text[j] in _PRIMES:
+        primes, j = primes + _PRIMES[text[j]], j + 1
+    return digits, sub, primes, j
+
+
+def split_word(word: str, assigned: Collection[str] = (), paren_follows: bool = False) -> list[Piece]:
+    """Split a run of letters, digits, subscripts and primes into names and function names.
+
+    The whole word is first matched against ``assigned`` (multi-letter program names).
+    ``paren_follows`` says whether ``(`` comes next, which makes ``cosh(`` an error.
+    """
+    whole = word_name(word)
+    if whole is not None and whole in assigned:
+        return [Piece("name", whole, 0, len(word))]
+    pieces: list[Piece] = []
+    i, n = 0, len(word)
+    while i < n:
+        rest = n - i
+        if rest <= 10 and word[i:] in UNSUPPORTED and (i == 0 or paren_follows):
+            raise SplitError(f"unknown function '{word[i:]}'; supported: {', '.join(FUNCTIONS)}", i, n)
+        ch = word[i]
+        if not is_letter(ch):
+            before = f" after '{word[pieces[-1].start:pieces[-1].end]}'" if pieces else ""
+            raise SplitError(f"unexpected '{ch}'{before}; subscripts and primes follow a letter", i, i + 1)
+        letter_end = _letter_at(word, i)
+        best, is_function = "", False
+        for name, function in _CANDIDATES.get(ch, ()):
+            if len(name) > letter_end - i and word.startswith(name, i):
+                best, is_function = name, function
+                break
+        if is_function:
+            pieces.append(Piece("func", best, i, i + len(best)))
+            i += len(best)
+            continue
+        letter = GREEK[best] if best else word[i:letter_end]
+        digits, sub, primes, end = read_suffix(word, i + len(best or letter))
+        pieces.append(Piece("name", canonical(letter, digits, sub, primes), i, end))
+        i = end
+    return pieces
+
+
+def word_name(word: str) -> str | None:
+    """A multi-letter word as a program name (``loss``, ``h_1`` → ``h_1``), or None if it cannot be one."""
+    if not _IDENTIFIER.fullmatch(word.replace("'", "′").translate(_SUBSCRIPT_TO_ASCII).rstrip("′″‴")):
+        return None
+    return unicodedata.normalize("NFC", word.translate(_SUBSCRIPT_TO_ASCII)).replace("'", "′")
+
+
+def assignable_name(word: str) -> str:
+    """The name ``word = …`` assigns: a canonical single name, else the word itself.
+
+    Raises ``SplitError`` for function names and malformed words.
+    """
+    try:
+        pieces = split_word(word)
+    except SplitError:
+        pieces = []
+    if len(pieces) == 1 and pieces[0].end == len(word):
+        if pieces[0].kind == "func":
+            raise SplitError(f"cannot assign to the function name '{word}'", 0, len(word))
+        return pieces[0].value
+    name = word_name(word)
+    if name is None:
+        split_word(word)  # raises the precise error
+        raise SplitError(f"'{word}' cannot be used as a name", 0, len(word))
+    return name
+
+
+def spells_input(name: str) -> bool:
+    """Whether writing ``name`` in a formula reads back as this one input name."""
+    try:
+        pieces = split_word(name)
+    except SplitError:
+        return False
+    return len(pieces) == 1 and pieces[0] == Piece("name", name, 0, len(name)) and name not in ("e", "π")

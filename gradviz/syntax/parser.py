@@ -1,0 +1,419 @@
+"""Tokens → ``GraphBuilder`` calls: operator-precedence parsing with explicit stacks, no recursion.
+
+Precedence, low to high: ``+ −`` < ``* / ÷ ×`` and juxtaposition < unary ``−`` < a function
+applied without parentheses (``log p``, ``\\sin x^2``) < ``^`` (right-associative) <
+postfix superscripts (``x²``) < atoms. Number literals wait before becoming nodes while
+they may still be an exponent (``x^-2`` is ``powc``) or a slope (``leaky_relu(x, 0.2)``),
+and ``e`` waits while it may be the base of ``e^z`` (which is ``exp``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from ..errors import ParseError
+from ..graph import Graph, GraphBuilder
+from . import names
+from .lexer import MAX_LENGTH, Source, Token, tokenize
+
+__all__ = ["parse"]
+
+_ADD, _MUL, _UNARY, _FUNCTION, _POWER = 1, 2, 3, 4, 5
+_BINARY = {"+": ("add", _ADD), "-": ("sub", _ADD), "*": ("mul", _MUL), "/": ("div", _MUL), "^": ("pow", _POWER)}
+_DEFAULT_SLOPE = Fraction(1, 100)
+_MEANINGS = {"e": "Euler's number e", "π": "the constant π", "σ": "the sigmoid function σ(…)"}
+_EMPTY = {")": "empty parentheses", "]": "empty brackets", "}": "empty braces", "|": "empty '| |'"}
+
+
+def parse(text: str) -> Graph:
+    """Parse a formula or a program (``name = expr`` statements; the last is the output)."""
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"formula too long: {len(text):,} characters (the limit is {MAX_LENGTH:,})", text, 1, 1)
+    source = Source(text)
+    return _Program(source).run(tokenize(source))
+
+
+@dataclass(slots=True)
+class _Operand:
+    """A parsed operand: a node id, or a number literal / ``e`` not made a node yet."""
+
+    nid: str | None
+    value: Fraction | None = None
+    euler: bool = False
+
+
+@dataclass(slots=True)
+class _Frame:
+    """An entry of the operator stack: a binary or prefix operator, or an open group."""
+
+    kind: str  # "binary" | "prefix" | "group"
+    op: str  # op key; for groups: paren call abs frac1 frac2
+    prec: int
+    token: Token  # the operator, function name, \frac, or opening bracket
+    opener: Token | None = None  # a group's opening bracket
+    close: str = ""  # the bracket that closes a group
+    base: int = 0  # operand-stack height when a group opened
+    fn: str = ""  # a call's op key
+    args: int = 0  # commas seen in a call
+    literal: bool = False  # a number right above may still be an exponent or a slope
+
+
+class _Program:
+    """Statements, names and the builder shared by the expressions of one program."""
+
+    def __init__(self, source: Source):
+        self.src = source
+        self.b = GraphBuilder(source.original)
+        self.assigned: dict[str, str] = {}  # name → node id
+        self.targets: dict[str, Token] = {}  # name → where it was assigned
+        self.used: set[str] = set()
+        self.meanings: set[str] = set()  # e, π, σ used with their built-in meaning
+
+    def error(self, message: str, token: Token) -> ParseError:
+        return self.src.error(message, token.start, token.end)
+
+    def run(self, tokens: list[Token]) -> Graph:
+        statements: list[list[Token]] = [[]]
+        for token in tokens:
+            if token.kind == "sep":
+                statements.append([])
+            else:
+                statements[-1].append(token)
+        statements = [s for s in statements if s]
+        if not statements:
+            raise self.src.error("empty formula: expected an expression", 0)
+        output = ""
+        for k, statement in enumerate(statements):
+            if len(statement) > 1 and statement[1].kind == "eq":
+                output = self._assignment(statement)
+            elif k < len(statements) - 1:
+                raise self.error("only the last statement can be a bare expression; "
+                                 "name this one (a = …)", statement[0])
+            else:
+                output = _Expression(self, statement, None).run()
+        for name, target in self.targets.items():
+            if name not in self.used and self.assigned[name] != output:
+                raise self.error(f"'{name}' is assigned but never used", target)
+        return self.b.finish(output)
+
+    def _assignment(self, statement: list[Token]) -> str:
+        target, eq = statement[0], statement[1]
+        name = self._target(target)
+        if len(statement) == 2:
+            raise self.error("expected an expression after '='", eq)
+        nid = _Expression(self, statement[2:], eq).run()
+        if name in self.assigned:
+            line, column = self.src.position(self.targets[name].start)
+            raise self.error(f"'{name}' is already assigned (line {line}, column {column}); "
+                             "each name is assigned once", target)
+        if self.b.is_input(name):
+            raise self.error(f"'{name}' is used before this assignment; assign a name before using it", target)
+        if name in self.meanings:
+            raise self.error(f"'{name}' was already used as {_MEANINGS[name]}; it cannot be assigned after that",
+                             target)
+        nid = self.b.name(nid, name)
+        self.assigned[name], self.targets[name] = nid, target
+        return nid
+
+    def _target(self, target: Token) -> str:
+        if target.kind == "name":
+            return str(target.value)
+        if target.kind == "func":
+            raise self.error(f"cannot assign to the function name '{target.text}'", target)
+        if target.kind != "word":
+            raise self.error(f"expected a name before '=', found '{target.text}'", target)
+        try:
+            return names.assignable_name(target.text)
+        except names.SplitError as exc:
+            raise self.src.error(exc.message, target.start + exc.start, target.start + exc.end) from None
+
+    def expand(self, tokens: list[Token]) -> list[Token]:
+        """Split words into names, constants and function names (``θ1θ2x`` → θ1 θ2 x)."""
+        out: list[Token] = []
+        for k, token in enumerate(tokens):
+            after = tokens[k + 1] if k + 1 < len(tokens) else None
+            paren = after is not None and after.kind == "open" and after.value == ")"
+            if token.kind != "word":
+                out.append(self._name(token, str(token.value), paren) if token.kind == "name" else token)
+                continue
+            try:
+                pieces = names.split_word(token.text, self.assigned, paren)
+            except names.SplitError as exc:
+                raise self.src.error(exc.message, token.start + exc.start, token.start + exc.end) from None
+            for j, piece in enumerate(pieces):
+                part = token._replace(text=token.text[piece.start : piece.end], start=token.start + piece.start,
+                                      end=token.start + piece.end)
+                if piece.kind == "func":
+                    out.append(part._replace(kind="func", value=names.FUNCTIONS[piece.value]))
+                else:
+                    out.append(self._name(part, piece.value, paren and j == len(pieces) - 1))
+        return out
+
+    def _name(self, token: Token, name: str, paren: bool) -> Token:
+        """A name token; unassigned ``e``/``π`` are constants and ``σ(`` is the sigmoid function."""
+        if name not in self.assigned and (name in ("e", "π") or (name == "σ" and paren)):
+            self.meanings.add(name)
+            if name == "σ":
+                return token._replace(kind="func", value="sigmoid")
+            return token._replace(kind="const", value=name)
+        return token._replace(kind="name", value=name)
+
+    def resolve(self, name: str) -> str:
+        """The node a name stands for: an assigned node, or an input."""
+        if name in self.assigned:
+            self.used.add(name)
+            return self.assigned[name]
+        return self.b.input(name)
+
+
+class _Expression:
+    """One expression: a shunting-yard loop over tokens with an operator and an operand stack."""
+
+    def __init__(self, program: _Program, tokens: list[Token], after: Token | None):
+        self.p, self.b = program, program.b
+        self.tokens = program.expand(tokens)
+        self.after = after  # the '=' before an assigned expression
+        self.ops: list[_Frame] = []
+        self.vals: list[_Operand] = []
+        self.groups: list[_Frame] = []  # the open groups, innermost last
+        self.bars = 0  # open |…| groups
+
+    def run(self) -> str:
+        """Parse all tokens; the node id of the value."""
+        i, expect = 0, True
+        while i < len(self.tokens):
+            i, expect = self._operand(i) if expect else self._operator(i)
+        if expect:
+            raise self._missing(len(self.tokens))
+        self._reduce(0)
+        if self.groups:
+            opener = self.groups[-1].opener
+            raise self.p.error(f"'{opener.text}' is never closed", opener)
+        return self._node(self.vals.pop())
+
+    # -- operands ------------------------------------------------------------------------
+    def _operand(self, i: int) -> tuple[int, bool]:
+        """Handle token ``i`` where an operand is expected; the next index and state."""
+        t = self.tokens[i]
+        after = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
+        if t.kind == "num":
+            self._flush()
+            operand = _Operand(None, t.value)
+            if not self._literal_context():
+                operand.nid = self.b.constant(t.value)
+            self.vals.append(operand)
+        elif t.kind == "name":
+            self._flush()
+            self.vals.append(_Operand(self.p.resolve(str(t.value))))
+        elif t.kind == "const":
+            self._flush()
+            base_of_power = after is not None and (after.kind == "sup" or after.value == "^" and after.kind == "op")
+            if t.value == "e" and base_of_power:
+                self.vals.append(_Operand(None, euler=True))
+            else:
+                self.vals.append(_Operand(self.b.constant(str(t.value))))
+        elif t.kind == "func":
+            return self._function(i, after)
+        elif t.kind == "frac":
+            if after is None or after.kind != "open" or after.value != "}":
+                raise self.p.error(f"expected '{{' after '{t.text}', as in \\frac{{a}}{{b}}", after or t)
+            self._push(_Frame("group", "frac1", 0, t, opener=after, close="}"))
+            return i + 2, True
+        elif t.kind == "open":
+            self._push(_Frame("group", "paren", 0, t, opener=t, close=str(t.value)))
+            return i + 1, True
+        elif t.kind == "bar" and t.value != "close":
+            self._push(_Frame("group", "abs", 0, t, opener=t, close="|"))
+            self.bars += 1
+            return i + 1, True
+        elif t.kind == "op" and t.value in "+-":
+            self._push(_Frame("prefix", "neg" if t.value == "-" else "pos", _UNARY, t))
+            return i + 1, True
+        else:
+            raise self._missing(i)
+        return i + 1, False
+
+    def _function(self, i: int, after: Token | None) -> tuple[int, bool]:
+        t, key = self.tokens[i], str(self.tokens[i].value)
+        if after is not None and after.kind == "open":
+            if t.text == "\\sqrt" and after.value == "]":
+                raise self.p.error("\\sqrt[n]{…} (an n-th root) is not supported; write x^(1/n)", after)
+            self._push(_Frame("group", "call", 0, t, opener=after, close=str(after.value), fn=key))
+            return i + 2, True
+        if key in ("max", "min"):
+            raise self.p.error(f"'{t.text}' needs parentheses, as in {t.text}(a, b)", t)
+        self._push(_Frame("prefix", key, _FUNCTION, t))
+        return i + 1, True
+
+    def _missing(self, i: int) -> ParseError:
+        """The error for a missing operand before token ``i`` (or at the end)."""
+        t = self.tokens[i] if i < len(self.tokens) else None
+        before = self.tokens[i - 1] if i > 0 else self.after
+        top = self.ops[-1] if self.ops else None
+        what = "an operand"
+        if top is not None and top.kind == "prefix" and top.op not in ("neg", "pos"):
+            what = "an argument"
+        if t is None:
+            return self.p.error(f"expected {what} after '{before.text}'", before)
+        closing = t.kind in ("close", "bar", "comma")
+        if closing and top is not None and top.kind == "group" and before is top.opener:
+            if top.op == "call":
+                return self.p.error(f"missing argument: '{top.token.text}' needs an argument", top.token)
+            if top.op.startswith("frac"):
+                part = "numerator" if top.op == "frac1" else "denominator"
+                return self.p.error(f"empty {part} in '{top.token.text}'", top.opener)
+            if t.kind != "comma":
+                return self.p.src.error(_EMPTY[top.close], top.opener.start, t.end)
+        if t.kind == "close" and not self.groups:
+            return self.p.error(f"unmatched '{t.text}'", t)
+        if before is None:
+            return self.p.error(f"expected an operand before '{t.text}'", t)
+        return self.p.error(f"expected {what} after '{before.text}', found '{t.text}'", t)
+
+    # -- operators -----------------------------------------------------------------------
+    def _operator(self, i: int) -> tuple[int, bool]:
+        """Handle token ``i`` after a complete operand; the next index and state."""
+        t = self.tokens[i]
+        if t.kind == "op":
+            key, prec = _BINARY[str(t.value)]
+            self._reduce(prec, right=key == "pow")
+            self._push(_Frame("binary", key, prec, t))
+            return i + 1, True
+        if t.kind == "sup":
+            operand = self.vals.pop()
+            if operand.euler:
+                nid = self.b.apply("exp", [self.b.constant(t.value)])
+            else:
+                nid = self.b.apply("powc", [self._node(operand)], (t.value,))
+            self.vals.append(_Operand(nid))
+            return i + 1, False
+        if t.kind == "close" or (t.kind == "bar" and t.value == "close"):
+            return self._close(i)
+        if t.kind == "bar" and t.value is None:
+            if self.groups and self.groups[-1].op == "abs":
+                return self._close(i)
+            if self.bars:
+                opener = self.groups[-1].opener
+                raise self.p.error(f"'{opener.text}' is not closed before this '|'", opener)
+        if t.kind == "comma":
+            self._reduce(0)
+            if not self.groups or self.groups[-1].op != "call":
+                raise self.p.error("',' outside a function call; commas separate arguments, as in max(a, b)", t)
+            self.groups[-1].args += 1
+            return i + 1, True
+        if t.kind == "eq":
+            raise self.p.error("'=' can only follow a name at the start of a statement", t)
+        if t.kind == "num":
+            raise self.p.error(f"missing operator before the number '{t.text}'", t)
+        self._reduce(_MUL)  # juxtaposition: implicit multiplication, then t as an operand
+        self._push(_Frame("binary", "mul", _MUL, t))
+        return i, True
+
+    def _close(self, i: int) -> tuple[int, bool]:
+        t = self.tokens[i]
+        closer = "|" if t.kind == "bar" else str(t.value)
+        self._reduce(0)
+        if not self.groups:
+            raise self.p.error(f"unmatched '{t.text}'", t)
+        group = self.groups[-1]
+        if group.close != closer:
+            line, column = self.p.src.position(group.opener.start)
+            raise self.p.error(f"'{t.text}' does not match '{group.opener.text}' (line {line}, column {column})", t)
+        self.ops.pop()
+        self.groups.pop()
+        if group.op == "abs":
+            self.bars -= 1
+            self.vals.append(_Operand(self.b.apply("abs", [self._node(self.vals.pop())])))
+        elif group.op == "call":
+            self._call(group)
+        elif group.op == "frac1":
+            after = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
+            if after is None or after.kind != "open" or after.value != "}":
+                raise self.p.error(f"expected '{{' with the denominator of '{group.token.text}'", after or t)
+            self._push(_Frame("group", "frac2", 0, group.token, opener=after, close="}"))
+            return i + 2, True
+        elif group.op == "frac2":
+            denominator, numerator = self.vals.pop(), self.vals.pop()
+            self.vals.append(_Operand(self.b.apply("div", [self._node(numerator), self._node(denominator)])))
+        return i + 1, False
+
+    def _call(self, group: _Frame) -> None:
+        args = self.vals[group.base :]
+        del self.vals[group.base :]
+        key, name = group.fn, group.token.text
+        fewest, most = names.ARITY[key]
+        if len(args) < fewest or (most is not None and len(args) > most):
+            need = {1: "1 argument", 2: "1 or 2 arguments"}[most] if most else f"at least {fewest} arguments"
+            raise self.p.error(f"'{name}' takes {need}, got {len(args)}", group.token)
+        if key in ("max", "min"):
+            nid = self._node(args[0])
+            for arg in args[1:]:
+                nid = self.b.apply(key, [nid, self._node(arg)])
+        elif key == "leaky_relu":
+            slope = _DEFAULT_SLOPE
+            if len(args) == 2:
+                if args[1].nid is not None or args[1].value is None:
+                    raise self.p.error(f"the slope of '{name}' must be a number, as in leaky_relu(x, 0.2)",
+                                       group.token)
+                slope = args[1].value
+            nid = self.b.apply(key, [self._node(args[0])], (slope,))
+        else:
+            nid = self.b.apply(key, [self._node(args[0])])
+        self.vals.append(_Operand(nid))
+
+    # -- stacks --------------------------------------------------------------------------
+    def _push(self, frame: _Frame) -> None:
+        if frame.kind == "group":
+            frame.base = len(self.vals)
+            self.groups.append(frame)
+        if frame.op in ("neg", "pos", "paren"):
+            frame.literal = self._literal_context()
+        self.ops.append(frame)
+
+    def _literal_context(self) -> bool:
+        """Whether a number literal pushed now may be an exponent or a leaky_relu slope."""
+        if not self.ops:
+            return False
+        top = self.ops[-1]
+        if top.kind == "binary":
+            return top.op == "pow"
+        if top.op == "call":
+            return top.fn == "leaky_relu" and top.args == 1
+        return top.literal
+
+    def _reduce(self, prec: int, right: bool = False) -> None:
+        """Apply stacked operators that bind at least as tightly as ``prec`` (more, if right-assoc)."""
+        ops = self.ops
+        while ops and ops[-1].kind != "group" and (ops[-1].prec > prec or (ops[-1].prec == prec and not right)):
+            self._apply(ops.pop())
+
+    def _apply(self, frame: _Frame) -> None:
+        if frame.kind == "binary":
+            right, left = self.vals.pop(), self.vals.pop()
+            if frame.op == "pow" and left.euler:
+                nid = self.b.apply("exp", [self._node(right)])
+            elif frame.op == "pow" and right.nid is None and right.value is not None:
+                nid = self.b.apply("powc", [self._node(left)], (right.value,))
+            else:
+                nid = self.b.apply(frame.op, [self._node(left), self._node(right)])
+        elif frame.op == "pos":
+            return
+        else:
+            operand = self.vals.pop()
+            if frame.op == "neg" and operand.nid is None and operand.value is not None:
+                self.vals.append(_Operand(None, -operand.value))  # still a literal: x^-2 is powc
+                return
+            params = (_DEFAULT_SLOPE,) if frame.op == "leaky_relu" else ()
+            nid = self.b.apply(frame.op, [self._node(operand)], params)
+        self.vals.append(_Operand(nid))
+
+    def _flush(self) -> None:
+        """Make a waiting literal a node before a later operand (node ids follow the text)."""
+        if self.vals and self.vals[-1].nid is None and not self.vals[-1].euler:
+            self.vals[-1].nid = self.b.constant(self.vals[-1].value)
+
+    def _node(self, operand: _Operand) -> str:
+        if operand.nid is None:
+            operand.nid = self.b.constant("e" if operand.euler else operand.value)
+        return operand.nid

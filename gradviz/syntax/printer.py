@@ -1,0 +1,143 @@
+"""A graph back to formula text that parses to an equal graph; iterative, linear in the output.
+
+Nodes the program named become statements ``name = …`` in order; every other op node has
+one consumer and is written inline with the fewest parentheses the precedences allow.
+Graphs are expected in parse order (operands created before their users, inputs at first
+use), which is what ``parse`` and the builders that follow the text produce.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Union
+
+from ..errors import GradvizError
+from ..graph import Graph, Node, format_number
+from . import names
+
+__all__ = ["to_text"]
+
+_ADD, _MUL, _UNARY, _POWER, _ATOM = 1, 2, 3, 5, 6
+_INFIX = {"add": (" + ", _ADD), "sub": (" - ", _ADD), "mul": (" * ", _MUL), "div": (" / ", _MUL)}
+_PREC = {"add": _ADD, "sub": _ADD, "mul": _MUL, "div": _MUL, "neg": _UNARY, "pow": _POWER, "powc": _POWER}
+_DEFAULT_SLOPE = Fraction(1, 100)
+_Item = Union[str, tuple[str, bool]]  # text, or (node id, expand it)
+
+
+def to_text(graph: Graph) -> str:
+    """Formula text for ``graph``: named statements, then the output."""
+    users = graph.consumers()
+    output = graph.output_id
+    inline = {nid for nid, node in graph.nodes.items()
+              if node.kind == "op" and not node.named_by_user and nid != output and len(users[nid]) == 1}
+    writer = _Writer(graph, inline)
+    lines: list[str] = []
+    last = ""
+    for nid, node in graph.nodes.items():
+        if node.kind == "op" and nid not in inline and (nid != output or node.named_by_user):
+            lines.append(f"{writer.name(node)} = {writer.statement(nid, named=True)}")
+            last = nid
+    if not graph.nodes[output].named_by_user:
+        lines.append(writer.statement(output, named=False))
+    elif last != output:
+        lines.append(writer.name(graph.nodes[output]))
+    return "\n".join(lines)
+
+
+class _Writer:
+    def __init__(self, graph: Graph, inline: set[str]):
+        self.nodes = graph.nodes
+        self.inline = inline
+
+    def statement(self, nid: str, named: bool) -> str:
+        """The right-hand side for ``nid`` (or the bare output expression)."""
+        node = self.nodes[nid]
+        if node.op == "id":  # `a = x` and a bare `x` already mean id(x)
+            operand = self.nodes[node.operands[0]]
+            if operand.kind != "op" or (named and operand.id not in self.inline):
+                return self._write((operand.id, False))
+        return self._write((nid, True))
+
+    def name(self, node: Node) -> str:
+        """A statement's target, checked to read back as itself."""
+        try:
+            ok = names.assignable_name(node.name) == node.name
+        except names.SplitError:
+            ok = False
+        if not ok:
+            raise GradvizError(f"cannot write {node.name!r} as a name in formula text")
+        return node.name
+
+    def _write(self, root: tuple[str, bool]) -> str:
+        parts: list[str] = []
+        stack: list[_Item] = [root]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                parts.append(item)
+                continue
+            nid, expand = item
+            node = self.nodes[nid]
+            if expand:
+                stack.extend(reversed(self._pieces(node)))
+            else:
+                parts.append(self._reference(node))
+        return "".join(parts)
+
+    def _reference(self, node: Node) -> str:
+        if node.kind == "const":
+            return node.name if node.value is None else _number(node.value)
+        if node.kind == "input":
+            if not names.spells_input(node.name):
+                raise GradvizError(f"cannot write the input {node.name!r} in formula text")
+            return node.name
+        return self.name(node)
+
+    def _prec(self, nid: str) -> int:
+        node = self.nodes[nid]
+        if node.kind == "const":
+            return _UNARY if node.value is not None and node.value < 0 else _ATOM
+        return _PREC.get(node.op or "", _ATOM) if nid in self.inline else _ATOM
+
+    def _child(self, nid: str, wrap: bool) -> list[_Item]:
+        item = (nid, nid in self.inline)
+        return ["(", item, ")"] if wrap else [item]
+
+    def _pieces(self, node: Node) -> list[_Item]:
+        op, args = node.op or "", node.operands
+        if op in _INFIX:
+            symbol, prec = _INFIX[op]
+            left, right = self._prec(args[0]), self._prec(args[1])
+            return [*self._child(args[0], left < prec), symbol,
+                    *self._child(args[1], right <= prec or right == _UNARY)]
+        if op == "neg":
+            self._not_a_number(args[0], "negate")
+            return ["-", *self._child(args[0], self._prec(args[0]) <= _UNARY)]
+        if op in ("pow", "powc"):
+            base = self.nodes[args[0]]
+            pieces = [*self._child(args[0], self._prec(args[0]) < _ATOM or base.name == "e" and base.kind == "const"),
+                      "^"]
+            if op == "powc":
+                exponent = _number(node.params[0])
+                return pieces + [f"({exponent})" if node.params[0] < 0 else exponent]
+            self._not_a_number(args[1], "raise to")
+            return pieces + self._child(args[1], self._prec(args[1]) < _POWER)
+        pieces: list[_Item] = [op, "("]
+        for k, arg in enumerate(args):
+            pieces += [", "] * (k > 0) + self._child(arg, False)
+        if op == "leaky_relu" and node.params and node.params[0] != _DEFAULT_SLOPE:
+            pieces.append(f", {_number(node.params[0])}")
+        return pieces + [")"]
+
+    def _not_a_number(self, nid: str, verb: str) -> None:
+        node = self.nodes[nid]
+        if node.kind == "const" and node.value is not None:
+            raise GradvizError(f"cannot {verb} the number {node.name} in formula text: "
+                               "the parser reads such a literal as a single constant")
+
+
+def _number(value: Fraction) -> str:
+    text = format_number(value)
+    if "/" in text:
+        raise GradvizError(f"cannot write the constant {text} as a decimal number")
+    return text

@@ -1,0 +1,126 @@
+"""The op table against independent oracles: sympy.diff of each op's sympy form, and
+central finite differences of its float form; kink conventions as in PyTorch."""
+
+from __future__ import annotations
+
+import math
+import random
+from fractions import Fraction
+
+import pytest
+import sympy
+
+from gradviz.ops import OPS, EvaluationDomainError
+
+X, Y = sympy.symbols("x y", real=True)
+SLOPE = Fraction(1, 5)
+
+
+def params_of(key: str) -> tuple:
+    return {"powc": (Fraction(3),), "leaky_relu": (SLOPE,)}.get(key, ())
+
+
+def points(key: str, rng: random.Random) -> list[tuple[float, ...]]:
+    """Random points inside the op's domain and away from its kinks."""
+    out = []
+    while len(out) < 25:
+        args = tuple(rng.uniform(-3, 3) for _ in range(OPS[key].arity))
+        if key in ("log", "sqrt", "pow") and args[0] <= 0.05:
+            continue
+        if key == "div" and abs(args[1]) < 0.1:
+            continue
+        if key in ("abs", "relu", "leaky_relu") and abs(args[0]) < 1e-3:
+            continue
+        if key in ("max", "min") and abs(args[0] - args[1]) < 1e-3:
+            continue
+        out.append(args)
+    return out
+
+
+@pytest.mark.parametrize("key", sorted(OPS))
+def test_value_and_local_derivatives_match_oracles(key: str) -> None:
+    op, params, rng = OPS[key], params_of(key), random.Random(key)
+    syms = (X, Y)[: op.arity]
+    form = op.sym(syms, params)
+    oracle = [sympy.lambdify(syms, sympy.diff(form, s), "mpmath") for s in syms]
+    for args in points(key, rng):
+        out = op.evaluate(args, params)
+        assert out == pytest.approx(float(form.subs(dict(zip(syms, args)))), rel=1e-12, abs=1e-12)
+        local = op.derivatives(args, out, params)
+        for i, s in enumerate(syms):
+            assert local[i] == pytest.approx(float(oracle[i](*args)), rel=1e-9, abs=1e-12), (key, i, args)
+            h = 1e-6 * max(1.0, abs(args[i]))
+            up = list(args); up[i] += h
+            down = list(args); down[i] -= h
+            fd = (op.evaluate(tuple(up), params) - op.evaluate(tuple(down), params)) / (2 * h)
+            assert local[i] == pytest.approx(fd, rel=1e-5, abs=1e-6), (key, i, args)
+
+
+@pytest.mark.parametrize("key", sorted(OPS))
+def test_symbolic_local_derivative_is_sympy_diff(key: str) -> None:
+    """dsym (written with the node's own output, e.g. σ(1−σ)) equals diff of the sympy form."""
+    op, params = OPS[key], params_of(key)
+    syms = (X, Y)[: op.arity]
+    form = op.sym(syms, params)
+    out = sympy.Symbol("out", real=True)
+    for i, s in enumerate(syms):
+        ours = op.dsym(syms, out, params)[i].subs(out, form)
+        rng = random.Random(i)
+        for args in points(key, rng)[:5]:
+            at = dict(zip(syms, args))
+            assert float(ours.subs(at)) == pytest.approx(float(sympy.diff(form, s).subs(at)), rel=1e-9, abs=1e-12)
+
+
+def test_exact_mode_gives_rationals() -> None:
+    assert OPS["div"].evaluate((sympy.Integer(1), sympy.Integer(3)), (), exact=True) == sympy.Rational(1, 3)
+    assert OPS["powc"].evaluate((sympy.Rational(1, 2),), (Fraction(2),), exact=True) == sympy.Rational(1, 4)
+
+
+@pytest.mark.parametrize(
+    "key, args, expected",
+    [
+        ("relu", (0.0,), (0.0,)),  # PyTorch: relu'(0) = 0
+        ("abs", (0.0,), (0.0,)),  # PyTorch: sgn(0) = 0
+        ("leaky_relu", (0.0,), (float(SLOPE),)),  # PyTorch: the negative slope at 0
+        ("max", (1.0, 1.0), (0.5, 0.5)),  # PyTorch's maximum splits ties evenly
+        ("min", (2.0, 2.0), (0.5, 0.5)),
+        ("relu", (-1.0,), (0.0,)),
+        ("max", (3.0, 1.0), (1.0, 0.0)),
+        ("min", (3.0, 1.0), (0.0, 1.0)),
+    ],
+)
+def test_kink_conventions(key: str, args: tuple, expected: tuple) -> None:
+    params = params_of(key)
+    out = OPS[key].evaluate(args, params)
+    assert OPS[key].derivatives(args, out, params) == expected
+    assert tuple(float(d) for d in OPS[key].derivatives(tuple(sympy.nsimplify(a) for a in args),
+                                                        sympy.nsimplify(out), params, exact=True)) == expected
+
+
+@pytest.mark.parametrize(
+    "key, args",
+    [("log", (0.0,)), ("log", (-1.0,)), ("sqrt", (-0.5,)), ("div", (1.0, 0.0)), ("pow", (-2.0, 0.5)),
+     ("powc", (0.0,)), ("exp", (1000.0,))],
+)
+def test_domain_errors(key: str, args: tuple) -> None:
+    params = (Fraction(-1),) if key == "powc" else ()
+    with pytest.raises(EvaluationDomainError):
+        OPS[key].evaluate(args, params)
+
+
+def test_infinite_local_derivative_is_an_error() -> None:
+    with pytest.raises(EvaluationDomainError, match="infinite"):
+        OPS["sqrt"].derivatives((0.0,), 0.0, ())
+
+
+def test_pow_exponent_derivative_at_zero_base_is_zero_like_pytorch() -> None:
+    assert OPS["pow"].derivatives((0.0, 2.0), 0.0, ()) == (0.0, 0)
+    with pytest.raises(EvaluationDomainError, match="positive base"):
+        OPS["pow"].derivatives((-2.0, 2.0), 4.0, ())
+
+
+def test_stable_sigmoid_and_softplus_far_out() -> None:
+    assert OPS["sigmoid"].evaluate((-800.0,), ()) == pytest.approx(0.0)
+    assert OPS["sigmoid"].evaluate((800.0,), ()) == 1.0
+    assert OPS["softplus"].evaluate((800.0,), ()) == 800.0
+    assert math.isfinite(OPS["softplus"].derivatives((-800.0,), 0.0, ())[0])
