@@ -10,12 +10,17 @@ from typing import TYPE_CHECKING, Any
 from .errors import EvaluationError, GradvizError, ParseError
 
 __version__ = "0.1.0"
-__all__ = ["parse", "Graph", "Step", "BackwardResult", "GradvizError", "ParseError", "EvaluationError",
-           "__version__"]
+_BUILD = ("Expr", "var", "param", "trace", "exp", "log", "sqrt", "sigmoid", "tanh", "relu", "leaky_relu",
+          "softplus", "gelu", "sin", "cos")
+__all__ = ["parse", "Graph", "Step", "BackwardResult", "Style", "Derivation", *_BUILD,
+           "GradvizError", "ParseError", "EvaluationError", "__version__"]
 
 if TYPE_CHECKING:
     from .backward import BackwardResult, Step
+    from .build import Expr, cos, exp, gelu, leaky_relu, log, param, relu, sigmoid, sin, softplus, sqrt, tanh, trace, var
     from .graph import Graph
+    from .notebook import Derivation
+    from .style import Style
 
 
 def parse(text: str) -> "Graph":
@@ -27,7 +32,8 @@ def parse(text: str) -> "Graph":
     return _parse(text)
 
 
-_LAZY = {"Graph": "graph", "Step": "backward", "BackwardResult": "backward"}
+_LAZY = {"Graph": "graph", "Step": "backward", "BackwardResult": "backward", "Style": "style",
+         "Derivation": "notebook", **{name: "build" for name in _BUILD}}
 
 
 def __getattr__(name: str) -> Any:

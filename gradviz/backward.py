@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Mapping
 
 from .forward import check_inputs, forward, node_error
@@ -12,6 +12,9 @@ from .inputs import canonical_values
 
 if TYPE_CHECKING:
     import sympy
+
+    from .notebook import Derivation, FrameView, StaticFrames, Stepper
+    from .style import Style
 
 __all__ = ["Contribution", "Step", "BackwardResult", "backward", "SYMBOLIC_LIMIT"]
 
@@ -41,6 +44,13 @@ class Step:
     upstream: Any = None  # ∂L/∂node
     upstream_expr: "sympy.Expr | None" = None
     contributions: tuple[Contribution, ...] = ()
+    result: "BackwardResult | None" = field(default=None, repr=False, compare=False)  # set by result.steps
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
+        """The step's frame as a picture (notebooks)."""
+        from .notebook import show_step
+
+        return show_step(self)._repr_mimebundle_(include, exclude)
 
 
 class BackwardResult:
@@ -50,12 +60,15 @@ class BackwardResult:
                  steps: tuple[Step, ...] | None = None, *, exact: bool = False, symbolic: bool = True):
         self.graph, self.values, self.adjoints = graph, values, adjoints
         self._steps, self._exact, self._symbolic = steps, exact, symbolic
+        self._slides: dict = {}  # Style → render.export.Slides, kept by the notebook display
 
     @property
     def steps(self) -> tuple[Step, ...]:
         """One ``Step`` per op node, output first (reverse topological order)."""
         if self._steps is None:
             self._steps, _ = walk(self.graph, self.values, self._exact, self._symbolic)
+        if self._steps and self._steps[0].result is not self:
+            self._steps = tuple(replace(s, result=self) for s in self._steps)
         return self._steps
 
     @property
@@ -69,6 +82,35 @@ class BackwardResult:
         if self.adjoints is None:
             return None
         return {n.name: self.adjoints[nid] for nid, n in self.graph.nodes.items() if n.kind == "input"}
+
+    # -- notebooks (implemented in notebook.py) ---------------------------------------------
+    def show(self, step: int | None = None, *, style: "Style | None" = None) -> "FrameView":
+        """The figure of backward step ``step`` (index into ``steps``; None: every gradient)."""
+        from .notebook import show
+
+        return show(self, step, style)
+
+    def frames(self, *, style: "Style | None" = None) -> "list[FrameView]":
+        """Every frame in order (structure, forward, each step, gradients), laid out once."""
+        from .notebook import frame_views
+
+        return frame_views(self, style)
+
+    def stepper(self, *, style: "Style | None" = None, start: int = 0) -> "Stepper | StaticFrames":
+        """Previous/next buttons and a slider over the frames (static frames without ipywidgets)."""
+        from .notebook import stepper
+
+        return stepper(self, style, start)
+
+    def derivation(self) -> "Derivation":
+        """The chain-rule derivation, shown as typeset math in notebooks."""
+        from .notebook import Derivation
+
+        return Derivation(self)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
+        """The final frame (every gradient) as a picture."""
+        return self.show()._repr_mimebundle_(include, exclude)
 
     def __repr__(self) -> str:
         if self.values is None:

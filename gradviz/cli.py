@@ -1,4 +1,7 @@
-"""The command line: ``gradviz grad`` and friends. Turns ``GradvizError`` into a clean exit."""
+"""The command line: ``gradviz grad``, ``gradviz render`` and the commands of the other modules.
+
+Every module here imports only click at start-up, so ``gradviz --help`` stays fast.
+"""
 
 from __future__ import annotations
 
@@ -9,57 +12,9 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import GradvizError, ParseError
+from .clikit import at_option, expr_argument, parse_at, parse_formula, run
 
 __all__ = ["main", "cli"]
-
-LECTURE_EXAMPLE = "(θ1θ2x − y)²"
-
-
-class CleanError(click.ClickException):
-    """A ``GradvizError`` shown as one ``Error: …`` message; parse errors exit 2, others 1."""
-
-    def __init__(self, error: GradvizError):
-        super().__init__(str(error))
-        self.exit_code = 2 if isinstance(error, ParseError) else 1
-
-
-def parse_at(pairs: tuple[str, ...]) -> dict[str, str] | None:
-    """``("θ1=2,θ2=-1", "x=3")`` → ``{"θ1": "2", "θ2": "-1", "x": "3"}`` (values stay text)."""
-    if not pairs:
-        return None
-    out: dict[str, str] = {}
-    for pair in pairs:
-        for item in pair.split(","):
-            if not item.strip():
-                continue
-            name, eq, value = item.partition("=")
-            if not eq or not name.strip() or not value.strip():
-                raise click.BadParameter(f"expected name=value, got {item.strip()!r}", param_hint="--at")
-            if name.strip() in out:
-                raise click.BadParameter(f"{name.strip()} is given twice", param_hint="--at")
-            out[name.strip()] = value.strip()
-    return out
-
-
-def _read_formula(expr: str) -> str:
-    """The formula itself, or a file's content with ``@file``, or standard input with ``-``."""
-    if expr == "-":
-        return sys.stdin.read()
-    if expr.startswith("@"):
-        try:
-            with open(expr[1:], encoding="utf-8") as fh:
-                return fh.read()
-        except OSError as exc:
-            raise click.ClickException(f"cannot read {expr[1:]}: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise click.ClickException(f"{expr[1:]} is not UTF-8 text") from None
-    return expr
-
-
-at_option = click.option("--at", "at", multiple=True, metavar="NAME=VALUE[,…]",
-                         help="Input values, e.g. --at θ1=2,θ2=-1 --at x=3 (aliases like theta1 work).")
-expr_argument = click.argument("expr", metavar="EXPR")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -93,8 +48,8 @@ def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool) -> None:
     """
     from .report import grad_json, grad_table
 
-    graph = _parse(_read_formula(expr))
-    result = _run(lambda: graph.backward(parse_at(at), exact=exact))
+    graph = parse_formula(expr)
+    result = run(lambda: graph.backward(parse_at(at), exact=exact))
     if as_json:
         import json
 
@@ -103,17 +58,35 @@ def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool) -> None:
         click.echo(grad_table(result))
 
 
-def _parse(text: str):
-    from . import parse
+@cli.command()
+@expr_argument
+@at_option
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the frames, manifest.json, derivation.md and derivation.tex.")
+@click.option("--format", "fmt", type=click.Choice(("svg", "png", "pdf", "dot")), default="svg", show_default=True)
+@click.option("--dpi", type=click.IntRange(10, 2400), help="Resolution of png frames (default 150).")
+@click.option("--frames", "which", type=click.Choice(("all", "final")), default="all", show_default=True,
+              help="Every step, or only the final frame with all gradients.")
+@click.option("--renderer", type=click.Choice(("auto", "pygraphviz", "dot")), default="auto", show_default=True,
+              help="Graphviz in-process (pygraphviz) or the system dot program.")
+def render(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, dpi: int | None, which: str,
+           renderer: str) -> None:
+    """Draw every backward step of EXPR as a figure, one frame per step.
 
-    return _run(lambda: parse(text))
+    Without --at the frames tell the symbolic story only.
 
+    \b
+    Example:
+      gradviz render "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 -o out/ --format png
+    """
+    from .render.export import export
 
-def _run(thunk):
-    try:
-        return thunk()
-    except GradvizError as exc:
-        raise CleanError(exc) from None
+    graph = parse_formula(expr)
+    result = run(lambda: graph.backward(parse_at(at)))
+    done = run(lambda: export(result, out_dir, format=fmt, dpi=dpi, which=which, renderer=renderer))
+    count = len(done.files)
+    click.echo(f"{count} frame{'s' if count != 1 else ''} in {done.folder} (manifest.json, derivation.md, "
+               f"derivation.tex); final frame: {done.final}")
 
 
 def main(argv: list[str] | None = None) -> Any:
@@ -127,3 +100,14 @@ def main(argv: list[str] | None = None) -> Any:
                    "please report it with the formula (GRADVIZ_DEBUG=1 shows the traceback)", err=True)
         sys.exit(3)
 
+
+
+def _register() -> None:
+    """Add the commands that live in their own modules."""
+    from .cli_nets import descend, gallery, net, params
+
+    for command in (net, params, descend, gallery):
+        cli.add_command(command)
+
+
+_register()

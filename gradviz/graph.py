@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     import sympy
 
     from .backward import BackwardResult
+    from .notebook import FrameView
     from .plan import Plan
+    from .style import Style
     from .symbolic import Symbolic
 
 __all__ = ["Node", "Graph", "GraphBuilder", "CONSTANT_SYMBOLS", "OUTPUT_NAME"]
@@ -51,6 +53,7 @@ class Graph:
     nodes: dict[str, Node]
     output_id: str
     source: str = ""
+    groups: dict[str, str] = field(default_factory=dict, compare=False)  # node id → layer label
     nx: nx.MultiDiGraph = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -151,6 +154,16 @@ class Graph:
         """The output as one sympy expression in the inputs."""
         return self.symbolic.expansions[self.output_id]
 
+    # -- notebooks (implemented in notebook.py) ---------------------------------------------
+    def show(self, *, style: "Style | None" = None) -> "FrameView":
+        """The graph as a figure: every node with its equation."""
+        from .notebook import show_graph
+
+        return show_graph(self, style)
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> object:
+        return self.show()._repr_mimebundle_(include, exclude)
+
     def _input_id(self, name: str) -> str:
         from .inputs import canonical_key
 
@@ -222,7 +235,7 @@ class GraphBuilder:
     def is_input(self, name: str) -> bool:
         return name in self._inputs
 
-    def finish(self, output: str) -> Graph:
+    def finish(self, output: str, groups: Mapping[str, str] | None = None) -> Graph:
         """Name the unnamed intermediates a, b, c, … in order and the output ``L``."""
         if self._nodes[output]["kind"] != "op":
             output = self.apply("id", [output])
@@ -236,7 +249,7 @@ class GraphBuilder:
             if node["kind"] == "op" and not node["name"]:
                 node["name"] = next(fresh)
         nodes = {nid: Node(**fields) for nid, fields in self._nodes.items()}
-        return Graph(nodes, output, self.source)
+        return Graph(nodes, output, self.source, dict(groups or {}))
 
 
 def _fresh_names(used: set[str]) -> Iterable[str]:

@@ -91,7 +91,7 @@ _PRINTER = None
 
 def _make_printer():
     import sympy
-    from sympy.printing.precedence import PRECEDENCE, precedence
+    from sympy.printing.precedence import PRECEDENCE
     from sympy.printing.str import StrPrinter
 
     class TextbookPrinter(StrPrinter):

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import sympy
 
-__all__ = ["Op", "OPS", "FUNCTION_NAMES", "EvaluationDomainError", "op"]
+__all__ = ["Op", "OPS", "EvaluationDomainError", "op"]
 
 Num = Any  # a float, or a sympy number in exact mode
 _SQRT2 = math.sqrt(2.0)
@@ -31,7 +31,7 @@ class Op:
     """One primitive operation."""
 
     key: str
-    arity: int
+    arity: int  # 0: any number of operands (softmax, cross-entropy)
     symbol: str  # how a figure shows the operation: '+', '·', 'σ', 'log', …
     value: Callable[[tuple[float, ...], tuple], float]
     local: Callable[[tuple[float, ...], float, tuple], tuple[float, ...]]
@@ -200,20 +200,94 @@ def _ops() -> dict[str, Op]:
         Op("min", 2, "min", lambda a, p: min(a[0], a[1]),
            lambda a, o, p: (float(_step(a[1] - a[0], 0.5)), float(_step(a[0] - a[1], 0.5))),
            lambda a, p: sympy.Min(a[0], a[1]), lambda a, o, p: (H(a[1] - a[0], half), H(a[0] - a[1], half))),
+        Op("step", 1, "step", lambda a, p: float(_step(a[0], 0)), lambda a, o, p: (0.0,),
+           lambda a, p: H(a[0], 0), lambda a, o, p: (sympy.S.Zero,)),
+        Op("mse", 2, "MSE", lambda a, p: (a[0] - a[1]) ** 2, lambda a, o, p: (2 * (a[0] - a[1]), -2 * (a[0] - a[1])),
+           lambda a, p: (a[0] - a[1]) ** 2, lambda a, o, p: (2 * (a[0] - a[1]), -2 * (a[0] - a[1]))),
+        Op("mae", 2, "MAE", lambda a, p: abs(a[0] - a[1]),
+           lambda a, o, p: (float(_sign(a[0] - a[1])), -float(_sign(a[0] - a[1]))),
+           lambda a, p: sympy.Abs(a[0] - a[1]), lambda a, o, p: (sympy.sign(a[0] - a[1]), -sympy.sign(a[0] - a[1]))),
+        Op("bce", 2, "BCE", lambda a, p: _bce(a[0], a[1], math.log),
+           lambda a, o, p: ((a[0] - a[1]) / (a[0] * (1 - a[0])), math.log(1 - a[0]) - math.log(a[0])),
+           lambda a, p: _bce(a[0], a[1], sympy.log),
+           lambda a, o, p: ((a[0] - a[1]) / (a[0] * (1 - a[0])), sympy.log(1 - a[0]) - sympy.log(a[0])),
+           domain=_probability_domain),
+        Op("ce", 0, "CE", lambda a, p: _ce(a, math.log), _ce_local(math.log),
+           lambda a, p: _ce(a, sympy.log), _ce_local(sympy.log), domain=_ce_domain),
+        Op("softmax", 0, "softmax", lambda a, p: _softmax(a, p[0], math.exp),
+           lambda a, o, p: tuple(o * ((j == p[0]) - _softmax(a, j, math.exp)) for j in range(len(a))),
+           lambda a, p: _softmax(a, p[0], sympy.exp),
+           lambda a, o, p: tuple(o * ((1 if j == p[0] else 0) - _softmax(a, j, sympy.exp)) for j in range(len(a)))),
+        Op("softmax_ce", 0, "softmax CE", lambda a, p: _softmax_ce(a, False), lambda a, o, p: _softmax_ce_local(a, False),
+           lambda a, p: _softmax_ce(a, True), lambda a, o, p: _softmax_ce_local(a, True)),
     ]
     return {o.key: o for o in table}
 
 
+# --- losses and softmax (n logits, then n labels where the op takes both) -----------------
+
+def _sign(v: Any) -> int:
+    return (v > 0) - (v < 0)
+
+
+def _bce(p: Any, y: Any, log: Callable) -> Any:
+    return -y * log(p) - (1 - y) * log(1 - p)
+
+
+def _probability_domain(args, params):
+    return None if 0 < args[0] < 1 else f"binary cross-entropy needs 0 < p < 1 (p = {_show(args[0])})"
+
+
+def _halves(args: tuple) -> tuple[tuple, tuple]:
+    n = len(args) // 2
+    return args[:n], args[n:]
+
+
+def _ce(args: tuple, log: Callable) -> Any:
+    probs, labels = _halves(args)
+    return -sum(y * log(q) for q, y in zip(probs, labels))
+
+
+def _ce_local(log: Callable) -> Callable:
+    def local(args: tuple, out: Any, params: tuple) -> tuple:
+        probs, labels = _halves(args)
+        return tuple(-y / q for q, y in zip(probs, labels)) + tuple(-log(q) for q in probs)
+    return local
+
+
+def _ce_domain(args, params):
+    probs, _ = _halves(args)
+    bad = [q for q in probs if not q > 0]
+    return f"cross-entropy needs positive probabilities (got {_show(bad[0])})" if bad else None
+
+
+def _softmax(logits: tuple, i: int, exp: Callable) -> Any:
+    if exp is math.exp:  # shift by the largest logit so that exp cannot overflow
+        top = max(logits)
+        weights = [exp(z - top) for z in logits]
+        return weights[i] / sum(weights)
+    return exp(logits[i]) / sum(exp(z) for z in logits)
+
+
+def _softmax_ce(args: tuple, exact: bool) -> Any:
+    logits, labels = _halves(args)
+    if exact:
+        return -sum(y * sympy.log(_softmax(logits, i, sympy.exp)) for i, y in enumerate(labels))
+    top = max(logits)
+    log_total = top + math.log(sum(math.exp(z - top) for z in logits))
+    return -sum(y * (z - log_total) for z, y in zip(logits, labels))
+
+
+def _softmax_ce_local(args: tuple, exact: bool) -> tuple:
+    """∂/∂z_j = p_j·Σy − y_j (that is p − y for one-hot labels); ∂/∂y_j = −log p_j."""
+    logits, labels = _halves(args)
+    exp, log = (sympy.exp, sympy.log) if exact else (math.exp, math.log)
+    probs = [_softmax(logits, j, exp) for j in range(len(logits))]
+    total = sum(labels)
+    return tuple(q * total - y for q, y in zip(probs, labels)) + tuple(-log(q) for q in probs)
+
+
 OPS: dict[str, Op] = _ops()
-
-#: Function names as written in formulas → op key (LaTeX and aliases are the parser's business).
-FUNCTION_NAMES: dict[str, str] = {
-    "exp": "exp", "log": "log", "ln": "log", "sqrt": "sqrt", "abs": "abs",
-    "sigmoid": "sigmoid", "σ": "sigmoid", "tanh": "tanh", "relu": "relu", "ReLU": "relu",
-    "leaky_relu": "leaky_relu", "softplus": "softplus", "gelu": "gelu", "GELU": "gelu",
-    "sin": "sin", "cos": "cos", "max": "max", "min": "min", "id": "id",
-}
-
 
 def op(key: str) -> Op:
     """The op with this key."""

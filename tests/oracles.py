@@ -65,6 +65,11 @@ CASES: list[tuple[str, sp.Expr, dict[str, float]]] = [
     ("exp(x) / (exp(x) + exp(y))", sp.exp(x) / (sp.exp(x) + sp.exp(y)), P),
     ("gelu(w x) + softplus(z − q)", gelu(w * x) + sp.log(1 + sp.exp(z - q)), P),
     ("z^x", z**x, P), ("π x² + e", sp.pi * x**2 + sp.E, P),
+    ("mse(w x + q, y)", (w * x + q - y) ** 2, P), ("mae(w x, y) + x", sp.Abs(w * x - y) + x, P),
+    ("bce(σ(w x + q), p)", -p * sp.log(σ(w * x + q)) - (1 - p) * sp.log(1 - σ(w * x + q)), P),
+    ("softmax_ce(z1, z2, z3, y1, y2, y3)", SOFTMAX_CE, {"z1": 0.3, "z2": -1.2, "z3": 0.8, "y1": 0, "y2": 0, "y3": 1}),
+    ("cross_entropy(σ(x), 1 − σ(x), y, 1 − y)", -y * sp.log(σ(x)) - (1 - y) * sp.log(1 - σ(x)), {"x": 0.4, "y": 0.7}),
+    ("step(x) + linear(y) x", sp.Heaviside(x, 0) + y * x, P),
 ]
 
 #: micrograd's README example, rewritten as a program (micrograd re-assigns; programs name anew)

@@ -12,26 +12,35 @@ import sympy
 
 from gradviz.ops import OPS, EvaluationDomainError
 
-X, Y = sympy.symbols("x y", real=True)
+SYMBOLS = sympy.symbols("x y z u v w", real=True)
 SLOPE = Fraction(1, 5)
 
 
 def params_of(key: str) -> tuple:
-    return {"powc": (Fraction(3),), "leaky_relu": (SLOPE,)}.get(key, ())
+    return {"powc": (Fraction(3),), "leaky_relu": (SLOPE,), "softmax": (1,)}.get(key, ())
+
+
+def arity(key: str) -> int:
+    """Variadic ops are tested with three logits (and three labels where they take them)."""
+    return OPS[key].arity or (3 if key == "softmax" else 6)
 
 
 def points(key: str, rng: random.Random) -> list[tuple[float, ...]]:
     """Random points inside the op's domain and away from its kinks."""
     out = []
     while len(out) < 25:
-        args = tuple(rng.uniform(-3, 3) for _ in range(OPS[key].arity))
+        args = tuple(rng.uniform(-3, 3) for _ in range(arity(key)))
         if key in ("log", "sqrt", "pow") and args[0] <= 0.05:
+            continue
+        if key == "bce" and not 0.05 < args[0] < 0.95:
+            continue
+        if key == "ce" and min(args[:3]) <= 0.05:
             continue
         if key == "div" and abs(args[1]) < 0.1:
             continue
-        if key in ("abs", "relu", "leaky_relu") and abs(args[0]) < 1e-3:
+        if key in ("abs", "relu", "leaky_relu", "step") and abs(args[0]) < 1e-3:
             continue
-        if key in ("max", "min") and abs(args[0] - args[1]) < 1e-3:
+        if key in ("max", "min", "mae") and abs(args[0] - args[1]) < 1e-3:
             continue
         out.append(args)
     return out
@@ -40,9 +49,11 @@ def points(key: str, rng: random.Random) -> list[tuple[float, ...]]:
 @pytest.mark.parametrize("key", sorted(OPS))
 def test_value_and_local_derivatives_match_oracles(key: str) -> None:
     op, params, rng = OPS[key], params_of(key), random.Random(key)
-    syms = (X, Y)[: op.arity]
+    syms = SYMBOLS[: arity(key)]
     form = op.sym(syms, params)
-    oracle = [sympy.lambdify(syms, sympy.diff(form, s), "mpmath") for s in syms]
+    # away from kinks the derivative of a step (sympy's DiracDelta) is 0
+    oracle = [sympy.lambdify(syms, sympy.diff(form, s).replace(sympy.DiracDelta, lambda *a: sympy.S.Zero), "mpmath")
+              for s in syms]
     for args in points(key, rng):
         out = op.evaluate(args, params)
         assert out == pytest.approx(float(form.subs(dict(zip(syms, args)))), rel=1e-12, abs=1e-12)
@@ -60,7 +71,7 @@ def test_value_and_local_derivatives_match_oracles(key: str) -> None:
 def test_symbolic_local_derivative_is_sympy_diff(key: str) -> None:
     """dsym (written with the node's own output, e.g. σ(1−σ)) equals diff of the sympy form."""
     op, params = OPS[key], params_of(key)
-    syms = (X, Y)[: op.arity]
+    syms = SYMBOLS[: arity(key)]
     form = op.sym(syms, params)
     out = sympy.Symbol("out", real=True)
     for i, s in enumerate(syms):
@@ -68,7 +79,8 @@ def test_symbolic_local_derivative_is_sympy_diff(key: str) -> None:
         rng = random.Random(i)
         for args in points(key, rng)[:5]:
             at = dict(zip(syms, args))
-            assert float(ours.subs(at)) == pytest.approx(float(sympy.diff(form, s).subs(at)), rel=1e-9, abs=1e-12)
+            expected = sympy.diff(form, s).replace(sympy.DiracDelta, lambda *a: sympy.S.Zero).subs(at)
+            assert float(ours.subs(at)) == pytest.approx(float(expected), rel=1e-9, abs=1e-12)
 
 
 def test_exact_mode_gives_rationals() -> None:
@@ -85,6 +97,8 @@ def test_exact_mode_gives_rationals() -> None:
         ("max", (1.0, 1.0), (0.5, 0.5)),  # PyTorch's maximum splits ties evenly
         ("min", (2.0, 2.0), (0.5, 0.5)),
         ("relu", (-1.0,), (0.0,)),
+        ("step", (0.0,), (0.0,)),  # the step function passes no gradient anywhere
+        ("mae", (1.0, 1.0), (0.0, -0.0)),
         ("max", (3.0, 1.0), (1.0, 0.0)),
         ("min", (3.0, 1.0), (0.0, 1.0)),
     ],
@@ -100,7 +114,7 @@ def test_kink_conventions(key: str, args: tuple, expected: tuple) -> None:
 @pytest.mark.parametrize(
     "key, args",
     [("log", (0.0,)), ("log", (-1.0,)), ("sqrt", (-0.5,)), ("div", (1.0, 0.0)), ("pow", (-2.0, 0.5)),
-     ("powc", (0.0,)), ("exp", (1000.0,))],
+     ("powc", (0.0,)), ("exp", (1000.0,)), ("bce", (1.0, 1.0)), ("bce", (0.0, 0.0)), ("ce", (0.0, 1.0))],
 )
 def test_domain_errors(key: str, args: tuple) -> None:
     params = (Fraction(-1),) if key == "powc" else ()
@@ -124,3 +138,16 @@ def test_stable_sigmoid_and_softplus_far_out() -> None:
     assert OPS["sigmoid"].evaluate((800.0,), ()) == 1.0
     assert OPS["softplus"].evaluate((800.0,), ()) == 800.0
     assert math.isfinite(OPS["softplus"].derivatives((-800.0,), 0.0, ())[0])
+
+
+def test_softmax_cross_entropy_collapsed_gradient_is_p_minus_y() -> None:
+    logits, labels = (1.0, 2.0, 0.5), (0.0, 1.0, 0.0)
+    local = OPS["softmax_ce"].local(logits + labels, None, ())
+    probs = [OPS["softmax"].value(logits, (i,)) for i in range(3)]
+    assert local[:3] == pytest.approx([q - y for q, y in zip(probs, labels)])
+    assert sum(probs) == pytest.approx(1.0)
+
+
+def test_softmax_is_stable_for_huge_logits() -> None:
+    assert OPS["softmax"].value((1000.0, 0.0), (0,)) == pytest.approx(1.0)
+    assert math.isfinite(OPS["softmax_ce"].value((1000.0, 0.0, 0.0, 1.0), ()))

@@ -30,7 +30,7 @@ def grow(children):
     unary = [
         ("exp({})", "\\exp({})", sp.exp), ("tanh({})", "tanh({})", sp.tanh),
         ("σ({})", "\\sigma({})", lambda a: 1 / (1 + sp.exp(-a))), ("sin({})", "sin({})", sp.sin),
-        ("cos({})", "cos({})", sp.cos), ("log(({})^2 + 1)", "\\ln(({})^{2} + 1)", lambda a: sp.log(a**2 + 1)),
+        ("cos({})", "cos({})", sp.cos), ("log(({})^2 + 1)", "\\ln(({})^{{2}} + 1)", lambda a: sp.log(a**2 + 1)),
         ("sqrt(({})² + 1)", "\\sqrt{{({})^2 + 1}}", lambda a: sp.sqrt(a**2 + 1)),
         ("softplus({})", "softplus({})", lambda a: sp.log(1 + sp.exp(a))), ("−({})", "-({})", lambda a: -a),
         ("gelu({})", "GELU({})", lambda a: a * (1 + sp.erf(a / sp.sqrt(2))) / 2), ("({})^3", "({})³", lambda a: a**3),

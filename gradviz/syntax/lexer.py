@@ -20,6 +20,7 @@ _NEWLINES = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines splits
 _NEWLINE = re.compile(f"\r\n|[{_NEWLINES}]")
 _COMMENT = re.compile(f"[^{_NEWLINES}]*")
 _SPACES = frozenset(" \t\xa0\ufeff\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B))))
+_SPACE_RUN = re.compile(f"[{''.join(sorted(_SPACES))}]+")
 _NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE]([+-]?[0-9]+))?")
 _SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUPERSCRIPT = re.compile(f"[⁺⁻]?[{_SUPERSCRIPT_DIGITS}]*")
@@ -86,8 +87,10 @@ class Source:
 def _normalize(original: str) -> tuple[str, list[int] | None]:
     """NFC text and, when it differs, each normalised offset's original offset.
 
-    Normalisation never reaches across a character below U+0300 (none composes with what
-    precedes it), so the text is normalised chunk by chunk between such characters.
+    Normalisation never reaches across a starter below U+0900 (none of them composes with
+    what precedes it), so the text is normalised chunk by chunk between such characters.
+    In a chunk that changed, the first character maps to the chunk's start and the rest
+    align from its end (``y`` + hat + acute → ``ŷ`` + acute: the acute keeps its column).
     """
     if unicodedata.is_normalized("NFC", original):
         return original, None
@@ -95,10 +98,16 @@ def _normalize(original: str) -> tuple[str, list[int] | None]:
     mapping: list[int] = []
     start = 0
     for k in range(1, len(original) + 1):
-        if k == len(original) or original[k] < "\u0300":
+        if k == len(original) or original[k] < "\u0300" or (
+                original[k] < "\u0900" and not unicodedata.combining(original[k])):
             chunk = original[start:k]
             normal = unicodedata.normalize("NFC", chunk)
-            mapping.extend(range(start, k) if normal == chunk else [start] * len(normal))
+            if normal == chunk:
+                mapping.extend(range(start, k))
+            else:
+                shift = len(chunk) - len(normal)
+                mapping.extend(start if m == 0 else min(max(start, start + m + shift), k - 1)
+                               for m in range(len(normal)))
             parts.append(normal)
             start = k
     mapping.append(len(original))
@@ -113,7 +122,7 @@ def tokenize(source: Source) -> list[Token]:
         token: Token | None
         after = -1  # where lexing goes on when it is not the token's end
         if c in _SPACES:
-            i += 1
+            i = _SPACE_RUN.match(text, i).end()
             continue
         if c in _NEWLINES:
             end = i + 2 if text.startswith("\r\n", i) else i + 1
@@ -217,7 +226,7 @@ def _command(source: Source, i: int) -> tuple[Token | None, int]:
         return _name(source, i, accent.end(), letter + names.DECORATIONS[name])
     if name in names.LATEX_GREEK:
         return _name(source, i, end, names.LATEX_GREEK[name])
-    raise source.error(f"unknown LaTeX command '{written}'", i, end)
+    raise source.error(f"unknown LaTeX command '{written[:40]}'", i, end)
 
 
 def _styled(source: Source, i: int, m: re.Match) -> tuple[Token, int]:

@@ -14,24 +14,28 @@ import unicodedata
 from typing import Collection, NamedTuple
 
 __all__ = [
-    "FUNCTIONS", "ARITY", "UNSUPPORTED", "GREEK", "LATEX_GREEK", "DECORATIONS", "LETTERS",
+    "FUNCTIONS", "ARITY", "PAIRED", "UNSUPPORTED", "GREEK", "LATEX_GREEK", "DECORATIONS", "LETTERS",
     "SplitError", "Piece", "is_letter", "canonical", "read_suffix", "split_word", "word_name",
     "assignable_name", "spells_input",
 ]
 
-#: Function names as written → op key (the same table as ``gradviz.ops.FUNCTION_NAMES``,
-#: repeated here because ops.py imports sympy and parsing must start fast; a test keeps
-#: the two equal).
+#: Function names as written → op key (kept here, not in ops.py, which imports sympy;
+#: a test checks every key against the op table).
 FUNCTIONS: dict[str, str] = {
     "exp": "exp", "log": "log", "ln": "log", "sqrt": "sqrt", "abs": "abs",
     "sigmoid": "sigmoid", "σ": "sigmoid", "tanh": "tanh", "relu": "relu", "ReLU": "relu",
     "leaky_relu": "leaky_relu", "softplus": "softplus", "gelu": "gelu", "GELU": "gelu",
-    "sin": "sin", "cos": "cos", "max": "max", "min": "min", "id": "id",
+    "sin": "sin", "cos": "cos", "max": "max", "min": "min", "id": "id", "linear": "id", "step": "step",
+    "mse": "mse", "MSE": "mse", "mae": "mae", "MAE": "mae", "bce": "bce", "BCE": "bce",
+    "cross_entropy": "ce", "softmax_ce": "softmax_ce",
 }
 
 #: Op key → (fewest, most) arguments; ``None`` means no upper bound (max and min fold left).
 ARITY: dict[str, tuple[int, int | None]] = {key: (1, 1) for key in FUNCTIONS.values()}
-ARITY.update({"max": (2, None), "min": (2, None), "leaky_relu": (1, 2)})
+ARITY.update({"max": (2, None), "min": (2, None), "leaky_relu": (1, 2), "mse": (2, 2), "mae": (2, 2),
+              "bce": (2, 2), "ce": (2, None), "softmax_ce": (2, None)})
+#: Ops whose arguments come in two halves (n probabilities or logits, then n labels).
+PAIRED = frozenset({"ce", "softmax_ce"})
 
 #: Functions a reader may expect but gradviz has no op for: a clear error instead of a split.
 UNSUPPORTED = frozenset(
@@ -62,6 +66,7 @@ _LETTER_SET = frozenset(LETTERS)
 _DIGITS = {**{str(d): str(d) for d in range(10)}, **{chr(0x2080 + d): str(d) for d in range(10)}}
 _SUBSCRIPT_TO_ASCII = {0x2080 + d: str(d) for d in range(10)}
 _PRIMES = {"'": 1, "′": 1, "″": 2, "‴": 3}
+_SIMPLE = re.compile(f"[A-Za-z{_LOWER}{_UPPER}][0-9]*")
 _IDENTIFIER = re.compile(f"[{LETTERS}][{LETTERS}{_MARKS}0-9_]*")
 
 # candidates at a position: by first character, longest first, functions before Greek names
@@ -146,6 +151,8 @@ def split_word(word: str, assigned: Collection[str] = (), paren_follows: bool = 
     The whole word is first matched against ``assigned`` (multi-letter program names).
     ``paren_follows`` says whether ``(`` comes next, which makes ``cosh(`` an error.
     """
+    if _SIMPLE.fullmatch(word):  # the common case, fast: one letter and ASCII digits
+        return [Piece("name", word, 0, len(word))]
     whole = word_name(word)
     if whole is not None and whole in assigned:
         return [Piece("name", whole, 0, len(word))]

@@ -131,33 +131,37 @@ class _Program:
     def expand(self, tokens: list[Token]) -> list[Token]:
         """Split words into names, constants and function names (``θ1θ2x`` → θ1 θ2 x)."""
         out: list[Token] = []
+        splits: dict[tuple[str, bool], list[names.Piece]] = {}  # words repeat in long formulas
         for k, token in enumerate(tokens):
             after = tokens[k + 1] if k + 1 < len(tokens) else None
             paren = after is not None and after.kind == "open" and after.value == ")"
-            if token.kind != "word":
-                out.append(self._name(token, str(token.value), paren) if token.kind == "name" else token)
-                continue
-            try:
-                pieces = names.split_word(token.text, self.assigned, paren)
-            except names.SplitError as exc:
-                raise self.src.error(exc.message, token.start + exc.start, token.start + exc.end) from None
-            for j, piece in enumerate(pieces):
-                part = token._replace(text=token.text[piece.start : piece.end], start=token.start + piece.start,
-                                      end=token.start + piece.end)
-                if piece.kind == "func":
-                    out.append(part._replace(kind="func", value=names.FUNCTIONS[piece.value]))
-                else:
-                    out.append(self._name(part, piece.value, paren and j == len(pieces) - 1))
+            if token.kind == "name":
+                out.append(self._name(token.text, token.start, token.end, str(token.value), paren))
+            elif token.kind != "word":
+                out.append(token)
+            else:
+                pieces = splits.get((token.text, paren))
+                if pieces is None:
+                    try:
+                        pieces = splits[token.text, paren] = names.split_word(token.text, self.assigned, paren)
+                    except names.SplitError as exc:
+                        raise self.src.error(exc.message, token.start + exc.start, token.start + exc.end) from None
+                for j, piece in enumerate(pieces):
+                    text, start, end = token.text[piece.start : piece.end], token.start + piece.start, token.start + piece.end
+                    if piece.kind == "func":
+                        out.append(Token("func", text, start, end, names.FUNCTIONS[piece.value]))
+                    else:
+                        out.append(self._name(text, start, end, piece.value, paren and j == len(pieces) - 1))
         return out
 
-    def _name(self, token: Token, name: str, paren: bool) -> Token:
+    def _name(self, text: str, start: int, end: int, name: str, paren: bool) -> Token:
         """A name token; unassigned ``e``/``π`` are constants and ``σ(`` is the sigmoid function."""
         if name not in self.assigned and (name in ("e", "π") or (name == "σ" and paren)):
             self.meanings.add(name)
             if name == "σ":
-                return token._replace(kind="func", value="sigmoid")
-            return token._replace(kind="const", value=name)
-        return token._replace(kind="name", value=name)
+                return Token("func", text, start, end, "sigmoid")
+            return Token("const", text, start, end, name)
+        return Token("name", text, start, end, name)
 
     def resolve(self, name: str) -> str:
         """The node a name stands for: an assigned node, or an input."""
@@ -344,8 +348,13 @@ class _Expression:
         key, name = group.fn, group.token.text
         fewest, most = names.ARITY[key]
         if len(args) < fewest or (most is not None and len(args) > most):
-            need = {1: "1 argument", 2: "1 or 2 arguments"}[most] if most else f"at least {fewest} arguments"
-            raise self.p.error(f"'{name}' takes {need}, got {len(args)}", group.token)
+            need = (f"at least {fewest}" if most is None else str(fewest) if fewest == most
+                    else f"{fewest} or {most}")
+            raise self.p.error(f"'{name}' takes {need} argument{'s' if most != 1 else ''}, got {len(args)}",
+                               group.token)
+        if key in names.PAIRED and len(args) % 2:
+            raise self.p.error(f"'{name}' takes n values and then their n labels (an even count), "
+                               f"got {len(args)}", group.token)
         if key in ("max", "min"):
             nid = self._node(args[0])
             for arg in args[1:]:
@@ -359,7 +368,7 @@ class _Expression:
                 slope = args[1].value
             nid = self.b.apply(key, [self._node(args[0])], (slope,))
         else:
-            nid = self.b.apply(key, [self._node(args[0])])
+            nid = self.b.apply(key, [self._node(arg) for arg in args])
         self.vals.append(_Operand(nid))
 
     # -- stacks --------------------------------------------------------------------------

@@ -21,6 +21,7 @@ _ADD, _MUL, _UNARY, _POWER, _ATOM = 1, 2, 3, 5, 6
 _INFIX = {"add": (" + ", _ADD), "sub": (" - ", _ADD), "mul": (" * ", _MUL), "div": (" / ", _MUL)}
 _PREC = {"add": _ADD, "sub": _ADD, "mul": _MUL, "div": _MUL, "neg": _UNARY, "pow": _POWER, "powc": _POWER}
 _DEFAULT_SLOPE = Fraction(1, 100)
+_SPELLING = {"ce": "cross_entropy"}  # op keys that are not themselves a function name
 _Item = Union[str, tuple[str, bool]]  # text, or (node id, expand it)
 
 
@@ -48,6 +49,7 @@ class _Writer:
     def __init__(self, graph: Graph, inline: set[str]):
         self.nodes = graph.nodes
         self.inline = inline
+        self.order = {nid: k for k, nid in enumerate(graph.nodes)}
 
     def statement(self, nid: str, named: bool) -> str:
         """The right-hand side for ``nid`` (or the bare output expression)."""
@@ -122,12 +124,28 @@ class _Writer:
                 return pieces + [f"({exponent})" if node.params[0] < 0 else exponent]
             self._not_a_number(args[1], "raise to")
             return pieces + self._child(args[1], self._prec(args[1]) < _POWER)
-        pieces: list[_Item] = [op, "("]
+        if op in ("max", "min"):
+            args = self._folded(node)
+        pieces: list[_Item] = [_SPELLING.get(op, op), "("]
         for k, arg in enumerate(args):
             pieces += [", "] * (k > 0) + self._child(arg, False)
         if op == "leaky_relu" and node.params and node.params[0] != _DEFAULT_SLOPE:
             pieces.append(f", {_number(node.params[0])}")
         return pieces + [")"]
+
+    def _folded(self, node: Node) -> list[str]:
+        """The arguments of ``max(a, b, c)``: it parses as max(max(a, b), c) with both maxes
+        made one after the other, once every argument exists; ``max(max(a, b), c)`` does not."""
+        args = [node.operands[1]]
+        while True:
+            left = node.operands[0]
+            inner = self.nodes[left]
+            if left in self.inline and inner.op == node.op and self.order[left] == self.order[node.id] - 1:
+                args.append(inner.operands[1])
+                node = inner
+            else:
+                args.append(left)
+                return args[::-1]
 
     def _not_a_number(self, nid: str, verb: str) -> None:
         node = self.nodes[nid]

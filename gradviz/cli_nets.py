@@ -1,0 +1,135 @@
+"""Commands for the lectures' networks and training: ``net``, ``params``, ``descend``, ``gallery``."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+
+import click
+
+from .clikit import at_option, expr_argument, parse_at, parse_formula, run
+
+__all__ = ["net", "params", "descend", "gallery"]
+
+ACTIVATION_CHOICES = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus", "gelu", "linear", "step")
+LOSS_CHOICES = ("mse", "mae", "bce", "ce")
+DATASETS = ("none", "xor")
+PROGRESS_FROM = 2000  # runs of at least this many steps show a progress bar
+
+
+def _network(layers: str, activation: str, loss: str, data: str, expanded: bool, seed: int):
+    from .nn import XOR_DATA, mlp, parse_layers
+
+    sizes = run(lambda: parse_layers(layers))
+    points = XOR_DATA if data == "xor" else None
+    return run(lambda: mlp(sizes, activation, loss, points, expanded=expanded, seed=seed))
+
+
+network_options = [
+    click.argument("layers", metavar="LAYERS"),
+    click.option("--activation", type=click.Choice(ACTIVATION_CHOICES), default="tanh", show_default=True),
+    click.option("--loss", type=click.Choice(LOSS_CHOICES), default="mse", show_default=True),
+    click.option("--data", type=click.Choice(DATASETS), default="none", show_default=True,
+                 help="xor: the four XOR points as constants; none: one symbolic sample x₁…xₙ, y."),
+    click.option("--expanded", is_flag=True, help="Draw the loss (and softmax) with primitive ops."),
+    click.option("--seed", type=int, default=0, show_default=True, help="Seed of the initial weights."),
+]
+
+
+def _with(options):
+    def decorate(f):
+        for option in reversed(options):
+            f = option(f)
+        return f
+    return decorate
+
+
+@click.command()
+@_with(network_options)
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(("svg", "png", "pdf", "dot")), default="svg", show_default=True)
+@click.option("--frames", "which", type=click.Choice(("all", "final")), default="final", show_default=True)
+def net(layers, activation, loss, data, expanded, seed, out_dir, fmt, which) -> None:
+    """Draw a fully connected network with its loss, e.g. LAYERS = 2-2-1.
+
+    \b
+    Example:
+      gradviz net 2-2-1 --activation relu --loss bce --data xor -o out/ --format png
+    """
+    from .render.export import export
+
+    network = _network(layers, activation, loss, data, expanded, seed)
+    result = run(lambda: network.graph.backward(network.values))
+    done = run(lambda: export(result, out_dir, format=fmt, which=which))
+    click.echo(f"{network.parameter_count} parameters, {len(network.graph)} nodes; "
+               f"{len(done.files)} frame(s) in {done.folder}; final frame: {done.final}")
+
+
+@click.command()
+@click.argument("what", metavar="LAYERS|EXPR")
+def params(what: str) -> None:
+    """Count the parameters of a network (LAYERS like 10000-1000-1000-1000-10) or the inputs of a formula.
+
+    \b
+    Example (the lecture's exercise: 100×100 inputs, three hidden layers of 1000, 10 outputs):
+      gradviz params 10000-1000-1000-1000-10
+    """
+    from .nn import count_parameters, parse_layers
+
+    if all(part.strip().isdigit() for part in what.split("-")) and "-" in what:
+        sizes = run(lambda: parse_layers(what))
+        weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
+        total = count_parameters(sizes)
+        click.echo(f"{total:,} parameters ({weights:,} weights + {total - weights:,} biases) "
+                   f"in a {'-'.join(map(str, sizes))} network")
+    else:
+        graph = parse_formula(what)
+        click.echo(f"{len(graph.inputs)} inputs ({', '.join(graph.inputs)}), "
+                   f"{sum(n.kind == 'op' for n in graph.nodes.values())} operations")
+
+
+@click.command()
+@expr_argument
+@at_option
+@click.option("--wrt", required=True, help="Parameters to train, comma-separated: --wrt θ1,θ2.")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=0.1, show_default=True, help="Learning rate α.")
+@click.option("--steps", type=click.IntRange(0, 1_000_000), default=50, show_default=True)
+@click.option("--momentum", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True)
+@click.option("--schedule", default="constant", show_default=True,
+              help="constant, exp:GAMMA, step:EVERY:GAMMA or inverse:K.")
+@click.option("--adam", is_flag=True, help="Use Adam instead of (momentum) gradient descent.")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False),
+              help="Folder for history.csv, loss.png and (two parameters) contour.png.")
+def descend(expr, at, wrt, lr, steps, momentum, schedule, adam, out_dir) -> None:
+    """Gradient descent on EXPR: θ ← θ − α·∂L/∂θ, printed iteration by iteration.
+
+    \b
+    Example:
+      gradviz descend "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 --wrt θ1,θ2 --lr 0.005 --steps 50 -o out/
+    """
+    from .training import descent_report, write_descent
+
+    graph = parse_formula(expr)
+    values = parse_at(at) or {}
+    names = [w.strip() for w in wrt.split(",") if w.strip()]
+    long_run = steps >= PROGRESS_FROM
+    with click.progressbar(length=steps, label="descending", show_pos=True) if long_run else nullcontext() as bar:
+        from .descent import descend as run_descent
+
+        result = run(lambda: run_descent(graph, values, names, lr=lr, steps=steps, momentum=momentum,
+                                         schedule=schedule, adam=adam,
+                                         progress=(lambda k: bar.update(1)) if long_run else None))
+    click.echo(descent_report(result, lr))
+    if out_dir:
+        written = run(lambda: write_descent(result, out_dir))
+        click.echo("wrote " + ", ".join(str(p) for p in written))
+
+
+@click.command()
+@click.argument("folder", type=click.Path(file_okay=False), default="gallery")
+@click.option("--dot-only", is_flag=True, help="Write only the DOT sources (fast; what CI compares).")
+def gallery(folder: str, dot_only: bool) -> None:
+    """Build the gallery of the lectures' examples into FOLDER (default: gallery)."""
+    from .gallery import build
+
+    written = run(lambda: build(folder, dot_only=dot_only, progress=click.echo))
+    click.echo(f"{len(written)} files in {folder}; see {folder}/README.md")

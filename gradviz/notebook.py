@@ -1,0 +1,257 @@
+"""The notebook front door: rich display of graphs, results, steps and derivations, and the
+backward-pass stepper.
+
+Every picture comes from the in-process renderer (pygraphviz), so no system Graphviz is
+needed. A result's frames share one layout (``render.export.Slides``, kept on the result per
+``Style``), so stepping through them moves nothing. The interactive stepper needs the
+optional ``ipywidgets`` (``pip install "gradviz[notebook]"``); without it the stepper shows
+every frame, one under the other, with a one-line hint.
+
+>>> import gradviz
+>>> r = gradviz.parse("(θ1θ2x − y)²").backward({"θ1": 2, "θ2": -1, "x": 3, "y": 1})
+>>> view = r.show(step=0)
+>>> view.title
+'Backward step 1 of 4: L = c²'
+>>> sorted(view._repr_mimebundle_()[0])
+['image/png', 'image/svg+xml', 'text/plain']
+>>> [v.frame.kind for v in r.frames()]
+['structure', 'forward', 'backward', 'backward', 'backward', 'backward', 'gradients']
+>>> print(r.derivation().text.splitlines()[2])
+  a = θ1·θ2 = −2
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import struct
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .errors import GradvizError
+
+if TYPE_CHECKING:
+    from .backward import BackwardResult, Step
+    from .graph import Graph
+    from .render.export import Slides
+    from .render.frames import Frame
+    from .style import Style
+
+__all__ = ["FrameView", "Derivation", "Stepper", "StaticFrames", "slides", "frame_views", "show", "show_graph",
+           "show_step", "stepper", "STEPPER_HINT"]
+
+STEPPER_HINT = 'For the interactive stepper: pip install "gradviz[notebook]" (ipywidgets). Showing every frame.'
+_CSS_PX_PER_INCH = 96  # a PNG rendered at DEFAULT_PNG_DPI is shown at the size of its SVG
+
+
+Bundle = tuple[dict[str, Any], dict[str, Any]]
+
+
+def _bundle(data: dict[str, Any], metadata: dict[str, Any], include: Any, exclude: Any) -> Bundle:
+    """``_repr_mimebundle_``'s answer, honouring ``include``/``exclude``."""
+    keys = [k for k in data if (not include or k in include) and (not exclude or k not in exclude)]
+    return {k: data[k] for k in keys}, {k: v for k, v in metadata.items() if k in keys}
+
+
+@dataclass(frozen=True)
+class FrameView:
+    """One frame of a result's figure, displayed as SVG and PNG (``svg``, ``png`` give the data)."""
+
+    slides: "Slides"
+    frame: "Frame"
+
+    @property
+    def title(self) -> str:
+        return self.frame.title
+
+    @property
+    def svg(self) -> str:
+        return self.slides.render(self.frame, "svg").data.decode("utf-8")
+
+    @property
+    def png(self) -> bytes:
+        return self.slides.render(self.frame, "png").data
+
+    @property
+    def png_width(self) -> int:
+        """The width (CSS pixels) at which the PNG shows as large as the SVG."""
+        from .render.export import DEFAULT_PNG_DPI
+
+        pixels = struct.unpack(">I", self.png[16:20])[0]  # the PNG header's width
+        return round(pixels * _CSS_PX_PER_INCH / DEFAULT_PNG_DPI)
+
+    @property
+    def text(self) -> str:
+        """The frame's title and equations as plain text."""
+        lines = [line for line in self.frame.equation.split("; ") if line]
+        return "\n".join([self.title] + [f"  {line}" for line in lines])
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Bundle:
+        data = {"image/svg+xml": self.svg, "image/png": base64.b64encode(self.png).decode("ascii"),
+                "text/plain": self.text}
+        return _bundle(data, {"image/png": {"width": self.png_width}}, include, exclude)
+
+    def __repr__(self) -> str:
+        return f"<gradviz.FrameView {self.frame.slug}: {self.title}>"
+
+
+def slides(result: "BackwardResult", style: "Style | None" = None) -> "Slides":
+    """The result's figure laid out once per style (kept on the result)."""
+    from .render.export import Slides
+    from .style import Style
+
+    style = style or Style()
+    if style not in result._slides:
+        result._slides[style] = Slides(result, style=style)
+    return result._slides[style]
+
+
+def frame_views(result: "BackwardResult", style: "Style | None" = None) -> list[FrameView]:
+    """Every frame, in order: structure, forward, one per backward step, gradients."""
+    figure = slides(result, style)
+    return [FrameView(figure, frame) for frame in figure.frames]
+
+
+def show(result: "BackwardResult", step: int | None = None, style: "Style | None" = None) -> FrameView:
+    """Backward step ``step`` (an index into ``result.steps``: 0 is the output's step, −1 the
+    last), or the final frame with every gradient when ``step`` is None."""
+    views = frame_views(result, style)
+    if step is None:
+        return views[-1]
+    count = len(result.steps)
+    if not -count <= step < count:
+        raise GradvizError(f"step {step} is out of range: this backward pass has {count} steps (0…{count - 1})")
+    k = step % count
+    return next(v for v in views if v.frame.kind == "backward" and v.frame.step == k)
+
+
+def show_graph(graph: "Graph", style: "Style | None" = None) -> FrameView:
+    """The graph's structure frame: every node with its equation, laid out on its own."""
+    from .render.export import Slides
+
+    figure = Slides(graph.backward(symbolic=False), style=style, kinds=("structure",))
+    return FrameView(figure, figure.frames[0])
+
+
+def show_step(step: "Step") -> FrameView:
+    """The frame of a step taken from ``result.steps``."""
+    if step.result is None:
+        raise GradvizError("this Step does not belong to a backward result; take it from result.steps")
+    k = next(i for i, s in enumerate(step.result.steps) if s is step)
+    return show(step.result, k)
+
+
+class Derivation:
+    """The chain-rule derivation of a result: Markdown with ``$…$`` math, LaTeX, plain text."""
+
+    def __init__(self, result: "BackwardResult"):
+        self.result = result
+
+    def sections(self) -> list[tuple[str, list[str]]]:
+        """(title, lines) for the forward pass, the backward steps and the gradients."""
+        from .derivation import forward_lines, gradient_lines
+        from .render.frames import step_lines
+
+        r = self.result
+        return [("Forward pass", forward_lines(r)),
+                ("Backward pass, step by step", [line for s in r.steps for line in step_lines(r, s)]),
+                ("Gradients", gradient_lines(r))]
+
+    @property
+    def markdown(self) -> str:
+        from .render.document import derivation_markdown
+
+        return derivation_markdown(self.result)
+
+    @property
+    def latex(self) -> str:
+        """The derivation as one ``aligned`` block of display math (for MathJax or KaTeX)."""
+        from .render.document import tex_math
+
+        rows = []
+        for title, lines in self.sections():
+            rows.append(rf"&\textbf{{{title}}}")
+            for line in lines:
+                head, sign, tail = tex_math(line).partition(" = ")
+                rows.append(f"{head} &{sign.strip()} {tail}" if sign else f"&{head}")
+        return "$$\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$$"
+
+    @property
+    def text(self) -> str:
+        out = []
+        for title, lines in self.sections():
+            out += [f"{title}:"] + [f"  {line}" for line in lines]
+        return "\n".join(out)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Bundle:
+        data = {"text/markdown": self.markdown, "text/latex": self.latex, "text/plain": self.text}
+        return _bundle(data, {}, include, exclude)
+
+    def __repr__(self) -> str:
+        return f"<gradviz.Derivation of {self.result.graph.output}>"
+
+
+class Stepper:
+    """Previous / next buttons and a slider over a result's frames; the picture is one image
+    widget whose PNG is swapped, so nothing moves between steps."""
+
+    def __init__(self, views: list[FrameView], start: int = 0):
+        import ipywidgets as w
+
+        self.views = views
+        last = len(views) - 1
+        self.slider = w.IntSlider(value=min(max(start, 0), last), min=0, max=last, description="frame",
+                                  continuous_update=False)
+        self.previous = w.Button(description="◀ previous", layout=w.Layout(width="auto"))
+        self.next = w.Button(description="next ▶", layout=w.Layout(width="auto"))
+        self.title = w.Label()
+        self.image = w.Image(format="png", width=str(views[0].png_width))
+        self.previous.on_click(lambda _: self.go(self.slider.value - 1))
+        self.next.on_click(lambda _: self.go(self.slider.value + 1))
+        self.slider.observe(lambda _: self._draw(), names="value")
+        self.widget = w.VBox([w.HBox([self.previous, self.slider, self.next, self.title]), self.image])
+        self._draw()
+
+    @property
+    def index(self) -> int:
+        """The frame on show."""
+        return self.slider.value
+
+    def go(self, index: int) -> None:
+        """Show frame ``index`` (clamped to the first and last frame)."""
+        self.slider.value = min(max(index, 0), self.slider.max)
+
+    def _draw(self) -> None:
+        view = self.views[self.slider.value]
+        self.image.value = view.png
+        self.title.value = view.title
+        self.previous.disabled = self.slider.value == 0
+        self.next.disabled = self.slider.value == self.slider.max
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+class StaticFrames:
+    """Every frame, one under the other, after a one-line hint: the stepper without ipywidgets."""
+
+    def __init__(self, views: list[FrameView], hint: str = STEPPER_HINT):
+        self.views, self.hint = views, hint
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Bundle:
+        images = "".join(
+            f'<div><img alt="{html.escape(v.title)}" width="{v.png_width}" '
+            f'src="data:image/png;base64,{base64.b64encode(v.png).decode("ascii")}"></div>' for v in self.views)
+        text = "\n\n".join([self.hint] + [v.text for v in self.views])
+        data = {"text/html": f"<p><em>{html.escape(self.hint)}</em></p>{images}", "text/plain": text}
+        return _bundle(data, {}, include, exclude)
+
+
+def stepper(result: "BackwardResult", style: "Style | None" = None, start: int = 0) -> "Stepper | StaticFrames":
+    """The interactive stepper over every frame, or the static frames when ipywidgets is missing."""
+    views = frame_views(result, style)
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        return StaticFrames(views)
+    return Stepper(views, start)

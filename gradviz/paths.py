@@ -1,0 +1,29 @@
+"""Paths from the output back to one input: the nodes and edges behind ∂L/∂θ1 = ∂L/∂a·∂a/∂θ1."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .graph import Graph
+
+__all__ = ["path_nodes", "on_path"]
+
+
+def path_nodes(graph: "Graph", nid: str) -> frozenset[str]:
+    """Ids of the nodes on some path from node ``nid`` to the output (both ends included)."""
+    reaches = {nid}
+    for current in graph.order:  # topological order: operands come first
+        node = graph.nodes[current]
+        if any(o in reaches for o in node.operands):
+            reaches.add(current)
+    feeds = {graph.output_id}
+    for current in reversed(graph.order):
+        if current in feeds:
+            feeds.update(graph.nodes[current].operands)
+    return frozenset(reaches & feeds)
+
+
+def on_path(nodes: frozenset[str], operand: str, consumer: str) -> bool:
+    """Whether the edge operand → consumer lies on the paths ``nodes`` describe."""
+    return operand in nodes and consumer in nodes

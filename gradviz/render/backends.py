@@ -1,0 +1,141 @@
+"""Graphviz backends: DOT text in, bytes out. The only module that touches Graphviz itself.
+
+``pygraphviz`` (>= 2.0.4, whose wheels bundle Graphviz) renders in-process and is the
+default; the system ``dot`` program is used when asked for or when pygraphviz is missing.
+Both read the same DOT and take the same layout engine names (``dot`` to lay out,
+``nop2`` to render with every position pinned).
+
+The bundled fontconfig of some pygraphviz wheels prints ``Fontconfig warning: … reset-dirs``
+on Debian-like systems. Around every in-process call file descriptor 2 is redirected to a
+temporary file; afterwards that warning is dropped and anything else is written to
+``sys.stderr`` again (or put into the error message when Graphviz failed).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from contextlib import contextmanager, redirect_stderr
+from dataclasses import dataclass
+from typing import Iterator
+
+from ..errors import GradvizError
+
+__all__ = ["Backend", "get_backend", "FORMATS", "RENDERERS", "INSTALL_HINT"]
+
+FORMATS = ("svg", "png", "pdf", "dot")
+RENDERERS = ("auto", "pygraphviz", "dot")
+INSTALL_HINT = ("install pygraphviz (pip install pygraphviz, whose wheels bundle Graphviz) "
+                "or the Graphviz programs (apt-get install graphviz, brew install graphviz)")
+_OUTPUT = {"svg": "svg", "png": "png", "pdf": "pdf", "json": "json0", "dot": "dot"}  # json: positions only
+_NOISE = re.compile(r"^Fontconfig warning: .*reset-dirs.*$"  # bundled fontconfig vs Debian's config
+                    r"|^Warning: graph has \d+ nodes\.\.\.layout may take a long time\.$")  # pygraphviz
+_STDERR_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A way to run Graphviz: ``run(source, prog, fmt)`` returns the output bytes."""
+
+    name: str
+    dot_path: str | None = None  # the system program, for the ``dot`` backend
+
+    def run(self, source: str, prog: str, fmt: str, dpi: int | None = None) -> bytes:
+        """Lay out ``source`` with engine ``prog`` (``dot``, ``nop``, ``nop2``) and render as ``fmt``."""
+        if fmt not in _OUTPUT:
+            raise GradvizError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        if self.name == "pygraphviz":
+            return _run_pygraphviz(source, prog, fmt, dpi)
+        return _run_program(self.dot_path or "dot", source, prog, fmt, dpi)
+
+
+def get_backend(renderer: str = "auto") -> Backend:
+    """The backend for ``renderer`` (``auto``, ``pygraphviz`` or ``dot``), or a ``GradvizError``
+    that says what to install."""
+    if renderer not in RENDERERS:
+        raise GradvizError(f"unknown renderer {renderer!r}; choose one of {', '.join(RENDERERS)}")
+    if renderer in ("auto", "pygraphviz"):
+        try:
+            import pygraphviz  # noqa: F401
+        except ImportError:
+            if renderer == "pygraphviz":
+                raise GradvizError("the pygraphviz renderer is not available: pip install pygraphviz") from None
+        else:
+            return Backend("pygraphviz")
+    path = shutil.which("dot")
+    if path is None:
+        if renderer == "dot":
+            raise GradvizError("the dot renderer needs the Graphviz program 'dot' on PATH: "
+                               "apt-get install graphviz (or brew install graphviz), "
+                               "or use --renderer pygraphviz after pip install pygraphviz")
+        raise GradvizError(f"rendering needs Graphviz: {INSTALL_HINT}")
+    return Backend("dot", path)
+
+
+def _run_pygraphviz(source: str, prog: str, fmt: str, dpi: int | None) -> bytes:
+    import pygraphviz
+
+    with _captured_stderr() as captured, redirect_stderr(io.StringIO()) as python_stderr:
+        try:
+            graph = pygraphviz.AGraph(string=source)
+            if dpi is not None:
+                graph.graph_attr["dpi"] = str(dpi)
+            data = graph.draw(format=_OUTPUT[fmt], prog=prog)  # bytes; never draw("file")
+        except (ValueError, TypeError, KeyError) as exc:
+            error = exc
+        else:
+            error = None
+    messages = _without_noise(captured[0] + python_stderr.getvalue())
+    if error is not None or not data:
+        detail = messages.strip() or str(error or "no output")
+        raise GradvizError(f"Graphviz (pygraphviz) could not render the figure: {detail}")
+    if messages:
+        sys.stderr.write(messages)
+    return data
+
+
+def _run_program(path: str, source: str, prog: str, fmt: str, dpi: int | None) -> bytes:
+    args = [path, f"-K{prog}", f"-T{_OUTPUT[fmt]}"] + ([f"-Gdpi={dpi}"] if dpi is not None else [])
+    try:
+        done = subprocess.run(args, input=source.encode("utf-8"), capture_output=True, check=False)
+    except OSError as exc:
+        raise GradvizError(f"cannot run {path}: {exc.strerror}; {INSTALL_HINT}") from None
+    messages = _without_noise(done.stderr.decode("utf-8", "replace"))
+    if done.returncode != 0 or not done.stdout:
+        raise GradvizError(f"Graphviz ({path}) could not render the figure: "
+                           f"{messages.strip() or f'exit status {done.returncode}'}")
+    if messages:
+        sys.stderr.write(messages)
+    return done.stdout
+
+
+@contextmanager
+def _captured_stderr() -> Iterator[list[str]]:
+    """Redirect file descriptor 2 for the duration; yields a list that then holds the text."""
+    captured = [""]
+    with _STDERR_LOCK, tempfile.TemporaryFile() as sink:
+        try:
+            sys.stderr.flush()
+        except (AttributeError, ValueError):  # pragma: no cover - a closed or odd sys.stderr
+            pass
+        saved = os.dup(2)
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield captured
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            captured[0] = sink.read().decode("utf-8", "replace")
+
+
+def _without_noise(text: str) -> str:
+    """The text without the harmless fontconfig warning lines."""
+    lines = [line for line in text.splitlines(keepends=True) if not _NOISE.match(line.rstrip("\n"))]
+    return "".join(lines)

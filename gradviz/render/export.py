@@ -1,0 +1,160 @@
+"""Frames to bytes and to a folder: the entry point of the CLI's ``render`` and of notebooks.
+
+``render_frames`` returns the frames in memory; ``export`` writes them, ``manifest.json``
+(the frames in order: file, kind, node, title, equation) and ``derivation.md`` /
+``derivation.tex`` beside them. Everything is rendered before anything is written, and
+each file is written to a temporary file in the same folder and then renamed, so a file
+is there whole or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Collection
+
+from ..errors import GradvizError
+from .backends import FORMATS, get_backend
+from .frames import Frame, frames
+
+if TYPE_CHECKING:
+    from ..backward import BackwardResult
+    from ..style import Style
+
+__all__ = ["RenderedFrame", "Export", "Slides", "render_frames", "export", "write_atomic", "DEFAULT_PNG_DPI"]
+
+DEFAULT_PNG_DPI = 150  # sharp on a projector, small enough for slides
+
+
+@dataclass(frozen=True)
+class RenderedFrame:
+    """One frame and its bytes in the requested format."""
+
+    frame: Frame
+    format: str
+    data: bytes
+
+    @property
+    def filename(self) -> str:
+        return f"{self.frame.slug}.{self.format}"
+
+
+@dataclass(frozen=True)
+class Export:
+    """What ``export`` wrote."""
+
+    folder: Path
+    files: tuple[Path, ...]  # the frames, in order
+    manifest: Path
+    derivation: tuple[Path, ...]  # Markdown, LaTeX (none for an exercise's questions)
+
+    @property
+    def final(self) -> Path:
+        """The final frame (every gradient)."""
+        return self.files[-1]
+
+
+class Slides:
+    """The frames of one result laid out once: any frame renders in any format with the same
+    node positions (the figure a notebook stepper turns through). Rendered bytes are kept.
+    ``kinds`` lays out only the frames of those kinds (``("structure",)``: the bare graph)."""
+
+    def __init__(self, result: "BackwardResult", *, renderer: str = "auto", caption: bool = True,
+                 style: "Style | None" = None, wrt: str | None = None, kinds: Collection[str] | None = None):
+        from .layout import layout
+        from .scene import scenes as make_scenes
+
+        self.backend = get_backend(renderer)
+        self.frames = [f for f in frames(result, "all") if kinds is None or f.kind in kinds]
+        looks = make_scenes(result, self.frames, caption=caption, wrt=wrt)
+        looks = [style.apply(sc) for sc in looks] if style is not None else looks
+        self._scenes = {f.index: sc for f, sc in zip(self.frames, looks)}
+        self.layout = layout(looks, self.backend)
+        self._statements: dict = {}
+        self._rendered: dict[tuple[int, str, int | None], RenderedFrame] = {}
+
+    def render(self, frame: Frame, format: str = "svg", dpi: int | None = None) -> RenderedFrame:
+        """One frame as ``format`` (png at ``dpi``, by default ``DEFAULT_PNG_DPI``)."""
+        from .layout import pinned
+
+        _check(format, dpi)
+        key = (frame.index, format, dpi)
+        if key not in self._rendered:
+            dot = pinned(self._scenes[frame.index], self.layout, self._statements)
+            if format == "dot":
+                data = dot.source.encode("utf-8")
+            else:
+                data = self.backend.run(dot.source, "nop2", format,
+                                        dpi or (DEFAULT_PNG_DPI if format == "png" else None))
+            self._rendered[key] = RenderedFrame(frame, format, data)
+        return self._rendered[key]
+
+
+def render_frames(result: "BackwardResult", *, format: str = "svg", dpi: int | None = None,
+                  which: str = "all", renderer: str = "auto", caption: bool = True,
+                  style: "Style | None" = None, wrt: str | None = None) -> list[RenderedFrame]:
+    """Render the frames of ``result`` (``which``: ``all`` or ``final``) with one shared layout.
+
+    The layout is computed over every frame even when only the final one is rendered, so the
+    final frame is the same picture either way. ``wrt`` highlights the paths to one input.
+    """
+    _check(format, dpi)  # before the layout, which is the expensive part
+    slides = Slides(result, renderer=renderer, caption=caption, style=style, wrt=wrt)
+    return [slides.render(frame, format, dpi) for frame in frames(result, which)]
+
+
+def _check(format: str, dpi: int | None) -> None:
+    if format not in FORMATS:
+        raise GradvizError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
+    if dpi is not None and format != "png":
+        raise GradvizError("--dpi applies to png output only")
+
+
+def export(result: "BackwardResult", folder: str | os.PathLike, *, format: str = "svg", dpi: int | None = None,
+           which: str = "all", renderer: str = "auto", caption: bool = True, wrt: str | None = None,
+           derivation: bool = True) -> Export:
+    """Render and write the frames, ``manifest.json`` and (unless ``derivation`` is false, as
+    for an exercise's questions) the derivation files into ``folder``. ``wrt`` highlights the
+    paths to one input and limits the derivation to its gradient."""
+    from .document import derivation_latex, derivation_markdown
+
+    rendered = render_frames(result, format=format, dpi=dpi, which=which, renderer=renderer, caption=caption,
+                             wrt=wrt)
+    texts = {"derivation.md": derivation_markdown(result, wrt), "derivation.tex": derivation_latex(result, wrt)}
+    texts = texts if derivation else {}
+    path = Path(folder)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GradvizError(f"cannot create the output folder {path}: {exc.strerror}") from None
+    files = []
+    for item in rendered:
+        files.append(write_atomic(path / item.filename, item.data))
+    manifest = {"formula": result.graph.source, "output": result.graph.output, "format": format,
+                "values": result.values is not None,
+                "frames": [item.frame.manifest_entry(result.graph, item.filename) for item in rendered]}
+    manifest_path = write_atomic(path / "manifest.json",
+                                 (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    docs = tuple(write_atomic(path / name, text.encode("utf-8")) for name, text in texts.items())
+    return Export(path, tuple(files), manifest_path, docs)  # type: ignore[arg-type]
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        if isinstance(exc, OSError):
+            raise GradvizError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise
+    return path

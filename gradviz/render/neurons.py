@@ -1,0 +1,92 @@
+"""The neuron-level view of a network: one node per neuron, grouped by layer, each listing
+its value, its gradient and the gradients of its own parameters (bias and incoming weights).
+
+For graphs too big to read op by op. Values and the neuron's gradient are those of the first
+data sample; parameter gradients are those of the whole loss.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..notation import format_value
+from .scene import FONT, GRADIENT_COLOR, INK, OP_FILL, SOFT_INK, VALUE_COLOR, _rows
+
+if TYPE_CHECKING:
+    import graphviz
+
+    from ..backward import BackwardResult
+    from ..nn import Network
+
+__all__ = ["neuron_digraph", "render_neurons"]
+
+_ACTIVATION_TEXT = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "LeakyReLU",
+                    "softplus": "softplus", "gelu": "GELU", "linear": "linear", "step": "step"}
+MAX_LISTED_WEIGHTS = 6  # a neuron lists at most this many weight gradients
+
+
+def neuron_digraph(network: "Network", result: "BackwardResult") -> "graphviz.Digraph":
+    """The network as neurons in layer clusters, left to right, with the loss on the right."""
+    import graphviz
+
+    graph = result.graph
+    out = graph.output
+    dot = graphviz.Digraph("neurons", graph_attr={"rankdir": "LR", "nodesep": "0.35", "ranksep": "1.4",
+                                                  "fontname": FONT, "bgcolor": "white"},
+                           node_attr={"shape": "box", "style": "rounded,filled", "fillcolor": OP_FILL,
+                                      "color": INK, "fontname": FONT, "fontsize": "12", "margin": "0.12,0.06"},
+                           edge_attr={"color": SOFT_INK, "fontname": FONT, "fontsize": "10", "arrowsize": "0.7"})
+    by_layer: dict[int, list] = {}
+    for neuron in network.neurons:
+        by_layer.setdefault(neuron.layer, []).append(neuron)
+    last = max(by_layer)
+    for layer, members in sorted(by_layer.items()):
+        title = "inputs" if layer == 0 else "output" if layer == last else f"layer {layer}"
+        with dot.subgraph(name=f"cluster_{layer}") as cluster:
+            cluster.attr(label=title, fontname=FONT, fontsize="13", color="#BBBBBB", style="rounded,dashed")
+            for neuron in members:
+                cluster.node(f"u{neuron.node}", "<" + _rows(tuple(_neuron_rows(neuron, result, out))) + ">",
+                             fillcolor="white" if layer == 0 else OP_FILL)
+    previous: dict[int, list] = by_layer
+    for neuron in network.neurons:
+        for source, weight in zip(previous.get(neuron.layer - 1, []), neuron.weights):
+            dot.edge(f"u{source.node}", f"u{neuron.node}", label=f"{weight} = {format_value(result.values and _input(result, weight))}"
+                     if len(neuron.weights) <= MAX_LISTED_WEIGHTS and result.values is not None else None)
+    loss_rows = [(f"{out} = {network.graph.source.split()[-1].upper()} loss", None)]
+    if result.values is not None:
+        loss_rows.append((f"= {format_value(result.value)}", VALUE_COLOR))
+    dot.node("loss", "<" + _rows(tuple(loss_rows)) + ">", peripheries="2")
+    for neuron in by_layer[last]:
+        dot.edge(f"u{neuron.node}", "loss")
+    return dot
+
+
+def _input(result: "BackwardResult", name: str) -> float:
+    return result.values[result.graph.node(name).id]
+
+
+def _neuron_rows(neuron, result: "BackwardResult", out: str) -> list[tuple[str, str | None]]:
+    rows: list[tuple[str, str | None]] = []
+    if neuron.layer == 0:
+        rows.append((neuron.name, None))
+    else:
+        rows.append((f"{neuron.name} = {_ACTIVATION_TEXT[neuron.activation]}({neuron.bias} + Σ w·h)", None))
+    if result.values is not None:
+        rows.append((f"= {format_value(result.values[neuron.node])}", VALUE_COLOR))
+        rows.append((f"∂{out}/∂{neuron.name} = {format_value(result.adjoints[neuron.node])}", GRADIENT_COLOR))
+        params = ([neuron.bias] if neuron.bias else []) + list(neuron.weights[:MAX_LISTED_WEIGHTS])
+        rows += [(f"∂{out}/∂{p} = {format_value(result.grad[p])}", GRADIENT_COLOR) for p in params]
+        if len(neuron.weights) > MAX_LISTED_WEIGHTS:
+            rows.append((f"… and {len(neuron.weights) - MAX_LISTED_WEIGHTS} more weights", SOFT_INK))
+    return rows
+
+
+def render_neurons(network: "Network", result: "BackwardResult", fmt: str = "svg", renderer: str = "auto",
+                   dpi: int | None = None) -> bytes:
+    """The neuron-level view as ``fmt`` bytes (``dot`` gives the DOT source)."""
+    from .backends import get_backend
+
+    dot = neuron_digraph(network, result)
+    if fmt == "dot":
+        return dot.source.encode("utf-8")
+    return get_backend(renderer).run(dot.source, "dot", fmt, dpi or (150 if fmt == "png" else None))

@@ -1,0 +1,69 @@
+"""Reports and files of a gradient-descent run: the iteration table, the update rule with
+its numbers, ``history.csv``, ``loss.png`` and (two parameters) ``contour.png``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+from .descent import Descent
+from .notation import format_value
+
+__all__ = ["update_lines", "descent_report", "write_descent"]
+
+TABLE_ROWS = 12  # the printed table shows this many iterations, evenly spread, and the last
+
+
+def update_lines(run: Descent, step: int = 0) -> list[str]:
+    """``θ1 ← θ1 − α·∂L/∂θ1 = 2 − 0.005 × 42 = 1.79`` for each parameter at iteration ``step``."""
+    it, after = run.history[step], run.history[min(step + 1, len(run.history) - 1)]
+    out = run.graph.output
+    return [f"{n} ← {n} − α·∂{out}/∂{n} = {format_value(it.values[n])} − {format_value(it.rate)} × "
+            f"{_paren(format_value(it.grad[n]))} = {format_value(after.values[n])}" for n in run.wrt]
+
+
+def _paren(text: str) -> str:
+    return f"({text})" if text.startswith("−") else text
+
+
+def descent_report(run: Descent, lr: float) -> str:
+    """The table of iterations and the first update spelled out."""
+    out = run.graph.output
+    header = ["step", out] + [name for name in run.wrt] + [f"∂{out}/∂{name}" for name in run.wrt]
+    count = len(run.history)
+    shown = sorted({round(k * (count - 1) / (TABLE_ROWS - 1)) for k in range(TABLE_ROWS)} if count > TABLE_ROWS
+                   else range(count))
+    rows = [[str(it.step), format_value(it.loss)] + [format_value(it.values[n]) for n in run.wrt]
+            + [format_value(it.grad[n]) for n in run.wrt] for it in (run.history[k] for k in shown)]
+    widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
+    lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in [header] + rows]
+    first = update_lines(run) if len(run.history) > 1 else []
+    return "\n".join([f"gradient descent, α = {format_value(lr)}:"] + lines
+                     + (["", "first update:"] + [f"  {line}" for line in first] if first else [])
+                     + ["", f"final {out} = {format_value(run.final_loss)} at "
+                        + ", ".join(f"{n} = {format_value(run.final[n])}" for n in run.wrt)])
+
+
+def history_csv(run: Descent) -> str:
+    """Every iteration as CSV (full precision)."""
+    buffer = io.StringIO()
+    rows = run.table()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def write_descent(run: Descent, folder: str | os.PathLike) -> list[Path]:
+    """Write history.csv, loss.png and, for two parameters, contour.png; return the paths."""
+    from . import plots
+    from .render.export import write_atomic
+
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    files = {"history.csv": history_csv(run).encode("utf-8"), "loss.png": plots.loss_curve(run)}
+    if len(run.wrt) == 2:
+        files["contour.png"] = plots.contour(run)
+    return [write_atomic(path / name, data) for name, data in files.items()]
