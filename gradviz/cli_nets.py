@@ -47,21 +47,36 @@ def _with(options):
 @_with(network_options)
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(("svg", "png", "pdf", "dot")), default="svg", show_default=True)
-@click.option("--frames", "which", type=click.Choice(("all", "final")), default="final", show_default=True)
-def net(layers, activation, loss, data, expanded, seed, out_dir, fmt, which) -> None:
+@click.option("--view", type=click.Choice(("neurons", "ops")), default="neurons", show_default=True,
+              help="neurons: one node per neuron, grouped by layer; ops: every operation, frame by frame.")
+@click.option("--frames", "which", type=click.Choice(("all", "final")), default="final", show_default=True,
+              help="With --view ops: every step or only the final frame.")
+def net(layers, activation, loss, data, expanded, seed, out_dir, fmt, view, which) -> None:
     """Draw a fully connected network with its loss, e.g. LAYERS = 2-2-1.
 
     \b
-    Example:
-      gradviz net 2-2-1 --activation relu --loss bce --data xor -o out/ --format png
+    Examples:
+      gradviz net 2-2-1 --activation relu --loss bce -o out/ --format png
+      gradviz net 2-2-1 --activation tanh --loss bce --data xor --view ops --frames all -o out/
     """
-    from .render.export import export
-
     network = _network(layers, activation, loss, data, expanded, seed)
     result = run(lambda: network.graph.backward(network.values))
+    summary = f"{network.parameter_count} parameters, {len(network.graph)} nodes"
+    if view == "neurons":
+        from pathlib import Path
+
+        from .render.export import write_atomic
+        from .render.neurons import render_neurons
+
+        folder = Path(out_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = run(lambda: write_atomic(folder / f"network.{fmt}", render_neurons(network, result, fmt)))
+        click.echo(f"{summary}; neuron view: {path}")
+        return
+    from .render.export import export
+
     done = run(lambda: export(result, out_dir, format=fmt, which=which))
-    click.echo(f"{network.parameter_count} parameters, {len(network.graph)} nodes; "
-               f"{len(done.files)} frame(s) in {done.folder}; final frame: {done.final}")
+    click.echo(f"{summary}; {len(done.files)} frame(s) in {done.folder}; final frame: {done.final}")
 
 
 @click.command()

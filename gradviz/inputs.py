@@ -21,6 +21,8 @@ def canonical_key(key: str, inputs: tuple[str, ...] | frozenset[str]) -> str:
         raise EvaluationError(f"{key!r} is not a variable name (the inputs are {', '.join(inputs)})") from None
     if len(graph.inputs) != 1 or len(graph.nodes) != 2:
         raise EvaluationError(f"{key!r} is not a single variable name (the inputs are {', '.join(inputs)})")
+    if graph.inputs[0] not in inputs:
+        raise EvaluationError(f"unknown input {key} (the inputs are {', '.join(inputs)})")
     return graph.inputs[0]
 
 

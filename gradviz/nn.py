@@ -48,6 +48,7 @@ class Network:
     values: dict[str, float] = field(default_factory=dict)
     layers: tuple[int, ...] = ()
     neurons: tuple[Neuron, ...] = ()
+    loss: str | None = None
 
     @property
     def parameter_count(self) -> int:
@@ -229,7 +230,7 @@ def mlp(layers: Sequence[int], activation: str = "tanh", loss: str | None = "mse
     graph = nb.b.finish(total, nb.groups)
     if data is None:
         values.update({name: 0.0 for name in graph.inputs if name not in values})
-    return Network(graph, tuple(params), values, layers, tuple(neurons))
+    return Network(graph, tuple(params), values, layers, tuple(neurons), loss)
 
 
 def _one_hot(target: float, classes: int, loss: str) -> list[float]:
@@ -277,14 +278,17 @@ def xor_network(activation: str = "step") -> Network:
     x1, x2 = b.input("x1"), b.input("x2")
     lecture = {"b¹₁": -0.5, "w¹₁₁": 1.0, "w¹₁₂": -1.0, "b¹₂": -0.5, "w¹₂₁": -1.0, "w¹₂₂": 1.0,
                "b²₁": -0.5, "w²₁₁": 1.0, "w²₁₂": 1.0}
+    neurons = [Neuron("x1", 0, x1), Neuron("x2", 0, x2)]
     hidden = []
     for j in (1, 2):
-        z = nb.weighted_sum(b.input(f"b¹{_sub(j)}"), [b.input(f"w¹{_sub(j, 1)}"), b.input(f"w¹{_sub(j, 2)}")],
-                            [x1, x2], "layer 1")
+        bias, weights = f"b¹{_sub(j)}", (f"w¹{_sub(j, 1)}", f"w¹{_sub(j, 2)}")
+        z = nb.weighted_sum(b.input(bias), [b.input(w) for w in weights], [x1, x2], "layer 1")
         hidden.append(b.name(nb.activate(z, activation, "layer 1"), f"v{j}"))
         nb.groups[hidden[-1]] = "layer 1"
+        neurons.append(Neuron(f"v{j}", 1, hidden[-1], bias, weights, activation))
     z = nb.weighted_sum(b.input("b²₁"), [b.input("w²₁₁"), b.input("w²₁₂")], hidden, "output")
     out = b.name(nb.activate(z, activation, "output"), "y")
     nb.groups[out] = "output"
+    neurons.append(Neuron("y", 2, out, "b²₁", ("w²₁₁", "w²₁₂"), activation))
     graph = b.finish(out, nb.groups)
-    return Network(graph, tuple(lecture), {**lecture, "x1": 0.0, "x2": 0.0}, (2, 2, 1))
+    return Network(graph, tuple(lecture), {**lecture, "x1": 0.0, "x2": 0.0}, (2, 2, 1), tuple(neurons))

@@ -22,6 +22,7 @@ __all__ = ["neuron_digraph", "render_neurons"]
 
 _ACTIVATION_TEXT = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "LeakyReLU",
                     "softplus": "softplus", "gelu": "GELU", "linear": "linear", "step": "step"}
+_LOSS_TEXT = {"mse": "MSE loss", "mae": "MAE loss", "bce": "BCE loss", "ce": "softmax cross-entropy"}
 MAX_LISTED_WEIGHTS = 6  # a neuron lists at most this many weight gradients
 
 
@@ -47,17 +48,18 @@ def neuron_digraph(network: "Network", result: "BackwardResult") -> "graphviz.Di
             for neuron in members:
                 cluster.node(f"u{neuron.node}", "<" + _rows(tuple(_neuron_rows(neuron, result, out))) + ">",
                              fillcolor="white" if layer == 0 else OP_FILL)
-    previous: dict[int, list] = by_layer
     for neuron in network.neurons:
-        for source, weight in zip(previous.get(neuron.layer - 1, []), neuron.weights):
-            dot.edge(f"u{source.node}", f"u{neuron.node}", label=f"{weight} = {format_value(result.values and _input(result, weight))}"
-                     if len(neuron.weights) <= MAX_LISTED_WEIGHTS and result.values is not None else None)
-    loss_rows = [(f"{out} = {network.graph.source.split()[-1].upper()} loss", None)]
-    if result.values is not None:
-        loss_rows.append((f"= {format_value(result.value)}", VALUE_COLOR))
-    dot.node("loss", "<" + _rows(tuple(loss_rows)) + ">", peripheries="2")
-    for neuron in by_layer[last]:
-        dot.edge(f"u{neuron.node}", "loss")
+        labelled = len(neuron.weights) <= MAX_LISTED_WEIGHTS and result.values is not None
+        for source, weight in zip(by_layer.get(neuron.layer - 1, []), neuron.weights):
+            label = f"{weight} = {format_value(_input(result, weight))}" if labelled else None
+            dot.edge(f"u{source.node}", f"u{neuron.node}", label=label)
+    if network.loss is not None:
+        loss_rows = [(f"{out} = {_LOSS_TEXT[network.loss]}", None)]
+        if result.values is not None:
+            loss_rows.append((f"= {format_value(result.value)}", VALUE_COLOR))
+        dot.node("loss", "<" + _rows(tuple(loss_rows)) + ">", peripheries="2")
+        for neuron in by_layer[last]:
+            dot.edge(f"u{neuron.node}", "loss")
     return dot
 
 
@@ -69,6 +71,8 @@ def _neuron_rows(neuron, result: "BackwardResult", out: str) -> list[tuple[str, 
     rows: list[tuple[str, str | None]] = []
     if neuron.layer == 0:
         rows.append((neuron.name, None))
+    elif neuron.activation == "linear":
+        rows.append((f"{neuron.name} = {neuron.bias} + Σ w·h", None))
     else:
         rows.append((f"{neuron.name} = {_ACTIVATION_TEXT[neuron.activation]}({neuron.bias} + Σ w·h)", None))
     if result.values is not None:
@@ -76,6 +80,8 @@ def _neuron_rows(neuron, result: "BackwardResult", out: str) -> list[tuple[str, 
         rows.append((f"∂{out}/∂{neuron.name} = {format_value(result.adjoints[neuron.node])}", GRADIENT_COLOR))
         params = ([neuron.bias] if neuron.bias else []) + list(neuron.weights[:MAX_LISTED_WEIGHTS])
         rows += [(f"∂{out}/∂{p} = {format_value(result.grad[p])}", GRADIENT_COLOR) for p in params]
+        if neuron.activation == "step":
+            rows.append(("step′ = 0: no gradient passes", SOFT_INK))
         if len(neuron.weights) > MAX_LISTED_WEIGHTS:
             rows.append((f"… and {len(neuron.weights) - MAX_LISTED_WEIGHTS} more weights", SOFT_INK))
     return rows

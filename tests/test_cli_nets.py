@@ -1,0 +1,73 @@
+"""The network and training commands, and the neuron-level view."""
+
+from __future__ import annotations
+
+import csv
+
+from click.testing import CliRunner
+
+from gradviz.cli import cli
+from gradviz.nn import XOR_DATA, mlp, xor_network
+from gradviz.render.neurons import neuron_digraph, render_neurons
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_params_counts_the_lecture_exercise() -> None:
+    result = run("params", "10000-1000-1000-1000-10")
+    assert result.exit_code == 0 and "12,013,010 parameters" in result.output
+    formula = run("params", "(θ1θ2x − y)²")
+    assert "4 inputs (θ1, θ2, x, y), 4 operations" in formula.output
+
+
+def test_descend_prints_the_table_and_writes_files(tmp_path) -> None:
+    result = run("descend", "(θ1θ2x − y)²", "--at", "θ1=2,θ2=-1,x=3,y=1", "--wrt", "θ1,θ2", "--lr", "0.005",
+                 "--steps", "40", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "θ1 ← θ1 − α·∂L/∂θ1 = 2 − 0.005 × 42 = 1.79" in result.output
+    assert "θ2 ← θ2 − α·∂L/∂θ2 = −1 − 0.005 × (−84) = −0.58" in result.output
+    rows = list(csv.DictReader((tmp_path / "history.csv").open(encoding="utf-8")))
+    assert len(rows) == 41 and float(rows[0]["loss"]) == 49.0 and float(rows[-1]["loss"]) < 1e-6
+    for name in ("loss.png", "contour.png"):
+        assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")
+
+
+def test_descend_errors_are_clean() -> None:
+    result = run("descend", "x²", "--at", "x=1", "--wrt", "q")
+    assert result.exit_code == 1 and "Error" in result.output and "Traceback" not in result.output
+    bad = run("descend", "x²", "--at", "x=1", "--wrt", "x", "--schedule", "cosine")
+    assert bad.exit_code == 1 and "unknown schedule" in bad.output
+
+
+def test_net_neuron_view_and_ops_view(tmp_path) -> None:
+    result = run("net", "2-3-1", "--activation", "relu", "--loss", "bce", "-o", str(tmp_path), "--format", "svg")
+    assert result.exit_code == 0, result.output
+    assert "13 parameters" in result.output
+    svg = (tmp_path / "network.svg").read_text(encoding="utf-8")
+    assert "layer 1" in svg and "∂L/∂w¹₁₁" in svg
+    ops = run("net", "2-2-1", "--data", "xor", "--view", "ops", "-o", str(tmp_path / "ops"), "--format", "dot")
+    assert ops.exit_code == 0, ops.output and "final frame" in ops.output
+
+
+def test_neuron_view_lists_each_neurons_gradients() -> None:
+    net = mlp((2, 2, 1), "tanh", "mse", [((1.0, 0.5), 1.0)], seed=4)
+    result = net.graph.backward(net.values)
+    source = neuron_digraph(net, result).source
+    assert source.count("cluster_") == 3  # inputs, layer 1, output
+    for name in net.parameters:
+        assert f"∂L/∂{name} = " in source
+    assert "MSE loss" in source
+
+
+def test_step_network_says_no_gradient_passes() -> None:
+    net = xor_network()
+    result = net.graph.backward({**net.values, "x1": 1.0, "x2": 0.0})
+    assert "step′ = 0" in neuron_digraph(net, result).source
+    assert render_neurons(net, result, "png").startswith(b"\x89PNG")
+
+
+def test_xor_data_network_has_four_samples() -> None:
+    net = mlp((2, 2, 1), "tanh", "bce", XOR_DATA)
+    assert sum(node.op == "bce" for node in net.graph.nodes.values()) == 4
