@@ -72,6 +72,14 @@ class BackwardResult:
         return self._steps
 
     @property
+    def has_symbolic(self) -> bool:
+        """Whether the steps carry the symbolic side (cheap: does not build the steps)."""
+        if self._steps is not None:
+            return bool(self._steps) and self._steps[0].upstream_expr is not None
+        depends = self.graph.depends_on_inputs()
+        return self._symbolic and any(n.kind == "op" and nid in depends for nid, n in self.graph.nodes.items())
+
+    @property
     def value(self) -> Any:
         """The output's value."""
         return None if self.values is None else self.values[self.graph.output_id]
@@ -102,11 +110,11 @@ class BackwardResult:
 
         return stepper(self, style, start)
 
-    def derivation(self) -> "Derivation":
-        """The chain-rule derivation, shown as typeset math in notebooks."""
+    def derivation(self, wrt: str | None = None) -> "Derivation":
+        """The chain-rule derivation (``wrt``: one input's lines), typeset math in notebooks."""
         from .notebook import Derivation
 
-        return Derivation(self)
+        return Derivation(self, wrt)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
         """The final frame (every gradient) as a picture."""

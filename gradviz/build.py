@@ -38,8 +38,6 @@ if TYPE_CHECKING:
 __all__ = ["Expr", "var", "param", "trace", "exp", "log", "sqrt", "sigmoid", "tanh", "relu", "leaky_relu",
            "softplus", "gelu", "sin", "cos"]
 
-Operand = "Expr | int | float | Fraction"
-
 
 @dataclass(frozen=True, eq=False)  # identity semantics: an object used twice is one node
 class Expr:
@@ -146,16 +144,18 @@ class Expr:
 
 def var(name: str, value: Any = None, *, param: bool = False) -> Expr:
     """An input in textbook spelling (``θ1``, ``theta_1``, ``x``), optionally with its value."""
-    from .inputs import canonical_key
+    from .syntax import parse
 
     if not isinstance(name, str):
         raise GradvizError(f"a variable's name is a str, not {type(name).__name__}")
     try:
-        canonical = canonical_key(name.strip(), ())
+        spelled = parse(name.strip())
     except GradvizError:
+        spelled = None
+    if spelled is None or len(spelled.inputs) != 1 or len(spelled) != 2:  # the input and its output node
         raise GradvizError(f"{name!r} is not a variable name: use one letter with digits, "
                            "like x, θ1, theta_1, w2") from None
-    return Expr("input", name=canonical, value=value, parameter=param)
+    return Expr("input", name=spelled.inputs[0], value=value, parameter=param)
 
 
 def param(name: str, value: Any = None) -> Expr:

@@ -12,7 +12,8 @@ from typing import Any
 import click
 
 from . import __version__
-from .clikit import at_option, expr_argument, parse_at, parse_formula, run
+from .cli_teach import ANSWER_KEY, blank_option, renderer_option, teaching_result, with_answer_key, wrt_option
+from .clikit import at_option, expr_argument, force_option, parse_at, parse_formula, run
 
 __all__ = ["main", "cli"]
 
@@ -39,14 +40,16 @@ def cli() -> None:
 @at_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--exact", is_flag=True, help="Compute with exact rationals instead of floats.")
-def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool) -> None:
+@click.option("--all", "every_line", is_flag=True, help="Every line of a big report (by default at most "
+              "40 lines per section).")
+def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool, every_line: bool) -> None:
     """Gradients of EXPR with respect to every input, symbolic and (with --at) numeric.
 
     \b
     Example:
       gradviz grad "(θ1θ2x − y)²" --at θ1=2,θ2=-1 --at x=3 --at y=1
     """
-    from .report import grad_json, grad_table
+    from .report import REPORT_ROWS, grad_json, grad_table
 
     graph = parse_formula(expr)
     result = run(lambda: graph.backward(parse_at(at), exact=exact))
@@ -55,7 +58,7 @@ def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool) -> None:
 
         click.echo(json.dumps(grad_json(result), ensure_ascii=False, indent=2))
     else:
-        click.echo(grad_table(result))
+        click.echo(grad_table(result, rows=None if every_line else REPORT_ROWS))
 
 
 @cli.command()
@@ -67,10 +70,12 @@ def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool) -> None:
 @click.option("--dpi", type=click.IntRange(10, 2400), help="Resolution of png frames (default 150).")
 @click.option("--frames", "which", type=click.Choice(("all", "final")), default="all", show_default=True,
               help="Every step, or only the final frame with all gradients.")
-@click.option("--renderer", type=click.Choice(("auto", "pygraphviz", "dot")), default="auto", show_default=True,
-              help="Graphviz in-process (pygraphviz) or the system dot program.")
+@renderer_option
+@blank_option
+@wrt_option
+@force_option
 def render(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, dpi: int | None, which: str,
-           renderer: str) -> None:
+           renderer: str, blank: str | None, wrt: str | None, force: bool) -> None:
     """Draw every backward step of EXPR as a figure, one frame per step.
 
     Without --at the frames tell the symbolic story only.
@@ -81,12 +86,14 @@ def render(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, dpi: int | No
     """
     from .render.export import export
 
-    graph = parse_formula(expr)
-    result = run(lambda: graph.backward(parse_at(at)))
-    done = run(lambda: export(result, out_dir, format=fmt, dpi=dpi, which=which, renderer=renderer))
+    result, wrt = teaching_result(expr, at, wrt, need_values=blank is not None)
+    done = with_answer_key(result, blank, out_dir, lambda r, folder, derivation: export(
+        r, folder, format=fmt, dpi=dpi, which=which, renderer=renderer, wrt=wrt, derivation=derivation,
+        force=force))
     count = len(done.files)
-    click.echo(f"{count} frame{'s' if count != 1 else ''} in {done.folder} (manifest.json, derivation.md, "
-               f"derivation.tex); final frame: {done.final}")
+    files = "manifest.json" if blank else "manifest.json, derivation.md, derivation.tex"
+    key = f"; answer key in {done.folder / ANSWER_KEY}" if blank else ""
+    click.echo(f"{count} frame{'s' if count != 1 else ''} in {done.folder} ({files}); final frame: {done.final}{key}")
 
 
 def main(argv: list[str] | None = None) -> Any:
@@ -101,12 +108,12 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(3)
 
 
-
 def _register() -> None:
     """Add the commands that live in their own modules."""
-    from .cli_nets import descend, gallery, net, params
+    from .cli_nets import descend, gallery, net, params, train
+    from .cli_teach import gif, html, slides
 
-    for command in (net, params, descend, gallery):
+    for command in (net, params, descend, train, gallery, slides, gif, html):
         cli.add_command(command)
 
 

@@ -6,9 +6,9 @@ from contextlib import nullcontext
 
 import click
 
-from .clikit import at_option, expr_argument, parse_at, parse_formula, run
+from .clikit import at_option, expr_argument, force_option, parse_at, parse_formula, run
 
-__all__ = ["net", "params", "descend", "gallery"]
+__all__ = ["net", "params", "descend", "train", "gallery"]
 
 ACTIVATION_CHOICES = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus", "gelu", "linear", "step")
 LOSS_CHOICES = ("mse", "mae", "bce", "ce")
@@ -51,7 +51,8 @@ def _with(options):
               help="neurons: one node per neuron, grouped by layer; ops: every operation, frame by frame.")
 @click.option("--frames", "which", type=click.Choice(("all", "final")), default="final", show_default=True,
               help="With --view ops: every step or only the final frame.")
-def net(layers, activation, loss, data, expanded, seed, out_dir, fmt, view, which) -> None:
+@force_option
+def net(layers, activation, loss, data, expanded, seed, out_dir, fmt, view, which, force) -> None:
     """Draw a fully connected network with its loss, e.g. LAYERS = 2-2-1.
 
     \b
@@ -63,19 +64,16 @@ def net(layers, activation, loss, data, expanded, seed, out_dir, fmt, view, whic
     result = run(lambda: network.graph.backward(network.values))
     summary = f"{network.parameter_count} parameters, {len(network.graph)} nodes"
     if view == "neurons":
-        from pathlib import Path
-
-        from .render.export import write_atomic
+        from .outdir import OutputFolder
         from .render.neurons import render_neurons
 
-        folder = Path(out_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = run(lambda: write_atomic(folder / f"network.{fmt}", render_neurons(network, result, fmt)))
+        path = run(lambda: OutputFolder(out_dir, force=force).write(f"network.{fmt}",
+                                                                    render_neurons(network, result, fmt)))
         click.echo(f"{summary}; neuron view: {path}")
         return
     from .render.export import export
 
-    done = run(lambda: export(result, out_dir, format=fmt, which=which))
+    done = run(lambda: export(result, out_dir, format=fmt, which=which, force=force))
     click.echo(f"{summary}; {len(done.files)} frame(s) in {done.folder}; final frame: {done.final}")
 
 
@@ -114,7 +112,8 @@ def params(what: str) -> None:
 @click.option("--adam", is_flag=True, help="Use Adam instead of (momentum) gradient descent.")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False),
               help="Folder for history.csv, loss.png and (two parameters) contour.png.")
-def descend(expr, at, wrt, lr, steps, momentum, schedule, adam, out_dir) -> None:
+@force_option
+def descend(expr, at, wrt, lr, steps, momentum, schedule, adam, out_dir, force) -> None:
     """Gradient descent on EXPR: θ ← θ − α·∂L/∂θ, printed iteration by iteration.
 
     \b
@@ -135,8 +134,56 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adam, out_dir) -> None
                                          progress=(lambda k: bar.update(1)) if long_run else None))
     click.echo(descent_report(result, lr))
     if out_dir:
-        written = run(lambda: write_descent(result, out_dir))
+        written = run(lambda: write_descent(result, out_dir, force=force))
         click.echo("wrote " + ", ".join(str(p) for p in written))
+
+
+@click.command()
+@click.argument("layers", metavar="LAYERS")
+@click.option("--activation", type=click.Choice(ACTIVATION_CHOICES), default="tanh", show_default=True)
+@click.option("--loss", type=click.Choice(("mse", "bce")), default="bce", show_default=True)
+@click.option("--data", default="xor", show_default=True, help="xor, or a CSV file: features…, target.")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=0.5, show_default=True)
+@click.option("--steps", type=click.IntRange(1, 1_000_000), default=1500, show_default=True)
+@click.option("--momentum", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True)
+@click.option("--adam", is_flag=True, help="Use Adam.")
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False))
+@force_option
+def train(layers, activation, loss, data, lr, steps, momentum, adam, seed, out_dir, force) -> None:
+    """Train a network on data and draw the loss, the decision boundary and the trained network.
+
+    \b
+    Example (the lecture's XOR network, to 100 % accuracy):
+      gradviz train 2-4-1 --activation tanh --loss bce --data xor -o out/
+    """
+    from . import plots
+    from .descent import descend as run_descent
+    from .nn import XOR_DATA, mlp, parse_layers
+    from .outdir import OutputFolder
+    from .render.neurons import render_neurons
+    from .training import accuracy, read_points
+
+    sizes = run(lambda: parse_layers(layers))
+    points = XOR_DATA if data == "xor" else run(lambda: read_points(data))
+    output = {"bce": "sigmoid", "mse": "linear"}[loss]
+    network = run(lambda: mlp(sizes, activation, loss, points, seed=seed))
+    predictor = run(lambda: mlp(sizes, activation, None, seed=seed, output_activation=output))
+    with click.progressbar(length=steps, label="training", show_pos=True) as bar:
+        result = run(lambda: run_descent(network.graph, network.values, network.parameters, lr=lr, steps=steps,
+                                         momentum=momentum, adam=adam, progress=lambda k: bar.update(1)))
+    features = [n.name for n in predictor.neurons if n.layer == 0]
+    share = accuracy(predictor.graph, result.final, points, features)
+    folder = run(lambda: OutputFolder(out_dir, force=force))
+    files = {"loss.png": plots.loss_curve(result)}
+    if len(features) == 2 and sizes[-1] == 1:
+        files["boundary.png"] = plots.decision_boundary(predictor.graph, features, result.final, points)
+    trained = mlp(sizes, activation, loss, points[:1], seed=seed)
+    files["network.png"] = render_neurons(trained, trained.graph.backward(result.final), "png")
+    written = run(lambda: folder.write_all(files))
+    click.echo(f"{network.parameter_count} parameters, {len(points)} points, {steps} steps: "
+               f"loss {result.history[0].loss:.4g} → {result.final_loss:.4g}, accuracy {share:.0%}")
+    click.echo("wrote " + ", ".join(str(p) for p in written))
 
 
 @click.command()

@@ -9,7 +9,7 @@ import click
 
 from .errors import GradvizError, ParseError
 
-__all__ = ["CleanError", "parse_at", "read_formula", "at_option", "expr_argument", "parse_formula", "run"]
+__all__ = ["CleanError", "parse_at", "read_formula", "at_option", "expr_argument", "parse_formula", "run", "force_option"]
 
 
 class CleanError(click.ClickException):
@@ -56,6 +56,8 @@ def read_formula(expr: str) -> str:
 at_option = click.option("--at", "at", multiple=True, metavar="NAME=VALUE[,…]",
                          help="Input values, e.g. --at θ1=2,θ2=-1 --at x=3 (aliases like theta1 work).")
 expr_argument = click.argument("expr", metavar="EXPR")
+force_option = click.option("--force", is_flag=True,
+                            help="Overwrite files in the output folder that gradviz did not create.")
 
 
 T = TypeVar("T")

@@ -113,7 +113,7 @@ def gradient_lines(result: "BackwardResult") -> list[str]:
         if node.kind != "input":
             continue
         parts = [partial(graph, nid)]
-        if result.steps and result.steps[0].upstream_expr is not None:
+        if result.has_symbolic:
             chain, expanded = chain_text(graph, nid), expanded_text(graph, nid)
             parts += [chain] + ([expanded] if expanded != chain else [])
         if result.adjoints is not None:
@@ -188,15 +188,15 @@ def _sum_text(terms: list[Term], graph: "Graph | None" = None) -> str:
 
 
 def lecture(result: "BackwardResult", wrt: str | None = None) -> Lecture:
-    """The lecture's derivation of ``result``; with ``wrt`` (an input's name) only the lines on
-    the paths from the output to that input."""
+    """The lecture's derivation of ``result``; with ``wrt`` (an input's name or alias) only the
+    lines on the paths from the output to that input."""
     import sympy
 
-    from .paths import path_nodes
+    from .paths import input_paths
 
     graph = result.graph
     sym = graph.symbolic
-    wanted = path_nodes(graph, graph.node(wrt).id) if wrt is not None else graph.depends_on_inputs()
+    wanted = input_paths(graph, wrt) if wrt is not None else graph.depends_on_inputs()
     users = graph.consumers()
     numbers = result.adjoints if result.values is not None else None
     terms: dict[str, list[Term]] = {graph.output_id: [()]}

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-__all__ = ["GradvizError", "ParseError", "EvaluationError"]
+__all__ = ["GradvizError", "ParseError", "EvaluationError", "name_list"]
 
 _WINDOW = 72  # characters of a source line shown around an error
+_LISTED = 12  # names an error message lists before "… and N more"
+
+
+def name_list(names) -> str:
+    """Names for an error message, at most a dozen: ``x0, x1, …, x11 and 1,988 more``."""
+    names = list(names)
+    if len(names) <= _LISTED:
+        return ", ".join(names)
+    return f"{', '.join(names[:_LISTED])} and {len(names) - _LISTED:,} more"
 
 
 class GradvizError(ValueError):

@@ -2,7 +2,7 @@
 
 ``blanked`` returns a ``BackwardResult`` whose forward values (``values``), gradient numbers
 (``grads``) or both are a ``Blank``; frames, captions and manifest built from it show
-``____`` where the number was, on the very same layout. The inputs' values stay: they are
+``____`` where the number was, in the same frames. The inputs' values stay: they are
 the data of the question. Numeric local derivatives are blanked in every mode (they reveal
 forward values and are part of the gradient work), except where the derivative is a
 constant (∂c/∂b = 1).

@@ -7,7 +7,7 @@ import numbers
 from fractions import Fraction
 from typing import Any, Mapping
 
-from .errors import EvaluationError
+from .errors import EvaluationError, name_list
 from .graph import Graph
 from .notation import equation, format_value
 
@@ -18,11 +18,11 @@ def check_inputs(graph: Graph, values: Mapping[str, Any], exact: bool = False) -
     """Input values by canonical name, as floats (or sympy rationals when ``exact``)."""
     missing = [name for name in graph.inputs if name not in values]
     if missing:
-        raise EvaluationError(f"missing value for {', '.join(missing)} (the inputs are {', '.join(graph.inputs)})")
+        raise EvaluationError(f"missing value for {name_list(missing)} (the inputs are {name_list(graph.inputs)})")
     known = frozenset(graph.inputs)
     unknown = [name for name in values if name not in known]
     if unknown:
-        raise EvaluationError(f"unknown input {', '.join(unknown)} (the inputs are {', '.join(graph.inputs)})")
+        raise EvaluationError(f"unknown input {name_list(unknown)} (the inputs are {name_list(graph.inputs)})")
     return {name: _number(name, values[name], exact) for name in graph.inputs}
 
 

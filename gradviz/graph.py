@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
-import networkx as nx
-
-from .errors import GradvizError
+from .errors import GradvizError, name_list
 
 if TYPE_CHECKING:
+    import networkx as nx
     import sympy
 
     from .backward import BackwardResult
@@ -32,7 +31,7 @@ CONSTANT_SYMBOLS = ("e", "π")  # named constants a const node may stand for
 _INTERMEDIATE_LETTERS = [c for c in string.ascii_lowercase if c not in "el"]  # e is Euler's, l looks like 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Node:
     """One node of the graph, as plain data."""
 
@@ -54,15 +53,9 @@ class Graph:
     output_id: str
     source: str = ""
     groups: dict[str, str] = field(default_factory=dict, compare=False)  # node id → layer label
-    nx: nx.MultiDiGraph = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        g = nx.MultiDiGraph()
-        for node in self.nodes.values():
-            g.add_node(node.id, kind=node.kind, name=node.name, op=node.op)
-            for pos, operand in enumerate(node.operands):
-                g.add_edge(operand, node.id, key=pos, pos=pos)
-        self.nx = g
+        self._nx: "nx.MultiDiGraph | None" = None
         self._by_name = {n.name: n.id for n in self.nodes.values() if n.kind != "const"}
         self._depends: frozenset[str] | None = None
         self._inputs = tuple(n.name for n in self.nodes.values() if n.kind == "input")
@@ -70,6 +63,21 @@ class Graph:
         self._plan = None
 
     # -- the contract ------------------------------------------------------------------
+    @property
+    def nx(self) -> "nx.MultiDiGraph":
+        """The graph as a ``networkx.MultiDiGraph`` (built on first use, so that parsing and
+        the numeric passes need not import networkx): node attributes ``kind``, ``name``,
+        ``op``; one edge per operand position, keyed and attributed by ``pos``."""
+        if self._nx is None:
+            import networkx as nx
+
+            g = nx.MultiDiGraph()
+            g.add_nodes_from((n.id, {"kind": n.kind, "name": n.name, "op": n.op}) for n in self.nodes.values())
+            g.add_edges_from((operand, n.id, pos, {"pos": pos})
+                             for n in self.nodes.values() for pos, operand in enumerate(n.operands))
+            self._nx = g
+        return self._nx
+
     @property
     def inputs(self) -> tuple[str, ...]:
         """Canonical input names in first-use order."""
@@ -91,7 +99,7 @@ class Graph:
             return self.nodes[name_or_id]
         if name_or_id in self._by_name:
             return self.nodes[self._by_name[name_or_id]]
-        raise GradvizError(f"no node named {name_or_id!r}; nodes are: {', '.join(self._by_name)}")
+        raise GradvizError(f"no node named {name_or_id!r}; nodes are: {name_list(self._by_name)}")
 
     def consumers(self) -> dict[str, list[tuple[str, int]]]:
         """For each node, the (consumer id, operand position) pairs that use it, in order."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .errors import EvaluationError, ParseError
+from .errors import EvaluationError, ParseError, name_list
 
 __all__ = ["canonical_key", "canonical_values"]
 
@@ -18,11 +18,11 @@ def canonical_key(key: str, inputs: tuple[str, ...] | frozenset[str]) -> str:
     try:
         graph = parse(key)
     except ParseError:
-        raise EvaluationError(f"{key!r} is not a variable name (the inputs are {', '.join(inputs)})") from None
+        raise EvaluationError(f"{key!r} is not a variable name (the inputs are {name_list(inputs)})") from None
     if len(graph.inputs) != 1 or len(graph.nodes) != 2:
-        raise EvaluationError(f"{key!r} is not a single variable name (the inputs are {', '.join(inputs)})")
+        raise EvaluationError(f"{key!r} is not a single variable name (the inputs are {name_list(inputs)})")
     if graph.inputs[0] not in inputs:
-        raise EvaluationError(f"unknown input {key} (the inputs are {', '.join(inputs)})")
+        raise EvaluationError(f"unknown input {key} (the inputs are {name_list(inputs)})")
     return graph.inputs[0]
 
 

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any, Callable
 if TYPE_CHECKING:
     from .graph import Graph
 
-__all__ = ["equation", "right_side", "written", "format_value", "superscript", "expression_text", "MINUS"]
+__all__ = ["equation", "right_side", "written", "format_value", "superscript", "expression_text", "MINUS", "WRITTEN_LIMIT"]
 
 MINUS = "−"
+WRITTEN_LIMIT = 2000  # characters of a subexpression written out in the inputs (then "…")
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _INFIX = {"add": "+", "sub": "−", "mul": "·", "div": "/"}
 _FUNCTION_TEXT = {"sigmoid": "σ", "relu": "ReLU", "leaky_relu": "LeakyReLU", "gelu": "GELU",
@@ -210,12 +211,16 @@ _ATOM = 9
 
 
 def written(graph: "Graph", nid: str) -> str:
-    """A node's whole subexpression in the inputs, as a slide writes it: ``θ1θ2x − y``."""
+    """A node's whole subexpression in the inputs, as a slide writes it: ``θ1θ2x − y``.
+
+    Text longer than ``WRITTEN_LIMIT`` characters is cut there and ends in ``…`` (a sum of
+    100,000 terms would otherwise cost quadratic time and memory to write out)."""
     texts: dict[str, tuple[str, int]] = {}
     wanted = _ancestors(graph, nid)
     for current in graph.order:
         if current in wanted:
-            texts[current] = _written_node(graph, current, texts)
+            text, prec = _written_node(graph, current, texts)
+            texts[current] = (text[:WRITTEN_LIMIT] + "…", prec) if len(text) > WRITTEN_LIMIT else (text, prec)
     return texts[nid][0]
 
 

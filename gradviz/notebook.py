@@ -16,8 +16,10 @@ every frame, one under the other, with a one-line hint.
 ['image/png', 'image/svg+xml', 'text/plain']
 >>> [v.frame.kind for v in r.frames()]
 ['structure', 'forward', 'backward', 'backward', 'backward', 'backward', 'gradients']
->>> print(r.derivation().text.splitlines()[2])
-  a = θ1·θ2 = −2
+>>> [title for title, lines in r.derivation().sections()]
+['Forward pass', 'Backward pass', 'Gradients']
+>>> "2(θ1θ2x − y)xθ2 = 42" in r.derivation().text
+True
 """
 
 from __future__ import annotations
@@ -94,6 +96,8 @@ class FrameView:
     def __repr__(self) -> str:
         return f"<gradviz.FrameView {self.frame.slug}: {self.title}>"
 
+    __str__ = text.fget  # print(view) in a plain script shows the frame's equations
+
 
 def slides(result: "BackwardResult", style: "Style | None" = None) -> "Slides":
     """The result's figure laid out once per style (kept on the result)."""
@@ -142,39 +146,31 @@ def show_step(step: "Step") -> FrameView:
 
 
 class Derivation:
-    """The chain-rule derivation of a result: Markdown with ``$…$`` math, LaTeX, plain text."""
+    """The chain-rule derivation of a result as the lecture writes it (``derivation.lecture``):
+    Markdown with math, LaTeX ``align*``, plain text. ``wrt`` keeps one input's lines only."""
 
-    def __init__(self, result: "BackwardResult"):
-        self.result = result
+    def __init__(self, result: "BackwardResult", wrt: str | None = None):
+        self.result, self.wrt = result, wrt
 
-    def sections(self) -> list[tuple[str, list[str]]]:
-        """(title, lines) for the forward pass, the backward steps and the gradients."""
-        from .derivation import forward_lines, gradient_lines
-        from .render.frames import step_lines
+    def sections(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(title, lines) for the forward pass, the backward pass and the gradients."""
+        from .derivation import lecture
 
-        r = self.result
-        return [("Forward pass", forward_lines(r)),
-                ("Backward pass, step by step", [line for s in r.steps for line in step_lines(r, s)]),
-                ("Gradients", gradient_lines(r))]
+        text = lecture(self.result, self.wrt)
+        return [("Forward pass", text.forward), ("Backward pass", text.backward), ("Gradients", text.gradients)]
 
     @property
     def markdown(self) -> str:
         from .render.document import derivation_markdown
 
-        return derivation_markdown(self.result)
+        return derivation_markdown(self.result, self.wrt)
 
     @property
     def latex(self) -> str:
-        """The derivation as one ``aligned`` block of display math (for MathJax or KaTeX)."""
-        from .render.document import tex_math
+        """Every line in one ``align*`` block (display math for MathJax or KaTeX)."""
+        from .render.document import align
 
-        rows = []
-        for title, lines in self.sections():
-            rows.append(rf"&\textbf{{{title}}}")
-            for line in lines:
-                head, sign, tail = tex_math(line).partition(" = ")
-                rows.append(f"{head} &{sign.strip()} {tail}" if sign else f"&{head}")
-        return "$$\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$$"
+        return align([line for _, lines in self.sections() for line in lines])
 
     @property
     def text(self) -> str:
@@ -190,6 +186,8 @@ class Derivation:
     def __repr__(self) -> str:
         return f"<gradviz.Derivation of {self.result.graph.output}>"
 
+    __str__ = text.fget
+
 
 class Stepper:
     """Previous / next buttons and a slider over a result's frames; the picture is one image
@@ -200,6 +198,7 @@ class Stepper:
 
         self.views = views
         last = len(views) - 1
+        start = start + len(views) if start < 0 else start  # −1: the last frame
         self.slider = w.IntSlider(value=min(max(start, 0), last), min=0, max=last, description="frame",
                                   continuous_update=False)
         self.previous = w.Button(description="◀ previous", layout=w.Layout(width="auto"))
@@ -231,6 +230,9 @@ class Stepper:
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
 
+    def __repr__(self) -> str:
+        return f"<gradviz.Stepper frame {self.index} of {len(self.views)}: {self.views[self.index].title}>"
+
 
 class StaticFrames:
     """Every frame, one under the other, after a one-line hint: the stepper without ipywidgets."""
@@ -243,8 +245,11 @@ class StaticFrames:
             f'<div><img alt="{html.escape(v.title)}" width="{v.png_width}" '
             f'src="data:image/png;base64,{base64.b64encode(v.png).decode("ascii")}"></div>' for v in self.views)
         text = "\n\n".join([self.hint] + [v.text for v in self.views])
-        data = {"text/html": f"<p><em>{html.escape(self.hint)}</em></p>{images}", "text/plain": text}
+        data = {"text/html": f"<p><em>{html.escape(self.hint, quote=False)}</em></p>{images}", "text/plain": text}
         return _bundle(data, {}, include, exclude)
+
+    def __repr__(self) -> str:
+        return f"<gradviz.StaticFrames: {len(self.views)} frames>"
 
 
 def stepper(result: "BackwardResult", style: "Style | None" = None, start: int = 0) -> "Stepper | StaticFrames":

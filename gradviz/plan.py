@@ -5,7 +5,8 @@ unusual (a domain error, a non-finite number) is left to the interpreters, which
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from operator import itemgetter
+from typing import Callable, Sequence
 
 from .graph import Graph
 from .ops import OPS
@@ -17,21 +18,33 @@ class Plan:
     """Float forward and backward over a graph with the input order ``graph.inputs``."""
 
     def __init__(self, graph: Graph):
+        """Compile in one pass over the nodes (in topological order, so every operand already
+        has its slot); a node depends on the inputs when one of its operands does."""
         from .forward import constant_value
 
-        index = {nid: i for i, nid in enumerate(graph.order)}
-        depends = graph.depends_on_inputs()
+        index: dict[str, int] = {}
+        depends: set[int] = set()
+        slots_by_name: dict[str, int] = {}
+        self.constants: list[tuple[int, float]] = []
+        self.instructions: list[tuple] = []
+        for slot, (nid, node) in enumerate(graph.nodes.items()):
+            index[nid] = slot
+            if node.kind == "input":
+                depends.add(slot)
+                slots_by_name[node.name] = slot
+            elif node.kind == "const":
+                self.constants.append((slot, constant_value(graph, nid)))
+            else:
+                op = OPS[node.op]
+                operands = tuple([index[o] for o in node.operands])
+                pushes = tuple([pos for pos, o in enumerate(operands) if o in depends])
+                if pushes:
+                    depends.add(slot)
+                self.instructions.append((slot, operands, _fetcher(operands), node.params, op.value, op.local,
+                                          pushes))
         self.size = len(index)
         self.output = index[graph.output_id]
-        self.input_slots = [index[graph.node(name).id] for name in graph.inputs]
-        self.constants = [(index[nid], constant_value(graph, nid)) for nid, n in graph.nodes.items() if n.kind == "const"]
-        self.instructions = []
-        for nid, node in graph.nodes.items():
-            if node.kind == "op":
-                op = OPS[node.op]
-                pushes = tuple(pos for pos, o in enumerate(node.operands) if o in depends)
-                self.instructions.append((index[nid], tuple(index[o] for o in node.operands), node.params,
-                                          op.value, op.local, pushes if nid in depends else ()))
+        self.input_slots = [slots_by_name[name] for name in graph.inputs]
 
     def forward(self, inputs: Sequence[float]) -> list[float] | None:
         """Every node's value (by topological index), or None if any is not a finite float."""
@@ -41,8 +54,8 @@ class Plan:
         for slot, value in self.constants:
             values[slot] = value
         try:
-            for slot, operands, params, value, _, _ in self.instructions:
-                values[slot] = value(tuple(values[o] for o in operands), params)
+            for slot, _, fetch, params, value, _, _ in self.instructions:
+                values[slot] = value(fetch(values), params)
             if not all(map(math.isfinite, values)):
                 return None
         except (ArithmeticError, ValueError, TypeError):
@@ -54,11 +67,11 @@ class Plan:
         adjoint = [0.0] * self.size
         adjoint[self.output] = 1.0
         try:
-            for slot, operands, params, _, local, pushes in reversed(self.instructions):
+            for slot, operands, fetch, params, _, local, pushes in reversed(self.instructions):
                 if not pushes:
                     continue
                 upstream = adjoint[slot]
-                derivatives = local(tuple(values[o] for o in operands), values[slot], params)
+                derivatives = local(fetch(values), values[slot], params)
                 for pos in pushes:
                     adjoint[operands[pos]] += upstream * derivatives[pos]
             if not all(map(math.isfinite, adjoint)):
@@ -80,3 +93,12 @@ class Plan:
             return None
         values, adjoint = ran
         return values[self.output], [adjoint[slot] for slot in self.input_slots]
+
+
+def _fetcher(operands: tuple[int, ...]) -> Callable[[list[float]], tuple[float, ...]]:
+    """A function from the value list to the operands' values as a tuple (``itemgetter`` is
+    several times faster than a generator, but returns a bare value for one index)."""
+    if len(operands) == 1:
+        (only,) = operands
+        return lambda values: (values[only],)
+    return itemgetter(*operands)

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from .descent import Descent
     from .graph import Graph
 
-__all__ = ["grid_function", "loss_curve", "contour", "decision_boundary"]
+__all__ = ["grid_function", "loss_curve", "contour", "decision_boundary", "update_frame"]
 
 VALUE_COLOUR, GRADIENT_COLOUR = "#0072B2", "#D55E00"  # Okabe–Ito blue and vermillion, as on the figures
 
@@ -136,4 +136,30 @@ def decision_boundary(graph: "Graph", features: Sequence[str], fixed: Mapping[st
     ax.set_xlabel(features[0])
     ax.set_ylabel(features[1])
     ax.set_title("decision boundary (black: P = 0.5)")
+    return _png(fig)
+
+
+def update_frame(run: "Descent", step: int = 0) -> bytes:
+    """The update rule θ ← θ − α·∂L/∂θ written out with iteration ``step``'s numbers, as PNG bytes."""
+    from .notation import format_value
+
+    it, after = run.history[step], run.history[min(step + 1, len(run.history) - 1)]
+    out = run.graph.output
+    shown = run.wrt[:12]
+    fig = _figure(7.5, 0.9 + 0.45 * len(shown))
+    fig.text(0.02, 0.97, f"update {step + 1}:  θ ← θ − α·∂{out}/∂θ   (α = {format_value(it.rate)},  "
+             f"{out} = {format_value(it.loss)})", va="top", fontsize=12, fontweight="bold")
+    for row, name in enumerate(shown):
+        y = 0.97 - (row + 1.3) / (len(shown) + 1.5)
+        grad = format_value(it.grad[name])
+        parts = [(f"{name} ← {format_value(it.values[name])} − {format_value(it.rate)} × ", "black"),
+                 (f"({grad})" if grad.startswith("−") else grad, GRADIENT_COLOUR),
+                 (f" = {format_value(after.values[name])}", VALUE_COLOUR)]
+        x = 0.04
+        for text, colour in parts:
+            artist = fig.text(x, y, text, color=colour, fontsize=12, va="center")
+            fig.canvas.draw()
+            x += artist.get_window_extent().width / fig.bbox.width
+    if len(run.wrt) > len(shown):
+        fig.text(0.04, 0.02, f"… and {len(run.wrt) - len(shown)} more parameters", fontsize=10, color="#666666")
     return _png(fig)

@@ -8,20 +8,32 @@ from .backward import BackwardResult
 from .derivation import forward_lines, gradient_lines
 from .notation import format_value, written
 
-__all__ = ["grad_table", "grad_json"]
+__all__ = ["grad_table", "grad_json", "REPORT_ROWS"]
+
+REPORT_ROWS = 40  # lines per section of the readable report, unless --all
 
 
-def grad_table(result: BackwardResult) -> str:
-    """The readable report: the formula, forward values, then each input's gradient."""
+def grad_table(result: BackwardResult, rows: int | None = REPORT_ROWS) -> str:
+    """The readable report: the formula, forward values, then each input's gradient.
+
+    With ``rows``, each section shows at most that many lines (the first and the last) and
+    says how many it left out, so that a huge graph gives a short report."""
     graph = result.graph
     header = f"{graph.output} = {written(graph, graph.output_id)}"
     if result.values is not None:
-        at = ", ".join(f"{n.name} = {format_value(result.values[nid])}"
-                       for nid, n in graph.nodes.items() if n.kind == "input")
-        header += f"    at {at}"
-    lines = [header, "", "forward:"] + [f"  {line}" for line in forward_lines(result)]
-    lines += ["", "backward:"] + [f"  {line}" for line in gradient_lines(result)]
+        at = [f"{n.name} = {format_value(result.values[nid])}" for nid, n in graph.nodes.items() if n.kind == "input"]
+        header += "    at " + ", ".join(_bounded(at, rows, "more inputs"))
+    lines = [header, "", "forward:"] + [f"  {line}" for line in _bounded(forward_lines(result), rows, "more operations")]
+    lines += ["", "backward:"] + [f"  {line}" for line in _bounded(gradient_lines(result), rows, "more inputs")]
     return "\n".join(lines)
+
+
+def _bounded(lines: list[str], rows: int | None, what: str) -> list[str]:
+    """The first and last lines, and a note on how many were left out (``--all`` shows them)."""
+    if rows is None or len(lines) <= rows:
+        return lines
+    head = rows - rows // 4
+    return lines[:head] + [f"… {len(lines) - rows:,} {what} (--all shows every line)"] + lines[len(lines) - rows // 4 :]
 
 
 def grad_json(result: BackwardResult) -> dict[str, Any]:
@@ -31,7 +43,7 @@ def grad_json(result: BackwardResult) -> dict[str, Any]:
     if result.values is not None:
         out["value"] = _json_number(result.value)
         out["grad"] = {name: _json_number(v) for name, v in result.grad.items()}
-    if result.steps and result.steps[0].upstream_expr is not None:
+    if result.has_symbolic:
         out["symbolic"] = {name: str(graph.gradient(name)) for name in graph.inputs}
     return out
 

@@ -1,7 +1,7 @@
 """A Beamer deck: one PDF per frame and ``slides.tex``, which steps through them as overlays of
 one slide (``\\includegraphics<k>``) with the step's title and equations under the figure,
-followed by a slide with the lecture's derivation. The ``.tex`` is ASCII and compiles with
-plain ``pdflatex`` (the beamer class, amsmath, graphicx).
+followed by the lecture's derivation (forward pass, backward pass, gradients), a slide each.
+The ``.tex`` is ASCII and compiles with plain ``pdflatex`` (the beamer class, amsmath, graphicx).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 __all__ = ["Deck", "beamer_tex", "write_slides", "SLIDES_TEX"]
 
 SLIDES_TEX = "slides.tex"
-_FIGURE = r"[width=\linewidth,height=0.62\textheight,keepaspectratio]"
+_FIGURE = r"[width=\linewidth,height=0.6\textheight,keepaspectratio]"
+_SECTIONS = ("Forward pass", "Backward pass", "Gradients")
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Deck:
 def beamer_tex(result: "BackwardResult", frames: Sequence["Frame"], files: Sequence[str],
                wrt: str | None = None, derivation: bool = True) -> str:
     """``slides.tex`` for ``frames`` drawn in ``files`` (PDF names beside the ``.tex``): one
-    slide whose overlays are the frames, then (``derivation``) the derivation slide."""
+    slide whose overlays are the frames, then (``derivation``) the derivation slides."""
     from .derivation import lecture
     from .notation import written
     from .render.document import align, tex_line, tex_math
@@ -54,9 +55,9 @@ def beamer_tex(result: "BackwardResult", frames: Sequence["Frame"], files: Seque
     out.append(r"\end{frame}")
     if derivation:
         text = lecture(result, wrt)
-        out += [r"\begin{frame}{The chain rule, line by line}", r"\footnotesize"]
-        out += [align(body, per_row=2) for body in (text.forward, text.backward, text.gradients) if body]
-        out.append(r"\end{frame}")
+        for name, body in zip(_SECTIONS, (text.forward, text.backward, text.gradients)):
+            if body:
+                out += [rf"\begin{{frame}}{{{name}}}", r"\small", align(body, per_row=3), r"\end{frame}"]
     out += [r"\end{document}", ""]
     return "\n".join(out)
 

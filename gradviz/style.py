@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from .errors import GradvizError
 
@@ -67,7 +67,7 @@ class Style:
         def recolour(text: str) -> str:
             return pattern.sub(lambda m: palette[m.group(0)], text)
 
-        def attrs(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        def attrs(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
             out = []
             for key, value in pairs:
                 if key == "fontsize":
@@ -83,5 +83,6 @@ class Style:
             edges=tuple(replace(e, label=None if e.label is None else recolour(e.label), attrs=attrs(e.attrs))
                         for e in sc.edges),
             caption=None if sc.caption is None else recolour(sc.caption),
-            graph_attrs=attrs(sc.graph_attrs), node_defaults=attrs(sc.node_defaults),
+            graph_attrs=attrs(dict(sc.graph_attrs, fontcolor=_LIGHT[1]).items()),  # the caption's ink
+            node_defaults=attrs(sc.node_defaults),
             edge_defaults=attrs(sc.edge_defaults))

@@ -1,16 +1,19 @@
 """Symbolic chain rule over the IR: local derivatives, adjoints in terms of the intermediates,
-chain products in chain order, and gradients expanded in the inputs."""
+chain products in chain order, gradients expanded in the inputs, and every gradient at once as
+a straight-line adjoint program (shared intermediates instead of expression swell)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, Callable, Mapping
 
 import sympy
 
 from .graph import Graph
 from .ops import OPS
 
-__all__ = ["Symbolic", "MAX_CHAIN_TERMS"]
+__all__ = ["Symbolic", "AdjointProgram", "MAX_CHAIN_TERMS", "count_operations"]
 
 MAX_CHAIN_TERMS = 64  # beyond this many paths a chain is shown as its adjoint, not path by path
 
@@ -69,6 +72,36 @@ class Symbolic:
                 out[nid] = self._terms[nid]
         return out
 
+    @cached_property
+    def program(self) -> "AdjointProgram":
+        """Every input's gradient as a straight-line program whose size is linear in the graph:
+        the forward definitions ``a = θ1*θ2``, then one adjoint symbol a node, defined from
+        its consumers' adjoints (``∂L/∂a = ∂L/∂b*x``), in reverse topological order.
+
+        The right sides are built unevaluated (sympy's automatic simplification is most of
+        the cost otherwise), so ``w*0`` or ``x**1`` may remain; they evaluate to the same."""
+        graph, depends = self.graph, self.graph.depends_on_inputs()
+        bar = {nid: sympy.Symbol(f"∂{graph.output}/∂{graph.nodes[nid].name}", real=True) for nid in depends}
+        terms: dict[str, list[sympy.Expr]] = {graph.output_id: [sympy.S.One]} if graph.output_id in depends else {}
+        backward = []
+        with sympy.evaluate(False):
+            forward = tuple((self._terms[nid], self.definition(nid)) for nid, node in graph.nodes.items()
+                            if node.kind == "op")
+            for nid in reversed(graph.order):
+                if nid not in terms:
+                    continue
+                backward.append((bar[nid], sympy.Add(*terms.pop(nid))))
+                node = graph.nodes[nid]
+                for pos, operand in enumerate(node.operands if node.kind == "op" else ()):
+                    if operand in depends:
+                        local = self.local(nid, pos)
+                        terms.setdefault(operand, []).append(bar[nid] if local == 1 else bar[nid] * local)
+        assigned = {symbol for symbol, _ in backward}
+        ids = [graph.node(name).id for name in graph.inputs]
+        gradients = tuple(bar[nid] if bar[nid] in assigned else sympy.S.Zero for nid in ids)
+        return AdjointProgram(tuple(self._terms[nid] for nid in ids), forward, tuple(backward),
+                              self._terms[graph.output_id], gradients)
+
     def in_inputs(self, expr: sympy.Expr) -> sympy.Expr:
         """An expression over intermediates rewritten over the inputs."""
         swap = {self._terms[nid]: self.expansions[nid] for nid, node in self.graph.nodes.items() if node.kind == "op"}
@@ -98,6 +131,60 @@ class Symbolic:
             if current == nid:
                 break
         return chains.get(nid, [])
+
+
+@dataclass(frozen=True)
+class AdjointProgram:
+    """The output and its gradient by every input as straight-line code over sympy symbols:
+    ``forward`` defines the intermediates, ``backward`` the adjoints, each once, in order."""
+
+    inputs: tuple[sympy.Symbol, ...]  # in ``graph.inputs`` order
+    forward: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
+    backward: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
+    output: sympy.Symbol
+    gradients: tuple[sympy.Expr, ...]  # the adjoint symbol of each input (0 where it is unused)
+
+    @property
+    def assignments(self) -> tuple[tuple[sympy.Symbol, sympy.Expr], ...]:
+        """Forward then backward assignments, each over symbols assigned before it."""
+        return self.forward + self.backward
+
+    def size(self) -> int:
+        """The number of operations in the program (``count_operations`` of every right side)."""
+        return sum(count_operations(expr) for _, expr in self.assignments)
+
+    def function(self, modules: str = "math") -> Callable[..., tuple[Any, tuple[Any, ...]]]:
+        """A Python function of the inputs (positionally, in ``inputs`` order) returning the
+        output's value and the gradient; with ``modules="numpy"`` it takes arrays and
+        broadcasts, so a whole grid is one call."""
+        safe = {symbol: sympy.Symbol(f"_v{i}") for i, symbol in enumerate(self.inputs)}
+        safe.update({symbol: sympy.Symbol(f"_t{i}") for i, (symbol, _) in enumerate(self.assignments)})
+        steps = [(safe[symbol], expr.xreplace(safe)) for symbol, expr in self.assignments]
+        outputs = [self.output.xreplace(safe), *(g.xreplace(safe) for g in self.gradients)]
+        f = sympy.lambdify([safe[s] for s in self.inputs], outputs, modules=modules,
+                           cse=lambda exprs: (steps, list(exprs)))
+
+        def value_and_gradient(*args: Any) -> tuple[Any, tuple[Any, ...]]:
+            value, *gradient = f(*args)
+            return value, tuple(gradient)
+        return value_and_gradient
+
+    def evaluate(self, at: Mapping[sympy.Symbol, float]) -> tuple[float, tuple[float, ...]]:
+        """The output's value and gradient at one point (input symbol → float)."""
+        value, gradient = self.function()(*(float(at[s]) for s in self.inputs))
+        return float(value), tuple(float(g) for g in gradient)
+
+
+def count_operations(expr: sympy.Expr) -> int:
+    """Operations in ``expr`` written out as a tree: n−1 for an n-term sum or product, one for
+    each power or function (shared subtrees counted every time they appear)."""
+    total, stack = 0, [expr]
+    while stack:
+        e = stack.pop()
+        if e.args:
+            total += len(e.args) - 1 if isinstance(e, (sympy.Add, sympy.Mul)) else 1
+            stack.extend(e.args)
+    return total
 
 
 def _constant(node) -> sympy.Expr:

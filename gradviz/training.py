@@ -8,10 +8,15 @@ import io
 import os
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from .descent import Descent
 from .notation import format_value
 
-__all__ = ["update_lines", "descent_report", "write_descent"]
+if TYPE_CHECKING:
+    from .graph import Graph
+
+__all__ = ["update_lines", "descent_report", "write_descent", "history_csv", "read_points", "accuracy"]
 
 TABLE_ROWS = 12  # the printed table shows this many iterations, evenly spread, and the last
 
@@ -56,14 +61,50 @@ def history_csv(run: Descent) -> str:
     return buffer.getvalue()
 
 
-def write_descent(run: Descent, folder: str | os.PathLike) -> list[Path]:
-    """Write history.csv, loss.png and, for two parameters, contour.png; return the paths."""
+def write_descent(run: Descent, folder: str | os.PathLike, *, force: bool = False) -> list[Path]:
+    """Write history.csv, loss.png, update.png and, for two parameters, contour.png; return the paths.
+    Files gradviz did not create in ``folder`` are refused unless ``force``."""
     from . import plots
-    from .render.export import write_atomic
+    from .outdir import OutputFolder
 
-    path = Path(folder)
-    path.mkdir(parents=True, exist_ok=True)
-    files = {"history.csv": history_csv(run).encode("utf-8"), "loss.png": plots.loss_curve(run)}
+    out = OutputFolder(folder, force=force)
+    files = {"history.csv": history_csv(run).encode("utf-8"), "loss.png": plots.loss_curve(run),
+             "update.png": plots.update_frame(run)}
     if len(run.wrt) == 2:
         files["contour.png"] = plots.contour(run)
-    return [write_atomic(path / name, data) for name, data in files.items()]
+    return out.write_all(files)
+
+
+def read_points(path: str | os.PathLike) -> list[tuple[tuple[float, ...], float]]:
+    """Data points from a CSV file: features in the first columns, the target last (a header row is skipped)."""
+    from .errors import GradvizError
+
+    points = []
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            for number, row in enumerate(csv.reader(fh), start=1):
+                if not row or all(not cell.strip() for cell in row):
+                    continue
+                try:
+                    values = [float(cell) for cell in row]
+                except ValueError:
+                    if number == 1 and not points:
+                        continue  # a header
+                    raise GradvizError(f"{path}, line {number}: not numbers: {','.join(row)}") from None
+                if len(values) < 2:
+                    raise GradvizError(f"{path}, line {number}: need features and a target")
+                points.append((tuple(values[:-1]), values[-1]))
+    except OSError as exc:
+        raise GradvizError(f"cannot read {path}: {exc.strerror}") from None
+    if not points:
+        raise GradvizError(f"{path} holds no data points")
+    return points
+
+
+def accuracy(predict: "Graph", params: dict[str, float], points, features: list[str]) -> float:
+    """The share of points whose prediction (> 0.5) matches the target (> 0.5)."""
+    hits = 0
+    for point, target in points:
+        value = predict.backward({**params, **dict(zip(features, point))}, symbolic=False).value
+        hits += (value > 0.5) == (target > 0.5)
+    return hits / len(points)

@@ -71,3 +71,27 @@ def test_step_network_says_no_gradient_passes() -> None:
 def test_xor_data_network_has_four_samples() -> None:
     net = mlp((2, 2, 1), "tanh", "bce", XOR_DATA)
     assert sum(node.op == "bce" for node in net.graph.nodes.values()) == 4
+
+
+def test_train_xor_reaches_full_accuracy(tmp_path) -> None:
+    result = run("train", "2-4-1", "--activation", "tanh", "--loss", "bce", "--data", "xor", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "accuracy 100%" in result.output
+    for name in ("loss.png", "boundary.png", "network.png"):
+        assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")
+
+
+def test_train_reads_a_csv_and_reports_bad_rows(tmp_path) -> None:
+    data = tmp_path / "and.csv"
+    data.write_text("x1,x2,y\n0,0,0\n0,1,0\n1,0,0\n1,1,1\n", encoding="utf-8")
+    good = run("train", "2-1", "--activation", "linear", "--data", str(data), "--steps", "800", "--lr", "1",
+               "-o", str(tmp_path / "out"))
+    assert good.exit_code == 0 and "accuracy 100%" in good.output, good.output
+    data.write_text("x1,x2,y\n0,0,zero\n", encoding="utf-8")
+    bad = run("train", "2-1", "--data", str(data), "-o", str(tmp_path / "out2"))
+    assert bad.exit_code == 1 and "line 2" in bad.output
+
+
+def test_descend_writes_the_update_frame(tmp_path) -> None:
+    run("descend", "(w − 3)²", "--at", "w=0", "--wrt", "w", "--steps", "3", "-o", str(tmp_path))
+    assert (tmp_path / "update.png").read_bytes().startswith(b"\x89PNG")

@@ -6,7 +6,7 @@ and escapes whatever a name holds, so a name cannot inject TeX."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..derivation import lecture
 from ..notation import format_value, written
@@ -81,11 +81,16 @@ def _markdown_math(text: str) -> str:
     return tex_line(text).replace("<", r"\lt ").replace(">", r"\gt ").replace("*", r"\ast ")
 
 
-def _sections(result: "BackwardResult", wrt: str | None) -> list[tuple[str, tuple[str, ...], bool]]:
-    """(title, lines, displayed) per section: forward definitions as a list, the rest displayed."""
+def _sections(result: "BackwardResult", wrt: str | None, math: Callable[[str], str]
+              ) -> list[tuple[str, tuple[str, ...], bool]]:
+    """(title, lines, displayed) per section: forward definitions as a list, the rest displayed;
+    ``math`` writes a name in the title as math."""
+    from ..paths import input_name
+
     text = lecture(result, wrt)
+    last = "Gradients" if wrt is None else f"Gradient with respect to ${math(input_name(result.graph, wrt))}$"
     return [("Forward pass", text.forward, False), ("Backward pass", text.backward, True),
-            ("Gradients" if wrt is None else f"Gradient with respect to {wrt}", text.gradients, True)]
+            (last, text.gradients, True)]
 
 
 def _at(result: "BackwardResult") -> list[str]:
@@ -107,7 +112,7 @@ def derivation_markdown(result: "BackwardResult", wrt: str | None = None) -> str
     at = _at(result)
     if at:
         lines += ["At " + ", ".join(f"${_markdown_math(a)}$" for a in at) + ".", ""]
-    for title, body, displayed in _sections(result, wrt):
+    for title, body, displayed in _sections(result, wrt, _markdown_math):
         if not body:
             continue
         lines += [f"## {title}", ""]
@@ -127,9 +132,9 @@ def derivation_latex(result: "BackwardResult", wrt: str | None = None) -> str:
     at = _at(result)
     if at:
         out.append("At " + ", ".join(f"${tex_math(a)}$" for a in at) + ".")
-    for title, body, _ in _sections(result, wrt):
+    for title, body, _ in _sections(result, wrt, tex_math):
         if body:
-            out += [rf"\subsection*{{{tex_math(title)}}}", align(body)]
+            out += [rf"\subsection*{{{title}}}", align(body)]
     out += [r"\end{document}", ""]
     return "\n".join(out)
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Collection
 
 from ..errors import GradvizError
+from ..outdir import OutputFolder, write_atomic  # write_atomic: re-exported
 from .backends import FORMATS, get_backend
 from .frames import Frame, frames
 
@@ -115,46 +115,25 @@ def _check(format: str, dpi: int | None) -> None:
 
 def export(result: "BackwardResult", folder: str | os.PathLike, *, format: str = "svg", dpi: int | None = None,
            which: str = "all", renderer: str = "auto", caption: bool = True, wrt: str | None = None,
-           derivation: bool = True) -> Export:
+           derivation: bool = True, force: bool = False) -> Export:
     """Render and write the frames, ``manifest.json`` and (unless ``derivation`` is false, as
     for an exercise's questions) the derivation files into ``folder``. ``wrt`` highlights the
-    paths to one input and limits the derivation to its gradient."""
+    paths to one input and limits the derivation to its gradient. Files there that gradviz
+    did not create are refused unless ``force`` (see ``outdir.OutputFolder``)."""
     from .document import derivation_latex, derivation_markdown
 
     rendered = render_frames(result, format=format, dpi=dpi, which=which, renderer=renderer, caption=caption,
                              wrt=wrt)
     texts = {"derivation.md": derivation_markdown(result, wrt), "derivation.tex": derivation_latex(result, wrt)}
     texts = texts if derivation else {}
-    path = Path(folder)
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise GradvizError(f"cannot create the output folder {path}: {exc.strerror}") from None
-    files = []
-    for item in rendered:
-        files.append(write_atomic(path / item.filename, item.data))
     manifest = {"formula": result.graph.source, "output": result.graph.output, "format": format,
                 "values": result.values is not None,
                 "frames": [item.frame.manifest_entry(result.graph, item.filename) for item in rendered]}
-    manifest_path = write_atomic(path / "manifest.json",
-                                 (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    docs = tuple(write_atomic(path / name, text.encode("utf-8")) for name, text in texts.items())
-    return Export(path, tuple(files), manifest_path, docs)  # type: ignore[arg-type]
+    files = {item.filename: item.data for item in rendered}
+    files["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    files.update((name, text.encode("utf-8")) for name, text in texts.items())
+    out = OutputFolder(folder, force=force)
+    paths = out.write_all(files)
+    count = len(rendered)
+    return Export(out.folder, tuple(paths[:count]), paths[count], tuple(paths[count + 1 :]))
 
-
-def write_atomic(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        if isinstance(exc, OSError):
-            raise GradvizError(f"cannot write {path}: {exc.strerror or exc}") from None
-        raise
-    return path

@@ -14,16 +14,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..derivation import forward_lines, gradient_lines, partial
+from ..errors import GradvizError
 from ..notation import MINUS, equation, expression_text, format_value, written
 
 if TYPE_CHECKING:
     from ..backward import BackwardResult, Contribution, Step
     from ..graph import Graph
 
-__all__ = ["Frame", "FrameState", "frames", "frame_state", "fan_in", "FRAME_CHOICES",
+__all__ = ["Frame", "FrameState", "frames", "frame_state", "fan_in", "FRAME_CHOICES", "RENDER_NODE_LIMIT",
            "local_text", "product_text", "gradient_text", "value_text", "step_lines"]
 
 FRAME_CHOICES = ("all", "final")
+RENDER_NODE_LIMIT = 200  # nodes; a 170-node sum already takes about a minute to lay out
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,11 @@ def frames(result: "BackwardResult", which: str = "all") -> list[Frame]:
     if which not in FRAME_CHOICES:
         raise ValueError(f"unknown frame choice {which!r}; choose one of {', '.join(FRAME_CHOICES)}")
     graph = result.graph
+    if len(graph) > RENDER_NODE_LIMIT:
+        raise GradvizError(f"the graph has {len(graph):,} nodes; gradviz draws graphs of at most "
+                           f"{RENDER_NODE_LIMIT} nodes (Graphviz would take minutes). Draw a smaller formula, "
+                           "use the neuron view for networks (gradviz net --view neurons), or use "
+                           "gradviz grad for the numbers")
     steps = result.steps
     out = [Frame(0, "structure", "00-structure", f"Computational graph of {graph.output}",
                  f"{graph.output} = {written(graph, graph.output_id)}"),

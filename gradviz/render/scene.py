@@ -126,10 +126,10 @@ def scenes(result: "BackwardResult", frame_list: Sequence[Frame], *, caption: bo
 
     ``wrt`` (an input's name) draws the nodes and edges on the paths from the output to that
     input in full colour and fades the rest."""
-    from ..paths import path_nodes
+    from ..paths import input_paths
 
     texts = _Texts(result)
-    keep = path_nodes(result.graph, result.graph.node(wrt).id) if wrt is not None else None
+    keep = input_paths(result.graph, wrt) if wrt is not None else None
     return [_scene(result, frame, texts, caption, keep) for frame in frame_list]
 
 

@@ -1,0 +1,136 @@
+"""The lecture's derivation: exact lines, golden Markdown/LaTeX files, escaping, and pdflatex.
+
+Regenerate the golden files with ``GRADVIZ_REGEN_GOLDEN=1 pytest tests/test_derivation.py``
+and review them by eye."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import gradviz
+from gradviz.derivation import lecture, product_text
+from gradviz.graph import GraphBuilder
+from gradviz.render.document import derivation_latex, derivation_markdown, tex_line
+
+from tools import compile_latex
+
+GOLDEN = Path(__file__).parent / "golden"
+EXAMPLES = {  # golden stem → (formula, values)
+    "lecture": ("(θ1θ2x − y)²", {"θ1": 2, "θ2": -1, "x": 3, "y": 1}),
+    "linear": ("y = wx + q", {"w": 2, "x": 3, "q": 1}),
+    "fan-out": ("x·y + x/y", {"x": 2, "y": 4}),
+}
+
+
+def result(stem: str, values: bool = True):
+    formula, at = EXAMPLES[stem]
+    return gradviz.parse(formula).backward(at if values else None)
+
+
+def test_lecture_lines_match_the_slide() -> None:
+    text = lecture(result("lecture"))
+    assert text.forward == ("a = θ1θ2 = −2", "b = ax = θ1θ2x = −6", "c = b − y = θ1θ2x − y = −7",
+                            "L = c² = (θ1θ2x − y)² = 49")
+    assert text.backward == ("∂L/∂c = 2c = −14", "∂L/∂b = ∂L/∂c · ∂c/∂b = 2c · 1 = 2c = −14",
+                             "∂L/∂a = ∂L/∂b · ∂b/∂a = 2c · x = 2cx = −42")
+    assert text.gradients == (
+        "∂L/∂θ1 = ∂L/∂a · ∂a/∂θ1 = 2cx · θ2 = 2cxθ2 = 2(θ1θ2x − y)xθ2 = 42",
+        "∂L/∂θ2 = ∂L/∂a · ∂a/∂θ2 = 2cx · θ1 = 2cxθ1 = 2(θ1θ2x − y)xθ1 = −84",
+        "∂L/∂x = ∂L/∂b · ∂b/∂x = 2c · a = 2ca = 2(θ1θ2x − y)θ1θ2 = 28",  # chain order: 2c then a
+        "∂L/∂y = ∂L/∂c · ∂c/∂y = 2c · (−1) = −2c = −2(θ1θ2x − y) = 14")
+
+
+def test_without_values_the_lines_stay_symbolic() -> None:
+    text = lecture(result("lecture", values=False))
+    assert text.forward[1] == "b = ax = θ1θ2x"
+    assert text.gradients[0] == "∂L/∂θ1 = ∂L/∂a · ∂a/∂θ1 = 2cx · θ2 = 2cxθ2 = 2(θ1θ2x − y)xθ2"
+
+
+def test_a_fan_out_sums_over_its_consumers_term_by_term() -> None:
+    text = lecture(result("fan-out"))
+    assert text.gradients == (
+        "∂L/∂x = ∂L/∂a · ∂a/∂x + ∂L/∂b · ∂b/∂x = 1 · y + 1 · 1/y = y + 1/y = 4.25",
+        "∂L/∂y = ∂L/∂a · ∂a/∂y + ∂L/∂b · ∂b/∂y = 1 · x + 1 · (−x/y²) = x − x/y² = 1.875")
+
+
+def test_wrt_keeps_only_the_paths_to_one_input() -> None:
+    text = lecture(result("lecture"), wrt="θ1")
+    assert [line.split(" = ")[0] for line in text.backward + text.gradients] == ["∂L/∂c", "∂L/∂b", "∂L/∂a", "∂L/∂θ1"]
+    assert len(text.forward) == 4
+    assert lecture(result("linear"), wrt="q").gradients == ("∂y/∂q = 1",)
+
+
+def test_products_keep_chain_order_where_sympy_would_sort() -> None:
+    import sympy
+
+    a, c, x, y = sympy.symbols("a c x y", real=True)
+    assert product_text((2 * c, a)) == "2ca"  # sympy prints 2*a*c
+    assert product_text((x, 2 * c)) == "2xc"  # numbers move to the front, symbols keep their order
+    assert product_text((2 * c, sympy.Integer(-1))) == "−2c"
+    assert product_text((1 / y, sympy.Rational(1, 2))) == "1/(2y)"
+    assert product_text(()) == "1"
+
+
+def test_products_written_in_the_inputs_bracket_what_a_power_or_fraction_bar_needs() -> None:
+    r = gradviz.parse("(x + 1)/(2y)").backward()
+    assert lecture(r).gradients[0].endswith("= 1/(2y)")
+    assert lecture(r).gradients[1].endswith("= −2(x + 1)/(2y)²")
+
+
+@pytest.mark.parametrize("stem", sorted(EXAMPLES))
+@pytest.mark.parametrize("kind", ["md", "tex"])
+def test_golden_derivations(stem: str, kind: str) -> None:
+    make = derivation_markdown if kind == "md" else derivation_latex
+    text = make(result(stem))
+    path = GOLDEN / f"derivation-{stem}.{kind}"
+    if os.environ.get("GRADVIZ_REGEN_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_markdown_is_jupyter_math() -> None:
+    md = derivation_markdown(result("lecture"))
+    assert "- $a = \\theta _{1}\\theta _{2} = -2$" in md
+    assert "$$\\frac{\\partial L}{\\partial a} = \\frac{\\partial L}{\\partial b} \\cdot  " in md
+    for line in md.splitlines():  # every math span is closed on its line
+        assert line.count("$") % 2 == 0, line
+    assert "θ" not in md.split("\n", 1)[1] and "∂" not in md  # all math is LaTeX, not Unicode
+
+
+def test_tex_line_turns_partials_into_fractions() -> None:
+    assert tex_line("∂L/∂θ1 = ∂L/∂a·∂a/∂θ1") == (r"\frac{\partial L}{\partial \theta _{1}} = \frac{\partial L}"
+                                                 r"{\partial a}\cdot \frac{\partial a}{\partial \theta _{1}}")
+
+
+def hostile():
+    """A graph whose input names try to inject TeX and Markdown."""
+    b = GraphBuilder("hostile")
+    evil, hash_, html = b.input(r"\input{/etc/passwd}"), b.input("#"), b.input("<b>*x*</b>")
+    return b.finish(b.apply("add", [b.apply("mul", [evil, hash_]), html]))
+
+
+def test_names_cannot_inject_tex_or_markdown() -> None:
+    r = hostile().backward({r"\input{/etc/passwd}": 1, "#": 2, "<b>*x*</b>": 3})
+    tex = derivation_latex(r)
+    assert r"\input" not in tex and r"\backslash input\{/etc/passwd\}" in tex and r"\#" in tex
+    md = derivation_markdown(r)
+    assert "<b>" not in md and "*x*" not in md and r"\lt b\gt \ast x\ast \lt /b\gt" in md
+
+
+@pytest.mark.parametrize("stem", sorted(EXAMPLES))
+def test_latex_compiles(tmp_path, stem: str) -> None:
+    tex = tmp_path / "derivation.tex"
+    tex.write_text(derivation_latex(result(stem)), encoding="ascii")
+    log = compile_latex(tex)
+    assert "Output written on derivation.pdf (1 page" in log
+
+
+def test_hostile_names_compile_and_wrt_compiles(tmp_path) -> None:
+    r = hostile().backward({r"\input{/etc/passwd}": 1, "#": 2, "<b>*x*</b>": 3})
+    (tmp_path / "hostile.tex").write_text(derivation_latex(r), encoding="ascii")
+    compile_latex(tmp_path / "hostile.tex")
+    (tmp_path / "wrt.tex").write_text(derivation_latex(result("lecture"), wrt="theta1"), encoding="ascii")
+    assert "Output written" in compile_latex(tmp_path / "wrt.tex")

@@ -1,0 +1,54 @@
+"""Documented limits: 10,000 levels of nesting and 100,000 terms go through every stage
+iteratively and quickly; rendering refuses graphs over its node limit with advice; reports
+of huge graphs stay short."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from click.testing import CliRunner
+
+import gradviz
+from gradviz.cli import cli
+from gradviz.derivation import forward_lines, gradient_lines
+from gradviz.errors import GradvizError
+from gradviz.notation import WRITTEN_LIMIT, written
+from gradviz.render.frames import RENDER_NODE_LIMIT, frames
+from gradviz.report import grad_table
+
+SUM = " + ".join(f"x{i % 100}" for i in range(100_000))
+
+
+def test_a_sum_of_100000_terms_through_every_numeric_stage() -> None:
+    start = time.perf_counter()
+    graph = gradviz.parse(SUM)
+    result = graph.backward({f"x{i}": 1.0 for i in range(100)})
+    assert result.value == 100_000 and set(result.grad.values()) == {1000.0}
+    table = grad_table(result)
+    assert len(table) < 20_000 and "more operations" in table  # bounded, not a 2 MB table
+    assert len(written(graph, graph.output_id)) <= WRITTEN_LIMIT + 1
+    assert time.perf_counter() - start < 60  # about 10 s on a shared core
+
+
+def test_10000_deep_nesting_through_backward_and_the_derivation() -> None:
+    graph = gradviz.parse("tanh(" * 10_000 + "x" + ")" * 10_000)
+    result = graph.backward({"x": 0.1})
+    assert len(result.steps) == 10_000 and len(forward_lines(result)) == 10_000
+    assert gradient_lines(result)[0].startswith("∂L/∂x = ")
+    assert written(graph, graph.output_id).endswith("…")
+
+
+def test_rendering_refuses_graphs_over_the_node_limit_with_advice() -> None:
+    result = gradviz.parse(" + ".join(f"x{i}" for i in range(RENDER_NODE_LIMIT))).backward()
+    with pytest.raises(GradvizError, match="--view neurons"):
+        frames(result)
+    cli_result = CliRunner().invoke(cli, ["render", "+".join(f"x{i}" for i in range(300)), "-o", "unused"])
+    assert cli_result.exit_code == 1 and "at most" in cli_result.output
+
+
+def test_grad_all_shows_every_line() -> None:
+    text = " + ".join(f"x{i}" for i in range(100))
+    short = CliRunner().invoke(cli, ["grad", text])
+    full = CliRunner().invoke(cli, ["grad", text, "--all"])
+    assert "--all shows every line" in short.output and full.output.count("∂L/∂x") == 100

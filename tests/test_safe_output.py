@@ -1,0 +1,128 @@
+"""Safe output: names are escaped in every format, files are written atomically inside the
+folder the user named, and files gradviz did not create are not overwritten without --force."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gradviz.cli import cli
+from gradviz.errors import GradvizError
+from gradviz.graph import GraphBuilder
+from gradviz.outdir import RECORD, OutputFolder, write_atomic
+import gradviz.render.export as export_module
+
+HOSTILE = ["<b>", "\\input{/etc/passwd}", "</TD></TR></TABLE>>", "a&b", "$x$", "*y*", '"q"', "`z`", "]]>"]
+
+
+def _hostile_graph():
+    b = GraphBuilder("hostile")
+    ids = [b.input(name) for name in HOSTILE]
+    total = ids[0]
+    for nid in ids[1:]:
+        total = b.apply("mul", [total, nid])
+    return b.finish(total)
+
+
+def test_hostile_names_are_escaped_in_dot_svg_latex_and_markdown(tmp_path: Path) -> None:
+    from gradviz.render.document import derivation_latex, derivation_markdown
+
+    result = _hostile_graph().backward({name: 1.5 for name in HOSTILE})
+    done = export_module.export(result, tmp_path, format="dot", which="final")
+    dot = done.final.read_text(encoding="utf-8")
+    assert "<b>" not in dot and "&lt;b&gt;" in dot
+    assert "&lt;/TD&gt;&lt;/TR&gt;&lt;/TABLE&gt;&gt;" in dot  # a name cannot close the HTML label
+    tex = derivation_latex(result)
+    assert "\\input" not in tex.replace("\\textbackslash{}input", "")
+    assert "\\input{" not in tex
+    md = derivation_markdown(result)
+    assert "\\input{/etc" not in md or "`" in md  # Markdown keeps names inside math or code
+    svg = export_module.render_frames(result, format="svg", which="final")[0].data.decode("utf-8")
+    assert "<b>" not in svg and "&lt;b&gt;" in svg
+
+
+def test_write_atomic_is_re_exported_where_it_was() -> None:
+    assert export_module.write_atomic is write_atomic
+
+
+def test_write_atomic_leaves_no_temporary_file_on_failure(tmp_path: Path) -> None:
+    target = tmp_path / "folder-not-file"
+    target.mkdir()
+    with pytest.raises(GradvizError, match="cannot write"):
+        write_atomic(target, b"x")  # replacing a folder fails
+    assert list(tmp_path.iterdir()) == [target] and list(target.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["../escape.txt", "/etc/passwd", "a/../../b", "", ".", RECORD, "sub/../../x",
+                                  "..\\windows.txt", "nul\x00byte"])
+def test_names_that_leave_the_folder_are_refused(tmp_path: Path, name: str) -> None:
+    with pytest.raises(GradvizError, match="refusing"):
+        OutputFolder(tmp_path / "out").write(name, b"x")
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["out"]
+
+
+def test_symbolic_links_out_of_the_folder_are_refused(tmp_path: Path) -> None:
+    outside, out = tmp_path / "outside", tmp_path / "out"
+    outside.mkdir()
+    out.mkdir()
+    (out / "link").symlink_to(outside)
+    (out / "file.svg").symlink_to(outside / "victim.svg")
+    folder = OutputFolder(out, force=True)
+    for name in ("link/x.svg", "file.svg"):
+        with pytest.raises(GradvizError, match="outside"):
+            folder.write(name, b"x")
+    assert list(outside.iterdir()) == []
+
+
+def test_files_gradviz_did_not_create_are_kept_unless_forced(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("mine")
+    with pytest.raises(GradvizError, match="--force"):
+        OutputFolder(tmp_path).write_all({"a.svg": b"1", "notes.md": b"2"})
+    assert (tmp_path / "notes.md").read_text() == "mine" and not (tmp_path / "a.svg").exists()  # nothing written
+    folder = OutputFolder(tmp_path)
+    folder.write("a.svg", b"1")
+    OutputFolder(tmp_path).write("a.svg", b"again")  # its own file: rewritten freely
+    assert (tmp_path / "a.svg").read_bytes() == b"again"
+    OutputFolder(tmp_path, force=True).write("notes.md", b"forced")
+    assert (tmp_path / "notes.md").read_text() == "forced"
+    assert set((tmp_path / RECORD).read_text().split()) == {"a.svg", "notes.md"}
+
+
+def test_an_output_folder_that_is_a_file_is_a_clean_error(tmp_path: Path) -> None:
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(GradvizError, match="is a file"):
+        OutputFolder(tmp_path / "f")
+
+
+def test_render_refuses_to_overwrite_then_force_overwrites(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "derivation.md").write_text("my lecture notes")
+    runner = CliRunner()
+    args = ["render", "x*y", "--at", "x=2,y=3", "-o", str(out), "--format", "dot", "--frames", "final"]
+    refused = runner.invoke(cli, args)
+    assert refused.exit_code == 1 and "--force" in refused.output and "Traceback" not in refused.output
+    assert (out / "derivation.md").read_text() == "my lecture notes"
+    assert runner.invoke(cli, args + ["--force"]).exit_code == 0
+    assert (out / "derivation.md").read_text() != "my lecture notes"
+    again = runner.invoke(cli, args)  # files gradviz wrote may be rewritten
+    assert again.exit_code == 0, again.output
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_descend_refuses_to_overwrite_foreign_files(tmp_path: Path) -> None:
+    (tmp_path / "history.csv").write_text("precious")
+    args = ["descend", "(w - 3)^2", "--at", "w=0", "--wrt", "w", "--steps", "3", "-o", str(tmp_path)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1 and "--force" in result.output
+    assert (tmp_path / "history.csv").read_text() == "precious"
+    assert CliRunner().invoke(cli, args + ["--force"]).exit_code == 0
+
+
+def test_net_neuron_view_writes_inside_the_folder_only(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["net", "2-2-1", "-o", str(tmp_path / "n"), "--format", "dot"])
+    assert result.exit_code == 0, result.output
+    assert sorted(os.listdir(tmp_path / "n")) == [RECORD, "network.dot"]

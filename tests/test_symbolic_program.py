@@ -1,0 +1,59 @@
+"""The adjoint program: every gradient as shared straight-line code, equal to sympy.diff."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import sympy
+
+import gradviz
+from gradviz.nn import XOR_DATA, mlp
+from gradviz.symbolic import count_operations
+
+
+def _agrees_with_diff(graph, points: int = 3) -> None:
+    program, expr = graph.symbolic.program, graph.expression()
+    rng = random.Random(1)
+    for _ in range(points):
+        at = {s: rng.uniform(0.5, 1.5) for s in program.inputs}
+        value, gradient = program.evaluate(at)
+        assert abs(value - float(expr.xreplace(at))) < 1e-9
+        for symbol, g in zip(program.inputs, gradient):
+            assert abs(g - float(sympy.diff(expr, symbol).xreplace(at))) < 1e-9
+
+
+def test_lecture_program_reads_like_the_slide_and_agrees_with_diff() -> None:
+    graph = gradviz.parse("(θ1θ2x − y)²")
+    program = graph.symbolic.program
+    assert [str(s) for s in program.inputs] == list(graph.inputs)
+    assert str(program.forward[0][0]) == "a" and str(program.gradients[0]) == "∂L/∂θ1"
+    _agrees_with_diff(graph)
+
+
+def test_mlp_program_is_linear_in_the_graph_and_agrees_with_diff() -> None:
+    graph = mlp((2, 2, 1), "tanh", "mse", data=XOR_DATA, expanded=True).graph
+    program = graph.symbolic.program
+    assert program.size() < 4 * len(graph)
+    assert len(program.assignments) < 2 * len(graph)
+    _agrees_with_diff(graph, points=1)
+
+
+def test_numpy_function_evaluates_a_grid_in_one_call() -> None:
+    graph = gradviz.parse("(θ1θ2x − y)²")
+    f = graph.symbolic.program.function("numpy")
+    t1, t2 = np.meshgrid(np.linspace(-1, 1, 5), np.linspace(-2, 2, 4))
+    value, (g1, g2, gx, gy) = f(t1, t2, 3.0, 1.0)
+    assert value.shape == g1.shape == (4, 5)
+    np.testing.assert_allclose(value, (3 * t1 * t2 - 1) ** 2)
+    np.testing.assert_allclose(g1, 2 * (3 * t1 * t2 - 1) * 3 * t2)
+
+
+def test_a_formula_without_inputs_has_an_empty_backward_program() -> None:
+    program = gradviz.parse("2*3").symbolic.program
+    assert program.backward == () and program.evaluate({}) == (6.0, ())
+
+
+def test_count_operations_counts_the_tree() -> None:
+    x, y = sympy.symbols("x y")
+    assert count_operations(x * y + sympy.tanh(x) + 1) == 4

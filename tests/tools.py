@@ -1,0 +1,55 @@
+"""External programs some tests need (pdflatex with beamer, Chromium with its driver).
+
+On a user's machine a missing program skips the test with the reason; under CI
+(``CI`` set, where ``.ci/run`` installs them) it fails, so CI really runs these tests."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+__all__ = ["require", "pdflatex", "compile_latex", "chromium"]
+
+
+def require(ok: bool, what: str) -> None:
+    """Skip (fail under CI) when ``ok`` is false; ``what`` says what is missing and how to get it."""
+    if ok:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is missing under CI (.ci/run installs it)")
+    pytest.skip(f"{what} is not installed")
+
+
+def pdflatex(beamer: bool = False) -> str:
+    """The pdflatex program (and the beamer class when asked), or skip/fail."""
+    path = shutil.which("pdflatex")
+    require(path is not None, "pdflatex (apt-get install texlive-latex-base texlive-latex-recommended)")
+    if beamer:
+        found = subprocess.run(["kpsewhich", "beamer.cls", "pgfcore.sty"], capture_output=True, text=True)
+        require(len(found.stdout.split()) == 2, "the beamer class (apt-get install texlive-latex-recommended "
+                                                "texlive-pictures)")
+    return path
+
+
+def compile_latex(tex: Path, beamer: bool = False) -> str:
+    """Compile ``tex`` in its folder with pdflatex; return the log (the test fails on an error)."""
+    done = subprocess.run([pdflatex(beamer), "-interaction=nonstopmode", "-halt-on-error", tex.name],
+                          cwd=tex.parent, capture_output=True, text=True, timeout=120)
+    log = tex.with_suffix(".log").read_text(encoding="latin-1")
+    assert done.returncode == 0, log[-3000:]
+    return log
+
+
+def chromium() -> tuple[str, str]:
+    """(browser, chromedriver) paths, or skip/fail."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    require(browser is not None and driver is not None, "Chromium and its driver (apt-get install chromium "
+                                                        "chromium-driver)")
+    require(importlib.util.find_spec("selenium") is not None, "selenium (pip install -e '.[test]')")
+    return browser, driver
