@@ -4,6 +4,7 @@ sympy expressions in textbook form (``2cx``, ``σ(1 − σ)``, ``2(θ1θ2x − y
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -194,14 +195,18 @@ def _make_printer():
     return TextbookPrinter
 
 
+_FUNCTION_CALL = re.compile(r"[^\W\d_]{2,}\(")
+
+
 def _juxtapose(parts: list[str]) -> str:
-    """Join factors by juxtaposition, with a ``·`` wherever two digits would touch."""
+    """Join factors by juxtaposition: a ``·`` before a number, a space before a named
+    function (``y log(p)``, never ``ylog(p)``)."""
     out = parts[0] if parts else "1"
     for part in parts[1:]:
-        if out[-1].isdigit() and (part[0].isdigit() or part[0] == "."):
+        if part[0].isdigit() or part[0] == ".":
             out += "·"
-        elif part[0].isdigit():
-            out += "·"
+        elif _FUNCTION_CALL.match(part) and out[-1] not in "( ":
+            out += " "
         out += part
     return out
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["render_frames", "export", "FORMATS", "RENDERERS", "FRAME_CHOICES"]
+__all__ = ["render_frames", "FORMATS", "RENDERERS", "FRAME_CHOICES"]
 
 FORMATS = ("svg", "png", "pdf", "dot")
 RENDERERS = ("auto", "pygraphviz", "dot")
@@ -16,8 +16,8 @@ FRAME_CHOICES = ("all", "final")
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("render_frames", "export"):
-        from . import export as _export
+    if name == "render_frames":  # the writer is gradviz.render.export.export (the module shares its name)
+        import importlib
 
-        return getattr(_export, name)
+        return importlib.import_module(".export", __name__).render_frames
     raise AttributeError(f"module 'gradviz.render' has no attribute {name!r}")
