@@ -16,9 +16,17 @@ if TYPE_CHECKING:
     from .notebook import Derivation, FrameView, StaticFrames, Stepper
     from .style import Style
 
-__all__ = ["Contribution", "Step", "BackwardResult", "backward", "SYMBOLIC_LIMIT"]
+__all__ = ["Contribution", "Step", "BackwardResult", "backward", "SYMBOLIC_LIMIT", "SYMBOLIC_DEPTH",
+           "symbolic_by_default"]
 
 SYMBOLIC_LIMIT = 400  # nodes up to which backward() also builds the symbolic side by default
+SYMBOLIC_DEPTH = 40  # ... and nonlinear levels: expanded gradients grow with them (x^x^x… cubically)
+_LINEAR = frozenset({"add", "sub", "neg", "id"})  # local derivatives ±1: they add no factor to a chain
+
+
+def symbolic_by_default(graph: Graph) -> bool:
+    """Whether ``backward()`` builds the symbolic side when not told: small, shallow graphs."""
+    return len(graph) <= SYMBOLIC_LIMIT and graph.depth(skip=_LINEAR) <= SYMBOLIC_DEPTH
 
 
 @dataclass(frozen=True)
@@ -133,7 +141,7 @@ def backward(graph: Graph, at: Mapping[str, Any] | None = None, *, exact: bool =
     Floats go through the compiled ``Plan``; exact values, and any numeric trouble, through
     the interpreters, which raise an ``EvaluationError`` naming the node.
     """
-    want_symbolic = symbolic if symbolic is not None else len(graph) <= SYMBOLIC_LIMIT
+    want_symbolic = symbolic if symbolic is not None else symbolic_by_default(graph)
     if at is None:
         return BackwardResult(graph, None, None, symbolic=want_symbolic)
     inputs = check_inputs(graph, canonical_values(at, graph.inputs), exact)

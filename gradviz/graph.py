@@ -10,7 +10,7 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Collection, Iterable, Mapping, Sequence
 
 from .errors import GradvizError, name_list
 
@@ -119,13 +119,21 @@ class Graph:
             self._depends = frozenset(depends)
         return self._depends
 
+    def depth(self, skip: Collection[str] = ()) -> int:
+        """The number of operations on the longest path to the output (ops in ``skip`` not counted)."""
+        levels: dict[str, int] = {}
+        for node in self.nodes.values():
+            below = max((levels[o] for o in node.operands), default=0)
+            levels[node.id] = below + (node.kind == "op" and node.op not in skip)
+        return levels[self.output_id]
+
     # -- the API's verbs (implemented in their own modules) ------------------------------
     def backward(self, at: Mapping[str, object] | None = None, *, exact: bool = False,
                  symbolic: bool | None = None) -> "BackwardResult":
         """Forward values and the backward pass at ``at`` (input name or alias → value).
 
         Without ``at`` only the symbolic story is computed. ``symbolic=None`` computes the
-        symbolic side for graphs up to ``SYMBOLIC_LIMIT`` nodes.
+        symbolic side for graphs up to ``SYMBOLIC_LIMIT`` nodes and ``SYMBOLIC_DEPTH`` levels.
         """
         from .backward import backward
 

@@ -24,6 +24,7 @@ class Symbolic:
     def __init__(self, graph: Graph):
         self.graph = graph
         self._terms: dict[str, sympy.Expr] = {}
+        self._locals: dict[str, tuple[sympy.Expr, ...]] = {}
         for nid, node in graph.nodes.items():
             if node.kind == "const":
                 self._terms[nid] = _constant(node)
@@ -40,10 +41,12 @@ class Symbolic:
         return OPS[node.op].sym(tuple(self._terms[o] for o in node.operands), node.params)
 
     def local(self, nid: str, pos: int) -> sympy.Expr:
-        """∂node/∂operand[pos] over the operands' symbols and the node's own symbol."""
-        node = self.graph.nodes[nid]
-        args = tuple(self._terms[o] for o in node.operands)
-        return OPS[node.op].dsym(args, self._terms[nid], node.params)[pos]
+        """∂node/∂operand[pos] over the operands' symbols and the node's own symbol (memoised)."""
+        if nid not in self._locals:
+            node = self.graph.nodes[nid]
+            args = tuple(self._terms[o] for o in node.operands)
+            self._locals[nid] = tuple(OPS[node.op].dsym(args, self._terms[nid], node.params))
+        return self._locals[nid][pos]
 
     @cached_property
     def adjoints(self) -> dict[str, sympy.Expr]:
@@ -114,6 +117,11 @@ class Symbolic:
     def chain(self, nid: str) -> list[tuple[sympy.Expr, ...]]:
         """∂L/∂node as a sum over paths of products of local derivatives, in chain order
         (from the output down; factors equal to 1 left out)."""
+        return self._chains.get(nid, [])
+
+    @cached_property
+    def _chains(self) -> dict[str, list[tuple[sympy.Expr, ...]]]:
+        """Every node's chain, built once from the output down."""
         graph, depends = self.graph, self.graph.depends_on_inputs()
         users = graph.consumers()
         chains: dict[str, list[tuple[sympy.Expr, ...]]] = {graph.output_id: [()]}
@@ -128,9 +136,7 @@ class Symbolic:
             if len(terms) > MAX_CHAIN_TERMS:
                 terms = [(self.adjoints[current],)]
             chains[current] = terms
-            if current == nid:
-                break
-        return chains.get(nid, [])
+        return chains
 
 
 @dataclass(frozen=True)

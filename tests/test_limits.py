@@ -14,7 +14,7 @@ from gradviz.cli import cli
 from gradviz.derivation import forward_lines, gradient_lines
 from gradviz.errors import GradvizError
 from gradviz.notation import WRITTEN_LIMIT, written
-from gradviz.render.frames import RENDER_NODE_LIMIT, frames
+from gradviz.render.frames import RENDER_NODE_LIMIT, SINGLE_FRAME_NODE_LIMIT, check_drawable
 from gradviz.report import grad_table
 
 SUM = " + ".join(f"x{i % 100}" for i in range(100_000))
@@ -39,12 +39,24 @@ def test_10000_deep_nesting_through_backward_and_the_derivation() -> None:
     assert written(graph, graph.output_id).endswith("…")
 
 
-def test_rendering_refuses_graphs_over_the_node_limit_with_advice() -> None:
-    result = gradviz.parse(" + ".join(f"x{i}" for i in range(RENDER_NODE_LIMIT))).backward()
+def test_rendering_refuses_graphs_over_the_node_limit_with_advice(tmp_path) -> None:
+    graph = gradviz.parse(" + ".join(f"x{i}" for i in range(RENDER_NODE_LIMIT)))
+    with pytest.raises(GradvizError, match="--frames final"):
+        check_drawable(graph, frame_count=len(graph))
+    check_drawable(graph, frame_count=1)  # one frame of it is fine
+    huge = gradviz.parse(" + ".join(f"x{i}" for i in range(SINGLE_FRAME_NODE_LIMIT)))
     with pytest.raises(GradvizError, match="--view neurons"):
-        frames(result)
-    cli_result = CliRunner().invoke(cli, ["render", "+".join(f"x{i}" for i in range(300)), "-o", "unused"])
-    assert cli_result.exit_code == 1 and "at most" in cli_result.output
+        check_drawable(huge, frame_count=1)
+    cli_result = CliRunner().invoke(cli, ["render", "+".join(f"x{i}" for i in range(300)), "-o", str(tmp_path)])
+    assert cli_result.exit_code == 1 and "--frames final" in cli_result.output
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_few_hundred_nodes_render_their_final_frame(tmp_path) -> None:
+    text = "+".join(f"σ(w{i} x{i})" for i in range(1, 61))  # 299 nodes
+    result = CliRunner().invoke(cli, ["render", text, "--frames", "final", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "manifest.json").exists()
 
 
 def test_grad_all_shows_every_line() -> None:

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Collection
 from ..errors import GradvizError
 from ..outdir import OutputFolder, write_atomic  # write_atomic: re-exported
 from .backends import FORMATS, get_backend
-from .frames import Frame, frames
+from .frames import Frame, check_drawable, frames
+from .scene import COMPACT_LIMIT
 
 if TYPE_CHECKING:
     from ..backward import BackwardResult
@@ -69,6 +70,7 @@ class Slides:
 
         self.backend = get_backend(renderer)
         self.frames = [f for f in frames(result, "all") if kinds is None or f.kind in kinds]
+        check_drawable(result.graph, len(self.frames))
         looks = make_scenes(result, self.frames, caption=caption, wrt=wrt)
         looks = [style.apply(sc) for sc in looks] if style is not None else looks
         self._scenes = {f.index: sc for f, sc in zip(self.frames, looks)}
@@ -99,10 +101,14 @@ def render_frames(result: "BackwardResult", *, format: str = "svg", dpi: int | N
     """Render the frames of ``result`` (``which``: ``all`` or ``final``) with one shared layout.
 
     The layout is computed over every frame even when only the final one is rendered, so the
-    final frame is the same picture either way. ``wrt`` highlights the paths to one input.
+    final frame is the same picture either way — except for graphs over ``COMPACT_LIMIT``
+    nodes, whose final frame alone is laid out alone (laying out every frame would cost
+    time quadratic in the graph). ``wrt`` highlights the paths to one input.
     """
     _check(format, dpi)  # before the layout, which is the expensive part
-    slides = Slides(result, renderer=renderer, caption=caption, style=style, wrt=wrt)
+    alone = which == "final" and len(result.graph) > COMPACT_LIMIT
+    slides = Slides(result, renderer=renderer, caption=caption, style=style, wrt=wrt,
+                    kinds=("gradients",) if alone else None)
     return [slides.render(frame, format, dpi) for frame in frames(result, which)]
 
 
