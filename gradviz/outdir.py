@@ -21,12 +21,19 @@ __all__ = ["OutputFolder", "write_atomic", "RECORD"]
 RECORD = ".gradviz"  # the files gradviz created in a folder, one relative name a line
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a written file is an ordinary one
         os.replace(tmp, path)
     except BaseException as exc:
         try:

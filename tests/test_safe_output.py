@@ -126,3 +126,17 @@ def test_net_neuron_view_writes_inside_the_folder_only(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["net", "2-2-1", "-o", str(tmp_path / "n"), "--format", "dot"])
     assert result.exit_code == 0, result.output
     assert sorted(os.listdir(tmp_path / "n")) == [RECORD, "network.dot"]
+
+
+def test_written_files_get_ordinary_permissions(tmp_path) -> None:
+    import os
+    import stat
+
+    from gradviz.outdir import write_atomic
+
+    mask = os.umask(0o022)
+    try:
+        path = write_atomic(tmp_path / "a.txt", b"x")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644

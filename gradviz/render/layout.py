@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
 from ..errors import GradvizError
@@ -38,6 +38,7 @@ class Layout:
     nodes: dict[str, dict[str, str]]
     edges: dict[str, dict[str, str]]
     boxes: dict[str, tuple[int, int]]
+    clusters: dict[str, dict[str, str]] = field(default_factory=dict)  # name → {"bb": …}
 
 
 def layout(scenes: Sequence[Scene], backend: "Backend") -> Layout:
@@ -48,9 +49,12 @@ def layout(scenes: Sequence[Scene], backend: "Backend") -> Layout:
     source = digraph(scenes[-1], node_pins=sized, boxes=boxes, placeholders=True).source
     data = json.loads(backend.run(source, "dot", "json"))
     nodes: dict[str, dict[str, str]] = {}
+    clusters: dict[str, dict[str, str]] = {}
     for obj in data.get("objects", []):
         if obj.get("name") in sized and "pos" in obj:
             nodes[obj["name"]] = {"pos": obj["pos"] + "!", **sized[obj["name"]]}
+        elif str(obj.get("name", "")).startswith("cluster_") and "bb" in obj:
+            clusters[obj["name"]] = {"bb": obj["bb"]}
     edges: dict[str, dict[str, str]] = {}
     for edge in data.get("edges", []):
         if "id" not in edge:  # the invisible edges that order the inputs
@@ -62,13 +66,14 @@ def layout(scenes: Sequence[Scene], backend: "Backend") -> Layout:
     missing = set(sized) - set(nodes)
     if missing:  # pragma: no cover - Graphviz always places every node
         raise GradvizError(f"Graphviz did not place nodes {', '.join(sorted(missing))}")
-    return Layout(nodes, edges, boxes)
+    return Layout(nodes, edges, boxes, clusters)
 
 
 def pinned(sc: Scene, lay: Layout, cache: dict | None = None) -> "graphviz.Digraph":
     """The frame's scene with every position pinned, ready for the ``nop2`` engine
     (``cache``: see ``scene.digraph``)."""
     return digraph(sc, node_pins=lay.nodes, edge_pins=lay.edges, boxes=lay.boxes, cache=cache,
+                   cluster_pins=lay.clusters,
                    comment="positions are pinned: render with neato -n2 (or dot -Knop2)")
 
 

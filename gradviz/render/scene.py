@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     import graphviz
 
     from ..backward import BackwardResult
+    from ..graph import Graph
 
 __all__ = ["Scene", "NodeLook", "EdgeLook", "scene", "scenes", "digraph", "math_html",
            "VALUE_COLOR", "GRADIENT_COLOR", "FONT", "EDGE_LABEL_LIMIT", "COMPACT_LIMIT", "TEXT_LIMIT",
@@ -37,6 +38,7 @@ __all__ = ["Scene", "NodeLook", "EdgeLook", "scene", "scenes", "digraph", "math_
 VALUE_COLOR = "#0072B2"  # Okabe–Ito blue: forward values
 GRADIENT_COLOR = "#D55E00"  # Okabe–Ito vermillion: gradients
 INK, SOFT_INK, OP_FILL, ACTIVE_FILL = "#222222", "#666666", "#F3F3F3", "#FBE3D2"
+_CLUSTER_INK = "#BBBBBB"
 FADED, FADED_EDGE, FADED_FILL = "#B8B8B8", "#DDDDDD", "#FAFAFA"  # off the highlighted paths (--wrt)
 FONT = "DejaVu Sans"  # has Greek, ∂, ×, −, subscripts and superscripts
 EDGE_LABEL_LIMIT = 40  # more nodes than this: edges carry no labels
@@ -79,6 +81,7 @@ class Scene:
     graph_attrs: tuple[tuple[str, str], ...]
     node_defaults: tuple[tuple[str, str], ...]
     edge_defaults: tuple[tuple[str, str], ...]
+    clusters: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (label, node ids): a network's layers
 
 
 _NAME_DIGITS = re.compile(r"(\d+(?:\.\d+)?e[−+-]?\d+)|([^\W\d_][′']*)(\d+)")
@@ -211,7 +214,16 @@ def _scene(result: "BackwardResult", frame: Frame, texts: _Texts, caption: bool,
             edges.append(EdgeLook(f"{operand}-{nid}-{pos}", operand, nid, label, tuple(attrs)))
     return Scene(frame.slug, tuple(nodes), tuple(edges), _caption(frame) if caption else None,
                  tuple(n.id for n in graph.nodes.values() if n.kind == "input"), graph.output_id,
-                 *_defaults(compact))
+                 *_defaults(compact), clusters=_clusters(graph))
+
+
+def _clusters(graph: "Graph") -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The graph's groups (a network's layers) in order of first appearance, output left out."""
+    members: dict[str, list[str]] = {}
+    for nid, group in graph.groups.items():
+        if nid != graph.output_id:
+            members.setdefault(group, []).append(nid)
+    return tuple((label, tuple(ids)) for label, ids in members.items())
 
 
 def _caption(frame: Frame) -> str:
@@ -248,7 +260,8 @@ def _boxed(body: str | None, box: tuple[int, int] | None) -> str | None:
 def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = None,
             edge_pins: Mapping[str, Mapping[str, str]] | None = None,
             boxes: Mapping[str, tuple[int, int]] | None = None, placeholders: bool = False,
-            comment: str | None = None, cache: dict | None = None) -> "graphviz.Digraph":
+            comment: str | None = None, cache: dict | None = None,
+            cluster_pins: Mapping[str, Mapping[str, str]] | None = None) -> "graphviz.Digraph":
     """The scene as DOT. ``node_pins``/``edge_pins`` add attributes (positions, sizes);
     ``boxes`` gives edge labels (by edge id) and the caption a fixed size; ``placeholders``
     leaves every label empty and orders the inputs with invisible edges (the layout pass).
@@ -256,7 +269,7 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
     of a node or edge that looks the same as in an earlier frame."""
     import graphviz
 
-    node_pins, edge_pins, boxes = node_pins or {}, edge_pins or {}, boxes or {}
+    node_pins, edge_pins, boxes, cluster_pins = node_pins or {}, edge_pins or {}, boxes or {}, cluster_pins or {}
     dot = graphviz.Digraph(sc.name, comment=comment)
     dot.attr("graph", **dict(sc.graph_attrs))
     dot.attr("node", **dict(sc.node_defaults))
@@ -275,6 +288,12 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
                  **edge_pins.get(edge.id, {})}
         _statement(dot, cache, ("edge", edge.tail, edge.head, tuple(attrs.items())),
                    lambda: dot.edge(edge.tail, edge.head, **attrs))
+    for index, (label, members) in enumerate(sc.clusters):
+        with dot.subgraph(name=f"cluster_{index}") as sub:
+            sub.attr(label=label, style="rounded,dashed", color=_CLUSTER_INK, fontcolor=SOFT_INK,
+                     **cluster_pins.get(f"cluster_{index}", {}))
+            for nid in members:
+                sub.node(nid)
     for rank, members in (("min", sc.inputs), ("max", (sc.output,))):
         with dot.subgraph() as sub:
             sub.attr(rank=rank)
