@@ -241,33 +241,31 @@ def _one_hot(target: float, classes: int, loss: str) -> list[float]:
     return [1.0 if k == int(target) else 0.0 for k in range(classes)]
 
 
-def neuron(n_inputs: int = 2, activation: str = "sigmoid") -> Network:
-    """y = f(w₀ + w₁x₁ + … + wₙxₙ) with symbolic inputs, as on the perceptron slide."""
-    nb = _Builder(f"neuron {n_inputs} {activation}")
+def _single_neuron(nb: _Builder, n_inputs: int, activation: str) -> tuple[str, tuple[str, ...]]:
+    """f(w₀ + w₁x₁ + … + wₙxₙ) into ``nb``: the output node and the parameter names."""
     w0 = nb.b.input("w0")
     xs, ws = [], []
     for i in range(1, n_inputs + 1):
         ws.append(nb.b.input(f"w{i}"))
         xs.append(nb.b.input(f"x{i}"))
     out = nb.activate(nb.weighted_sum(w0, ws, xs, "neuron"), activation, "neuron")
-    graph = nb.b.finish(out if out != w0 else nb.b.apply("id", [out]), nb.groups)
-    params = ("w0",) + tuple(f"w{i}" for i in range(1, n_inputs + 1))
+    return out, ("w0",) + tuple(f"w{i}" for i in range(1, n_inputs + 1))
+
+
+def neuron(n_inputs: int = 2, activation: str = "sigmoid") -> Network:
+    """y = f(w₀ + w₁x₁ + … + wₙxₙ) with symbolic inputs, as on the perceptron slide."""
+    nb = _Builder(f"neuron {n_inputs} {activation}")
+    out, params = _single_neuron(nb, n_inputs, activation)
+    graph = nb.b.finish(out, nb.groups)
     return Network(graph, params, {name: 0.0 for name in graph.inputs}, (n_inputs, 1))
 
 
 def perceptron(n_inputs: int = 2, activation: str = "sigmoid", loss: str = "bce", *, expanded: bool = True) -> Network:
     """A neuron with its loss against a target y (logistic regression with sigmoid and BCE)."""
     nb = _Builder(f"perceptron {n_inputs} {activation} {loss}")
-    w0 = nb.b.input("w0")
-    xs, ws = [], []
-    for i in range(1, n_inputs + 1):
-        ws.append(nb.b.input(f"w{i}"))
-        xs.append(nb.b.input(f"x{i}"))
-    out = nb.activate(nb.weighted_sum(w0, ws, xs, "neuron"), activation, "neuron")
-    total = nb.loss([out], [nb.b.input("y")], loss, expanded)
-    graph = nb.b.finish(total, nb.groups)
-    params = ("w0",) + tuple(f"w{i}" for i in range(1, n_inputs + 1))
-    return Network(graph, params, {name: 0.0 for name in graph.inputs}, (n_inputs, 1))
+    out, params = _single_neuron(nb, n_inputs, activation)
+    graph = nb.b.finish(nb.loss([out], [nb.b.input("y")], loss, expanded), nb.groups)
+    return Network(graph, params, {name: 0.0 for name in graph.inputs}, (n_inputs, 1), loss=loss)
 
 
 def xor_network(activation: str = "step") -> Network:
