@@ -13,13 +13,12 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Collection
+from typing import TYPE_CHECKING, Collection, Sequence
 
 from ..errors import GradvizError
 from ..outdir import OutputFolder, write_atomic  # write_atomic: re-exported
 from .backends import FORMATS, get_backend
-from .frames import Frame, check_drawable, frames
-from .scene import COMPACT_LIMIT
+from .frames import RENDER_NODE_LIMIT, Frame, check_drawable, frames
 
 if TYPE_CHECKING:
     from ..backward import BackwardResult
@@ -80,19 +79,33 @@ class Slides:
 
     def render(self, frame: Frame, format: str = "svg", dpi: int | None = None) -> RenderedFrame:
         """One frame as ``format`` (png at ``dpi``, by default ``DEFAULT_PNG_DPI``)."""
-        from .layout import pinned
+        return self.render_all([frame], format, dpi)[0]
+
+    def render_all(self, chosen: Sequence[Frame], format: str = "svg", dpi: int | None = None
+                   ) -> list[RenderedFrame]:
+        """Several frames as ``format``; SVG frames come from one Graphviz call (``svgframes``)."""
+        from .svgframes import svg_frames
 
         _check(format, dpi)
-        key = (frame.index, format, dpi)
-        if key not in self._rendered:
-            dot = pinned(self._scenes[frame.index], self.layout, self._statements)
-            if format == "dot":
-                data = dot.source.encode("utf-8")
-            else:
-                data = self.backend.run(dot.source, "nop2", format,
-                                        dpi or (DEFAULT_PNG_DPI if format == "png" else None))
-            self._rendered[key] = RenderedFrame(frame, format, data)
-        return self._rendered[key]
+        missing = [f for f in chosen if (f.index, format, dpi) not in self._rendered]
+        if format == "svg" and missing:
+            looks = [self._scenes[f.index] for f in missing]
+            for frame, data in zip(missing, svg_frames(looks, self.layout, self.backend)):
+                self._rendered[(frame.index, format, dpi)] = RenderedFrame(frame, format, data)
+        else:
+            for frame in missing:
+                self._render_one(frame, format, dpi)
+        return [self._rendered[(f.index, format, dpi)] for f in chosen]
+
+    def _render_one(self, frame: Frame, format: str, dpi: int | None) -> None:
+        from .layout import pinned
+
+        dot = pinned(self._scenes[frame.index], self.layout, self._statements)
+        if format == "dot":
+            data = dot.source.encode("utf-8")
+        else:
+            data = self.backend.run(dot.source, "nop2", format, dpi or (DEFAULT_PNG_DPI if format == "png" else None))
+        self._rendered[(frame.index, format, dpi)] = RenderedFrame(frame, format, data)
 
 
 def render_frames(result: "BackwardResult", *, format: str = "svg", dpi: int | None = None,
@@ -101,15 +114,15 @@ def render_frames(result: "BackwardResult", *, format: str = "svg", dpi: int | N
     """Render the frames of ``result`` (``which``: ``all`` or ``final``) with one shared layout.
 
     The layout is computed over every frame even when only the final one is rendered, so the
-    final frame is the same picture either way — except for graphs over ``COMPACT_LIMIT``
-    nodes, whose final frame alone is laid out alone (laying out every frame would cost
-    time quadratic in the graph). ``wrt`` highlights the paths to one input.
+    final frame is the same picture either way — except for graphs over ``RENDER_NODE_LIMIT``
+    nodes, too big for every frame, whose final frame is laid out alone (laying out every
+    frame would cost time quadratic in the graph). ``wrt`` highlights the paths to one input.
     """
     _check(format, dpi)  # before the layout, which is the expensive part
-    alone = which == "final" and len(result.graph) > COMPACT_LIMIT
+    alone = which == "final" and len(result.graph) > RENDER_NODE_LIMIT
     slides = Slides(result, renderer=renderer, caption=caption, style=style, wrt=wrt,
                     kinds=("gradients",) if alone else None)
-    return [slides.render(frame, format, dpi) for frame in frames(result, which)]
+    return slides.render_all(frames(result, which), format, dpi)
 
 
 def _check(format: str, dpi: int | None) -> None:

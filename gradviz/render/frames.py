@@ -26,7 +26,7 @@ __all__ = ["Frame", "FrameState", "frames", "frame_state", "fan_in", "FRAME_CHOI
            "local_text", "product_text", "gradient_text", "value_text", "step_lines"]
 
 FRAME_CHOICES = ("all", "final")
-RENDER_NODE_LIMIT = 200  # nodes, for every frame (their number grows with the graph: the time is quadratic)
+RENDER_NODE_LIMIT = 300  # nodes, for every frame (their number grows with the graph: the time is quadratic)
 SINGLE_FRAME_NODE_LIMIT = 600  # nodes, for one frame (a 500-node graph lays out in about 2 s, 1,000 in 15 s)
 
 

@@ -39,6 +39,7 @@ class Layout:
     edges: dict[str, dict[str, str]]
     boxes: dict[str, tuple[int, int]]
     clusters: dict[str, dict[str, str]] = field(default_factory=dict)  # name → {"bb": …}
+    caption_pos: str | None = None  # where the caption (the graph's label) sits, "x,y" in points
 
 
 def layout(scenes: Sequence[Scene], backend: "Backend") -> Layout:
@@ -66,7 +67,7 @@ def layout(scenes: Sequence[Scene], backend: "Backend") -> Layout:
     missing = set(sized) - set(nodes)
     if missing:  # pragma: no cover - Graphviz always places every node
         raise GradvizError(f"Graphviz did not place nodes {', '.join(sorted(missing))}")
-    return Layout(nodes, edges, boxes, clusters)
+    return Layout(nodes, edges, boxes, clusters, data.get("lp"))
 
 
 def pinned(sc: Scene, lay: Layout, cache: dict | None = None) -> "graphviz.Digraph":
