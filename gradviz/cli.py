@@ -30,6 +30,8 @@ def cli() -> None:
     Examples:
       gradviz grad "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1
       gradviz grad "a = θ1 θ2; b = a x; c = b − y; L = c²" --at theta1=2,theta2=-1,x=3,y=1 --json
+      gradviz render "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 -o out --format png
+      gradviz html "σ(w x + b0)" --at w=0.5,x=2,b0=-1 -o page/
 
     EXPR is a formula, @FILE to read one from a file, or - for standard input.
     """
