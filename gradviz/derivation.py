@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
-from .notation import _ATOM, MINUS, _juxtapose, _written_node, equation, expression_text, format_value, written
+from .notation import ATOM, MINUS, juxtapose, written_node, equation, expression_text, format_value, written
 
 if TYPE_CHECKING:
     import sympy
@@ -140,9 +140,9 @@ class Lecture:
 def definition(graph: "Graph", nid: str) -> str:
     """An op node's operation over its operands' names, juxtaposed as on the slide: ``ax``, ``c²``."""
     node = graph.nodes[nid]
-    texts = {o: (graph.nodes[o].name, _ATOM) if graph.nodes[o].kind == "op" else _written_node(graph, o, {})
+    texts = {o: (graph.nodes[o].name, ATOM) if graph.nodes[o].kind == "op" else written_node(graph, o, {})
              for o in node.operands}
-    return _written_node(graph, nid, texts)[0]
+    return written_node(graph, nid, texts)[0]
 
 
 def product_text(factors: Term, graph: "Graph | None" = None) -> str:
@@ -166,9 +166,9 @@ def product_text(factors: Term, graph: "Graph | None" = None) -> str:
     lenient, strict = (_in_inputs(graph), _in_inputs(graph, True)) if graph is not None else (None, None)
     parts = [] if coeff == 1 and numer else [expression_text(coeff)]
     parts += [_juxtaposed(f, strict if f.atoms(sympy.Pow) else lenient) for f in numer]
-    text = _juxtapose(parts)
+    text = juxtapose(parts)
     if denom:
-        bottom = _juxtapose([_juxtaposed(f, strict) for f in denom])
+        bottom = juxtapose([_juxtaposed(f, strict) for f in denom])
         single = len(denom) == 1 and (_NAME.match(bottom) or bottom.startswith("(") and _is_atomic(bottom))
         text += "/" + (bottom if single else f"({bottom})")
     return sign + text

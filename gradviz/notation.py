@@ -143,9 +143,9 @@ def _make_printer():
                 coeff = sympy.Integer(coeff.p)
             parts = [] if coeff == 1 and numer else [self._print(coeff)]
             parts += [self._factor(f) for f in numer]
-            text = _juxtapose(parts)
+            text = juxtapose(parts)
             if denom:
-                bottom = _juxtapose([self._factor(f) for f in denom])
+                bottom = juxtapose([self._factor(f) for f in denom])
                 bottom = f"({bottom})" if len(denom) > 1 else bottom
                 text = f"{text}/{bottom}"
             return sign + text
@@ -198,7 +198,7 @@ def _make_printer():
 _FUNCTION_CALL = re.compile(r"[^\W\d_]{2,}\(")
 
 
-def _juxtapose(parts: list[str]) -> str:
+def juxtapose(parts: list[str]) -> str:
     """Join factors by juxtaposition: a ``·`` before a number, a space before a named
     function (``y log(p)``, never ``ylog(p)``)."""
     out = parts[0] if parts else "1"
@@ -212,7 +212,7 @@ def _juxtapose(parts: list[str]) -> str:
 
 
 _PRECEDENCE = {"add": 1, "sub": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4, "powc": 4}
-_ATOM = 9
+ATOM = 9
 
 
 def written(graph: "Graph", nid: str) -> str:
@@ -224,7 +224,7 @@ def written(graph: "Graph", nid: str) -> str:
     wanted = _ancestors(graph, nid)
     for current in graph.order:
         if current in wanted:
-            text, prec = _written_node(graph, current, texts)
+            text, prec = written_node(graph, current, texts)
             texts[current] = (text[:WRITTEN_LIMIT] + "…", prec) if len(text) > WRITTEN_LIMIT else (text, prec)
     return texts[nid][0]
 
@@ -239,12 +239,12 @@ def _ancestors(graph: "Graph", nid: str) -> set[str]:
     return seen
 
 
-def _written_node(graph: "Graph", nid: str, texts: dict[str, tuple[str, int]]) -> tuple[str, int]:
+def written_node(graph: "Graph", nid: str, texts: dict[str, tuple[str, int]]) -> tuple[str, int]:
     node = graph.nodes[nid]
     if node.kind != "op":
         negative = node.kind == "const" and node.value is not None and node.value < 0
-        return node.name.replace("-", MINUS), (3 if negative else _ATOM)
-    prec = _PRECEDENCE.get(node.op, _ATOM)
+        return node.name.replace("-", MINUS), (3 if negative else ATOM)
+    prec = _PRECEDENCE.get(node.op, ATOM)
     args = [texts[o] for o in node.operands]
 
     def wrap(arg: tuple[str, int], least: int) -> str:
@@ -253,7 +253,7 @@ def _written_node(graph: "Graph", nid: str, texts: dict[str, tuple[str, int]]) -
     if node.op in ("add", "sub"):
         return f"{wrap(args[0], 1)} {_INFIX[node.op]} {wrap(args[1], 2)}", prec
     if node.op == "mul":
-        return _juxtapose([wrap(args[0], 2), wrap(args[1], 3)]), prec
+        return juxtapose([wrap(args[0], 2), wrap(args[1], 3)]), prec
     if node.op == "div":
         return f"{wrap(args[0], 2)}/{wrap(args[1], 3)}", prec
     if node.op == "neg":
@@ -264,7 +264,7 @@ def _written_node(graph: "Graph", nid: str, texts: dict[str, tuple[str, int]]) -
         return f"{wrap(args[0], 5)}^{wrap(args[1], 5)}", prec
     if node.op == "id":
         return args[0]
-    return right_side_of(node, [a[0] for a in args]), _ATOM
+    return right_side_of(node, [a[0] for a in args]), ATOM
 
 
 def right_side_of(node, args: list[str]) -> str:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Layout", "layout", "pinned"]
 
-_CAPTION_KEY = "caption"
+CAPTION_KEY = "caption"
 _SLACK = 2  # points added to measured label boxes (Graphviz rounds sizes)
 
 
@@ -107,7 +107,7 @@ def _measure(scenes: Sequence[Scene], backend: "Backend") -> tuple[dict[str, tup
             if edge.label is not None:
                 add(("box", edge.id), edge.label, (("shape", "plain"),) + edge_font)
         if sc.caption is not None:
-            add(("box", _CAPTION_KEY), sc.caption, (("shape", "plain"),) + graph_font)
+            add(("box", CAPTION_KEY), sc.caption, (("shape", "plain"),) + graph_font)
     data = json.loads(backend.run(probe.source, "nop", "json"))
     node_size: dict[str, tuple[float, float]] = {}
     boxes: dict[str, tuple[int, int]] = {}

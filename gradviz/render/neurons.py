@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..notation import format_value
-from .scene import FONT, GRADIENT_COLOR, INK, OP_FILL, SOFT_INK, VALUE_COLOR, _rows
+from .scene import FONT, GRADIENT_COLOR, INK, OP_FILL, SOFT_INK, VALUE_COLOR, label_rows
 
 if TYPE_CHECKING:
     import graphviz
@@ -46,7 +46,7 @@ def neuron_digraph(network: "Network", result: "BackwardResult") -> "graphviz.Di
         with dot.subgraph(name=f"cluster_{layer}") as cluster:
             cluster.attr(label=title, fontname=FONT, fontsize="13", color="#BBBBBB", style="rounded,dashed")
             for neuron in members:
-                cluster.node(f"u{neuron.node}", "<" + _rows(tuple(_neuron_rows(neuron, result, out))) + ">",
+                cluster.node(f"u{neuron.node}", "<" + label_rows(tuple(_neuron_rows(neuron, result, out))) + ">",
                              fillcolor="white" if layer == 0 else OP_FILL)
     for neuron in network.neurons:
         labelled = len(neuron.weights) <= MAX_LISTED_WEIGHTS and result.values is not None
@@ -57,7 +57,7 @@ def neuron_digraph(network: "Network", result: "BackwardResult") -> "graphviz.Di
         loss_rows = [(f"{out} = {_LOSS_TEXT[network.loss]}", None)]
         if result.values is not None:
             loss_rows.append((f"= {format_value(result.value)}", VALUE_COLOR))
-        dot.node("loss", "<" + _rows(tuple(loss_rows)) + ">", peripheries="2")
+        dot.node("loss", "<" + label_rows(tuple(loss_rows)) + ">", peripheries="2")
         for neuron in by_layer[last]:
             dot.edge(f"u{neuron.node}", "loss")
     return dot

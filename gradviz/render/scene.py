@@ -45,7 +45,7 @@ EDGE_LABEL_LIMIT = 40  # more nodes than this: edges carry no labels
 COMPACT_LIMIT = 100  # more nodes than this: smaller fonts, tighter spacing
 TEXT_LIMIT = 48  # characters of one text line in a node or on an edge
 CAPTION_LINES = 6  # equation lines under a frame's title
-_CAPTION_KEY = "caption"
+CAPTION_KEY = "caption"
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def _clip(text: str, limit: int = TEXT_LIMIT) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _rows(rows: tuple[tuple[str, str | None], ...], padding: int = 1) -> str:
+def label_rows(rows: tuple[tuple[str, str | None], ...], padding: int = 1) -> str:
     """An HTML table of one cell per row; each row is (plain text, colour or None)."""
     cells = []
     for text, color in rows:
@@ -167,7 +167,7 @@ def _scene(result: "BackwardResult", frame: Frame, texts: _Texts, caption: bool,
     for nid, node in graph.nodes.items():
         fade = keep is not None and nid not in keep
         if node.kind == "const":
-            nodes.append(NodeLook(nid, _rows(_faded([(node.name.replace("-", MINUS), SOFT_INK)], fade)),
+            nodes.append(NodeLook(nid, label_rows(_faded([(node.name.replace("-", MINUS), SOFT_INK)], fade)),
                                   (("shape", "plaintext"), ("fontsize", "10" if compact else "11"))))
             continue
         rows: list[tuple[str, str | None]] = [(texts.get(("eq", nid), lambda: equation(graph, nid)), None)]
@@ -190,7 +190,7 @@ def _scene(result: "BackwardResult", frame: Frame, texts: _Texts, caption: bool,
             attrs += [("color", GRADIENT_COLOR), ("penwidth", "2")]
         if fade:
             attrs += [("color", FADED), ("fontcolor", FADED), ("fillcolor", FADED_FILL), ("penwidth", "1")]
-        nodes.append(NodeLook(nid, _rows(_faded(rows, fade)), tuple(attrs)))
+        nodes.append(NodeLook(nid, label_rows(_faded(rows, fade)), tuple(attrs)))
     edges = []
     labelled = len(graph) <= EDGE_LABEL_LIMIT
     for nid, node in graph.nodes.items():
@@ -204,7 +204,7 @@ def _scene(result: "BackwardResult", frame: Frame, texts: _Texts, caption: bool,
                 rows = [(texts.get(("local", nid, pos), lambda: local_text(result, step, c)), None)]
                 if is_active:
                     rows.append((texts.get(("product", nid, pos), lambda: product_text(step, c)), GRADIENT_COLOR))
-                label = _rows(_faded(rows, fade), 0)
+                label = label_rows(_faded(rows, fade), 0)
             if is_active:
                 attrs = [("color", GRADIENT_COLOR), ("penwidth", "2.5")]
             elif keep is not None and not fade:
@@ -248,7 +248,7 @@ def _defaults(compact: bool) -> tuple[tuple, tuple, tuple]:
     return graph_attrs, node_defaults, edge_defaults
 
 
-def _boxed(body: str | None, box: tuple[int, int] | None) -> str | None:
+def boxed(body: str | None, box: tuple[int, int] | None) -> str | None:
     """A label inside a fixed-size table, so that it takes the same room in every frame."""
     if box is None:
         return body
@@ -274,7 +274,7 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
     dot.attr("graph", **dict(sc.graph_attrs))
     dot.attr("node", **dict(sc.node_defaults))
     dot.attr("edge", **dict(sc.edge_defaults))
-    caption = _boxed(None if placeholders else sc.caption, boxes.get(_CAPTION_KEY))
+    caption = boxed(None if placeholders else sc.caption, boxes.get(CAPTION_KEY))
     if caption is not None:
         dot.attr("graph", label=f"<{caption}>")
     cache = {} if cache is None else cache
@@ -283,7 +283,7 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
         attrs = {"label": label, "id": node.id, **dict(node.attrs), **node_pins.get(node.id, {})}
         _statement(dot, cache, ("node", node.id, tuple(attrs.items())), lambda: dot.node(node.id, **attrs))
     for edge in sc.edges:
-        body = _boxed(None if placeholders else edge.label, boxes.get(edge.id))
+        body = boxed(None if placeholders else edge.label, boxes.get(edge.id))
         attrs = {"id": edge.id, **dict(edge.attrs), **({"label": f"<{body}>"} if body is not None else {}),
                  **edge_pins.get(edge.id, {})}
         _statement(dot, cache, ("edge", edge.tail, edge.head, tuple(attrs.items())),

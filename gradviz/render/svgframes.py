@@ -13,7 +13,7 @@ import html
 import re
 from typing import TYPE_CHECKING, Sequence
 
-from .scene import _boxed, _CAPTION_KEY
+from .scene import boxed, CAPTION_KEY
 
 if TYPE_CHECKING:
     from .backends import Backend
@@ -65,7 +65,7 @@ def svg_frames(scenes: Sequence["Scene"], lay: "Layout", backend: "Backend") -> 
     for sc in scenes:
         plan = [(looks[("cluster", i)], f"cluster_{i}", f"cluster_{i}") for i in range(len(sc.clusters))]
         for edge in sc.edges:
-            body = _boxed(edge.label, lay.boxes.get(edge.id))
+            body = boxed(edge.label, lay.boxes.get(edge.id))
             name, new = look(("edge", edge.id, body, edge.attrs))
             if new:
                 label = {"label": f"<{body}>"} if body is not None else {}
@@ -80,7 +80,7 @@ def svg_frames(scenes: Sequence["Scene"], lay: "Layout", backend: "Backend") -> 
         if sc.caption is not None and lay.caption_pos is not None:
             name, new = look(("caption", sc.caption))
             if new:
-                dot.node(name, label=f"<{_boxed(sc.caption, lay.boxes.get(_CAPTION_KEY))}>", id=name,
+                dot.node(name, label=f"<{boxed(sc.caption, lay.boxes.get(CAPTION_KEY))}>", id=name,
                          shape="plain", pos=lay.caption_pos + "!", **caption_font)
             plan.append((name, "caption", ""))
         plans.append(plan)

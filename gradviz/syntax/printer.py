@@ -17,7 +17,7 @@ from . import names
 
 __all__ = ["to_text"]
 
-_ADD, _MUL, _UNARY, _POWER, _ATOM = 1, 2, 3, 5, 6
+_ADD, _MUL, _UNARY, _POWER, ATOM = 1, 2, 3, 5, 6
 _INFIX = {"add": (" + ", _ADD), "sub": (" - ", _ADD), "mul": (" * ", _MUL), "div": (" / ", _MUL)}
 _PREC = {"add": _ADD, "sub": _ADD, "mul": _MUL, "div": _MUL, "neg": _UNARY, "pow": _POWER, "powc": _POWER}
 _DEFAULT_SLOPE = Fraction(1, 100)
@@ -98,8 +98,8 @@ class _Writer:
     def _prec(self, nid: str) -> int:
         node = self.nodes[nid]
         if node.kind == "const":
-            return _UNARY if node.value is not None and node.value < 0 else _ATOM
-        return _PREC.get(node.op or "", _ATOM) if nid in self.inline else _ATOM
+            return _UNARY if node.value is not None and node.value < 0 else ATOM
+        return _PREC.get(node.op or "", ATOM) if nid in self.inline else ATOM
 
     def _child(self, nid: str, wrap: bool) -> list[_Item]:
         item = (nid, nid in self.inline)
@@ -117,7 +117,7 @@ class _Writer:
             return ["-", *self._child(args[0], self._prec(args[0]) <= _UNARY)]
         if op in ("pow", "powc"):
             base = self.nodes[args[0]]
-            pieces = [*self._child(args[0], self._prec(args[0]) < _ATOM or base.name == "e" and base.kind == "const"),
+            pieces = [*self._child(args[0], self._prec(args[0]) < ATOM or base.name == "e" and base.kind == "const"),
                       "^"]
             if op == "powc":
                 exponent = _number(node.params[0])
