@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import click
 
-from .clikit import at_option, expr_argument, parse_at, parse_formula, run
+from .clikit import at_option, expr_argument, force_option, parse_at, parse_formula, run
 
 __all__ = ["slides", "gif", "html", "blank_option", "wrt_option", "renderer_option", "teaching_result", "with_answer_key",
            "ANSWER_KEY"]
@@ -69,7 +69,9 @@ def _key_note(blank: str | None, out_dir: str) -> str:
 @blank_option
 @wrt_option
 @renderer_option
-def slides(expr: str, at: tuple[str, ...], out_dir: str, blank: str | None, wrt: str | None, renderer: str) -> None:
+@force_option
+def slides(expr: str, at: tuple[str, ...], out_dir: str, blank: str | None, wrt: str | None, renderer: str,
+           force: bool) -> None:
     """A Beamer deck for EXPR: slides.tex steps through the frames as overlays of one slide,
     the step's equations under the figure, then the derivation. Compile with pdflatex.
 
@@ -81,7 +83,7 @@ def slides(expr: str, at: tuple[str, ...], out_dir: str, blank: str | None, wrt:
 
     result, wrt = teaching_result(expr, at, wrt, need_values=blank is not None)
     deck = with_answer_key(result, blank, out_dir, lambda r, folder, derivation: write_slides(
-        r, folder, renderer=renderer, wrt=wrt, derivation=derivation))
+        r, folder, renderer=renderer, wrt=wrt, derivation=derivation, force=force))
     click.echo(f"{deck.tex} with {len(deck.export.files)} frames (compile with: cd {deck.tex.parent} && "
                f"pdflatex slides.tex){_key_note(blank, out_dir)}")
 
@@ -114,7 +116,9 @@ def gif(expr: str, at: tuple[str, ...], out_file: str, wrt: str | None, renderer
 @blank_option
 @wrt_option
 @renderer_option
-def html(expr: str, at: tuple[str, ...], out_dir: str, blank: str | None, wrt: str | None, renderer: str) -> None:
+@force_option
+def html(expr: str, at: tuple[str, ...], out_dir: str, blank: str | None, wrt: str | None, renderer: str,
+         force: bool) -> None:
     """A self-contained web page that steps through EXPR's frames (buttons or arrow keys),
     every figure inline: no network, no external files.
 
@@ -126,5 +130,5 @@ def html(expr: str, at: tuple[str, ...], out_dir: str, blank: str | None, wrt: s
 
     result, wrt = teaching_result(expr, at, wrt, need_values=blank is not None)
     page = with_answer_key(result, blank, out_dir, lambda r, folder, derivation: write_player(
-        r, folder, renderer=renderer, wrt=wrt))
+        r, folder, renderer=renderer, wrt=wrt, force=force))
     click.echo(f"step player in {page}{_key_note(blank, out_dir)}")

@@ -93,19 +93,14 @@ def _inline_svg(data: bytes, prefix: str) -> str:
 
 
 def write_player(result: "BackwardResult", folder: str | os.PathLike, *, renderer: str = "auto",
-                 wrt: str | None = None) -> Path:
+                 wrt: str | None = None, force: bool = False) -> Path:
     """Render every frame of ``result`` as SVG (the page prints each caption under its figure)
     and write the player to ``folder/index.html``."""
-    from .errors import GradvizError
     from .notation import written
-    from .render.export import render_frames, write_atomic
+    from .outdir import OutputFolder
+    from .render.export import render_frames
 
     graph = result.graph
     page = player_html(f"{graph.output} = {written(graph, graph.output_id)}",
                        render_frames(result, format="svg", renderer=renderer, wrt=wrt, caption=False))
-    path = Path(folder)
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise GradvizError(f"cannot create the output folder {path}: {exc.strerror}") from None
-    return write_atomic(path / PLAYER_FILE, page.encode("utf-8"))
+    return OutputFolder(folder, force=force).write_all({PLAYER_FILE: page.encode("utf-8")})[0]

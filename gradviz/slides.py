@@ -63,16 +63,18 @@ def beamer_tex(result: "BackwardResult", frames: Sequence["Frame"], files: Seque
 
 
 def write_slides(result: "BackwardResult", folder: str | os.PathLike, *, renderer: str = "auto",
-                 wrt: str | None = None, derivation: bool = True) -> Deck:
+                 wrt: str | None = None, derivation: bool = True, force: bool = False) -> Deck:
     """Render the frames as PDF (without their caption: the slide prints it) into ``folder``
     with ``manifest.json`` and the derivation files, and write ``slides.tex`` beside them."""
-    from .render.export import export, write_atomic
+    from .outdir import OutputFolder
+    from .render.export import export
     from .render.frames import frames
 
-    done = export(result, folder, format="pdf", renderer=renderer, caption=False, wrt=wrt, derivation=derivation)
+    done = export(result, folder, format="pdf", renderer=renderer, caption=False, wrt=wrt, derivation=derivation,
+                  force=force)
     chosen = frames(result, "all")
     tex = beamer_tex(result, chosen, [p.name for p in done.files], wrt, derivation)
-    return Deck(done, write_atomic(Path(folder) / SLIDES_TEX, tex.encode("ascii")))
+    return Deck(done, OutputFolder(folder, force=force).write_all({SLIDES_TEX: tex.encode("ascii")})[0])
 
 
 def _text(title: str) -> str:

@@ -140,3 +140,17 @@ def test_written_files_get_ordinary_permissions(tmp_path) -> None:
     finally:
         os.umask(mask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_html_and_slides_refuse_foreign_files_unless_forced(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from gradviz.cli import cli
+
+    (tmp_path / "index.html").write_text("mine", encoding="utf-8")
+    refused = CliRunner().invoke(cli, ["html", "x*y", "--at", "x=1,y=2", "-o", str(tmp_path)])
+    assert refused.exit_code == 1 and (tmp_path / "index.html").read_text(encoding="utf-8") == "mine"
+    forced = CliRunner().invoke(cli, ["html", "x*y", "--at", "x=1,y=2", "-o", str(tmp_path), "--force"])
+    assert forced.exit_code == 0 and "<svg" in (tmp_path / "index.html").read_text(encoding="utf-8")
+    again = CliRunner().invoke(cli, ["html", "x*y", "--at", "x=1,y=3", "-o", str(tmp_path)])
+    assert again.exit_code == 0  # now it is gradviz's own file
