@@ -82,7 +82,7 @@ def test_frames_follow_the_steps_and_end_with_all_gradients() -> None:
     fs = frames(result)
     assert [f.kind for f in fs] == ["structure", "forward"] + ["backward"] * 4 + ["gradients"]
     assert [f.node for f in fs[2:6]] == [s.node for s in result.steps]
-    assert "−42 × −1 = 42" in fs[5].equation and "−42 × 2 = −84" in fs[5].equation
+    assert "−42 × (−1) = 42" in fs[5].equation and "−42 × 2 = −84" in fs[5].equation
     assert [f.slug for f in frames(result, "final")] == [fs[-1].slug]
     with pytest.raises(ValueError):
         frames(result, "some")
@@ -138,10 +138,10 @@ def test_each_frame_shows_the_numbers_of_its_step(lecture_svgs) -> None:
     texts = [svg_text(item.data) for item in lecture_svgs]
     assert "=" in texts[0] and "49" not in texts[0] and "42" not in texts[0]
     assert "= 49" in texts[1] and "∂L" not in texts[1]
-    assert "∂L/∂c = 2c = −14" in texts[2] and "1 × −14 = −14" in texts[2]
-    assert "−14 × −1 = 14" in texts[3]
-    assert "−14 × 3 = −42" in texts[4] and "−14 × −2 = 28" in texts[4]
-    assert "−42 × −1 = 42" in texts[5] and "−42 × 2 = −84" in texts[5]
+    assert "∂L/∂c = 2c = −14" in texts[2] and "1 × (−14) = −14" in texts[2]
+    assert "−14 × (−1) = 14" in texts[3]
+    assert "−14 × 3 = −42" in texts[4] and "−14 × (−2) = 28" in texts[4]
+    assert "−42 × (−1) = 42" in texts[5] and "−42 × 2 = −84" in texts[5]
     assert "84" not in texts[4]  # nothing from later steps leaks into earlier frames
     for number in ("49", "42", "−84", "28", "14"):
         assert number in texts[6]
@@ -219,7 +219,7 @@ sys.stdout.buffer.write(graph.draw(format=args["-T"], prog=args["-K"]))
     backend = backends.get_backend("dot")
     assert backend.dot_path == str(fake)
     rendered = render_frames(lecture().backward(AT), format="svg", renderer="dot")
-    assert "−42 × −1 = 42" in svg_text(rendered[5].data)
+    assert "−42 × (−1) = 42" in svg_text(rendered[5].data)
 
 
 def test_rendering_needs_no_dot_on_path_and_leaves_stderr_empty(tmp_path) -> None:
@@ -242,7 +242,7 @@ def test_export_writes_frames_manifest_and_derivation(tmp_path) -> None:
     assert [f["file"] for f in manifest["frames"]] == [p.name for p in done.files]
     assert [f["kind"] for f in manifest["frames"]][-1] == "gradients"
     assert manifest["frames"][5]["node"] == "a"
-    assert "∂L/∂θ1 = ∂L/∂a·∂a/∂θ1 = 2cx·θ2 = −42 × −1 = 42" in manifest["frames"][5]["equation"]
+    assert "∂L/∂θ1 = ∂L/∂a·∂a/∂θ1 = 2cx·θ2 = −42 × (−1) = 42" in manifest["frames"][5]["equation"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [p.name for p in done.files] + ["manifest.json", "derivation.md", "derivation.tex", ".gradviz"])
 

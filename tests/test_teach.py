@@ -133,7 +133,7 @@ def test_slides_tex_steps_through_the_frames_as_overlays(result, tmp_path) -> No
         assert f"\\includegraphics<{k}>" in tex and f"{{{name}}}" in tex and f"\\only<{k}>{{" in tex
     assert tex.count("\\begin{frame}") == 4  # the stepper, then forward, backward, gradients
     assert "\\only<6>{\\textbf{Backward step 4 of 4: $a = \\theta _{1}\\cdot \\theta _{2}$}" in tex
-    assert "= -42 \\times  -1 = 42$" in tex
+    assert "= -42 \\times  (-1) = 42$" in tex
 
 
 def test_slides_compile_to_a_deck(tmp_path) -> None:
@@ -180,7 +180,7 @@ def test_player_is_self_contained(result) -> None:
     ids = re.findall(r'\bid="([^"]*)"', page)
     assert len(ids) == len(set(ids))  # frames' SVG ids made unique
     assert "<?xml" not in page and "<!DOCTYPE svg" not in page
-    assert "∂L/∂θ<SUB>1</SUB> = ∂L/∂a·∂a/∂θ<SUB>1</SUB> = 2cx·θ<SUB>2</SUB> = −42 × −1 = 42" in page
+    assert "∂L/∂θ<SUB>1</SUB> = ∂L/∂a·∂a/∂θ<SUB>1</SUB> = 2cx·θ<SUB>2</SUB> = −42 × (−1) = 42" in page
 
 
 @pytest.fixture(scope="module")
@@ -223,7 +223,7 @@ def test_player_steps_with_arrow_keys_and_buttons_in_chromium(browser, tmp_path)
         body.send_keys(Keys.ARROW_RIGHT)
     shown, counter, caption = state()
     assert shown == ["frame-5"] and counter == "Step 6 / 7"
-    assert "∂L/∂θ1 = ∂L/∂a·∂a/∂θ1 = 2cx·θ2 = −42 × −1 = 42" in caption
+    assert "∂L/∂θ1 = ∂L/∂a·∂a/∂θ1 = 2cx·θ2 = −42 × (−1) = 42" in caption
     body.send_keys(Keys.ARROW_LEFT)
     assert state()[0] == ["frame-4"]
     browser.find_element(By.ID, "next").click()

@@ -145,9 +145,11 @@ def local_text(result: "BackwardResult", step: "Step", c: "Contribution") -> str
 
 
 def product_text(step: "Step", c: "Contribution") -> str:
-    """``−42 × −1 = 42``: upstream × local = contribution (symbolic without values)."""
+    """``−42 × (−1) = 42``: upstream × local = contribution (symbolic without values)."""
     if c.value is not None:
-        return f"{format_value(step.upstream)} × {format_value(c.local)} = {format_value(c.value)}"
+        local = format_value(c.local)
+        local = f"({local})" if local.startswith(MINUS) else local
+        return f"{format_value(step.upstream)} × {local} = {format_value(c.value)}"
     if c.value_expr is not None:
         return f"{_expr(step.upstream_expr, True)} × {_expr(c.local_expr, True)} = {_expr(c.value_expr)}"
     return ""
@@ -177,7 +179,7 @@ def gradient_text(result: "BackwardResult", nid: str, received: tuple["Contribut
 
 def step_lines(result: "BackwardResult", step: "Step") -> list[str]:
     """One chain-rule line per contribution of a step:
-    ``∂L/∂θ1 = ∂L/∂a·∂a/∂θ1 = 2cx·θ2 = −42 × −1 = 42`` (``+=`` for a fan-out operand)."""
+    ``∂L/∂θ1 = ∂L/∂a·∂a/∂θ1 = 2cx·θ2 = −42 × (−1) = 42`` (``+=`` for a fan-out operand)."""
     graph = result.graph
     counts = fan_in(result)
     lines = []
