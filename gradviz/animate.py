@@ -38,18 +38,16 @@ def gif_bytes(pngs: Sequence[bytes], *, width: int = GIF_WIDTH, frame_ms: int = 
 
 
 def write_gif(result: "BackwardResult", path: str | os.PathLike, *, renderer: str = "auto",
-              wrt: str | None = None, width: int = GIF_WIDTH) -> Path:
-    """Render every frame of ``result`` and write them as one GIF to ``path``."""
+              wrt: str | None = None, width: int = GIF_WIDTH, force: bool = False) -> Path:
+    """Render every frame of ``result`` and write them as one GIF to ``path`` (a file there that
+    gradviz did not write is refused unless ``force``)."""
     from .errors import GradvizError
-    from .render.export import render_frames, write_atomic
+    from .outdir import OutputFolder
+    from .render.export import render_frames
 
     target = Path(path)
     if target.suffix.lower() != ".gif":
         raise GradvizError(f"the animation is a GIF: give a file name ending in .gif, not {target.name!r}")
     frames = render_frames(result, format="png", dpi=_GIF_DPI, renderer=renderer, wrt=wrt)
     data = gif_bytes([f.data for f in frames], width=width)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise GradvizError(f"cannot create the folder {target.parent}: {exc.strerror}") from None
-    return write_atomic(target, data)
+    return OutputFolder(target.parent, force=force).write_all({target.name: data})[0]

@@ -95,7 +95,8 @@ def slides(expr: str, at: tuple[str, ...], out_dir: str, blank: str | None, wrt:
               help="The GIF file to write (name ending in .gif).")
 @wrt_option
 @renderer_option
-def gif(expr: str, at: tuple[str, ...], out_file: str, wrt: str | None, renderer: str) -> None:
+@force_option
+def gif(expr: str, at: tuple[str, ...], out_file: str, wrt: str | None, renderer: str, force: bool) -> None:
     """An animated GIF of EXPR's frames, looping, a readable 1200 pixels wide.
 
     \b
@@ -105,7 +106,7 @@ def gif(expr: str, at: tuple[str, ...], out_file: str, wrt: str | None, renderer
     from .animate import write_gif
 
     result, wrt = teaching_result(expr, at, wrt)
-    click.echo(f"animation in {run(lambda: write_gif(result, out_file, renderer=renderer, wrt=wrt))}")
+    click.echo(f"animation in {run(lambda: write_gif(result, out_file, renderer=renderer, wrt=wrt, force=force))}")
 
 
 @click.command()

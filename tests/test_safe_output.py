@@ -154,3 +154,16 @@ def test_html_and_slides_refuse_foreign_files_unless_forced(tmp_path) -> None:
     assert forced.exit_code == 0 and "<svg" in (tmp_path / "index.html").read_text(encoding="utf-8")
     again = CliRunner().invoke(cli, ["html", "x*y", "--at", "x=1,y=3", "-o", str(tmp_path)])
     assert again.exit_code == 0  # now it is gradviz's own file
+
+
+def test_gif_refuses_to_overwrite_a_foreign_file_unless_forced(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from gradviz.cli import cli
+
+    target = tmp_path / "anim.gif"
+    target.write_bytes(b"not ours")
+    refused = CliRunner().invoke(cli, ["gif", "x*y", "--at", "x=1,y=2", "-o", str(target)])
+    assert refused.exit_code == 1 and target.read_bytes() == b"not ours"
+    forced = CliRunner().invoke(cli, ["gif", "x*y", "--at", "x=1,y=2", "-o", str(target), "--force"])
+    assert forced.exit_code == 0 and target.read_bytes().startswith(b"GIF8")
