@@ -6,12 +6,11 @@ from contextlib import nullcontext
 
 import click
 
+from .nn import ACTIVATIONS, LOSSES  # plain tuples: nn imports nothing heavy
 from .clikit import at_option, expr_argument, force_option, parse_at, parse_formula, run
 
 __all__ = ["net", "params", "descend", "train", "gallery"]
 
-ACTIVATION_CHOICES = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus", "gelu", "linear", "step")
-LOSS_CHOICES = ("mse", "mae", "bce", "ce")
 DATASETS = ("none", "xor")
 PROGRESS_FROM = 2000  # runs of at least this many steps show a progress bar
 
@@ -26,8 +25,8 @@ def _network(layers: str, activation: str, loss: str, data: str, expanded: bool,
 
 network_options = [
     click.argument("layers", metavar="LAYERS"),
-    click.option("--activation", type=click.Choice(ACTIVATION_CHOICES), default="tanh", show_default=True),
-    click.option("--loss", type=click.Choice(LOSS_CHOICES), default="mse", show_default=True),
+    click.option("--activation", type=click.Choice(ACTIVATIONS), default="tanh", show_default=True),
+    click.option("--loss", type=click.Choice(LOSSES), default="mse", show_default=True),
     click.option("--data", type=click.Choice(DATASETS), default="none", show_default=True,
                  help="xor: the four XOR points as constants; none: one symbolic sample x₁…xₙ, y."),
     click.option("--expanded", is_flag=True, help="Draw the loss (and softmax) with primitive ops."),
@@ -140,7 +139,7 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adam, out_dir, force) 
 
 @click.command()
 @click.argument("layers", metavar="LAYERS")
-@click.option("--activation", type=click.Choice(ACTIVATION_CHOICES), default="tanh", show_default=True)
+@click.option("--activation", type=click.Choice(ACTIVATIONS), default="tanh", show_default=True)
 @click.option("--loss", type=click.Choice(("mse", "bce")), default="bce", show_default=True)
 @click.option("--data", default="xor", show_default=True, help="xor, or a CSV file: features…, target.")
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=0.5, show_default=True)
