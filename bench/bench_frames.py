@@ -3,7 +3,7 @@ then each frame rendered with positions pinned), for the lecture example and ~20
 
 from __future__ import annotations
 
-from gradviz.render.export import render_frames
+from gradviz.render.figure import render_frames
 
 from common import Row, median_cpu_pair
 from graphs import LECTURE_AT, lecture, wide

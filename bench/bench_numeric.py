@@ -9,6 +9,7 @@ import statistics
 
 from micrograd.engine import Value
 
+from gradviz.eval.plan import Plan, plan_of
 from gradviz.nn import Network, param_name
 
 from common import Row, median_cpu
@@ -56,15 +57,15 @@ def measure(repeat: int, samples: tuple[int, int] = (15, 30)) -> list[Row]:
     for count in samples:
         net, data = batch_mlp(count)
         graph = net.graph
-        compile_time = median_cpu(lambda: type(graph.plan)(graph), 1)
+        compile_time = median_cpu(lambda: Plan(graph), 1)
         at = [net.values[name] for name in graph.inputs]
-        _, grads = graph.plan.gradient(at)
+        _, grads = plan_of(graph).gradient(at)
         theirs = micrograd_pass(net, data)
         error = max(abs(g - theirs[name]) for name, g in zip(graph.inputs, grads))
         cases.append((net, data, at, compile_time, error, [], []))
     for _ in range(repeat):
         for net, data, at, _, _, ours, peers in cases:
-            ours.append(median_cpu(lambda: net.graph.plan.gradient(at), 1))
+            ours.append(median_cpu(lambda: plan_of(net.graph).gradient(at), 1))
             peers.append(median_cpu(lambda: micrograd_pass(net, data), 1))
     rows, timed = [], []
     for (net, data, at, compile_time, error, ours, peers), count in zip(cases, samples):

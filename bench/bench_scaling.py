@@ -9,8 +9,8 @@ from contextlib import contextmanager
 from typing import Iterator
 
 import gradviz
-from gradviz.graph import Graph, GraphBuilder
-from gradviz.plan import Plan
+from gradviz.ir.graph import Graph, GraphBuilder
+from gradviz.eval.plan import Plan
 
 from common import Row, fit_exponent, median_cpu
 from graphs import long_sum_text

@@ -10,7 +10,7 @@ import time
 import sympy
 from sympy.core.cache import clear_cache
 
-from gradviz.symbolic import Symbolic, count_operations
+from gradviz.eval.symbolic import Symbolic, count_operations
 
 from common import Row
 from graphs import xor_mlp

@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 
-from gradviz.graph import Graph, GraphBuilder
+from gradviz.api import Graph
+from gradviz.ir.graph import GraphBuilder
 from gradviz.nn import Network, XOR_DATA, mlp
 
 __all__ = ["LECTURE", "LECTURE_AT", "lecture", "wide", "xor_mlp", "batch_mlp", "long_sum_text"]
@@ -20,7 +21,7 @@ def lecture() -> Graph:
     t1, t2 = b.input("θ1"), b.input("θ2")
     a = b.apply("mul", [t1, t2])
     c = b.apply("sub", [b.apply("mul", [a, b.input("x")]), b.input("y")])
-    return b.finish(b.apply("powc", [c], (Fraction(2),)))
+    return Graph.of(b.finish(b.apply("powc", [c], (Fraction(2),))))
 
 
 def wide(terms: int = 29) -> tuple[Graph, dict[str, float]]:
@@ -32,7 +33,7 @@ def wide(terms: int = 29) -> tuple[Graph, dict[str, float]]:
         at.update({f"w{i}": 0.1 * i, f"x{i}": 1.0 - 0.02 * i, f"v{i}": (-1) ** i * 0.5})
         term = b.apply("mul", [b.apply("sigmoid", [b.apply("mul", [w, x])]), v])
         total = term if total is None else b.apply("add", [total, term])
-    return b.finish(total), at
+    return Graph.of(b.finish(total)), at
 
 
 def xor_mlp(layers: tuple[int, ...] = (2, 8, 8, 1)) -> Network:

@@ -31,8 +31,8 @@ for (a, b), target in XOR_DATA:
 # %%
 from IPython.display import Image
 
-from gradviz.descent import descend
-from gradviz.plots import loss_curve
+from gradviz.networks.descent import descend
+from gradviz.networks.plots import loss_curve
 
 net = mlp([2, 2, 1], "tanh", "bce", data=XOR_DATA, seed=1)
 run = descend(net.graph, net.values, net.parameters, lr=0.5, steps=400)

@@ -1,6 +1,7 @@
 """gradviz: backpropagation made visible — formulas to graphs, chain-rule steps and figures.
 
-Imports are lazy so that ``gradviz --help`` starts without loading sympy or networkx.
+The names below come from ``gradviz.api`` (and ``gradviz.notebook``) on first use, so that
+``gradviz --help`` starts without loading sympy or networkx.
 """
 
 from __future__ import annotations
@@ -10,35 +11,29 @@ from typing import TYPE_CHECKING, Any
 from .errors import EvaluationError, GradvizError, ParseError
 
 __version__ = "0.1.0"
-_BUILD = ("Expr", "var", "param", "trace", "exp", "log", "sqrt", "sigmoid", "tanh", "relu", "leaky_relu",
-          "softplus", "gelu", "sin", "cos")
-__all__ = ["parse", "Graph", "Step", "BackwardResult", "Style", "Derivation", *_BUILD,
-           "GradvizError", "ParseError", "EvaluationError", "__version__"]
+_FROM_API = ("parse", "Graph", "Step", "BackwardResult", "Style", "Expr", "var", "param", "trace")
 
 if TYPE_CHECKING:
-    from .backward import BackwardResult, Step
-    from .build import Expr, cos, exp, gelu, leaky_relu, log, param, relu, sigmoid, sin, softplus, sqrt, tanh, trace, var
-    from .graph import Graph
+    from .api import BackwardResult, Expr, Graph, Step, Style, param, parse, trace, var
     from .notebook import Derivation
-    from .style import Style
-
-
-def parse(text: str) -> "Graph":
-    """Parse a formula or program in textbook syntax into a computational graph."""
-    from .syntax import parse as _parse
-
-    if not isinstance(text, str):
-        raise GradvizError(f"parse() takes the formula as a str, not {type(text).__name__}")
-    return _parse(text)
-
-
-_LAZY = {"Graph": "graph", "Step": "backward", "BackwardResult": "backward", "Style": "style",
-         "Derivation": "notebook", **{name: "build" for name in _BUILD}}
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
+    """``parse``, ``Graph``, the builders (``gradviz.tanh``, …) and the rest, loaded when first used."""
+    if name == "Derivation":
+        from . import notebook
 
-        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        return notebook.Derivation
+    from .ir.ops import OPS
+
+    if name in _FROM_API or any(name in spec.builders for spec in OPS.values()):
+        from . import api  # here, not at the top: it loads sympy, and `gradviz --help` must not
+
+        return getattr(api, name)
     raise AttributeError(f"module 'gradviz' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    from . import api
+
+    return sorted([*globals(), *_FROM_API, "Derivation", *api.BUILDERS])

@@ -30,17 +30,17 @@ import struct
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .derive.documents import align, derivation_markdown, sections
 from .errors import GradvizError
+from .eval.backward import Backward, backward
+from .ir.graph import Graph
+from .render.figure import DEFAULT_PNG_DPI, Figure
+from .render.frames import Frame
+from .render.style import Style
+from .text.lines import plain
 
-if TYPE_CHECKING:
-    from .backward import BackwardResult, Step
-    from .graph import Graph
-    from .render.export import Slides
-    from .render.frames import Frame
-    from .style import Style
-
-__all__ = ["FrameView", "Derivation", "Stepper", "StaticFrames", "slides", "frame_views", "show", "show_graph",
-           "show_step", "stepper", "STEPPER_HINT"]
+__all__ = ["FrameView", "Derivation", "Stepper", "StaticFrames", "figure", "frame_views", "show", "show_graph",
+           "stepper", "STEPPER_HINT"]
 
 STEPPER_HINT = 'For the interactive stepper: pip install "gradviz[notebook]" (ipywidgets). Showing every frame.'
 _CSS_PX_PER_INCH = 96  # a PNG rendered at DEFAULT_PNG_DPI is shown at the size of its SVG
@@ -59,34 +59,31 @@ def _bundle(data: dict[str, Any], metadata: dict[str, Any], include: Any, exclud
 class FrameView:
     """One frame of a result's figure, displayed as SVG and PNG (``svg``, ``png`` give the data)."""
 
-    slides: "Slides"
-    frame: "Frame"
+    figure: Figure
+    frame: Frame
 
     @property
     def title(self) -> str:
-        return self.frame.title
+        return self.frame.title_text
 
     @property
     def svg(self) -> str:
-        return self.slides.render(self.frame, "svg").data.decode("utf-8")
+        return self.figure.render(self.frame, "svg").data.decode("utf-8")
 
     @property
     def png(self) -> bytes:
-        return self.slides.render(self.frame, "png").data
+        return self.figure.render(self.frame, "png").data
 
     @property
     def png_width(self) -> int:
         """The width (CSS pixels) at which the PNG shows as large as the SVG."""
-        from .render.export import DEFAULT_PNG_DPI
-
         pixels = struct.unpack(">I", self.png[16:20])[0]  # the PNG header's width
         return round(pixels * _CSS_PX_PER_INCH / DEFAULT_PNG_DPI)
 
     @property
     def text(self) -> str:
         """The frame's title and equations as plain text."""
-        lines = [line for line in self.frame.equation.split("; ") if line]
-        return "\n".join([self.title] + [f"  {line}" for line in lines])
+        return "\n".join([self.title] + [f"  {line}" for line in self.frame.lines()])
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Bundle:
         data = {"image/svg+xml": self.svg, "image/png": base64.b64encode(self.png).decode("ascii"),
@@ -99,24 +96,22 @@ class FrameView:
     __str__ = text.fget  # print(view) in a plain script shows the frame's equations
 
 
-def slides(result: "BackwardResult", style: "Style | None" = None) -> "Slides":
+def figure(result: Backward, style: Style | None = None) -> Figure:
     """The result's figure laid out once per style (kept on the result)."""
-    from .render.export import Slides
-    from .style import Style
-
     style = style or Style()
-    if style not in result._slides:
-        result._slides[style] = Slides(result, style=style)
-    return result._slides[style]
+    figures = result.__dict__.setdefault("_figures", {})
+    if style not in figures:
+        figures[style] = Figure(result, style=style)
+    return figures[style]
 
 
-def frame_views(result: "BackwardResult", style: "Style | None" = None) -> list[FrameView]:
+def frame_views(result: Backward, style: Style | None = None) -> list[FrameView]:
     """Every frame, in order: structure, forward, one per backward step, gradients."""
-    figure = slides(result, style)
-    return [FrameView(figure, frame) for frame in figure.frames]
+    made = figure(result, style)
+    return [FrameView(made, frame) for frame in made.frames]
 
 
-def show(result: "BackwardResult", step: int | None = None, style: "Style | None" = None) -> FrameView:
+def show(result: Backward, step: int | None = None, style: Style | None = None) -> FrameView:
     """Backward step ``step`` (an index into ``result.steps``: 0 is the output's step, −1 the
     last), or the final frame with every gradient when ``step`` is None."""
     views = frame_views(result, style)
@@ -129,48 +124,31 @@ def show(result: "BackwardResult", step: int | None = None, style: "Style | None
     return next(v for v in views if v.frame.kind == "backward" and v.frame.step == k)
 
 
-def show_graph(graph: "Graph", style: "Style | None" = None) -> FrameView:
+def show_graph(graph: Graph, style: Style | None = None) -> FrameView:
     """The graph's structure frame: every node with its equation, laid out on its own."""
-    from .render.export import Slides
-
-    figure = Slides(graph.backward(symbolic=False), style=style, kinds=("structure",))
-    return FrameView(figure, figure.frames[0])
-
-
-def show_step(step: "Step") -> FrameView:
-    """The frame of a step taken from ``result.steps``."""
-    if step.result is None:
-        raise GradvizError("this Step does not belong to a backward result; take it from result.steps")
-    k = next(i for i, s in enumerate(step.result.steps) if s is step)
-    return show(step.result, k)
+    made = Figure(backward(graph, symbolic=False), style=style, kinds=("structure",))
+    return FrameView(made, made.frames[0])
 
 
 class Derivation:
     """The chain-rule derivation of a result as the lecture writes it (``derivation.lecture``):
     Markdown with math, LaTeX ``align*``, plain text. ``wrt`` keeps one input's lines only."""
 
-    def __init__(self, result: "BackwardResult", wrt: str | None = None):
+    def __init__(self, result: Backward, wrt: str | None = None):
         self.result, self.wrt = result, wrt
 
     def sections(self) -> list[tuple[str, tuple[str, ...]]]:
         """(title, lines) for the forward pass, the backward pass and the gradients."""
-        from .derivation import lecture
-
-        text = lecture(self.result, self.wrt)
-        return [("Forward pass", text.forward), ("Backward pass", text.backward), ("Gradients", text.gradients)]
+        return [(title, tuple(plain(line) for line in lines)) for title, lines in sections(self.result, self.wrt)]
 
     @property
     def markdown(self) -> str:
-        from .render.document import derivation_markdown
-
         return derivation_markdown(self.result, self.wrt)
 
     @property
     def latex(self) -> str:
         """Every line in one ``align*`` block (display math for MathJax or KaTeX)."""
-        from .render.document import align
-
-        return align([line for _, lines in self.sections() for line in lines])
+        return align([line for _, lines in sections(self.result, self.wrt) for line in lines])
 
     @property
     def text(self) -> str:
@@ -252,7 +230,7 @@ class StaticFrames:
         return f"<gradviz.StaticFrames: {len(self.views)} frames>"
 
 
-def stepper(result: "BackwardResult", style: "Style | None" = None, start: int = 0) -> "Stepper | StaticFrames":
+def stepper(result: Backward, style: Style | None = None, start: int = 0) -> "Stepper | StaticFrames":
     """The interactive stepper over every frame, or the static frames when ipywidgets is missing."""
     views = frame_views(result, style)
     try:

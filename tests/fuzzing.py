@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import gradviz
 from gradviz.errors import EvaluationError
+from gradviz.ir.ops import OPS
 
 __all__ = ["Tree", "NAMES", "SYMBOLS", "STYLES", "trees", "points", "cases", "check", "Outcome",
            "SYNTAX_OPS", "ops_of", "variables"]
@@ -27,10 +28,15 @@ __all__ = ["Tree", "NAMES", "SYMBOLS", "STYLES", "trees", "points", "cases", "ch
 NAMES = ("x", "y", "w", "θ1")
 SYMBOLS = {n: sp.Symbol(n, real=True) for n in NAMES}
 STYLES = ("unicode", "ascii", "latex", "mixed", "program")
+#: ops with a hand-written oracle and writer below
+_WRITTEN_BY_HAND = ("add", "sub", "mul", "div", "neg", "id", "powc", "pow", "exp", "log", "sqrt", "abs", "sigmoid",
+                    "tanh", "relu", "leaky_relu", "softplus", "gelu", "sin", "cos", "max", "min", "step", "mse",
+                    "mae", "bce", "ce", "softmax_ce")
+#: any other op the syntax can spell is fuzzed from its spec: its textbook sympy form is the value
+#: oracle (sympy.diff of it the gradient's), its names the spellings, its sampling ranges the domain
+_FROM_SPEC = tuple(k for k, spec in OPS.items() if k not in _WRITTEN_BY_HAND and spec.names and not spec.variadic)
 #: every op the syntax can write (softmax alone has none: only the network builder makes it)
-SYNTAX_OPS = ("add", "sub", "mul", "div", "neg", "id", "powc", "pow", "exp", "log", "sqrt", "abs", "sigmoid",
-              "tanh", "relu", "leaky_relu", "softplus", "gelu", "sin", "cos", "max", "min", "step", "mse",
-              "mae", "bce", "ce", "softmax_ce")
+SYNTAX_OPS = _WRITTEN_BY_HAND + _FROM_SPEC
 _ALIASES = {"unicode": {"θ1": ("θ1", "θ₁")}, "ascii": {"θ1": ("theta1", "theta_1")},
             "latex": {"θ1": ("\\theta_{1}", "\\theta_1", "θ_{1}")}}
 _KINK = 1e-4  # points closer than this to a kink of relu, abs, max, … are not compared
@@ -85,6 +91,8 @@ def oracle(t: Tree) -> sp.Expr:
         return oracle(t.children[0]) / (oracle(t.children[1]) ** 2 + sp.Rational(str(t.param)))
     if k == "pow":
         return (oracle(t.children[0]) ** 2 + sp.Rational(str(t.param))) ** oracle(t.children[1])
+    if k in _FROM_SPEC:
+        return OPS[k].sympy(tuple(c), tuple(p.example for p in OPS[k].params))
     return table[k](*c)
 
 
@@ -109,6 +117,8 @@ def kinks(t: Tree) -> list[sp.Expr]:
         out.append(args[0] - args[1])
     elif t.op == "powc" and sp.Rational(str(t.param)) < 1:
         out.append(args[0])
+    elif t.op in _FROM_SPEC and OPS[t.op].kink is not None and len(args) == 1:
+        out.append(args[0])  # a spec's kink of one operand is at zero (elu)
     return out
 
 
@@ -202,6 +212,12 @@ class _Writer:
             return f"cross_entropy({σa}, 1 - {σa}, {σb}, 1 - {σb})"
         if k == "softmax_ce":
             return f"softmax_ce({a[0]}, {a[1]}, {a[2]}, 1 - {a[2]})"
+        if k in _FROM_SPEC:
+            spec = OPS[k]
+            params = [str(float(p.example)) for p in spec.params]
+            spellings = (tuple("\\" + c for c in spec.latex_commands) + ("\\operatorname{" + spec.names[0] + "}",)
+                         if latex else spec.names)
+            return f"{self.pick(spellings)}({', '.join(a + params)})"
         return f"{k}({', '.join(a)})"  # step, mse, mae, softplus
 
 
@@ -241,7 +257,8 @@ def _grow(children: st.SearchStrategy[Tree]) -> st.SearchStrategy[Tree]:
     def make(op: str, arity: int) -> st.SearchStrategy[Tree]:
         return st.builds(lambda kids, p: _domain_safe(Tree(op, tuple(kids), p)),
                          st.lists(children, min_size=arity, max_size=arity), _params(op))
-    return st.one_of([make(op, 1) for op in _UNARY] + [make(op, 2) for op in _BINARY] + [make("softmax_ce", 3)])
+    return st.one_of([make(op, 1) for op in _UNARY] + [make(op, 2) for op in _BINARY] + [make("softmax_ce", 3)]
+                     + [make(op, OPS[op].arity) for op in _FROM_SPEC])
 
 
 def _domain_safe(t: Tree) -> Tree:
@@ -249,6 +266,13 @@ def _domain_safe(t: Tree) -> Tree:
     if t.op == "powc" and t.param in ("-1", "0.5", "1.5"):
         base = Tree("add", (Tree("powc", t.children, "2"), Tree("num", (), "1")))
         return Tree("powc", (base,), t.param)
+    if t.op in _FROM_SPEC and OPS[t.op].samples:  # each operand squeezed into its range: mid + half·tanh(u)
+        kids = []
+        for (low, high), child in zip(OPS[t.op].samples, t.children):
+            mid, half = (low + high) / 2, (high - low) / 2
+            kids.append(Tree("add", (Tree("num", (), f"{mid:g}"),
+                                     Tree("mul", (Tree("num", (), f"{half:g}"), Tree("tanh", (child,)))))))
+        return Tree(t.op, tuple(kids) + t.children[len(kids):], t.param)
     return t
 
 

@@ -91,7 +91,7 @@ def test_values_parameters_and_backward():
 
 
 def test_descent_runs_on_a_built_network():
-    from gradviz.descent import descend
+    from gradviz.networks.descent import descend
 
     w, x, y = param("w", 0.0), var("x", 2.0), var("y", 1.0)
     net = ((w * x - y) ** 2).network()
@@ -163,6 +163,6 @@ def test_expressions_show_their_formula_and_graph():
 def test_docstring_examples():
     import doctest
 
-    import gradviz.build
+    import gradviz.api
 
-    assert doctest.testmod(gradviz.build).failed == 0
+    assert doctest.testmod(gradviz.api).failed == 0

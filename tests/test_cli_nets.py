@@ -98,7 +98,7 @@ def test_descend_writes_the_update_frame(tmp_path) -> None:
 
 
 def test_ops_view_groups_a_network_by_layer(tmp_path) -> None:
-    from gradviz.render.export import render_frames
+    from gradviz.render.figure import render_frames
 
     net = mlp((2, 2, 1), "tanh", "mse", [((1.0, 0.5), 1.0)], seed=4)
     dot = render_frames(net.graph.backward(net.values), format="dot", which="final")[0].data.decode()

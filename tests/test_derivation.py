@@ -11,9 +11,12 @@ from pathlib import Path
 import pytest
 
 import gradviz
-from gradviz.derivation import lecture, product_text
-from gradviz.graph import GraphBuilder
-from gradviz.render.document import derivation_latex, derivation_markdown, tex_line
+from gradviz.api import Graph
+from gradviz.derive.documents import derivation_latex, derivation_markdown
+from gradviz.derive.lecture import lecture as relations
+from gradviz.ir.graph import GraphBuilder
+from gradviz.text.lines import Chain, Partial, Product, Relation, plain, write
+from gradviz.text.targets import LATEX
 
 from tools import compile_latex
 
@@ -23,6 +26,16 @@ EXAMPLES = {  # golden stem → (formula, values)
     "linear": ("y = wx + q", {"w": 2, "x": 3, "q": 1}),
     "fan-out": ("x·y + x/y", {"x": 2, "y": 4}),
 }
+
+
+def lecture(result, wrt=None):
+    """The derivation's lines as Unicode text, section by section."""
+    forward, backward, gradients = relations(result, wrt).text()
+    return type("Text", (), {"forward": forward, "backward": backward, "gradients": gradients})
+
+
+def product_text(factors: tuple) -> str:
+    return plain(Chain((tuple(factors),)))
 
 
 def result(stem: str, values: bool = True):
@@ -93,23 +106,24 @@ def test_golden_derivations(stem: str, kind: str) -> None:
 
 def test_markdown_is_jupyter_math() -> None:
     md = derivation_markdown(result("lecture"))
-    assert "- $a = \\theta _{1}\\theta _{2} = -2$" in md
-    assert "$$\\frac{\\partial L}{\\partial a} = \\frac{\\partial L}{\\partial b} \\cdot  " in md
+    assert "- $a = \\theta_{1} \\theta_{2} = -2$" in md
+    assert "$$\\frac{\\partial L}{\\partial a} = \\frac{\\partial L}{\\partial b} \\cdot " in md
     for line in md.splitlines():  # every math span is closed on its line
         assert line.count("$") % 2 == 0, line
     assert "θ" not in md.split("\n", 1)[1] and "∂" not in md  # all math is LaTeX, not Unicode
 
 
-def test_tex_line_turns_partials_into_fractions() -> None:
-    assert tex_line("∂L/∂θ1 = ∂L/∂a·∂a/∂θ1") == (r"\frac{\partial L}{\partial \theta _{1}} = \frac{\partial L}"
-                                                 r"{\partial a}\cdot \frac{\partial a}{\partial \theta _{1}}")
+def test_partials_are_fractions_in_latex() -> None:
+    line = Relation((Partial("L", "θ1"), Product((Partial("L", "a"), Partial("a", "θ1")), "dot")))
+    assert write(line, LATEX) == (r"\frac{\partial L}{\partial \theta_{1}} = \frac{\partial L}"
+                                  r"{\partial a}\cdot \frac{\partial a}{\partial \theta_{1}}")
 
 
 def hostile():
     """A graph whose input names try to inject TeX and Markdown."""
     b = GraphBuilder("hostile")
     evil, hash_, html = b.input(r"\input{/etc/passwd}"), b.input("#"), b.input("<b>*x*</b>")
-    return b.finish(b.apply("add", [b.apply("mul", [evil, hash_]), html]))
+    return Graph.of(b.finish(b.apply("add", [b.apply("mul", [evil, hash_]), html])))
 
 
 def test_names_cannot_inject_tex_or_markdown() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import gradviz
-from gradviz import plots
-from gradviz.descent import descend, parse_schedule
+from gradviz.networks import plots
+from gradviz.networks.descent import descend, parse_schedule
 from gradviz.errors import GradvizError
 from gradviz.nn import XOR_DATA, mlp
 

@@ -11,7 +11,7 @@ from pathlib import Path
 SCRIPT = """
 import hashlib, sys, tempfile
 from gradviz import parse
-from gradviz.render.export import export
+from gradviz.outputs.export import export
 r = parse("a = θ1 θ2; b = a x; c = b − y; L = c² + max(c, x) + σ(x y)").backward(
     {"θ1": 2, "θ2": -1, "x": 3, "y": 1})
 with tempfile.TemporaryDirectory() as d:

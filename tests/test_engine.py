@@ -11,19 +11,43 @@ from micrograd.engine import Value
 
 import gradviz
 from gradviz.errors import EvaluationError, GradvizError
+from gradviz.ir.ops import OPS
 from oracles import CASES, MICROGRAD_PROGRAM, R, finite_difference, is_close, micrograd_ops
 
 LECTURE = "(θ1θ2x − y)²"
 AT = {"θ1": 2, "θ2": -1, "x": 3, "y": 1}
 
 
-def test_at_least_fifty_oracle_cases_cover_every_op() -> None:
-    from gradviz.ops import OPS
-
+def test_at_least_fifty_oracle_cases_and_every_spelled_op_has_one() -> None:
     assert len(CASES) >= 50
-    used = {n.op for text, _, _ in CASES for n in gradviz.parse(text).nodes.values() if n.kind == "op"}
+    used = {n.op for text, _, _ in CASES + SPEC_CASES for n in gradviz.parse(text).nodes.values() if n.kind == "op"}
     builder_only = {"id", "softmax"}  # reached through gradviz.nn (tests/test_nn.py)
     assert used >= set(OPS) - builder_only
+
+
+def _spec_cases() -> list[tuple[str, sp.Expr, dict[str, float]]]:
+    """One case per op that text can spell: ``name(x, y, …)`` (and with its parameters), the
+    oracle being sympy's own diff of the op's textbook sympy form, at a point in its sampling range."""
+    cases, names = [], "x y z w q p".split()
+    for spec in OPS.values():
+        if not spec.names or spec.variadic:
+            continue
+        args = names[: spec.arity]
+        ranges = list(spec.samples) + [(-2.5, 2.5)] * spec.arity
+        point = {n: round(0.37 + 0.61 * k, 2) if ranges[k][0] < 0.37 + 0.61 * k < ranges[k][1] else
+                 round((ranges[k][0] + ranges[k][1]) / 2 + 0.13, 2) for k, n in enumerate(args)}
+        params = tuple(p.example for p in spec.params)
+        text = f"{spec.names[0]}({', '.join(args + [str(float(p)) for p in params])})"
+        cases.append((text, spec.sympy(tuple(R[n] for n in args), params), point))
+    return cases
+
+
+SPEC_CASES = _spec_cases()
+
+
+@pytest.mark.parametrize("text, oracle, point", SPEC_CASES, ids=[c[0] for c in SPEC_CASES])
+def test_every_spelled_op_matches_sympy_diff_and_finite_differences(text, oracle, point) -> None:
+    test_gradients_match_sympy_diff_and_finite_differences(text, oracle, point)
 
 
 @pytest.mark.parametrize("text, oracle, point", CASES, ids=[c[0][:40] for c in CASES])
@@ -120,13 +144,16 @@ def test_lecture_steps_match_the_slide() -> None:
 
 
 def test_chain_and_expanded_text_as_the_slide_prints_them() -> None:
-    from gradviz.derivation import chain_text, expanded_text
+    from gradviz.text.lines import Chain, plain
 
     g = gradviz.parse(LECTURE)
-    t1 = g.node("θ1").id
-    assert chain_text(g, t1) == "2c·x·θ2"
-    assert expanded_text(g, t1) == "2(θ1θ2x − y)·x·θ2"
-    assert expanded_text(g, g.node("y").id) == "−2(θ1θ2x − y)"
+
+    def chain(name: str, in_inputs: bool) -> str:
+        return plain(Chain(tuple(g.chain(name)), g, in_inputs=in_inputs, joint="dot"))
+
+    assert chain("θ1", False) == "2c·x·θ2"
+    assert chain("θ1", True) == "2(θ1θ2x − y)·x·θ2"
+    assert chain("y", True) == "−2(θ1θ2x − y)"
 
 
 def test_fan_out_accumulates_running_sums() -> None:

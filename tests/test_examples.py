@@ -100,7 +100,7 @@ def test_lecture_notebook_shows_graph_stepper_and_typeset_derivation(executed):
     assert any("Computational graph of L" in d.get("text/plain", "") for d in data)
     assert any("application/vnd.jupyter.widget-view+json" in d for d in data)  # the slider stepper
     markdown = next(d["text/markdown"] for d in data if "text/markdown" in d)
-    assert r"\partial \theta _{1}" in markdown and "$" in markdown
+    assert r"\partial \theta_{1}" in markdown and "$" in markdown
     assert any(d.get("text/latex", "").startswith(r"\begin{align*}") for d in data)
 
 

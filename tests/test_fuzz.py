@@ -21,7 +21,7 @@ def test_random_trees_in_every_syntax_agree_with_the_oracles(case, point) -> Non
 
 
 def test_the_fuzzer_writes_every_op_the_syntax_has() -> None:
-    from gradviz.ops import OPS
+    from gradviz.ir.ops import OPS
 
     assert set(fuzzing.SYNTAX_OPS) == set(OPS) - {"softmax"}  # softmax: only the network builder
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gradviz.gallery import ENTRIES, build
+from gradviz.outputs.gallery import ENTRIES, build
 
 GALLERY = Path(__file__).resolve().parent.parent / "gallery"
 

@@ -84,7 +84,7 @@ def test_show_picks_steps_by_index_into_result_steps(result):
 def test_frames_share_one_layout_so_nothing_moves(result):
     views = result.frames()
     assert [v.frame.kind for v in views] == ["structure", "forward"] + ["backward"] * 4 + ["gradients"]
-    assert len({id(v.slides) for v in views}) == 1 and result.show().slides is views[0].slides
+    assert len({id(v.figure) for v in views}) == 1 and result.show().figure is views[0].figure
     sizes = {_png_size(v.png) for v in views}
     assert len(sizes) == 1
     shapes = [dict(_NODE.findall(v.svg)) for v in views]
@@ -141,7 +141,7 @@ def test_derivation_is_markdown_latex_and_text(result):
 
 
 def test_style_changes_colours_font_size_and_direction(result):
-    from gradviz.style import THEMES
+    from gradviz.render.style import THEMES
 
     light = result.show(step=0).svg
     dark = result.show(step=0, style=gradviz.Style(theme="dark")).svg
@@ -174,21 +174,21 @@ def test_style_is_validated_and_the_default_changes_nothing(result):
 
 
 def test_render_frames_takes_a_style(result):
-    from gradviz.render.export import render_frames
+    from gradviz.render.figure import render_frames
 
     frames = render_frames(result, format="svg", which="final", style=gradviz.Style(theme="dark"))
     assert "#1E1E1E".lower() in frames[0].data.decode().lower()
 
 
 def test_the_api_modules_stay_import_light():
-    code = ("import sys, gradviz, gradviz.graph, gradviz.backward\n"
-            "heavy = {'gradviz.notebook', 'gradviz.build', 'gradviz.style', 'pygraphviz', 'ipywidgets', 'IPython'}\n"
+    code = ("import sys, gradviz, gradviz.ir.graph, gradviz.eval.backward\n"
+            "heavy = {'gradviz.notebook', 'gradviz.api', 'gradviz.render.style', 'pygraphviz', 'ipywidgets', 'IPython'}\n"
             "print(sorted(heavy & set(sys.modules)))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize("module", ["gradviz.notebook", "gradviz.style"])
+@pytest.mark.parametrize("module", ["gradviz.notebook", "gradviz.render.style", "gradviz.api", "gradviz.nn"])
 def test_docstring_examples(module):
     import doctest
     import importlib

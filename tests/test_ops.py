@@ -10,37 +10,29 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from gradviz.ops import OPS, EvaluationDomainError
+from gradviz.ir.ops import OPS, EvaluationDomainError
 
 SYMBOLS = sympy.symbols("x y z u v w", real=True)
-SLOPE = Fraction(1, 5)
 
 
 def params_of(key: str) -> tuple:
-    return {"powc": (Fraction(3),), "leaky_relu": (SLOPE,), "softmax": (1,)}.get(key, ())
+    """Each parameter's example value from the spec (a slope of 0.2, an exponent of 3, …)."""
+    return tuple(p.example for p in OPS[key].params)
 
 
 def arity(key: str) -> int:
     """Variadic ops are tested with three logits (and three labels where they take them)."""
-    return OPS[key].arity or (3 if key == "softmax" else 6)
+    spec = OPS[key]
+    return spec.arity or (6 if spec.paired else 3)
 
 
 def points(key: str, rng: random.Random) -> list[tuple[float, ...]]:
-    """Random points inside the op's domain and away from its kinks."""
-    out = []
+    """Random points inside the spec's sampling ranges and away from its kinks."""
+    spec, out = OPS[key], []
+    ranges = list(spec.samples) + [(-3.0, 3.0)] * (arity(key) - len(spec.samples))
     while len(out) < 25:
-        args = tuple(rng.uniform(-3, 3) for _ in range(arity(key)))
-        if key in ("log", "sqrt", "pow") and args[0] <= 0.05:
-            continue
-        if key == "bce" and not 0.05 < args[0] < 0.95:
-            continue
-        if key == "ce" and min(args[:3]) <= 0.05:
-            continue
-        if key == "div" and abs(args[1]) < 0.1:
-            continue
-        if key in ("abs", "relu", "leaky_relu", "step") and abs(args[0]) < 1e-3:
-            continue
-        if key in ("max", "min", "mae") and abs(args[0] - args[1]) < 1e-3:
+        args = tuple(rng.uniform(low, high) for low, high in ranges[: arity(key)])
+        if spec.kink is not None and (spec.kink(*args) if not spec.variadic else spec.kink(args)):
             continue
         out.append(args)
     return out
@@ -50,7 +42,7 @@ def points(key: str, rng: random.Random) -> list[tuple[float, ...]]:
 def test_value_and_local_derivatives_match_oracles(key: str) -> None:
     op, params, rng = OPS[key], params_of(key), random.Random(key)
     syms = SYMBOLS[: arity(key)]
-    form = op.sym(syms, params)
+    form = op.sympy(syms, params)
     # away from kinks the derivative of a step (sympy's DiracDelta) is 0
     oracle = [sympy.lambdify(syms, sympy.diff(form, s).replace(sympy.DiracDelta, lambda *a: sympy.S.Zero), "mpmath")
               for s in syms]
@@ -69,18 +61,29 @@ def test_value_and_local_derivatives_match_oracles(key: str) -> None:
 
 @pytest.mark.parametrize("key", sorted(OPS))
 def test_symbolic_local_derivative_is_sympy_diff(key: str) -> None:
-    """dsym (written with the node's own output, e.g. σ(1−σ)) equals diff of the sympy form."""
+    """The textbook local derivative (written with the node's own output, e.g. σ(1−σ)) equals
+    sympy.diff of the op's sympy form."""
     op, params = OPS[key], params_of(key)
     syms = SYMBOLS[: arity(key)]
-    form = op.sym(syms, params)
+    form = op.sympy(syms, params)
     out = sympy.Symbol("out", real=True)
     for i, s in enumerate(syms):
-        ours = op.dsym(syms, out, params)[i].subs(out, form)
+        ours = op.sympy_local(syms, out, params)[i].subs(out, form)
         rng = random.Random(i)
         for args in points(key, rng)[:5]:
             at = dict(zip(syms, args))
             expected = sympy.diff(form, s).replace(sympy.DiracDelta, lambda *a: sympy.S.Zero).subs(at)
             assert float(ours.subs(at)) == pytest.approx(float(expected), rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize("key", sorted(OPS))
+def test_exact_arithmetic_agrees_with_floats(key: str) -> None:
+    op, params = OPS[key], params_of(key)
+    for args in points(key, random.Random(key + "exact"))[:3]:
+        exact_args = tuple(sympy.Rational(str(round(a, 6))) for a in args)
+        floats = tuple(float(a) for a in exact_args)
+        assert float(op.evaluate(exact_args, params, exact=True)) == pytest.approx(op.evaluate(floats, params),
+                                                                                  rel=1e-9, abs=1e-12)
 
 
 def test_exact_mode_gives_rationals() -> None:
@@ -93,12 +96,13 @@ def test_exact_mode_gives_rationals() -> None:
     [
         ("relu", (0.0,), (0.0,)),  # PyTorch: relu'(0) = 0
         ("abs", (0.0,), (0.0,)),  # PyTorch: sgn(0) = 0
-        ("leaky_relu", (0.0,), (float(SLOPE),)),  # PyTorch: the negative slope at 0
+        ("leaky_relu", (0.0,), (float(OPS["leaky_relu"].params[0].example),)),  # PyTorch: the negative slope at 0
         ("max", (1.0, 1.0), (0.5, 0.5)),  # PyTorch's maximum splits ties evenly
         ("min", (2.0, 2.0), (0.5, 0.5)),
         ("relu", (-1.0,), (0.0,)),
         ("step", (0.0,), (0.0,)),  # the step function passes no gradient anywhere
         ("mae", (1.0, 1.0), (0.0, -0.0)),
+        ("elu", (0.0,), (1.5,)),  # PyTorch: the negative branch at 0, α·e⁰ (α = 1.5)
         ("max", (3.0, 1.0), (1.0, 0.0)),
         ("min", (3.0, 1.0), (0.0, 1.0)),
     ],
@@ -142,12 +146,12 @@ def test_stable_sigmoid_and_softplus_far_out() -> None:
 
 def test_softmax_cross_entropy_collapsed_gradient_is_p_minus_y() -> None:
     logits, labels = (1.0, 2.0, 0.5), (0.0, 1.0, 0.0)
-    local = OPS["softmax_ce"].local(logits + labels, None, ())
-    probs = [OPS["softmax"].value(logits, (i,)) for i in range(3)]
+    local = OPS["softmax_ce"].derivatives(logits + labels, None, ())
+    probs = [OPS["softmax"].evaluate(logits, (i,)) for i in range(3)]
     assert local[:3] == pytest.approx([q - y for q, y in zip(probs, labels)])
     assert sum(probs) == pytest.approx(1.0)
 
 
 def test_softmax_is_stable_for_huge_logits() -> None:
-    assert OPS["softmax"].value((1000.0, 0.0), (0,)) == pytest.approx(1.0)
-    assert math.isfinite(OPS["softmax_ce"].value((1000.0, 0.0, 0.0, 1.0), ()))
+    assert OPS["softmax"].evaluate((1000.0, 0.0), (0,)) == pytest.approx(1.0)
+    assert math.isfinite(OPS["softmax_ce"].evaluate((1000.0, 0.0, 0.0, 1.0), ()))

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gradviz.errors import GradvizError
-from gradviz.graph import GraphBuilder
+from gradviz.ir.graph import GraphBuilder
 from gradviz.syntax import parse, to_text
 from oracles import CASES, MICROGRAD_PROGRAM
 

@@ -15,13 +15,19 @@ from pathlib import Path
 
 import pytest
 
+import gradviz
+from gradviz.api import Graph
+from gradviz.derive.documents import derivation_latex, derivation_markdown
 from gradviz.errors import GradvizError
-from gradviz.graph import GraphBuilder
+from gradviz.ir.graph import GraphBuilder
+from gradviz.outputs.export import export
+from gradviz.outputs.folder import write_atomic
 from gradviz.render import backends
-from gradviz.render.document import derivation_latex, derivation_markdown, tex_math
-from gradviz.render.export import export, render_frames, write_atomic
+from gradviz.render.figure import render_frames
 from gradviz.render.frames import frames
-from gradviz.render.scene import EDGE_LABEL_LIMIT, digraph, math_html, scene
+from gradviz.render.scene import EDGE_LABEL_LIMIT, digraph, scene
+from gradviz.text.lines import Name, NodeText, Partial, Relation, write
+from gradviz.text.targets import LATEX, MARKUP
 
 GOLDEN = Path(__file__).parent / "golden"
 AT = {"θ1": 2, "θ2": -1, "x": 3, "y": 1}
@@ -33,13 +39,13 @@ def lecture():
     t1, t2 = b.input("θ1"), b.input("θ2")
     a = b.apply("mul", [t1, t2])
     c = b.apply("sub", [b.apply("mul", [a, b.input("x")]), b.input("y")])
-    return b.finish(b.apply("powc", [c], (Fraction(2),)))
+    return Graph.of(b.finish(b.apply("powc", [c], (Fraction(2),))))
 
 
 def fan_out():
     b = GraphBuilder("x·y + x/y")
     x, y = b.input("x"), b.input("y")
-    return b.finish(b.apply("add", [b.apply("mul", [x, y]), b.apply("div", [x, y])]))
+    return Graph.of(b.finish(b.apply("add", [b.apply("mul", [x, y]), b.apply("div", [x, y])])))
 
 
 def wide(terms: int):
@@ -49,7 +55,7 @@ def wide(terms: int):
         term = b.apply("mul", [b.apply("sigmoid", [b.apply("mul", [b.input(f"w{i}"), b.input(f"x{i}")])]),
                                b.input(f"v{i}")])
         total = term if total is None else b.apply("add", [total, term])
-    return b.finish(total)
+    return Graph.of(b.finish(total))
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +88,7 @@ def test_frames_follow_the_steps_and_end_with_all_gradients() -> None:
     fs = frames(result)
     assert [f.kind for f in fs] == ["structure", "forward"] + ["backward"] * 4 + ["gradients"]
     assert [f.node for f in fs[2:6]] == [s.node for s in result.steps]
-    assert "−42 × (−1) = 42" in fs[5].equation and "−42 × 2 = −84" in fs[5].equation
+    assert "−42 × (−1) = 42" in " ".join(fs[5].lines()) and "−42 × 2 = −84" in " ".join(fs[5].lines())
     assert [f.slug for f in frames(result, "final")] == [fs[-1].slug]
     with pytest.raises(ValueError):
         frames(result, "some")
@@ -99,12 +105,12 @@ def test_lecture_scene_matches_golden_dot(index: int) -> None:
     assert source == path.read_text(encoding="utf-8")
 
 
-def test_math_html_escapes_user_text_and_subscripts_names() -> None:
-    assert math_html("∂a/∂θ1 = θ2") == "∂a/∂θ<SUB>1</SUB> = θ<SUB>2</SUB>"
-    assert math_html("<b>&") == "&lt;b&gt;&amp;"
-    assert math_html("1.5e12") == "1.5e12"
+def test_figure_markup_escapes_user_text_and_subscripts_names() -> None:
+    assert write(Relation((Partial("a", "θ1"), Name("θ2"))), MARKUP) == "∂a/∂θ₁ = θ₂"
+    assert MARKUP.name("<b>&") == "&lt;b&gt;&amp;"
+    assert MARKUP.number(1.5e12) == "1.5e12"
     b = GraphBuilder("<b>")
-    g = b.finish(b.apply("mul", [b.input("<b>"), b.input("x1")]))
+    g = Graph.of(b.finish(b.apply("mul", [b.input("<b>"), b.input("x1")])))
     source = digraph(scene(g.backward({"<b>": 2, "x1": 3}), frames(g.backward({"<b>": 2, "x1": 3}))[-1])).source
     assert "<b>" not in source and "&lt;b&gt;" in source
 
@@ -224,7 +230,7 @@ sys.stdout.buffer.write(graph.draw(format=args["-T"], prog=args["-K"]))
 
 def test_rendering_needs_no_dot_on_path_and_leaves_stderr_empty(tmp_path) -> None:
     code = ("import sys; sys.path.insert(0, %r); from test_render import lecture, AT;"
-            "from gradviz.render.export import export;"
+            "from gradviz.outputs.export import export;"
             "e = export(lecture().backward(AT), %r, format='png'); print(len(e.files))")
     env = {**os.environ, "PATH": str(tmp_path / "nothing")}
     done = subprocess.run([sys.executable, "-c", code % (str(Path(__file__).parent), str(tmp_path / "out"))],
@@ -242,7 +248,7 @@ def test_export_writes_frames_manifest_and_derivation(tmp_path) -> None:
     assert [f["file"] for f in manifest["frames"]] == [p.name for p in done.files]
     assert [f["kind"] for f in manifest["frames"]][-1] == "gradients"
     assert manifest["frames"][5]["node"] == "a"
-    assert "∂L/∂θ1 = ∂L/∂a·∂a/∂θ1 = 2cx·θ2 = −42 × (−1) = 42" in manifest["frames"][5]["equation"]
+    assert "∂L/∂θ1 = ∂L/∂a·∂a/∂θ1 = 2cx·θ2 = −42 × (−1) = 42" in manifest["frames"][5]["equations"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [p.name for p in done.files] + ["manifest.json", "derivation.md", "derivation.tex", ".gradviz"])
 
@@ -262,10 +268,11 @@ def test_files_are_written_whole_or_not_at_all(tmp_path, monkeypatch) -> None:
 def test_derivation_files() -> None:
     result = lecture().backward(AT)
     md = derivation_markdown(result)
-    assert r"$$\frac{\partial L}{\partial \theta _{1}} = " in md and r"= 2cx\theta _{2} = " in md
+    assert r"$$\frac{\partial L}{\partial \theta_{1}} = " in md and r"= 2 c x \theta_{2} = " in md
     tex = derivation_latex(result)
     assert tex.isascii() and tex.count("{") == tex.count("}")
     assert tex.startswith(r"\documentclass") and tex.rstrip().endswith(r"\end{document}")
     assert tex.count(r"\begin{align*}") == tex.count(r"\end{align*}") == 3
-    assert tex_math("1.5e12 + x²") == r"1.5\times 10^{12} + x^{2}"
-    assert tex_math("σ(z)·exp(w1)") == r"\sigma (z)\cdot \exp(w_{1})"
+    assert LATEX.number(1.5e12) == r"1.5 \times 10^{12}"
+    g = gradviz.parse("σ(z)·exp(w1)")
+    assert write(NodeText(g, g.output_id, "written"), LATEX) == r"\sigma\left(z\right) \exp\left(w_{1}\right)"

@@ -11,9 +11,11 @@ from click.testing import CliRunner
 
 from gradviz.cli import cli
 from gradviz.errors import GradvizError
-from gradviz.graph import GraphBuilder
-from gradviz.outdir import RECORD, OutputFolder, write_atomic
-import gradviz.render.export as export_module
+from gradviz.ir.graph import GraphBuilder
+from gradviz.api import Graph
+from gradviz.outputs.folder import RECORD, OutputFolder, write_atomic
+import gradviz.outputs.export as export_module
+from gradviz.render.figure import render_frames
 
 HOSTILE = ["<b>", "\\input{/etc/passwd}", "</TD></TR></TABLE>>", "a&b", "$x$", "*y*", '"q"', "`z`", "]]>"]
 
@@ -24,11 +26,11 @@ def _hostile_graph():
     total = ids[0]
     for nid in ids[1:]:
         total = b.apply("mul", [total, nid])
-    return b.finish(total)
+    return Graph.of(b.finish(total))
 
 
 def test_hostile_names_are_escaped_in_dot_svg_latex_and_markdown(tmp_path: Path) -> None:
-    from gradviz.render.document import derivation_latex, derivation_markdown
+    from gradviz.derive.documents import derivation_latex, derivation_markdown
 
     result = _hostile_graph().backward({name: 1.5 for name in HOSTILE})
     done = export_module.export(result, tmp_path, format="dot", which="final")
@@ -40,12 +42,8 @@ def test_hostile_names_are_escaped_in_dot_svg_latex_and_markdown(tmp_path: Path)
     assert "\\input{" not in tex
     md = derivation_markdown(result)
     assert "\\input{/etc" not in md or "`" in md  # Markdown keeps names inside math or code
-    svg = export_module.render_frames(result, format="svg", which="final")[0].data.decode("utf-8")
+    svg = render_frames(result, format="svg", which="final")[0].data.decode("utf-8")
     assert "<b>" not in svg and "&lt;b&gt;" in svg
-
-
-def test_write_atomic_is_re_exported_where_it_was() -> None:
-    assert export_module.write_atomic is write_atomic
 
 
 def test_write_atomic_leaves_no_temporary_file_on_failure(tmp_path: Path) -> None:
@@ -132,7 +130,7 @@ def test_written_files_get_ordinary_permissions(tmp_path) -> None:
     import os
     import stat
 
-    from gradviz.outdir import write_atomic
+    from gradviz.outputs.folder import write_atomic
 
     mask = os.umask(0o022)
     try:

@@ -9,7 +9,7 @@ import sympy
 
 import gradviz
 from gradviz.nn import XOR_DATA, mlp
-from gradviz.symbolic import count_operations
+from gradviz.eval.symbolic import count_operations
 
 
 def _agrees_with_diff(graph, points: int = 3) -> None:

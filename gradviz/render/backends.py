@@ -29,8 +29,8 @@ from ..errors import GradvizError
 
 __all__ = ["Backend", "get_backend", "FORMATS", "RENDERERS", "INSTALL_HINT"]
 
-FORMATS = ("svg", "png", "pdf", "dot")
-RENDERERS = ("auto", "pygraphviz", "dot")
+from .choices import FORMATS, RENDERERS
+
 INSTALL_HINT = ("install pygraphviz (pip install pygraphviz, whose wheels bundle Graphviz) "
                 "or the Graphviz programs (apt-get install graphviz, brew install graphviz)")
 _OUTPUT = {"svg": "svg", "png": "png", "pdf": "pdf", "json": "json0", "dot": "dot"}  # json: positions only

@@ -1,11 +1,12 @@
-"""The frame sequence of a figure and what each frame shows, as plain data and plain text.
+"""The frame sequence of a figure and what each frame shows, as plain data.
 
 Frames, in order: ``structure`` (the graph and each node's equation), ``forward`` (every
 node's value, or without values its expression in the inputs), one ``backward`` frame per
 ``Step`` in ``result.steps`` order (reverse topological: the output first), and a final
 ``gradients`` frame with every gradient. A backward frame shows the state *after* its step:
 the active node's gradient, upstream × local = contribution on each of its edges, and the
-running sums of the operands that received something.
+running sums of the operands that received something. Titles and equations are math
+objects (``text.lines``), written for each target by whoever shows them.
 """
 
 from __future__ import annotations
@@ -13,40 +14,48 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..derivation import forward_lines, gradient_lines, partial
+from ..derive.lecture import forward_lines, gradient_lines, typed_decimals
 from ..errors import GradvizError
-from ..notation import MINUS, equation, expression_text, format_value, written
+from .choices import FRAME_CHOICES
+from ..text.lines import Formula, Math, Name, NodeText, Number, Partial, Product, Relation, Sentence, Terms, Words, plain
 
 if TYPE_CHECKING:
-    from ..backward import BackwardResult, Contribution, Step
-    from ..graph import Graph
+    from ..eval.backward import Backward, Contribution, Step
+    from ..ir.graph import Graph
 
 __all__ = ["Frame", "FrameState", "frames", "frame_state", "fan_in", "FRAME_CHOICES", "RENDER_NODE_LIMIT",
-           "SINGLE_FRAME_NODE_LIMIT", "check_drawable",
-           "local_text", "product_text", "gradient_text", "value_text", "step_lines"]
+           "SINGLE_FRAME_NODE_LIMIT", "check_drawable", "local_line", "product_line", "gradient_line", "value_line",
+           "step_lines"]
 
-FRAME_CHOICES = ("all", "final")
 RENDER_NODE_LIMIT = 300  # nodes, for every frame (their number grows with the graph: the time is quadratic)
 SINGLE_FRAME_NODE_LIMIT = 600  # nodes, for one frame (a 500-node graph lays out in about 2 s, 1,000 in 15 s)
 
 
 @dataclass(frozen=True)
 class Frame:
-    """One frame: its place, kind, the node it treats and the equation it illustrates."""
+    """One frame: its place, kind, the node it treats, its title and the equations it illustrates."""
 
     index: int
     kind: str  # "structure" | "forward" | "backward" | "gradients"
     slug: str  # file stem, e.g. "02-backward-n7"
-    title: str
-    equation: str
+    title: Sentence
+    equations: tuple[Relation, ...]
     step: int | None = None  # index into result.steps (backward frames)
     node: str | None = None  # id of the node the frame treats
+
+    @property
+    def title_text(self) -> str:
+        return plain(self.title)
+
+    def lines(self) -> list[str]:
+        """The equations as Unicode lines."""
+        return [plain(e) for e in self.equations]
 
     def manifest_entry(self, graph: "Graph", file: str) -> dict[str, Any]:
         """The frame as ``manifest.json`` lists it."""
         return {"index": self.index, "file": file, "kind": self.kind,
                 "node": graph.nodes[self.node].name if self.node else None,
-                "title": self.title, "equation": self.equation}
+                "title": self.title_text, "equations": self.lines()}
 
 
 @dataclass(frozen=True)
@@ -72,29 +81,29 @@ def check_drawable(graph: "Graph", frame_count: int) -> None:
                        "(gradviz net --view neurons), or gradviz grad for the numbers")
 
 
-def frames(result: "BackwardResult", which: str = "all") -> list[Frame]:
+def frames(result: "Backward", which: str = "all") -> list[Frame]:
     """The frames of ``result``: all of them, or only the final one (``which="final"``).
 
     Indices and file stems are those of the full sequence either way."""
     if which not in FRAME_CHOICES:
-        raise ValueError(f"unknown frame choice {which!r}; choose one of {', '.join(FRAME_CHOICES)}")
+        raise GradvizError(f"unknown frame choice {which!r}; choose one of {', '.join(FRAME_CHOICES)}")
     graph = result.graph
     steps = result.steps
-    out = [Frame(0, "structure", "00-structure", f"Computational graph of {graph.output}",
-                 f"{graph.output} = {written(graph, graph.output_id)}"),
-           Frame(1, "forward", "01-forward", "Forward pass", "; ".join(forward_lines(result)))]
+    out = [Frame(0, "structure", "00-structure", Sentence((Words("Computational graph of "), Name(graph.output))),
+                 (Relation((Name(graph.output), NodeText(graph, graph.output_id, "written"))),)),
+           Frame(1, "forward", "01-forward", Sentence((Words("Forward pass"),)), tuple(forward_lines(result)))]
     for k, step in enumerate(steps):
         index = len(out)
-        out.append(Frame(index, "backward", f"{index:02d}-backward-{step.node}",
-                         f"Backward step {k + 1} of {len(steps)}: {equation(graph, step.node)}",
-                         "; ".join(step_lines(result, step)), step=k, node=step.node))
+        title = Sentence((Words(f"Backward step {k + 1} of {len(steps)}: "), NodeText(graph, step.node, "equation")))
+        out.append(Frame(index, "backward", f"{index:02d}-backward-{step.node}", title,
+                         tuple(step_lines(result, step)), step=k, node=step.node))
     index = len(out)
-    out.append(Frame(index, "gradients", f"{index:02d}-gradients", f"Gradients of {graph.output}",
-                     "; ".join(gradient_lines(result))))
+    out.append(Frame(index, "gradients", f"{index:02d}-gradients",
+                     Sentence((Words("Gradients of "), Name(graph.output))), tuple(gradient_lines(result))))
     return out if which == "all" else out[-1:]
 
 
-def frame_state(result: "BackwardResult", frame: Frame) -> FrameState:
+def frame_state(result: "Backward", frame: Frame) -> FrameState:
     """Which gradients a frame shows: none before the backward pass, then step by step."""
     upto = {"structure": 0, "forward": 0, "gradients": len(result.steps)}.get(frame.kind)
     if upto is None:
@@ -108,7 +117,7 @@ def frame_state(result: "BackwardResult", frame: Frame) -> FrameState:
                       frozenset(s.node for s in result.steps[:upto]))
 
 
-def fan_in(result: "BackwardResult") -> dict[str, int]:
+def fan_in(result: "Backward") -> dict[str, int]:
     """How many contributions each node receives over the whole backward pass."""
     count: dict[str, int] = {}
     for step in result.steps:
@@ -117,82 +126,79 @@ def fan_in(result: "BackwardResult") -> dict[str, int]:
     return count
 
 
-def _expr(expr: Any, wrap: bool = False) -> str:
-    """Textbook text of a sympy expression; ``wrap`` brackets sums and negatives (as factors)."""
-    text = expression_text(expr)
-    return f"({text})" if wrap and (getattr(expr, "is_Add", False) or text.startswith(MINUS)) else text
+def _formula(result: "Backward", expr: Any) -> Formula:
+    return Formula(expr, decimals=typed_decimals(result.graph))
 
 
-def value_text(result: "BackwardResult", nid: str) -> str | None:
+def value_line(result: "Backward", nid: str) -> Math | None:
     """``= −2`` (or ``= θ1θ2`` without values) for a node; None when there is nothing to add."""
     graph = result.graph
     if result.values is not None:
-        return f"= {format_value(result.values[nid])}"
+        return Sentence((Words("= "), Number(result.values[nid])))
     if graph.nodes[nid].kind == "op":
-        return f"= {written(graph, nid)}"
+        return Sentence((Words("= "), NodeText(graph, nid, "written")))
     return None
 
 
-def local_text(result: "BackwardResult", step: "Step", c: "Contribution") -> str:
+def local_line(result: "Backward", step: "Step", c: "Contribution") -> Relation:
     """``∂a/∂θ1 = θ2 = −1``: the local derivative on an edge, symbolic and numeric."""
     graph = result.graph
-    parts = [f"∂{step.name}/∂{graph.nodes[c.operand].name}"]
+    sides: list[Math] = [Partial(step.name, graph.nodes[c.operand].name)]
     if c.local_expr is not None:
-        parts.append(_expr(c.local_expr))
-    if c.local is not None and format_value(c.local) != parts[-1]:
-        parts.append(format_value(c.local))
-    return " = ".join(parts)
+        sides.append(_formula(result, c.local_expr))
+    if c.local is not None and not (c.local_expr is not None and c.local_expr.is_Number):
+        sides.append(Number(c.local))
+    return Relation(tuple(sides))
 
 
-def product_text(step: "Step", c: "Contribution") -> str:
+def product_line(result: "Backward", step: "Step", c: "Contribution") -> Relation | None:
     """``−42 × (−1) = 42``: upstream × local = contribution (symbolic without values)."""
     if c.value is not None:
-        local = format_value(c.local)
-        local = f"({local})" if local.startswith(MINUS) else local
-        return f"{format_value(step.upstream)} × {local} = {format_value(c.value)}"
-    if c.value_expr is not None:
-        return f"{_expr(step.upstream_expr, True)} × {_expr(c.local_expr, True)} = {_expr(c.value_expr)}"
-    return ""
+        return Relation((Product((Number(step.upstream), Number(c.local)), "cross"), Number(c.value)))
+    if c.value_expr is None:
+        return None
+    return Relation((Product((_formula(result, step.upstream_expr), _formula(result, c.local_expr)), "cross"),
+                     _formula(result, c.value_expr)))
 
 
-def gradient_text(result: "BackwardResult", nid: str, received: tuple["Contribution", ...],
-                  expected: int) -> str:
+def gradient_line(result: "Backward", nid: str, received: tuple["Contribution", ...], expected: int) -> Relation:
     """``∂L/∂a = −42``; a node with several contributions shows their running sum
     (``∂L/∂x = 21 + …`` until all have arrived, then ``∂L/∂x = 21 + 7 = 28``)."""
     graph = result.graph
-    head = partial(graph, nid)
+    head = Partial(graph.output, graph.nodes[nid].name)
     if nid == graph.output_id:
-        return f"{head} = 1"
+        return Relation((head, Number(1)))
     numeric = received[-1].total is not None
+    if not numeric and received[-1].total_expr is None:  # neither values nor the symbolic side
+        return Relation((head,))
 
-    def term(c: "Contribution") -> str:
-        return format_value(c.value) if numeric else _expr(c.value_expr)
+    def term(c: "Contribution") -> Math:
+        return Number(c.value) if numeric else _formula(result, c.value_expr)
 
-    total = format_value(received[-1].total) if numeric else _expr(received[-1].total_expr)
+    total = Number(received[-1].total) if numeric else _formula(result, received[-1].total_expr)
     if expected <= 1:
-        return f"{head} = {total}"
-    terms = " + ".join(term(c) for c in received).replace("+ −", "− ")
-    if len(received) < expected:
-        return f"{head} = {terms} + …"
-    return f"{head} = {terms} = {total}"
+        return Relation((head, total))
+    terms = Terms(tuple(term(c) for c in received), open=len(received) < expected)
+    return Relation((head, terms) if len(received) < expected else (head, terms, total))
 
 
-def step_lines(result: "BackwardResult", step: "Step") -> list[str]:
+def step_lines(result: "Backward", step: "Step") -> list[Relation]:
     """One chain-rule line per contribution of a step:
     ``∂L/∂θ1 = ∂L/∂a·∂a/∂θ1 = 2cx·θ2 = −42 × (−1) = 42`` (``+=`` for a fan-out operand)."""
     graph = result.graph
     counts = fan_in(result)
     lines = []
     for c in step.contributions:
-        target = partial(graph, c.operand)
-        sign = "+=" if counts.get(c.operand, 0) > 1 else "="
-        local = f"∂{step.name}/∂{graph.nodes[c.operand].name}"
+        operand = graph.nodes[c.operand].name
+        local = Partial(step.name, operand)
         first = step.node == graph.output_id  # ∂L/∂c is the local derivative itself
-        parts = [] if first else [f"{partial(graph, step.node)}·{local}"]
+        sides: list[Math] = [Partial(graph.output, operand)]
+        if not first:
+            sides.append(Product((Partial(graph.output, step.name), local), "dot"))
         if c.local_expr is not None:
-            parts.append(_expr(c.local_expr) if first
-                         else f"{_expr(step.upstream_expr, True)}·{_expr(c.local_expr, True)}")
+            sides.append(_formula(result, c.local_expr) if first else
+                         Product((_formula(result, step.upstream_expr), _formula(result, c.local_expr)), "dot"))
         if c.value is not None:
-            parts.append(format_value(c.value) if first else product_text(step, c))
-        lines.append(f"{target} {sign} " + " = ".join(parts))
+            sides.append(Number(c.value) if first else product_line(result, step, c))
+        lines.append(Relation(tuple(sides), first="+=" if counts.get(c.operand, 0) > 1 else "="))
     return lines

@@ -7,26 +7,26 @@ data sample; parameter gradients are those of the whole loss.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..notation import format_value
+from ..ir.ops import OPS
+from ..text.numbers import format_value
+from ..text.targets import MARKUP
+from .backends import get_backend
 from .scene import FONT, GRADIENT_COLOR, INK, OP_FILL, SOFT_INK, VALUE_COLOR, label_rows
 
 if TYPE_CHECKING:
     import graphviz
 
-    from ..backward import BackwardResult
-    from ..nn import Network
+    from ..eval.backward import Backward
 
 __all__ = ["neuron_digraph", "render_neurons"]
 
-_ACTIVATION_TEXT = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "LeakyReLU",
-                    "softplus": "softplus", "gelu": "GELU", "linear": "linear", "step": "step"}
 _LOSS_TEXT = {"mse": "MSE loss", "mae": "MAE loss", "bce": "BCE loss", "ce": "softmax cross-entropy"}
 MAX_LISTED_WEIGHTS = 6  # a neuron lists at most this many weight gradients
 
 
-def neuron_digraph(network: "Network", result: "BackwardResult") -> "graphviz.Digraph":
+def neuron_digraph(network: Any, result: "Backward") -> "graphviz.Digraph":
     """The network as neurons in layer clusters, left to right, with the loss on the right."""
     import graphviz
 
@@ -46,7 +46,7 @@ def neuron_digraph(network: "Network", result: "BackwardResult") -> "graphviz.Di
         with dot.subgraph(name=f"cluster_{layer}") as cluster:
             cluster.attr(label=title, fontname=FONT, fontsize="13", color="#BBBBBB", style="rounded,dashed")
             for neuron in members:
-                cluster.node(f"u{neuron.node}", "<" + label_rows(tuple(_neuron_rows(neuron, result, out))) + ">",
+                cluster.node(f"u{neuron.node}", "<" + _label(_neuron_rows(neuron, result, out)) + ">",
                              fillcolor="white" if layer == 0 else OP_FILL)
     for neuron in network.neurons:
         labelled = len(neuron.weights) <= MAX_LISTED_WEIGHTS and result.values is not None
@@ -57,24 +57,28 @@ def neuron_digraph(network: "Network", result: "BackwardResult") -> "graphviz.Di
         loss_rows = [(f"{out} = {_LOSS_TEXT[network.loss]}", None)]
         if result.values is not None:
             loss_rows.append((f"= {format_value(result.value)}", VALUE_COLOR))
-        dot.node("loss", "<" + label_rows(tuple(loss_rows)) + ">", peripheries="2")
+        dot.node("loss", "<" + _label(loss_rows) + ">", peripheries="2")
         for neuron in by_layer[last]:
             dot.edge(f"u{neuron.node}", "loss")
     return dot
 
 
-def _input(result: "BackwardResult", name: str) -> float:
+def _label(rows: list[tuple[str, str | None]]) -> str:
+    return label_rows(tuple((MARKUP.escape(text), colour) for text, colour in rows))
+
+
+def _input(result: "Backward", name: str) -> float:
     return result.values[result.graph.node(name).id]
 
 
-def _neuron_rows(neuron, result: "BackwardResult", out: str) -> list[tuple[str, str | None]]:
+def _neuron_rows(neuron, result: "Backward", out: str) -> list[tuple[str, str | None]]:
     rows: list[tuple[str, str | None]] = []
     if neuron.layer == 0:
         rows.append((neuron.name, None))
     elif neuron.activation == "linear":
         rows.append((f"{neuron.name} = {neuron.bias} + Σ w·h", None))
     else:
-        rows.append((f"{neuron.name} = {_ACTIVATION_TEXT[neuron.activation]}({neuron.bias} + Σ w·h)", None))
+        rows.append((f"{neuron.name} = {OPS[neuron.activation].text}({neuron.bias} + Σ w·h)", None))
     if result.values is not None:
         rows.append((f"= {format_value(result.values[neuron.node])}", VALUE_COLOR))
         rows.append((f"∂{out}/∂{neuron.name} = {format_value(result.adjoints[neuron.node])}", GRADIENT_COLOR))
@@ -87,11 +91,9 @@ def _neuron_rows(neuron, result: "BackwardResult", out: str) -> list[tuple[str, 
     return rows
 
 
-def render_neurons(network: "Network", result: "BackwardResult", fmt: str = "svg", renderer: str = "auto",
+def render_neurons(network: Any, result: "Backward", fmt: str = "svg", renderer: str = "auto",
                    dpi: int | None = None) -> bytes:
     """The neuron-level view as ``fmt`` bytes (``dot`` gives the DOT source)."""
-    from .backends import get_backend
-
     dot = neuron_digraph(network, result)
     if fmt == "dot":
         return dot.source.encode("utf-8")

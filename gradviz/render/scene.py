@@ -9,31 +9,30 @@ thick in vermillion and its edges add ``upstream × local = contribution``.
 
 Big graphs stay readable: with more than ``EDGE_LABEL_LIMIT`` nodes edges carry no labels
 (contributions still show in the nodes' gradient rows); with more than ``COMPACT_LIMIT``
-nodes fonts shrink and spacing tightens; any text longer than ``TEXT_LIMIT`` characters is
-cut with ``…`` and the caption keeps at most ``CAPTION_LINES`` lines.
+nodes fonts shrink and spacing tightens; the caption keeps at most ``CAPTION_LINES`` lines.
+Every text is written by the figure-markup target (``text.targets.MARKUP``) from its math.
 """
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
-from ..notation import MINUS, equation
-from ..paths import on_path
-from .frames import Frame, fan_in, frame_state, gradient_text, local_text, product_text, value_text
+from ..eval.paths import input_paths, on_path
+from ..text.lines import Math, write
+from ..text.structure import equation, operand_piece
+from ..text.targets import MARKUP
+from .frames import Frame, fan_in, frame_state, gradient_line, local_line, product_line, value_line
 
 if TYPE_CHECKING:
     import graphviz
 
-    from ..backward import BackwardResult
-    from ..graph import Graph
+    from ..eval.backward import Backward
+    from ..ir.graph import Graph
 
-__all__ = ["Scene", "NodeLook", "EdgeLook", "scene", "scenes", "digraph", "math_html",
-           "VALUE_COLOR", "GRADIENT_COLOR", "FONT", "EDGE_LABEL_LIMIT", "COMPACT_LIMIT", "TEXT_LIMIT",
-           "CAPTION_LINES"]
+__all__ = ["Scene", "NodeLook", "EdgeLook", "scene", "scenes", "digraph", "label_rows", "boxed",
+           "VALUE_COLOR", "GRADIENT_COLOR", "FONT", "EDGE_LABEL_LIMIT", "COMPACT_LIMIT", "CAPTION_LINES"]
 
 VALUE_COLOR = "#0072B2"  # Okabe–Ito blue: forward values
 GRADIENT_COLOR = "#D55E00"  # Okabe–Ito vermillion: gradients
@@ -43,7 +42,6 @@ FADED, FADED_EDGE, FADED_FILL = "#B8B8B8", "#DDDDDD", "#FAFAFA"  # off the highl
 FONT = "DejaVu Sans"  # has Greek, ∂, ×, −, subscripts and superscripts
 EDGE_LABEL_LIMIT = 40  # more nodes than this: edges carry no labels
 COMPACT_LIMIT = 100  # more nodes than this: smaller fonts, tighter spacing
-TEXT_LIMIT = 48  # characters of one text line in a node or on an edge
 CAPTION_LINES = 6  # equation lines under a frame's title
 CAPTION_KEY = "caption"
 
@@ -84,33 +82,11 @@ class Scene:
     clusters: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (label, node ids): a network's layers
 
 
-_NAME_DIGITS = re.compile(r"(\d+(?:\.\d+)?e[−+-]?\d+)|([^\W\d_][′']*)(\d+)")
-
-
-def math_html(text: str) -> str:
-    """Plain text as an HTML-label fragment: escaped, digits after a letter as subscripts
-    (``θ1`` → ``θ<SUB>1</SUB>``), numbers like ``1.5e12`` left alone."""
-    out, last = [], 0
-    for match in _NAME_DIGITS.finditer(text):
-        if match.group(1):
-            continue
-        out.append(html.escape(text[last:match.start(3)], quote=False))
-        out.append(f"<SUB>{match.group(3)}</SUB>")
-        last = match.end()
-    out.append(html.escape(text[last:], quote=False))
-    return "".join(out)
-
-
-def _clip(text: str, limit: int = TEXT_LIMIT) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 @lru_cache(maxsize=4096)
 def label_rows(rows: tuple[tuple[str, str | None], ...], padding: int = 1) -> str:
-    """An HTML table of one cell per row; each row is (plain text, colour or None)."""
+    """An HTML table of one cell per row; each row is (markup, colour or None)."""
     cells = []
-    for text, color in rows:
-        body = math_html(_clip(text))
+    for body, color in rows:
         if color:
             body = f'<FONT COLOR="{color}">{body}</FONT>'
         cells.append(f"<TR><TD>{body}</TD></TR>")
@@ -118,19 +94,17 @@ def label_rows(rows: tuple[tuple[str, str | None], ...], padding: int = 1) -> st
             + "".join(cells) + "</TABLE>")
 
 
-def scene(result: "BackwardResult", frame: Frame, *, caption: bool = True, wrt: str | None = None) -> Scene:
+def scene(result: "Backward", frame: Frame, *, caption: bool = True, wrt: str | None = None) -> Scene:
     """What ``frame`` of ``result`` draws."""
     return scenes(result, [frame], caption=caption, wrt=wrt)[0]
 
 
-def scenes(result: "BackwardResult", frame_list: Sequence[Frame], *, caption: bool = True,
+def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = True,
            wrt: str | None = None) -> list[Scene]:
     """The scenes of several frames of one result, sharing the text work between them.
 
     ``wrt`` (an input's name) draws the nodes and edges on the paths from the output to that
     input in full colour and fades the rest."""
-    from ..paths import input_paths
-
     texts = _Texts(result)
     keep = input_paths(result.graph, wrt) if wrt is not None else None
     return [_scene(result, frame, texts, caption, keep) for frame in frame_list]
@@ -139,15 +113,17 @@ def scenes(result: "BackwardResult", frame_list: Sequence[Frame], *, caption: bo
 class _Texts:
     """Every text of a result computed once, however many frames show it."""
 
-    def __init__(self, result: "BackwardResult"):
+    def __init__(self, result: "Backward"):
         self.result = result
         self.expected = fan_in(result)
         self.hits = {(s.node, c.position): (s, c) for s in result.steps for c in s.contributions}
         self._memo: dict[tuple, str | None] = {}
 
-    def get(self, key: tuple, make: Callable[[], str | None]) -> str | None:
+    def get(self, key: tuple, make: Callable[[], "Math | str | None"]) -> str | None:
+        """The markup of the math ``make`` gives, made once per ``key``."""
         if key not in self._memo:
-            self._memo[key] = make()
+            math = make()
+            self._memo[key] = math if math is None or isinstance(math, str) else write(math, MARKUP)
         return self._memo[key]
 
 
@@ -155,7 +131,7 @@ def _faded(rows: list[tuple[str, str | None]], fade: bool) -> tuple[tuple[str, s
     return tuple((text, FADED) for text, _ in rows) if fade else tuple(rows)
 
 
-def _scene(result: "BackwardResult", frame: Frame, texts: _Texts, caption: bool,
+def _scene(result: "Backward", frame: Frame, texts: _Texts, caption: bool,
            keep: frozenset[str] | None = None) -> Scene:
     graph = result.graph
     state = frame_state(result, frame)
@@ -167,16 +143,16 @@ def _scene(result: "BackwardResult", frame: Frame, texts: _Texts, caption: bool,
     for nid, node in graph.nodes.items():
         fade = keep is not None and nid not in keep
         if node.kind == "const":
-            nodes.append(NodeLook(nid, label_rows(_faded([(node.name.replace("-", MINUS), SOFT_INK)], fade)),
+            nodes.append(NodeLook(nid, label_rows(_faded([(operand_piece(graph, nid, MARKUP)[0], SOFT_INK)], fade)),
                                   (("shape", "plaintext"), ("fontsize", "10" if compact else "11"))))
             continue
-        rows: list[tuple[str, str | None]] = [(texts.get(("eq", nid), lambda: equation(graph, nid)), None)]
-        value = texts.get(("value", nid), lambda: value_text(result, nid)) if frame.kind != "structure" else None
+        rows: list[tuple[str, str | None]] = [(texts.get(("eq", nid), lambda: equation(graph, nid, MARKUP)), None)]
+        value = texts.get(("value", nid), lambda: value_line(result, nid)) if frame.kind != "structure" else None
         if value and (result.values is not None or not compact):
             rows.append((value, VALUE_COLOR))
         got = state.received.get(nid, ())
         if nid == graph.output_id and state.done or got:
-            rows.append((texts.get(("grad", nid, len(got)), lambda: gradient_text(
+            rows.append((texts.get(("grad", nid, len(got)), lambda: gradient_line(
                 result, nid, got, texts.expected.get(nid, 0))), GRADIENT_COLOR))
         attrs = [("shape", "box"), ("style", "rounded" if node.kind == "input" else "rounded,filled")]
         if node.kind == "op":
@@ -201,9 +177,10 @@ def _scene(result: "BackwardResult", frame: Frame, texts: _Texts, caption: bool,
             fade = keep is not None and not on_path(keep, operand, nid)
             if hit and nid in state.done and labelled:
                 step, c = hit
-                rows = [(texts.get(("local", nid, pos), lambda: local_text(result, step, c)), None)]
+                rows = [(texts.get(("local", nid, pos), lambda: local_line(result, step, c)), None)]
                 if is_active:
-                    rows.append((texts.get(("product", nid, pos), lambda: product_text(step, c)), GRADIENT_COLOR))
+                    rows.append((texts.get(("product", nid, pos), lambda: product_line(result, step, c)),
+                                 GRADIENT_COLOR))
                 label = label_rows(_faded(rows, fade), 0)
             if is_active:
                 attrs = [("color", GRADIENT_COLOR), ("penwidth", "2.5")]
@@ -227,12 +204,12 @@ def _clusters(graph: "Graph") -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 def _caption(frame: Frame) -> str:
-    lines = [line for line in frame.equation.split("; ") if line] if frame.kind != "forward" else []
+    lines = [write(e, MARKUP) for e in frame.equations] if frame.kind != "forward" else []
     if len(lines) > CAPTION_LINES:
         lines = lines[: CAPTION_LINES - 1] + [f"… and {len(lines) - CAPTION_LINES + 1} more"]
-    body = "".join(f'<TR><TD ALIGN="LEFT">{math_html(_clip(line, 2 * TEXT_LIMIT))}</TD></TR>' for line in lines)
+    body = "".join(f'<TR><TD ALIGN="LEFT">{line}</TD></TR>' for line in lines)
     return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">'
-            f'<TR><TD ALIGN="LEFT"><B>{math_html(frame.title)}</B></TD></TR>{body}</TABLE>')
+            f'<TR><TD ALIGN="LEFT"><B>{write(frame.title, MARKUP)}</B></TD></TR>{body}</TABLE>')
 
 
 def _defaults(compact: bool) -> tuple[tuple, tuple, tuple]:

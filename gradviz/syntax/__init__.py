@@ -1,4 +1,5 @@
-"""Textbook formula syntax: ``parse`` text into a ``Graph`` and ``to_text`` a graph back."""
+"""The front ends: textbook text → IR (``parse``), Python expressions → IR (``python.Expr``),
+and a graph back to text that parses to it (``to_text``). Nothing here evaluates user text."""
 
 from .parser import parse
 from .printer import to_text

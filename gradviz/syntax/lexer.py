@@ -9,6 +9,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from ..errors import ParseError
+from ..ir.ops import OPS, spelled
 from . import names
 
 __all__ = ["MAX_LENGTH", "Token", "Source", "tokenize"]
@@ -32,18 +33,20 @@ _COMMAND = re.compile(r"\\([A-Za-z]+|.)", re.S)
 _BRACED = re.compile(r"[ \t]*\{[ \t]*([^{}\n\r]{0,64}?)[ \t]*\}")
 _ACCENTED = re.compile(f"[ \t]*(?:\\{{[ \t]*({_LETTER}|\\\\[A-Za-z]+)[ \t]*\\}}|({_LETTER}))")
 
-_SINGLE = {
-    "+": ("op", "+"), "-": ("op", "-"), "−": ("op", "-"), "–": ("op", "-"),
-    "*": ("op", "*"), "·": ("op", "*"), "⋅": ("op", "*"), "×": ("op", "*"), "∗": ("op", "*"),
-    "/": ("op", "/"), "÷": ("op", "/"), "^": ("op", "^"),
+_BRACKETS = {
     "(": ("open", ")"), "[": ("open", "]"), "{": ("open", "}"),
     ")": ("close", ")"), "]": ("close", "]"), "}": ("close", "}"),
     "|": ("bar", None), ",": ("comma", None), ";": ("sep", None), "=": ("eq", None),
 }
+#: One character → (token kind, value): operators from the op specs (the value is the spec's
+#: canonical symbol), brackets and punctuation.
+_SINGLE = {**{s: ("op", spec.symbols[0]) for spec in OPS.values() for s in spec.symbols if len(s) == 1},
+           **_BRACKETS}
 _SKIPPED = frozenset({",", ";", ":", ">", "!", " ", "\t", "quad", "qquad", "displaystyle", "textstyle"})
-_LATEX_OPS = {"cdot": "*", "times": "*", "ast": "*", "div": "/"}
-_LATEX_FUNCTIONS = frozenset("exp log ln sin cos tanh max min sqrt".split())
-_LATEX_UNSUPPORTED = frozenset("sinh cosh coth tan cot sec csc arcsin arccos arctan lg det arg sgn".split())
+_LATEX = spelled("latex")  # LaTeX command → op key
+_LATEX_OPS = {command: OPS[key].symbols[0] for command, key in _LATEX.items() if OPS[key].symbols}
+_LATEX_FUNCTIONS = {command: key for command, key in _LATEX.items() if not OPS[key].symbols}
+_LATEX_UNSUPPORTED = frozenset("coth tan cot sec csc arcsin arccos arctan lg det arg sgn".split()) - set(_LATEX)
 _STYLES = frozenset("operatorname mathrm mathit mathbf mathcal mathscr boldsymbol text textrm textit".split())
 _LEFT = {"(": ("open", ")"), "[": ("open", "]"), "|": ("bar", "open")}
 _RIGHT = {")": ("close", ")"), "]": ("close", "]"), "|": ("bar", "close")}
@@ -211,7 +214,7 @@ def _command(source: Source, i: int) -> tuple[Token | None, int]:
         kind, value = table[text[j]]
         return Token(kind, text[i : j + 1], i, j + 1, value), j + 1
     if name in _LATEX_FUNCTIONS:
-        return Token("func", written, i, end, names.FUNCTIONS[name]), end
+        return Token("func", written, i, end, _LATEX_FUNCTIONS[name]), end
     if name in _LATEX_UNSUPPORTED:
         raise source.error(f"unknown function '{written}'; supported: {', '.join(names.FUNCTIONS)}", i, end)
     if name in _STYLES:

@@ -13,34 +13,36 @@ import re
 import unicodedata
 from typing import Collection, NamedTuple
 
+from ..ir.ops import OPS, spelled
+
 __all__ = [
     "FUNCTIONS", "ARITY", "PAIRED", "UNSUPPORTED", "GREEK", "LATEX_GREEK", "DECORATIONS", "LETTERS",
     "SplitError", "Piece", "is_letter", "canonical", "read_suffix", "split_word", "word_name",
     "assignable_name", "spells_input",
 ]
 
-#: Function names as written → op key (kept here, not in ops.py, which imports sympy;
-#: a test checks every key against the op table).
-FUNCTIONS: dict[str, str] = {
-    "exp": "exp", "log": "log", "ln": "log", "sqrt": "sqrt", "abs": "abs",
-    "sigmoid": "sigmoid", "σ": "sigmoid", "tanh": "tanh", "relu": "relu", "ReLU": "relu",
-    "leaky_relu": "leaky_relu", "softplus": "softplus", "gelu": "gelu", "GELU": "gelu",
-    "sin": "sin", "cos": "cos", "max": "max", "min": "min", "id": "id", "linear": "id", "step": "step",
-    "mse": "mse", "MSE": "mse", "mae": "mae", "MAE": "mae", "bce": "bce", "BCE": "bce",
-    "cross_entropy": "ce", "softmax_ce": "softmax_ce",
-}
+#: Function names as written → op key, from the op specs.
+FUNCTIONS: dict[str, str] = spelled("names")
+
+
+def _arity(key: str) -> tuple[int, int | None]:
+    """(fewest, most) arguments a call takes: operands, then the optional numeric parameters."""
+    spec = OPS[key]
+    if spec.variadic or spec.folds:
+        return spec.min_args, None
+    optional = sum(p.default is not None for p in spec.params)
+    return spec.arity, spec.arity + optional
+
 
 #: Op key → (fewest, most) arguments; ``None`` means no upper bound (max and min fold left).
-ARITY: dict[str, tuple[int, int | None]] = {key: (1, 1) for key in FUNCTIONS.values()}
-ARITY.update({"max": (2, None), "min": (2, None), "leaky_relu": (1, 2), "mse": (2, 2), "mae": (2, 2),
-              "bce": (2, 2), "ce": (2, None), "softmax_ce": (2, None)})
+ARITY: dict[str, tuple[int, int | None]] = {key: _arity(key) for key in dict.fromkeys(FUNCTIONS.values())}
 #: Ops whose arguments come in two halves (n probabilities or logits, then n labels).
-PAIRED = frozenset({"ce", "softmax_ce"})
+PAIRED = frozenset(key for key in ARITY if OPS[key].paired)
 
 #: Functions a reader may expect but gradviz has no op for: a clear error instead of a split.
 UNSUPPORTED = frozenset(
-    "sinh cosh coth tan cot sec csc arcsin arccos arctan asin acos atan atan2 softmax logsumexp "
-    "log10 log2 lg sign sgn floor ceil erf elu selu swish silu mish sum mean prod det".split())
+    "coth cot sec csc arcsin arccos arctan asin acos atan atan2 arsinh arcosh artanh asinh acosh atanh "
+    "softmax logsumexp log10 log2 lg sign sgn floor ceil selu mish sum mean prod det".split())
 
 _GREEK_NAMES = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi "
                 "omicron pi rho sigma tau upsilon phi chi psi omega").split()

@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..errors import ParseError
-from ..graph import Graph, GraphBuilder
+from ..ir.graph import Graph, GraphBuilder
+from ..ir.ops import OPS, Precedence
 from . import names
 from .lexer import MAX_LENGTH, Source, Token, tokenize
 
 __all__ = ["parse"]
 
-_ADD, _MUL, _UNARY, _FUNCTION, _POWER = 1, 2, 3, 4, 5
-_BINARY = {"+": ("add", _ADD), "-": ("sub", _ADD), "*": ("mul", _MUL), "/": ("div", _MUL), "^": ("pow", _POWER)}
-_DEFAULT_SLOPE = Fraction(1, 100)
+_MUL, _UNARY, _FUNCTION = Precedence.PRODUCT, Precedence.UNARY, Precedence.APPLICATION
+#: An operator's canonical symbol → (op key, precedence), from the op specs.
+_BINARY = {spec.symbols[0]: (spec.key, spec.precedence) for spec in OPS.values() if spec.arity == 2 and spec.symbols}
 _MEANINGS = {"e": "Euler's number e", "π": "the constant π", "σ": "the sigmoid function σ(…)"}
 _EMPTY = {")": "empty parentheses", "]": "empty brackets", "}": "empty braces", "|": "empty '| |'"}
 
@@ -359,17 +360,20 @@ class _Expression:
             nid = self._node(args[0])
             for arg in args[1:]:
                 nid = self.b.apply(key, [nid, self._node(arg)])
-        elif key == "leaky_relu":
-            slope = _DEFAULT_SLOPE
-            if len(args) == 2:
-                if args[1].nid is not None or args[1].value is None:
-                    raise self.p.error(f"the slope of '{name}' must be a number, as in leaky_relu(x, 0.2)",
-                                       group.token)
-                slope = args[1].value
-            nid = self.b.apply(key, [self._node(args[0])], (slope,))
+        elif OPS[key].params and not OPS[key].variadic:
+            nid = self.b.apply(key, [self._node(a) for a in args[:OPS[key].arity]], self._params(key, name, args, group))
         else:
             nid = self.b.apply(key, [self._node(arg) for arg in args])
         self.vals.append(_Operand(nid))
+
+    def _params(self, key: str, name: str, args: list[_Operand], group: _Frame) -> tuple:
+        """The numeric parameters after the operands (``leaky_relu(x, 0.2)``), defaults for the rest."""
+        spec = OPS[key]
+        given = args[spec.arity:]
+        for arg, param in zip(given, spec.params):
+            if arg.nid is not None or arg.value is None:
+                raise self.p.error(f"the {param.name} of '{name}' must be a number, as in {key}(x, 0.2)", group.token)
+        return tuple(arg.value for arg in given) + tuple(p.default for p in spec.params[len(given):])
 
     # -- stacks --------------------------------------------------------------------------
     def _push(self, frame: _Frame) -> None:
@@ -388,7 +392,8 @@ class _Expression:
         if top.kind == "binary":
             return top.op == "pow"
         if top.op == "call":
-            return top.fn == "leaky_relu" and top.args == 1
+            spec = OPS[top.fn]
+            return bool(spec.params) and not spec.variadic and top.args >= spec.arity
         return top.literal
 
     def _reduce(self, prec: int, right: bool = False) -> None:
@@ -413,7 +418,7 @@ class _Expression:
             if frame.op == "neg" and operand.nid is None and operand.value is not None:
                 self.vals.append(_Operand(None, -operand.value))  # still a literal: x^-2 is powc
                 return
-            params = (_DEFAULT_SLOPE,) if frame.op == "leaky_relu" else ()
+            params = tuple(p.default for p in OPS[frame.op].params)
             nid = self.b.apply(frame.op, [self._node(operand)], params)
         self.vals.append(_Operand(nid))
 

@@ -12,16 +12,16 @@ from fractions import Fraction
 from typing import Union
 
 from ..errors import GradvizError
-from ..graph import Graph, Node, format_number
+from ..ir.graph import Graph, Node
+from ..ir.numbers import format_number
+from ..ir.ops import OPS, Precedence
 from . import names
 
 __all__ = ["to_text"]
 
-_ADD, _MUL, _UNARY, _POWER, ATOM = 1, 2, 3, 5, 6
-_INFIX = {"add": (" + ", _ADD), "sub": (" - ", _ADD), "mul": (" * ", _MUL), "div": (" / ", _MUL)}
-_PREC = {"add": _ADD, "sub": _ADD, "mul": _MUL, "div": _MUL, "neg": _UNARY, "pow": _POWER, "powc": _POWER}
-_DEFAULT_SLOPE = Fraction(1, 100)
-_SPELLING = {"ce": "cross_entropy"}  # op keys that are not themselves a function name
+_UNARY, _POWER, ATOM = Precedence.UNARY, Precedence.POWER, Precedence.ATOM
+#: Infix ops → (" symbol ", precedence), written with the spec's ASCII symbol so the text parses back.
+_INFIX = {spec.key: (f" {spec.symbols[0]} ", spec.precedence) for spec in OPS.values() if spec.notation == "infix"}
 _Item = Union[str, tuple[str, bool]]  # text, or (node id, expand it)
 
 
@@ -99,7 +99,7 @@ class _Writer:
         node = self.nodes[nid]
         if node.kind == "const":
             return _UNARY if node.value is not None and node.value < 0 else ATOM
-        return _PREC.get(node.op or "", ATOM) if nid in self.inline else ATOM
+        return OPS[node.op].precedence if nid in self.inline else ATOM
 
     def _child(self, nid: str, wrap: bool) -> list[_Item]:
         item = (nid, nid in self.inline)
@@ -124,13 +124,17 @@ class _Writer:
                 return pieces + [f"({exponent})" if node.params[0] < 0 else exponent]
             self._not_a_number(args[1], "raise to")
             return pieces + self._child(args[1], self._prec(args[1]) < _POWER)
-        if op in ("max", "min"):
+        spec = OPS[op]
+        if not spec.names:
+            raise GradvizError(f"cannot write the op {op!r} in formula text")
+        if spec.folds:
             args = self._folded(node)
-        pieces: list[_Item] = [_SPELLING.get(op, op), "("]
+        pieces: list[_Item] = [spec.names[0], "("]
         for k, arg in enumerate(args):
             pieces += [", "] * (k > 0) + self._child(arg, False)
-        if op == "leaky_relu" and node.params and node.params[0] != _DEFAULT_SLOPE:
-            pieces.append(f", {_number(node.params[0])}")
+        defaults = tuple(p.default for p in spec.params)
+        if node.params != defaults:
+            pieces += [f", {_number(p)}" for p in node.params]
         return pieces + [")"]
 
     def _folded(self, node: Node) -> list[str]:

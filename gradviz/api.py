@@ -1,0 +1,229 @@
+"""The front door: the objects users hold, with their verbs. Each is a layer's plain data with
+methods that call down into the layers (nothing here computes anything itself).
+
+- ``parse(text)`` gives a ``Graph`` (the IR's graph) with ``backward``, ``gradient``, ``chain``,
+  ``expression`` and ``show``;
+- ``Graph.backward`` gives a ``BackwardResult`` (the interpreters' result) with ``show``,
+  ``frames``, ``stepper`` and ``derivation``; its ``steps`` display themselves;
+- ``var``, ``param``, ``trace`` and one function per op (``exp``, ``tanh``, ``elu``, …, made
+  from the op specs) build an ``Expr`` with ``graph``, ``backward`` and ``network``.
+
+Every such object shows itself in Jupyter (``_repr_mimebundle_``, through ``notebook``).
+
+>>> θ1, θ2 = param("θ1", 2), param("theta2", -1)
+>>> x, y = var("x", 3), var("y", 1)
+>>> L = (θ1 * θ2 * x - y) ** 2
+>>> L
+<gradviz.Expr (θ1θ2x − y)²>
+>>> L.graph() == parse("(θ1θ2x − y)²")
+True
+>>> L.backward().grad
+{'θ1': 42.0, 'θ2': -84.0, 'x': 28.0, 'y': 14.0}
+>>> L.network().parameters
+('θ1', 'θ2')
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import fields
+from typing import Any, Callable, Collection, Mapping
+
+from . import notebook
+from .errors import GradvizError
+from .eval.backward import Backward
+from .eval.backward import Step as _Step
+from .eval.backward import backward as _backward
+from .eval.inputs import input_name
+from .eval.plan import Plan, plan_of
+from .eval.symbolic import Symbolic, symbolic_of
+from .ir.graph import Graph as _Graph
+from .ir.ops import OPS
+from .networks.network import Network
+from .render.style import Style
+from .syntax.parser import parse as _parse
+from .syntax.python import Expr as _Expr
+from .text.structure import written
+
+__all__ = ["parse", "Graph", "BackwardResult", "Step", "Expr", "Style", "var", "param", "trace", "BUILDERS"]
+
+
+def parse(text: str) -> "Graph":
+    """Parse a formula or program in textbook syntax into a computational graph."""
+    if not isinstance(text, str):
+        raise GradvizError(f"parse() takes the formula as a str, not {type(text).__name__}")
+    return Graph.of(_parse(text))
+
+
+class Graph(_Graph):
+    """A computational graph (``gradviz.ir.Graph``) with its verbs."""
+
+    @classmethod
+    def of(cls, graph: _Graph) -> "Graph":
+        """The same graph with the verbs."""
+        return graph if isinstance(graph, cls) else cls(graph.nodes, graph.output_id, graph.source, graph.groups)
+
+    def backward(self, at: Mapping[str, Any] | None = None, *, exact: bool = False,
+                 symbolic: bool | None = None) -> "BackwardResult":
+        """Forward values and the backward pass at ``at`` (input name or alias → value).
+
+        Without ``at`` only the symbolic story is computed. ``symbolic=None`` computes the
+        symbolic side for small, shallow graphs (``eval.backward.symbolic_by_default``)."""
+        return _backward(self, at, exact=exact, symbolic=symbolic, result_type=BackwardResult)
+
+    def gradient(self, name: str, *, simplify: bool = False) -> Any:
+        """∂output/∂name as a sympy expression in the inputs (equal to ``sympy.diff``)."""
+        expr = self.symbolic.gradient(self.node(input_name(self, name)).id)
+        return expr.simplify() if simplify else expr
+
+    def chain(self, name: str) -> list[tuple[Any, ...]]:
+        """∂output/∂name as paths of local derivatives in chain order (``[(2c, x, θ2)]``)."""
+        return self.symbolic.chain(self.node(input_name(self, name)).id)
+
+    def expression(self) -> Any:
+        """The output as one sympy expression in the inputs."""
+        return self.symbolic.expansions[self.output_id]
+
+    @property
+    def symbolic(self) -> Symbolic:
+        """The graph's sympy views (made once)."""
+        return symbolic_of(self)
+
+    @property
+    def plan(self) -> Plan:
+        """The graph compiled for fast float passes (made once)."""
+        return plan_of(self)
+
+    def show(self, *, style: Style | None = None) -> notebook.FrameView:
+        """The graph as a figure: every node with its equation."""
+        return notebook.show_graph(self, style)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
+        return self.show()._repr_mimebundle_(include, exclude)
+
+
+class Step(_Step):
+    """A backward step that shows its frame in a notebook."""
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
+        result = self.result
+        if result is None:
+            raise GradvizError("this Step does not belong to a backward result; take it from result.steps")
+        k = next(i for i, s in enumerate(result.steps) if s.node == self.node)
+        return notebook.show(result, k)._repr_mimebundle_(include, exclude)
+
+
+class BackwardResult(Backward):
+    """Forward values, every node's gradient and the steps (``eval.backward.Backward``), with verbs."""
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """One ``Step`` per op node, output first (reverse topological order)."""
+        steps = super().steps
+        if steps and not isinstance(steps[0], Step):
+            steps = self._steps = tuple(Step(**{f.name: getattr(s, f.name) for f in fields(s) if f.name != "result"},
+                                             result=self) for s in steps)
+        return steps
+
+    def show(self, step: int | None = None, *, style: Style | None = None) -> notebook.FrameView:
+        """The figure of backward step ``step`` (index into ``steps``; None: every gradient)."""
+        return notebook.show(self, step, style)
+
+    def frames(self, *, style: Style | None = None) -> list[notebook.FrameView]:
+        """Every frame in order (structure, forward, each step, gradients), laid out once."""
+        return notebook.frame_views(self, style)
+
+    def stepper(self, *, style: Style | None = None, start: int = 0) -> Any:
+        """Previous/next buttons and a slider over the frames (static frames without ipywidgets)."""
+        return notebook.stepper(self, style, start)
+
+    def derivation(self, wrt: str | None = None) -> notebook.Derivation:
+        """The chain-rule derivation (``wrt``: one input's lines), typeset math in notebooks."""
+        return notebook.Derivation(self, wrt)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
+        """The final frame (every gradient) as a picture."""
+        return self.show()._repr_mimebundle_(include, exclude)
+
+
+class Expr(_Expr):
+    """An expression built in Python (``syntax.python.Expr``), with verbs."""
+
+    def graph(self) -> Graph:
+        """The computational graph, nodes in the order the formula is written."""
+        return Graph.of(self.to_graph())
+
+    def backward(self, at: Mapping[str, Any] | None = None, **options: Any) -> BackwardResult:
+        """``graph().backward`` at the given values, updated by ``at``."""
+        return self.graph().backward({**self.values, **(at or {})}, **options)
+
+    def network(self) -> Network:
+        """Graph, parameters and given values together (what ``nn.descent.descend`` takes)."""
+        return Network(self.graph(), self.parameters, self.values)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
+        return self.graph()._repr_mimebundle_(include, exclude)
+
+    def __repr__(self) -> str:
+        graph = self.to_graph()
+        return f"<gradviz.Expr {written(graph, graph.output_id)[0]}>"
+
+
+def var(name: str, value: Any = None, *, param: bool = False) -> Expr:
+    """An input in textbook spelling (``θ1``, ``theta_1``, ``x``), optionally with its value."""
+    return Expr.variable(name, value, param=param)
+
+
+def param(name: str, value: Any = None) -> Expr:
+    """A parameter: an input that training changes (``Expr.parameters`` lists them)."""
+    return var(name, value, param=True)
+
+
+def trace(fn: Callable[..., Any], params: Collection[str] = (), at: Mapping[str, Any] | None = None) -> Expr:
+    """The expression a Python function of scalars computes: each argument becomes an input
+    named after it (``params`` names the parameters, ``at`` gives values).
+
+    >>> trace(lambda w, x, y: (sigmoid(w * x) - y) ** 2, params=["w"])
+    <gradviz.Expr (σ(wx) − y)²>
+    """
+    if not callable(fn):
+        raise GradvizError(f"trace() takes a function, not {type(fn).__name__}")
+    at = dict(at or {})
+    try:
+        names = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        raise GradvizError("trace() needs a function whose arguments it can see") from None
+    unknown = (set(params) | set(at)) - set(names)
+    if unknown:
+        raise GradvizError(f"{', '.join(sorted(map(str, unknown)))} is not an argument of {fn.__name__}")
+    out = fn(*(var(n, at.get(n), param=n in params) for n in names))
+    if not isinstance(out, Expr):
+        raise GradvizError(f"{fn.__name__} returned {type(out).__name__}, not an expression of its arguments")
+    return out
+
+
+def _builder(key: str, name: str) -> Callable[..., Expr]:
+    """The Python function ``name`` that applies the op ``key`` (its docstring is the spec's)."""
+    spec = OPS[key]
+
+    def build(*args: Any, **params: Any) -> Expr:
+        operands, given = args[:spec.arity], args[spec.arity:]
+        if len(given) > len(spec.params):
+            raise GradvizError(f"{name} takes {spec.arity} argument{'s' * (spec.arity != 1)} and "
+                               f"{len(spec.params)} parameter{'s' * (len(spec.params) != 1)}, got {len(args)}")
+        return Expr.apply(key, *operands, **dict(zip((p.name for p in spec.params), given)), **params)
+
+    build.__name__ = build.__qualname__ = name
+    build.__doc__ = spec.doc
+    build.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter("x", inspect.Parameter.POSITIONAL_ONLY)]
+        + [inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=float(p.default))
+           for p in spec.params])
+    return build
+
+
+#: The Python functions made from the op specs: name → function (``gradviz.tanh``, …).
+BUILDERS: dict[str, Callable[..., Expr]] = {name: _builder(spec.key, name) for spec in OPS.values()
+                                            for name in spec.builders}
+globals().update(BUILDERS)
+__all__ += list(BUILDERS)

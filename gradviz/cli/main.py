@@ -1,0 +1,117 @@
+"""The command line: ``gradviz grad``, ``gradviz render`` and the commands of the other modules.
+
+Every module here imports only click at start-up, so ``gradviz --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from .. import __version__
+from ..render.choices import FORMATS, FRAME_CHOICES
+from .nets import descend, gallery, net, params, train
+from .options import Group, at_option, expr_argument, force_option, parse_at, parse_formula
+from .teach import ANSWER_KEY, blank_option, gif, html, renderer_option, slides, teaching_result, with_answer_key, \
+    wrt_option
+
+__all__ = ["main", "cli"]
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gradviz")
+def cli() -> None:
+    """gradviz — backpropagation made visible.
+
+    Write a formula as on a slide; gradviz builds its computational graph, computes the
+    forward values, walks the chain rule backwards and shows every step.
+
+    \b
+    Examples:
+      gradviz grad "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1
+      gradviz grad "a = θ1 θ2; b = a x; c = b − y; L = c²" --at theta1=2,theta2=-1,x=3,y=1 --json
+      gradviz render "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 -o out --format png
+      gradviz html "σ(w x + b0)" --at w=0.5,x=2,b0=-1 -o page/
+
+    EXPR is a formula, @FILE to read one from a file, or - for standard input.
+    """
+
+
+@cli.command()
+@expr_argument
+@at_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--exact", is_flag=True, help="Compute with exact rationals instead of floats.")
+@click.option("--all", "every_line", is_flag=True, help="Every line of a big report (by default at most "
+              "40 lines per section).")
+def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool, every_line: bool) -> None:
+    """Gradients of EXPR with respect to every input, symbolic and (with --at) numeric.
+
+    \b
+    Example:
+      gradviz grad "(θ1θ2x − y)²" --at θ1=2,θ2=-1 --at x=3 --at y=1
+    """
+    from ..outputs.report import REPORT_ROWS, grad_json, grad_table  # lazy: `gradviz --help` stays fast
+
+    graph = parse_formula(expr)
+    result = graph.backward(parse_at(at), exact=exact)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(grad_json(result), ensure_ascii=False, indent=2))
+    else:
+        click.echo(grad_table(result, rows=None if every_line else REPORT_ROWS))
+
+
+@cli.command()
+@expr_argument
+@at_option
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the frames, manifest.json, derivation.md and derivation.tex.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="svg", show_default=True)
+@click.option("--dpi", type=click.IntRange(10, 2400), help="Resolution of png frames (default 150).")
+@click.option("--frames", "which", type=click.Choice(FRAME_CHOICES), default="all", show_default=True,
+              help="Every step, or only the final frame with all gradients.")
+@renderer_option
+@blank_option
+@wrt_option
+@force_option
+def render(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, dpi: int | None, which: str,
+           renderer: str, blank: str | None, wrt: str | None, force: bool) -> None:
+    """Draw every backward step of EXPR as a figure, one frame per step.
+
+    Without --at the frames tell the symbolic story only.
+
+    \b
+    Example:
+      gradviz render "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 -o out/ --format png
+    """
+    from ..outputs.export import export  # lazy: `gradviz --help` stays fast
+
+    result, wrt = teaching_result(expr, at, wrt, need_values=blank is not None)
+    done = with_answer_key(result, blank, out_dir, lambda r, folder, derivation: export(
+        r, folder, format=fmt, dpi=dpi, which=which, renderer=renderer, wrt=wrt, derivation=derivation,
+        force=force))
+    count = len(done.files)
+    files = "manifest.json" if blank else "manifest.json, derivation.md, derivation.tex"
+    key = f"; answer key in {done.folder / ANSWER_KEY}" if blank else ""
+    click.echo(f"{count} frame{'s' if count != 1 else ''} in {done.folder} ({files}); final frame: {done.final}{key}")
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Console entry point; unexpected internal errors become one line (GRADVIZ_DEBUG=1 shows them)."""
+    try:
+        return cli.main(args=argv, prog_name="gradviz", standalone_mode=True)
+    except Exception as exc:  # noqa: BLE001 - last line of defence against tracebacks
+        if os.environ.get("GRADVIZ_DEBUG"):
+            raise
+        click.echo(f"Error: internal error ({type(exc).__name__}: {exc}); "
+                   "please report it with the formula (GRADVIZ_DEBUG=1 shows the traceback)", err=True)
+        sys.exit(3)
+
+
+for _command in (net, params, descend, train, gallery, slides, gif, html):
+    cli.add_command(_command)

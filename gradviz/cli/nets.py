@@ -1,0 +1,201 @@
+"""Commands for the lectures' networks and training: ``net``, ``params``, ``descend``, ``gallery``."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+
+import click
+
+from ..networks.network import ACTIVATIONS, LOSSES  # plain tuples: the network module loads nothing heavy
+from ..render.choices import FORMATS, FRAME_CHOICES
+from .options import at_option, expr_argument, force_option, parse_at, parse_formula
+
+__all__ = ["net", "params", "descend", "train", "gallery"]
+
+DATASETS = ("none", "xor")
+PROGRESS_FROM = 2000  # runs of at least this many steps show a progress bar
+
+
+def _network(layers: str, activation: str, loss: str, data: str, expanded: bool, seed: int):
+    from ..networks.network import XOR_DATA, mlp, parse_layers
+
+    sizes = parse_layers(layers)
+    points = XOR_DATA if data == "xor" else None
+    return mlp(sizes, activation, loss, points, expanded=expanded, seed=seed)
+
+
+network_options = [
+    click.argument("layers", metavar="LAYERS"),
+    click.option("--activation", type=click.Choice(ACTIVATIONS), default="tanh", show_default=True),
+    click.option("--loss", type=click.Choice(LOSSES), default="mse", show_default=True),
+    click.option("--data", type=click.Choice(DATASETS), default="none", show_default=True,
+                 help="xor: the four XOR points as constants; none: one symbolic sample x₁…xₙ, y."),
+    click.option("--expanded", is_flag=True, help="Draw the loss (and softmax) with primitive ops."),
+    click.option("--seed", type=int, default=0, show_default=True, help="Seed of the initial weights."),
+]
+
+
+def _with(options):
+    def decorate(f):
+        for option in reversed(options):
+            f = option(f)
+        return f
+    return decorate
+
+
+@click.command()
+@_with(network_options)
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="svg", show_default=True)
+@click.option("--view", type=click.Choice(("neurons", "ops")), default="neurons", show_default=True,
+              help="neurons: one node per neuron, grouped by layer; ops: every operation, frame by frame.")
+@click.option("--frames", "which", type=click.Choice(FRAME_CHOICES), default="final", show_default=True,
+              help="With --view ops: every step or only the final frame.")
+@force_option
+def net(layers, activation, loss, data, expanded, seed, out_dir, fmt, view, which, force) -> None:
+    """Draw a fully connected network with its loss, e.g. LAYERS = 2-2-1.
+
+    \b
+    Examples:
+      gradviz net 2-2-1 --activation relu --loss bce -o out/ --format png
+      gradviz net 2-2-1 --activation tanh --loss bce --data xor --view ops --frames all -o out/
+    """
+    network = _network(layers, activation, loss, data, expanded, seed)
+    from ..eval.backward import backward  # lazy: `gradviz --help` stays fast
+
+    result = backward(network.graph, network.values)
+    summary = f"{network.parameter_count} parameters, {len(network.graph)} nodes"
+    if view == "neurons":
+        from ..outputs.folder import OutputFolder  # lazy: `gradviz --help` stays fast
+        from ..render.neurons import render_neurons  # lazy: `gradviz --help` stays fast
+
+        path = OutputFolder(out_dir, force=force).write(f"network.{fmt}",
+                                                                    render_neurons(network, result, fmt))
+        click.echo(f"{summary}; neuron view: {path}")
+        return
+    from ..outputs.export import export  # lazy: `gradviz --help` stays fast
+
+    done = export(result, out_dir, format=fmt, which=which, force=force)
+    click.echo(f"{summary}; {len(done.files)} frame(s) in {done.folder}; final frame: {done.final}")
+
+
+@click.command()
+@click.argument("what", metavar="LAYERS|EXPR")
+def params(what: str) -> None:
+    """Count the parameters of a network (LAYERS like 10000-1000-1000-1000-10) or the inputs of a formula.
+
+    \b
+    Example (the lecture's exercise: 100×100 inputs, three hidden layers of 1000, 10 outputs):
+      gradviz params 10000-1000-1000-1000-10
+    """
+    from ..networks.network import count_parameters, parse_layers
+
+    if all(part.strip().isdigit() for part in what.split("-")) and "-" in what:
+        sizes = parse_layers(what)
+        weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
+        total = count_parameters(sizes)
+        click.echo(f"{total:,} parameters ({weights:,} weights + {total - weights:,} biases) "
+                   f"in a {'-'.join(map(str, sizes))} network")
+    else:
+        graph = parse_formula(what)
+        click.echo(f"{len(graph.inputs)} inputs ({', '.join(graph.inputs)}), "
+                   f"{sum(n.kind == 'op' for n in graph.nodes.values())} operations")
+
+
+@click.command()
+@expr_argument
+@at_option
+@click.option("--wrt", required=True, help="Parameters to train, comma-separated: --wrt θ1,θ2.")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=0.1, show_default=True, help="Learning rate α.")
+@click.option("--steps", type=click.IntRange(0, 1_000_000), default=50, show_default=True)
+@click.option("--momentum", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True)
+@click.option("--schedule", default="constant", show_default=True,
+              help="constant, exp:GAMMA, step:EVERY:GAMMA or inverse:K.")
+@click.option("--adam", is_flag=True, help="Use Adam instead of (momentum) gradient descent.")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False),
+              help="Folder for history.csv, loss.png and (two parameters) contour.png.")
+@force_option
+def descend(expr, at, wrt, lr, steps, momentum, schedule, adam, out_dir, force) -> None:
+    """Gradient descent on EXPR: θ ← θ − α·∂L/∂θ, printed iteration by iteration.
+
+    \b
+    Example:
+      gradviz descend "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 --wrt θ1,θ2 --lr 0.005 --steps 50 -o out/
+    """
+    from ..networks.training import descent_report  # lazy: `gradviz --help` stays fast
+    from ..outputs.training import write_descent  # lazy: `gradviz --help` stays fast
+
+    graph = parse_formula(expr)
+    values = parse_at(at) or {}
+    names = [w.strip() for w in wrt.split(",") if w.strip()]
+    long_run = steps >= PROGRESS_FROM
+    with click.progressbar(length=steps, label="descending", show_pos=True) if long_run else nullcontext() as bar:
+        from ..networks.descent import descend as run_descent  # lazy: `gradviz --help` stays fast
+
+        result = run_descent(graph, values, names, lr=lr, steps=steps, momentum=momentum,
+                                         schedule=schedule, adam=adam,
+                                         progress=(lambda k: bar.update(1)) if long_run else None)
+    click.echo(descent_report(result, lr))
+    if out_dir:
+        written = write_descent(result, out_dir, force=force)
+        click.echo("wrote " + ", ".join(str(p) for p in written))
+
+
+@click.command()
+@click.argument("layers", metavar="LAYERS")
+@click.option("--activation", type=click.Choice(ACTIVATIONS), default="tanh", show_default=True)
+@click.option("--loss", type=click.Choice(("mse", "bce")), default="bce", show_default=True)
+@click.option("--data", default="xor", show_default=True, help="xor, or a CSV file: features…, target.")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=0.5, show_default=True)
+@click.option("--steps", type=click.IntRange(1, 1_000_000), default=1500, show_default=True)
+@click.option("--momentum", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True)
+@click.option("--adam", is_flag=True, help="Use Adam.")
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False))
+@force_option
+def train(layers, activation, loss, data, lr, steps, momentum, adam, seed, out_dir, force) -> None:
+    """Train a network on data and draw the loss, the decision boundary and the trained network.
+
+    \b
+    Example (the lecture's XOR network, to 100 % accuracy):
+      gradviz train 2-4-1 --activation tanh --loss bce --data xor -o out/
+    """
+    from ..eval.backward import backward  # lazy: `gradviz --help` stays fast
+    from ..networks import plots  # lazy: `gradviz --help` stays fast
+    from ..networks.descent import descend as run_descent  # lazy: `gradviz --help` stays fast
+    from ..networks.network import XOR_DATA, mlp, parse_layers
+    from ..networks.training import accuracy, read_points  # lazy: `gradviz --help` stays fast
+    from ..outputs.folder import OutputFolder  # lazy: `gradviz --help` stays fast
+    from ..render.neurons import render_neurons  # lazy: `gradviz --help` stays fast
+
+    sizes = parse_layers(layers)
+    points = XOR_DATA if data == "xor" else read_points(data)
+    output = {"bce": "sigmoid", "mse": "linear"}[loss]
+    network = mlp(sizes, activation, loss, points, seed=seed)
+    predictor = mlp(sizes, activation, None, seed=seed, output_activation=output)
+    with click.progressbar(length=steps, label="training", show_pos=True) as bar:
+        result = run_descent(network.graph, network.values, network.parameters, lr=lr, steps=steps,
+                                         momentum=momentum, adam=adam, progress=lambda k: bar.update(1))
+    features = [n.name for n in predictor.neurons if n.layer == 0]
+    share = accuracy(predictor.graph, result.final, points, features)
+    folder = OutputFolder(out_dir, force=force)
+    files = {"loss.png": plots.loss_curve(result)}
+    if len(features) == 2 and sizes[-1] == 1:
+        files["boundary.png"] = plots.decision_boundary(predictor.graph, features, result.final, points)
+    trained = mlp(sizes, activation, loss, points[:1], seed=seed)
+    files["network.png"] = render_neurons(trained, backward(trained.graph, result.final), "png")
+    written = folder.write_all(files)
+    click.echo(f"{network.parameter_count} parameters, {len(points)} points, {steps} steps: "
+               f"loss {result.history[0].loss:.4g} → {result.final_loss:.4g}, accuracy {share:.0%}")
+    click.echo("wrote " + ", ".join(str(p) for p in written))
+
+
+@click.command()
+@click.argument("folder", type=click.Path(file_okay=False), default="gallery")
+@click.option("--dot-only", is_flag=True, help="Write only the DOT sources (fast; what CI compares).")
+def gallery(folder: str, dot_only: bool) -> None:
+    """Build the gallery of the lectures' examples into FOLDER (default: gallery)."""
+    from ..outputs.gallery import build  # lazy: `gradviz --help` stays fast
+
+    written = build(folder, dot_only=dot_only, progress=click.echo)
+    click.echo(f"{len(written)} files in {folder}; see {folder}/README.md")

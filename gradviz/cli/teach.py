@@ -1,0 +1,137 @@
+"""Teaching material from the command line: ``gradviz slides`` (a Beamer deck), ``gradviz gif``
+(an animation), ``gradviz html`` (a self-contained step player), and the options they share
+with ``gradviz render``: ``--blank`` (an exercise and its answer key) and ``--wrt`` (the paths
+to one input highlighted, the derivation of its gradient alone).
+
+Imports only click at start-up; everything heavy is imported inside the commands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from ..outputs.exercise import BLANK_CHOICES
+from ..render.choices import RENDERERS
+from .options import at_option, expr_argument, force_option, parse_at, parse_formula
+
+__all__ = ["slides", "gif", "html", "blank_option", "wrt_option", "renderer_option", "teaching_result", "with_answer_key",
+           "ANSWER_KEY"]
+
+ANSWER_KEY = "answer-key"  # the sub-folder with the full frames and derivation of an exercise
+
+blank_option = click.option(
+    "--blank", type=click.Choice(BLANK_CHOICES),
+    help=f"Exercise: replace forward values, gradients or both by blanks to fill in; the answer key "
+         f"(full frames and derivation) goes to OUTPUT/{ANSWER_KEY}/.")
+wrt_option = click.option("--wrt", metavar="INPUT",
+                          help="Highlight the paths from the output to INPUT (others faded) and derive "
+                               "its gradient alone.")
+renderer_option = click.option("--renderer", type=click.Choice(RENDERERS), default="auto",
+                               show_default=True, help="Graphviz in-process (pygraphviz) or the system dot program.")
+
+
+def teaching_result(expr: str, at: tuple[str, ...], wrt: str | None, *, need_values: bool = False
+                    ) -> tuple[Any, str | None]:
+    """EXPR parsed and run at ``--at``, and ``--wrt`` as the canonical input name (clean exits)."""
+    from ..eval.inputs import input_name  # lazy: `gradviz --help` stays fast
+
+    graph = parse_formula(expr)
+    values = parse_at(at)
+    if need_values and values is None:
+        raise click.UsageError("an exercise (--blank) needs the inputs' values: give them with --at")
+    result = graph.backward(values)
+    return result, (input_name(graph, wrt) if wrt is not None else None)
+
+
+def with_answer_key(result: Any, blank: str | None, out_dir: str,
+                    build: Callable[[Any, Path, bool], Any]) -> Any:
+    """``build(result, folder, derivation)`` into ``out_dir``; with ``blank`` the questions (blanked,
+    without derivation) go there and the full version into ``out_dir/answer-key``."""
+    if blank is None:
+        return build(result, Path(out_dir), True)
+    from ..outputs.exercise import blanked  # lazy: `gradviz --help` stays fast
+
+    done = build(blanked(result, blank), Path(out_dir), False)
+    build(result, Path(out_dir) / ANSWER_KEY, True)
+    return done
+
+
+def _key_note(blank: str | None, out_dir: str) -> str:
+    return f"; answer key in {Path(out_dir) / ANSWER_KEY}" if blank else ""
+
+
+@click.command()
+@expr_argument
+@at_option
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for slides.tex, one PDF per frame, manifest.json and the derivation.")
+@blank_option
+@wrt_option
+@renderer_option
+@force_option
+def slides(expr: str, at: tuple[str, ...], out_dir: str, blank: str | None, wrt: str | None, renderer: str,
+           force: bool) -> None:
+    """A Beamer deck for EXPR: slides.tex steps through the frames as overlays of one slide,
+    the step's equations under the figure, then the derivation. Compile with pdflatex.
+
+    \b
+    Example:
+      gradviz slides "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 -o deck/ && cd deck && pdflatex slides.tex
+    """
+    from ..outputs.slides import write_slides  # lazy: `gradviz --help` stays fast
+
+    result, wrt = teaching_result(expr, at, wrt, need_values=blank is not None)
+    deck = with_answer_key(result, blank, out_dir, lambda r, folder, derivation: write_slides(
+        r, folder, renderer=renderer, wrt=wrt, derivation=derivation, force=force))
+    click.echo(f"{deck.tex} with {len(deck.export.files)} frames (compile with: cd {deck.tex.parent} && "
+               f"pdflatex slides.tex){_key_note(blank, out_dir)}")
+
+
+@click.command()
+@expr_argument
+@at_option
+@click.option("-o", "--output", "out_file", required=True, type=click.Path(dir_okay=False),
+              help="The GIF file to write (name ending in .gif).")
+@wrt_option
+@renderer_option
+@force_option
+def gif(expr: str, at: tuple[str, ...], out_file: str, wrt: str | None, renderer: str, force: bool) -> None:
+    """An animated GIF of EXPR's frames, looping, a readable 1200 pixels wide.
+
+    \b
+    Example:
+      gradviz gif "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 -o backprop.gif
+    """
+    from ..outputs.gif import write_gif  # lazy: `gradviz --help` stays fast
+
+    result, wrt = teaching_result(expr, at, wrt)
+    click.echo(f"animation in {write_gif(result, out_file, renderer=renderer, wrt=wrt, force=force)}")
+
+
+@click.command()
+@expr_argument
+@at_option
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for index.html.")
+@blank_option
+@wrt_option
+@renderer_option
+@force_option
+def html(expr: str, at: tuple[str, ...], out_dir: str, blank: str | None, wrt: str | None, renderer: str,
+         force: bool) -> None:
+    """A self-contained web page that steps through EXPR's frames (buttons or arrow keys),
+    every figure inline: no network, no external files.
+
+    \b
+    Example:
+      gradviz html "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 -o site/
+    """
+    from ..outputs.player import write_player  # lazy: `gradviz --help` stays fast
+
+    result, wrt = teaching_result(expr, at, wrt, need_values=blank is not None)
+    page = with_answer_key(result, blank, out_dir, lambda r, folder, derivation: write_player(
+        r, folder, renderer=renderer, wrt=wrt, force=force))
+    click.echo(f"step player in {page}{_key_note(blank, out_dir)}")

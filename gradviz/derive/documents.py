@@ -1,0 +1,99 @@
+"""``derivation.md`` and ``derivation.tex``: the lecture's derivation (``lecture.lecture``) as
+Markdown with ``$…$`` math and as a standalone LaTeX document. Everything is written by the
+LaTeX target, which produces ASCII and escapes whatever a name holds, so a name cannot inject
+TeX or Markdown."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..eval.backward import Backward
+from ..eval.inputs import input_name
+from ..text.lines import Name, NodeText, Number, Relation, piece, write
+from ..text.targets import LATEX
+from .lecture import lecture
+
+__all__ = ["derivation_markdown", "derivation_latex", "align", "sections", "title_relation", "ALIGN_PER_ROW",
+           "PREAMBLE"]
+
+#: What every LaTeX document gradviz writes needs: amsmath, and MathJax's \lt and \gt (names are
+#: written with them, so that the same math is safe in a Markdown cell).
+PREAMBLE = (r"\usepackage{amsmath}", r"\providecommand{\lt}{<}", r"\providecommand{\gt}{>}")
+
+ALIGN_PER_ROW = 4  # right-hand sides on one row of an align* before it continues
+
+
+def title_relation(result: Backward) -> Relation:
+    """``L = (θ1θ2x − y)²``: the output in the inputs."""
+    graph = result.graph
+    return Relation((Name(graph.output), NodeText(graph, graph.output_id, "written")))
+
+
+def sections(result: Backward, wrt: str | None = None) -> list[tuple[str, tuple[Relation, ...]]]:
+    """(title, lines) for the forward pass, the backward pass and the gradients (``wrt``: one input)."""
+    text = lecture(result, wrt)
+    last = "Gradients" if wrt is None else f"Gradient with respect to {input_name(result.graph, wrt)}"
+    return [("Forward pass", text.forward), ("Backward pass", text.backward), (last, text.gradients)]
+
+
+def _title(title: str, result: Backward, wrt: str | None) -> str:
+    """A section title with the input's name as math."""
+    if wrt is None or not title.startswith("Gradient with"):
+        return title
+    return f"Gradient with respect to ${write(Name(input_name(result.graph, wrt)), LATEX)}$"
+
+
+def _at(result: Backward) -> list[Relation]:
+    if result.values is None:
+        return []
+    graph = result.graph
+    return [Relation((Name(n.name), Number(result.values[nid]))) for nid, n in graph.nodes.items() if n.kind == "input"]
+
+
+def derivation_markdown(result: Backward, wrt: str | None = None) -> str:
+    """The derivation as Markdown for a Jupyter or GitHub cell: ``$…$`` inline math for the
+    forward definitions, one ``$$…$$`` display per chain-rule line (``wrt``: one input only)."""
+    lines = [f"# Backpropagation through ${write(title_relation(result), LATEX)}$", ""]
+    at = _at(result)
+    if at:
+        lines += ["At " + ", ".join(f"${write(a, LATEX)}$" for a in at) + ".", ""]
+    for k, (title, body) in enumerate(sections(result, wrt)):
+        if not body:
+            continue
+        lines += [f"## {_title(title, result, wrt)}", ""]
+        if k:
+            for line in body:
+                lines += [f"$${write(line, LATEX)}$$", ""]
+        else:
+            lines += [f"- ${write(line, LATEX)}$" for line in body] + [""]
+    return "\n".join(lines)
+
+
+def derivation_latex(result: Backward, wrt: str | None = None) -> str:
+    """The derivation as a standalone LaTeX document (amsmath ``align*``; ASCII only, so plain
+    pdflatex compiles it)."""
+    out = [r"\documentclass{article}", *PREAMBLE, r"\begin{document}",
+           rf"\section*{{Backpropagation through ${write(title_relation(result), LATEX)}$}}"]
+    at = _at(result)
+    if at:
+        out.append("At " + ", ".join(f"${write(a, LATEX)}$" for a in at) + ".")
+    for title, body in sections(result, wrt):
+        if body:
+            out += [rf"\subsection*{{{_title(title, result, wrt)}}}", align(body)]
+    out += [r"\end{document}", ""]
+    return "\n".join(out)
+
+
+def align(lines: Sequence[Relation], per_row: int = ALIGN_PER_ROW) -> str:
+    """Derivation lines as one ``align*`` block, aligned at the first ``=``; a chain of more than
+    ``per_row`` equalities continues on further rows of about equal length."""
+    rows = []
+    for line in lines:
+        head, *sides = [piece(side, LATEX)[0] for side in line.sides]
+        if not sides:
+            rows.append(head)
+            continue
+        size = -(-len(sides) // -(-len(sides) // per_row))
+        for k in range(0, len(sides), size):
+            rows.append(f"{head if k == 0 else ''} &= {' = '.join(sides[k:k + size])}")
+    return "\n".join([r"\begin{align*}", " \\\\\n".join(rows), r"\end{align*}"])

@@ -1,0 +1,29 @@
+"""Paths from the output back to one input: the nodes and edges behind ∂L/∂θ1 = ∂L/∂a·∂a/∂θ1."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from ..ir.graph import Graph
+from .inputs import input_name
+
+__all__ = ["path_nodes", "on_path", "input_paths"]
+
+
+def path_nodes(graph: Graph, nid: str) -> frozenset[str]:
+    """Ids of the nodes on some path from node ``nid`` to the output (both ends included)."""
+    below = nx.descendants(graph.nx, nid) | {nid}
+    above = nx.ancestors(graph.nx, graph.output_id) | {graph.output_id}
+    return frozenset(below & above)
+
+
+def on_path(nodes: frozenset[str], operand: str, consumer: str) -> bool:
+    """Whether the edge operand → consumer lies on the paths ``nodes`` describe."""
+    return operand in nodes and consumer in nodes
+
+
+def input_paths(graph: Graph, name: Any) -> frozenset[str]:
+    """``path_nodes`` of the input ``name`` spells (any alias)."""
+    return path_nodes(graph, graph.node(input_name(graph, name)).id)

@@ -1,0 +1,89 @@
+"""Exact numbers: any real a user gives (int, float, Fraction, Decimal, numpy scalar, decimal
+text) as a ``Fraction``, and a ``Fraction`` back as the short decimal a slide writes."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from ..errors import GradvizError
+
+__all__ = ["exact", "format_number", "MAX_DIGITS"]
+
+MAX_DIGITS = 1000  # digits of an exact number (numerator or denominator) gradviz accepts
+
+
+def exact(value: Any, what: str = "a number") -> Fraction:
+    """``value`` as an exact ``Fraction`` (``0.1`` means 1/10, not its binary approximation).
+
+    Accepts ints of any size (up to ``MAX_DIGITS`` digits), floats, ``Fraction``, ``Decimal``,
+    numpy scalars and decimal text; raises ``GradvizError`` naming ``what`` otherwise."""
+    if isinstance(value, bool) or value is None:
+        raise GradvizError(f"{what} is not a real number: {value!r}")
+    if hasattr(value, "item") and not isinstance(value, numbers.Rational) and callable(value.item):
+        try:
+            value = value.item()  # a numpy scalar (or 0-d array) as the Python number it holds
+        except (TypeError, ValueError):
+            raise GradvizError(f"{what} must be a single real number, not {_short(value)}") from None
+    if isinstance(value, str):
+        text = value.strip().replace("−", "-").replace("_", "")
+        try:
+            if len(text) > 2 * MAX_DIGITS:
+                value = None
+            elif "/" in text:
+                value = Fraction(text)
+            else:
+                value = Decimal(text)
+        except (ArithmeticError, ValueError):
+            value = None
+        if value is None:
+            raise GradvizError(f"{what} is not a number: {_short(text)}")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise GradvizError(f"{what} is not finite: {value}")
+        return Fraction(repr(value))
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise GradvizError(f"{what} is not finite: {value}")
+        if abs(value.adjusted()) > MAX_DIGITS:
+            raise GradvizError(f"{what} is too large or too small: {_short(str(value))} "
+                               f"(gradviz works with at most {MAX_DIGITS} digits)")
+        return Fraction(value)
+    if isinstance(value, numbers.Rational):
+        result = Fraction(value.numerator, value.denominator)
+        _check_size(result, what)
+        return result
+    if isinstance(value, numbers.Real):
+        return exact(float(value), what)
+    raise GradvizError(f"{what} is not a real number: {_short(value)}")
+
+
+def _check_size(value: Fraction, what: str) -> None:
+    limit = 10**MAX_DIGITS
+    if abs(value.numerator) >= limit or value.denominator >= limit:
+        raise GradvizError(f"{what} has more than {MAX_DIGITS} digits")
+
+
+def _short(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "…'"
+
+
+def format_number(value: Fraction) -> str:
+    """A constant as a short decimal (exact when the fraction has one, else ``p/q``)."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    den, twos, fives = value.denominator, 0, 0
+    while den % 2 == 0:
+        den, twos = den // 2, twos + 1
+    while den % 5 == 0:
+        den, fives = den // 5, fives + 1
+    if den != 1:
+        return f"{value.numerator}/{value.denominator}"
+    digits = max(twos, fives)
+    scaled = abs(value.numerator) * 10**digits // value.denominator
+    text = f"{scaled // 10**digits}.{scaled % 10**digits:0{digits}d}"
+    return ("-" if value < 0 else "") + text

@@ -1,0 +1,335 @@
+"""The op specs: one ``OpSpec`` per primitive operation, the single source of everything gradviz
+knows about it — how it is spelled (text, Unicode, LaTeX), its arity and parameters, its
+precedence as an operator, how it is printed, its value and local derivatives (one textbook
+formula for floats, exact numbers and sympy alike, plus a careful float form where the textbook
+one overflows), the Python builder named after it, and where the tests sample it.
+
+Formulas take the number system first (``m``: ``mathforms.FLOAT`` or ``mathforms.symbolic()``),
+then the operands, then the parameters; variadic ops take their operands as one tuple. Local
+derivatives also take the node's own output ``out``, so textbook forms come out: ∂σ/∂z = σ(1 − σ)
+is ``out * (1 - out)``. Kinks follow PyTorch: relu′(0) = 0, abs′(0) = 0, leaky_relu′(0) = slope,
+max/min split ties evenly, ∂(x^y)/∂y = 0 where x = 0.
+
+Adding an op is adding its spec here and its line in the README; the parser, printers,
+renderers, Python builders and the every-op tests all read this table.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import IntEnum
+from fractions import Fraction
+from typing import Any, Callable
+
+from .mathforms import FLOAT, Math, symbolic
+
+__all__ = ["OpSpec", "Param", "Precedence", "OPS", "EvaluationDomainError", "spelled"]
+
+
+class EvaluationDomainError(ArithmeticError):
+    """Raised by an op's numeric form outside its domain; the interpreters name the node."""
+
+
+class Precedence(IntEnum):
+    """How tightly an operation binds, for parsing and for every printer."""
+
+    SUM = 1  # + −
+    PRODUCT = 2  # · / and juxtaposition
+    UNARY = 3  # prefix −
+    APPLICATION = 4  # a function applied without parentheses: log p, \sin x
+    POWER = 5  # ^ and superscripts (right-associative)
+    ATOM = 9  # names, numbers, function calls
+
+
+@dataclass(frozen=True)
+class Param:
+    """A numeric parameter written after the operands (``leaky_relu(x, 0.2)``)."""
+
+    name: str
+    default: Fraction | None  # None: required (only builders give it)
+    example: Fraction  # what the every-op tests use
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    """Everything about one primitive operation."""
+
+    key: str
+    doc: str  # one line: the README's table and the Python builder's docstring
+    value: Callable[..., Any]  # (m, *operands, *params) → value; the textbook form
+    local: Callable[..., tuple]  # (m, out, *operands, *params) → ∂out/∂operand, each operand
+    arity: int | None = 1  # operands; None: any number (at least ``min_args``), passed as one tuple
+    min_args: int = 2
+    params: tuple[Param, ...] = ()
+    names: tuple[str, ...] = ()  # function spellings in text: "tanh", "σ", "ReLU"
+    latex_commands: tuple[str, ...] = ()  # LaTeX commands that spell it, without the backslash
+    symbols: tuple[str, ...] = ()  # operator characters; the first is the canonical one
+    text: str = ""  # Unicode: the function name a figure shows, or the operator
+    latex: str = ""  # LaTeX: the command or operator
+    notation: str = "call"  # infix | prefix | power | call | root | bars
+    precedence: Precedence = Precedence.ATOM
+    folds: bool = False  # f(a, b, c) is f(f(a, b), c)
+    paired: bool = False  # n values, then their n labels
+    float_value: Callable[..., Any] | None = None  # a careful float form (no overflow)
+    float_local: Callable[..., tuple] | None = None
+    domain: Callable[..., str | None] | None = None  # (*operands, *params) → what is wrong, or None
+    builders: tuple[str, ...] = ()  # the gradviz.<name> Python functions that apply it
+    samples: tuple[tuple[float, float], ...] = ()  # tests: where to sample each operand (else −3…3)
+    kink: Callable[..., bool] | None = None  # tests: (*operands) → near a kink, derivatives not compared
+
+    @property
+    def variadic(self) -> bool:
+        return self.arity is None
+
+    def evaluate(self, args: tuple, params: tuple = (), exact: bool = False) -> Any:
+        """The op's value on floats (or exact sympy numbers); ``EvaluationDomainError`` outside its domain."""
+        if self.domain is not None:
+            problem = self._call(self.domain, None, args, params)
+            if problem:
+                raise EvaluationDomainError(problem)
+        m = symbolic() if exact else FLOAT
+        form = self.value if exact or self.float_value is None else self.float_value
+        try:
+            return self._call(form, m, args, params)
+        except OverflowError:
+            raise EvaluationDomainError("the result overflows a float") from None
+        except (ZeroDivisionError, ValueError) as exc:
+            raise EvaluationDomainError(str(exc) or "outside its domain") from None
+
+    def derivatives(self, args: tuple, out: Any, params: tuple = (), exact: bool = False) -> tuple:
+        """∂out/∂operand for each operand, as numbers."""
+        m = symbolic() if exact else FLOAT
+        form = self.local if exact or self.float_local is None else self.float_local
+        try:
+            return tuple(self._call(form, m, args, params, out))
+        except ZeroDivisionError:
+            raise EvaluationDomainError("its local derivative is infinite here") from None
+        except OverflowError:
+            raise EvaluationDomainError("its local derivative overflows a float") from None
+
+    def sympy(self, args: tuple, params: tuple = ()) -> Any:
+        """The textbook form over sympy operands (symbols or numbers)."""
+        return self._call(self.value, symbolic(), args, params)
+
+    def sympy_local(self, args: tuple, out: Any, params: tuple = ()) -> tuple:
+        """The textbook local derivatives over sympy operands and the node's own symbol ``out``."""
+        return tuple(self._call(self.local, symbolic(), args, params, out))
+
+    def float_forms(self) -> tuple[Callable[..., Any], Callable[..., tuple]]:
+        """The float value and local forms, called as ``f(FLOAT, *operands, *params)`` and
+        ``g(FLOAT, out, *operands, *params)`` (the compiled plan's inner loop)."""
+        return self.float_value or self.value, self.float_local or self.local
+
+    def _call(self, form: Callable, m: Math | None, args: tuple, params: tuple, *out: Any) -> Any:
+        ps = tuple(m.number(p) for p in params) if m is not None else tuple(params)
+        head = (m, *out) if m is not None else ()
+        if self.variadic:
+            return form(*head, tuple(args), *ps)
+        return form(*head, *args, *ps)
+
+
+# --- domains -------------------------------------------------------------------------------
+
+def _show(v: Any) -> str:
+    f = float(v)
+    return str(int(f)) if f == int(f) and abs(f) < 1e15 else repr(f)
+
+
+def _is_integer(v: Any) -> bool:
+    f = float(v)
+    return math.isfinite(f) and f == int(f)
+
+
+def _power_domain(base: Any, exponent: Any) -> str | None:
+    if base == 0 and exponent < 0:
+        return "zero raised to a negative power"
+    if base < 0 and not _is_integer(exponent):
+        return f"negative base ({_show(base)}) raised to a non-integer power ({_show(exponent)})"
+    return None
+
+
+def _exponent_slope(m: Math, out: Any, x: Any) -> Any:
+    """∂(x^y)/∂y = x^y·log x; 0 where x = 0 (PyTorch), an error for a negative base."""
+    if getattr(x, "is_number", True):
+        if x == 0:
+            return m.number(0)
+        if x < 0:
+            raise EvaluationDomainError("∂(x^y)/∂y needs a positive base x")
+    return out * m.log(x)
+
+
+def _halves(args: tuple) -> tuple[tuple, tuple]:
+    n = len(args) // 2
+    return args[:n], args[n:]
+
+
+def _softmax(m: Math, logits: tuple, i: int) -> Any:
+    if not m.exact:  # shift by the largest logit so that exp cannot overflow
+        top = max(logits)
+        weights = [math.exp(z - top) for z in logits]
+        return weights[i] / sum(weights)
+    return m.exp(logits[i]) / sum(m.exp(z) for z in logits)
+
+
+def _softmax_ce(m: Math, args: tuple) -> Any:
+    logits, labels = _halves(args)
+    return -sum(y * m.log(_softmax(m, logits, i)) for i, y in enumerate(labels))
+
+
+def _softmax_ce_float(m: Math, args: tuple) -> float:
+    logits, labels = _halves(args)
+    top = max(logits)
+    log_total = top + math.log(sum(math.exp(z - top) for z in logits))
+    return -sum(y * (z - log_total) for z, y in zip(logits, labels))
+
+
+def _softmax_ce_local(m: Math, out: Any, args: tuple) -> tuple:
+    """∂/∂z_j = p_j·Σy − y_j (p − y for one-hot labels); ∂/∂y_j = −log p_j."""
+    logits, labels = _halves(args)
+    probs = [_softmax(m, logits, j) for j in range(len(logits))]
+    total = sum(labels)
+    return tuple(q * total - y for q, y in zip(probs, labels)) + tuple(-m.log(q) for q in probs)
+
+
+def _gaussian(m: Math, x: Any) -> Any:
+    """The standard normal density φ(x)."""
+    return m.exp(-x * x / 2) / m.sqrt(2 * m.pi)
+
+
+def _normal_cdf(m: Math, x: Any) -> Any:
+    """Φ(x) = (1 + erf(x/√2))/2."""
+    return (1 + m.erf(x / m.sqrt(m.number(2)))) / 2
+
+
+_HALF = Fraction(1, 2)
+_NEAR_ZERO = lambda x, *rest: abs(x) < 1e-3  # noqa: E731 - a kink at 0
+_S = Precedence
+
+
+# --- the table -----------------------------------------------------------------------------
+
+_SPECS = (
+    OpSpec("add", "a + b", lambda m, a, b: a + b, lambda m, o, a, b: (m.number(1), m.number(1)), arity=2,
+           symbols=("+",), text="+", latex="+", notation="infix", precedence=_S.SUM),
+    OpSpec("sub", "a − b", lambda m, a, b: a - b, lambda m, o, a, b: (m.number(1), m.number(-1)), arity=2,
+           symbols=("-", "−", "–"), text="−", latex="-", notation="infix", precedence=_S.SUM),
+    OpSpec("mul", "a·b (also written by juxtaposition: 2x, θ1θ2)", lambda m, a, b: a * b,
+           lambda m, o, a, b: (b, a), arity=2, symbols=("*", "·", "⋅", "×", "∗", "∙"),
+           latex_commands=("cdot", "times", "ast"), text="·", latex=r"\cdot", notation="infix",
+           precedence=_S.PRODUCT),
+    OpSpec("div", "a / b", lambda m, a, b: a / b, lambda m, o, a, b: (1 / b, -a / (b * b)), arity=2,
+           symbols=("/", "÷"), latex_commands=("div",), text="/", latex="/", notation="infix",
+           precedence=_S.PRODUCT, domain=lambda a, b: "division by zero" if b == 0 else None,
+           kink=lambda a, b: abs(b) < 0.1),
+    OpSpec("neg", "−a", lambda m, a: -a, lambda m, o, a: (m.number(-1),), symbols=("-", "−", "–"), text="−",
+           latex="-", notation="prefix", precedence=_S.UNARY),
+    OpSpec("powc", "x to a constant power: x², x^-1, x^0.5", lambda m, x, n: m.pow(x, n),
+           lambda m, o, x, n: (n * m.pow(x, n - 1),), params=(Param("exponent", None, Fraction(3)),),
+           text="^", latex="^", notation="power", precedence=_S.POWER,
+           domain=lambda x, n: _power_domain(x, n)),
+    OpSpec("pow", "x^y with a variable exponent", lambda m, x, y: m.pow(x, y),
+           lambda m, o, x, y: (y * m.pow(x, y - 1), _exponent_slope(m, o, x)), arity=2, symbols=("^", "**"),
+           text="^", latex="^", notation="power", precedence=_S.POWER, domain=_power_domain,
+           samples=((0.05, 3), (-3, 3))),
+    OpSpec("exp", "eˣ (also e^x, e^{x})", lambda m, x: m.exp(x), lambda m, o, x: (o,), names=("exp",),
+           latex_commands=("exp",), text="exp", latex=r"\exp", builders=("exp",)),
+    OpSpec("log", "the natural logarithm (also ln)", lambda m, x: m.log(x), lambda m, o, x: (1 / x,),
+           names=("log", "ln"), latex_commands=("log", "ln"), text="log", latex=r"\log", builders=("log",),
+           domain=lambda x: f"log of a non-positive number ({_show(x)})" if x <= 0 else None, samples=((0.05, 3),)),
+    OpSpec("sqrt", "√x", lambda m, x: m.sqrt(x), lambda m, o, x: (1 / (2 * o),), names=("sqrt",),
+           latex_commands=("sqrt",), text="√", latex=r"\sqrt", notation="root", builders=("sqrt",),
+           domain=lambda x: f"square root of a negative number ({_show(x)})" if x < 0 else None,
+           samples=((0.05, 3),)),
+    OpSpec("abs", "|x|", lambda m, x: m.abs(x), lambda m, o, x: (m.sign(x),), names=("abs",), text="abs",
+           latex=r"\operatorname{abs}", notation="bars", kink=_NEAR_ZERO),
+    OpSpec("sigmoid", "σ(x) = 1/(1 + e⁻ˣ)", lambda m, x: m.sigmoid(x), lambda m, o, x: (o * (1 - o),),
+           names=("sigmoid", "σ", "logistic"), text="σ", latex=r"\sigma", builders=("sigmoid",)),
+    OpSpec("tanh", "tanh x", lambda m, x: m.tanh(x), lambda m, o, x: (1 - o * o,), names=("tanh",),
+           latex_commands=("tanh",), text="tanh", latex=r"\tanh", builders=("tanh",)),
+    OpSpec("relu", "ReLU(x) = max(0, x)", lambda m, x: m.max(x, m.number(0)), lambda m, o, x: (m.step(x, 0),),
+           names=("relu", "ReLU"), text="ReLU", latex=r"\operatorname{ReLU}", builders=("relu",), kink=_NEAR_ZERO),
+    OpSpec("leaky_relu", "x for x > 0, else slope·x (slope 0.01 unless given: leaky_relu(x, 0.2))",
+           lambda m, x, slope: m.where(x > 0, x, slope * x),
+           lambda m, o, x, slope: (slope + (1 - slope) * m.step(x, 0),),
+           params=(Param("slope", Fraction(1, 100), Fraction(1, 5)),), names=("leaky_relu", "LeakyReLU"),
+           text="LeakyReLU", latex=r"\operatorname{LeakyReLU}", builders=("leaky_relu",), kink=_NEAR_ZERO),
+    OpSpec("softplus", "log(1 + eˣ)", lambda m, x: m.softplus(x), lambda m, o, x: (m.sigmoid(x),),
+           names=("softplus",), text="softplus", latex=r"\operatorname{softplus}", builders=("softplus",)),
+    OpSpec("gelu", "x·Φ(x), Φ the standard normal CDF", lambda m, x: x * _normal_cdf(m, x),
+           lambda m, o, x: (_normal_cdf(m, x) + x * _gaussian(m, x),), names=("gelu", "GELU"), text="GELU",
+           latex=r"\operatorname{GELU}", builders=("gelu",)),
+    OpSpec("elu", "x for x > 0, else α(eˣ − 1) (α = 1 unless given: elu(x, 0.5))",
+           lambda m, x, alpha: m.where(x > 0, x, alpha * (m.exp(x) - 1)),
+           lambda m, o, x, alpha: (m.step(x, 0) + (o + alpha) * (1 - m.step(x, 0)),),
+           params=(Param("alpha", Fraction(1), Fraction(3, 2)),), names=("elu", "ELU"), text="ELU",
+           latex=r"\operatorname{ELU}", builders=("elu",), kink=_NEAR_ZERO,
+           float_value=lambda m, x, alpha: x if x > 0 else alpha * math.expm1(x)),
+    OpSpec("silu", "x·σ(x) (SiLU, also swish)", lambda m, x: x * m.sigmoid(x),
+           lambda m, o, x: (m.sigmoid(x) * (1 + x * (1 - m.sigmoid(x))),), names=("silu", "SiLU", "swish"),
+           text="SiLU", latex=r"\operatorname{SiLU}", builders=("silu", "swish")),
+    OpSpec("softsign", "x/(1 + |x|)", lambda m, x: x / (1 + m.abs(x)), lambda m, o, x: (1 / (1 + m.abs(x)) ** 2,),
+           names=("softsign",), text="softsign", latex=r"\operatorname{softsign}", builders=("softsign",)),
+    OpSpec("sin", "sin x", lambda m, x: m.sin(x), lambda m, o, x: (m.cos(x),), names=("sin",),
+           latex_commands=("sin",), text="sin", latex=r"\sin", builders=("sin",)),
+    OpSpec("cos", "cos x", lambda m, x: m.cos(x), lambda m, o, x: (-m.sin(x),), names=("cos",),
+           latex_commands=("cos",), text="cos", latex=r"\cos", builders=("cos",)),
+    OpSpec("tan", "tan x", lambda m, x: m.tan(x), lambda m, o, x: (1 + o * o,), names=("tan",),
+           latex_commands=("tan",), text="tan", latex=r"\tan", builders=("tan",), samples=((-1.4, 1.4),)),
+    OpSpec("sinh", "sinh x", lambda m, x: m.sinh(x), lambda m, o, x: (m.cosh(x),), names=("sinh",),
+           latex_commands=("sinh",), text="sinh", latex=r"\sinh", builders=("sinh",)),
+    OpSpec("cosh", "cosh x", lambda m, x: m.cosh(x), lambda m, o, x: (m.sinh(x),), names=("cosh",),
+           latex_commands=("cosh",), text="cosh", latex=r"\cosh", builders=("cosh",)),
+    OpSpec("erf", "the error function erf x", lambda m, x: m.erf(x),
+           lambda m, o, x: (2 * m.exp(-x * x) / m.sqrt(m.pi),), names=("erf",), text="erf",
+           latex=r"\operatorname{erf}", builders=("erf",)),
+    OpSpec("max", "the larger of two (or more: max(a, b, c))", lambda m, a, b: m.max(a, b),
+           lambda m, o, a, b: (m.step(a - b, _HALF), m.step(b - a, _HALF)), arity=2, names=("max",),
+           latex_commands=("max",), text="max", latex=r"\max", folds=True,
+           kink=lambda a, b: abs(a - b) < 1e-3),
+    OpSpec("min", "the smaller of two (or more)", lambda m, a, b: m.min(a, b),
+           lambda m, o, a, b: (m.step(b - a, _HALF), m.step(a - b, _HALF)), arity=2, names=("min",),
+           latex_commands=("min",), text="min", latex=r"\min", folds=True,
+           kink=lambda a, b: abs(a - b) < 1e-3),
+    OpSpec("step", "1 for x > 0, else 0 (passes no gradient)", lambda m, x: m.step(x, 0),
+           lambda m, o, x: (m.number(0),), names=("step",), text="step", latex=r"\operatorname{step}",
+           kink=_NEAR_ZERO),
+    OpSpec("id", "the identity (a name given to a node, or linear(x))", lambda m, a: a,
+           lambda m, o, a: (m.number(1),), names=("id", "linear"), text="id", latex=r"\operatorname{id}"),
+    OpSpec("mse", "squared error (ŷ − y)²", lambda m, p, y: (p - y) ** 2,
+           lambda m, o, p, y: (2 * (p - y), -2 * (p - y)), arity=2, names=("mse", "MSE"), text="MSE",
+           latex=r"\operatorname{MSE}"),
+    OpSpec("mae", "absolute error |ŷ − y|", lambda m, p, y: m.abs(p - y),
+           lambda m, o, p, y: (m.sign(p - y), -m.sign(p - y)), arity=2, names=("mae", "MAE"), text="MAE",
+           latex=r"\operatorname{MAE}", kink=lambda p, y: abs(p - y) < 1e-3),
+    OpSpec("bce", "binary cross-entropy −y log p − (1 − y) log(1 − p)",
+           lambda m, p, y: -y * m.log(p) - (1 - y) * m.log(1 - p),
+           lambda m, o, p, y: ((p - y) / (p * (1 - p)), m.log(1 - p) - m.log(p)), arity=2, names=("bce", "BCE"),
+           text="BCE", latex=r"\operatorname{BCE}", samples=((0.05, 0.95), (-3, 3)),
+           domain=lambda p, y: None if 0 < p < 1 else f"binary cross-entropy needs 0 < p < 1 (p = {_show(p)})"),
+    OpSpec("ce", "cross-entropy −Σ yᵢ log pᵢ of n probabilities and their n labels",
+           lambda m, a: -sum(y * m.log(q) for q, y in zip(*_halves(a))),
+           lambda m, o, a: tuple(-y / q for q, y in zip(*_halves(a))) + tuple(-m.log(q) for q in _halves(a)[0]),
+           arity=None, names=("cross_entropy",), text="CE", latex=r"\operatorname{CE}", paired=True,
+           samples=((0.05, 3),) * 3 + ((-3, 3),) * 3,
+           domain=lambda a: next((f"cross-entropy needs positive probabilities (got {_show(q)})"
+                                  for q in _halves(a)[0] if not q > 0), None)),
+    OpSpec("softmax", "the index-th softmax probability e^{zᵢ}/Σⱼ e^{zⱼ} of n logits",
+           lambda m, a, i: _softmax(m, a, int(i)),
+           lambda m, o, a, i: tuple(o * ((1 if j == int(i) else 0) - _softmax(m, a, j)) for j in range(len(a))),
+           arity=None, params=(Param("index", None, Fraction(1)),), text="softmax", latex=r"\operatorname{softmax}",
+           min_args=1),
+    OpSpec("softmax_ce", "softmax cross-entropy of n logits and their n labels (∂/∂zᵢ = pᵢ − yᵢ)",
+           lambda m, a: _softmax_ce(m, a), _softmax_ce_local, arity=None, names=("softmax_ce",),
+           text="softmax_ce", latex=r"\operatorname{softmax\_ce}", paired=True, float_value=_softmax_ce_float),
+)
+
+OPS: dict[str, OpSpec] = {spec.key: spec for spec in _SPECS}
+
+
+def spelled(kind: str) -> dict[str, str]:
+    """A spelling table derived from the specs: ``names`` (function words → key),
+    ``latex`` (LaTeX commands → key) or ``builders`` (Python function names → key)."""
+    field_of = {"names": "names", "latex": "latex_commands", "builders": "builders"}[kind]
+    return {spelling: spec.key for spec in _SPECS if spec.notation in ("call", "root", "bars") or kind == "latex"
+            for spelling in getattr(spec, field_of)}

@@ -1,0 +1,292 @@
+"""The lectures' networks as scalar graphs: neurons, perceptrons, MLPs and the XOR network.
+
+Parameters are named as on a slide: ``w¹₁₂`` is layer 1's weight from input 2 to unit 1,
+``b¹₁`` its bias, ``h¹₁`` unit 1's activation. Data points become constants, so a built
+network's inputs are exactly its parameters (with no data, ``x₁ … x_n`` and ``y`` are inputs).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Sequence
+
+from ..errors import GradvizError
+from ..ir.graph import Graph, GraphBuilder
+
+__all__ = ["Network", "Neuron", "ACTIVATIONS", "LOSSES", "neuron", "perceptron", "mlp", "xor_network",
+           "count_parameters", "parse_layers", "XOR_DATA"]
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus", "gelu", "linear", "step")
+LOSSES = ("mse", "mae", "bce", "ce")
+XOR_DATA: tuple[tuple[tuple[float, float], float], ...] = (
+    ((0.0, 0.0), 0.0), ((0.0, 1.0), 1.0), ((1.0, 0.0), 1.0), ((1.0, 1.0), 0.0))
+_SUB = str.maketrans("0123456789,", "₀₁₂₃₄₅₆₇₈₉,")
+_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+@dataclass(frozen=True)
+class Neuron:
+    """One unit as the neuron-level view draws it (for the first data sample)."""
+
+    name: str  # h¹₁, x₁, ŷ₁
+    layer: int  # 0 for the inputs
+    node: str  # id of the node holding its output (activation)
+    bias: str | None = None
+    weights: tuple[str, ...] = ()  # parameter names, one per unit of the previous layer
+    activation: str = "linear"
+
+
+@dataclass
+class Network:
+    """A built network: its graph, which inputs are parameters, and their starting values."""
+
+    graph: Graph
+    parameters: tuple[str, ...]
+    values: dict[str, float] = field(default_factory=dict)
+    layers: tuple[int, ...] = ()
+    neurons: tuple[Neuron, ...] = ()
+    loss: str | None = None
+
+    @property
+    def parameter_count(self) -> int:
+        return len(self.parameters)
+
+
+def _sub(*indices: int) -> str:
+    sep = "," if any(i >= 10 for i in indices) else ""
+    return sep.join(str(i) for i in indices).translate(_SUB)
+
+
+def param_name(kind: str, layer: int, *indices: int) -> str:
+    """``w¹₁₂``, ``b²₁``: the kind, the layer as a superscript, the indices as subscripts."""
+    return f"{kind}{str(layer).translate(_SUP)}{_sub(*indices)}"
+
+
+def count_parameters(layers: Sequence[int]) -> int:
+    """Weights and biases of a fully connected network with these layer sizes."""
+    return sum((n_in + 1) * n_out for n_in, n_out in zip(layers, layers[1:]))
+
+
+def parse_layers(text: str) -> tuple[int, ...]:
+    """``"2-2-1"`` → ``(2, 2, 1)``."""
+    try:
+        sizes = tuple(int(part) for part in text.replace("x", "-").split("-"))
+    except ValueError:
+        raise GradvizError(f"layer sizes look like 2-2-1, not {text!r}") from None
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise GradvizError(f"a network needs at least two layers of at least one unit, not {text!r}")
+    return sizes
+
+
+class _Builder:
+    """A GraphBuilder that knows activations, losses and layer groups."""
+
+    def __init__(self, source: str, leaky_slope: Fraction = Fraction(1, 100)):
+        self.b = GraphBuilder(source)
+        self.groups: dict[str, str] = {}
+        self.slope = leaky_slope
+
+    def const(self, value: float) -> str:
+        return self.b.constant(Fraction(value).limit_denominator(10**6))
+
+    def weighted_sum(self, bias: str, weights: Sequence[str], inputs: Sequence[str], group: str) -> str:
+        """``b + w₁x₁ + w₂x₂ + …`` left to right, as the lecture writes it."""
+        total = bias
+        for w, x in zip(weights, inputs):
+            product = self.b.apply("mul", [w, x])
+            total = self.b.apply("add", [total, product])
+            self.groups[product] = self.groups[total] = group
+        return total
+
+    def activate(self, node: str, activation: str, group: str) -> str:
+        if activation not in ACTIVATIONS:
+            raise GradvizError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+        if activation == "linear":
+            return node
+        params = (self.slope,) if activation == "leaky_relu" else ()
+        out = self.b.apply(activation, [node], params)
+        self.groups[out] = group
+        return out
+
+    def loss(self, outputs: Sequence[str], targets: Sequence[str], loss: str, expanded: bool) -> str:
+        """One sample's loss; ``expanded`` writes it with primitive ops instead of one node."""
+        b = self.b
+        if loss not in LOSSES:
+            raise GradvizError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+        if loss == "ce":
+            return self._softmax_ce(outputs, targets) if expanded else b.apply("softmax_ce", [*outputs, *targets])
+        if len(outputs) != 1:
+            raise GradvizError(f"the {loss} loss takes one output; use 'ce' for several classes")
+        (out,), (target,) = outputs, targets
+        if not expanded:
+            return b.apply(loss, [out, target])
+        difference = b.apply("sub", [out, target])
+        if loss == "mse":
+            return b.apply("powc", [difference], (Fraction(2),))
+        if loss == "mae":
+            return b.apply("abs", [difference])
+        one = b.constant(Fraction(1))
+        positive = b.apply("mul", [target, b.apply("log", [out])])
+        negative = b.apply("mul", [b.apply("sub", [one, target]), b.apply("log", [b.apply("sub", [b.constant(Fraction(1)), out])])])
+        return b.apply("sub", [b.apply("neg", [positive]), negative])
+
+    def _softmax_ce(self, logits: Sequence[str], labels: Sequence[str]) -> str:
+        """−Σ yᵢ log(exp(zᵢ) / Σⱼ exp(zⱼ)), node by node."""
+        b = self.b
+        exps = [b.apply("exp", [z]) for z in logits]
+        total = exps[0]
+        for e in exps[1:]:
+            total = b.apply("add", [total, e])
+        loss = None
+        for e, y in zip(exps, labels):
+            term = b.apply("mul", [y, b.apply("log", [b.apply("div", [e, total])])])
+            loss = term if loss is None else b.apply("add", [loss, term])
+        return b.apply("neg", [loss])
+
+
+def _layer_values(rng: random.Random, n_in: int, n_out: int) -> list[float]:
+    bound = 1.0 / math.sqrt(n_in)
+    return [round(rng.uniform(-bound, bound), 3) for _ in range(n_out * (n_in + 1))]
+
+
+def mlp(layers: Sequence[int], activation: str = "tanh", loss: str | None = "mse",
+        data: Sequence[tuple[Sequence[float], float | Sequence[float]]] | None = None, *,
+        output_activation: str | None = None, expanded: bool = False, seed: int = 0,
+        leaky_slope: float = 0.01) -> Network:
+    """A fully connected network with its loss, averaged over ``data`` (or one symbolic sample).
+
+    The output activation defaults to what the loss expects: sigmoid for ``bce``, none
+    (logits) for ``ce`` (softmax cross-entropy), linear otherwise. With ``loss=None`` the
+    output is the network's prediction (one output unit, one sample). ``expanded`` draws the
+    loss (and softmax) with primitive ops instead of one node with its known gradient.
+    """
+    layers = tuple(layers)
+    if len(layers) < 2 or min(layers) < 1:
+        raise GradvizError("a network needs at least two layers of at least one unit")
+    for name, choice, choices in (("activation", activation, ACTIVATIONS), ("loss", loss, LOSSES + (None,)),
+                                  ("output activation", output_activation, ACTIVATIONS + (None,))):
+        if choice not in choices:
+            raise GradvizError(f"unknown {name} {choice!r}; choose one of {', '.join(c for c in choices if c)}")
+    if output_activation is None:
+        output_activation = {"bce": "sigmoid"}.get(loss, "linear")
+    nb = _Builder(f"mlp {'-'.join(map(str, layers))} {activation} {loss}", Fraction(leaky_slope).limit_denominator(1000))
+    rng = random.Random(seed)
+    params: list[str] = []
+    values: dict[str, float] = {}
+    weights: list[list[tuple[str, list[str]]]] = []
+    for layer, (n_in, n_out) in enumerate(zip(layers, layers[1:]), start=1):
+        start = iter(_layer_values(rng, n_in, n_out))
+        units = []
+        for j in range(1, n_out + 1):
+            bias = param_name("b", layer, j)
+            ws = [param_name("w", layer, j, i) for i in range(1, n_in + 1)]
+            for name in [bias, *ws]:
+                values[name] = next(start)
+            units.append((bias, ws))
+        params += [n for bias, ws in units for n in (bias, *ws)]
+        weights.append(units)
+    if loss is None and (layers[-1] != 1 or (data is not None and len(data) != 1)):
+        raise GradvizError("without a loss the network must have one output and one sample")
+    samples = list(data) if data is not None else [None]
+    total = None
+    neurons: list[Neuron] = []
+    for sample in samples:
+        if sample is None:
+            xs = [nb.b.input(f"x{_sub(i)}") for i in range(1, layers[0] + 1)]
+            targets = [] if loss is None else [nb.b.input("y")] if layers[-1] == 1 else [
+                nb.b.input(f"y{_sub(k)}") for k in range(1, layers[-1] + 1)]
+        else:
+            point, target = sample
+            if len(point) != layers[0]:
+                raise GradvizError(f"a data point has {len(point)} features but the network takes {layers[0]}")
+            xs = [nb.const(v) for v in point]
+            target_values = list(target) if isinstance(target, (list, tuple)) else _one_hot(target, layers[-1], loss)
+            targets = [nb.const(v) for v in target_values]
+        h = xs
+        first = not neurons
+        if first:
+            neurons += [Neuron(f"x{_sub(i)}", 0, x) for i, x in enumerate(xs, start=1)]
+        for layer, units in enumerate(weights, start=1):
+            last = layer == len(weights)
+            group = "output" if last else f"layer {layer}"
+            act = output_activation if last else activation
+            h = [nb.activate(nb.weighted_sum(nb.b.input(bias), [nb.b.input(w) for w in ws], h, group), act, group)
+                 for bias, ws in units]
+            if first:
+                letter = "ŷ" if last else f"h{str(layer).translate(_SUP)}"
+                neurons += [Neuron(f"{letter}{_sub(j)}", layer, node, bias, tuple(ws), act)
+                            for j, (node, (bias, ws)) in enumerate(zip(h, units), start=1)]
+        if loss is None:
+            total = h[0]
+            break
+        sample_loss = nb.loss(h, targets, loss, expanded)
+        nb.groups[sample_loss] = "loss"
+        total = sample_loss if total is None else nb.b.apply("add", [total, sample_loss])
+    if len(samples) > 1:
+        total = nb.b.apply("div", [total, nb.b.constant(Fraction(len(samples)))])
+    graph = nb.b.finish(total, nb.groups)
+    if data is None:
+        values.update({name: 0.0 for name in graph.inputs if name not in values})
+    return Network(graph, tuple(params), values, layers, tuple(neurons), loss)
+
+
+def _one_hot(target: float, classes: int, loss: str) -> list[float]:
+    if classes == 1:
+        return [float(target)]
+    if loss != "ce" or int(target) != target or not 0 <= target < classes:
+        raise GradvizError(f"target {target!r} must be a class index 0…{classes - 1} (or give the vector)")
+    return [1.0 if k == int(target) else 0.0 for k in range(classes)]
+
+
+def _single_neuron(nb: _Builder, n_inputs: int, activation: str) -> tuple[str, tuple[str, ...]]:
+    """f(w₀ + w₁x₁ + … + wₙxₙ) into ``nb``: the output node and the parameter names."""
+    w0 = nb.b.input("w0")
+    xs, ws = [], []
+    for i in range(1, n_inputs + 1):
+        ws.append(nb.b.input(f"w{i}"))
+        xs.append(nb.b.input(f"x{i}"))
+    out = nb.activate(nb.weighted_sum(w0, ws, xs, "neuron"), activation, "neuron")
+    return out, ("w0",) + tuple(f"w{i}" for i in range(1, n_inputs + 1))
+
+
+def neuron(n_inputs: int = 2, activation: str = "sigmoid") -> Network:
+    """y = f(w₀ + w₁x₁ + … + wₙxₙ) with symbolic inputs, as on the perceptron slide."""
+    nb = _Builder(f"neuron {n_inputs} {activation}")
+    out, params = _single_neuron(nb, n_inputs, activation)
+    graph = nb.b.finish(out, nb.groups)
+    return Network(graph, params, {name: 0.0 for name in graph.inputs}, (n_inputs, 1))
+
+
+def perceptron(n_inputs: int = 2, activation: str = "sigmoid", loss: str = "bce", *, expanded: bool = True) -> Network:
+    """A neuron with its loss against a target y (logistic regression with sigmoid and BCE)."""
+    nb = _Builder(f"perceptron {n_inputs} {activation} {loss}")
+    out, params = _single_neuron(nb, n_inputs, activation)
+    graph = nb.b.finish(nb.loss([out], [nb.b.input("y")], loss, expanded), nb.groups)
+    return Network(graph, params, {name: 0.0 for name in graph.inputs}, (n_inputs, 1), loss=loss)
+
+
+def xor_network(activation: str = "step") -> Network:
+    """The lecture's XOR network: v₁ = g(−0.5 + x₁ − x₂), v₂ = g(−0.5 − x₁ + x₂),
+    y = g(−0.5 + v₁ + v₂), with its weights as parameters set to the lecture's values."""
+    nb = _Builder(f"xor {activation}")
+    b = nb.b
+    x1, x2 = b.input("x1"), b.input("x2")
+    lecture = {"b¹₁": -0.5, "w¹₁₁": 1.0, "w¹₁₂": -1.0, "b¹₂": -0.5, "w¹₂₁": -1.0, "w¹₂₂": 1.0,
+               "b²₁": -0.5, "w²₁₁": 1.0, "w²₁₂": 1.0}
+    neurons = [Neuron("x1", 0, x1), Neuron("x2", 0, x2)]
+    hidden = []
+    for j in (1, 2):
+        bias, weights = f"b¹{_sub(j)}", (f"w¹{_sub(j, 1)}", f"w¹{_sub(j, 2)}")
+        z = nb.weighted_sum(b.input(bias), [b.input(w) for w in weights], [x1, x2], "layer 1")
+        hidden.append(b.name(nb.activate(z, activation, "layer 1"), f"v{j}"))
+        nb.groups[hidden[-1]] = "layer 1"
+        neurons.append(Neuron(f"v{j}", 1, hidden[-1], bias, weights, activation))
+    z = nb.weighted_sum(b.input("b²₁"), [b.input("w²₁₁"), b.input("w²₁₂")], hidden, "output")
+    out = b.name(nb.activate(z, activation, "output"), "y")
+    nb.groups[out] = "output"
+    neurons.append(Neuron("y", 2, out, "b²₁", ("w²₁₁", "w²₁₂"), activation))
+    graph = b.finish(out, nb.groups)
+    return Network(graph, tuple(lecture), {**lecture, "x1": 0.0, "x2": 0.0}, (2, 2, 1), tuple(neurons))

@@ -1,0 +1,156 @@
+"""The gallery: every example of the lectures, built by one command into a folder with a
+README that shows each figure with its source formula and a caption."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..eval.backward import backward
+from ..networks import XOR_DATA, mlp, plots, xor_network
+from ..networks.descent import descend
+from ..networks.training import history_csv
+from ..render.neurons import render_neurons
+from ..syntax import parse
+from .export import export
+from .folder import write_atomic
+
+__all__ = ["Entry", "ENTRIES", "build"]
+
+LECTURE = "(θ1θ2x − y)²"
+SOFTMAX_EXPANDED = ("e1 = exp(z1); e2 = exp(z2); e3 = exp(z3); s = e1 + e2 + e3\n"
+                    "p1 = e1/s; p2 = e2/s; p3 = e3/s; L = −(y1 log(p1) + y2 log(p2) + y3 log(p3))")
+MICROGRAD = ("c = a + b; d = a b + b³; c1 = c + c + 1; c2 = c1 + 1 + c1 + (−a)\n"
+             "d1 = d + d·2 + relu(b + a); d2 = d1 + 3 d1 + relu(b − a); e = c2 − d2; f = e²; g = f / 2 + 10 / f")
+LINEAR_REGRESSION = "((w·1 + q − 3)² + (w·2 + q − 5)² + (w·3 + q − 7)²) / 3"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One gallery example: its folder name, title, source, caption and how to build it."""
+
+    name: str
+    title: str
+    source: str
+    caption: str
+    make: Callable[[Path, bool], list[Path]]
+
+
+def _frames(formula: str, at: dict[str, float], which: str = "all") -> Callable[[Path, bool], list[Path]]:
+    def make(folder: Path, dot_only: bool) -> list[Path]:
+        return _export(backward(parse(formula), at), folder, which, dot_only)
+    return make
+
+
+def _export(result, folder: Path, which: str, dot_only: bool) -> list[Path]:
+    files = list(export(result, folder, format="dot", which=which).files)
+    if not dot_only:
+        files.append(export(result, folder, format="png", which="final").final)
+    return files
+
+
+def _network(builder: Callable, values: dict[str, float], view_ops: bool) -> Callable[[Path, bool], list[Path]]:
+    def make(folder: Path, dot_only: bool) -> list[Path]:
+        net = builder()
+        result = backward(net.graph, {**net.values, **values})
+        files = [write_atomic(folder / "neurons.dot", render_neurons(net, result, "dot"))]
+        if not dot_only:
+            files.append(write_atomic(folder / "neurons.png", render_neurons(net, result, "png")))
+        if view_ops:
+            files += _export(result, folder, "final", dot_only)
+        return files
+    return make
+
+
+def _descent(kind: str) -> Callable[[Path, bool], list[Path]]:
+    def make(folder: Path, dot_only: bool) -> list[Path]:
+        if kind == "linear":
+            graph = parse(LINEAR_REGRESSION)
+            run = descend(graph, {"w": 0.0, "q": 0.0}, ["w", "q"], lr=0.1, steps=300)
+            pictures = {"loss.png": plots.loss_curve, "contour.png": plots.contour}
+            start = backward(graph, {"w": 0.0, "q": 0.0})
+        else:
+            net = mlp((2, 4, 1), "tanh", "bce", XOR_DATA, seed=1)
+            run = descend(net.graph, net.values, net.parameters, lr=0.5, steps=1500)
+            predictor = mlp((2, 4, 1), "tanh", None, seed=1, output_activation="sigmoid")
+            pictures = {"loss.png": plots.loss_curve,
+                        "boundary.png": lambda r: plots.decision_boundary(predictor.graph, ["x₁", "x₂"], r.final,
+                                                                          XOR_DATA)}
+            start = None
+        files = []
+        if start is not None:  # the small run's table and its loss graph; XOR's table is 1,500 × 19 numbers
+            files = [write_atomic(folder / "history.csv", history_csv(run).encode("utf-8"))]
+            files += _export(start, folder, "final", dot_only)
+        if not dot_only:
+            files += [write_atomic(folder / name, draw(run)) for name, draw in pictures.items()]
+        return files
+    return make
+
+
+def _xor(activation: str) -> Callable:
+    def build():
+        return xor_network(activation)
+    return build
+
+
+ENTRIES: tuple[Entry, ...] = (
+    Entry("backprop", "The backpropagation example", LECTURE,
+          "The lecture's example at θ₁ = 2, θ₂ = −1, x = 3, y = 1: a = θ₁θ₂, b = ax, c = b − y, L = c²; "
+          "every backward step is a frame, the last one holds every gradient (42, −84, 28, 14).",
+          _frames(LECTURE, {"θ1": 2, "θ2": -1, "x": 3, "y": 1})),
+    Entry("linear", "A computational graph: y = wx + q", "wx + q",
+          "The lecture's first computational graph: a = wx, then the sum; ∂/∂w = x, ∂/∂q = 1.",
+          _frames("wx + q", {"w": 2, "x": 3, "q": 1})),
+    Entry("perceptron", "Perceptron with sigmoid and binary cross-entropy",
+          "p = σ(w0 + w1x1 + w2x2); L = −y log(p) − (1 − y) log(1 − p)",
+          "Logistic regression as one neuron: the gradient reaching the logit is p − y.",
+          _frames("p = σ(w0 + w1x1 + w2x2); L = −y log(p) − (1 − y) log(1 − p)",
+                  {"w0": 0.1, "w1": -0.4, "x1": 1.2, "w2": 0.8, "x2": -0.6, "y": 1}, "final")),
+    Entry("softmax", "Softmax cross-entropy over three classes", SOFTMAX_EXPANDED,
+          "Softmax and cross-entropy written out with exp, sum, divide and log; the logits receive p − y.",
+          _frames(SOFTMAX_EXPANDED, {"z1": 2.0, "z2": 1.0, "z3": 0.1, "y1": 1, "y2": 0, "y3": 0}, "final")),
+    Entry("softmax-node", "Softmax cross-entropy as one node", "softmax_ce(z1, z2, z3, y1, y2, y3)",
+          "The same loss collapsed into one node with its known gradient p − y = (−0.341, 0.242, 0.099).",
+          _frames("softmax_ce(z1, z2, z3, y1, y2, y3)", {"z1": 2.0, "z2": 1.0, "z3": 0.1, "y1": 1, "y2": 0, "y3": 0})),
+    Entry("xor", "The XOR network (step activation)", "v1 = g(−0.5 + x1 − x2); v2 = g(−0.5 − x1 + x2); y = g(−0.5 + v1 + v2)",
+          "The lecture's weights at x = (1, 0): y = 1. A step function passes no gradient, so every ∂y/∂w is 0 — "
+          "the reason networks are trained with smooth activations.",
+          _network(_xor("step"), {"x1": 1.0, "x2": 0.0}, True)),
+    Entry("xor-sigmoid", "The XOR network with sigmoids", "g = σ",
+          "The same weights with g = σ: now every weight receives a gradient.",
+          _network(_xor("sigmoid"), {"x1": 1.0, "x2": 0.0}, True)),
+    Entry("micrograd", "micrograd's README example", MICROGRAD,
+          "micrograd's own example as a program (names instead of +=): g = 24.7041, ∂g/∂a = 138.8338, ∂g/∂b = 645.5773.",
+          _frames(MICROGRAD, {"a": -4.0, "b": 2.0}, "final")),
+    Entry("descent-linear", "Gradient descent on linear regression", LINEAR_REGRESSION,
+          "Mean squared error of y = wx + q on (1, 3), (2, 5), (3, 7); 300 steps of α = 0.1 from (0, 0) reach w = 2, q = 1.",
+          _descent("linear")),
+    Entry("descent-xor", "Training the XOR network", "mlp 2-4-1, tanh, BCE, 4 XOR points",
+          "1,500 steps of α = 0.5: all four points classified correctly; the decision boundary the lecture shows "
+          "with TensorFlow Playground.", _descent("xor")),
+)
+
+
+def build(folder: str | os.PathLike, *, dot_only: bool = False,
+          progress: Callable[[str], None] | None = None) -> list[Path]:
+    """Build every entry into ``folder`` and write its README.md; return the files written."""
+    root = Path(folder)
+    written: list[Path] = []
+    sections = ["# gradviz gallery", "",
+                "Every example of the lectures, rebuilt by `gradviz gallery gallery/` "
+                "(`--dot-only` rebuilds just the DOT sources that CI compares).", ""]
+    for entry in ENTRIES:
+        if progress:
+            progress(f"building {entry.name}")
+        target = root / entry.name
+        target.mkdir(parents=True, exist_ok=True)
+        files = entry.make(target, dot_only)
+        written += files
+        pictures = [f for f in files if f.suffix == ".png"]
+        sections += [f"## {entry.title}", "", "```", entry.source, "```", "", entry.caption, ""]
+        sections += [f"![{entry.title}]({entry.name}/{p.name})" for p in pictures] + [""]
+    if not dot_only:
+        written.append(write_atomic(root / "README.md", "\n".join(sections).encode("utf-8")))
+    return written

@@ -1,0 +1,102 @@
+"""A self-contained HTML step player: every frame inline as SVG, previous/next buttons, the
+arrow keys, a step counter and the step's title and equations as the caption. No network,
+no external scripts or styles: the page works from a file, offline, as one attachment.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from pathlib import Path
+from typing import Sequence
+
+from ..derive.documents import title_relation
+from ..eval.backward import Backward
+from ..render.figure import RenderedFrame, render_frames
+from ..text.lines import plain, write
+from ..text.targets import MARKUP
+from .folder import OutputFolder
+
+__all__ = ["player_html", "write_player", "PLAYER_FILE"]
+
+PLAYER_FILE = "index.html"
+_SVG_START = re.compile(r"<svg\b")
+_ID = re.compile(r'\bid="([^"]*)"')
+
+_STYLE = """
+body { font-family: "DejaVu Sans", Verdana, sans-serif; margin: 1.5em; color: #222; max-width: 1400px; }
+h1 { font-size: 1.3em; font-weight: normal; }
+.frame svg { width: 100%; height: auto; }
+.controls { display: flex; gap: 0.8em; align-items: center; margin: 0.6em 0; }
+button { font-size: 1em; padding: 0.3em 1em; }
+figcaption { font-size: 1.05em; line-height: 1.6; margin-top: 0.4em; }
+figcaption .title { font-weight: bold; }
+.hint { color: #666; font-size: 0.9em; }
+"""
+
+_SCRIPT = """
+(function () {
+  var frames = document.querySelectorAll(".frame");
+  var counter = document.getElementById("counter");
+  var current = 0;
+  function show(k) {
+    current = Math.max(0, Math.min(frames.length - 1, k));
+    for (var i = 0; i < frames.length; i++) { frames[i].hidden = (i !== current); }
+    counter.textContent = "Step " + (current + 1) + " / " + frames.length;
+    document.getElementById("prev").disabled = current === 0;
+    document.getElementById("next").disabled = current === frames.length - 1;
+  }
+  document.getElementById("prev").addEventListener("click", function () { show(current - 1); });
+  document.getElementById("next").addEventListener("click", function () { show(current + 1); });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "ArrowRight" || e.key === "PageDown" || e.key === " ") { show(current + 1); }
+    else if (e.key === "ArrowLeft" || e.key === "PageUp") { show(current - 1); }
+    else if (e.key === "Home") { show(0); }
+    else if (e.key === "End") { show(frames.length - 1); }
+    else { return; }
+    e.preventDefault();
+  });
+  show(0);
+})();
+"""
+
+
+def player_html(title: str, heading: str, rendered: Sequence[RenderedFrame]) -> str:
+    """The page for SVG frames ``rendered``, titled ``title`` (plain text), headed by ``heading`` (markup)."""
+    figures = []
+    for k, item in enumerate(rendered):
+        frame = item.frame
+        lines = [write(line, MARKUP) for line in frame.equations] if frame.kind != "structure" else []
+        caption = "<br>".join([f'<span class="title">{write(frame.title, MARKUP)}</span>'] + lines)
+        figures.append(f'<figure class="frame" id="frame-{k}" data-kind="{frame.kind}"{" hidden" if k else ""}>'
+                       f"{_inline_svg(item.data, f'f{k}-')}<figcaption>{caption}</figcaption></figure>")
+    return "\n".join([
+        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">",
+        f"<title>{html.escape(title)}</title>", f"<style>{_STYLE}</style>", "</head>", "<body>",
+        f"<h1>Backpropagation through {heading}</h1>",
+        '<div class="controls"><button id="prev" type="button">&#8592; Previous</button>'
+        '<button id="next" type="button">Next &#8594;</button><span id="counter"></span>'
+        '<span class="hint">(arrow keys work too)</span></div>',
+        *figures, f"<script>{_SCRIPT}</script>", "</body>", "</html>", ""])
+
+
+def _inline_svg(data: bytes, prefix: str) -> str:
+    """A Graphviz SVG without its XML prolog and DOCTYPE, its ids made unique in the page."""
+    text = data.decode("utf-8")
+    start = _SVG_START.search(text)
+    body = text[start.start():] if start else text
+    return _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', body)
+
+
+def write_player(result: Backward, folder: str | os.PathLike, *, renderer: str = "auto",
+                 wrt: str | None = None, force: bool = False) -> Path:
+    """Render every frame of ``result`` as SVG (the page prints each caption under its figure)
+    and write the player to ``folder/index.html``."""
+    title = title_relation(result)
+    page = player_html(plain(title), write(title, MARKUP),
+                       render_frames(result, format="svg", renderer=renderer, wrt=wrt, caption=False))
+    return OutputFolder(folder, force=force).write_all({PLAYER_FILE: page.encode("utf-8")})[0]

@@ -1,0 +1,57 @@
+"""Text and JSON reports of a backward pass (what ``gradviz grad`` prints)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..derive.lecture import forward_lines, gradient_lines
+from ..eval.backward import Backward
+from ..eval.symbolic import symbolic_of
+from ..text.lines import plain
+from ..text.numbers import format_value
+from ..text.structure import written
+
+__all__ = ["grad_table", "grad_json", "REPORT_ROWS"]
+
+REPORT_ROWS = 40  # lines per section of the readable report, unless --all
+
+
+def grad_table(result: Backward, rows: int | None = REPORT_ROWS) -> str:
+    """The readable report: the formula, forward values, then each input's gradient.
+
+    With ``rows``, each section shows at most that many lines (the first and the last) and
+    says how many it left out, so that a huge graph gives a short report."""
+    graph = result.graph
+    header = f"{graph.output} = {written(graph, graph.output_id)[0]}"
+    if result.values is not None:
+        at = [f"{n.name} = {format_value(result.values[nid])}" for nid, n in graph.nodes.items() if n.kind == "input"]
+        header += "    at " + ", ".join(_bounded(at, rows, "more inputs"))
+    lines = [header, "", "forward:"] + [f"  {line}" for line in _bounded([plain(r) for r in forward_lines(result)], rows, "more operations")]
+    lines += ["", "backward:"] + [f"  {line}" for line in _bounded([plain(r) for r in gradient_lines(result)], rows, "more inputs")]
+    return "\n".join(lines)
+
+
+def _bounded(lines: list[str], rows: int | None, what: str) -> list[str]:
+    """The first and last lines, and a note on how many were left out (``--all`` shows them)."""
+    if rows is None or len(lines) <= rows:
+        return lines
+    head = rows - rows // 4
+    return lines[:head] + [f"… {len(lines) - rows:,} {what} (--all shows every line)"] + lines[len(lines) - rows // 4 :]
+
+
+def grad_json(result: Backward) -> dict[str, Any]:
+    """``{"output", "value", "grad", "symbolic"}``; symbolic gradients as sympy-parsable strings."""
+    graph = result.graph
+    out: dict[str, Any] = {"output": graph.output, "inputs": list(graph.inputs)}
+    if result.values is not None:
+        out["value"] = _json_number(result.value)
+        out["grad"] = {name: _json_number(v) for name, v in result.grad.items()}
+    if result.has_symbolic:
+        sym = symbolic_of(graph)
+        out["symbolic"] = {name: str(sym.gradient(graph.node(name).id)) for name in graph.inputs}
+    return out
+
+
+def _json_number(value: Any) -> Any:
+    """Floats stay floats; exact values become their exact text (``"1/3"``)."""
+    return value if isinstance(value, float) else str(value)

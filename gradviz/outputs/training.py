@@ -1,0 +1,25 @@
+"""The files of a gradient-descent run: ``history.csv``, ``loss.png``, ``update.png`` and, for
+two parameters, ``contour.png``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..networks import plots
+from ..networks.descent import Descent
+from ..networks.training import history_csv
+from .folder import OutputFolder
+
+__all__ = ["write_descent"]
+
+
+def write_descent(run: Descent, folder: str | os.PathLike, *, force: bool = False) -> list[Path]:
+    """Write the run's files into ``folder``; their paths. Files gradviz did not create there
+    are refused unless ``force``."""
+    out = OutputFolder(folder, force=force)
+    files = {"history.csv": history_csv(run).encode("utf-8"), "loss.png": plots.loss_curve(run),
+             "update.png": plots.update_frame(run)}
+    if len(run.wrt) == 2:
+        files["contour.png"] = plots.contour(run)
+    return out.write_all(files)

@@ -1,0 +1,103 @@
+"""A result's frames laid out once and rendered to bytes: ``Figure`` (any frame, any format,
+the same node positions) and ``render_frames`` (the frames a command asks for)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Collection, Sequence
+
+from ..errors import GradvizError
+from .backends import FORMATS, get_backend
+from .frames import RENDER_NODE_LIMIT, Frame, check_drawable, frames
+from .layout import layout, pinned
+from .scene import scenes as make_scenes
+from .svgframes import svg_frames
+
+if TYPE_CHECKING:
+    from ..eval.backward import Backward
+    from .style import Style
+
+__all__ = ["RenderedFrame", "Figure", "render_frames", "DEFAULT_PNG_DPI"]
+
+DEFAULT_PNG_DPI = 150  # sharp on a projector, small enough for slides
+
+
+@dataclass(frozen=True)
+class RenderedFrame:
+    """One frame and its bytes in the requested format."""
+
+    frame: Frame
+    format: str
+    data: bytes
+
+    @property
+    def filename(self) -> str:
+        return f"{self.frame.slug}.{self.format}"
+
+
+class Figure:
+    """The frames of one result laid out once: any frame renders in any format with the same
+    node positions (the figure a notebook stepper turns through). Rendered bytes are kept.
+    ``kinds`` lays out only the frames of those kinds (``("structure",)``: the bare graph)."""
+
+    def __init__(self, result: "Backward", *, renderer: str = "auto", caption: bool = True,
+                 style: "Style | None" = None, wrt: str | None = None, kinds: Collection[str] | None = None):
+        self.backend = get_backend(renderer)
+        self.frames = [f for f in frames(result, "all") if kinds is None or f.kind in kinds]
+        check_drawable(result.graph, len(self.frames))
+        looks = make_scenes(result, self.frames, caption=caption, wrt=wrt)
+        looks = [style.apply(sc) for sc in looks] if style is not None else looks
+        self._scenes = {f.index: sc for f, sc in zip(self.frames, looks)}
+        self.layout = layout(looks, self.backend)
+        self._statements: dict = {}
+        self._rendered: dict[tuple[int, str, int | None], RenderedFrame] = {}
+
+    def render(self, frame: Frame, format: str = "svg", dpi: int | None = None) -> RenderedFrame:
+        """One frame as ``format`` (png at ``dpi``, by default ``DEFAULT_PNG_DPI``)."""
+        return self.render_all([frame], format, dpi)[0]
+
+    def render_all(self, chosen: Sequence[Frame], format: str = "svg", dpi: int | None = None
+                   ) -> list[RenderedFrame]:
+        """Several frames as ``format``; SVG frames come from one Graphviz call (``svgframes``)."""
+        _check(format, dpi)
+        missing = [f for f in chosen if (f.index, format, dpi) not in self._rendered]
+        if format == "svg" and missing:
+            looks = [self._scenes[f.index] for f in missing]
+            for frame, data in zip(missing, svg_frames(looks, self.layout, self.backend)):
+                self._rendered[(frame.index, format, dpi)] = RenderedFrame(frame, format, data)
+        else:
+            for frame in missing:
+                self._render_one(frame, format, dpi)
+        return [self._rendered[(f.index, format, dpi)] for f in chosen]
+
+    def _render_one(self, frame: Frame, format: str, dpi: int | None) -> None:
+        dot = pinned(self._scenes[frame.index], self.layout, self._statements)
+        if format == "dot":
+            data = dot.source.encode("utf-8")
+        else:
+            data = self.backend.run(dot.source, "nop2", format, dpi or (DEFAULT_PNG_DPI if format == "png" else None))
+        self._rendered[(frame.index, format, dpi)] = RenderedFrame(frame, format, data)
+
+
+def render_frames(result: "Backward", *, format: str = "svg", dpi: int | None = None,
+                  which: str = "all", renderer: str = "auto", caption: bool = True,
+                  style: "Style | None" = None, wrt: str | None = None) -> list[RenderedFrame]:
+    """Render the frames of ``result`` (``which``: ``all`` or ``final``) with one shared layout.
+
+    The layout is computed over every frame even when only the final one is rendered, so the
+    final frame is the same picture either way — except for graphs over ``RENDER_NODE_LIMIT``
+    nodes, too big for every frame, whose final frame is laid out alone (laying out every
+    frame would cost time quadratic in the graph). ``wrt`` highlights the paths to one input.
+    """
+    _check(format, dpi)  # before the layout, which is the expensive part
+    alone = which == "final" and len(result.graph) > RENDER_NODE_LIMIT
+    figure = Figure(result, renderer=renderer, caption=caption, style=style, wrt=wrt,
+                    kinds=("gradients",) if alone else None)
+    return figure.render_all(frames(result, which), format, dpi)
+
+
+def _check(format: str, dpi: int | None) -> None:
+    if format not in FORMATS:
+        raise GradvizError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
+    if dpi is not None and format != "png":
+        raise GradvizError("--dpi applies to png output only")

@@ -1,0 +1,88 @@
+"""How figures look: one frozen settings object, passed explicitly wherever a figure is drawn.
+
+``Style(theme, font_size, rankdir)`` restyles the renderer's scenes: a theme maps the slide
+palette to its own colours, ``font_size`` scales every text, ``rankdir`` turns the graph.
+There is no global setting to change; the default ``Style()`` is the slide look.
+
+>>> Style()
+Style(theme='light', font_size=14, rankdir='LR')
+>>> Style(theme="dark", rankdir="TB").font_size
+14
+>>> Style(theme="neon")
+Traceback (most recent call last):
+    ...
+gradviz.errors.GradvizError: unknown theme 'neon'; choose one of light, dark, print
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Iterable
+
+from ..errors import GradvizError
+from .choices import RANKDIRS
+
+if TYPE_CHECKING:
+    from .scene import Scene
+
+__all__ = ["Style", "THEMES", "RANKDIRS", "BASE_FONT_SIZE"]
+
+BASE_FONT_SIZE = 14  # the renderer's normal text size; other sizes scale with it
+# Each theme maps the slide palette (render/scene.py: white paper, ink, soft ink, faint edges,
+# op fill, active fill, Okabe–Ito blue for values and vermillion for gradients) to its colours.
+_LIGHT = ("white", "#222222", "#666666", "#AAAAAA", "#F3F3F3", "#FBE3D2", "#0072B2", "#D55E00")
+THEMES: dict[str, tuple[str, ...]] = {
+    "light": _LIGHT,
+    "dark": ("#1E1E1E", "#EEEEEE", "#AAAAAA", "#666666", "#333333", "#5C3317", "#56B4E9", "#E69F00"),
+    "print": ("white", "#000000", "#444444", "#888888", "#FFFFFF", "#EEEEEE", "#004488", "#994400"),
+}
+
+
+@dataclass(frozen=True)
+class Style:
+    """Figure settings: ``theme`` (light, dark, print), ``font_size`` in points, ``rankdir``
+    (``LR`` inputs left and output right as on the slides, ``TB`` top to bottom, ``RL``, ``BT``)."""
+
+    theme: str = "light"
+    font_size: float = BASE_FONT_SIZE
+    rankdir: str = "LR"
+
+    def __post_init__(self) -> None:
+        if self.theme not in THEMES:
+            raise GradvizError(f"unknown theme {self.theme!r}; choose one of {', '.join(THEMES)}")
+        if self.rankdir not in RANKDIRS:
+            raise GradvizError(f"unknown rankdir {self.rankdir!r}; choose one of {', '.join(RANKDIRS)}")
+        if not 4 <= self.font_size <= 72:
+            raise GradvizError(f"font_size must be between 4 and 72 points, not {self.font_size!r}")
+
+    def apply(self, sc: "Scene") -> "Scene":
+        """The scene drawn in this style (the default style returns it unchanged)."""
+        if self == Style():
+            return sc
+        palette = dict(zip(_LIGHT, THEMES[self.theme]))
+        pattern = re.compile("|".join(re.escape(c) for c in _LIGHT))
+        scale = self.font_size / BASE_FONT_SIZE
+
+        def recolour(text: str) -> str:
+            return pattern.sub(lambda m: palette[m.group(0)], text)
+
+        def attrs(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+            out = []
+            for key, value in pairs:
+                if key == "fontsize":
+                    value = f"{float(value) * scale:g}"
+                elif key == "rankdir":
+                    value = self.rankdir
+                out.append((key, recolour(value)))
+            return tuple(out)
+
+        return replace(
+            sc,
+            nodes=tuple(replace(n, label=recolour(n.label), attrs=attrs(n.attrs)) for n in sc.nodes),
+            edges=tuple(replace(e, label=None if e.label is None else recolour(e.label), attrs=attrs(e.attrs))
+                        for e in sc.edges),
+            caption=None if sc.caption is None else recolour(sc.caption),
+            graph_attrs=attrs(dict(sc.graph_attrs, fontcolor=_LIGHT[1]).items()),  # the caption's ink
+            node_defaults=attrs(sc.node_defaults),
+            edge_defaults=attrs(sc.edge_defaults))

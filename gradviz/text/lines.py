@@ -1,0 +1,239 @@
+"""The math of a derivation as plain data, written by one function for every target.
+
+A derivation line (``∂L/∂a = ∂L/∂b · ∂b/∂a = 2c · x = 2cx = −42``) is a ``Relation`` whose
+sides are small math objects: a ``Partial``, a ``Product`` of partials, a ``Chain`` (products
+of local derivatives in chain order), a ``Formula`` (one sympy expression), a node written out
+(``NodeText``), a ``Number``. Frames, captions, slides, pages and documents keep these objects
+and ``write`` them for their target, so nothing is ever printed twice or parsed back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Union
+
+from .structure import Expansion, definition, equation, right_side, written
+from .targets import LATEX, UNICODE, Level, Piece, Target
+
+if TYPE_CHECKING:
+    from ..ir.graph import Graph
+
+__all__ = ["Name", "Number", "Partial", "Formula", "NodeText", "Product", "Terms", "Chain", "Words", "Relation",
+           "Sentence", "Math", "write", "piece", "plain"]
+
+
+@dataclass(frozen=True)
+class Name:
+    """A variable's or node's name."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number (float, exact, or an exercise's blank)."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
+class Partial:
+    """∂top/∂bottom."""
+
+    top: str
+    bottom: str
+
+
+@dataclass(frozen=True, eq=False)
+class Formula:
+    """A sympy expression over intermediates and inputs; ``graph`` with ``in_inputs`` writes
+    the intermediates out in the inputs; ``decimals``: typed decimals stay decimals."""
+
+    expr: Any
+    graph: "Graph | None" = None
+    in_inputs: bool = False
+    decimals: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class NodeText:
+    """A node of the graph written as ``equation`` (a = θ1·θ2), ``right_side`` (θ1·θ2),
+    ``definition`` (ax) or ``written`` (θ1θ2x, in the inputs)."""
+
+    graph: "Graph"
+    nid: str
+    form: str
+
+
+@dataclass(frozen=True)
+class Product:
+    """Factors joined by ``joint``: ``times`` (`` · ``), ``cross`` (`` × ``) or ``dot`` (``·``)."""
+
+    factors: tuple["Math", ...]
+    joint: str = "times"
+
+
+@dataclass(frozen=True)
+class Terms:
+    """A sum; a term's leading minus becomes the sign (``a − b``); ``open`` adds a trailing ``+ …``."""
+
+    terms: tuple["Math", ...]
+    open: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class Chain:
+    """A sum of products of sympy factors kept in chain order: ``2c·x·θ2`` (``joint="dot"``,
+    each factor as it is) or ``2cxθ2`` (``joint="juxtaposed"``: numbers in front, the rest
+    side by side, denominators gathered: ``−2(x + 1)/(2y)²``)."""
+
+    terms: tuple[tuple[Any, ...], ...]
+    graph: "Graph | None" = None
+    in_inputs: bool = False
+    joint: str = "juxtaposed"
+    decimals: bool = False
+
+
+@dataclass(frozen=True)
+class Words:
+    """Plain words in a title or a caption."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Relation:
+    """Sides joined by ``=`` (the first joint may be another relation, such as ``+=``)."""
+
+    sides: tuple["Math", ...]
+    first: str = "="
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """Words and math in a row: ``Backward step 3 of 4: b = a·x``."""
+
+    parts: tuple[Union["Math", Words], ...]
+
+
+Math = Union[Name, Number, Partial, Formula, NodeText, Product, Terms, Chain, Relation, Sentence, Words]
+
+
+def write(math: "Math", target: Target = UNICODE) -> str:
+    """The text of ``math`` for ``target`` (a Sentence in LaTeX: words in text mode, math in ``$…$``)."""
+    if isinstance(math, Sentence):
+        if target is LATEX:
+            return "".join(target.escape_words(p.text) if isinstance(p, Words) else f"${piece(p, target)[0]}$"
+                           for p in math.parts)
+        return "".join(target.escape(p.text) if isinstance(p, Words) else piece(p, target)[0] for p in math.parts)
+    return piece(math, target)[0]
+
+
+def plain(math: "Math") -> str:
+    """The Unicode text of ``math``."""
+    return write(math, UNICODE)
+
+
+def piece(math: "Math", target: Target) -> Piece:
+    """``math`` written for ``target``, with how tightly it binds."""
+    if isinstance(math, Name):
+        return target.name(math.name), Level.ATOM
+    if isinstance(math, Number):
+        text = target.number(math.value)
+        return text, (Level.UNARY if text.startswith(target.minus) else Level.ATOM)
+    if isinstance(math, Words):
+        return target.escape(math.text), Level.ATOM
+    if isinstance(math, Partial):
+        return target.partial(math.top, math.bottom), Level.ATOM
+    if isinstance(math, Formula):
+        expand = Expansion(math.graph, target) if math.graph is not None and math.in_inputs else None
+        return target.sympy(math.expr, expand, math.decimals)
+    if isinstance(math, NodeText):
+        if math.form == "equation":
+            return equation(math.graph, math.nid, target), Level.SUM
+        return {"definition": definition, "right_side": right_side, "written": written}[math.form](
+            math.graph, math.nid, target)
+    if isinstance(math, Product):
+        joint = {"times": target.spaced_times, "cross": f" {target.cross.strip()} ", "dot": target.times}[math.joint]
+        parts = [piece(f, target) for f in math.factors]
+        least = Level.PRODUCT if math.joint == "dot" else Level.QUOTIENT
+        bare_sign = math.joint == "cross"  # −42 × (−1): a leading sign needs no brackets between numbers
+        texts = [p[0] if k == 0 and bare_sign and p[1] == Level.UNARY else target.wrap(p, least)
+                 for k, p in enumerate(parts)]
+        return joint.join(texts), (Level.UNARY if bare_sign and parts[0][1] == Level.UNARY else Level.QUOTIENT)
+    if isinstance(math, Terms):
+        text, level = target.sum([piece(t, target) for t in math.terms])
+        return (f"{text} {target.plus} …" if target is not LATEX else rf"{text} + \dots", Level.SUM) if math.open \
+            else (text, level)
+    if isinstance(math, Chain):
+        return _chain(math, target)
+    if isinstance(math, Relation):
+        texts = [piece(side, target)[0] for side in math.sides]
+        out = texts[0]
+        for k, text in enumerate(texts[1:]):
+            relation = math.first if k == 0 else "="
+            out += f" {target.relation(relation)} {text}"
+        return out, Level.SUM
+    if isinstance(math, Sentence):
+        return write(math, target), Level.ATOM
+    raise TypeError(f"not a math object: {math!r}")
+
+
+def _chain(chain: Chain, target: Target) -> Piece:
+    expand = Expansion(chain.graph, target) if chain.graph is not None and chain.in_inputs else None
+    if not chain.terms:
+        return "0", Level.ATOM
+    terms = [(_dotted if chain.joint == "dot" else _juxtaposed)(term, target, expand, chain.decimals)
+             for term in chain.terms]
+    return target.sum(terms)
+
+
+def _dotted(term: tuple, target: Target, expand: Expansion | None, decimals: bool) -> Piece:
+    """Each factor as it is, joined by ``·``; factors of −1 become the sign."""
+    negative = sum(f == -1 for f in term) % 2 == 1
+    factors = [target.sympy(f, expand, decimals) for f in term if f != -1]
+    text = target.times.join(p[0] if p[1] > Level.UNARY or (p[1] == Level.UNARY and k == 0) else target.paren(p[0])
+                             for k, p in enumerate(factors)) if factors else "1"
+    level = Level.QUOTIENT if len(factors) > 1 else (factors[0][1] if factors else Level.ATOM)
+    if negative:
+        if text.startswith(target.minus):
+            return text[len(target.minus):], level
+        return target.minus + text, Level.UNARY
+    return text, level
+
+
+def _juxtaposed(term: tuple, target: Target, expand: Expansion | None, decimals: bool) -> Piece:
+    """Numbers in front, the other factors side by side in chain order, denominators gathered."""
+    import sympy
+
+    from .expressions import is_decimal
+
+    coeff, numer, denom = sympy.S.One, [], []
+    for factor in term:
+        c, rest = sympy.sympify(factor).as_coeff_Mul()
+        coeff *= c
+        for part in (rest.args if rest.is_Mul else (rest,)):  # a sum stays one factor, as it was written
+            if part.is_Pow and part.exp.is_negative:
+                denom.append(1 / part)
+            elif part != 1:
+                numer.append(part)
+    negative = coeff < 0
+    coeff = abs(coeff)
+    if coeff.is_Rational and coeff.q != 1 and not is_decimal(coeff, decimals):
+        denom.insert(0, sympy.Integer(coeff.q))
+        coeff = sympy.Integer(coeff.p)
+    parts = [] if coeff == 1 and numer else [(target.sympy(coeff, None, decimals)[0], "number")]
+    for factor in numer:
+        p = target.sympy(factor, expand, decimals)
+        parts.append((target.wrap(p, Level.PRODUCT), "call" if factor.is_Function and p[1] >= Level.PRODUCT
+                      and factor.func.__name__ not in ("Abs", "Heaviside") else "other"))
+    top = target.juxtapose(parts)
+    level = Level.PRODUCT
+    if denom:
+        pieces = [target.sympy(f, expand, decimals) for f in denom]
+        bottom = target.juxtapose([(target.wrap(p, Level.PRODUCT), "other") for p in pieces])
+        single = len(pieces) == 1 and pieces[0][1] >= Level.POWER
+        top, level = target.fraction((top, Level.PRODUCT), (bottom, Level.ATOM if single else Level.SUM))
+    if negative:
+        return target.minus + top, Level.UNARY
+    return top, level

@@ -1,0 +1,119 @@
+"""Names as each target writes them, from their structure: a base (one letter with its accent,
+or a word), a superscript (a network's layer, ``w¹₁₂``), a subscript (``θ1``, ``x₁``, ``w_i``,
+``net_h1``) and primes. ``θ1`` is ``θ1`` in text, ``θ₁`` in a figure and ``\\theta_{1}`` in LaTeX;
+anything that is not such a name (a hostile name from the Python API) is escaped character by
+character, so no name can inject TeX, Markdown or markup."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = ["NameParts", "parts", "latex_name", "markup_name", "latex_char", "latex_text"]
+
+_NAME = re.compile(r"(?P<base>(?:[^\W\d_][\u0300-\u036f]*)+?)(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]*)"
+                   r"(?P<sub>[0-9]+|[₀₁₂₃₄₅₆₇₈₉,]+|_\{[^\W_]+\}|_[^\W_]+)?(?P<primes>′*)")
+_GREEK = dict(zip("αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ",
+                  r"\alpha \beta \gamma \delta \epsilon \zeta \eta \theta \iota \kappa \lambda \mu \nu \xi \pi "
+                  r"\rho \sigma \tau \upsilon \phi \chi \psi \omega \Gamma \Delta \Theta \Lambda \Xi \Pi \Sigma "
+                  r"\Upsilon \Phi \Psi \Omega".split()))
+_GREEK_AS_LATIN = dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΧο", "ABEZHIKMNOPTXo"))  # Greek letters LaTeX writes as Latin ones
+_SPECIAL = {"ℓ": r"\ell", "ℒ": r"\mathcal{L}", "ı": r"\imath", "ȷ": r"\jmath"}
+_ACCENTS = {"\u0302": r"\hat", "\u0303": r"\tilde", "\u0304": r"\bar", "\u0301": r"\acute", "\u0300": r"\grave",
+            "\u0307": r"\dot", "\u0308": r"\ddot", "\u030c": r"\check", "\u0306": r"\breve", "\u20d7": r"\vec"}
+_SYMBOLS = {"#": r"\#", "$": r"\$", "%": r"\%", "&": r"\&", "~": r"\sim ", "\\": r"\backslash ", "{": r"\{",
+            "}": r"\}", "_": r"\_", "^": r"\hat{}", "′": "'", "<": r"\lt ", ">": r"\gt ", "*": r"\ast ",
+            "∂": r"\partial ", "·": r"\cdot ", "×": r"\times ", "−": "-", "…": r"\dots ", "≥": r"\geq "}
+_SUBSCRIPT_GLYPHS = str.maketrans("0123456789aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
+_TO_ASCII = str.maketrans("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹", "01234567890123456789")
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """A name taken apart; ``None`` for a name that has no such structure."""
+
+    base: str
+    superscript: str  # ASCII digits
+    subscript: str  # ASCII digits, letters, commas
+    primes: int
+
+
+@lru_cache(maxsize=4096)
+def parts(name: str) -> NameParts | None:
+    """The structure of a name, or None when it is not letters with sub- and superscripts."""
+    match = _NAME.fullmatch(unicodedata.normalize("NFC", name))
+    if match is None:
+        return None
+    sub = (match.group("sub") or "").lstrip("_").strip("{}").translate(_TO_ASCII)
+    return NameParts(match.group("base"), match.group("sup").translate(_TO_ASCII), sub, len(match.group("primes")))
+
+
+def latex_char(ch: str) -> str:
+    """One character as LaTeX math (ASCII output): Greek, accents, ℓ; any other character by its code."""
+    if ch.isascii():
+        return _SYMBOLS.get(ch, ch)
+    if ch in _GREEK:
+        return _GREEK[ch] + " "
+    if ch in _GREEK_AS_LATIN:
+        return rf"\mathrm{{{_GREEK_AS_LATIN[ch]}}}"
+    if ch in _SPECIAL:
+        return _SPECIAL[ch]
+    if ch in _SYMBOLS:
+        return _SYMBOLS[ch]
+    decomposed = unicodedata.normalize("NFD", ch)
+    if len(decomposed) > 1 and all(mark in _ACCENTS for mark in decomposed[1:]):
+        out = latex_char(decomposed[0]).strip()
+        for mark in decomposed[1:]:
+            out = f"{_ACCENTS[mark]}{{{out}}}"
+        return out
+    return rf"\text{{\textit{{U+{ord(ch):04X}}}}}"  # keeps the file ASCII and compilable
+
+
+def latex_text(text: str) -> str:
+    """Any text as LaTeX math, character by character."""
+    return "".join(latex_char(ch) for ch in unicodedata.normalize("NFC", text))
+
+
+def _latex_word(word: str) -> str:
+    """A base or subscript: one letter as math, a word upright (``\\mathrm{loss}``)."""
+    letters = [ch for ch in unicodedata.normalize("NFC", word) if not unicodedata.combining(ch)]
+    if len(letters) <= 1 or word.isdigit():
+        return latex_text(word).strip()
+    if word.isascii():
+        return rf"\mathrm{{{word}}}"
+    return "".join(latex_text(ch).strip() if not ch.isascii() else rf"\mathrm{{{ch}}}" for ch in word)
+
+
+@lru_cache(maxsize=4096)
+def latex_name(name: str) -> str:
+    """A name as LaTeX math: ``θ1`` → ``\\theta_{1}``, ``w¹₁₂`` → ``w^{1}_{12}``, ``ŷ`` → ``\\hat{y}``."""
+    p = parts(name)
+    if p is None:
+        return latex_text(name)
+    out = _latex_word(p.base)
+    if p.subscript:
+        out += f"_{{{_latex_word(p.subscript) if not p.subscript.replace(',', '').isdigit() else p.subscript}}}"
+    if p.superscript or p.primes:
+        marks = p.superscript + r"\prime" * p.primes
+        out += f"^{{{marks}}}"
+    return out
+
+
+@lru_cache(maxsize=4096)
+def markup_name(name: str) -> str:
+    """A name as figure markup (Graphviz's HTML-like labels): subscripts as Unicode subscript
+    glyphs where the font has them (``θ₁``, ``wᵢ``), else ``<SUB>``; the rest escaped."""
+    p = parts(name)
+    if p is None:
+        return html.escape(name, quote=False)
+    out = html.escape(p.base, quote=False) + p.superscript.translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    if p.subscript:
+        glyphs = p.subscript.replace(",", "").translate(_SUBSCRIPT_GLYPHS)
+        if all(not ch.isascii() for ch in glyphs):
+            out += glyphs if "," not in p.subscript else p.subscript.translate(_SUBSCRIPT_GLYPHS)
+        else:
+            out += f"<SUB>{html.escape(p.subscript, quote=False)}</SUB>"
+    return out + "′" * p.primes
