@@ -12,6 +12,8 @@ from .errors import EvaluationError, GradvizError, ParseError
 
 __version__ = "0.1.0"
 _FROM_API = ("parse", "Graph", "Step", "BackwardResult", "Style", "Expr", "var", "param", "trace")
+__all__ = ["parse", "Graph", "Step", "BackwardResult", "Style", "Expr", "var", "param", "trace", "Derivation",
+           "GradvizError", "ParseError", "EvaluationError", "__version__"]
 
 if TYPE_CHECKING:
     from .api import BackwardResult, Expr, Graph, Step, Style, param, parse, trace, var
@@ -21,19 +23,19 @@ if TYPE_CHECKING:
 def __getattr__(name: str) -> Any:
     """``parse``, ``Graph``, the builders (``gradviz.tanh``, …) and the rest, loaded when first used."""
     if name == "Derivation":
-        from . import notebook
+        from . import notebook  # lazy: `gradviz --help` must not load sympy
 
         return notebook.Derivation
-    from .ir.ops import OPS
+    from .ir.ops import OPS  # lazy: only attribute look-ups need the builder names
 
     if name in _FROM_API or any(name in spec.builders for spec in OPS.values()):
-        from . import api  # here, not at the top: it loads sympy, and `gradviz --help` must not
+        from . import api  # lazy: `gradviz --help` must not load sympy
 
         return getattr(api, name)
     raise AttributeError(f"module 'gradviz' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    from . import api
+    from . import api  # lazy: `gradviz --help` must not load sympy
 
     return sorted([*globals(), *_FROM_API, "Derivation", *api.BUILDERS])

@@ -17,8 +17,16 @@ from typing import Any, Callable
 from .api import Graph
 from .networks import network as _network
 from .networks.descent import descend
-from .networks.network import (ACTIVATIONS, LOSSES, XOR_DATA, Network, Neuron, count_parameters, param_name,
-                               parse_layers)
+from .networks.network import (
+    ACTIVATIONS,
+    LOSSES,
+    XOR_DATA,
+    Network,
+    Neuron,
+    count_parameters,
+    param_name,
+    parse_layers,
+)
 
 __all__ = ["Network", "Neuron", "ACTIVATIONS", "LOSSES", "XOR_DATA", "neuron", "perceptron", "mlp", "xor_network",
            "count_parameters", "parse_layers", "param_name", "descend"]

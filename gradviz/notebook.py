@@ -28,7 +28,7 @@ import base64
 import html
 import struct
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .derive.documents import align, derivation_markdown, sections
 from .errors import GradvizError

@@ -3,6 +3,8 @@ Nothing here is timed; the speed targets are checked by ``python bench/run.py`` 
 
 from __future__ import annotations
 
+import pytest
+
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 RUN = Path(__file__).resolve().parent.parent / "bench" / "run.py"
 
 
+@pytest.mark.slow
 def test_quick_benchmark_prints_a_row_for_every_target() -> None:
     done = subprocess.run([sys.executable, str(RUN), "--quick"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr

@@ -88,6 +88,7 @@ def test_help_and_version_do_not_import_sympy() -> None:
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
 
 
+@pytest.mark.slow
 def test_real_process_with_exit_codes() -> None:
     main = [sys.executable, "-c", "from gradviz.cli import main; main()"]
     ok = subprocess.run(main + ["grad", LECTURE, "--at", "θ1=2,θ2=-1,x=3,y=1"], capture_output=True, text=True)

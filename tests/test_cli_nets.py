@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import csv
 
 from click.testing import CliRunner
@@ -22,6 +24,7 @@ def test_params_counts_the_lecture_exercise() -> None:
     assert "4 inputs (θ1, θ2, x, y), 4 operations" in formula.output
 
 
+@pytest.mark.slow
 def test_descend_prints_the_table_and_writes_files(tmp_path) -> None:
     result = run("descend", "(θ1θ2x − y)²", "--at", "θ1=2,θ2=-1,x=3,y=1", "--wrt", "θ1,θ2", "--lr", "0.005",
                  "--steps", "40", "-o", str(tmp_path))
@@ -41,6 +44,7 @@ def test_descend_errors_are_clean() -> None:
     assert bad.exit_code == 1 and "unknown schedule" in bad.output
 
 
+@pytest.mark.slow
 def test_net_neuron_view_and_ops_view(tmp_path) -> None:
     result = run("net", "2-3-1", "--activation", "relu", "--loss", "bce", "-o", str(tmp_path), "--format", "svg")
     assert result.exit_code == 0, result.output
@@ -73,6 +77,7 @@ def test_xor_data_network_has_four_samples() -> None:
     assert sum(node.op == "bce" for node in net.graph.nodes.values()) == 4
 
 
+@pytest.mark.slow
 def test_train_xor_reaches_full_accuracy(tmp_path) -> None:
     result = run("train", "2-4-1", "--activation", "tanh", "--loss", "bce", "--data", "xor", "-o", str(tmp_path))
     assert result.exit_code == 0, result.output

@@ -5,8 +5,6 @@ and review them by eye."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pytest
 
@@ -20,7 +18,6 @@ from gradviz.text.targets import LATEX
 
 from tools import compile_latex
 
-GOLDEN = Path(__file__).parent / "golden"
 EXAMPLES = {  # golden stem → (formula, values)
     "lecture": ("(θ1θ2x − y)²", {"θ1": 2, "θ2": -1, "x": 3, "y": 1}),
     "linear": ("y = wx + q", {"w": 2, "x": 3, "q": 1}),
@@ -95,13 +92,10 @@ def test_products_written_in_the_inputs_bracket_what_a_power_or_fraction_bar_nee
 
 @pytest.mark.parametrize("stem", sorted(EXAMPLES))
 @pytest.mark.parametrize("kind", ["md", "tex"])
-def test_golden_derivations(stem: str, kind: str) -> None:
+def test_golden_derivations(stem: str, kind: str, golden) -> None:
     make = derivation_markdown if kind == "md" else derivation_latex
     text = make(result(stem))
-    path = GOLDEN / f"derivation-{stem}.{kind}"
-    if os.environ.get("GRADVIZ_REGEN_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8")
+    golden(f"derivation-{stem}.{kind}", text)
 
 
 def test_markdown_is_jupyter_math() -> None:

@@ -3,6 +3,8 @@ across PYTHONHASHSEED values."""
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import subprocess
 import sys
@@ -28,10 +30,12 @@ def _digests(fmt: str, seed: str) -> str:
     return out.stdout
 
 
+@pytest.mark.slow
 def test_dot_and_derivation_are_identical_across_hash_seeds() -> None:
     runs = {_digests("dot", seed) for seed in ("0", "1", "12345")}
     assert len(runs) == 1 and "derivation.tex" in next(iter(runs))
 
 
+@pytest.mark.slow
 def test_svg_is_identical_across_hash_seeds() -> None:
     assert _digests("svg", "3") == _digests("svg", "4242")

@@ -221,6 +221,7 @@ def test_unknown_gradient_name_is_a_clean_error() -> None:
         gradviz.parse(LECTURE).gradient("q")
 
 
+@pytest.mark.slow
 def test_deep_and_long_inputs_work_without_recursion_errors() -> None:
     deep = "(" * 5000 + "x" + ")" * 5000 + "^2"
     assert gradviz.parse(deep).backward({"x": 3.0}).grad == {"x": 6.0}

@@ -83,6 +83,7 @@ def test_notebooks_are_made_from_their_scripts():
             f"{script.name} changed: run python examples/make_notebooks.py")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [p.name for p in NOTEBOOKS])
 def test_notebook_runs_without_errors_or_warnings(executed, name):
     outputs = _outputs(executed[name])
@@ -91,6 +92,7 @@ def test_notebook_runs_without_errors_or_warnings(executed, name):
     assert any("image/png" in o.get("data", {}) for o in outputs)
 
 
+@pytest.mark.slow
 def test_lecture_notebook_shows_graph_stepper_and_typeset_derivation(executed):
     outputs = _outputs(executed["01_lecture_backprop.ipynb"])
     data = [o.get("data", {}) for o in outputs if o.output_type == "display_data"]
@@ -104,6 +106,7 @@ def test_lecture_notebook_shows_graph_stepper_and_typeset_derivation(executed):
     assert any(d.get("text/latex", "").startswith(r"\begin{align*}") for d in data)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: p.name)
 def test_script_runs(path, tmp_path):
     done = subprocess.run([sys.executable, str(path)], cwd=tmp_path, capture_output=True, text=True, timeout=300)

@@ -13,6 +13,7 @@ import fuzzing
 QUICK = int(os.environ.get("GRADVIZ_FUZZ_EXAMPLES", "80"))
 
 
+@pytest.mark.slow
 @settings(max_examples=QUICK, deadline=None, suppress_health_check=list(HealthCheck))
 @given(fuzzing.cases(), fuzzing.points())
 def test_random_trees_in_every_syntax_agree_with_the_oracles(case, point) -> None:

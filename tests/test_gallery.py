@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pathlib import Path
 
 from gradviz.outputs.gallery import ENTRIES, build
@@ -9,6 +11,7 @@ from gradviz.outputs.gallery import ENTRIES, build
 GALLERY = Path(__file__).resolve().parent.parent / "gallery"
 
 
+@pytest.mark.slow
 def test_committed_dot_sources_are_current(tmp_path) -> None:
     built = {p.relative_to(tmp_path) for p in build(tmp_path, dot_only=True) if p.suffix == ".dot"}
     committed = {p.relative_to(GALLERY) for p in GALLERY.rglob("*.dot")}

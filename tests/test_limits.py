@@ -21,6 +21,7 @@ from gradviz.outputs.report import grad_table
 SUM = " + ".join(f"x{i % 100}" for i in range(100_000))
 
 
+@pytest.mark.slow
 def test_a_sum_of_100000_terms_through_every_numeric_stage() -> None:
     start = time.perf_counter()
     graph = gradviz.parse(SUM)
@@ -32,6 +33,7 @@ def test_a_sum_of_100000_terms_through_every_numeric_stage() -> None:
     assert time.perf_counter() - start < 60  # about 10 s on a shared core
 
 
+@pytest.mark.slow
 def test_10000_deep_nesting_through_backward_and_the_derivation() -> None:
     graph = gradviz.parse("tanh(" * 10_000 + "x" + ")" * 10_000)
     result = graph.backward({"x": 0.1})
@@ -53,6 +55,7 @@ def test_rendering_refuses_graphs_over_the_node_limit_with_advice(tmp_path) -> N
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.slow
 def test_a_few_hundred_nodes_render_their_final_frame(tmp_path) -> None:
     text = "+".join(f"σ(w{i} x{i})" for i in range(1, 61))  # 299 nodes
     result = CliRunner().invoke(cli, ["render", text, "--frames", "final", "-o", str(tmp_path)])

@@ -122,6 +122,7 @@ OPS1 = ["neg", "exp", "log", "sqrt", "abs", "sigmoid", "tanh", "relu", "softplus
 OPS2 = ["add", "sub", "mul", "div", "pow", "max", "min"]
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.data())
 def test_builder_graphs_round_trip(data) -> None:
@@ -186,6 +187,7 @@ def test_unwritable_graphs_are_clean_errors() -> None:
         to_text(graph)
 
 
+@pytest.mark.slow
 def test_printing_is_iterative_and_fast_on_big_graphs() -> None:
     deep = parse("-(" * 10_000 + "x" + ")" * 10_000)
     long = parse(" + ".join(f"x{i % 100}" for i in range(100_000)))

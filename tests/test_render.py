@@ -29,7 +29,6 @@ from gradviz.render.scene import EDGE_LABEL_LIMIT, digraph, scene
 from gradviz.text.lines import Name, NodeText, Partial, Relation, write
 from gradviz.text.targets import LATEX, MARKUP
 
-GOLDEN = Path(__file__).parent / "golden"
 AT = {"θ1": 2, "θ2": -1, "x": 3, "y": 1}
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -95,14 +94,11 @@ def test_frames_follow_the_steps_and_end_with_all_gradients() -> None:
 
 
 @pytest.mark.parametrize("index", range(7))
-def test_lecture_scene_matches_golden_dot(index: int) -> None:
+def test_lecture_scene_matches_golden_dot(index: int, golden) -> None:
     result = lecture().backward(AT)
     frame = frames(result)[index]
     source = digraph(scene(result, frame)).source
-    path = GOLDEN / f"lecture-{frame.slug}.dot"
-    if os.environ.get("GRADVIZ_REGEN_GOLDEN"):
-        path.write_text(source, encoding="utf-8")
-    assert source == path.read_text(encoding="utf-8")
+    golden(f"lecture-{frame.slug}.dot", source)
 
 
 def test_figure_markup_escapes_user_text_and_subscripts_names() -> None:
@@ -228,6 +224,7 @@ sys.stdout.buffer.write(graph.draw(format=args["-T"], prog=args["-K"]))
     assert "−42 × (−1) = 42" in svg_text(rendered[5].data)
 
 
+@pytest.mark.slow
 def test_rendering_needs_no_dot_on_path_and_leaves_stderr_empty(tmp_path) -> None:
     code = ("import sys; sys.path.insert(0, %r); from test_render import lecture, AT;"
             "from gradviz.outputs.export import export;"

@@ -76,6 +76,7 @@ def test_render_with_system_dot(tmp_path) -> None:
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.slow
 def test_render_as_a_real_process_without_dot_on_path(tmp_path) -> None:
     args = ["render", LECTURE, "--at", "θ1=2,θ2=-1,x=3,y=1", "-o", str(tmp_path), "--format", "png"]
     env = {**os.environ, "PATH": str(tmp_path / "nothing"), "PYTHONIOENCODING": "utf-8"}

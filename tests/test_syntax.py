@@ -414,6 +414,7 @@ BIG = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("label", list(BIG))
 def test_big_inputs_parse_iteratively(label: str) -> None:
     text = BIG[label]

@@ -144,6 +144,7 @@ def test_slides_compile_to_a_deck(tmp_path) -> None:
     assert "Output written on slides.pdf (10 pages" in log  # 7 overlays + 3 derivation slides
 
 
+@pytest.mark.slow
 def test_exercise_slides_compile_and_hide_the_answers(tmp_path) -> None:
     done = run("slides", LECTURE, "--at", AT_TEXT, "-o", str(tmp_path), "--blank", "grads", "--wrt", "theta1")
     assert done.exit_code == 0, done.output
@@ -157,6 +158,7 @@ def test_exercise_slides_compile_and_hide_the_answers(tmp_path) -> None:
 
 # -- animation -----------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_gif_has_every_frame_at_a_readable_size(tmp_path) -> None:
     from PIL import Image
 
@@ -202,6 +204,7 @@ def browser():
     driver.quit()
 
 
+@pytest.mark.slow
 def test_player_steps_with_arrow_keys_and_buttons_in_chromium(browser, tmp_path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys

@@ -15,8 +15,17 @@ from .. import __version__
 from ..render.choices import FORMATS, FRAME_CHOICES
 from .nets import descend, gallery, net, params, train
 from .options import Group, at_option, expr_argument, force_option, parse_at, parse_formula
-from .teach import ANSWER_KEY, blank_option, gif, html, renderer_option, slides, teaching_result, with_answer_key, \
-    wrt_option
+from .teach import (
+    ANSWER_KEY,
+    blank_option,
+    gif,
+    html,
+    renderer_option,
+    slides,
+    teaching_result,
+    with_answer_key,
+    wrt_option,
+)
 
 __all__ = ["main", "cli"]
 
@@ -54,7 +63,11 @@ def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool, every_line:
     Example:
       gradviz grad "(θ1θ2x − y)²" --at θ1=2,θ2=-1 --at x=3 --at y=1
     """
-    from ..outputs.report import REPORT_ROWS, grad_json, grad_table  # lazy: `gradviz --help` stays fast
+    from ..outputs.report import (  # lazy: `gradviz --help` stays fast
+        REPORT_ROWS,
+        grad_json,
+        grad_table,
+    )
 
     graph = parse_formula(expr)
     result = graph.backward(parse_at(at), exact=exact)

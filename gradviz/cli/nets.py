@@ -6,7 +6,14 @@ from contextlib import nullcontext
 
 import click
 
-from ..networks.network import ACTIVATIONS, LOSSES  # plain tuples: the network module loads nothing heavy
+from ..networks.network import (  # loads nothing heavy
+    ACTIVATIONS,
+    LOSSES,
+    XOR_DATA,
+    count_parameters,
+    mlp,
+    parse_layers,
+)
 from ..render.choices import FORMATS, FRAME_CHOICES
 from .options import at_option, expr_argument, force_option, parse_at, parse_formula
 
@@ -17,8 +24,6 @@ PROGRESS_FROM = 2000  # runs of at least this many steps show a progress bar
 
 
 def _network(layers: str, activation: str, loss: str, data: str, expanded: bool, seed: int):
-    from ..networks.network import XOR_DATA, mlp, parse_layers
-
     sizes = parse_layers(layers)
     points = XOR_DATA if data == "xor" else None
     return mlp(sizes, activation, loss, points, expanded=expanded, seed=seed)
@@ -88,7 +93,6 @@ def params(what: str) -> None:
     Example (the lecture's exercise: 100×100 inputs, three hidden layers of 1000, 10 outputs):
       gradviz params 10000-1000-1000-1000-10
     """
-    from ..networks.network import count_parameters, parse_layers
 
     if all(part.strip().isdigit() for part in what.split("-")) and "-" in what:
         sizes = parse_layers(what)
@@ -163,8 +167,10 @@ def train(layers, activation, loss, data, lr, steps, momentum, adam, seed, out_d
     from ..eval.backward import backward  # lazy: `gradviz --help` stays fast
     from ..networks import plots  # lazy: `gradviz --help` stays fast
     from ..networks.descent import descend as run_descent  # lazy: `gradviz --help` stays fast
-    from ..networks.network import XOR_DATA, mlp, parse_layers
-    from ..networks.training import accuracy, read_points  # lazy: `gradviz --help` stays fast
+    from ..networks.training import (  # lazy: `gradviz --help` stays fast
+        accuracy,
+        read_points,
+    )
     from ..outputs.folder import OutputFolder  # lazy: `gradviz --help` stays fast
     from ..render.neurons import render_neurons  # lazy: `gradviz --help` stays fast
 

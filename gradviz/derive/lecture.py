@@ -23,7 +23,18 @@ from ..eval.paths import input_paths
 from ..eval.sweep import sweep
 from ..eval.symbolic import count_operations, symbolic_of
 from ..ir.graph import Graph
-from ..text.lines import Chain, Formula, Name, NodeText, Number, Partial, Product, Relation, Terms, plain
+from ..text.lines import (
+    Chain,
+    Formula,
+    Name,
+    NodeText,
+    Number,
+    Partial,
+    Product,
+    Relation,
+    Terms,
+    plain,
+)
 
 __all__ = ["Lecture", "lecture", "forward_lines", "gradient_lines", "typed_decimals", "SIMPLIFY_LIMIT"]
 

@@ -9,6 +9,7 @@ from typing import Any, Mapping
 from ..errors import EvaluationError, GradvizError, ParseError, name_list
 from ..ir.graph import Graph
 from ..ir.numbers import exact
+from ..syntax import parse
 
 __all__ = ["canonical_key", "canonical_values", "check_inputs", "input_name"]
 
@@ -19,8 +20,6 @@ def canonical_key(key: Any, inputs: tuple[str, ...] | frozenset[str]) -> str:
         return key
     if not isinstance(key, str):
         raise EvaluationError(f"{key!r} is not a variable name (the inputs are {name_list(inputs)})")
-    from ..syntax import parse
-
     try:
         graph = parse(key.strip())
     except ParseError:

@@ -17,7 +17,7 @@ renderers, Python builders and the every-op tests all read this table.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum
 from fractions import Fraction
 from typing import Any, Callable

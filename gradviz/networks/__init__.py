@@ -2,8 +2,20 @@
 descent (``descent``), reports and data of runs (``training``), pictures of runs (``plots``).
 Python users take the networks from ``gradviz.nn``, whose graphs have the verbs."""
 
-from .network import (ACTIVATIONS, LOSSES, XOR_DATA, Network, Neuron, count_parameters, mlp, neuron, param_name,
-                      parse_layers, perceptron, xor_network)
+from .network import (
+                      ACTIVATIONS,
+                      LOSSES,
+                      XOR_DATA,
+                      Network,
+                      Neuron,
+                      count_parameters,
+                      mlp,
+                      neuron,
+                      param_name,
+                      parse_layers,
+                      perceptron,
+                      xor_network,
+)
 
 __all__ = ["Network", "Neuron", "ACTIVATIONS", "LOSSES", "XOR_DATA", "neuron", "perceptron", "mlp", "xor_network",
            "count_parameters", "parse_layers", "param_name"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-
 from typing import TYPE_CHECKING
 
 from ..errors import GradvizError

@@ -11,8 +11,6 @@ constant (∂c/∂b = 1).
 from __future__ import annotations
 
 from dataclasses import replace
-
-
 from typing import TYPE_CHECKING
 
 from ..errors import GradvizError

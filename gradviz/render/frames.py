@@ -16,8 +16,21 @@ from typing import TYPE_CHECKING, Any
 
 from ..derive.lecture import forward_lines, gradient_lines, typed_decimals
 from ..errors import GradvizError
+from ..text.lines import (
+    Formula,
+    Math,
+    Name,
+    NodeText,
+    Number,
+    Partial,
+    Product,
+    Relation,
+    Sentence,
+    Terms,
+    Words,
+    plain,
+)
 from .choices import FRAME_CHOICES
-from ..text.lines import Formula, Math, Name, NodeText, Number, Partial, Product, Relation, Sentence, Terms, Words, plain
 
 if TYPE_CHECKING:
     from ..eval.backward import Backward, Contribution, Step

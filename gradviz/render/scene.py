@@ -23,7 +23,15 @@ from ..eval.paths import input_paths, on_path
 from ..text.lines import Math, write
 from ..text.structure import equation, operand_piece
 from ..text.targets import MARKUP
-from .frames import Frame, fan_in, frame_state, gradient_line, local_line, product_line, value_line
+from .frames import (
+    Frame,
+    fan_in,
+    frame_state,
+    gradient_line,
+    local_line,
+    product_line,
+    value_line,
+)
 
 if TYPE_CHECKING:
     import graphviz

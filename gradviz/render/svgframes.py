@@ -13,7 +13,7 @@ import html
 import re
 from typing import TYPE_CHECKING, Sequence
 
-from .scene import boxed, CAPTION_KEY
+from .scene import CAPTION_KEY, boxed
 
 if TYPE_CHECKING:
     from .backends import Backend

@@ -246,7 +246,7 @@ class _Expression:
                 raise self.p.error("\\sqrt[n]{…} (an n-th root) is not supported; write x^(1/n)", after)
             self._push(_Frame("group", "call", 0, t, opener=after, close=str(after.value), fn=key))
             return i + 2, True
-        if key in ("max", "min"):
+        if names.ARITY[key][0] > 1:  # max, min, the losses: several arguments need parentheses
             raise self.p.error(f"'{t.text}' needs parentheses, as in {t.text}(a, b)", t)
         self._push(_Frame("prefix", key, _FUNCTION, t))
         return i + 1, True
@@ -356,7 +356,7 @@ class _Expression:
         if key in names.PAIRED and len(args) % 2:
             raise self.p.error(f"'{name}' takes n values and then their n labels (an even count), "
                                f"got {len(args)}", group.token)
-        if key in ("max", "min"):
+        if OPS[key].folds:
             nid = self._node(args[0])
             for arg in args[1:]:
                 nid = self.b.apply(key, [nid, self._node(arg)])

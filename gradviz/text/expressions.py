@@ -25,7 +25,7 @@ from .targets import LATEX, Level, Piece, Target
 if TYPE_CHECKING:
     from .structure import Expansion
 
-__all__ = ["print_unicode", "print_latex", "level_of", "is_decimal", "iverson_parts"]
+__all__ = ["print_expr", "print_unicode", "print_latex", "level_of", "is_decimal", "iverson_parts"]
 
 _SYMPY_PRECEDENCE = {Level.SUM: PRECEDENCE["Add"], Level.UNARY: PRECEDENCE["Add"], Level.QUOTIENT: PRECEDENCE["Mul"],
                      Level.PRODUCT: PRECEDENCE["Mul"], Level.POWER: PRECEDENCE["Pow"], Level.ATOM: PRECEDENCE["Atom"]}
@@ -265,3 +265,10 @@ def print_latex(expr: Any, expand: "Expansion | None" = None, decimals: bool = F
     expr = sympy.sympify(expr)
     expr, texts = _with_placeholders(expr, expand)
     return TextbookLatexPrinter(texts, decimals).doprint(expr), level_of(expr, decimals)
+
+
+def print_expr(expr: Any, target: Target, expand: "Expansion | None" = None, decimals: bool = False) -> Piece:
+    """``expr`` written for ``target`` by that target's printer, with its level."""
+    if target is LATEX:
+        return print_latex(expr, expand, decimals)
+    return print_unicode(expr, target, expand, decimals)

@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Union
 
+import sympy
+
+from .expressions import is_decimal, print_expr
 from .structure import Expansion, definition, equation, right_side, written
 from .targets import LATEX, UNICODE, Level, Piece, Target
 
@@ -147,7 +150,7 @@ def piece(math: "Math", target: Target) -> Piece:
         return target.partial(math.top, math.bottom), Level.ATOM
     if isinstance(math, Formula):
         expand = Expansion(math.graph, target) if math.graph is not None and math.in_inputs else None
-        return target.sympy(math.expr, expand, math.decimals)
+        return print_expr(math.expr, target, expand, math.decimals)
     if isinstance(math, NodeText):
         if math.form == "equation":
             return equation(math.graph, math.nid, target), Level.SUM
@@ -191,7 +194,7 @@ def _chain(chain: Chain, target: Target) -> Piece:
 def _dotted(term: tuple, target: Target, expand: Expansion | None, decimals: bool) -> Piece:
     """Each factor as it is, joined by ``·``; factors of −1 become the sign."""
     negative = sum(f == -1 for f in term) % 2 == 1
-    factors = [target.sympy(f, expand, decimals) for f in term if f != -1]
+    factors = [print_expr(f, target, expand, decimals) for f in term if f != -1]
     text = target.times.join(p[0] if p[1] > Level.UNARY or (p[1] == Level.UNARY and k == 0) else target.paren(p[0])
                              for k, p in enumerate(factors)) if factors else "1"
     level = Level.QUOTIENT if len(factors) > 1 else (factors[0][1] if factors else Level.ATOM)
@@ -204,10 +207,6 @@ def _dotted(term: tuple, target: Target, expand: Expansion | None, decimals: boo
 
 def _juxtaposed(term: tuple, target: Target, expand: Expansion | None, decimals: bool) -> Piece:
     """Numbers in front, the other factors side by side in chain order, denominators gathered."""
-    import sympy
-
-    from .expressions import is_decimal
-
     coeff, numer, denom = sympy.S.One, [], []
     for factor in term:
         c, rest = sympy.sympify(factor).as_coeff_Mul()
@@ -222,15 +221,15 @@ def _juxtaposed(term: tuple, target: Target, expand: Expansion | None, decimals:
     if coeff.is_Rational and coeff.q != 1 and not is_decimal(coeff, decimals):
         denom.insert(0, sympy.Integer(coeff.q))
         coeff = sympy.Integer(coeff.p)
-    parts = [] if coeff == 1 and numer else [(target.sympy(coeff, None, decimals)[0], "number")]
+    parts = [] if coeff == 1 and numer else [(print_expr(coeff, target, None, decimals)[0], "number")]
     for factor in numer:
-        p = target.sympy(factor, expand, decimals)
+        p = print_expr(factor, target, expand, decimals)
         parts.append((target.wrap(p, Level.PRODUCT), "call" if factor.is_Function and p[1] >= Level.PRODUCT
                       and factor.func.__name__ not in ("Abs", "Heaviside") else "other"))
     top = target.juxtapose(parts)
     level = Level.PRODUCT
     if denom:
-        pieces = [target.sympy(f, expand, decimals) for f in denom]
+        pieces = [print_expr(f, target, expand, decimals) for f in denom]
         bottom = target.juxtapose([(target.wrap(p, Level.PRODUCT), "other") for p in pieces])
         single = len(pieces) == 1 and pieces[0][1] >= Level.POWER
         top, level = target.fraction((top, Level.PRODUCT), (bottom, Level.ATOM if single else Level.SUM))

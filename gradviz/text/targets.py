@@ -15,6 +15,7 @@ from enum import IntEnum
 from fractions import Fraction
 from typing import Any, Sequence
 
+from ..ir.numbers import format_number
 from .names import latex_name, latex_text, markup_name
 from .numbers import MINUS, format_value, superscript
 
@@ -120,12 +121,6 @@ class Target:
                 out += f" {self.plus} {text}"
         return (out, Level.SUM) if len(terms) > 1 else (out or "0", terms[0][1] if terms else Level.ATOM)
 
-    def sympy(self, expr: Any, expand: Any = None, decimals: bool = False) -> Piece:
-        """A sympy expression; ``expand`` (a ``structure.Expansion``) writes intermediates in the inputs."""
-        from .expressions import print_unicode
-
-        return print_unicode(expr, self, expand, decimals)
-
 
 class Markup(Target):
     """Figure labels and web pages: Unicode, escaped, names with subscript glyphs (``θ₁``)."""
@@ -179,8 +174,6 @@ class Latex(Target):
 
     def power(self, base: Piece, exponent: Fraction | Piece) -> Piece:
         if isinstance(exponent, Fraction):
-            from ..ir.numbers import format_number
-
             exponent = (format_number(exponent), Level.ATOM)
         text = self.wrap(base, Level.ATOM)
         return f"{{{text}}}^{{{exponent[0]}}}" if "^" in text else f"{text}^{{{exponent[0]}}}", Level.POWER
@@ -205,11 +198,6 @@ class Latex(Target):
             out += text
             previous = kind
         return out or "1"
-
-    def sympy(self, expr: Any, expand: Any = None, decimals: bool = False) -> Piece:
-        from .expressions import print_latex
-
-        return print_latex(expr, expand, decimals)
 
 
 UNICODE, MARKUP, LATEX = Target(), Markup(), Latex()
