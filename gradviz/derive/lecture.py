@@ -36,7 +36,7 @@ from ..text.lines import (
     plain,
 )
 
-__all__ = ["Lecture", "lecture", "forward_lines", "gradient_lines", "typed_decimals", "SIMPLIFY_LIMIT"]
+__all__ = ["Lecture", "lecture", "forward_lines", "gradient_lines", "typed_decimals", "deduplicated", "SIMPLIFY_LIMIT"]
 
 SIMPLIFY_LIMIT = 60  # operations in a chain product beyond which no simplified form is tried
 SHOWN_LIMIT = 120  # characters of a side written out in the inputs beyond which a line leaves it out
@@ -123,7 +123,7 @@ def lecture(result: Backward, wrt: str | None = None) -> Lecture:
                          else Chain(tuple(mine), graph, in_inputs=True, decimals=decimals))
         if numbers is not None:
             sides.append(Number(numbers[nid]))
-        line = Relation(_deduplicated(sides))
+        line = Relation(deduplicated(sides))
         if node.kind == "input":
             gradients[nid] = line
         else:
@@ -170,7 +170,7 @@ def _simplified(graph: Graph, mine: list[Term]) -> Any | None:
     return simple
 
 
-def _deduplicated(sides: list[Any]) -> tuple[Any, ...]:
+def deduplicated(sides: list[Any]) -> tuple[Any, ...]:
     """The sides without one that reads exactly as the side before it, and without a side
     written out in the inputs that is too long to read (``SHOWN_LIMIT``)."""
     out, last = [], None
@@ -189,7 +189,7 @@ def _forward_line(result: Backward, nid: str) -> Relation:
     sides: list[Any] = [Name(graph.nodes[nid].name), NodeText(graph, nid, "definition"), NodeText(graph, nid, "written")]
     if result.values is not None:
         sides.append(Number(result.values[nid]))
-    return Relation(_deduplicated(sides))
+    return Relation(deduplicated(sides))
 
 
 def forward_lines(result: Backward) -> list[Relation]:
@@ -221,6 +221,6 @@ def gradient_lines(result: Backward) -> list[Relation]:
                       Chain(chain, graph, in_inputs=True, joint="dot", decimals=decimals)]
         if result.adjoints is not None:
             sides.append(Number(result.adjoints.get(nid, 0.0)))
-        lines.append(Relation(_deduplicated(sides)))
+        lines.append(Relation(deduplicated(sides)))
     return lines
 

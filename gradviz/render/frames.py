@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..derive.lecture import forward_lines, gradient_lines, typed_decimals
+from ..derive.lecture import deduplicated, forward_lines, gradient_lines, typed_decimals
 from ..errors import GradvizError
 from ..text.lines import (
     Formula,
@@ -213,5 +213,5 @@ def step_lines(result: "Backward", step: "Step") -> list[Relation]:
                          Product((_formula(result, step.upstream_expr), _formula(result, c.local_expr)), "dot"))
         if c.value is not None:
             sides.append(Number(c.value) if first else product_line(result, step, c))
-        lines.append(Relation(tuple(sides), first="+=" if counts.get(c.operand, 0) > 1 else "="))
+        lines.append(Relation(deduplicated(sides), first="+=" if counts.get(c.operand, 0) > 1 else "="))
     return lines

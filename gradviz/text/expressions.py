@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sympy
 from sympy.printing.latex import LatexPrinter
@@ -20,10 +20,8 @@ from sympy.printing.str import StrPrinter
 from ..ir.numbers import format_number
 from .names import latex_name
 from .numbers import MINUS, format_value, superscript
+from .structure import POWER_BEFORE_ARGS, Expansion
 from .targets import LATEX, Level, Piece, Target
-
-if TYPE_CHECKING:
-    from .structure import Expansion
 
 __all__ = ["print_expr", "print_unicode", "print_latex", "level_of", "is_decimal", "iverson_parts"]
 
@@ -39,7 +37,7 @@ def _placeholder_class(level: Level) -> type:
                 {"precedence": _SYMPY_PRECEDENCE[level], "level": level})
 
 
-def _with_placeholders(expr: Any, expand: "Expansion | None") -> tuple[Any, dict[str, str]]:
+def _with_placeholders(expr: Any, expand: Expansion | None) -> tuple[Any, dict[str, str]]:
     """``expr`` with every intermediate it mentions replaced by a placeholder, and their texts."""
     if expand is None or not hasattr(expr, "free_symbols"):
         return expr, {}
@@ -118,9 +116,10 @@ def positive_first(terms: list[Any]) -> list[Any]:
 class TextbookPrinter(StrPrinter):
     """Unicode (or figure markup, by the target's names and escaping) in textbook form."""
 
-    def __init__(self, target: Target, texts: dict[str, str], decimals: bool, ordered: bool):
+    def __init__(self, target: Target, texts: dict[str, str], decimals: bool, ordered: bool,
+                 expand: Expansion | None = None):
         super().__init__({"order": "none"})
-        self.target, self.texts, self.decimals, self.ordered = target, texts, decimals, ordered
+        self.target, self.texts, self.decimals, self.ordered, self.expand = target, texts, decimals, ordered, expand
 
     def piece(self, expr: Any) -> Piece:
         return self._print(expr), level_of(expr, self.decimals)
@@ -180,9 +179,8 @@ class TextbookPrinter(StrPrinter):
         parts = [] if coeff == 1 and numer else [coeff]
         text = self._factors(parts + numer)
         if denom:
-            bottom = self._factors(denom)
-            single = len(denom) == 1 and level_of(denom[0], self.decimals) >= Level.POWER
-            text = f"{text}/{bottom if single else self.target.paren(bottom)}"
+            bottom = self.wrap(denom[0], Level.POWER) if len(denom) == 1 else self.target.paren(self._factors(denom))
+            text = f"{text}/{bottom}"
         return sign + text
 
     def _print_Pow(self, expr: Any) -> str:
@@ -191,6 +189,12 @@ class TextbookPrinter(StrPrinter):
             return self.target.root(self.piece(base))[0]
         if exponent.is_negative:
             return f"1/{self.wrap(1 / expr, Level.POWER)}"
+        if exponent.is_Integer and self.expand is not None and hasattr(base, "level"):
+            written = self.expand.power(base.name.strip("⟪⟫"), Fraction(int(exponent)))
+            if written is not None:
+                return written
+        if exponent.is_Integer and base.is_Function and len(base.args) == 1 and base.func.__name__ in POWER_BEFORE_ARGS:
+            return f"{base.func.__name__}{superscript(Fraction(int(exponent)))}({self._print(base.args[0])})"  # tanh²(z)
         if exponent.is_Integer:
             return self.wrap(base, Level.ATOM) + superscript(Fraction(int(exponent)))
         return f"{self.wrap(base, Level.ATOM)}^{self.wrap(exponent, Level.ATOM)}"
@@ -222,9 +226,17 @@ class TextbookLatexPrinter(LatexPrinter):
     """LaTeX in the same textbook form: names through ``names.latex_name``, steps as Iverson
     brackets, typed decimals as decimals."""
 
-    def __init__(self, texts: dict[str, str], decimals: bool):
+    def __init__(self, texts: dict[str, str], decimals: bool, expand: Expansion | None = None):
         super().__init__({"mul_symbol": None, "fold_short_frac": False})
-        self.texts, self.decimals = texts, decimals
+        self.texts, self.decimals, self.expand = texts, decimals, expand
+
+    def _print_Pow(self, expr: Any) -> str:
+        base, exponent = expr.args
+        if exponent.is_Integer and exponent > 0 and self.expand is not None and hasattr(base, "level"):
+            written = self.expand.power(base.name.strip("⟪⟫"), Fraction(int(exponent)))
+            if written is not None:
+                return written
+        return super()._print_Pow(expr)
 
     def _print_Symbol(self, expr: Any, style: str = "plain") -> str:
         if expr.name in self.texts:
@@ -252,22 +264,22 @@ class TextbookLatexPrinter(LatexPrinter):
         return rf"{tex}^{{{exp}}}" if exp else tex
 
 
-def print_unicode(expr: Any, target: Target, expand: "Expansion | None" = None, decimals: bool = False) -> Piece:
+def print_unicode(expr: Any, target: Target, expand: Expansion | None = None, decimals: bool = False) -> Piece:
     """``expr`` as Unicode text for ``target`` (plain or markup), with its level."""
     expr = sympy.sympify(expr)
     expr, texts = _with_placeholders(expr, expand)
-    printer = TextbookPrinter(target, texts, decimals, ordered=not texts)
+    printer = TextbookPrinter(target, texts, decimals, ordered=not texts, expand=expand)
     return printer.piece(expr)
 
 
-def print_latex(expr: Any, expand: "Expansion | None" = None, decimals: bool = False) -> Piece:
+def print_latex(expr: Any, expand: Expansion | None = None, decimals: bool = False) -> Piece:
     """``expr`` as LaTeX, with its level."""
     expr = sympy.sympify(expr)
     expr, texts = _with_placeholders(expr, expand)
-    return TextbookLatexPrinter(texts, decimals).doprint(expr), level_of(expr, decimals)
+    return TextbookLatexPrinter(texts, decimals, expand).doprint(expr), level_of(expr, decimals)
 
 
-def print_expr(expr: Any, target: Target, expand: "Expansion | None" = None, decimals: bool = False) -> Piece:
+def print_expr(expr: Any, target: Target, expand: Expansion | None = None, decimals: bool = False) -> Piece:
     """``expr`` written for ``target`` by that target's printer, with its level."""
     if target is LATEX:
         return print_latex(expr, expand, decimals)

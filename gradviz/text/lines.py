@@ -195,8 +195,11 @@ def _dotted(term: tuple, target: Target, expand: Expansion | None, decimals: boo
     """Each factor as it is, joined by ``·``; factors of −1 become the sign."""
     negative = sum(f == -1 for f in term) % 2 == 1
     factors = [print_expr(f, target, expand, decimals) for f in term if f != -1]
-    text = target.times.join(p[0] if p[1] > Level.UNARY or (p[1] == Level.UNARY and k == 0) else target.paren(p[0])
-                             for k, p in enumerate(factors)) if factors else "1"
+    if len(factors) == 1:
+        text = factors[0][0]
+    else:
+        text = target.times.join(p[0] if p[1] > Level.UNARY or (p[1] == Level.UNARY and k == 0)
+                                 else target.paren(p[0]) for k, p in enumerate(factors)) if factors else "1"
     level = Level.QUOTIENT if len(factors) > 1 else (factors[0][1] if factors else Level.ATOM)
     if negative:
         if text.startswith(target.minus):
@@ -222,17 +225,20 @@ def _juxtaposed(term: tuple, target: Target, expand: Expansion | None, decimals:
         denom.insert(0, sympy.Integer(coeff.q))
         coeff = sympy.Integer(coeff.p)
     parts = [] if coeff == 1 and numer else [(print_expr(coeff, target, None, decimals)[0], "number")]
-    for factor in numer:
-        p = print_expr(factor, target, expand, decimals)
-        parts.append((target.wrap(p, Level.PRODUCT), "call" if factor.is_Function and p[1] >= Level.PRODUCT
-                      and factor.func.__name__ not in ("Abs", "Heaviside") else "other"))
-    top = target.juxtapose(parts)
-    level = Level.PRODUCT
+    pieces = [print_expr(factor, target, expand, decimals) for factor in numer]
+    if len(pieces) == 1 and not parts and not denom:  # one factor: as it is, bracketed only where it must be
+        top, level = pieces[0]
+    else:
+        for factor, p in zip(numer, pieces):
+            parts.append((target.wrap(p, Level.PRODUCT), "call" if factor.is_Function and p[1] >= Level.PRODUCT
+                          and factor.func.__name__ not in ("Abs", "Heaviside") else "other"))
+        top, level = target.juxtapose(parts), Level.PRODUCT
     if denom:
-        pieces = [print_expr(f, target, expand, decimals) for f in denom]
-        bottom = target.juxtapose([(target.wrap(p, Level.PRODUCT), "other") for p in pieces])
-        single = len(pieces) == 1 and pieces[0][1] >= Level.POWER
-        top, level = target.fraction((top, Level.PRODUCT), (bottom, Level.ATOM if single else Level.SUM))
-    if negative:
-        return target.minus + top, Level.UNARY
-    return top, level
+        below = [print_expr(f, target, expand, decimals) for f in denom]
+        if len(below) == 1:
+            bottom = (target.wrap(below[0], Level.POWER), Level.ATOM)
+        else:
+            bottom = (target.paren(target.juxtapose([(target.wrap(p, Level.PRODUCT), "other") for p in below])),
+                      Level.ATOM)
+        top, level = target.fraction((top, level), bottom)
+    return target.negate((top, level)) if negative else (top, level)

@@ -6,6 +6,7 @@ names, numbers and function names come from the target and the op specs."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ..ir.ops import OPS
@@ -15,8 +16,9 @@ if TYPE_CHECKING:
     from ..ir.graph import Graph, Node
 
 __all__ = ["written", "definition", "right_side", "equation", "operand_piece", "Expansion", "lead_kind",
-           "WRITTEN_LIMIT"]
+           "WRITTEN_LIMIT", "POWER_BEFORE_ARGS"]
 
+POWER_BEFORE_ARGS = frozenset("sin cos tan sinh cosh tanh".split())  # tanh²(z), not tanh(z)²
 WRITTEN_LIMIT = 4000  # characters of a subexpression written out in the inputs (then "…")
 
 
@@ -178,6 +180,17 @@ class Expansion:
         if node is None or not self.in_inputs:
             return None
         return written(self.graph, node, self.target)
+
+    def power(self, name: str, exponent: Fraction) -> str | None:
+        """``tanh²(z)`` for an intermediate ``h = tanh(z)`` raised to ``exponent``, as textbooks write
+        powers of the trigonometric and hyperbolic functions; None for anything else."""
+        nid = self._ops().get(name)
+        node = self.graph.nodes[nid] if nid is not None and self.in_inputs else None
+        if node is None or node.op not in POWER_BEFORE_ARGS or node.named_by_user and node.op == "id":
+            return None
+        spec = OPS[node.op]
+        function = spec.latex if self.target.name_of_target == "latex" else spec.text
+        return self.target.power_of_call(function, exponent, written(self.graph, node.operands[0], self.target)[0])
 
     def _ops(self) -> dict[str, str]:
         return self.graph.memo("op names", lambda: {n.name: n.id for n in self.graph.nodes.values()

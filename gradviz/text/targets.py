@@ -74,6 +74,10 @@ class Target:
     def call(self, function: str, args: Sequence[str]) -> Piece:
         return f"{self.escape(function)}({', '.join(args)})", Level.ATOM
 
+    def power_of_call(self, function: str, exponent: Fraction, arg: str) -> str:
+        """A function's value raised to a power, written before its argument: ``tanh²(z)``."""
+        return f"{self.escape(function)}{superscript(exponent)}({arg})"
+
     def root(self, arg: Piece) -> Piece:
         return f"√{self.wrap(arg, Level.ATOM)}", Level.ATOM
 
@@ -180,6 +184,9 @@ class Latex(Target):
 
     def call(self, function: str, args: Sequence[str]) -> Piece:
         return rf"{function}\left({', '.join(args)}\right)", Level.ATOM
+
+    def power_of_call(self, function: str, exponent: Fraction, arg: str) -> str:
+        return rf"{function}^{{{format_number(exponent)}}}\left({arg}\right)"
 
     def root(self, arg: Piece) -> Piece:
         return rf"\sqrt{{{arg[0]}}}", Level.ATOM

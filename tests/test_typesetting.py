@@ -1,0 +1,91 @@
+"""Printing from structure: the typesetting faults of printing by regular expressions are gone
+(products typeset as products, signs folded, no temporaries, typed decimals, one ReLU form,
+the lecture's simplifications, brackets from precedence)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import gradviz
+from gradviz.derive.documents import derivation_latex
+from gradviz.derive.lecture import gradient_lines, lecture
+from gradviz.ir.ops import OPS
+from gradviz.outputs.gallery import MICROGRAD, SOFTMAX_EXPANDED
+from gradviz.render.frames import frames
+from gradviz.text.lines import plain
+from gradviz.text.structure import written
+
+PERCEPTRON = "p = σ(w0 + w1x1 + w2x2); L = −y log(p) − (1 − y) log(1 − p)"
+PERCEPTRON_AT = {"w0": 0.1, "w1": -0.4, "x1": 1.2, "w2": 0.8, "x2": -0.6, "y": 1}
+EXAMPLES = [
+    (PERCEPTRON, PERCEPTRON_AT),
+    (MICROGRAD, {"a": -4.0, "b": 2.0}),
+    (SOFTMAX_EXPANDED, {"z1": 2.0, "z2": 1.0, "z3": 0.1, "y1": 1, "y2": 0, "y3": 0}),
+    ("v1 = σ(−0.5 + x1 − x2); v2 = σ(−0.5 − x1 + x2); y = σ(−0.5 + v1 + v2)", {"x1": 1.0, "x2": 0.0}),
+    ("x·y + x/y − (x − y)/(x + y)", {"x": 2, "y": 4}),
+]
+
+
+def every_line(formula: str, at: dict) -> list[str]:
+    r = gradviz.parse(formula).backward(at)
+    text = lecture(r).text()
+    lines = [line for section in text for line in section] + [plain(g) for g in gradient_lines(r)]
+    return lines + [line for f in frames(r) for line in f.lines()]
+
+
+@pytest.mark.parametrize("formula, at", EXAMPLES, ids=["perceptron", "micrograd", "softmax", "xor", "fractions"])
+def test_signs_are_folded_into_the_sum(formula, at) -> None:
+    for line in every_line(formula, at):
+        assert "+ −" not in line and "·−" not in line and "− −" not in line, line
+
+
+@pytest.mark.parametrize("formula, at", EXAMPLES, ids=["perceptron", "micrograd", "softmax", "xor", "fractions"])
+def test_latex_writes_names_as_math_and_only_functions_upright(formula, at) -> None:
+    tex = derivation_latex(gradviz.parse(formula).backward(at))
+    functions = {OPS[k].latex for k in OPS} | {r"\operatorname{sgn}"}
+    upright = set(re.findall(r"\\operatorname\{[^}]*\}", tex))
+    assert upright <= functions, upright - functions  # p(1 − p) is p·(1 − p), never \operatorname{p}
+
+
+def test_juxtaposed_products_typeset_as_products() -> None:
+    tex = derivation_latex(gradviz.parse(PERCEPTRON).backward(PERCEPTRON_AT))
+    assert r"p \left(1 - p\right)" in tex
+
+
+def test_final_formulas_hold_no_temporaries() -> None:
+    r = gradviz.parse("hh = w x + q; rr = relu(hh); L = rr·z − y").backward({"w": 0.5, "x": 2, "q": 1, "z": 3, "y": 1})
+    inputs_side = {plain(line).split(" = ")[0]: plain(line).split(" = ")[-2] for line in gradient_lines(r)}
+    assert inputs_side["∂L/∂w"] == "z·[wx + q > 0]·x"
+    for side in inputs_side.values():
+        assert "hh" not in side and "rr" not in side, side
+
+
+def test_typed_decimals_stay_decimals() -> None:
+    gelu_tanh = "0.5x(1 + tanh(0.7978845608(x + 0.044715x³)))"
+    text = "\n".join(every_line(gelu_tanh, {"x": 0.3}))
+    assert "0.044715" in text and "8943/200000" not in text
+
+
+@pytest.mark.parametrize("formula", ["relu(x)", "max(0, x)", "max(x, 0)", "ReLU(x)", "\\max\\left(0, x\\right)"])
+def test_a_relu_has_one_derivative_form_however_it_is_spelled(formula) -> None:
+    r = gradviz.parse(formula).backward({"x": 1.5})
+    text = "\n".join(every_line(formula, {"x": 1.5}))
+    assert "∂L/∂x = [x > 0] = 1" in text and "H(" not in text
+
+
+def test_the_lectures_simplifications() -> None:
+    lines = every_line(PERCEPTRON, PERCEPTRON_AT)
+    assert any(line.startswith("∂L/∂d = ") and "= p − y = " in line for line in lines)  # at the logit
+    assert any(line.startswith("∂L/∂w1 = ") and "= x1(p − y) = x1(σ(w0 + w1x1 + w2x2) − y) = " in line
+               for line in lines)
+    assert any("(f/p + i/j) · p(1 − p)" in line for line in lines)  # σ′ = σ(1 − σ), by the node's name
+    assert any("1 · (1 − h²) = 1 − h² = 1 − tanh²(z)" in line for line in every_line("h = tanh(z); L = h", {"z": 0.5}))
+
+
+def test_brackets_come_from_precedence() -> None:
+    g = gradviz.parse("a = (x + y)^2; L = a^2")
+    assert written(g, g.output_id)[0] == "((x + y)²)²"
+    g = gradviz.parse("(x − y)/(x·y) − −x")
+    assert written(g, g.output_id)[0] == "(x − y)/(xy) − (−x)"
