@@ -27,3 +27,12 @@ def test_readme_examples_run():
         if runner.summarize(verbose=False).failed:
             failed.append(index)
     assert not failed, f"README blocks {failed} fail (see the output above)"
+
+
+def test_every_op_has_its_row_in_the_readme():
+    from gradviz.ir.ops import OPS
+
+    table = README.read_text(encoding="utf-8").split("### Operations", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    listed = {key.strip("` ") for row in rows for key in row.split("|")[1].split(",")}
+    assert listed == set(OPS), set(OPS) ^ listed
