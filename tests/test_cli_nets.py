@@ -102,12 +102,14 @@ def test_descend_writes_the_update_frame(tmp_path) -> None:
     assert (tmp_path / "update.png").read_bytes().startswith(b"\x89PNG")
 
 
-def test_ops_view_groups_a_network_by_layer(tmp_path) -> None:
+def test_ops_view_in_boxes_groups_a_network_by_layer(tmp_path) -> None:
     from gradviz.render.figure import render_frames
+    from gradviz.render.style import Style
 
     net = mlp((2, 2, 1), "tanh", "mse", [((1.0, 0.5), 1.0)], seed=4)
-    dot = render_frames(net.graph.backward(net.values), format="dot", which="final")[0].data.decode()
+    boxes = Style(look="boxes")
+    dot = render_frames(net.graph.backward(net.values), format="dot", which="final", style=boxes)[0].data.decode()
     assert 'subgraph cluster_0' in dot and "label=\"layer 1\"" in dot and "label=output" in dot
     assert dot.count("bb=") >= 2  # the clusters' boxes come from the one layout, pinned like the nodes
-    svg = render_frames(net.graph.backward(net.values), format="svg", which="final")[0].data.decode()
+    svg = render_frames(net.graph.backward(net.values), format="svg", which="final", style=boxes)[0].data.decode()
     assert svg.count('class="cluster"') == 2

@@ -150,10 +150,19 @@ def test_style_changes_colours_font_size_and_direction(result):
     big = _png_size(result.show(step=0, style=gradviz.Style(font_size=20)).png)
     small = _png_size(result.show(step=0).png)
     assert big[0] > small[0] and big[1] > small[1]
-    width, height = _png_size(gradviz.parse("(θ1θ2x − y)²").show(style=gradviz.Style(rankdir="TB")).png)
-    assert height > width
-    lr_width, lr_height = _png_size(gradviz.parse("(θ1θ2x − y)²").show().png)
-    assert lr_width > lr_height
+    from gradviz.render.figure import Figure
+
+    def places(rankdir: str) -> tuple[tuple[float, float], tuple[float, float]]:
+        figure = Figure(result, style=gradviz.Style(rankdir=rankdir))
+        pos = {nid: tuple(float(v) for v in pins["pos"].rstrip("!").split(",")) for nid, pins in
+               figure.layout.nodes.items()}
+        first = next(nid for nid, n in result.graph.nodes.items() if n.kind == "input")
+        return pos[first], pos[result.graph.output_id]
+
+    (x_in, y_in), (x_out, y_out) = places("TB")
+    assert y_out < y_in  # top to bottom: the output below its inputs (Graphviz's y points up)
+    (x_in, y_in), (x_out, y_out) = places("LR")
+    assert x_out > x_in
 
 
 def test_style_is_validated_and_the_default_changes_nothing(result):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["require", "pdflatex", "compile_latex", "chromium"]
+__all__ = ["require", "pdflatex", "compile_latex", "chromium", "chromium_driver"]
 
 
 def require(ok: bool, what: str) -> None:
@@ -53,3 +53,22 @@ def chromium() -> tuple[str, str]:
                                                         "chromium-driver)")
     require(importlib.util.find_spec("selenium") is not None, "selenium (pip install -e '.[test]')")
     return browser, driver
+
+
+def chromium_driver(width: int = 1300, height: int = 1000):
+    """A headless Chromium under selenium (the caller quits it), or skip/fail."""
+    binary, driver_path = chromium()
+    import tempfile
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    os.environ.setdefault("SE_OFFLINE", "true")  # selenium-manager must never download anything
+    profile = tempfile.mkdtemp(prefix="gradviz-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}",
+                f"--window-size={width},{height}", "--hide-scrollbars"):
+        options.add_argument(arg)
+    return webdriver.Chrome(service=Service(executable_path=driver_path), options=options)

@@ -36,7 +36,8 @@ from ..text.lines import (
     plain,
 )
 
-__all__ = ["Lecture", "lecture", "forward_lines", "gradient_lines", "typed_decimals", "deduplicated", "SIMPLIFY_LIMIT"]
+__all__ = ["Lecture", "lecture", "forward_lines", "gradient_lines", "typed_decimals", "deduplicated", "SIMPLIFY_LIMIT",
+           "SHOWN_LIMIT"]
 
 SIMPLIFY_LIMIT = 60  # operations in a chain product beyond which no simplified form is tried
 SHOWN_LIMIT = 120  # characters of a side written out in the inputs beyond which a line leaves it out
@@ -205,8 +206,9 @@ def forward_lines(result: Backward) -> list[Relation]:
     return lines
 
 
-def gradient_lines(result: Backward) -> list[Relation]:
-    """``∂L/∂θ1 = 2c·x·θ2 = 2(θ1θ2x − y)·x·θ2 = 42`` for every input."""
+def gradient_lines(result: Backward, expanded: bool = True) -> list[Relation]:
+    """``∂L/∂θ1 = 2c·x·θ2 = 2(θ1θ2x − y)·x·θ2 = 42`` for every input; unless ``expanded``
+    (a figure's caption) without the side in the inputs and the chain form when it is long."""
     graph = result.graph
     decimals = typed_decimals(graph)
     sym = symbolic_of(graph) if result.has_symbolic else None
@@ -217,8 +219,11 @@ def gradient_lines(result: Backward) -> list[Relation]:
         sides: list[Any] = [Partial(graph.output, node.name)]
         if sym is not None:
             chain = tuple(tuple(t) for t in sym.chain(nid))
-            sides += [Chain(chain, joint="dot", decimals=decimals),
-                      Chain(chain, graph, in_inputs=True, joint="dot", decimals=decimals)]
+            chain_side = Chain(chain, joint="dot", decimals=decimals)
+            if expanded or len(plain(chain_side)) <= SHOWN_LIMIT:
+                sides.append(chain_side)
+            if expanded:
+                sides.append(Chain(chain, graph, in_inputs=True, joint="dot", decimals=decimals))
         if result.adjoints is not None:
             sides.append(Number(result.adjoints.get(nid, 0.0)))
         lines.append(Relation(deduplicated(sides)))

@@ -27,7 +27,7 @@ from typing import Iterator
 
 from ..errors import GradvizError
 
-__all__ = ["Backend", "get_backend", "FORMATS", "RENDERERS", "INSTALL_HINT"]
+__all__ = ["Backend", "get_backend", "browser_svg", "FORMATS", "RENDERERS", "INSTALL_HINT"]
 
 from .choices import FORMATS, RENDERERS
 
@@ -51,8 +51,10 @@ class Backend:
         if fmt not in _OUTPUT:
             raise GradvizError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         if self.name == "pygraphviz":
-            return _run_pygraphviz(source, prog, fmt, dpi)
-        return _run_program(self.dot_path or "dot", source, prog, fmt, dpi)
+            data = _run_pygraphviz(source, prog, fmt, dpi)
+        else:
+            data = _run_program(self.dot_path or "dot", source, prog, fmt, dpi)
+        return browser_svg(data) if fmt == "svg" else data
 
 
 def get_backend(renderer: str = "auto") -> Backend:
@@ -76,6 +78,29 @@ def get_backend(renderer: str = "auto") -> Backend:
                                "or use --renderer pygraphviz after pip install pygraphviz")
         raise GradvizError(f"rendering needs Graphviz: {INSTALL_HINT}")
     return Backend("dot", path)
+
+
+def browser_svg(svg: bytes) -> bytes:
+    """Graphviz's SVG with sub- and superscripts that browsers draw: Graphviz writes them as
+    ``<text baseline-shift="sub">`` at full size, which Chromium shifts a whole line down and
+    Firefox ignores; here each is moved by its ``y`` and drawn at 70 % size instead."""
+    if b"baseline-shift" not in svg:
+        return svg
+    return _SHIFTED.sub(_unshifted, svg.decode("utf-8")).encode("utf-8")
+
+
+def _unshifted(match: re.Match) -> str:
+    tag = match.group(0)
+    size = float(_ATTRIBUTE["font-size"].search(tag).group(1)) if _ATTRIBUTE["font-size"].search(tag) else 14.0
+    y = float(_ATTRIBUTE["y"].search(tag).group(1))
+    shift = 0.25 * size if 'baseline-shift="sub"' in tag else -0.4 * size
+    tag = _ATTRIBUTE["y"].sub(f' y="{y + shift:.2f}"', tag, count=1)
+    tag = _ATTRIBUTE["font-size"].sub(f' font-size="{0.7 * size:.2f}"', tag, count=1)
+    return re.sub(r' baseline-shift="[^"]*"', "", tag)
+
+
+_SHIFTED = re.compile(r'<text [^>]*baseline-shift="[^"]*"[^>]*>')
+_ATTRIBUTE = {"y": re.compile(r' y="(-?[\d.]+)"'), "font-size": re.compile(r' font-size="([\d.]+)"')}
 
 
 def _run_pygraphviz(source: str, prog: str, fmt: str, dpi: int | None) -> bytes:

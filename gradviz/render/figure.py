@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Collection, Sequence
 from ..errors import GradvizError
 from .backends import FORMATS, get_backend
 from .frames import RENDER_NODE_LIMIT, Frame, check_drawable, frames
-from .layout import layout, pinned
-from .scene import scenes as make_scenes
+from .fitting import fitted
+from .layout import pinned
+from .style import Style
 from .svgframes import svg_frames
 
 if TYPE_CHECKING:
     from ..eval.backward import Backward
-    from .style import Style
 
 __all__ = ["RenderedFrame", "Figure", "render_frames", "DEFAULT_PNG_DPI"]
 
@@ -45,10 +45,10 @@ class Figure:
         self.backend = get_backend(renderer)
         self.frames = [f for f in frames(result, "all") if kinds is None or f.kind in kinds]
         check_drawable(result.graph, len(self.frames))
-        looks = make_scenes(result, self.frames, caption=caption, wrt=wrt)
-        looks = [style.apply(sc) for sc in looks] if style is not None else looks
-        self._scenes = {f.index: sc for f, sc in zip(self.frames, looks)}
-        self.layout = layout(looks, self.backend)
+        chosen = fitted(result, self.frames, style or Style(), self.backend, caption=caption, wrt=wrt)
+        self.style = chosen.style  # look and orientation resolved
+        self._scenes = {f.index: sc for f, sc in zip(self.frames, chosen.scenes)}
+        self.layout = chosen.layout
         self._statements: dict = {}
         self._rendered: dict[tuple[int, str, int | None], RenderedFrame] = {}
 

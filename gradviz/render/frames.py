@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..derive.lecture import deduplicated, forward_lines, gradient_lines, typed_decimals
+from ..derive.lecture import SHOWN_LIMIT, deduplicated, forward_lines, gradient_lines, typed_decimals
 from ..errors import GradvizError
 from ..text.lines import (
     Formula,
@@ -37,9 +37,11 @@ if TYPE_CHECKING:
     from ..ir.graph import Graph
 
 __all__ = ["Frame", "FrameState", "frames", "frame_state", "fan_in", "FRAME_CHOICES", "RENDER_NODE_LIMIT",
-           "SINGLE_FRAME_NODE_LIMIT", "check_drawable", "local_line", "product_line", "gradient_line", "value_line",
+           "SINGLE_FRAME_NODE_LIMIT", "check_drawable", "gate_value", "gate_gradient", "local_line",
+           "product_line", "gradient_line", "value_line",
            "step_lines"]
 
+GATE_DIGITS = 3  # significant digits of the numbers a gate figure shows (the derivation keeps more)
 RENDER_NODE_LIMIT = 300  # nodes, for every frame (their number grows with the graph: the time is quadratic)
 SINGLE_FRAME_NODE_LIMIT = 600  # nodes, for one frame (a 500-node graph lays out in about 2 s, 1,000 in 15 s)
 
@@ -102,8 +104,11 @@ def frames(result: "Backward", which: str = "all") -> list[Frame]:
         raise GradvizError(f"unknown frame choice {which!r}; choose one of {', '.join(FRAME_CHOICES)}")
     graph = result.graph
     steps = result.steps
+    written = NodeText(graph, graph.output_id, "written")
+    if len(plain(written)) > SHOWN_LIMIT:  # too long to read: the output's own definition instead
+        written = NodeText(graph, graph.output_id, "definition")
     out = [Frame(0, "structure", "00-structure", Sentence((Words("Computational graph of "), Name(graph.output))),
-                 (Relation((Name(graph.output), NodeText(graph, graph.output_id, "written"))),)),
+                 (Relation((Name(graph.output), written)),)),
            Frame(1, "forward", "01-forward", Sentence((Words("Forward pass"),)), tuple(forward_lines(result)))]
     for k, step in enumerate(steps):
         index = len(out)
@@ -112,7 +117,8 @@ def frames(result: "Backward", which: str = "all") -> list[Frame]:
                          tuple(step_lines(result, step)), step=k, node=step.node))
     index = len(out)
     out.append(Frame(index, "gradients", f"{index:02d}-gradients",
-                     Sentence((Words("Gradients of "), Name(graph.output))), tuple(gradient_lines(result))))
+                     Sentence((Words("Gradients of "), Name(graph.output))),
+                     tuple(gradient_lines(result, expanded=False))))
     return out if which == "all" else out[-1:]
 
 
@@ -151,6 +157,21 @@ def value_line(result: "Backward", nid: str) -> Math | None:
     if graph.nodes[nid].kind == "op":
         return Sentence((Words("= "), NodeText(graph, nid, "written")))
     return None
+
+
+def gate_value(result: "Backward", nid: str) -> Number | None:
+    """A gate's value (none without values)."""
+    return Number(result.values[nid], GATE_DIGITS) if result.values is not None else None
+
+
+def gate_gradient(result: "Backward", nid: str, received: tuple["Contribution", ...]) -> Math | None:
+    """A gate's gradient so far (the output's is 1): the sum of what came back along its edges."""
+    if nid == result.graph.output_id:
+        return Number(1)
+    last = received[-1]
+    if last.total is not None:
+        return Number(last.total, GATE_DIGITS)
+    return _formula(result, last.total_expr) if last.total_expr is not None else None
 
 
 def local_line(result: "Backward", step: "Step", c: "Contribution") -> Relation:

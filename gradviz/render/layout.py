@@ -29,6 +29,7 @@ __all__ = ["Layout", "layout", "pinned"]
 
 CAPTION_KEY = "caption"
 _SLACK = 2  # points added to measured label boxes (Graphviz rounds sizes)
+_CAPTION_GAP = 10  # points between the caption and anything else
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,12 @@ class Layout:
     boxes: dict[str, tuple[int, int]]
     clusters: dict[str, dict[str, str]] = field(default_factory=dict)  # name → {"bb": …}
     caption_pos: str | None = None  # where the caption (the graph's label) sits, "x,y" in points
+    size: tuple[float, float] = (0.0, 0.0)  # the picture's width and height in points, padding included
 
 
-def layout(scenes: Sequence[Scene], backend: "Backend") -> Layout:
-    """Lay out the frames' common graph once, every node as large as its largest label."""
+def layout(scenes: Sequence[Scene], backend: "Backend", slide: tuple[int, int] = (1920, 1080)) -> Layout:
+    """Lay out the frames' common graph once, every node as large as its largest label; the
+    caption goes where the picture fitted into ``slide`` keeps the largest text (``_caption_place``)."""
     node_size, boxes = _measure(scenes, backend)
     sized = {nid: {"width": f"{w:.4f}", "height": f"{h:.4f}", "fixedsize": "true"}
              for nid, (w, h) in node_size.items()}
@@ -60,21 +63,86 @@ def layout(scenes: Sequence[Scene], backend: "Backend") -> Layout:
     for edge in data.get("edges", []):
         if "id" not in edge:  # the invisible edges that order the inputs
             continue
-        pins = {"pos": edge["pos"]}
+        pins = {"pos": _forward(edge["pos"]) if edge.get("dir") == "back" else edge["pos"]}
         if "lp" in edge:
             pins["lp"] = edge["lp"]
         edges[edge["id"]] = pins
     missing = set(sized) - set(nodes)
     if missing:  # pragma: no cover - Graphviz always places every node
         raise GradvizError(f"Graphviz did not place nodes {', '.join(sorted(missing))}")
-    return Layout(nodes, edges, boxes, clusters, data.get("lp"))
+    bb = tuple(float(v) for v in data.get("bb", "0,0,0,0").split(","))
+    pad = 2 * 72 * float(dict(scenes[-1].graph_attrs).get("pad", "0"))
+    caption_pos = None
+    if CAPTION_KEY in boxes:
+        obstacles = [_node_box(pins) for pins in nodes.values()]
+        obstacles += [(x, y, x, y) for pins in edges.values() for x, y in _points(pins["pos"])]
+        obstacles += [tuple(float(v) for v in c["bb"].split(",")) for c in clusters.values()]
+        caption_pos, bb = _caption_place(boxes[CAPTION_KEY], bb, obstacles, slide, pad)
+    return Layout(nodes, edges, boxes, clusters, caption_pos, (bb[2] - bb[0] + pad, bb[3] - bb[1] + pad))
+
+
+Box = tuple  # (x0, y0, x1, y1) in points, y up
+
+
+def _caption_place(size: tuple[int, int], bb: Box, obstacles: list[Box], slide: tuple[int, int],
+                   pad: float) -> tuple[str, Box]:
+    """Where the caption goes: in a free corner of the picture when one is large enough, else
+    above, beside or below it, whichever leaves the picture largest on the slide (the top-left
+    corner first when several do equally well). Returns its centre and the picture's new box."""
+    w, h = size
+    x0, y0, x1, y1 = bb
+    gap = _CAPTION_GAP
+    spots = [(x0, y1 - h, True), (x0, y1 + gap, False), (x1 - w, y1 - h, True), (x1 + gap, y1 - h, False),
+             (x0, y0, True), (x1 - w, y0, True), (x0, y0 - gap - h, False), (x0 - gap - w, y1 - h, False)]
+    best: tuple[float, int, Box, Box] | None = None
+    for rank, (cx, cy, inside) in enumerate(spots):  # in order of preference: top left first
+        rect = (cx, cy, cx + w, cy + h)
+        if inside and (w > x1 - x0 or h > y1 - y0 or any(_overlaps(rect, o, gap) for o in obstacles)):
+            continue
+        grown = (min(x0, rect[0]), min(y0, rect[1]), max(x1, rect[2]), max(y1, rect[3]))
+        scale = min(slide[0] / (grown[2] - grown[0] + pad), slide[1] / (grown[3] - grown[1] + pad))
+        if best is None or scale > best[0] + 1e-9:
+            best = (scale, rank, rect, grown)
+    assert best is not None
+    rect = best[2]
+    return f"{(rect[0] + rect[2]) / 2:.2f},{(rect[1] + rect[3]) / 2:.2f}", best[3]
+
+
+def _overlaps(a: Box, b: Box, gap: float) -> bool:
+    return a[0] - gap < b[2] and b[0] < a[2] + gap and a[1] - gap < b[3] and b[1] < a[3] + gap
+
+
+def _node_box(pins: dict[str, str]) -> Box:
+    x, y = (float(v) for v in pins["pos"].rstrip("!").split(","))
+    w, h = float(pins["width"]) * 36, float(pins["height"]) * 36  # half sizes in points
+    return (x - w, y - h, x + w, y + h)
+
+
+def _forward(pos: str) -> str:
+    """The spline of an edge laid out reversed (``dir=back``, ``s,x,y`` at its arrow) turned
+    back into its own direction (the arrow at the end: ``e,x,y``)."""
+    tokens = pos.split()
+    start = [t for t in tokens if t.startswith("s,")]
+    points = [t for t in tokens if not t.startswith(("s,", "e,"))]
+    return " ".join(["e," + start[0][2:]] if start else []) + (" " if start else "") + " ".join(reversed(points))
+
+
+def _points(pos: str) -> list[tuple[float, float]]:
+    """The points of an edge's ``pos`` (``e,x,y x,y …``): control points lie near the curve."""
+    out = []
+    for token in pos.split():
+        parts = token.split(",")
+        if parts[0] in ("e", "s"):
+            parts = parts[1:]
+        out.append((float(parts[0]), float(parts[1])))
+    return out
 
 
 def pinned(sc: Scene, lay: Layout, cache: dict | None = None) -> "graphviz.Digraph":
     """The frame's scene with every position pinned, ready for the ``nop2`` engine
     (``cache``: see ``scene.digraph``)."""
     return digraph(sc, node_pins=lay.nodes, edge_pins=lay.edges, boxes=lay.boxes, cache=cache,
-                   cluster_pins=lay.clusters,
+                   cluster_pins=lay.clusters, caption_pos=lay.caption_pos,
                    comment="positions are pinned: render with neato -n2 (or dot -Knop2)")
 
 

@@ -15,17 +15,22 @@ Every text is written by the figure-markup target (``text.targets.MARKUP``) from
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from ..eval.paths import input_paths, on_path
-from ..text.lines import Math, write
+from ..ir.ops import OPS
+from ..text.lines import Math, Name, Relation, plain, write
+from ..text.numbers import superscript
 from ..text.structure import equation, operand_piece
 from ..text.targets import MARKUP
 from .frames import (
     Frame,
+    FrameState,
+    gate_value,
     fan_in,
+    gate_gradient,
     frame_state,
     gradient_line,
     local_line,
@@ -44,13 +49,15 @@ __all__ = ["Scene", "NodeLook", "EdgeLook", "scene", "scenes", "digraph", "label
 
 VALUE_COLOR = "#0072B2"  # Okabe–Ito blue: forward values
 GRADIENT_COLOR = "#D55E00"  # Okabe–Ito vermillion: gradients
-INK, SOFT_INK, OP_FILL, ACTIVE_FILL = "#222222", "#666666", "#F3F3F3", "#FBE3D2"
+INK, SOFT_INK, FAINT, OP_FILL, ACTIVE_FILL = "#222222", "#666666", "#AAAAAA", "#F3F3F3", "#FBE3D2"
+OUTLINE, ACTIVE_INK = "#7A7A7A", "#A34400"  # node outlines; the active step's outline, darker than both
 _CLUSTER_INK = "#BBBBBB"
 FADED, FADED_EDGE, FADED_FILL = "#B8B8B8", "#DDDDDD", "#FAFAFA"  # off the highlighted paths (--wrt)
 FONT = "DejaVu Sans"  # has Greek, ∂, ×, −, subscripts and superscripts
 EDGE_LABEL_LIMIT = 40  # more nodes than this: edges carry no labels
 COMPACT_LIMIT = 100  # more nodes than this: smaller fonts, tighter spacing
-CAPTION_LINES = 6  # equation lines under a frame's title
+CAPTION_LINES = 6  # caption lines in one column; more go into two or three columns
+CAPTION_WIDTH = 64  # characters in a caption line before it wraps at an "="
 CAPTION_KEY = "caption"
 
 
@@ -82,12 +89,13 @@ class Scene:
     nodes: tuple[NodeLook, ...]
     edges: tuple[EdgeLook, ...]
     caption: str | None
-    inputs: tuple[str, ...]
+    inputs: tuple[tuple[str, ...], ...]  # columns of inputs, each top to bottom (none: each beside its use)
     output: str
     graph_attrs: tuple[tuple[str, str], ...]
     node_defaults: tuple[tuple[str, str], ...]
     edge_defaults: tuple[tuple[str, str], ...]
     clusters: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (label, node ids): a network's layers
+    folded: frozenset[str] = frozenset()  # nodes of the second row of a folded (wrapped) layout
 
 
 @lru_cache(maxsize=4096)
@@ -102,20 +110,23 @@ def label_rows(rows: tuple[tuple[str, str | None], ...], padding: int = 1) -> st
             + "".join(cells) + "</TABLE>")
 
 
-def scene(result: "Backward", frame: Frame, *, caption: bool = True, wrt: str | None = None) -> Scene:
-    """What ``frame`` of ``result`` draws."""
-    return scenes(result, [frame], caption=caption, wrt=wrt)[0]
+def scene(result: "Backward", frame: Frame, *, caption: bool = True, wrt: str | None = None,
+          look: str = "boxes") -> Scene:
+    """What ``frame`` of ``result`` draws (``look``: ``boxes`` or ``gates``)."""
+    return scenes(result, [frame], caption=caption, wrt=wrt, look=look)[0]
 
 
 def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = True,
-           wrt: str | None = None) -> list[Scene]:
+           wrt: str | None = None, look: str = "boxes", columns: int = 1, fold: bool = False) -> list[Scene]:
     """The scenes of several frames of one result, sharing the text work between them.
 
     ``wrt`` (an input's name) draws the nodes and edges on the paths from the output to that
     input in full colour and fades the rest."""
     texts = _Texts(result)
     keep = input_paths(result.graph, wrt) if wrt is not None else None
-    return [_scene(result, frame, texts, caption, keep) for frame in frame_list]
+    stacks = input_columns(result.graph, columns)
+    folded = second_row(result.graph) if fold else frozenset()
+    return [replace(_scene(result, frame, texts, caption, keep, look, stacks), folded=folded) for frame in frame_list]
 
 
 class _Texts:
@@ -140,66 +151,142 @@ def _faded(rows: list[tuple[str, str | None]], fade: bool) -> tuple[tuple[str, s
 
 
 def _scene(result: "Backward", frame: Frame, texts: _Texts, caption: bool,
-           keep: frozenset[str] | None = None) -> Scene:
+           keep: frozenset[str] | None = None, look: str = "boxes",
+           stacks: tuple[tuple[str, ...], ...] = ()) -> Scene:
     graph = result.graph
     state = frame_state(result, frame)
-    active = state.active
-    receiving = {c.operand for c in active.contributions} if active else set()
+    gates = look != "boxes"
+    nodes = [_node(result, frame, texts, state, nid, keep, look) for nid in graph.nodes]
+    edges = [_edge(result, texts, state, nid, pos, operand, keep, look)
+             for nid, node in graph.nodes.items() for pos, operand in enumerate(node.operands)]
     compact = len(graph) > COMPACT_LIMIT
-    depends = graph.depends_on_inputs()
-    nodes = []
-    for nid, node in graph.nodes.items():
-        fade = keep is not None and nid not in keep
-        if node.kind == "const":
-            nodes.append(NodeLook(nid, label_rows(_faded([(operand_piece(graph, nid, MARKUP)[0], SOFT_INK)], fade)),
-                                  (("shape", "plaintext"), ("fontsize", "10" if compact else "11"))))
-            continue
-        rows: list[tuple[str, str | None]] = [(texts.get(("eq", nid), lambda: equation(graph, nid, MARKUP)), None)]
-        value = texts.get(("value", nid), lambda: value_line(result, nid)) if frame.kind != "structure" else None
-        if value and (result.values is not None or not compact):
-            rows.append((value, VALUE_COLOR))
-        got = state.received.get(nid, ())
-        if nid == graph.output_id and state.done or got:
-            rows.append((texts.get(("grad", nid, len(got)), lambda: gradient_line(
-                result, nid, got, texts.expected.get(nid, 0))), GRADIENT_COLOR))
-        attrs = [("shape", "box"), ("style", "rounded" if node.kind == "input" else "rounded,filled")]
-        if node.kind == "op":
-            attrs.append(("fillcolor", OP_FILL))
-        if nid == graph.output_id:
-            attrs.append(("peripheries", "2"))
-        if active and nid == active.node:
-            attrs += [("color", GRADIENT_COLOR), ("penwidth", "3"), ("fillcolor", ACTIVE_FILL),
-                      ("style", "rounded,filled")]
-        elif nid in receiving:
-            attrs += [("color", GRADIENT_COLOR), ("penwidth", "2")]
-        if fade:
-            attrs += [("color", FADED), ("fontcolor", FADED), ("fillcolor", FADED_FILL), ("penwidth", "1")]
-        nodes.append(NodeLook(nid, label_rows(_faded(rows, fade)), tuple(attrs)))
-    edges = []
-    labelled = len(graph) <= EDGE_LABEL_LIMIT
-    for nid, node in graph.nodes.items():
-        for pos, operand in enumerate(node.operands):
-            label, attrs = None, [("color", SOFT_INK if operand in depends else "#AAAAAA")]
-            hit = texts.hits.get((nid, pos))
-            is_active = bool(hit and active and active.node == nid)
-            fade = keep is not None and not on_path(keep, operand, nid)
-            if hit and nid in state.done and labelled:
-                step, c = hit
-                rows = [(texts.get(("local", nid, pos), lambda: local_line(result, step, c)), None)]
-                if is_active:
-                    rows.append((texts.get(("product", nid, pos), lambda: product_line(result, step, c)),
-                                 GRADIENT_COLOR))
-                label = label_rows(_faded(rows, fade), 0)
-            if is_active:
-                attrs = [("color", GRADIENT_COLOR), ("penwidth", "2.5")]
-            elif keep is not None and not fade:
-                attrs = [("color", INK), ("penwidth", "2.2")]
-            if fade:
-                attrs = [("color", FADED_EDGE), ("fontcolor", FADED)]
-            edges.append(EdgeLook(f"{operand}-{nid}-{pos}", operand, nid, label, tuple(attrs)))
-    return Scene(frame.slug, tuple(nodes), tuple(edges), _caption(frame) if caption else None,
-                 tuple(n.id for n in graph.nodes.values() if n.kind == "input"), graph.output_id,
-                 *_defaults(compact), clusters=_clusters(graph))
+    return Scene(frame.slug, tuple(nodes), tuple(edges), _caption(frame, look, graph.output) if caption else None,
+                 stacks, graph.output_id,
+                 *_defaults(compact, gates), clusters=() if gates else _clusters(graph))
+
+
+def _node(result: "Backward", frame: Frame, texts: _Texts, state: FrameState, nid: str,
+          keep: frozenset[str] | None, look: str) -> NodeLook:
+    """A node as a box (equation, value, gradient) or as a gate (operator and name, value,
+    gradient; ``paired`` gates put value and gradient side by side in one row)."""
+    graph = result.graph
+    node = graph.nodes[nid]
+    active = state.active
+    fade = keep is not None and nid not in keep
+    compact = len(graph) > COMPACT_LIMIT
+    if node.kind == "const":
+        return NodeLook(nid, label_rows(_faded([(operand_piece(graph, nid, MARKUP)[0], SOFT_INK)], fade)),
+                        (("shape", "plaintext"),))
+    gates = look != "boxes"
+    got = state.received.get(nid, ())
+    value = gradient = None
+    if frame.kind != "structure" and (result.values is not None or not compact):
+        value = texts.get(("value", nid, gates), lambda: gate_value(result, nid) if gates else value_line(result, nid))
+    if nid == graph.output_id and state.done or got:
+        gradient = texts.get(("grad", nid, len(got), gates), lambda: gate_gradient(result, nid, got) if gates else
+                             gradient_line(result, nid, got, texts.expected.get(nid, 0)))
+    if gates:
+        head = texts.get(("name", nid), lambda: Name(node.name))
+        rows = [(f"{gate_symbol(graph, nid)} {head}" if node.kind == "op" else head, None)]
+    else:
+        rows = [(texts.get(("eq", nid), lambda: equation(graph, nid, MARKUP)), None)]
+    if gates and node.kind == "input" or look == "paired" and (value or gradient):
+        pair = [f'<FONT COLOR="{color}">{text}</FONT>' for text, color in ((value, VALUE_COLOR),
+                                                                          (gradient, GRADIENT_COLOR)) if text]
+        if node.kind == "input":  # one row: inputs stack in a column, which must not grow tall
+            rows = [("  ".join([rows[0][0], " │ ".join(pair)]) if pair else rows[0][0], None)]
+        else:
+            rows.append((" │ ".join(pair), None))
+    else:
+        rows += [(text, color) for text, color in ((value, VALUE_COLOR), (gradient, GRADIENT_COLOR)) if text]
+    attrs = [("shape", "box"), ("style", "rounded" if node.kind == "input" else "rounded,filled")]
+    if node.kind == "op":
+        attrs.append(("fillcolor", OP_FILL))
+    if nid == graph.output_id:
+        attrs.append(("peripheries", "2"))
+    if active and nid == active.node:
+        attrs += [("color", ACTIVE_INK), ("penwidth", "3.5"), ("fillcolor", ACTIVE_FILL),
+                  ("style", "rounded,filled")]
+    elif active and nid in {c.operand for c in active.contributions}:
+        attrs += [("color", GRADIENT_COLOR), ("penwidth", "2")]
+    if fade:
+        attrs += [("color", FADED), ("fontcolor", FADED), ("fillcolor", FADED_FILL), ("penwidth", "1")]
+    return NodeLook(nid, label_rows(_faded(rows, fade)), tuple(attrs))
+
+
+def _edge(result: "Backward", texts: _Texts, state: FrameState, nid: str, pos: int, operand: str,
+          keep: frozenset[str] | None, look: str) -> EdgeLook:
+    """The edge operand → nid: boxes show the local derivative on it once its step is taken (and
+    upstream × local = contribution on the active step); gates leave it bare."""
+    graph = result.graph
+    active = state.active
+    label, attrs = None, [("color", SOFT_INK if operand in graph.depends_on_inputs() else FAINT)]
+    hit = texts.hits.get((nid, pos))
+    is_active = bool(hit and active and active.node == nid)
+    fade = keep is not None and not on_path(keep, operand, nid)
+    if look == "boxes" and hit and nid in state.done and len(graph) <= EDGE_LABEL_LIMIT:
+        step, c = hit
+        rows = [(texts.get(("local", nid, pos), lambda: local_line(result, step, c)), None)]
+        if is_active:
+            rows.append((texts.get(("product", nid, pos), lambda: product_line(result, step, c)), GRADIENT_COLOR))
+        label = label_rows(_faded(rows, fade), 0)
+    if is_active:
+        attrs = [("color", ACTIVE_INK), ("penwidth", "3")]
+    elif keep is not None and not fade:
+        attrs = [("color", INK), ("penwidth", "2.2")]
+    if fade:
+        attrs = [("color", FADED_EDGE), ("fontcolor", FADED)]
+    return EdgeLook(f"{operand}-{nid}-{pos}", operand, nid, label, tuple(attrs))
+
+
+def input_columns(graph: "Graph", count: int) -> tuple[tuple[str, ...], ...]:
+    """The inputs in ``count`` columns (0: none, each input goes beside its first use): ordered
+    by how deep their first use lies, then by first use, and cut into columns of equal length,
+    so a long column of parameters wraps into several, each just before where it is used."""
+    inputs = [nid for nid, n in graph.nodes.items() if n.kind == "input"]
+    if count <= 0 or not inputs:
+        return ()
+    depth = _depths(graph)
+    first_use: dict[str, tuple[int, int]] = {}  # input → (depth of its first consumer, that consumer's place)
+    for index, (nid, node) in enumerate(graph.nodes.items()):
+        for operand in node.operands:
+            first_use.setdefault(operand, (depth[nid], index))
+    order = sorted(inputs, key=lambda nid: first_use.get(nid, (0, 0)))
+    size = -(-len(order) // count)
+    return tuple(tuple(order[k:k + size]) for k in range(0, len(order), size))
+
+
+def second_row(graph: "Graph") -> frozenset[str]:
+    """The nodes a folded layout draws in its second row, coming back right to left under the
+    first: the operations of the deeper half and the inputs and constants only they use."""
+    depth = _depths(graph)
+    cut = (max(depth.values()) + 1) // 2
+    folded = {nid for nid, node in graph.nodes.items() if node.kind == "op" and depth[nid] >= cut}
+    consumers = graph.consumers()
+    folded |= {nid for nid, node in graph.nodes.items()
+               if node.kind != "op" and consumers.get(nid) and all(c in folded for c, _ in consumers[nid])}
+    return frozenset(folded)
+
+
+def _depths(graph: "Graph") -> dict[str, int]:
+    """Each node's depth: 0 for inputs and constants, one more than its deepest operand for an op."""
+    depth: dict[str, int] = {}
+    for nid, node in graph.nodes.items():  # operands come before their consumers
+        depth[nid] = 1 + max((depth[o] for o in node.operands), default=-1)
+    return depth
+
+
+def gate_symbol(graph: "Graph", nid: str) -> str:
+    """What a gate shows: its operator (``+``, ``×``, ``²``) or function name (``σ``, ``exp``)."""
+    node = graph.nodes[nid]
+    spec = OPS[node.op]
+    if node.op == "mul":
+        return "×"
+    if spec.notation == "power":
+        return "x" + (superscript(node.params[0]) if node.params else "ʸ")
+    if spec.notation == "bars":
+        return "|x|"
+    return MARKUP.escape(spec.text)
 
 
 def _clusters(graph: "Graph") -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -211,45 +298,89 @@ def _clusters(graph: "Graph") -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((label, tuple(ids)) for label, ids in members.items())
 
 
-def _caption(frame: Frame) -> str:
-    lines = [write(e, MARKUP) for e in frame.equations] if frame.kind != "forward" else []
-    if len(lines) > CAPTION_LINES:
-        lines = lines[: CAPTION_LINES - 1] + [f"… and {len(lines) - CAPTION_LINES + 1} more"]
-    body = "".join(f'<TR><TD ALIGN="LEFT">{line}</TD></TR>' for line in lines)
-    return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">'
-            f'<TR><TD ALIGN="LEFT"><B>{write(frame.title, MARKUP)}</B></TD></TR>{body}</TABLE>')
+def _caption(frame: Frame, look: str, output: str) -> str:
+    """The frame's title and equations; long equations wrap at their ``=`` signs and many of
+    them go into columns, so the caption neither cuts anything nor widens the figure much."""
+    shown = frame.kind == "backward" or frame.kind != "forward" and look == "boxes"  # gates hold the numbers
+    blocks = [wrapped(e) for e in frame.equations] if shown else []
+    if look != "boxes" and frame.kind in ("forward", "gradients"):
+        joint = " │ " if look == "paired" else ", "
+        partial = f"∂{write(Name(output), MARKUP)}/∂node"
+        blocks.append([f"In each node: operation and name, value{joint}gradient {partial} "
+                       "(inputs: name  value │ gradient)"])
+    height = sum(len(b) for b in blocks)
+    columns = 1 if height <= CAPTION_LINES else 2 if height <= 3 * CAPTION_LINES else 3
+    per_column = -(-len(blocks) // columns) if blocks else 0
+    cells = []
+    for k in range(columns):
+        part = blocks[k * per_column:(k + 1) * per_column]
+        body = "<BR ALIGN=\"LEFT\"/>".join("<BR ALIGN=\"LEFT\"/>".join(b) for b in part)
+        if body:
+            cells.append(f'<TD ALIGN="LEFT" BALIGN="LEFT" VALIGN="TOP">{body}<BR ALIGN="LEFT"/></TD>')
+    title = f'<TR><TD ALIGN="LEFT" COLSPAN="{max(len(cells), 1)}"><B>{write(frame.title, MARKUP)}</B></TD></TR>'
+    body_row = f"<TR>{''.join(cells)}</TR>" if cells else ""
+    return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" COLUMNS="*">{title}{body_row}'
+            "</TABLE>")
 
 
-def _defaults(compact: bool) -> tuple[tuple, tuple, tuple]:
+def wrapped(relation: "Relation | Math") -> list[str]:
+    """A relation as lines of at most ``CAPTION_WIDTH`` characters, broken before an ``=``
+    (continuation lines start with ``=``, indented); a single side longer than that stays whole."""
+    if not isinstance(relation, Relation) or len(relation.sides) < 2:
+        return [write(relation, MARKUP)]
+    joints = [relation.first] + ["="] * (len(relation.sides) - 2)
+    lines, current, width = [], write(relation.sides[0], MARKUP), len(plain(relation.sides[0]))
+    for joint, side in zip(joints, relation.sides[1:]):
+        text, size = write(side, MARKUP), len(plain(side)) + len(joint) + 2
+        if width + size > CAPTION_WIDTH and width > 4:
+            lines.append(current)
+            current, width = f"    {joint} {text}", size + 4
+        else:
+            current, width = f"{current} {joint} {text}", width + size
+    return lines + [current]
+
+
+def _defaults(compact: bool, gates: bool = False) -> tuple[tuple, tuple, tuple]:
     size = 10 if compact else 14
     graph_attrs = (("rankdir", "LR"), ("bgcolor", "white"), ("pad", "0.2"), ("fontname", FONT),
                    ("fontsize", str(size)), ("labelloc", "t"), ("labeljust", "l"),
-                   ("nodesep", "0.15" if compact else "0.3"), ("ranksep", "0.3" if compact else "0.5"),
+                   ("nodesep", "0.1" if gates else "0.15" if compact else "0.3"),
+                   ("ranksep", "0.25" if gates else "0.3" if compact else "0.5"),
                    ("outputorder", "edgesfirst"))
-    node_defaults = (("fontname", FONT), ("fontsize", str(size)), ("color", INK), ("fontcolor", INK),
-                     ("penwidth", "1.2"), ("margin", "0.08,0.04"))
+    node_defaults = (("fontname", FONT), ("fontsize", str(size)), ("color", OUTLINE), ("fontcolor", INK),
+                     ("penwidth", "1.2"), ("margin", "0.06,0.02" if gates else "0.08,0.04"))
     edge_defaults = (("fontname", FONT), ("fontsize", str(size - 2)), ("fontcolor", INK),
                      ("arrowsize", "0.7"), ("penwidth", "1.2"))
     return graph_attrs, node_defaults, edge_defaults
 
 
-def boxed(body: str | None, box: tuple[int, int] | None) -> str | None:
-    """A label inside a fixed-size table, so that it takes the same room in every frame."""
+def boxed(body: str | None, box: tuple[int, int] | None, place: str = "") -> str | None:
+    """A label inside a fixed-size table, so that it takes the same room in every frame;
+    ``place`` aligns it inside (``edge_place``: an edge label against its edge)."""
     if box is None:
         return body
     inner = body if body is not None else ""
-    return (f'<TABLE FIXEDSIZE="TRUE" WIDTH="{box[0]}" HEIGHT="{box[1]}" BORDER="0" CELLBORDER="0" '
-            f'CELLSPACING="0" CELLPADDING="0"><TR><TD>{inner}</TD></TR></TABLE>')
+    return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR>'
+            f'<TD FIXEDSIZE="TRUE" WIDTH="{box[0]}" HEIGHT="{box[1]}"{place}>{inner}</TD></TR></TABLE>')
+
+
+def edge_place(sc: Scene) -> str:
+    """Where an edge label sits in its box: Graphviz puts the box above its edge when the graph
+    runs left to right and to the right of it when top to bottom, so the text hugs that side."""
+    return ' VALIGN="BOTTOM"' if dict(sc.graph_attrs).get("rankdir", "LR") in ("LR", "RL") else ' ALIGN="LEFT"'
+
 
 
 def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = None,
             edge_pins: Mapping[str, Mapping[str, str]] | None = None,
             boxes: Mapping[str, tuple[int, int]] | None = None, placeholders: bool = False,
             comment: str | None = None, cache: dict | None = None,
-            cluster_pins: Mapping[str, Mapping[str, str]] | None = None) -> "graphviz.Digraph":
+            cluster_pins: Mapping[str, Mapping[str, str]] | None = None,
+            caption_pos: str | None = None) -> "graphviz.Digraph":
     """The scene as DOT. ``node_pins``/``edge_pins`` add attributes (positions, sizes);
     ``boxes`` gives edge labels (by edge id) and the caption a fixed size; ``placeholders``
-    leaves every label empty and orders the inputs with invisible edges (the layout pass).
+    leaves every label empty, the caption out, and orders the inputs with invisible edges (the
+    layout pass); ``caption_pos`` pins the caption's centre (else it is the graph's label).
     ``cache`` (a dict kept across the frames of one layout) reuses the quoted DOT statement
     of a node or edge that looks the same as in an earlier frame."""
     import graphviz
@@ -259,18 +390,32 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
     dot.attr("graph", **dict(sc.graph_attrs))
     dot.attr("node", **dict(sc.node_defaults))
     dot.attr("edge", **dict(sc.edge_defaults))
-    caption = boxed(None if placeholders else sc.caption, boxes.get(CAPTION_KEY))
-    if caption is not None:
+    caption = None if placeholders or sc.caption is None else boxed(sc.caption, boxes.get(CAPTION_KEY))
+    if caption is not None and caption_pos is not None:
+        graph_font = {k: v for k, v in sc.graph_attrs if k in ("fontname", "fontsize", "fontcolor")}
+        dot.node(CAPTION_KEY, label=f"<{caption}>", shape="plain", pos=caption_pos + "!", **graph_font)
+    elif caption is not None:
         dot.attr("graph", label=f"<{caption}>")
     cache = {} if cache is None else cache
     for node in sc.nodes:
         label = "" if placeholders else f"<{node.label}>"
         attrs = {"label": label, "id": node.id, **dict(node.attrs), **node_pins.get(node.id, {})}
         _statement(dot, cache, ("node", node.id, tuple(attrs.items())), lambda: dot.node(node.id, **attrs))
+    turned = False
     for edge in sc.edges:
-        body = boxed(None if placeholders else edge.label, boxes.get(edge.id))
+        body = boxed(None if placeholders else edge.label, boxes.get(edge.id), edge_place(sc))
         attrs = {"id": edge.id, **dict(edge.attrs), **({"label": f"<{body}>"} if body is not None else {}),
                  **edge_pins.get(edge.id, {})}
+        if placeholders and edge.head in sc.folded:  # the second row runs right to left
+            if edge.tail in sc.folded:
+                dot.edge(edge.head, edge.tail, dir="back", **attrs)
+            elif not turned:  # the turn: the first edge into the second row goes straight down
+                turned = True
+                dot.edge(edge.tail, edge.head, **attrs)
+                dot.body.append(f"{{rank=same; {_quoted(edge.tail)}; {_quoted(edge.head)}}}\n")
+            else:
+                dot.edge(edge.tail, edge.head, constraint="false", **attrs)
+            continue
         _statement(dot, cache, ("edge", edge.tail, edge.head, tuple(attrs.items())),
                    lambda: dot.edge(edge.tail, edge.head, **attrs))
     for index, (label, members) in enumerate(sc.clusters):
@@ -279,15 +424,20 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
                      **cluster_pins.get(f"cluster_{index}", {}))
             for nid in members:
                 sub.node(nid)
-    for rank, members in (("min", sc.inputs), ("max", (sc.output,))):
+    last = [] if sc.output in sc.folded else [("max", (sc.output,))]  # a folded output ends the second row
+    for rank, members in [("min" if k == 0 else "same", column) for k, column in enumerate(sc.inputs)] + last:
         with dot.subgraph() as sub:
             sub.attr(rank=rank)
             for nid in members:
                 sub.node(nid)
-            if placeholders and rank == "min":  # inputs top to bottom in order of first use
+            if placeholders and rank != "max":  # inputs top to bottom in order of first use
                 for upper, lower in zip(members, members[1:]):
                     sub.edge(upper, lower, style="invis")
     return dot
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '\\"') + '"'
 
 
 def _statement(dot: "graphviz.Digraph", cache: dict, key: tuple, add: Callable[[], None]) -> None:

@@ -1,11 +1,15 @@
 """How figures look: one frozen settings object, passed explicitly wherever a figure is drawn.
 
-``Style(theme, font_size, rankdir)`` restyles the renderer's scenes: a theme maps the slide
-palette to its own colours, ``font_size`` scales every text, ``rankdir`` turns the graph.
-There is no global setting to change; the default ``Style()`` is the slide look.
+``Style(theme, font_size, rankdir, look, aspect)`` restyles the renderer's scenes: a theme maps
+the slide palette to its own colours, ``font_size`` scales every text, ``rankdir`` turns the
+graph, ``look`` draws nodes as boxes (equation, value, gradient) or as CS231n's gates (the
+operator in a circle, values and gradients on the edges), and ``aspect`` is the slide the
+figure is fitted into. ``auto`` (the default look and orientation) tries the choices and keeps
+the one with the largest text on that slide (``render.fitting``). There is no global setting
+to change; the default ``Style()`` is the slide look.
 
 >>> Style()
-Style(theme='light', font_size=14, rankdir='LR')
+Style(theme='light', font_size=14, rankdir='auto', look='auto', aspect='16:9')
 >>> Style(theme="dark", rankdir="TB").font_size
 14
 >>> Style(theme="neon")
@@ -21,44 +25,56 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Iterable
 
 from ..errors import GradvizError
-from .choices import RANKDIRS
+from .choices import ASPECTS, LOOKS, RANKDIRS
 
 if TYPE_CHECKING:
     from .scene import Scene
 
-__all__ = ["Style", "THEMES", "RANKDIRS", "BASE_FONT_SIZE"]
+__all__ = ["Style", "THEMES", "RANKDIRS", "LOOKS", "ASPECTS", "BASE_FONT_SIZE"]
 
 BASE_FONT_SIZE = 14  # the renderer's normal text size; other sizes scale with it
 # Each theme maps the slide palette (render/scene.py: white paper, ink, soft ink, faint edges,
-# op fill, active fill, Okabe–Ito blue for values and vermillion for gradients) to its colours.
-_LIGHT = ("white", "#222222", "#666666", "#AAAAAA", "#F3F3F3", "#FBE3D2", "#0072B2", "#D55E00")
+# op fill, active fill, Okabe–Ito blue for values and vermillion for gradients, node outlines,
+# the active step's outline) to its colours. The active outline is the darkest line of the
+# light and print themes, so the active step stands out in greyscale too; print is black and white.
+_LIGHT = ("white", "#222222", "#666666", "#AAAAAA", "#F3F3F3", "#FBE3D2", "#0072B2", "#D55E00", "#7A7A7A",
+          "#A34400")
 THEMES: dict[str, tuple[str, ...]] = {
     "light": _LIGHT,
-    "dark": ("#1E1E1E", "#EEEEEE", "#AAAAAA", "#666666", "#333333", "#5C3317", "#56B4E9", "#E69F00"),
-    "print": ("white", "#000000", "#444444", "#888888", "#FFFFFF", "#EEEEEE", "#004488", "#994400"),
+    "dark": ("#1E1E1E", "#EEEEEE", "#AAAAAA", "#666666", "#333333", "#5C3317", "#56B4E9", "#E69F00", "#999999",
+             "#FFC04D"),
+    "print": ("white", "#000000", "#444444", "#999999", "#FFFFFF", "#E6E6E6", "#000000", "#000000", "#8C8C8C",
+              "#000000"),
 }
 
 
 @dataclass(frozen=True)
 class Style:
     """Figure settings: ``theme`` (light, dark, print), ``font_size`` in points, ``rankdir``
-    (``LR`` inputs left and output right as on the slides, ``TB`` top to bottom, ``RL``, ``BT``)."""
+    (``LR`` inputs left and output right as on the slides, ``TB`` top to bottom, ``RL``, ``BT``,
+    ``auto``), ``look`` (``boxes``, ``gates``, ``auto``) and ``aspect`` (``16:9``, ``4:3``, ``none``)."""
 
     theme: str = "light"
     font_size: float = BASE_FONT_SIZE
-    rankdir: str = "LR"
+    rankdir: str = "auto"
+    look: str = "auto"
+    aspect: str = "16:9"
 
     def __post_init__(self) -> None:
         if self.theme not in THEMES:
             raise GradvizError(f"unknown theme {self.theme!r}; choose one of {', '.join(THEMES)}")
         if self.rankdir not in RANKDIRS:
             raise GradvizError(f"unknown rankdir {self.rankdir!r}; choose one of {', '.join(RANKDIRS)}")
+        if self.look not in LOOKS:
+            raise GradvizError(f"unknown look {self.look!r}; choose one of {', '.join(LOOKS)}")
+        if self.aspect not in ASPECTS:
+            raise GradvizError(f"unknown aspect {self.aspect!r}; choose one of {', '.join(ASPECTS)}")
         if not 4 <= self.font_size <= 72:
             raise GradvizError(f"font_size must be between 4 and 72 points, not {self.font_size!r}")
 
     def apply(self, sc: "Scene") -> "Scene":
         """The scene drawn in this style (the default style returns it unchanged)."""
-        if self == Style():
+        if (self.theme, self.font_size) == ("light", BASE_FONT_SIZE) and self.rankdir in ("auto", "LR"):
             return sc
         palette = dict(zip(_LIGHT, THEMES[self.theme]))
         pattern = re.compile("|".join(re.escape(c) for c in _LIGHT))
@@ -72,7 +88,7 @@ class Style:
             for key, value in pairs:
                 if key == "fontsize":
                     value = f"{float(value) * scale:g}"
-                elif key == "rankdir":
+                elif key == "rankdir" and self.rankdir != "auto":
                     value = self.rankdir
                 out.append((key, recolour(value)))
             return tuple(out)

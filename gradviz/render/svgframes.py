@@ -13,7 +13,7 @@ import html
 import re
 from typing import TYPE_CHECKING, Sequence
 
-from .scene import CAPTION_KEY, boxed
+from .scene import CAPTION_KEY, boxed, edge_place
 
 if TYPE_CHECKING:
     from .backends import Backend
@@ -65,7 +65,7 @@ def svg_frames(scenes: Sequence["Scene"], lay: "Layout", backend: "Backend") -> 
     for sc in scenes:
         plan = [(looks[("cluster", i)], f"cluster_{i}", f"cluster_{i}") for i in range(len(sc.clusters))]
         for edge in sc.edges:
-            body = boxed(edge.label, lay.boxes.get(edge.id))
+            body = boxed(edge.label, lay.boxes.get(edge.id), edge_place(sc))
             name, new = look(("edge", edge.id, body, edge.attrs))
             if new:
                 label = {"label": f"<{body}>"} if body is not None else {}

@@ -34,9 +34,10 @@ class Name:
 
 @dataclass(frozen=True)
 class Number:
-    """A number (float, exact, or an exercise's blank)."""
+    """A number (float, exact, or an exercise's blank), shown to ``digits`` significant digits."""
 
     value: Any
+    digits: int = 6
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def piece(math: "Math", target: Target) -> Piece:
     if isinstance(math, Name):
         return target.name(math.name), Level.ATOM
     if isinstance(math, Number):
-        text = target.number(math.value)
+        text = target.number(math.value, math.digits)
         return text, (Level.UNARY if text.startswith(target.minus) else Level.ATOM)
     if isinstance(math, Words):
         return target.escape(math.text), Level.ATOM

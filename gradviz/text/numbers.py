@@ -15,8 +15,9 @@ SUPERSCRIPTS = str.maketrans("0123456789-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺"
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
-def format_value(value: Any) -> str:
-    """A number as a figure shows it: ``42``, ``0.25``, ``−84``, ``1.5e12`` (never ``41.99999999``).
+def format_value(value: Any, digits: int = 6) -> str:
+    """A number as a figure shows it: ``42``, ``0.25``, ``−84``, ``1.5e12`` (never ``41.99999999``),
+    to ``digits`` significant digits (at most 4 in scientific notation).
 
     Anything that is not a number (an exercise's blank) prints as itself."""
     try:
@@ -29,7 +30,7 @@ def format_value(value: Any) -> str:
         return "0"
     if not math.isfinite(f):
         return str(f).replace("-", MINUS)
-    text = f"{f:.6g}" if 1e-4 <= abs(f) < 1e6 else f"{f:.4g}"
+    text = f"{f:.{digits}g}" if 1e-4 <= abs(f) < 10 ** max(digits, 4) else f"{f:.{min(digits, 4)}g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
         text = f"{mantissa}e{int(exponent)}"

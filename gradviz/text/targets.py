@@ -50,8 +50,8 @@ class Target:
         """Literal text (words of a title, a relation sign)."""
         return text
 
-    def number(self, value: Any) -> str:
-        return format_value(value)
+    def number(self, value: Any, digits: int = 6) -> str:
+        return format_value(value, digits)
 
     def partial(self, top: str, bottom: str) -> str:
         return f"∂{self.name(top)}/∂{self.name(bottom)}"
@@ -151,8 +151,8 @@ class Latex(Target):
     def escape(self, text: str) -> str:
         return latex_text(text)
 
-    def number(self, value: Any) -> str:
-        text = format_value(value).replace(MINUS, "-")
+    def number(self, value: Any, digits: int = 6) -> str:
+        text = format_value(value, digits).replace(MINUS, "-")
         if "e" in text and text[0] in "-0123456789":
             mantissa, exponent = text.split("e")
             return rf"{mantissa} \times 10^{{{exponent}}}"

@@ -1,0 +1,82 @@
+"""Choosing the look and orientation that fit the slide: with ``look`` or ``rankdir`` set to
+``auto``, the figure is laid out in each choice and the one whose text is largest once the
+picture is fitted into the aspect's slide wins. Boxes laid out left to right (the lectures'
+look) are kept whenever they already reach the readable size, so small graphs never pay for
+the search.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Sequence
+
+from .choices import ASPECTS
+from .layout import Layout, layout
+from .scene import Scene, scenes as make_scenes
+
+if TYPE_CHECKING:
+    from ..eval.backward import Backward
+    from .backends import Backend
+    from .frames import Frame
+    from .style import Style
+
+__all__ = ["Fitted", "fitted", "readable_px", "text_px"]
+
+SMALL_GRAPH = 20  # operations: up to here node text must reach 24 px on the slide, beyond it 18 px
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """The chosen style (look and orientation resolved), its scenes and their layout."""
+
+    style: "Style"
+    scenes: list[Scene]
+    layout: Layout
+
+
+def readable_px(operations: int) -> float:
+    """The node text size a figure of this many operations must reach on a 1920×1080 slide."""
+    return 24.0 if operations <= SMALL_GRAPH else 18.0
+
+
+def text_px(lay: Layout, style: "Style") -> float:
+    """The node text size in pixels once the laid-out picture is fitted into the style's slide
+    (on a 16:9 slide when the aspect is ``none``)."""
+    width, height = ASPECTS[style.aspect] or ASPECTS["16:9"]
+    if not lay.size[0] or not lay.size[1]:
+        return 0.0
+    return style.font_size * min(width / lay.size[0], height / lay.size[1])
+
+
+def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backend: "Backend", *,
+           caption: bool = True, wrt: str | None = None) -> Fitted:
+    """Lay out ``frames`` in the style's look and orientation, trying each ``auto`` choice."""
+    operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
+    best: Fitted | None = None
+    best_px = -1.0
+    for candidate, columns, fold in _candidates(style, operations):
+        looks = [candidate.apply(sc) for sc in make_scenes(result, frames, caption=caption, wrt=wrt,
+                                                             look=candidate.look, columns=columns, fold=fold)]
+        lay = layout(looks, backend, ASPECTS[candidate.aspect] or ASPECTS["16:9"])
+        px = text_px(lay, candidate)
+        if px > best_px:
+            best, best_px = Fitted(candidate, looks, lay), px
+        if best_px >= readable_px(operations):
+            break
+    assert best is not None
+    return best
+
+
+def _candidates(style: "Style", operations: int) -> list[tuple["Style", int, bool]]:
+    """The styles to try, most preferred first (boxes before gates, left to right before top
+    down), each with the number of input columns (``scene.input_columns``: boxes keep the
+    lectures' one column; gates also try two, three, or each input beside its first use)."""
+    if style.aspect == "none":  # nothing to fit: boxes for small graphs, gates beyond, left to right
+        look = style.look if style.look != "auto" else "boxes" if operations <= SMALL_GRAPH else "gates"
+        return [(replace(style, look=look, rankdir="LR" if style.rankdir == "auto" else style.rankdir), 1, False)]
+    looks = ("boxes", "gates", "paired") if style.look == "auto" else (style.look,)
+    rankdirs = ("LR", "TB") if style.rankdir == "auto" else (style.rankdir,)
+    out = [(replace(style, look=look, rankdir=rankdir), columns, False) for look in looks for rankdir in rankdirs
+           for columns in ((1,) if look == "boxes" else (1, 2, 3, 0))]
+    return out + [(replace(style, look=look, rankdir=rankdir), 0, True) for look in looks if look != "boxes"
+                  for rankdir in rankdirs]
