@@ -1,4 +1,5 @@
-"""External programs some tests need (pdflatex with beamer, Chromium with its driver).
+"""External programs some tests need (pdflatex with beamer, Chromium with its driver, LibreOffice
+with pdftoppm).
 
 On a user's machine a missing program skips the test with the reason; under CI
 (``CI`` set, where ``.ci/run`` installs them) it fails, so CI really runs these tests."""
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["require", "pdflatex", "compile_latex", "chromium"]
+__all__ = ["require", "pdflatex", "compile_latex", "chromium", "soffice"]
 
 
 def require(ok: bool, what: str) -> None:
@@ -53,3 +54,12 @@ def chromium() -> tuple[str, str]:
                                                         "chromium-driver)")
     require(importlib.util.find_spec("selenium") is not None, "selenium (pip install -e '.[test]')")
     return browser, driver
+
+
+def soffice() -> tuple[str, str]:
+    """(LibreOffice, pdftoppm) paths, or skip/fail."""
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    require(office is not None, "LibreOffice Impress (apt-get install libreoffice-impress)")
+    pdftoppm = shutil.which("pdftoppm")
+    require(pdftoppm is not None, "pdftoppm (apt-get install poppler-utils)")
+    return office, pdftoppm

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from ..render.frames import Frame
 
 __all__ = ["Row", "FONT_SIZE", "DPI", "WIDTH", "PAGE_HEIGHT", "IMAGE_FORMATS", "relation_rows", "equation_rows",
-           "derivation_rows", "pages", "draw", "derivation_images", "step_image_name"]
+           "derivation_rows", "pages", "draw", "derivation_images", "step_image_name",
+           "page_image_name"]
 
 FONT_SIZE = 20  # points: a capital letter about 30 pixels tall at DPI
 DPI = 150  # pixels per inch of a PNG
@@ -198,6 +199,11 @@ def step_image_name(frame: Frame, format: str) -> str:
     return f"derivation-{frame.slug}.{format}"
 
 
+def page_image_name(number: int, format: str) -> str:
+    """The file of the derivation's page ``number`` (from 1): ``derivation-page-1.png``."""
+    return f"derivation-page-{number}.{format}"
+
+
 def derivation_images(result: Backward, chosen: Sequence[Frame], format: str,
                       wrt: str | None = None) -> dict[str, bytes]:
     """File name → picture: ``derivation.FORMAT`` (the whole derivation), ``derivation-page-K.FORMAT``
@@ -205,7 +211,7 @@ def derivation_images(result: Backward, chosen: Sequence[Frame], format: str,
     rows = derivation_rows(result, wrt)
     files = {f"derivation.{format}": draw(rows, format)}
     for k, page in enumerate(pages(rows), start=1):
-        files[f"derivation-page-{k}.{format}"] = draw(page, format)
+        files[page_image_name(k, format)] = draw(page, format)
     for frame in chosen:
         if frame.kind == "backward":
             files[step_image_name(frame, format)] = draw(equation_rows(frame.equations), format)
