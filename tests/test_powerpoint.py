@@ -13,11 +13,10 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from tools import soffice
 
 import gradviz
 from gradviz.outputs.powerpoint import SLIDE_HEIGHT, SLIDE_WIDTH, write_pptx
-
-from tools import soffice
 
 LECTURE = "(θ1θ2x − y)²"
 AT = {"θ1": 2, "θ2": -1, "x": 3, "y": 1}
