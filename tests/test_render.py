@@ -247,7 +247,7 @@ def test_export_writes_frames_manifest_and_derivation(tmp_path) -> None:
     assert manifest["frames"][5]["node"] == "a"
     assert "∂L/∂θ1 = ∂L/∂a·∂a/∂θ1 = 2cx·θ2 = −42 × (−1) = 42" in manifest["frames"][5]["equations"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [p.name for p in done.files] + ["manifest.json", "derivation.md", "derivation.tex", ".gradviz"])
+        [p.name for p in done.files + done.images] + ["manifest.json", "derivation.md", "derivation.tex", ".gradviz"])
 
 
 def test_files_are_written_whole_or_not_at_all(tmp_path, monkeypatch) -> None:

@@ -1,4 +1,5 @@
-"""External programs some tests need (pdflatex with beamer, Chromium with its driver).
+"""External programs some tests need (pdflatex with beamer, Chromium with its driver, LibreOffice
+with pdftoppm).
 
 On a user's machine a missing program skips the test with the reason; under CI
 (``CI`` set, where ``.ci/run`` installs them) it fails, so CI really runs these tests."""
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["require", "pdflatex", "compile_latex", "chromium", "chromium_driver"]
+__all__ = ["require", "pdflatex", "compile_latex", "chromium", "chromium_driver", "soffice"]
 
 
 def require(ok: bool, what: str) -> None:
@@ -72,3 +73,12 @@ def chromium_driver(width: int = 1300, height: int = 1000):
                 f"--window-size={width},{height}", "--hide-scrollbars"):
         options.add_argument(arg)
     return webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+
+
+def soffice() -> tuple[str, str]:
+    """(LibreOffice, pdftoppm) paths, or skip/fail."""
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    require(office is not None, "LibreOffice Impress (apt-get install libreoffice-impress)")
+    pdftoppm = shutil.which("pdftoppm")
+    require(pdftoppm is not None, "pdftoppm (apt-get install poppler-utils)")
+    return office, pdftoppm

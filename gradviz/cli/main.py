@@ -110,6 +110,7 @@ def render(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, dpi: int | No
         force=force))
     count = len(done.files)
     files = "manifest.json" if blank else "manifest.json, derivation.md, derivation.tex"
+    files += f", the derivation as {len(done.images)} pictures for slides (derivation*.{fmt})" if done.images else ""
     key = f"; answer key in {done.folder / ANSWER_KEY}" if blank else ""
     click.echo(f"{count} frame{'s' if count != 1 else ''} in {done.folder} ({files}); final frame: {done.final}{key}")
 

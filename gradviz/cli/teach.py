@@ -1,4 +1,4 @@
-"""Teaching material from the command line: ``gradviz slides`` (a Beamer deck), ``gradviz gif``
+"""Teaching material from the command line: ``gradviz slides`` (a Beamer or PowerPoint deck), ``gradviz gif``
 (an animation), ``gradviz html`` (a self-contained step player), and the options they share
 with ``gradviz render``: ``--blank`` (an exercise and its answer key) and ``--wrt`` (the paths
 to one input highlighted, the derivation of its gradient alone).
@@ -67,23 +67,34 @@ def _key_note(blank: str | None, out_dir: str) -> str:
 @expr_argument
 @at_option
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Folder for slides.tex, one PDF per frame, manifest.json and the derivation.")
+              help="Folder for slides.tex (or slides.pptx), one PDF (PNG) per frame, manifest.json and the "
+                   "derivation.")
+@click.option("--format", "fmt", type=click.Choice(["beamer", "pptx"]), default="beamer", show_default=True,
+              help="beamer: slides.tex for pdflatex; pptx: slides.pptx for PowerPoint, Keynote or Impress.")
 @blank_option
 @wrt_option
 @renderer_option
 @force_option
-def slides(expr: str, at: tuple[str, ...], out_dir: str, blank: str | None, wrt: str | None, renderer: str,
-           force: bool) -> None:
-    """A Beamer deck for EXPR: slides.tex steps through the frames as overlays of one slide,
-    the step's equations under the figure, then the derivation. Compile with pdflatex.
+def slides(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, blank: str | None, wrt: str | None,
+           renderer: str, force: bool) -> None:
+    """A deck for EXPR: the frames one after the other, the step's equations under the figure,
+    then the derivation. Beamer (slides.tex, compile with pdflatex) or PowerPoint (slides.pptx).
 
     \b
     Example:
       gradviz slides "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 -o deck/ && cd deck && pdflatex slides.tex
+      gradviz slides "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 -o deck/ --format pptx
     """
+    result, wrt = teaching_result(expr, at, wrt, need_values=blank is not None)
+    if fmt == "pptx":
+        from ..outputs.powerpoint import write_pptx  # lazy: `gradviz --help` stays fast
+
+        deck = with_answer_key(result, blank, out_dir, lambda r, folder, derivation: write_pptx(
+            r, folder, renderer=renderer, wrt=wrt, derivation=derivation, force=force))
+        click.echo(f"{deck.pptx} with {len(deck.export.files)} frames{_key_note(blank, out_dir)}")
+        return
     from ..outputs.slides import write_slides  # lazy: `gradviz --help` stays fast
 
-    result, wrt = teaching_result(expr, at, wrt, need_values=blank is not None)
     deck = with_answer_key(result, blank, out_dir, lambda r, folder, derivation: write_slides(
         r, folder, renderer=renderer, wrt=wrt, derivation=derivation, force=force))
     click.echo(f"{deck.tex} with {len(deck.export.files)} frames (compile with: cd {deck.tex.parent} && "

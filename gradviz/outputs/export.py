@@ -1,6 +1,7 @@
 """Frames written to a folder: the frames in the asked format, ``manifest.json`` (the frames in
-order: file, kind, node, title, equations) and ``derivation.md`` / ``derivation.tex`` beside
-them. Everything is rendered before anything is written, and every file is written whole or
+order: file, kind, node, title, equations; the derivation's pictures) and ``derivation.md`` /
+``derivation.tex`` beside them, with the derivation as pictures for slides when the frames are
+SVG or PNG (``mathimages``). Everything is rendered before anything is written, and every file is written whole or
 not at all (``folder.OutputFolder``)."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from ..derive.documents import derivation_latex, derivation_markdown
 from ..eval.backward import Backward
 from ..render.figure import render_frames
 from .folder import OutputFolder
+from .mathimages import IMAGE_FORMATS, derivation_images
 
 __all__ = ["Export", "export"]
 
@@ -26,6 +28,7 @@ class Export:
     files: tuple[Path, ...]  # the frames, in order
     manifest: Path
     derivation: tuple[Path, ...]  # Markdown, LaTeX (none for an exercise's questions)
+    images: tuple[Path, ...] = ()  # the derivation as pictures: whole, in pages, each backward step
 
     @property
     def final(self) -> Path:
@@ -35,9 +38,10 @@ class Export:
 
 def export(result: Backward, folder: str | os.PathLike, *, format: str = "svg", dpi: int | None = None,
            which: str = "all", renderer: str = "auto", caption: bool = True, wrt: str | None = None,
-           derivation: bool = True, force: bool = False) -> Export:
+           derivation: bool = True, images: bool = True, force: bool = False) -> Export:
     """Render and write the frames, ``manifest.json`` and (unless ``derivation`` is false, as
-    for an exercise's questions) the derivation files into ``folder``. ``wrt`` highlights the
+    for an exercise's questions) the derivation files into ``folder``, for SVG and PNG frames
+    with the derivation's pictures (unless ``images`` is false). ``wrt`` highlights the
     paths to one input and limits the derivation to its gradient. Files there that gradviz
     did not create are refused unless ``force``."""
     out = OutputFolder(folder, force=force)
@@ -45,12 +49,17 @@ def export(result: Backward, folder: str | os.PathLike, *, format: str = "svg", 
                              wrt=wrt)
     texts = {"derivation.md": derivation_markdown(result, wrt), "derivation.tex": derivation_latex(result, wrt)}
     texts = texts if derivation else {}
+    pictures = (derivation_images(result, [item.frame for item in rendered], format, wrt)
+                if derivation and images and format in IMAGE_FORMATS else {})
     manifest = {"formula": result.graph.source, "output": result.graph.output, "format": format,
                 "values": result.values is not None,
-                "frames": [item.frame.manifest_entry(result.graph, item.filename) for item in rendered]}
+                "frames": [item.frame.manifest_entry(result.graph, item.filename) for item in rendered],
+                "derivation_images": list(pictures)}
     files = {item.filename: item.data for item in rendered}
     files["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     files.update((name, text.encode("utf-8")) for name, text in texts.items())
+    files.update(pictures)
     paths = out.write_all(files)
-    count = len(rendered)
-    return Export(out.folder, tuple(paths[:count]), paths[count], tuple(paths[count + 1 :]))
+    count, documents = len(rendered), len(texts)
+    return Export(out.folder, tuple(paths[:count]), paths[count], tuple(paths[count + 1:count + 1 + documents]),
+                  tuple(paths[count + 1 + documents:]))

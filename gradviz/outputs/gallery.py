@@ -47,7 +47,7 @@ def _frames(formula: str, at: dict[str, float], which: str = "all") -> Callable[
 def _export(result, folder: Path, which: str, dot_only: bool) -> list[Path]:
     files = list(export(result, folder, format="dot", which=which).files)
     if not dot_only:
-        files.append(export(result, folder, format="png", which="final").final)
+        files.append(export(result, folder, format="png", which="final", images=False).final)
     return files
 
 

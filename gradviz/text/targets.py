@@ -11,6 +11,7 @@ brackets are decided from structure, never by looking at printed text.
 from __future__ import annotations
 
 import html
+import re
 from enum import IntEnum
 from fractions import Fraction
 from typing import Any, Sequence
@@ -19,7 +20,7 @@ from ..ir.numbers import format_number
 from .names import latex_name, latex_text, markup_name
 from .numbers import MINUS, format_value, superscript
 
-__all__ = ["Level", "Piece", "Target", "UNICODE", "MARKUP", "LATEX", "TARGETS"]
+__all__ = ["Level", "Piece", "Target", "UNICODE", "MARKUP", "LATEX", "TARGETS", "mathtext"]
 
 
 class Level(IntEnum):
@@ -205,6 +206,21 @@ class Latex(Target):
             out += text
             previous = kind
         return out or "1"
+
+
+#: What the LaTeX target writes that matplotlib's mathtext lacks, and what mathtext takes instead.
+_MATHTEXT = ((re.compile(r"\\lt(?![A-Za-z])"), "<"), (re.compile(r"\\gt(?![A-Za-z])"), ">"),
+             (re.compile(r"\\mathrel\{\+\}="), lambda m: r"\,{+}\!\!=\,"), (re.compile(r"\\frac(?![A-Za-z])"), r"\\dfrac"),
+             (re.compile(r"\\(left|right)\|"), "|"),  # mathtext draws short bars too small
+             (re.compile(r"\\text\{\\textit\{U\+([0-9A-F]{4,6})\}\}"), lambda m: chr(int(m.group(1), 16))))
+
+
+def mathtext(latex: str) -> str:
+    """Math written by ``LATEX`` as matplotlib's mathtext typesets it: ``\\lt`` → ``<``, fractions in
+    display size (as in ``align*``), a character LaTeX writes by its code point as that character."""
+    for pattern, replacement in _MATHTEXT:
+        latex = pattern.sub(replacement, latex)
+    return latex
 
 
 UNICODE, MARKUP, LATEX = Target(), Markup(), Latex()

@@ -1,0 +1,218 @@
+"""Derivations as pictures for slides: the lecture's derivation (forward pass, backward pass,
+gradients) and each backward step's equations, typeset by matplotlib's mathtext (no LaTeX
+installation needed) at a size that reads on a projector: ``FONT_SIZE`` points at ``DPI``.
+
+Lines are never shrunk: a chain that is wider than ``WIDTH`` continues on further rows at its
+first ``=`` (``align*``'s way), a side wider than that breaks between the terms of its sum, and
+a derivation taller than a slide is cut into pages between lines. The math is what
+``text.lines.write`` writes for LaTeX, made mathtext-safe by ``text.targets.mathtext``.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Sequence
+
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.mathtext import MathTextParser
+
+from ..derive.documents import sections
+from ..text.lines import Relation, piece
+from ..text.targets import LATEX, mathtext
+
+if TYPE_CHECKING:
+    from ..eval.backward import Backward
+    from ..render.frames import Frame
+
+__all__ = ["Row", "FONT_SIZE", "DPI", "WIDTH", "PAGE_HEIGHT", "IMAGE_FORMATS", "relation_rows", "equation_rows",
+           "derivation_rows", "pages", "draw", "derivation_images", "step_image_name",
+           "page_image_name"]
+
+FONT_SIZE = 20  # points: a capital letter about 30 pixels tall at DPI
+DPI = 150  # pixels per inch of a PNG
+WIDTH = 12.0  # inches: the widest row (1,800 pixels at DPI, inside a 1,920-pixel slide)
+PAGE_HEIGHT = 6.4  # inches: one page of the derivation (960 pixels, a 1,080-pixel slide less a title)
+MARGIN = 0.15  # inches around the rows
+MATH_FONTS = "stix"  # Times-like, as LaTeX typesets the derivation (and mathtext sizes its brackets)
+IMAGE_FORMATS = ("svg", "png")
+_GAP = {"row": 0.35, "line": 0.8, "heading": 1.2}  # space above a row, in ems: continuation, new line, heading
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of typeset text: matplotlib text (math between ``$``), its indent and size in points."""
+
+    text: str
+    indent: float
+    width: float
+    ascent: float
+    descent: float
+    gap: float  # space above the row, points
+    heading: bool = False
+
+
+def _font(heading: bool) -> FontProperties:
+    return FontProperties(size=FONT_SIZE, weight="bold" if heading else "normal", math_fontfamily=MATH_FONTS)
+
+
+@lru_cache(maxsize=8192)
+def _measure(text: str, heading: bool = False) -> tuple[float, float, float]:
+    """(width, ascent, descent) of ``text`` in points; mathtext raises on anything it cannot typeset."""
+    width, height, depth, *_ = MathTextParser("path").parse(text, 72, _font(heading))
+    return width, height - depth, depth
+
+
+def _row(text: str, indent: float, gap: str, heading: bool = False) -> Row:
+    width, ascent, descent = _measure(text, heading)
+    return Row(text, indent, width, ascent, descent, _GAP[gap] * FONT_SIZE, heading)
+
+
+def _terms(tex: str) -> list[str]:
+    """``tex`` cut before each ``+`` and ``-`` between the terms of its top-level sum (outside
+    braces and ``\\left … \\right``), the places a long side may continue on the next row."""
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(tex):
+        for command, step in ((r"\left", 1), (r"\right", -1)):
+            if tex.startswith(command, i) and not tex[i + len(command):i + len(command) + 1].isalpha():
+                depth += step
+                i += len(command)
+                break
+        else:
+            ch = tex[i]
+            if ch == "\\":
+                i += 1  # an escaped character (\{, \}) or a command's first letter
+            elif ch in "{}":
+                depth += 1 if ch == "{" else -1
+            elif depth == 0 and i > start and tex.startswith((" + ", " - "), i):
+                out.append(tex[start:i])
+                start = i + 1
+            i += 1
+    return out + [tex[start:]]
+
+
+def relation_rows(relation: Relation, gap: str = "line", width: float = WIDTH) -> list[Row]:
+    """``relation`` on as many rows as it needs to stay within ``width`` inches: the first row
+    starts with its head, the others continue at the first ``=`` (or a fixed indent when the
+    head is wide), a side that alone is too wide breaks between its terms."""
+    room = width * 72 - 2 * MARGIN * 72
+    head, *sides = [piece(side, LATEX)[0] for side in relation.sides]
+    signs = [LATEX.relation(relation.first if k == 0 else "=") for k in range(len(sides))]
+    tokens = [mathtext(head)] + [mathtext(f"{sign} {side}") for sign, side in zip(signs, sides)]
+    if _measure(_joined(tokens))[0] <= room:  # most lines: one row, one measurement
+        return [_row(_joined(tokens), 0.0, gap)]
+    tokens = tokens[:1] + [part for sign, side, whole in zip(signs, sides, tokens[1:])
+                           for part in ([whole] if _measure(f"${whole}$")[0] <= room / 2 else
+                                        [mathtext(f"{sign} {term}" if i == 0 else "{}" + term)
+                                         for i, term in enumerate(_terms(side))])]
+    indent = _measure(f"${tokens[0]}\\ $")[0]
+    indent = indent if indent <= 0.3 * room else 2 * FONT_SIZE
+    rows: list[Row] = []
+    while tokens:
+        at = indent if rows else 0.0
+        count = _fitting([_measure(f"${t}$")[0] for t in tokens], room - at)
+        while count > 1 and _measure(_joined(tokens[:count]))[0] > room - at:  # the estimate was short
+            count -= 1
+        rows.append(_row(_joined(tokens[:count]), at, "row" if rows else gap))
+        tokens = tokens[count:]
+    return rows
+
+
+def _fitting(widths: Sequence[float], room: float) -> int:
+    """How many tokens of ``widths`` fit in ``room`` points, one at least (a thick space between)."""
+    total, count = 0.0, 0
+    for width in widths:
+        total += width + (FONT_SIZE * 5 / 18 if count else 0)
+        if count and total > room:
+            break
+        count += 1
+    return count
+
+
+def _joined(tokens: Sequence[str]) -> str:
+    return "$" + " ".join(tokens) + "$"
+
+
+def equation_rows(relations: Sequence[Relation], width: float = WIDTH) -> list[Row]:
+    """Rows of several lines, one after the other (a backward step's equations)."""
+    return [row for k, relation in enumerate(relations) for row in relation_rows(relation, "line" if k else "row",
+                                                                                  width)]
+
+
+def derivation_rows(result: Backward, wrt: str | None = None, width: float = WIDTH) -> list[Row]:
+    """The lecture's derivation: each section's title (``derive.documents.sections``), then its lines."""
+    rows: list[Row] = []
+    for title, lines in sections(result, wrt):
+        if lines:
+            rows.append(_row(title.replace("$", r"\$"), 0.0, "heading" if rows else "row", heading=True))
+            rows += equation_rows(lines, width)
+    return rows
+
+
+def pages(rows: Sequence[Row], height: float = PAGE_HEIGHT) -> list[list[Row]]:
+    """``rows`` cut into pages of at most ``height`` inches, between lines where possible
+    (a line's continuation rows stay with it, a heading with the line after it)."""
+    room = height * 72 - 2 * MARGIN * 72
+    units: list[list[Row]] = []
+    for row in rows:
+        if units and (row.gap == _GAP["row"] * FONT_SIZE or units[-1][-1].heading):
+            units[-1].append(row)
+        else:
+            units.append([row])
+    out: list[list[Row]] = [[]]
+    for unit in units:
+        for group in [[row] for row in unit] if _height(unit) > room else [unit]:
+            if out[-1] and _height(out[-1] + group) > room:
+                out.append([])
+            out[-1] += group
+    return out
+
+
+def _height(rows: Sequence[Row]) -> float:
+    return sum(r.gap + r.ascent + r.descent for r in rows[1:]) + (rows[0].ascent + rows[0].descent if rows else 0)
+
+
+def draw(rows: Sequence[Row], format: str = "png") -> bytes:
+    """``rows`` typeset as one picture (``svg`` or ``png`` at ``DPI``), black on white."""
+    margin = MARGIN * 72
+    width = max(r.indent + r.width for r in rows) + 2 * margin
+    height = _height(rows) + 2 * margin
+    figure = Figure(figsize=(width / 72, height / 72), dpi=DPI, facecolor="white")
+    y = margin
+    for k, row in enumerate(rows):
+        y += (row.gap if k else 0) + row.ascent
+        figure.text((margin + row.indent) / width, 1 - y / height, row.text, fontproperties=_font(row.heading),
+                    va="baseline", ha="left", color="black")
+        y += row.descent
+    buffer = io.BytesIO()
+    with rc_context({"svg.hashsalt": "gradviz"}):  # the same SVG every run
+        figure.savefig(buffer, format=format, dpi=DPI, facecolor="white",
+                       metadata={"Date": None} if format == "svg" else None)
+    return buffer.getvalue()
+
+
+def step_image_name(frame: Frame, format: str) -> str:
+    """The file of a backward frame's equations: ``derivation-02-backward-n7.png``."""
+    return f"derivation-{frame.slug}.{format}"
+
+
+def page_image_name(number: int, format: str) -> str:
+    """The file of the derivation's page ``number`` (from 1): ``derivation-page-1.png``."""
+    return f"derivation-page-{number}.{format}"
+
+
+def derivation_images(result: Backward, chosen: Sequence[Frame], format: str,
+                      wrt: str | None = None) -> dict[str, bytes]:
+    """File name → picture: ``derivation.FORMAT`` (the whole derivation), ``derivation-page-K.FORMAT``
+    (it cut into slide-high pages) and each backward frame's equations among ``chosen``."""
+    rows = derivation_rows(result, wrt)
+    files = {f"derivation.{format}": draw(rows, format)}
+    for k, page in enumerate(pages(rows), start=1):
+        files[page_image_name(k, format)] = draw(page, format)
+    for frame in chosen:
+        if frame.kind == "backward":
+            files[step_image_name(frame, format)] = draw(equation_rows(frame.equations), format)
+    return files

@@ -1,0 +1,158 @@
+"""The derivation as pictures for slides (``outputs.mathimages``): every line of varied formulas
+typesets through matplotlib's mathtext, text is slide-sized and whole, long lines wrap instead
+of shrinking, and ``export`` writes the pictures beside the frames."""
+
+from __future__ import annotations
+
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import gradviz
+from gradviz.derive.lecture import lecture
+from gradviz.eval.backward import backward
+from gradviz.networks import xor_network
+from gradviz.outputs.export import export
+from gradviz.outputs.gallery import LECTURE, LINEAR_REGRESSION, MICROGRAD, SOFTMAX_EXPANDED
+from gradviz.outputs.mathimages import (
+    DPI,
+    FONT_SIZE,
+    MARGIN,
+    PAGE_HEIGHT,
+    WIDTH,
+    derivation_rows,
+    draw,
+    equation_rows,
+    pages,
+    relation_rows,
+)
+from gradviz.render.frames import frames
+from gradviz.text.lines import Name, Number, Relation
+from gradviz.text.targets import mathtext
+
+AT = {"θ1": 2, "θ2": -1, "x": 3, "y": 1}
+PERCEPTRON = "p = σ(w0 + w1x1 + w2x2); L = −y log(p) − (1 − y) log(1 − p)"
+PERCEPTRON_AT = {"w0": 0.1, "w1": -0.4, "x1": 1.2, "w2": 0.8, "x2": -0.6, "y": 1}
+#: formula → values: the gallery's formulas and one of each kind of op and name
+FORMULAS = {
+    LECTURE: AT,
+    "wx + q": {"w": 2, "x": 3, "q": 1},
+    "softmax_ce(z1, z2, z3, y1, y2, y3)": {"z1": 2.0, "z2": 1.0, "z3": 0.1, "y1": 1, "y2": 0, "y3": 0},
+    "a = x x; b = a + x; L = b / a": {"x": 3},  # a fan-out: += lines
+    "step(x − 1) + |x|": {"x": 2},  # [x > 1]: LaTeX's \\gt
+}
+SLOW_FORMULAS = {
+    PERCEPTRON: PERCEPTRON_AT,
+    "tanh(w_1 x + b)² + exp(−x) / sqrt(x² + 1)": {"w_1": 0.5, "x": 2, "b": -1},
+    "(ŷ − y)² + log(1 + ŷ) − relu(ŷ) + leaky_relu(ŷ − 1, 0.2)": {"ŷ": 0.3, "y": 1},
+    "|x − y| / (x y) + x^y + step(x − y) + max(x, y)": {"x": 2, "y": 0.5},
+    SOFTMAX_EXPANDED: {"z1": 2.0, "z2": 1.0, "z3": 0.1, "y1": 1, "y2": 0, "y3": 0},
+    MICROGRAD: {"a": -4.0, "b": 2.0},
+    LINEAR_REGRESSION: {"w": 0.0, "q": 0.0},
+}
+MISSING_IN_MATHTEXT = (r"\lt", r"\gt", r"\mathrel", r"\textit", r"\left|")
+
+
+def every_relation(result) -> list[Relation]:
+    """The lecture's lines and every frame's equations."""
+    text = lecture(result)
+    return [*text.forward, *text.backward, *text.gradients, *(e for f in frames(result) for e in f.equations)]
+
+
+def check_typesets(result) -> None:
+    for relation in every_relation(result):
+        for row in relation_rows(relation):  # measuring is mathtext's parse: it raises on what it cannot typeset
+            assert not any(command in row.text for command in MISSING_IN_MATHTEXT), row.text
+            assert "…" not in row.text and r"\dots" not in row.text, row.text
+
+
+@pytest.mark.parametrize("formula", list(FORMULAS))
+def test_every_line_of_varied_formulas_typesets_in_mathtext(formula) -> None:
+    check_typesets(gradviz.parse(formula).backward(FORMULAS[formula]))
+    check_typesets(gradviz.parse(formula).backward())  # symbolic only
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("formula", list(SLOW_FORMULAS))
+def test_every_line_of_more_formulas_typesets_in_mathtext(formula) -> None:
+    check_typesets(gradviz.parse(formula).backward(SLOW_FORMULAS[formula]))
+
+
+@pytest.mark.slow
+def test_every_line_of_the_xor_network_typesets() -> None:
+    net = xor_network("sigmoid")
+    check_typesets(backward(net.graph, {**net.values, "x1": 1.0, "x2": 0.0}))
+
+
+def test_mathtext_replaces_what_it_lacks() -> None:
+    assert mathtext(r"x \lt y \gt z") == "x < y > z"
+    assert mathtext(r"\frac{\partial L}{\partial x}") == r"\dfrac{\partial L}{\partial x}"
+    assert mathtext(r"\left|x\right| \mathrel{+}= \text{\textit{U+20AC}}") == r"|x| \,{+}\!\!=\, €"
+
+
+def ink_height(png: bytes) -> int:
+    """Height in pixels of the dark pixels of a picture."""
+    gray = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    rows = np.flatnonzero((gray < 128).any(axis=1))
+    return int(rows[-1] - rows[0] + 1)
+
+
+def test_text_is_slide_sized() -> None:
+    png = draw(equation_rows([Relation((Name("L"), Name("L")))]))  # "L = L": capital letters only
+    assert ink_height(png) >= 28  # a capital letter 28 pixels or more at 150 dpi: reads on a 1080p slide
+    assert Image.open(io.BytesIO(png)).info["dpi"][0] == pytest.approx(DPI, abs=1)
+    with_fraction = equation_rows([Relation((Name("L"), Number(1)))])
+    assert with_fraction[0].ascent >= 0.6 * FONT_SIZE
+
+
+def test_long_lines_wrap_at_the_same_size_and_keep_every_side() -> None:
+    result = gradviz.parse(PERCEPTRON).backward(PERCEPTRON_AT)
+    last = lecture(result).gradients[-1]  # ∂L/∂y = … = −log(σ(w0 + w1x1 + w2x2)) + log(1 − σ(…)) = 0.86
+    rows = relation_rows(last)
+    assert len(rows) > 1 and all(r.indent + r.width <= (WIDTH - 2 * MARGIN) * 72 for r in rows)
+    assert rows[1].indent > 0 and rows[1].text.startswith("$")
+    assert {round(r.ascent + r.descent) > 0 for r in rows} == {True}
+    text = " ".join(r.text for r in rows)
+    assert text.count(r"\log") == 2 and "0.86" in text and r"\sigma" in text
+    narrow = relation_rows(last, width=4)
+    assert len(narrow) > len(rows)
+
+
+def test_a_long_derivation_is_cut_into_slide_high_pages() -> None:
+    rows = derivation_rows(gradviz.parse(PERCEPTRON).backward(PERCEPTRON_AT))
+    cut = pages(rows)
+    assert len(cut) > 2 and [r for page in cut for r in page] == rows
+    room = (PAGE_HEIGHT - 2 * MARGIN) * 72
+    for page in cut:
+        assert sum(r.ascent + r.descent + r.gap for r in page[1:]) + page[0].ascent + page[0].descent <= room
+        assert not page[-1].heading  # a heading stays with the line after it
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_export_writes_the_derivation_pictures(tmp_path, fmt) -> None:
+    done = export(gradviz.parse(LECTURE).backward(AT), tmp_path, format=fmt)
+    names = [p.name for p in done.images]
+    steps = [f"derivation-{f.slug}.{fmt}" for f in frames(gradviz.parse(LECTURE).backward(AT)) if f.kind == "backward"]
+    assert names[0] == f"derivation.{fmt}" and names[-4:] == steps and f"derivation-page-1.{fmt}" in names
+    assert json.loads(done.manifest.read_text(encoding="utf-8"))["derivation_images"] == names
+    assert [p.name for p in done.derivation] == ["derivation.md", "derivation.tex"]
+    for path in done.images:
+        if fmt == "png":
+            image = Image.open(path)
+            image.verify()
+            assert Image.open(path).size[0] <= WIDTH * DPI
+        else:
+            assert ET.parse(path).getroot().tag == "{http://www.w3.org/2000/svg}svg"
+    if fmt == "png":
+        pages_ = [p for p in done.images if "page" in p.name]
+        assert all(Image.open(p).size[1] <= PAGE_HEIGHT * DPI for p in pages_)
+
+
+def test_no_pictures_for_other_formats_or_an_exercise(tmp_path) -> None:
+    result = gradviz.parse(LECTURE).backward(AT)
+    assert export(result, tmp_path / "dot", format="dot").images == ()
+    assert export(result, tmp_path / "q", format="png", which="final", derivation=False).images == ()
