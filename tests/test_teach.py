@@ -133,7 +133,7 @@ def test_slides_tex_steps_through_the_frames_as_overlays(result, tmp_path) -> No
     for k, name in enumerate(pdfs, start=1):
         assert f"\\includegraphics<{k}>" in tex and f"{{{name}}}" in tex and f"\\only<{k}>{{" in tex
     assert tex.count("\\begin{frame}") == 4  # the stepper, then forward, backward, gradients
-    assert "\\only<6>{\\textbf{Backward step 4 of 4: $a = \\theta_{1}\\cdot \\theta_{2}$}" in tex
+    assert "\\only<6>{\\gvblock{\\textbf{Backward step 4 of 4: $a = \\theta_{1}\\cdot \\theta_{2}$}" in tex
     assert r"= -42 \times \left(-1\right) = 42$" in tex
 
 
