@@ -4,9 +4,7 @@ exercises with blanks and their answer key, path highlighting, and the commands.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -17,7 +15,8 @@ from gradviz.cli import cli
 from gradviz.outputs.exercise import BLANK, blanked
 from gradviz.render.figure import render_frames
 
-from tools import chromium, compile_latex
+from tools import browser as chromium_browser
+from tools import compile_latex
 
 LECTURE = "(θ1θ2x − y)²"
 AT = {"θ1": 2, "θ2": -1, "x": 3, "y": 1}
@@ -188,20 +187,8 @@ def test_player_is_self_contained(result) -> None:
 
 @pytest.fixture(scope="module")
 def browser():
-    binary, driver_path = chromium()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    os.environ.setdefault("SE_OFFLINE", "true")  # selenium-manager must never download anything
-    profile = tempfile.mkdtemp(prefix="gradviz-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}", "--window-size=1300,1000"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
-    yield driver
-    driver.quit()
+    with chromium_browser() as driver:
+        yield driver
 
 
 @pytest.mark.slow

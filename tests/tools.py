@@ -9,11 +9,15 @@ import importlib.util
 import os
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-__all__ = ["require", "pdflatex", "compile_latex", "chromium"]
+__all__ = ["require", "pdflatex", "compile_latex", "chromium", "browser"]
 
 
 def require(ok: bool, what: str) -> None:
@@ -53,3 +57,25 @@ def chromium() -> tuple[str, str]:
                                                         "chromium-driver)")
     require(importlib.util.find_spec("selenium") is not None, "selenium (pip install -e '.[test]')")
     return browser, driver
+
+
+@contextmanager
+def browser(width: int = 1300, height: int = 1000) -> Iterator[Any]:
+    """Headless Chromium through selenium, its window ``width`` × ``height`` CSS pixels (or skip/fail)."""
+    binary, driver_path = chromium()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    os.environ.setdefault("SE_OFFLINE", "true")  # selenium-manager must never download anything
+    profile = tempfile.mkdtemp(prefix="gradviz-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}",
+                f"--window-size={width},{height}"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
