@@ -12,8 +12,8 @@ from tools import compile_latex
 from gradviz.derive.documents import align_rows
 from gradviz.derive.lecture import lecture
 from gradviz.eval.backward import backward
-from gradviz.outputs.gallery import PERCEPTRON, POINTS
-from gradviz.outputs.slides import derivation_pages, step_lines, step_pages, write_slides
+from gradviz.outputs.gallery import MICROGRAD, PERCEPTRON, POINTS
+from gradviz.outputs.slides import beamer_tex, derivation_pages, step_lines, step_pages, write_slides
 from gradviz.render.frames import frames
 from gradviz.syntax import parse
 
@@ -59,6 +59,21 @@ def test_a_flat_figure_leaves_room_for_more_lines() -> None:
     assert 6 < step_lines(0.25) < 12
 
 
+def flat(rows) -> str:
+    """Rows of an aligned block as one chain of equalities."""
+    return " ".join(" ".join(rows).replace("&=", "=").split())
+
+
+def test_wide_derivation_rows_take_fewer_sides_and_a_long_title_gives_way_to_the_output_equation() -> None:
+    result = backward(parse(MICROGRAD), POINTS[MICROGRAD])
+    body = lecture(result).gradients
+    rows = [row for page in derivation_pages(body) for row in page.splitlines()[1:-1]]
+    assert len(rows) > len([row for line in align_rows(body, 3) for row in line])
+    assert flat(r.removesuffix(" \\\\") for r in rows) == flat(row for line in align_rows(body, 99) for row in line)
+    tex = beamer_tex(result, frames(result, "all"), [f"{k}.pdf" for k in range(len(frames(result, "all")))])
+    assert "{Backpropagation through $g = w + x$}}" in tex  # the output's equation, if the formula is too long
+
+
 @pytest.mark.slow
 def test_a_long_derivation_is_split_across_frames_marked_continued(tmp_path) -> None:
     result = backward(parse(PERCEPTRON), POINTS[PERCEPTRON])
@@ -66,6 +81,6 @@ def test_a_long_derivation_is_split_across_frames_marked_continued(tmp_path) -> 
     pages = derivation_pages(body)
     assert len(pages) >= 2 and all(p.startswith("\\begin{aligned}") for p in pages)
     rows = [row.removesuffix(" \\\\") for p in pages for row in p.splitlines()[1:-1]]
-    assert rows == [row for line in align_rows(body, 3) for row in line]  # every row, once, in order
+    assert flat(rows) == flat(row for line in align_rows(body, 99) for row in line)  # every side, once, in order
     tex = write_slides(result, tmp_path).tex.read_text(encoding="ascii")
     assert tex.count("\\begin{frame}{Backward pass (continued)}") == len(pages) - 1

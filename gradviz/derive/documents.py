@@ -13,7 +13,7 @@ from ..text.lines import Name, NodeText, Number, Relation, piece, write
 from ..text.targets import LATEX
 from .lecture import lecture
 
-__all__ = ["ALIGN_PER_ROW", "PREAMBLE", "align", "align_rows", "derivation_latex", "derivation_markdown", "sections",
+__all__ = ["ALIGN_PER_ROW", "PREAMBLE", "align", "align_block", "align_rows", "derivation_latex", "derivation_markdown", "sections",
            "title_relation"]
 
 #: What every LaTeX document gradviz writes needs: amsmath, and MathJax's \lt and \gt (names are
@@ -98,7 +98,11 @@ def align_rows(lines: Sequence[Relation], per_row: int = ALIGN_PER_ROW) -> list[
     return out
 
 
-def align(lines: Sequence[Relation], per_row: int = ALIGN_PER_ROW, env: str = "align*") -> str:
-    """Derivation lines as one ``align*`` block (or ``env``, e.g. ``aligned``), see ``align_rows``."""
-    rows = [row for line in align_rows(lines, per_row) for row in line]
+def align(lines: Sequence[Relation], per_row: int = ALIGN_PER_ROW) -> str:
+    """Derivation lines as one ``align*`` block, see ``align_rows``."""
+    return align_block([row for rows in align_rows(lines, per_row) for row in rows])
+
+
+def align_block(rows: Sequence[str], env: str = "align*") -> str:
+    """Rows of ``align_rows`` as one ``env`` block (``align*``, or ``aligned`` inside math)."""
     return "\n".join([rf"\begin{{{env}}}", " \\\\\n".join(rows), rf"\end{{{env}}}"])

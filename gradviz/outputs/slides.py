@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from ..derive.documents import PREAMBLE, align, align_rows, title_relation
+from ..derive.documents import PREAMBLE, align_block, align_rows, title_relation
 from ..derive.lecture import lecture
 from ..eval.backward import Backward
 from ..render.frames import Frame, frames
-from ..text.lines import Relation, write
+from ..text.lines import NodeText, Relation, write
 from ..text.targets import LATEX
 from .export import Export, export
 from .folder import OutputFolder
@@ -47,6 +47,9 @@ _MACROS = (
     r"\newcommand\gvmeasure[1]{\sbox\gvbox{#1}%",
     r"  \ifdim\dimexpr\ht\gvbox+\dp\gvbox\relax>\gvreserve\setlength\gvreserve{\dimexpr\ht\gvbox+\dp\gvbox}\fi}",
     r"\newcommand\gvblock[1]{\parbox[t]{\linewidth}{\raggedright\small #1}}",
+    # \gvtitle{long}{short}: the long title, scaled to one line, unless that would take more than a third off
+    r"\newcommand\gvtitle[2]{\sbox\gvbox{#1}%",
+    r"  \ifdim\wd\gvbox>1.5\textwidth\gvfit{\textwidth}{\maxdimen}{#2}\else\gvfit{\textwidth}{\maxdimen}{#1}\fi}",
 )
 _TITLE = 38.0  # points: a one-line frame title (measured: 29.6pt), the gaps under it and under the figure
 _TEXT = (398.3, 252.0)  # points: the text width and height of a 16:9 beamer slide
@@ -54,6 +57,7 @@ _ROW_GAP = r"\\[4pt]"  # between equation lines under the figure: stacked fracti
 _LINE_POINTS = 14.0  # one \small equation line under the figure with its gap (a line with a fraction: 1.5 lines)
 _STEP_LINES = (6.0, 12.0)  # equation lines under the figure on one overlay: at least, at most
 _CHARS_PER_LINE = 90  # symbols on one \small line of the slide, for the estimate
+_ROW_SYMBOLS = 56  # symbols on one row of the derivation (display style) before it is wider than the slide
 _PAGE_POINTS = 205.0  # estimated height of the derivation rows on one slide
 _ROW_POINTS = (14.0, 29.0)  # one row of the derivation without, with a fraction (display style)
 
@@ -66,10 +70,14 @@ class Deck:
     tex: Path
 
 
+def _symbols(latex: str) -> int:
+    """How many symbols ``latex`` prints, roughly (commands and braces do not count)."""
+    return len(re.sub(r"\\[A-Za-z]+|[{}^_ &]", "", latex))
+
+
 def _units(latex: str) -> float:
     """Estimated height of one inline equation line under the figure, in lines."""
-    symbols = len(re.sub(r"\\[A-Za-z]+|[{}^_ &]", "", latex))
-    return (1 + symbols // _CHARS_PER_LINE) * (1.5 if r"\frac" in latex else 1.0)
+    return (1 + _symbols(latex) // _CHARS_PER_LINE) * (1.5 if r"\frac" in latex else 1.0)
 
 
 def _pack(items: Sequence[T], size: Sequence[float], budget: float) -> list[list[T]]:
@@ -104,10 +112,22 @@ def step_pages(frame: Frame, lines_per_page: float = _STEP_LINES[0]) -> list[str
     return [_ROW_GAP.join([head, *group]) for head, group in zip(heads, groups)]
 
 
-def derivation_pages(body: Sequence[Relation], per_row: int = 3) -> list[str]:
+def _line_rows(line: Relation) -> list[str]:
+    """One derivation line's rows: up to three sides of its chain of equalities a row, fewer
+    when the rows would be wider than the slide."""
+    for per_row in (3, 2):
+        rows = align_rows([line], per_row)[0]
+        if max(map(_symbols, rows)) <= _ROW_SYMBOLS:
+            return rows
+    return align_rows([line], 1)[0]
+
+
+def derivation_pages(body: Sequence[Relation]) -> list[str]:
     """``body`` as ``aligned`` blocks, one per slide, split between lines by estimated height."""
-    heights = [sum(_ROW_POINTS[r"\frac" in row] for row in rows) for rows in align_rows(body, per_row)]
-    return [align(group, per_row, env="aligned") for group in _pack(body, heights, _PAGE_POINTS)]
+    lines = [_line_rows(line) for line in body]
+    heights = [sum(_ROW_POINTS[r"\frac" in row] for row in rows) for rows in lines]
+    return [align_block([row for rows in group for row in rows], "aligned")
+            for group in _pack(lines, heights, _PAGE_POINTS)]
 
 
 def beamer_tex(result: Backward, frames: Sequence[Frame], files: Sequence[str],
@@ -116,10 +136,11 @@ def beamer_tex(result: Backward, frames: Sequence[Frame], files: Sequence[str],
     height / width ``aspect`` when known): one slide whose overlays are the frames, then
     (``derivation``) the derivation slides."""
     title = write(title_relation(result), LATEX)
+    short = write(NodeText(result.graph, result.graph.output_id, "equation"), LATEX)
     pages = [step_pages(frame, step_lines(aspect)) for frame in frames]
     height = rf"\dimexpr\textheight-{_TITLE}pt-\gvreserve\relax"
     out = [r"\documentclass[aspectratio=169]{beamer}", *PREAMBLE, *_MACROS, r"\begin{document}",
-           rf"\begin{{frame}}[t]{{\gvfit{{\textwidth}}{{\maxdimen}}{{Backpropagation through ${title}$}}}}",
+           rf"\begin{{frame}}[t]{{\gvtitle{{Backpropagation through ${title}$}}{{Backpropagation through ${short}$}}}}",
            r"\setlength\gvreserve{0pt}%"]
     out += [rf"\gvmeasure{{\gvblock{{{block}}}}}%" for blocks in pages for block in blocks]
     out.append(r"\centering")
