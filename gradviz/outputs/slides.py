@@ -33,7 +33,7 @@ from .folder import OutputFolder
 __all__ = ["SLIDES_TEX", "Deck", "beamer_tex", "derivation_pages", "step_lines", "step_pages", "write_slides"]
 
 SLIDES_TEX = "slides.tex"
-T = TypeVar("T")
+_T = TypeVar("_T")
 _SECTIONS = ("Forward pass", "Backward pass", "Gradients")
 #: \gvfit{width}{height}{material}: the material scaled down (never up) to fit both;
 #: \gvmeasure{material}: \gvreserve grows to the material's height; \gvblock: a step's equations.
@@ -80,9 +80,9 @@ def _units(latex: str) -> float:
     return (1 + _symbols(latex) // _CHARS_PER_LINE) * (1.5 if r"\frac" in latex else 1.0)
 
 
-def _pack(items: Sequence[T], size: Sequence[float], budget: float) -> list[list[T]]:
+def _pack(items: Sequence[_T], size: Sequence[float], budget: float) -> list[list[_T]]:
     """``items`` in order, in groups whose estimated ``size`` stays within ``budget`` (at least one each)."""
-    groups: list[list[T]] = [[]]
+    groups: list[list[_T]] = [[]]
     used = 0.0
     for item, height in zip(items, size):
         if groups[-1] and used + height > budget:
