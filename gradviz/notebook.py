@@ -2,7 +2,9 @@
 backward-pass stepper.
 
 Every picture comes from the in-process renderer (pygraphviz), so no system Graphviz is
-needed. A result's frames share one layout (``render.export.Slides``, kept on the result per
+needed. Pictures fit the output area: a frame's HTML is its SVG scaled to the output's width
+(never beyond its natural size), the stepper's picture fits the output's width and most of the
+window's height under its buttons. A result's frames share one layout (``render.export.Slides``, kept on the result per
 ``Style``), so stepping through them moves nothing. The interactive stepper needs the
 optional ``ipywidgets`` (``pip install "gradviz[notebook]"``); without it the stepper shows
 every frame, one under the other, with a one-line hint.
@@ -13,7 +15,7 @@ every frame, one under the other, with a one-line hint.
 >>> view.title
 'Backward step 1 of 4: L = c²'
 >>> sorted(view._repr_mimebundle_()[0])
-['image/png', 'image/svg+xml', 'text/plain']
+['image/png', 'image/svg+xml', 'text/html', 'text/plain']
 >>> [v.frame.kind for v in r.frames()]
 ['structure', 'forward', 'backward', 'backward', 'backward', 'backward', 'gradients']
 >>> [title for title, lines in r.derivation().sections()]
@@ -34,6 +36,7 @@ from .derive.documents import align, derivation_markdown, sections
 from .errors import GradvizError
 from .eval.backward import Backward, backward
 from .ir.graph import Graph
+from .outputs.player import fitted_svg
 from .render.figure import DEFAULT_PNG_DPI, Figure
 from .render.frames import Frame
 from .render.style import Style
@@ -44,6 +47,8 @@ __all__ = ["FrameView", "Derivation", "Stepper", "StaticFrames", "figure", "fram
 
 STEPPER_HINT = 'For the interactive stepper: pip install "gradviz[notebook]" (ipywidgets). Showing every frame.'
 _CSS_PX_PER_INCH = 96  # a PNG rendered at DEFAULT_PNG_DPI is shown at the size of its SVG
+_FIT = "max-width:100%;height:auto"  # a picture no wider than the output area
+_STEPPER_HEIGHT = "75vh"  # the stepper's picture leaves room for its buttons in the window
 
 
 Bundle = tuple[dict[str, Any], dict[str, Any]]
@@ -86,8 +91,9 @@ class FrameView:
         return "\n".join([self.title] + [f"  {line}" for line in self.frame.lines()])
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Bundle:
-        data = {"image/svg+xml": self.svg, "image/png": base64.b64encode(self.png).decode("ascii"),
-                "text/plain": self.text}
+        svg = self.svg
+        data = {"text/html": fitted_svg(svg, f"{self.frame.slug}-"), "image/svg+xml": svg,
+                "image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": self.text}
         return _bundle(data, {"image/png": {"width": self.png_width}}, include, exclude)
 
     def __repr__(self) -> str:
@@ -182,7 +188,9 @@ class Stepper:
         self.previous = w.Button(description="◀ previous", layout=w.Layout(width="auto"))
         self.next = w.Button(description="next ▶", layout=w.Layout(width="auto"))
         self.title = w.Label()
-        self.image = w.Image(format="png", width=str(views[0].png_width))
+        self.image = w.Image(format="png", layout=w.Layout(width=f"{views[0].png_width}px", max_width="100%",
+                                                           height="auto", max_height=_STEPPER_HEIGHT,
+                                                           object_fit="contain"))
         self.previous.on_click(lambda _: self.go(self.slider.value - 1))
         self.next.on_click(lambda _: self.go(self.slider.value + 1))
         self.slider.observe(lambda _: self._draw(), names="value")
@@ -220,7 +228,7 @@ class StaticFrames:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Bundle:
         images = "".join(
-            f'<div><img alt="{html.escape(v.title)}" width="{v.png_width}" '
+            f'<div><img alt="{html.escape(v.title)}" width="{v.png_width}" style="{_FIT}" '
             f'src="data:image/png;base64,{base64.b64encode(v.png).decode("ascii")}"></div>' for v in self.views)
         text = "\n\n".join([self.hint] + [v.text for v in self.views])
         data = {"text/html": f"<p><em>{html.escape(self.hint, quote=False)}</em></p>{images}", "text/plain": text}

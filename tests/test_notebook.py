@@ -31,8 +31,11 @@ def _png_size(data: bytes) -> tuple[int, int]:
 
 def _check_picture_bundle(bundle, title: str) -> None:
     data, metadata = bundle
-    assert set(data) == {"image/svg+xml", "image/png", "text/plain"}
+    assert set(data) == {"text/html", "image/svg+xml", "image/png", "text/plain"}
     assert data["image/svg+xml"].lstrip().startswith("<?xml") and "<svg" in data["image/svg+xml"]
+    natural = re.search(r'<svg width="([\d.]+pt)"', data["image/svg+xml"]).group(1)
+    assert data["text/html"].startswith(f'<svg width="100%" style="max-width:{natural};height:auto"')
+    assert 'viewBox="' in data["text/html"].split(">")[0] and 'height="' not in data["text/html"].split(">")[0]
     png = base64.b64decode(data["image/png"])
     width, _ = _png_size(png)
     assert metadata["image/png"]["width"] == round(width * 96 / 150)  # shown at the SVG's size
@@ -70,7 +73,7 @@ def test_include_and_exclude_select_mime_types(result):
     data, metadata = result.show(step=0)._repr_mimebundle_(include={"image/png"})
     assert set(data) == {"image/png"} and set(metadata) == {"image/png"}
     data, metadata = result.show(step=0)._repr_mimebundle_(exclude={"image/png"})
-    assert set(data) == {"image/svg+xml", "text/plain"} and metadata == {}
+    assert set(data) == {"text/html", "image/svg+xml", "text/plain"} and metadata == {}
 
 
 def test_show_picks_steps_by_index_into_result_steps(result):
@@ -112,6 +115,10 @@ def test_stepper_turns_through_every_frame_with_buttons_and_slider(result):
     assert stepper.title.value.startswith("Backward step 4 of 4")
     assert result.stepper(start=-1).index == 6
     assert "application/vnd.jupyter.widget-view+json" in stepper._repr_mimebundle_()
+    layout = stepper.image.layout  # as wide as the output at most, under the buttons within the window
+    assert (layout.max_width, layout.max_height, layout.height, layout.object_fit) == ("100%", "75vh", "auto",
+                                                                                        "contain")
+    assert stepper.widget.children[0].children[0] is stepper.previous and stepper.widget.children[1] is stepper.image
     assert len({_png_size(v.png) for v in stepper.views}) == 1
 
 

@@ -4,9 +4,7 @@ exercises with blanks and their answer key, path highlighting, and the commands.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -17,7 +15,8 @@ from gradviz.cli import cli
 from gradviz.outputs.exercise import BLANK, blanked
 from gradviz.render.figure import render_frames
 
-from tools import chromium, compile_latex
+from tools import browser as chromium_browser
+from tools import compile_latex
 
 LECTURE = "(θ1θ2x − y)²"
 AT = {"θ1": 2, "θ2": -1, "x": 3, "y": 1}
@@ -134,7 +133,7 @@ def test_slides_tex_steps_through_the_frames_as_overlays(result, tmp_path) -> No
     for k, name in enumerate(pdfs, start=1):
         assert f"\\includegraphics<{k}>" in tex and f"{{{name}}}" in tex and f"\\only<{k}>{{" in tex
     assert tex.count("\\begin{frame}") == 4  # the stepper, then forward, backward, gradients
-    assert "\\only<6>{\\textbf{Backward step 4 of 4: $a = \\theta_{1}\\cdot \\theta_{2}$}" in tex
+    assert "\\only<6>{\\gvblock{\\textbf{Backward step 4 of 4: $a = \\theta_{1}\\cdot \\theta_{2}$}" in tex
     assert r"= -42 \times \left(-1\right) = 42$" in tex
 
 
@@ -189,20 +188,8 @@ def test_player_is_self_contained(result) -> None:
 
 @pytest.fixture(scope="module")
 def browser():
-    binary, driver_path = chromium()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    os.environ.setdefault("SE_OFFLINE", "true")  # selenium-manager must never download anything
-    profile = tempfile.mkdtemp(prefix="gradviz-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}", "--window-size=1300,1000"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
-    yield driver
-    driver.quit()
+    with chromium_browser() as driver:
+        yield driver
 
 
 @pytest.mark.slow

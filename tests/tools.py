@@ -1,5 +1,4 @@
-"""External programs some tests need (pdflatex with beamer, Chromium with its driver, LibreOffice
-with pdftoppm).
+"""External programs some tests need (pdflatex with beamer, Chromium with its driver).
 
 On a user's machine a missing program skips the test with the reason; under CI
 (``CI`` set, where ``.ci/run`` installs them) it fails, so CI really runs these tests."""
@@ -10,11 +9,15 @@ import importlib.util
 import os
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-__all__ = ["require", "pdflatex", "compile_latex", "chromium", "chromium_driver", "soffice"]
+__all__ = ["require", "pdflatex", "compile_latex", "chromium", "browser", "soffice"]
 
 
 def require(ok: bool, what: str) -> None:
@@ -56,11 +59,10 @@ def chromium() -> tuple[str, str]:
     return browser, driver
 
 
-def chromium_driver(width: int = 1300, height: int = 1000):
-    """A headless Chromium under selenium (the caller quits it), or skip/fail."""
+@contextmanager
+def browser(width: int = 1300, height: int = 1000) -> Iterator[Any]:
+    """Headless Chromium through selenium, its window ``width`` × ``height`` CSS pixels (or skip/fail)."""
     binary, driver_path = chromium()
-    import tempfile
-
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -70,9 +72,13 @@ def chromium_driver(width: int = 1300, height: int = 1000):
     options.binary_location = binary
     for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}",
-                f"--window-size={width},{height}", "--hide-scrollbars"):
+                f"--window-size={width},{height}"):
         options.add_argument(arg)
-    return webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
 
 
 def soffice() -> tuple[str, str]:

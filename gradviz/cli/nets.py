@@ -21,6 +21,9 @@ __all__ = ["net", "params", "descend", "train", "gallery"]
 
 DATASETS = ("none", "xor")
 PROGRESS_FROM = 2000  # runs of at least this many steps show a progress bar
+point_option = click.option("--point", type=click.IntRange(min=1), default=1, show_default=True,
+                            help="With data: the data point whose neuron values are drawn (the loss and the "
+                                 "parameter gradients are the mean over all points).")
 
 
 def _network(layers: str, activation: str, loss: str, data: str, expanded: bool, seed: int):
@@ -56,8 +59,9 @@ def _with(options):
               help="neurons: one node per neuron, grouped by layer; ops: every operation, frame by frame.")
 @click.option("--frames", "which", type=click.Choice(FRAME_CHOICES), default="final", show_default=True,
               help="With --view ops: every step or only the final frame.")
+@point_option
 @force_option
-def net(layers, activation, loss, data, expanded, seed, out_dir, fmt, view, which, force) -> None:
+def net(layers, activation, loss, data, expanded, seed, out_dir, fmt, view, which, point, force) -> None:
     """Draw a fully connected network with its loss, e.g. LAYERS = 2-2-1.
 
     \b
@@ -75,7 +79,7 @@ def net(layers, activation, loss, data, expanded, seed, out_dir, fmt, view, whic
         from ..render.neurons import render_neurons  # lazy: `gradviz --help` stays fast
 
         path = OutputFolder(out_dir, force=force).write(f"network.{fmt}",
-                                                                    render_neurons(network, result, fmt))
+                                                                    render_neurons(network, result, fmt, point=point))
         click.echo(f"{summary}; neuron view: {path}")
         return
     from ..outputs.export import export  # lazy: `gradviz --help` stays fast
@@ -156,8 +160,9 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adam, out_dir, force) 
 @click.option("--adam", is_flag=True, help="Use Adam.")
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False))
+@point_option
 @force_option
-def train(layers, activation, loss, data, lr, steps, momentum, adam, seed, out_dir, force) -> None:
+def train(layers, activation, loss, data, lr, steps, momentum, adam, seed, out_dir, point, force) -> None:
     """Train a network on data and draw the loss, the decision boundary and the trained network.
 
     \b
@@ -172,12 +177,13 @@ def train(layers, activation, loss, data, lr, steps, momentum, adam, seed, out_d
         read_points,
     )
     from ..outputs.folder import OutputFolder  # lazy: `gradviz --help` stays fast
-    from ..render.neurons import render_neurons  # lazy: `gradviz --help` stays fast
+    from ..render.neurons import check_point, render_neurons  # lazy: `gradviz --help` stays fast
 
     sizes = parse_layers(layers)
     points = XOR_DATA if data == "xor" else read_points(data)
     output = {"bce": "sigmoid", "mse": "linear"}[loss]
     network = mlp(sizes, activation, loss, points, seed=seed)
+    check_point(network, point)  # before the run, not after it
     predictor = mlp(sizes, activation, None, seed=seed, output_activation=output)
     with click.progressbar(length=steps, label="training", show_pos=True) as bar:
         result = run_descent(network.graph, network.values, network.parameters, lr=lr, steps=steps,
@@ -188,8 +194,8 @@ def train(layers, activation, loss, data, lr, steps, momentum, adam, seed, out_d
     files = {"loss.png": plots.loss_curve(result)}
     if len(features) == 2 and sizes[-1] == 1:
         files["boundary.png"] = plots.decision_boundary(predictor.graph, features, result.final, points)
-    trained = mlp(sizes, activation, loss, points[:1], seed=seed)
-    files["network.png"] = render_neurons(trained, backward(trained.graph, result.final), "png")
+    trained = backward(network.graph, result.final)
+    files["network.png"] = render_neurons(network, trained, "png", point=point)
     written = folder.write_all(files)
     click.echo(f"{network.parameter_count} parameters, {len(points)} points, {steps} steps: "
                f"loss {result.history[0].loss:.4g} → {result.final_loss:.4g}, accuracy {share:.0%}")

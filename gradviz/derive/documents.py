@@ -5,7 +5,7 @@ TeX or Markdown."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..eval.backward import Backward
 from ..eval.inputs import input_name
@@ -13,8 +13,8 @@ from ..text.lines import Name, NodeText, Number, Relation, piece, write
 from ..text.targets import LATEX
 from .lecture import lecture
 
-__all__ = ["derivation_markdown", "derivation_latex", "align", "sections", "title_relation", "ALIGN_PER_ROW",
-           "PREAMBLE"]
+__all__ = ["ALIGN_PER_ROW", "PREAMBLE", "align", "align_block", "align_rows", "derivation_latex", "derivation_markdown", "sections",
+           "title_relation"]
 
 #: What every LaTeX document gradviz writes needs: amsmath, and MathJax's \lt and \gt (names are
 #: written with them, so that the same math is safe in a Markdown cell).
@@ -84,16 +84,25 @@ def derivation_latex(result: Backward, wrt: str | None = None) -> str:
     return "\n".join(out)
 
 
-def align(lines: Sequence[Relation], per_row: int = ALIGN_PER_ROW) -> str:
-    """Derivation lines as one ``align*`` block, aligned at the first ``=``; a chain of more than
-    ``per_row`` equalities continues on further rows of about equal length."""
-    rows = []
+def align_rows(lines: Sequence[Relation], per_row: int = ALIGN_PER_ROW) -> list[list[str]]:
+    """Each derivation line's rows of an ``align*``/``aligned``, aligned at the first ``=``: a
+    chain of more than ``per_row`` equalities continues on further rows of about equal length."""
+    out = []
     for line in lines:
         head, *sides = [piece(side, LATEX)[0] for side in line.sides]
         if not sides:
-            rows.append(head)
+            out.append([head])
             continue
         size = -(-len(sides) // -(-len(sides) // per_row))
-        for k in range(0, len(sides), size):
-            rows.append(f"{head if k == 0 else ''} &= {' = '.join(sides[k:k + size])}")
-    return "\n".join([r"\begin{align*}", " \\\\\n".join(rows), r"\end{align*}"])
+        out.append([f"{head if k == 0 else ''} &= {' = '.join(sides[k:k + size])}" for k in range(0, len(sides), size)])
+    return out
+
+
+def align(lines: Sequence[Relation], per_row: int = ALIGN_PER_ROW) -> str:
+    """Derivation lines as one ``align*`` block, see ``align_rows``."""
+    return align_block([row for rows in align_rows(lines, per_row) for row in rows])
+
+
+def align_block(rows: Sequence[str], env: str = "align*") -> str:
+    """Rows of ``align_rows`` as one ``env`` block (``align*``, or ``aligned`` inside math)."""
+    return "\n".join([rf"\begin{{{env}}}", " \\\\\n".join(rows), rf"\end{{{env}}}"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Sequence
 
@@ -29,14 +29,19 @@ _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 @dataclass(frozen=True)
 class Neuron:
-    """One unit as the neuron-level view draws it (for the first data sample)."""
+    """One unit as the neuron-level view draws it."""
 
     name: str  # h¹₁, x₁, ŷ₁
     layer: int  # 0 for the inputs
-    node: str  # id of the node holding its output (activation)
+    nodes: tuple[str, ...]  # id of the node holding its output (activation), one per data point
     bias: str | None = None
     weights: tuple[str, ...] = ()  # parameter names, one per unit of the previous layer
     activation: str = "linear"
+
+    @property
+    def node(self) -> str:
+        """The node of its output for the first data point."""
+        return self.nodes[0]
 
 
 @dataclass
@@ -49,6 +54,7 @@ class Network:
     layers: tuple[int, ...] = ()
     neurons: tuple[Neuron, ...] = ()
     loss: str | None = None
+    points: tuple[tuple[tuple[float, ...], tuple[float, ...]], ...] = ()  # the data: (features, targets) each
 
     @property
     def parameter_count(self) -> int:
@@ -192,7 +198,8 @@ def mlp(layers: Sequence[int], activation: str = "tanh", loss: str | None = "mse
         raise GradvizError("without a loss the network must have one output and one sample")
     samples = list(data) if data is not None else [None]
     total = None
-    neurons: list[Neuron] = []
+    per_sample: list[list[Neuron]] = []  # each sample's units, each with its one node
+    points = []
     for sample in samples:
         if sample is None:
             xs = [nb.b.input(f"x{_sub(i)}") for i in range(1, layers[0] + 1)]
@@ -205,20 +212,18 @@ def mlp(layers: Sequence[int], activation: str = "tanh", loss: str | None = "mse
             xs = [nb.const(v) for v in point]
             target_values = list(target) if isinstance(target, (list, tuple)) else _one_hot(target, layers[-1], loss)
             targets = [nb.const(v) for v in target_values]
+            points.append((tuple(map(float, point)), tuple(map(float, target_values))))
         h = xs
-        first = not neurons
-        if first:
-            neurons += [Neuron(f"x{_sub(i)}", 0, x) for i, x in enumerate(xs, start=1)]
+        per_sample.append([Neuron(f"x{_sub(i)}", 0, (x,)) for i, x in enumerate(xs, start=1)])
         for layer, units in enumerate(weights, start=1):
             last = layer == len(weights)
             group = "output" if last else f"layer {layer}"
             act = output_activation if last else activation
             h = [nb.activate(nb.weighted_sum(nb.b.input(bias), [nb.b.input(w) for w in ws], h, group), act, group)
                  for bias, ws in units]
-            if first:
-                letter = "ŷ" if last else f"h{str(layer).translate(_SUP)}"
-                neurons += [Neuron(f"{letter}{_sub(j)}", layer, node, bias, tuple(ws), act)
-                            for j, (node, (bias, ws)) in enumerate(zip(h, units), start=1)]
+            letter = "ŷ" if last else f"h{str(layer).translate(_SUP)}"
+            per_sample[-1] += [Neuron(f"{letter}{_sub(j)}", layer, (node,), bias, tuple(ws), act)
+                               for j, (node, (bias, ws)) in enumerate(zip(h, units), start=1)]
         if loss is None:
             total = h[0]
             break
@@ -230,7 +235,9 @@ def mlp(layers: Sequence[int], activation: str = "tanh", loss: str | None = "mse
     graph = nb.b.finish(total, nb.groups)
     if data is None:
         values.update({name: 0.0 for name in graph.inputs if name not in values})
-    return Network(graph, tuple(params), values, layers, tuple(neurons), loss)
+    neurons = tuple(replace(unit, nodes=tuple(units[k].node for units in per_sample))
+                    for k, unit in enumerate(per_sample[0]))
+    return Network(graph, tuple(params), values, layers, neurons, loss, tuple(points))
 
 
 def _one_hot(target: float, classes: int, loss: str) -> list[float]:
@@ -276,17 +283,17 @@ def xor_network(activation: str = "step") -> Network:
     x1, x2 = b.input("x1"), b.input("x2")
     lecture = {"b¹₁": -0.5, "w¹₁₁": 1.0, "w¹₁₂": -1.0, "b¹₂": -0.5, "w¹₂₁": -1.0, "w¹₂₂": 1.0,
                "b²₁": -0.5, "w²₁₁": 1.0, "w²₁₂": 1.0}
-    neurons = [Neuron("x1", 0, x1), Neuron("x2", 0, x2)]
+    neurons = [Neuron("x1", 0, (x1,)), Neuron("x2", 0, (x2,))]
     hidden = []
     for j in (1, 2):
         bias, weights = f"b¹{_sub(j)}", (f"w¹{_sub(j, 1)}", f"w¹{_sub(j, 2)}")
         z = nb.weighted_sum(b.input(bias), [b.input(w) for w in weights], [x1, x2], "layer 1")
         hidden.append(b.name(nb.activate(z, activation, "layer 1"), f"v{j}"))
         nb.groups[hidden[-1]] = "layer 1"
-        neurons.append(Neuron(f"v{j}", 1, hidden[-1], bias, weights, activation))
+        neurons.append(Neuron(f"v{j}", 1, (hidden[-1],), bias, weights, activation))
     z = nb.weighted_sum(b.input("b²₁"), [b.input("w²₁₁"), b.input("w²₁₂")], hidden, "output")
     out = b.name(nb.activate(z, activation, "output"), "y")
     nb.groups[out] = "output"
-    neurons.append(Neuron("y", 2, out, "b²₁", ("w²₁₁", "w²₁₂"), activation))
+    neurons.append(Neuron("y", 2, (out,), "b²₁", ("w²₁₁", "w²₁₂"), activation))
     graph = b.finish(out, nb.groups)
     return Network(graph, tuple(lecture), {**lecture, "x1": 0.0, "x2": 0.0}, (2, 2, 1), tuple(neurons))

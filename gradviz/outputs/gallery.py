@@ -4,9 +4,9 @@ README that shows each figure with its source formula and a caption."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..eval.backward import backward
 from ..networks import XOR_DATA, mlp, plots, xor_network
@@ -17,7 +17,8 @@ from ..syntax import parse
 from .export import export
 from .folder import write_atomic
 
-__all__ = ["Entry", "ENTRIES", "build"]
+__all__ = ["ENTRIES", "LECTURE", "LINEAR_REGRESSION", "MICROGRAD", "PERCEPTRON", "POINTS", "SOFTMAX_EXPANDED",
+           "SOFTMAX_NODE", "Entry", "build"]
 
 LECTURE = "(θ1θ2x − y)²"
 SOFTMAX_EXPANDED = ("e1 = exp(z1); e2 = exp(z2); e3 = exp(z3); s = e1 + e2 + e3\n"
@@ -25,6 +26,18 @@ SOFTMAX_EXPANDED = ("e1 = exp(z1); e2 = exp(z2); e3 = exp(z3); s = e1 + e2 + e3\
 MICROGRAD = ("c = a + b; d = a b + b³; c1 = c + c + 1; c2 = c1 + 1 + c1 + (−a)\n"
              "d1 = d + d·2 + relu(b + a); d2 = d1 + 3 d1 + relu(b − a); e = c2 − d2; f = e²; g = f / 2 + 10 / f")
 LINEAR_REGRESSION = "((w·1 + q − 3)² + (w·2 + q − 5)² + (w·3 + q − 7)²) / 3"
+PERCEPTRON = "p = σ(w0 + w1x1 + w2x2); L = −y log(p) − (1 − y) log(1 − p)"
+SOFTMAX_NODE = "softmax_ce(z1, z2, z3, y1, y2, y3)"
+#: the formula examples and the point each is drawn at (linear regression: where descent starts)
+POINTS: dict[str, dict[str, float]] = {
+    LECTURE: {"θ1": 2, "θ2": -1, "x": 3, "y": 1},
+    "wx + q": {"w": 2, "x": 3, "q": 1},
+    PERCEPTRON: {"w0": 0.1, "w1": -0.4, "x1": 1.2, "w2": 0.8, "x2": -0.6, "y": 1},
+    SOFTMAX_EXPANDED: {"z1": 2.0, "z2": 1.0, "z3": 0.1, "y1": 1, "y2": 0, "y3": 0},
+    SOFTMAX_NODE: {"z1": 2.0, "z2": 1.0, "z3": 0.1, "y1": 1, "y2": 0, "y3": 0},
+    MICROGRAD: {"a": -4.0, "b": 2.0},
+    LINEAR_REGRESSION: {"w": 0.0, "q": 0.0},
+}
 
 
 @dataclass(frozen=True)
@@ -38,9 +51,9 @@ class Entry:
     make: Callable[[Path, bool], list[Path]]
 
 
-def _frames(formula: str, at: dict[str, float], which: str = "all") -> Callable[[Path, bool], list[Path]]:
+def _frames(formula: str, which: str = "all") -> Callable[[Path, bool], list[Path]]:
     def make(folder: Path, dot_only: bool) -> list[Path]:
-        return _export(backward(parse(formula), at), folder, which, dot_only)
+        return _export(backward(parse(formula), POINTS[formula]), folder, which, dot_only)
     return make
 
 
@@ -68,9 +81,9 @@ def _descent(kind: str) -> Callable[[Path, bool], list[Path]]:
     def make(folder: Path, dot_only: bool) -> list[Path]:
         if kind == "linear":
             graph = parse(LINEAR_REGRESSION)
-            run = descend(graph, {"w": 0.0, "q": 0.0}, ["w", "q"], lr=0.1, steps=300)
+            run = descend(graph, POINTS[LINEAR_REGRESSION], ["w", "q"], lr=0.1, steps=300)
             pictures = {"loss.png": plots.loss_curve, "contour.png": plots.contour}
-            start = backward(graph, {"w": 0.0, "q": 0.0})
+            start = backward(graph, POINTS[LINEAR_REGRESSION])
         else:
             net = mlp((2, 4, 1), "tanh", "bce", XOR_DATA, seed=1)
             run = descend(net.graph, net.values, net.parameters, lr=0.5, steps=1500)
@@ -99,21 +112,19 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("backprop", "The backpropagation example", LECTURE,
           "The lecture's example at θ₁ = 2, θ₂ = −1, x = 3, y = 1: a = θ₁θ₂, b = ax, c = b − y, L = c²; "
           "every backward step is a frame, the last one holds every gradient (42, −84, 28, 14).",
-          _frames(LECTURE, {"θ1": 2, "θ2": -1, "x": 3, "y": 1})),
+          _frames(LECTURE)),
     Entry("linear", "A computational graph: y = wx + q", "wx + q",
           "The lecture's first computational graph: a = wx, then the sum; ∂/∂w = x, ∂/∂q = 1.",
-          _frames("wx + q", {"w": 2, "x": 3, "q": 1})),
+          _frames("wx + q")),
     Entry("perceptron", "Perceptron with sigmoid and binary cross-entropy",
-          "p = σ(w0 + w1x1 + w2x2); L = −y log(p) − (1 − y) log(1 − p)",
-          "Logistic regression as one neuron: the gradient reaching the logit is p − y.",
-          _frames("p = σ(w0 + w1x1 + w2x2); L = −y log(p) − (1 − y) log(1 − p)",
-                  {"w0": 0.1, "w1": -0.4, "x1": 1.2, "w2": 0.8, "x2": -0.6, "y": 1}, "final")),
+          PERCEPTRON, "Logistic regression as one neuron: the gradient reaching the logit is p − y.",
+          _frames(PERCEPTRON, "final")),
     Entry("softmax", "Softmax cross-entropy over three classes", SOFTMAX_EXPANDED,
           "Softmax and cross-entropy written out with exp, sum, divide and log; the logits receive p − y.",
-          _frames(SOFTMAX_EXPANDED, {"z1": 2.0, "z2": 1.0, "z3": 0.1, "y1": 1, "y2": 0, "y3": 0}, "final")),
-    Entry("softmax-node", "Softmax cross-entropy as one node", "softmax_ce(z1, z2, z3, y1, y2, y3)",
+          _frames(SOFTMAX_EXPANDED, "final")),
+    Entry("softmax-node", "Softmax cross-entropy as one node", SOFTMAX_NODE,
           "The same loss collapsed into one node with its known gradient p − y = (−0.341, 0.242, 0.099).",
-          _frames("softmax_ce(z1, z2, z3, y1, y2, y3)", {"z1": 2.0, "z2": 1.0, "z3": 0.1, "y1": 1, "y2": 0, "y3": 0})),
+          _frames(SOFTMAX_NODE)),
     Entry("xor", "The XOR network (step activation)", "v1 = g(−0.5 + x1 − x2); v2 = g(−0.5 − x1 + x2); y = g(−0.5 + v1 + v2)",
           "The lecture's weights at x = (1, 0): y = 1. A step function passes no gradient, so every ∂y/∂w is 0 — "
           "the reason networks are trained with smooth activations.",
@@ -123,7 +134,7 @@ ENTRIES: tuple[Entry, ...] = (
           _network(_xor("sigmoid"), {"x1": 1.0, "x2": 0.0}, True)),
     Entry("micrograd", "micrograd's README example", MICROGRAD,
           "micrograd's own example as a program (names instead of +=): g = 24.7041, ∂g/∂a = 138.8338, ∂g/∂b = 645.5773.",
-          _frames(MICROGRAD, {"a": -4.0, "b": 2.0}, "final")),
+          _frames(MICROGRAD, "final")),
     Entry("descent-linear", "Gradient descent on linear regression", LINEAR_REGRESSION,
           "Mean squared error of y = wx + q on (1, 3), (2, 5), (3, 7); 300 steps of α = 0.1 from (0, 0) reach w = 2, q = 1.",
           _descent("linear")),

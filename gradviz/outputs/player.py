@@ -1,6 +1,10 @@
 """A self-contained HTML step player: every frame inline as SVG, previous/next buttons, the
 arrow keys, a step counter and the step's title and equations as the caption. No network,
 no external scripts or styles: the page works from a file, offline, as one attachment.
+
+The page fits its window: each figure scales to the page's width (never beyond its natural
+size) and to the window's height, and the buttons stay at the top of the window while the
+page scrolls. ``fitted_svg`` makes a figure scale so, for this page and for notebooks.
 """
 
 from __future__ import annotations
@@ -18,17 +22,20 @@ from ..text.lines import plain, write
 from ..text.targets import MARKUP
 from .folder import OutputFolder
 
-__all__ = ["player_html", "write_player", "PLAYER_FILE"]
+__all__ = ["PLAYER_FILE", "fitted_svg", "player_html", "write_player"]
 
 PLAYER_FILE = "index.html"
 _SVG_START = re.compile(r"<svg\b")
 _ID = re.compile(r'\bid="([^"]*)"')
+_SVG_TAG = re.compile(r"<svg\b[^>]*>")
+_SIZE = re.compile(r'\s(width|height)="([^"]*)"')
 
 _STYLE = """
 body { font-family: "DejaVu Sans", Verdana, sans-serif; margin: 1.5em; color: #222; max-width: 1400px; }
 h1 { font-size: 1.3em; font-weight: normal; }
-.frame svg { width: 100%; height: auto; }
-.controls { display: flex; gap: 0.8em; align-items: center; margin: 0.6em 0; }
+.frame svg { display: block; max-height: calc(100vh - 7em); }
+.controls { display: flex; gap: 0.8em; align-items: center; margin: 0.6em 0; padding: 0.3em 0;
+            position: sticky; top: 0; z-index: 1; background: #fff; }
 button { font-size: 1em; padding: 0.3em 1em; }
 figcaption { font-size: 1.05em; line-height: 1.6; margin-top: 0.4em; }
 figcaption .title { font-weight: bold; }
@@ -70,7 +77,7 @@ def player_html(title: str, heading: str, rendered: Sequence[RenderedFrame]) -> 
         lines = [write(line, MARKUP) for line in frame.equations] if frame.kind != "structure" else []
         caption = "<br>".join([f'<span class="title">{write(frame.title, MARKUP)}</span>'] + lines)
         figures.append(f'<figure class="frame" id="frame-{k}" data-kind="{frame.kind}"{" hidden" if k else ""}>'
-                       f"{_inline_svg(item.data, f'f{k}-')}<figcaption>{caption}</figcaption></figure>")
+                       f"{fitted_svg(item.data, f'f{k}-')}<figcaption>{caption}</figcaption></figure>")
     return "\n".join([
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -84,12 +91,20 @@ def player_html(title: str, heading: str, rendered: Sequence[RenderedFrame]) -> 
         *figures, f"<script>{_SCRIPT}</script>", "</body>", "</html>", ""])
 
 
-def _inline_svg(data: bytes, prefix: str) -> str:
-    """A Graphviz SVG without its XML prolog and DOCTYPE, its ids made unique in the page."""
-    text = data.decode("utf-8")
+def fitted_svg(data: bytes | str, prefix: str) -> str:
+    """A Graphviz SVG for an HTML page: without its XML prolog and DOCTYPE, its ids made unique
+    with ``prefix``, and as wide as its container up to its natural width, its height following
+    from the viewBox (the root's ``width``/``height`` become ``width="100%"`` and a style)."""
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
     start = _SVG_START.search(text)
-    body = text[start.start():] if start else text
-    return _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', body)
+    body = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', text[start.start():] if start else text)
+    tag = _SVG_TAG.search(body)
+    if tag is None:
+        return body
+    size = dict(_SIZE.findall(tag.group(0)))
+    style = f"max-width:{size['width']};" if "width" in size else ""
+    root = _SIZE.sub("", tag.group(0)).replace("<svg", f'<svg width="100%" style="{style}height:auto"', 1)
+    return body[:tag.start()] + root + body[tag.end():]
 
 
 def write_player(result: Backward, folder: str | os.PathLike, *, renderer: str = "auto",

@@ -1,30 +1,65 @@
 """A Beamer deck: one PDF per frame and ``slides.tex``, which steps through them as overlays of
 one slide (``\\includegraphics<k>``) with the step's title and equations under the figure,
-followed by the lecture's derivation (forward pass, backward pass, gradients), a slide each.
-The ``.tex`` is ASCII and compiles with plain ``pdflatex`` (the beamer class, amsmath, graphicx).
+followed by the lecture's derivation (forward pass, backward pass, gradients), split across
+as many slides as it needs. The ``.tex`` is ASCII and compiles with plain ``pdflatex`` (the
+beamer class, amsmath, graphicx).
+
+Fitting: the figure is as large as the slide allows — the full width, or the height left by a
+one-line title and the tallest equation block under it (TeX measures the blocks, so the figure
+keeps one size through the overlays). A step with many equations continues on further overlays
+of the same figure; the derivation is split by estimated height into frames "(continued)".
+Whatever is still too wide or too tall (a long title, a long row) is scaled down by ``\\gvfit``
+rather than running off the slide.
 """
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import TypeVar
 
-from ..derive.documents import PREAMBLE, align, title_relation
+from ..derive.documents import PREAMBLE, align_block, align_rows, title_relation
 from ..derive.lecture import lecture
 from ..eval.backward import Backward
 from ..render.frames import Frame, frames
-from ..text.lines import write
+from ..text.lines import NodeText, Relation, write
 from ..text.targets import LATEX
 from .export import Export, export
 from .folder import OutputFolder
 
-__all__ = ["Deck", "beamer_tex", "write_slides", "SLIDES_TEX"]
+__all__ = ["SLIDES_TEX", "Deck", "beamer_tex", "derivation_pages", "step_lines", "step_pages", "write_slides"]
 
 SLIDES_TEX = "slides.tex"
-_FIGURE = r"[width=\linewidth,height=0.6\textheight,keepaspectratio]"
+_T = TypeVar("_T")
 _SECTIONS = ("Forward pass", "Backward pass", "Gradients")
+#: \gvfit{width}{height}{material}: the material scaled down (never up) to fit both;
+#: \gvmeasure{material}: \gvreserve grows to the material's height; \gvblock: a step's equations.
+_MACROS = (
+    r"\usepackage{graphicx}", r"\setbeamertemplate{navigation symbols}{}",
+    r"\newsavebox\gvbox", r"\newlength\gvreserve",
+    r"\newcommand\gvfit[3]{\sbox\gvbox{#3}%",
+    r"  \ifdim\wd\gvbox>#1\relax\sbox\gvbox{\resizebox{#1}{!}{\usebox\gvbox}}\fi",
+    r"  \ifdim\dimexpr\ht\gvbox+\dp\gvbox\relax>#2\relax\sbox\gvbox{\resizebox*{!}{#2}{\usebox\gvbox}}\fi",
+    r"  \usebox\gvbox}",
+    r"\newcommand\gvmeasure[1]{\sbox\gvbox{#1}%",
+    r"  \ifdim\dimexpr\ht\gvbox+\dp\gvbox\relax>\gvreserve\setlength\gvreserve{\dimexpr\ht\gvbox+\dp\gvbox}\fi}",
+    r"\newcommand\gvblock[1]{\parbox[t]{\linewidth}{\raggedright\small #1}}",
+    # \gvtitle{long}{short}: the long title, scaled to one line, unless that would take more than a third off
+    r"\newcommand\gvtitle[2]{\sbox\gvbox{#1}%",
+    r"  \ifdim\wd\gvbox>1.5\textwidth\gvfit{\textwidth}{\maxdimen}{#2}\else\gvfit{\textwidth}{\maxdimen}{#1}\fi}",
+)
+_TITLE = 38.0  # points: a one-line frame title (measured: 29.6pt), the gaps under it and under the figure
+_TEXT = (398.3, 252.0)  # points: the text width and height of a 16:9 beamer slide
+_ROW_GAP = r"\\[4pt]"  # between equation lines under the figure: stacked fractions do not touch
+_LINE_POINTS = 14.0  # one \small equation line under the figure with its gap (a line with a fraction: 1.5 lines)
+_STEP_LINES = (6.0, 12.0)  # equation lines under the figure on one overlay: at least, at most
+_CHARS_PER_LINE = 90  # symbols on one \small line of the slide, for the estimate
+_ROW_SYMBOLS = 56  # symbols on one row of the derivation (display style) before it is wider than the slide
+_PAGE_POINTS = 205.0  # estimated height of the derivation rows on one slide
+_ROW_POINTS = (14.0, 29.0)  # one row of the derivation without, with a fraction (display style)
 
 
 @dataclass(frozen=True)
@@ -35,28 +70,101 @@ class Deck:
     tex: Path
 
 
+def _symbols(latex: str) -> int:
+    """How many symbols ``latex`` prints, roughly (commands and braces do not count)."""
+    return len(re.sub(r"\\[A-Za-z]+|[{}^_ &]", "", latex))
+
+
+def _units(latex: str) -> float:
+    """Estimated height of one inline equation line under the figure, in lines."""
+    return (1 + _symbols(latex) // _CHARS_PER_LINE) * (1.5 if r"\frac" in latex else 1.0)
+
+
+def _pack(items: Sequence[_T], size: Sequence[float], budget: float) -> list[list[_T]]:
+    """``items`` in order, in groups whose estimated ``size`` stays within ``budget`` (at least one each)."""
+    groups: list[list[_T]] = [[]]
+    used = 0.0
+    for item, height in zip(items, size):
+        if groups[-1] and used + height > budget:
+            groups.append([])
+            used = 0.0
+        groups[-1].append(item)
+        used += height
+    return groups
+
+
+def step_lines(aspect: float | None) -> float:
+    """Equation lines that fit under a figure of ``aspect`` (height / width) drawn the slide's
+    full width: a flat figure leaves room for more, a tall one gets at least the least."""
+    if aspect is None:
+        return _STEP_LINES[0]
+    room = (_TEXT[1] - _TITLE - _TEXT[0] * aspect) / _LINE_POINTS - 1  # less the step's title
+    return min(max(room, _STEP_LINES[0]), _STEP_LINES[1])
+
+
+def step_pages(frame: Frame, lines_per_page: float = _STEP_LINES[0]) -> list[str]:
+    """The blocks printed under ``frame``'s figure: its title and equations, continued on further
+    overlays when they are more than ``lines_per_page`` lines."""
+    title = write(frame.title, LATEX)
+    lines = [f"${write(line, LATEX)}$" for line in frame.equations] if frame.kind != "structure" else []
+    groups = _pack(lines, [_units(line) for line in lines], lines_per_page) if lines else [[]]
+    heads = [rf"\textbf{{{title}}}"] + [rf"\textbf{{{title} (continued)}}"] * (len(groups) - 1)
+    return [_ROW_GAP.join([head, *group]) for head, group in zip(heads, groups)]
+
+
+def _line_rows(line: Relation) -> list[str]:
+    """One derivation line's rows: up to three sides of its chain of equalities a row, fewer
+    when the rows would be wider than the slide."""
+    for per_row in (3, 2):
+        rows = align_rows([line], per_row)[0]
+        if max(map(_symbols, rows)) <= _ROW_SYMBOLS:
+            return rows
+    return align_rows([line], 1)[0]
+
+
+def derivation_pages(body: Sequence[Relation]) -> list[str]:
+    """``body`` as ``aligned`` blocks, one per slide, split between lines by estimated height."""
+    lines = [_line_rows(line) for line in body]
+    heights = [sum(_ROW_POINTS[r"\frac" in row] for row in rows) for rows in lines]
+    return [align_block([row for rows in group for row in rows], "aligned")
+            for group in _pack(lines, heights, _PAGE_POINTS)]
+
+
 def beamer_tex(result: Backward, frames: Sequence[Frame], files: Sequence[str],
-               wrt: str | None = None, derivation: bool = True) -> str:
-    """``slides.tex`` for ``frames`` drawn in ``files`` (PDF names beside the ``.tex``): one
-    slide whose overlays are the frames, then (``derivation``) the derivation slides."""
+               wrt: str | None = None, derivation: bool = True, aspect: float | None = None) -> str:
+    """``slides.tex`` for ``frames`` drawn in ``files`` (PDF names beside the ``.tex``, their
+    height / width ``aspect`` when known): one slide whose overlays are the frames, then
+    (``derivation``) the derivation slides."""
     title = write(title_relation(result), LATEX)
-    out = [r"\documentclass[aspectratio=169]{beamer}", *PREAMBLE, r"\usepackage{graphicx}",
-           r"\setbeamertemplate{navigation symbols}{}", r"\begin{document}",
-           rf"\begin{{frame}}[t]{{Backpropagation through ${title}$}}", r"\centering"]
-    for k, (frame, file) in enumerate(zip(frames, files), start=1):
-        out.append(rf"\includegraphics<{k}>{_FIGURE}{{{_tex_path(file)}}}%")
-    out.append(r"\par\vspace{0.5em}\raggedright\footnotesize")
-    for k, frame in enumerate(frames, start=1):
-        lines = [rf"\textbf{{{write(frame.title, LATEX)}}}"]
-        if frame.kind != "structure":
-            lines += [f"${write(line, LATEX)}$" for line in frame.equations]
-        out.append(rf"\only<{k}>{{" + r"\\".join(lines) + "}%")
+    short = write(NodeText(result.graph, result.graph.output_id, "equation"), LATEX)
+    pages = [step_pages(frame, step_lines(aspect)) for frame in frames]
+    height = rf"\dimexpr\textheight-{_TITLE}pt-\gvreserve\relax"
+    out = [r"\documentclass[aspectratio=169]{beamer}", *PREAMBLE, *_MACROS, r"\begin{document}",
+           rf"\begin{{frame}}[t]{{\gvtitle{{Backpropagation through ${title}$}}{{Backpropagation through ${short}$}}}}",
+           r"\setlength\gvreserve{0pt}%"]
+    out += [rf"\gvmeasure{{\gvblock{{{block}}}}}%" for blocks in pages for block in blocks]
+    out.append(r"\centering")
+    first = 1
+    for blocks, file in zip(pages, files):
+        last = first + len(blocks) - 1
+        span = f"{first}-{last}" if last > first else f"{first}"
+        out.append(rf"\includegraphics<{span}>[width=\linewidth,height={height},keepaspectratio]"
+                   rf"{{{_tex_path(file)}}}%")
+        first = last + 1
+    out.append(r"\par\nointerlineskip\vspace{6pt}")
+    overlay = 0
+    for blocks in pages:
+        for block in blocks:
+            overlay += 1
+            out.append(rf"\only<{overlay}>{{\gvblock{{{block}}}}}%")
     out.append(r"\end{frame}")
     if derivation:
         text = lecture(result, wrt)
         for name, body in zip(_SECTIONS, (text.forward, text.backward, text.gradients)):
-            if body:
-                out += [rf"\begin{{frame}}{{{name}}}", r"\small", align(body, per_row=3), r"\end{frame}"]
+            for k, block in enumerate(derivation_pages(body) if body else []):
+                out += [rf"\begin{{frame}}{{{name}{' (continued)' if k else ''}}}", r"\centering\small",
+                        rf"\gvfit{{\linewidth}}{{\dimexpr\textheight-{_TITLE}pt\relax}}{{$\displaystyle", block, "$}",
+                        r"\end{frame}"]
     out += [r"\end{document}", ""]
     return "\n".join(out)
 
@@ -68,8 +176,17 @@ def write_slides(result: Backward, folder: str | os.PathLike, *, renderer: str =
     done = export(result, folder, format="pdf", renderer=renderer, caption=False, wrt=wrt, derivation=derivation,
                   force=force)
     chosen = frames(result, "all")
-    tex = beamer_tex(result, chosen, [p.name for p in done.files], wrt, derivation)
+    tex = beamer_tex(result, chosen, [p.name for p in done.files], wrt, derivation, _aspect(done.files[0]))
     return Deck(done, OutputFolder(folder, force=force).write_all({SLIDES_TEX: tex.encode("ascii")})[0])
+
+
+def _aspect(pdf: Path) -> float | None:
+    """Height / width of a PDF's first page (its ``/MediaBox``), or None when it cannot be read."""
+    box = re.search(rb"/MediaBox\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s*\]", pdf.read_bytes())
+    if box is None:
+        return None
+    x0, y0, x1, y1 = (float(v) for v in box.groups())
+    return (y1 - y0) / (x1 - x0) if x1 > x0 else None
 
 
 def _tex_path(name: str) -> str:

@@ -1,14 +1,18 @@
-"""The neuron-level view of a network: one node per neuron, grouped by layer, each listing
-its value, its gradient and the gradients of its own parameters (bias and incoming weights).
+"""The neuron-level view of a network: one node per neuron, a column per layer with its
+neurons in index order top down, each listing its value, its gradient and the gradients of its
+own parameters (bias and incoming weights).
 
-For graphs too big to read op by op. Values and the neuron's gradient are those of the first
-data sample; parameter gradients are those of the whole loss.
+For graphs too big to read op by op. With data, the neurons' values and gradients are those of
+one data point (``point``, 1 = the first) and the loss and the parameter gradients those of the
+loss over all points (their mean); the caption says so.
 """
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+from ..errors import GradvizError
 from ..ir.ops import OPS
 from ..text.numbers import format_value
 from ..text.targets import MARKUP
@@ -20,18 +24,21 @@ if TYPE_CHECKING:
 
     from ..eval.backward import Backward
 
-__all__ = ["neuron_digraph", "render_neurons"]
+__all__ = ["check_point", "neuron_digraph", "point_caption", "render_neurons"]
 
 _LOSS_TEXT = {"mse": "MSE loss", "mae": "MAE loss", "bce": "BCE loss", "ce": "softmax cross-entropy"}
 MAX_LISTED_WEIGHTS = 6  # a neuron lists at most this many weight gradients
+_INDICES = "0123456789₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹,"  # stripped from a neuron's name to give its layer's letter
 
 
-def neuron_digraph(network: Any, result: "Backward") -> "graphviz.Digraph":
-    """The network as neurons in layer clusters, left to right, with the loss on the right."""
+def neuron_digraph(network: Any, result: "Backward", point: int = 1) -> "graphviz.Digraph":
+    """The network as neurons in layer columns, left to right, with the loss on the right; the
+    neurons' values and gradients at data ``point`` (1 = the first)."""
     import graphviz
 
     graph = result.graph
     out = graph.output
+    count = check_point(network, point)
     dot = graphviz.Digraph("neurons", graph_attr={"rankdir": "LR", "nodesep": "0.35", "ranksep": "1.4",
                                                   "fontname": FONT, "bgcolor": "white"},
                            node_attr={"shape": "box", "style": "rounded,filled", "fillcolor": OP_FILL,
@@ -43,18 +50,27 @@ def neuron_digraph(network: Any, result: "Backward") -> "graphviz.Digraph":
     last = max(by_layer)
     for layer, members in sorted(by_layer.items()):
         title = "inputs" if layer == 0 else "output" if layer == last else f"layer {layer}"
-        with dot.subgraph(name=f"cluster_{layer}") as cluster:
-            cluster.attr(label=title, fontname=FONT, fontsize="13", color="#BBBBBB", style="rounded,dashed")
+        inputs = by_layer[layer - 1][0].name.rstrip(_INDICES) if layer else ""  # x, h, v: the previous layer
+        with dot.subgraph() as rank:  # one rank: the title, then the neurons in index order, top down
+            rank.attr(rank="same")
+            rank.node(f"layer{layer}", title, shape="plaintext", style="", fontsize="13", fontcolor=SOFT_INK)
             for neuron in members:
-                cluster.node(f"u{neuron.node}", "<" + _label(_neuron_rows(neuron, result, out)) + ">",
-                             fillcolor="white" if layer == 0 else OP_FILL)
+                rank.node(f"u{neuron.node}", "<" + _label(_neuron_rows(neuron, result, out, point, inputs)) + ">",
+                          fillcolor="white" if layer == 0 else OP_FILL)
+            chain = [f"layer{layer}"] + [f"u{neuron.node}" for neuron in members]
+            for upper, lower in pairwise(chain):  # in rankdir=LR a flat edge puts its tail above its head
+                rank.edge(upper, lower, style="invis")
     for neuron in network.neurons:
         labelled = len(neuron.weights) <= MAX_LISTED_WEIGHTS and result.values is not None
         for source, weight in zip(by_layer.get(neuron.layer - 1, []), neuron.weights):
             label = f"{weight} = {format_value(_input(result, weight))}" if labelled else None
             dot.edge(f"u{source.node}", f"u{neuron.node}", label=label)
+    caption = point_caption(network, point, out)
+    if caption:
+        dot.attr(label=caption, labelloc="b", fontsize="13")
     if network.loss is not None:
-        loss_rows = [(f"{out} = {_LOSS_TEXT[network.loss]}", None)]
+        mean = f"mean {_LOSS_TEXT[network.loss]} over {count} points" if count > 1 else _LOSS_TEXT[network.loss]
+        loss_rows = [(f"{out} = {mean}", None)]
         if result.values is not None:
             loss_rows.append((f"= {format_value(result.value)}", VALUE_COLOR))
         dot.node("loss", "<" + _label(loss_rows) + ">", peripheries="2")
@@ -71,17 +87,42 @@ def _input(result: "Backward", name: str) -> float:
     return result.values[result.graph.node(name).id]
 
 
-def _neuron_rows(neuron, result: "Backward", out: str) -> list[tuple[str, str | None]]:
+def check_point(network: Any, point: int) -> int:
+    """The number of data points (1 without data); an error unless ``point`` is one of them."""
+    count = max(len(network.points), 1)
+    if not 1 <= point <= count:
+        raise GradvizError(f"data point {point} does not exist: the network has {count} point{'s' * (count > 1)}")
+    return count
+
+
+def point_caption(network: Any, point: int, out: str = "L") -> str | None:
+    """Which data point the neurons' values are for, and that the loss is their mean (None without data)."""
+    if not network.points:
+        return None
+    features, targets = network.points[point - 1]
+    at = f"x = ({', '.join(map(format_value, features))}), y = " + (
+        format_value(targets[0]) if len(targets) == 1 else f"({', '.join(map(format_value, targets))})")
+    count = len(network.points)
+    if count == 1:
+        return f"Values at the data point {at}"
+    return (f"Neuron values and gradients at data point {point} of {count}: {at}. "
+            f"{out} and the parameter gradients: the mean over all {count} points.")
+
+
+def _neuron_rows(neuron, result: "Backward", out: str, point: int, inputs: str) -> list[tuple[str, str | None]]:
+    """A neuron's rows: what it computes from its ``inputs`` (x, h, …), its value and gradients at ``point``."""
     rows: list[tuple[str, str | None]] = []
+    total = f"{neuron.bias} + Σ w·{inputs}"
     if neuron.layer == 0:
         rows.append((neuron.name, None))
     elif neuron.activation == "linear":
-        rows.append((f"{neuron.name} = {neuron.bias} + Σ w·h", None))
+        rows.append((f"{neuron.name} = {total}", None))
     else:
-        rows.append((f"{neuron.name} = {OPS[neuron.activation].text}({neuron.bias} + Σ w·h)", None))
+        rows.append((f"{neuron.name} = {OPS[neuron.activation].text}({total})", None))
     if result.values is not None:
-        rows.append((f"= {format_value(result.values[neuron.node])}", VALUE_COLOR))
-        rows.append((f"∂{out}/∂{neuron.name} = {format_value(result.adjoints[neuron.node])}", GRADIENT_COLOR))
+        node = neuron.nodes[point - 1]
+        rows.append((f"= {format_value(result.values[node])}", VALUE_COLOR))
+        rows.append((f"∂{out}/∂{neuron.name} = {format_value(result.adjoints[node])}", GRADIENT_COLOR))
         params = ([neuron.bias] if neuron.bias else []) + list(neuron.weights[:MAX_LISTED_WEIGHTS])
         rows += [(f"∂{out}/∂{p} = {format_value(result.grad[p])}", GRADIENT_COLOR) for p in params]
         if neuron.activation == "step":
@@ -92,9 +133,9 @@ def _neuron_rows(neuron, result: "Backward", out: str) -> list[tuple[str, str | 
 
 
 def render_neurons(network: Any, result: "Backward", fmt: str = "svg", renderer: str = "auto",
-                   dpi: int | None = None) -> bytes:
-    """The neuron-level view as ``fmt`` bytes (``dot`` gives the DOT source)."""
-    dot = neuron_digraph(network, result)
+                   dpi: int | None = None, point: int = 1) -> bytes:
+    """The neuron-level view as ``fmt`` bytes (``dot`` gives the DOT source), at data ``point``."""
+    dot = neuron_digraph(network, result, point)
     if fmt == "dot":
         return dot.source.encode("utf-8")
     return get_backend(renderer).run(dot.source, "dot", fmt, dpi or (150 if fmt == "png" else None))
