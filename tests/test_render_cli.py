@@ -89,4 +89,5 @@ def test_render_as_a_real_process_without_dot_on_path(tmp_path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert "7 frames in" in done.stdout
-    assert len(list(tmp_path.glob("*.png"))) == 7
+    assert len(list(tmp_path.glob("[0-9]*.png"))) == 7
+    assert (tmp_path / "derivation.png").is_file()
