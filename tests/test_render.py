@@ -132,7 +132,7 @@ def test_fan_out_frames_are_stable_and_show_running_sums() -> None:
     rendered = render_frames(fan_out().backward({"x": 3, "y": 2}), format="svg")
     geometries = [node_geometry(item.data) for item in rendered]
     assert all(g == geometries[0] for g in geometries)
-    assert "∂L/∂x = 0.5 + …" in svg_text(rendered[3].data)
+    assert "∂L/∂x = 0.5 (so far)" in svg_text(rendered[3].data)
     assert "∂L/∂x = 0.5 + 2 = 2.5" in svg_text(rendered[-1].data)
 
 

@@ -14,7 +14,7 @@ import click
 from .. import __version__
 from ..render.choices import FORMATS, FRAME_CHOICES
 from .nets import descend, gallery, net, params, train
-from .options import Group, at_option, expr_argument, force_option, parse_at, parse_formula
+from .options import Group, at_option, expr_argument, figure_options, force_option, parse_at, parse_formula
 from .teach import (
     ANSWER_KEY,
     blank_option,
@@ -91,9 +91,10 @@ def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool, every_line:
 @renderer_option
 @blank_option
 @wrt_option
+@figure_options
 @force_option
 def render(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, dpi: int | None, which: str,
-           renderer: str, blank: str | None, wrt: str | None, force: bool) -> None:
+           renderer: str, blank: str | None, wrt: str | None, force: bool, style: Any) -> None:
     """Draw every backward step of EXPR as a figure, one frame per step.
 
     Without --at the frames tell the symbolic story only.
@@ -107,7 +108,7 @@ def render(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, dpi: int | No
     result, wrt = teaching_result(expr, at, wrt, need_values=blank is not None)
     done = with_answer_key(result, blank, out_dir, lambda r, folder, derivation: export(
         r, folder, format=fmt, dpi=dpi, which=which, renderer=renderer, wrt=wrt, derivation=derivation,
-        force=force))
+        force=force, style=style))
     count = len(done.files)
     files = "manifest.json" if blank else "manifest.json, derivation.md, derivation.tex"
     files += f", the derivation as {len(done.images)} pictures for slides (derivation*.{fmt})" if done.images else ""

@@ -15,7 +15,7 @@ from ..networks.network import (  # loads nothing heavy
     parse_layers,
 )
 from ..render.choices import FORMATS, FRAME_CHOICES
-from .options import at_option, expr_argument, force_option, parse_at, parse_formula
+from .options import at_option, expr_argument, figure_options, force_option, parse_at, parse_formula
 
 __all__ = ["net", "params", "descend", "train", "gallery"]
 
@@ -60,8 +60,9 @@ def _with(options):
 @click.option("--frames", "which", type=click.Choice(FRAME_CHOICES), default="final", show_default=True,
               help="With --view ops: every step or only the final frame.")
 @point_option
+@figure_options
 @force_option
-def net(layers, activation, loss, data, expanded, seed, out_dir, fmt, view, which, point, force) -> None:
+def net(layers, activation, loss, data, expanded, seed, out_dir, fmt, view, which, point, force, style) -> None:
     """Draw a fully connected network with its loss, e.g. LAYERS = 2-2-1.
 
     \b
@@ -79,12 +80,12 @@ def net(layers, activation, loss, data, expanded, seed, out_dir, fmt, view, whic
         from ..render.neurons import render_neurons  # lazy: `gradviz --help` stays fast
 
         path = OutputFolder(out_dir, force=force).write(f"network.{fmt}",
-                                                                    render_neurons(network, result, fmt, point=point))
+                                                                    render_neurons(network, result, fmt, point=point, style=style))
         click.echo(f"{summary}; neuron view: {path}")
         return
     from ..outputs.export import export  # lazy: `gradviz --help` stays fast
 
-    done = export(result, out_dir, format=fmt, which=which, force=force)
+    done = export(result, out_dir, format=fmt, which=which, force=force, style=style)
     click.echo(f"{summary}; {len(done.files)} frame(s) in {done.folder}; final frame: {done.final}")
 
 

@@ -3,15 +3,17 @@ a clean ``Error: …`` exit, reading formulas and ``--at`` values, and the share
 
 from __future__ import annotations
 
+import functools
 import sys
-from typing import Any
+from typing import Any, Callable
 
 import click
 
 from ..errors import GradvizError, ParseError
+from ..render.choices import ASPECTS, BASE_FONT_SIZE, LOOKS, RANKDIRS, THEME_NAMES
 
 __all__ = ["CleanError", "Group", "parse_at", "read_formula", "at_option", "expr_argument", "parse_formula",
-           "force_option"]
+           "force_option", "figure_options"]
 
 
 class CleanError(click.ClickException):
@@ -70,6 +72,36 @@ at_option = click.option("--at", "at", multiple=True, metavar="NAME=VALUE[,…]"
 expr_argument = click.argument("expr", metavar="EXPR")
 force_option = click.option("--force", is_flag=True,
                             help="Overwrite files in the output folder that gradviz did not create.")
+
+
+def figure_options(command: Callable) -> Callable:
+    """The figure settings every figure-making command takes, passed on as one ``style``."""
+    options = [
+        click.option("--aspect", type=click.Choice(tuple(ASPECTS)), default="16:9", show_default=True,
+                     help="The slide the figure is fitted into: look and orientation are chosen for the largest "
+                          "text on it (none: natural size, no fitting)."),
+        click.option("--look", type=click.Choice(LOOKS), default="auto", show_default=True,
+                     help="boxes: equation, value and gradient in each node, local derivatives on the edges; "
+                          "gates: operator, value and gradient, compact; paired: value │ gradient in one row; "
+                          "auto: boxes when they fit, else the most readable."),
+        click.option("--font-size", type=click.FloatRange(4, 72), default=BASE_FONT_SIZE, show_default=True,
+                     help="Text size in points; the whole figure scales with it."),
+        click.option("--rankdir", type=click.Choice(RANKDIRS), default="auto", show_default=True,
+                     help="LR: inputs left, output right (the slides); TB: top to bottom; auto: what fits."),
+        click.option("--theme", type=click.Choice(THEME_NAMES), default="light", show_default=True,
+                     help="light, dark (for dark slides) or print (black and white)."),
+    ]
+
+    @functools.wraps(command)
+    def run(*args: Any, aspect: str, look: str, font_size: float, rankdir: str, theme: str, **kwargs: Any) -> Any:
+        from ..render.style import Style  # lazy: `gradviz --help` stays fast (it is light, but keeps the rule)
+
+        style = Style(theme=theme, font_size=font_size, rankdir=rankdir, look=look, aspect=aspect)
+        return command(*args, style=style, **kwargs)
+
+    for option in reversed(options):
+        run = option(run)
+    return run
 
 
 def parse_formula(expr: str) -> Any:

@@ -15,7 +15,7 @@ import click
 
 from ..outputs.exercise import BLANK_CHOICES
 from ..render.choices import RENDERERS
-from .options import at_option, expr_argument, force_option, parse_at, parse_formula
+from .options import at_option, expr_argument, figure_options, force_option, parse_at, parse_formula
 
 __all__ = ["slides", "gif", "html", "blank_option", "wrt_option", "renderer_option", "teaching_result", "with_answer_key",
            "ANSWER_KEY"]
@@ -74,9 +74,10 @@ def _key_note(blank: str | None, out_dir: str) -> str:
 @blank_option
 @wrt_option
 @renderer_option
+@figure_options
 @force_option
 def slides(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, blank: str | None, wrt: str | None,
-           renderer: str, force: bool) -> None:
+           renderer: str, force: bool, style: Any) -> None:
     """A deck for EXPR: the frames one after the other, the step's equations under the figure,
     then the derivation. Beamer (slides.tex, compile with pdflatex) or PowerPoint (slides.pptx).
 
@@ -90,13 +91,13 @@ def slides(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, blank: str | 
         from ..outputs.powerpoint import write_pptx  # lazy: `gradviz --help` stays fast
 
         deck = with_answer_key(result, blank, out_dir, lambda r, folder, derivation: write_pptx(
-            r, folder, renderer=renderer, wrt=wrt, derivation=derivation, force=force))
+            r, folder, renderer=renderer, wrt=wrt, derivation=derivation, force=force, style=style))
         click.echo(f"{deck.pptx} with {len(deck.export.files)} frames{_key_note(blank, out_dir)}")
         return
     from ..outputs.slides import write_slides  # lazy: `gradviz --help` stays fast
 
     deck = with_answer_key(result, blank, out_dir, lambda r, folder, derivation: write_slides(
-        r, folder, renderer=renderer, wrt=wrt, derivation=derivation, force=force))
+        r, folder, renderer=renderer, wrt=wrt, derivation=derivation, force=force, style=style))
     click.echo(f"{deck.tex} with {len(deck.export.files)} frames (compile with: cd {deck.tex.parent} && "
                f"pdflatex slides.tex){_key_note(blank, out_dir)}")
 
@@ -108,8 +109,10 @@ def slides(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, blank: str | 
               help="The GIF file to write (name ending in .gif).")
 @wrt_option
 @renderer_option
+@figure_options
 @force_option
-def gif(expr: str, at: tuple[str, ...], out_file: str, wrt: str | None, renderer: str, force: bool) -> None:
+def gif(expr: str, at: tuple[str, ...], out_file: str, wrt: str | None, renderer: str, force: bool,
+        style: Any) -> None:
     """An animated GIF of EXPR's frames, looping, a readable 1200 pixels wide.
 
     \b
@@ -119,7 +122,7 @@ def gif(expr: str, at: tuple[str, ...], out_file: str, wrt: str | None, renderer
     from ..outputs.gif import write_gif  # lazy: `gradviz --help` stays fast
 
     result, wrt = teaching_result(expr, at, wrt)
-    click.echo(f"animation in {write_gif(result, out_file, renderer=renderer, wrt=wrt, force=force)}")
+    click.echo(f"animation in {write_gif(result, out_file, renderer=renderer, wrt=wrt, force=force, style=style)}")
 
 
 @click.command()
@@ -130,9 +133,10 @@ def gif(expr: str, at: tuple[str, ...], out_file: str, wrt: str | None, renderer
 @blank_option
 @wrt_option
 @renderer_option
+@figure_options
 @force_option
 def html(expr: str, at: tuple[str, ...], out_dir: str, blank: str | None, wrt: str | None, renderer: str,
-         force: bool) -> None:
+         force: bool, style: Any) -> None:
     """A self-contained web page that steps through EXPR's frames (buttons or arrow keys),
     every figure inline: no network, no external files.
 
@@ -144,5 +148,5 @@ def html(expr: str, at: tuple[str, ...], out_dir: str, blank: str | None, wrt: s
 
     result, wrt = teaching_result(expr, at, wrt, need_values=blank is not None)
     page = with_answer_key(result, blank, out_dir, lambda r, folder, derivation: write_player(
-        r, folder, renderer=renderer, wrt=wrt, force=force))
+        r, folder, renderer=renderer, wrt=wrt, force=force, style=style))
     click.echo(f"step player in {page}{_key_note(blank, out_dir)}")

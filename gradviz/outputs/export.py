@@ -14,6 +14,8 @@ from pathlib import Path
 from ..derive.documents import derivation_latex, derivation_markdown
 from ..eval.backward import Backward
 from ..render.figure import render_frames
+from ..render.fitting import Area
+from ..render.style import Style
 from .folder import OutputFolder
 from .mathimages import IMAGE_FORMATS, derivation_images
 
@@ -38,15 +40,17 @@ class Export:
 
 def export(result: Backward, folder: str | os.PathLike, *, format: str = "svg", dpi: int | None = None,
            which: str = "all", renderer: str = "auto", caption: bool = True, wrt: str | None = None,
-           derivation: bool = True, images: bool = True, force: bool = False) -> Export:
+           derivation: bool = True, images: bool = True, force: bool = False, style: Style | None = None,
+           area: Area | None = None) -> Export:
     """Render and write the frames, ``manifest.json`` and (unless ``derivation`` is false, as
     for an exercise's questions) the derivation files into ``folder``, for SVG and PNG frames
     with the derivation's pictures (unless ``images`` is false). ``wrt`` highlights the
-    paths to one input and limits the derivation to its gradient. Files there that gradviz
-    did not create are refused unless ``force``."""
+    paths to one input and limits the derivation to its gradient; ``style`` and ``area`` say
+    how the figures look and where they go. Files there that gradviz did not create are
+    refused unless ``force``."""
     out = OutputFolder(folder, force=force)
     rendered = render_frames(result, format=format, dpi=dpi, which=which, renderer=renderer, caption=caption,
-                             wrt=wrt)
+                             wrt=wrt, style=style, area=area)
     texts = {"derivation.md": derivation_markdown(result, wrt), "derivation.tex": derivation_latex(result, wrt)}
     texts = texts if derivation else {}
     pictures = (derivation_images(result, [item.frame for item in rendered], format, wrt)

@@ -18,6 +18,7 @@ from typing import Sequence
 from ..derive.documents import title_relation
 from ..eval.backward import Backward
 from ..render.figure import RenderedFrame, render_frames
+from ..render.style import Style
 from ..text.lines import plain, write
 from ..text.targets import MARKUP
 from .folder import OutputFolder
@@ -108,10 +109,10 @@ def fitted_svg(data: bytes | str, prefix: str) -> str:
 
 
 def write_player(result: Backward, folder: str | os.PathLike, *, renderer: str = "auto",
-                 wrt: str | None = None, force: bool = False) -> Path:
+                 wrt: str | None = None, force: bool = False, style: Style | None = None) -> Path:
     """Render every frame of ``result`` as SVG (the page prints each caption under its figure)
     and write the player to ``folder/index.html``."""
     title = title_relation(result)
     page = player_html(plain(title), write(title, MARKUP),
-                       render_frames(result, format="svg", renderer=renderer, wrt=wrt, caption=False))
+                       render_frames(result, format="svg", renderer=renderer, wrt=wrt, caption=False, style=style))
     return OutputFolder(folder, force=force).write_all({PLAYER_FILE: page.encode("utf-8")})[0]

@@ -16,6 +16,7 @@ from pptx.util import Emu, Inches, Pt
 
 from ..eval.backward import Backward
 from ..render.frames import Frame, frames
+from ..render.style import Style
 from .export import Export, export
 from .folder import OutputFolder
 from .mathimages import DPI, draw, equation_rows, page_image_name, step_image_name
@@ -88,11 +89,11 @@ def pptx_bytes(shown: list[tuple[Frame, bytes, bytes | None]], pages: list[bytes
 
 
 def write_pptx(result: Backward, folder: str | os.PathLike, *, renderer: str = "auto", wrt: str | None = None,
-               derivation: bool = True, force: bool = False) -> PowerPointDeck:
+               derivation: bool = True, force: bool = False, style: Style | None = None) -> PowerPointDeck:
     """Render the frames as PNG (without their caption: the slide has the title) into ``folder``
     with ``manifest.json``, the derivation files and pictures, and write ``slides.pptx`` beside them."""
     done = export(result, folder, format="png", renderer=renderer, caption=False, wrt=wrt, derivation=derivation,
-                  force=force)
+                  force=force, style=style)
     written = {p.name: p for p in done.images}
     shown: list[tuple[Frame, bytes, bytes | None]] = []
     for frame, path in zip(frames(result, "all"), done.files):

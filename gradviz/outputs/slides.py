@@ -24,7 +24,9 @@ from typing import TypeVar
 from ..derive.documents import PREAMBLE, align_block, align_rows, title_relation
 from ..derive.lecture import lecture
 from ..eval.backward import Backward
+from ..render.fitting import Area
 from ..render.frames import Frame, frames
+from ..render.style import Style
 from ..text.lines import NodeText, Relation, write
 from ..text.targets import LATEX
 from .export import Export, export
@@ -56,6 +58,10 @@ _TEXT = (398.3, 252.0)  # points: the text width and height of a 16:9 beamer sli
 _ROW_GAP = r"\\[4pt]"  # between equation lines under the figure: stacked fractions do not touch
 _LINE_POINTS = 14.0  # one \small equation line under the figure with its gap (a line with a fraction: 1.5 lines)
 _STEP_LINES = (6.0, 12.0)  # equation lines under the figure on one overlay: at least, at most
+# The figure area the look is chosen for: the text width, and the height left under the title by
+# the step's title and the fewest equation lines an overlay holds (a quarter taller: fractions);
+# 7 pt is the smallest figure text that reads beside the slide's 11 pt.
+FIGURE_AREA = Area(_TEXT[0], _TEXT[1] - _TITLE - 1.25 * (1 + _STEP_LINES[0]) * _LINE_POINTS, 7.0)
 _CHARS_PER_LINE = 90  # symbols on one \small line of the slide, for the estimate
 _ROW_SYMBOLS = 56  # symbols on one row of the derivation (display style) before it is wider than the slide
 _PAGE_POINTS = 205.0  # estimated height of the derivation rows on one slide
@@ -170,11 +176,12 @@ def beamer_tex(result: Backward, frames: Sequence[Frame], files: Sequence[str],
 
 
 def write_slides(result: Backward, folder: str | os.PathLike, *, renderer: str = "auto",
-                 wrt: str | None = None, derivation: bool = True, force: bool = False) -> Deck:
+                 wrt: str | None = None, derivation: bool = True, force: bool = False,
+                 style: Style | None = None) -> Deck:
     """Render the frames as PDF (without their caption: the slide prints it) into ``folder``
     with ``manifest.json`` and the derivation files, and write ``slides.tex`` beside them."""
     done = export(result, folder, format="pdf", renderer=renderer, caption=False, wrt=wrt, derivation=derivation,
-                  force=force)
+                  force=force, style=style, area=FIGURE_AREA)
     chosen = frames(result, "all")
     tex = beamer_tex(result, chosen, [p.name for p in done.files], wrt, derivation, _aspect(done.files[0]))
     return Deck(done, OutputFolder(folder, force=force).write_all({SLIDES_TEX: tex.encode("ascii")})[0])

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Collection, Sequence
 from ..errors import GradvizError
 from .backends import FORMATS, get_backend
 from .frames import RENDER_NODE_LIMIT, Frame, check_drawable, frames
-from .fitting import fitted
+from .fitting import Area, fitted
 from .layout import pinned
 from .style import Style
 from .svgframes import svg_frames
@@ -41,11 +41,12 @@ class Figure:
     ``kinds`` lays out only the frames of those kinds (``("structure",)``: the bare graph)."""
 
     def __init__(self, result: "Backward", *, renderer: str = "auto", caption: bool = True,
-                 style: "Style | None" = None, wrt: str | None = None, kinds: Collection[str] | None = None):
+                 style: "Style | None" = None, wrt: str | None = None, kinds: Collection[str] | None = None,
+                 area: Area | None = None):
         self.backend = get_backend(renderer)
         self.frames = [f for f in frames(result, "all") if kinds is None or f.kind in kinds]
         check_drawable(result.graph, len(self.frames))
-        chosen = fitted(result, self.frames, style or Style(), self.backend, caption=caption, wrt=wrt)
+        chosen = fitted(result, self.frames, style or Style(), self.backend, caption=caption, wrt=wrt, area=area)
         self.style = chosen.style  # look and orientation resolved
         self._scenes = {f.index: sc for f, sc in zip(self.frames, chosen.scenes)}
         self.layout = chosen.layout
@@ -81,7 +82,8 @@ class Figure:
 
 def render_frames(result: "Backward", *, format: str = "svg", dpi: int | None = None,
                   which: str = "all", renderer: str = "auto", caption: bool = True,
-                  style: "Style | None" = None, wrt: str | None = None) -> list[RenderedFrame]:
+                  style: "Style | None" = None, wrt: str | None = None, area: Area | None = None
+                  ) -> list[RenderedFrame]:
     """Render the frames of ``result`` (``which``: ``all`` or ``final``) with one shared layout.
 
     The layout is computed over every frame even when only the final one is rendered, so the
@@ -92,7 +94,7 @@ def render_frames(result: "Backward", *, format: str = "svg", dpi: int | None = 
     _check(format, dpi)  # before the layout, which is the expensive part
     alone = which == "final" and len(result.graph) > RENDER_NODE_LIMIT
     figure = Figure(result, renderer=renderer, caption=caption, style=style, wrt=wrt,
-                    kinds=("gradients",) if alone else None)
+                    kinds=("gradients",) if alone else None, area=area)
     return figure.render_all(frames(result, which), format, dpi)
 
 

@@ -20,9 +20,19 @@ if TYPE_CHECKING:
     from .frames import Frame
     from .style import Style
 
-__all__ = ["Fitted", "fitted", "readable_px", "text_px"]
+__all__ = ["Area", "Fitted", "fitted", "readable_px", "text_px"]
 
 SMALL_GRAPH = 20  # operations: up to here node text must reach 24 px on the slide, beyond it 18 px
+
+
+@dataclass(frozen=True)
+class Area:
+    """Where a figure goes: a box (any unit) and the text size, in that unit, that reads there
+    (a Beamer frame's figure area in points and 7 pt, say). Without one, the style's slide."""
+
+    width: float
+    height: float
+    readable: float
 
 
 @dataclass(frozen=True)
@@ -39,29 +49,32 @@ def readable_px(operations: int) -> float:
     return 24.0 if operations <= SMALL_GRAPH else 18.0
 
 
-def text_px(lay: Layout, style: "Style") -> float:
-    """The node text size in pixels once the laid-out picture is fitted into the style's slide
-    (on a 16:9 slide when the aspect is ``none``)."""
-    width, height = ASPECTS[style.aspect] or ASPECTS["16:9"]
+def text_px(lay: Layout, style: "Style", area: Area | None = None) -> float:
+    """The node text size once the laid-out picture is fitted into ``area`` (pixels on the
+    style's slide by default, a 16:9 one when the aspect is ``none``)."""
+    width, height = (area.width, area.height) if area else ASPECTS[style.aspect] or ASPECTS["16:9"]
     if not lay.size[0] or not lay.size[1]:
         return 0.0
     return style.font_size * min(width / lay.size[0], height / lay.size[1])
 
 
 def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backend: "Backend", *,
-           caption: bool = True, wrt: str | None = None) -> Fitted:
-    """Lay out ``frames`` in the style's look and orientation, trying each ``auto`` choice."""
+           caption: bool = True, wrt: str | None = None, area: Area | None = None) -> Fitted:
+    """Lay out ``frames`` in the style's look and orientation, trying each ``auto`` choice
+    for the largest text in ``area`` (by default the style's slide)."""
     operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
+    readable = area.readable if area else readable_px(operations)
+    box = (area.width, area.height) if area else ASPECTS[style.aspect] or ASPECTS["16:9"]
     best: Fitted | None = None
     best_px = -1.0
     for candidate, columns, fold in _candidates(style, operations):
         looks = [candidate.apply(sc) for sc in make_scenes(result, frames, caption=caption, wrt=wrt,
                                                              look=candidate.look, columns=columns, fold=fold)]
-        lay = layout(looks, backend, ASPECTS[candidate.aspect] or ASPECTS["16:9"])
-        px = text_px(lay, candidate)
+        lay = layout(looks, backend, box)
+        px = text_px(lay, candidate, area)
         if px > best_px:
             best, best_px = Fitted(candidate, looks, lay), px
-        if best_px >= readable_px(operations):
+        if best_px >= readable:
             break
     assert best is not None
     return best

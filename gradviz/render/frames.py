@@ -164,14 +164,19 @@ def gate_value(result: "Backward", nid: str) -> Number | None:
     return Number(result.values[nid], GATE_DIGITS) if result.values is not None else None
 
 
-def gate_gradient(result: "Backward", nid: str, received: tuple["Contribution", ...]) -> Math | None:
-    """A gate's gradient so far (the output's is 1): the sum of what came back along its edges."""
+def gate_gradient(result: "Backward", nid: str, received: tuple["Contribution", ...], expected: int) -> Math | None:
+    """A gate's gradient (the output's is 1): the sum of what came back along its edges, marked
+    ``(so far)`` while some of its ``expected`` contributions are still to come."""
     if nid == result.graph.output_id:
         return Number(1)
     last = received[-1]
     if last.total is not None:
-        return Number(last.total, GATE_DIGITS)
-    return _formula(result, last.total_expr) if last.total_expr is not None else None
+        total: Math = Number(last.total, GATE_DIGITS)
+    elif last.total_expr is not None:
+        total = _formula(result, last.total_expr)
+    else:
+        return None
+    return Terms((total,), open=True) if len(received) < expected else total
 
 
 def local_line(result: "Backward", step: "Step", c: "Contribution") -> Relation:
@@ -197,7 +202,7 @@ def product_line(result: "Backward", step: "Step", c: "Contribution") -> Relatio
 
 def gradient_line(result: "Backward", nid: str, received: tuple["Contribution", ...], expected: int) -> Relation:
     """``∂L/∂a = −42``; a node with several contributions shows their running sum
-    (``∂L/∂x = 21 + …`` until all have arrived, then ``∂L/∂x = 21 + 7 = 28``)."""
+    (``∂L/∂x = 21 (so far)`` until all have arrived, then ``∂L/∂x = 21 + 7 = 28``)."""
     graph = result.graph
     head = Partial(graph.output, graph.nodes[nid].name)
     if nid == graph.output_id:

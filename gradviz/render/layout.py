@@ -44,7 +44,7 @@ class Layout:
     size: tuple[float, float] = (0.0, 0.0)  # the picture's width and height in points, padding included
 
 
-def layout(scenes: Sequence[Scene], backend: "Backend", slide: tuple[int, int] = (1920, 1080)) -> Layout:
+def layout(scenes: Sequence[Scene], backend: "Backend", slide: tuple[float, float] = (1920, 1080)) -> Layout:
     """Lay out the frames' common graph once, every node as large as its largest label; the
     caption goes where the picture fitted into ``slide`` keeps the largest text (``_caption_place``)."""
     node_size, boxes = _measure(scenes, backend)
@@ -84,7 +84,7 @@ def layout(scenes: Sequence[Scene], backend: "Backend", slide: tuple[int, int] =
 Box = tuple  # (x0, y0, x1, y1) in points, y up
 
 
-def _caption_place(size: tuple[int, int], bb: Box, obstacles: list[Box], slide: tuple[int, int],
+def _caption_place(size: tuple[int, int], bb: Box, obstacles: list[Box], slide: tuple[float, float],
                    pad: float) -> tuple[str, Box]:
     """Where the caption goes: in a free corner of the picture when one is large enough, else
     above, beside or below it, whichever leaves the picture largest on the slide (the top-left

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import graphviz
 
     from ..eval.backward import Backward
+    from .style import Style
 
 __all__ = ["check_point", "neuron_digraph", "point_caption", "render_neurons"]
 
@@ -133,9 +134,11 @@ def _neuron_rows(neuron, result: "Backward", out: str, point: int, inputs: str) 
 
 
 def render_neurons(network: Any, result: "Backward", fmt: str = "svg", renderer: str = "auto",
-                   dpi: int | None = None, point: int = 1) -> bytes:
-    """The neuron-level view as ``fmt`` bytes (``dot`` gives the DOT source), at data ``point``."""
-    dot = neuron_digraph(network, result, point)
+                   dpi: int | None = None, point: int = 1, style: "Style | None" = None) -> bytes:
+    """The neuron-level view as ``fmt`` bytes (``dot`` gives the DOT source), at data ``point``,
+    in ``style``'s theme and font size."""
+    source = neuron_digraph(network, result, point).source
+    source = style.restyle(source) if style is not None else source
     if fmt == "dot":
-        return dot.source.encode("utf-8")
-    return get_backend(renderer).run(dot.source, "dot", fmt, dpi or (150 if fmt == "png" else None))
+        return source.encode("utf-8")
+    return get_backend(renderer).run(source, "dot", fmt, dpi or (150 if fmt == "png" else None))

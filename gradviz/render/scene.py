@@ -50,7 +50,8 @@ __all__ = ["Scene", "NodeLook", "EdgeLook", "scene", "scenes", "digraph", "label
 VALUE_COLOR = "#0072B2"  # Okabe–Ito blue: forward values
 GRADIENT_COLOR = "#D55E00"  # Okabe–Ito vermillion: gradients
 INK, SOFT_INK, FAINT, OP_FILL, ACTIVE_FILL = "#222222", "#666666", "#AAAAAA", "#F3F3F3", "#FBE3D2"
-OUTLINE, ACTIVE_INK = "#7A7A7A", "#A34400"  # node outlines; the active step's outline, darker than both
+OUTLINE, ACTIVE_INK = "#7A7A7A", "#A34400"  # node outlines; the active step's outline, darker than all
+RECEIVING = "#E07B39"  # the outline of the nodes the active step sends gradients to
 _CLUSTER_INK = "#BBBBBB"
 FADED, FADED_EDGE, FADED_FILL = "#B8B8B8", "#DDDDDD", "#FAFAFA"  # off the highlighted paths (--wrt)
 FONT = "DejaVu Sans"  # has Greek, ∂, ×, −, subscripts and superscripts
@@ -183,7 +184,7 @@ def _node(result: "Backward", frame: Frame, texts: _Texts, state: FrameState, ni
     if frame.kind != "structure" and (result.values is not None or not compact):
         value = texts.get(("value", nid, gates), lambda: gate_value(result, nid) if gates else value_line(result, nid))
     if nid == graph.output_id and state.done or got:
-        gradient = texts.get(("grad", nid, len(got), gates), lambda: gate_gradient(result, nid, got) if gates else
+        gradient = texts.get(("grad", nid, len(got), gates), lambda: gate_gradient(result, nid, got, texts.expected.get(nid, 0)) if gates else
                              gradient_line(result, nid, got, texts.expected.get(nid, 0)))
     if gates:
         head = texts.get(("name", nid), lambda: Name(node.name))
@@ -208,7 +209,7 @@ def _node(result: "Backward", frame: Frame, texts: _Texts, state: FrameState, ni
         attrs += [("color", ACTIVE_INK), ("penwidth", "3.5"), ("fillcolor", ACTIVE_FILL),
                   ("style", "rounded,filled")]
     elif active and nid in {c.operand for c in active.contributions}:
-        attrs += [("color", GRADIENT_COLOR), ("penwidth", "2")]
+        attrs += [("color", RECEIVING), ("penwidth", "2")]
     if fade:
         attrs += [("color", FADED), ("fontcolor", FADED), ("fillcolor", FADED_FILL), ("penwidth", "1")]
     return NodeLook(nid, label_rows(_faded(rows, fade)), tuple(attrs))

@@ -25,26 +25,27 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Iterable
 
 from ..errors import GradvizError
-from .choices import ASPECTS, LOOKS, RANKDIRS
+from .choices import ASPECTS, BASE_FONT_SIZE, LOOKS, RANKDIRS
 
 if TYPE_CHECKING:
     from .scene import Scene
 
 __all__ = ["Style", "THEMES", "RANKDIRS", "LOOKS", "ASPECTS", "BASE_FONT_SIZE"]
 
-BASE_FONT_SIZE = 14  # the renderer's normal text size; other sizes scale with it
 # Each theme maps the slide palette (render/scene.py: white paper, ink, soft ink, faint edges,
 # op fill, active fill, Okabe–Ito blue for values and vermillion for gradients, node outlines,
-# the active step's outline) to its colours. The active outline is the darkest line of the
+# the active step's outline, the outline of the nodes it sends gradients to) to its colours. The active outline is the darkest line of the
 # light and print themes, so the active step stands out in greyscale too; print is black and white.
 _LIGHT = ("white", "#222222", "#666666", "#AAAAAA", "#F3F3F3", "#FBE3D2", "#0072B2", "#D55E00", "#7A7A7A",
-          "#A34400")
+          "#A34400", "#E07B39")
+_PALETTE = re.compile("|".join(re.escape(c) for c in _LIGHT))
+_FONT_SIZE = re.compile(r'fontsize="?([\d.]+)"?')
 THEMES: dict[str, tuple[str, ...]] = {
     "light": _LIGHT,
     "dark": ("#1E1E1E", "#EEEEEE", "#AAAAAA", "#666666", "#333333", "#5C3317", "#56B4E9", "#E69F00", "#999999",
-             "#FFC04D"),
+             "#FFC04D", "#C98A2E"),
     "print": ("white", "#000000", "#444444", "#999999", "#FFFFFF", "#E6E6E6", "#000000", "#000000", "#8C8C8C",
-              "#000000"),
+              "#000000", "#6E6E6E"),
 }
 
 
@@ -72,16 +73,22 @@ class Style:
         if not 4 <= self.font_size <= 72:
             raise GradvizError(f"font_size must be between 4 and 72 points, not {self.font_size!r}")
 
+    def _recolour(self, text: str) -> str:
+        palette = dict(zip(_LIGHT, THEMES[self.theme]))
+        return _PALETTE.sub(lambda m: palette[m.group(0)], text)
+
+    def restyle(self, source: str) -> str:
+        """DOT source drawn in this style's theme and font size (the neuron view, built as DOT)."""
+        scale = self.font_size / BASE_FONT_SIZE
+        source = self._recolour(re.sub(r"=white\b", '="white"', source))  # DOT writes a bare word unquoted
+        return _FONT_SIZE.sub(lambda m: f"fontsize={float(m.group(1)) * scale:g}", source) if scale != 1 else source
+
     def apply(self, sc: "Scene") -> "Scene":
         """The scene drawn in this style (the default style returns it unchanged)."""
         if (self.theme, self.font_size) == ("light", BASE_FONT_SIZE) and self.rankdir in ("auto", "LR"):
             return sc
-        palette = dict(zip(_LIGHT, THEMES[self.theme]))
-        pattern = re.compile("|".join(re.escape(c) for c in _LIGHT))
+        recolour = self._recolour
         scale = self.font_size / BASE_FONT_SIZE
-
-        def recolour(text: str) -> str:
-            return pattern.sub(lambda m: palette[m.group(0)], text)
 
         def attrs(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
             out = []

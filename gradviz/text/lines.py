@@ -79,7 +79,8 @@ class Product:
 
 @dataclass(frozen=True)
 class Terms:
-    """A sum; a term's leading minus becomes the sign (``a − b``); ``open`` adds a trailing ``+ …``."""
+    """A sum; a term's leading minus becomes the sign (``a − b``); ``open`` (a running sum whose
+    other terms are still to come) adds ``(so far)``."""
 
     terms: tuple["Math", ...]
     open: bool = False
@@ -167,8 +168,9 @@ def piece(math: "Math", target: Target) -> Piece:
         return joint.join(texts), (Level.UNARY if bare_sign and parts[0][1] == Level.UNARY else Level.QUOTIENT)
     if isinstance(math, Terms):
         text, level = target.sum([piece(t, target) for t in math.terms])
-        return (f"{text} {target.plus} …" if target is not LATEX else rf"{text} + \dots", Level.SUM) if math.open \
-            else (text, level)
+        if not math.open:
+            return text, level
+        return (rf"{text}\ \text{{(so far)}}" if target is LATEX else f"{text} (so far)"), Level.SUM
     if isinstance(math, Chain):
         return _chain(math, target)
     if isinstance(math, Relation):
