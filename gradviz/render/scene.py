@@ -60,6 +60,8 @@ COMPACT_LIMIT = 100  # more nodes than this: smaller fonts, tighter spacing
 CAPTION_LINES = 6  # caption lines in one column; more go into two or three columns
 CAPTION_WIDTH = 64  # characters in a caption line before it wraps at an "="
 CAPTION_KEY = "caption"
+_BREAK = '<BR ALIGN="LEFT"/>'
+CAPTION_PLACE = ' VALIGN="TOP" ALIGN="LEFT"'  # a caption starts at the top left of its box
 
 
 @dataclass(frozen=True)
@@ -312,16 +314,17 @@ def _caption(frame: Frame, look: str, output: str) -> str:
     height = sum(len(b) for b in blocks)
     columns = 1 if height <= CAPTION_LINES else 2 if height <= 3 * CAPTION_LINES else 3
     per_column = -(-len(blocks) // columns) if blocks else 0
+    parts = [blocks[k * per_column:(k + 1) * per_column] for k in range(columns)]
+    parts = [part for part in parts if part] or [[]]
+    # One row only: Graphviz spreads a fixed-size caption's spare height over its rows, so the
+    # title is the first line of the first column and the other columns start one line down.
+    title = f"<B>{write(frame.title, MARKUP)}</B>"
     cells = []
-    for k in range(columns):
-        part = blocks[k * per_column:(k + 1) * per_column]
-        body = "<BR ALIGN=\"LEFT\"/>".join("<BR ALIGN=\"LEFT\"/>".join(b) for b in part)
-        if body:
-            cells.append(f'<TD ALIGN="LEFT" BALIGN="LEFT" VALIGN="TOP">{body}<BR ALIGN="LEFT"/></TD>')
-    title = f'<TR><TD ALIGN="LEFT" COLSPAN="{max(len(cells), 1)}"><B>{write(frame.title, MARKUP)}</B></TD></TR>'
-    body_row = f"<TR>{''.join(cells)}</TR>" if cells else ""
-    return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" COLUMNS="*">{title}{body_row}'
-            "</TABLE>")
+    for k, part in enumerate(parts):
+        lines = [title if k == 0 else " "] + [line for block in part for line in block]
+        body = _BREAK.join(lines)
+        cells.append(f'<TD ALIGN="LEFT" BALIGN="LEFT" VALIGN="TOP">{body}{_BREAK}</TD>')
+    return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2"><TR>{"".join(cells)}</TR></TABLE>'
 
 
 def wrapped(relation: "Relation | Math") -> list[str]:
@@ -391,7 +394,7 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
     dot.attr("graph", **dict(sc.graph_attrs))
     dot.attr("node", **dict(sc.node_defaults))
     dot.attr("edge", **dict(sc.edge_defaults))
-    caption = None if placeholders or sc.caption is None else boxed(sc.caption, boxes.get(CAPTION_KEY))
+    caption = None if placeholders or sc.caption is None else boxed(sc.caption, boxes.get(CAPTION_KEY), CAPTION_PLACE)
     if caption is not None and caption_pos is not None:
         graph_font = {k: v for k, v in sc.graph_attrs if k in ("fontname", "fontsize", "fontcolor")}
         dot.node(CAPTION_KEY, label=f"<{caption}>", shape="plain", pos=caption_pos + "!", **graph_font)

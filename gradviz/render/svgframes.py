@@ -13,7 +13,7 @@ import html
 import re
 from typing import TYPE_CHECKING, Sequence
 
-from .scene import CAPTION_KEY, boxed, edge_place
+from .scene import CAPTION_KEY, CAPTION_PLACE, boxed, edge_place
 
 if TYPE_CHECKING:
     from .backends import Backend
@@ -80,7 +80,7 @@ def svg_frames(scenes: Sequence["Scene"], lay: "Layout", backend: "Backend") -> 
         if sc.caption is not None and lay.caption_pos is not None:
             name, new = look(("caption", sc.caption))
             if new:
-                dot.node(name, label=f"<{boxed(sc.caption, lay.boxes.get(CAPTION_KEY))}>", id=name,
+                dot.node(name, label=f"<{boxed(sc.caption, lay.boxes.get(CAPTION_KEY), CAPTION_PLACE)}>", id=name,
                          shape="plain", pos=lay.caption_pos + "!", **caption_font)
             plan.append((name, "caption", ""))
         plans.append(plan)
