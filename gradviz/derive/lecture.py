@@ -41,6 +41,7 @@ __all__ = ["Lecture", "lecture", "forward_lines", "gradient_lines", "typed_decim
 
 SIMPLIFY_LIMIT = 60  # operations in a chain product beyond which no simplified form is tried
 SHOWN_LIMIT = 120  # characters of a side written out in the inputs beyond which a line leaves it out
+SHORT_SIDE = 40  # characters of a side in the inputs that a figure's caption still shows
 Term = tuple  # the factors of one product, in chain order
 
 
@@ -208,7 +209,7 @@ def forward_lines(result: Backward) -> list[Relation]:
 
 def gradient_lines(result: Backward, expanded: bool = True) -> list[Relation]:
     """``∂L/∂θ1 = 2c·x·θ2 = 2(θ1θ2x − y)·x·θ2 = 42`` for every input; unless ``expanded``
-    (a figure's caption) without the side in the inputs and the chain form when it is long."""
+    (a figure's caption) the side in the inputs only when short and the chain form unless long."""
     graph = result.graph
     decimals = typed_decimals(graph)
     sym = symbolic_of(graph) if result.has_symbolic else None
@@ -222,8 +223,9 @@ def gradient_lines(result: Backward, expanded: bool = True) -> list[Relation]:
             chain_side = Chain(chain, joint="dot", decimals=decimals)
             if expanded or len(plain(chain_side)) <= SHOWN_LIMIT:
                 sides.append(chain_side)
-            if expanded:
-                sides.append(Chain(chain, graph, in_inputs=True, joint="dot", decimals=decimals))
+            in_inputs = Chain(chain, graph, in_inputs=True, joint="dot", decimals=decimals)
+            if expanded or len(plain(in_inputs)) <= SHORT_SIDE:
+                sides.append(in_inputs)
         if result.adjoints is not None:
             sides.append(Number(result.adjoints.get(nid, 0.0)))
         lines.append(Relation(deduplicated(sides)))

@@ -61,6 +61,7 @@ CAPTION_LINES = 6  # caption lines in one column; more go into two or three colu
 CAPTION_WIDTH = 64  # characters in a caption line before it wraps at an "="
 CAPTION_KEY = "caption"
 _BREAK = '<BR ALIGN="LEFT"/>'
+_LEADING = '<FONT POINT-SIZE="4"> </FONT><BR ALIGN="LEFT"/>'  # a thin empty line: space between caption lines
 CAPTION_PLACE = ' VALIGN="TOP" ALIGN="LEFT"'  # a caption starts at the top left of its box
 
 
@@ -322,7 +323,7 @@ def _caption(frame: Frame, look: str, output: str) -> str:
     cells = []
     for k, part in enumerate(parts):
         lines = [title if k == 0 else " "] + [line for block in part for line in block]
-        body = _BREAK.join(lines)
+        body = (_BREAK + _LEADING).join(lines)
         cells.append(f'<TD ALIGN="LEFT" BALIGN="LEFT" VALIGN="TOP">{body}{_BREAK}</TD>')
     return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2"><TR>{"".join(cells)}</TR></TABLE>'
 
