@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import networkx as nx
-
 from ..ir.graph import Graph
 from .inputs import input_name
 
@@ -14,6 +12,8 @@ __all__ = ["path_nodes", "on_path", "input_paths"]
 
 def path_nodes(graph: Graph, nid: str) -> frozenset[str]:
     """Ids of the nodes on some path from node ``nid`` to the output (both ends included)."""
+    import networkx as nx  # here: rendering without --wrt never pays for importing networkx
+
     below = nx.descendants(graph.nx, nid) | {nid}
     above = nx.ancestors(graph.nx, graph.output_id) | {graph.output_id}
     return frozenset(below & above)
