@@ -91,10 +91,13 @@ def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool, every_line:
 @renderer_option
 @blank_option
 @wrt_option
+@click.option("--derivation-pictures", "pictures", is_flag=True,
+              help="Also typeset the derivation as pictures when the frames are SVG (png frames always get them: "
+                   "derivation*.png, to paste into PowerPoint or Keynote).")
 @figure_options
 @force_option
 def render(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, dpi: int | None, which: str,
-           renderer: str, blank: str | None, wrt: str | None, force: bool, style: Any) -> None:
+           renderer: str, blank: str | None, wrt: str | None, pictures: bool, force: bool, style: Any) -> None:
     """Draw every backward step of EXPR as a figure, one frame per step.
 
     Without --at the frames tell the symbolic story only.
@@ -108,7 +111,7 @@ def render(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, dpi: int | No
     result, wrt = teaching_result(expr, at, wrt, need_values=blank is not None)
     done = with_answer_key(result, blank, out_dir, lambda r, folder, derivation: export(
         r, folder, format=fmt, dpi=dpi, which=which, renderer=renderer, wrt=wrt, derivation=derivation,
-        force=force, style=style))
+        images=pictures or fmt == "png", force=force, style=style))
     count = len(done.files)
     files = "manifest.json" if blank else "manifest.json, derivation.md, derivation.tex"
     files += f", the derivation as {len(done.images)} pictures for slides (derivation*.{fmt})" if done.images else ""

@@ -15,16 +15,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
-from matplotlib import rc_context
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.mathtext import MathTextParser
-
 from ..derive.documents import sections
 from ..text.lines import Relation, piece
 from ..text.targets import LATEX, mathtext
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # matplotlib is imported where it is used: a render without pictures never pays for it
+    from matplotlib.font_manager import FontProperties
+
     from ..eval.backward import Backward
     from ..render.frames import Frame
 
@@ -55,13 +52,17 @@ class Row:
     heading: bool = False
 
 
-def _font(heading: bool) -> FontProperties:
+def _font(heading: bool) -> "FontProperties":
+    from matplotlib.font_manager import FontProperties
+
     return FontProperties(size=FONT_SIZE, weight="bold" if heading else "normal", math_fontfamily=MATH_FONTS)
 
 
 @lru_cache(maxsize=8192)
 def _measure(text: str, heading: bool = False) -> tuple[float, float, float]:
     """(width, ascent, descent) of ``text`` in points; mathtext raises on anything it cannot typeset."""
+    from matplotlib.mathtext import MathTextParser
+
     width, height, depth, *_ = MathTextParser("path").parse(text, 72, _font(heading))
     return width, height - depth, depth
 
@@ -177,6 +178,9 @@ def _height(rows: Sequence[Row]) -> float:
 
 def draw(rows: Sequence[Row], format: str = "png") -> bytes:
     """``rows`` typeset as one picture (``svg`` or ``png`` at ``DPI``), black on white."""
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
     margin = MARGIN * 72
     width = max(r.indent + r.width for r in rows) + 2 * margin
     height = _height(rows) + 2 * margin
