@@ -45,7 +45,8 @@ def cli() -> None:
       gradviz render "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 -o out --format png
       gradviz html "σ(w x + b0)" --at w=0.5,x=2,b0=-1 -o page/
 
-    EXPR is a formula, @FILE to read one from a file, or - for standard input.
+    EXPR is a formula, @FILE to read one from a file, or - for standard input. A formula may
+    start with a minus as typed ("-y log(p)"); -- before it works too, anywhere.
     """
 
 
