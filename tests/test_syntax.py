@@ -302,7 +302,7 @@ ERRORS = [
     ("2 = x", 1, 1, "expected a name before '='"),
     ("2 3", 1, 3, "missing operator before the number '3'"),
     ("x_", 1, 2, "expected a subscript after '_'"),
-    ("x_{ab}", 1, 2, "a subscript must be digits or a single letter"),
+    ("x_{a+b}", 1, 2, "a subscript must be digits, or letters and digits"),
     ("x ₁", 1, 3, "subscripts must follow a letter"),
     ("\\frac{a}", 1, 8, "expected '{' with the denominator"),
     ("\\frac a b", 1, 7, "expected '{' after '\\frac'"),

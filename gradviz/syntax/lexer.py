@@ -27,9 +27,10 @@ _SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUPERSCRIPT = re.compile(f"[⁺⁻]?[{_SUPERSCRIPT_DIGITS}]*")
 _TO_ASCII = str.maketrans(_SUPERSCRIPT_DIGITS + "⁺⁻", "0123456789+-")
 _LETTER = f"[{re.escape(names.LETTERS)}][\u0302\u0303\u0304]?"
-_WORD = re.compile(f"{_LETTER}(?:{_LETTER}|[0-9\u2080-\u2089'′″‴]|_\\{{[^{{}}{_NEWLINES}]{{0,64}}\\}}"
+_WORD = re.compile(f"{_LETTER}(?:{_LETTER}|[0-9\u2080-\u2089'′″‴{''.join(names.SUBSCRIPT_LETTERS)}]|_\\{{[^{{}}{_NEWLINES}]{{0,64}}\\}}"
                    f"|_(?=[0-9\u2080-\u2089{re.escape(names.LETTERS)}]))*")
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)", re.S)
+_STYLED_SUBSCRIPT = re.compile(r"(?:_\{[^{}\n\r]{0,64}\}|_[A-Za-z0-9]+)?")
 _BRACED = re.compile(r"[ \t]*\{[ \t]*([^{}\n\r]{0,64}?)[ \t]*\}")
 _ACCENTED = re.compile(f"[ \t]*(?:\\{{[ \t]*({_LETTER}|\\\\[A-Za-z]+)[ \t]*\\}}|({_LETTER}))")
 
@@ -243,6 +244,9 @@ def _styled(source: Source, i: int, m: re.Match) -> tuple[Token, int]:
     word = _WORD.fullmatch(content)
     if word is None:
         raise source.error(f"expected a name or a function name inside '{m.group()}{{…}}'", start, max(end, start + 1))
+    subscript = _STYLED_SUBSCRIPT.match(source.text, braced.end())  # \text{net}_{h1}
+    if subscript.group():
+        return Token("word", content + subscript.group(), start, subscript.end()), subscript.end()
     return Token("word", content, start, end), braced.end()
 
 

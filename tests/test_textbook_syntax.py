@@ -1,0 +1,57 @@
+"""Textbook spellings from slides (issue 13), each checked against an independent sympy oracle."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import sympy as sp
+
+from gradviz import parse
+from gradviz.errors import ParseError
+
+
+def check(text: str, oracle: sp.Expr, point: dict[str, float]) -> None:
+    """gradviz's value and gradients of ``text`` equal sympy's of ``oracle`` at ``point`` (1e-9 relative)."""
+    graph = parse(text)
+    result = graph.backward(point)
+    symbols = {name: sp.Symbol(name) for name in point}
+    at = {symbols[name]: sp.Float(value, 30) for name, value in point.items()}
+    assert set(graph.inputs) == {str(s) for s in oracle.free_symbols}, (graph.inputs, oracle)
+    assert math.isclose(result.value, float(oracle.subs(at)), rel_tol=1e-9, abs_tol=1e-12), text
+    for name in graph.inputs:
+        want = float(sp.diff(oracle, symbols[name]).subs(at))
+        assert math.isclose(result.grad[name], want, rel_tol=1e-9, abs_tol=1e-12), (text, name)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("y_hat", "ŷ"), ("yhat", "ŷ"), ("y_hat1", "ŷ1"), ("ybar", "ȳ"), ("y_pred", "y_pred"), ("net_{h1}", "net_h1"),
+    ("out_{o1}", "out_o1"), ("w_{ij}", "w_ij"), ("θᵢ", "θ_i"), ("xⱼ", "x_j"), ("theta_i", "θ_i"),
+    ("\\theta_{ij}", "θ_ij"), ("\\ell", "ℓ"), ("net_h1", "net_h1"), ("\\hat{y}_{pred}", "ŷ_pred"),
+])
+def test_word_subscripts_and_accent_words_are_one_name(text: str, name: str) -> None:
+    assert parse(text).inputs == (name,)
+
+
+def test_an_underscore_joins_but_latex_chains_split() -> None:
+    assert parse("x_iy_i").inputs == ("x_i", "y_i")
+    assert parse("w_{ij}x_j").inputs == ("w_ij", "x_j")
+    assert parse("θ1θ2x").inputs == ("θ1", "θ2", "x")
+    assert parse("leaky_relu(x_in)").inputs == ("x_in",)
+
+
+def test_named_outputs_and_program_names() -> None:
+    y, p, w, x = sp.symbols("y y_pred w x")
+    check("y_pred = w x; L = (y_pred - y)^2", (w * x - y) ** 2, {"w": 0.5, "x": 3.0, "y": 1.0})
+    assert parse("\\text{net}_{h1} = w x").output == "net_h1"
+    assert parse("\\mathrm{loss} = (y - t)^2").output == "loss"
+    assert parse("\\ell = (y - t)^2").output == "ℓ"
+    yhat = sp.Symbol("ŷ")
+    check("-y log(y_hat) - (1 - y) log(1 - yhat)", -y * sp.log(yhat) - (1 - y) * sp.log(1 - yhat),
+          {"y": 1.0, "ŷ": 0.8})
+
+
+def test_bad_subscripts_say_where() -> None:
+    with pytest.raises(ParseError) as info:
+        parse("x_{a+b}")
+    assert info.value.column == 2 and "subscript" in info.value.message
