@@ -225,7 +225,7 @@ def test_function_table_matches_the_op_table() -> None:
 
 
 @pytest.mark.parametrize("text, other", [
-    ("log p", "log(p)"), ("\\log x", "log(x)"), ("\\sin x^2", "sin(x^2)"), ("log p q", "log(p)*q"),
+    ("log p", "log(p)"), ("\\log x", "log(x)"), ("\\sin x^2", "sin(x^2)"), ("log p q", "log(p q)"), ("log p · q", "log(p)*q"),
     ("\\exp(x)", "exp(x)"), ("\\ln x", "log(x)"), ("\\tanh{x}", "tanh(x)"), ("\\cos x", "cos(x)"),
     ("\\max(a, b)", "max(a, b)"), ("\\min(a, b)", "min(a, b)"), ("\\sqrt{x}", "sqrt(x)"), ("\\sqrt x", "sqrt(x)"),
     ("\\frac{a}{b}", "a/b"), ("\\frac{\\frac{a}{b}}{c}", "(a/b)/c"), ("\\operatorname{ReLU}(x)", "relu(x)"),

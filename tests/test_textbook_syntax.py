@@ -55,3 +55,30 @@ def test_bad_subscripts_say_where() -> None:
     with pytest.raises(ParseError) as info:
         parse("x_{a+b}")
     assert info.value.column == 2 and "subscript" in info.value.message
+
+
+X, Y, Z = sp.symbols("x y z")
+AT = {"x": 0.7, "y": 1.3, "z": -0.4}
+
+
+@pytest.mark.parametrize("text, oracle", [
+    ("\\sin 2x", sp.sin(2 * X)), ("\\log 2x", sp.log(2 * X)), ("\\ln 3y", sp.log(3 * Y)),
+    ("\\sin x \\cos y", sp.sin(X) * sp.cos(Y)), ("\\log 2x + y", sp.log(2 * X) + Y), ("\\log x / y", sp.log(X) / Y),
+    ("\\sin x^2 y", sp.sin(X**2 * Y)), ("2 \\tanh x y", 2 * sp.tanh(X * Y)), ("\\exp -x y", sp.exp(-X * Y)),
+    ("\\sigma^2(x)", (1 / (1 + sp.exp(-X))) ** 2), ("\\sin^2 x", sp.sin(X) ** 2), ("\\tanh^{2}(x)", sp.tanh(X) ** 2),
+    ("sin² x y", sp.sin(X * Y) ** 2), ("σ^2(z) + \\cos^3 2x", (1 / (1 + sp.exp(-Z))) ** 2 + sp.cos(2 * X) ** 3),
+    ("\\log^2 x \\sin y", sp.log(X) ** 2 * sp.sin(Y)),
+])
+def test_function_arguments_and_powers_follow_the_textbook(text: str, oracle: sp.Expr) -> None:
+    check(text, oracle, {str(s): AT[str(s)] for s in oracle.free_symbols})
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("\\sin^{-1} x", "negative power"), ("\\tanh^{-1}(x)", "negative power"), ("\\sin^x y", "must be a number"),
+    ("θ^T x", "transpose"), ("θ^{T} x", "transpose"), ("θ^\\top x", "transpose"), ("θ^⊤ x", "transpose"),
+    ("θᵀx", "transpose"),
+])
+def test_inverse_functions_and_transposes_are_clear_errors(text: str, fragment: str) -> None:
+    with pytest.raises(ParseError) as info:
+        parse(text)
+    assert fragment in info.value.message and info.value.line == 1 and info.value.column > 1

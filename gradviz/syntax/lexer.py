@@ -34,6 +34,9 @@ _STYLED_SUBSCRIPT = re.compile(r"(?:_\{[^{}\n\r]{0,64}\}|_[A-Za-z0-9]+)?")
 _BRACED = re.compile(r"[ \t]*\{[ \t]*([^{}\n\r]{0,64}?)[ \t]*\}")
 _ACCENTED = re.compile(f"[ \t]*(?:\\{{[ \t]*({_LETTER}|\\\\[A-Za-z]+)[ \t]*\\}}|({_LETTER}))")
 
+TRANSPOSE = ("a transpose (^T): gradviz works with scalars, so write the product out, "
+             "e.g. θ^T x as θ1 x1 + θ2 x2")
+_TRANSPOSES = frozenset({"⊤", "ᵀ", "top", "intercal"})
 _BRACKETS = {
     "(": ("open", ")"), "[": ("open", "]"), "{": ("open", "}"),
     ")": ("close", ")"), "]": ("close", "]"), "}": ("close", "}"),
@@ -159,6 +162,8 @@ def tokenize(source: Source) -> list[Token]:
                                else "unexpected '_': a subscript must follow a letter", i)
         elif "\u2080" <= c <= "\u2089":
             raise source.error(f"unexpected subscript '{c}': subscripts must follow a letter", i)
+        elif c in _TRANSPOSES:
+            raise source.error(TRANSPOSE, i)
         else:
             raise source.error(f"unexpected character {c!r}", i)
         if token.kind == "open":
@@ -201,6 +206,8 @@ def _command(source: Source, i: int) -> tuple[Token | None, int]:
     name, end, written = m.group(1), m.end(), m.group()
     if name in _SKIPPED:
         return None, end
+    if name in _TRANSPOSES:
+        raise source.error(TRANSPOSE, i, end)
     if name in _LATEX_OPS:
         return Token("op", written, i, end, _LATEX_OPS[name]), end
     if name in ("frac", "dfrac", "tfrac"):

@@ -16,7 +16,7 @@ from ..errors import ParseError
 from ..ir.graph import Graph, GraphBuilder
 from ..ir.ops import OPS, Precedence
 from . import names
-from .lexer import MAX_LENGTH, Source, Token, tokenize
+from .lexer import MAX_LENGTH, TRANSPOSE, Source, Token, tokenize
 
 __all__ = ["parse"]
 
@@ -33,6 +33,18 @@ def parse(text: str) -> Graph:
         raise ParseError(f"formula too long: {len(text):,} characters (the limit is {MAX_LENGTH:,})", text, 1, 1)
     source = Source(text)
     return _Program(source).run(tokenize(source))
+
+
+def _after_power(tokens: list[Token], k: int) -> Token | None:
+    """The token at ``k``, or after the power there (``²``, ``^2``, ``^{-1}``): what a name is applied to."""
+    if k < len(tokens) and (tokens[k].kind == "sup" or (tokens[k].kind == "op" and tokens[k].value == "^")):
+        k += 1
+        if tokens[k - 1].kind == "op" and k < len(tokens):
+            if tokens[k].kind == "open" and tokens[k].value == "}":
+                while k < len(tokens) and tokens[k].kind != "close":
+                    k += 1
+            k += 1
+    return tokens[k] if k < len(tokens) else None
 
 
 @dataclass(slots=True)
@@ -58,6 +70,7 @@ class _Frame:
     fn: str = ""  # a call's op key
     args: int = 0  # commas seen in a call
     literal: bool = False  # a number right above may still be an exponent or a slope
+    power: Fraction | None = None  # a function's power written on its name: \sin^2 x
 
 
 class _Program:
@@ -134,7 +147,7 @@ class _Program:
         out: list[Token] = []
         splits: dict[tuple[str, bool], list[names.Piece]] = {}  # words repeat in long formulas
         for k, token in enumerate(tokens):
-            after = tokens[k + 1] if k + 1 < len(tokens) else None
+            after = _after_power(tokens, k + 1)
             paren = after is not None and after.kind == "open" and after.value == ")"
             if token.kind == "name":
                 out.append(self._name(token.text, token.start, token.end, str(token.value), paren))
@@ -241,15 +254,39 @@ class _Expression:
 
     def _function(self, i: int, after: Token | None) -> tuple[int, bool]:
         t, key = self.tokens[i], str(self.tokens[i].value)
+        power, i = self._function_power(i)  # \sin^2 x, \sigma^{2}(z)
+        after = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
         if after is not None and after.kind == "open":
             if t.text == "\\sqrt" and after.value == "]":
                 raise self.p.error("\\sqrt[n]{…} (an n-th root) is not supported; write x^(1/n)", after)
-            self._push(_Frame("group", "call", 0, t, opener=after, close=str(after.value), fn=key))
+            self._push(_Frame("group", "call", 0, t, opener=after, close=str(after.value), fn=key, power=power))
             return i + 2, True
         if names.ARITY[key][0] > 1:  # max, min, the losses: several arguments need parentheses
             raise self.p.error(f"'{t.text}' needs parentheses, as in {t.text}(a, b)", t)
-        self._push(_Frame("prefix", key, _FUNCTION, t))
+        self._push(_Frame("prefix", key, _FUNCTION, t, power=power))
         return i + 1, True
+
+    def _function_power(self, i: int) -> tuple[Fraction | None, int]:
+        """A power written on a function name (``\\sin^2``, ``\\tanh^{2}``, ``σ²``) and the index of its last token."""
+        tokens, t = self.tokens, self.tokens[i]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if nxt is None or not (nxt.kind == "sup" or (nxt.kind == "op" and nxt.value == "^")):
+            return None, i
+        if nxt.kind == "sup":
+            power, last = nxt.value, i + 1
+        else:
+            braced = i + 2 < len(tokens) and tokens[i + 2].kind == "open" and tokens[i + 2].value == "}"
+            j = i + 3 if braced else i + 2
+            sign = -1 if j < len(tokens) and tokens[j].kind == "op" and tokens[j].value == "-" else 1
+            j += sign < 0
+            if j >= len(tokens) or tokens[j].kind != "num" or (
+                    braced and (j + 1 >= len(tokens) or tokens[j + 1].kind != "close")):
+                raise self.p.error(f"a power of '{t.text}' must be a number, as in {t.text}^2(x)", nxt)
+            power, last = sign * tokens[j].value, j + braced
+        if power < 0:
+            raise self.p.error(f"'{t.text}' with a negative power (the inverse function?) is not supported; "
+                               f"write 1/{t.text}(x) for the reciprocal", nxt)
+        return power, last
 
     def _missing(self, i: int) -> ParseError:
         """The error for a missing operand before token ``i`` (or at the end)."""
@@ -282,6 +319,9 @@ class _Expression:
         t = self.tokens[i]
         if t.kind == "op":
             key, prec = _BINARY[str(t.value)]
+            exponent = [token.text for token in self.tokens[i + 1 : i + 4]]
+            if key == "pow" and (exponent[:1] == ["T"] or exponent == ["{", "T", "}"]):  # θ^T x
+                raise self.p.src.error(TRANSPOSE, t.start, self.tokens[i + 1].end)
             self._reduce(prec, right=key == "pow")
             self._push(_Frame("binary", key, prec, t))
             return i + 1, True
@@ -311,7 +351,9 @@ class _Expression:
             raise self.p.error("'=' can only follow a name at the start of a statement", t)
         if t.kind == "num":
             raise self.p.error(f"missing operator before the number '{t.text}'", t)
-        self._reduce(_MUL)  # juxtaposition: implicit multiplication, then t as an operand
+        # juxtaposition: implicit multiplication, then t as an operand; it stays in the argument of a
+        # function applied without parentheses (\sin 2x is sin(2x)) unless t is a function itself
+        self._reduce(_MUL, into_argument=t.kind != "func")
         self._push(_Frame("binary", "mul", _MUL, t))
         return i, True
 
@@ -364,7 +406,7 @@ class _Expression:
             nid = self.b.apply(key, [self._node(a) for a in args[:OPS[key].arity]], self._params(key, name, args, group))
         else:
             nid = self.b.apply(key, [self._node(arg) for arg in args])
-        self.vals.append(_Operand(nid))
+        self.vals.append(_Operand(self._powered(nid, group)))
 
     def _params(self, key: str, name: str, args: list[_Operand], group: _Frame) -> tuple:
         """The numeric parameters after the operands (``leaky_relu(x, 0.2)``), defaults for the rest."""
@@ -396,10 +438,13 @@ class _Expression:
             return bool(spec.params) and not spec.variadic and top.args >= spec.arity
         return top.literal
 
-    def _reduce(self, prec: int, right: bool = False) -> None:
-        """Apply stacked operators that bind at least as tightly as ``prec`` (more, if right-assoc)."""
+    def _reduce(self, prec: int, right: bool = False, into_argument: bool = False) -> None:
+        """Apply stacked operators that bind at least as tightly as ``prec`` (more, if right-assoc);
+        ``into_argument`` stops at a function applied without parentheses."""
         ops = self.ops
         while ops and ops[-1].kind != "group" and (ops[-1].prec > prec or (ops[-1].prec == prec and not right)):
+            if into_argument and ops[-1].kind == "prefix" and ops[-1].prec == _FUNCTION:
+                return
             self._apply(ops.pop())
 
     def _apply(self, frame: _Frame) -> None:
@@ -419,8 +464,12 @@ class _Expression:
                 self.vals.append(_Operand(None, -operand.value))  # still a literal: x^-2 is powc
                 return
             params = tuple(p.default for p in OPS[frame.op].params)
-            nid = self.b.apply(frame.op, [self._node(operand)], params)
+            nid = self._powered(self.b.apply(frame.op, [self._node(operand)], params), frame)
         self.vals.append(_Operand(nid))
+
+    def _powered(self, nid: str, frame: _Frame) -> str:
+        """A function's value raised to the power written on its name, if any."""
+        return nid if frame.power is None else self.b.apply("powc", [nid], (frame.power,))
 
     def _flush(self) -> None:
         """Make a waiting literal a node before a later operand (node ids follow the text)."""
