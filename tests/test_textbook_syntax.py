@@ -82,3 +82,75 @@ def test_inverse_functions_and_transposes_are_clear_errors(text: str, fragment: 
     with pytest.raises(ParseError) as info:
         parse(text)
     assert fragment in info.value.message and info.value.line == 1 and info.value.column > 1
+
+
+def sigmoid(z: sp.Expr) -> sp.Expr:
+    return 1 / (1 + sp.exp(-z))
+
+
+THETA, A, B = sp.symbols("θ a b")
+
+
+@pytest.mark.parametrize("text, output, oracle", [
+    ("f(x) = x² + 2x", "f", X**2 + 2 * X), ("J(θ) = (θ − 3)²", "J", (THETA - 3) ** 2),
+    ("σ(z) = \\frac{1}{1+e^{-z}}", "σ", sigmoid(Z)), ("\\sigma(z) = \\frac{1}{1+e^{-z}}", "σ", sigmoid(Z)),
+    ("\\mathcal{L}(θ) = (θ − 1)^2", "L", (THETA - 1) ** 2), ("h(x, y) = x y + \\sin x", "h", X * Y + sp.sin(X)),
+])
+def test_a_definition_names_the_output(text: str, output: str, oracle: sp.Expr) -> None:
+    assert parse(text).output == output
+    check(text, oracle, {str(s): {"θ": 1.7, "a": 0.3, "b": -1.1, **AT}[str(s)] for s in oracle.free_symbols})
+
+
+def test_defined_functions_are_inlined_where_applied() -> None:
+    check("f(x) = x²; L = f(a) + f(b)", A**2 + B**2, {"a": 0.3, "b": -1.1})
+    check("f(x, y) = x y^2; g(t) = f(t, t) + 1; L = g(a) f(b, a)", (A**3 + 1) * B * A**2, {"a": 0.3, "b": -1.1})
+    check("σ(z) = 1/(1 + e^{-z}); L = σ(a b)", sigmoid(A * B), {"a": 0.3, "b": -1.1})
+    assert [n.op for n in parse("f(x) = x²; L = f(a) + f(b)").nodes.values() if n.kind == "op"] == [
+        "powc", "powc", "add"]
+
+
+def test_a_bound_activation_is_that_function() -> None:
+    x1, x2 = sp.symbols("x1 x2")
+    v1, v2 = sigmoid(-0.5 + x1 - x2), sigmoid(-0.5 - x1 + x2)
+    slide = "g = σ; v1 = g(−0.5 + x1 − x2); v2 = g(−0.5 − x1 + x2); y = g(−0.5 + v1 + v2)"
+    check(slide, sigmoid(-0.5 + v1 + v2), {"x1": 1.0, "x2": 0.0})
+    check("g = \\tanh\nL = g(x) + g y", sp.tanh(X) + sp.tanh(Y), {"x": 0.7, "y": 1.3})
+    check("act = ReLU; L = act(x - y)", sp.Max(0, X - Y), {"x": 1.7, "y": 1.3})
+
+
+@pytest.mark.parametrize("text, column, fragment", [
+    ("v1 = g(−0.5 + x1 − x2)", 6, "g is used as a function; bind it, e.g. g = σ, or write g·(…) for a product"),
+    ("f(x) + 1", 1, "f is used as a function"),
+    ("f(x) = x; L = f(a, b)", 15, "'f' takes 1 argument (x), got 2"),
+    ("f(x) = x; L = a", 1, "defined but never applied"),
+    ("f(x) = f(x) + 1; L = f(a)", 8, "applied in its own definition"),
+    ("f(x) = x; f(y) = y; L = f(a)", 11, "already defined"),
+    ("f(x, x) = x", 3, "each parameter"),
+])
+def test_function_errors_say_what_to_write(text: str, column: int, fragment: str) -> None:
+    with pytest.raises(ParseError) as info:
+        parse(text)
+    assert fragment in info.value.message and info.value.column == column, info.value.message
+
+
+def test_other_letters_before_parentheses_stay_products() -> None:
+    check("p(1 − p)", sp.Symbol("p") * (1 - sp.Symbol("p")), {"p": 0.3})
+    check("x = a + 1; L = x(1 - x)", (A + 1) * (1 - (A + 1)), {"a": 0.3})
+
+
+@pytest.mark.parametrize("entry, g", [("xor", lambda z: sp.Integer(1) if z > 0 else sp.Integer(0)),
+                                      ("xor-sigmoid", sigmoid)])
+def test_the_xor_gallery_sources_are_the_slide(entry: str, g) -> None:
+    from gradviz.outputs.gallery import ENTRIES, XOR_SLIDE
+
+    source = next(e.source for e in ENTRIES if e.name == entry)
+    assert source.endswith(XOR_SLIDE) and XOR_SLIDE.startswith("v1 = g(−0.5 + x1 − x2)")
+    x1, x2 = sp.symbols("x1 x2")
+    for point in [(0, 0), (1, 0), (0, 1), (1, 1)]:
+        at = dict(zip((x1, x2), map(sp.Integer, point)))
+        v1, v2 = g((-sp.Rational(1, 2) + x1 - x2).subs(at)), g((-sp.Rational(1, 2) - x1 + x2).subs(at))
+        assert math.isclose(parse(source).backward(dict(zip(("x1", "x2"), map(float, point)))).value,
+                            float(g(-sp.Rational(1, 2) + v1 + v2)), rel_tol=1e-12)
+    if entry == "xor-sigmoid":
+        y = sigmoid(-0.5 + sigmoid(-0.5 + x1 - x2) + sigmoid(-0.5 - x1 + x2))
+        check(source, y, {"x1": 1.0, "x2": 0.0})

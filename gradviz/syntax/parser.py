@@ -9,6 +9,8 @@ and ``e`` waits while it may be the base of ``e^z`` (which is ``exp``).
 
 from __future__ import annotations
 
+import re
+from collections import ChainMap
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -24,6 +26,7 @@ _MUL, _UNARY, _FUNCTION = Precedence.PRODUCT, Precedence.UNARY, Precedence.APPLI
 #: An operator's canonical symbol → (op key, precedence), from the op specs.
 _BINARY = {spec.symbols[0]: (spec.key, spec.precedence) for spec in OPS.values() if spec.arity == 2 and spec.symbols}
 _MEANINGS = {"e": "Euler's number e", "π": "the constant π", "σ": "the sigmoid function σ(…)"}
+_FUNCTION_LETTER = re.compile("[fgh][0-9]*(_[^_]+)?′*")  # f(x), g(…), h₁(…) are functions, not products
 _EMPTY = {")": "empty parentheses", "]": "empty brackets", "}": "empty braces", "|": "empty '| |'"}
 
 
@@ -83,6 +86,10 @@ class _Program:
         self.targets: dict[str, Token] = {}  # name → where it was assigned
         self.used: set[str] = set()
         self.meanings: set[str] = set()  # e, π, σ used with their built-in meaning
+        self.bound: dict[str, str] = {}  # g = σ: name → op key
+        self.functions: dict[str, tuple[tuple[str, ...], list[Token], Token]] = {}  # f(x) = …: params, body, name
+        self.applied: set[str] = set()  # defined functions applied somewhere
+        self.inlining: set[str] = set()  # defined functions whose body is being parsed
 
     def error(self, message: str, token: Token) -> ParseError:
         return self.src.error(message, token.start, token.end)
@@ -99,7 +106,17 @@ class _Program:
             raise self.src.error("empty formula: expected an expression", 0)
         output = ""
         for k, statement in enumerate(statements):
-            if len(statement) > 1 and statement[1].kind == "eq":
+            header = self._definition(statement)
+            if header is not None and k < len(statements) - 1:
+                self._define(*header)
+            elif header is not None:  # the output: f(x) = x² is named f, with x an input
+                name, params, body = header
+                for param in params:
+                    self.resolve(param)
+                output = self._assignment([name, body[0], *body[1:]])
+            elif len(statement) == 3 and statement[1].kind == "eq" and self._bind(statement):
+                continue
+            elif len(statement) > 1 and statement[1].kind == "eq":
                 output = self._assignment(statement)
             elif k < len(statements) - 1:
                 raise self.error("only the last statement can be a bare expression; "
@@ -109,6 +126,9 @@ class _Program:
         for name, target in self.targets.items():
             if name not in self.used and self.assigned[name] != output:
                 raise self.error(f"'{name}' is assigned but never used", target)
+        for name, (_, _, target) in self.functions.items():
+            if name not in self.applied:
+                raise self.error(f"the function '{name}' is defined but never applied", target)
         return self.b.finish(output)
 
     def _assignment(self, statement: list[Token]) -> str:
@@ -130,9 +150,55 @@ class _Program:
         self.assigned[name], self.targets[name] = nid, target
         return nid
 
+    def _definition(self, statement: list[Token]) -> tuple[Token, tuple[str, ...], list[Token]] | None:
+        """``NAME(args) = body``: the name token, the parameters and ``[=, body…]``, or None."""
+        if len(statement) < 4 or statement[0].kind not in ("word", "name", "func") or statement[1].kind != "open" \
+                or statement[1].value != ")":
+            return None
+        close = next((k for k, t in enumerate(statement) if t.kind == "close"), None)
+        if close is None or close + 1 >= len(statement) or statement[close + 1].kind != "eq":
+            return None
+        inside = statement[2:close]
+        if not inside or any(t.kind != ("comma" if k % 2 else t.kind if t.kind in ("word", "name") else "")
+                             for k, t in enumerate(inside)) or len(inside) % 2 == 0:
+            return None
+        if close + 2 >= len(statement):
+            raise self.error("expected an expression after '='", statement[close + 1])
+        params = tuple(self._target(t) for t in inside[::2])
+        if len(set(params)) < len(params):
+            raise self.error("each parameter of a function is named once", statement[2])
+        return statement[0], params, statement[close + 1 :]
+
+    def _define(self, target: Token, params: tuple[str, ...], body: list[Token]) -> None:
+        """Keep ``f(x) = …`` to be inlined where it is applied."""
+        name = self._target(target)
+        if name in self.functions or name in self.assigned or name in self.bound:
+            raise self.error(f"'{name}' is already defined; each name is defined once", target)
+        self.functions[name] = (params, body[1:], target)
+
+    def _bind(self, statement: list[Token]) -> bool:
+        """``g = σ``: the name applies that function from now on. Whether the statement is one."""
+        value = statement[2]
+        if value.kind == "func":
+            key = str(value.value)
+        elif value.kind in ("word", "name") and (value.text in names.FUNCTIONS or value.value == "σ" or value.text == "σ"):
+            key = names.FUNCTIONS.get(value.text, "sigmoid")
+        else:
+            return False
+        name = self._target(statement[0])
+        if name in self.bound or name in self.assigned or name in self.functions:
+            raise self.error(f"'{name}' is already defined; each name is defined once", statement[0])
+        if self.b.is_input(name):
+            raise self.error(f"'{name}' is used before this binding; bind a function before applying it",
+                             statement[0])
+        self.bound[name] = key
+        return True
+
     def _target(self, target: Token) -> str:
         if target.kind == "name":
             return str(target.value)
+        if target.kind == "func" and target.text.startswith("\\") and target.text[1:] in names.LATEX_GREEK:
+            return names.LATEX_GREEK[target.text[1:]]  # \sigma(z) = … defines σ
         if target.kind == "func":
             raise self.error(f"cannot assign to the function name '{target.text}'", target)
         if target.kind != "word":
@@ -146,6 +212,7 @@ class _Program:
         """Split words into names, constants and function names (``θ1θ2x`` → θ1 θ2 x)."""
         out: list[Token] = []
         splits: dict[tuple[str, bool], list[names.Piece]] = {}  # words repeat in long formulas
+        known = ChainMap(self.assigned, self.bound, self.functions)  # program names: act, loss
         for k, token in enumerate(tokens):
             after = _after_power(tokens, k + 1)
             paren = after is not None and after.kind == "open" and after.value == ")"
@@ -157,7 +224,7 @@ class _Program:
                 pieces = splits.get((token.text, paren))
                 if pieces is None:
                     try:
-                        pieces = splits[token.text, paren] = names.split_word(token.text, self.assigned, paren)
+                        pieces = splits[token.text, paren] = names.split_word(token.text, known, paren)
                     except names.SplitError as exc:
                         raise self.src.error(exc.message, token.start + exc.start, token.start + exc.end) from None
                 for j, piece in enumerate(pieces):
@@ -169,7 +236,15 @@ class _Program:
         return out
 
     def _name(self, text: str, start: int, end: int, name: str, paren: bool) -> Token:
-        """A name token; unassigned ``e``/``π`` are constants and ``σ(`` is the sigmoid function."""
+        """A name token; unassigned ``e``/``π`` are constants and ``σ(`` is the sigmoid function;
+        a bound name (``g = σ``) or a defined function (``f(x) = …``) is a function."""
+        if name in self.bound:
+            return Token("func", text, start, end, self.bound[name])
+        if name in self.functions:
+            return Token("ufunc", text, start, end, name)
+        if paren and name not in self.assigned and _FUNCTION_LETTER.fullmatch(name):
+            raise self.src.error(f"{name} is used as a function; bind it, e.g. {name} = σ, "
+                                 f"or write {name}·(…) for a product", start, end)
         if name not in self.assigned and (name in ("e", "π") or (name == "σ" and paren)):
             self.meanings.add(name)
             if name == "σ":
@@ -188,8 +263,10 @@ class _Program:
 class _Expression:
     """One expression: a shunting-yard loop over tokens with an operator and an operand stack."""
 
-    def __init__(self, program: _Program, tokens: list[Token], after: Token | None):
+    def __init__(self, program: _Program, tokens: list[Token], after: Token | None,
+                 scope: dict[str, str] | None = None):
         self.p, self.b = program, program.b
+        self.scope = scope or {}  # a defined function's parameters → the nodes it is applied to
         self.tokens = program.expand(tokens)
         self.after = after  # the '=' before an assigned expression
         self.ops: list[_Frame] = []
@@ -223,7 +300,7 @@ class _Expression:
             self.vals.append(operand)
         elif t.kind == "name":
             self._flush()
-            self.vals.append(_Operand(self.p.resolve(str(t.value))))
+            self.vals.append(_Operand(self.scope.get(str(t.value)) or self.p.resolve(str(t.value))))
         elif t.kind == "const":
             self._flush()
             base_of_power = after is not None and (after.kind == "sup" or after.value == "^" and after.kind == "op")
@@ -231,7 +308,7 @@ class _Expression:
                 self.vals.append(_Operand(None, euler=True))
             else:
                 self.vals.append(_Operand(self.b.constant(str(t.value))))
-        elif t.kind == "func":
+        elif t.kind in ("func", "ufunc"):
             return self._function(i, after)
         elif t.kind == "frac":
             if after is None or after.kind != "open" or after.value != "}":
@@ -261,7 +338,7 @@ class _Expression:
                 raise self.p.error("\\sqrt[n]{…} (an n-th root) is not supported; write x^(1/n)", after)
             self._push(_Frame("group", "call", 0, t, opener=after, close=str(after.value), fn=key, power=power))
             return i + 2, True
-        if names.ARITY[key][0] > 1:  # max, min, the losses: several arguments need parentheses
+        if t.kind == "ufunc" or names.ARITY[key][0] > 1:  # max, min, the losses, f(x): parentheses
             raise self.p.error(f"'{t.text}' needs parentheses, as in {t.text}(a, b)", t)
         self._push(_Frame("prefix", key, _FUNCTION, t, power=power))
         return i + 1, True
@@ -389,6 +466,9 @@ class _Expression:
         args = self.vals[group.base :]
         del self.vals[group.base :]
         key, name = group.fn, group.token.text
+        if group.token.kind == "ufunc":
+            self.vals.append(_Operand(self._powered(self._inline(key, args, group.token), group)))
+            return
         fewest, most = names.ARITY[key]
         if len(args) < fewest or (most is not None and len(args) > most):
             need = (f"at least {fewest}" if most is None else str(fewest) if fewest == most
@@ -407,6 +487,20 @@ class _Expression:
         else:
             nid = self.b.apply(key, [self._node(arg) for arg in args])
         self.vals.append(_Operand(self._powered(nid, group)))
+
+    def _inline(self, name: str, args: list[_Operand], token: Token) -> str:
+        """A defined function applied: its body parsed again with the parameters bound to ``args``."""
+        params, body, _ = self.p.functions[name]
+        if len(args) != len(params):
+            raise self.p.error(f"'{name}' takes {len(params)} argument{'s' * (len(params) != 1)} "
+                               f"({', '.join(params)}), got {len(args)}", token)
+        if name in self.p.inlining:
+            raise self.p.error(f"'{name}' is applied in its own definition", token)
+        self.p.applied.add(name)
+        self.p.inlining.add(name)
+        nid = _Expression(self.p, body, None, dict(zip(params, map(self._node, args)))).run()
+        self.p.inlining.discard(name)
+        return nid
 
     def _params(self, key: str, name: str, args: list[_Operand], group: _Frame) -> tuple:
         """The numeric parameters after the operands (``leaky_relu(x, 0.2)``), defaults for the rest."""
@@ -434,6 +528,8 @@ class _Expression:
         if top.kind == "binary":
             return top.op == "pow"
         if top.op == "call":
+            if top.token.kind == "ufunc":
+                return False
             spec = OPS[top.fn]
             return bool(spec.params) and not spec.variadic and top.args >= spec.arity
         return top.literal
