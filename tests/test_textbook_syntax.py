@@ -154,3 +154,25 @@ def test_the_xor_gallery_sources_are_the_slide(entry: str, g) -> None:
     if entry == "xor-sigmoid":
         y = sigmoid(-0.5 + sigmoid(-0.5 + x1 - x2) + sigmoid(-0.5 - x1 + x2))
         check(source, y, {"x1": 1.0, "x2": 0.0})
+
+
+@pytest.mark.parametrize("text, oracle", [
+    ("½ x^2", X**2 / 2), ("⅓x + ¼y + ¾ + ⅞z", X / 3 + Y / 4 + sp.Rational(3, 4) + sp.Rational(7, 8) * Z),
+    ("√x", sp.sqrt(X)), ("√(x + y)", sp.sqrt(X + Y)), ("∛x", X ** sp.Rational(1, 3)), ("∜(x + y)", (X + Y) ** sp.Rational(1, 4)),
+    ("\\frac12 x", X / 2), ("\\tfrac12 (x - y)^2", (X - Y) ** 2 / 2), ("\\dfrac 3 4 y", 3 * Y / 4),
+    ("\\Big( x + y \\Big) z", (X + Y) * Z), ("\\bigl( x \\bigr) \\Bigl[ y \\Bigr]", X * Y),
+    ("\\biggl( x \\biggr) + \\Biggl( y \\Biggr)", X + Y), ("\\max\\{0, z\\} + \\{x + y\\}", sp.Max(0, Z) + X + Y),
+    ("x ∙ y ∗ z", X * Y * Z),
+])
+def test_symbols_from_slides(text: str, oracle: sp.Expr) -> None:
+    check(text, oracle, {str(s): {"x": 0.7, "y": 1.3, "z": 0.4}[str(s)] for s in oracle.free_symbols})
+
+
+def test_params_takes_an_image_size() -> None:
+    from click.testing import CliRunner
+
+    from gradviz.cli import cli
+
+    for spec in ("100x100-1000-1000-1000-10", "100×100-1000-1000-1000-10", "10000-1000-1000-1000-10"):
+        out = CliRunner().invoke(cli, ["params", spec]).output
+        assert out.startswith(f"{10000 * 1000 + 1000 * 1000 * 2 + 1000 * 10 + 3010:,} parameters"), out

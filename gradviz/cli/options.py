@@ -11,7 +11,7 @@ import click
 
 from ..errors import GradvizError, ParseError
 
-__all__ = ["CleanError", "Group", "MINUS_HELP", "positional_last", "parse_at", "read_formula", "at_option", "expr_argument", "parse_formula",
+__all__ = ["CleanError", "Group", "LAYERS", "MINUS_HELP", "positional_last", "parse_at", "read_formula", "at_option", "expr_argument", "parse_formula",
            "force_option"]
 
 
@@ -26,6 +26,8 @@ class CleanError(click.ClickException):
 #: What every command's help adds about formulas that start with a minus.
 MINUS_HELP = ("A formula may start with - as typed (gradviz grad \"-y log(p)\" --at y=1,p=0.8); "
               "-- before it works too, anywhere on the line.")
+#: A network's layer sizes as ``gradviz params`` reads them: 10000-1000-10, 100x100-1000-10, 100×100-10.
+LAYERS = re.compile(r"[0-9]+(?:[x×][0-9]+)*(?:-[0-9]+(?:[x×][0-9]+)*)+")
 _LONG_OPTION = re.compile(r"--[A-Za-z][A-Za-z0-9-]*(=.*)?", re.S)
 
 

@@ -46,7 +46,15 @@ _BRACKETS = {
 #: canonical symbol), brackets and punctuation.
 _SINGLE = {**{s: ("op", spec.symbols[0]) for spec in OPS.values() for s in spec.symbols if len(s) == 1},
            **_BRACKETS}
-_SKIPPED = frozenset({",", ";", ":", ">", "!", " ", "\t", "quad", "qquad", "displaystyle", "textstyle"})
+_SKIPPED = frozenset({",", ";", ":", ">", "!", " ", "\t", "quad", "qquad", "displaystyle", "textstyle",
+                      *(size + side for size in ("big", "Big", "bigg", "Bigg") for side in ("", "l", "r", "m"))})
+#: Vulgar fractions (``½``, ``⅓``, ``⅞``) → their value.
+_VULGAR = {c: Fraction(unicodedata.numeric(c)).limit_denominator(10)
+           for c in map(chr, [*range(0xBC, 0xBF), *range(0x2150, 0x215F)]) if unicodedata.numeric(c, 0) > 0}
+#: Root signs: ``√`` from the op specs (a function), ``∛``/``∜`` as powers.
+_ROOT_FUNCTIONS = {spec.text: key for key, spec in OPS.items() if spec.notation == "root" and len(spec.text) == 1}
+_ROOT_POWERS = {"∛": Fraction(1, 3), "∜": Fraction(1, 4)}
+_FRAC_DIGITS = re.compile(r"[ \t]*([0-9])[ \t]*([0-9])")  # \frac12
 _LATEX = spelled("latex")  # LaTeX command → op key
 _LATEX_OPS = {command: OPS[key].symbols[0] for command, key in _LATEX.items() if OPS[key].symbols}
 _LATEX_FUNCTIONS = {command: key for command, key in _LATEX.items() if not OPS[key].symbols}
@@ -59,7 +67,7 @@ _RIGHT = {")": ("close", ")"), "]": ("close", "]"), "|": ("bar", "close")}
 class Token(NamedTuple):
     """One token; ``start``/``end`` are offsets into the normalised text."""
 
-    kind: str  # num word name func frac sup op open close bar comma eq sep
+    kind: str  # num word name func root frac sup op open close bar comma eq sep
     text: str
     start: int
     end: int
@@ -162,6 +170,12 @@ def tokenize(source: Source) -> list[Token]:
                                else "unexpected '_': a subscript must follow a letter", i)
         elif "\u2080" <= c <= "\u2089":
             raise source.error(f"unexpected subscript '{c}': subscripts must follow a letter", i)
+        elif c in _VULGAR:
+            token = Token("num", c, i, i + 1, _VULGAR[c])
+        elif c in _ROOT_FUNCTIONS:
+            token = Token("func", c, i, i + 1, _ROOT_FUNCTIONS[c])
+        elif c in _ROOT_POWERS:
+            token = Token("root", c, i, i + 1, _ROOT_POWERS[c])
         elif c in _TRANSPOSES:
             raise source.error(TRANSPOSE, i)
         else:
@@ -211,7 +225,15 @@ def _command(source: Source, i: int) -> tuple[Token | None, int]:
     if name in _LATEX_OPS:
         return Token("op", written, i, end, _LATEX_OPS[name]), end
     if name in ("frac", "dfrac", "tfrac"):
+        digits = _FRAC_DIGITS.match(text, end)
+        if digits:  # \frac12 is ½
+            value = Fraction(int(digits.group(1)), int(digits.group(2)) or 1)
+            if digits.group(2) == "0":
+                raise source.error("division by zero in this fraction", i, digits.end())
+            return Token("num", text[i : digits.end()], i, digits.end(), value), digits.end()
         return Token("frac", written, i, end), end
+    if name in ("{", "}"):  # \{ … \} group like braces
+        return Token("open" if name == "{" else "close", written, i, end, "}"), end
     if name in ("left", "right"):
         j = end
         while j < len(text) and text[j] in " \t":

@@ -310,6 +310,9 @@ class _Expression:
                 self.vals.append(_Operand(self.b.constant(str(t.value))))
         elif t.kind in ("func", "ufunc"):
             return self._function(i, after)
+        elif t.kind == "root":  # ∛x is x^(1/3)
+            self._push(_Frame("prefix", "powc", _FUNCTION, t, power=Fraction(t.value)))
+            return i + 1, True
         elif t.kind == "frac":
             if after is None or after.kind != "open" or after.value != "}":
                 raise self.p.error(f"expected '{{' after '{t.text}', as in \\frac{{a}}{{b}}", after or t)
@@ -558,6 +561,9 @@ class _Expression:
             operand = self.vals.pop()
             if frame.op == "neg" and operand.nid is None and operand.value is not None:
                 self.vals.append(_Operand(None, -operand.value))  # still a literal: x^-2 is powc
+                return
+            if frame.token.kind == "root":
+                self.vals.append(_Operand(self.b.apply("powc", [self._node(operand)], (frame.power,))))
                 return
             params = tuple(p.default for p in OPS[frame.op].params)
             nid = self._powered(self.b.apply(frame.op, [self._node(operand)], params), frame)
