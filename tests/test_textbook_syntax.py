@@ -176,3 +176,36 @@ def test_params_takes_an_image_size() -> None:
     for spec in ("100x100-1000-1000-1000-10", "100×100-1000-1000-1000-10", "10000-1000-1000-1000-10"):
         out = CliRunner().invoke(cli, ["params", spec]).output
         assert out.startswith(f"{10000 * 1000 + 1000 * 1000 * 2 + 1000 * 10 + 3010:,} parameters"), out
+
+
+def _indexed(name: str, n: int) -> list[sp.Symbol]:
+    return [sp.Symbol(f"{name}{k}") for k in range(1, n + 1)]
+
+
+def test_sums_and_products_over_an_index_are_written_out() -> None:
+    y, x, z, w = _indexed("y", 3), _indexed("x", 3), _indexed("z", 3), sp.Symbol("θ")
+    yh = _indexed("ŷ", 2)
+    at = {**{f"y{k}": 0.2 * k for k in (1, 2, 3)}, **{f"x{k}": 1.1 - 0.3 * k for k in (1, 2, 3)},
+          **{f"z{k}": 0.5 * k - 0.7 for k in (1, 2, 3)}, "θ": 0.9, "ŷ1": 0.3, "ŷ2": 0.6, "b": 0.4}
+    pick = lambda expr: {str(s): at[str(s)] for s in expr.free_symbols}  # noqa: E731
+    cases = [
+        ("\\sum_{i=1}^{3} (y_i − θx_i)^2", sum((y[k] - w * x[k]) ** 2 for k in range(3))),
+        ("-\\sum_{i=1}^{2} y_i \\log(\\hat{y}_i)", -sum(y[k] * sp.log(yh[k]) for k in range(2))),
+        ("\\frac{e^{z_1}}{\\sum_{j=1}^{3} e^{z_j}}", sp.exp(z[0]) / sum(sp.exp(v) for v in z)),
+        ("Σ_{i=1}^{3} x_i + b", sum(x) + sp.Symbol("b")), ("∑_{i=1}^3 i x_i", x[0] + 2 * x[1] + 3 * x[2]),
+        ("sum_{i=1}^{3} x_i y_i", sum(a * c for a, c in zip(x, y))), ("\\prod_{k=1}^{3} x_k", x[0] * x[1] * x[2]),
+        ("∏_{k=2}^{3} (1 + z_k)", (1 + z[1]) * (1 + z[2])),
+        ("\\sum_{i=1}^{2}\\sum_{j=1}^{3} y_i x_j", sum(y[:2]) * sum(x)),
+    ]
+    for text, oracle in cases:
+        check(text, oracle, pick(oracle))
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("-\\sum_i y_i \\log(\\hat{y}_i)", "numbers as bounds"), ("\\sum_{i=1}^{n} x_i", "numbers as bounds"),
+    ("\\sum_{i=3}^{1} x_i", "no terms"), ("\\sum_{i=1}^{3}", "expected what"), ("\\sum_ x", "expected an index"),
+])
+def test_sums_without_numeric_bounds_ask_for_them(text: str, fragment: str) -> None:
+    with pytest.raises(ParseError) as info:
+        parse(text)
+    assert fragment in info.value.message

@@ -54,6 +54,10 @@ _VULGAR = {c: Fraction(unicodedata.numeric(c)).limit_denominator(10)
 #: Root signs: ``√`` from the op specs (a function), ``∛``/``∜`` as powers.
 _ROOT_FUNCTIONS = {spec.text: key for key, spec in OPS.items() if spec.notation == "root" and len(spec.text) == 1}
 _ROOT_POWERS = {"∛": Fraction(1, 3), "∜": Fraction(1, 4)}
+#: ``\\sum_{i=1}^{3}``, ``Σ_i``, ``sum_{i=1}^3``, ``\\prod_{k=1}^{n}``: which, then the index, lower and upper bound.
+_SUM = re.compile(r"(\\sum|\\prod|sum|prod|Σ|∑|∏)(?=_)")
+_SUM_HEADER = re.compile(r"_(?:\{[ \t]*([A-Za-z])[ \t]*(?:=[ \t]*(-?[0-9]+)[ \t]*)?\}|([A-Za-z]))"
+                         r"(?:[ \t]*\^[ \t]*(?:\{[ \t]*([0-9]+|[A-Za-z])[ \t]*\}|([0-9]+|[A-Za-z])))?")
 _FRAC_DIGITS = re.compile(r"[ \t]*([0-9])[ \t]*([0-9])")  # \frac12
 _LATEX = spelled("latex")  # LaTeX command → op key
 _LATEX_OPS = {command: OPS[key].symbols[0] for command, key in _LATEX.items() if OPS[key].symbols}
@@ -67,7 +71,7 @@ _RIGHT = {")": ("close", ")"), "]": ("close", "]"), "|": ("bar", "close")}
 class Token(NamedTuple):
     """One token; ``start``/``end`` are offsets into the normalised text."""
 
-    kind: str  # num word name func root frac sup op open close bar comma eq sep
+    kind: str  # num word name func root sum frac sup op open close bar comma eq sep
     text: str
     start: int
     end: int
@@ -148,7 +152,9 @@ def tokenize(source: Source) -> list[Token]:
         if c == "#":
             i = _COMMENT.match(text, i).end()
             continue
-        if "0" <= c <= "9" or (c == "." and text[i + 1 : i + 2].isascii() and text[i + 1 : i + 2].isdigit()):
+        if (c in "\\sΣ∑pP∏") and (total := _SUM.match(text, i)):
+            token = _sum(source, i, total)
+        elif "0" <= c <= "9" or (c == "." and text[i + 1 : i + 2].isascii() and text[i + 1 : i + 2].isdigit()):
             token = _number(source, i)
         elif names.is_letter(c):
             token = Token("word", (m := _WORD.match(text, i)).group(), i, m.end())
@@ -187,6 +193,19 @@ def tokenize(source: Source) -> list[Token]:
         tokens.append(token)
         i = max(token.end, after)
     return tokens
+
+
+def _sum(source: Source, i: int, total: re.Match) -> Token:
+    """A sum or product over an index: value ``(op key, index, first, last)``."""
+    header = _SUM_HEADER.match(source.text, total.end())
+    if header is None:
+        raise source.error(f"expected an index after '{total.group()}_', as in \\sum_{{i=1}}^{{3}}", i, total.end() + 1)
+    index, first, last = header.group(1) or header.group(3), header.group(2), header.group(4) or header.group(5)
+    if first is None or last is None or not last.isdigit():
+        raise source.error(f"give '{total.group()}' numbers as bounds, as in {total.group()}_{{{index}=1}}^{{3}}",
+                           i, header.end())
+    key = "add" if total.group(1).endswith(("sum", "Σ", "∑")) else "mul"
+    return Token("sum", source.text[i : header.end()], i, header.end(), (key, index, int(first), int(last)))
 
 
 def _number(source: Source, i: int) -> Token:

@@ -7,7 +7,8 @@ taking at each position the longest of: a function name, a spelled-out Greek nam
 included), or a single letter; ties go to the function name. So ``exp`` is exp and ``xi`` is ξ.
 
 An underscore joins: a subscript that starts with a letter (``net_{h1}``, ``w_{ij}``, ``θᵢ``,
-``y_pred``) makes one name of the letters before it and the subscript, and a letter followed
+``y_pred``) makes one name of the letters before it and the subscript (several Latin letters
+only with a longer subscript: ``wx_i`` is w·x_i, ``θx_i`` θ·x_i), and a letter followed
 by ``hat``, ``bar`` or ``tilde`` (``y_hat``, ``yhat``) is that letter with the accent (``ŷ``).
 Without braces the subscript runs over the following letters and digits, or is one letter
 when another ``_`` follows (``x_iy_i`` is x_i·y_i, as in LaTeX).
@@ -201,9 +202,10 @@ def split_word(word: str, assigned: Collection[str] = (), paren_follows: bool = 
                 best, is_function = name, function
                 break
         joined = None if "_" in best else _JOINED.match(word, i)  # leaky_relu is a function
-        if joined:
-            pieces.append(_joined_name(word, joined))
-            i = pieces[-1].end
+        piece = joined and _joined_name(word, joined)
+        if piece:
+            pieces.append(piece)
+            i = piece.end
             continue
         if is_function:
             pieces.append(Piece("func", best, i, i + len(best)))
@@ -216,8 +218,10 @@ def split_word(word: str, assigned: Collection[str] = (), paren_follows: bool = 
     return pieces
 
 
-def _joined_name(word: str, joined: re.Match) -> Piece:
-    """One name from letters joined to a letter subscript (``y_pred``, ``net_{h1}``) or an accent word (``yhat``)."""
+def _joined_name(word: str, joined: re.Match) -> Piece | None:
+    """One name from letters joined to a letter subscript (``y_pred``, ``net_{h1}``) or an accent word
+    (``yhat``); None when the letters are a product (``θx_i``, ``wx_i``: several letters, and a
+    one-letter subscript or a Greek letter among them)."""
     if joined.group(2):
         digits, sub, primes, end = read_suffix(word, joined.end())
         letter, digits, _ = _accented(joined.group(2), digits, joined.group(3))
@@ -227,6 +231,8 @@ def _joined_name(word: str, joined: re.Match) -> Piece:
     if base in GREEK or _letter_at(base, 0) == len(base):
         letter, digits, sub = _accented(GREEK.get(base, base), digits, sub)
         return Piece("name", canonical(letter, digits, sub, primes), joined.start(), end)
+    if len(sub) < 2 or not base.isascii():
+        return None
     return Piece("name", unicodedata.normalize("NFC", base) + f"_{sub}" + "′" * primes, joined.start(), end)
 
 

@@ -50,6 +50,62 @@ def _after_power(tokens: list[Token], k: int) -> Token | None:
     return tokens[k] if k < len(tokens) else None
 
 
+_MAX_TERMS = 10_000  # terms of one expanded sum or product
+_INDEXED = re.compile(r"(?P<base>.+?)_(?P<sub>[A-Za-z0-9]{1,3})(?P<primes>′*)")
+
+
+def _expand_sums(program: _Program, tokens: list[Token]) -> list[Token]:
+    """Sums and products over an index written out: ``\\sum_{i=1}^{3} x_i y_i`` → ``((x1 y1) + (x2 y2) + (x3 y3))``.
+
+    The body runs to the next ``+``/``−``, comma or unmatched closing bracket; ``y_i`` becomes ``y1``
+    and a bare ``i`` the number. Inner sums are written out after outer ones (a loop, no recursion).
+    """
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        if t.kind != "sum":
+            k += 1
+            continue
+        key, index, first, last = t.value
+        if last < first:
+            raise program.error(f"'{t.text}' has no terms ({first} > {last})", t)
+        if last - first >= _MAX_TERMS:
+            raise program.error(f"'{t.text}' has too many terms (the limit is {_MAX_TERMS:,})", t)
+        end, depth = k + 1, 0
+        while end < len(tokens):
+            u = tokens[end]
+            if depth == 0 and (u.kind in ("comma", "eq") or u.kind == "close"
+                               or (u.kind == "op" and u.value in "+-" and end > k + 1)):
+                break
+            depth += (u.kind == "open") - (u.kind == "close")
+            end += 1
+        body = tokens[k + 1 : end]
+        if not body:
+            raise program.error(f"expected what '{t.text}' sums after it", t)
+        joiner = Token("op", "+" if key == "add" else "·", t.start, t.end, "+" if key == "add" else "*")
+        out = [Token("open", "(", t.start, t.end, ")")]
+        for n in range(first, last + 1):
+            out += [joiner] if n > first else []
+            out += [Token("open", "(", t.start, t.end, ")"), *(_substitute(u, index, n) for u in body),
+                    Token("close", ")", t.start, t.end, ")")]
+        tokens = tokens[:k] + out + [Token("close", ")", t.start, t.end, ")")] + tokens[end:]
+    return tokens
+
+
+def _substitute(token: Token, index: str, n: int) -> Token:
+    """``y_i`` → ``y1``, ``w_ij`` → ``w_1j`` and ``i`` → 1 for index ``i`` = ``n``."""
+    if token.kind != "name":
+        return token
+    if token.value == index:
+        return Token("num", token.text, token.start, token.end, Fraction(n))
+    match = _INDEXED.fullmatch(str(token.value))
+    if match is None or index not in match["sub"]:
+        return token
+    sub = match["sub"].replace(index, str(n))
+    name = match["base"] + (sub if sub.isdigit() else f"_{sub}") + match["primes"]
+    return token._replace(value=name)
+
+
 @dataclass(slots=True)
 class _Operand:
     """A parsed operand: a node id, or a number literal / ``e`` not made a node yet."""
@@ -267,7 +323,7 @@ class _Expression:
                  scope: dict[str, str] | None = None):
         self.p, self.b = program, program.b
         self.scope = scope or {}  # a defined function's parameters → the nodes it is applied to
-        self.tokens = program.expand(tokens)
+        self.tokens = _expand_sums(program, program.expand(tokens))
         self.after = after  # the '=' before an assigned expression
         self.ops: list[_Frame] = []
         self.vals: list[_Operand] = []
