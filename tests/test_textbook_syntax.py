@@ -209,3 +209,18 @@ def test_sums_without_numeric_bounds_ask_for_them(text: str, fragment: str) -> N
     with pytest.raises(ParseError) as info:
         parse(text)
     assert fragment in info.value.message
+
+
+def test_softmax_k_is_the_kth_element() -> None:
+    z = _indexed("z", 3)
+    total = sum(sp.exp(v) for v in z)
+    at = {"z1": 1.0, "z2": 2.0, "z3": 0.5}
+    check("-\\log(softmax_2(z1, z2, z3))", -sp.log(sp.exp(z[1]) / total), at)
+    check("softmax_{1}(z1, z2, z3) + softmax_3(z1, z2, z3)", (sp.exp(z[0]) + sp.exp(z[2])) / total, at)
+    check("softmax_ce(z1, z2, y1, y2)", -sp.Symbol("y1") * sp.log(sp.exp(z[0]) / (sp.exp(z[0]) + sp.exp(z[1])))
+          - sp.Symbol("y2") * sp.log(sp.exp(z[1]) / (sp.exp(z[0]) + sp.exp(z[1]))), {**at, "y1": 0.0, "y2": 1.0})
+    for text, fragment in [("softmax(z1, z2)", "vector function"), ("softmax_4(z1, z2)", "counts from 1"),
+                           ("softmax_1 z", "needs parentheses")]:
+        with pytest.raises(ParseError) as info:
+            parse(text)
+        assert fragment in info.value.message

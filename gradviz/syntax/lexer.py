@@ -58,6 +58,8 @@ _ROOT_POWERS = {"∛": Fraction(1, 3), "∜": Fraction(1, 4)}
 _SUM = re.compile(r"(\\sum|\\prod|sum|prod|Σ|∑|∏)(?=_)")
 _SUM_HEADER = re.compile(r"_(?:\{[ \t]*([A-Za-z])[ \t]*(?:=[ \t]*(-?[0-9]+)[ \t]*)?\}|([A-Za-z]))"
                          r"(?:[ \t]*\^[ \t]*(?:\{[ \t]*([0-9]+|[A-Za-z])[ \t]*\}|([0-9]+|[A-Za-z])))?")
+#: ``softmax_k(z1, …, zn)``: the k-th element of the softmax (k counts from 1).
+_SOFTMAX = re.compile(r"softmax(_\{[ \t]*[0-9]+[ \t]*\}|_[0-9]+)?(?![A-Za-z_])")
 _FRAC_DIGITS = re.compile(r"[ \t]*([0-9])[ \t]*([0-9])")  # \frac12
 _LATEX = spelled("latex")  # LaTeX command → op key
 _LATEX_OPS = {command: OPS[key].symbols[0] for command, key in _LATEX.items() if OPS[key].symbols}
@@ -71,7 +73,7 @@ _RIGHT = {")": ("close", ")"), "]": ("close", "]"), "|": ("bar", "close")}
 class Token(NamedTuple):
     """One token; ``start``/``end`` are offsets into the normalised text."""
 
-    kind: str  # num word name func root sum frac sup op open close bar comma eq sep
+    kind: str  # num word name func root sum softmax frac sup op open close bar comma eq sep
     text: str
     start: int
     end: int
@@ -154,6 +156,11 @@ def tokenize(source: Source) -> list[Token]:
             continue
         if (c in "\\sΣ∑pP∏") and (total := _SUM.match(text, i)):
             token = _sum(source, i, total)
+        elif c == "s" and (softmax := _SOFTMAX.match(text, i)):
+            if not softmax.group(1):
+                raise source.error("softmax is a vector function; write softmax_k(z1, …, zn) for its k-th element, "
+                                   "as in softmax_1(z1, z2, z3)", i, softmax.end())
+            token = Token("softmax", softmax.group(), i, softmax.end(), int(softmax.group(1).strip("_{} \t")))
         elif "0" <= c <= "9" or (c == "." and text[i + 1 : i + 2].isascii() and text[i + 1 : i + 2].isdigit()):
             token = _number(source, i)
         elif names.is_letter(c):

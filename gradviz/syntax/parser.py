@@ -366,6 +366,11 @@ class _Expression:
                 self.vals.append(_Operand(self.b.constant(str(t.value))))
         elif t.kind in ("func", "ufunc"):
             return self._function(i, after)
+        elif t.kind == "softmax":
+            if after is None or after.kind != "open":
+                raise self.p.error(f"'{t.text}' needs parentheses, as in {t.text}(z1, z2, z3)", t)
+            self._push(_Frame("group", "call", 0, t, opener=after, close=str(after.value), fn="softmax"))
+            return i + 2, True
         elif t.kind == "root":  # ∛x is x^(1/3)
             self._push(_Frame("prefix", "powc", _FUNCTION, t, power=Fraction(t.value)))
             return i + 1, True
@@ -528,6 +533,13 @@ class _Expression:
         if group.token.kind == "ufunc":
             self.vals.append(_Operand(self._powered(self._inline(key, args, group.token), group)))
             return
+        if group.token.kind == "softmax":
+            k = int(group.token.value)
+            if not 1 <= k <= len(args):
+                raise self.p.error(f"'{name}' is element {k} of {len(args)}: k counts from 1 to the number of "
+                                   "arguments", group.token)
+            self.vals.append(_Operand(self.b.apply(key, [self._node(arg) for arg in args], (Fraction(k - 1),))))
+            return
         fewest, most = names.ARITY[key]
         if len(args) < fewest or (most is not None and len(args) > most):
             need = (f"at least {fewest}" if most is None else str(fewest) if fewest == most
@@ -587,7 +599,7 @@ class _Expression:
         if top.kind == "binary":
             return top.op == "pow"
         if top.op == "call":
-            if top.token.kind == "ufunc":
+            if top.token.kind in ("ufunc", "softmax"):
                 return False
             spec = OPS[top.fn]
             return bool(spec.params) and not spec.variadic and top.args >= spec.arity
