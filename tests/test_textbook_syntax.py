@@ -218,9 +218,15 @@ def test_softmax_k_is_the_kth_element() -> None:
     check("-\\log(softmax_2(z1, z2, z3))", -sp.log(sp.exp(z[1]) / total), at)
     check("softmax_{1}(z1, z2, z3) + softmax_3(z1, z2, z3)", (sp.exp(z[0]) + sp.exp(z[2])) / total, at)
     check("softmax_ce(z1, z2, y1, y2)", -sp.Symbol("y1") * sp.log(sp.exp(z[0]) / (sp.exp(z[0]) + sp.exp(z[1])))
-          - sp.Symbol("y2") * sp.log(sp.exp(z[1]) / (sp.exp(z[0]) + sp.exp(z[1]))), {**at, "y1": 0.0, "y2": 1.0})
+          - sp.Symbol("y2") * sp.log(sp.exp(z[1]) / (sp.exp(z[0]) + sp.exp(z[1]))), {"z1": 1.0, "z2": 2.0, "y1": 0.0, "y2": 1.0})
     for text, fragment in [("softmax(z1, z2)", "vector function"), ("softmax_4(z1, z2)", "counts from 1"),
                            ("softmax_1 z", "needs parentheses")]:
         with pytest.raises(ParseError) as info:
             parse(text)
         assert fragment in info.value.message
+
+
+def test_a_binding_alone_is_no_output() -> None:
+    with pytest.raises(ParseError) as info:
+        parse("g = σ")
+    assert "only names a function" in info.value.message

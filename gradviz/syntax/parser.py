@@ -171,7 +171,9 @@ class _Program:
                     self.resolve(param)
                 output = self._assignment([name, body[0], *body[1:]])
             elif len(statement) == 3 and statement[1].kind == "eq" and self._bind(statement):
-                continue
+                if k == len(statements) - 1:
+                    raise self.error(f"'{statement[0].text} = {statement[2].text}' only names a function; "
+                                     "the last statement must compute the output", statement[0])
             elif len(statement) > 1 and statement[1].kind == "eq":
                 output = self._assignment(statement)
             elif k < len(statements) - 1:
