@@ -230,3 +230,29 @@ def test_a_binding_alone_is_no_output() -> None:
     with pytest.raises(ParseError) as info:
         parse("g = σ")
     assert "only names a function" in info.value.message
+
+
+def _readme_rows() -> list[tuple[str, str]]:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### What a lecturer types", 1)[1].split("\n\n`θ^T x`", 1)[0]
+    rows = []
+    for line in table.splitlines():
+        if line.startswith("| `"):
+            typed, read = line.split(" | ")[:2]
+            for spelling in typed.strip("| ").split("` ")[0].split("`, `"):
+                rows.append((spelling.strip("`"), read.strip("`| ")))
+    return rows
+
+
+@pytest.mark.parametrize("typed, read", _readme_rows())
+def test_the_readme_table_reads_as_it_says(typed: str, read: str) -> None:
+    mine, theirs = parse(typed), parse(read)
+    assert set(mine.inputs) == set(theirs.inputs)
+    point = {name: 0.3 + 0.1 * k for k, name in enumerate(sorted(mine.inputs))}
+    a, b = mine.backward(point), theirs.backward(point)
+    assert math.isclose(a.value, b.value, rel_tol=1e-12)
+    for name in mine.inputs:
+        assert math.isclose(a.grad[name], b.grad[name], rel_tol=1e-9, abs_tol=1e-15), name
+    assert len(_readme_rows()) >= 24
