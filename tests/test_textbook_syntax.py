@@ -204,6 +204,7 @@ def test_sums_and_products_over_an_index_are_written_out() -> None:
 @pytest.mark.parametrize("text, fragment", [
     ("-\\sum_i y_i \\log(\\hat{y}_i)", "numbers as bounds"), ("\\sum_{i=1}^{n} x_i", "numbers as bounds"),
     ("\\sum_{i=3}^{1} x_i", "no terms"), ("\\sum_{i=1}^{3}", "expected what"), ("\\sum_ x", "expected an index"),
+    ("\\sum x_i", "needs an index with numbers as bounds"), ("f_1(x) + 1", "f1 is used as a function"),
 ])
 def test_sums_without_numeric_bounds_ask_for_them(text: str, fragment: str) -> None:
     with pytest.raises(ParseError) as info:
@@ -256,3 +257,8 @@ def test_the_readme_table_reads_as_it_says(typed: str, read: str) -> None:
     for name in mine.inputs:
         assert math.isclose(a.grad[name], b.grad[name], rel_tol=1e-9, abs_tol=1e-15), name
     assert len(_readme_rows()) >= 24
+
+
+def test_h_before_parentheses_multiplies() -> None:
+    h = sp.Symbol("h")
+    check("h(1 − h)", h * (1 - h), {"h": 0.3})

@@ -248,6 +248,8 @@ def _command(source: Source, i: int) -> tuple[Token | None, int]:
         return None, end
     if name in _TRANSPOSES:
         raise source.error(TRANSPOSE, i, end)
+    if name in ("sum", "prod"):
+        raise source.error(f"'{written}' needs an index with numbers as bounds, as in {written}_{{i=1}}^{{3}} x_i", i, end)
     if name in _LATEX_OPS:
         return Token("op", written, i, end, _LATEX_OPS[name]), end
     if name in ("frac", "dfrac", "tfrac"):

@@ -26,7 +26,7 @@ _MUL, _UNARY, _FUNCTION = Precedence.PRODUCT, Precedence.UNARY, Precedence.APPLI
 #: An operator's canonical symbol → (op key, precedence), from the op specs.
 _BINARY = {spec.symbols[0]: (spec.key, spec.precedence) for spec in OPS.values() if spec.arity == 2 and spec.symbols}
 _MEANINGS = {"e": "Euler's number e", "π": "the constant π", "σ": "the sigmoid function σ(…)"}
-_FUNCTION_LETTER = re.compile("[fgh][0-9]*(_[^_]+)?′*")  # f(x), g(…), h₁(…) are functions, not products
+_FUNCTION_LETTER = re.compile("[fg][0-9]*(_[^_]+)?′*")  # f(x), g(…), g₁(…) are functions, not products
 _EMPTY = {")": "empty parentheses", "]": "empty brackets", "}": "empty braces", "|": "empty '| |'"}
 
 
