@@ -262,3 +262,34 @@ def test_the_readme_table_reads_as_it_says(typed: str, read: str) -> None:
 def test_h_before_parentheses_multiplies() -> None:
     h = sp.Symbol("h")
     check("h(1 − h)", h * (1 - h), {"h": 0.3})
+
+
+def test_a_sum_without_bounds_runs_over_the_indexed_values() -> None:
+    y, yh = _indexed("y", 3), _indexed("ŷ", 3)
+    oracle = -sum(a * sp.log(b) for a, b in zip(y, yh))
+    at = {"y1": 1.0, "y2": 0.0, "y3": 0.0, "ŷ1": 0.7, "ŷ2": 0.2, "ŷ3": 0.1}
+    graph = parse("-\\sum_i y_i \\log(\\hat{y}_i)", at=at)
+    assert set(graph.inputs) == set(at)
+    result = graph.backward(at)
+    point = {sp.Symbol(k): v for k, v in at.items()}
+    assert math.isclose(result.value, float(oracle.subs(point)), rel_tol=1e-12)
+    for name in at:
+        assert math.isclose(result.grad[name], float(sp.diff(oracle, sp.Symbol(name)).subs(point)), rel_tol=1e-9)
+    assert parse("\\sum_{i=2}^{n} x_i", at={"x_1": 1, "x_2": 2, "x_3": 3}).inputs == ("x2", "x3")
+
+
+def test_a_sum_without_bounds_in_the_shell() -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", "from gradviz.cli import main; main()", "grad",
+                           "-\\sum_j y_j \\log(p_j)", "--at", "y1=0;y2=1;p1=0.25;p2=0.75", "--json"],
+                          capture_output=True, text=True, cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert math.isclose(data["value"], -math.log(0.75), rel_tol=1e-12)
+    assert math.isclose(data["grad"]["p2"], -1 / 0.75, rel_tol=1e-12) and data["grad"]["p1"] == 0

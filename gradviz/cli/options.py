@@ -127,7 +127,9 @@ force_option = click.option("--force", is_flag=True,
 
 
 def parse_formula(expr: str) -> Any:
-    """EXPR (text, @FILE or -) parsed into a graph."""
+    """EXPR (text, @FILE or -) parsed into a graph; the command's ``--at`` names give a sum
+    without bounds (``\\sum_i y_i``) its range."""
     from ..api import parse  # here, not at the top: `gradviz --help` must not load sympy
 
-    return parse(read_formula(expr))
+    ctx = click.get_current_context(silent=True)
+    return parse(read_formula(expr), parse_at(ctx.params.get("at") or ()) if ctx is not None else None)

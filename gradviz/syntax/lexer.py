@@ -203,16 +203,15 @@ def tokenize(source: Source) -> list[Token]:
 
 
 def _sum(source: Source, i: int, total: re.Match) -> Token:
-    """A sum or product over an index: value ``(op key, index, first, last)``."""
+    """A sum or product over an index: value ``(op key, index, first, last)``; a bound not written as a
+    number is None (the parser takes it from the values given)."""
     header = _SUM_HEADER.match(source.text, total.end())
     if header is None:
         raise source.error(f"expected an index after '{total.group()}_', as in \\sum_{{i=1}}^{{3}}", i, total.end() + 1)
     index, first, last = header.group(1) or header.group(3), header.group(2), header.group(4) or header.group(5)
-    if first is None or last is None or not last.isdigit():
-        raise source.error(f"give '{total.group()}' numbers as bounds, as in {total.group()}_{{{index}=1}}^{{3}}",
-                           i, header.end())
     key = "add" if total.group(1).endswith(("sum", "Σ", "∑")) else "mul"
-    return Token("sum", source.text[i : header.end()], i, header.end(), (key, index, int(first), int(last)))
+    bounds = (int(first) if first else None, int(last) if last and last.isdigit() else None)
+    return Token("sum", source.text[i : header.end()], i, header.end(), (key, index, *bounds))
 
 
 def _number(source: Source, i: int) -> Token:

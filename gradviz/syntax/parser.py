@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import ChainMap
+from typing import Collection
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -30,12 +31,27 @@ _FUNCTION_LETTER = re.compile("[fg][0-9]*(_[^_]+)?′*")  # f(x), g(…), g₁(�
 _EMPTY = {")": "empty parentheses", "]": "empty brackets", "}": "empty braces", "|": "empty '| |'"}
 
 
-def parse(text: str) -> Graph:
-    """Parse a formula or a program (``name = expr`` statements; the last is the output)."""
+def parse(text: str, given: Collection[str] = ()) -> Graph:
+    """Parse a formula or a program (``name = expr`` statements; the last is the output).
+
+    ``given`` are the names values will be given for: a sum without numeric bounds (``\\sum_i y_i``)
+    runs over the indexed inputs among them (``y1``, ``y2``, ``y3``)."""
     if len(text) > MAX_LENGTH:
         raise ParseError(f"formula too long: {len(text):,} characters (the limit is {MAX_LENGTH:,})", text, 1, 1)
     source = Source(text)
-    return _Program(source).run(tokenize(source))
+    return _Program(source, _canonical_names(given)).run(tokenize(source))
+
+
+def _canonical_names(given: Collection[str]) -> frozenset[str]:
+    """The canonical spelling of each given name that reads as one name (``y_1`` → ``y1``)."""
+    out = set()
+    for name in given:
+        try:
+            pieces = names.split_word(str(name).strip())
+        except names.SplitError:
+            continue
+        out.update(p.value for p in pieces if len(pieces) == 1 and p.kind == "name")
+    return frozenset(out)
 
 
 def _after_power(tokens: list[Token], k: int) -> Token | None:
@@ -67,18 +83,13 @@ def _expand_sums(program: _Program, tokens: list[Token]) -> list[Token]:
             k += 1
             continue
         key, index, first, last = t.value
+        end = _body_end(tokens, k)
+        if first is None or last is None:
+            first, last = _range_from_values(program, t, tokens[k + 1 : end], first, last)
         if last < first:
             raise program.error(f"'{t.text}' has no terms ({first} > {last})", t)
         if last - first >= _MAX_TERMS:
             raise program.error(f"'{t.text}' has too many terms (the limit is {_MAX_TERMS:,})", t)
-        end, depth = k + 1, 0
-        while end < len(tokens):
-            u = tokens[end]
-            if depth == 0 and (u.kind in ("comma", "eq") or u.kind == "close"
-                               or (u.kind == "op" and u.value in "+-" and end > k + 1)):
-                break
-            depth += (u.kind == "open") - (u.kind == "close")
-            end += 1
         body = tokens[k + 1 : end]
         if not body:
             raise program.error(f"expected what '{t.text}' sums after it", t)
@@ -90,6 +101,33 @@ def _expand_sums(program: _Program, tokens: list[Token]) -> list[Token]:
                     Token("close", ")", t.start, t.end, ")")]
         tokens = tokens[:k] + out + [Token("close", ")", t.start, t.end, ")")] + tokens[end:]
     return tokens
+
+
+def _body_end(tokens: list[Token], k: int) -> int:
+    """Where the body of the sum at ``k`` ends: the next ``+``/``−``, comma or unmatched closing bracket."""
+    end, depth = k + 1, 0
+    while end < len(tokens):
+        u = tokens[end]
+        if depth == 0 and (u.kind in ("comma", "eq") or u.kind == "close"
+                           or (u.kind == "op" and u.value in "+-" and end > k + 1)):
+            break
+        depth += (u.kind == "open") - (u.kind == "close")
+        end += 1
+    return end
+
+
+def _range_from_values(program: _Program, t: Token, body: list[Token], first: int | None,
+                       last: int | None) -> tuple[int, int]:
+    """The bounds of ``\\sum_i y_i`` from the indexed inputs the values name (``y1 … y3`` → 1, 3)."""
+    index = t.value[1]
+    bases = {m["base"] for u in body if u.kind == "name" and (m := _INDEXED.fullmatch(str(u.value))) and m["sub"] == index}
+    numbers = {int(name[len(base):]) for base in bases for name in program.given
+               if name.startswith(base) and name[len(base):].isdigit()}
+    if not numbers:
+        wanted = ", ".join(f"{base}1, {base}2" for base in sorted(bases)) or "the indexed inputs"
+        raise program.error(f"give '{t.text}' numbers as bounds, as in \\sum_{{{index}=1}}^{{3}}, "
+                            f"or values for {wanted}, …", t)
+    return (min(numbers) if first is None else first), (max(numbers) if last is None else last)
 
 
 def _substitute(token: Token, index: str, n: int) -> Token:
@@ -135,8 +173,9 @@ class _Frame:
 class _Program:
     """Statements, names and the builder shared by the expressions of one program."""
 
-    def __init__(self, source: Source):
+    def __init__(self, source: Source, given: frozenset[str] = frozenset()):
         self.src = source
+        self.given = given  # names values will be given for: the ranges of sums without bounds
         self.b = GraphBuilder(source.original)
         self.assigned: dict[str, str] = {}  # name → node id
         self.targets: dict[str, Token] = {}  # name → where it was assigned
