@@ -293,3 +293,16 @@ def test_a_sum_without_bounds_in_the_shell() -> None:
     data = json.loads(done.stdout)
     assert math.isclose(data["value"], -math.log(0.75), rel_tol=1e-12)
     assert math.isclose(data["grad"]["p2"], -1 / 0.75, rel_tol=1e-12) and data["grad"]["p1"] == 0
+
+
+def test_softmax_k_prints_its_element_and_reads_back() -> None:
+    from gradviz.syntax.printer import to_text
+
+    graph = parse("softmax_2(z1, z2, z3) + softmax_{1}(z1, z2)")
+    text = to_text(graph)
+    assert "softmax_2(z1, z2, z3)" in text and "softmax_1(z1, z2)" in text
+    at = {"z1": 1.0, "z2": 2.0, "z3": 0.0}
+    assert parse(text).backward(at).value == graph.backward(at).value
+    from gradviz.outputs.report import grad_table
+
+    assert "a = softmax₂(z1, z2, z3) = " in grad_table(graph.backward(at))
