@@ -306,3 +306,13 @@ def test_softmax_k_prints_its_element_and_reads_back() -> None:
     from gradviz.outputs.report import grad_table
 
     assert "a = softmax₂(z1, z2, z3) = " in grad_table(graph.backward(at))
+
+
+def test_builtin_names_can_be_defined_and_vert_bars_group() -> None:
+    check("ReLU(z) = \\max(0, z)", sp.Max(0, Z), {"z": 0.4})
+    check("ReLU(z) = \\max(0, z); L = ReLU(x - 1) + ReLU(2 y)", sp.Max(0, X - 1) + sp.Max(0, 2 * Y), {"x": 0.7, "y": 1.3})
+    check("\\sigma(z) = 1/(1 + e^{-z}); L = \\sigma(x) + σ(y)", sigmoid(X) + sigmoid(Y), {"x": 0.7, "y": 1.3})
+    check("\\ell(\\hat y, y) = -y\\log\\hat y - (1-y)\\log(1-\\hat y)",
+          -Y * sp.log(sp.Symbol("ŷ")) - (1 - Y) * sp.log(1 - sp.Symbol("ŷ")), {"y": 1.0, "ŷ": 0.8})
+    check("\\lvert x \\rvert + \\vert y \\vert", -X + Y, {"x": -0.7, "y": 1.3})  # |x| = −x at x < 0
+    assert parse("\\ell(\\hat y, y) = -y\\log\\hat y").output == "ℓ"

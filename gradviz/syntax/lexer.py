@@ -66,6 +66,7 @@ _LATEX_OPS = {command: OPS[key].symbols[0] for command, key in _LATEX.items() if
 _LATEX_FUNCTIONS = {command: key for command, key in _LATEX.items() if not OPS[key].symbols}
 _LATEX_UNSUPPORTED = frozenset("coth tan cot sec csc arcsin arccos arctan lg det arg sgn".split()) - set(_LATEX)
 _STYLES = frozenset("operatorname mathrm mathit mathbf mathcal mathscr boldsymbol text textrm textit".split())
+_VERTS = {"lvert": "open", "rvert": "close", "vert": None, "|": None}
 _LEFT = {"(": ("open", ")"), "[": ("open", "]"), "|": ("bar", "open")}
 _RIGHT = {")": ("close", ")"), "]": ("close", "]"), "|": ("bar", "close")}
 
@@ -259,6 +260,8 @@ def _command(source: Source, i: int) -> tuple[Token | None, int]:
                 raise source.error("division by zero in this fraction", i, digits.end())
             return Token("num", text[i : digits.end()], i, digits.end(), value), digits.end()
         return Token("frac", written, i, end), end
+    if name in _VERTS:  # \lvert x \rvert is |x|
+        return Token("bar", written, i, end, _VERTS[name]), end
     if name in ("{", "}"):  # \{ … \} group like braces
         return Token("open" if name == "{" else "close", written, i, end, "}"), end
     if name in ("left", "right"):

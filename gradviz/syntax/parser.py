@@ -208,7 +208,8 @@ class _Program:
                 name, params, body = header
                 for param in params:
                     self.resolve(param)
-                output = self._assignment([name, body[0], *body[1:]])
+                output = self._assignment([Token("name", name.text, name.start, name.end, self._defined_name(name)),
+                                           *body])
             elif len(statement) == 3 and statement[1].kind == "eq" and self._bind(statement):
                 if k == len(statements) - 1:
                     raise self.error(f"'{statement[0].text} = {statement[2].text}' only names a function; "
@@ -266,9 +267,16 @@ class _Program:
             raise self.error("each parameter of a function is named once", statement[2])
         return statement[0], params, statement[close + 1 :]
 
+    def _defined_name(self, target: Token) -> str:
+        """The name ``NAME(args) = …`` defines; a function's own name may be defined (``ReLU(z) = …``)."""
+        spelled = target.text.lstrip("\\")
+        if target.kind == "func" or spelled in names.FUNCTIONS:
+            return names.LATEX_GREEK.get(spelled, spelled)
+        return self._target(target)
+
     def _define(self, target: Token, params: tuple[str, ...], body: list[Token]) -> None:
         """Keep ``f(x) = …`` to be inlined where it is applied."""
-        name = self._target(target)
+        name = self._defined_name(target)
         if name in self.functions or name in self.assigned or name in self.bound:
             raise self.error(f"'{name}' is already defined; each name is defined once", target)
         self.functions[name] = (params, body[1:], target)
@@ -315,6 +323,8 @@ class _Program:
             paren = after is not None and after.kind == "open" and after.value == ")"
             if token.kind == "name":
                 out.append(self._name(token.text, token.start, token.end, str(token.value), paren))
+            elif token.kind == "func" and self._defined_name(token) in self.functions:  # \tanh(x) = … redefined
+                out.append(token._replace(kind="ufunc", value=self._defined_name(token)))
             elif token.kind != "word":
                 out.append(token)
             else:
@@ -326,7 +336,9 @@ class _Program:
                         raise self.src.error(exc.message, token.start + exc.start, token.start + exc.end) from None
                 for j, piece in enumerate(pieces):
                     text, start, end = token.text[piece.start : piece.end], token.start + piece.start, token.start + piece.end
-                    if piece.kind == "func":
+                    if piece.kind == "func" and piece.value in self.functions:  # ReLU(z) = … redefined
+                        out.append(Token("ufunc", text, start, end, piece.value))
+                    elif piece.kind == "func":
                         out.append(Token("func", text, start, end, names.FUNCTIONS[piece.value]))
                     else:
                         out.append(self._name(text, start, end, piece.value, paren and j == len(pieces) - 1))
