@@ -316,3 +316,9 @@ def test_builtin_names_can_be_defined_and_vert_bars_group() -> None:
           -Y * sp.log(sp.Symbol("ŷ")) - (1 - Y) * sp.log(1 - sp.Symbol("ŷ")), {"y": 1.0, "ŷ": 0.8})
     check("\\lvert x \\rvert + \\vert y \\vert", -X + Y, {"x": -0.7, "y": 1.3})  # |x| = −x at x < 0
     assert parse("\\ell(\\hat y, y) = -y\\log\\hat y").output == "ℓ"
+
+
+def test_nested_sums_cannot_blow_up() -> None:
+    with pytest.raises(ParseError) as info:
+        parse("\\sum_{i=1}^{9999}\\sum_{j=1}^{9999}\\sum_{k=1}^{9999} x_{ijk}")
+    assert "too long" in info.value.message

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import ChainMap
-from typing import Collection
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Collection
 
 from ..errors import ParseError
 from ..ir.graph import Graph, GraphBuilder
@@ -67,6 +67,7 @@ def _after_power(tokens: list[Token], k: int) -> Token | None:
 
 
 _MAX_TERMS = 10_000  # terms of one expanded sum or product
+_MAX_TOKENS = 1_000_000  # tokens of an expression with its sums written out
 _INDEXED = re.compile(r"(?P<base>.+?)_(?P<sub>[A-Za-z0-9]{1,3})(?P<primes>′*)")
 
 
@@ -93,6 +94,8 @@ def _expand_sums(program: _Program, tokens: list[Token]) -> list[Token]:
         body = tokens[k + 1 : end]
         if not body:
             raise program.error(f"expected what '{t.text}' sums after it", t)
+        if len(tokens) + (last - first + 1) * (len(body) + 3) > _MAX_TOKENS:
+            raise program.error(f"the sums written out are too long (more than {_MAX_TOKENS:,} tokens)", t)
         joiner = Token("op", "+" if key == "add" else "·", t.start, t.end, "+" if key == "add" else "*")
         out = [Token("open", "(", t.start, t.end, ")")]
         for n in range(first, last + 1):
