@@ -48,11 +48,14 @@ from .text.structure import written
 __all__ = ["parse", "Graph", "BackwardResult", "Step", "Expr", "Style", "var", "param", "trace", "BUILDERS"]
 
 
-def parse(text: str) -> "Graph":
-    """Parse a formula or program in textbook syntax into a computational graph."""
+def parse(text: str, at: Mapping[str, Any] | None = None) -> "Graph":
+    """Parse a formula or program in textbook syntax into a computational graph.
+
+    ``at``: the values to come, whose names give a sum without bounds its range
+    (``parse("\\sum_i y_i", at={"y1": 1, "y2": 2})`` sums y1 and y2)."""
     if not isinstance(text, str):
         raise GradvizError(f"parse() takes the formula as a str, not {type(text).__name__}")
-    return Graph.of(_parse(text))
+    return Graph.of(_parse(text, tuple(at or ())))
 
 
 class Graph(_Graph):

@@ -225,7 +225,7 @@ def test_function_table_matches_the_op_table() -> None:
 
 
 @pytest.mark.parametrize("text, other", [
-    ("log p", "log(p)"), ("\\log x", "log(x)"), ("\\sin x^2", "sin(x^2)"), ("log p q", "log(p)*q"),
+    ("log p", "log(p)"), ("\\log x", "log(x)"), ("\\sin x^2", "sin(x^2)"), ("log p q", "log(p q)"), ("log p · q", "log(p)*q"),
     ("\\exp(x)", "exp(x)"), ("\\ln x", "log(x)"), ("\\tanh{x}", "tanh(x)"), ("\\cos x", "cos(x)"),
     ("\\max(a, b)", "max(a, b)"), ("\\min(a, b)", "min(a, b)"), ("\\sqrt{x}", "sqrt(x)"), ("\\sqrt x", "sqrt(x)"),
     ("\\frac{a}{b}", "a/b"), ("\\frac{\\frac{a}{b}}{c}", "(a/b)/c"), ("\\operatorname{ReLU}(x)", "relu(x)"),
@@ -302,7 +302,7 @@ ERRORS = [
     ("2 = x", 1, 1, "expected a name before '='"),
     ("2 3", 1, 3, "missing operator before the number '3'"),
     ("x_", 1, 2, "expected a subscript after '_'"),
-    ("x_{ab}", 1, 2, "a subscript must be digits or a single letter"),
+    ("x_{a+b}", 1, 2, "a subscript must be digits, or letters and digits"),
     ("x ₁", 1, 3, "subscripts must follow a letter"),
     ("\\frac{a}", 1, 8, "expected '{' with the denominator"),
     ("\\frac a b", 1, 7, "expected '{' after '\\frac'"),

@@ -45,7 +45,8 @@ def cli() -> None:
       gradviz render "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 -o out --format png
       gradviz html "σ(w x + b0)" --at w=0.5,x=2,b0=-1 -o page/
 
-    EXPR is a formula, @FILE to read one from a file, or - for standard input.
+    EXPR is a formula, @FILE to read one from a file, or - for standard input. A formula may
+    start with a minus as typed ("-y log(p)"); -- before it works too, anywhere.
     """
 
 
@@ -56,7 +57,8 @@ def cli() -> None:
 @click.option("--exact", is_flag=True, help="Compute with exact rationals instead of floats.")
 @click.option("--all", "every_line", is_flag=True, help="Every line of a big report (by default at most "
               "40 lines per section).")
-def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool, every_line: bool) -> None:
+@click.option("--check", is_flag=True, help="Check every gradient against sympy.diff and a central difference.")
+def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool, every_line: bool, check: bool) -> None:
     """Gradients of EXPR with respect to every input, symbolic and (with --at) numeric.
 
     \b
@@ -69,14 +71,22 @@ def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool, every_line:
         grad_table,
     )
 
+    from ..outputs.check import check_json, check_table, gradient_check  # lazy: `gradviz --help` stays fast
+
+    if check and not at:
+        raise click.UsageError("--check needs the point: --at name=value,…")
     graph = parse_formula(expr)
     result = graph.backward(parse_at(at), exact=exact)
+    rows = gradient_check(result) if check else None
     if as_json:
         import json
 
-        click.echo(json.dumps(grad_json(result), ensure_ascii=False, indent=2))
+        data = grad_json(result) | ({"check": check_json(rows)} if rows is not None else {})
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         click.echo(grad_table(result, rows=None if every_line else REPORT_ROWS))
+        if rows is not None:
+            click.echo("\n" + check_table(rows))
 
 
 @cli.command()

@@ -15,7 +15,7 @@ from ..networks.network import (  # loads nothing heavy
     parse_layers,
 )
 from ..render.choices import FORMATS, FRAME_CHOICES
-from .options import at_option, expr_argument, figure_options, force_option, parse_at, parse_formula
+from .options import LAYERS, at_option, expr_argument, figure_options, force_option, parse_at, parse_formula
 
 __all__ = ["net", "params", "descend", "train", "gallery"]
 
@@ -99,7 +99,7 @@ def params(what: str) -> None:
       gradviz params 10000-1000-1000-1000-10
     """
 
-    if all(part.strip().isdigit() for part in what.split("-")) and "-" in what:
+    if LAYERS.fullmatch(what.strip()):
         sizes = parse_layers(what)
         weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
         total = count_parameters(sizes)

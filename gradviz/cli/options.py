@@ -4,6 +4,7 @@ a clean ``Error: …`` exit, reading formulas and ``--at`` values, and the share
 from __future__ import annotations
 
 import functools
+import re
 import sys
 from typing import Any, Callable
 
@@ -12,8 +13,8 @@ import click
 from ..errors import GradvizError, ParseError
 from ..render.choices import ASPECTS, BASE_FONT_SIZE, LOOKS, RANKDIRS, THEME_NAMES
 
-__all__ = ["CleanError", "Group", "parse_at", "read_formula", "at_option", "expr_argument", "parse_formula",
-           "force_option", "figure_options"]
+__all__ = ["CleanError", "Group", "LAYERS", "MINUS_HELP", "positional_last", "parse_at", "read_formula", "at_option",
+           "expr_argument", "parse_formula", "force_option", "figure_options"]
 
 
 class CleanError(click.ClickException):
@@ -24,14 +25,67 @@ class CleanError(click.ClickException):
         self.exit_code = 2 if isinstance(error, ParseError) else 1
 
 
+#: What every command's help adds about formulas that start with a minus.
+MINUS_HELP = ("A formula may start with - as typed (gradviz grad \"-y log(p)\" --at y=1,p=0.8); "
+              "-- before it works too, anywhere on the line.")
+#: A network's layer sizes as ``gradviz params`` reads them: 10000-1000-10, 100x100-1000-10, 100×100-10.
+LAYERS = re.compile(r"[0-9]+(?:[x×][0-9]+)*(?:-[0-9]+(?:[x×][0-9]+)*)+")
+_LONG_OPTION = re.compile(r"--[A-Za-z][A-Za-z0-9-]*(=.*)?", re.S)
+
+
 class Group(click.Group):
-    """The command group: any ``GradvizError`` a command raises ends as a ``CleanError``."""
+    """The command group: any ``GradvizError`` a command raises ends as a ``CleanError``, and a
+    command's argument that starts with ``-`` but is no option of it is a formula, not an option."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except GradvizError as exc:
             raise CleanError(exc) from None
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        """Add ``cmd``; one that takes arguments says in its help how a leading minus is read."""
+        takes_formula = any(isinstance(p, click.Argument) and "EXPR" in (p.metavar or "") for p in cmd.params)
+        if takes_formula and MINUS_HELP not in (cmd.epilog or ""):
+            cmd.epilog = f"{cmd.epilog}\n\n{MINUS_HELP}" if cmd.epilog else MINUS_HELP
+        super().add_command(cmd, name)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        name, cmd, rest = super().resolve_command(ctx, args)
+        return name, cmd, (positional_last(cmd, rest) if cmd is not None else rest)
+
+
+def positional_last(cmd: click.Command, args: list[str]) -> list[str]:
+    """``args`` with the command's options first and its arguments after ``--``.
+
+    An argument is a known option (``--at``, ``-o``, ``--help``, ``--json=…``) with its value,
+    a word like ``--jsn`` (left to click, which names the unknown option), ``--`` (the next
+    argument is an argument, wherever it stands), or else an argument: ``-y log(p)`` is a formula.
+    """
+    takes_value = {"-h": False, "--help": False}
+    for param in cmd.params:
+        if isinstance(param, click.Option):
+            for opt in (*param.opts, *param.secondary_opts):
+                takes_value[opt] = not (param.is_flag or param.count)
+    options: list[str] = []
+    positional: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            positional.extend(args[i + 1 : i + 2])
+            i += 2
+            continue
+        option = arg.split("=", 1)[0] if arg.startswith("--") else arg
+        if option in takes_value or (arg.startswith("--") and _LONG_OPTION.fullmatch(arg)):
+            options.append(arg)
+            if takes_value.get(option) and "=" not in arg[len(option):len(option) + 1] and i + 1 < len(args):
+                options.append(args[i + 1])
+                i += 1
+        else:
+            positional.append(arg)
+        i += 1
+    return options + ["--", *positional] if positional else options
 
 
 def parse_at(pairs: tuple[str, ...]) -> dict[str, str] | None:
@@ -40,7 +94,7 @@ def parse_at(pairs: tuple[str, ...]) -> dict[str, str] | None:
         return None
     out: dict[str, str] = {}
     for pair in pairs:
-        for item in pair.split(","):
+        for item in re.split("[,;]", pair):
             if not item.strip():
                 continue
             name, eq, value = item.partition("=")
@@ -68,7 +122,7 @@ def read_formula(expr: str) -> str:
 
 
 at_option = click.option("--at", "at", multiple=True, metavar="NAME=VALUE[,…]",
-                         help="Input values, e.g. --at θ1=2,θ2=-1 --at x=3 (aliases like theta1 work).")
+                         help="Input values, e.g. --at θ1=2,θ2=-1 --at x=3 (or ; between them; aliases like theta1 work).")
 expr_argument = click.argument("expr", metavar="EXPR")
 force_option = click.option("--force", is_flag=True,
                             help="Overwrite files in the output folder that gradviz did not create.")
@@ -105,7 +159,9 @@ def figure_options(command: Callable) -> Callable:
 
 
 def parse_formula(expr: str) -> Any:
-    """EXPR (text, @FILE or -) parsed into a graph."""
+    """EXPR (text, @FILE or -) parsed into a graph; the command's ``--at`` names give a sum
+    without bounds (``\\sum_i y_i``) its range."""
     from ..api import parse  # here, not at the top: `gradviz --help` must not load sympy
 
-    return parse(read_formula(expr))
+    ctx = click.get_current_context(silent=True)
+    return parse(read_formula(expr), parse_at(ctx.params.get("at") or ()) if ctx is not None else None)

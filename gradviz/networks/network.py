@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Sequence
@@ -77,9 +78,9 @@ def count_parameters(layers: Sequence[int]) -> int:
 
 
 def parse_layers(text: str) -> tuple[int, ...]:
-    """``"2-2-1"`` → ``(2, 2, 1)``."""
+    """``"2-2-1"`` → ``(2, 2, 1)``; a layer written ``100x100`` or ``100×100`` (an image) has their product."""
     try:
-        sizes = tuple(int(part) for part in text.replace("x", "-").split("-"))
+        sizes = tuple(math.prod(int(side) for side in re.split("[x×]", part)) for part in text.split("-"))
     except ValueError:
         raise GradvizError(f"layer sizes look like 2-2-1, not {text!r}") from None
     if len(sizes) < 2 or min(sizes) < 1:

@@ -17,7 +17,7 @@ from ..syntax import parse
 from .export import export
 from .folder import write_atomic
 
-__all__ = ["ENTRIES", "LECTURE", "LINEAR_REGRESSION", "MICROGRAD", "PERCEPTRON", "POINTS", "SOFTMAX_EXPANDED",
+__all__ = ["ENTRIES", "LECTURE", "LINEAR_REGRESSION", "MICROGRAD", "PERCEPTRON", "POINTS", "SOFTMAX_EXPANDED", "XOR_SLIDE",
            "SOFTMAX_NODE", "Entry", "build"]
 
 LECTURE = "(θ1θ2x − y)²"
@@ -102,6 +102,10 @@ def _descent(kind: str) -> Callable[[Path, bool], list[Path]]:
     return make
 
 
+#: The XOR slide's network as written, after a line that binds its activation g.
+XOR_SLIDE = "v1 = g(−0.5 + x1 − x2); v2 = g(−0.5 − x1 + x2); y = g(−0.5 + v1 + v2)"
+
+
 def _xor(activation: str) -> Callable:
     def build():
         return xor_network(activation)
@@ -125,11 +129,11 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("softmax-node", "Softmax cross-entropy as one node", SOFTMAX_NODE,
           "The same loss collapsed into one node with its known gradient p − y = (−0.341, 0.242, 0.099).",
           _frames(SOFTMAX_NODE)),
-    Entry("xor", "The XOR network (step activation)", "v1 = g(−0.5 + x1 − x2); v2 = g(−0.5 − x1 + x2); y = g(−0.5 + v1 + v2)",
+    Entry("xor", "The XOR network (step activation)", f"g = step; {XOR_SLIDE}",
           "The lecture's weights at x = (1, 0): y = 1. A step function passes no gradient, so every ∂y/∂w is 0 — "
           "the reason networks are trained with smooth activations.",
           _network(_xor("step"), {"x1": 1.0, "x2": 0.0}, True)),
-    Entry("xor-sigmoid", "The XOR network with sigmoids", "g = σ",
+    Entry("xor-sigmoid", "The XOR network with sigmoids", f"g = σ; {XOR_SLIDE}",
           "The same weights with g = σ: now every weight receives a gradient.",
           _network(_xor("sigmoid"), {"x1": 1.0, "x2": 0.0}, True)),
     Entry("micrograd", "micrograd's README example", MICROGRAD,

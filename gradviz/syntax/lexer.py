@@ -27,12 +27,16 @@ _SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUPERSCRIPT = re.compile(f"[⁺⁻]?[{_SUPERSCRIPT_DIGITS}]*")
 _TO_ASCII = str.maketrans(_SUPERSCRIPT_DIGITS + "⁺⁻", "0123456789+-")
 _LETTER = f"[{re.escape(names.LETTERS)}][\u0302\u0303\u0304]?"
-_WORD = re.compile(f"{_LETTER}(?:{_LETTER}|[0-9\u2080-\u2089'′″‴]|_\\{{[^{{}}{_NEWLINES}]{{0,64}}\\}}"
+_WORD = re.compile(f"{_LETTER}(?:{_LETTER}|[0-9\u2080-\u2089'′″‴{''.join(names.SUBSCRIPT_LETTERS)}]|_\\{{[^{{}}{_NEWLINES}]{{0,64}}\\}}"
                    f"|_(?=[0-9\u2080-\u2089{re.escape(names.LETTERS)}]))*")
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)", re.S)
+_STYLED_SUBSCRIPT = re.compile(r"(?:_\{[^{}\n\r]{0,64}\}|_[A-Za-z0-9]+)?")
 _BRACED = re.compile(r"[ \t]*\{[ \t]*([^{}\n\r]{0,64}?)[ \t]*\}")
 _ACCENTED = re.compile(f"[ \t]*(?:\\{{[ \t]*({_LETTER}|\\\\[A-Za-z]+)[ \t]*\\}}|({_LETTER}))")
 
+TRANSPOSE = ("a transpose (^T): gradviz works with scalars, so write the product out, "
+             "e.g. θ^T x as θ1 x1 + θ2 x2")
+_TRANSPOSES = frozenset({"⊤", "ᵀ", "top", "intercal"})
 _BRACKETS = {
     "(": ("open", ")"), "[": ("open", "]"), "{": ("open", "}"),
     ")": ("close", ")"), "]": ("close", "]"), "}": ("close", "}"),
@@ -42,12 +46,27 @@ _BRACKETS = {
 #: canonical symbol), brackets and punctuation.
 _SINGLE = {**{s: ("op", spec.symbols[0]) for spec in OPS.values() for s in spec.symbols if len(s) == 1},
            **_BRACKETS}
-_SKIPPED = frozenset({",", ";", ":", ">", "!", " ", "\t", "quad", "qquad", "displaystyle", "textstyle"})
+_SKIPPED = frozenset({",", ";", ":", ">", "!", " ", "\t", "quad", "qquad", "displaystyle", "textstyle",
+                      *(size + side for size in ("big", "Big", "bigg", "Bigg") for side in ("", "l", "r", "m"))})
+#: Vulgar fractions (``½``, ``⅓``, ``⅞``) → their value.
+_VULGAR = {c: Fraction(unicodedata.numeric(c)).limit_denominator(10)
+           for c in map(chr, [*range(0xBC, 0xBF), *range(0x2150, 0x215F)]) if unicodedata.numeric(c, 0) > 0}
+#: Root signs: ``√`` from the op specs (a function), ``∛``/``∜`` as powers.
+_ROOT_FUNCTIONS = {spec.text: key for key, spec in OPS.items() if spec.notation == "root" and len(spec.text) == 1}
+_ROOT_POWERS = {"∛": Fraction(1, 3), "∜": Fraction(1, 4)}
+#: ``\\sum_{i=1}^{3}``, ``Σ_i``, ``sum_{i=1}^3``, ``\\prod_{k=1}^{n}``: which, then the index, lower and upper bound.
+_SUM = re.compile(r"(\\sum|\\prod|sum|prod|Σ|∑|∏)(?=_)")
+_SUM_HEADER = re.compile(r"_(?:\{[ \t]*([A-Za-z])[ \t]*(?:=[ \t]*(-?[0-9]+)[ \t]*)?\}|([A-Za-z]))"
+                         r"(?:[ \t]*\^[ \t]*(?:\{[ \t]*([0-9]+|[A-Za-z])[ \t]*\}|([0-9]+|[A-Za-z])))?")
+#: ``softmax_k(z1, …, zn)``: the k-th element of the softmax (k counts from 1).
+_SOFTMAX = re.compile(r"softmax(_\{[ \t]*[0-9]+[ \t]*\}|_[0-9]+)?(?![A-Za-z_])")
+_FRAC_DIGITS = re.compile(r"[ \t]*([0-9])[ \t]*([0-9])")  # \frac12
 _LATEX = spelled("latex")  # LaTeX command → op key
 _LATEX_OPS = {command: OPS[key].symbols[0] for command, key in _LATEX.items() if OPS[key].symbols}
 _LATEX_FUNCTIONS = {command: key for command, key in _LATEX.items() if not OPS[key].symbols}
 _LATEX_UNSUPPORTED = frozenset("coth tan cot sec csc arcsin arccos arctan lg det arg sgn".split()) - set(_LATEX)
 _STYLES = frozenset("operatorname mathrm mathit mathbf mathcal mathscr boldsymbol text textrm textit".split())
+_VERTS = {"lvert": "open", "rvert": "close", "vert": None, "|": None}
 _LEFT = {"(": ("open", ")"), "[": ("open", "]"), "|": ("bar", "open")}
 _RIGHT = {")": ("close", ")"), "]": ("close", "]"), "|": ("bar", "close")}
 
@@ -55,7 +74,7 @@ _RIGHT = {")": ("close", ")"), "]": ("close", "]"), "|": ("bar", "close")}
 class Token(NamedTuple):
     """One token; ``start``/``end`` are offsets into the normalised text."""
 
-    kind: str  # num word name func frac sup op open close bar comma eq sep
+    kind: str  # num word name func root sum softmax frac sup op open close bar comma eq sep
     text: str
     start: int
     end: int
@@ -136,7 +155,14 @@ def tokenize(source: Source) -> list[Token]:
         if c == "#":
             i = _COMMENT.match(text, i).end()
             continue
-        if "0" <= c <= "9" or (c == "." and text[i + 1 : i + 2].isascii() and text[i + 1 : i + 2].isdigit()):
+        if (c in "\\sΣ∑pP∏") and (total := _SUM.match(text, i)):
+            token = _sum(source, i, total)
+        elif c == "s" and (softmax := _SOFTMAX.match(text, i)):
+            if not softmax.group(1):
+                raise source.error("softmax is a vector function; write softmax_k(z1, …, zn) for its k-th element, "
+                                   "as in softmax_1(z1, z2, z3)", i, softmax.end())
+            token = Token("softmax", softmax.group(), i, softmax.end(), int(softmax.group(1).strip("_{} \t")))
+        elif "0" <= c <= "9" or (c == "." and text[i + 1 : i + 2].isascii() and text[i + 1 : i + 2].isdigit()):
             token = _number(source, i)
         elif names.is_letter(c):
             token = Token("word", (m := _WORD.match(text, i)).group(), i, m.end())
@@ -158,6 +184,14 @@ def tokenize(source: Source) -> list[Token]:
                                else "unexpected '_': a subscript must follow a letter", i)
         elif "\u2080" <= c <= "\u2089":
             raise source.error(f"unexpected subscript '{c}': subscripts must follow a letter", i)
+        elif c in _VULGAR:
+            token = Token("num", c, i, i + 1, _VULGAR[c])
+        elif c in _ROOT_FUNCTIONS:
+            token = Token("func", c, i, i + 1, _ROOT_FUNCTIONS[c])
+        elif c in _ROOT_POWERS:
+            token = Token("root", c, i, i + 1, _ROOT_POWERS[c])
+        elif c in _TRANSPOSES:
+            raise source.error(TRANSPOSE, i)
         else:
             raise source.error(f"unexpected character {c!r}", i)
         if token.kind == "open":
@@ -167,6 +201,18 @@ def tokenize(source: Source) -> list[Token]:
         tokens.append(token)
         i = max(token.end, after)
     return tokens
+
+
+def _sum(source: Source, i: int, total: re.Match) -> Token:
+    """A sum or product over an index: value ``(op key, index, first, last)``; a bound not written as a
+    number is None (the parser takes it from the values given)."""
+    header = _SUM_HEADER.match(source.text, total.end())
+    if header is None:
+        raise source.error(f"expected an index after '{total.group()}_', as in \\sum_{{i=1}}^{{3}}", i, total.end() + 1)
+    index, first, last = header.group(1) or header.group(3), header.group(2), header.group(4) or header.group(5)
+    key = "add" if total.group(1).endswith(("sum", "Σ", "∑")) else "mul"
+    bounds = (int(first) if first else None, int(last) if last and last.isdigit() else None)
+    return Token("sum", source.text[i : header.end()], i, header.end(), (key, index, *bounds))
 
 
 def _number(source: Source, i: int) -> Token:
@@ -200,10 +246,24 @@ def _command(source: Source, i: int) -> tuple[Token | None, int]:
     name, end, written = m.group(1), m.end(), m.group()
     if name in _SKIPPED:
         return None, end
+    if name in _TRANSPOSES:
+        raise source.error(TRANSPOSE, i, end)
+    if name in ("sum", "prod"):
+        raise source.error(f"'{written}' needs an index with numbers as bounds, as in {written}_{{i=1}}^{{3}} x_i", i, end)
     if name in _LATEX_OPS:
         return Token("op", written, i, end, _LATEX_OPS[name]), end
     if name in ("frac", "dfrac", "tfrac"):
+        digits = _FRAC_DIGITS.match(text, end)
+        if digits:  # \frac12 is ½
+            value = Fraction(int(digits.group(1)), int(digits.group(2)) or 1)
+            if digits.group(2) == "0":
+                raise source.error("division by zero in this fraction", i, digits.end())
+            return Token("num", text[i : digits.end()], i, digits.end(), value), digits.end()
         return Token("frac", written, i, end), end
+    if name in _VERTS:  # \lvert x \rvert is |x|
+        return Token("bar", written, i, end, _VERTS[name]), end
+    if name in ("{", "}"):  # \{ … \} group like braces
+        return Token("open" if name == "{" else "close", written, i, end, "}"), end
     if name in ("left", "right"):
         j = end
         while j < len(text) and text[j] in " \t":
@@ -243,6 +303,9 @@ def _styled(source: Source, i: int, m: re.Match) -> tuple[Token, int]:
     word = _WORD.fullmatch(content)
     if word is None:
         raise source.error(f"expected a name or a function name inside '{m.group()}{{…}}'", start, max(end, start + 1))
+    subscript = _STYLED_SUBSCRIPT.match(source.text, braced.end())  # \text{net}_{h1}
+    if subscript.group():
+        return Token("word", content + subscript.group(), start, subscript.end()), subscript.end()
     return Token("word", content, start, end), braced.end()
 
 

@@ -1,10 +1,17 @@
 """Canonical names: letters, Greek spellings, subscripts, primes, function names, word splitting.
 
 A canonical name is one letter (Greek as the Unicode letter, ``ŷ`` with its hat) followed by
-ASCII digits, an optional one-letter subscript kept as ``_i``, and primes written ``′``:
-``θ1``, ``w_i``, ``x′``. Words such as ``theta1theta2x`` are split left to right, taking at
-each position the longest of: a function name, a spelled-out Greek name (``pi`` included),
-or a single letter; ties go to the function name. So ``exp`` is exp and ``xi`` is ξ.
+ASCII digits, an optional subscript of letters and digits kept as ``_i``, and primes written
+``′``: ``θ1``, ``w_i``, ``w_ij``, ``x′``. Words such as ``theta1theta2x`` are split left to right,
+taking at each position the longest of: a function name, a spelled-out Greek name (``pi``
+included), or a single letter; ties go to the function name. So ``exp`` is exp and ``xi`` is ξ.
+
+An underscore joins: a subscript that starts with a letter (``net_{h1}``, ``w_{ij}``, ``θᵢ``,
+``y_pred``) makes one name of the letters before it and the subscript (several Latin letters
+only with a longer subscript: ``wx_i`` is w·x_i, ``θx_i`` θ·x_i), and a letter followed
+by ``hat``, ``bar`` or ``tilde`` (``y_hat``, ``yhat``) is that letter with the accent (``ŷ``).
+Without braces the subscript runs over the following letters and digits, or is one letter
+when another ``_`` follows (``x_iy_i`` is x_i·y_i, as in LaTeX).
 """
 
 from __future__ import annotations
@@ -51,8 +58,8 @@ _LOWER, _UPPER = "αβγδεζηθικλμνξοπρστυφχψω", "ΑΒΓΔΕ
 #: Spelled-out Greek names (``theta``, ``Theta``) → the letter.
 GREEK: dict[str, str] = {**dict(zip(_GREEK_NAMES, _LOWER)),
                          **{n.capitalize(): c for n, c in zip(_GREEK_NAMES, _UPPER)}}
-#: LaTeX Greek commands (without the backslash) → the letter.
-LATEX_GREEK: dict[str, str] = {**GREEK, "varepsilon": "ε", "vartheta": "θ", "varphi": "φ",
+#: LaTeX letter commands, Greek and ``\\ell`` (without the backslash) → the letter.
+LATEX_GREEK: dict[str, str] = {**GREEK, "ell": "ℓ", "varepsilon": "ε", "vartheta": "θ", "varphi": "φ",
                                "varrho": "ρ", "varsigma": "σ", "varkappa": "κ"}
 #: LaTeX accents → combining mark (``\hat{y}`` is ``ŷ``).
 DECORATIONS: dict[str, str] = {"hat": "\u0302", "widehat": "\u0302", "bar": "\u0304",
@@ -66,9 +73,17 @@ _DECORATED = "".join(sorted({c for b in _PLAIN for m in _MARKS
 LETTERS = _PLAIN + "".join(_ALIASES) + _DECORATED
 _LETTER_SET = frozenset(LETTERS)
 _DIGITS = {**{str(d): str(d) for d in range(10)}, **{chr(0x2080 + d): str(d) for d in range(10)}}
+#: Unicode subscript letters (``θᵢ``) → ASCII.
+SUBSCRIPT_LETTERS = dict(zip("ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼᵣᵤᵥ", "aeoxhklmnpstijruv"))
+_ACCENT_WORDS = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303"}
+_ACCENT_SUBSCRIPT = re.compile("(hat|bar|tilde)([0-9]*)")
 _SUBSCRIPT_TO_ASCII = {0x2080 + d: str(d) for d in range(10)}
 _PRIMES = {"'": 1, "′": 1, "″": 2, "‴": 3}
 _SIMPLE = re.compile(f"[A-Za-z{_LOWER}{_UPPER}][0-9]*")
+_SUBSCRIPT = re.compile(f"[{LETTERS}{_MARKS}0-9]+")
+#: Letters joined to a subscript that starts with a letter (``net_{h1}``), or a letter and an accent word.
+_JOINED = re.compile(f"([{LETTERS}{_MARKS}]+)(?=_(?:\\{{[ ]*[{LETTERS}]|[{LETTERS}])|[{''.join(SUBSCRIPT_LETTERS)}])"
+                     f"|([A-Za-z])_?(hat|bar|tilde)(?![A-Za-z])")
 _IDENTIFIER = re.compile(f"[{LETTERS}][{LETTERS}{_MARKS}0-9_]*")
 
 # candidates at a position: by first character, longest first, functions before Greek names
@@ -112,32 +127,36 @@ def _letter_at(text: str, i: int) -> int:
 
 
 def read_suffix(text: str, i: int) -> tuple[str, str, int, int]:
-    """Digits (ASCII, ``₁``, ``_1``, ``_{12}``) or a letter subscript, then primes, from ``i``.
+    """Digits (ASCII, ``₁``, ``_1``, ``_{12}``) or a subscript of letters and digits, then primes, from ``i``.
 
-    Returns ``(digits, subscript letter, prime count, end)``.
+    Returns ``(digits, subscript, prime count, end)``.
     """
     n, j = len(text), i
     digits = sub = ""
     while j < n and text[j] in _DIGITS:
         digits, j = digits + _DIGITS[text[j]], j + 1
-    if not digits and j < n and text[j] == "_":
+    if not digits and j < n and text[j] in SUBSCRIPT_LETTERS:
+        while j < n and (text[j] in SUBSCRIPT_LETTERS or "\u2080" <= text[j] <= "\u2089"):
+            sub, j = sub + SUBSCRIPT_LETTERS.get(text[j], _DIGITS.get(text[j], "")), j + 1
+    elif not digits and j < n and text[j] == "_":
         if j + 1 < n and text[j + 1] == "{":
             close = text.find("}", j + 2, j + 70)
             content = text[j + 2 : close] if close >= 0 else ""
             content = content.strip()
             if content and all(c in _DIGITS for c in content):
                 digits = "".join(_DIGITS[c] for c in content)
-            elif content and is_letter(content[0]) and _letter_at(content, 0) == len(content):
+            elif content and is_letter(content[0]) and _SUBSCRIPT.fullmatch(content):
                 sub = content
             else:
-                raise SplitError("a subscript must be digits or a single letter", j, max(close + 1, j + 2))
+                raise SplitError("a subscript must be digits, or letters and digits", j, max(close + 1, j + 2))
             j = close + 1
         elif j + 1 < n and text[j + 1] in _DIGITS:
             j += 1
             while j < n and text[j] in _DIGITS:
                 digits, j = digits + _DIGITS[text[j]], j + 1
         elif j + 1 < n and is_letter(text[j + 1]):
-            end = _letter_at(text, j + 1)
+            run = _SUBSCRIPT.match(text, j + 1).end()
+            end = _letter_at(text, j + 1) if run < n and text[run] == "_" else run
             sub, j = text[j + 1 : end], end
         else:
             raise SplitError("expected a subscript after '_'", j, j + 1)
@@ -145,6 +164,14 @@ def read_suffix(text: str, i: int) -> tuple[str, str, int, int]:
     while j < n and text[j] in _PRIMES:
         primes, j = primes + _PRIMES[text[j]], j + 1
     return digits, sub, primes, j
+
+
+def _accented(letter: str, digits: str, sub: str) -> tuple[str, str, str]:
+    """``y`` with the subscript ``hat`` or ``hat1`` is ``ŷ`` or ``ŷ1``: (letter, digits, subscript)."""
+    accent = _ACCENT_SUBSCRIPT.fullmatch(sub)
+    if accent and len(letter) == 1:
+        return unicodedata.normalize("NFC", letter + _ACCENT_WORDS[accent.group(1)]), digits + accent.group(2), ""
+    return letter, digits, sub
 
 
 def split_word(word: str, assigned: Collection[str] = (), paren_follows: bool = False) -> list[Piece]:
@@ -174,6 +201,12 @@ def split_word(word: str, assigned: Collection[str] = (), paren_follows: bool = 
             if len(name) > letter_end - i and word.startswith(name, i):
                 best, is_function = name, function
                 break
+        joined = None if "_" in best else _JOINED.match(word, i)  # leaky_relu is a function
+        piece = joined and _joined_name(word, joined)
+        if piece:
+            pieces.append(piece)
+            i = piece.end
+            continue
         if is_function:
             pieces.append(Piece("func", best, i, i + len(best)))
             i += len(best)
@@ -183,6 +216,24 @@ def split_word(word: str, assigned: Collection[str] = (), paren_follows: bool = 
         pieces.append(Piece("name", canonical(letter, digits, sub, primes), i, end))
         i = end
     return pieces
+
+
+def _joined_name(word: str, joined: re.Match) -> Piece | None:
+    """One name from letters joined to a letter subscript (``y_pred``, ``net_{h1}``) or an accent word
+    (``yhat``); None when the letters are a product (``θx_i``, ``wx_i``: several letters, and a
+    one-letter subscript or a Greek letter among them)."""
+    if joined.group(2):
+        digits, sub, primes, end = read_suffix(word, joined.end())
+        letter, digits, _ = _accented(joined.group(2), digits, joined.group(3))
+        return Piece("name", canonical(letter, digits, sub, primes), joined.start(), end)
+    base = joined.group(1)
+    digits, sub, primes, end = read_suffix(word, joined.end())
+    if base in GREEK or _letter_at(base, 0) == len(base):
+        letter, digits, sub = _accented(GREEK.get(base, base), digits, sub)
+        return Piece("name", canonical(letter, digits, sub, primes), joined.start(), end)
+    if len(sub) < 2 or not base.isascii():
+        return None
+    return Piece("name", unicodedata.normalize("NFC", base) + f"_{sub}" + "′" * primes, joined.start(), end)
 
 
 def word_name(word: str) -> str | None:

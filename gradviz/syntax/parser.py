@@ -9,14 +9,17 @@ and ``e`` waits while it may be the base of ``e^z`` (which is ``exp``).
 
 from __future__ import annotations
 
+import re
+from collections import ChainMap
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Collection
 
 from ..errors import ParseError
 from ..ir.graph import Graph, GraphBuilder
 from ..ir.ops import OPS, Precedence
 from . import names
-from .lexer import MAX_LENGTH, Source, Token, tokenize
+from .lexer import MAX_LENGTH, TRANSPOSE, Source, Token, tokenize
 
 __all__ = ["parse"]
 
@@ -24,15 +27,124 @@ _MUL, _UNARY, _FUNCTION = Precedence.PRODUCT, Precedence.UNARY, Precedence.APPLI
 #: An operator's canonical symbol → (op key, precedence), from the op specs.
 _BINARY = {spec.symbols[0]: (spec.key, spec.precedence) for spec in OPS.values() if spec.arity == 2 and spec.symbols}
 _MEANINGS = {"e": "Euler's number e", "π": "the constant π", "σ": "the sigmoid function σ(…)"}
+_FUNCTION_LETTER = re.compile("[fg][0-9]*(_[^_]+)?′*")  # f(x), g(…), g₁(…) are functions, not products
 _EMPTY = {")": "empty parentheses", "]": "empty brackets", "}": "empty braces", "|": "empty '| |'"}
 
 
-def parse(text: str) -> Graph:
-    """Parse a formula or a program (``name = expr`` statements; the last is the output)."""
+def parse(text: str, given: Collection[str] = ()) -> Graph:
+    """Parse a formula or a program (``name = expr`` statements; the last is the output).
+
+    ``given`` are the names values will be given for: a sum without numeric bounds (``\\sum_i y_i``)
+    runs over the indexed inputs among them (``y1``, ``y2``, ``y3``)."""
     if len(text) > MAX_LENGTH:
         raise ParseError(f"formula too long: {len(text):,} characters (the limit is {MAX_LENGTH:,})", text, 1, 1)
     source = Source(text)
-    return _Program(source).run(tokenize(source))
+    return _Program(source, _canonical_names(given)).run(tokenize(source))
+
+
+def _canonical_names(given: Collection[str]) -> frozenset[str]:
+    """The canonical spelling of each given name that reads as one name (``y_1`` → ``y1``)."""
+    out = set()
+    for name in given:
+        try:
+            pieces = names.split_word(str(name).strip())
+        except names.SplitError:
+            continue
+        out.update(p.value for p in pieces if len(pieces) == 1 and p.kind == "name")
+    return frozenset(out)
+
+
+def _after_power(tokens: list[Token], k: int) -> Token | None:
+    """The token at ``k``, or after the power there (``²``, ``^2``, ``^{-1}``): what a name is applied to."""
+    if k < len(tokens) and (tokens[k].kind == "sup" or (tokens[k].kind == "op" and tokens[k].value == "^")):
+        k += 1
+        if tokens[k - 1].kind == "op" and k < len(tokens):
+            if tokens[k].kind == "open" and tokens[k].value == "}":
+                while k < len(tokens) and tokens[k].kind != "close":
+                    k += 1
+            k += 1
+    return tokens[k] if k < len(tokens) else None
+
+
+_MAX_TERMS = 10_000  # terms of one expanded sum or product
+_MAX_TOKENS = 1_000_000  # tokens of an expression with its sums written out
+_INDEXED = re.compile(r"(?P<base>.+?)_(?P<sub>[A-Za-z0-9]{1,3})(?P<primes>′*)")
+
+
+def _expand_sums(program: _Program, tokens: list[Token]) -> list[Token]:
+    """Sums and products over an index written out: ``\\sum_{i=1}^{3} x_i y_i`` → ``((x1 y1) + (x2 y2) + (x3 y3))``.
+
+    The body runs to the next ``+``/``−``, comma or unmatched closing bracket; ``y_i`` becomes ``y1``
+    and a bare ``i`` the number. Inner sums are written out after outer ones (a loop, no recursion).
+    """
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        if t.kind != "sum":
+            k += 1
+            continue
+        key, index, first, last = t.value
+        end = _body_end(tokens, k)
+        if first is None or last is None:
+            first, last = _range_from_values(program, t, tokens[k + 1 : end], first, last)
+        if last < first:
+            raise program.error(f"'{t.text}' has no terms ({first} > {last})", t)
+        if last - first >= _MAX_TERMS:
+            raise program.error(f"'{t.text}' has too many terms (the limit is {_MAX_TERMS:,})", t)
+        body = tokens[k + 1 : end]
+        if not body:
+            raise program.error(f"expected what '{t.text}' sums after it", t)
+        if len(tokens) + (last - first + 1) * (len(body) + 3) > _MAX_TOKENS:
+            raise program.error(f"the sums written out are too long (more than {_MAX_TOKENS:,} tokens)", t)
+        joiner = Token("op", "+" if key == "add" else "·", t.start, t.end, "+" if key == "add" else "*")
+        out = [Token("open", "(", t.start, t.end, ")")]
+        for n in range(first, last + 1):
+            out += [joiner] if n > first else []
+            out += [Token("open", "(", t.start, t.end, ")"), *(_substitute(u, index, n) for u in body),
+                    Token("close", ")", t.start, t.end, ")")]
+        tokens = tokens[:k] + out + [Token("close", ")", t.start, t.end, ")")] + tokens[end:]
+    return tokens
+
+
+def _body_end(tokens: list[Token], k: int) -> int:
+    """Where the body of the sum at ``k`` ends: the next ``+``/``−``, comma or unmatched closing bracket."""
+    end, depth = k + 1, 0
+    while end < len(tokens):
+        u = tokens[end]
+        if depth == 0 and (u.kind in ("comma", "eq") or u.kind == "close"
+                           or (u.kind == "op" and u.value in "+-" and end > k + 1)):
+            break
+        depth += (u.kind == "open") - (u.kind == "close")
+        end += 1
+    return end
+
+
+def _range_from_values(program: _Program, t: Token, body: list[Token], first: int | None,
+                       last: int | None) -> tuple[int, int]:
+    """The bounds of ``\\sum_i y_i`` from the indexed inputs the values name (``y1 … y3`` → 1, 3)."""
+    index = t.value[1]
+    bases = {m["base"] for u in body if u.kind == "name" and (m := _INDEXED.fullmatch(str(u.value))) and m["sub"] == index}
+    numbers = {int(name[len(base):]) for base in bases for name in program.given
+               if name.startswith(base) and name[len(base):].isdigit()}
+    if not numbers:
+        wanted = ", ".join(f"{base}1, {base}2" for base in sorted(bases)) or "the indexed inputs"
+        raise program.error(f"give '{t.text}' numbers as bounds, as in \\sum_{{{index}=1}}^{{3}}, "
+                            f"or values for {wanted}, …", t)
+    return (min(numbers) if first is None else first), (max(numbers) if last is None else last)
+
+
+def _substitute(token: Token, index: str, n: int) -> Token:
+    """``y_i`` → ``y1``, ``w_ij`` → ``w_1j`` and ``i`` → 1 for index ``i`` = ``n``."""
+    if token.kind != "name":
+        return token
+    if token.value == index:
+        return Token("num", token.text, token.start, token.end, Fraction(n))
+    match = _INDEXED.fullmatch(str(token.value))
+    if match is None or index not in match["sub"]:
+        return token
+    sub = match["sub"].replace(index, str(n))
+    name = match["base"] + (sub if sub.isdigit() else f"_{sub}") + match["primes"]
+    return token._replace(value=name)
 
 
 @dataclass(slots=True)
@@ -58,18 +170,24 @@ class _Frame:
     fn: str = ""  # a call's op key
     args: int = 0  # commas seen in a call
     literal: bool = False  # a number right above may still be an exponent or a slope
+    power: Fraction | None = None  # a function's power written on its name: \sin^2 x
 
 
 class _Program:
     """Statements, names and the builder shared by the expressions of one program."""
 
-    def __init__(self, source: Source):
+    def __init__(self, source: Source, given: frozenset[str] = frozenset()):
         self.src = source
+        self.given = given  # names values will be given for: the ranges of sums without bounds
         self.b = GraphBuilder(source.original)
         self.assigned: dict[str, str] = {}  # name → node id
         self.targets: dict[str, Token] = {}  # name → where it was assigned
         self.used: set[str] = set()
         self.meanings: set[str] = set()  # e, π, σ used with their built-in meaning
+        self.bound: dict[str, str] = {}  # g = σ: name → op key
+        self.functions: dict[str, tuple[tuple[str, ...], list[Token], Token]] = {}  # f(x) = …: params, body, name
+        self.applied: set[str] = set()  # defined functions applied somewhere
+        self.inlining: set[str] = set()  # defined functions whose body is being parsed
 
     def error(self, message: str, token: Token) -> ParseError:
         return self.src.error(message, token.start, token.end)
@@ -86,7 +204,20 @@ class _Program:
             raise self.src.error("empty formula: expected an expression", 0)
         output = ""
         for k, statement in enumerate(statements):
-            if len(statement) > 1 and statement[1].kind == "eq":
+            header = self._definition(statement)
+            if header is not None and k < len(statements) - 1:
+                self._define(*header)
+            elif header is not None:  # the output: f(x) = x² is named f, with x an input
+                name, params, body = header
+                for param in params:
+                    self.resolve(param)
+                output = self._assignment([Token("name", name.text, name.start, name.end, self._defined_name(name)),
+                                           *body])
+            elif len(statement) == 3 and statement[1].kind == "eq" and self._bind(statement):
+                if k == len(statements) - 1:
+                    raise self.error(f"'{statement[0].text} = {statement[2].text}' only names a function; "
+                                     "the last statement must compute the output", statement[0])
+            elif len(statement) > 1 and statement[1].kind == "eq":
                 output = self._assignment(statement)
             elif k < len(statements) - 1:
                 raise self.error("only the last statement can be a bare expression; "
@@ -96,6 +227,9 @@ class _Program:
         for name, target in self.targets.items():
             if name not in self.used and self.assigned[name] != output:
                 raise self.error(f"'{name}' is assigned but never used", target)
+        for name, (_, _, target) in self.functions.items():
+            if name not in self.applied:
+                raise self.error(f"the function '{name}' is defined but never applied", target)
         return self.b.finish(output)
 
     def _assignment(self, statement: list[Token]) -> str:
@@ -117,9 +251,62 @@ class _Program:
         self.assigned[name], self.targets[name] = nid, target
         return nid
 
+    def _definition(self, statement: list[Token]) -> tuple[Token, tuple[str, ...], list[Token]] | None:
+        """``NAME(args) = body``: the name token, the parameters and ``[=, body…]``, or None."""
+        if len(statement) < 4 or statement[0].kind not in ("word", "name", "func") or statement[1].kind != "open" \
+                or statement[1].value != ")":
+            return None
+        close = next((k for k, t in enumerate(statement) if t.kind == "close"), None)
+        if close is None or close + 1 >= len(statement) or statement[close + 1].kind != "eq":
+            return None
+        inside = statement[2:close]
+        if not inside or any(t.kind != ("comma" if k % 2 else t.kind if t.kind in ("word", "name") else "")
+                             for k, t in enumerate(inside)) or len(inside) % 2 == 0:
+            return None
+        if close + 2 >= len(statement):
+            raise self.error("expected an expression after '='", statement[close + 1])
+        params = tuple(self._target(t) for t in inside[::2])
+        if len(set(params)) < len(params):
+            raise self.error("each parameter of a function is named once", statement[2])
+        return statement[0], params, statement[close + 1 :]
+
+    def _defined_name(self, target: Token) -> str:
+        """The name ``NAME(args) = …`` defines; a function's own name may be defined (``ReLU(z) = …``)."""
+        spelled = target.text.lstrip("\\")
+        if target.kind == "func" or spelled in names.FUNCTIONS:
+            return names.LATEX_GREEK.get(spelled, spelled)
+        return self._target(target)
+
+    def _define(self, target: Token, params: tuple[str, ...], body: list[Token]) -> None:
+        """Keep ``f(x) = …`` to be inlined where it is applied."""
+        name = self._defined_name(target)
+        if name in self.functions or name in self.assigned or name in self.bound:
+            raise self.error(f"'{name}' is already defined; each name is defined once", target)
+        self.functions[name] = (params, body[1:], target)
+
+    def _bind(self, statement: list[Token]) -> bool:
+        """``g = σ``: the name applies that function from now on. Whether the statement is one."""
+        value = statement[2]
+        if value.kind == "func":
+            key = str(value.value)
+        elif value.kind in ("word", "name") and (value.text in names.FUNCTIONS or value.value == "σ" or value.text == "σ"):
+            key = names.FUNCTIONS.get(value.text, "sigmoid")
+        else:
+            return False
+        name = self._target(statement[0])
+        if name in self.bound or name in self.assigned or name in self.functions:
+            raise self.error(f"'{name}' is already defined; each name is defined once", statement[0])
+        if self.b.is_input(name):
+            raise self.error(f"'{name}' is used before this binding; bind a function before applying it",
+                             statement[0])
+        self.bound[name] = key
+        return True
+
     def _target(self, target: Token) -> str:
         if target.kind == "name":
             return str(target.value)
+        if target.kind == "func" and target.text.startswith("\\") and target.text[1:] in names.LATEX_GREEK:
+            return names.LATEX_GREEK[target.text[1:]]  # \sigma(z) = … defines σ
         if target.kind == "func":
             raise self.error(f"cannot assign to the function name '{target.text}'", target)
         if target.kind != "word":
@@ -133,30 +320,43 @@ class _Program:
         """Split words into names, constants and function names (``θ1θ2x`` → θ1 θ2 x)."""
         out: list[Token] = []
         splits: dict[tuple[str, bool], list[names.Piece]] = {}  # words repeat in long formulas
+        known = ChainMap(self.assigned, self.bound, self.functions)  # program names: act, loss
         for k, token in enumerate(tokens):
-            after = tokens[k + 1] if k + 1 < len(tokens) else None
+            after = _after_power(tokens, k + 1)
             paren = after is not None and after.kind == "open" and after.value == ")"
             if token.kind == "name":
                 out.append(self._name(token.text, token.start, token.end, str(token.value), paren))
+            elif token.kind == "func" and self._defined_name(token) in self.functions:  # \tanh(x) = … redefined
+                out.append(token._replace(kind="ufunc", value=self._defined_name(token)))
             elif token.kind != "word":
                 out.append(token)
             else:
                 pieces = splits.get((token.text, paren))
                 if pieces is None:
                     try:
-                        pieces = splits[token.text, paren] = names.split_word(token.text, self.assigned, paren)
+                        pieces = splits[token.text, paren] = names.split_word(token.text, known, paren)
                     except names.SplitError as exc:
                         raise self.src.error(exc.message, token.start + exc.start, token.start + exc.end) from None
                 for j, piece in enumerate(pieces):
                     text, start, end = token.text[piece.start : piece.end], token.start + piece.start, token.start + piece.end
-                    if piece.kind == "func":
+                    if piece.kind == "func" and piece.value in self.functions:  # ReLU(z) = … redefined
+                        out.append(Token("ufunc", text, start, end, piece.value))
+                    elif piece.kind == "func":
                         out.append(Token("func", text, start, end, names.FUNCTIONS[piece.value]))
                     else:
                         out.append(self._name(text, start, end, piece.value, paren and j == len(pieces) - 1))
         return out
 
     def _name(self, text: str, start: int, end: int, name: str, paren: bool) -> Token:
-        """A name token; unassigned ``e``/``π`` are constants and ``σ(`` is the sigmoid function."""
+        """A name token; unassigned ``e``/``π`` are constants and ``σ(`` is the sigmoid function;
+        a bound name (``g = σ``) or a defined function (``f(x) = …``) is a function."""
+        if name in self.bound:
+            return Token("func", text, start, end, self.bound[name])
+        if name in self.functions:
+            return Token("ufunc", text, start, end, name)
+        if paren and name not in self.assigned and _FUNCTION_LETTER.fullmatch(name):
+            raise self.src.error(f"{name} is used as a function; bind it, e.g. {name} = σ, "
+                                 f"or write {name}·(…) for a product", start, end)
         if name not in self.assigned and (name in ("e", "π") or (name == "σ" and paren)):
             self.meanings.add(name)
             if name == "σ":
@@ -175,9 +375,11 @@ class _Program:
 class _Expression:
     """One expression: a shunting-yard loop over tokens with an operator and an operand stack."""
 
-    def __init__(self, program: _Program, tokens: list[Token], after: Token | None):
+    def __init__(self, program: _Program, tokens: list[Token], after: Token | None,
+                 scope: dict[str, str] | None = None):
         self.p, self.b = program, program.b
-        self.tokens = program.expand(tokens)
+        self.scope = scope or {}  # a defined function's parameters → the nodes it is applied to
+        self.tokens = _expand_sums(program, program.expand(tokens))
         self.after = after  # the '=' before an assigned expression
         self.ops: list[_Frame] = []
         self.vals: list[_Operand] = []
@@ -210,7 +412,7 @@ class _Expression:
             self.vals.append(operand)
         elif t.kind == "name":
             self._flush()
-            self.vals.append(_Operand(self.p.resolve(str(t.value))))
+            self.vals.append(_Operand(self.scope.get(str(t.value)) or self.p.resolve(str(t.value))))
         elif t.kind == "const":
             self._flush()
             base_of_power = after is not None and (after.kind == "sup" or after.value == "^" and after.kind == "op")
@@ -218,8 +420,16 @@ class _Expression:
                 self.vals.append(_Operand(None, euler=True))
             else:
                 self.vals.append(_Operand(self.b.constant(str(t.value))))
-        elif t.kind == "func":
+        elif t.kind in ("func", "ufunc"):
             return self._function(i, after)
+        elif t.kind == "softmax":
+            if after is None or after.kind != "open":
+                raise self.p.error(f"'{t.text}' needs parentheses, as in {t.text}(z1, z2, z3)", t)
+            self._push(_Frame("group", "call", 0, t, opener=after, close=str(after.value), fn="softmax"))
+            return i + 2, True
+        elif t.kind == "root":  # ∛x is x^(1/3)
+            self._push(_Frame("prefix", "powc", _FUNCTION, t, power=Fraction(t.value)))
+            return i + 1, True
         elif t.kind == "frac":
             if after is None or after.kind != "open" or after.value != "}":
                 raise self.p.error(f"expected '{{' after '{t.text}', as in \\frac{{a}}{{b}}", after or t)
@@ -241,15 +451,39 @@ class _Expression:
 
     def _function(self, i: int, after: Token | None) -> tuple[int, bool]:
         t, key = self.tokens[i], str(self.tokens[i].value)
+        power, i = self._function_power(i)  # \sin^2 x, \sigma^{2}(z)
+        after = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
         if after is not None and after.kind == "open":
             if t.text == "\\sqrt" and after.value == "]":
                 raise self.p.error("\\sqrt[n]{…} (an n-th root) is not supported; write x^(1/n)", after)
-            self._push(_Frame("group", "call", 0, t, opener=after, close=str(after.value), fn=key))
+            self._push(_Frame("group", "call", 0, t, opener=after, close=str(after.value), fn=key, power=power))
             return i + 2, True
-        if names.ARITY[key][0] > 1:  # max, min, the losses: several arguments need parentheses
+        if t.kind == "ufunc" or names.ARITY[key][0] > 1:  # max, min, the losses, f(x): parentheses
             raise self.p.error(f"'{t.text}' needs parentheses, as in {t.text}(a, b)", t)
-        self._push(_Frame("prefix", key, _FUNCTION, t))
+        self._push(_Frame("prefix", key, _FUNCTION, t, power=power))
         return i + 1, True
+
+    def _function_power(self, i: int) -> tuple[Fraction | None, int]:
+        """A power written on a function name (``\\sin^2``, ``\\tanh^{2}``, ``σ²``) and the index of its last token."""
+        tokens, t = self.tokens, self.tokens[i]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if nxt is None or not (nxt.kind == "sup" or (nxt.kind == "op" and nxt.value == "^")):
+            return None, i
+        if nxt.kind == "sup":
+            power, last = nxt.value, i + 1
+        else:
+            braced = i + 2 < len(tokens) and tokens[i + 2].kind == "open" and tokens[i + 2].value == "}"
+            j = i + 3 if braced else i + 2
+            sign = -1 if j < len(tokens) and tokens[j].kind == "op" and tokens[j].value == "-" else 1
+            j += sign < 0
+            if j >= len(tokens) or tokens[j].kind != "num" or (
+                    braced and (j + 1 >= len(tokens) or tokens[j + 1].kind != "close")):
+                raise self.p.error(f"a power of '{t.text}' must be a number, as in {t.text}^2(x)", nxt)
+            power, last = sign * tokens[j].value, j + braced
+        if power < 0:
+            raise self.p.error(f"'{t.text}' with a negative power (the inverse function?) is not supported; "
+                               f"write 1/{t.text}(x) for the reciprocal", nxt)
+        return power, last
 
     def _missing(self, i: int) -> ParseError:
         """The error for a missing operand before token ``i`` (or at the end)."""
@@ -282,6 +516,9 @@ class _Expression:
         t = self.tokens[i]
         if t.kind == "op":
             key, prec = _BINARY[str(t.value)]
+            exponent = [token.text for token in self.tokens[i + 1 : i + 4]]
+            if key == "pow" and (exponent[:1] == ["T"] or exponent == ["{", "T", "}"]):  # θ^T x
+                raise self.p.src.error(TRANSPOSE, t.start, self.tokens[i + 1].end)
             self._reduce(prec, right=key == "pow")
             self._push(_Frame("binary", key, prec, t))
             return i + 1, True
@@ -311,7 +548,9 @@ class _Expression:
             raise self.p.error("'=' can only follow a name at the start of a statement", t)
         if t.kind == "num":
             raise self.p.error(f"missing operator before the number '{t.text}'", t)
-        self._reduce(_MUL)  # juxtaposition: implicit multiplication, then t as an operand
+        # juxtaposition: implicit multiplication, then t as an operand; it stays in the argument of a
+        # function applied without parentheses (\sin 2x is sin(2x)) unless t is a function itself
+        self._reduce(_MUL, into_argument=t.kind != "func")
         self._push(_Frame("binary", "mul", _MUL, t))
         return i, True
 
@@ -347,6 +586,16 @@ class _Expression:
         args = self.vals[group.base :]
         del self.vals[group.base :]
         key, name = group.fn, group.token.text
+        if group.token.kind == "ufunc":
+            self.vals.append(_Operand(self._powered(self._inline(key, args, group.token), group)))
+            return
+        if group.token.kind == "softmax":
+            k = int(group.token.value)
+            if not 1 <= k <= len(args):
+                raise self.p.error(f"'{name}' is element {k} of {len(args)}: k counts from 1 to the number of "
+                                   "arguments", group.token)
+            self.vals.append(_Operand(self.b.apply(key, [self._node(arg) for arg in args], (Fraction(k - 1),))))
+            return
         fewest, most = names.ARITY[key]
         if len(args) < fewest or (most is not None and len(args) > most):
             need = (f"at least {fewest}" if most is None else str(fewest) if fewest == most
@@ -364,7 +613,21 @@ class _Expression:
             nid = self.b.apply(key, [self._node(a) for a in args[:OPS[key].arity]], self._params(key, name, args, group))
         else:
             nid = self.b.apply(key, [self._node(arg) for arg in args])
-        self.vals.append(_Operand(nid))
+        self.vals.append(_Operand(self._powered(nid, group)))
+
+    def _inline(self, name: str, args: list[_Operand], token: Token) -> str:
+        """A defined function applied: its body parsed again with the parameters bound to ``args``."""
+        params, body, _ = self.p.functions[name]
+        if len(args) != len(params):
+            raise self.p.error(f"'{name}' takes {len(params)} argument{'s' * (len(params) != 1)} "
+                               f"({', '.join(params)}), got {len(args)}", token)
+        if name in self.p.inlining:
+            raise self.p.error(f"'{name}' is applied in its own definition", token)
+        self.p.applied.add(name)
+        self.p.inlining.add(name)
+        nid = _Expression(self.p, body, None, dict(zip(params, map(self._node, args)))).run()
+        self.p.inlining.discard(name)
+        return nid
 
     def _params(self, key: str, name: str, args: list[_Operand], group: _Frame) -> tuple:
         """The numeric parameters after the operands (``leaky_relu(x, 0.2)``), defaults for the rest."""
@@ -392,14 +655,19 @@ class _Expression:
         if top.kind == "binary":
             return top.op == "pow"
         if top.op == "call":
+            if top.token.kind in ("ufunc", "softmax"):
+                return False
             spec = OPS[top.fn]
             return bool(spec.params) and not spec.variadic and top.args >= spec.arity
         return top.literal
 
-    def _reduce(self, prec: int, right: bool = False) -> None:
-        """Apply stacked operators that bind at least as tightly as ``prec`` (more, if right-assoc)."""
+    def _reduce(self, prec: int, right: bool = False, into_argument: bool = False) -> None:
+        """Apply stacked operators that bind at least as tightly as ``prec`` (more, if right-assoc);
+        ``into_argument`` stops at a function applied without parentheses."""
         ops = self.ops
         while ops and ops[-1].kind != "group" and (ops[-1].prec > prec or (ops[-1].prec == prec and not right)):
+            if into_argument and ops[-1].kind == "prefix" and ops[-1].prec == _FUNCTION:
+                return
             self._apply(ops.pop())
 
     def _apply(self, frame: _Frame) -> None:
@@ -418,9 +686,16 @@ class _Expression:
             if frame.op == "neg" and operand.nid is None and operand.value is not None:
                 self.vals.append(_Operand(None, -operand.value))  # still a literal: x^-2 is powc
                 return
+            if frame.token.kind == "root":
+                self.vals.append(_Operand(self.b.apply("powc", [self._node(operand)], (frame.power,))))
+                return
             params = tuple(p.default for p in OPS[frame.op].params)
-            nid = self.b.apply(frame.op, [self._node(operand)], params)
+            nid = self._powered(self.b.apply(frame.op, [self._node(operand)], params), frame)
         self.vals.append(_Operand(nid))
+
+    def _powered(self, nid: str, frame: _Frame) -> str:
+        """A function's value raised to the power written on its name, if any."""
+        return nid if frame.power is None else self.b.apply("powc", [nid], (frame.power,))
 
     def _flush(self) -> None:
         """Make a waiting literal a node before a later operand (node ids follow the text)."""

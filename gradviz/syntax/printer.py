@@ -125,17 +125,24 @@ class _Writer:
             self._not_a_number(args[1], "raise to")
             return pieces + self._child(args[1], self._prec(args[1]) < _POWER)
         spec = OPS[op]
+        if op == "softmax":  # the k-th element, as parse reads it: softmax_2(z1, z2, z3)
+            return [f"softmax_{int(node.params[0]) + 1}(", *self._arguments(args), ")"]
         if not spec.names:
             raise GradvizError(f"cannot write the op {op!r} in formula text")
         if spec.folds:
             args = self._folded(node)
-        pieces: list[_Item] = [spec.names[0], "("]
-        for k, arg in enumerate(args):
-            pieces += [", "] * (k > 0) + self._child(arg, False)
+        pieces: list[_Item] = [spec.names[0], "(", *self._arguments(args)]
         defaults = tuple(p.default for p in spec.params)
         if node.params != defaults:
             pieces += [f", {_number(p)}" for p in node.params]
         return pieces + [")"]
+
+    def _arguments(self, args: list[str]) -> list[_Item]:
+        """A call's arguments separated by commas."""
+        pieces: list[_Item] = []
+        for k, arg in enumerate(args):
+            pieces += [", "] * (k > 0) + self._child(arg, False)
+        return pieces
 
     def _folded(self, node: Node) -> list[str]:
         """The arguments of ``max(a, b, c)``: it parses as max(max(a, b), c) with both maxes

@@ -31,6 +31,9 @@ def operand_piece(graph: "Graph", nid: str, target: Target = UNICODE) -> Piece:
     return target.name(node.name), Level.ATOM
 
 
+_SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
 def _call_args(node: "Node", args: list[str], target: Target) -> list[str]:
     """The operands' texts followed by the parameters that differ from their defaults."""
     spec = OPS[node.op]
@@ -77,6 +80,9 @@ def apply(graph: "Graph", nid: str, pieces: list[Piece], target: Target, juxtapo
     if spec.notation == "bars":
         return target.bars(pieces[0])
     function = spec.latex if target.name_of_target == "latex" else spec.text
+    if node.op == "softmax":  # the k-th element, k from 1: softmax₂(z1, z2, z3)
+        k = str(int(node.params[0]) + 1)
+        function += f"_{{{k}}}" if target.name_of_target == "latex" else k.translate(_SUBSCRIPT_DIGITS)
     return target.call(function, _call_args(node, [p[0] for p in pieces], target))
 
 
