@@ -89,7 +89,12 @@ def test_render_blank_writes_questions_and_an_answer_key(tmp_path) -> None:
     assert "= ____" in last_question and "= 42" not in last_question
     assert "= 42" in last_answer
     assert sorted(p.name for p in out.glob("[0-9]*.svg")) == sorted(p.name for p in key.glob("[0-9]*.svg"))
-    assert not list(out.glob("derivation*.svg")) and (key / "derivation.svg").exists()  # the pictures hold answers
+    assert not list(out.glob("derivation*.svg")) and not (key / "derivation.svg").exists()  # svg: no pictures
+    pictured = tmp_path / "png"
+    assert run("render", LECTURE, "--at", AT_TEXT, "-o", str(pictured), "--blank", "both", "--format", "png",
+               "--frames", "final").exit_code == 0
+    assert not list(pictured.glob("derivation*.png"))  # the pictures hold answers: the key only
+    assert (pictured / "answer-key" / "derivation.png").exists()
     assert run("render", LECTURE, "-o", str(tmp_path / "x"), "--blank", "grads").exit_code == 2
 
 
