@@ -23,13 +23,18 @@ class CleanError(click.ClickException):
 
 
 class Group(click.Group):
-    """The command group: any ``GradvizError`` a command raises ends as a ``CleanError``."""
+    """The command group: any ``GradvizError`` a command raises ends as a ``CleanError``, and so
+    does an operating system's refusal (a full disk, a file-size limit) met by a library
+    gradviz calls."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except GradvizError as exc:
             raise CleanError(exc) from None
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise CleanError(GradvizError(f"the system refused: {exc.strerror or exc}{where}")) from None
 
 
 def parse_at(pairs: tuple[str, ...]) -> dict[str, str] | None:
