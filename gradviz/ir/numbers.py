@@ -11,9 +11,10 @@ from typing import Any
 
 from ..errors import GradvizError
 
-__all__ = ["exact", "format_number", "as_float", "too_long", "MAX_DIGITS"]
+__all__ = ["exact", "format_number", "as_float", "too_long", "MAX_DIGITS", "EXACT_DIGITS"]
 
 MAX_DIGITS = 1000  # digits of an exact number (numerator or denominator) gradviz accepts
+EXACT_DIGITS = 17  # significant digits an exact transcendental value (tanh(400)) is evaluated to
 
 
 def exact(value: Any, what: str = "a number") -> Fraction:

@@ -23,7 +23,7 @@ from fractions import Fraction
 from typing import Any, Callable
 
 from .mathforms import FLOAT, Math, symbolic
-from .numbers import MAX_DIGITS, too_long
+from .numbers import EXACT_DIGITS, MAX_DIGITS, too_long
 
 __all__ = ["OpSpec", "Param", "Precedence", "OPS", "EvaluationDomainError", "spelled"]
 
@@ -133,9 +133,25 @@ class OpSpec:
 
 
 def _bounded(value: Any) -> Any:
-    """``value``, or an ``OverflowError`` for an exact rational of more than ``MAX_DIGITS`` digits."""
-    if getattr(value, "is_Rational", False) and too_long(value.p, value.q):
-        raise OverflowError(f"the exact result has more than {MAX_DIGITS} digits")
+    """An exact ``value`` as float mode would take it: a ``ZeroDivisionError`` where it is not finite
+    (``zoo``, ``nan``: float mode's domain error), an ``OverflowError`` where it has more than
+    ``MAX_DIGITS`` digits or cannot be told apart from zero within them."""
+    if not getattr(value, "is_number", False):
+        return value  # a float, or a symbol
+    if value.is_Rational:
+        if too_long(value.p, value.q):
+            raise OverflowError(f"the exact result has more than {MAX_DIGITS} digits")
+        return value
+    import sympy
+
+    if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        raise ZeroDivisionError("the value is not finite")
+    try:
+        approx = value.evalf(EXACT_DIGITS, strict=True, maxn=MAX_DIGITS)
+    except sympy.core.evalf.PrecisionExhausted:
+        raise OverflowError(f"the exact result cannot be told from zero within {MAX_DIGITS} digits") from None
+    if approx != 0 and abs(sympy.log(abs(approx), 10)) > MAX_DIGITS:  # exp(−exp(50)): 10^(−2·10²¹)
+        raise OverflowError(f"the exact result has more than {MAX_DIGITS} digits (it is beyond 10^±{MAX_DIGITS})")
     return value
 
 
