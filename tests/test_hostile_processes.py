@@ -1,7 +1,7 @@
 """A hostile corpus of real processes: each probe is a `gradviz` process given bad input (numbers out
 of every range, files that are devices or not text, links out of the output folder) that must
 end within its timeout with exit 0, 1 or 2, at most one `Error:` line and no traceback on
-standard error, and nothing written outside its output folder."""
+standard error, and nothing written outside its output folder (``o``; a refused probe writes nothing)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,16 @@ PROBES = {  # id: (exit code, arguments ({t} is the test's folder), standard inp
                             "--format", "dot"], None),
     "html-answer-key-link": (1, ["html", "x*y", "--at", "x=2,y=3", "-o", "{t}/out", "--blank", "grads"], None),
     "foreign-slides-tex": (1, ["slides", "x*y", "--at", "x=2,y=3", "-o", "{t}/deck"], None),
+    "at-400-digit-int": (1, ["grad", "x", "--at", "x=1" + "0" * 400], None),
+    "at-400-digit-int-exact": (0, ["grad", "x", "--at", "x=1" + "0" * 400, "--exact"], None),
+    "exact-sqrt-at-0": (1, ["grad", "sqrt(x)", "--at", "x=0", "--exact"], None),
+    "exact-x^y-at-0": (1, ["grad", "x^y", "--at", "x=0,y=0", "--exact"], None),
+    "exact-tanh-400": (0, ["grad", "tanh(x)", "--at", "x=400", "--exact"], None),
+    "exact-exp-1000": (0, ["grad", "exp(x)", "--at", "x=1000", "--exact"], None),
+    "exact-beyond-10^1000": (1, ["grad", "exp(-exp(x))", "--at", "x=50", "--exact"], None),
+    "accented-letters": (0, ["render", "(ŷ − θ̂ + ñ − ℓ)²", "--at", "ŷ=0.8,θ̂=1,ñ=2,ℓ=3", "-o", "{t}/o",
+                             "--format", "dot", "--frames", "final"], None),
+    "pdf-frame": (0, ["render", "x*y", "--at", "x=2,y=3", "-o", "{t}/o", "--format", "pdf", "--frames", "final"], None),
 }
 
 
@@ -80,4 +90,6 @@ def test_a_hostile_probe_ends_cleanly(tmp_path: Path, probe: str) -> None:
     assert "Traceback" not in err and "internal error" not in err
     assert err.count("Error:") == (code != 0) and (code == 0 or err.startswith("Error:")), err
     assert not any(ch in err for ch in "\x1b\x07\u202e"), err  # control characters are shown escaped
-    assert _tree(tmp_path) == before  # nothing written: every probe here writes nothing or is refused
+    after = _tree(tmp_path)
+    assert before <= after and all(p == "o" or p.startswith("o/") for p in after - before), after - before
+    assert code == 0 or after == before  # a refusal comes before anything is written
