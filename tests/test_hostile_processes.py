@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 HUGE = "1" * 1000  # a 1000-digit constant
 
-PROBES = {  # id: (exit code, arguments ({t} is the test's folder), standard input)
+PROBES = {  # id: (exit code, arguments ({t} is the test's folder; bytes as they are), standard input)
     "float-1e400": (1, ["grad", "1e400*x", "--at", "x=1"], None),
     "1000-digits": (1, ["grad", f"{HUGE}*x", "--at", "x=1"], None),
     "1000-digits-exact": (0, ["grad", f"{HUGE}*x", "--at", "x=1", "--exact"], None),
@@ -39,6 +39,7 @@ PROBES = {  # id: (exit code, arguments ({t} is the test's folder), standard inp
     "text-escape-codes": (2, ["grad", "x + \x1b[2J\x07 y"], None),
     "text-bidi-override": (2, ["grad", "x + \u202e y"], None),
     "stdin-not-utf8": (1, ["grad", "-"], b"x * \xff"),
+    "argv-not-utf8": (2, ["grad", b"x + \xff y"], None),  # Python reads the byte as a lone surrogate
     "stdin-over-1mb": (1, ["grad", "-"], b"x" * 1_000_001),
     "answer-key-link": (1, ["render", "x*y", "--at", "x=2,y=3", "-o", "{t}/out", "--blank", "values",
                             "--format", "dot"], None),
@@ -82,7 +83,7 @@ def test_a_hostile_probe_ends_cleanly(tmp_path: Path, probe: str) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("GRADVIZ_DEBUG", None)
     run = subprocess.run([sys.executable, "-c", "from gradviz.cli import main; main()",
-                          *(a.replace("{t}", str(tmp_path)) for a in args)],
+                          *(a.replace("{t}", str(tmp_path)) if isinstance(a, str) else a for a in args)],
                          input=stdin if stdin is not None else b"", capture_output=True, cwd=tmp_path / "cwd",
                          env=env, timeout=60)
     err = run.stderr.decode("utf-8")
