@@ -256,3 +256,19 @@ def test_a_file_too_big_for_the_limit_is_a_clean_error_without_temporary_files(t
     assert "GradvizError: cannot write" in direct.stderr and "File too large" in direct.stderr
     assert sorted(p.name for p in (tmp_path / "direct").iterdir()) == [RECORD]  # no temporary file
     assert not [p for p in tmp_path.rglob("*.tmp")]
+
+
+def test_a_batch_writes_nothing_when_any_of_its_files_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "key").mkdir()
+    (tmp_path / "key" / "b.svg").write_text("mine")
+    folder = OutputFolder(tmp_path)
+    with pytest.raises(GradvizError, match="--force"):
+        with folder.batch():
+            folder.write("a.svg", b"1")
+            folder.sub("key").write("b.svg", b"2")
+    assert _files(tmp_path) == ["key", "key/b.svg"]
+    with folder.batch():
+        folder.write("a.svg", b"1")
+        folder.sub("key").write("c.svg", b"3")
+        assert _files(tmp_path) == ["key", "key/b.svg"]  # written when the batch ends
+    assert (tmp_path / "a.svg").read_bytes() == b"1" and (tmp_path / "key" / "c.svg").read_bytes() == b"3"

@@ -57,14 +57,15 @@ class OutputFolder:
     overwriting files gradviz did not create."""
 
     def __init__(self, folder: str | os.PathLike, *, force: bool = False,
-                 _inside: tuple[Path, list] | None = None):
+                 _inside: "tuple[Path, OutputFolder] | None" = None):
         self.folder = Path(folder)
         self.force = force
         if self.folder.exists() and not self.folder.is_dir():
             raise GradvizError(f"the output folder {self.folder} is a file; name a folder")
         # the named folder itself is followed when it is a link; a sub-folder is checked by ``sub``
         self.root = _inside[0] if _inside else self.folder.resolve()
-        self._batch: list | None = _inside[1] if _inside else None
+        self._top: OutputFolder = _inside[1] if _inside else self  # the folder whose batch this one is in
+        self._batch: list | None = None
         self.created = self._read_record()
 
     @classmethod
@@ -109,20 +110,21 @@ class OutputFolder:
         target = self._inside(name)
         if target.exists() and not target.is_dir():
             raise GradvizError(f"refusing to write into {self.folder / name}: it is a file, not a folder")
-        return OutputFolder(self.folder / name, force=self.force, _inside=(target, self._batch))
+        return OutputFolder(self.folder / name, force=self.force, _inside=(target, self._top))
 
     @contextmanager
     def batch(self) -> Iterator["OutputFolder"]:
         """Within it, ``write_all`` here and in sub-folders only checks and collects; everything is
         written at the end, when no check refused anything (nested batches join the outer one)."""
-        if self._batch is not None:
+        top = self._top
+        if top._batch is not None:
             yield self
             return
-        self._batch = pending = []
+        top._batch = pending = []
         try:
             yield self
         finally:
-            self._batch = None
+            top._batch = None
         for folder, files, paths in pending:
             folder._write(files, paths)
 
@@ -140,8 +142,8 @@ class OutputFolder:
         """Write every file (all checked before the first is written; in a batch, at its end);
         their paths, in order."""
         paths = self.check(list(files))
-        if self._batch is not None:
-            self._batch.append((self, dict(files), paths))
+        if self._top._batch is not None:
+            self._top._batch.append((self, dict(files), paths))
             return paths
         return self._write(files, paths)
 
