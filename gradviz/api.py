@@ -191,6 +191,15 @@ def trace(fn: Callable[..., Any], params: Collection[str] = (), at: Mapping[str,
     """
     if not callable(fn):
         raise GradvizError(f"trace() takes a function, not {type(fn).__name__}")
+    if at is not None and not isinstance(at, Mapping):
+        raise GradvizError(f"trace()'s at= maps argument names to values, not a {type(at).__name__}")
+    try:
+        names_given = frozenset((params,) if isinstance(params, str) else params)
+    except TypeError:  # not a collection, or of unhashable things
+        names_given = frozenset([None])
+    if not all(isinstance(p, str) for p in names_given):
+        raise GradvizError(f"trace()'s params= is a collection of argument names, not {repr(params)[:40]}")
+    params = names_given
     at = dict(at or {})
     try:
         names = list(inspect.signature(fn).parameters)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import html
+import operator
 import struct
 from dataclasses import dataclass
 from typing import Any
@@ -120,14 +121,16 @@ def frame_views(result: Backward, style: Style | None = None) -> list[FrameView]
 def show(result: Backward, step: int | None = None, style: Style | None = None) -> FrameView:
     """Backward step ``step`` (an index into ``result.steps``: 0 is the output's step, −1 the
     last), or the final frame with every gradient when ``step`` is None."""
-    views = frame_views(result, style)
     if step is None:
-        return views[-1]
+        return frame_views(result, style)[-1]
     count = len(result.steps)
+    if isinstance(step, bool) or not hasattr(type(step), "__index__"):
+        raise GradvizError(f"step is an index into result.steps (a whole number), not {repr(step)[:40]}")
+    step = operator.index(step)
     if not -count <= step < count:
         raise GradvizError(f"step {step} is out of range: this backward pass has {count} steps (0…{count - 1})")
     k = step % count
-    return next(v for v in views if v.frame.kind == "backward" and v.frame.step == k)
+    return next(v for v in frame_views(result, style) if v.frame.kind == "backward" and v.frame.step == k)
 
 
 def show_graph(graph: Graph, style: Style | None = None) -> FrameView:

@@ -39,3 +39,23 @@ def test_dot_and_derivation_are_identical_across_hash_seeds() -> None:
 @pytest.mark.slow
 def test_svg_is_identical_across_hash_seeds() -> None:
     assert _digests("svg", "3") == _digests("svg", "4242")
+
+
+@pytest.mark.slow
+def test_pdf_is_identical_across_runs_a_second_apart() -> None:
+    import time
+
+    first = _digests("pdf", "5")
+    time.sleep(1.1)  # cairo stamps the second it writes
+    assert _digests("pdf", "6") == first
+
+
+def test_pdf_dates_are_source_date_epoch_or_1970(monkeypatch) -> None:
+    from gradviz.render.backends import pdf_dated
+
+    pdf = b"%PDF-1.5\n<< /CreationDate (D:20261201040105Z) /ModDate (D:20261201040105+01'00') >>\nxref 17"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert pdf_dated(pdf) == pdf.replace(b"20261201040105", b"19700101000000").replace(b"+01'00'", b"+00'00'")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    dated = pdf_dated(pdf)
+    assert b"(D:20231114221320Z)" in dated and len(dated) == len(pdf)

@@ -59,7 +59,7 @@ def test_write_atomic_leaves_no_temporary_file_on_failure(tmp_path: Path) -> Non
 def test_names_that_leave_the_folder_are_refused(tmp_path: Path, name: str) -> None:
     with pytest.raises(GradvizError, match="refusing"):
         OutputFolder(tmp_path / "out").write(name, b"x")
-    assert sorted(p.name for p in tmp_path.rglob("*")) == ["out"]
+    assert list(tmp_path.rglob("*")) == []  # not even the folder
 
 
 def test_symbolic_links_out_of_the_folder_are_refused(tmp_path: Path) -> None:
@@ -70,7 +70,7 @@ def test_symbolic_links_out_of_the_folder_are_refused(tmp_path: Path) -> None:
     (out / "file.svg").symlink_to(outside / "victim.svg")
     folder = OutputFolder(out, force=True)
     for name in ("link/x.svg", "file.svg"):
-        with pytest.raises(GradvizError, match="outside"):
+        with pytest.raises(GradvizError, match="symbolic link"):
             folder.write(name, b"x")
     assert list(outside.iterdir()) == []
 
@@ -165,3 +165,110 @@ def test_gif_refuses_to_overwrite_a_foreign_file_unless_forced(tmp_path) -> None
     assert refused.exit_code == 1 and target.read_bytes() == b"not ours"
     forced = CliRunner().invoke(cli, ["gif", "x*y", "--at", "x=1,y=2", "-o", str(target), "--force"])
     assert forced.exit_code == 0 and target.read_bytes().startswith(b"GIF8")
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize("command", [["render", "--format", "dot"], ["html"]])
+def test_an_answer_key_that_is_a_symbolic_link_is_refused_before_anything_is_written(tmp_path: Path,
+                                                                                     command: list[str]) -> None:
+    elsewhere, out = tmp_path / "elsewhere", tmp_path / "out"
+    elsewhere.mkdir()
+    out.mkdir()
+    (out / "answer-key").symlink_to(elsewhere)
+    result = CliRunner().invoke(cli, [command[0], "x*y", "--at", "x=2,y=3", "-o", str(out), "--blank", "values",
+                                      *command[1:]])
+    assert result.exit_code == 1 and result.output.count("Error:") == 1, result.output
+    assert "answer-key is a symbolic link" in result.output
+    assert _files(elsewhere) == [] and _files(out) == ["answer-key"]
+
+
+def test_a_foreign_file_in_the_answer_key_leaves_the_questions_unwritten(tmp_path: Path) -> None:
+    (tmp_path / "answer-key").mkdir()
+    (tmp_path / "answer-key" / "index.html").write_text("mine")
+    result = CliRunner().invoke(cli, ["html", "x*y", "--at", "x=2,y=3", "-o", str(tmp_path), "--blank", "grads"])
+    assert result.exit_code == 1 and "--force" in result.output
+    assert _files(tmp_path) == ["answer-key", "answer-key/index.html"]
+
+
+def test_slides_refuse_a_foreign_slides_tex_before_writing_frames(tmp_path: Path) -> None:
+    (tmp_path / "slides.tex").write_text("my deck")
+    result = CliRunner().invoke(cli, ["slides", "x*y", "--at", "x=2,y=3", "-o", str(tmp_path)])
+    assert result.exit_code == 1 and "slides.tex" in result.output and "--force" in result.output
+    assert _files(tmp_path) == ["slides.tex"]
+
+
+def test_the_named_folder_may_be_a_symbolic_link_and_is_followed(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real)
+    result = CliRunner().invoke(cli, ["render", "x*y", "--at", "x=2,y=3", "-o", str(tmp_path / "link"),
+                                      "--format", "dot", "--frames", "final"])
+    assert result.exit_code == 0, result.output
+    assert "manifest.json" in _files(real)
+
+
+def test_gallery_refuses_a_symbolic_link_inside_its_folder(tmp_path: Path) -> None:
+    from gradviz.outputs.gallery import ENTRIES
+
+    elsewhere, gallery = tmp_path / "elsewhere", tmp_path / "g"
+    elsewhere.mkdir()
+    gallery.mkdir()
+    (gallery / ENTRIES[0].name).symlink_to(elsewhere)
+    result = CliRunner().invoke(cli, ["gallery", str(gallery), "--dot-only"])
+    assert result.exit_code == 1 and "symbolic link" in result.output, result.output
+    assert _files(elsewhere) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_folder_that_cannot_be_written_is_a_clean_error_without_temporary_files(tmp_path: Path) -> None:
+    tmp_path.chmod(0o500)
+    try:
+        with pytest.raises(GradvizError, match="cannot (write|create)"):
+            OutputFolder(tmp_path).write("a.svg", b"x")
+    finally:
+        tmp_path.chmod(0o700)
+    assert _files(tmp_path) == []
+
+
+def test_a_file_too_big_for_the_limit_is_a_clean_error_without_temporary_files(tmp_path: Path) -> None:
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of being killed
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    run = subprocess.run([sys.executable, "-c", "from gradviz.cli import main; main()", "render",
+                          "(θ1θ2x − y)²", "--at", "θ1=2,θ2=-1,x=3,y=1", "-o", str(tmp_path / "out"), "--format", "svg"],
+                         capture_output=True, text=True, env=env, preexec_fn=limit, timeout=120)
+    assert run.returncode == 1, run.stderr
+    assert run.stderr.count("Error:") == 1 and "Traceback" not in run.stderr and "File too large" in run.stderr
+    direct = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from gradviz.outputs.folder "
+                             "import OutputFolder; OutputFolder(sys.argv[1]).write('big.svg', b'x' * 5000)",
+                             str(tmp_path / "direct")], capture_output=True, text=True, env=env, preexec_fn=limit,
+                            timeout=60)
+    assert "GradvizError: cannot write" in direct.stderr and "File too large" in direct.stderr
+    assert sorted(p.name for p in (tmp_path / "direct").iterdir()) == [RECORD]  # no temporary file
+    assert not [p for p in tmp_path.rglob("*.tmp")]
+
+
+def test_a_batch_writes_nothing_when_any_of_its_files_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "key").mkdir()
+    (tmp_path / "key" / "b.svg").write_text("mine")
+    folder = OutputFolder(tmp_path)
+    with pytest.raises(GradvizError, match="--force"):
+        with folder.batch():
+            folder.write("a.svg", b"1")
+            folder.sub("key").write("b.svg", b"2")
+    assert _files(tmp_path) == ["key", "key/b.svg"]
+    with folder.batch():
+        folder.write("a.svg", b"1")
+        folder.sub("key").write("c.svg", b"3")
+        assert _files(tmp_path) == ["key", "key/b.svg"]  # written when the batch ends
+    assert (tmp_path / "a.svg").read_bytes() == b"1" and (tmp_path / "key" / "c.svg").read_bytes() == b"3"

@@ -119,9 +119,9 @@ def render(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, dpi: int | No
     from ..outputs.export import export  # lazy: `gradviz --help` stays fast
 
     result, wrt = teaching_result(expr, at, wrt, need_values=blank is not None)
-    done = with_answer_key(result, blank, out_dir, lambda r, folder, derivation: export(
+    done = with_answer_key(result, blank, out_dir, force, lambda r, folder, derivation: export(
         r, folder, format=fmt, dpi=dpi, which=which, renderer=renderer, wrt=wrt, derivation=derivation,
-        images=pictures or fmt == "png", force=force, style=style))
+        images=pictures or fmt == "png", style=style))
     count = len(done.files)
     files = "manifest.json" if blank else "manifest.json, derivation.md, derivation.tex"
     files += f", the derivation as {len(done.images)} pictures for slides (derivation*.{fmt})" if done.images else ""

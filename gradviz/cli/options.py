@@ -4,7 +4,9 @@ a clean ``Error: …`` exit, reading formulas and ``--at`` values, and the share
 from __future__ import annotations
 
 import functools
+import os
 import re
+import stat
 import sys
 from typing import Any, Callable
 
@@ -34,14 +36,18 @@ _LONG_OPTION = re.compile(r"--[A-Za-z][A-Za-z0-9-]*(=.*)?", re.S)
 
 
 class Group(click.Group):
-    """The command group: any ``GradvizError`` a command raises ends as a ``CleanError``, and a
-    command's argument that starts with ``-`` but is no option of it is a formula, not an option."""
+    """The command group: any ``GradvizError`` a command raises ends as a ``CleanError``, and so
+    does an operating system's refusal (a full disk, a file-size limit) met by a library gradviz
+    calls; a command's argument that starts with ``-`` but is no option of it is a formula."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except GradvizError as exc:
             raise CleanError(exc) from None
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise CleanError(GradvizError(f"the system refused: {exc.strerror or exc}{where}")) from None
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         """Add ``cmd``; one that takes arguments says in its help how a leading minus is read."""
@@ -106,19 +112,41 @@ def parse_at(pairs: tuple[str, ...]) -> dict[str, str] | None:
     return out
 
 
+MAX_FORMULA_BYTES = 1_000_000  # the most a formula file or standard input may hold
+FILE_WINDOW = 8  # characters shown each side of a parse error in a formula read from a file
+
+
 def read_formula(expr: str) -> str:
-    """The formula itself, or a file's content with ``@file``, or standard input with ``-``."""
+    """The formula itself, or a file's content with ``@file``, or standard input with ``-``:
+    at most ``MAX_FORMULA_BYTES`` of UTF-8 text from a regular file or a stream."""
     if expr == "-":
-        return sys.stdin.read()
-    if expr.startswith("@"):
-        try:
-            with open(expr[1:], encoding="utf-8") as fh:
-                return fh.read()
-        except OSError as exc:
-            raise click.ClickException(f"cannot read {expr[1:]}: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise click.ClickException(f"{expr[1:]} is not UTF-8 text") from None
-    return expr
+        return _text(sys.stdin.buffer.read(MAX_FORMULA_BYTES + 1), "standard input")
+    if not expr.startswith("@"):
+        return expr
+    path = expr[1:]
+    try:
+        mode = os.stat(path).st_mode  # before opening: opening a FIFO would wait for a writer
+        if stat.S_ISDIR(mode):
+            raise GradvizError(f"cannot read {path}: it is a folder; give a formula file")
+        if not stat.S_ISREG(mode):
+            raise GradvizError(f"cannot read {path}: not a regular file (a device, FIFO or socket); "
+                               "give a formula file, or - for standard input")
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FORMULA_BYTES + 1)
+    except OSError as exc:
+        raise GradvizError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return _text(data, path)
+
+
+def _text(data: bytes, where: str) -> str:
+    if len(data) > MAX_FORMULA_BYTES:
+        raise GradvizError(f"{where} holds more than {MAX_FORMULA_BYTES // 1_000_000} MB; a formula may be at most "
+                           f"{MAX_FORMULA_BYTES:,} bytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise GradvizError(f"{where} is not UTF-8 text: byte 0x{data[exc.start]:02x} at byte offset {exc.start} "
+                           "is not valid UTF-8") from None
 
 
 at_option = click.option("--at", "at", multiple=True, metavar="NAME=VALUE[,…]",
@@ -160,8 +188,15 @@ def figure_options(command: Callable) -> Callable:
 
 def parse_formula(expr: str) -> Any:
     """EXPR (text, @FILE or -) parsed into a graph; the command's ``--at`` names give a sum
-    without bounds (``\\sum_i y_i``) its range."""
+    without bounds (``\\sum_i y_i``) its range; a parse error in a file quotes only the few
+    characters around the problem."""
     from ..api import parse  # here, not at the top: `gradviz --help` must not load sympy
 
     ctx = click.get_current_context(silent=True)
-    return parse(read_formula(expr), parse_at(ctx.params.get("at") or ()) if ctx is not None else None)
+    text = read_formula(expr)
+    try:
+        return parse(text, parse_at(ctx.params.get("at") or ()) if ctx is not None else None)
+    except ParseError as exc:
+        if text is expr:
+            raise
+        raise ParseError(exc.message, exc.source, exc.line, exc.column, exc.length, window=FILE_WINDOW) from None

@@ -46,17 +46,22 @@ def teaching_result(expr: str, at: tuple[str, ...], wrt: str | None, *, need_val
     return result, (input_name(graph, wrt) if wrt is not None else None)
 
 
-def with_answer_key(result: Any, blank: str | None, out_dir: str,
-                    build: Callable[[Any, Path, bool], Any]) -> Any:
+def with_answer_key(result: Any, blank: str | None, out_dir: str, force: bool,
+                    build: Callable[[Any, Any, bool], Any]) -> Any:
     """``build(result, folder, derivation)`` into ``out_dir``; with ``blank`` the questions (blanked,
-    without derivation) go there and the full version into ``out_dir/answer-key``."""
-    if blank is None:
-        return build(result, Path(out_dir), True)
-    from ..outputs.exercise import blanked  # lazy: `gradviz --help` stays fast
+    without derivation) go there and the full version into ``out_dir/answer-key``. Every file of
+    both is checked before the first is written."""
+    from ..outputs.folder import OutputFolder  # lazy: `gradviz --help` stays fast
 
-    done = build(blanked(result, blank), Path(out_dir), False)
-    build(result, Path(out_dir) / ANSWER_KEY, True)
-    return done
+    out = OutputFolder(out_dir, force=force)
+    with out.batch():
+        if blank is None:
+            return build(result, out, True)
+        from ..outputs.exercise import blanked  # lazy: `gradviz --help` stays fast
+
+        done = build(blanked(result, blank), out, False)
+        build(result, out.sub(ANSWER_KEY), True)
+        return done
 
 
 def _key_note(blank: str | None, out_dir: str) -> str:
@@ -90,14 +95,14 @@ def slides(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, blank: str | 
     if fmt == "pptx":
         from ..outputs.powerpoint import write_pptx  # lazy: `gradviz --help` stays fast
 
-        deck = with_answer_key(result, blank, out_dir, lambda r, folder, derivation: write_pptx(
-            r, folder, renderer=renderer, wrt=wrt, derivation=derivation, force=force, style=style))
+        deck = with_answer_key(result, blank, out_dir, force, lambda r, folder, derivation: write_pptx(
+            r, folder, renderer=renderer, wrt=wrt, derivation=derivation, style=style))
         click.echo(f"{deck.pptx} with {len(deck.export.files)} frames{_key_note(blank, out_dir)}")
         return
     from ..outputs.slides import write_slides  # lazy: `gradviz --help` stays fast
 
-    deck = with_answer_key(result, blank, out_dir, lambda r, folder, derivation: write_slides(
-        r, folder, renderer=renderer, wrt=wrt, derivation=derivation, force=force, style=style))
+    deck = with_answer_key(result, blank, out_dir, force, lambda r, folder, derivation: write_slides(
+        r, folder, renderer=renderer, wrt=wrt, derivation=derivation, style=style))
     click.echo(f"{deck.tex} with {len(deck.export.files)} frames (compile with: cd {deck.tex.parent} && "
                f"pdflatex slides.tex){_key_note(blank, out_dir)}")
 
@@ -147,6 +152,6 @@ def html(expr: str, at: tuple[str, ...], out_dir: str, blank: str | None, wrt: s
     from ..outputs.player import write_player  # lazy: `gradviz --help` stays fast
 
     result, wrt = teaching_result(expr, at, wrt, need_values=blank is not None)
-    page = with_answer_key(result, blank, out_dir, lambda r, folder, derivation: write_player(
-        r, folder, renderer=renderer, wrt=wrt, force=force, style=style))
+    page = with_answer_key(result, blank, out_dir, force, lambda r, folder, derivation: write_player(
+        r, folder, renderer=renderer, wrt=wrt, style=style))
     click.echo(f"step player in {page}{_key_note(blank, out_dir)}")

@@ -16,10 +16,10 @@ __all__ = ["canonical_key", "canonical_values", "check_inputs", "input_name"]
 
 def canonical_key(key: Any, inputs: tuple[str, ...] | frozenset[str]) -> str:
     """The canonical input name that ``key`` spells (any alias the parser accepts)."""
+    if not isinstance(key, str):
+        raise EvaluationError(f"{_short(key)} is not a variable name (the inputs are {name_list(inputs)})")
     if key in inputs:
         return key
-    if not isinstance(key, str):
-        raise EvaluationError(f"{key!r} is not a variable name (the inputs are {name_list(inputs)})")
     try:
         graph = parse(key.strip())
     except ParseError:
@@ -39,7 +39,7 @@ def canonical_values(at: Mapping[Any, Any], inputs: tuple[str, ...]) -> dict[str
     spelled: dict[str, str] = {}
     known = frozenset(inputs)
     for key, value in at.items():
-        name = key if key in known else canonical_key(key, inputs)
+        name = key if isinstance(key, str) and key in known else canonical_key(key, inputs)
         if name in out:
             raise EvaluationError(f"{name} is given twice (as {spelled[name]!r} and {key!r})")
         out[name], spelled[name] = value, str(key)
@@ -77,6 +77,11 @@ def _number(name: str, value: Any, exact_mode: bool) -> Any:
     return result
 
 
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 def input_name(graph: Graph, name: Any) -> str:
     """The canonical name of the input ``name`` spells (``theta1`` → ``θ1``), or a ``GradvizError``
     listing the inputs."""
@@ -85,5 +90,5 @@ def input_name(graph: Graph, name: Any) -> str:
     except EvaluationError:
         key = None
     if key not in graph.inputs:
-        raise GradvizError(f"{name!r} is not an input of {graph.output}; the inputs are {name_list(graph.inputs)}")
+        raise GradvizError(f"{_short(name)} is not an input of {graph.output}; the inputs are {name_list(graph.inputs)}")
     return key

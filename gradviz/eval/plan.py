@@ -11,6 +11,7 @@ from typing import Callable, Sequence
 
 from ..ir.graph import Graph
 from ..ir.mathforms import FLOAT
+from ..ir.numbers import as_float
 from ..ir.ops import OPS
 from .forward import constant_value
 from .sweep import backward_order
@@ -37,7 +38,7 @@ class Plan:
             elif node.kind == "op":
                 value, local = OPS[node.op].float_forms()
                 operands = tuple(index[o] for o in node.operands)
-                params = tuple(float(p) for p in node.params)
+                params = tuple(as_float(p) for p in node.params)
                 variadic = OPS[node.op].variadic
                 self.forward_steps.append((index[nid], _fetcher(operands, variadic), params, value))
                 local_of[nid] = (_fetcher(operands, variadic), params, local, operands)

@@ -13,6 +13,8 @@ from fractions import Fraction
 from types import SimpleNamespace
 from typing import Any
 
+from .numbers import MAX_DIGITS, as_float, too_long
+
 __all__ = ["FLOAT", "symbolic", "Math"]
 
 Math = SimpleNamespace  # a namespace of number functions: FLOAT or symbolic()
@@ -30,8 +32,8 @@ def _step(x: Any, at_zero: Any) -> float:
 
 
 def _pow(x: float, n: Any) -> float:
-    n = float(n)
-    return x ** (int(n) if n == int(n) else n)
+    n = as_float(n)
+    return x ** (int(n) if math.isfinite(n) and n == int(n) else n)
 
 
 FLOAT = Math(
@@ -40,7 +42,7 @@ FLOAT = Math(
     sign=lambda x: float((x > 0) - (x < 0)), step=_step, max=max, min=min, pow=_pow,
     where=lambda condition, then, otherwise: then if condition else otherwise,
     sigmoid=_sigmoid, softplus=lambda x: math.log1p(math.exp(-abs(x))) + max(x, 0.0),
-    number=float, exact=False,
+    number=as_float, exact=False,
 )
 
 _SYMBOLIC: Math | None = None
@@ -57,6 +59,14 @@ def symbolic() -> Math:
                 return sympy.Rational(value.numerator, value.denominator)
             return sympy.sympify(value) if isinstance(value, (int, float)) else value
 
+        def power(x: Any, n: Any) -> Any:
+            n = number(n)
+            if getattr(x, "is_Rational", False) and getattr(n, "is_Rational", False) and abs(x) not in (0, 1):
+                size = max(abs(x.p), x.q).bit_length() * abs(n)
+                if size > 3.33 * MAX_DIGITS:  # bits; checked before sympy spends minutes on it
+                    raise OverflowError(f"the exact result would have more than {MAX_DIGITS} digits")
+            return x ** n
+
         def where(condition: Any, then: Any, otherwise: Any) -> Any:
             if condition in (True, False):  # numbers (exact mode): choose now
                 return then if condition else otherwise
@@ -66,7 +76,7 @@ def symbolic() -> Math:
             pi=sympy.pi, e=sympy.E, exp=sympy.exp, log=sympy.log, sqrt=sympy.sqrt, sin=sympy.sin,
             cos=sympy.cos, tan=sympy.tan, sinh=sympy.sinh, cosh=sympy.cosh, tanh=sympy.tanh, erf=sympy.erf,
             abs=sympy.Abs, sign=sympy.sign, step=lambda x, at_zero: sympy.Heaviside(x, number(at_zero)),
-            max=sympy.Max, min=sympy.Min, pow=lambda x, n: x ** number(n), where=where,
+            max=sympy.Max, min=sympy.Min, pow=power, where=where,
             sigmoid=lambda x: 1 / (1 + sympy.exp(-x)), softplus=lambda x: sympy.log(1 + sympy.exp(x)),
             number=number, exact=True,
         )

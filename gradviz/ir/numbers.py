@@ -11,9 +11,10 @@ from typing import Any
 
 from ..errors import GradvizError
 
-__all__ = ["exact", "format_number", "MAX_DIGITS"]
+__all__ = ["exact", "format_number", "as_float", "too_long", "MAX_DIGITS", "EXACT_DIGITS"]
 
 MAX_DIGITS = 1000  # digits of an exact number (numerator or denominator) gradviz accepts
+EXACT_DIGITS = 17  # significant digits an exact transcendental value (tanh(400)) is evaluated to
 
 
 def exact(value: Any, what: str = "a number") -> Fraction:
@@ -62,9 +63,22 @@ def exact(value: Any, what: str = "a number") -> Fraction:
 
 
 def _check_size(value: Fraction, what: str) -> None:
-    limit = 10**MAX_DIGITS
-    if abs(value.numerator) >= limit or value.denominator >= limit:
+    if too_long(value.numerator, value.denominator):
         raise GradvizError(f"{what} has more than {MAX_DIGITS} digits")
+
+
+def too_long(numerator: int, denominator: int = 1) -> bool:
+    """Whether a numerator or denominator has more than ``MAX_DIGITS`` digits."""
+    limit = 10**MAX_DIGITS
+    return abs(numerator) >= limit or abs(denominator) >= limit
+
+
+def as_float(value: Any) -> float:
+    """``float(value)``, with ±inf where a number is beyond the range of a float."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 def _short(value: Any) -> str:

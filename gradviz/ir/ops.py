@@ -23,6 +23,7 @@ from fractions import Fraction
 from typing import Any, Callable
 
 from .mathforms import FLOAT, Math, symbolic
+from .numbers import EXACT_DIGITS, MAX_DIGITS, too_long
 
 __all__ = ["OpSpec", "Param", "Precedence", "OPS", "EvaluationDomainError", "spelled"]
 
@@ -91,9 +92,9 @@ class OpSpec:
         m = symbolic() if exact else FLOAT
         form = self.value if exact or self.float_value is None else self.float_value
         try:
-            return self._call(form, m, args, params)
-        except OverflowError:
-            raise EvaluationDomainError("the result overflows a float") from None
+            return _bounded(self._call(form, m, args, params))
+        except OverflowError as exc:
+            raise EvaluationDomainError(str(exc) if exact else "the result overflows a float") from None
         except (ZeroDivisionError, ValueError) as exc:
             raise EvaluationDomainError(str(exc) or "outside its domain") from None
 
@@ -102,11 +103,13 @@ class OpSpec:
         m = symbolic() if exact else FLOAT
         form = self.local if exact or self.float_local is None else self.float_local
         try:
-            return tuple(self._call(form, m, args, params, out))
+            return tuple(_bounded(d) for d in self._call(form, m, args, params, out))
         except ZeroDivisionError:
             raise EvaluationDomainError("its local derivative is infinite here") from None
-        except OverflowError:
-            raise EvaluationDomainError("its local derivative overflows a float") from None
+        except OverflowError as exc:
+            raise EvaluationDomainError(str(exc) if exact else "its local derivative overflows a float") from None
+        except ValueError:
+            raise EvaluationDomainError("its local derivative is outside the domain of a float here") from None
 
     def sympy(self, args: tuple, params: tuple = ()) -> Any:
         """The textbook form over sympy operands (symbols or numbers)."""
@@ -127,6 +130,29 @@ class OpSpec:
         if self.variadic:
             return form(*head, tuple(args), *ps)
         return form(*head, *args, *ps)
+
+
+def _bounded(value: Any) -> Any:
+    """An exact ``value`` as float mode would take it: a ``ZeroDivisionError`` where it is not finite
+    (``zoo``, ``nan``: float mode's domain error), an ``OverflowError`` where it has more than
+    ``MAX_DIGITS`` digits or cannot be told apart from zero within them."""
+    if not getattr(value, "is_number", False):
+        return value  # a float, or a symbol
+    if value.is_Rational:
+        if too_long(value.p, value.q):
+            raise OverflowError(f"the exact result has more than {MAX_DIGITS} digits")
+        return value
+    import sympy
+
+    if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        raise ZeroDivisionError("the value is not finite")
+    try:
+        approx = value.evalf(EXACT_DIGITS, strict=True, maxn=MAX_DIGITS)
+    except sympy.core.evalf.PrecisionExhausted:
+        raise OverflowError(f"the exact result cannot be told from zero within {MAX_DIGITS} digits") from None
+    if approx != 0 and abs(sympy.log(abs(approx), 10)) > MAX_DIGITS:  # exp(−exp(50)): 10^(−2·10²¹)
+        raise OverflowError(f"the exact result has more than {MAX_DIGITS} digits (it is beyond 10^±{MAX_DIGITS})")
+    return value
 
 
 # --- domains -------------------------------------------------------------------------------
@@ -190,6 +216,16 @@ def _softmax_ce_local(m: Math, out: Any, args: tuple) -> tuple:
     probs = [_softmax(m, logits, j) for j in range(len(logits))]
     total = sum(labels)
     return tuple(q * total - y for q, y in zip(probs, labels)) + tuple(-m.log(q) for q in probs)
+
+
+def _softmax_ce_local_float(m: Math, out: Any, args: tuple) -> tuple:
+    """The local derivatives with −log p_j as log Σ exp(z) − z_j, finite where p_j underflows to 0."""
+    logits, labels = _halves(args)
+    top = max(logits)
+    log_total = top + math.log(sum(math.exp(z - top) for z in logits))
+    total = sum(labels)
+    return (tuple(_softmax(m, logits, j) * total - y for j, y in enumerate(labels))
+            + tuple(log_total - z for z in logits))
 
 
 def _gaussian(m: Math, x: Any) -> Any:
@@ -321,7 +357,8 @@ _SPECS = (
            min_args=1),
     OpSpec("softmax_ce", "softmax cross-entropy of n logits and their n labels (∂/∂zᵢ = pᵢ − yᵢ)",
            lambda m, a: _softmax_ce(m, a), _softmax_ce_local, arity=None, names=("softmax_ce",),
-           text="softmax_ce", latex=r"\operatorname{softmax\_ce}", paired=True, float_value=_softmax_ce_float),
+           text="softmax_ce", latex=r"\operatorname{softmax\_ce}", paired=True, float_value=_softmax_ce_float,
+           float_local=_softmax_ce_local_float),
 )
 
 OPS: dict[str, OpSpec] = {spec.key: spec for spec in _SPECS}

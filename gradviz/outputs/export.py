@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 from ..derive.documents import derivation_latex, derivation_markdown
 from ..eval.backward import Backward
@@ -31,6 +32,7 @@ class Export:
     manifest: Path
     derivation: tuple[Path, ...]  # Markdown, LaTeX (none for an exercise's questions)
     images: tuple[Path, ...] = ()  # the derivation as pictures: whole, in pages, each backward step
+    data: Mapping[str, bytes] = field(default_factory=dict, repr=False, compare=False)  # each file's bytes by name
 
     @property
     def final(self) -> Path:
@@ -38,7 +40,7 @@ class Export:
         return self.files[-1]
 
 
-def export(result: Backward, folder: str | os.PathLike, *, format: str = "svg", dpi: int | None = None,
+def export(result: Backward, folder: str | os.PathLike | OutputFolder, *, format: str = "svg", dpi: int | None = None,
            which: str = "all", renderer: str = "auto", caption: bool = True, wrt: str | None = None,
            derivation: bool = True, images: bool = True, force: bool = False, style: Style | None = None,
            area: Area | None = None) -> Export:
@@ -48,7 +50,7 @@ def export(result: Backward, folder: str | os.PathLike, *, format: str = "svg", 
     paths to one input and limits the derivation to its gradient; ``style`` and ``area`` say
     how the figures look and where they go. Files there that gradviz did not create are
     refused unless ``force``."""
-    out = OutputFolder(folder, force=force)
+    out = OutputFolder.of(folder, force=force)
     rendered = render_frames(result, format=format, dpi=dpi, which=which, renderer=renderer, caption=caption,
                              wrt=wrt, style=style, area=area)
     texts = {"derivation.md": derivation_markdown(result, wrt), "derivation.tex": derivation_latex(result, wrt)}
@@ -66,4 +68,4 @@ def export(result: Backward, folder: str | os.PathLike, *, format: str = "svg", 
     paths = out.write_all(files)
     count, documents = len(rendered), len(texts)
     return Export(out.folder, tuple(paths[:count]), paths[count], tuple(paths[count + 1:count + 1 + documents]),
-                  tuple(paths[count + 1 + documents:]))
+                  tuple(paths[count + 1 + documents:]), files)

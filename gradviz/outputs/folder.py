@@ -3,16 +3,19 @@
 
 gradviz remembers what it wrote in a small record, ``.gradviz`` (one file name a line), in
 the folder; a file that exists and is not in the record is refused unless ``force``. Names
-are relative paths without ``..``; a path whose resolved location leaves the folder (a
-symbolic link inside it pointing elsewhere) is refused.
+are relative paths without ``..``; a symbolic link anywhere inside the folder on the way to a
+file (or a sub-folder) is refused, wherever it points. The folder the user named may itself be
+a symbolic link: it is followed. In a ``batch`` every file of the folder and its sub-folders is
+checked before the first one is written.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import Mapping
+from typing import Iterator, Mapping
 
 from ..errors import GradvizError
 
@@ -29,7 +32,10 @@ def _umask() -> int:
 
 def write_atomic(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise GradvizError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -47,20 +53,25 @@ def write_atomic(path: Path, data: bytes) -> Path:
 
 
 class OutputFolder:
-    """A folder gradviz writes into (created when missing); ``force`` allows overwriting
-    files gradviz did not create."""
+    """A folder gradviz writes into (created when the first file is written); ``force`` allows
+    overwriting files gradviz did not create."""
 
-    def __init__(self, folder: str | os.PathLike, *, force: bool = False):
+    def __init__(self, folder: str | os.PathLike, *, force: bool = False,
+                 _inside: "tuple[Path, OutputFolder] | None" = None):
         self.folder = Path(folder)
         self.force = force
         if self.folder.exists() and not self.folder.is_dir():
             raise GradvizError(f"the output folder {self.folder} is a file; name a folder")
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise GradvizError(f"cannot create the output folder {self.folder}: {exc.strerror}") from None
-        self.root = self.folder.resolve()
+        # the named folder itself is followed when it is a link; a sub-folder is checked by ``sub``
+        self.root = _inside[0] if _inside else self.folder.resolve()
+        self._top: OutputFolder = _inside[1] if _inside else self  # the folder whose batch this one is in
+        self._batch: list | None = None
         self.created = self._read_record()
+
+    @classmethod
+    def of(cls, folder: "str | os.PathLike | OutputFolder", *, force: bool = False) -> "OutputFolder":
+        """``folder`` itself when it is an ``OutputFolder`` (its batch and ``force`` kept), else a new one."""
+        return folder if isinstance(folder, OutputFolder) else cls(folder, force=force)
 
     def _read_record(self) -> set[str]:
         record = self.root / RECORD
@@ -68,24 +79,54 @@ class OutputFolder:
             raise GradvizError(f"{self.folder / RECORD} is not gradviz's record file; remove it or choose another folder")
         try:
             return {line for line in record.read_text(encoding="utf-8").splitlines() if line}
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return set()
         except (OSError, UnicodeDecodeError):
             raise GradvizError(f"cannot read {self.folder / RECORD}; remove it or choose another folder") from None
 
-    def path(self, name: str) -> Path:
-        """The location of file ``name`` inside the folder, or a ``GradvizError`` if it would
-        leave the folder (absolute, ``..``, a symbolic link) or is not a plain file name."""
+    def _inside(self, name: str) -> Path:
+        """``name`` inside the folder, refused when it is not a relative name or passes a link."""
         parts = PurePosixPath(name.replace("\\", "/")).parts
         if (not parts or PurePosixPath(name).is_absolute() or os.path.isabs(name) or ".." in parts
                 or name == RECORD or any(p in ("", ".") for p in parts) or "\x00" in name):
             raise GradvizError(f"refusing to write {name!r}: not a file name inside {self.folder}")
-        target = self.root.joinpath(*parts)
-        if target.is_symlink() or not target.resolve().is_relative_to(self.root):
-            raise GradvizError(f"refusing to write {name!r}: it leads outside {self.folder} (a symbolic link)")
+        for k in range(1, len(parts) + 1):
+            if self.root.joinpath(*parts[:k]).is_symlink():
+                raise GradvizError(f"refusing to write {name!r}: {self.folder.joinpath(*parts[:k])} is a symbolic "
+                                   "link, and gradviz writes only inside the output folder; remove the link")
+        return self.root.joinpath(*parts)
+
+    def path(self, name: str) -> Path:
+        """The location of file ``name`` inside the folder, or a ``GradvizError`` if it would
+        leave the folder (absolute, ``..``, a symbolic link) or is not a plain file name."""
+        target = self._inside(name)
         if target.exists() and not target.is_file():
             raise GradvizError(f"refusing to write {name!r}: a folder of that name exists in {self.folder}")
         return target
+
+    def sub(self, name: str) -> "OutputFolder":
+        """The sub-folder ``name`` (created when written), in this folder's batch; refused when
+        it is a symbolic link or a file."""
+        target = self._inside(name)
+        if target.exists() and not target.is_dir():
+            raise GradvizError(f"refusing to write into {self.folder / name}: it is a file, not a folder")
+        return OutputFolder(self.folder / name, force=self.force, _inside=(target, self._top))
+
+    @contextmanager
+    def batch(self) -> Iterator["OutputFolder"]:
+        """Within it, ``write_all`` here and in sub-folders only checks and collects; everything is
+        written at the end, when no check refused anything (nested batches join the outer one)."""
+        top = self._top
+        if top._batch is not None:
+            yield self
+            return
+        top._batch = pending = []
+        try:
+            yield self
+        finally:
+            top._batch = None
+        for folder, files, paths in pending:
+            folder._write(files, paths)
 
     def check(self, names: list[str] | tuple[str, ...]) -> list[Path]:
         """The paths of ``names``, after checking that each may be written (nothing is written)."""
@@ -98,16 +139,26 @@ class OutputFolder:
         return paths
 
     def write_all(self, files: Mapping[str, bytes]) -> list[Path]:
-        """Write every file (all checked before the first is written); their paths, in order."""
+        """Write every file (all checked before the first is written; in a batch, at its end);
+        their paths, in order."""
         paths = self.check(list(files))
-        for p in paths:
-            p.parent.mkdir(parents=True, exist_ok=True)
-        self._remember(files)  # recorded first: a file left behind by a crash is still ours
-        return [write_atomic(p, data) for p, data in zip(paths, files.values())]
+        if self._top._batch is not None:
+            self._top._batch.append((self, dict(files), paths))
+            return paths
+        return self._write(files, paths)
 
     def write(self, name: str, data: bytes) -> Path:
         """Write one file."""
         return self.write_all({name: data})[0]
+
+    def _write(self, files: Mapping[str, bytes], paths: list[Path]) -> list[Path]:
+        try:
+            for p in paths:
+                p.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise GradvizError(f"cannot create the output folder {self.folder}: {exc.strerror or exc}") from None
+        self._remember(files)  # recorded first: a file left behind by a crash is still ours
+        return [write_atomic(p, data) for p, data in zip(paths, files.values())]
 
     def _remember(self, names: Mapping[str, bytes]) -> None:
         new = set(names) - self.created

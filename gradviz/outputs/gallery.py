@@ -15,7 +15,7 @@ from ..networks.training import history_csv
 from ..render.neurons import render_neurons
 from ..syntax import parse
 from .export import export
-from .folder import write_atomic
+from .folder import OutputFolder, write_atomic
 
 __all__ = ["ENTRIES", "LECTURE", "LINEAR_REGRESSION", "MICROGRAD", "PERCEPTRON", "POINTS", "SOFTMAX_EXPANDED", "XOR_SLIDE",
            "SOFTMAX_NODE", "Entry", "build"]
@@ -159,7 +159,7 @@ def build(folder: str | os.PathLike, *, dot_only: bool = False,
     for entry in ENTRIES:
         if progress:
             progress(f"building {entry.name}")
-        target = root / entry.name
+        target = OutputFolder(root).sub(entry.name).root  # never through a symbolic link
         target.mkdir(parents=True, exist_ok=True)
         files = entry.make(target, dot_only)
         written += files

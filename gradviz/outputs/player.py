@@ -108,11 +108,11 @@ def fitted_svg(data: bytes | str, prefix: str) -> str:
     return body[:tag.start()] + root + body[tag.end():]
 
 
-def write_player(result: Backward, folder: str | os.PathLike, *, renderer: str = "auto",
+def write_player(result: Backward, folder: str | os.PathLike | OutputFolder, *, renderer: str = "auto",
                  wrt: str | None = None, force: bool = False, style: Style | None = None) -> Path:
     """Render every frame of ``result`` as SVG (the page prints each caption under its figure)
     and write the player to ``folder/index.html``."""
     title = title_relation(result)
     page = player_html(plain(title), write(title, MARKUP),
                        render_frames(result, format="svg", renderer=renderer, wrt=wrt, caption=False, style=style))
-    return OutputFolder(folder, force=force).write_all({PLAYER_FILE: page.encode("utf-8")})[0]
+    return OutputFolder.of(folder, force=force).write(PLAYER_FILE, page.encode("utf-8"))

@@ -88,20 +88,23 @@ def pptx_bytes(shown: list[tuple[Frame, bytes, bytes | None]], pages: list[bytes
     return out.getvalue()
 
 
-def write_pptx(result: Backward, folder: str | os.PathLike, *, renderer: str = "auto", wrt: str | None = None,
-               derivation: bool = True, force: bool = False, style: Style | None = None) -> PowerPointDeck:
+def write_pptx(result: Backward, folder: str | os.PathLike | OutputFolder, *, renderer: str = "auto",
+               wrt: str | None = None, derivation: bool = True, force: bool = False,
+               style: Style | None = None) -> PowerPointDeck:
     """Render the frames as PNG (without their caption: the slide has the title) into ``folder``
     with ``manifest.json``, the derivation files and pictures, and write ``slides.pptx`` beside them."""
-    done = export(result, folder, format="png", renderer=renderer, caption=False, wrt=wrt, derivation=derivation,
-                  force=force, style=style)
-    written = {p.name: p for p in done.images}
-    shown: list[tuple[Frame, bytes, bytes | None]] = []
-    for frame, path in zip(frames(result, "all"), done.files):
-        step = written.get(step_image_name(frame, "png"))
-        equations = step.read_bytes() if step is not None else \
-            draw(equation_rows(frame.equations), "png") if frame.equations else None
-        shown.append((frame, path.read_bytes(), equations))
-    pages = []
-    while page_image_name(len(pages) + 1, "png") in written:
-        pages.append(written[page_image_name(len(pages) + 1, "png")].read_bytes())
-    return PowerPointDeck(done, OutputFolder(folder, force=force).write_all({SLIDES_PPTX: pptx_bytes(shown, pages)})[0])
+    out = OutputFolder.of(folder, force=force)
+    with out.batch():  # slides.pptx is checked with the frames, before anything is written
+        done = export(result, out, format="png", renderer=renderer, caption=False, wrt=wrt, derivation=derivation,
+                      style=style)
+        written = {p.name: done.data[p.name] for p in done.images}
+        shown: list[tuple[Frame, bytes, bytes | None]] = []
+        for frame, path in zip(frames(result, "all"), done.files):
+            step = written.get(step_image_name(frame, "png"))
+            equations = step if step is not None else \
+                draw(equation_rows(frame.equations), "png") if frame.equations else None
+            shown.append((frame, done.data[path.name], equations))
+        pages = []
+        while page_image_name(len(pages) + 1, "png") in written:
+            pages.append(written[page_image_name(len(pages) + 1, "png")])
+        return PowerPointDeck(done, out.write(SLIDES_PPTX, pptx_bytes(shown, pages)))

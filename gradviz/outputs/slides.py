@@ -175,21 +175,24 @@ def beamer_tex(result: Backward, frames: Sequence[Frame], files: Sequence[str],
     return "\n".join(out)
 
 
-def write_slides(result: Backward, folder: str | os.PathLike, *, renderer: str = "auto",
+def write_slides(result: Backward, folder: str | os.PathLike | OutputFolder, *, renderer: str = "auto",
                  wrt: str | None = None, derivation: bool = True, force: bool = False,
                  style: Style | None = None) -> Deck:
     """Render the frames as PDF (without their caption: the slide prints it) into ``folder``
     with ``manifest.json`` and the derivation files, and write ``slides.tex`` beside them."""
-    done = export(result, folder, format="pdf", renderer=renderer, caption=False, wrt=wrt, derivation=derivation,
-                  force=force, style=style, area=FIGURE_AREA)
-    chosen = frames(result, "all")
-    tex = beamer_tex(result, chosen, [p.name for p in done.files], wrt, derivation, _aspect(done.files[0]))
-    return Deck(done, OutputFolder(folder, force=force).write_all({SLIDES_TEX: tex.encode("ascii")})[0])
+    out = OutputFolder.of(folder, force=force)
+    with out.batch():  # slides.tex is checked with the frames, before anything is written
+        done = export(result, out, format="pdf", renderer=renderer, caption=False, wrt=wrt, derivation=derivation,
+                      style=style, area=FIGURE_AREA)
+        chosen = frames(result, "all")
+        tex = beamer_tex(result, chosen, [p.name for p in done.files], wrt, derivation,
+                         _aspect(done.data[done.files[0].name]))
+        return Deck(done, out.write(SLIDES_TEX, tex.encode("ascii")))
 
 
-def _aspect(pdf: Path) -> float | None:
+def _aspect(pdf: bytes) -> float | None:
     """Height / width of a PDF's first page (its ``/MediaBox``), or None when it cannot be read."""
-    box = re.search(rb"/MediaBox\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s*\]", pdf.read_bytes())
+    box = re.search(rb"/MediaBox\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s*\]", pdf)
     if box is None:
         return None
     x0, y0, x1, y1 = (float(v) for v in box.groups())

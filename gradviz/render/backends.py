@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from contextlib import contextmanager, redirect_stderr
 from dataclasses import dataclass
 from typing import Iterator
@@ -54,7 +55,7 @@ class Backend:
             data = _run_pygraphviz(source, prog, fmt, dpi)
         else:
             data = _run_program(self.dot_path or "dot", source, prog, fmt, dpi)
-        return browser_svg(data) if fmt == "svg" else data
+        return browser_svg(data) if fmt == "svg" else pdf_dated(data) if fmt == "pdf" else data
 
 
 def get_backend(renderer: str = "auto") -> Backend:
@@ -78,6 +79,27 @@ def get_backend(renderer: str = "auto") -> Backend:
                                "or use --renderer pygraphviz after pip install pygraphviz")
         raise GradvizError(f"rendering needs Graphviz: {INSTALL_HINT}")
     return Backend("dot", path)
+
+
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:(\d{14})(Z|[+-]\d\d'\d\d')?\)")
+
+
+def pdf_dated(pdf: bytes) -> bytes:
+    """``pdf`` with its dates set to ``SOURCE_DATE_EPOCH`` (1970-01-01 when unset), so that the
+    same figure is the same bytes; every date keeps its length, so the PDF's offsets hold."""
+    try:
+        epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
+        stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(epoch)).encode("ascii")
+    except (ValueError, OverflowError, OSError):
+        raise GradvizError(f"SOURCE_DATE_EPOCH must be seconds since 1970, not {os.environ['SOURCE_DATE_EPOCH']!r}"
+                           ) from None
+    if len(stamp) != 14:
+        raise GradvizError(f"SOURCE_DATE_EPOCH {epoch} is not a date a PDF can hold (years 1000 to 9999)")
+
+    def dated(match: re.Match) -> bytes:
+        zone = match.group(3) or b""
+        return b"/" + match.group(1) + b" (D:" + stamp + (b"+00'00'" if len(zone) == 7 else zone) + b")"
+    return _PDF_DATE.sub(dated, pdf)
 
 
 def browser_svg(svg: bytes) -> bytes:

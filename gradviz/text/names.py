@@ -21,7 +21,9 @@ _GREEK = dict(zip("αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣ�
                   r"\rho \sigma \tau \upsilon \phi \chi \psi \omega \Gamma \Delta \Theta \Lambda \Xi \Pi \Sigma "
                   r"\Upsilon \Phi \Psi \Omega".split()))
 _GREEK_AS_LATIN = dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΧο", "ABEZHIKMNOPTXo"))  # Greek letters LaTeX writes as Latin ones
-_SPECIAL = {"ℓ": r"\ell", "ℒ": r"\mathcal{L}", "ı": r"\imath", "ȷ": r"\jmath"}
+_SPECIAL = {"ℓ": r"\ell", "ℒ": r"\mathcal{L}", "ı": r"\imath", "ȷ": r"\jmath", "ϑ": r"\vartheta", "ϕ": r"\phi",
+            "ϵ": r"\epsilon", "ϱ": r"\varrho", "ς": r"\varsigma", "µ": r"\mu"}
+_CLUSTER = re.compile(r"[\u0300-\u036f\u20d0-\u20ff]+|.[\u0300-\u036f\u20d0-\u20ff]*", re.S)  # a letter and its marks
 _ACCENTS = {"\u0302": r"\hat", "\u0303": r"\tilde", "\u0304": r"\bar", "\u0301": r"\acute", "\u0300": r"\grave",
             "\u0307": r"\dot", "\u0308": r"\ddot", "\u030c": r"\check", "\u0306": r"\breve", "\u20d7": r"\vec"}
 _SYMBOLS = {"#": r"\#", "$": r"\$", "%": r"\%", "&": r"\&", "~": r"\sim ", "\\": r"\backslash ", "{": r"\{",
@@ -52,7 +54,8 @@ def parts(name: str) -> NameParts | None:
 
 
 def latex_char(ch: str) -> str:
-    """One character as LaTeX math (ASCII output): Greek, accents, ℓ; any other character by its code."""
+    """One character (with the combining accents after it) as LaTeX math (ASCII output): Greek,
+    accents (``θ̂`` → ``\\hat{\\theta}``), ℓ; any other character by its code."""
     if ch.isascii():
         return _SYMBOLS.get(ch, ch)
     if ch in _GREEK:
@@ -69,22 +72,27 @@ def latex_char(ch: str) -> str:
         for mark in decomposed[1:]:
             out = f"{_ACCENTS[mark]}{{{out}}}"
         return out
-    return rf"\text{{\textit{{U+{ord(ch):04X}}}}}"  # keeps the file ASCII and compilable
+    return "".join(rf"\text{{\textit{{U+{ord(c):04X}}}}}" for c in ch)  # keeps the file ASCII and compilable
+
+
+def _clusters(text: str) -> list[str]:
+    """``text`` as letters with their combining marks (``θ̂`` is one)."""
+    return _CLUSTER.findall(unicodedata.normalize("NFC", text))
 
 
 def latex_text(text: str) -> str:
-    """Any text as LaTeX math, character by character."""
-    return "".join(latex_char(ch) for ch in unicodedata.normalize("NFC", text))
+    """Any text as LaTeX math, letter by letter."""
+    return "".join(latex_char(ch) for ch in _clusters(text))
 
 
 def _latex_word(word: str) -> str:
     """A base or subscript: one letter as math, a word upright (``\\mathrm{loss}``)."""
-    letters = [ch for ch in unicodedata.normalize("NFC", word) if not unicodedata.combining(ch)]
+    letters = _clusters(word)
     if len(letters) <= 1 or word.isdigit():
         return latex_text(word).strip()
     if word.isascii():
         return rf"\mathrm{{{word}}}"
-    return "".join(latex_text(ch).strip() if not ch.isascii() else rf"\mathrm{{{ch}}}" for ch in word)
+    return "".join(latex_text(ch).strip() if not ch.isascii() else rf"\mathrm{{{ch}}}" for ch in letters)
 
 
 @lru_cache(maxsize=4096)
