@@ -119,12 +119,16 @@ def params(what: str) -> None:
 @click.option("--momentum", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True)
 @click.option("--schedule", default="constant", show_default=True,
               help="constant, exp:GAMMA, step:EVERY:GAMMA or inverse:K.")
+@click.option("--adagrad", is_flag=True, help="Use Adagrad: α/(√G + ε) per parameter, G the sum of squared gradients.")
 @click.option("--adam", is_flag=True, help="Use Adam instead of (momentum) gradient descent.")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False),
-              help="Folder for history.csv, loss.png and (two parameters) contour.png.")
+              help="Folder for history.csv, loss.png, update.png and (two parameters) contour.png.")
 @force_option
-def descend(expr, at, wrt, lr, steps, momentum, schedule, adam, out_dir, force) -> None:
-    """Gradient descent on EXPR: θ ← θ − α·∂L/∂θ, printed iteration by iteration.
+def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir, force) -> None:
+    """Gradient descent on EXPR: θ ← θ − α·∂L/∂θ (or momentum, Adagrad, Adam), iteration by iteration.
+
+    A run whose loss stops being finite or grows a millionfold stops there, keeps its history
+    and loss curve, and suggests a learning rate.
 
     \b
     Example:
@@ -141,9 +145,9 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adam, out_dir, force) 
         from ..networks.descent import descend as run_descent  # lazy: `gradviz --help` stays fast
 
         result = run_descent(graph, values, names, lr=lr, steps=steps, momentum=momentum,
-                                         schedule=schedule, adam=adam,
-                                         progress=(lambda k: bar.update(1)) if long_run else None)
-    click.echo(descent_report(result, lr))
+                             schedule=schedule, adam=adam, adagrad=adagrad,
+                             progress=(lambda k: bar.update(1)) if long_run else None)
+    click.echo(descent_report(result))
     if out_dir:
         written = write_descent(result, out_dir, force=force)
         click.echo("wrote " + ", ".join(str(p) for p in written))

@@ -79,8 +79,16 @@ def loss_curve(run: "Descent") -> bytes:
     if min(losses) > 0 and max(losses) / max(min(losses), 1e-300) > 100:
         ax.set_yscale("log")
     ax.set_xlabel("iteration")
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_ylabel(run.graph.output)
-    ax.set_title(f"gradient descent: final {run.graph.output} = {run.final_loss:.4g}")
+    if run.diverged_at is not None:
+        ax.axvline(run.diverged_at, color=GRADIENT_COLOUR, linestyle="--", linewidth=1.5)
+        ax.annotate(f"diverged at step {run.diverged_at}", (run.diverged_at, 0.5), xycoords=("data", "axes fraction"),
+                    rotation=90, ha="right", va="center", color=GRADIENT_COLOUR)
+        ax.set_title(f"{run.optimizer.name}: diverged at step {run.diverged_at}"
+                     + (f" — try α ≤ {format_value(run.suggested_rate)}" if run.suggested_rate else ""))
+    else:
+        ax.set_title(f"{run.optimizer.name}: final {run.graph.output} = {format_value(run.final_loss)}")
     ax.grid(alpha=0.3)
     return _png(fig)
 
@@ -144,24 +152,23 @@ def decision_boundary(graph: "Graph", features: Sequence[str], fixed: Mapping[st
 
 
 def update_frame(run: "Descent", step: int = 0) -> bytes:
-    """The update rule θ ← θ − α·∂L/∂θ written out with iteration ``step``'s numbers, as PNG bytes."""
-    it, after = run.history[step], run.history[min(step + 1, len(run.history) - 1)]
-    out = run.graph.output
+    """The optimizer's update at iteration ``step``, each equation with its numbers (results in
+    blue), as PNG bytes cropped to the text."""
+    it = run.history[step]
     shown = run.wrt[:12]
-    fig = _figure(7.5, 0.9 + 0.45 * len(shown))
-    fig.text(0.02, 0.97, f"update {step + 1}:  θ ← θ − α·∂{out}/∂θ   (α = {format_value(it.rate)},  "
-             f"{out} = {format_value(it.loss)})", va="top", fontsize=12, fontweight="bold")
-    for row, name in enumerate(shown):
-        y = 0.97 - (row + 1.3) / (len(shown) + 1.5)
-        grad = format_value(it.grad[name])
-        parts = [(f"{name} ← {format_value(it.values[name])} − {format_value(it.rate)} × ", "black"),
-                 (f"({grad})" if grad.startswith("−") else grad, GRADIENT_COLOUR),
-                 (f" = {format_value(after.values[name])}", VALUE_COLOUR)]
-        x = 0.04
-        for text, colour in parts:
-            artist = fig.text(x, y, text, color=colour, fontsize=12, va="center")
-            fig.canvas.draw()
-            x += artist.get_window_extent().width / fig.bbox.width
+    lines = [(eq.text(), eq.target in run.wrt) for name in shown for eq in it.update.get(name, ())]
     if len(run.wrt) > len(shown):
-        fig.text(0.04, 0.02, f"… and {len(run.wrt) - len(shown)} more parameters", fontsize=10, color="#666666")
-    return _png(fig)
+        lines.append((f"… and {len(run.wrt) - len(shown)} more parameters", False))
+    row = 0.32  # inches per line
+    fig = _figure(8.0, row * (len(lines) + 2.6))
+    fig.set_layout_engine(None)
+    height = fig.get_figheight()
+    fig.text(0.1 / 8, 1 - 0.2 / height, f"update {step + 1} — {run.optimizer.title(it.rate)}, "
+             f"{run.graph.output} = {format_value(it.loss)}", va="top", fontsize=12, fontweight="bold")
+    fig.text(0.1 / 8, 1 - (0.2 + row) / height, run.optimizer.rule, va="top", fontsize=11, color="#444444")
+    for k, (text, final) in enumerate(lines):
+        fig.text(0.3 / 8, 1 - (0.35 + row * (k + 2)) / height, text, va="top", fontsize=11,
+                 color=VALUE_COLOUR if final else "black", fontweight="bold" if final else "normal")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.15)
+    return buffer.getvalue()

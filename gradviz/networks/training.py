@@ -22,19 +22,13 @@ TABLE_ROWS = 12  # the printed table shows this many iterations, evenly spread, 
 
 
 def update_lines(run: Descent, step: int = 0) -> list[str]:
-    """``θ1 ← θ1 − α·∂L/∂θ1 = 2 − 0.005 × 42 = 1.79`` for each parameter at iteration ``step``."""
-    it, after = run.history[step], run.history[min(step + 1, len(run.history) - 1)]
-    out = run.graph.output
-    return [f"{n} ← {n} − α·∂{out}/∂{n} = {format_value(it.values[n])} − {format_value(it.rate)} × "
-            f"{_paren(format_value(it.grad[n]))} = {format_value(after.values[n])}" for n in run.wrt]
+    """The optimizer's update at iteration ``step``, each equation with its numbers:
+    ``θ1 ← θ1 − α·∂L/∂θ1 = 2 − 0.005 × 42 = 1.79`` (Adam: its m, v, m̂, v̂ first)."""
+    return [eq.text() for name in run.wrt for eq in run.history[step].update.get(name, ())]
 
 
-def _paren(text: str) -> str:
-    return f"({text})" if text.startswith("−") else text
-
-
-def descent_report(run: Descent, lr: float) -> str:
-    """The table of iterations and the first update spelled out."""
+def descent_report(run: Descent) -> str:
+    """The table of iterations, the first update spelled out, and the end (or the divergence)."""
     out = run.graph.output
     header = ["step", out] + [name for name in run.wrt] + [f"∂{out}/∂{name}" for name in run.wrt]
     count = len(run.history)
@@ -44,18 +38,20 @@ def descent_report(run: Descent, lr: float) -> str:
             + [format_value(it.grad[n]) for n in run.wrt] for it in (run.history[k] for k in shown)]
     widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
     lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in [header] + rows]
-    first = update_lines(run) if len(run.history) > 1 else []
-    return "\n".join([f"gradient descent, α = {format_value(lr)}:"] + lines
-                     + (["", "first update:"] + [f"  {line}" for line in first] if first else [])
-                     + ["", f"final {out} = {format_value(run.final_loss)} at "
-                        + ", ".join(f"{n} = {format_value(run.final[n])}" for n in run.wrt)])
+    first = update_lines(run)
+    at = ", ".join(f"{n} = {format_value(run.final[n])}" for n in run.wrt)
+    ending = ([f"last {out} = {format_value(run.final_loss)} at step {run.history[-1].step} ({at})", run.verdict]
+              if run.diverged_at is not None else [f"final {out} = {format_value(run.final_loss)} at {at}"])
+    return "\n".join([f"{run.optimizer.title(run.history[0].rate)}:  {run.optimizer.rule}"] + lines
+                      + (["", "first update:"] + [f"  {line}" for line in first] if first else []) + [""] + ending)
 
 
 def history_csv(run: Descent) -> str:
     """Every iteration as CSV (full precision)."""
     buffer = io.StringIO()
     rows = run.table()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    fields = list(dict.fromkeys(key for row in rows for key in row))
+    writer = csv.DictWriter(buffer, fieldnames=fields, restval="")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
