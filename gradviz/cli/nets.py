@@ -10,6 +10,7 @@ from ..networks.network import (  # loads nothing heavy
     ACTIVATIONS,
     LOSSES,
     XOR_DATA,
+    check_size,
     count_parameters,
     mlp,
     parse_layers,
@@ -20,16 +21,11 @@ from .options import at_option, expr_argument, force_option, parse_at, parse_for
 __all__ = ["net", "params", "descend", "train", "gallery"]
 
 DATASETS = ("none", "xor")
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")  # --at x1=… names the input x₁
 PROGRESS_FROM = 2000  # runs of at least this many steps show a progress bar
 point_option = click.option("--point", type=click.IntRange(min=1), default=1, show_default=True,
                             help="With data: the data point whose neuron values are drawn (the loss and the "
                                  "parameter gradients are the mean over all points).")
-
-
-def _network(layers: str, activation: str, loss: str, data: str, expanded: bool, seed: int):
-    sizes = parse_layers(layers)
-    points = XOR_DATA if data == "xor" else None
-    return mlp(sizes, activation, loss, points, expanded=expanded, seed=seed)
 
 
 network_options = [
@@ -60,20 +56,40 @@ def _with(options):
 @click.option("--frames", "which", type=click.Choice(FRAME_CHOICES), default="final", show_default=True,
               help="With --view ops: every step or only the final frame.")
 @point_option
+@click.option("--at", "at", multiple=True, metavar="NAME=VALUE[,…]",
+              help="Without --data: the sample's inputs and target, e.g. --at x1=1,x2=0,y=1 (weights too, "
+                   "e.g. w¹₁₁=0.5). Without either, only the structure is drawn.")
 @force_option
-def net(layers, activation, loss, data, expanded, seed, out_dir, fmt, view, which, point, force) -> None:
+def net(layers, activation, loss, data, expanded, seed, out_dir, fmt, view, which, point, at, force) -> None:
     """Draw a fully connected network with its loss, e.g. LAYERS = 2-2-1.
+
+    Networks too big to build or draw are refused at once, with advice.
 
     \b
     Examples:
-      gradviz net 2-2-1 --activation relu --loss bce -o out/ --format png
+      gradviz net 2-2-1 --activation relu --loss bce --at x1=1,x2=0,y=1 -o out/ --format png
       gradviz net 2-2-1 --activation tanh --loss bce --data xor --view ops --frames all -o out/
     """
-    network = _network(layers, activation, loss, data, expanded, seed)
+    sizes = parse_layers(layers)
+    points = XOR_DATA if data == "xor" else None
+    given = parse_at(at)
+    if points and given:
+        raise click.UsageError("--at gives the one sample's inputs; with --data choose the point with --point")
+    ops_limit = 0
+    if view == "ops":
+        from ..render.frames import RENDER_NODE_LIMIT, SINGLE_FRAME_NODE_LIMIT  # lazy: `gradviz --help` stays fast
+
+        ops_limit = SINGLE_FRAME_NODE_LIMIT if which == "final" else RENDER_NODE_LIMIT
+    check_size(sizes, len(points) if points else 1, activation, loss, expanded=expanded, view=view, ops_limit=ops_limit)
+    network = mlp(sizes, activation, loss, points, expanded=expanded, seed=seed)
     from ..eval.backward import backward  # lazy: `gradviz --help` stays fast
 
-    result = backward(network.graph, network.values)
+    weights = {name: network.values[name] for name in network.parameters}
+    given = {k if k in network.graph.inputs else k.translate(SUBSCRIPTS): v for k, v in (given or {}).items()}
+    result = backward(network.graph, weights if points else {**weights, **given} if given else None)
     summary = f"{network.parameter_count} parameters, {len(network.graph)} nodes"
+    if result.values is None:
+        summary += "; no inputs given, so the structure alone (--at x1=…,y=… or --data xor for values and gradients)"
     if view == "neurons":
         from ..outputs.folder import OutputFolder  # lazy: `gradviz --help` stays fast
         from ..render.neurons import render_neurons  # lazy: `gradviz --help` stays fast
@@ -161,12 +177,13 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=0.5, show_default=True)
 @click.option("--steps", type=click.IntRange(1, 1_000_000), default=1500, show_default=True)
 @click.option("--momentum", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True)
+@click.option("--adagrad", is_flag=True, help="Use Adagrad.")
 @click.option("--adam", is_flag=True, help="Use Adam.")
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False))
 @point_option
 @force_option
-def train(layers, activation, loss, data, lr, steps, momentum, adam, seed, out_dir, point, force) -> None:
+def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, seed, out_dir, point, force) -> None:
     """Train a network on data and draw the loss, the decision boundary and the trained network.
 
     \b
@@ -185,13 +202,14 @@ def train(layers, activation, loss, data, lr, steps, momentum, adam, seed, out_d
 
     sizes = parse_layers(layers)
     points = XOR_DATA if data == "xor" else read_points(data)
+    check_size(sizes, len(points), activation, loss, steps=steps, view="neurons")
     output = {"bce": "sigmoid", "mse": "linear"}[loss]
     network = mlp(sizes, activation, loss, points, seed=seed)
     check_point(network, point)  # before the run, not after it
     predictor = mlp(sizes, activation, None, seed=seed, output_activation=output)
     with click.progressbar(length=steps, label="training", show_pos=True) as bar:
         result = run_descent(network.graph, network.values, network.parameters, lr=lr, steps=steps,
-                                         momentum=momentum, adam=adam, progress=lambda k: bar.update(1))
+                             momentum=momentum, adam=adam, adagrad=adagrad, progress=lambda k: bar.update(1))
     features = [n.name for n in predictor.neurons if n.layer == 0]
     share = accuracy(predictor.graph, result.final, points, features)
     folder = OutputFolder(out_dir, force=force)
@@ -203,6 +221,8 @@ def train(layers, activation, loss, data, lr, steps, momentum, adam, seed, out_d
     written = folder.write_all(files)
     click.echo(f"{network.parameter_count} parameters, {len(points)} points, {steps} steps: "
                f"loss {result.history[0].loss:.4g} → {result.final_loss:.4g}, accuracy {share:.0%}")
+    if result.diverged_at is not None:
+        click.echo(result.verdict)
     click.echo("wrote " + ", ".join(str(p) for p in written))
 
 

@@ -17,7 +17,12 @@ from ..errors import GradvizError
 from ..ir.graph import Graph, GraphBuilder
 
 __all__ = ["Network", "Neuron", "ACTIVATIONS", "LOSSES", "neuron", "perceptron", "mlp", "xor_network",
-           "count_parameters", "parse_layers", "XOR_DATA"]
+           "count_parameters", "parse_layers", "XOR_DATA", "check_choices", "node_estimate", "check_size",
+           "BUILD_NODE_LIMIT", "TRAIN_WORK_LIMIT", "NEURON_VIEW_WEIGHT_LIMIT"]
+
+BUILD_NODE_LIMIT = 50_000  # nodes: about a second to build (20 µs a node)
+TRAIN_WORK_LIMIT = 30_000_000  # nodes × steps: about a minute of training (2 µs a node a step)
+NEURON_VIEW_WEIGHT_LIMIT = 1_000  # weights (edges) in the neuron view: about 5 s of Graphviz
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus", "gelu", "linear", "step")
 LOSSES = ("mse", "mae", "bce", "ce")
@@ -74,6 +79,50 @@ def param_name(kind: str, layer: int, *indices: int) -> str:
 def count_parameters(layers: Sequence[int]) -> int:
     """Weights and biases of a fully connected network with these layer sizes."""
     return sum((n_in + 1) * n_out for n_in, n_out in zip(layers, layers[1:]))
+
+
+def node_estimate(layers: Sequence[int], samples: int = 1, activation: str = "tanh", loss: str | None = "mse",
+                  expanded: bool = False) -> int:
+    """The nodes ``mlp`` builds for these sizes (an upper bound within a fifth), counted without building."""
+    units = sum(n_out * (2 * n_in + 1) for n_in, n_out in zip(layers, layers[1:]))
+    targets = 0 if loss is None else layers[-1]
+    loss_nodes = 0 if loss is None else 1 if not expanded else {"ce": 8 * layers[-1] + 2, "bce": 12}.get(loss, 3)
+    return count_parameters(layers) + samples * (layers[0] + targets + units + loss_nodes + 1) + 2
+
+
+def check_choices(layers: Sequence[int], activation: str, loss: str | None,
+                  output_activation: str | None = None) -> None:
+    """Refuse an unknown activation or loss, or a loss that does not fit the output layer, before any building."""
+    for name, choice, choices in (("activation", activation, ACTIVATIONS), ("loss", loss, LOSSES + (None,)),
+                                  ("output activation", output_activation, ACTIVATIONS + (None,))):
+        if choice not in choices:
+            raise GradvizError(f"unknown {name} {choice!r}; choose one of {', '.join(c for c in choices if c)}")
+    if loss in ("mse", "mae", "bce") and layers[-1] != 1:
+        raise GradvizError(f"the {loss} loss takes one output but the network has {layers[-1]}; "
+                           f"use --loss ce for {layers[-1]} classes, or end the layers in 1")
+
+
+def check_size(layers: Sequence[int], samples: int = 1, activation: str = "tanh", loss: str | None = "mse", *,
+               expanded: bool = False, steps: int = 0, view: str | None = None, ops_limit: int = 0) -> int:
+    """Refuse, before any building and with advice, a network too big to build, to train for
+    ``steps`` or to draw in ``view`` (``neurons``, or ``ops`` up to ``ops_limit`` nodes); its node count."""
+    check_choices(layers, activation, loss)
+    nodes = node_estimate(layers, samples, activation, loss, expanded)
+    name = "-".join(map(str, layers))
+    weights = sum(a * b for a, b in zip(layers, layers[1:]))
+    smaller = "-".join(str(n if k in (0, len(layers) - 1) else min(n, 4)) for k, n in enumerate(layers))
+    problem = (f"building it (the limit is {BUILD_NODE_LIMIT:,} nodes)" if nodes > BUILD_NODE_LIMIT
+               else f"training it for {steps:,} steps (the limit is {TRAIN_WORK_LIMIT:,} node-steps; try fewer --steps)"
+               if nodes * steps > TRAIN_WORK_LIMIT
+               else f"drawing it op by op (the limit is {ops_limit:,} nodes; try --view neurons)"
+               if view == "ops" and nodes > ops_limit
+               else f"drawing its {weights:,} weights neuron by neuron (the limit is {NEURON_VIEW_WEIGHT_LIMIT:,})"
+               if view == "neurons" and weights > NEURON_VIEW_WEIGHT_LIMIT else "")
+    if problem:
+        raise GradvizError(f"a {name} network has {count_parameters(layers):,} parameters and about {nodes:,} nodes: "
+                           f"too big for {problem}. Count it with `gradviz params {name}`"
+                           + (f", or try smaller layers such as {smaller}" if smaller != name else ""))
+    return nodes
 
 
 def parse_layers(text: str) -> tuple[int, ...]:
@@ -172,10 +221,7 @@ def mlp(layers: Sequence[int], activation: str = "tanh", loss: str | None = "mse
     layers = tuple(layers)
     if len(layers) < 2 or min(layers) < 1:
         raise GradvizError("a network needs at least two layers of at least one unit")
-    for name, choice, choices in (("activation", activation, ACTIVATIONS), ("loss", loss, LOSSES + (None,)),
-                                  ("output activation", output_activation, ACTIVATIONS + (None,))):
-        if choice not in choices:
-            raise GradvizError(f"unknown {name} {choice!r}; choose one of {', '.join(c for c in choices if c)}")
+    check_choices(layers, activation, loss, output_activation)
     if output_activation is None:
         output_activation = {"bce": "sigmoid"}.get(loss, "linear")
     nb = _Builder(f"mlp {'-'.join(map(str, layers))} {activation} {loss}", Fraction(leaky_slope).limit_denominator(1000))

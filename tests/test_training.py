@@ -1,0 +1,109 @@
+"""Training that tells the truth: size checks before work, `net --at`, and the README's training
+commands run as real processes, as a reader would type them."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from gradviz.errors import GradvizError
+from gradviz.nn import XOR_DATA, mlp
+from gradviz.networks.network import check_size, node_estimate
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+
+
+def gradviz(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-c", "from gradviz.cli import main; main()", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def readme_commands() -> list[str]:
+    """Every ``gradviz …`` line of the README's training section's bash blocks."""
+    section = README.read_text(encoding="utf-8").split("## Training", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```bash\n(.*?)```", section, re.S)
+    return [line.split("  #")[0].strip() for block in blocks for line in block.splitlines()
+            if line.startswith("gradviz ")]
+
+
+@pytest.mark.parametrize("sizes, data, loss, activation, expanded", [
+    ((2, 4, 1), XOR_DATA, "bce", "tanh", False), ((3, 5, 1), None, "mse", "linear", False),
+    ((4, 6, 3), None, "ce", "relu", False), ((4, 6, 3), [((1, 2, 3, 4), 1)], "ce", "relu", True),
+    ((2, 2, 1), XOR_DATA, "bce", "relu", True), ((2, 2, 1), XOR_DATA, "mse", "relu", True)])
+def test_node_estimate_bounds_the_built_graph(sizes, data, loss, activation, expanded) -> None:
+    built = len(mlp(sizes, activation, loss, data, expanded=expanded).graph)
+    assert built <= node_estimate(sizes, len(data) if data else 1, activation, loss, expanded) <= 1.2 * built
+
+
+def test_size_checks_refuse_at_once_with_advice() -> None:
+    start = time.perf_counter()
+    with pytest.raises(GradvizError, match=r"784-128-10 network has 101,770 parameters.*gradviz params 784-128-10"):
+        check_size((784, 128, 10), 1, "tanh", "ce", view="neurons")
+    with pytest.raises(GradvizError, match="the mse loss takes one output but the network has 10"):
+        check_size((10000, 1000, 1000, 1000, 10), 1, "tanh", "mse")
+    with pytest.raises(GradvizError, match="weights neuron by neuron"):
+        check_size((30, 40, 1), 1, "tanh", "mse", view="neurons")
+    with pytest.raises(GradvizError, match="op by op"):
+        check_size((3, 30, 1), 1, "tanh", "mse", view="ops", ops_limit=100)
+    with pytest.raises(GradvizError, match="fewer --steps"):
+        check_size((2, 4, 1), 4, "tanh", "bce", steps=1_000_000)
+    assert time.perf_counter() - start < 0.1
+    assert check_size((2, 4, 1), 4, "tanh", "bce", steps=1500, view="neurons") == 155
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (("net", "10000-1000-1000-1000-10", "-o", "out"), "the mse loss takes one output"),
+    (("net", "10000-1000-1000-1000-10", "--loss", "ce", "-o", "out"), "gradviz params 10000-1000-1000-1000-10"),
+    (("net", "784-128-10", "--loss", "ce", "-o", "out"), "smaller layers such as 784-4-10"),
+    (("train", "2-4-1", "--steps", "1000000", "-o", "out"), "fewer --steps")])
+def test_the_new_users_big_networks_are_refused_within_seconds(tmp_path, args, fragment) -> None:
+    start = time.perf_counter()
+    result = gradviz(*args, cwd=tmp_path)
+    assert time.perf_counter() - start < 10  # a process start; the check itself is instant (above)
+    assert result.returncode == 1 and fragment in result.stderr + result.stdout and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_net_draws_values_only_when_given(tmp_path) -> None:
+    from gradviz.cli import cli
+    from click.testing import CliRunner
+
+    bare = CliRunner().invoke(cli, ["net", "2-2-1", "-o", str(tmp_path / "a"), "--format", "dot"])
+    assert bare.exit_code == 0 and "structure alone" in bare.output
+    assert "= 0" not in (tmp_path / "a" / "network.dot").read_text(encoding="utf-8")
+    given = CliRunner().invoke(cli, ["net", "2-2-1", "--at", "x1=1,x2=0,y=1", "-o", str(tmp_path / "b"),
+                                     "--format", "dot"])
+    assert given.exit_code == 0, given.output
+    net = mlp((2, 2, 1), "tanh", "mse")
+    expected = net.graph.backward({**{p: net.values[p] for p in net.parameters}, "x₁": 1, "x₂": 0, "y": 1})
+    assert f"{expected.value:.4g}"[:4] in (tmp_path / "b" / "network.dot").read_text(encoding="utf-8")
+    both = CliRunner().invoke(cli, ["net", "2-2-1", "--data", "xor", "--at", "x1=1", "-o", str(tmp_path / "c")])
+    assert both.exit_code == 2 and "--point" in both.output
+
+
+def test_the_readme_training_commands_run_as_shown(tmp_path) -> None:
+    commands = readme_commands()
+    assert any("--lr 0.1 --steps 50" in c and "--adam" not in c for c in commands)
+    for command in commands:
+        result = gradviz(*shlex.split(command)[1:], cwd=tmp_path)
+        out = result.stdout + result.stderr
+        if "10000-1000" in command:
+            assert result.returncode == 1 and "gradviz params" in out, command
+        else:
+            assert result.returncode == 0, (command, out)
+            assert "Traceback" not in out and "Error" not in out, command
+        if "descend" in command and "--lr 0.1 --steps 50" in command and "--adam" not in command:
+            assert "diverged at step 2" in out and "try --lr ≤ 0.007" in out
+            folder = tmp_path / shlex.split(command)[-1]
+            assert (folder / "loss.png").exists() and (folder / "history.csv").exists()
+        elif "descend" in command:
+            assert "diverged" not in out and "final L" in out, command
