@@ -16,6 +16,7 @@ import pytest
 from gradviz.errors import GradvizError
 from gradviz.nn import XOR_DATA, mlp
 from gradviz.networks.network import check_size, node_estimate
+from gradviz.outputs.gallery import ENTRIES
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -107,3 +108,20 @@ def test_the_readme_training_commands_run_as_shown(tmp_path) -> None:
             assert (folder / "loss.png").exists() and (folder / "history.csv").exists()
         elif "descend" in command:
             assert "diverged" not in out and "final L" in out, command
+
+
+def test_the_recurrent_gallery_example_sums_the_shared_weights_gradient_over_time() -> None:
+    import numpy as np
+
+    import gradviz
+    from gradviz.outputs.gallery import POINTS, RECURRENT
+
+    at = POINTS[RECURRENT]
+    grad = gradviz.parse(RECURRENT).backward(at, symbolic=False).grad
+    w, u, h0, x1, x2, y = (at[k] for k in ("w", "u", "h0", "x1", "x2", "y"))
+    h1 = np.tanh(w * h0 + u * x1)
+    h2 = np.tanh(w * h1 + u * x2)
+    step2 = 2 * (h2 - y) * (1 - h2 ** 2)  # ∂L/∂(w h1 + u x2)
+    step1 = step2 * w * (1 - h1 ** 2)  # ∂L/∂(w h0 + u x1)
+    assert grad["w"] == pytest.approx(step2 * h1 + step1 * h0) and grad["u"] == pytest.approx(step2 * x2 + step1 * x1)
+    assert f"{step2 * h1:.6f}" in next(e.caption for e in ENTRIES if e.name == "recurrent").replace("−", "-")

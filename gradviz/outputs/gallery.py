@@ -17,8 +17,8 @@ from ..syntax import parse
 from .export import export
 from .folder import write_atomic
 
-__all__ = ["ENTRIES", "LECTURE", "LINEAR_REGRESSION", "MICROGRAD", "PERCEPTRON", "POINTS", "SOFTMAX_EXPANDED",
-           "SOFTMAX_NODE", "Entry", "build"]
+__all__ = ["ENTRIES", "LECTURE", "LINEAR_REGRESSION", "MICROGRAD", "PERCEPTRON", "POINTS", "RECURRENT",
+           "SOFTMAX_EXPANDED", "SOFTMAX_NODE", "Entry", "build"]
 
 LECTURE = "(θ1θ2x − y)²"
 SOFTMAX_EXPANDED = ("e1 = exp(z1); e2 = exp(z2); e3 = exp(z3); s = e1 + e2 + e3\n"
@@ -28,6 +28,7 @@ MICROGRAD = ("c = a + b; d = a b + b³; c1 = c + c + 1; c2 = c1 + 1 + c1 + (−a
 LINEAR_REGRESSION = "((w·1 + q − 3)² + (w·2 + q − 5)² + (w·3 + q − 7)²) / 3"
 PERCEPTRON = "p = σ(w0 + w1x1 + w2x2); L = −y log(p) − (1 − y) log(1 − p)"
 SOFTMAX_NODE = "softmax_ce(z1, z2, z3, y1, y2, y3)"
+RECURRENT = "h1 = tanh(w h0 + u x1); h2 = tanh(w h1 + u x2); L = (h2 − y)²"
 #: the formula examples and the point each is drawn at (linear regression: where descent starts)
 POINTS: dict[str, dict[str, float]] = {
     LECTURE: {"θ1": 2, "θ2": -1, "x": 3, "y": 1},
@@ -37,6 +38,7 @@ POINTS: dict[str, dict[str, float]] = {
     SOFTMAX_NODE: {"z1": 2.0, "z2": 1.0, "z3": 0.1, "y1": 1, "y2": 0, "y3": 0},
     MICROGRAD: {"a": -4.0, "b": 2.0},
     LINEAR_REGRESSION: {"w": 0.0, "q": 0.0},
+    RECURRENT: {"w": 0.8, "u": 0.5, "h0": 0.2, "x1": 1.0, "x2": -1.0, "y": 0.5},
 }
 
 
@@ -135,6 +137,11 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("micrograd", "micrograd's README example", MICROGRAD,
           "micrograd's own example as a program (names instead of +=): g = 24.7041, ∂g/∂a = 138.8338, ∂g/∂b = 645.5773.",
           _frames(MICROGRAD, "final")),
+    Entry("recurrent", "A recurrent network unrolled over two time steps", RECURRENT,
+          "One weight w (and u) shared by both time steps, at w = 0.8, u = 0.5, h0 = 0.2, x1 = 1, x2 = −1, "
+          "y = 0.5: w fans out to both steps, so ∂L/∂w is the sum over time of what reaches it: "
+          "−0.620636 from step 2 plus −0.114262 from step 1 = −0.734898 (backpropagation through time).",
+          _frames(RECURRENT)),
     Entry("descent-linear", "Gradient descent on linear regression", LINEAR_REGRESSION,
           "Mean squared error of y = wx + q on (1, 3), (2, 5), (3, 7); 300 steps of α = 0.1 from (0, 0) reach w = 2, q = 1.",
           _descent("linear")),
