@@ -95,7 +95,7 @@ def test_the_readme_training_commands_run_as_shown(tmp_path) -> None:
     commands = readme_commands()
     assert any("--lr 0.1 --steps 50" in c and "--adam" not in c for c in commands)
     for command in commands:
-        result = gradviz(*shlex.split(command)[1:], cwd=tmp_path)
+        result = gradviz(*shlex.split(command.replace("examples/", f"{ROOT}/examples/"))[1:], cwd=tmp_path)
         out = result.stdout + result.stderr
         if "10000-1000" in command:
             assert result.returncode == 1 and "gradviz params" in out, command
@@ -108,6 +108,10 @@ def test_the_readme_training_commands_run_as_shown(tmp_path) -> None:
             assert (folder / "loss.png").exists() and (folder / "history.csv").exists()
         elif "descend" in command:
             assert "diverged" not in out and "final L" in out, command
+        if "--val" in command:
+            assert "early stopping: validation loss lowest at step 874" in out
+        if "train" in command and "--val" not in command:
+            assert "accuracy 100%" in out, (command, out)
 
 
 def test_the_recurrent_gallery_example_sums_the_shared_weights_gradient_over_time() -> None:
@@ -125,3 +129,71 @@ def test_the_recurrent_gallery_example_sums_the_shared_weights_gradient_over_tim
     step1 = step2 * w * (1 - h1 ** 2)  # ∂L/∂(w h0 + u x1)
     assert grad["w"] == pytest.approx(step2 * h1 + step1 * h0) and grad["u"] == pytest.approx(step2 * x2 + step1 * x1)
     assert f"{step2 * h1:.6f}" in next(e.caption for e in ENTRIES if e.name == "recurrent").replace("−", "-")
+
+
+def _xor_loss(values: dict, points, l1: float = 0.0, l2: float = 0.0) -> float:
+    """The mean BCE of a 2-H-1 tanh/sigmoid network in numpy, plus the penalties over the weights."""
+    import numpy as np
+
+    units = range(1, sum(name.startswith("b¹") for name in values) + 1)
+    W1 = np.array([[values[f"w¹{j}{i}".translate(SUBS)] for i in (1, 2)] for j in units])
+    b1 = np.array([values[f"b¹{j}".translate(SUBS)] for j in units])
+    W2 = np.array([values[f"w²1{j}".translate(SUBS)] for j in units])
+    b2 = values["b²₁"]
+    total = 0.0
+    for x, y in points:
+        p = 1 / (1 + np.exp(-(b2 + W2 @ np.tanh(b1 + W1 @ np.array(x)))))
+        total += -(y * np.log(p) + (1 - y) * np.log(1 - p))
+    weights = np.concatenate([W1.ravel(), W2])
+    return total / len(points) + l1 * np.abs(weights).sum() + l2 * (weights ** 2).sum()
+
+
+SUBS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def _fd_gradient(f, values: dict, names, h: float = 1e-6) -> dict:
+    return {n: (f({**values, n: values[n] + h}) - f({**values, n: values[n] - h})) / (2 * h) for n in names}
+
+
+def test_penalties_are_terms_of_the_loss_graph() -> None:
+    net = mlp((2, 4, 1), "tanh", "bce", XOR_DATA, l1=0.05, l2=0.02)
+    result = net.graph.backward(net.values, symbolic=False)
+    assert result.value == pytest.approx(_xor_loss(net.values, XOR_DATA, 0.05, 0.02), rel=1e-12)
+    expected = _fd_gradient(lambda v: _xor_loss(v, XOR_DATA, 0.05, 0.02), net.values, net.parameters)
+    assert {n: result.grad[n] for n in net.parameters} == pytest.approx(expected, abs=1e-7)
+
+
+def test_mini_batches_shuffle_each_epoch_and_step_on_their_mean_gradient() -> None:
+    from gradviz.networks.training import batch_order, fit
+
+    batch = batch_order(10, 3, seed=7)
+    for epoch in range(3):
+        seen = [k for t in range(4 * epoch, 4 * epoch + 4) for k in batch(4 * epoch + (t - 4 * epoch))]
+        assert sorted(seen) == list(range(10)) and [len(batch(t)) for t in range(4)] == [3, 3, 3, 1]
+    assert batch(0) != batch(4) and batch(0) == batch_order(10, 3, seed=7)(0)
+    done = fit((2, 4, 1), XOR_DATA, lr=0.5, steps=6, batch_size=2, seed=3)
+    order = batch_order(4, 2, seed=3)
+    for t in range(6):
+        it, after = done.run.history[t], done.run.history[t + 1]
+        points = [done.train[k] for k in order(t)]
+        grad = _fd_gradient(lambda v: _xor_loss(v, points), it.values, done.network.parameters)
+        assert it.loss == pytest.approx(_xor_loss(it.values, points), rel=1e-12)
+        assert after.values == pytest.approx({n: it.values[n] - 0.5 * grad[n] for n in it.values}, abs=1e-7)
+
+
+def test_early_stopping_keeps_the_weights_of_the_best_validation_loss(tmp_path) -> None:
+    from gradviz.networks import plots
+    from gradviz.networks.training import fit
+
+    from gradviz.networks.training import read_points
+
+    points = read_points(ROOT / "examples" / "quadrants.csv")  # XOR by quadrant, 15 % of the labels flipped
+    done = fit((2, 6, 1), points, lr=0.5, steps=1500, val=0.25, patience=100, seed=1)
+    assert len(done.validation) == 6 and len(done.train) == 18
+    assert sorted(done.train + done.validation) == sorted(points)
+    losses = [_xor_loss(it.values, done.validation) for it in done.run.history]  # numpy, not gradviz
+    assert [it.val_loss for it in done.run.history] == pytest.approx(losses, rel=1e-9)
+    best = min(range(len(losses)), key=losses.__getitem__)
+    assert done.run.best_step == best and done.run.final == done.run.history[best].values
+    assert 100 < best < 1400 and len(done.run.history) - 1 == best + 100  # it stopped, patience steps on
+    (tmp_path / "loss.png").write_bytes(plots.loss_curve(done.run))

@@ -6,6 +6,7 @@ from contextlib import nullcontext
 
 import click
 
+from ..errors import GradvizError
 from ..networks.network import (  # loads nothing heavy
     ACTIVATIONS,
     LOSSES,
@@ -179,37 +180,44 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir
 @click.option("--momentum", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True)
 @click.option("--adagrad", is_flag=True, help="Use Adagrad.")
 @click.option("--adam", is_flag=True, help="Use Adam.")
-@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--batch-size", type=click.IntRange(min=1), default=None,
+              help="Mini-batch SGD: this many points a step, reshuffled every epoch (with --seed).")
+@click.option("--l1", type=click.FloatRange(min=0), default=0.0, show_default=True, help="L1 penalty λ·Σ|w| in the loss.")
+@click.option("--l2", type=click.FloatRange(min=0), default=0.0, show_default=True, help="L2 penalty λ·Σw² in the loss.")
+@click.option("--val", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True,
+              help="Hold out this share of the points for validation and stop early, keeping the best weights.")
+@click.option("--patience", type=click.IntRange(min=1), default=100, show_default=True,
+              help="With --val: stop after this many steps without a better validation loss.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the weights, the shuffles and the split.")
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False))
 @point_option
 @force_option
-def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, seed, out_dir, point, force) -> None:
+def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, batch_size, l1, l2, val, patience, seed,
+          out_dir, point, force) -> None:
     """Train a network on data and draw the loss, the decision boundary and the trained network.
 
     \b
-    Example (the lecture's XOR network, to 100 % accuracy):
+    Examples (the lecture's XOR network, to 100 % accuracy; mini-batches of 2 with an L2 penalty):
       gradviz train 2-4-1 --activation tanh --loss bce --data xor -o out/
+      gradviz train 2-4-1 --data xor --batch-size 2 --l2 0.001 --steps 3000 -o out/
     """
     from ..eval.backward import backward  # lazy: `gradviz --help` stays fast
     from ..networks import plots  # lazy: `gradviz --help` stays fast
-    from ..networks.descent import descend as run_descent  # lazy: `gradviz --help` stays fast
-    from ..networks.training import (  # lazy: `gradviz --help` stays fast
-        accuracy,
-        read_points,
-    )
+    from ..networks.training import accuracy, fit, read_points  # lazy: `gradviz --help` stays fast
     from ..outputs.folder import OutputFolder  # lazy: `gradviz --help` stays fast
-    from ..render.neurons import check_point, render_neurons  # lazy: `gradviz --help` stays fast
+    from ..render.neurons import render_neurons  # lazy: `gradviz --help` stays fast
 
     sizes = parse_layers(layers)
     points = XOR_DATA if data == "xor" else read_points(data)
     check_size(sizes, len(points), activation, loss, steps=steps, view="neurons")
-    output = {"bce": "sigmoid", "mse": "linear"}[loss]
-    network = mlp(sizes, activation, loss, points, seed=seed)
-    check_point(network, point)  # before the run, not after it
-    predictor = mlp(sizes, activation, None, seed=seed, output_activation=output)
+    training = len(points) - round(len(points) * val)
+    if point > training:  # before the run, not after it
+        raise GradvizError(f"data point {point} does not exist: training uses {training} points")
     with click.progressbar(length=steps, label="training", show_pos=True) as bar:
-        result = run_descent(network.graph, network.values, network.parameters, lr=lr, steps=steps,
-                             momentum=momentum, adam=adam, adagrad=adagrad, progress=lambda k: bar.update(1))
+        done = fit(sizes, points, activation=activation, loss=loss, lr=lr, steps=steps, momentum=momentum,
+                   adam=adam, adagrad=adagrad, batch_size=batch_size, l1=l1, l2=l2, val=val, patience=patience,
+                   seed=seed, progress=lambda k: bar.update(1))
+    result, network, predictor = done.run, done.network, done.predictor
     features = [n.name for n in predictor.neurons if n.layer == 0]
     share = accuracy(predictor.graph, result.final, points, features)
     folder = OutputFolder(out_dir, force=force)
@@ -219,8 +227,13 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, se
     trained = backward(network.graph, result.final)
     files["network.png"] = render_neurons(network, trained, "png", point=point)
     written = folder.write_all(files)
-    click.echo(f"{network.parameter_count} parameters, {len(points)} points, {steps} steps: "
-               f"loss {result.history[0].loss:.4g} → {result.final_loss:.4g}, accuracy {share:.0%}")
+    start = backward(network.graph, network.values, symbolic=False).value
+    click.echo(f"{network.parameter_count} parameters, {len(done.train)} training points, "
+               f"{len(result.history) - 1} steps: loss {start:.4g} → {trained.value:.4g}, "
+               f"accuracy {share:.0%} over all {len(points)} points")
+    if result.best_step is not None:
+        click.echo(f"early stopping: validation loss lowest at step {result.best_step} "
+                   f"({result.history[result.best_step].val_loss:.4g}); its weights are kept")
     if result.diverged_at is not None:
         click.echo(result.verdict)
     click.echo("wrote " + ", ".join(str(p) for p in written))

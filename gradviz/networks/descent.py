@@ -54,6 +54,7 @@ class Iteration:
     grad: dict[str, float]
     rate: float
     update: dict[str, tuple[Equation, ...]] = field(default_factory=dict)
+    val_loss: float | None = None  # the validation loss, when the run watches one
 
 
 class Optimizer:
@@ -174,6 +175,7 @@ class Descent:
     diverged_at: int | None = None
     why: str = ""
     suggested_rate: float | None = None
+    best_step: int | None = None  # early stopping: the step whose values are kept
 
     @property
     def verdict(self) -> str:
@@ -188,6 +190,8 @@ class Descent:
         rows = []
         for it in self.history:
             row: dict[str, float | str] = {"step": it.step, "loss": it.loss, "rate": it.rate}
+            if it.val_loss is not None:
+                row["validation loss"] = it.val_loss
             for name in self.wrt:
                 row[name] = it.values[name]
                 row[f"∂{self.graph.output}/∂{name}"] = it.grad[name]
@@ -228,14 +232,18 @@ def descend(graph: Graph, at: Mapping[str, Any], wrt: Sequence[str], *, lr: floa
 
 def run_updates(graph: Graph, loss_and_grad: Gradient, values: dict[str, float], names: tuple[str, ...], *,
                 lr: float, steps: int, optimizer: Optimizer, schedule: str | None = None,
-                progress: Callable[[int], None] | None = None) -> Descent:
+                progress: Callable[[int], None] | None = None,
+                validate: Callable[[dict[str, float]], float] | None = None, patience: int = 100) -> Descent:
     """The descent loop over any loss: ``loss_and_grad(values, t)`` gives step ``t``'s loss and gradient
-    (a mini-batch's, say); ``graph`` is the loss the run is reported under."""
+    (a mini-batch's, say); ``graph`` is the loss the run is reported under. With ``validate``
+    (early stopping) the run stops once the validation loss has not improved for ``patience``
+    steps and keeps the values of its best step."""
     if steps < 0 or lr <= 0:
         raise GradvizError("need steps ≥ 0 and a positive learning rate")
     rate_at = parse_schedule(schedule)
     history: list[Iteration] = []
     why = ""
+    best: int | None = None
     for t in range(steps + 1):
         try:
             loss, grad = loss_and_grad(values, t)
@@ -248,16 +256,23 @@ def run_updates(graph: Graph, loss_and_grad: Gradient, values: dict[str, float],
             why = f"{graph.output} = {format_value(loss)}"
             break
         rate = rate_at(lr, t)
-        update = {} if t == steps else {n: optimizer.step(n, values[n], grad[n], rate, t, graph.output) for n in names}
-        history.append(Iteration(t, dict(values), loss, {n: grad[n] for n in names}, rate, update))
+        val = validate(values) if validate else None
+        if val is not None and (best is None or val < history[best].val_loss):
+            best = t
+        stop = t == steps or (best is not None and t - best >= patience)
+        update = {} if stop else {n: optimizer.step(n, values[n], grad[n], rate, t, graph.output) for n in names}
+        history.append(Iteration(t, dict(values), loss, {n: grad[n] for n in names}, rate, update, val))
+        if stop:
+            break
         values.update({n: eqs[-1].result for n, eqs in update.items()})
-        if progress and t < steps:
+        if progress:
             progress(t + 1)
     if why:  # the last update made is what diverged: it has no iteration after it
         last = history[-1]
         return Descent(graph, names, tuple(history), dict(last.values), last.loss, optimizer, len(history), why,
-                       suggest_rate(loss_and_grad, history[0], names, lr, optimizer))
-    return Descent(graph, names, tuple(history), dict(values), history[-1].loss, optimizer)
+                       suggest_rate(loss_and_grad, history[0], names, lr, optimizer), best)
+    kept = history[-1 if best is None else best]
+    return Descent(graph, names, tuple(history), dict(kept.values), kept.loss, optimizer, best_step=best)
 
 
 def gradient(graph: Graph, values: dict[str, float]) -> tuple[float, dict[str, float]]:

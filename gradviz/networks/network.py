@@ -210,13 +210,14 @@ def _layer_values(rng: random.Random, n_in: int, n_out: int) -> list[float]:
 def mlp(layers: Sequence[int], activation: str = "tanh", loss: str | None = "mse",
         data: Sequence[tuple[Sequence[float], float | Sequence[float]]] | None = None, *,
         output_activation: str | None = None, expanded: bool = False, seed: int = 0,
-        leaky_slope: float = 0.01) -> Network:
+        leaky_slope: float = 0.01, l1: float = 0.0, l2: float = 0.0) -> Network:
     """A fully connected network with its loss, averaged over ``data`` (or one symbolic sample).
 
     The output activation defaults to what the loss expects: sigmoid for ``bce``, none
     (logits) for ``ce`` (softmax cross-entropy), linear otherwise. With ``loss=None`` the
     output is the network's prediction (one output unit, one sample). ``expanded`` draws the
-    loss (and softmax) with primitive ops instead of one node with its known gradient.
+    loss (and softmax) with primitive ops instead of one node with its known gradient. ``l1``
+    and ``l2`` add the penalties λ·Σ|w| and λ·Σw² over the weights (not the biases) to the loss.
     """
     layers = tuple(layers)
     if len(layers) < 2 or min(layers) < 1:
@@ -278,6 +279,16 @@ def mlp(layers: Sequence[int], activation: str = "tanh", loss: str | None = "mse
         total = sample_loss if total is None else nb.b.apply("add", [total, sample_loss])
     if len(samples) > 1:
         total = nb.b.apply("div", [total, nb.b.constant(Fraction(len(samples)))])
+    if (l1 or l2) and loss is None:
+        raise GradvizError("a penalty needs a loss to add to")
+    for strength, op, exponent in ((l1, "abs", ()), (l2, "powc", (Fraction(2),))):
+        if strength:
+            terms = [nb.b.apply(op, [nb.b.input(w)], exponent) for units in weights for _, ws in units for w in ws]
+            penalty = terms[0]
+            for term in terms[1:]:
+                penalty = nb.b.apply("add", [penalty, term])
+            total = nb.b.apply("add", [total, nb.b.apply("mul", [nb.const(strength), penalty])])
+            nb.groups.update({node: "penalty" for node in (*terms, penalty, total)})
     graph = nb.b.finish(total, nb.groups)
     if data is None:
         values.update({name: 0.0 for name in graph.inputs if name not in values})

@@ -75,7 +75,16 @@ def loss_curve(run: "Descent") -> bytes:
     ax = fig.add_subplot()
     steps = [it.step for it in run.history]
     losses = [it.loss for it in run.history]
-    ax.plot(steps, losses, color=VALUE_COLOUR, linewidth=2)
+    ax.plot(steps, losses, color=VALUE_COLOUR, linewidth=2, label="training")
+    checked = [it.val_loss for it in run.history if it.val_loss is not None]
+    if checked:
+        ax.plot(steps, checked, color=GRADIENT_COLOUR, linewidth=2, label="validation")
+        ax.axvline(run.best_step, color="black", linestyle=":", linewidth=1.5)
+        ax.annotate(f"best validation loss: step {run.best_step} (kept)", (run.best_step, 0.03),
+                    xycoords=("data", "axes fraction"), xytext=(-4, 0), textcoords="offset points",
+                    rotation=90, ha="right", va="bottom", fontsize=9)
+        ax.legend(loc="best")
+        losses = losses + checked
     if min(losses) > 0 and max(losses) / max(min(losses), 1e-300) > 100:
         ax.set_yscale("log")
     ax.set_xlabel("iteration")
@@ -87,6 +96,8 @@ def loss_curve(run: "Descent") -> bytes:
                     rotation=90, ha="right", va="center", color=GRADIENT_COLOUR)
         ax.set_title(f"{run.optimizer.name}: diverged at step {run.diverged_at}"
                      + (f" — try α ≤ {format_value(run.suggested_rate)}" if run.suggested_rate else ""))
+    elif checked:
+        ax.set_title(f"{run.optimizer.name}, early stopping: stopped at step {steps[-1]}, kept step {run.best_step}")
     else:
         ax.set_title(f"{run.optimizer.name}: final {run.graph.output} = {format_value(run.final_loss)}")
     ax.grid(alpha=0.3)

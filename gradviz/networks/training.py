@@ -1,22 +1,91 @@
-"""Reading and reporting runs: the iteration table, the update rule with its numbers,
-``history.csv``, data points from a CSV file, a classifier's accuracy."""
+"""Training networks and reporting runs: ``fit`` (full-batch or mini-batch, penalties, early
+stopping), the iteration table, the update rule with its numbers, ``history.csv``, data points
+from a CSV file, a classifier's accuracy."""
 
 from __future__ import annotations
 
 import csv
 import io
 import os
-from typing import TYPE_CHECKING
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..errors import GradvizError
 from ..eval.backward import backward
 from ..text.numbers import format_value
-from .descent import Descent
+from .descent import Descent, gradient, optimizer, run_updates
+from .network import Network, check_size, mlp
 
 if TYPE_CHECKING:
     from ..ir.graph import Graph
 
-__all__ = ["update_lines", "descent_report", "history_csv", "read_points", "accuracy"]
+__all__ = ["Fit", "fit", "batch_order", "update_lines", "descent_report", "history_csv", "read_points", "accuracy"]
+
+Point = tuple[Sequence[float], float]
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A trained network: the loss over the training points (with any penalty), the prediction
+    network, the run, and the points used for training and for validation."""
+
+    network: Network
+    predictor: Network
+    run: Descent
+    train: tuple[Point, ...]
+    validation: tuple[Point, ...] = ()
+
+
+def batch_order(count: int, size: int, seed: int) -> Callable[[int], list[int]]:
+    """The indices of step ``t``'s mini-batch: each epoch a fresh shuffle (seeded by ``seed`` and
+    the epoch) cut into batches of ``size`` (the last one may be smaller)."""
+    per_epoch = -(-count // size)
+
+    def batch(t: int) -> list[int]:
+        epoch, k = divmod(t, per_epoch)
+        order = list(range(count))
+        random.Random(seed * 1_000_003 + epoch).shuffle(order)
+        return order[k * size:(k + 1) * size]
+    return batch
+
+
+def fit(layers: Sequence[int], points: Sequence[Point], *, activation: str = "tanh", loss: str = "bce",
+        lr: float = 0.5, steps: int = 1500, momentum: float = 0.0, adam: bool = False, adagrad: bool = False,
+        batch_size: int | None = None, l1: float = 0.0, l2: float = 0.0, val: float = 0.0, patience: int = 100,
+        seed: int = 1, progress: Callable[[int], None] | None = None) -> Fit:
+    """Train an MLP on ``points``: full-batch, or mini-batch SGD (``batch_size``, shuffled each epoch
+    with ``seed``); ``l1``/``l2`` penalties in the loss graph; ``val`` holds that share of the
+    points (shuffled with ``seed``) out and stops early, keeping the best weights."""
+    layers, points = tuple(layers), list(points)
+    if not 0 <= val < 1 or (val and round(len(points) * val) in (0, len(points))):
+        raise GradvizError(f"--val {val} must leave points for both training and validation "
+                           f"(there are {len(points)})")
+    if batch_size is not None and batch_size < 1:
+        raise GradvizError("the batch size must be at least 1")
+    order = list(range(len(points)))
+    random.Random(seed).shuffle(order)
+    held = round(len(points) * val)
+    validation = tuple(points[k] for k in sorted(order[:held])) if held else ()
+    train = tuple(points[k] for k in sorted(order[held:])) if held else tuple(points)
+    check_size(layers, len(train), activation, loss, steps=steps, view="neurons")
+    network = mlp(layers, activation, loss, train, seed=seed, l1=l1, l2=l2)
+    predictor = mlp(layers, activation, None, seed=seed, output_activation={"bce": "sigmoid"}.get(loss, "linear"))
+    if batch_size is None or batch_size >= len(train):
+        step_loss = lambda values, t: gradient(network.graph, values)  # noqa: E731
+    else:
+        single = [mlp(layers, activation, loss, [point], seed=seed, l1=l1, l2=l2).graph for point in train]
+        batch = batch_order(len(train), batch_size, seed)
+
+        def step_loss(values: dict[str, float], t: int) -> tuple[float, dict[str, float]]:
+            runs = [gradient(single[k], values) for k in batch(t)]
+            return (sum(r[0] for r in runs) / len(runs),
+                    {n: sum(r[1][n] for r in runs) / len(runs) for n in network.parameters})
+    checker = mlp(layers, activation, loss, validation, seed=seed).graph if validation else None
+    run = run_updates(network.graph, step_loss, dict(network.values), network.parameters, lr=lr, steps=steps,
+                      optimizer=optimizer(momentum, adam, adagrad), progress=progress, patience=patience,
+                      validate=(lambda values: gradient(checker, values)[0]) if checker else None)
+    return Fit(network, predictor, run, train, validation)
 
 TABLE_ROWS = 12  # the printed table shows this many iterations, evenly spread, and the last
 
