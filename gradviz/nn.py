@@ -28,10 +28,11 @@ from .networks.network import (
     count_parameters,
     param_name,
     parse_layers,
+    quadrants,
 )
 
 __all__ = ["Network", "Neuron", "ACTIVATIONS", "LOSSES", "XOR_DATA", "neuron", "perceptron", "mlp", "xor_network",
-           "count_parameters", "parse_layers", "param_name", "descend", "fit", "Fit"]
+           "count_parameters", "parse_layers", "param_name", "descend", "fit", "Fit", "quadrants"]
 
 
 def _with_verbs(build: Callable[..., Network]) -> Callable[..., Network]:

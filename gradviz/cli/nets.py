@@ -15,6 +15,7 @@ from ..networks.network import (  # loads nothing heavy
     count_parameters,
     mlp,
     parse_layers,
+    quadrants,
 )
 from ..render.choices import FORMATS, FRAME_CHOICES
 from .options import at_option, expr_argument, force_option, parse_at, parse_formula
@@ -174,7 +175,8 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir
 @click.argument("layers", metavar="LAYERS")
 @click.option("--activation", type=click.Choice(ACTIVATIONS), default="tanh", show_default=True)
 @click.option("--loss", type=click.Choice(("mse", "bce")), default="bce", show_default=True)
-@click.option("--data", default="xor", show_default=True, help="xor, or a CSV file: features…, target.")
+@click.option("--data", default="xor", show_default=True,
+              help="xor, quadrants (24 noisy points labelled by quadrant), or a CSV file: features…, target.")
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=0.5, show_default=True)
 @click.option("--steps", type=click.IntRange(1, 1_000_000), default=1500, show_default=True)
 @click.option("--momentum", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True)
@@ -208,7 +210,7 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
     from ..render.neurons import render_neurons  # lazy: `gradviz --help` stays fast
 
     sizes = parse_layers(layers)
-    points = XOR_DATA if data == "xor" else read_points(data)
+    points = {"xor": XOR_DATA, "quadrants": quadrants()}.get(data) or read_points(data)
     check_size(sizes, len(points), activation, loss, steps=steps, view="neurons")
     training = len(points) - round(len(points) * val)
     if point > training:  # before the run, not after it

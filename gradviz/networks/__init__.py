@@ -14,8 +14,9 @@ from .network import (
                       param_name,
                       parse_layers,
                       perceptron,
+                      quadrants,
                       xor_network,
 )
 
 __all__ = ["Network", "Neuron", "ACTIVATIONS", "LOSSES", "XOR_DATA", "neuron", "perceptron", "mlp", "xor_network",
-           "count_parameters", "parse_layers", "param_name"]
+           "count_parameters", "parse_layers", "param_name", "quadrants"]

@@ -17,7 +17,7 @@ from ..errors import GradvizError
 from ..ir.graph import Graph, GraphBuilder
 
 __all__ = ["Network", "Neuron", "ACTIVATIONS", "LOSSES", "neuron", "perceptron", "mlp", "xor_network",
-           "count_parameters", "parse_layers", "XOR_DATA", "check_choices", "node_estimate", "check_size",
+           "count_parameters", "parse_layers", "XOR_DATA", "quadrants", "check_choices", "node_estimate", "check_size",
            "BUILD_NODE_LIMIT", "TRAIN_WORK_LIMIT", "NEURON_VIEW_WEIGHT_LIMIT"]
 
 BUILD_NODE_LIMIT = 50_000  # nodes: about a second to build (20 µs a node)
@@ -28,6 +28,19 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus", "gelu", "lin
 LOSSES = ("mse", "mae", "bce", "ce")
 XOR_DATA: tuple[tuple[tuple[float, float], float], ...] = (
     ((0.0, 0.0), 0.0), ((0.0, 1.0), 1.0), ((1.0, 0.0), 1.0), ((1.0, 1.0), 0.0))
+
+
+def quadrants(count: int = 24, flip: float = 0.15, seed: int = 1) -> tuple[tuple[tuple[float, float], float], ...]:
+    """Points of the square [−1, 1]² labelled by quadrant (1 where x₁x₂ > 0: XOR of the signs), each
+    label flipped with probability ``flip``: small and noisy enough to overfit."""
+    rng = random.Random(seed)
+    points = []
+    for _ in range(count):
+        x1, x2 = rng.uniform(-1, 1), rng.uniform(-1, 1)
+        points.append(((round(x1, 2), round(x2, 2)), float((x1 * x2 > 0) != (rng.random() < flip))))
+    return tuple(points)
+
+
 _SUB = str.maketrans("0123456789,", "₀₁₂₃₄₅₆₇₈₉,")
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 

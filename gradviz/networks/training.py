@@ -81,9 +81,12 @@ def fit(layers: Sequence[int], points: Sequence[Point], *, activation: str = "ta
             runs = [gradient(single[k], values) for k in batch(t)]
             return (sum(r[0] for r in runs) / len(runs),
                     {n: sum(r[1][n] for r in runs) / len(runs) for n in network.parameters})
+    rule = optimizer(momentum, adam, adagrad)
+    if batch_size is not None and batch_size < len(train):
+        rule.name = f"mini-batch {rule.name} (batches of {batch_size}; L is the batch's)"
     checker = mlp(layers, activation, loss, validation, seed=seed).graph if validation else None
     run = run_updates(network.graph, step_loss, dict(network.values), network.parameters, lr=lr, steps=steps,
-                      optimizer=optimizer(momentum, adam, adagrad), progress=progress, patience=patience,
+                      optimizer=rule, progress=progress, patience=patience,
                       validate=(lambda values: gradient(checker, values)[0]) if checker else None)
     return Fit(network, predictor, run, train, validation)
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..eval.backward import backward
-from ..networks import XOR_DATA, mlp, plots, xor_network
+from ..networks import XOR_DATA, mlp, plots, quadrants, xor_network
 from ..networks.descent import descend
-from ..networks.training import history_csv
+from ..networks.training import fit, history_csv
 from ..render.neurons import render_neurons
 from ..syntax import parse
 from .export import export
@@ -104,6 +104,19 @@ def _descent(kind: str) -> Callable[[Path, bool], list[Path]]:
     return make
 
 
+def _fit(layers: tuple[int, ...], data: str, **options) -> Callable[[Path, bool], list[Path]]:
+    """A training run's loss curve and decision boundary (pictures only: no DOT sources)."""
+    def make(folder: Path, dot_only: bool) -> list[Path]:
+        if dot_only:
+            return []
+        points = XOR_DATA if data == "xor" else quadrants()
+        done = fit(layers, points, **options)
+        return [write_atomic(folder / "loss.png", plots.loss_curve(done.run)),
+                write_atomic(folder / "boundary.png", plots.decision_boundary(
+                    done.predictor.graph, ["x₁", "x₂"], done.run.final, points))]
+    return make
+
+
 def _xor(activation: str) -> Callable:
     def build():
         return xor_network(activation)
@@ -148,6 +161,14 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("descent-xor", "Training the XOR network", "mlp 2-4-1, tanh, BCE, 4 XOR points",
           "1,500 steps of α = 0.5: all four points classified correctly; the decision boundary the lecture shows "
           "with TensorFlow Playground.", _descent("xor")),
+    Entry("minibatch", "Mini-batch SGD on XOR", "gradviz train 2-4-1 --data xor --batch-size 2 --steps 3000",
+          "Each step's gradient is the mean over 2 of the 4 points, reshuffled every epoch: the curve is each "
+          "step's batch loss, so it zigzags on its way down; all four points end up classified correctly.",
+          _fit((2, 4, 1), "xor", lr=0.5, steps=3000, batch_size=2)),
+    Entry("early-stopping", "Early stopping on noisy data", "gradviz train 2-6-1 --data quadrants --val 0.25",
+          "24 points labelled by quadrant, 15 % of the labels flipped; a quarter held out. The validation loss "
+          "is lowest at step 874; 100 steps without improvement stop the run, and the weights of step 874 are "
+          "kept.", _fit((2, 6, 1), "quadrants", lr=0.5, steps=1500, val=0.25, patience=100)),
 )
 
 
