@@ -23,6 +23,7 @@ from .networks.network import (
     ACTIVATIONS,
     LOSSES,
     XOR_DATA,
+    XOR_RELU_WEIGHTS,
     Network,
     Neuron,
     count_parameters,
@@ -32,7 +33,7 @@ from .networks.network import (
 )
 
 __all__ = ["Network", "Neuron", "ACTIVATIONS", "LOSSES", "XOR_DATA", "neuron", "perceptron", "mlp", "xor_network",
-           "count_parameters", "parse_layers", "param_name", "descend", "fit", "Fit", "quadrants"]
+           "count_parameters", "parse_layers", "param_name", "descend", "fit", "Fit", "quadrants", "XOR_RELU_WEIGHTS"]
 
 
 def _with_verbs(build: Callable[..., Network]) -> Callable[..., Network]:

@@ -197,3 +197,22 @@ def test_early_stopping_keeps_the_weights_of_the_best_validation_loss(tmp_path) 
     assert done.run.best_step == best and done.run.final == done.run.history[best].values
     assert 100 < best < 1400 and len(done.run.history) - 1 == best + 100  # it stopped, patience steps on
     (tmp_path / "loss.png").write_bytes(plots.loss_curve(done.run))
+
+
+def test_the_xor_breakout_answer_with_relu() -> None:
+    import numpy as np
+
+    from gradviz.nn import XOR_RELU_WEIGHTS, xor_network
+
+    net = xor_network("relu", XOR_RELU_WEIGHTS, "linear")
+    lecture = xor_network("relu")
+    relu = lambda z: np.maximum(z, 0)  # noqa: E731
+    w = XOR_RELU_WEIGHTS
+    for (x1, x2), target in XOR_DATA:
+        y = net.graph.backward({**net.values, "x1": x1, "x2": x2}, symbolic=False).value
+        v1 = relu(w["b¹₁"] + w["w¹₁₁"] * x1 + w["w¹₁₂"] * x2)
+        v2 = relu(w["b¹₂"] + w["w¹₂₁"] * x1 + w["w¹₂₂"] * x2)
+        assert y == pytest.approx(w["b²₁"] + w["w²₁₁"] * v1 + w["w²₁₂"] * v2)
+        assert (y > 0.7) if target else (y < -0.7)
+        assert lecture.graph.backward({**lecture.values, "x1": x1, "x2": x2}, symbolic=False).value >= 0
+    assert lecture.graph.backward({**lecture.values, "x1": 1, "x2": 0}, symbolic=False).value == 0

@@ -6,6 +6,7 @@ from .network import (
                       ACTIVATIONS,
                       LOSSES,
                       XOR_DATA,
+                      XOR_RELU_WEIGHTS,
                       Network,
                       Neuron,
                       count_parameters,
@@ -19,4 +20,4 @@ from .network import (
 )
 
 __all__ = ["Network", "Neuron", "ACTIVATIONS", "LOSSES", "XOR_DATA", "neuron", "perceptron", "mlp", "xor_network",
-           "count_parameters", "parse_layers", "param_name", "quadrants"]
+           "count_parameters", "parse_layers", "param_name", "quadrants", "XOR_RELU_WEIGHTS"]

@@ -17,7 +17,7 @@ from ..errors import GradvizError
 from ..ir.graph import Graph, GraphBuilder
 
 __all__ = ["Network", "Neuron", "ACTIVATIONS", "LOSSES", "neuron", "perceptron", "mlp", "xor_network",
-           "count_parameters", "parse_layers", "XOR_DATA", "quadrants", "check_choices", "node_estimate", "check_size",
+           "count_parameters", "parse_layers", "XOR_DATA", "XOR_RELU_WEIGHTS", "quadrants", "check_choices", "node_estimate", "check_size",
            "BUILD_NODE_LIMIT", "TRAIN_WORK_LIMIT", "NEURON_VIEW_WEIGHT_LIMIT"]
 
 BUILD_NODE_LIMIT = 50_000  # nodes: about a second to build (20 µs a node)
@@ -345,25 +345,34 @@ def perceptron(n_inputs: int = 2, activation: str = "sigmoid", loss: str = "bce"
     return Network(graph, params, {name: 0.0 for name in graph.inputs}, (n_inputs, 1), loss=loss)
 
 
-def xor_network(activation: str = "step") -> Network:
+#: the breakout question's answer: ReLU hidden units v₁ = relu(x₁ − x₂), v₂ = relu(x₂ − x₁) and a
+#: linear output y = −1 + 2v₁ + 2v₂, so y = 1 on (1, 0), (0, 1) and y = −1 on (0, 0), (1, 1)
+XOR_RELU_WEIGHTS = {"b¹₁": 0.0, "w¹₁₁": 1.0, "w¹₁₂": -1.0, "b¹₂": 0.0, "w¹₂₁": -1.0, "w¹₂₂": 1.0,
+                    "b²₁": -1.0, "w²₁₁": 2.0, "w²₁₂": 2.0}
+
+
+def xor_network(activation: str = "step", weights: dict[str, float] | None = None,
+                output_activation: str | None = None) -> Network:
     """The lecture's XOR network: v₁ = g(−0.5 + x₁ − x₂), v₂ = g(−0.5 − x₁ + x₂),
-    y = g(−0.5 + v₁ + v₂), with its weights as parameters set to the lecture's values."""
+    y = g(−0.5 + v₁ + v₂), with its weights as parameters set to the lecture's values (or
+    ``weights``; ``output_activation`` replaces g at the output)."""
     nb = _Builder(f"xor {activation}")
     b = nb.b
     x1, x2 = b.input("x1"), b.input("x2")
-    lecture = {"b¹₁": -0.5, "w¹₁₁": 1.0, "w¹₁₂": -1.0, "b¹₂": -0.5, "w¹₂₁": -1.0, "w¹₂₂": 1.0,
-               "b²₁": -0.5, "w²₁₁": 1.0, "w²₁₂": 1.0}
+    lecture = weights or {"b¹₁": -0.5, "w¹₁₁": 1.0, "w¹₁₂": -1.0, "b¹₂": -0.5, "w¹₂₁": -1.0, "w¹₂₂": 1.0,
+                          "b²₁": -0.5, "w²₁₁": 1.0, "w²₁₂": 1.0}
+    output_activation = output_activation or activation
     neurons = [Neuron("x1", 0, (x1,)), Neuron("x2", 0, (x2,))]
     hidden = []
     for j in (1, 2):
-        bias, weights = f"b¹{_sub(j)}", (f"w¹{_sub(j, 1)}", f"w¹{_sub(j, 2)}")
-        z = nb.weighted_sum(b.input(bias), [b.input(w) for w in weights], [x1, x2], "layer 1")
+        bias, ws = f"b¹{_sub(j)}", (f"w¹{_sub(j, 1)}", f"w¹{_sub(j, 2)}")
+        z = nb.weighted_sum(b.input(bias), [b.input(w) for w in ws], [x1, x2], "layer 1")
         hidden.append(b.name(nb.activate(z, activation, "layer 1"), f"v{j}"))
         nb.groups[hidden[-1]] = "layer 1"
-        neurons.append(Neuron(f"v{j}", 1, (hidden[-1],), bias, weights, activation))
+        neurons.append(Neuron(f"v{j}", 1, (hidden[-1],), bias, ws, activation))
     z = nb.weighted_sum(b.input("b²₁"), [b.input("w²₁₁"), b.input("w²₁₂")], hidden, "output")
-    out = b.name(nb.activate(z, activation, "output"), "y")
+    out = b.name(nb.activate(z, output_activation, "output"), "y")
     nb.groups[out] = "output"
-    neurons.append(Neuron("y", 2, (out,), "b²₁", ("w²₁₁", "w²₁₂"), activation))
+    neurons.append(Neuron("y", 2, (out,), "b²₁", ("w²₁₁", "w²₁₂"), output_activation))
     graph = b.finish(out, nb.groups)
     return Network(graph, tuple(lecture), {**lecture, "x1": 0.0, "x2": 0.0}, (2, 2, 1), tuple(neurons))

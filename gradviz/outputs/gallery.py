@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..eval.backward import backward
-from ..networks import XOR_DATA, mlp, plots, quadrants, xor_network
+from ..networks import XOR_DATA, XOR_RELU_WEIGHTS, mlp, plots, quadrants, xor_network
 from ..networks.descent import descend
 from ..networks.training import fit, history_csv
 from ..render.neurons import render_neurons
@@ -117,9 +117,9 @@ def _fit(layers: tuple[int, ...], data: str, **options) -> Callable[[Path, bool]
     return make
 
 
-def _xor(activation: str) -> Callable:
+def _xor(activation: str, weights: dict[str, float] | None = None, output: str | None = None) -> Callable:
     def build():
-        return xor_network(activation)
+        return xor_network(activation, weights, output)
     return build
 
 
@@ -147,6 +147,12 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("xor-sigmoid", "The XOR network with sigmoids", "g = σ",
           "The same weights with g = σ: now every weight receives a gradient.",
           _network(_xor("sigmoid"), {"x1": 1.0, "x2": 0.0}, True)),
+    Entry("xor-relu", "Breakout: XOR with ReLU", "v1 = relu(x1 − x2); v2 = relu(x2 − x1); y = −1 + 2v1 + 2v2",
+          "The lecture's question: which weights give y > 0.7 on (1, 0), (0, 1) and y < −0.7 on (0, 0), (1, 1) "
+          "with ReLU? The lecture's weights give 0 at (1, 0) (relu(−0.5 + 0.5) = 0), and an output ReLU can never "
+          "be negative, so the output is linear: hidden biases 0, weights ±1, output −1 + 2v₁ + 2v₂ gives y = 1 "
+          "at (1, 0) and (0, 1) and y = −1 at (0, 0) and (1, 1). Drawn at x = (1, 0).",
+          _network(_xor("relu", XOR_RELU_WEIGHTS, "linear"), {"x1": 1.0, "x2": 0.0}, False)),
     Entry("micrograd", "micrograd's README example", MICROGRAD,
           "micrograd's own example as a program (names instead of +=): g = 24.7041, ∂g/∂a = 138.8338, ∂g/∂b = 645.5773.",
           _frames(MICROGRAD, "final")),
