@@ -18,7 +18,7 @@ from typing import Any, Callable
 from .api import Graph
 from .networks import network as _network
 from .networks.descent import descend
-from .networks.training import Fit, fit
+from .networks.training import Fit, fit, grid_search
 from .networks.network import (
     ACTIVATIONS,
     LOSSES,
@@ -33,7 +33,7 @@ from .networks.network import (
 )
 
 __all__ = ["Network", "Neuron", "ACTIVATIONS", "LOSSES", "XOR_DATA", "neuron", "perceptron", "mlp", "xor_network",
-           "count_parameters", "parse_layers", "param_name", "descend", "fit", "Fit", "quadrants", "XOR_RELU_WEIGHTS"]
+           "count_parameters", "parse_layers", "param_name", "descend", "fit", "Fit", "grid_search", "quadrants", "XOR_RELU_WEIGHTS"]
 
 
 def _with_verbs(build: Callable[..., Network]) -> Callable[..., Network]:

@@ -108,6 +108,8 @@ def test_the_readme_training_commands_run_as_shown(tmp_path) -> None:
             assert (folder / "loss.png").exists() and (folder / "history.csv").exists()
         elif "descend" in command:
             assert "diverged" not in out and "final L" in out, command
+        if "--grid" in command:
+            assert "best: lr = 1, hidden = 8" in out and (tmp_path / "grid" / "grid.png").exists()
         if "--val" in command:
             assert "early stopping: validation loss lowest at step 874" in out
         if "train" in command and "--val" not in command:
@@ -216,3 +218,20 @@ def test_the_xor_breakout_answer_with_relu() -> None:
         assert (y > 0.7) if target else (y < -0.7)
         assert lecture.graph.backward({**lecture.values, "x1": x1, "x2": x2}, symbolic=False).value >= 0
     assert lecture.graph.backward({**lecture.values, "x1": 1, "x2": 0}, symbolic=False).value == 0
+
+
+def test_grid_search_scores_every_setting_as_its_own_run_and_names_the_best() -> None:
+    from gradviz.networks import plots
+    from gradviz.networks.training import fit, grid_csv, grid_search, parse_grid
+
+    grid = parse_grid(["lr=0.1,1 hidden=2,3"])
+    assert grid == {"lr": (0.1, 1.0), "hidden": (2.0, 3.0)} == parse_grid(["lr=0.1,1", "hidden=2,3"])
+    results = grid_search((2, 4, 1), XOR_DATA, grid, steps=200)
+    assert len(results) == 4 and [r[1] for r in results] == sorted(r[1] for r in results)
+    for setting, score, _ in results:
+        alone = fit((2, int(setting["hidden"]), 1), XOR_DATA, lr=setting["lr"], steps=200)
+        assert score == alone.run.final_loss == pytest.approx(_xor_loss(alone.run.final, XOR_DATA), rel=1e-9)
+    assert grid_csv(results).splitlines()[0] == "lr,hidden,score"
+    assert plots.grid_heatmap(results, "final training loss").startswith(b"\x89PNG")
+    with pytest.raises(GradvizError, match="keys: lr"):
+        parse_grid(["depth=1,2"])

@@ -190,12 +190,16 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir
               help="Hold out this share of the points for validation and stop early, keeping the best weights.")
 @click.option("--patience", type=click.IntRange(min=1), default=100, show_default=True,
               help="With --val: stop after this many steps without a better validation loss.")
+@click.option("--grid", multiple=True, metavar="KEY=V1,V2,…",
+              help="Grid search over one or two of lr, hidden, l1, l2, momentum: --grid lr=0.01,0.1,1 --grid "
+                   "hidden=2,4,8 (or quoted: --grid 'lr=0.01,0.1,1 hidden=2,4,8'); writes grid.csv and grid.png, "
+                   "and the best setting's pictures.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the weights, the shuffles and the split.")
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False))
 @point_option
 @force_option
-def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, batch_size, l1, l2, val, patience, seed,
-          out_dir, point, force) -> None:
+def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, batch_size, l1, l2, val, patience, grid,
+          seed, out_dir, point, force) -> None:
     """Train a network on data and draw the loss, the decision boundary and the trained network.
 
     \b
@@ -205,7 +209,14 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
     """
     from ..eval.backward import backward  # lazy: `gradviz --help` stays fast
     from ..networks import plots  # lazy: `gradviz --help` stays fast
-    from ..networks.training import accuracy, fit, read_points  # lazy: `gradviz --help` stays fast
+    from ..networks.training import (  # lazy: `gradviz --help` stays fast
+        accuracy,
+        fit,
+        grid_csv,
+        grid_search,
+        parse_grid,
+        read_points,
+    )
     from ..outputs.folder import OutputFolder  # lazy: `gradviz --help` stays fast
     from ..render.neurons import render_neurons  # lazy: `gradviz --help` stays fast
 
@@ -215,15 +226,28 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
     training = len(points) - round(len(points) * val)
     if point > training:  # before the run, not after it
         raise GradvizError(f"data point {point} does not exist: training uses {training} points")
-    with click.progressbar(length=steps, label="training", show_pos=True) as bar:
-        done = fit(sizes, points, activation=activation, loss=loss, lr=lr, steps=steps, momentum=momentum,
-                   adam=adam, adagrad=adagrad, batch_size=batch_size, l1=l1, l2=l2, val=val, patience=patience,
-                   seed=seed, progress=lambda k: bar.update(1))
+    options = dict(activation=activation, loss=loss, lr=lr, steps=steps, momentum=momentum, adam=adam,
+                   adagrad=adagrad, batch_size=batch_size, l1=l1, l2=l2, val=val, patience=patience, seed=seed)
+    files: dict[str, bytes] = {}
+    if grid:
+        values = parse_grid(grid)
+        biggest = (sizes[0], *[int(max(values["hidden"]))] * (len(sizes) - 2), sizes[-1]) if "hidden" in values else sizes
+        check_size(biggest, len(points), activation, loss, steps=steps, view="neurons")
+        score_name = "best validation loss" if val else "final training loss"
+        results = grid_search(sizes, points, values, **options)
+        for setting, score, _ in sorted(results, key=lambda r: tuple(r[0].values())):
+            click.echo("  ".join(f"{k} = {v:g}" for k, v in setting.items()) + f":  {score_name} {score:.4g}")
+        click.echo("best: " + ", ".join(f"{k} = {v:g}" for k, v in results[0][0].items()))
+        files = {"grid.csv": grid_csv(results).encode("utf-8"), "grid.png": plots.grid_heatmap(results, score_name)}
+        done = results[0][2]
+    else:
+        with click.progressbar(length=steps, label="training", show_pos=True) as bar:
+            done = fit(sizes, points, progress=lambda k: bar.update(1), **options)
     result, network, predictor = done.run, done.network, done.predictor
     features = [n.name for n in predictor.neurons if n.layer == 0]
     share = accuracy(predictor.graph, result.final, points, features)
     folder = OutputFolder(out_dir, force=force)
-    files = {"loss.png": plots.loss_curve(result)}
+    files["loss.png"] = plots.loss_curve(result)
     if len(features) == 2 and sizes[-1] == 1:
         files["boundary.png"] = plots.decision_boundary(predictor.graph, features, result.final, points)
     trained = backward(network.graph, result.final)

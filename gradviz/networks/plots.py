@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ..ir.graph import Graph
     from .descent import Descent
 
-__all__ = ["grid_function", "loss_curve", "contour", "decision_boundary", "update_frame"]
+__all__ = ["grid_function", "loss_curve", "contour", "decision_boundary", "update_frame", "grid_heatmap"]
 
 VALUE_COLOUR, GRADIENT_COLOUR = "#0072B2", "#D55E00"  # Okabe–Ito blue and vermillion, as on the figures
 
@@ -183,3 +183,42 @@ def update_frame(run: "Descent", step: int = 0) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.15)
     return buffer.getvalue()
+
+
+def grid_heatmap(results: Sequence[tuple[dict[str, float], float, Any]], score_name: str) -> bytes:
+    """A grid search's scores: a heat-map over two settings (a line over one), the best one ringed."""
+    import numpy as np
+    from matplotlib.patches import Rectangle
+
+    keys = list(results[0][0])
+    axes = [sorted({setting[k] for setting, _, _ in results}) for k in keys]
+    best = results[0][0]
+    fig = _figure(6.0, 4.8)
+    ax = fig.add_subplot()
+    if len(keys) == 1:
+        scores = [next(s for setting, s, _ in results if setting[keys[0]] == v) for v in axes[0]]
+        ax.plot(range(len(axes[0])), scores, "-o", color=VALUE_COLOUR)
+        ax.plot([axes[0].index(best[keys[0]])], [results[0][1]], "o", markersize=16, markerfacecolor="none",
+                markeredgecolor=GRADIENT_COLOUR, markeredgewidth=2)
+        ax.set_xticks(range(len(axes[0])), [format_value(v) for v in axes[0]])
+        ax.set_xlabel(keys[0])
+        ax.set_ylabel(score_name)
+    else:
+        Z = np.full((len(axes[1]), len(axes[0])), np.nan)
+        for setting, score, _ in results:
+            Z[axes[1].index(setting[keys[1]]), axes[0].index(setting[keys[0]])] = score if np.isfinite(score) else np.nan
+        image = ax.imshow(Z, cmap="viridis_r", origin="lower", aspect="auto")
+        fig.colorbar(image, ax=ax, label=score_name)
+        for (row, col), score in np.ndenumerate(Z):
+            ax.text(col, row, "diverged" if np.isnan(score) else f"{score:.3g}", ha="center", va="center",
+                    color="white" if np.isnan(score) or score > np.nanmean(Z) else "black", fontsize=10)
+        ax.add_patch(Rectangle(
+            (axes[0].index(best[keys[0]]) - 0.5, axes[1].index(best[keys[1]]) - 0.5), 1, 1, fill=False,
+            edgecolor=GRADIENT_COLOUR, linewidth=3))
+        ax.set_xticks(range(len(axes[0])), [format_value(v) for v in axes[0]])
+        ax.set_yticks(range(len(axes[1])), [format_value(v) for v in axes[1]])
+        ax.set_xlabel(keys[0])
+        ax.set_ylabel(keys[1])
+    ax.set_title("grid search: best " + ", ".join(f"{k} = {format_value(v)}" for k, v in best.items())
+                 + f"\n({score_name} {results[0][1]:.3g}, ringed)")
+    return _png(fig)

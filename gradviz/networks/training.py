@@ -20,7 +20,7 @@ from .network import Network, check_size, mlp
 if TYPE_CHECKING:
     from ..ir.graph import Graph
 
-__all__ = ["Fit", "fit", "batch_order", "update_lines", "descent_report", "history_csv", "read_points", "accuracy"]
+__all__ = ["Fit", "fit", "batch_order", "GRID_KEYS", "parse_grid", "grid_search", "grid_csv", "update_lines", "descent_report", "history_csv", "read_points", "accuracy"]
 
 Point = tuple[Sequence[float], float]
 
@@ -91,6 +91,54 @@ def fit(layers: Sequence[int], points: Sequence[Point], *, activation: str = "ta
     return Fit(network, predictor, run, train, validation)
 
 TABLE_ROWS = 12  # the printed table shows this many iterations, evenly spread, and the last
+
+
+GRID_KEYS = ("lr", "hidden", "l1", "l2", "momentum")  # what a grid search can vary ("hidden": every hidden layer's size)
+
+
+def parse_grid(specs: Sequence[str]) -> dict[str, tuple[float, ...]]:
+    """``["lr=0.01,0.1,1", "hidden=2,4,8"]`` (or one string with both, space-separated) → the values of each key."""
+    grid: dict[str, tuple[float, ...]] = {}
+    for spec in (part for text in specs for part in text.split()):
+        key, _, values = spec.partition("=")
+        if key not in GRID_KEYS or not values:
+            raise GradvizError(f"a grid looks like lr=0.01,0.1,1 hidden=2,4,8 (keys: {', '.join(GRID_KEYS)}), not {spec!r}")
+        try:
+            grid[key] = tuple(float(v) for v in values.split(","))
+        except ValueError:
+            raise GradvizError(f"not numbers in the grid: {spec!r}") from None
+        if key == "hidden" and any(v < 1 or v != int(v) for v in grid[key]):
+            raise GradvizError(f"hidden sizes are whole numbers ≥ 1, not {values}")
+    if not 1 <= len(grid) <= 2:
+        raise GradvizError("a grid search varies one or two settings, e.g. lr=0.01,0.1,1 hidden=2,4,8")
+    return grid
+
+
+def grid_search(layers: Sequence[int], points: Sequence[Point], grid: dict[str, tuple[float, ...]],
+                **options) -> list[tuple[dict[str, float], float, Fit]]:
+    """``fit`` at every combination of the grid's values: each setting, its score (the best validation
+    loss with ``val``, else the final training loss) and its fit, best first."""
+    import itertools
+
+    results = []
+    for combination in itertools.product(*grid.values()):
+        setting = dict(zip(grid, combination))
+        sizes = (layers[0], *[int(setting["hidden"])] * (len(layers) - 2), layers[-1]) if "hidden" in setting \
+            else tuple(layers)
+        done = fit(sizes, points, **{**options, **{k: v for k, v in setting.items() if k != "hidden"}})
+        run = done.run
+        score = run.history[run.best_step].val_loss if run.best_step is not None else run.final_loss
+        results.append((setting, score if run.diverged_at is None else float("inf"), done))
+    return sorted(results, key=lambda r: r[1])
+
+
+def grid_csv(results: Sequence[tuple[dict[str, float], float, Fit]]) -> str:
+    """The grid search as CSV: each setting and its score (inf for a diverged run)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([*results[0][0], "score"])
+    writer.writerows([*setting.values(), score] for setting, score, _ in results)
+    return buffer.getvalue()
 
 
 def update_lines(run: Descent, step: int = 0) -> list[str]:
