@@ -1,6 +1,7 @@
 """The lectures' networks for Python users: ``neuron``, ``perceptron``, ``mlp`` and
 ``xor_network`` (from ``networks.network``) hand back networks whose graph has the verbs
-(``net.graph.backward(...)``, ``net.graph.show()``), and ``descend`` runs gradient descent.
+(``net.graph.backward(...)``, ``net.graph.show()``), ``descend`` runs gradient descent and
+``fit`` trains a network (mini-batches, penalties, early stopping).
 
 >>> from gradviz.nn import XOR_DATA, mlp
 >>> net = mlp((2, 2, 1), "tanh", "bce", XOR_DATA)
@@ -17,19 +18,22 @@ from typing import Any, Callable
 from .api import Graph
 from .networks import network as _network
 from .networks.descent import descend
+from .networks.training import Fit, fit, grid_search
 from .networks.network import (
     ACTIVATIONS,
     LOSSES,
     XOR_DATA,
+    XOR_RELU_WEIGHTS,
     Network,
     Neuron,
     count_parameters,
     param_name,
     parse_layers,
+    quadrants,
 )
 
 __all__ = ["Network", "Neuron", "ACTIVATIONS", "LOSSES", "XOR_DATA", "neuron", "perceptron", "mlp", "xor_network",
-           "count_parameters", "parse_layers", "param_name", "descend"]
+           "count_parameters", "parse_layers", "param_name", "descend", "fit", "Fit", "grid_search", "quadrants", "XOR_RELU_WEIGHTS"]
 
 
 def _with_verbs(build: Callable[..., Network]) -> Callable[..., Network]:

@@ -35,7 +35,7 @@ def test_the_overflow_check_sees_an_overflow(tmp_path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("formula", list(POINTS), ids=["lecture", "linear", "perceptron", "softmax", "softmax-node",
-                                                        "micrograd", "regression"])
+                                                        "micrograd", "regression", "recurrent"])
 def test_the_gallery_decks_fit_their_slides(formula, tmp_path) -> None:
     deck = write_slides(backward(parse(formula), POINTS[formula]), tmp_path)
     log = compile_latex(deck.tex, beamer=True)

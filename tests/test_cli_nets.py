@@ -48,7 +48,8 @@ def test_descend_errors_are_clean() -> None:
 
 @pytest.mark.slow
 def test_net_neuron_view_and_ops_view(tmp_path) -> None:
-    result = run("net", "2-3-1", "--activation", "relu", "--loss", "bce", "-o", str(tmp_path), "--format", "svg")
+    result = run("net", "2-3-1", "--activation", "relu", "--loss", "bce", "--at", "x1=1,x2=0,y=1", "-o", str(tmp_path),
+                 "--format", "svg")
     assert result.exit_code == 0, result.output
     assert "13 parameters" in result.output
     svg = (tmp_path / "network.svg").read_text(encoding="utf-8")
@@ -185,5 +186,5 @@ def test_net_and_train_draw_the_same_kind_of_network_figure(tmp_path, monkeypatc
     source = neuron_digraph(network, result, options["point"]).source  # the whole data, as `net` draws it
     assert "data point 2 of 4: x = (0, 1), y = 1" in source and "mean BCE loss over 4 points" in source
     assert result.value == pytest.approx(float(trained.output.split("→ ")[1].split(",")[0]), rel=1e-3)
-    bad = run("train", "2-2-1", "--data", "xor", "--steps", "1000000", "--point", "5", "-o", str(tmp_path / "bad"))
+    bad = run("train", "2-2-1", "--data", "xor", "--steps", "100000", "--point", "5", "-o", str(tmp_path / "bad"))
     assert bad.exit_code == 1 and "data point 5 does not exist" in bad.output  # at once, not after the run

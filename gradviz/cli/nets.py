@@ -6,13 +6,16 @@ from contextlib import nullcontext
 
 import click
 
+from ..errors import GradvizError
 from ..networks.network import (  # loads nothing heavy
     ACTIVATIONS,
     LOSSES,
     XOR_DATA,
+    check_size,
     count_parameters,
     mlp,
     parse_layers,
+    quadrants,
 )
 from ..render.choices import FORMATS, FRAME_CHOICES
 from .options import LAYERS, at_option, expr_argument, figure_options, force_option, parse_at, parse_formula
@@ -20,16 +23,11 @@ from .options import LAYERS, at_option, expr_argument, figure_options, force_opt
 __all__ = ["net", "params", "descend", "train", "gallery"]
 
 DATASETS = ("none", "xor")
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")  # --at x1=… names the input x₁
 PROGRESS_FROM = 2000  # runs of at least this many steps show a progress bar
 point_option = click.option("--point", type=click.IntRange(min=1), default=1, show_default=True,
                             help="With data: the data point whose neuron values are drawn (the loss and the "
                                  "parameter gradients are the mean over all points).")
-
-
-def _network(layers: str, activation: str, loss: str, data: str, expanded: bool, seed: int):
-    sizes = parse_layers(layers)
-    points = XOR_DATA if data == "xor" else None
-    return mlp(sizes, activation, loss, points, expanded=expanded, seed=seed)
 
 
 network_options = [
@@ -60,21 +58,41 @@ def _with(options):
 @click.option("--frames", "which", type=click.Choice(FRAME_CHOICES), default="final", show_default=True,
               help="With --view ops: every step or only the final frame.")
 @point_option
+@click.option("--at", "at", multiple=True, metavar="NAME=VALUE[,…]",
+              help="Without --data: the sample's inputs and target, e.g. --at x1=1,x2=0,y=1 (weights too, "
+                   "e.g. w¹₁₁=0.5). Without either, only the structure is drawn.")
 @figure_options
 @force_option
-def net(layers, activation, loss, data, expanded, seed, out_dir, fmt, view, which, point, force, style) -> None:
+def net(layers, activation, loss, data, expanded, seed, out_dir, fmt, view, which, point, at, force, style) -> None:
     """Draw a fully connected network with its loss, e.g. LAYERS = 2-2-1.
+
+    Networks too big to build or draw are refused at once, with advice.
 
     \b
     Examples:
-      gradviz net 2-2-1 --activation relu --loss bce -o out/ --format png
+      gradviz net 2-2-1 --activation relu --loss bce --at x1=1,x2=0,y=1 -o out/ --format png
       gradviz net 2-2-1 --activation tanh --loss bce --data xor --view ops --frames all -o out/
     """
-    network = _network(layers, activation, loss, data, expanded, seed)
+    sizes = parse_layers(layers)
+    points = XOR_DATA if data == "xor" else None
+    given = parse_at(at)
+    if points and given:
+        raise click.UsageError("--at gives the one sample's inputs; with --data choose the point with --point")
+    ops_limit = 0
+    if view == "ops":
+        from ..render.frames import RENDER_NODE_LIMIT, SINGLE_FRAME_NODE_LIMIT  # lazy: `gradviz --help` stays fast
+
+        ops_limit = SINGLE_FRAME_NODE_LIMIT if which == "final" else RENDER_NODE_LIMIT
+    check_size(sizes, len(points) if points else 1, activation, loss, expanded=expanded, view=view, ops_limit=ops_limit)
+    network = mlp(sizes, activation, loss, points, expanded=expanded, seed=seed)
     from ..eval.backward import backward  # lazy: `gradviz --help` stays fast
 
-    result = backward(network.graph, network.values)
+    weights = {name: network.values[name] for name in network.parameters}
+    given = {k if k in network.graph.inputs else k.translate(SUBSCRIPTS): v for k, v in (given or {}).items()}
+    result = backward(network.graph, weights if points else {**weights, **given} if given else None)
     summary = f"{network.parameter_count} parameters, {len(network.graph)} nodes"
+    if result.values is None:
+        summary += "; no inputs given, so the structure alone (--at x1=…,y=… or --data xor for values and gradients)"
     if view == "neurons":
         from ..outputs.folder import OutputFolder  # lazy: `gradviz --help` stays fast
         from ..render.neurons import render_neurons  # lazy: `gradviz --help` stays fast
@@ -120,12 +138,16 @@ def params(what: str) -> None:
 @click.option("--momentum", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True)
 @click.option("--schedule", default="constant", show_default=True,
               help="constant, exp:GAMMA, step:EVERY:GAMMA or inverse:K.")
+@click.option("--adagrad", is_flag=True, help="Use Adagrad: α/(√G + ε) per parameter, G the sum of squared gradients.")
 @click.option("--adam", is_flag=True, help="Use Adam instead of (momentum) gradient descent.")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False),
-              help="Folder for history.csv, loss.png and (two parameters) contour.png.")
+              help="Folder for history.csv, loss.png, update.png and (two parameters) contour.png.")
 @force_option
-def descend(expr, at, wrt, lr, steps, momentum, schedule, adam, out_dir, force) -> None:
-    """Gradient descent on EXPR: θ ← θ − α·∂L/∂θ, printed iteration by iteration.
+def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir, force) -> None:
+    """Gradient descent on EXPR: θ ← θ − α·∂L/∂θ (or momentum, Adagrad, Adam), iteration by iteration.
+
+    A run whose loss stops being finite or grows a millionfold stops there, keeps its history
+    and loss curve, and suggests a learning rate.
 
     \b
     Example:
@@ -142,9 +164,9 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adam, out_dir, force) 
         from ..networks.descent import descend as run_descent  # lazy: `gradviz --help` stays fast
 
         result = run_descent(graph, values, names, lr=lr, steps=steps, momentum=momentum,
-                                         schedule=schedule, adam=adam,
-                                         progress=(lambda k: bar.update(1)) if long_run else None)
-    click.echo(descent_report(result, lr))
+                             schedule=schedule, adam=adam, adagrad=adagrad,
+                             progress=(lambda k: bar.update(1)) if long_run else None)
+    click.echo(descent_report(result))
     if out_dir:
         written = write_descent(result, out_dir, force=force)
         click.echo("wrote " + ", ".join(str(p) for p in written))
@@ -154,52 +176,93 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adam, out_dir, force) 
 @click.argument("layers", metavar="LAYERS")
 @click.option("--activation", type=click.Choice(ACTIVATIONS), default="tanh", show_default=True)
 @click.option("--loss", type=click.Choice(("mse", "bce")), default="bce", show_default=True)
-@click.option("--data", default="xor", show_default=True, help="xor, or a CSV file: features…, target.")
+@click.option("--data", default="xor", show_default=True,
+              help="xor, quadrants (24 noisy points labelled by quadrant), or a CSV file: features…, target.")
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=0.5, show_default=True)
 @click.option("--steps", type=click.IntRange(1, 1_000_000), default=1500, show_default=True)
 @click.option("--momentum", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True)
+@click.option("--adagrad", is_flag=True, help="Use Adagrad.")
 @click.option("--adam", is_flag=True, help="Use Adam.")
-@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--batch-size", type=click.IntRange(min=1), default=None,
+              help="Mini-batch SGD: this many points a step, reshuffled every epoch (with --seed).")
+@click.option("--l1", type=click.FloatRange(min=0), default=0.0, show_default=True, help="L1 penalty λ·Σ|w| in the loss.")
+@click.option("--l2", type=click.FloatRange(min=0), default=0.0, show_default=True, help="L2 penalty λ·Σw² in the loss.")
+@click.option("--val", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True,
+              help="Hold out this share of the points for validation and stop early, keeping the best weights.")
+@click.option("--patience", type=click.IntRange(min=1), default=100, show_default=True,
+              help="With --val: stop after this many steps without a better validation loss.")
+@click.option("--grid", multiple=True, metavar="KEY=V1,V2,…",
+              help="Grid search over one or two of lr, hidden, l1, l2, momentum: --grid lr=0.01,0.1,1 --grid "
+                   "hidden=2,4,8 (or quoted: --grid 'lr=0.01,0.1,1 hidden=2,4,8'); writes grid.csv and grid.png, "
+                   "and the best setting's pictures.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the weights, the shuffles and the split.")
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False))
 @point_option
 @force_option
-def train(layers, activation, loss, data, lr, steps, momentum, adam, seed, out_dir, point, force) -> None:
+def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, batch_size, l1, l2, val, patience, grid,
+          seed, out_dir, point, force) -> None:
     """Train a network on data and draw the loss, the decision boundary and the trained network.
 
     \b
-    Example (the lecture's XOR network, to 100 % accuracy):
+    Examples (the lecture's XOR network, to 100 % accuracy; mini-batches of 2 with an L2 penalty):
       gradviz train 2-4-1 --activation tanh --loss bce --data xor -o out/
+      gradviz train 2-4-1 --data xor --batch-size 2 --l2 0.001 --steps 3000 -o out/
     """
     from ..eval.backward import backward  # lazy: `gradviz --help` stays fast
     from ..networks import plots  # lazy: `gradviz --help` stays fast
-    from ..networks.descent import descend as run_descent  # lazy: `gradviz --help` stays fast
     from ..networks.training import (  # lazy: `gradviz --help` stays fast
         accuracy,
+        fit,
+        grid_csv,
+        grid_search,
+        parse_grid,
         read_points,
     )
     from ..outputs.folder import OutputFolder  # lazy: `gradviz --help` stays fast
-    from ..render.neurons import check_point, render_neurons  # lazy: `gradviz --help` stays fast
+    from ..render.neurons import render_neurons  # lazy: `gradviz --help` stays fast
 
     sizes = parse_layers(layers)
-    points = XOR_DATA if data == "xor" else read_points(data)
-    output = {"bce": "sigmoid", "mse": "linear"}[loss]
-    network = mlp(sizes, activation, loss, points, seed=seed)
-    check_point(network, point)  # before the run, not after it
-    predictor = mlp(sizes, activation, None, seed=seed, output_activation=output)
-    with click.progressbar(length=steps, label="training", show_pos=True) as bar:
-        result = run_descent(network.graph, network.values, network.parameters, lr=lr, steps=steps,
-                                         momentum=momentum, adam=adam, progress=lambda k: bar.update(1))
+    points = {"xor": XOR_DATA, "quadrants": quadrants()}.get(data) or read_points(data)
+    check_size(sizes, len(points), activation, loss, steps=steps, view="neurons")
+    training = len(points) - round(len(points) * val)
+    if point > training:  # before the run, not after it
+        raise GradvizError(f"data point {point} does not exist: training uses {training} points")
+    options = dict(activation=activation, loss=loss, lr=lr, steps=steps, momentum=momentum, adam=adam,
+                   adagrad=adagrad, batch_size=batch_size, l1=l1, l2=l2, val=val, patience=patience, seed=seed)
+    files: dict[str, bytes] = {}
+    if grid:
+        values = parse_grid(grid)
+        biggest = (sizes[0], *[int(max(values["hidden"]))] * (len(sizes) - 2), sizes[-1]) if "hidden" in values else sizes
+        check_size(biggest, len(points), activation, loss, steps=steps, view="neurons")
+        score_name = "best validation loss" if val else "final training loss"
+        results = grid_search(sizes, points, values, **options)
+        for setting, score, _ in sorted(results, key=lambda r: tuple(r[0].values())):
+            click.echo("  ".join(f"{k} = {v:g}" for k, v in setting.items()) + f":  {score_name} {score:.4g}")
+        click.echo("best: " + ", ".join(f"{k} = {v:g}" for k, v in results[0][0].items()))
+        files = {"grid.csv": grid_csv(results).encode("utf-8"), "grid.png": plots.grid_heatmap(results, score_name)}
+        done = results[0][2]
+    else:
+        with click.progressbar(length=steps, label="training", show_pos=True) as bar:
+            done = fit(sizes, points, progress=lambda k: bar.update(1), **options)
+    result, network, predictor = done.run, done.network, done.predictor
     features = [n.name for n in predictor.neurons if n.layer == 0]
     share = accuracy(predictor.graph, result.final, points, features)
     folder = OutputFolder(out_dir, force=force)
-    files = {"loss.png": plots.loss_curve(result)}
+    files["loss.png"] = plots.loss_curve(result)
     if len(features) == 2 and sizes[-1] == 1:
         files["boundary.png"] = plots.decision_boundary(predictor.graph, features, result.final, points)
     trained = backward(network.graph, result.final)
     files["network.png"] = render_neurons(network, trained, "png", point=point)
     written = folder.write_all(files)
-    click.echo(f"{network.parameter_count} parameters, {len(points)} points, {steps} steps: "
-               f"loss {result.history[0].loss:.4g} → {result.final_loss:.4g}, accuracy {share:.0%}")
+    start = backward(network.graph, network.values, symbolic=False).value
+    click.echo(f"{network.parameter_count} parameters, {len(done.train)} training points, "
+               f"{len(result.history) - 1} steps: loss {start:.4g} → {trained.value:.4g}, "
+               f"accuracy {share:.0%} over all {len(points)} points")
+    if result.best_step is not None:
+        click.echo(f"early stopping: validation loss lowest at step {result.best_step} "
+                   f"({result.history[result.best_step].val_loss:.4g}); its weights are kept")
+    if result.diverged_at is not None:
+        click.echo(result.verdict)
     click.echo("wrote " + ", ".join(str(p) for p in written))
 
 

@@ -6,6 +6,7 @@ from .network import (
                       ACTIVATIONS,
                       LOSSES,
                       XOR_DATA,
+                      XOR_RELU_WEIGHTS,
                       Network,
                       Neuron,
                       count_parameters,
@@ -14,8 +15,9 @@ from .network import (
                       param_name,
                       parse_layers,
                       perceptron,
+                      quadrants,
                       xor_network,
 )
 
 __all__ = ["Network", "Neuron", "ACTIVATIONS", "LOSSES", "XOR_DATA", "neuron", "perceptron", "mlp", "xor_network",
-           "count_parameters", "parse_layers", "param_name"]
+           "count_parameters", "parse_layers", "param_name", "quadrants", "XOR_RELU_WEIGHTS"]

@@ -18,12 +18,30 @@ from ..errors import GradvizError
 from ..ir.graph import Graph, GraphBuilder
 
 __all__ = ["Network", "Neuron", "ACTIVATIONS", "LOSSES", "neuron", "perceptron", "mlp", "xor_network",
-           "count_parameters", "parse_layers", "XOR_DATA"]
+           "count_parameters", "parse_layers", "XOR_DATA", "XOR_RELU_WEIGHTS", "quadrants", "check_choices", "node_estimate", "check_size",
+           "BUILD_NODE_LIMIT", "TRAIN_WORK_LIMIT", "NEURON_VIEW_WEIGHT_LIMIT"]
+
+BUILD_NODE_LIMIT = 50_000  # nodes: about a second to build (20 µs a node)
+TRAIN_WORK_LIMIT = 30_000_000  # nodes × steps: about a minute of training (2 µs a node a step)
+NEURON_VIEW_WEIGHT_LIMIT = 1_000  # weights (edges) in the neuron view: about 5 s of Graphviz
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus", "gelu", "linear", "step")
 LOSSES = ("mse", "mae", "bce", "ce")
 XOR_DATA: tuple[tuple[tuple[float, float], float], ...] = (
     ((0.0, 0.0), 0.0), ((0.0, 1.0), 1.0), ((1.0, 0.0), 1.0), ((1.0, 1.0), 0.0))
+
+
+def quadrants(count: int = 24, flip: float = 0.15, seed: int = 1) -> tuple[tuple[tuple[float, float], float], ...]:
+    """Points of the square [−1, 1]² labelled by quadrant (1 where x₁x₂ > 0: XOR of the signs), each
+    label flipped with probability ``flip``: small and noisy enough to overfit."""
+    rng = random.Random(seed)
+    points = []
+    for _ in range(count):
+        x1, x2 = rng.uniform(-1, 1), rng.uniform(-1, 1)
+        points.append(((round(x1, 2), round(x2, 2)), float((x1 * x2 > 0) != (rng.random() < flip))))
+    return tuple(points)
+
+
 _SUB = str.maketrans("0123456789,", "₀₁₂₃₄₅₆₇₈₉,")
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -75,6 +93,50 @@ def param_name(kind: str, layer: int, *indices: int) -> str:
 def count_parameters(layers: Sequence[int]) -> int:
     """Weights and biases of a fully connected network with these layer sizes."""
     return sum((n_in + 1) * n_out for n_in, n_out in zip(layers, layers[1:]))
+
+
+def node_estimate(layers: Sequence[int], samples: int = 1, activation: str = "tanh", loss: str | None = "mse",
+                  expanded: bool = False) -> int:
+    """The nodes ``mlp`` builds for these sizes (an upper bound within a fifth), counted without building."""
+    units = sum(n_out * (2 * n_in + 1) for n_in, n_out in zip(layers, layers[1:]))
+    targets = 0 if loss is None else layers[-1]
+    loss_nodes = 0 if loss is None else 1 if not expanded else {"ce": 8 * layers[-1] + 2, "bce": 12}.get(loss, 3)
+    return count_parameters(layers) + samples * (layers[0] + targets + units + loss_nodes + 1) + 2
+
+
+def check_choices(layers: Sequence[int], activation: str, loss: str | None,
+                  output_activation: str | None = None) -> None:
+    """Refuse an unknown activation or loss, or a loss that does not fit the output layer, before any building."""
+    for name, choice, choices in (("activation", activation, ACTIVATIONS), ("loss", loss, LOSSES + (None,)),
+                                  ("output activation", output_activation, ACTIVATIONS + (None,))):
+        if choice not in choices:
+            raise GradvizError(f"unknown {name} {choice!r}; choose one of {', '.join(c for c in choices if c)}")
+    if loss in ("mse", "mae", "bce") and layers[-1] != 1:
+        raise GradvizError(f"the {loss} loss takes one output but the network has {layers[-1]}; "
+                           f"use --loss ce for {layers[-1]} classes, or end the layers in 1")
+
+
+def check_size(layers: Sequence[int], samples: int = 1, activation: str = "tanh", loss: str | None = "mse", *,
+               expanded: bool = False, steps: int = 0, view: str | None = None, ops_limit: int = 0) -> int:
+    """Refuse, before any building and with advice, a network too big to build, to train for
+    ``steps`` or to draw in ``view`` (``neurons``, or ``ops`` up to ``ops_limit`` nodes); its node count."""
+    check_choices(layers, activation, loss)
+    nodes = node_estimate(layers, samples, activation, loss, expanded)
+    name = "-".join(map(str, layers))
+    weights = sum(a * b for a, b in zip(layers, layers[1:]))
+    smaller = "-".join(str(n if k in (0, len(layers) - 1) else min(n, 4)) for k, n in enumerate(layers))
+    problem = (f"building it (the limit is {BUILD_NODE_LIMIT:,} nodes)" if nodes > BUILD_NODE_LIMIT
+               else f"training it for {steps:,} steps (the limit is {TRAIN_WORK_LIMIT:,} node-steps; try fewer --steps)"
+               if nodes * steps > TRAIN_WORK_LIMIT
+               else f"drawing it op by op (the limit is {ops_limit:,} nodes; try --view neurons)"
+               if view == "ops" and nodes > ops_limit
+               else f"drawing its {weights:,} weights neuron by neuron (the limit is {NEURON_VIEW_WEIGHT_LIMIT:,})"
+               if view == "neurons" and weights > NEURON_VIEW_WEIGHT_LIMIT else "")
+    if problem:
+        raise GradvizError(f"a {name} network has {count_parameters(layers):,} parameters and about {nodes:,} nodes: "
+                           f"too big for {problem}. Count it with `gradviz params {name}`"
+                           + (f", or try smaller layers such as {smaller}" if smaller != name else ""))
+    return nodes
 
 
 def parse_layers(text: str) -> tuple[int, ...]:
@@ -162,21 +224,19 @@ def _layer_values(rng: random.Random, n_in: int, n_out: int) -> list[float]:
 def mlp(layers: Sequence[int], activation: str = "tanh", loss: str | None = "mse",
         data: Sequence[tuple[Sequence[float], float | Sequence[float]]] | None = None, *,
         output_activation: str | None = None, expanded: bool = False, seed: int = 0,
-        leaky_slope: float = 0.01) -> Network:
+        leaky_slope: float = 0.01, l1: float = 0.0, l2: float = 0.0) -> Network:
     """A fully connected network with its loss, averaged over ``data`` (or one symbolic sample).
 
     The output activation defaults to what the loss expects: sigmoid for ``bce``, none
     (logits) for ``ce`` (softmax cross-entropy), linear otherwise. With ``loss=None`` the
     output is the network's prediction (one output unit, one sample). ``expanded`` draws the
-    loss (and softmax) with primitive ops instead of one node with its known gradient.
+    loss (and softmax) with primitive ops instead of one node with its known gradient. ``l1``
+    and ``l2`` add the penalties λ·Σ|w| and λ·Σw² over the weights (not the biases) to the loss.
     """
     layers = tuple(layers)
     if len(layers) < 2 or min(layers) < 1:
         raise GradvizError("a network needs at least two layers of at least one unit")
-    for name, choice, choices in (("activation", activation, ACTIVATIONS), ("loss", loss, LOSSES + (None,)),
-                                  ("output activation", output_activation, ACTIVATIONS + (None,))):
-        if choice not in choices:
-            raise GradvizError(f"unknown {name} {choice!r}; choose one of {', '.join(c for c in choices if c)}")
+    check_choices(layers, activation, loss, output_activation)
     if output_activation is None:
         output_activation = {"bce": "sigmoid"}.get(loss, "linear")
     nb = _Builder(f"mlp {'-'.join(map(str, layers))} {activation} {loss}", Fraction(leaky_slope).limit_denominator(1000))
@@ -233,6 +293,16 @@ def mlp(layers: Sequence[int], activation: str = "tanh", loss: str | None = "mse
         total = sample_loss if total is None else nb.b.apply("add", [total, sample_loss])
     if len(samples) > 1:
         total = nb.b.apply("div", [total, nb.b.constant(Fraction(len(samples)))])
+    if (l1 or l2) and loss is None:
+        raise GradvizError("a penalty needs a loss to add to")
+    for strength, op, exponent in ((l1, "abs", ()), (l2, "powc", (Fraction(2),))):
+        if strength:
+            terms = [nb.b.apply(op, [nb.b.input(w)], exponent) for units in weights for _, ws in units for w in ws]
+            penalty = terms[0]
+            for term in terms[1:]:
+                penalty = nb.b.apply("add", [penalty, term])
+            total = nb.b.apply("add", [total, nb.b.apply("mul", [nb.const(strength), penalty])])
+            nb.groups.update({node: "penalty" for node in (*terms, penalty, total)})
     graph = nb.b.finish(total, nb.groups)
     if data is None:
         values.update({name: 0.0 for name in graph.inputs if name not in values})
@@ -276,25 +346,34 @@ def perceptron(n_inputs: int = 2, activation: str = "sigmoid", loss: str = "bce"
     return Network(graph, params, {name: 0.0 for name in graph.inputs}, (n_inputs, 1), loss=loss)
 
 
-def xor_network(activation: str = "step") -> Network:
+#: the breakout question's answer: ReLU hidden units v₁ = relu(x₁ − x₂), v₂ = relu(x₂ − x₁) and a
+#: linear output y = −1 + 2v₁ + 2v₂, so y = 1 on (1, 0), (0, 1) and y = −1 on (0, 0), (1, 1)
+XOR_RELU_WEIGHTS = {"b¹₁": 0.0, "w¹₁₁": 1.0, "w¹₁₂": -1.0, "b¹₂": 0.0, "w¹₂₁": -1.0, "w¹₂₂": 1.0,
+                    "b²₁": -1.0, "w²₁₁": 2.0, "w²₁₂": 2.0}
+
+
+def xor_network(activation: str = "step", weights: dict[str, float] | None = None,
+                output_activation: str | None = None) -> Network:
     """The lecture's XOR network: v₁ = g(−0.5 + x₁ − x₂), v₂ = g(−0.5 − x₁ + x₂),
-    y = g(−0.5 + v₁ + v₂), with its weights as parameters set to the lecture's values."""
+    y = g(−0.5 + v₁ + v₂), with its weights as parameters set to the lecture's values (or
+    ``weights``; ``output_activation`` replaces g at the output)."""
     nb = _Builder(f"xor {activation}")
     b = nb.b
     x1, x2 = b.input("x1"), b.input("x2")
-    lecture = {"b¹₁": -0.5, "w¹₁₁": 1.0, "w¹₁₂": -1.0, "b¹₂": -0.5, "w¹₂₁": -1.0, "w¹₂₂": 1.0,
-               "b²₁": -0.5, "w²₁₁": 1.0, "w²₁₂": 1.0}
+    lecture = weights or {"b¹₁": -0.5, "w¹₁₁": 1.0, "w¹₁₂": -1.0, "b¹₂": -0.5, "w¹₂₁": -1.0, "w¹₂₂": 1.0,
+                          "b²₁": -0.5, "w²₁₁": 1.0, "w²₁₂": 1.0}
+    output_activation = output_activation or activation
     neurons = [Neuron("x1", 0, (x1,)), Neuron("x2", 0, (x2,))]
     hidden = []
     for j in (1, 2):
-        bias, weights = f"b¹{_sub(j)}", (f"w¹{_sub(j, 1)}", f"w¹{_sub(j, 2)}")
-        z = nb.weighted_sum(b.input(bias), [b.input(w) for w in weights], [x1, x2], "layer 1")
+        bias, ws = f"b¹{_sub(j)}", (f"w¹{_sub(j, 1)}", f"w¹{_sub(j, 2)}")
+        z = nb.weighted_sum(b.input(bias), [b.input(w) for w in ws], [x1, x2], "layer 1")
         hidden.append(b.name(nb.activate(z, activation, "layer 1"), f"v{j}"))
         nb.groups[hidden[-1]] = "layer 1"
-        neurons.append(Neuron(f"v{j}", 1, (hidden[-1],), bias, weights, activation))
+        neurons.append(Neuron(f"v{j}", 1, (hidden[-1],), bias, ws, activation))
     z = nb.weighted_sum(b.input("b²₁"), [b.input("w²₁₁"), b.input("w²₁₂")], hidden, "output")
-    out = b.name(nb.activate(z, activation, "output"), "y")
+    out = b.name(nb.activate(z, output_activation, "output"), "y")
     nb.groups[out] = "output"
-    neurons.append(Neuron("y", 2, (out,), "b²₁", ("w²₁₁", "w²₁₂"), activation))
+    neurons.append(Neuron("y", 2, (out,), "b²₁", ("w²₁₁", "w²₁₂"), output_activation))
     graph = b.finish(out, nb.groups)
     return Network(graph, tuple(lecture), {**lecture, "x1": 0.0, "x2": 0.0}, (2, 2, 1), tuple(neurons))

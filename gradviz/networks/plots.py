@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ..ir.graph import Graph
     from .descent import Descent
 
-__all__ = ["grid_function", "loss_curve", "contour", "decision_boundary", "update_frame"]
+__all__ = ["grid_function", "loss_curve", "contour", "decision_boundary", "update_frame", "grid_heatmap"]
 
 VALUE_COLOUR, GRADIENT_COLOUR = "#0072B2", "#D55E00"  # Okabe–Ito blue and vermillion, as on the figures
 
@@ -75,12 +75,31 @@ def loss_curve(run: "Descent") -> bytes:
     ax = fig.add_subplot()
     steps = [it.step for it in run.history]
     losses = [it.loss for it in run.history]
-    ax.plot(steps, losses, color=VALUE_COLOUR, linewidth=2)
+    ax.plot(steps, losses, color=VALUE_COLOUR, linewidth=2, label="training")
+    checked = [it.val_loss for it in run.history if it.val_loss is not None]
+    if checked:
+        ax.plot(steps, checked, color=GRADIENT_COLOUR, linewidth=2, label="validation")
+        ax.axvline(run.best_step, color="black", linestyle=":", linewidth=1.5)
+        ax.annotate(f"best validation loss: step {run.best_step} (kept)", (run.best_step, 0.03),
+                    xycoords=("data", "axes fraction"), xytext=(-4, 0), textcoords="offset points",
+                    rotation=90, ha="right", va="bottom", fontsize=9)
+        ax.legend(loc="best")
+        losses = losses + checked
     if min(losses) > 0 and max(losses) / max(min(losses), 1e-300) > 100:
         ax.set_yscale("log")
     ax.set_xlabel("iteration")
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_ylabel(run.graph.output)
-    ax.set_title(f"gradient descent: final {run.graph.output} = {run.final_loss:.4g}")
+    if run.diverged_at is not None:
+        ax.axvline(run.diverged_at, color=GRADIENT_COLOUR, linestyle="--", linewidth=1.5)
+        ax.annotate(f"diverged at step {run.diverged_at}", (run.diverged_at, 0.5), xycoords=("data", "axes fraction"),
+                    rotation=90, ha="right", va="center", color=GRADIENT_COLOUR)
+        ax.set_title(f"{run.optimizer.name}: diverged at step {run.diverged_at}"
+                     + (f" — try α ≤ {format_value(run.suggested_rate)}" if run.suggested_rate else ""))
+    elif checked:
+        ax.set_title(f"{run.optimizer.name}, early stopping: stopped at step {steps[-1]}, kept step {run.best_step}")
+    else:
+        ax.set_title(f"{run.optimizer.name}: final {run.graph.output} = {format_value(run.final_loss)}")
     ax.grid(alpha=0.3)
     return _png(fig)
 
@@ -144,24 +163,62 @@ def decision_boundary(graph: "Graph", features: Sequence[str], fixed: Mapping[st
 
 
 def update_frame(run: "Descent", step: int = 0) -> bytes:
-    """The update rule θ ← θ − α·∂L/∂θ written out with iteration ``step``'s numbers, as PNG bytes."""
-    it, after = run.history[step], run.history[min(step + 1, len(run.history) - 1)]
-    out = run.graph.output
+    """The optimizer's update at iteration ``step``, each equation with its numbers (results in
+    blue), as PNG bytes cropped to the text."""
+    it = run.history[step]
     shown = run.wrt[:12]
-    fig = _figure(7.5, 0.9 + 0.45 * len(shown))
-    fig.text(0.02, 0.97, f"update {step + 1}:  θ ← θ − α·∂{out}/∂θ   (α = {format_value(it.rate)},  "
-             f"{out} = {format_value(it.loss)})", va="top", fontsize=12, fontweight="bold")
-    for row, name in enumerate(shown):
-        y = 0.97 - (row + 1.3) / (len(shown) + 1.5)
-        grad = format_value(it.grad[name])
-        parts = [(f"{name} ← {format_value(it.values[name])} − {format_value(it.rate)} × ", "black"),
-                 (f"({grad})" if grad.startswith("−") else grad, GRADIENT_COLOUR),
-                 (f" = {format_value(after.values[name])}", VALUE_COLOUR)]
-        x = 0.04
-        for text, colour in parts:
-            artist = fig.text(x, y, text, color=colour, fontsize=12, va="center")
-            fig.canvas.draw()
-            x += artist.get_window_extent().width / fig.bbox.width
+    lines = [(eq.text(), eq.target in run.wrt) for name in shown for eq in it.update.get(name, ())]
     if len(run.wrt) > len(shown):
-        fig.text(0.04, 0.02, f"… and {len(run.wrt) - len(shown)} more parameters", fontsize=10, color="#666666")
+        lines.append((f"… and {len(run.wrt) - len(shown)} more parameters", False))
+    row = 0.32  # inches per line
+    fig = _figure(8.0, row * (len(lines) + 2.6))
+    fig.set_layout_engine(None)
+    height = fig.get_figheight()
+    fig.text(0.1 / 8, 1 - 0.2 / height, f"update {step + 1} — {run.optimizer.title(it.rate)}, "
+             f"{run.graph.output} = {format_value(it.loss)}", va="top", fontsize=12, fontweight="bold")
+    fig.text(0.1 / 8, 1 - (0.2 + row) / height, run.optimizer.rule, va="top", fontsize=11, color="#444444")
+    for k, (text, final) in enumerate(lines):
+        fig.text(0.3 / 8, 1 - (0.35 + row * (k + 2)) / height, text, va="top", fontsize=11,
+                 color=VALUE_COLOUR if final else "black", fontweight="bold" if final else "normal")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.15)
+    return buffer.getvalue()
+
+
+def grid_heatmap(results: Sequence[tuple[dict[str, float], float, Any]], score_name: str) -> bytes:
+    """A grid search's scores: a heat-map over two settings (a line over one), the best one ringed."""
+    import numpy as np
+    from matplotlib.patches import Rectangle
+
+    keys = list(results[0][0])
+    axes = [sorted({setting[k] for setting, _, _ in results}) for k in keys]
+    best = results[0][0]
+    fig = _figure(6.0, 4.8)
+    ax = fig.add_subplot()
+    if len(keys) == 1:
+        scores = [next(s for setting, s, _ in results if setting[keys[0]] == v) for v in axes[0]]
+        ax.plot(range(len(axes[0])), scores, "-o", color=VALUE_COLOUR)
+        ax.plot([axes[0].index(best[keys[0]])], [results[0][1]], "o", markersize=16, markerfacecolor="none",
+                markeredgecolor=GRADIENT_COLOUR, markeredgewidth=2)
+        ax.set_xticks(range(len(axes[0])), [format_value(v) for v in axes[0]])
+        ax.set_xlabel(keys[0])
+        ax.set_ylabel(score_name)
+    else:
+        Z = np.full((len(axes[1]), len(axes[0])), np.nan)
+        for setting, score, _ in results:
+            Z[axes[1].index(setting[keys[1]]), axes[0].index(setting[keys[0]])] = score if np.isfinite(score) else np.nan
+        image = ax.imshow(Z, cmap="viridis_r", origin="lower", aspect="auto")
+        fig.colorbar(image, ax=ax, label=score_name)
+        for (row, col), score in np.ndenumerate(Z):
+            ax.text(col, row, "diverged" if np.isnan(score) else f"{score:.3g}", ha="center", va="center",
+                    color="white" if np.isnan(score) or score > np.nanmean(Z) else "black", fontsize=10)
+        ax.add_patch(Rectangle(
+            (axes[0].index(best[keys[0]]) - 0.5, axes[1].index(best[keys[1]]) - 0.5), 1, 1, fill=False,
+            edgecolor=GRADIENT_COLOUR, linewidth=3))
+        ax.set_xticks(range(len(axes[0])), [format_value(v) for v in axes[0]])
+        ax.set_yticks(range(len(axes[1])), [format_value(v) for v in axes[1]])
+        ax.set_xlabel(keys[0])
+        ax.set_ylabel(keys[1])
+    ax.set_title("grid search: best " + ", ".join(f"{k} = {format_value(v)}" for k, v in best.items())
+                 + f"\n({score_name} {results[0][1]:.3g}, ringed)")
     return _png(fig)

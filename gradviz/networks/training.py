@@ -1,40 +1,154 @@
-"""Reading and reporting runs: the iteration table, the update rule with its numbers,
-``history.csv``, data points from a CSV file, a classifier's accuracy."""
+"""Training networks and reporting runs: ``fit`` (full-batch or mini-batch, penalties, early
+stopping), the iteration table, the update rule with its numbers, ``history.csv``, data points
+from a CSV file, a classifier's accuracy."""
 
 from __future__ import annotations
 
 import csv
 import io
 import os
-from typing import TYPE_CHECKING
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..errors import GradvizError
 from ..eval.backward import backward
 from ..text.numbers import format_value
-from .descent import Descent
+from .descent import Descent, gradient, optimizer, run_updates
+from .network import Network, check_size, mlp
 
 if TYPE_CHECKING:
     from ..ir.graph import Graph
 
-__all__ = ["update_lines", "descent_report", "history_csv", "read_points", "accuracy"]
+__all__ = ["Fit", "fit", "batch_order", "GRID_KEYS", "parse_grid", "grid_search", "grid_csv", "update_lines", "descent_report", "history_csv", "read_points", "accuracy"]
+
+Point = tuple[Sequence[float], float]
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A trained network: the loss over the training points (with any penalty), the prediction
+    network, the run, and the points used for training and for validation."""
+
+    network: Network
+    predictor: Network
+    run: Descent
+    train: tuple[Point, ...]
+    validation: tuple[Point, ...] = ()
+
+
+def batch_order(count: int, size: int, seed: int) -> Callable[[int], list[int]]:
+    """The indices of step ``t``'s mini-batch: each epoch a fresh shuffle (seeded by ``seed`` and
+    the epoch) cut into batches of ``size`` (the last one may be smaller)."""
+    per_epoch = -(-count // size)
+
+    def batch(t: int) -> list[int]:
+        epoch, k = divmod(t, per_epoch)
+        order = list(range(count))
+        random.Random(seed * 1_000_003 + epoch).shuffle(order)
+        return order[k * size:(k + 1) * size]
+    return batch
+
+
+def fit(layers: Sequence[int], points: Sequence[Point], *, activation: str = "tanh", loss: str = "bce",
+        lr: float = 0.5, steps: int = 1500, momentum: float = 0.0, adam: bool = False, adagrad: bool = False,
+        batch_size: int | None = None, l1: float = 0.0, l2: float = 0.0, val: float = 0.0, patience: int = 100,
+        seed: int = 1, progress: Callable[[int], None] | None = None) -> Fit:
+    """Train an MLP on ``points``: full-batch, or mini-batch SGD (``batch_size``, shuffled each epoch
+    with ``seed``); ``l1``/``l2`` penalties in the loss graph; ``val`` holds that share of the
+    points (shuffled with ``seed``) out and stops early, keeping the best weights."""
+    layers, points = tuple(layers), list(points)
+    if not 0 <= val < 1 or (val and round(len(points) * val) in (0, len(points))):
+        raise GradvizError(f"--val {val} must leave points for both training and validation "
+                           f"(there are {len(points)})")
+    if batch_size is not None and batch_size < 1:
+        raise GradvizError("the batch size must be at least 1")
+    order = list(range(len(points)))
+    random.Random(seed).shuffle(order)
+    held = round(len(points) * val)
+    validation = tuple(points[k] for k in sorted(order[:held])) if held else ()
+    train = tuple(points[k] for k in sorted(order[held:])) if held else tuple(points)
+    check_size(layers, len(train), activation, loss, steps=steps, view="neurons")
+    network = mlp(layers, activation, loss, train, seed=seed, l1=l1, l2=l2)
+    predictor = mlp(layers, activation, None, seed=seed, output_activation={"bce": "sigmoid"}.get(loss, "linear"))
+    if batch_size is None or batch_size >= len(train):
+        step_loss = lambda values, t: gradient(network.graph, values)  # noqa: E731
+    else:
+        single = [mlp(layers, activation, loss, [point], seed=seed, l1=l1, l2=l2).graph for point in train]
+        batch = batch_order(len(train), batch_size, seed)
+
+        def step_loss(values: dict[str, float], t: int) -> tuple[float, dict[str, float]]:
+            runs = [gradient(single[k], values) for k in batch(t)]
+            return (sum(r[0] for r in runs) / len(runs),
+                    {n: sum(r[1][n] for r in runs) / len(runs) for n in network.parameters})
+    rule = optimizer(momentum, adam, adagrad)
+    if batch_size is not None and batch_size < len(train):
+        rule.name = f"mini-batch {rule.name} (batches of {batch_size}; L is the batch's)"
+    checker = mlp(layers, activation, loss, validation, seed=seed).graph if validation else None
+    run = run_updates(network.graph, step_loss, dict(network.values), network.parameters, lr=lr, steps=steps,
+                      optimizer=rule, progress=progress, patience=patience,
+                      validate=(lambda values: gradient(checker, values)[0]) if checker else None)
+    return Fit(network, predictor, run, train, validation)
 
 TABLE_ROWS = 12  # the printed table shows this many iterations, evenly spread, and the last
 
 
+GRID_KEYS = ("lr", "hidden", "l1", "l2", "momentum")  # what a grid search can vary ("hidden": every hidden layer's size)
+
+
+def parse_grid(specs: Sequence[str]) -> dict[str, tuple[float, ...]]:
+    """``["lr=0.01,0.1,1", "hidden=2,4,8"]`` (or one string with both, space-separated) → the values of each key."""
+    grid: dict[str, tuple[float, ...]] = {}
+    for spec in (part for text in specs for part in text.split()):
+        key, _, values = spec.partition("=")
+        if key not in GRID_KEYS or not values:
+            raise GradvizError(f"a grid looks like lr=0.01,0.1,1 hidden=2,4,8 (keys: {', '.join(GRID_KEYS)}), not {spec!r}")
+        try:
+            grid[key] = tuple(float(v) for v in values.split(","))
+        except ValueError:
+            raise GradvizError(f"not numbers in the grid: {spec!r}") from None
+        if key == "hidden" and any(v < 1 or v != int(v) for v in grid[key]):
+            raise GradvizError(f"hidden sizes are whole numbers ≥ 1, not {values}")
+    if not 1 <= len(grid) <= 2:
+        raise GradvizError("a grid search varies one or two settings, e.g. lr=0.01,0.1,1 hidden=2,4,8")
+    return grid
+
+
+def grid_search(layers: Sequence[int], points: Sequence[Point], grid: dict[str, tuple[float, ...]],
+                **options) -> list[tuple[dict[str, float], float, Fit]]:
+    """``fit`` at every combination of the grid's values: each setting, its score (the best validation
+    loss with ``val``, else the final training loss) and its fit, best first."""
+    import itertools
+
+    results = []
+    for combination in itertools.product(*grid.values()):
+        setting = dict(zip(grid, combination))
+        sizes = (layers[0], *[int(setting["hidden"])] * (len(layers) - 2), layers[-1]) if "hidden" in setting \
+            else tuple(layers)
+        done = fit(sizes, points, **{**options, **{k: v for k, v in setting.items() if k != "hidden"}})
+        run = done.run
+        score = run.history[run.best_step].val_loss if run.best_step is not None else run.final_loss
+        results.append((setting, score if run.diverged_at is None else float("inf"), done))
+    return sorted(results, key=lambda r: r[1])
+
+
+def grid_csv(results: Sequence[tuple[dict[str, float], float, Fit]]) -> str:
+    """The grid search as CSV: each setting and its score (inf for a diverged run)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([*results[0][0], "score"])
+    writer.writerows([*setting.values(), score] for setting, score, _ in results)
+    return buffer.getvalue()
+
+
 def update_lines(run: Descent, step: int = 0) -> list[str]:
-    """``θ1 ← θ1 − α·∂L/∂θ1 = 2 − 0.005 × 42 = 1.79`` for each parameter at iteration ``step``."""
-    it, after = run.history[step], run.history[min(step + 1, len(run.history) - 1)]
-    out = run.graph.output
-    return [f"{n} ← {n} − α·∂{out}/∂{n} = {format_value(it.values[n])} − {format_value(it.rate)} × "
-            f"{_paren(format_value(it.grad[n]))} = {format_value(after.values[n])}" for n in run.wrt]
+    """The optimizer's update at iteration ``step``, each equation with its numbers:
+    ``θ1 ← θ1 − α·∂L/∂θ1 = 2 − 0.005 × 42 = 1.79`` (Adam: its m, v, m̂, v̂ first)."""
+    return [eq.text() for name in run.wrt for eq in run.history[step].update.get(name, ())]
 
 
-def _paren(text: str) -> str:
-    return f"({text})" if text.startswith("−") else text
-
-
-def descent_report(run: Descent, lr: float) -> str:
-    """The table of iterations and the first update spelled out."""
+def descent_report(run: Descent) -> str:
+    """The table of iterations, the first update spelled out, and the end (or the divergence)."""
     out = run.graph.output
     header = ["step", out] + [name for name in run.wrt] + [f"∂{out}/∂{name}" for name in run.wrt]
     count = len(run.history)
@@ -44,18 +158,20 @@ def descent_report(run: Descent, lr: float) -> str:
             + [format_value(it.grad[n]) for n in run.wrt] for it in (run.history[k] for k in shown)]
     widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
     lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in [header] + rows]
-    first = update_lines(run) if len(run.history) > 1 else []
-    return "\n".join([f"gradient descent, α = {format_value(lr)}:"] + lines
-                     + (["", "first update:"] + [f"  {line}" for line in first] if first else [])
-                     + ["", f"final {out} = {format_value(run.final_loss)} at "
-                        + ", ".join(f"{n} = {format_value(run.final[n])}" for n in run.wrt)])
+    first = update_lines(run)
+    at = ", ".join(f"{n} = {format_value(run.final[n])}" for n in run.wrt)
+    ending = ([f"last {out} = {format_value(run.final_loss)} at step {run.history[-1].step} ({at})", run.verdict]
+              if run.diverged_at is not None else [f"final {out} = {format_value(run.final_loss)} at {at}"])
+    return "\n".join([f"{run.optimizer.title(run.history[0].rate)}:  {run.optimizer.rule}"] + lines
+                      + (["", "first update:"] + [f"  {line}" for line in first] if first else []) + [""] + ending)
 
 
 def history_csv(run: Descent) -> str:
     """Every iteration as CSV (full precision)."""
     buffer = io.StringIO()
     rows = run.table()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    fields = list(dict.fromkeys(key for row in rows for key in row))
+    writer = csv.DictWriter(buffer, fieldnames=fields, restval="")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()

@@ -9,16 +9,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..eval.backward import backward
-from ..networks import XOR_DATA, mlp, plots, xor_network
+from ..networks import XOR_DATA, XOR_RELU_WEIGHTS, mlp, plots, quadrants, xor_network
 from ..networks.descent import descend
-from ..networks.training import history_csv
+from ..networks.training import fit, grid_search, history_csv
 from ..render.neurons import render_neurons
 from ..syntax import parse
 from .export import export
 from .folder import OutputFolder, write_atomic
 
-__all__ = ["ENTRIES", "LECTURE", "LINEAR_REGRESSION", "MICROGRAD", "PERCEPTRON", "POINTS", "SOFTMAX_EXPANDED", "XOR_SLIDE",
-           "SOFTMAX_NODE", "Entry", "build"]
+__all__ = ["ENTRIES", "LECTURE", "LINEAR_REGRESSION", "MICROGRAD", "PERCEPTRON", "POINTS", "RECURRENT",
+           "SOFTMAX_EXPANDED", "SOFTMAX_NODE", "XOR_SLIDE", "Entry", "build"]
 
 LECTURE = "(θ1θ2x − y)²"
 SOFTMAX_EXPANDED = ("e1 = exp(z1); e2 = exp(z2); e3 = exp(z3); s = e1 + e2 + e3\n"
@@ -28,6 +28,7 @@ MICROGRAD = ("c = a + b; d = a b + b³; c1 = c + c + 1; c2 = c1 + 1 + c1 + (−a
 LINEAR_REGRESSION = "((w·1 + q − 3)² + (w·2 + q − 5)² + (w·3 + q − 7)²) / 3"
 PERCEPTRON = "p = σ(w0 + w1x1 + w2x2); L = −y log(p) − (1 − y) log(1 − p)"
 SOFTMAX_NODE = "softmax_ce(z1, z2, z3, y1, y2, y3)"
+RECURRENT = "h1 = tanh(w h0 + u x1); h2 = tanh(w h1 + u x2); L = (h2 − y)²"
 #: the formula examples and the point each is drawn at (linear regression: where descent starts)
 POINTS: dict[str, dict[str, float]] = {
     LECTURE: {"θ1": 2, "θ2": -1, "x": 3, "y": 1},
@@ -37,6 +38,7 @@ POINTS: dict[str, dict[str, float]] = {
     SOFTMAX_NODE: {"z1": 2.0, "z2": 1.0, "z3": 0.1, "y1": 1, "y2": 0, "y3": 0},
     MICROGRAD: {"a": -4.0, "b": 2.0},
     LINEAR_REGRESSION: {"w": 0.0, "q": 0.0},
+    RECURRENT: {"w": 0.8, "u": 0.5, "h0": 0.2, "x1": 1.0, "x2": -1.0, "y": 0.5},
 }
 
 
@@ -106,9 +108,30 @@ def _descent(kind: str) -> Callable[[Path, bool], list[Path]]:
 XOR_SLIDE = "v1 = g(−0.5 + x1 − x2); v2 = g(−0.5 − x1 + x2); y = g(−0.5 + v1 + v2)"
 
 
-def _xor(activation: str) -> Callable:
+def _fit(layers: tuple[int, ...], data: str, **options) -> Callable[[Path, bool], list[Path]]:
+    """A training run's loss curve and decision boundary (pictures only: no DOT sources)."""
+    def make(folder: Path, dot_only: bool) -> list[Path]:
+        if dot_only:
+            return []
+        points = XOR_DATA if data == "xor" else quadrants()
+        done = fit(layers, points, **options)
+        return [write_atomic(folder / "loss.png", plots.loss_curve(done.run)),
+                write_atomic(folder / "boundary.png", plots.decision_boundary(
+                    done.predictor.graph, ["x₁", "x₂"], done.run.final, points))]
+    return make
+
+
+def _grid(folder: Path, dot_only: bool) -> list[Path]:
+    """The grid search over the learning rate and the hidden layer's size on XOR (a picture only)."""
+    if dot_only:
+        return []
+    results = grid_search((2, 4, 1), XOR_DATA, {"lr": (0.01, 0.1, 1.0), "hidden": (2.0, 4.0, 8.0)})
+    return [write_atomic(folder / "grid.png", plots.grid_heatmap(results, "final training loss"))]
+
+
+def _xor(activation: str, weights: dict[str, float] | None = None, output: str | None = None) -> Callable:
     def build():
-        return xor_network(activation)
+        return xor_network(activation, weights, output)
     return build
 
 
@@ -136,15 +159,38 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("xor-sigmoid", "The XOR network with sigmoids", f"g = σ; {XOR_SLIDE}",
           "The same weights with g = σ: now every weight receives a gradient.",
           _network(_xor("sigmoid"), {"x1": 1.0, "x2": 0.0}, True)),
+    Entry("xor-relu", "Breakout: XOR with ReLU", "v1 = relu(x1 − x2); v2 = relu(x2 − x1); y = −1 + 2v1 + 2v2",
+          "The lecture's question: which weights give y > 0.7 on (1, 0), (0, 1) and y < −0.7 on (0, 0), (1, 1) "
+          "with ReLU? The lecture's weights give 0 at (1, 0) (relu(−0.5 + 0.5) = 0), and an output ReLU can never "
+          "be negative, so the output is linear: hidden biases 0, weights ±1, output −1 + 2v₁ + 2v₂ gives y = 1 "
+          "at (1, 0) and (0, 1) and y = −1 at (0, 0) and (1, 1). Drawn at x = (1, 0).",
+          _network(_xor("relu", XOR_RELU_WEIGHTS, "linear"), {"x1": 1.0, "x2": 0.0}, False)),
     Entry("micrograd", "micrograd's README example", MICROGRAD,
           "micrograd's own example as a program (names instead of +=): g = 24.7041, ∂g/∂a = 138.8338, ∂g/∂b = 645.5773.",
           _frames(MICROGRAD, "final")),
+    Entry("recurrent", "A recurrent network unrolled over two time steps", RECURRENT,
+          "One weight w (and u) shared by both time steps, at w = 0.8, u = 0.5, h0 = 0.2, x1 = 1, x2 = −1, "
+          "y = 0.5: w fans out to both steps, so ∂L/∂w is the sum over time of what reaches it: "
+          "−0.620636 from step 2 plus −0.114262 from step 1 = −0.734898 (backpropagation through time).",
+          _frames(RECURRENT)),
     Entry("descent-linear", "Gradient descent on linear regression", LINEAR_REGRESSION,
           "Mean squared error of y = wx + q on (1, 3), (2, 5), (3, 7); 300 steps of α = 0.1 from (0, 0) reach w = 2, q = 1.",
           _descent("linear")),
     Entry("descent-xor", "Training the XOR network", "mlp 2-4-1, tanh, BCE, 4 XOR points",
           "1,500 steps of α = 0.5: all four points classified correctly; the decision boundary the lecture shows "
           "with TensorFlow Playground.", _descent("xor")),
+    Entry("minibatch", "Mini-batch SGD on XOR", "gradviz train 2-4-1 --data xor --batch-size 2 --steps 3000",
+          "Each step's gradient is the mean over 2 of the 4 points, reshuffled every epoch: the curve is each "
+          "step's batch loss, so it zigzags on its way down; all four points end up classified correctly.",
+          _fit((2, 4, 1), "xor", lr=0.5, steps=3000, batch_size=2)),
+    Entry("early-stopping", "Early stopping on noisy data", "gradviz train 2-6-1 --data quadrants --val 0.25",
+          "24 points labelled by quadrant, 15 % of the labels flipped; a quarter held out. The validation loss "
+          "is lowest at step 874; 100 steps without improvement stop the run, and the weights of step 874 are "
+          "kept.", _fit((2, 6, 1), "quadrants", lr=0.5, steps=1500, val=0.25, patience=100)),
+    Entry("grid-search", "Grid search over the learning rate and the hidden layer",
+          "gradviz train 2-4-1 --data xor --grid lr=0.01,0.1,1 --grid hidden=2,4,8",
+          "Nine runs of 1,500 steps on XOR: α = 0.01 barely moves from ln 2 = 0.693; α = 1 with 8 hidden units "
+          "ends lowest (ringed).", _grid),
 )
 
 

@@ -1,5 +1,5 @@
-"""The files of a gradient-descent run: ``history.csv``, ``loss.png``, ``update.png`` and, for
-two parameters, ``contour.png``."""
+"""The files of a gradient-descent run: ``history.csv``, ``loss.png``, ``update.png`` (the first
+update) and, for two parameters of a run that did not diverge, ``contour.png``."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ def write_descent(run: Descent, folder: str | os.PathLike, *, force: bool = Fals
     """Write the run's files into ``folder``; their paths. Files gradviz did not create there
     are refused unless ``force``."""
     out = OutputFolder(folder, force=force)
-    files = {"history.csv": history_csv(run).encode("utf-8"), "loss.png": plots.loss_curve(run),
-             "update.png": plots.update_frame(run)}
-    if len(run.wrt) == 2:
+    files = {"history.csv": history_csv(run).encode("utf-8"), "loss.png": plots.loss_curve(run)}
+    if run.history[0].update:
+        files["update.png"] = plots.update_frame(run)
+    if len(run.wrt) == 2 and run.diverged_at is None:  # a diverged path spans orders of magnitude
         files["contour.png"] = plots.contour(run)
     return out.write_all(files)

@@ -1,0 +1,237 @@
+"""Training that tells the truth: size checks before work, `net --at`, and the README's training
+commands run as real processes, as a reader would type them."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from gradviz.errors import GradvizError
+from gradviz.nn import XOR_DATA, mlp
+from gradviz.networks.network import check_size, node_estimate
+from gradviz.outputs.gallery import ENTRIES
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+
+
+def gradviz(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-c", "from gradviz.cli import main; main()", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def readme_commands() -> list[str]:
+    """Every ``gradviz …`` line of the README's training section's bash blocks."""
+    section = README.read_text(encoding="utf-8").split("## Training", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```bash\n(.*?)```", section, re.S)
+    return [line.split("  #")[0].strip() for block in blocks for line in block.splitlines()
+            if line.startswith("gradviz ")]
+
+
+@pytest.mark.parametrize("sizes, data, loss, activation, expanded", [
+    ((2, 4, 1), XOR_DATA, "bce", "tanh", False), ((3, 5, 1), None, "mse", "linear", False),
+    ((4, 6, 3), None, "ce", "relu", False), ((4, 6, 3), [((1, 2, 3, 4), 1)], "ce", "relu", True),
+    ((2, 2, 1), XOR_DATA, "bce", "relu", True), ((2, 2, 1), XOR_DATA, "mse", "relu", True)])
+def test_node_estimate_bounds_the_built_graph(sizes, data, loss, activation, expanded) -> None:
+    built = len(mlp(sizes, activation, loss, data, expanded=expanded).graph)
+    assert built <= node_estimate(sizes, len(data) if data else 1, activation, loss, expanded) <= 1.2 * built
+
+
+def test_size_checks_refuse_at_once_with_advice() -> None:
+    start = time.perf_counter()
+    with pytest.raises(GradvizError, match=r"784-128-10 network has 101,770 parameters.*gradviz params 784-128-10"):
+        check_size((784, 128, 10), 1, "tanh", "ce", view="neurons")
+    with pytest.raises(GradvizError, match="the mse loss takes one output but the network has 10"):
+        check_size((10000, 1000, 1000, 1000, 10), 1, "tanh", "mse")
+    with pytest.raises(GradvizError, match="weights neuron by neuron"):
+        check_size((30, 40, 1), 1, "tanh", "mse", view="neurons")
+    with pytest.raises(GradvizError, match="op by op"):
+        check_size((3, 30, 1), 1, "tanh", "mse", view="ops", ops_limit=100)
+    with pytest.raises(GradvizError, match="fewer --steps"):
+        check_size((2, 4, 1), 4, "tanh", "bce", steps=1_000_000)
+    assert time.perf_counter() - start < 0.1
+    assert check_size((2, 4, 1), 4, "tanh", "bce", steps=1500, view="neurons") == 155
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (("net", "10000-1000-1000-1000-10", "-o", "out"), "the mse loss takes one output"),
+    (("net", "10000-1000-1000-1000-10", "--loss", "ce", "-o", "out"), "gradviz params 10000-1000-1000-1000-10"),
+    (("net", "784-128-10", "--loss", "ce", "-o", "out"), "smaller layers such as 784-4-10"),
+    (("train", "2-4-1", "--steps", "1000000", "-o", "out"), "fewer --steps")])
+def test_the_new_users_big_networks_are_refused_within_seconds(tmp_path, args, fragment) -> None:
+    start = time.perf_counter()
+    result = gradviz(*args, cwd=tmp_path)
+    assert time.perf_counter() - start < 10  # a process start; the check itself is instant (above)
+    assert result.returncode == 1 and fragment in result.stderr + result.stdout and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_net_draws_values_only_when_given(tmp_path) -> None:
+    from gradviz.cli import cli
+    from click.testing import CliRunner
+
+    bare = CliRunner().invoke(cli, ["net", "2-2-1", "-o", str(tmp_path / "a"), "--format", "dot"])
+    assert bare.exit_code == 0 and "structure alone" in bare.output
+    assert "= 0" not in (tmp_path / "a" / "network.dot").read_text(encoding="utf-8")
+    given = CliRunner().invoke(cli, ["net", "2-2-1", "--at", "x1=1,x2=0,y=1", "-o", str(tmp_path / "b"),
+                                     "--format", "dot"])
+    assert given.exit_code == 0, given.output
+    net = mlp((2, 2, 1), "tanh", "mse")
+    expected = net.graph.backward({**{p: net.values[p] for p in net.parameters}, "x₁": 1, "x₂": 0, "y": 1})
+    assert f"{expected.value:.4g}"[:4] in (tmp_path / "b" / "network.dot").read_text(encoding="utf-8")
+    both = CliRunner().invoke(cli, ["net", "2-2-1", "--data", "xor", "--at", "x1=1", "-o", str(tmp_path / "c")])
+    assert both.exit_code == 2 and "--point" in both.output
+
+
+def test_the_readme_training_commands_run_as_shown(tmp_path) -> None:
+    commands = readme_commands()
+    assert any("--lr 0.1 --steps 50" in c and "--adam" not in c for c in commands)
+    for command in commands:
+        result = gradviz(*shlex.split(command)[1:], cwd=tmp_path)
+        out = result.stdout + result.stderr
+        if "10000-1000" in command:
+            assert result.returncode == 1 and "gradviz params" in out, command
+        else:
+            assert result.returncode == 0, (command, out)
+            assert "Traceback" not in out and "Error" not in out, command
+        if "descend" in command and "--lr 0.1 --steps 50" in command and "--adam" not in command:
+            assert "diverged at step 2" in out and "try --lr ≤ 0.007" in out
+            folder = tmp_path / shlex.split(command)[-1]
+            assert (folder / "loss.png").exists() and (folder / "history.csv").exists()
+        elif "descend" in command:
+            assert "diverged" not in out and "final L" in out, command
+        if "--grid" in command:
+            assert "best: lr = 1, hidden = 8" in out and (tmp_path / "grid" / "grid.png").exists()
+        if "--val" in command:
+            assert "early stopping: validation loss lowest at step 874" in out
+        if "train" in command and "--val" not in command:
+            assert "accuracy 100%" in out, (command, out)
+
+
+def test_the_recurrent_gallery_example_sums_the_shared_weights_gradient_over_time() -> None:
+    import numpy as np
+
+    import gradviz
+    from gradviz.outputs.gallery import POINTS, RECURRENT
+
+    at = POINTS[RECURRENT]
+    grad = gradviz.parse(RECURRENT).backward(at, symbolic=False).grad
+    w, u, h0, x1, x2, y = (at[k] for k in ("w", "u", "h0", "x1", "x2", "y"))
+    h1 = np.tanh(w * h0 + u * x1)
+    h2 = np.tanh(w * h1 + u * x2)
+    step2 = 2 * (h2 - y) * (1 - h2 ** 2)  # ∂L/∂(w h1 + u x2)
+    step1 = step2 * w * (1 - h1 ** 2)  # ∂L/∂(w h0 + u x1)
+    assert grad["w"] == pytest.approx(step2 * h1 + step1 * h0) and grad["u"] == pytest.approx(step2 * x2 + step1 * x1)
+    assert f"{step2 * h1:.6f}" in next(e.caption for e in ENTRIES if e.name == "recurrent").replace("−", "-")
+
+
+def _xor_loss(values: dict, points, l1: float = 0.0, l2: float = 0.0) -> float:
+    """The mean BCE of a 2-H-1 tanh/sigmoid network in numpy, plus the penalties over the weights."""
+    import numpy as np
+
+    units = range(1, sum(name.startswith("b¹") for name in values) + 1)
+    W1 = np.array([[values[f"w¹{j}{i}".translate(SUBS)] for i in (1, 2)] for j in units])
+    b1 = np.array([values[f"b¹{j}".translate(SUBS)] for j in units])
+    W2 = np.array([values[f"w²1{j}".translate(SUBS)] for j in units])
+    b2 = values["b²₁"]
+    total = 0.0
+    for x, y in points:
+        p = 1 / (1 + np.exp(-(b2 + W2 @ np.tanh(b1 + W1 @ np.array(x)))))
+        total += -(y * np.log(p) + (1 - y) * np.log(1 - p))
+    weights = np.concatenate([W1.ravel(), W2])
+    return total / len(points) + l1 * np.abs(weights).sum() + l2 * (weights ** 2).sum()
+
+
+SUBS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def _fd_gradient(f, values: dict, names, h: float = 1e-6) -> dict:
+    return {n: (f({**values, n: values[n] + h}) - f({**values, n: values[n] - h})) / (2 * h) for n in names}
+
+
+def test_penalties_are_terms_of_the_loss_graph() -> None:
+    net = mlp((2, 4, 1), "tanh", "bce", XOR_DATA, l1=0.05, l2=0.02)
+    result = net.graph.backward(net.values, symbolic=False)
+    assert result.value == pytest.approx(_xor_loss(net.values, XOR_DATA, 0.05, 0.02), rel=1e-12)
+    expected = _fd_gradient(lambda v: _xor_loss(v, XOR_DATA, 0.05, 0.02), net.values, net.parameters)
+    assert {n: result.grad[n] for n in net.parameters} == pytest.approx(expected, abs=1e-7)
+
+
+def test_mini_batches_shuffle_each_epoch_and_step_on_their_mean_gradient() -> None:
+    from gradviz.networks.training import batch_order, fit
+
+    batch = batch_order(10, 3, seed=7)
+    for epoch in range(3):
+        seen = [k for t in range(4 * epoch, 4 * epoch + 4) for k in batch(4 * epoch + (t - 4 * epoch))]
+        assert sorted(seen) == list(range(10)) and [len(batch(t)) for t in range(4)] == [3, 3, 3, 1]
+    assert batch(0) != batch(4) and batch(0) == batch_order(10, 3, seed=7)(0)
+    done = fit((2, 4, 1), XOR_DATA, lr=0.5, steps=6, batch_size=2, seed=3)
+    order = batch_order(4, 2, seed=3)
+    for t in range(6):
+        it, after = done.run.history[t], done.run.history[t + 1]
+        points = [done.train[k] for k in order(t)]
+        grad = _fd_gradient(lambda v: _xor_loss(v, points), it.values, done.network.parameters)
+        assert it.loss == pytest.approx(_xor_loss(it.values, points), rel=1e-12)
+        assert after.values == pytest.approx({n: it.values[n] - 0.5 * grad[n] for n in it.values}, abs=1e-7)
+
+
+def test_early_stopping_keeps_the_weights_of_the_best_validation_loss(tmp_path) -> None:
+    from gradviz.networks import plots
+    from gradviz.networks.training import fit
+
+    from gradviz.nn import quadrants
+
+    points = quadrants()  # XOR by quadrant, 15 % of the labels flipped
+    done = fit((2, 6, 1), points, lr=0.5, steps=1500, val=0.25, patience=100, seed=1)
+    assert len(done.validation) == 6 and len(done.train) == 18
+    assert sorted(done.train + done.validation) == sorted(points)
+    losses = [_xor_loss(it.values, done.validation) for it in done.run.history]  # numpy, not gradviz
+    assert [it.val_loss for it in done.run.history] == pytest.approx(losses, rel=1e-9)
+    best = min(range(len(losses)), key=losses.__getitem__)
+    assert done.run.best_step == best and done.run.final == done.run.history[best].values
+    assert 100 < best < 1400 and len(done.run.history) - 1 == best + 100  # it stopped, patience steps on
+    (tmp_path / "loss.png").write_bytes(plots.loss_curve(done.run))
+
+
+def test_the_xor_breakout_answer_with_relu() -> None:
+    import numpy as np
+
+    from gradviz.nn import XOR_RELU_WEIGHTS, xor_network
+
+    net = xor_network("relu", XOR_RELU_WEIGHTS, "linear")
+    lecture = xor_network("relu")
+    relu = lambda z: np.maximum(z, 0)  # noqa: E731
+    w = XOR_RELU_WEIGHTS
+    for (x1, x2), target in XOR_DATA:
+        y = net.graph.backward({**net.values, "x1": x1, "x2": x2}, symbolic=False).value
+        v1 = relu(w["b¹₁"] + w["w¹₁₁"] * x1 + w["w¹₁₂"] * x2)
+        v2 = relu(w["b¹₂"] + w["w¹₂₁"] * x1 + w["w¹₂₂"] * x2)
+        assert y == pytest.approx(w["b²₁"] + w["w²₁₁"] * v1 + w["w²₁₂"] * v2)
+        assert (y > 0.7) if target else (y < -0.7)
+        assert lecture.graph.backward({**lecture.values, "x1": x1, "x2": x2}, symbolic=False).value >= 0
+    assert lecture.graph.backward({**lecture.values, "x1": 1, "x2": 0}, symbolic=False).value == 0
+
+
+def test_grid_search_scores_every_setting_as_its_own_run_and_names_the_best() -> None:
+    from gradviz.networks import plots
+    from gradviz.networks.training import fit, grid_csv, grid_search, parse_grid
+
+    grid = parse_grid(["lr=0.1,1 hidden=2,3"])
+    assert grid == {"lr": (0.1, 1.0), "hidden": (2.0, 3.0)} == parse_grid(["lr=0.1,1", "hidden=2,3"])
+    results = grid_search((2, 4, 1), XOR_DATA, grid, steps=200)
+    assert len(results) == 4 and [r[1] for r in results] == sorted(r[1] for r in results)
+    for setting, score, _ in results:
+        alone = fit((2, int(setting["hidden"]), 1), XOR_DATA, lr=setting["lr"], steps=200)
+        assert score == alone.run.final_loss == pytest.approx(_xor_loss(alone.run.final, XOR_DATA), rel=1e-9)
+    assert grid_csv(results).splitlines()[0] == "lr,hidden,score"
+    assert plots.grid_heatmap(results, "final training loss").startswith(b"\x89PNG")
+    with pytest.raises(GradvizError, match="keys: lr"):
+        parse_grid(["depth=1,2"])
