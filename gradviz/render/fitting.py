@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["Area", "Fitted", "fitted", "readable_px", "text_px"]
 
 SMALL_GRAPH = 20  # operations: up to here node text must reach 24 px on the slide, beyond it 18 px
+SEARCH_LIMIT = 60  # operations: beyond the lectures' graphs one layout only (each costs seconds there)
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,10 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
 
 def _candidates(style: "Style", operations: int) -> list[tuple["Style", int, bool]]:
     """The styles to try, most preferred first (boxes before gates, left to right before top
-    down), each with the number of input columns (``scene.input_columns``: boxes keep the
-    lectures' one column; gates also try two, three, or each input beside its first use)."""
-    if style.aspect == "none":  # nothing to fit: boxes for small graphs, gates beyond, left to right
+    down; one only without an aspect or beyond ``SEARCH_LIMIT`` operations), each with the number
+    of input columns (``scene.input_columns``: boxes keep the lectures' one column; gates also
+    try two, three, or each input beside its first use) and whether the layout is folded."""
+    if style.aspect == "none" or operations > SEARCH_LIMIT:  # one layout: boxes for small graphs, else gates
         look = style.look if style.look != "auto" else "boxes" if operations <= SMALL_GRAPH else "gates"
         return [(replace(style, look=look, rankdir="LR" if style.rankdir == "auto" else style.rankdir), 1, False)]
     looks = ("boxes", "gates", "paired") if style.look == "auto" else (style.look,)
