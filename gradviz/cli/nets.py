@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
+from pathlib import Path
 
 import click
 
@@ -196,17 +197,23 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir
                    "hidden=2,4,8 (or quoted: --grid 'lr=0.01,0.1,1 hidden=2,4,8'); writes grid.csv and grid.png, "
                    "and the best setting's pictures.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the weights, the shuffles and the split.")
+@click.option("--animate", is_flag=True,
+              help="Also write training.gif and training.html: the playground picture (each unit's activation over "
+                   "the plane, edges by weight, the decision boundary) at frames spread over the run; two features.")
+@click.option("--animate-frames", type=click.IntRange(2, 60), default=20, show_default=True,
+              help="With --animate: how many frames, evenly spread over the steps.")
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False))
 @point_option
 @force_option
 def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, batch_size, l1, l2, val, patience, grid,
-          seed, out_dir, point, force) -> None:
+          seed, animate, animate_frames, out_dir, point, force) -> None:
     """Train a network on data and draw the loss, the decision boundary and the trained network.
 
     \b
     Examples (the lecture's XOR network, to 100 % accuracy; mini-batches of 2 with an L2 penalty):
       gradviz train 2-4-1 --activation tanh --loss bce --data xor -o out/
       gradviz train 2-4-1 --data xor --batch-size 2 --l2 0.001 --steps 3000 -o out/
+      gradviz train 2-4-1 --data xor --animate -o out/       # training.gif, training.html
     """
     from ..eval.backward import backward  # lazy: `gradviz --help` stays fast
     from ..networks import plots  # lazy: `gradviz --help` stays fast
@@ -224,6 +231,10 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
     sizes = parse_layers(layers)
     points = {"xor": XOR_DATA, "quadrants": quadrants()}.get(data) or read_points(data)
     check_size(sizes, len(points), activation, loss, steps=steps, view="neurons")
+    if animate:
+        from ..networks.playground import check_playground  # lazy: `gradviz --help` stays fast
+
+        check_playground(sizes, animate_frames)
     training = len(points) - round(len(points) * val)
     if point > training:  # before the run, not after it
         raise GradvizError(f"data point {point} does not exist: training uses {training} points")
@@ -253,6 +264,15 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
         files["boundary.png"] = plots.decision_boundary(predictor.graph, features, result.final, points)
     trained = backward(network.graph, result.final)
     files["network.png"] = render_neurons(network, trained, "png", point=point)
+    if animate:
+        from ..networks.playground import playground  # lazy: `gradviz --help` stays fast
+        from ..outputs.playground import playground_files  # lazy: `gradviz --help` stays fast
+
+        heading = (f"{'-'.join(map(str, sizes))} {activation} on {Path(data).name}: "
+                   f"{result.optimizer.title(result.history[0].rate)}")
+        picture = playground(done, animate_frames, heading=heading)
+        with click.progressbar(length=len(picture.frames), label="drawing frames", show_pos=True) as bar:
+            files.update(playground_files(picture, progress=lambda: bar.update(1)))
     written = folder.write_all(files)
     start = backward(network.graph, network.values, symbolic=False).value
     click.echo(f"{network.parameter_count} parameters, {len(done.train)} training points, "
