@@ -47,7 +47,8 @@ def grid_values(graph: "Graph", free: Sequence[str], fixed: Mapping[str, float],
     try:
         # numpy has no erf (gelu): math's, element by element, still beats the plan point by point
         f = sympy.lambdify([safe[sym.term(graph.node(n).id)] for n in free], outputs,
-                           cse=lambda exprs: (steps, list(exprs)), modules=[{"erf": np.vectorize(math.erf, otypes=[float])}, "numpy"])
+                           cse=lambda exprs: (steps, list(exprs)),
+                           modules=[{"erf": np.vectorize(math.erf, otypes=[float])}, "numpy"])
 
         def vectorised(*arrays):
             shape = np.broadcast_shapes(*(np.shape(a) for a in arrays))
