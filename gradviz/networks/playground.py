@@ -20,11 +20,12 @@ if TYPE_CHECKING:
 __all__ = ["Playground", "PlaygroundFrame", "playground", "check_playground", "edge_style", "MAX_FRAMES",
            "DEFAULT_FRAMES", "MAX_UNITS", "MAX_HIDDEN_LAYERS", "FRAME_SIZE", "POSITIVE", "NEGATIVE"]
 
-MAX_FRAMES = 60  # frames in one animation (about 0.3 s of drawing each)
+MAX_FRAMES = 60  # frames in one animation (0.2 s to 1 s of drawing each)
 DEFAULT_FRAMES = 20
 MAX_UNITS = 8  # units in a layer: each is a heat-map on the slide (TensorFlow Playground's limit too)
 MAX_HIDDEN_LAYERS = 4
-WORK_LIMIT = 1_500  # frames × heat-maps: about 40 s of drawing at the most, refused beyond
+FRAME_COST = 10  # drawing a frame costs about as much as this many heat-maps (0.02 s each) besides its own
+WORK_LIMIT = 1_200  # frames × (heat-maps + FRAME_COST): about half a minute of drawing, refused beyond
 BOUNDARY_RESOLUTION = 120  # grid points a side of the decision boundary
 UNIT_RESOLUTION = 40  # grid points a side of a unit's heat-map
 FRAME_SIZE = (1600, 900)  # pixels: a 16:9 slide
@@ -117,15 +118,16 @@ def check_playground(layers: Sequence[int], frames: int) -> None:
     if not 2 <= frames <= MAX_FRAMES:
         raise GradvizError(f"an animation has 2 to {MAX_FRAMES} frames, not {frames}")
     maps = sum(layers)
-    if frames * maps > WORK_LIMIT:
+    if frames * (maps + FRAME_COST) > WORK_LIMIT:
         raise GradvizError(f"{frames} frames of {maps} heat-maps would take over half a minute to draw (the limit is "
-                           f"{WORK_LIMIT:,} frames × heat-maps); try --animate-frames {WORK_LIMIT // maps}")
+                           f"{WORK_LIMIT:,} for frames × (heat-maps + {FRAME_COST})); try --animate-frames "
+                           f"{WORK_LIMIT // (maps + FRAME_COST)}")
 
 
 def _frame_steps(count: int, frames: int) -> list[int]:
-    """``frames`` indices spread evenly over ``range(count)``, the first and the last included."""
-    if count <= frames:
-        return list(range(count))
+    """``frames`` indices spread evenly over ``range(count)``, the first and (from two) the last included."""
+    if count <= frames or frames == 1:
+        return list(range(min(count, frames)))
     return sorted({round(k * (count - 1) / (frames - 1)) for k in range(frames)})
 
 
@@ -206,11 +208,11 @@ class _Canvas:
         net.text(width / 2, height - 22, pg.heading, ha="center", va="top", fontsize=20, fontweight="bold")
         self.title = net.text(width / 2, height - 75, "", ha="center", va="top", fontsize=18)
         layers = pg.network.layers
-        side = min(105.0, 560 / (max(layers) * 1.35))  # a unit's heat-map, pixels a side
+        side = min(100.0, 590 / (max(layers) * 1.6))  # a unit's heat-map, pixels a side, its label below
         columns = [80 + 720 * c / (len(layers) - 1) for c in range(len(layers))]
-        middle = 430.0
+        middle = 425.0
         by_layer = {layer: [n for n in pg.network.neurons if n.layer == layer] for layer in range(len(layers))}
-        centres = {n.name: (columns[layer], middle + (len(units) - 1 - 2 * j) / 2 * side * 1.35)
+        centres = {n.name: (columns[layer], middle + (len(units) - 1 - 2 * j) / 2 * side * 1.6)
                    for layer, units in by_layer.items() for j, n in enumerate(units)}
         self.edges = {}
         for neuron in pg.network.neurons:
@@ -235,8 +237,9 @@ class _Canvas:
             net.text(columns[layer], top, label if layer == 0 else f"{label}\n{units[0].activation}",
                      ha="center", va="bottom", fontsize=15)
         net.set_aspect("auto")
-        net.text(450, 18, "edges: blue solid w > 0, orange dashed w < 0, width ∝ |w|\n"
-                 "squares: each unit's value over the plane, blue > 0 > orange (ŷ: 0.5)",
+        net.text(450, 14, "edges: blue solid w > 0, orange dashed w < 0, width ∝ |w|\n"
+                 "squares: each unit's value over the plane, blue > 0 > orange (ŷ: 0.5)\n"
+                 "points: ☆ class 1, ○ class 0" + ("; hollow: held out for validation" if pg.hollow else ""),
                  ha="center", va="bottom", fontsize=14, color="#333333", linespacing=1.4)
         self.boundary = fig.add_axes((0.645, 0.13, 0.28, 0.28 * width / height))
         bar = fig.colorbar(ScalarMappable(Normalize(0, 1), self.cmap), cax=fig.add_axes(

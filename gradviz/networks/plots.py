@@ -179,11 +179,11 @@ def draw_boundary(ax, X, Y, Z, points: Sequence[tuple[Sequence[float], float]], 
     filled = ax.contourf(X, Y, np.clip(Z, 0, 1), levels=np.linspace(0, 1, 21), cmap=cmap, alpha=0.8)
     if np.nanmin(Z) < 0.5 < np.nanmax(Z):
         ax.contour(X, Y, Z, levels=[0.5], colors="black", linewidths=2 * marker_scale)
-    for group, face in ((points, "white"), (hollow, "none")):
+    for group, face, edge in ((points, "white", 1.0), (hollow, "none", 2.5)):
         for (point, label) in group:
             ax.plot(point[0], point[1], "*" if label >= 0.5 else "o",
                     markersize=(16 if label >= 0.5 else 11) * marker_scale, color=face, markeredgecolor="black",
-                    markeredgewidth=marker_scale)
+                    markeredgewidth=edge * marker_scale)
     ax.set_xlabel(features[0])
     ax.set_ylabel(features[1])
     return filled

@@ -24,11 +24,11 @@ LAST_FRAME_MS = 3000  # the GIF's pause on the trained network before it loops
 
 _STYLE = """
 body { font-family: "DejaVu Sans", Verdana, sans-serif; margin: 1em 1.5em; color: #222; }
-h1 { font-size: 1.3em; font-weight: normal; margin: 0.2em 0; }
 .controls { display: flex; gap: 1em; align-items: center; margin: 0.5em 0; font-size: 1.1em; }
 button { font-size: 1em; padding: 0.3em 1em; min-width: 6em; }
 input[type=range] { flex: 1; max-width: 40em; }
-img { display: block; max-width: 100%; max-height: calc(100vh - 7em); height: auto; }
+img { display: block; margin: 0 auto; max-width: 100%; max-height: calc(100vh - 4.5em); height: auto; }
+#counter { min-width: 7em; }
 .hint { color: #666; font-size: 0.9em; }
 """
 
@@ -43,7 +43,7 @@ _SCRIPT = """
     image.src = frames[current].src;
     image.alt = frames[current].title;
     slider.value = current;
-    counter.textContent = "frame " + (current + 1) + " / " + frames.length + ": " + frames[current].title;
+    counter.textContent = "frame " + (current + 1) + " / " + frames.length;
   }
   function stop() { clearInterval(timer); timer = null; play.textContent = "\\u25B6 Play"; }
   function start() {
@@ -69,7 +69,8 @@ _SCRIPT = """
 
 
 def playground_html(pg: Playground, pngs: Sequence[bytes]) -> str:
-    """The page for ``pg``'s frames ``pngs``: one image, a slider over the frames, play/pause."""
+    """The page for ``pg``'s frames ``pngs``: one image (its title in the picture and as its text
+    alternative), a slider over the frames, play/pause."""
     frames = [{"src": "data:image/png;base64," + base64.b64encode(data).decode("ascii"), "title": pg.title(k)}
               for k, data in enumerate(pngs)]
     data = json.dumps(frames, ensure_ascii=False).replace("</", "<\\/")  # the script element ends only where it should
@@ -77,11 +78,11 @@ def playground_html(pg: Playground, pngs: Sequence[bytes]) -> str:
     return "\n".join([
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">', OFFLINE,
-        f"<title>{heading}</title>", f"<style>{_STYLE}</style>", "</head>", "<body>", f"<h1>{heading}</h1>",
+        f"<title>{heading}</title>", f"<style>{_STYLE}</style>", "</head>", "<body>",
         '<div class="controls"><button id="play" type="button">&#9654; Play</button>'
-        f'<input id="slider" type="range" min="0" max="{len(frames) - 1}" step="1" value="0" '
-        'aria-label="frame"><span class="hint">&#8592; &#8594; keys, space plays</span></div>',
-        '<div id="counter"></div>', '<img id="frame" alt="">',
+        f'<input id="slider" type="range" min="0" max="{len(frames) - 1}" step="1" value="0" aria-label="frame">'
+        '<span id="counter"></span><span class="hint">&#8592; &#8594; keys, space plays</span></div>',
+        '<img id="frame" alt="">',
         f'<script id="frames" type="application/json">{data}</script>',
         f"<script>{_SCRIPT % {'ms': FRAME_MS}}</script>", "</body>", "</html>", ""])
 
