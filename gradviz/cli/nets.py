@@ -200,7 +200,7 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir
 @click.option("--animate", is_flag=True,
               help="Also write training.gif and training.html: the playground picture (each unit's activation over "
                    "the plane, edges by weight, the decision boundary) at frames spread over the run; two features.")
-@click.option("--animate-frames", type=click.IntRange(2, 60), default=20, show_default=True,
+@click.option("--animate-frames", type=click.IntRange(2, 60), default=None, show_default="20",
               help="With --animate: how many frames, evenly spread over the steps.")
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False))
 @point_option
@@ -231,9 +231,12 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
     sizes = parse_layers(layers)
     points = {"xor": XOR_DATA, "quadrants": quadrants()}.get(data) or read_points(data)
     check_size(sizes, len(points), activation, loss, steps=steps, view="neurons")
+    if animate_frames is not None and not animate:
+        raise click.UsageError("--animate-frames goes with --animate")
     if animate:
-        from ..networks.playground import check_playground  # lazy: `gradviz --help` stays fast
+        from ..networks.playground import DEFAULT_FRAMES, check_playground  # lazy: `gradviz --help` stays fast
 
+        animate_frames = animate_frames or DEFAULT_FRAMES
         check_playground(sizes, animate_frames)
     training = len(points) - round(len(points) * val)
     if point > training:  # before the run, not after it

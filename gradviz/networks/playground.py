@@ -6,6 +6,7 @@ decision boundary over the data. ``playground(fit)`` picks frames evenly over th
 from __future__ import annotations
 
 import io
+import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -31,6 +32,7 @@ UNIT_RESOLUTION = 40  # grid points a side of a unit's heat-map
 FRAME_SIZE = (1600, 900)  # pixels: a 16:9 slide
 _DPI = 100  # 14-point text is 19 px here, 23 px on a 1920 × 1080 projector
 POSITIVE, NEGATIVE = "#0072B2", "#E69F00"  # Okabe–Ito blue and orange, as the playground's
+HEADING_WIDTH = 95  # characters of the heading on a line (20-point bold in 1600 pixels)
 MAX_EDGE_WIDTH = 7.0  # points, for the largest |w| of the whole run
 
 
@@ -205,12 +207,13 @@ class _Canvas:
         net.set_xlim(0, width)
         net.set_ylim(0, height)
         net.set_axis_off()
-        net.text(width / 2, height - 22, pg.heading, ha="center", va="top", fontsize=20, fontweight="bold")
-        self.title = net.text(width / 2, height - 75, "", ha="center", va="top", fontsize=18)
+        heading = textwrap.wrap(pg.heading, HEADING_WIDTH) or [""]  # long optimizer settings wrap, never shrink
+        net.text(width / 2, height - 22, "\n".join(heading), ha="center", va="top", fontsize=20, fontweight="bold")
+        self.title = net.text(width / 2, height - 43 - 32 * len(heading), "", ha="center", va="top", fontsize=18)
         layers = pg.network.layers
         side = min(100.0, 590 / (max(layers) * 1.6))  # a unit's heat-map, pixels a side, its label below
         columns = [80 + 720 * c / (len(layers) - 1) for c in range(len(layers))]
-        middle = 425.0
+        middle = 425.0 - 12 * (len(heading) - 1)
         by_layer = {layer: [n for n in pg.network.neurons if n.layer == layer] for layer in range(len(layers))}
         centres = {n.name: (columns[layer], middle + (len(units) - 1 - 2 * j) / 2 * side * 1.6)
                    for layer, units in by_layer.items() for j, n in enumerate(units)}
