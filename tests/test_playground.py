@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from gradviz.cli import cli
 from gradviz.errors import GradvizError
-from gradviz.networks.playground import NEGATIVE, POSITIVE, check_playground
+from gradviz.networks.playground import FRAME_SIZE, NEGATIVE, POSITIVE, check_playground
 from gradviz.nn import XOR_DATA, fit, param_name, playground, quadrants, write_playground
 from tests.test_training import README, gradviz
 from tests.tools import browser
@@ -88,6 +88,27 @@ def test_edges_grow_with_the_weight_and_show_its_sign(small) -> None:
             dashed = line.get_linestyle() not in ("-", "solid")
             assert dashed == (w < 0)  # told apart in greyscale too
     assert any(v < 0 for v in weights) and any(v > 0 for v in weights)
+
+
+@pytest.mark.slow
+def test_a_frame_is_a_slide_with_text_readable_when_projected(small) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    _, pg = small
+    fig = pg.figure(len(pg.frames) - 1)
+    assert tuple(round(v * fig.dpi) for v in fig.get_size_inches()) == FRAME_SIZE == (1600, 900)
+    canvas = FigureCanvasAgg(fig)  # as savefig draws it
+    canvas.draw()  # lays out the tick labels
+    ticks = [label for ax in fig.axes if ax.axison for label in ax.get_xticklabels() + ax.get_yticklabels()]
+    texts = [t for t in fig.findobj(Text) + ticks if t.get_visible() and t.get_text().strip()]
+    assert len(texts) > 25 and any(t.get_text() == "0.5" for t in texts)
+    for text in texts:  # points → pixels of the frame → pixels on a 1920 × 1080 projector
+        assert text.get_fontsize() * fig.dpi / 72 * 1920 / 1600 >= 18, text.get_text()
+    renderer = canvas.get_renderer()
+    for text in texts:  # nothing runs off the slide
+        box = text.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= 1600 and box.y1 <= 900, text.get_text()
 
 
 @pytest.mark.slow
