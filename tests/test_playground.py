@@ -185,6 +185,8 @@ def test_refusals_come_first_with_advice(tmp_path) -> None:
             check_playground(layers, frames)
     result = CliRunner().invoke(cli, ["train", "3-4-1", "--data", "xor", "--animate", "-o", str(tmp_path / "o")])
     assert result.exit_code == 1 and "two input features" in result.output and "Traceback" not in result.output
+    grid = CliRunner().invoke(cli, ["train", "2-4-1", "--grid", "hidden=2,16", "--animate", "-o", str(tmp_path / "o")])
+    assert grid.exit_code == 1 and "at most 8 units" in grid.output
     alone = CliRunner().invoke(cli, ["train", "2-4-1", "--animate-frames", "8", "-o", str(tmp_path / "o")])
     assert alone.exit_code == 2 and "--animate-frames goes with --animate" in alone.output
     assert time.perf_counter() - start < 1 and not (tmp_path / "o").exists()

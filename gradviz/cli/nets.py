@@ -233,9 +233,9 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
     check_size(sizes, len(points), activation, loss, steps=steps, view="neurons")
     if animate_frames is not None and not animate:
         raise click.UsageError("--animate-frames goes with --animate")
-    if animate:
-        from ..networks.playground import DEFAULT_FRAMES, check_playground  # lazy: `gradviz --help` stays fast
+    from ..networks.playground import DEFAULT_FRAMES, check_playground  # lazy: `gradviz --help` stays fast
 
+    if animate:
         animate_frames = animate_frames or DEFAULT_FRAMES
         check_playground(sizes, animate_frames)
     training = len(points) - round(len(points) * val)
@@ -248,6 +248,8 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
         values = parse_grid(grid)
         biggest = (sizes[0], *[int(max(values["hidden"]))] * (len(sizes) - 2), sizes[-1]) if "hidden" in values else sizes
         check_size(biggest, len(points), activation, loss, steps=steps, view="neurons")
+        if animate:
+            check_playground(biggest, animate_frames)
         score_name = "best validation loss" if val else "final training loss"
         results = grid_search(sizes, points, values, **options)
         for setting, score, _ in sorted(results, key=lambda r: tuple(r[0].values())):
@@ -271,7 +273,7 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
         from ..networks.playground import playground  # lazy: `gradviz --help` stays fast
         from ..outputs.playground import playground_files  # lazy: `gradviz --help` stays fast
 
-        heading = (f"{'-'.join(map(str, sizes))} {activation} on {Path(data).name}: "
+        heading = (f"{'-'.join(map(str, predictor.layers))} {activation} on {Path(data).name}: "
                    f"{result.optimizer.title(result.history[0].rate)}")
         picture = playground(done, animate_frames, heading=heading)
         with click.progressbar(length=len(picture.frames), label="drawing frames", show_pos=True) as bar:
