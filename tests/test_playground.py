@@ -155,6 +155,8 @@ def test_the_page_plays_offline_in_chromium(tmp_path) -> None:
                "document.getElementById('counter').textContent + ': ' + f.alt, f.src.length, " \
                "document.getElementById('slider').value]"
         width, counter, first_src, _ = driver.execute_script(read)
+        fits = "return document.documentElement.scrollHeight <= window.innerHeight"  # the slide and controls in view
+        assert driver.execute_script(fits)
         assert width == 1600 and counter.startswith("frame 1 / 4: step 0 of 200")
         driver.execute_script("var s = document.getElementById('slider'); s.value = 2;"
                               "s.dispatchEvent(new Event('input'))")

@@ -23,11 +23,11 @@ FRAME_MS = 400  # time on each frame, in the GIF and when the page plays
 LAST_FRAME_MS = 3000  # the GIF's pause on the trained network before it loops
 
 _STYLE = """
-body { font-family: "DejaVu Sans", Verdana, sans-serif; margin: 1em 1.5em; color: #222; }
+body { font-family: "DejaVu Sans", Verdana, sans-serif; margin: 0.5em 1.5em; color: #222; }
 .controls { display: flex; gap: 1em; align-items: center; margin: 0.5em 0; font-size: 1.1em; }
 button { font-size: 1em; padding: 0.3em 1em; min-width: 6em; }
 input[type=range] { flex: 1; max-width: 40em; }
-img { display: block; margin: 0 auto; max-width: 100%; max-height: calc(100vh - 4.5em); height: auto; }
+img { display: block; margin: 0 auto; max-width: 100%; max-height: calc(100vh - 5em); height: auto; }
 #counter { min-width: 7em; }
 .hint { color: #666; font-size: 0.9em; }
 """
