@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from .. import __version__
-from ..render.choices import FORMATS, FRAME_CHOICES
+from ..render.choices import FORMATS, FRAME_CHOICES, MODES
 from .nets import descend, gallery, net, params, train
 from .options import Group, at_option, expr_argument, figure_options, force_option, parse_at, parse_formula
 from .teach import (
@@ -98,6 +98,9 @@ def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool, every_line:
 @click.option("--dpi", type=click.IntRange(10, 2400), help="Resolution of png frames (default 150).")
 @click.option("--frames", "which", type=click.Choice(FRAME_CHOICES), default="all", show_default=True,
               help="Every step, or only the final frame with all gradients.")
+@click.option("--mode", type=click.Choice(MODES), default="reverse", show_default=True,
+              help="reverse: the backward steps from the output; forward: the tangents ∂·/∂INPUT pushed from the "
+                   "input --wrt names, one frame per node, ending with the cost of each mode.")
 @renderer_option
 @blank_option
 @wrt_option
@@ -106,22 +109,34 @@ def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool, every_line:
                    "derivation*.png, to paste into PowerPoint or Keynote).")
 @figure_options
 @force_option
-def render(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, dpi: int | None, which: str,
+def render(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, dpi: int | None, which: str, mode: str,
            renderer: str, blank: str | None, wrt: str | None, pictures: bool, force: bool, style: Any) -> None:
-    """Draw every backward step of EXPR as a figure, one frame per step.
+    """Draw every backward step of EXPR as a figure, one frame per step (--mode forward: every
+    forward-mode step from the input --wrt names).
 
     Without --at the frames tell the symbolic story only.
 
     \b
     Example:
       gradviz render "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 -o out/ --format png
+      gradviz render "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 --mode forward --wrt θ1 -o fwd/
     """
     from ..outputs.export import export  # lazy: `gradviz --help` stays fast
 
+    tangents = None
+    if mode == "forward":
+        if wrt is None:
+            raise click.UsageError("--mode forward needs the input to differentiate by: --wrt INPUT")
+        if blank is not None or pictures:
+            raise click.UsageError(f"{'--blank' if blank else '--derivation-pictures'} applies to --mode reverse only")
+        from ..eval.tangents import tangents as forward_mode  # lazy: `gradviz --help` stays fast
+
     result, wrt = teaching_result(expr, at, wrt, need_values=blank is not None)
+    if mode == "forward":
+        tangents, wrt = forward_mode(result, wrt), None  # --wrt is the seed here, nothing is faded
     done = with_answer_key(result, blank, out_dir, force, lambda r, folder, derivation: export(
         r, folder, format=fmt, dpi=dpi, which=which, renderer=renderer, wrt=wrt, derivation=derivation,
-        images=pictures or fmt == "png", style=style))
+        images=pictures or fmt == "png", style=style, tangents=tangents))
     count = len(done.files)
     files = "manifest.json" if blank else "manifest.json, derivation.md, derivation.tex"
     files += f", the derivation as {len(done.images)} pictures for slides (derivation*.{fmt})" if done.images else ""

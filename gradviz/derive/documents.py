@@ -70,7 +70,7 @@ def derivation_latex(result: Backward, wrt: str | None = None) -> str:
 def tangent_sections(t: Tangents) -> list[tuple[str, tuple[Any, ...]]]:
     """(title, lines) of forward mode: the forward pass, the tangents, the cost comparison."""
     return [("Forward pass", lecture(t.result).forward),
-            (f"Tangents with respect to ${write(Name(t.wrt), LATEX)}$", tuple(tangent_lines(t))),
+            ("Tangents", tuple(tangent_lines(t))),
             ("Forward against reverse mode", tuple(cost_lines(t)))]
 
 
@@ -91,7 +91,7 @@ def tangent_latex(t: Tangents) -> str:
 
 def _markdown(heading: str, result: Backward, parts: Sequence[tuple[str, Sequence[Any]]]) -> str:
     """``# heading``, the point, then each part: the first as a list, relations as displays,
-    sentences as paragraphs."""
+    sentences as one paragraph."""
     lines = [f"# {heading}", ""]
     at = _at(result)
     if at:
@@ -101,15 +101,17 @@ def _markdown(heading: str, result: Backward, parts: Sequence[tuple[str, Sequenc
             continue
         lines += [f"## {title}", ""]
         if k:
-            for line in body:
-                lines += [write(line, LATEX) if isinstance(line, Sentence) else f"$${write(line, LATEX)}$$", ""]
+            if isinstance(body[0], Sentence):
+                lines += [" ".join(write(line, LATEX) for line in body), ""]
+            for line in body if not isinstance(body[0], Sentence) else ():
+                lines += [f"$${write(line, LATEX)}$$", ""]
         else:
             lines += [f"- ${write(line, LATEX)}$" for line in body] + [""]
     return "\n".join(lines)
 
 
 def _latex(heading: str, result: Backward, parts: Sequence[tuple[str, Sequence[Any]]]) -> str:
-    """A standalone document: ``heading``, the point, each part as an ``align*`` (sentences as paragraphs)."""
+    """A standalone document: ``heading``, the point, each part as an ``align*`` (sentences as one paragraph)."""
     out = [r"\documentclass{article}", *PREAMBLE, r"\begin{document}", rf"\section*{{{heading}}}"]
     at = _at(result)
     if at:
@@ -117,7 +119,7 @@ def _latex(heading: str, result: Backward, parts: Sequence[tuple[str, Sequence[A
     for title, body in parts:
         if body:
             out.append(rf"\subsection*{{{title}}}")
-            out += ([write(line, LATEX) + "\n" for line in body] if isinstance(body[0], Sentence) else [align(body)])
+            out.append(" ".join(write(line, LATEX) for line in body) if isinstance(body[0], Sentence) else align(body))
     out += [r"\end{document}", ""]
     return "\n".join(out)
 

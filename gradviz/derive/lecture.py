@@ -273,14 +273,13 @@ def cost_lines(t: Tangents) -> list[Sentence]:
     """What forward mode costs against reverse mode for this graph, in words and counts."""
     graph, c = t.graph, t.cost
     out, every = graph.output, Partial(graph.output, "input")
-    sweeps = f"{c.inputs} sweep{'s' * (c.inputs != 1)}"
-    lines = [Sentence((Words("Forward mode: one sweep per input, each giving one "), every,
-                       Words(f": {c.inputs} input{'s' * (c.inputs != 1)} need {sweeps} of {c.operations} "
-                             f"operations, {c.forward_steps} node steps."))),
-             Sentence((Words(f"Reverse mode: one backward sweep of {c.operations} operations gives all "
-                             f"{c.inputs} "), every, Words(f": {c.reverse_steps} node steps.")))]
+    inputs, sweeps = (f"{n} {word}{'s' * (n != 1)}" for n, word in ((c.inputs, "input"), (c.inputs, "sweep")))
+    lines = [Sentence((Words("Forward mode: one sweep per input gives one "), every, Words(";"))),
+             Sentence((Words(f"{inputs} need {sweeps} of {c.operations} operations, {c.forward_steps} node steps."),)),
+             Sentence((Words("Reverse mode: one backward sweep gives every "), every, Words(";"))),
+             Sentence((Words(f"{inputs}, 1 sweep of {c.operations} operations, {c.reverse_steps} node steps."),))]
     if t.value is not None and t.result.adjoints is not None:
-        lines.append(Sentence((Words("This sweep's "), Partial(out, t.wrt), Words(" = "), Number(t.value),
-                               Words(", the reverse sweep's "), Partial(out, t.wrt), Words(" = "),
+        lines.append(Sentence((Words("This sweep: "), Partial(out, t.wrt), Words(" = "), Number(t.value),
+                               Words("; the reverse sweep: "), Partial(out, t.wrt), Words(" = "),
                                Number(t.result.adjoints[t.seed]), Words("."))))
     return lines
