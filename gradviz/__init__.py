@@ -12,8 +12,8 @@ from .errors import EvaluationError, GradvizError, ParseError
 
 __version__ = "0.1.0"
 _FROM_API = ("parse", "Graph", "Step", "BackwardResult", "TangentResult", "Style", "Expr", "var", "param", "trace")
-__all__ = ["parse", "Graph", "Step", "BackwardResult", "TangentResult", "Style", "Expr", "var", "param", "trace", "Derivation",
-           "GradvizError", "ParseError", "EvaluationError", "__version__"]
+__all__ = ["parse", "Graph", "Step", "BackwardResult", "TangentResult", "Style", "Expr", "var", "param", "trace",
+           "Derivation", "GradvizError", "ParseError", "EvaluationError", "__version__"]
 
 if TYPE_CHECKING:
     from .api import BackwardResult, Expr, Graph, Step, Style, TangentResult, param, parse, trace, var

@@ -48,7 +48,8 @@ from .syntax.parser import parse as _parse
 from .syntax.python import Expr as _Expr
 from .text.structure import written
 
-__all__ = ["parse", "Graph", "BackwardResult", "TangentResult", "Step", "Expr", "Style", "var", "param", "trace", "BUILDERS"]
+__all__ = ["parse", "Graph", "BackwardResult", "TangentResult", "Step", "Expr", "Style", "var", "param", "trace",
+           "BUILDERS"]
 
 
 def parse(text: str, at: Mapping[str, Any] | None = None) -> "Graph":
@@ -82,7 +83,8 @@ class Graph(_Graph):
         """Forward-mode differentiation from the input ``wrt`` (any alias) at ``at``: every node's
         tangent ∂node/∂wrt, one step per node in topological order (``backward(...).tangents``)."""
         if wrt is None:
-            raise GradvizError(f"forward_mode() needs the input to differentiate by: wrt= one of {', '.join(self.inputs)}")
+            raise GradvizError("forward_mode() needs the input to differentiate by: wrt= one of "
+                               f"{', '.join(self.inputs)}")
         return self.backward(at, exact=exact, symbolic=symbolic).tangents(wrt)
 
     def gradient(self, name: str, *, simplify: bool = False) -> Any:

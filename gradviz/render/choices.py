@@ -1,7 +1,8 @@
 """The figure choices commands offer, in a module light enough for ``gradviz --help``: output
 formats, renderers, which frames, themes, orientations, slide shapes and looks."""
 
-__all__ = ["FORMATS", "RENDERERS", "FRAME_CHOICES", "THEME_NAMES", "RANKDIRS", "ASPECTS", "LOOKS", "BASE_FONT_SIZE", "MODES"]
+__all__ = ["FORMATS", "RENDERERS", "FRAME_CHOICES", "THEME_NAMES", "RANKDIRS", "ASPECTS", "LOOKS", "BASE_FONT_SIZE",
+           "MODES"]
 
 FORMATS = ("svg", "png", "pdf", "dot")
 RENDERERS = ("auto", "pygraphviz", "dot")

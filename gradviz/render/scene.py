@@ -251,8 +251,8 @@ def _edge(result: "Backward", texts: _Texts, state: FrameState, nid: str, pos: i
         step, c = hit
         rows = [(texts.get(("local", nid, pos), lambda: local_line(result, step, c)), None)]
         if is_active and state.forward:
-            rows.append((texts.get(("tangent product", nid, pos), lambda: tangent_product_line(texts.tangents, step, c)),
-                         GRADIENT_COLOR))
+            brought = texts.get(("tangent product", nid, pos), lambda: tangent_product_line(texts.tangents, step, c))
+            rows.append((brought, GRADIENT_COLOR))
         elif is_active:
             rows.append((texts.get(("product", nid, pos), lambda: product_line(result, step, c)), GRADIENT_COLOR))
         label = label_rows(_faded(rows, fade), 0)
