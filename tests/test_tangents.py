@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import shlex
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -175,7 +176,8 @@ def test_the_lecture_derivation_reads_as_the_slide() -> None:
                  "4 inputs need 4 sweeps of 4 operations, 16 node steps.",
                  "This sweep: ∂L/∂θ1 = 42; the reverse sweep: ∂L/∂θ1 = 42."):
         assert line in text, line
-    assert "\\frac{\\partial b}{\\partial a} \\cdot \\frac{\\partial a}{\\partial \\theta_{1}}" in t.derivation().markdown
+    markdown = t.derivation().markdown
+    assert "\\frac{\\partial b}{\\partial a} \\cdot \\frac{\\partial a}{\\partial \\theta_{1}}" in markdown
 
 
 # -- the frames ---------------------------------------------------------------------------
@@ -262,8 +264,12 @@ def test_render_forward_needs_its_input_and_refuses_what_does_not_apply(tmp_path
 
 @pytest.mark.slow
 def test_the_readme_example_as_typed(tmp_path: Path) -> None:
-    done = shell("render", LECTURE, "--at", "θ1=2,θ2=-1,x=3,y=1", "--mode", "forward", "--wrt", "θ1",
-                 "-o", "fwd", "--format", "png", cwd=tmp_path)
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Forward mode", 1)[1].split("\n#", 1)[0]
+    (command,) = re.findall(r"```bash\n(.*?)\n```", section, re.S)
+    words = shlex.split(command)
+    assert words[:2] == ["gradviz", "render"]
+    done = shell(*words[1:], cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("7 frames in fwd")
     manifest = json.loads((tmp_path / "fwd" / "manifest.json").read_text(encoding="utf-8"))
