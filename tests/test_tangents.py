@@ -263,6 +263,17 @@ def test_render_forward_needs_its_input_and_refuses_what_does_not_apply(tmp_path
 
 
 @pytest.mark.slow
+def test_gif_takes_the_mode_too(tmp_path: Path) -> None:
+    from PIL import Image
+
+    done = CliRunner().invoke(cli, ["gif", LECTURE, "--at", "θ1=2,θ2=-1,x=3,y=1", "--mode", "forward", "--wrt", "x",
+                                    "-o", str(tmp_path / "f.gif")])
+    assert done.exit_code == 0, done.output
+    with Image.open(tmp_path / "f.gif") as image:
+        assert image.n_frames == 2 + 3 + 1  # structure, seed, b c L, tangents
+
+
+@pytest.mark.slow
 def test_the_readme_example_as_typed(tmp_path: Path) -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme.split("### Forward mode", 1)[1].split("\n#", 1)[0]

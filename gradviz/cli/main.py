@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from .. import __version__
-from ..render.choices import FORMATS, FRAME_CHOICES, MODES
+from ..render.choices import FORMATS, FRAME_CHOICES
 from .nets import descend, gallery, net, params, train
 from .options import Group, at_option, expr_argument, figure_options, force_option, parse_at, parse_formula
 from .teach import (
@@ -20,11 +20,12 @@ from .teach import (
     blank_option,
     gif,
     html,
+    mode_option,
+    moded_result,
+    moded_wrt_option,
     renderer_option,
     slides,
-    teaching_result,
     with_answer_key,
-    wrt_option,
 )
 
 __all__ = ["main", "cli"]
@@ -98,12 +99,10 @@ def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool, every_line:
 @click.option("--dpi", type=click.IntRange(10, 2400), help="Resolution of png frames (default 150).")
 @click.option("--frames", "which", type=click.Choice(FRAME_CHOICES), default="all", show_default=True,
               help="Every step, or only the final frame with all gradients.")
-@click.option("--mode", type=click.Choice(MODES), default="reverse", show_default=True,
-              help="reverse: the backward steps from the output; forward: the tangents ∂·/∂INPUT pushed from the "
-                   "input --wrt names, one frame per node, ending with the cost of each mode.")
+@mode_option
 @renderer_option
 @blank_option
-@wrt_option
+@moded_wrt_option
 @click.option("--derivation-pictures", "pictures", is_flag=True,
               help="Also typeset the derivation as pictures when the frames are SVG (png frames always get them: "
                    "derivation*.png, to paste into PowerPoint or Keynote).")
@@ -123,17 +122,9 @@ def render(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, dpi: int | No
     """
     from ..outputs.export import export  # lazy: `gradviz --help` stays fast
 
-    tangents = None
-    if mode == "forward":
-        if wrt is None:
-            raise click.UsageError("--mode forward needs the input to differentiate by: --wrt INPUT")
-        if blank is not None or pictures:
-            raise click.UsageError(f"{'--blank' if blank else '--derivation-pictures'} applies to --mode reverse only")
-        from ..eval.tangents import tangents as forward_mode  # lazy: `gradviz --help` stays fast
-
-    result, wrt = teaching_result(expr, at, wrt, need_values=blank is not None)
-    if mode == "forward":
-        tangents, wrt = forward_mode(result, wrt), None  # --wrt is the seed here, nothing is faded
+    if mode == "forward" and (blank is not None or pictures):
+        raise click.UsageError(f"{'--blank' if blank else '--derivation-pictures'} applies to --mode reverse only")
+    result, wrt, tangents = moded_result(expr, at, wrt, mode, need_values=blank is not None)
     done = with_answer_key(result, blank, out_dir, force, lambda r, folder, derivation: export(
         r, folder, format=fmt, dpi=dpi, which=which, renderer=renderer, wrt=wrt, derivation=derivation,
         images=pictures or fmt == "png", style=style, tangents=tangents))
