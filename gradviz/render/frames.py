@@ -31,6 +31,7 @@ from ..derive.lecture import (
     typed_decimals,
 )
 from ..errors import GradvizError
+from ..eval.tangents import TangentStep
 from ..text.lines import (
     Formula,
     Math,
@@ -49,7 +50,7 @@ from .choices import FRAME_CHOICES
 
 if TYPE_CHECKING:
     from ..eval.backward import Backward, Contribution, Step
-    from ..eval.tangents import TangentStep, Tangents
+    from ..eval.tangents import Tangents
     from ..ir.graph import Graph
 
 __all__ = ["Frame", "FrameState", "frames", "frame_state", "fan_in", "FRAME_CHOICES", "RENDER_NODE_LIMIT",
@@ -175,7 +176,8 @@ def tangent_frames(t: "Tangents", which: str = "all") -> list[Frame]:
 
 def tangent_state(t: "Tangents", frame: Frame) -> FrameState:
     """Which tangents a forward-mode frame shows: the inputs' (and those of the nodes that do not
-    depend on the seed, 0) from the seed frame on, then each node's once its step is taken."""
+    depend on the seed, 0) from the seed frame on, then each node's once its step is taken. The
+    seed frame's active node is the seed."""
     if frame.kind not in FORWARD_KINDS:
         return FrameState(frame.kind, None, {}, frozenset(), forward=True)
     upto = len(t.steps) if frame.kind == "tangents" else 0 if frame.kind == "seed" else frame.step + 1
@@ -183,6 +185,8 @@ def tangent_state(t: "Tangents", frame: Frame) -> FrameState:
     start = {nid for nid in t.graph.nodes if nid not in stepped and t.graph.nodes[nid].kind != "const"}
     done = frozenset(s.node for s in t.steps[:upto])
     active = t.steps[frame.step] if frame.kind == "tangent" else None
+    if frame.kind == "seed":  # the seed stands out as the step's node would
+        active = TangentStep(t.seed, t.wrt, t.tangents[t.seed] if t.tangents is not None else None)
     return FrameState(frame.kind, active, {}, done, known=frozenset(start) | done, forward=True)
 
 
