@@ -185,6 +185,10 @@ class TangentResult(Tangents):
         """Every frame in order (structure, seed, each step, tangents), on the backward frames' layout."""
         return notebook.tangent_views(self, style)
 
+    def backward_frames(self, *, style: Style | None = None) -> list[notebook.FrameView]:
+        """The backward pass's frames on this figure's layout: every node where the forward frames have it."""
+        return notebook.tangent_views(self, style, backward=True)
+
     def stepper(self, *, style: Style | None = None, start: int = 0) -> Any:
         """Previous/next buttons and a slider over the frames (static frames without ipywidgets)."""
         return notebook.tangent_stepper(self, style, start)

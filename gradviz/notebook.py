@@ -138,10 +138,11 @@ def tangent_figure(t: Tangents, style: Style | None = None) -> Figure:
     return figures[style]
 
 
-def tangent_views(t: Tangents, style: Style | None = None) -> list[FrameView]:
-    """Forward mode's frames, in order: structure, seed, one per tangent step, tangents and cost."""
+def tangent_views(t: Tangents, style: Style | None = None, backward: bool = False) -> list[FrameView]:
+    """Forward mode's frames, in order: structure, seed, one per tangent step, tangents and cost
+    (``backward``: the backward frames instead, on the same layout)."""
     made = tangent_figure(t, style)
-    return [FrameView(made, frame) for frame in made.frames]
+    return [FrameView(made, frame) for frame in (made.reverse_frames if backward else made.frames)]
 
 
 def _step_index(step: Any, count: int, what: str) -> int:

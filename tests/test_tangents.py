@@ -26,6 +26,7 @@ from gradviz.errors import EvaluationError, GradvizError
 from gradviz.eval.tangents import tangents
 from gradviz.render.figure import Figure
 from gradviz.render.fitting import readable_px
+from gradviz.render.frames import frames as frames_of
 from gradviz.render.measure import fit
 from ladder import LADDER
 from test_cli_syntax import shell
@@ -214,12 +215,11 @@ def test_one_frame_per_node_in_topological_order_on_the_backward_frames_layout(t
     order = _depending(t.graph, wrt)
     assert kinds == ["structure", "seed"] + ["tangent"] * len(order) + ["tangents"]
     assert [v.frame.node for v in views if v.frame.kind == "tangent"] == order
-    figure = views[0].figure
-    reverse = figure.render_all(figure.reverse_frames)
-    forward = figure.render_all(figure.frames)
-    positions = _shapes(reverse[0].data)
+    backward = t.backward_frames()
+    assert [v.frame.kind for v in backward] == [f.kind for f in frames_of(t.result)]
+    positions = _shapes(backward[0].svg.encode("utf-8"))
     assert len(positions) == len(t.graph.nodes)
-    assert all(_shapes(item.data) == positions for item in reverse + forward)
+    assert all(_shapes(v.svg.encode("utf-8")) == positions for v in backward + views)
 
 
 def test_the_active_step_shows_local_times_tangent_on_its_edge() -> None:
