@@ -30,11 +30,14 @@ from gradviz.render.frames import frames as frames_of
 from gradviz.render.measure import fit
 from ladder import LADDER
 from test_cli_syntax import shell
+from test_derivation import hostile
+from tools import compile_latex
 
 LECTURE = "(θ1θ2x − y)²"
 AT = {"θ1": 2, "θ2": -1, "x": 3, "y": 1}
 SVG = "{http://www.w3.org/2000/svg}"
 T1, T2, X, Y = sp.symbols("θ1 θ2 x y", real=True)
+HOSTILE_AT = {r"\input{/etc/passwd}": 1, "#": 2, "<b>*x*</b>": 3}
 
 
 def _node_values(graph, at: dict[str, float]) -> dict[str, float]:
@@ -179,6 +182,20 @@ def test_the_lecture_derivation_reads_as_the_slide() -> None:
         assert line in text, line
     markdown = t.derivation().markdown
     assert "\\frac{\\partial b}{\\partial a} \\cdot \\frac{\\partial a}{\\partial \\theta_{1}}" in markdown
+
+
+@pytest.mark.slow
+def test_the_forward_derivation_compiles_even_with_hostile_names(tmp_path: Path) -> None:
+    from gradviz.derive.documents import tangent_latex
+
+    results = {"lecture": gradviz.parse(LECTURE).forward_mode(AT, wrt="θ1"),
+               "symbolic": gradviz.parse(LECTURE).forward_mode(wrt="x"),
+               "hostile": tangents(hostile().backward(HOSTILE_AT), "#")}
+    for name, t in results.items():
+        tex = tmp_path / f"{name}.tex"
+        tex.write_text(tangent_latex(t), encoding="ascii")
+        assert "Output written" in compile_latex(tex), name
+    assert r"\input" not in tangent_latex(results["hostile"]) and r"\input" not in results["hostile"].derivation().markdown
 
 
 # -- the frames ---------------------------------------------------------------------------
