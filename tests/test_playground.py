@@ -19,8 +19,8 @@ from gradviz.cli import cli
 from gradviz.errors import GradvizError
 from gradviz.networks.playground import FRAME_SIZE, NEGATIVE, POSITIVE, check_playground
 from gradviz.nn import XOR_DATA, fit, param_name, playground, quadrants, write_playground
-from tests.test_training import README, gradviz
-from tests.tools import browser
+from test_training import README, gradviz
+from tools import browser
 
 ACTIVATIONS = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0), "sigmoid": lambda z: 1 / (1 + np.exp(-z))}
 
