@@ -430,7 +430,7 @@
     quizItems().forEach(function (item) {
       var node = nodes[item.i], row = document.createElement("div");
       row.className = "quiz-item";
-      row.id = "q-" + item.key;
+      row.id = "q-" + item.key[0] + node.id;
       var label = item.key[0] === "v" ? node.label + " =" : node.gp + " =";
       row.innerHTML = '<label></label> <input type="text" inputmode="decimal" size="9"> ' +
         '<button type="button">Check</button> <span class="mark"></span><div class="hint"></div>';
@@ -509,7 +509,7 @@
     g.addEventListener("click", function () {
       selected = DATA.index[g.id];
       if (mode === "quiz") {
-        var row = byId("q-v" + selected) || byId("q-g" + selected);
+        var row = byId("q-v" + nodes[selected].id) || byId("q-g" + nodes[selected].id);
         if (row) { row.querySelector("input").focus(); }
       }
       render();
@@ -517,7 +517,7 @@
   });
 
   window.gradvizExplorer = {
-    compute: compute, tangents: tangents, render: render, format: fmt, setMode: setMode, go: go,
+    compute: compute, tangents: tangents, render: render, format: fmt, setMode: setMode, go: go, M: M,
     state: function () { return state; }, lastRecompute: 0
   };
   if (quiz) { buildQuiz(); }

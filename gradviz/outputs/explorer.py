@@ -35,15 +35,15 @@ from ..text.lines import Number, Partial, Relation, plain, write
 from ..text.names import markup_name
 from ..text.structure import equation
 from ..text.targets import MARKUP
+from .exercise import BLANK_CHOICES
 from .folder import OutputFolder
 from .mathimages import draw, relation_rows
 from .player import fitted_svg
 
-__all__ = ["EXPLORER_FILE", "QUIZ_CHOICES", "MATH_LIMIT", "explorer_html", "write_explorer", "graph_export",
+__all__ = ["EXPLORER_FILE", "MATH_LIMIT", "explorer_html", "write_explorer", "graph_export",
            "op_table"]
 
 EXPLORER_FILE = "index.html"
-QUIZ_CHOICES = ("values", "grads", "both")
 MATH_LIMIT = 120  # nodes: above this the panel writes the chain rule as text instead of typeset pictures
 PANEL_WIDTH = 6.0  # inches of typeset math per row in the side panel (scaled to the panel's width)
 _HERE = Path(__file__).parent
@@ -199,8 +199,8 @@ def _panel_math(result: Backward) -> dict[str, str]:
 def explorer_html(result: Backward, *, quiz: str | None = None, renderer: str = "auto",
                   style: Style | None = None) -> str:
     """The explorer page of ``result`` (which needs values: give the inputs)."""
-    if quiz is not None and quiz not in QUIZ_CHOICES:
-        raise GradvizError(f"unknown quiz {quiz!r}; choose one of {', '.join(QUIZ_CHOICES)}")
+    if quiz is not None and quiz not in BLANK_CHOICES:
+        raise GradvizError(f"unknown quiz {quiz!r}; choose one of {', '.join(BLANK_CHOICES)}")
     graph = result.graph
     if result.values is None:
         raise GradvizError("the explorer needs the inputs' values to start from: give them with --at")
