@@ -333,6 +333,7 @@ def test_explorer_needs_values() -> None:
         explorer_html(gradviz.parse("x y").backward())
 
 
+@pytest.mark.slow
 def test_notebook_shows_the_page_in_a_frame(tmp_path) -> None:
     result = gradviz.parse("σ(w x)").backward({"w": 0.5, "x": 2})
     view = result.explore()
