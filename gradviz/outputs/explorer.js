@@ -201,9 +201,11 @@
   }
 
   function setText(el, text, hidden) {
+    /* only what changed is written: an unchanged label costs the browser no new layout */
     if (!el) { return; }
-    el.textContent = text;
-    el.style.visibility = hidden ? "hidden" : "";
+    hidden = !!hidden;
+    if (el.gvText !== text) { el.textContent = text; el.gvText = text; }
+    if (el.gvHidden !== hidden) { el.style.visibility = hidden ? "hidden" : ""; el.gvHidden = hidden; }
   }
 
   function received(i, done) {
@@ -259,19 +261,26 @@
       if (!ok || mode === "quiz") { setText(el, e.prefix, hidden); return; }
       setText(el, e.prefix + " = " + fmt(state.loc[e.head][e.pos]), hidden);
     });
-    document.querySelectorAll("#figure g.node").forEach(function (g) {
-      g.classList.toggle("active", active !== null && g.id === nodes[active].id);
-      g.classList.toggle("error", !!err && g.id === nodes[err.node].id);
-      g.classList.toggle("selected", selected !== null && g.id === nodes[selected].id);
-    });
-    document.querySelectorAll("#figure g.edge").forEach(function (g) {
-      g.classList.toggle("active", active !== null && g.id.split("-")[1] === nodes[active].id);
-    });
+    marked("active", active === null ? [] : [nodes[active].id].concat(nodes[active].a.map(function (k, pos) {
+      return nodes[k].id + "-" + nodes[active].id + "-" + pos;
+    })));
+    marked("error", err ? [nodes[err.node].id] : []);
+    marked("selected", selected === null ? [] : [nodes[selected].id]);
     byId("status").textContent = err ? "Error: " + err.message : "";
     caption();
     panel();
     if (mode === "quiz") { quizScore(); }
     window.gradvizExplorer.lastRecompute = performance.now() - t0;
+  }
+
+  var marks = {};
+  function marked(cls, ids) {
+    /* the figure elements ``ids`` (and no others) get the class ``cls`` */
+    var key = ids.join(" ");
+    if (marks[cls] === key) { return; }
+    document.querySelectorAll("#figure ." + cls).forEach(function (el) { el.classList.remove(cls); });
+    ids.forEach(function (id) { var el = byId(id); if (el) { el.classList.add(cls); } });
+    marks[cls] = key;
   }
 
   /* --- captions of the modes ------------------------------------------------------------- */
@@ -336,20 +345,20 @@
 
   function panel() {
     var box = byId("panel-body");
-    document.querySelectorAll("#figure .onpath").forEach(function (el) { el.classList.remove("onpath"); });
     if (selected === null || mode === "quiz") {
+      marked("onpath", []);
       if (mode !== "quiz") { box.innerHTML = '<p class="hint">Click a node to see its chain rule.</p>'; }
       return;
     }
-    var i = selected, node = nodes[i], keep = onPath(i);
-    document.querySelectorAll("#figure g.node").forEach(function (g) {
-      var k = DATA.index[g.id];
-      if (keep[k]) { g.classList.add("onpath"); }
+    var i = selected, node = nodes[i], keep = onPath(i), path = [];
+    nodes.forEach(function (nd, k) {
+      if (!keep[k]) { return; }
+      path.push(nd.id);
+      if (k !== i) {
+        nd.a.forEach(function (o, pos) { if (keep[o]) { path.push(nodes[o].id + "-" + nd.id + "-" + pos); } });
+      }
     });
-    document.querySelectorAll("#figure g.edge").forEach(function (g) {
-      var parts = g.id.split("-");
-      if (keep[DATA.index[parts[0]]] && keep[DATA.index[parts[1]]]) { g.classList.add("onpath"); }
-    });
+    marked("onpath", path);
     box.innerHTML = "";
     function line(text, cls) {
       var p = document.createElement("p");

@@ -35,7 +35,7 @@ from ..text.lines import Number, Partial, Relation, plain, write
 from ..text.names import markup_name
 from ..text.structure import equation
 from ..text.targets import MARKUP
-from .exercise import BLANK_CHOICES
+from .exercise import BLANK_CHOICES, Blank, blanked
 from .folder import OutputFolder
 from .mathimages import draw, relation_rows
 from .player import fitted_svg
@@ -44,7 +44,8 @@ __all__ = ["EXPLORER_FILE", "MATH_LIMIT", "explorer_html", "write_explorer", "gr
            "op_table"]
 
 EXPLORER_FILE = "index.html"
-MATH_LIMIT = 120  # nodes: above this the panel writes the chain rule as text instead of typeset pictures
+MATH_LIMIT = 40  # nodes: above this the panel writes the chain rule as text (typesetting takes 0.3 s a node)
+WIDE_NUMBER = "−0.888888"  # as wide as most numbers the page writes (six digits, a sign)
 PANEL_WIDTH = 6.0  # inches of typeset math per row in the side panel (scaled to the panel's width)
 _HERE = Path(__file__).parent
 _GROUP = re.compile(r'(<g id="([^"]*)" class="(node|edge)">)(.*?)(</g>)', re.S)
@@ -196,6 +197,20 @@ def _panel_math(result: Backward) -> dict[str, str]:
     return out
 
 
+def _slide_look(style: Style) -> Style:
+    """The lecture's look, whose nodes hold the texts the page rewrites, left to right unless asked."""
+    return replace(style, look="boxes", rankdir="LR" if style.rankdir == "auto" else style.rankdir)
+
+
+def _room_for_numbers(result: Backward) -> Backward:
+    """``result`` with every number written as ``WIDE_NUMBER``: the figure laid out with room
+    for the numbers the inputs may give (the page writes the real ones)."""
+    wide = blanked(result, "both", Blank(WIDE_NUMBER))
+    graph = result.graph
+    wide.values.update({nid: Blank(WIDE_NUMBER) for nid, n in graph.nodes.items() if n.kind == "input"})
+    return wide
+
+
 def explorer_html(result: Backward, *, quiz: str | None = None, renderer: str = "auto",
                   style: Style | None = None) -> str:
     """The explorer page of ``result`` (which needs values: give the inputs)."""
@@ -210,8 +225,8 @@ def explorer_html(result: Backward, *, quiz: str | None = None, renderer: str = 
     if result.exact:  # the page computes in floats, and so does its figure
         result = backward(graph, {n.name: float(result.values[nid]) for nid, n in graph.nodes.items()
                                   if n.kind == "input"})
-    figure = Figure(result, renderer=renderer, caption=False, style=replace(style or Style(), look="boxes"),
-                    kinds=("gradients",))
+    figure = Figure(_room_for_numbers(result), renderer=renderer, caption=False,
+                    style=_slide_look(style or Style()), kinds=("gradients",))
     svg = figure.render(figure.frames[0], "svg").data.decode("utf-8")
     svg, edges = _hooked(fitted_svg(svg, ""), result, quiz)
     data = graph_export(result)
