@@ -62,6 +62,13 @@ def test_every_op_has_a_javascript_form() -> None:
     assert all(f'"{key}":{{v:function' in table for key in OPS)
 
 
+def test_the_page_files_are_package_data() -> None:
+    import tomllib
+
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]
+    assert {"outputs/explorer.js", "outputs/explorer.css"} <= set(data["gradviz"])
+
+
 def test_the_formulas_cover_every_op() -> None:
     used = {n.op for g, _ in graphs() for n in g.nodes.values() if n.op}
     assert used == set(OPS)
@@ -360,6 +367,9 @@ def test_readme_example_runs_as_typed_and_the_page_works_offline(browser, tmp_pa
     done = subprocess.run(main + ["html", "(θ1θ2x − y)²", "--at", "θ1=2,θ2=-1,x=3,y=1", "-o", "site",
                                   "--interactive"], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
     assert done.returncode == 0 and "gv-data" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    done = subprocess.run(main + ["explore", "σ(w x + b0)", "--at", "w=0.5,x=2,b0=-1", "-o", "quiz/", "--quiz", "grads"],
+                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert done.returncode == 0 and done.stdout.startswith("quiz in "), done.stderr
     done = subprocess.run(main + ["explore", "x y", "-o", "none"], capture_output=True, text=True, cwd=tmp_path,
                           env=env, timeout=60)
     assert done.returncode == 2 and "--at" in done.stderr and "Traceback" not in done.stderr

@@ -46,6 +46,7 @@ __all__ = ["EXPLORER_FILE", "MATH_LIMIT", "explorer_html", "write_explorer", "gr
 EXPLORER_FILE = "index.html"
 MATH_LIMIT = 40  # nodes: above this the panel writes the chain rule as text (typesetting takes 0.3 s a node)
 WIDE_NUMBER = "−0.888888"  # as wide as most numbers the page writes (six digits, a sign)
+TYPESET_CHARS = 100  # a longer chain rule is written as text (mathtext takes seconds over a long line)
 PANEL_WIDTH = 6.0  # inches of typeset math per row in the side panel (scaled to the panel's width)
 _HERE = Path(__file__).parent
 _GROUP = re.compile(r'(<g id="([^"]*)" class="(node|edge)">)(.*?)(</g>)', re.S)
@@ -177,13 +178,15 @@ def _panel_math(result: Backward) -> dict[str, str]:
         if len(sides) < 2:
             continue
         nid = by_name[head.bottom]
-        if len(graph) > MATH_LIMIT:
-            out[nid] = f'<p class="grad">{html.escape(plain(Relation(sides)), quote=False)}</p>'
+        text = plain(Relation(sides))
+        as_text = f'<p class="grad">{html.escape(text, quote=False)}</p>'
+        if len(graph) > MATH_LIMIT or len(text) > TYPESET_CHARS:
+            out[nid] = as_text
             continue
         try:
             data = draw(relation_rows(Relation(sides), width=PANEL_WIDTH), "svg").decode("utf-8")
         except ValueError:  # mathtext cannot typeset it: the Unicode line instead
-            out[nid] = f'<p class="grad">{html.escape(plain(Relation(sides)), quote=False)}</p>'
+            out[nid] = as_text
             continue
         for defs in _DEFS.finditer(data):
             for glyph in _GLYPH.finditer(defs.group(1)):
@@ -198,8 +201,8 @@ def _panel_math(result: Backward) -> dict[str, str]:
 
 
 def _slide_look(style: Style) -> Style:
-    """The lecture's look, whose nodes hold the texts the page rewrites, left to right unless asked."""
-    return replace(style, look="boxes", rankdir="LR" if style.rankdir == "auto" else style.rankdir)
+    """The lecture's look, whose nodes hold the texts the page rewrites."""
+    return replace(style, look="boxes")
 
 
 def _room_for_numbers(result: Backward) -> Backward:
