@@ -45,14 +45,14 @@ from .render.frames import Frame
 from .render.style import Style
 from .text.lines import plain
 
-__all__ = ["FrameView", "Derivation", "Explorer", "Stepper", "StaticFrames", "figure", "frame_views", "show", "show_graph",
-           "stepper", "STEPPER_HINT"]
+__all__ = ["FrameView", "Derivation", "Explorer", "Stepper", "StaticFrames", "figure", "frame_views", "show",
+           "show_graph", "stepper", "STEPPER_HINT"]
 
 STEPPER_HINT = 'For the interactive stepper: pip install "gradviz[notebook]" (ipywidgets). Showing every frame.'
 _CSS_PX_PER_INCH = 96  # a PNG rendered at DEFAULT_PNG_DPI is shown at the size of its SVG
 _FIT = "max-width:100%;height:auto"  # a picture no wider than the output area
-_STEPPER_HEIGHT = "75vh"
-_EXPLORER_HEIGHT = "720px"  # the explorer's frame: figure, inputs and panel at a readable size  # the stepper's picture leaves room for its buttons in the window
+_STEPPER_HEIGHT = "75vh"  # the stepper's picture leaves room for its buttons in the window
+_EXPLORER_HEIGHT = "720px"  # the explorer's frame: figure, inputs and panel at a readable size
 
 
 Bundle = tuple[dict[str, Any], dict[str, Any]]

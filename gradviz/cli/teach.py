@@ -18,8 +18,8 @@ from ..outputs.exercise import BLANK_CHOICES
 from ..render.choices import RENDERERS
 from .options import at_option, expr_argument, figure_options, force_option, parse_at, parse_formula
 
-__all__ = ["slides", "gif", "html", "explore", "blank_option", "wrt_option", "renderer_option", "teaching_result", "with_answer_key",
-           "ANSWER_KEY"]
+__all__ = ["slides", "gif", "html", "explore", "blank_option", "wrt_option", "renderer_option", "teaching_result",
+           "with_answer_key", "ANSWER_KEY"]
 
 ANSWER_KEY = "answer-key"  # the sub-folder with the full frames and derivation of an exercise
 
