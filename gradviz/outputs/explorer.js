@@ -299,7 +299,7 @@
 
   function caption() {
     var box = byId("caption"), lines = [];
-    if (state.error) { box.textContent = ""; return; }
+    if (state.error) { box.textContent = ""; box.gvText = ""; return; }
     if (mode === "step") {
       var total = DATA.steps.length;
       byId("counter").textContent = stepAt === 0 ? "Forward pass (step 0 / " + total + ")" :
@@ -325,6 +325,9 @@
     } else if (mode === "explore") {
       lines.push("Drag an input: every value, local derivative and gradient follows. Click a node for its chain rule.");
     }
+    var key = lines.join("\n");
+    if (box.gvText === key) { return; }
+    box.gvText = key;
     box.innerHTML = "";
     lines.forEach(function (line, k) {
       var div = document.createElement("div");
@@ -347,7 +350,9 @@
     var box = byId("panel-body");
     if (selected === null || mode === "quiz") {
       marked("onpath", []);
-      if (mode !== "quiz") { box.innerHTML = '<p class="hint">Click a node to see its chain rule.</p>'; }
+      if (mode !== "quiz" && !box.querySelector(".placeholder")) {
+        box.innerHTML = '<p class="hint placeholder">Click a node to see its chain rule.</p>';
+      }
       return;
     }
     var i = selected, node = nodes[i], keep = onPath(i), path = [];
