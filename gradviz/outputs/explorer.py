@@ -4,13 +4,15 @@ derivative and gradient follow, click a node for its chain rule, step through th
 pass, push tangents forward from one input, or take a quiz.
 
 The figure is the renderer's final frame (every value, gradient and local derivative) on its
-one layout; the value, gradient and local-derivative texts get ids (``v-<node>``, ``g-<node>``,
-``d-<edge>``) and are centred in their node, so the page rewrites them without moving a node.
+one layout, laid out with room for six-digit numbers (``WIDE_NUMBER`` stands in for each);
+the value, gradient and local-derivative texts get ids (``v-<node>``, ``g-<node>``,
+``d-<edge>``) and classes (``value``, ``grad``, ``local``), and a node's are centred in it,
+so the page writes the numbers without moving a node.
 The page computes with a compact export of the IR (nodes in topological order: op, operands,
 params) and an op table generated from the op specs' JavaScript forms (``ir.ops.JsForm``).
 Each node's chain-rule expansion is typeset at build time (matplotlib mathtext, its glyphs
 shared by all nodes); the page writes the current numbers next to it. In a quiz the page holds
-no answer: it computes them from the inputs when checking, and the figure starts blank.
+no answer: it computes them from the inputs when checking.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ WIDE_NUMBER = "−0.888888"  # as wide as most numbers the page writes (six digi
 TYPESET_CHARS = 100  # a longer chain rule is written as text (mathtext takes seconds over a long line)
 PANEL_WIDTH = 6.0  # inches of typeset math per row in the side panel (scaled to the panel's width)
 _HERE = Path(__file__).parent
+_ROLES = {"v": "value", "g": "grad"}  # the classes of a node's rewritten texts (an edge's: "local")
 _GROUP = re.compile(r'(<g id="([^"]*)" class="(node|edge)">)(.*?)(</g>)', re.S)
 _TEXT = re.compile(r"<text\b([^>]*)>(.*?)</text>", re.S)
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
@@ -136,7 +139,7 @@ def _hooked(svg: str, result: Backward, quiz: str | None) -> tuple[str, list[dic
             shown = text if quiz is None else ("= ?" if role == "v" else text.split(" = ")[0] + " = ?")
             attrs = re.sub(r'\sx="[^"]*"', f' x="{centre:.2f}"', m.group(1)).replace('text-anchor="start"',
                                                                                      'text-anchor="middle"')
-            out += [body[last:m.start()], f'<text id="{role}-{html.escape(nid)}"{attrs}>',
+            out += [body[last:m.start()], f'<text id="{role}-{html.escape(nid)}" class="{_ROLES[role]}"{attrs}>',
                     html.escape(shown, quote=False), "</text>"]
             last = m.end()
         return "".join(out) + body[last:]
@@ -151,8 +154,8 @@ def _hooked(svg: str, result: Backward, quiz: str | None) -> tuple[str, list[dic
         prefix = text.rsplit(" = ", 1)[0]
         edges.append({"id": f"{tail}-{head}-{pos}", "head": index[head], "pos": int(pos), "prefix": prefix})
         shown = prefix if quiz is not None else text
-        return (body[:m.start()] + f'<text id="d-{svg_id}"{m.group(1)}>{html.escape(shown, quote=False)}</text>'
-                + body[m.end():])
+        hooked = f'<text id="d-{svg_id}" class="local"{m.group(1)}>{html.escape(shown, quote=False)}</text>'
+        return body[:m.start()] + hooked + body[m.end():]
 
     def hook(m: re.Match) -> str:
         svg_id, kind, body = m.group(2), m.group(3), m.group(4)
