@@ -374,3 +374,13 @@ def test_readme_example_runs_as_typed_and_the_page_works_offline(browser, tmp_pa
     done = subprocess.run(main + ["explore", "x y", "-o", "none"], capture_output=True, text=True, cwd=tmp_path,
                           env=env, timeout=60)
     assert done.returncode == 2 and "--at" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_html_interactive_takes_neither_blank_nor_wrt(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from gradviz.cli.main import cli
+
+    for extra in (["--blank", "grads"], ["--wrt", "x"]):
+        done = CliRunner().invoke(cli, ["html", "x y", "--at", "x=1,y=2", "-o", str(tmp_path), "--interactive", *extra])
+        assert done.exit_code == 2 and "--quiz" in done.output

@@ -257,7 +257,7 @@ def explorer_html(result: Backward, *, quiz: str | None = None, renderer: str = 
         f"<title>{html.escape(plain(title))}</title>",
         f"<style>{(_HERE / 'explorer.css').read_text(encoding='utf-8')}</style>", "</head>", "<body>",
         f"<h1>{'Quiz on' if quiz else 'Explore'} {write(title, MARKUP)}</h1>",
-        f'<div class="bar">{modes}{inputs}</div>',
+        f'<div class="bar">{modes}<div class="inputs">{inputs}</div></div>',
         '<div class="bar" id="stepbar" hidden><button id="prev" type="button">&#8592; Previous</button>'
         '<button id="next" type="button">Next &#8594;</button><span id="counter"></span>'
         '<span class="hint">(arrow keys work too)</span></div>',
