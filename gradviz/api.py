@@ -161,6 +161,10 @@ class BackwardResult(Backward):
         """Forward mode from the input ``wrt`` at the same values: tangents ∂node/∂wrt, step by step."""
         return TangentResult(self, wrt)
 
+    def explore(self, *, quiz: str | None = None, style: Style | None = None) -> notebook.Explorer:
+        """The interactive explorer (``quiz``: values, grads or both for a quiz); ``.save(folder)`` writes it."""
+        return notebook.Explorer(self, quiz, style)
+
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
         """The final frame (every gradient) as a picture."""
         return self.show()._repr_mimebundle_(include, exclude)

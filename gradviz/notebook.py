@@ -48,19 +48,22 @@ from .errors import GradvizError
 from .eval.backward import Backward, backward
 from .eval.tangents import Tangents
 from .ir.graph import Graph
+from .outputs.explorer import EXPLORER_FILE, explorer_html
+from .outputs.folder import OutputFolder
 from .outputs.player import fitted_svg
 from .render.figure import DEFAULT_PNG_DPI, Figure
 from .render.frames import Frame
 from .render.style import Style
 from .text.lines import Relation, plain
 
-__all__ = ["FrameView", "Derivation", "Stepper", "StaticFrames", "figure", "frame_views", "show", "show_graph",
-           "stepper", "STEPPER_HINT", "tangent_figure", "tangent_views", "show_tangent", "tangent_stepper"]
+__all__ = ["FrameView", "Derivation", "Explorer", "Stepper", "StaticFrames", "figure", "frame_views", "show",
+           "show_graph", "stepper", "STEPPER_HINT", "tangent_figure", "tangent_views", "show_tangent", "tangent_stepper"]
 
 STEPPER_HINT = 'For the interactive stepper: pip install "gradviz[notebook]" (ipywidgets). Showing every frame.'
 _CSS_PX_PER_INCH = 96  # a PNG rendered at DEFAULT_PNG_DPI is shown at the size of its SVG
 _FIT = "max-width:100%;height:auto"  # a picture no wider than the output area
 _STEPPER_HEIGHT = "75vh"  # the stepper's picture leaves room for its buttons in the window
+_EXPLORER_HEIGHT = "720px"  # the explorer's frame: figure, inputs and panel at a readable size
 
 
 Bundle = tuple[dict[str, Any], dict[str, Any]]
@@ -221,6 +224,28 @@ class Derivation:
         return f"<gradviz.Derivation of {self.result.graph.output}>"
 
     __str__ = text.fget
+
+
+class Explorer:
+    """The interactive explorer page of a result (``outputs.explorer``), shown in a notebook in a
+    frame of its own (its script and styles stay inside), saved as one file with ``save``."""
+
+    def __init__(self, result: Backward, quiz: str | None = None, style: Style | None = None):
+        self.result = result
+        self.html = explorer_html(result, quiz=quiz, style=style)
+        self.quiz, self.style = quiz, style
+
+    def save(self, folder: Any, *, force: bool = False) -> Any:
+        """Write ``folder/index.html``; returns its path."""
+        return OutputFolder.of(folder, force=force).write(EXPLORER_FILE, self.html.encode("utf-8"))
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Bundle:
+        frame = (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" style="width:100%;height:{_EXPLORER_HEIGHT};'
+                 'border:1px solid #ddd"></iframe>')
+        return _bundle({"text/html": frame, "text/plain": repr(self)}, {}, include, exclude)
+
+    def __repr__(self) -> str:
+        return f"<gradviz.Explorer of {self.result.graph.output}{' (quiz)' if self.quiz else ''}>"
 
 
 class Stepper:

@@ -18,6 +18,7 @@ from .options import Group, at_option, expr_argument, figure_options, force_opti
 from .teach import (
     ANSWER_KEY,
     blank_option,
+    explore,
     gif,
     html,
     mode_option,
@@ -45,6 +46,7 @@ def cli() -> None:
       gradviz grad "a = θ1 θ2; b = a x; c = b − y; L = c²" --at theta1=2,theta2=-1,x=3,y=1 --json
       gradviz render "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 -o out --format png
       gradviz html "σ(w x + b0)" --at w=0.5,x=2,b0=-1 -o page/
+      gradviz explore "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 -o out
 
     EXPR is a formula, @FILE to read one from a file, or - for standard input. A formula may
     start with a minus as typed ("-y log(p)"); -- before it works too, anywhere.
@@ -147,5 +149,5 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(3)
 
 
-for _command in (net, params, descend, train, gallery, slides, gif, html):
+for _command in (net, params, descend, train, gallery, slides, gif, html, explore):
     cli.add_command(_command)

@@ -1,5 +1,6 @@
 """Teaching material from the command line: ``gradviz slides`` (a Beamer or PowerPoint deck), ``gradviz gif``
-(an animation), ``gradviz html`` (a self-contained step player), and the options they share
+(an animation), ``gradviz html`` (a self-contained step player), ``gradviz explore`` (the interactive
+explorer: live values, chain rules on click, quizzes, forward mode), and the options they share
 with ``gradviz render``: ``--blank`` (an exercise and its answer key) and ``--wrt`` (the paths
 to one input highlighted, the derivation of its gradient alone).
 
@@ -17,8 +18,8 @@ from ..outputs.exercise import BLANK_CHOICES
 from ..render.choices import MODES, RENDERERS
 from .options import at_option, expr_argument, figure_options, force_option, parse_at, parse_formula
 
-__all__ = ["slides", "gif", "html", "blank_option", "wrt_option", "renderer_option", "teaching_result", "with_answer_key",
-           "ANSWER_KEY", "mode_option", "moded_result", "moded_wrt_option"]
+__all__ = ["slides", "gif", "html", "explore", "blank_option", "wrt_option", "renderer_option", "teaching_result",
+           "with_answer_key", "ANSWER_KEY", "mode_option", "moded_result", "moded_wrt_option"]
 
 ANSWER_KEY = "answer-key"  # the sub-folder with the full frames and derivation of an exercise
 
@@ -159,21 +160,63 @@ def gif(expr: str, at: tuple[str, ...], out_file: str, wrt: str | None, mode: st
               help="Folder for index.html.")
 @blank_option
 @wrt_option
+@click.option("--interactive", is_flag=True, help="The interactive explorer instead (as gradviz explore).")
 @renderer_option
 @figure_options
 @force_option
-def html(expr: str, at: tuple[str, ...], out_dir: str, blank: str | None, wrt: str | None, renderer: str,
-         force: bool, style: Any) -> None:
+def html(expr: str, at: tuple[str, ...], out_dir: str, blank: str | None, wrt: str | None, interactive: bool,
+         renderer: str, force: bool, style: Any) -> None:
     """A self-contained web page that steps through EXPR's frames (buttons or arrow keys),
-    every figure inline: no network, no external files.
+    every figure inline: no network, no external files. With --interactive, the explorer.
 
     \b
     Example:
       gradviz html "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 -o site/
     """
+    if interactive:
+        if blank or wrt:
+            raise click.UsageError("--blank and --wrt belong to the step player; the explorer has --quiz "
+                                   "(gradviz explore) and chooses the input of forward mode in the page")
+        _write_explorer(expr, at, out_dir, None, renderer, force, style)
+        return
     from ..outputs.player import write_player  # lazy: `gradviz --help` stays fast
 
     result, wrt = teaching_result(expr, at, wrt, need_values=blank is not None)
     page = with_answer_key(result, blank, out_dir, force, lambda r, folder, derivation: write_player(
         r, folder, renderer=renderer, wrt=wrt, style=style))
     click.echo(f"step player in {page}{_key_note(blank, out_dir)}")
+
+
+@click.command()
+@expr_argument
+@at_option
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for index.html.")
+@click.option("--quiz", type=click.Choice(BLANK_CHOICES),
+              help="A quiz instead: blanks for the values, the gradients or both, checked in the page.")
+@renderer_option
+@figure_options
+@force_option
+def explore(expr: str, at: tuple[str, ...], out_dir: str, quiz: str | None, renderer: str, force: bool,
+            style: Any) -> None:
+    """An interactive page for EXPR, one self-contained file: drag the inputs and every value,
+    local derivative and gradient follows; click a node for its chain rule; step through the
+    backward pass; push tangents forward from one input; or (--quiz) fill in the blanks.
+
+    \b
+    Example:
+      gradviz explore "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 -o out
+      gradviz explore "σ(w x + b0)" --at w=0.5,x=2,b0=-1 -o quiz/ --quiz grads
+    """
+    _write_explorer(expr, at, out_dir, quiz, renderer, force, style)
+
+
+def _write_explorer(expr: str, at: tuple[str, ...], out_dir: str, quiz: str | None, renderer: str, force: bool,
+                    style: Any) -> None:
+    from ..outputs.explorer import write_explorer  # lazy: `gradviz --help` stays fast
+
+    if not at:
+        raise click.UsageError("the explorer starts from the inputs' values: give them with --at")
+    result, _ = teaching_result(expr, at, None)
+    page = write_explorer(result, out_dir, quiz=quiz, renderer=renderer, force=force, style=style)
+    click.echo(f"{'quiz' if quiz else 'explorer'} in {page} (open it in a browser; it works offline)")

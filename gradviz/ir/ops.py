@@ -2,7 +2,8 @@
 knows about it — how it is spelled (text, Unicode, LaTeX), its arity and parameters, its
 precedence as an operator, how it is printed, its value and local derivatives (one textbook
 formula for floats, exact numbers and sympy alike, plus a careful float form where the textbook
-one overflows), the Python builder named after it, and where the tests sample it.
+one overflows), the Python builder named after it, its JavaScript form for the interactive page, and where the
+tests sample it.
 
 Formulas take the number system first (``m``: ``mathforms.FLOAT`` or ``mathforms.symbolic()``),
 then the operands, then the parameters; variadic ops take their operands as one tuple. Local
@@ -25,7 +26,7 @@ from typing import Any, Callable
 from .mathforms import FLOAT, Math, symbolic
 from .numbers import EXACT_DIGITS, MAX_DIGITS, too_long
 
-__all__ = ["OpSpec", "Param", "Precedence", "OPS", "EvaluationDomainError", "spelled"]
+__all__ = ["OpSpec", "JsForm", "Param", "Precedence", "OPS", "EvaluationDomainError", "spelled"]
 
 
 class EvaluationDomainError(ArithmeticError):
@@ -50,6 +51,19 @@ class Param:
     name: str
     default: Fraction | None  # None: required (only builders give it)
     example: Fraction  # what the every-op tests use
+
+
+@dataclass(frozen=True)
+class JsForm:
+    """The op in JavaScript, for the interactive page: expressions over the operands ``a`` (an
+    array), the parameters ``p`` (an array of numbers) and, in ``local``, the node's own value
+    ``o``; helpers come from the page's ``M`` (``outputs/explorer.js``). ``value`` mirrors the
+    float form, ``local`` gives the array of ∂out/∂operand, ``domain`` (empty: none) the same
+    message as the Python ``domain`` or ``null``."""
+
+    value: str
+    local: str
+    domain: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +92,7 @@ class OpSpec:
     builders: tuple[str, ...] = ()  # the gradviz.<name> Python functions that apply it
     samples: tuple[tuple[float, float], ...] = ()  # tests: where to sample each operand (else −3…3)
     kink: Callable[..., bool] | None = None  # tests: (*operands) → near a kink, derivatives not compared
+    js: JsForm | None = None  # the interactive page's form (every op has one; a test checks)
 
     @property
     def variadic(self) -> bool:
@@ -247,118 +262,165 @@ _S = Precedence
 
 _SPECS = (
     OpSpec("add", "a + b", lambda m, a, b: a + b, lambda m, o, a, b: (m.number(1), m.number(1)), arity=2,
-           symbols=("+",), text="+", latex="+", notation="infix", precedence=_S.SUM),
+           symbols=("+",), text="+", latex="+", notation="infix", precedence=_S.SUM,
+           js=JsForm('a[0] + a[1]', '[1, 1]')),
     OpSpec("sub", "a − b", lambda m, a, b: a - b, lambda m, o, a, b: (m.number(1), m.number(-1)), arity=2,
-           symbols=("-", "−", "–"), text="−", latex="-", notation="infix", precedence=_S.SUM),
+           symbols=("-", "−", "–"), text="−", latex="-", notation="infix", precedence=_S.SUM,
+           js=JsForm('a[0] - a[1]', '[1, -1]')),
     OpSpec("mul", "a·b (also written by juxtaposition: 2x, θ1θ2)", lambda m, a, b: a * b,
            lambda m, o, a, b: (b, a), arity=2, symbols=("*", "·", "⋅", "×", "∗", "∙"),
            latex_commands=("cdot", "times", "ast"), text="·", latex=r"\cdot", notation="infix",
-           precedence=_S.PRODUCT),
+           precedence=_S.PRODUCT,
+           js=JsForm('a[0] * a[1]', '[a[1], a[0]]')),
     OpSpec("div", "a / b", lambda m, a, b: a / b, lambda m, o, a, b: (1 / b, -a / (b * b)), arity=2,
            symbols=("/", "÷"), latex_commands=("div",), text="/", latex="/", notation="infix",
            precedence=_S.PRODUCT, domain=lambda a, b: "division by zero" if b == 0 else None,
-           kink=lambda a, b: abs(b) < 0.1),
+           kink=lambda a, b: abs(b) < 0.1,
+           js=JsForm('a[0] / a[1]', '[1 / a[1], -a[0] / (a[1] * a[1])]', 'a[1] === 0 ? "division by zero" : null')),
     OpSpec("neg", "−a", lambda m, a: -a, lambda m, o, a: (m.number(-1),), symbols=("-", "−", "–"), text="−",
-           latex="-", notation="prefix", precedence=_S.UNARY),
+           latex="-", notation="prefix", precedence=_S.UNARY,
+           js=JsForm('-a[0]', '[-1]')),
     OpSpec("powc", "x to a constant power: x², x^-1, x^0.5", lambda m, x, n: m.pow(x, n),
            lambda m, o, x, n: (n * m.pow(x, n - 1),), params=(Param("exponent", None, Fraction(3)),),
            text="^", latex="^", notation="power", precedence=_S.POWER,
-           domain=lambda x, n: _power_domain(x, n)),
+           domain=lambda x, n: _power_domain(x, n),
+           js=JsForm('M.pow(a[0], p[0])', '[p[0] * M.pow(a[0], p[0] - 1)]', 'M.powerDomain(a[0], p[0])')),
     OpSpec("pow", "x^y with a variable exponent", lambda m, x, y: m.pow(x, y),
            lambda m, o, x, y: (y * m.pow(x, y - 1), _exponent_slope(m, o, x)), arity=2, symbols=("^", "**"),
            text="^", latex="^", notation="power", precedence=_S.POWER, domain=_power_domain,
-           samples=((0.05, 3), (-3, 3))),
+           samples=((0.05, 3), (-3, 3)),
+           js=JsForm('M.pow(a[0], a[1])',
+                     '[a[1] * M.pow(a[0], a[1] - 1), M.exponentSlope(o, a[0])]',
+                     'M.powerDomain(a[0], a[1])')),
     OpSpec("exp", "eˣ (also e^x, e^{x})", lambda m, x: m.exp(x), lambda m, o, x: (o,), names=("exp",),
-           latex_commands=("exp",), text="exp", latex=r"\exp", builders=("exp",)),
+           latex_commands=("exp",), text="exp", latex=r"\exp", builders=("exp",),
+           js=JsForm('Math.exp(a[0])', '[o]')),
     OpSpec("log", "the natural logarithm (also ln)", lambda m, x: m.log(x), lambda m, o, x: (1 / x,),
            names=("log", "ln"), latex_commands=("log", "ln"), text="log", latex=r"\log", builders=("log",),
-           domain=lambda x: f"log of a non-positive number ({_show(x)})" if x <= 0 else None, samples=((0.05, 3),)),
+           domain=lambda x: f"log of a non-positive number ({_show(x)})" if x <= 0 else None, samples=((0.05, 3),),
+           js=JsForm('Math.log(a[0])',
+                     '[1 / a[0]]',
+                     'a[0] <= 0 ? "log of a non-positive number (" + M.show(a[0]) + ")" : null')),
     OpSpec("sqrt", "√x", lambda m, x: m.sqrt(x), lambda m, o, x: (1 / (2 * o),), names=("sqrt",),
            latex_commands=("sqrt",), text="√", latex=r"\sqrt", notation="root", builders=("sqrt",),
            domain=lambda x: f"square root of a negative number ({_show(x)})" if x < 0 else None,
-           samples=((0.05, 3),)),
+           samples=((0.05, 3),),
+           js=JsForm('Math.sqrt(a[0])',
+                     '[1 / (2 * o)]',
+                     'a[0] < 0 ? "square root of a negative number (" + M.show(a[0]) + ")" : null')),
     OpSpec("abs", "|x|", lambda m, x: m.abs(x), lambda m, o, x: (m.sign(x),), names=("abs",), text="abs",
-           latex=r"\operatorname{abs}", notation="bars", kink=_NEAR_ZERO),
+           latex=r"\operatorname{abs}", notation="bars", kink=_NEAR_ZERO,
+           js=JsForm('Math.abs(a[0])', '[M.sign(a[0])]')),
     OpSpec("sigmoid", "σ(x) = 1/(1 + e⁻ˣ)", lambda m, x: m.sigmoid(x), lambda m, o, x: (o * (1 - o),),
-           names=("sigmoid", "σ", "logistic"), text="σ", latex=r"\sigma", builders=("sigmoid",)),
+           names=("sigmoid", "σ", "logistic"), text="σ", latex=r"\sigma", builders=("sigmoid",),
+           js=JsForm('M.sigmoid(a[0])', '[o * (1 - o)]')),
     OpSpec("tanh", "tanh x", lambda m, x: m.tanh(x), lambda m, o, x: (1 - o * o,), names=("tanh",),
-           latex_commands=("tanh",), text="tanh", latex=r"\tanh", builders=("tanh",)),
+           latex_commands=("tanh",), text="tanh", latex=r"\tanh", builders=("tanh",),
+           js=JsForm('Math.tanh(a[0])', '[1 - o * o]')),
     OpSpec("relu", "ReLU(x) = max(0, x)", lambda m, x: m.max(x, m.number(0)), lambda m, o, x: (m.step(x, 0),),
-           names=("relu", "ReLU"), text="ReLU", latex=r"\operatorname{ReLU}", builders=("relu",), kink=_NEAR_ZERO),
+           names=("relu", "ReLU"), text="ReLU", latex=r"\operatorname{ReLU}", builders=("relu",), kink=_NEAR_ZERO,
+           js=JsForm('Math.max(a[0], 0)', '[M.step(a[0], 0)]')),
     OpSpec("leaky_relu", "x for x > 0, else slope·x (slope 0.01 unless given: leaky_relu(x, 0.2))",
            lambda m, x, slope: m.where(x > 0, x, slope * x),
            lambda m, o, x, slope: (slope + (1 - slope) * m.step(x, 0),),
            params=(Param("slope", Fraction(1, 100), Fraction(1, 5)),), names=("leaky_relu", "LeakyReLU"),
-           text="LeakyReLU", latex=r"\operatorname{LeakyReLU}", builders=("leaky_relu",), kink=_NEAR_ZERO),
+           text="LeakyReLU", latex=r"\operatorname{LeakyReLU}", builders=("leaky_relu",), kink=_NEAR_ZERO,
+           js=JsForm('a[0] > 0 ? a[0] : p[0] * a[0]', '[p[0] + (1 - p[0]) * M.step(a[0], 0)]')),
     OpSpec("softplus", "log(1 + eˣ)", lambda m, x: m.softplus(x), lambda m, o, x: (m.sigmoid(x),),
-           names=("softplus",), text="softplus", latex=r"\operatorname{softplus}", builders=("softplus",)),
+           names=("softplus",), text="softplus", latex=r"\operatorname{softplus}", builders=("softplus",),
+           js=JsForm('M.softplus(a[0])', '[M.sigmoid(a[0])]')),
     OpSpec("gelu", "x·Φ(x), Φ the standard normal CDF", lambda m, x: x * _normal_cdf(m, x),
            lambda m, o, x: (_normal_cdf(m, x) + x * _gaussian(m, x),), names=("gelu", "GELU"), text="GELU",
-           latex=r"\operatorname{GELU}", builders=("gelu",)),
+           latex=r"\operatorname{GELU}", builders=("gelu",),
+           js=JsForm('a[0] * M.normalCdf(a[0])', '[M.normalCdf(a[0]) + a[0] * M.gaussian(a[0])]')),
     OpSpec("elu", "x for x > 0, else α(eˣ − 1) (α = 1 unless given: elu(x, 0.5))",
            lambda m, x, alpha: m.where(x > 0, x, alpha * (m.exp(x) - 1)),
            lambda m, o, x, alpha: (m.step(x, 0) + (o + alpha) * (1 - m.step(x, 0)),),
            params=(Param("alpha", Fraction(1), Fraction(3, 2)),), names=("elu", "ELU"), text="ELU",
            latex=r"\operatorname{ELU}", builders=("elu",), kink=_NEAR_ZERO,
-           float_value=lambda m, x, alpha: x if x > 0 else alpha * math.expm1(x)),
+           float_value=lambda m, x, alpha: x if x > 0 else alpha * math.expm1(x),
+           js=JsForm('a[0] > 0 ? a[0] : p[0] * Math.expm1(a[0])',
+                     '[M.step(a[0], 0) + (o + p[0]) * (1 - M.step(a[0], 0))]')),
     OpSpec("silu", "x·σ(x) (SiLU, also swish)", lambda m, x: x * m.sigmoid(x),
            lambda m, o, x: (m.sigmoid(x) * (1 + x * (1 - m.sigmoid(x))),), names=("silu", "SiLU", "swish"),
-           text="SiLU", latex=r"\operatorname{SiLU}", builders=("silu", "swish")),
+           text="SiLU", latex=r"\operatorname{SiLU}", builders=("silu", "swish"),
+           js=JsForm('a[0] * M.sigmoid(a[0])', '[M.sigmoid(a[0]) * (1 + a[0] * (1 - M.sigmoid(a[0])))]')),
     OpSpec("softsign", "x/(1 + |x|)", lambda m, x: x / (1 + m.abs(x)), lambda m, o, x: (1 / (1 + m.abs(x)) ** 2,),
-           names=("softsign",), text="softsign", latex=r"\operatorname{softsign}", builders=("softsign",)),
+           names=("softsign",), text="softsign", latex=r"\operatorname{softsign}", builders=("softsign",),
+           js=JsForm('a[0] / (1 + Math.abs(a[0]))', '[1 / Math.pow(1 + Math.abs(a[0]), 2)]')),
     OpSpec("sin", "sin x", lambda m, x: m.sin(x), lambda m, o, x: (m.cos(x),), names=("sin",),
-           latex_commands=("sin",), text="sin", latex=r"\sin", builders=("sin",)),
+           latex_commands=("sin",), text="sin", latex=r"\sin", builders=("sin",),
+           js=JsForm('Math.sin(a[0])', '[Math.cos(a[0])]')),
     OpSpec("cos", "cos x", lambda m, x: m.cos(x), lambda m, o, x: (-m.sin(x),), names=("cos",),
-           latex_commands=("cos",), text="cos", latex=r"\cos", builders=("cos",)),
+           latex_commands=("cos",), text="cos", latex=r"\cos", builders=("cos",),
+           js=JsForm('Math.cos(a[0])', '[-Math.sin(a[0])]')),
     OpSpec("tan", "tan x", lambda m, x: m.tan(x), lambda m, o, x: (1 + o * o,), names=("tan",),
-           latex_commands=("tan",), text="tan", latex=r"\tan", builders=("tan",), samples=((-1.4, 1.4),)),
+           latex_commands=("tan",), text="tan", latex=r"\tan", builders=("tan",), samples=((-1.4, 1.4),),
+           js=JsForm('Math.tan(a[0])', '[1 + o * o]')),
     OpSpec("sinh", "sinh x", lambda m, x: m.sinh(x), lambda m, o, x: (m.cosh(x),), names=("sinh",),
-           latex_commands=("sinh",), text="sinh", latex=r"\sinh", builders=("sinh",)),
+           latex_commands=("sinh",), text="sinh", latex=r"\sinh", builders=("sinh",),
+           js=JsForm('Math.sinh(a[0])', '[Math.cosh(a[0])]')),
     OpSpec("cosh", "cosh x", lambda m, x: m.cosh(x), lambda m, o, x: (m.sinh(x),), names=("cosh",),
-           latex_commands=("cosh",), text="cosh", latex=r"\cosh", builders=("cosh",)),
+           latex_commands=("cosh",), text="cosh", latex=r"\cosh", builders=("cosh",),
+           js=JsForm('Math.cosh(a[0])', '[Math.sinh(a[0])]')),
     OpSpec("erf", "the error function erf x", lambda m, x: m.erf(x),
            lambda m, o, x: (2 * m.exp(-x * x) / m.sqrt(m.pi),), names=("erf",), text="erf",
-           latex=r"\operatorname{erf}", builders=("erf",)),
+           latex=r"\operatorname{erf}", builders=("erf",),
+           js=JsForm('M.erf(a[0])', '[2 * Math.exp(-a[0] * a[0]) / Math.sqrt(Math.PI)]')),
     OpSpec("max", "the larger of two (or more: max(a, b, c))", lambda m, a, b: m.max(a, b),
            lambda m, o, a, b: (m.step(a - b, _HALF), m.step(b - a, _HALF)), arity=2, names=("max",),
            latex_commands=("max",), text="max", latex=r"\max", folds=True,
-           kink=lambda a, b: abs(a - b) < 1e-3),
+           kink=lambda a, b: abs(a - b) < 1e-3,
+           js=JsForm('Math.max(a[0], a[1])', '[M.step(a[0] - a[1], 0.5), M.step(a[1] - a[0], 0.5)]')),
     OpSpec("min", "the smaller of two (or more)", lambda m, a, b: m.min(a, b),
            lambda m, o, a, b: (m.step(b - a, _HALF), m.step(a - b, _HALF)), arity=2, names=("min",),
            latex_commands=("min",), text="min", latex=r"\min", folds=True,
-           kink=lambda a, b: abs(a - b) < 1e-3),
+           kink=lambda a, b: abs(a - b) < 1e-3,
+           js=JsForm('Math.min(a[0], a[1])', '[M.step(a[1] - a[0], 0.5), M.step(a[0] - a[1], 0.5)]')),
     OpSpec("step", "1 for x > 0, else 0 (passes no gradient)", lambda m, x: m.step(x, 0),
            lambda m, o, x: (m.number(0),), names=("step",), text="step", latex=r"\operatorname{step}",
-           kink=_NEAR_ZERO),
+           kink=_NEAR_ZERO,
+           js=JsForm('M.step(a[0], 0)', '[0]')),
     OpSpec("id", "the identity (a name given to a node, or linear(x))", lambda m, a: a,
-           lambda m, o, a: (m.number(1),), names=("id", "linear"), text="id", latex=r"\operatorname{id}"),
+           lambda m, o, a: (m.number(1),), names=("id", "linear"), text="id", latex=r"\operatorname{id}",
+           js=JsForm('a[0]', '[1]')),
     OpSpec("mse", "squared error (ŷ − y)²", lambda m, p, y: (p - y) ** 2,
            lambda m, o, p, y: (2 * (p - y), -2 * (p - y)), arity=2, names=("mse", "MSE"), text="MSE",
-           latex=r"\operatorname{MSE}"),
+           latex=r"\operatorname{MSE}",
+           js=JsForm('(a[0] - a[1]) * (a[0] - a[1])', '[2 * (a[0] - a[1]), -2 * (a[0] - a[1])]')),
     OpSpec("mae", "absolute error |ŷ − y|", lambda m, p, y: m.abs(p - y),
            lambda m, o, p, y: (m.sign(p - y), -m.sign(p - y)), arity=2, names=("mae", "MAE"), text="MAE",
-           latex=r"\operatorname{MAE}", kink=lambda p, y: abs(p - y) < 1e-3),
+           latex=r"\operatorname{MAE}", kink=lambda p, y: abs(p - y) < 1e-3,
+           js=JsForm('Math.abs(a[0] - a[1])', '[M.sign(a[0] - a[1]), -M.sign(a[0] - a[1])]')),
     OpSpec("bce", "binary cross-entropy −y log p − (1 − y) log(1 − p)",
            lambda m, p, y: -y * m.log(p) - (1 - y) * m.log(1 - p),
            lambda m, o, p, y: ((p - y) / (p * (1 - p)), m.log(1 - p) - m.log(p)), arity=2, names=("bce", "BCE"),
            text="BCE", latex=r"\operatorname{BCE}", samples=((0.05, 0.95), (-3, 3)),
-           domain=lambda p, y: None if 0 < p < 1 else f"binary cross-entropy needs 0 < p < 1 (p = {_show(p)})"),
+           domain=lambda p, y: None if 0 < p < 1 else f"binary cross-entropy needs 0 < p < 1 (p = {_show(p)})",
+           js=JsForm('-a[1] * Math.log(a[0]) - (1 - a[1]) * Math.log(1 - a[0])',
+                     '[(a[0] - a[1]) / (a[0] * (1 - a[0])), Math.log(1 - a[0]) - Math.log(a[0])]',
+                     '0 < a[0] && a[0] < 1 ? null : '
+                     '"binary cross-entropy needs 0 < p < 1 (p = " + M.show(a[0]) + ")"')),
     OpSpec("ce", "cross-entropy −Σ yᵢ log pᵢ of n probabilities and their n labels",
            lambda m, a: -sum(y * m.log(q) for q, y in zip(*_halves(a))),
            lambda m, o, a: tuple(-y / q for q, y in zip(*_halves(a))) + tuple(-m.log(q) for q in _halves(a)[0]),
            arity=None, names=("cross_entropy",), text="CE", latex=r"\operatorname{CE}", paired=True,
            samples=((0.05, 3),) * 3 + ((-3, 3),) * 3,
            domain=lambda a: next((f"cross-entropy needs positive probabilities (got {_show(q)})"
-                                  for q in _halves(a)[0] if not q > 0), None)),
+                                  for q in _halves(a)[0] if not q > 0), None),
+           js=JsForm('M.crossEntropy(a)', 'M.crossEntropyLocal(a)', 'M.crossEntropyDomain(a)')),
     OpSpec("softmax", "the index-th softmax probability e^{zᵢ}/Σⱼ e^{zⱼ} of n logits",
            lambda m, a, i: _softmax(m, a, int(i)),
            lambda m, o, a, i: tuple(o * ((1 if j == int(i) else 0) - _softmax(m, a, j)) for j in range(len(a))),
            arity=None, params=(Param("index", None, Fraction(1)),), text="softmax", latex=r"\operatorname{softmax}",
-           min_args=1),
+           min_args=1,
+           js=JsForm('M.softmax(a, p[0])',
+                     'a.map(function (z, j) { return o * ((j === p[0] ? 1 : 0) - M.softmax(a, j)); })')),
     OpSpec("softmax_ce", "softmax cross-entropy of n logits and their n labels (∂/∂zᵢ = pᵢ − yᵢ)",
            lambda m, a: _softmax_ce(m, a), _softmax_ce_local, arity=None, names=("softmax_ce",),
            text="softmax_ce", latex=r"\operatorname{softmax\_ce}", paired=True, float_value=_softmax_ce_float,
-           float_local=_softmax_ce_local_float),
+           float_local=_softmax_ce_local_float,
+           js=JsForm('M.softmaxCE(a)', 'M.softmaxCELocal(a)')),
 )
 
 OPS: dict[str, OpSpec] = {spec.key: spec for spec in _SPECS}

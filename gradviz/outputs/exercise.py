@@ -24,10 +24,13 @@ BLANK_CHOICES = ("values", "grads", "both")
 
 
 class Blank:
-    """A number to fill in; prints as a gap."""
+    """A number to fill in; prints as a gap (``____`` unless another ``text`` is given)."""
+
+    def __init__(self, text: str = "____"):
+        self.text = text
 
     def __str__(self) -> str:
-        return "____"
+        return self.text
 
     __repr__ = __str__
 
@@ -35,8 +38,9 @@ class Blank:
 BLANK = Blank()
 
 
-def blanked(result: "Backward", blank: str) -> "Backward":
-    """``result`` with its forward values (``values``), gradients (``grads``) or ``both`` blank."""
+def blanked(result: "Backward", blank: str, gap: Blank = BLANK) -> "Backward":
+    """``result`` with its forward values (``values``), gradients (``grads``) or ``both`` blank
+    (each written as ``gap``)."""
     if blank not in BLANK_CHOICES:
         raise GradvizError(f"unknown blank choice {blank!r}; choose one of {', '.join(BLANK_CHOICES)}")
     if result.values is None:
@@ -44,17 +48,17 @@ def blanked(result: "Backward", blank: str) -> "Backward":
     graph = result.graph
     values, adjoints = dict(result.values), dict(result.adjoints)
     if blank in ("values", "both"):
-        values.update({nid: BLANK for nid, node in graph.nodes.items() if node.kind == "op"})
+        values.update({nid: gap for nid, node in graph.nodes.items() if node.kind == "op"})
     grads = blank in ("grads", "both")
     if grads:
-        adjoints = {nid: BLANK for nid in adjoints}
+        adjoints = {nid: gap for nid in adjoints}
     steps = []
     for step in result.steps:
-        contributions = tuple(replace(c, local=c.local if _constant(c.local_expr) else BLANK,
-                                      **({"value": BLANK, "total": BLANK} if grads else {}))
+        contributions = tuple(replace(c, local=c.local if _constant(c.local_expr) else gap,
+                                      **({"value": gap, "total": gap} if grads else {}))
                               for c in step.contributions)
         steps.append(replace(step, contributions=contributions,
-                             **({"upstream": BLANK} if grads and step.node != graph.output_id else {})))
+                             **({"upstream": gap} if grads and step.node != graph.output_id else {})))
     return type(result)(graph, values, adjoints, tuple(steps), symbolic=True)
 
 
