@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from ..ir.graph import Graph
     from .descent import Descent
 
-__all__ = ["grid_function", "loss_curve", "contour", "decision_boundary", "update_frame", "grid_heatmap"]
+__all__ = ["grid_function", "loss_curve", "contour", "decision_boundary", "update_frame", "grid_heatmap", "codes_plot",
+           "weight_comparison"]
 
 VALUE_COLOUR, GRADIENT_COLOUR = "#0072B2", "#D55E00"  # Okabe–Ito blue and vermillion, as on the figures
 
@@ -139,26 +140,37 @@ def _span(values: Sequence[float]) -> tuple[float, float]:
 
 
 def decision_boundary(graph: "Graph", features: Sequence[str], fixed: Mapping[str, float],
-                      points: Sequence[tuple[Sequence[float], float]], resolution: int = 200) -> bytes:
-    """A two-feature classifier's output over the plane, its 0.5 contour and the data points."""
+                      points: Sequence[tuple[Sequence[float], float]], resolution: int = 200,
+                      marks: Sequence[float] = ()) -> bytes:
+    """A two-feature classifier's output over the plane, its boundary (P = 0.5 for targets 0 and 1,
+    else the midpoint of the targets: y = 0 for ±1), dashed contours at ``marks``, and the data points."""
     import numpy as np
 
     xs = [pt[0][0] for pt in points]
     ys = [pt[0][1] for pt in points]
+    targets = [label for _, label in points]
+    low, high = min(targets), max(targets)
+    probability = 0 <= low and high <= 1
+    cut = 0.5 if probability else (low + high) / 2
+    pad = 0 if probability else (high - low) / 2
     (x0, x1), (y0, y1) = _span(xs), _span(ys)
     X, Y = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
     Z = grid_function(graph, features, fixed)(X, Y)
     fig = _figure(5.6, 5.0)
     ax = fig.add_subplot()
-    filled = ax.contourf(X, Y, Z, levels=np.linspace(0, 1, 21), cmap="RdBu_r", alpha=0.8)
-    ax.contour(X, Y, Z, levels=[0.5], colors="black", linewidths=2)
-    fig.colorbar(filled, ax=ax, label="P(class 1)")
+    bottom, top = (0, 1) if probability else (low - pad, high + pad)
+    filled = ax.contourf(X, Y, Z, levels=np.linspace(bottom, top, 21), cmap="RdBu_r", alpha=0.8, extend="both")
+    ax.contour(X, Y, Z, levels=[cut], colors="black", linewidths=2)
+    if marks:
+        lines = ax.contour(X, Y, Z, levels=sorted(marks), colors="black", linewidths=1.2, linestyles="dashed")
+        ax.clabel(lines, fmt=lambda v: f"y = {format_value(v)}", fontsize=9)
+    fig.colorbar(filled, ax=ax, label="P(class 1)" if probability else "y")
     for (point, label) in points:
-        ax.plot(point[0], point[1], "*" if label >= 0.5 else "o", markersize=16 if label >= 0.5 else 11,
+        ax.plot(point[0], point[1], "*" if label >= cut else "o", markersize=16 if label >= cut else 11,
                 color="white", markeredgecolor="black")
     ax.set_xlabel(features[0])
     ax.set_ylabel(features[1])
-    ax.set_title("decision boundary (black: P = 0.5)")
+    ax.set_title(f"decision boundary (black: {'P' if probability else 'y'} = {format_value(cut)})")
     return _png(fig)
 
 
@@ -221,4 +233,53 @@ def grid_heatmap(results: Sequence[tuple[dict[str, float], float, Any]], score_n
         ax.set_ylabel(keys[1])
     ax.set_title("grid search: best " + ", ".join(f"{k} = {format_value(v)}" for k, v in best.items())
                  + f"\n({score_name} {results[0][1]:.3g}, ringed)")
+    return _png(fig)
+
+
+def codes_plot(codes: Sequence[Sequence[float]], inputs: Sequence[Sequence[float]], names: Sequence[str]) -> bytes:
+    """An autoencoder's codes: two units' as points of the plane, one unit's on a line, each point
+    labelled with its input (up to 16 of them)."""
+    flat = len(names) == 1
+    fig = _figure(6.0, 2.4 if flat else 5.2)
+    ax = fig.add_subplot()
+    xs = [code[0] for code in codes]
+    ys = [0.0] * len(codes) if flat else [code[1] for code in codes]
+    ax.scatter(xs, ys, s=90, color=VALUE_COLOUR, edgecolors="black", zorder=3)
+    if len(codes) <= 16:
+        for x, y, point in zip(xs, ys, inputs):
+            binary = all(v in (0, 1) for v in point)
+            text = "".join(str(int(v)) for v in point) if binary else f"({', '.join(map(format_value, point))})"
+            ax.annotate(text, (x, y), xytext=(0, 10), textcoords="offset points", ha="center", fontsize=11,
+                        fontfamily="monospace" if binary else None)
+    ax.set_xlabel(f"code {names[0]}")
+    if flat:
+        ax.set_xlim(*_span(xs))
+        ax.axhline(0, color="#999999", linewidth=1, zorder=1)
+        ax.set_yticks([])
+        ax.set_ylim(-1, 1.5)
+    else:
+        ax.set_ylabel(f"code {names[1]}")
+        ax.set_aspect("equal", adjustable="datalim")
+    ax.set_title(f"the codes of the {len(codes)} inputs" + (" (labels: the input)" if len(codes) <= 16 else ""))
+    ax.grid(alpha=0.3)
+    return _png(fig)
+
+
+def weight_comparison(runs: Mapping[str, Mapping[str, float]], names: Sequence[str]) -> bytes:
+    """The weights ``names`` after each run (a label each), one panel a run, on one scale: L1's
+    zeros against L2's evenly shrunk weights."""
+    import numpy as np
+
+    fig = _figure(7.2, 1.2 + 1.6 * len(runs))
+    axes = fig.subplots(len(runs), 1, sharex=True, sharey=True, squeeze=False)[:, 0]
+    for ax, (label, values) in zip(axes, runs.items()):
+        weights = np.array([values[name] for name in names])
+        small = np.abs(weights) < 0.01
+        ax.bar(range(len(names)), weights, color=np.where(small, GRADIENT_COLOUR, VALUE_COLOUR))
+        ax.axhline(0, color="black", linewidth=0.8)
+        ax.set_ylabel("w")
+        ax.set_title(f"{label}: Σ|w| = {format_value(round(float(np.abs(weights).sum()), 2))}, "
+                     f"{int(small.sum())} of {len(names)} weights below 0.01 (vermillion)", fontsize=10, loc="left")
+        ax.grid(axis="y", alpha=0.3)
+    axes[-1].set_xticks(range(len(names)), names, rotation=90, fontsize=8)
     return _png(fig)

@@ -15,12 +15,12 @@ from ..errors import GradvizError
 from ..eval.backward import backward
 from ..text.numbers import format_value
 from .descent import Descent, gradient, optimizer, run_updates
-from .network import Network, check_size, mlp
+from .network import XOR_BREAKOUT_DATA, Network, check_size, mlp
 
 if TYPE_CHECKING:
     from ..ir.graph import Graph
 
-__all__ = ["Fit", "fit", "batch_order", "dropout_masks", "input_noise", "reconstruction_activation", "code_layer", "codes", "GRID_KEYS", "parse_grid", "grid_search", "grid_csv", "update_lines", "descent_report", "history_csv", "read_points", "accuracy"]
+__all__ = ["Fit", "fit", "batch_order", "dropout_masks", "input_noise", "reconstruction_activation", "code_layer", "codes", "GRID_KEYS", "parse_grid", "grid_search", "grid_csv", "update_lines", "descent_report", "history_csv", "read_points", "predictions", "accuracy", "breakout_report"]
 
 Point = tuple[Sequence[float], float]  # an autoencoder's points are the features alone
 
@@ -88,6 +88,8 @@ def fit(layers: Sequence[int], points: Sequence[Point], *, activation: str = "ta
     stay clean: with ``autoencoder``, a denoising autoencoder)."""
     layers, points = tuple(layers), list(points)
     loss = loss or ("mse" if autoencoder else "bce")
+    if loss == "bce" and not autoencoder and any(not 0 <= target <= 1 for _, target in points):
+        raise GradvizError("the bce loss takes targets between 0 and 1; use --loss mse for others (such as ±1)")
     if not 0 <= dropout < 1 or noise < 0:
         raise GradvizError(f"need 0 ≤ dropout < 1 and noise ≥ 0, not {dropout} and {noise}")
     if not 0 <= val < 1 or (val and round(len(points) * val) in (0, len(points))):
@@ -152,11 +154,13 @@ def code_layer(network: Network) -> int:
     return min(range(1, len(network.layers) - 1), key=lambda layer: network.layers[layer])
 
 
-def codes(network: Network, values: dict[str, float]) -> list[tuple[float, ...]]:
-    """Each data point's code: the code layer's activations (before any dropout mask) at ``values``."""
+def codes(network: Network, values: dict[str, float]) -> tuple[tuple[str, ...], list[tuple[float, ...]]]:
+    """The code layer's units and each data point's code: their activations (before any dropout
+    mask) at ``values``."""
     result = backward(network.graph, {**network.values, **values}, symbolic=False)
     units = [neuron for neuron in network.neurons if neuron.layer == code_layer(network)]
-    return [tuple(result.values[unit.nodes[k]] for unit in units) for k in range(len(network.points))]
+    return (tuple(unit.name for unit in units),
+            [tuple(result.values[unit.nodes[k]] for unit in units) for k in range(len(network.points))])
 
 TABLE_ROWS = 12  # the printed table shows this many iterations, evenly spread, and the last
 
@@ -269,10 +273,27 @@ def read_points(path: str | os.PathLike) -> list[tuple[tuple[float, ...], float]
     return points
 
 
+def predictions(predict: "Graph", params: dict[str, float], points: Sequence[Point], features: list[str]) -> list[float]:
+    """The prediction network's output at each point's features."""
+    return [backward(predict, {**params, **dict(zip(features, point))}, symbolic=False).value for point, _ in points]
+
+
 def accuracy(predict: "Graph", params: dict[str, float], points, features: list[str]) -> float:
-    """The share of points whose prediction (> 0.5) matches the target (> 0.5)."""
-    hits = 0
-    for point, target in points:
-        value = backward(predict, {**params, **dict(zip(features, point))}, symbolic=False).value
-        hits += (value > 0.5) == (target > 0.5)
+    """The share of points whose prediction falls on their target's side of the midpoint between
+    the lowest and highest target (0.5 for targets 0 and 1, 0 for ±1)."""
+    targets = [target for _, target in points]
+    cut = (min(targets) + max(targets)) / 2
+    hits = sum((value > cut) == (target > cut)
+               for value, target in zip(predictions(predict, params, points, features), targets))
     return hits / len(points)
+
+
+def breakout_report(predict: "Graph", params: dict[str, float], features: list[str]) -> str:
+    """The breakout question's verdict: y at each XOR corner, and whether y > 0.7 where the target
+    is 1 and y < −0.7 where it is −1."""
+    ys = predictions(predict, params, XOR_BREAKOUT_DATA, features)
+    met = all(y > 0.7 if target > 0 else y < -0.7 for y, (_, target) in zip(ys, XOR_BREAKOUT_DATA))
+    at = ", ".join(f"y({point[0]:g}, {point[1]:g}) = {format_value(round(y, 3))}"
+                   for y, (point, _) in zip(ys, XOR_BREAKOUT_DATA))
+    return f"breakout: {at}: " + ("answered (y > 0.7 on (0, 1), (1, 0); y < −0.7 on (0, 0), (1, 1))" if met
+                                  else "not answered (want y > 0.7 on (0, 1), (1, 0) and y < −0.7 on (0, 0), (1, 1))")
