@@ -229,6 +229,7 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
     from ..networks.training import (  # lazy: `gradviz --help` stays fast
         accuracy,
         breakout_report,
+        clean_losses,
         codes,
         fit,
         grid_csv,
@@ -273,7 +274,7 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
             done = fit(sizes, points, progress=lambda k: bar.update(1), **options)
     result, network, predictor = done.run, done.network, done.predictor
     folder = OutputFolder(out_dir, force=force)
-    files["loss.png"] = plots.loss_curve(result)
+    files["loss.png"] = plots.loss_curve(result, clean_losses(done) if dropout or noise else ())
     weights = {name: result.final[name] for name in network.parameters}  # no masks, no noise: the predictor's
     if predictor is not None:
         features = [n.name for n in predictor.neurons if n.layer == 0]

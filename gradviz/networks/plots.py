@@ -70,13 +70,20 @@ def _png(fig) -> bytes:
     return buffer.getvalue()
 
 
-def loss_curve(run: "Descent") -> bytes:
-    """The loss against the iteration, as PNG bytes."""
+def loss_curve(run: "Descent", clean: Sequence[tuple[int, float]] = ()) -> bytes:
+    """The loss against the iteration, as PNG bytes; ``clean``: (step, loss) without dropout or
+    noise, drawn over it."""
     fig = _figure()
     ax = fig.add_subplot()
     steps = [it.step for it in run.history]
     losses = [it.loss for it in run.history]
-    ax.plot(steps, losses, color=VALUE_COLOUR, linewidth=2, label="training")
+    ax.plot(steps, losses, color=VALUE_COLOUR, linewidth=2 if not clean else 1,
+            label="training" if not clean else "training, with each step's dropout or noise", alpha=1 if not clean else 0.6)
+    if clean:
+        ax.plot([s for s, _ in clean], [v for _, v in clean], color="black", linewidth=2, linestyle="--",
+                label="all points, without dropout or noise")
+        ax.legend(loc="best")
+        losses = losses + [v for _, v in clean]
     checked = [it.val_loss for it in run.history if it.val_loss is not None]
     if checked:
         ax.plot(steps, checked, color=GRADIENT_COLOUR, linewidth=2, label="validation")
@@ -99,6 +106,9 @@ def loss_curve(run: "Descent") -> bytes:
                      + (f" — try α ≤ {format_value(run.suggested_rate)}" if run.suggested_rate else ""))
     elif checked:
         ax.set_title(f"{run.optimizer.name}, early stopping: stopped at step {steps[-1]}, kept step {run.best_step}")
+    elif clean:
+        ax.set_title(f"{run.optimizer.name}\nfinal {run.graph.output} without dropout or noise = "
+                     f"{format_value(clean[-1][1])}")
     else:
         ax.set_title(f"{run.optimizer.name}: final {run.graph.output} = {format_value(run.final_loss)}")
     ax.grid(alpha=0.3)

@@ -20,7 +20,7 @@ from .network import XOR_BREAKOUT_DATA, Network, check_size, mlp
 if TYPE_CHECKING:
     from ..ir.graph import Graph
 
-__all__ = ["Fit", "fit", "batch_order", "dropout_masks", "input_noise", "reconstruction_activation", "code_layer", "codes", "GRID_KEYS", "parse_grid", "grid_search", "grid_csv", "update_lines", "descent_report", "history_csv", "read_points", "predictions", "accuracy", "breakout_report"]
+__all__ = ["Fit", "fit", "batch_order", "dropout_masks", "input_noise", "clean_losses", "reconstruction_activation", "code_layer", "codes", "GRID_KEYS", "parse_grid", "grid_search", "grid_csv", "update_lines", "descent_report", "history_csv", "read_points", "predictions", "accuracy", "breakout_report"]
 
 Point = tuple[Sequence[float], float]  # an autoencoder's points are the features alone
 
@@ -141,6 +141,15 @@ def fit(layers: Sequence[int], points: Sequence[Point], *, activation: str = "ta
                       optimizer=rule, progress=progress, patience=patience,
                       validate=(lambda values: gradient(checker, values)[0]) if checker else None)
     return Fit(network, predictor, run, train, validation, step_inputs)
+
+
+def clean_losses(done: Fit, count: int = 150) -> list[tuple[int, float]]:
+    """The loss over all training points without dropout or noise (masks 1, noise 0) at up to
+    ``count`` evenly spread steps of the run: what the noisy training loss hides."""
+    history = done.run.history
+    picks = sorted({round(k * (len(history) - 1) / max(count - 1, 1)) for k in range(count)})
+    defaults = {name: value for name, value in done.network.values.items() if name not in done.network.parameters}
+    return [(history[k].step, gradient(done.network.graph, {**history[k].values, **defaults})[0]) for k in picks]
 
 
 def reconstruction_activation(points: Sequence[Sequence[float]]) -> str:

@@ -32,6 +32,8 @@ _LOSS_TEXT = {"mse": "MSE loss", "mae": "MAE loss", "bce": "BCE loss", "ce": "so
 MAX_LISTED_WEIGHTS = 6  # a neuron lists at most this many weight gradients
 _INDICES = "0123456789₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹,"  # stripped from a neuron's name to give its layer's letter
 DROPPED_FILL = "#DDDDDD"
+NOISE_CAPTION = ("Input noise in the step drawn: the inputs x are the data point plus that step's Gaussian noise ε; "
+                 "the target is the clean point.")
 DROPOUT_CAPTION = ("Dropout in the step drawn: the dashed grey units marked ✗ are dropped — they pass 0, so no gradient "
                    "reaches them or their weights in or out; the kept units pass their value × 1/(1 − p).")
 
@@ -74,8 +76,11 @@ def neuron_digraph(network: Any, result: "Backward", point: int = 1) -> "graphvi
             cut = {"style": "dashed", "color": FAINT} if _dropped(source, result) or _dropped(neuron, result) else {}
             dot.edge(f"u{source.node}", f"u{neuron.node}", label=label, **cut)
     caption = point_caption(network, point, out)
-    if any(_dropped(neuron, result) for neuron in network.neurons):
-        caption = f"{caption}\n{DROPOUT_CAPTION}" if caption else DROPOUT_CAPTION
+    notes = [note for note, shown in (
+        (DROPOUT_CAPTION, any(_dropped(neuron, result) for neuron in network.neurons)),
+        (NOISE_CAPTION, result.values is not None and any(_input(result, name) for names in getattr(network, "noise", ())
+                                                           for name in names))) if shown]
+    caption = "\n".join(([caption] if caption else []) + notes) or None
     if caption:
         dot.attr(label=caption, labelloc="b", fontsize="13")
     if network.loss is not None:
