@@ -36,13 +36,19 @@ def readme_commands() -> list[str]:
             if line.startswith("gradviz ")]
 
 
-@pytest.mark.parametrize("sizes, data, loss, activation, expanded", [
-    ((2, 4, 1), XOR_DATA, "bce", "tanh", False), ((3, 5, 1), None, "mse", "linear", False),
-    ((4, 6, 3), None, "ce", "relu", False), ((4, 6, 3), [((1, 2, 3, 4), 1)], "ce", "relu", True),
-    ((2, 2, 1), XOR_DATA, "bce", "relu", True), ((2, 2, 1), XOR_DATA, "mse", "relu", True)])
-def test_node_estimate_bounds_the_built_graph(sizes, data, loss, activation, expanded) -> None:
-    built = len(mlp(sizes, activation, loss, data, expanded=expanded).graph)
-    assert built <= node_estimate(sizes, len(data) if data else 1, activation, loss, expanded) <= 1.2 * built
+ONE_HOT = [(1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0)]
+
+
+@pytest.mark.parametrize("sizes, data, loss, activation, expanded, shape", [
+    ((2, 4, 1), XOR_DATA, "bce", "tanh", False, {}), ((3, 5, 1), None, "mse", "linear", False, {}),
+    ((4, 6, 3), None, "ce", "relu", False, {}), ((4, 6, 3), [((1, 2, 3, 4), 1)], "ce", "relu", True, {}),
+    ((2, 2, 1), XOR_DATA, "bce", "relu", True, {}), ((2, 2, 1), XOR_DATA, "mse", "relu", True, {}),
+    ((2, 8, 1), XOR_DATA, "bce", "tanh", False, {"masks": True, "noise": True}),
+    ((3, 2, 3), ONE_HOT, "mse", "tanh", False, {"autoencoder": True}),
+    ((3, 2, 3), ONE_HOT, "mse", "tanh", True, {"autoencoder": True, "masks": True, "noise": True})])
+def test_node_estimate_bounds_the_built_graph(sizes, data, loss, activation, expanded, shape) -> None:
+    built = len(mlp(sizes, activation, loss, data, expanded=expanded, **shape).graph)
+    assert built <= node_estimate(sizes, len(data) if data else 1, activation, loss, expanded, **shape) <= 1.2 * built
 
 
 def test_size_checks_refuse_at_once_with_advice() -> None:

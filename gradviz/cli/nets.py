@@ -274,13 +274,12 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
             done = fit(sizes, points, progress=lambda k: bar.update(1), **options)
     result, network, predictor = done.run, done.network, done.predictor
     folder = OutputFolder(out_dir, force=force)
-    files["loss.png"] = plots.loss_curve(result, clean_losses(done) if dropout or noise else ())
-    weights = {name: result.final[name] for name in network.parameters}  # no masks, no noise: the predictor's
+    files["loss.png"] = plots.loss_curve(result, clean_losses(done))
     if predictor is not None:
         features = [n.name for n in predictor.neurons if n.layer == 0]
-        verdict = f"accuracy {accuracy(predictor.graph, weights, points, features):.0%} over all {len(points)} points"
+        verdict = f"accuracy {accuracy(predictor.graph, done.weights, points, features):.0%} over all {len(points)} points"
         if len(features) == 2 and sizes[-1] == 1:
-            files["boundary.png"] = plots.decision_boundary(predictor.graph, features, weights, points,
+            files["boundary.png"] = plots.decision_boundary(predictor.graph, features, done.weights, points,
                                                             marks=(-0.7, 0.7) if data == "xor-breakout" else ())
     else:
         units, found = codes(network, result.final)
@@ -288,19 +287,18 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
         if len(units) <= 2:
             files["codes.png"] = plots.codes_plot(found, [x for x, _ in network.points], units)
     trained = backward(network.graph, result.final)
-    drawn_step = result.best_step if result.best_step is not None else result.history[-1].step
-    drawn = backward(network.graph, {**result.final, **done.step_inputs(drawn_step)}) if dropout or noise else trained
-    files["network.png"] = render_neurons(network, drawn, "png", point=point)
+    drawn = done.drawn_values()
+    files["network.png"] = render_neurons(network, backward(network.graph, drawn), "png", point=point)
     written = folder.write_all(files)
     start = backward(network.graph, network.values, symbolic=False).value
     what = ("reconstruction loss" if autoencoder else "loss") + (" without dropout or noise" if dropout or noise else "")
     click.echo(f"{network.parameter_count} parameters, {len(done.train)} training points, "
                f"{len(result.history) - 1} steps: {what} {start:.4g} → {trained.value:.4g}, {verdict}")
     if predictor is not None and data == "xor-breakout":
-        click.echo(breakout_report(predictor.graph, weights, features))
+        click.echo(breakout_report(predictor.graph, done.weights, features))
     if dropout:
-        dropped = [unit.name for unit in network.neurons if unit.mask and done.step_inputs(drawn_step)[unit.mask] == 0]
-        click.echo(f"dropout in step {drawn_step} (network.png): " + (", ".join(dropped) or "no unit") + " dropped")
+        dropped = [unit.name for unit in network.neurons if unit.mask and drawn[unit.mask] == 0]
+        click.echo("dropout in the step network.png draws: " + (", ".join(dropped) or "no unit") + " dropped")
     if result.best_step is not None:
         click.echo(f"early stopping: validation loss lowest at step {result.best_step} "
                    f"({result.history[result.best_step].val_loss:.4g}); its weights are kept")

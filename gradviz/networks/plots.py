@@ -276,8 +276,8 @@ def codes_plot(codes: Sequence[Sequence[float]], inputs: Sequence[Sequence[float
 
 
 def weight_comparison(runs: Mapping[str, Mapping[str, float]], names: Sequence[str]) -> bytes:
-    """The weights ``names`` after each run (a label each), one panel a run, on one scale: L1's
-    zeros against L2's evenly shrunk weights."""
+    """The weights ``names`` after each run (a label each), one panel a run, on one scale, those
+    below 0.01 dotted: L1's zeros against L2's evenly shrunk weights."""
     import numpy as np
 
     fig = _figure(7.2, 1.2 + 1.6 * len(runs))
@@ -285,11 +285,12 @@ def weight_comparison(runs: Mapping[str, Mapping[str, float]], names: Sequence[s
     for ax, (label, values) in zip(axes, runs.items()):
         weights = np.array([values[name] for name in names])
         small = np.abs(weights) < 0.01
-        ax.bar(range(len(names)), weights, color=np.where(small, GRADIENT_COLOUR, VALUE_COLOUR))
+        ax.bar(range(len(names)), weights, color=VALUE_COLOUR)
         ax.axhline(0, color="black", linewidth=0.8)
+        ax.plot(np.flatnonzero(small), np.zeros(int(small.sum())), "o", color=GRADIENT_COLOUR, markersize=7)
         ax.set_ylabel("w")
         ax.set_title(f"{label}: Σ|w| = {format_value(round(float(np.abs(weights).sum()), 2))}, "
-                     f"{int(small.sum())} of {len(names)} weights below 0.01 (vermillion)", fontsize=10, loc="left")
+                     f"{int(small.sum())} of {len(names)} weights below 0.01 (dots)", fontsize=10, loc="left")
         ax.grid(axis="y", alpha=0.3)
     axes[-1].set_xticks(range(len(names)), names, rotation=90, fontsize=8)
     return _png(fig)

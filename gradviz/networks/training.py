@@ -40,6 +40,17 @@ class Fit:
     validation: tuple[Point, ...] = ()
     step_inputs: Callable[[int], dict[str, float]] = lambda t: {}
 
+    @property
+    def weights(self) -> dict[str, float]:
+        """The kept parameters alone (what the prediction network takes)."""
+        return {name: self.run.final[name] for name in self.network.parameters}
+
+    def drawn_values(self) -> dict[str, float]:
+        """The kept parameters with the dropout masks and noise of the step they come from: what
+        the network figure draws."""
+        step = self.run.best_step if self.run.best_step is not None else self.run.history[-1].step
+        return {**self.run.final, **self.step_inputs(step)}
+
 
 def dropout_masks(names: Sequence[str], p: float, seed: int) -> Callable[[int], dict[str, float]]:
     """Step ``t``'s dropout masks (inverted dropout): each unit's 0 with probability ``p``, else
@@ -145,7 +156,9 @@ def fit(layers: Sequence[int], points: Sequence[Point], *, activation: str = "ta
 
 def clean_losses(done: Fit, count: int = 150) -> list[tuple[int, float]]:
     """The loss over all training points without dropout or noise (masks 1, noise 0) at up to
-    ``count`` evenly spread steps of the run: what the noisy training loss hides."""
+    ``count`` evenly spread steps of the run: what the noisy training loss hides (none without either)."""
+    if not done.network.masks and not done.network.noise:
+        return []
     history = done.run.history
     picks = sorted({round(k * (len(history) - 1) / max(count - 1, 1)) for k in range(count)})
     defaults = {name: value for name, value in done.network.values.items() if name not in done.network.parameters}
