@@ -1,7 +1,7 @@
 """The lectures' networks for Python users: ``neuron``, ``perceptron``, ``mlp`` and
 ``xor_network`` (from ``networks.network``) hand back networks whose graph has the verbs
 (``net.graph.backward(...)``, ``net.graph.show()``), ``descend`` runs gradient descent and
-``fit`` trains a network (mini-batches, penalties, early stopping).
+``fit`` trains a network (mini-batches, penalties, early stopping, dropout, autoencoders, input noise).
 
 >>> from gradviz.nn import XOR_DATA, mlp
 >>> net = mlp((2, 2, 1), "tanh", "bce", XOR_DATA)
@@ -22,18 +22,21 @@ from .networks.training import Fit, fit, grid_search
 from .networks.network import (
     ACTIVATIONS,
     LOSSES,
+    XOR_BREAKOUT_DATA,
     XOR_DATA,
     XOR_RELU_WEIGHTS,
     Network,
     Neuron,
     count_parameters,
+    one_hot_vectors,
     param_name,
     parse_layers,
     quadrants,
 )
 
 __all__ = ["Network", "Neuron", "ACTIVATIONS", "LOSSES", "XOR_DATA", "neuron", "perceptron", "mlp", "xor_network",
-           "count_parameters", "parse_layers", "param_name", "descend", "fit", "Fit", "grid_search", "quadrants", "XOR_RELU_WEIGHTS"]
+           "count_parameters", "parse_layers", "param_name", "descend", "fit", "Fit", "grid_search", "quadrants",
+           "XOR_RELU_WEIGHTS", "XOR_BREAKOUT_DATA", "one_hot_vectors"]
 
 
 def _with_verbs(build: Callable[..., Network]) -> Callable[..., Network]:

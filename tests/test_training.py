@@ -118,8 +118,17 @@ def test_the_readme_training_commands_run_as_shown(tmp_path) -> None:
             assert "best: lr = 1, hidden = 8" in out and (tmp_path / "grid" / "grid.png").exists()
         if "--val" in command:
             assert "early stopping: validation loss lowest at step 874" in out
-        if "train" in command and "--val" not in command:
+        if "train" in command and "--val" not in command and "--autoencoder" not in command:
             assert "accuracy 100%" in out, (command, out)
+        if "--dropout" in command:
+            assert re.search(r"dropout in the step network.png draws: .* dropped", out)
+        if "--autoencoder" in command:
+            folder = tmp_path / shlex.split(command)[-1]
+            assert "reconstruction loss" in out and (folder / "codes.png").exists()
+            start, end = map(float, re.search(r"loss[a-z ]* ([\d.e−-]+) → ([\d.e−-]+)", out).groups())
+            assert end < start / 10
+        if "xor-breakout" in command:
+            assert "breakout: y(0, 0) = −1, y(0, 1) = 1, y(1, 0) = 1, y(1, 1) = −1: answered" in out
 
 
 def test_the_recurrent_gallery_example_sums_the_shared_weights_gradient_over_time() -> None:

@@ -277,7 +277,8 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
     files["loss.png"] = plots.loss_curve(result, clean_losses(done))
     if predictor is not None:
         features = [n.name for n in predictor.neurons if n.layer == 0]
-        verdict = f"accuracy {accuracy(predictor.graph, done.weights, points, features):.0%} over all {len(points)} points"
+        share = accuracy(predictor.graph, done.weights, points, features)
+        verdict = f"accuracy {share:.0%} over all {len(points)} points"
         if len(features) == 2 and sizes[-1] == 1:
             files["boundary.png"] = plots.decision_boundary(predictor.graph, features, done.weights, points,
                                                             marks=(-0.7, 0.7) if data == "xor-breakout" else ())
@@ -291,7 +292,8 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
     files["network.png"] = render_neurons(network, backward(network.graph, drawn), "png", point=point)
     written = folder.write_all(files)
     start = backward(network.graph, network.values, symbolic=False).value
-    what = ("reconstruction loss" if autoencoder else "loss") + (" without dropout or noise" if dropout or noise else "")
+    what = "reconstruction loss" if autoencoder else "loss"
+    what += " without dropout or noise" if dropout or noise else ""
     click.echo(f"{network.parameter_count} parameters, {len(done.train)} training points, "
                f"{len(result.history) - 1} steps: {what} {start:.4g} → {trained.value:.4g}, {verdict}")
     if predictor is not None and data == "xor-breakout":

@@ -108,7 +108,8 @@ def count_parameters(layers: Sequence[int]) -> int:
 
 
 def node_estimate(layers: Sequence[int], samples: int = 1, activation: str = "tanh", loss: str | None = "mse",
-                  expanded: bool = False, *, autoencoder: bool = False, masks: bool = False, noise: bool = False) -> int:
+                  expanded: bool = False, *, autoencoder: bool = False, masks: bool = False,
+                  noise: bool = False) -> int:
     """The nodes ``mlp`` builds for these sizes (an upper bound within a fifth), counted without building."""
     units = sum(n_out * (2 * n_in + 1) for n_in, n_out in zip(layers, layers[1:]))
     targets = 0 if loss is None else layers[-1]
@@ -143,7 +144,8 @@ def check_size(layers: Sequence[int], samples: int = 1, activation: str = "tanh"
     """Refuse, before any building and with advice, a network too big to build, to train for
     ``steps`` or to draw in ``view`` (``neurons``, or ``ops`` up to ``ops_limit`` nodes); its node count."""
     check_choices(layers, activation, loss, autoencoder=autoencoder)
-    nodes = node_estimate(layers, samples, activation, loss, expanded, autoencoder=autoencoder, masks=masks, noise=noise)
+    nodes = node_estimate(layers, samples, activation, loss, expanded, autoencoder=autoencoder, masks=masks,
+                          noise=noise)
     name = "-".join(map(str, layers))
     weights = sum(a * b for a, b in zip(layers, layers[1:]))
     smaller = "-".join(str(n if k in (0, len(layers) - 1) else min(n, 4)) for k, n in enumerate(layers))

@@ -77,8 +77,8 @@ def loss_curve(run: "Descent", clean: Sequence[tuple[int, float]] = ()) -> bytes
     ax = fig.add_subplot()
     steps = [it.step for it in run.history]
     losses = [it.loss for it in run.history]
-    ax.plot(steps, losses, color=VALUE_COLOUR, linewidth=2 if not clean else 1,
-            label="training" if not clean else "training, with each step's dropout or noise", alpha=1 if not clean else 0.6)
+    ax.plot(steps, losses, color=VALUE_COLOUR, linewidth=1 if clean else 2, alpha=0.6 if clean else 1,
+            label="training, with each step's dropout or noise" if clean else "training")
     if clean:
         ax.plot([s for s, _ in clean], [v for _, v in clean], color="black", linewidth=2, linestyle="--",
                 label="all points, without dropout or noise")

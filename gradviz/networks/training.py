@@ -1,6 +1,6 @@
 """Training networks and reporting runs: ``fit`` (full-batch or mini-batch, penalties, early
-stopping, dropout, autoencoders and input noise), the iteration table, the update rule with its numbers, ``history.csv``, data points
-from a CSV file, a classifier's accuracy."""
+stopping, dropout, autoencoders and input noise), the iteration table, the update rule with its
+numbers, ``history.csv``, data points from a CSV file, a classifier's accuracy."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ from .network import XOR_BREAKOUT_DATA, Network, check_size, mlp
 if TYPE_CHECKING:
     from ..ir.graph import Graph
 
-__all__ = ["Fit", "fit", "batch_order", "dropout_masks", "input_noise", "clean_losses", "reconstruction_activation", "code_layer", "codes", "GRID_KEYS", "parse_grid", "grid_search", "grid_csv", "update_lines", "descent_report", "history_csv", "read_points", "predictions", "accuracy", "breakout_report"]
+__all__ = ["Fit", "fit", "batch_order", "dropout_masks", "input_noise", "clean_losses", "reconstruction_activation",
+           "code_layer", "codes", "GRID_KEYS", "parse_grid", "grid_search", "grid_csv", "update_lines", "descent_report", "history_csv", "read_points",
+           "predictions", "accuracy", "breakout_report"]
 
 Point = tuple[Sequence[float], float]  # an autoencoder's points are the features alone
 
@@ -295,7 +297,8 @@ def read_points(path: str | os.PathLike) -> list[tuple[tuple[float, ...], float]
     return points
 
 
-def predictions(predict: "Graph", params: dict[str, float], points: Sequence[Point], features: list[str]) -> list[float]:
+def predictions(predict: "Graph", params: dict[str, float], points: Sequence[Point],
+                features: list[str]) -> list[float]:
     """The prediction network's output at each point's features."""
     return [backward(predict, {**params, **dict(zip(features, point))}, symbolic=False).value for point, _ in points]
 

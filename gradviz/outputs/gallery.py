@@ -136,7 +136,8 @@ def _penalties(folder: Path, dot_only: bool) -> list[Path]:
     if dot_only:
         return []
     runs = {label: fit((2, 6, 1), XOR_DATA, steps=2000, **penalty).run.final
-            for label, penalty in (("no penalty", {}), ("L1, λ = 0.003", {"l1": 0.003}), ("L2, λ = 0.003", {"l2": 0.003}))}
+            for label, penalty in (("no penalty", {}), ("L1, λ = 0.003", {"l1": 0.003}),
+                                   ("L2, λ = 0.003", {"l2": 0.003}))}
     names = [name for name in runs["no penalty"] if name.startswith("w")]
     return [write_atomic(folder / "weights.png", plots.weight_comparison(runs, names))]
 

@@ -34,8 +34,8 @@ _INDICES = "0123456789₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹,
 DROPPED_FILL = "#DDDDDD"
 NOISE_CAPTION = ("Input noise in the step drawn: the inputs x are the data point plus that step's Gaussian noise ε; "
                  "the target is the clean point.")
-DROPOUT_CAPTION = ("Dropout in the step drawn: the dashed grey units marked ✗ are dropped — they pass 0, so no gradient "
-                   "reaches them or their weights in or out; the kept units pass their value × 1/(1 − p).")
+DROPOUT_CAPTION = ("Dropout in the step drawn: the dashed grey units marked ✗ are dropped — they pass 0, so no "
+                   "gradient reaches them or their weights in or out; the kept units pass their value × 1/(1 − p).")
 
 
 def neuron_digraph(network: Any, result: "Backward", point: int = 1) -> "graphviz.Digraph":
@@ -76,10 +76,10 @@ def neuron_digraph(network: Any, result: "Backward", point: int = 1) -> "graphvi
             cut = {"style": "dashed", "color": FAINT} if _dropped(source, result) or _dropped(neuron, result) else {}
             dot.edge(f"u{source.node}", f"u{neuron.node}", label=label, **cut)
     caption = point_caption(network, point, out)
-    notes = [note for note, shown in (
-        (DROPOUT_CAPTION, any(_dropped(neuron, result) for neuron in network.neurons)),
-        (NOISE_CAPTION, result.values is not None and any(_input(result, name) for names in getattr(network, "noise", ())
-                                                           for name in names))) if shown]
+    noisy = result.values is not None and any(_input(result, name) for names in getattr(network, "noise", ())
+                                              for name in names)
+    notes = [note for note, shown in ((DROPOUT_CAPTION, any(_dropped(neuron, result) for neuron in network.neurons)),
+                                      (NOISE_CAPTION, noisy)) if shown]
     caption = "\n".join(([caption] if caption else []) + notes) or None
     if caption:
         dot.attr(label=caption, labelloc="b", fontsize="13")
