@@ -169,7 +169,8 @@ def decision_boundary(graph: "Graph", features: Sequence[str], fixed: Mapping[st
     fig = _figure(5.6, 5.0)
     ax = fig.add_subplot()
     bottom, top = (0, 1) if probability else (low - pad, high + pad)
-    filled = ax.contourf(X, Y, Z, levels=np.linspace(bottom, top, 21), cmap="RdBu_r", alpha=0.8, extend="both")
+    filled = ax.contourf(X, Y, Z, levels=np.linspace(bottom, top, 21), cmap="RdBu_r", alpha=0.8,
+                         extend="neither" if probability else "both")
     ax.contour(X, Y, Z, levels=[cut], colors="black", linewidths=2)
     if marks:
         lines = ax.contour(X, Y, Z, levels=sorted(marks), colors="black", linewidths=1.2, linestyles="dashed")
