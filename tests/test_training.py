@@ -449,3 +449,31 @@ def test_training_option_mistakes_are_refused() -> None:
         fit((2, 1), XOR_DATA, dropout=0.5)
     with pytest.raises(GradvizError, match="dropout < 1"):
         fit((2, 2, 1), XOR_DATA, dropout=1.0)
+
+
+def test_dropout_with_mini_batches_masks_each_batch_alike() -> None:
+    from gradviz.networks.training import batch_order, fit
+
+    done = fit((2, 3, 1), XOR_DATA, lr=0.5, steps=6, batch_size=2, dropout=0.5, seed=2)
+    order = batch_order(4, 2, seed=2)
+    for t in range(6):
+        it = done.run.history[t]
+        drawn = done.step_inputs(t)
+        loss, grads = _masked_xor_run(it.values, [done.train[k] for k in order(t)],
+                                      [drawn[f"m¹{j}".translate(SUBS)] for j in (1, 2, 3)])
+        assert it.loss == pytest.approx(loss, rel=1e-12) and it.grad == pytest.approx(grads, rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["train", "2-4-1", "--data", "onehot"], "add --autoencoder"),
+    (["train", "4-2-3", "--autoencoder"], "as many units as it starts with"),
+    (["train", "2-2-1", "--data", "xor-breakout"], "use --loss mse"),
+    (["train", "2-4-1", "--dropout", "1"], "--dropout")])
+def test_train_refuses_mistaken_new_options_in_one_line(tmp_path, args, fragment) -> None:
+    from click.testing import CliRunner
+
+    from gradviz.cli import cli
+
+    result = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "out")])
+    assert result.exit_code in (1, 2) and fragment in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
