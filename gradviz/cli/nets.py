@@ -208,7 +208,7 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir
               help="Grid search over one or two of lr, hidden, l1, l2, momentum: --grid lr=0.01,0.1,1 --grid "
                    "hidden=2,4,8 (or quoted: --grid 'lr=0.01,0.1,1 hidden=2,4,8'); writes grid.csv and grid.png, "
                    "and the best setting's pictures.")
-@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the weights, the shuffles and the split.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the weights, the shuffles, the split, the dropout masks and the noise.")
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False))
 @point_option
 @force_option
@@ -218,11 +218,12 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
 
     \b
     Examples (the lecture's XOR network, to 100 % accuracy; mini-batches of 2 with an L2 penalty;
-    dropout; a denoising autoencoder of the one-hot vectors):
+    dropout; a denoising autoencoder of the one-hot vectors; the ReLU breakout question):
       gradviz train 2-4-1 --activation tanh --loss bce --data xor -o out/
       gradviz train 2-4-1 --data xor --batch-size 2 --l2 0.001 --steps 3000 -o out/
-      gradviz train 2-8-1 --data xor --dropout 0.5 --steps 3000 -o out/
-      gradviz train 4-2-4 --autoencoder --noise 0.1 -o out/
+      gradviz train 2-4-1 --data xor --dropout 0.25 -o out/
+      gradviz train 4-2-4 --autoencoder --noise 0.2 -o out/
+      gradviz train 2-2-1 --activation relu --loss mse --data xor-breakout --lr 0.1 --seed 10 -o out/
     """
     from ..eval.backward import backward  # lazy: `gradviz --help` stays fast
     from ..networks import plots  # lazy: `gradviz --help` stays fast

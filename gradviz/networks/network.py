@@ -135,7 +135,9 @@ def check_choices(layers: Sequence[int], activation: str, loss: str | None,
                                f"{'-'.join(map(str, layers))} with {loss}")
     elif loss in ("mse", "mae", "bce") and layers[-1] != 1:
         raise GradvizError(f"the {loss} loss takes one output but the network has {layers[-1]}; "
-                           f"use --loss ce for {layers[-1]} classes, or end the layers in 1")
+                           f"use --loss ce for {layers[-1]} classes, or end the layers in 1"
+                           + (" (to reconstruct the input: gradviz train LAYERS --autoencoder)"
+                              if layers[0] == layers[-1] and len(layers) > 2 else ""))
 
 
 def check_size(layers: Sequence[int], samples: int = 1, activation: str = "tanh", loss: str | None = "mse", *,

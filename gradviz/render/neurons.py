@@ -76,7 +76,7 @@ def neuron_digraph(network: Any, result: "Backward", point: int = 1) -> "graphvi
             cut = {"style": "dashed", "color": FAINT} if _dropped(source, result) or _dropped(neuron, result) else {}
             dot.edge(f"u{source.node}", f"u{neuron.node}", label=label, **cut)
     caption = point_caption(network, point, out)
-    noisy = result.values is not None and any(_input(result, name) for names in getattr(network, "noise", ())
+    noisy = result.values is not None and any(_input(result, name) for names in network.noise
                                               for name in names)
     notes = [note for note, shown in ((DROPOUT_CAPTION, any(_dropped(neuron, result) for neuron in network.neurons)),
                                       (NOISE_CAPTION, noisy)) if shown]
