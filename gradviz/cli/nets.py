@@ -208,7 +208,8 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir
               help="Grid search over one or two of lr, hidden, l1, l2, momentum: --grid lr=0.01,0.1,1 --grid "
                    "hidden=2,4,8 (or quoted: --grid 'lr=0.01,0.1,1 hidden=2,4,8'); writes grid.csv and grid.png, "
                    "and the best setting's pictures.")
-@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the weights, the shuffles, the split, the dropout masks and the noise.")
+@click.option("--seed", type=int, default=1, show_default=True,
+              help="Seed of the weights, the shuffles, the split, the dropout masks and the noise.")
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False))
 @point_option
 @force_option
@@ -247,7 +248,7 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
     named = {"xor": XOR_DATA, "xor-breakout": XOR_BREAKOUT_DATA, "quadrants": quadrants()}
     if data == "onehot" and not autoencoder:
         raise GradvizError("--data onehot holds inputs alone, an autoencoder's data: add --autoencoder")
-    points = (one_hot_vectors(sizes[0]) if data == "onehot" else named.get(data) or read_points(data))
+    points = one_hot_vectors(sizes[0]) if data == "onehot" else named.get(data) or read_points(data)
     if autoencoder and data != "onehot":  # features alone: a named set's inputs, every column of a file
         points = [x for x, _ in points] if data in named else [(*x, y) for x, y in points]
     shape = dict(autoencoder=autoencoder, masks=dropout > 0, noise=noise > 0)

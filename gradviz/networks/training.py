@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from ..ir.graph import Graph
 
 __all__ = ["Fit", "fit", "batch_order", "dropout_masks", "input_noise", "clean_losses", "reconstruction_activation",
-           "code_layer", "codes", "GRID_KEYS", "parse_grid", "grid_search", "grid_csv", "update_lines", "descent_report", "history_csv", "read_points",
-           "predictions", "accuracy", "breakout_report"]
+           "code_layer", "codes", "GRID_KEYS", "parse_grid", "grid_search", "grid_csv", "update_lines", "descent_report",
+           "history_csv", "read_points", "predictions", "accuracy", "breakout_report"]
 
 Point = tuple[Sequence[float], float]  # an autoencoder's points are the features alone
 
@@ -304,10 +304,10 @@ def predictions(predict: "Graph", params: dict[str, float], points: Sequence[Poi
 
 
 def accuracy(predict: "Graph", params: dict[str, float], points, features: list[str]) -> float:
-    """The share of points whose prediction falls on their target's side of the midpoint between
-    the lowest and highest target (0.5 for targets 0 and 1, 0 for ±1)."""
+    """The share of points whose prediction falls on their target's side of 0.5 (targets in [0, 1]),
+    else of the midpoint between the lowest and highest target (0 for ±1)."""
     targets = [target for _, target in points]
-    cut = (min(targets) + max(targets)) / 2
+    cut = 0.5 if all(0 <= target <= 1 for target in targets) else (min(targets) + max(targets)) / 2
     hits = sum((value > cut) == (target > cut)
                for value, target in zip(predictions(predict, params, points, features), targets))
     return hits / len(points)
