@@ -5,6 +5,8 @@ methods that call down into the layers (nothing here computes anything itself).
   ``expression`` and ``show``;
 - ``Graph.backward`` gives a ``BackwardResult`` (the interpreters' result) with ``show``,
   ``frames``, ``stepper`` and ``derivation``; its ``steps`` display themselves;
+- ``Graph.forward_mode`` (or ``BackwardResult.tangents``) gives a ``TangentResult``: forward
+  mode from one input, with the same verbs and ``steps`` in topological order;
 - ``var``, ``param``, ``trace`` and one function per op (``exp``, ``tanh``, ``elu``, …, made
   from the op specs) build an ``Expr`` with ``graph``, ``backward`` and ``network``.
 
@@ -36,6 +38,7 @@ from .eval.backward import Step as _Step
 from .eval.backward import backward as _backward
 from .eval.inputs import input_name
 from .eval.plan import Plan, plan_of
+from .eval.tangents import Tangents
 from .eval.symbolic import Symbolic, symbolic_of
 from .ir.graph import Graph as _Graph
 from .ir.ops import OPS
@@ -45,7 +48,8 @@ from .syntax.parser import parse as _parse
 from .syntax.python import Expr as _Expr
 from .text.structure import written
 
-__all__ = ["parse", "Graph", "BackwardResult", "Step", "Expr", "Style", "var", "param", "trace", "BUILDERS"]
+__all__ = ["parse", "Graph", "BackwardResult", "TangentResult", "Step", "Expr", "Style", "var", "param", "trace",
+           "BUILDERS"]
 
 
 def parse(text: str, at: Mapping[str, Any] | None = None) -> "Graph":
@@ -73,6 +77,15 @@ class Graph(_Graph):
         Without ``at`` only the symbolic story is computed. ``symbolic=None`` computes the
         symbolic side for small, shallow graphs (``eval.backward.symbolic_by_default``)."""
         return _backward(self, at, exact=exact, symbolic=symbolic, result_type=BackwardResult)
+
+    def forward_mode(self, at: Mapping[str, Any] | None = None, wrt: str | None = None, *, exact: bool = False,
+                     symbolic: bool | None = None) -> "TangentResult":
+        """Forward-mode differentiation from the input ``wrt`` (any alias) at ``at``: every node's
+        tangent ∂node/∂wrt, one step per node in topological order (``backward(...).tangents``)."""
+        if wrt is None:
+            raise GradvizError("forward_mode() needs the input to differentiate by: wrt= one of "
+                               f"{', '.join(self.inputs)}")
+        return self.backward(at, exact=exact, symbolic=symbolic).tangents(wrt)
 
     def gradient(self, name: str, *, simplify: bool = False) -> Any:
         """∂output/∂name as a sympy expression in the inputs (equal to ``sympy.diff``)."""
@@ -144,8 +157,48 @@ class BackwardResult(Backward):
         """The chain-rule derivation (``wrt``: one input's lines), typeset math in notebooks."""
         return notebook.Derivation(self, wrt)
 
+    def tangents(self, wrt: str) -> "TangentResult":
+        """Forward mode from the input ``wrt`` at the same values: tangents ∂node/∂wrt, step by step."""
+        return TangentResult(self, wrt)
+
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
         """The final frame (every gradient) as a picture."""
+        return self.show()._repr_mimebundle_(include, exclude)
+
+
+class TangentResult(Tangents):
+    """Forward mode from one input (``eval.tangents.Tangents``: ``tangents``, ``steps``, ``value``,
+    ``cost``), with the verbs of a backward result; its figure shares the backward frames' layout.
+
+    >>> t = parse("(θ1θ2x − y)²").forward_mode({"θ1": 2, "θ2": -1, "x": 3, "y": 1}, wrt="theta1")
+    >>> t.value, [s.name for s in t.steps], t.by_name["b"]
+    (42.0, ['a', 'b', 'c', 'L'], -3.0)
+    >>> t.cost.forward_steps, t.cost.reverse_steps
+    (16, 4)
+    """
+
+    def show(self, step: int | None = None, *, style: Style | None = None) -> notebook.FrameView:
+        """The figure of forward step ``step`` (index into ``steps``; None: every tangent and the cost)."""
+        return notebook.show_tangent(self, step, style)
+
+    def frames(self, *, style: Style | None = None) -> list[notebook.FrameView]:
+        """Every frame in order (structure, seed, each step, tangents), on the backward frames' layout."""
+        return notebook.tangent_views(self, style)
+
+    def backward_frames(self, *, style: Style | None = None) -> list[notebook.FrameView]:
+        """The backward pass's frames on this figure's layout: every node where the forward frames have it."""
+        return notebook.tangent_views(self, style, backward=True)
+
+    def stepper(self, *, style: Style | None = None, start: int = 0) -> Any:
+        """Previous/next buttons and a slider over the frames (static frames without ipywidgets)."""
+        return notebook.tangent_stepper(self, style, start)
+
+    def derivation(self) -> notebook.Derivation:
+        """Forward mode's derivation: the forward pass, each tangent, the cost of each mode."""
+        return notebook.Derivation(self.result, tangents=self)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
+        """The final frame (every tangent, the cost comparison) as a picture."""
         return self.show()._repr_mimebundle_(include, exclude)
 
 

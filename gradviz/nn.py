@@ -1,7 +1,9 @@
 """The lectures' networks for Python users: ``neuron``, ``perceptron``, ``mlp`` and
 ``xor_network`` (from ``networks.network``) hand back networks whose graph has the verbs
 (``net.graph.backward(...)``, ``net.graph.show()``), ``descend`` runs gradient descent and
-``fit`` trains a network (mini-batches, penalties, early stopping, dropout, autoencoders, input noise).
+``fit`` trains a network (mini-batches, penalties, early stopping, dropout, autoencoders, input
+noise) and ``playground`` draws its training as TensorFlow Playground does, frame by frame
+(``write_playground``: a GIF and a page).
 
 >>> from gradviz.nn import XOR_DATA, mlp
 >>> net = mlp((2, 2, 1), "tanh", "bce", XOR_DATA)
@@ -18,7 +20,9 @@ from typing import Any, Callable
 from .api import Graph
 from .networks import network as _network
 from .networks.descent import descend
+from .networks.playground import Playground, playground
 from .networks.training import Fit, fit, grid_search
+from .outputs.playground import write_playground
 from .networks.network import (
     ACTIVATIONS,
     LOSSES,
@@ -36,7 +40,7 @@ from .networks.network import (
 
 __all__ = ["Network", "Neuron", "ACTIVATIONS", "LOSSES", "XOR_DATA", "neuron", "perceptron", "mlp", "xor_network",
            "count_parameters", "parse_layers", "param_name", "descend", "fit", "Fit", "grid_search", "quadrants",
-           "XOR_RELU_WEIGHTS", "XOR_BREAKOUT_DATA", "one_hot_vectors"]
+           "XOR_RELU_WEIGHTS", "XOR_BREAKOUT_DATA", "one_hot_vectors", "playground", "Playground", "write_playground"]
 
 
 def _with_verbs(build: Callable[..., Network]) -> Callable[..., Network]:

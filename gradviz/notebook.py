@@ -22,6 +22,16 @@ every frame, one under the other, with a one-line hint.
 ['Forward pass', 'Backward pass', 'Gradients']
 >>> "2(θ1θ2x − y)xθ2 = 42" in r.derivation().text
 True
+
+Forward mode from one input has the same verbs, on the layout shared with the backward frames:
+
+>>> t = r.tangents("θ1")
+>>> [v.frame.kind for v in t.frames()]
+['structure', 'seed', 'tangent', 'tangent', 'tangent', 'tangent', 'tangents']
+>>> t.show(step=1).title
+'Forward step 2 of 4: b = a·x'
+>>> "∂b/∂θ1 = ∂b/∂a · ∂a/∂θ1 = x · θ2 = xθ2 = 3 × (−1) = −3" in t.derivation().text
+True
 """
 
 from __future__ import annotations
@@ -33,18 +43,19 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
-from .derive.documents import align, derivation_markdown, sections
+from .derive.documents import align, derivation_markdown, sections, tangent_markdown, tangent_sections
 from .errors import GradvizError
 from .eval.backward import Backward, backward
+from .eval.tangents import Tangents
 from .ir.graph import Graph
 from .outputs.player import fitted_svg
 from .render.figure import DEFAULT_PNG_DPI, Figure
 from .render.frames import Frame
 from .render.style import Style
-from .text.lines import plain
+from .text.lines import Relation, plain
 
 __all__ = ["FrameView", "Derivation", "Stepper", "StaticFrames", "figure", "frame_views", "show", "show_graph",
-           "stepper", "STEPPER_HINT"]
+           "stepper", "STEPPER_HINT", "tangent_figure", "tangent_views", "show_tangent", "tangent_stepper"]
 
 STEPPER_HINT = 'For the interactive stepper: pip install "gradviz[notebook]" (ipywidgets). Showing every frame.'
 _CSS_PX_PER_INCH = 96  # a PNG rendered at DEFAULT_PNG_DPI is shown at the size of its SVG
@@ -118,19 +129,48 @@ def frame_views(result: Backward, style: Style | None = None) -> list[FrameView]
     return [FrameView(made, frame) for frame in made.frames]
 
 
+def tangent_figure(t: Tangents, style: Style | None = None) -> Figure:
+    """Forward mode's figure, laid out with the backward frames once per style (kept on ``t``)."""
+    style = style or Style()
+    figures = t.__dict__.setdefault("_figures", {})
+    if style not in figures:
+        figures[style] = Figure(t.result, style=style, tangents=t)
+    return figures[style]
+
+
+def tangent_views(t: Tangents, style: Style | None = None, backward: bool = False) -> list[FrameView]:
+    """Forward mode's frames, in order: structure, seed, one per tangent step, tangents and cost
+    (``backward``: the backward frames instead, on the same layout)."""
+    made = tangent_figure(t, style)
+    return [FrameView(made, frame) for frame in (made.reverse_frames if backward else made.frames)]
+
+
+def _step_index(step: Any, count: int, what: str) -> int:
+    """``step`` as an index into ``count`` steps (negative from the end), or a ``GradvizError``."""
+    if isinstance(step, bool) or not hasattr(type(step), "__index__"):
+        raise GradvizError(f"step is an index into {what} (a whole number), not {repr(step)[:40]}")
+    step = operator.index(step)
+    if not -count <= step < count:
+        raise GradvizError(f"step {step} is out of range: {what} has {count} steps (0…{count - 1})")
+    return step % count
+
+
 def show(result: Backward, step: int | None = None, style: Style | None = None) -> FrameView:
     """Backward step ``step`` (an index into ``result.steps``: 0 is the output's step, −1 the
     last), or the final frame with every gradient when ``step`` is None."""
     if step is None:
         return frame_views(result, style)[-1]
-    count = len(result.steps)
-    if isinstance(step, bool) or not hasattr(type(step), "__index__"):
-        raise GradvizError(f"step is an index into result.steps (a whole number), not {repr(step)[:40]}")
-    step = operator.index(step)
-    if not -count <= step < count:
-        raise GradvizError(f"step {step} is out of range: this backward pass has {count} steps (0…{count - 1})")
-    k = step % count
+    k = _step_index(step, len(result.steps), "result.steps")
     return next(v for v in frame_views(result, style) if v.frame.kind == "backward" and v.frame.step == k)
+
+
+def show_tangent(t: Tangents, step: int | None = None, style: Style | None = None) -> FrameView:
+    """Forward step ``step`` (an index into ``t.steps``, topological order), or the final frame
+    with every tangent and the cost comparison when ``step`` is None."""
+    if step is None:
+        return tangent_views(t, style)[-1]
+    k = _step_index(step, len(t.steps), "the forward-mode steps")
+    return next(v for v in tangent_views(t, style) if v.frame.kind == "tangent" and v.frame.step == k)
 
 
 def show_graph(graph: Graph, style: Style | None = None) -> FrameView:
@@ -141,23 +181,30 @@ def show_graph(graph: Graph, style: Style | None = None) -> FrameView:
 
 class Derivation:
     """The chain-rule derivation of a result as the lecture writes it (``derivation.lecture``):
-    Markdown with math, LaTeX ``align*``, plain text. ``wrt`` keeps one input's lines only."""
+    Markdown with math, LaTeX ``align*``, plain text. ``wrt`` keeps one input's lines only;
+    with ``tangents`` it is forward mode's derivation from that input."""
 
-    def __init__(self, result: Backward, wrt: str | None = None):
-        self.result, self.wrt = result, wrt
+    def __init__(self, result: Backward, wrt: str | None = None, tangents: Tangents | None = None):
+        self.result, self.wrt, self.tangents = result, wrt, tangents
+
+    def _sections(self) -> list[tuple[str, tuple[Any, ...]]]:
+        if self.tangents is not None:
+            return tangent_sections(self.tangents)
+        return sections(self.result, self.wrt)
 
     def sections(self) -> list[tuple[str, tuple[str, ...]]]:
-        """(title, lines) for the forward pass, the backward pass and the gradients."""
-        return [(title, tuple(plain(line) for line in lines)) for title, lines in sections(self.result, self.wrt)]
+        """(title, lines) for the forward pass, the backward pass and the gradients (forward
+        mode: the forward pass, the tangents and the cost)."""
+        return [(title, tuple(plain(line) for line in lines)) for title, lines in self._sections()]
 
     @property
     def markdown(self) -> str:
-        return derivation_markdown(self.result, self.wrt)
+        return derivation_markdown(self.result, self.wrt) if self.tangents is None else tangent_markdown(self.tangents)
 
     @property
     def latex(self) -> str:
-        """Every line in one ``align*`` block (display math for MathJax or KaTeX)."""
-        return align([line for _, lines in sections(self.result, self.wrt) for line in lines])
+        """Every equation in one ``align*`` block (display math for MathJax or KaTeX)."""
+        return align([line for _, lines in self._sections() for line in lines if isinstance(line, Relation)])
 
     @property
     def text(self) -> str:
@@ -243,7 +290,16 @@ class StaticFrames:
 
 def stepper(result: Backward, style: Style | None = None, start: int = 0) -> "Stepper | StaticFrames":
     """The interactive stepper over every frame, or the static frames when ipywidgets is missing."""
-    views = frame_views(result, style)
+    return stepper_of(frame_views(result, style), start)
+
+
+def tangent_stepper(t: Tangents, style: Style | None = None, start: int = 0) -> "Stepper | StaticFrames":
+    """The stepper over forward mode's frames."""
+    return stepper_of(tangent_views(t, style), start)
+
+
+def stepper_of(views: list[FrameView], start: int = 0) -> "Stepper | StaticFrames":
+    """The interactive stepper over ``views``, or the static frames when ipywidgets is missing."""
     try:
         import ipywidgets  # noqa: F401
     except ImportError:

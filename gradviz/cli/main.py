@@ -20,11 +20,12 @@ from .teach import (
     blank_option,
     gif,
     html,
+    mode_option,
+    moded_result,
+    moded_wrt_option,
     renderer_option,
     slides,
-    teaching_result,
     with_answer_key,
-    wrt_option,
 )
 
 __all__ = ["main", "cli"]
@@ -98,30 +99,35 @@ def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool, every_line:
 @click.option("--dpi", type=click.IntRange(10, 2400), help="Resolution of png frames (default 150).")
 @click.option("--frames", "which", type=click.Choice(FRAME_CHOICES), default="all", show_default=True,
               help="Every step, or only the final frame with all gradients.")
+@mode_option
 @renderer_option
 @blank_option
-@wrt_option
+@moded_wrt_option
 @click.option("--derivation-pictures", "pictures", is_flag=True,
               help="Also typeset the derivation as pictures when the frames are SVG (png frames always get them: "
                    "derivation*.png, to paste into PowerPoint or Keynote).")
 @figure_options
 @force_option
-def render(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, dpi: int | None, which: str,
+def render(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, dpi: int | None, which: str, mode: str,
            renderer: str, blank: str | None, wrt: str | None, pictures: bool, force: bool, style: Any) -> None:
-    """Draw every backward step of EXPR as a figure, one frame per step.
+    """Draw every backward step of EXPR as a figure, one frame per step (--mode forward: every
+    forward-mode step from the input --wrt names).
 
     Without --at the frames tell the symbolic story only.
 
     \b
     Example:
       gradviz render "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 -o out/ --format png
+      gradviz render "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 --mode forward --wrt θ1 -o fwd/
     """
     from ..outputs.export import export  # lazy: `gradviz --help` stays fast
 
-    result, wrt = teaching_result(expr, at, wrt, need_values=blank is not None)
+    if mode == "forward" and (blank is not None or pictures):
+        raise click.UsageError(f"{'--blank' if blank else '--derivation-pictures'} applies to --mode reverse only")
+    result, wrt, tangents = moded_result(expr, at, wrt, mode, need_values=blank is not None)
     done = with_answer_key(result, blank, out_dir, force, lambda r, folder, derivation: export(
         r, folder, format=fmt, dpi=dpi, which=which, renderer=renderer, wrt=wrt, derivation=derivation,
-        images=pictures or fmt == "png", style=style))
+        images=pictures or fmt == "png", style=style, tangents=tangents))
     count = len(done.files)
     files = "manifest.json" if blank else "manifest.json, derivation.md, derivation.tex"
     files += f", the derivation as {len(done.images)} pictures for slides (derivation*.{fmt})" if done.images else ""

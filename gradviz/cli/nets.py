@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
+from pathlib import Path
 
 import click
 
@@ -210,11 +211,16 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir
                    "and the best setting's pictures.")
 @click.option("--seed", type=int, default=1, show_default=True,
               help="Seed of the weights, the shuffles, the split, the dropout masks and the noise.")
+@click.option("--animate", is_flag=True,
+              help="Also write training.gif and training.html: the playground picture (each unit's activation over "
+                   "the plane, edges by weight, the decision boundary) at frames spread over the run; two features.")
+@click.option("--animate-frames", type=click.IntRange(2, 60), default=None, show_default="20",
+              help="With --animate: how many frames, evenly spread over the steps.")
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False))
 @point_option
 @force_option
 def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, batch_size, l1, l2, val, patience,
-          dropout, autoencoder, noise, grid, seed, out_dir, point, force) -> None:
+          dropout, autoencoder, noise, grid, seed, animate, animate_frames, out_dir, point, force) -> None:
     """Train a network on data and draw the loss, the decision boundary and the trained network.
 
     \b
@@ -225,6 +231,7 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
       gradviz train 2-4-1 --data xor --dropout 0.25 -o out/
       gradviz train 4-2-4 --autoencoder --noise 0.2 -o out/
       gradviz train 2-2-1 --activation relu --loss mse --data xor-breakout --lr 0.1 --seed 10 -o out/
+      gradviz train 2-4-1 --data xor --animate -o out/       # training.gif, training.html
     """
     from ..eval.backward import backward  # lazy: `gradviz --help` stays fast
     from ..networks import plots  # lazy: `gradviz --help` stays fast
@@ -253,6 +260,15 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
         points = [x for x, _ in points] if data in named else [(*x, y) for x, y in points]
     shape = dict(autoencoder=autoencoder, masks=dropout > 0, noise=noise > 0)
     check_size(sizes, len(points), activation, loss, steps=steps, view="neurons", **shape)
+    if animate_frames is not None and not animate:
+        raise click.UsageError("--animate-frames goes with --animate")
+    if animate and autoencoder:
+        raise click.UsageError("--animate draws a classifier's decision boundary; an autoencoder draws codes.png")
+    from ..networks.playground import DEFAULT_FRAMES, check_playground  # lazy: `gradviz --help` stays fast
+
+    if animate:
+        animate_frames = animate_frames or DEFAULT_FRAMES
+        check_playground(sizes, animate_frames)
     training = len(points) - round(len(points) * val)
     if point > training:  # before the run, not after it
         raise GradvizError(f"data point {point} does not exist: training uses {training} points")
@@ -264,6 +280,8 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
         values = parse_grid(grid)
         biggest = (sizes[0], *[int(max(values["hidden"]))] * (len(sizes) - 2), sizes[-1]) if "hidden" in values else sizes
         check_size(biggest, len(points), activation, loss, steps=steps, view="neurons", **shape)
+        if animate:
+            check_playground(biggest, animate_frames)
         score_name = "best validation loss" if val else "final training loss"
         results = grid_search(sizes, points, values, **options)
         for setting, score, _ in sorted(results, key=lambda r: tuple(r[0].values())):
@@ -292,6 +310,15 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
     trained = backward(network.graph, result.final)
     drawn = done.drawn_values()
     files["network.png"] = render_neurons(network, backward(network.graph, drawn), "png", point=point)
+    if animate:
+        from ..networks.playground import playground  # lazy: `gradviz --help` stays fast
+        from ..outputs.playground import playground_files  # lazy: `gradviz --help` stays fast
+
+        heading = (f"{'-'.join(map(str, predictor.layers))} {activation} on {Path(data).name}: "
+                   f"{result.optimizer.title(result.history[0].rate)}")
+        picture = playground(done, animate_frames, heading=heading)
+        with click.progressbar(length=len(picture.frames), label="drawing frames", show_pos=True) as bar:
+            files.update(playground_files(picture, progress=lambda: bar.update(1)))
     written = folder.write_all(files)
     start = backward(network.graph, network.values, symbolic=False).value
     what = "reconstruction loss" if autoencoder else "loss"

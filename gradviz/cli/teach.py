@@ -14,11 +14,11 @@ from typing import Any, Callable
 import click
 
 from ..outputs.exercise import BLANK_CHOICES
-from ..render.choices import RENDERERS
+from ..render.choices import MODES, RENDERERS
 from .options import at_option, expr_argument, figure_options, force_option, parse_at, parse_formula
 
 __all__ = ["slides", "gif", "html", "blank_option", "wrt_option", "renderer_option", "teaching_result", "with_answer_key",
-           "ANSWER_KEY"]
+           "ANSWER_KEY", "mode_option", "moded_result", "moded_wrt_option"]
 
 ANSWER_KEY = "answer-key"  # the sub-folder with the full frames and derivation of an exercise
 
@@ -26,9 +26,14 @@ blank_option = click.option(
     "--blank", type=click.Choice(BLANK_CHOICES),
     help=f"Exercise: replace forward values, gradients or both by blanks to fill in; the answer key "
          f"(full frames and derivation) goes to OUTPUT/{ANSWER_KEY}/.")
-wrt_option = click.option("--wrt", metavar="INPUT",
-                          help="Highlight the paths from the output to INPUT (others faded) and derive "
-                               "its gradient alone.")
+_WRT_HELP = "Highlight the paths from the output to INPUT (others faded) and derive its gradient alone."
+wrt_option = click.option("--wrt", metavar="INPUT", help=_WRT_HELP)
+moded_wrt_option = click.option("--wrt", metavar="INPUT",
+                                help=_WRT_HELP + " With --mode forward: the input the tangents start from.")
+mode_option = click.option(
+    "--mode", type=click.Choice(MODES), default="reverse", show_default=True,
+    help="reverse: the backward steps from the output; forward: the tangents ∂·/∂INPUT pushed from the input "
+         "--wrt names, one frame per node, ending with the cost of each mode.")
 renderer_option = click.option("--renderer", type=click.Choice(RENDERERS), default="auto",
                                show_default=True, help="Graphviz in-process (pygraphviz) or the system dot program.")
 
@@ -44,6 +49,20 @@ def teaching_result(expr: str, at: tuple[str, ...], wrt: str | None, *, need_val
         raise click.UsageError("an exercise (--blank) needs the inputs' values: give them with --at")
     result = graph.backward(values)
     return result, (input_name(graph, wrt) if wrt is not None else None)
+
+
+def moded_result(expr: str, at: tuple[str, ...], wrt: str | None, mode: str, *, need_values: bool = False
+                 ) -> tuple[Any, str | None, Any]:
+    """``teaching_result`` and, with ``--mode forward``, forward mode from the input ``--wrt`` names
+    (then the returned ``wrt``, which would fade the figure, is None)."""
+    if mode == "forward" and wrt is None:
+        raise click.UsageError("--mode forward needs the input to differentiate by: --wrt INPUT")
+    result, wrt = teaching_result(expr, at, wrt, need_values=need_values)
+    if mode != "forward":
+        return result, wrt, None
+    from ..eval.tangents import tangents  # lazy: `gradviz --help` stays fast
+
+    return result, None, tangents(result, wrt)
 
 
 def with_answer_key(result: Any, blank: str | None, out_dir: str, force: bool,
@@ -112,22 +131,25 @@ def slides(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, blank: str | 
 @at_option
 @click.option("-o", "--output", "out_file", required=True, type=click.Path(dir_okay=False),
               help="The GIF file to write (name ending in .gif).")
-@wrt_option
+@moded_wrt_option
+@mode_option
 @renderer_option
 @figure_options
 @force_option
-def gif(expr: str, at: tuple[str, ...], out_file: str, wrt: str | None, renderer: str, force: bool,
+def gif(expr: str, at: tuple[str, ...], out_file: str, wrt: str | None, mode: str, renderer: str, force: bool,
         style: Any) -> None:
     """An animated GIF of EXPR's frames, looping, a readable 1200 pixels wide.
 
     \b
     Example:
       gradviz gif "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 -o backprop.gif
+      gradviz gif "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 --mode forward --wrt θ1 -o forward.gif
     """
     from ..outputs.gif import write_gif  # lazy: `gradviz --help` stays fast
 
-    result, wrt = teaching_result(expr, at, wrt)
-    click.echo(f"animation in {write_gif(result, out_file, renderer=renderer, wrt=wrt, force=force, style=style)}")
+    result, wrt, tangents = moded_result(expr, at, wrt, mode)
+    path = write_gif(result, out_file, renderer=renderer, wrt=wrt, force=force, style=style, tangents=tangents)
+    click.echo(f"animation in {path}")
 
 
 @click.command()

@@ -6,14 +6,17 @@ TeX or Markdown."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from ..eval.backward import Backward
 from ..eval.inputs import input_name
-from ..text.lines import Name, NodeText, Number, Relation, piece, write
+from ..eval.tangents import Tangents
+from ..text.lines import Name, NodeText, Number, Relation, Sentence, piece, write
 from ..text.targets import LATEX
-from .lecture import lecture
+from .lecture import cost_lines, lecture, tangent_lines
 
 __all__ = ["ALIGN_PER_ROW", "PREAMBLE", "align", "align_block", "align_rows", "derivation_latex", "derivation_markdown", "sections",
+           "tangent_latex", "tangent_markdown", "tangent_sections",
            "title_relation"]
 
 #: What every LaTeX document gradviz writes needs: amsmath, and MathJax's \lt and \gt (names are
@@ -53,33 +56,70 @@ def _at(result: Backward) -> list[Relation]:
 def derivation_markdown(result: Backward, wrt: str | None = None) -> str:
     """The derivation as Markdown for a Jupyter or GitHub cell: ``$…$`` inline math for the
     forward definitions, one ``$$…$$`` display per chain-rule line (``wrt``: one input only)."""
-    lines = [f"# Backpropagation through ${write(title_relation(result), LATEX)}$", ""]
+    return _markdown(f"Backpropagation through ${write(title_relation(result), LATEX)}$", result,
+                     [(_title(title, result, wrt), body) for title, body in sections(result, wrt)])
+
+
+def derivation_latex(result: Backward, wrt: str | None = None) -> str:
+    """The derivation as a standalone LaTeX document (amsmath ``align*``; ASCII only, so plain
+    pdflatex compiles it)."""
+    return _latex(f"Backpropagation through ${write(title_relation(result), LATEX)}$", result,
+                  [(_title(title, result, wrt), body) for title, body in sections(result, wrt)])
+
+
+def tangent_sections(t: Tangents) -> list[tuple[str, tuple[Any, ...]]]:
+    """(title, lines) of forward mode: the forward pass, the tangents, the cost comparison."""
+    return [("Forward pass", lecture(t.result).forward),
+            ("Tangents", tuple(tangent_lines(t))),
+            ("Forward against reverse mode", tuple(cost_lines(t)))]
+
+
+def _tangent_heading(t: Tangents) -> str:
+    return (f"Forward-mode differentiation of ${write(title_relation(t.result), LATEX)}$ with respect to "
+            f"${write(Name(t.wrt), LATEX)}$")
+
+
+def tangent_markdown(t: Tangents) -> str:
+    """Forward mode's derivation as Markdown, laid out as ``derivation_markdown``."""
+    return _markdown(_tangent_heading(t), t.result, tangent_sections(t))
+
+
+def tangent_latex(t: Tangents) -> str:
+    """Forward mode's derivation as a standalone LaTeX document, as ``derivation_latex``."""
+    return _latex(_tangent_heading(t), t.result, tangent_sections(t))
+
+
+def _markdown(heading: str, result: Backward, parts: Sequence[tuple[str, Sequence[Any]]]) -> str:
+    """``# heading``, the point, then each part: the first as a list, relations as displays,
+    sentences as one paragraph."""
+    lines = [f"# {heading}", ""]
     at = _at(result)
     if at:
         lines += ["At " + ", ".join(f"${write(a, LATEX)}$" for a in at) + ".", ""]
-    for k, (title, body) in enumerate(sections(result, wrt)):
+    for k, (title, body) in enumerate(parts):
         if not body:
             continue
-        lines += [f"## {_title(title, result, wrt)}", ""]
+        lines += [f"## {title}", ""]
         if k:
-            for line in body:
+            if isinstance(body[0], Sentence):
+                lines += [" ".join(write(line, LATEX) for line in body), ""]
+            for line in body if not isinstance(body[0], Sentence) else ():
                 lines += [f"$${write(line, LATEX)}$$", ""]
         else:
             lines += [f"- ${write(line, LATEX)}$" for line in body] + [""]
     return "\n".join(lines)
 
 
-def derivation_latex(result: Backward, wrt: str | None = None) -> str:
-    """The derivation as a standalone LaTeX document (amsmath ``align*``; ASCII only, so plain
-    pdflatex compiles it)."""
-    out = [r"\documentclass{article}", *PREAMBLE, r"\begin{document}",
-           rf"\section*{{Backpropagation through ${write(title_relation(result), LATEX)}$}}"]
+def _latex(heading: str, result: Backward, parts: Sequence[tuple[str, Sequence[Any]]]) -> str:
+    """A standalone document: ``heading``, the point, each part as an ``align*`` (sentences as one paragraph)."""
+    out = [r"\documentclass{article}", *PREAMBLE, r"\begin{document}", rf"\section*{{{heading}}}"]
     at = _at(result)
     if at:
         out.append("At " + ", ".join(f"${write(a, LATEX)}$" for a in at) + ".")
-    for title, body in sections(result, wrt):
+    for title, body in parts:
         if body:
-            out += [rf"\subsection*{{{_title(title, result, wrt)}}}", align(body)]
+            out.append(rf"\subsection*{{{title}}}")
+            out.append(" ".join(write(line, LATEX) for line in body) if isinstance(body[0], Sentence) else align(body))
     out += [r"\end{document}", ""]
     return "\n".join(out)
 

@@ -9,7 +9,10 @@ Where it is shorter, a line also shows the chain's product simplified over the i
 the nodes the program named, as the lecture simplifies it (``∂L/∂z = … = p − y``).
 
 The chain products come from one backward sweep over products kept in chain order (a node's
-several terms are summed into one factor before they flow on)."""
+several terms are summed into one factor before they flow on).
+
+Forward mode (``tangent_line``, ``cost_lines``) has one line per node in topological order,
+the chain rule read from the input: ``∂b/∂θ1 = ∂b/∂a · ∂a/∂θ1 = x · θ2 = 3 × (−1) = −3``."""
 
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from ..eval.backward import Backward
 from ..eval.paths import input_paths
 from ..eval.sweep import sweep
 from ..eval.symbolic import count_operations, symbolic_of
+from ..eval.tangents import TangentStep, Tangents
 from ..ir.graph import Graph
 from ..text.lines import (
     Chain,
@@ -32,12 +36,14 @@ from ..text.lines import (
     Partial,
     Product,
     Relation,
+    Sentence,
     Terms,
+    Words,
     plain,
 )
 
 __all__ = ["Lecture", "lecture", "forward_lines", "gradient_lines", "typed_decimals", "deduplicated", "SIMPLIFY_LIMIT",
-           "SHOWN_LIMIT"]
+           "SHOWN_LIMIT", "tangent_line", "tangent_lines", "cost_lines"]
 
 SIMPLIFY_LIMIT = 60  # operations in a chain product beyond which no simplified form is tried
 SHOWN_LIMIT = 120  # characters of a side written out in the inputs beyond which a line leaves it out
@@ -231,3 +237,49 @@ def gradient_lines(result: Backward, expanded: bool = True) -> list[Relation]:
         lines.append(Relation(deduplicated(sides)))
     return lines
 
+
+
+def tangent_line(t: Tangents, step: TangentStep) -> Relation:
+    """``∂b/∂θ1 = ∂b/∂a · ∂a/∂θ1 = x · θ2 = 3 × (−1) = −3``: the node's tangent summed over its
+    operands that depend on θ (the seed's own tangent is 1)."""
+    graph, wrt = t.graph, t.wrt
+    decimals = typed_decimals(graph)
+    name = graph.nodes[step.node].name
+    sides: list[Any] = [Partial(name, wrt)]
+    chain = []
+    for c in step.contributions:
+        operand = graph.nodes[c.operand].name
+        chain.append(Product((Partial(name, operand), Number(1) if c.operand == t.seed else Partial(operand, wrt))))
+    sides.append(Terms(tuple(chain)))
+    if step.tangent_expr is not None:
+        sides.append(Terms(tuple(Formula(c.local_expr, decimals=decimals) if c.operand == t.seed else
+                                 Product((Formula(c.local_expr, decimals=decimals),
+                                          Formula(t.exprs[c.operand], decimals=decimals)))
+                                 for c in step.contributions)))
+        sides.append(Formula(step.tangent_expr, decimals=decimals))
+    if step.tangent is not None:
+        sides.append(Terms(tuple(Product((Number(c.local), Number(t.tangents[c.operand])), "cross")
+                                 for c in step.contributions)))
+        sides.append(Number(step.tangent))
+    return Relation(deduplicated(sides))
+
+
+def tangent_lines(t: Tangents) -> list[Relation]:
+    """The seed ``∂θ1/∂θ1 = 1``, then one ``tangent_line`` per forward-mode step."""
+    return [Relation((Partial(t.wrt, t.wrt), Number(1)))] + [tangent_line(t, step) for step in t.steps]
+
+
+def cost_lines(t: Tangents) -> list[Sentence]:
+    """What forward mode costs against reverse mode for this graph, in words and counts."""
+    graph, c = t.graph, t.cost
+    out, every = graph.output, Partial(graph.output, "input")
+    inputs, sweeps = (f"{n} {word}{'s' * (n != 1)}" for n, word in ((c.inputs, "input"), (c.inputs, "sweep")))
+    lines = [Sentence((Words("Forward mode: one sweep per input gives one "), every, Words(";"))),
+             Sentence((Words(f"{inputs} need {sweeps} of {c.operations} operations, {c.forward_steps} node steps."),)),
+             Sentence((Words("Reverse mode: one backward sweep gives every "), every, Words(";"))),
+             Sentence((Words(f"{inputs}, 1 sweep of {c.operations} operations, {c.reverse_steps} node steps."),))]
+    if t.value is not None and t.result.adjoints is not None:
+        lines.append(Sentence((Words("This sweep: "), Partial(out, t.wrt), Words(" = "), Number(t.value),
+                               Words("; the reverse sweep: "), Partial(out, t.wrt), Words(" = "),
+                               Number(t.result.adjoints[t.seed]), Words("."))))
+    return lines

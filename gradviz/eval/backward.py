@@ -16,7 +16,8 @@ from .plan import plan_of
 from .sweep import backward_order, sweep
 from .symbolic import symbolic_of
 
-__all__ = ["Contribution", "Step", "Backward", "backward", "SYMBOLIC_LIMIT", "SYMBOLIC_DEPTH", "symbolic_by_default"]
+__all__ = ["Contribution", "Step", "Backward", "backward", "SYMBOLIC_LIMIT", "SYMBOLIC_DEPTH", "symbolic_by_default",
+           "feeding_output"]
 
 SYMBOLIC_LIMIT = 400  # nodes up to which backward() also builds the symbolic side by default
 SYMBOLIC_DEPTH = 40  # ... and nonlinear levels: expanded gradients grow with them (x^x^x… cubically)
@@ -179,8 +180,13 @@ def walk(graph: Graph, values: dict[str, Any] | None, exact: bool, symbolic: boo
 
 def _order(graph: Graph) -> list[tuple[str, tuple[tuple[int, str], ...]]]:
     """The sweep's order, restricted to the nodes that feed the output."""
-    feeding = graph.memo("feeds output", lambda: _feeding(graph))
+    feeding = feeding_output(graph)
     return [(nid, edges) for nid, edges in backward_order(graph) if nid in feeding]
+
+
+def feeding_output(graph: Graph) -> frozenset[str]:
+    """Ids of the nodes the output depends on (itself included)."""
+    return graph.memo("feeds output", lambda: _feeding(graph))
 
 
 def _feeding(graph: Graph) -> frozenset[str]:

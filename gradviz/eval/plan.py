@@ -45,6 +45,7 @@ class Plan:
         self.backward_steps = [(index[nid], *local_of[nid][:3], tuple((pos, local_of[nid][3][pos]) for pos, _ in edges))
                                for nid, edges in backward_order(graph)]
         self.size = len(index)
+        self.slots = index  # node id → its slot in the value list
         self.output = index[graph.output_id]
         slots = {node.name: index[nid] for nid, node in graph.nodes.items() if node.kind == "input"}
         self.input_slots = [slots[name] for name in graph.inputs]

@@ -5,6 +5,10 @@ inputs, adding up what an operand receives from all its consumers.
 What is being swept is the accumulator's business: numbers (the Step records), sympy
 expressions (the symbolic adjoints), lists of chain-ordered products (the chain rule as the
 lecture writes it). The compiled float plan runs the same order as flat instructions.
+
+Forward mode runs the same accumulators the other way (``tangent_sweep``): from one input,
+seeded with 1, each op node in topological order sums local × operand's tangent over its
+operands that depend on that input.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from ..ir.graph import Graph
 
-__all__ = ["backward_order", "Accumulator", "sweep"]
+__all__ = ["backward_order", "tangent_order", "Accumulator", "sweep", "tangent_sweep"]
 
 V = TypeVar("V")
 
@@ -69,3 +73,34 @@ def sweep(graph: Graph, acc: "Accumulator[V]") -> dict[str, V]:
             sent.append((pos, operand, local[pos], contribution, total))
         acc.record(nid, upstream, sent)
     return totals
+
+
+def tangent_order(graph: Graph, seed: str) -> list[tuple[str, tuple[tuple[int, str], ...]]]:
+    """The op nodes that depend on the input ``seed`` (a node id), in topological order, each with
+    the (position, operand) pairs through which a tangent arrives (operands that depend on ``seed``)."""
+    def make() -> list[tuple[str, tuple[tuple[int, str], ...]]]:
+        reached = {seed}
+        order = []
+        for nid, edges in reversed(backward_order(graph)):
+            through = tuple((pos, o) for pos, o in edges if o in reached)
+            if through:
+                reached.add(nid)
+                order.append((nid, through))
+        return order
+    return graph.memo(f"tangent order {seed}", make)
+
+
+def tangent_sweep(graph: Graph, seed: str, acc: "Accumulator[V]") -> dict[str, V]:
+    """Run the forward-mode sweep from the input ``seed`` with ``acc`` (``times(tangent, local)``
+    is what one edge brings, ``record`` gets the node's tangent); every reached node's tangent."""
+    tangents: dict[str, V] = {seed: acc.seed()}
+    for nid, edges in tangent_order(graph, seed):
+        local = acc.locals(nid)
+        total, sent = None, []
+        for pos, operand in edges:
+            contribution = acc.times(tangents[operand], local[pos])
+            total = acc.plus(total, contribution)
+            sent.append((pos, operand, local[pos], contribution, total))
+        tangents[nid] = acc.settle(nid, total)
+        acc.record(nid, tangents[nid], sent)
+    return tangents

@@ -15,45 +15,67 @@ if TYPE_CHECKING:
     from ..ir.graph import Graph
     from .descent import Descent
 
-__all__ = ["grid_function", "loss_curve", "contour", "decision_boundary", "update_frame", "grid_heatmap", "codes_plot",
-           "weight_comparison"]
+__all__ = ["grid_function", "grid_values", "loss_curve", "contour", "decision_boundary", "boundary_grid",
+           "draw_boundary", "target_scale", "update_frame", "grid_heatmap", "codes_plot", "weight_comparison"]
 
 VALUE_COLOUR, GRADIENT_COLOUR = "#0072B2", "#D55E00"  # Okabe–Ito blue and vermillion, as on the figures
 
 
 def grid_function(graph: "Graph", free: Sequence[str], fixed: Mapping[str, float]) -> Callable[..., Any]:
     """The output as a numpy function of the ``free`` inputs, the others held at ``fixed``."""
+    values = grid_values(graph, free, fixed, [graph.output_id])
+    return lambda *arrays: values(*arrays)[0]
+
+
+def grid_values(graph: "Graph", free: Sequence[str], fixed: Mapping[str, float],
+                nodes: Sequence[str]) -> Callable[..., list[Any]]:
+    """The values of the nodes with ids ``nodes`` as one numpy function of the ``free`` inputs (the
+    others held at ``fixed``): the graph's forward definitions as straight-line code, so its cost
+    is linear in the graph's size, and every node's value is there on the way."""
+    import math
+
     import numpy as np
     import sympy
 
-    symbols = {graph.nodes[graph.node(n).id].name: sympy.Symbol(n, real=True) for n in graph.inputs}
-    expr = symbolic_of(graph).expansions[graph.output_id].xreplace({symbols[n]: sympy.Float(v) for n, v in fixed.items() if n not in free})
+    sym = symbolic_of(graph)
+    safe = {sym.term(graph.node(n).id): sympy.Float(fixed[n]) if n not in free else sympy.Symbol(f"_v{i}")
+            for i, n in enumerate(graph.inputs)}
+    ops = [nid for nid, node in graph.nodes.items() if node.kind == "op"]
+    safe.update({sym.term(nid): sympy.Symbol(f"_t{k}") for k, nid in enumerate(ops)})
+    steps = [(safe[sym.term(nid)], sym.definition(nid).xreplace(safe)) for nid in ops]
+    outputs = [sym.term(nid).xreplace(safe) for nid in nodes]
     try:
-        f = sympy.lambdify([symbols[n] for n in free], expr, modules=["numpy"], dummify=True)
+        # numpy has no erf (gelu): math's, element by element, still beats the plan point by point
+        f = sympy.lambdify([safe[sym.term(graph.node(n).id)] for n in free], outputs,
+                           cse=lambda exprs: (steps, list(exprs)),
+                           modules=[{"erf": np.vectorize(math.erf, otypes=[float])}, "numpy"])
 
         def vectorised(*arrays):
+            shape = np.broadcast_shapes(*(np.shape(a) for a in arrays))
             with np.errstate(all="ignore"):
-                return np.broadcast_to(f(*arrays), np.broadcast(*arrays).shape).astype(float)
-        probe = [np.array([0.5, -0.5]) for _ in free]
-        vectorised(*probe)
+                return [np.broadcast_to(v, shape).astype(float) for v in f(*arrays)]
+        vectorised(*[np.array([0.5, -0.5]) for _ in free])
         return vectorised
     except Exception:  # noqa: BLE001 - a function numpy lacks: evaluate point by point instead
-        return _pointwise(graph, free, fixed)
+        return _pointwise(graph, free, fixed, nodes)
 
 
-def _pointwise(graph: "Graph", free: Sequence[str], fixed: Mapping[str, float]) -> Callable[..., Any]:
+def _pointwise(graph: "Graph", free: Sequence[str], fixed: Mapping[str, float],
+               nodes: Sequence[str]) -> Callable[..., list[Any]]:
     import numpy as np
 
     plan = plan_of(graph)
+    slots = [plan.slots[nid] for nid in nodes]
 
     def f(*arrays):
         arrays = np.broadcast_arrays(*arrays)
-        out = np.empty(arrays[0].shape)
-        for index in np.ndindex(out.shape):
+        out = [np.empty(arrays[0].shape) for _ in slots]
+        for index in np.ndindex(arrays[0].shape):
             point = dict(fixed)
             point.update({n: float(a[index]) for n, a in zip(free, arrays)})
             values = plan.forward([point[n] for n in graph.inputs])
-            out[index] = values[plan.output] if values is not None else np.nan
+            for array, slot in zip(out, slots):
+                array[index] = values[slot] if values is not None else np.nan
         return out
     return f
 
@@ -149,38 +171,62 @@ def _span(values: Sequence[float]) -> tuple[float, float]:
     return low - margin, high + margin
 
 
+def boundary_grid(points: Sequence[tuple[Sequence[float], float]], resolution: int):
+    """The plane around two-feature ``points`` (a margin on each side), as ``meshgrid`` arrays."""
+    import numpy as np
+
+    (x0, x1), (y0, y1) = (_span([pt[0][k] for pt in points]) for k in (0, 1))
+    return np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+
+
+def target_scale(points: Sequence[tuple[Sequence[float], float]]) -> tuple[float, float, float]:
+    """The colour scale's ends and the boundary for these targets: 0, 1 and 0.5 for targets in [0, 1];
+    else the targets' range widened by half of it on each side, and its midpoint (0 for ±1)."""
+    targets = [label for _, label in points]
+    low, high = min(targets), max(targets)
+    if 0 <= low and high <= 1:
+        return 0.0, 1.0, 0.5
+    return low - (high - low) / 2, high + (high - low) / 2, (low + high) / 2
+
+
+def draw_boundary(ax, X, Y, Z, points: Sequence[tuple[Sequence[float], float]], features: Sequence[str],
+                  marker_scale: float = 1.0, hollow: Sequence[tuple[Sequence[float], float]] = (),
+                  cmap: Any = "RdBu_r"):
+    """On ``ax``: the output ``Z`` over the plane in ``cmap`` (on ``target_scale``'s ends), its boundary
+    in black and the points (stars above the boundary's target, circles below; ``hollow`` ones
+    unfilled); the filled contours."""
+    import numpy as np
+
+    bottom, top, cut = target_scale([*points, *hollow])
+    filled = ax.contourf(X, Y, np.clip(Z, bottom, top), levels=np.linspace(bottom, top, 21), cmap=cmap, alpha=0.8)
+    if np.nanmin(Z) < cut < np.nanmax(Z):
+        ax.contour(X, Y, Z, levels=[cut], colors="black", linewidths=2 * marker_scale)
+    for group, face, edge in ((points, "white", 1.0), (hollow, "none", 2.5)):
+        for (point, label) in group:
+            ax.plot(point[0], point[1], "*" if label >= cut else "o",
+                    markersize=(16 if label >= cut else 11) * marker_scale, color=face, markeredgecolor="black",
+                    markeredgewidth=edge * marker_scale)
+    ax.set_xlabel(features[0])
+    ax.set_ylabel(features[1])
+    return filled
+
+
 def decision_boundary(graph: "Graph", features: Sequence[str], fixed: Mapping[str, float],
                       points: Sequence[tuple[Sequence[float], float]], resolution: int = 200,
                       marks: Sequence[float] = ()) -> bytes:
     """A two-feature classifier's output over the plane, its boundary (P = 0.5 for targets 0 and 1,
     else the midpoint of the targets: y = 0 for ±1), dashed contours at ``marks``, and the data points."""
-    import numpy as np
-
-    xs = [pt[0][0] for pt in points]
-    ys = [pt[0][1] for pt in points]
-    targets = [label for _, label in points]
-    low, high = min(targets), max(targets)
-    probability = 0 <= low and high <= 1
-    cut = 0.5 if probability else (low + high) / 2
-    pad = 0 if probability else (high - low) / 2
-    (x0, x1), (y0, y1) = _span(xs), _span(ys)
-    X, Y = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    X, Y = boundary_grid(points, resolution)
     Z = grid_function(graph, features, fixed)(X, Y)
     fig = _figure(5.6, 5.0)
     ax = fig.add_subplot()
-    bottom, top = (0, 1) if probability else (low - pad, high + pad)
-    filled = ax.contourf(X, Y, Z, levels=np.linspace(bottom, top, 21), cmap="RdBu_r", alpha=0.8,
-                         extend="neither" if probability else "both")
-    ax.contour(X, Y, Z, levels=[cut], colors="black", linewidths=2)
+    filled = draw_boundary(ax, X, Y, Z, points, features)
+    bottom, top, cut = target_scale(points)
+    probability = (bottom, top) == (0.0, 1.0)
     if marks:
         lines = ax.contour(X, Y, Z, levels=sorted(marks), colors="black", linewidths=1.2, linestyles="dashed")
         ax.clabel(lines, fmt=lambda v: f"y = {format_value(v)}", fontsize=9)
     fig.colorbar(filled, ax=ax, label="P(class 1)" if probability else "y")
-    for (point, label) in points:
-        ax.plot(point[0], point[1], "*" if label >= cut else "o", markersize=16 if label >= cut else 11,
-                color="white", markeredgecolor="black")
-    ax.set_xlabel(features[0])
-    ax.set_ylabel(features[1])
     ax.set_title(f"decision boundary (black: {'P' if probability else 'y'} = {format_value(cut)})")
     return _png(fig)
 

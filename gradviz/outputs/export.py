@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from ..derive.documents import derivation_latex, derivation_markdown
+from ..derive.documents import derivation_latex, derivation_markdown, tangent_latex, tangent_markdown
 from ..eval.backward import Backward
+from ..eval.tangents import Tangents
 from ..render.figure import render_frames
 from ..render.fitting import Area
 from ..render.style import Style
@@ -43,21 +44,26 @@ class Export:
 def export(result: Backward, folder: str | os.PathLike | OutputFolder, *, format: str = "svg", dpi: int | None = None,
            which: str = "all", renderer: str = "auto", caption: bool = True, wrt: str | None = None,
            derivation: bool = True, images: bool = True, force: bool = False, style: Style | None = None,
-           area: Area | None = None) -> Export:
+           area: Area | None = None, tangents: Tangents | None = None) -> Export:
     """Render and write the frames, ``manifest.json`` and (unless ``derivation`` is false, as
     for an exercise's questions) the derivation files into ``folder``, for SVG and PNG frames
     with the derivation's pictures (unless ``images`` is false). ``wrt`` highlights the
     paths to one input and limits the derivation to its gradient; ``style`` and ``area`` say
     how the figures look and where they go. Files there that gradviz did not create are
-    refused unless ``force``."""
+    refused unless ``force``. With ``tangents`` the frames and the derivation are forward mode's
+    from that input (no derivation pictures)."""
     out = OutputFolder.of(folder, force=force)
     rendered = render_frames(result, format=format, dpi=dpi, which=which, renderer=renderer, caption=caption,
-                             wrt=wrt, style=style, area=area)
-    texts = {"derivation.md": derivation_markdown(result, wrt), "derivation.tex": derivation_latex(result, wrt)}
+                             wrt=wrt, style=style, area=area, tangents=tangents)
+    if tangents is not None:
+        texts = {"derivation.md": tangent_markdown(tangents), "derivation.tex": tangent_latex(tangents)}
+    else:
+        texts = {"derivation.md": derivation_markdown(result, wrt), "derivation.tex": derivation_latex(result, wrt)}
     texts = texts if derivation else {}
     pictures = (derivation_images(result, [item.frame for item in rendered], format, wrt)
-                if derivation and images and format in IMAGE_FORMATS else {})
-    manifest = {"formula": result.graph.source, "output": result.graph.output, "format": format,
+                if derivation and images and format in IMAGE_FORMATS and tangents is None else {})
+    mode = {"mode": "reverse"} if tangents is None else {"mode": "forward", "wrt": tangents.wrt}
+    manifest = {"formula": result.graph.source, "output": result.graph.output, "format": format, **mode,
                 "values": result.values is not None,
                 "frames": [item.frame.manifest_entry(result.graph, item.filename) for item in rendered],
                 "derivation_images": list(pictures)}

@@ -10,6 +10,7 @@ from typing import Sequence
 
 from ..errors import GradvizError
 from ..eval.backward import Backward
+from ..eval.tangents import Tangents
 from ..render.figure import render_frames
 from ..render.style import Style
 from .folder import OutputFolder
@@ -41,12 +42,14 @@ def gif_bytes(pngs: Sequence[bytes], *, width: int = GIF_WIDTH, frame_ms: int = 
 
 
 def write_gif(result: Backward, path: str | os.PathLike, *, renderer: str = "auto",
-              wrt: str | None = None, width: int = GIF_WIDTH, force: bool = False, style: Style | None = None) -> Path:
-    """Render every frame of ``result`` and write them as one GIF to ``path`` (a file there that
-    gradviz did not write is refused unless ``force``)."""
+              wrt: str | None = None, width: int = GIF_WIDTH, force: bool = False, style: Style | None = None,
+              tangents: Tangents | None = None) -> Path:
+    """Render every frame of ``result`` (with ``tangents``: forward mode's frames) and write them as
+    one GIF to ``path`` (a file there that gradviz did not write is refused unless ``force``)."""
     target = Path(path)
     if target.suffix.lower() != ".gif":
         raise GradvizError(f"the animation is a GIF: give a file name ending in .gif, not {target.name!r}")
-    frames = render_frames(result, format="png", dpi=_GIF_DPI, renderer=renderer, wrt=wrt, style=style)
+    frames = render_frames(result, format="png", dpi=_GIF_DPI, renderer=renderer, wrt=wrt, style=style,
+                           tangents=tangents)
     data = gif_bytes([f.data for f in frames], width=width)
     return OutputFolder(target.parent, force=force).write_all({target.name: data})[0]

@@ -23,9 +23,12 @@ from ..text.lines import plain, write
 from ..text.targets import MARKUP
 from .folder import OutputFolder
 
-__all__ = ["PLAYER_FILE", "fitted_svg", "player_html", "write_player"]
+__all__ = ["PLAYER_FILE", "OFFLINE", "fitted_svg", "player_html", "write_player"]
 
 PLAYER_FILE = "index.html"
+# the page's policy: nothing from the network, only its own inline style, script and data: images
+OFFLINE = ("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+           "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">")
 _SVG_START = re.compile(r"<svg\b")
 _ID = re.compile(r'\bid="([^"]*)"')
 _SVG_TAG = re.compile(r"<svg\b[^>]*>")
@@ -82,8 +85,7 @@ def player_html(title: str, heading: str, rendered: Sequence[RenderedFrame]) -> 
     return "\n".join([
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">",
+        OFFLINE,
         f"<title>{html.escape(title)}</title>", f"<style>{_STYLE}</style>", "</head>", "<body>",
         f"<h1>Backpropagation through {heading}</h1>",
         '<div class="controls"><button id="prev" type="button">&#8592; Previous</button>'

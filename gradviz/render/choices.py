@@ -1,11 +1,13 @@
 """The figure choices commands offer, in a module light enough for ``gradviz --help``: output
 formats, renderers, which frames, themes, orientations, slide shapes and looks."""
 
-__all__ = ["FORMATS", "RENDERERS", "FRAME_CHOICES", "THEME_NAMES", "RANKDIRS", "ASPECTS", "LOOKS", "BASE_FONT_SIZE"]
+__all__ = ["FORMATS", "RENDERERS", "FRAME_CHOICES", "THEME_NAMES", "RANKDIRS", "ASPECTS", "LOOKS", "BASE_FONT_SIZE",
+           "MODES"]
 
 FORMATS = ("svg", "png", "pdf", "dot")
 RENDERERS = ("auto", "pygraphviz", "dot")
 FRAME_CHOICES = ("all", "final")
+MODES = ("reverse", "forward")  # backward steps from the output, or tangents pushed from one input (--wrt)
 THEME_NAMES = ("light", "dark", "print")
 BASE_FONT_SIZE = 14  # points: the renderer's normal text size; other sizes scale with it
 RANKDIRS = ("auto", "LR", "TB", "RL", "BT")  # auto: the orientation that fits the aspect best

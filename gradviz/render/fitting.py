@@ -16,6 +16,7 @@ from .scene import Scene, scenes as make_scenes
 
 if TYPE_CHECKING:
     from ..eval.backward import Backward
+    from ..eval.tangents import Tangents
     from .backends import Backend
     from .frames import Frame
     from .style import Style
@@ -60,9 +61,11 @@ def text_px(lay: Layout, style: "Style", area: Area | None = None) -> float:
 
 
 def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backend: "Backend", *,
-           caption: bool = True, wrt: str | None = None, area: Area | None = None) -> Fitted:
+           caption: bool = True, wrt: str | None = None, area: Area | None = None,
+           tangents: "Tangents | None" = None) -> Fitted:
     """Lay out ``frames`` in the style's look and orientation, trying each ``auto`` choice
-    for the largest text in ``area`` (by default the style's slide)."""
+    for the largest text in ``area`` (by default the style's slide); ``tangents``: what
+    forward-mode frames among them show."""
     operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
     readable = area.readable if area else readable_px(operations)
     box = (area.width, area.height) if area else ASPECTS[style.aspect] or ASPECTS["16:9"]
@@ -70,7 +73,8 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     best_px = -1.0
     for candidate, columns, fold in _candidates(style, operations):
         looks = [candidate.apply(sc) for sc in make_scenes(result, frames, caption=caption, wrt=wrt,
-                                                             look=candidate.look, columns=columns, fold=fold)]
+                                                             look=candidate.look, columns=columns, fold=fold,
+                                                             tangents=tangents)]
         lay = layout(looks, backend, box)
         px = text_px(lay, candidate, area)
         if px > best_px:

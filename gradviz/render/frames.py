@@ -7,6 +7,13 @@ node's value, or without values its expression in the inputs), one ``backward`` 
 the active node's gradient, upstream × local = contribution on each of its edges, and the
 running sums of the operands that received something. Titles and equations are math
 objects (``text.lines``), written for each target by whoever shows them.
+
+Forward mode from one input θ (``tangent_frames``): ``structure``, ``seed`` (every value, and
+θ's tangent 1), one ``tangent`` frame per ``TangentStep`` (topological order: the nodes that
+depend on θ, the output last) showing the active node's tangent = Σ ∂node/∂operand · operand's
+tangent, and a final ``tangents`` frame with every tangent and the cost of forward against
+reverse mode for the graph. Slugs differ from the backward frames' (``02-tangent-n3``), so both
+sequences can share one layout.
 """
 
 from __future__ import annotations
@@ -14,8 +21,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..derive.lecture import SHOWN_LIMIT, deduplicated, forward_lines, gradient_lines, typed_decimals
+from ..derive.lecture import (
+    SHOWN_LIMIT,
+    cost_lines,
+    deduplicated,
+    forward_lines,
+    gradient_lines,
+    tangent_line,
+    typed_decimals,
+)
 from ..errors import GradvizError
+from ..eval.tangents import TangentStep
 from ..text.lines import (
     Formula,
     Math,
@@ -34,16 +50,19 @@ from .choices import FRAME_CHOICES
 
 if TYPE_CHECKING:
     from ..eval.backward import Backward, Contribution, Step
+    from ..eval.tangents import Tangents
     from ..ir.graph import Graph
 
 __all__ = ["Frame", "FrameState", "frames", "frame_state", "fan_in", "FRAME_CHOICES", "RENDER_NODE_LIMIT",
            "SINGLE_FRAME_NODE_LIMIT", "check_drawable", "gate_value", "gate_gradient", "local_line",
            "product_line", "gradient_line", "value_line",
-           "step_lines"]
+           "step_lines", "tangent_frames", "tangent_state", "tangent_row", "gate_tangent", "tangent_product_line",
+           "FORWARD_KINDS"]
 
 GATE_DIGITS = 3  # significant digits of the numbers a gate figure shows (the derivation keeps more)
 RENDER_NODE_LIMIT = 300  # nodes, for every frame (their number grows with the graph: the time is quadratic)
 SINGLE_FRAME_NODE_LIMIT = 600  # nodes, for one frame (a 500-node graph lays out in about 2 s, 1,000 in 15 s)
+FORWARD_KINDS = frozenset({"seed", "tangent", "tangents"})  # the frames of forward mode
 
 
 @dataclass(frozen=True)
@@ -51,11 +70,11 @@ class Frame:
     """One frame: its place, kind, the node it treats, its title and the equations it illustrates."""
 
     index: int
-    kind: str  # "structure" | "forward" | "backward" | "gradients"
+    kind: str  # "structure" | "forward" | "backward" | "gradients"; forward mode: "seed" | "tangent" | "tangents"
     slug: str  # file stem, e.g. "02-backward-n7"
     title: Sentence
     equations: tuple[Relation, ...]
-    step: int | None = None  # index into result.steps (backward frames)
+    step: int | None = None  # index into result.steps (backward frames) or tangents.steps (tangent frames)
     node: str | None = None  # id of the node the frame treats
 
     @property
@@ -81,6 +100,8 @@ class FrameState:
     active: "Step | None"  # the step this frame illustrates
     received: dict[str, tuple["Contribution", ...]]  # node id → contributions so far
     done: frozenset[str]  # ids of nodes whose step has been taken (their edges show locals)
+    known: frozenset[str] = frozenset()  # forward mode: ids of the nodes whose tangent is shown
+    forward: bool = False  # a forward-mode frame (``active`` is a ``TangentStep``)
 
 
 def check_drawable(graph: "Graph", frame_count: int) -> None:
@@ -104,11 +125,7 @@ def frames(result: "Backward", which: str = "all") -> list[Frame]:
         raise GradvizError(f"unknown frame choice {which!r}; choose one of {', '.join(FRAME_CHOICES)}")
     graph = result.graph
     steps = result.steps
-    written = NodeText(graph, graph.output_id, "written")
-    if len(plain(written)) > SHOWN_LIMIT:  # too long to read: the output's own definition instead
-        written = NodeText(graph, graph.output_id, "definition")
-    out = [Frame(0, "structure", "00-structure", Sentence((Words("Computational graph of "), Name(graph.output))),
-                 (Relation((Name(graph.output), written)),)),
+    out = [_structure_frame(graph),
            Frame(1, "forward", "01-forward", Sentence((Words("Forward pass"),)), tuple(forward_lines(result)))]
     for k, step in enumerate(steps):
         index = len(out)
@@ -120,6 +137,81 @@ def frames(result: "Backward", which: str = "all") -> list[Frame]:
                      Sentence((Words("Gradients of "), Name(graph.output))),
                      tuple(gradient_lines(result, expanded=False))))
     return out if which == "all" else out[-1:]
+
+
+def _structure_frame(graph: "Graph") -> Frame:
+    """The first frame of either mode: the graph and the output's formula."""
+    written = NodeText(graph, graph.output_id, "written")
+    if len(plain(written)) > SHOWN_LIMIT:  # too long to read: the output's own definition instead
+        written = NodeText(graph, graph.output_id, "definition")
+    return Frame(0, "structure", "00-structure", Sentence((Words("Computational graph of "), Name(graph.output))),
+                 (Relation((Name(graph.output), written)),))
+
+
+def tangent_frames(t: "Tangents", which: str = "all") -> list[Frame]:
+    """Forward mode's frames (see the module's docstring): all, or only the final one."""
+    if which not in FRAME_CHOICES:
+        raise GradvizError(f"unknown frame choice {which!r}; choose one of {', '.join(FRAME_CHOICES)}")
+    graph, seed = t.graph, t.seed
+    other = Sentence((Words("every other input: "), Partial("·", t.wrt), Words(" = 0")))
+    out = [_structure_frame(graph),
+           Frame(1, "seed", f"01-seed-{seed}", Sentence((Words("Forward mode from "), Name(t.wrt),
+                                                           Words(": the seed"))),
+                 (Relation((Partial(t.wrt, t.wrt), Number(1))),) + ((other,) if len(graph.inputs) > 1 else ()),
+                 node=seed)]
+    for k, step in enumerate(t.steps):
+        index = len(out)
+        title = Sentence((Words(f"Forward step {k + 1} of {len(t.steps)}: "), NodeText(graph, step.node, "equation")))
+        out.append(Frame(index, "tangent", f"{index:02d}-tangent-{step.node}", title, (tangent_line(t, step),),
+                         step=k, node=step.node))
+    index = len(out)
+    out.append(Frame(index, "tangents", f"{index:02d}-tangents-{seed}",
+                     Sentence((Words("Tangents "), Partial("·", t.wrt), Words(", forward against reverse mode"))),
+                     tuple(cost_lines(t)) if t.value is not None else
+                     (Relation((Partial(graph.output, t.wrt), _formula(t.result, t.exprs.get(graph.output_id, 0)))),
+                      *cost_lines(t)),
+                     node=seed))
+    return out if which == "all" else out[-1:]
+
+
+def tangent_state(t: "Tangents", frame: Frame) -> FrameState:
+    """Which tangents a forward-mode frame shows: the inputs' (and those of the nodes that do not
+    depend on the seed, 0) from the seed frame on, then each node's once its step is taken. The
+    seed frame's active node is the seed."""
+    if frame.kind not in FORWARD_KINDS:
+        return FrameState(frame.kind, None, {}, frozenset(), forward=True)
+    upto = len(t.steps) if frame.kind == "tangents" else 0 if frame.kind == "seed" else frame.step + 1
+    stepped = {s.node for s in t.steps}
+    start = {nid for nid in t.graph.nodes if nid not in stepped and t.graph.nodes[nid].kind != "const"}
+    done = frozenset(s.node for s in t.steps[:upto])
+    active = t.steps[frame.step] if frame.kind == "tangent" else None
+    if frame.kind == "seed":  # the seed stands out as the step's node would
+        active = TangentStep(t.seed, t.wrt, t.tangents[t.seed] if t.tangents is not None else None)
+    return FrameState(frame.kind, active, {}, done, known=frozenset(start) | done, forward=True)
+
+
+def tangent_row(t: "Tangents", nid: str) -> Relation:
+    """``∂a/∂θ1 = −1`` for a node (``= θ2`` without values)."""
+    name = t.graph.nodes[nid].name
+    if t.tangents is not None:
+        return Relation((Partial(name, t.wrt), Number(t.tangents[nid])))
+    expr = t.exprs.get(nid, 1 if nid == t.seed else 0)
+    return Relation((Partial(name, t.wrt), _formula(t.result, expr)))
+
+
+def gate_tangent(t: "Tangents", nid: str) -> Math | None:
+    """A gate's tangent (none without values)."""
+    return Number(t.tangents[nid], GATE_DIGITS) if t.tangents is not None else None
+
+
+def tangent_product_line(t: "Tangents", step: "TangentStep", c: "Contribution") -> Relation | None:
+    """``3 × (−1) = −3``: local × the operand's tangent = what the edge brings (symbolic without values)."""
+    if c.value is not None:
+        return Relation((Product((Number(c.local), Number(t.tangents[c.operand])), "cross"), Number(c.value)))
+    if c.value_expr is None:
+        return None
+    return Relation((Product((_formula(t.result, c.local_expr), _formula(t.result, t.exprs[c.operand])), "cross"),
+                     _formula(t.result, c.value_expr)))
 
 
 def frame_state(result: "Backward", frame: Frame) -> FrameState:

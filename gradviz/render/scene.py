@@ -5,7 +5,9 @@ on the right; op nodes read ``a = θ₁·θ₂``; forward values in Okabe–Ito 
 gradients in vermillion (``∂L/∂a = −42``), so colour-blind and greyscale readers still tell
 them apart by the text; edges whose step has been taken carry their local derivative,
 symbolic and numeric (``∂a/∂θ₁ = θ₂ = −1``); the active step's node and edges are drawn
-thick in vermillion and its edges add ``upstream × local = contribution``.
+thick in vermillion and its edges add ``upstream × local = contribution``. Forward-mode frames
+draw tangents where gradients go (``∂a/∂θ₁ = −1``, vermillion too: both are derivatives) and the
+active step's edges add ``local × operand's tangent = contribution``.
 
 Big graphs stay readable: with more than ``EDGE_LABEL_LIMIT`` nodes edges carry no labels
 (contributions still show in the nodes' gradient rows); with more than ``COMPACT_LIMIT``
@@ -26,15 +28,20 @@ from ..text.numbers import superscript
 from ..text.structure import equation, operand_piece
 from ..text.targets import MARKUP
 from .frames import (
+    FORWARD_KINDS,
     Frame,
     FrameState,
-    gate_value,
     fan_in,
-    gate_gradient,
     frame_state,
+    gate_gradient,
+    gate_tangent,
+    gate_value,
     gradient_line,
     local_line,
     product_line,
+    tangent_product_line,
+    tangent_row,
+    tangent_state,
     value_line,
 )
 
@@ -42,6 +49,7 @@ if TYPE_CHECKING:
     import graphviz
 
     from ..eval.backward import Backward
+    from ..eval.tangents import Tangents
     from ..ir.graph import Graph
 
 __all__ = ["Scene", "NodeLook", "EdgeLook", "scene", "scenes", "digraph", "label_rows", "boxed",
@@ -115,18 +123,20 @@ def label_rows(rows: tuple[tuple[str, str | None], ...], padding: int = 1) -> st
 
 
 def scene(result: "Backward", frame: Frame, *, caption: bool = True, wrt: str | None = None,
-          look: str = "boxes") -> Scene:
+          look: str = "boxes", tangents: "Tangents | None" = None) -> Scene:
     """What ``frame`` of ``result`` draws (``look``: ``boxes`` or ``gates``)."""
-    return scenes(result, [frame], caption=caption, wrt=wrt, look=look)[0]
+    return scenes(result, [frame], caption=caption, wrt=wrt, look=look, tangents=tangents)[0]
 
 
 def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = True,
-           wrt: str | None = None, look: str = "boxes", columns: int = 1, fold: bool = False) -> list[Scene]:
+           wrt: str | None = None, look: str = "boxes", columns: int = 1, fold: bool = False,
+           tangents: "Tangents | None" = None) -> list[Scene]:
     """The scenes of several frames of one result, sharing the text work between them.
 
     ``wrt`` (an input's name) draws the nodes and edges on the paths from the output to that
-    input in full colour and fades the rest."""
-    texts = _Texts(result)
+    input in full colour and fades the rest. ``tangents`` (forward mode from one input) is
+    what the forward-mode frames among ``frame_list`` show."""
+    texts = _Texts(result, tangents)
     keep = input_paths(result.graph, wrt) if wrt is not None else None
     stacks = input_columns(result.graph, columns)
     folded = second_row(result.graph) if fold else frozenset()
@@ -136,10 +146,12 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
 class _Texts:
     """Every text of a result computed once, however many frames show it."""
 
-    def __init__(self, result: "Backward"):
-        self.result = result
+    def __init__(self, result: "Backward", tangents: "Tangents | None" = None):
+        self.result, self.tangents = result, tangents
         self.expected = fan_in(result)
         self.hits = {(s.node, c.position): (s, c) for s in result.steps for c in s.contributions}
+        self.tangent_hits = {(s.node, c.position): (s, c) for s in (tangents.steps if tangents else ())
+                             for c in s.contributions}
         self._memo: dict[tuple, str | None] = {}
 
     def get(self, key: tuple, make: Callable[[], "Math | str | None"]) -> str | None:
@@ -158,13 +170,15 @@ def _scene(result: "Backward", frame: Frame, texts: _Texts, caption: bool,
            keep: frozenset[str] | None = None, look: str = "boxes",
            stacks: tuple[tuple[str, ...], ...] = ()) -> Scene:
     graph = result.graph
-    state = frame_state(result, frame)
+    forward = frame.kind in FORWARD_KINDS and texts.tangents is not None
+    state = tangent_state(texts.tangents, frame) if forward else frame_state(result, frame)
     gates = look != "boxes"
     nodes = [_node(result, frame, texts, state, nid, keep, look) for nid in graph.nodes]
     edges = [_edge(result, texts, state, nid, pos, operand, keep, look)
              for nid, node in graph.nodes.items() for pos, operand in enumerate(node.operands)]
     compact = len(graph) > COMPACT_LIMIT
-    return Scene(frame.slug, tuple(nodes), tuple(edges), _caption(frame, look, graph.output) if caption else None,
+    seed = texts.tangents.wrt if forward else None
+    return Scene(frame.slug, tuple(nodes), tuple(edges), _caption(frame, look, graph.output, seed) if caption else None,
                  stacks, graph.output_id,
                  *_defaults(compact, gates), clusters=() if gates else _clusters(graph))
 
@@ -186,7 +200,12 @@ def _node(result: "Backward", frame: Frame, texts: _Texts, state: FrameState, ni
     value = gradient = None
     if frame.kind != "structure" and (result.values is not None or not compact):
         value = texts.get(("value", nid, gates), lambda: gate_value(result, nid) if gates else value_line(result, nid))
-    if nid == graph.output_id and state.done or got:
+    if state.forward:
+        tangents = texts.tangents
+        if nid in state.known:
+            gradient = texts.get(("tangent", nid, gates), lambda: gate_tangent(tangents, nid) if gates else
+                                 tangent_row(tangents, nid))
+    elif nid == graph.output_id and state.done or got:
         gradient = texts.get(("grad", nid, len(got), gates), lambda: gate_gradient(result, nid, got, texts.expected.get(nid, 0)) if gates else
                              gradient_line(result, nid, got, texts.expected.get(nid, 0)))
     if gates:
@@ -225,13 +244,16 @@ def _edge(result: "Backward", texts: _Texts, state: FrameState, nid: str, pos: i
     graph = result.graph
     active = state.active
     label, attrs = None, [("color", SOFT_INK if operand in graph.depends_on_inputs() else FAINT)]
-    hit = texts.hits.get((nid, pos))
+    hit = (texts.tangent_hits if state.forward else texts.hits).get((nid, pos))
     is_active = bool(hit and active and active.node == nid)
     fade = keep is not None and not on_path(keep, operand, nid)
     if look == "boxes" and hit and nid in state.done and len(graph) <= EDGE_LABEL_LIMIT:
         step, c = hit
         rows = [(texts.get(("local", nid, pos), lambda: local_line(result, step, c)), None)]
-        if is_active:
+        if is_active and state.forward:
+            brought = texts.get(("tangent product", nid, pos), lambda: tangent_product_line(texts.tangents, step, c))
+            rows.append((brought, GRADIENT_COLOR))
+        elif is_active:
             rows.append((texts.get(("product", nid, pos), lambda: product_line(result, step, c)), GRADIENT_COLOR))
         label = label_rows(_faded(rows, fade), 0)
     if is_active:
@@ -302,16 +324,18 @@ def _clusters(graph: "Graph") -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((label, tuple(ids)) for label, ids in members.items())
 
 
-def _caption(frame: Frame, look: str, output: str) -> str:
+def _caption(frame: Frame, look: str, output: str, seed: str | None = None) -> str:
     """The frame's title and equations; long equations wrap at their ``=`` signs and many of
-    them go into columns, so the caption neither cuts anything nor widens the figure much."""
-    shown = frame.kind == "backward" or frame.kind != "forward" and look == "boxes"  # gates hold the numbers
-    blocks = [wrapped(e) for e in frame.equations] if shown else []
-    if look != "boxes" and frame.kind in ("forward", "gradients"):
+    them go into columns, so the caption neither cuts anything nor widens the figure much
+    (``seed``: the input a forward-mode frame differentiates by)."""
+    shown = frame.kind in ("backward", *FORWARD_KINDS) or frame.kind != "forward" and look == "boxes"
+    blocks = [wrapped(e) for e in frame.equations] if shown else []  # gates hold the numbers
+    if look != "boxes" and frame.kind in ("forward", "gradients", "seed", "tangents"):
         joint = " │ " if look == "paired" else ", "
-        partial = f"∂{write(Name(output), MARKUP)}/∂node"
-        blocks.append([f"In each node: operation and name, value{joint}gradient {partial} "
-                       "(inputs: name  value │ gradient)"])
+        what, partial = ("tangent", f"∂node/∂{write(Name(seed), MARKUP)}") if seed is not None \
+            else ("gradient", f"∂{write(Name(output), MARKUP)}/∂node")
+        blocks.append([f"In each node: operation and name, value{joint}{what} {partial} "
+                       f"(inputs: name  value │ {what})"])
     height = sum(len(b) for b in blocks)
     columns = 1 if height <= CAPTION_LINES else 2 if height <= 3 * CAPTION_LINES else 3
     per_column = -(-len(blocks) // columns) if blocks else 0
