@@ -468,7 +468,8 @@ def test_dropout_with_mini_batches_masks_each_batch_alike() -> None:
     (["train", "2-4-1", "--data", "onehot"], "add --autoencoder"),
     (["train", "4-2-3", "--autoencoder"], "as many units as it starts with"),
     (["train", "2-2-1", "--data", "xor-breakout"], "use --loss mse"),
-    (["train", "2-4-1", "--dropout", "1"], "--dropout")])
+    (["train", "2-4-1", "--dropout", "1"], "--dropout"),
+    (["train", "4-2-4", "--autoencoder", "--animate"], "an autoencoder draws codes.png")])
 def test_train_refuses_mistaken_new_options_in_one_line(tmp_path, args, fragment) -> None:
     from click.testing import CliRunner
 

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from ..ir.graph import Graph
 
 __all__ = ["Fit", "fit", "batch_order", "dropout_masks", "input_noise", "clean_losses", "reconstruction_activation",
-           "code_layer", "codes", "GRID_KEYS", "parse_grid", "grid_search", "grid_csv", "update_lines", "descent_report",
-           "history_csv", "read_points", "predictions", "accuracy", "breakout_report"]
+           "code_layer", "codes", "GRID_KEYS", "parse_grid", "grid_search", "grid_csv", "update_lines",
+           "descent_report", "history_csv", "read_points", "predictions", "accuracy", "breakout_report"]
 
 Point = tuple[Sequence[float], float]  # an autoencoder's points are the features alone
 
