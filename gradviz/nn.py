@@ -1,8 +1,9 @@
 """The lectures' networks for Python users: ``neuron``, ``perceptron``, ``mlp`` and
 ``xor_network`` (from ``networks.network``) hand back networks whose graph has the verbs
 (``net.graph.backward(...)``, ``net.graph.show()``), ``descend`` runs gradient descent and
-``fit`` trains a network (mini-batches, penalties, early stopping) and ``playground`` draws its
-training as TensorFlow Playground does, frame by frame (``write_playground``: a GIF and a page).
+``fit`` trains a network (mini-batches, penalties, early stopping, dropout, autoencoders, input
+noise) and ``playground`` draws its training as TensorFlow Playground does, frame by frame
+(``write_playground``: a GIF and a page).
 
 >>> from gradviz.nn import XOR_DATA, mlp
 >>> net = mlp((2, 2, 1), "tanh", "bce", XOR_DATA)
@@ -25,19 +26,21 @@ from .outputs.playground import write_playground
 from .networks.network import (
     ACTIVATIONS,
     LOSSES,
+    XOR_BREAKOUT_DATA,
     XOR_DATA,
     XOR_RELU_WEIGHTS,
     Network,
     Neuron,
     count_parameters,
+    one_hot_vectors,
     param_name,
     parse_layers,
     quadrants,
 )
 
 __all__ = ["Network", "Neuron", "ACTIVATIONS", "LOSSES", "XOR_DATA", "neuron", "perceptron", "mlp", "xor_network",
-           "count_parameters", "parse_layers", "param_name", "descend", "fit", "Fit", "grid_search", "quadrants", "XOR_RELU_WEIGHTS",
-           "playground", "Playground", "write_playground"]
+           "count_parameters", "parse_layers", "param_name", "descend", "fit", "Fit", "grid_search", "quadrants",
+           "XOR_RELU_WEIGHTS", "XOR_BREAKOUT_DATA", "one_hot_vectors", "playground", "Playground", "write_playground"]
 
 
 def _with_verbs(build: Callable[..., Network]) -> Callable[..., Network]:

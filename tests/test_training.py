@@ -36,13 +36,19 @@ def readme_commands() -> list[str]:
             if line.startswith("gradviz ")]
 
 
-@pytest.mark.parametrize("sizes, data, loss, activation, expanded", [
-    ((2, 4, 1), XOR_DATA, "bce", "tanh", False), ((3, 5, 1), None, "mse", "linear", False),
-    ((4, 6, 3), None, "ce", "relu", False), ((4, 6, 3), [((1, 2, 3, 4), 1)], "ce", "relu", True),
-    ((2, 2, 1), XOR_DATA, "bce", "relu", True), ((2, 2, 1), XOR_DATA, "mse", "relu", True)])
-def test_node_estimate_bounds_the_built_graph(sizes, data, loss, activation, expanded) -> None:
-    built = len(mlp(sizes, activation, loss, data, expanded=expanded).graph)
-    assert built <= node_estimate(sizes, len(data) if data else 1, activation, loss, expanded) <= 1.2 * built
+ONE_HOT = [(1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0)]
+
+
+@pytest.mark.parametrize("sizes, data, loss, activation, expanded, shape", [
+    ((2, 4, 1), XOR_DATA, "bce", "tanh", False, {}), ((3, 5, 1), None, "mse", "linear", False, {}),
+    ((4, 6, 3), None, "ce", "relu", False, {}), ((4, 6, 3), [((1, 2, 3, 4), 1)], "ce", "relu", True, {}),
+    ((2, 2, 1), XOR_DATA, "bce", "relu", True, {}), ((2, 2, 1), XOR_DATA, "mse", "relu", True, {}),
+    ((2, 8, 1), XOR_DATA, "bce", "tanh", False, {"masks": True, "noise": True}),
+    ((3, 2, 3), ONE_HOT, "mse", "tanh", False, {"autoencoder": True}),
+    ((3, 2, 3), ONE_HOT, "mse", "tanh", True, {"autoencoder": True, "masks": True, "noise": True})])
+def test_node_estimate_bounds_the_built_graph(sizes, data, loss, activation, expanded, shape) -> None:
+    built = len(mlp(sizes, activation, loss, data, expanded=expanded, **shape).graph)
+    assert built <= node_estimate(sizes, len(data) if data else 1, activation, loss, expanded, **shape) <= 1.2 * built
 
 
 def test_size_checks_refuse_at_once_with_advice() -> None:
@@ -112,8 +118,17 @@ def test_the_readme_training_commands_run_as_shown(tmp_path) -> None:
             assert "best: lr = 1, hidden = 8" in out and (tmp_path / "grid" / "grid.png").exists()
         if "--val" in command:
             assert "early stopping: validation loss lowest at step 874" in out
-        if "train" in command and "--val" not in command:
+        if "train" in command and "--val" not in command and "--autoencoder" not in command:
             assert "accuracy 100%" in out, (command, out)
+        if "--dropout" in command:
+            assert re.search(r"dropout in the step network.png draws: .* dropped", out)
+        if "--autoencoder" in command:
+            folder = tmp_path / shlex.split(command)[-1]
+            assert "reconstruction loss" in out and (folder / "codes.png").exists()
+            start, end = map(float, re.search(r"loss[a-z ]* ([\d.e−-]+) → ([\d.e−-]+)", out).groups())
+            assert end < start / 10
+        if "xor-breakout" in command:
+            assert "breakout: y(0, 0) = −1, y(0, 1) = 1, y(1, 0) = 1, y(1, 1) = −1: answered" in out
 
 
 def test_the_recurrent_gallery_example_sums_the_shared_weights_gradient_over_time() -> None:
@@ -235,3 +250,231 @@ def test_grid_search_scores_every_setting_as_its_own_run_and_names_the_best() ->
     assert plots.grid_heatmap(results, "final training loss").startswith(b"\x89PNG")
     with pytest.raises(GradvizError, match="keys: lr"):
         parse_grid(["depth=1,2"])
+
+
+def _masked_xor_run(values: dict, points, mask) -> tuple[float, dict]:
+    """The mean BCE of a 2-H-1 tanh/sigmoid network whose hidden outputs are multiplied by ``mask``,
+    and its gradient, by a numpy forward and backward pass written out here."""
+    import numpy as np
+
+    units = range(1, len(mask) + 1)
+    W1 = np.array([[values[f"w¹{j}{i}".translate(SUBS)] for i in (1, 2)] for j in units])
+    b1 = np.array([values[f"b¹{j}".translate(SUBS)] for j in units])
+    W2 = np.array([values[f"w²1{j}".translate(SUBS)] for j in units])
+    b2 = values["b²₁"]
+    m = np.array(mask, dtype=float)
+    loss, gW1, gb1, gW2, gb2 = 0.0, np.zeros_like(W1), np.zeros_like(b1), np.zeros_like(W2), 0.0
+    for x, y in points:
+        x = np.array(x)
+        h = np.tanh(W1 @ x + b1)
+        kept = h * m
+        p = 1 / (1 + np.exp(-(W2 @ kept + b2)))
+        loss += -(y * np.log(p) + (1 - y) * np.log(1 - p)) / len(points)
+        dz2 = (p - y) / len(points)
+        gW2 += dz2 * kept
+        gb2 += dz2
+        dz1 = dz2 * W2 * m * (1 - h ** 2)
+        gW1 += np.outer(dz1, x)
+        gb1 += dz1
+    grads = {"b²₁": gb2}
+    for j in units:
+        grads[f"b¹{j}".translate(SUBS)] = gb1[j - 1]
+        grads[f"w²1{j}".translate(SUBS)] = gW2[j - 1]
+        for i in (1, 2):
+            grads[f"w¹{j}{i}".translate(SUBS)] = gW1[j - 1, i - 1]
+    return loss, grads
+
+
+def test_dropout_masks_are_inverted_bernoulli_draws_per_step() -> None:
+    from gradviz.networks.training import dropout_masks
+
+    draw = dropout_masks(["a", "b", "c", "d"], 0.25, seed=5)
+    values = [v for t in range(2000) for v in draw(t).values()]
+    assert set(values) == {0.0, 1 / 0.75}
+    assert values.count(0.0) / len(values) == pytest.approx(0.25, abs=0.02)
+    other = dropout_masks(["a", "b", "c", "d"], 0.25, seed=6)
+    assert draw(7) == dropout_masks(["a", "b", "c", "d"], 0.25, seed=5)(7)
+    assert [draw(t) for t in range(10)] != [other(t) for t in range(10)]
+    assert len({tuple(draw(t).values()) for t in range(10)}) > 1  # a fresh mask each step
+
+
+def test_dropped_units_carry_no_gradient_and_the_rest_match_numpy() -> None:
+    import numpy as np
+
+    from gradviz.eval.backward import backward
+    from gradviz.networks.training import fit
+
+    done = fit((2, 4, 1), XOR_DATA, lr=0.5, steps=12, dropout=0.5, seed=3)
+    dropped_somewhere = kept_somewhere = False
+    for t in range(12):
+        it, after = done.run.history[t], done.run.history[t + 1]
+        drawn = done.step_inputs(t)
+        mask = [drawn[f"m¹{j}".translate(SUBS)] for j in range(1, 5)]
+        assert set(mask) <= {0.0, 2.0}  # inverted dropout: kept units ×1/(1 − 0.5)
+        loss, grads = _masked_xor_run(it.values, XOR_DATA, mask)
+        assert it.loss == pytest.approx(loss, rel=1e-12)
+        assert it.grad == pytest.approx(grads, rel=1e-9, abs=1e-12)
+        for j, m in enumerate(mask, start=1):
+            unit = [f"b¹{j}", f"w¹{j}1", f"w¹{j}2", f"w²1{j}"]
+            if m == 0:
+                dropped_somewhere = True
+                assert all(it.grad[name.translate(SUBS)] == 0 for name in unit), (t, j)
+            else:
+                kept_somewhere = True
+                assert all(it.grad[name.translate(SUBS)] != 0 for name in unit), (t, j)
+        assert after.values == pytest.approx({n: it.values[n] - 0.5 * grads.get(n, 0.0) for n in it.values})
+    assert dropped_somewhere and kept_somewhere
+    # evaluation and prediction: no mask, no scaling
+    trained = backward(done.network.graph, done.run.final, symbolic=False).value
+    assert trained == pytest.approx(_masked_xor_run(done.run.final, XOR_DATA, [1, 1, 1, 1])[0], rel=1e-12)
+    assert not any(name.startswith("m") for name in done.predictor.graph.inputs)
+    assert np.isfinite(trained)
+
+
+def test_the_network_figure_shows_the_drawn_steps_dropped_units() -> None:
+    from gradviz.eval.backward import backward
+    from gradviz.networks.training import fit
+    from gradviz.render.neurons import render_neurons
+
+    done = fit((2, 4, 1), XOR_DATA, lr=0.5, steps=5, dropout=0.5, seed=3)
+    seen = set()
+    for t in range(6):
+        drawn = done.step_inputs(t)
+        result = backward(done.network.graph, {**done.run.history[t].values, **drawn})
+        dot = render_neurons(done.network, result, "dot").decode("utf-8")
+        for unit in done.network.neurons:
+            if unit.mask is None:
+                continue
+            line = next(line for line in dot.splitlines() if f"u{unit.node} [label=" in line)
+            dropped = drawn[unit.mask] == 0
+            seen.add(dropped)
+            assert ("dashed" in line) == dropped and ("✗ dropped: passes 0" in line) == dropped, (t, unit.name)
+            assert (f"∂L/∂{unit.bias} = 0<" in line) == dropped  # its numbers agree with its look
+            edges = [line for line in dot.splitlines() if "invis" not in line
+                     and (f"u{unit.node} ->" in line or f"-> u{unit.node}" in line)]
+            assert len(edges) == 3 and all(("dashed" in e) == dropped for e in edges)
+        assert ("Dropout in the step drawn" in dot) == (0.0 in drawn.values())
+    assert seen == {True, False}
+
+
+def _autoencoder_loss(values: dict, points, noise=None) -> float:
+    """The mean over points and outputs of (σ(W² tanh(W¹x̃ + b¹) + b²) − x)², x̃ = x + noise, in numpy."""
+    import numpy as np
+
+    n = len(points[0])
+    hidden = sum(name.startswith("b¹") for name in values)
+    W1 = np.array([[values[f"w¹{j}{i}".translate(SUBS)] for i in range(1, n + 1)] for j in range(1, hidden + 1)])
+    b1 = np.array([values[f"b¹{j}".translate(SUBS)] for j in range(1, hidden + 1)])
+    W2 = np.array([[values[f"w²{k}{j}".translate(SUBS)] for j in range(1, hidden + 1)] for k in range(1, n + 1)])
+    b2 = np.array([values[f"b²{k}".translate(SUBS)] for k in range(1, n + 1)])
+    total = 0.0
+    for k, x in enumerate(points):
+        x = np.array(x)
+        noisy = x + (np.array(noise[k]) if noise is not None else 0)
+        out = 1 / (1 + np.exp(-(W2 @ np.tanh(W1 @ noisy + b1) + b2)))
+        total += np.mean((out - x) ** 2)
+    return total / len(points)
+
+
+@pytest.mark.slow
+def test_an_autoencoder_learns_to_reconstruct_its_inputs() -> None:
+    import numpy as np
+
+    from gradviz.eval.backward import backward
+    from gradviz.networks.network import one_hot_vectors
+    from gradviz.networks.training import codes, fit
+
+    points = one_hot_vectors(4)
+    done = fit((4, 2, 4), points, autoencoder=True, lr=0.5, steps=1500)
+    losses = [it.loss for it in done.run.history]
+    assert losses[-1] < 0.05 * losses[0] and done.predictor is None
+    final = done.run.final
+    assert backward(done.network.graph, final, symbolic=False).value == pytest.approx(
+        _autoencoder_loss(final, points), rel=1e-12) == done.run.final_loss
+    assert losses[0] == pytest.approx(_autoencoder_loss(done.network.values, points), rel=1e-12)
+    names, found = codes(done.network, final)
+    W1 = np.array([[final[f"w¹{j}{i}".translate(SUBS)] for i in range(1, 5)] for j in (1, 2)])
+    b1 = np.array([final[f"b¹{j}".translate(SUBS)] for j in (1, 2)])
+    assert names == ("h¹₁", "h¹₂") and np.allclose(found, [np.tanh(W1 @ np.array(x) + b1) for x in points])
+    assert len({(round(a, 1), round(b, 1)) for a, b in found}) == 4  # four distinct codes
+
+
+def test_the_denoising_autoencoders_noise_goes_to_the_inputs_only() -> None:
+    import numpy as np
+
+    from gradviz.networks.network import one_hot_vectors
+    from gradviz.networks.training import fit, input_noise
+
+    points = one_hot_vectors(3)
+    done = fit((3, 2, 3), points, autoencoder=True, noise=0.3, lr=0.5, steps=6, seed=4)
+    draws = input_noise(3, 3, 0.3, seed=4)
+    for t in range(6):
+        it, after = done.run.history[t], done.run.history[t + 1]
+        drawn = done.step_inputs(t)
+        noise = [[drawn[f"ε{k}{i}".translate(SUBS)] for i in (1, 2, 3)] for k in (1, 2, 3)]
+        assert noise == draws(t) and noise != draws(t + 1)
+        assert it.loss == pytest.approx(_autoencoder_loss(it.values, points, noise), rel=1e-12)
+        assert it.loss != pytest.approx(_autoencoder_loss(it.values, points), rel=1e-6)
+        grad = _fd_gradient(lambda v: _autoencoder_loss(v, points, noise), it.values, done.network.parameters)
+        assert after.values == pytest.approx({n: it.values[n] - 0.5 * grad.get(n, 0.0) for n in it.values}, abs=1e-7)
+    assert np.std([v for t in range(300) for row in draws(t) for v in row]) == pytest.approx(0.3, rel=0.05)
+
+
+def test_the_xor_breakout_trained_with_relu() -> None:
+    import numpy as np
+
+    from gradviz.networks.network import XOR_BREAKOUT_DATA
+    from gradviz.networks.training import fit
+
+    done = fit((2, 2, 1), XOR_BREAKOUT_DATA, activation="relu", loss="mse", lr=0.1, steps=1000, seed=10)
+    w = done.run.final
+    for (x1, x2), target in XOR_BREAKOUT_DATA:
+        v = [max(0.0, w[f"b¹{j}".translate(SUBS)] + w[f"w¹{j}1".translate(SUBS)] * x1
+                 + w[f"w¹{j}2".translate(SUBS)] * x2) for j in (1, 2)]
+        y = w["b²₁"] + w["w²₁₁"] * v[0] + w["w²₁₂"] * v[1]
+        assert (y > 0.7) if target > 0 else (y < -0.7)
+    dead = fit((2, 2, 1), XOR_BREAKOUT_DATA, activation="relu", loss="mse", lr=0.1, steps=1000, seed=1)
+    assert dead.run.final_loss == pytest.approx(1.0) and np.isfinite(dead.run.final_loss)  # both ReLUs died
+
+
+def test_training_option_mistakes_are_refused() -> None:
+    from gradviz.networks.network import XOR_BREAKOUT_DATA, one_hot_vectors
+    from gradviz.networks.training import fit
+
+    with pytest.raises(GradvizError, match="use --loss mse"):
+        fit((2, 2, 1), XOR_BREAKOUT_DATA)
+    with pytest.raises(GradvizError, match="as many units as it starts with"):
+        fit((4, 2, 3), one_hot_vectors(4), autoencoder=True)
+    with pytest.raises(GradvizError, match="dropout"):
+        fit((2, 1), XOR_DATA, dropout=0.5)
+    with pytest.raises(GradvizError, match="dropout < 1"):
+        fit((2, 2, 1), XOR_DATA, dropout=1.0)
+
+
+def test_dropout_with_mini_batches_masks_each_batch_alike() -> None:
+    from gradviz.networks.training import batch_order, fit
+
+    done = fit((2, 3, 1), XOR_DATA, lr=0.5, steps=6, batch_size=2, dropout=0.5, seed=2)
+    order = batch_order(4, 2, seed=2)
+    for t in range(6):
+        it = done.run.history[t]
+        drawn = done.step_inputs(t)
+        loss, grads = _masked_xor_run(it.values, [done.train[k] for k in order(t)],
+                                      [drawn[f"m¹{j}".translate(SUBS)] for j in (1, 2, 3)])
+        assert it.loss == pytest.approx(loss, rel=1e-12) and it.grad == pytest.approx(grads, rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["train", "2-4-1", "--data", "onehot"], "add --autoencoder"),
+    (["train", "4-2-3", "--autoencoder"], "as many units as it starts with"),
+    (["train", "2-2-1", "--data", "xor-breakout"], "use --loss mse"),
+    (["train", "2-4-1", "--dropout", "1"], "--dropout"),
+    (["train", "4-2-4", "--autoencoder", "--animate"], "an autoencoder draws codes.png")])
+def test_train_refuses_mistaken_new_options_in_one_line(tmp_path, args, fragment) -> None:
+    from click.testing import CliRunner
+
+    from gradviz.cli import cli
+
+    result = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "out")])
+    assert result.exit_code in (1, 2) and fragment in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()

@@ -11,10 +11,12 @@ from ..errors import GradvizError
 from ..networks.network import (  # loads nothing heavy
     ACTIVATIONS,
     LOSSES,
+    XOR_BREAKOUT_DATA,
     XOR_DATA,
     check_size,
     count_parameters,
     mlp,
+    one_hot_vectors,
     parse_layers,
     quadrants,
 )
@@ -176,9 +178,11 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir
 @click.command()
 @click.argument("layers", metavar="LAYERS")
 @click.option("--activation", type=click.Choice(ACTIVATIONS), default="tanh", show_default=True)
-@click.option("--loss", type=click.Choice(("mse", "bce")), default="bce", show_default=True)
-@click.option("--data", default="xor", show_default=True,
-              help="xor, quadrants (24 noisy points labelled by quadrant), or a CSV file: features…, target.")
+@click.option("--loss", type=click.Choice(("mse", "bce")), default=None, help="[default: bce; mse with --autoencoder]")
+@click.option("--data", default=None,
+              help="xor, xor-breakout (targets ±1: the ReLU breakout question), quadrants (24 noisy points labelled "
+                   "by quadrant), onehot (--autoencoder's: the one-hot vectors), or a CSV file: features…, target "
+                   "(with --autoencoder every column is a feature).  [default: xor; onehot with --autoencoder]")
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=0.5, show_default=True)
 @click.option("--steps", type=click.IntRange(1, 1_000_000), default=1500, show_default=True)
 @click.option("--momentum", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True)
@@ -192,11 +196,21 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir
               help="Hold out this share of the points for validation and stop early, keeping the best weights.")
 @click.option("--patience", type=click.IntRange(min=1), default=100, show_default=True,
               help="With --val: stop after this many steps without a better validation loss.")
+@click.option("--dropout", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True,
+              help="Drop each hidden unit with this probability each step (kept ones ×1/(1 − p)); network.png "
+                   "shows the drawn step's dropped units.")
+@click.option("--autoencoder", is_flag=True,
+              help="Reconstruct the input (the target is the input; mse over all outputs); writes codes.png for a "
+                   "code layer of 1 or 2 units.")
+@click.option("--noise", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Add Gaussian noise of this σ to the inputs each step, the targets clean (with --autoencoder: "
+                   "a denoising autoencoder).")
 @click.option("--grid", multiple=True, metavar="KEY=V1,V2,…",
               help="Grid search over one or two of lr, hidden, l1, l2, momentum: --grid lr=0.01,0.1,1 --grid "
                    "hidden=2,4,8 (or quoted: --grid 'lr=0.01,0.1,1 hidden=2,4,8'); writes grid.csv and grid.png, "
                    "and the best setting's pictures.")
-@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the weights, the shuffles and the split.")
+@click.option("--seed", type=int, default=1, show_default=True,
+              help="Seed of the weights, the shuffles, the split, the dropout masks and the noise.")
 @click.option("--animate", is_flag=True,
               help="Also write training.gif and training.html: the playground picture (each unit's activation over "
                    "the plane, edges by weight, the decision boundary) at frames spread over the run; two features.")
@@ -205,20 +219,27 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False))
 @point_option
 @force_option
-def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, batch_size, l1, l2, val, patience, grid,
-          seed, animate, animate_frames, out_dir, point, force) -> None:
+def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, batch_size, l1, l2, val, patience,
+          dropout, autoencoder, noise, grid, seed, animate, animate_frames, out_dir, point, force) -> None:
     """Train a network on data and draw the loss, the decision boundary and the trained network.
 
     \b
-    Examples (the lecture's XOR network, to 100 % accuracy; mini-batches of 2 with an L2 penalty):
+    Examples (the lecture's XOR network, to 100 % accuracy; mini-batches of 2 with an L2 penalty;
+    dropout; a denoising autoencoder of the one-hot vectors; the ReLU breakout question):
       gradviz train 2-4-1 --activation tanh --loss bce --data xor -o out/
       gradviz train 2-4-1 --data xor --batch-size 2 --l2 0.001 --steps 3000 -o out/
+      gradviz train 2-4-1 --data xor --dropout 0.25 -o out/
+      gradviz train 4-2-4 --autoencoder --noise 0.2 -o out/
+      gradviz train 2-2-1 --activation relu --loss mse --data xor-breakout --lr 0.1 --seed 10 -o out/
       gradviz train 2-4-1 --data xor --animate -o out/       # training.gif, training.html
     """
     from ..eval.backward import backward  # lazy: `gradviz --help` stays fast
     from ..networks import plots  # lazy: `gradviz --help` stays fast
     from ..networks.training import (  # lazy: `gradviz --help` stays fast
         accuracy,
+        breakout_report,
+        clean_losses,
+        codes,
         fit,
         grid_csv,
         grid_search,
@@ -229,10 +250,20 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
     from ..render.neurons import render_neurons  # lazy: `gradviz --help` stays fast
 
     sizes = parse_layers(layers)
-    points = {"xor": XOR_DATA, "quadrants": quadrants()}.get(data) or read_points(data)
-    check_size(sizes, len(points), activation, loss, steps=steps, view="neurons")
+    data = data or ("onehot" if autoencoder else "xor")
+    loss = loss or ("mse" if autoencoder else "bce")
+    named = {"xor": XOR_DATA, "xor-breakout": XOR_BREAKOUT_DATA, "quadrants": quadrants()}
+    if data == "onehot" and not autoencoder:
+        raise GradvizError("--data onehot holds inputs alone, an autoencoder's data: add --autoencoder")
+    points = one_hot_vectors(sizes[0]) if data == "onehot" else named.get(data) or read_points(data)
+    if autoencoder and data != "onehot":  # features alone: a named set's inputs, every column of a file
+        points = [x for x, _ in points] if data in named else [(*x, y) for x, y in points]
+    shape = dict(autoencoder=autoencoder, masks=dropout > 0, noise=noise > 0)
+    check_size(sizes, len(points), activation, loss, steps=steps, view="neurons", **shape)
     if animate_frames is not None and not animate:
         raise click.UsageError("--animate-frames goes with --animate")
+    if animate and autoencoder:
+        raise click.UsageError("--animate draws a classifier's decision boundary; an autoencoder draws codes.png")
     from ..networks.playground import DEFAULT_FRAMES, check_playground  # lazy: `gradviz --help` stays fast
 
     if animate:
@@ -242,12 +273,13 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
     if point > training:  # before the run, not after it
         raise GradvizError(f"data point {point} does not exist: training uses {training} points")
     options = dict(activation=activation, loss=loss, lr=lr, steps=steps, momentum=momentum, adam=adam,
-                   adagrad=adagrad, batch_size=batch_size, l1=l1, l2=l2, val=val, patience=patience, seed=seed)
+                   adagrad=adagrad, batch_size=batch_size, l1=l1, l2=l2, val=val, patience=patience, seed=seed,
+                   dropout=dropout, autoencoder=autoencoder, noise=noise)
     files: dict[str, bytes] = {}
     if grid:
         values = parse_grid(grid)
         biggest = (sizes[0], *[int(max(values["hidden"]))] * (len(sizes) - 2), sizes[-1]) if "hidden" in values else sizes
-        check_size(biggest, len(points), activation, loss, steps=steps, view="neurons")
+        check_size(biggest, len(points), activation, loss, steps=steps, view="neurons", **shape)
         if animate:
             check_playground(biggest, animate_frames)
         score_name = "best validation loss" if val else "final training loss"
@@ -261,14 +293,23 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
         with click.progressbar(length=steps, label="training", show_pos=True) as bar:
             done = fit(sizes, points, progress=lambda k: bar.update(1), **options)
     result, network, predictor = done.run, done.network, done.predictor
-    features = [n.name for n in predictor.neurons if n.layer == 0]
-    share = accuracy(predictor.graph, result.final, points, features)
     folder = OutputFolder(out_dir, force=force)
-    files["loss.png"] = plots.loss_curve(result)
-    if len(features) == 2 and sizes[-1] == 1:
-        files["boundary.png"] = plots.decision_boundary(predictor.graph, features, result.final, points)
+    files["loss.png"] = plots.loss_curve(result, clean_losses(done))
+    if predictor is not None:
+        features = [n.name for n in predictor.neurons if n.layer == 0]
+        share = accuracy(predictor.graph, done.weights, points, features)
+        verdict = f"accuracy {share:.0%} over all {len(points)} points"
+        if len(features) == 2 and sizes[-1] == 1:
+            files["boundary.png"] = plots.decision_boundary(predictor.graph, features, done.weights, points,
+                                                            marks=(-0.7, 0.7) if data == "xor-breakout" else ())
+    else:
+        units, found = codes(network, result.final)
+        verdict = f"the codes: {', '.join(units)}"
+        if len(units) <= 2:
+            files["codes.png"] = plots.codes_plot(found, [x for x, _ in network.points], units)
     trained = backward(network.graph, result.final)
-    files["network.png"] = render_neurons(network, trained, "png", point=point)
+    drawn = done.drawn_values()
+    files["network.png"] = render_neurons(network, backward(network.graph, drawn), "png", point=point)
     if animate:
         from ..networks.playground import playground  # lazy: `gradviz --help` stays fast
         from ..outputs.playground import playground_files  # lazy: `gradviz --help` stays fast
@@ -280,9 +321,15 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
             files.update(playground_files(picture, progress=lambda: bar.update(1)))
     written = folder.write_all(files)
     start = backward(network.graph, network.values, symbolic=False).value
+    what = "reconstruction loss" if autoencoder else "loss"
+    what += " without dropout or noise" if dropout or noise else ""
     click.echo(f"{network.parameter_count} parameters, {len(done.train)} training points, "
-               f"{len(result.history) - 1} steps: loss {start:.4g} → {trained.value:.4g}, "
-               f"accuracy {share:.0%} over all {len(points)} points")
+               f"{len(result.history) - 1} steps: {what} {start:.4g} → {trained.value:.4g}, {verdict}")
+    if predictor is not None and data == "xor-breakout":
+        click.echo(breakout_report(predictor.graph, done.weights, features))
+    if dropout:
+        dropped = [unit.name for unit in network.neurons if unit.mask and drawn[unit.mask] == 0]
+        click.echo("dropout in the step network.png draws: " + (", ".join(dropped) or "no unit") + " dropped")
     if result.best_step is not None:
         click.echo(f"early stopping: validation loss lowest at step {result.best_step} "
                    f"({result.history[result.best_step].val_loss:.4g}); its weights are kept")

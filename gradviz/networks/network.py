@@ -18,7 +18,8 @@ from ..errors import GradvizError
 from ..ir.graph import Graph, GraphBuilder
 
 __all__ = ["Network", "Neuron", "ACTIVATIONS", "LOSSES", "neuron", "perceptron", "mlp", "xor_network",
-           "count_parameters", "parse_layers", "XOR_DATA", "XOR_RELU_WEIGHTS", "quadrants", "check_choices", "node_estimate", "check_size",
+           "count_parameters", "parse_layers", "XOR_DATA", "XOR_BREAKOUT_DATA", "XOR_RELU_WEIGHTS", "quadrants",
+           "one_hot_vectors", "check_choices", "node_estimate", "check_size",
            "BUILD_NODE_LIMIT", "TRAIN_WORK_LIMIT", "NEURON_VIEW_WEIGHT_LIMIT"]
 
 BUILD_NODE_LIMIT = 50_000  # nodes: about a second to build (20 µs a node)
@@ -29,6 +30,14 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus", "gelu", "lin
 LOSSES = ("mse", "mae", "bce", "ce")
 XOR_DATA: tuple[tuple[tuple[float, float], float], ...] = (
     ((0.0, 0.0), 0.0), ((0.0, 1.0), 1.0), ((1.0, 0.0), 1.0), ((1.0, 1.0), 0.0))
+#: the breakout question's targets: y > 0.7 wanted on (0, 1), (1, 0) and y < −0.7 on (0, 0), (1, 1)
+XOR_BREAKOUT_DATA: tuple[tuple[tuple[float, float], float], ...] = tuple(
+    (point, 2 * target - 1) for point, target in XOR_DATA)
+
+
+def one_hot_vectors(size: int) -> tuple[tuple[float, ...], ...]:
+    """The ``size`` one-hot vectors e₁ … e_size: an autoencoder's smallest data set."""
+    return tuple(tuple(float(i == k) for i in range(size)) for k in range(size))
 
 
 def quadrants(count: int = 24, flip: float = 0.15, seed: int = 1) -> tuple[tuple[tuple[float, float], float], ...]:
@@ -56,6 +65,7 @@ class Neuron:
     bias: str | None = None
     weights: tuple[str, ...] = ()  # parameter names, one per unit of the previous layer
     activation: str = "linear"
+    mask: str | None = None  # the dropout mask input its output is multiplied by
 
     @property
     def node(self) -> str:
@@ -74,6 +84,8 @@ class Network:
     neurons: tuple[Neuron, ...] = ()
     loss: str | None = None
     points: tuple[tuple[tuple[float, ...], tuple[float, ...]], ...] = ()  # the data: (features, targets) each
+    masks: tuple[str, ...] = ()  # dropout mask inputs, one per hidden unit (1: kept unscaled)
+    noise: tuple[tuple[str, ...], ...] = ()  # input noise inputs, per data point one per feature (0: clean)
 
     @property
     def parameter_count(self) -> int:
@@ -96,32 +108,46 @@ def count_parameters(layers: Sequence[int]) -> int:
 
 
 def node_estimate(layers: Sequence[int], samples: int = 1, activation: str = "tanh", loss: str | None = "mse",
-                  expanded: bool = False) -> int:
+                  expanded: bool = False, *, autoencoder: bool = False, masks: bool = False,
+                  noise: bool = False) -> int:
     """The nodes ``mlp`` builds for these sizes (an upper bound within a fifth), counted without building."""
     units = sum(n_out * (2 * n_in + 1) for n_in, n_out in zip(layers, layers[1:]))
     targets = 0 if loss is None else layers[-1]
-    loss_nodes = 0 if loss is None else 1 if not expanded else {"ce": 8 * layers[-1] + 2, "bce": 12}.get(loss, 3)
-    return count_parameters(layers) + samples * (layers[0] + targets + units + loss_nodes + 1) + 2
+    per_output = 1 if not expanded else {"ce": 8 * layers[-1] + 2, "bce": 12}.get(loss, 3)
+    loss_nodes = 0 if loss is None else per_output * layers[-1] + layers[-1] + 1 if autoencoder else per_output
+    hidden = sum(layers[1:-1]) if masks else 0
+    extra = hidden + (2 * layers[0] if noise else 0)
+    return count_parameters(layers) + hidden + samples * (layers[0] + targets + units + loss_nodes + extra + 1) + 2
 
 
 def check_choices(layers: Sequence[int], activation: str, loss: str | None,
-                  output_activation: str | None = None) -> None:
-    """Refuse an unknown activation or loss, or a loss that does not fit the output layer, before any building."""
+                  output_activation: str | None = None, autoencoder: bool = False) -> None:
+    """Refuse an unknown activation or loss, or a loss that does not fit the output layer (an
+    autoencoder's: mse, as many outputs as inputs), before any building."""
     for name, choice, choices in (("activation", activation, ACTIVATIONS), ("loss", loss, LOSSES + (None,)),
                                   ("output activation", output_activation, ACTIVATIONS + (None,))):
         if choice not in choices:
             raise GradvizError(f"unknown {name} {choice!r}; choose one of {', '.join(c for c in choices if c)}")
-    if loss in ("mse", "mae", "bce") and layers[-1] != 1:
+    if autoencoder:
+        if loss != "mse" or layers[0] != layers[-1] or len(layers) < 3:
+            raise GradvizError(f"an autoencoder reconstructs its input with the mse loss through a hidden code layer: "
+                               f"it ends in as many units as it starts with (e.g. 4-2-4), not "
+                               f"{'-'.join(map(str, layers))} with {loss}")
+    elif loss in ("mse", "mae", "bce") and layers[-1] != 1:
         raise GradvizError(f"the {loss} loss takes one output but the network has {layers[-1]}; "
-                           f"use --loss ce for {layers[-1]} classes, or end the layers in 1")
+                           f"use --loss ce for {layers[-1]} classes, or end the layers in 1"
+                           + (" (to reconstruct the input: gradviz train LAYERS --autoencoder)"
+                              if layers[0] == layers[-1] and len(layers) > 2 else ""))
 
 
 def check_size(layers: Sequence[int], samples: int = 1, activation: str = "tanh", loss: str | None = "mse", *,
-               expanded: bool = False, steps: int = 0, view: str | None = None, ops_limit: int = 0) -> int:
+               expanded: bool = False, steps: int = 0, view: str | None = None, ops_limit: int = 0,
+               autoencoder: bool = False, masks: bool = False, noise: bool = False) -> int:
     """Refuse, before any building and with advice, a network too big to build, to train for
     ``steps`` or to draw in ``view`` (``neurons``, or ``ops`` up to ``ops_limit`` nodes); its node count."""
-    check_choices(layers, activation, loss)
-    nodes = node_estimate(layers, samples, activation, loss, expanded)
+    check_choices(layers, activation, loss, autoencoder=autoencoder)
+    nodes = node_estimate(layers, samples, activation, loss, expanded, autoencoder=autoencoder, masks=masks,
+                          noise=noise)
     name = "-".join(map(str, layers))
     weights = sum(a * b for a, b in zip(layers, layers[1:]))
     smaller = "-".join(str(n if k in (0, len(layers) - 1) else min(n, 4)) for k, n in enumerate(layers))
@@ -187,8 +213,12 @@ class _Builder:
             raise GradvizError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
         if loss == "ce":
             return self._softmax_ce(outputs, targets) if expanded else b.apply("softmax_ce", [*outputs, *targets])
-        if len(outputs) != 1:
-            raise GradvizError(f"the {loss} loss takes one output; use 'ce' for several classes")
+        if len(outputs) > 1:  # an autoencoder's: the mean over the outputs
+            terms = [self.loss([out], [target], loss, expanded) for out, target in zip(outputs, targets)]
+            total = terms[0]
+            for term in terms[1:]:
+                total = b.apply("add", [total, term])
+            return b.apply("div", [total, self.const(len(terms))])
         (out,), (target,) = outputs, targets
         if not expanded:
             return b.apply(loss, [out, target])
@@ -224,7 +254,8 @@ def _layer_values(rng: random.Random, n_in: int, n_out: int) -> list[float]:
 def mlp(layers: Sequence[int], activation: str = "tanh", loss: str | None = "mse",
         data: Sequence[tuple[Sequence[float], float | Sequence[float]]] | None = None, *,
         output_activation: str | None = None, expanded: bool = False, seed: int = 0,
-        leaky_slope: float = 0.01, l1: float = 0.0, l2: float = 0.0) -> Network:
+        leaky_slope: float = 0.01, l1: float = 0.0, l2: float = 0.0, autoencoder: bool = False,
+        masks: bool = False, noise: bool = False) -> Network:
     """A fully connected network with its loss, averaged over ``data`` (or one symbolic sample).
 
     The output activation defaults to what the loss expects: sigmoid for ``bce``, none
@@ -232,11 +263,19 @@ def mlp(layers: Sequence[int], activation: str = "tanh", loss: str | None = "mse
     output is the network's prediction (one output unit, one sample). ``expanded`` draws the
     loss (and softmax) with primitive ops instead of one node with its known gradient. ``l1``
     and ``l2`` add the penalties λ·Σ|w| and λ·Σw² over the weights (not the biases) to the loss.
+
+    ``autoencoder``: each data point is its features alone and its own target; the loss (mse) is
+    the mean over the outputs. ``masks`` multiplies each hidden unit's output ``h¹ⱼ`` by an input
+    ``m¹ⱼ``, shared by all data points: 1 leaves the network as it is; dropout sets 0 (dropped) or
+    1/(1 − p) (kept) each step. ``noise`` adds an input ``εₖᵢ`` (0: clean) to feature i of data point k.
     """
     layers = tuple(layers)
     if len(layers) < 2 or min(layers) < 1:
         raise GradvizError("a network needs at least two layers of at least one unit")
-    check_choices(layers, activation, loss, output_activation)
+    check_choices(layers, activation, loss, output_activation, autoencoder)
+    if (masks and len(layers) < 3) or (noise and data is None):
+        raise GradvizError("dropout masks need a hidden layer" if masks and len(layers) < 3
+                           else "input noise needs data to add it to")
     if output_activation is None:
         output_activation = {"bce": "sigmoid"}.get(loss, "linear")
     nb = _Builder(f"mlp {'-'.join(map(str, layers))} {activation} {loss}", Fraction(leaky_slope).limit_denominator(1000))
@@ -261,16 +300,25 @@ def mlp(layers: Sequence[int], activation: str = "tanh", loss: str | None = "mse
     total = None
     per_sample: list[list[Neuron]] = []  # each sample's units, each with its one node
     points = []
-    for sample in samples:
+    mask_names = {(layer, j): param_name("m", layer, j) for layer in range(1, len(layers) - 1)
+                  for j in range(1, layers[layer] + 1)} if masks else {}
+    values.update({name: 1.0 for name in mask_names.values()})
+    noise_names = []
+    for k, sample in enumerate(samples, start=1):
         if sample is None:
             xs = [nb.b.input(f"x{_sub(i)}") for i in range(1, layers[0] + 1)]
             targets = [] if loss is None else [nb.b.input("y")] if layers[-1] == 1 else [
                 nb.b.input(f"y{_sub(k)}") for k in range(1, layers[-1] + 1)]
         else:
-            point, target = sample
+            point, target = (sample, sample) if autoencoder else sample
             if len(point) != layers[0]:
                 raise GradvizError(f"a data point has {len(point)} features but the network takes {layers[0]}")
             xs = [nb.const(v) for v in point]
+            if noise:
+                noise_names.append(tuple(f"ε{_sub(k, i)}" for i in range(1, layers[0] + 1)))
+                xs = [nb.b.apply("add", [x, nb.b.input(name)]) for x, name in zip(xs, noise_names[-1])]
+                nb.groups.update({x: "noise" for x in xs})
+                values.update({name: 0.0 for name in noise_names[-1]})
             target_values = list(target) if isinstance(target, (list, tuple)) else _one_hot(target, layers[-1], loss)
             targets = [nb.const(v) for v in target_values]
             points.append((tuple(map(float, point)), tuple(map(float, target_values))))
@@ -283,8 +331,12 @@ def mlp(layers: Sequence[int], activation: str = "tanh", loss: str | None = "mse
             h = [nb.activate(nb.weighted_sum(nb.b.input(bias), [nb.b.input(w) for w in ws], h, group), act, group)
                  for bias, ws in units]
             letter = "ŷ" if last else f"h{str(layer).translate(_SUP)}"
-            per_sample[-1] += [Neuron(f"{letter}{_sub(j)}", layer, (node,), bias, tuple(ws), act)
+            per_sample[-1] += [Neuron(f"{letter}{_sub(j)}", layer, (node,), bias, tuple(ws), act,
+                                      mask_names.get((layer, j)))
                                for j, (node, (bias, ws)) in enumerate(zip(h, units), start=1)]
+            if mask_names and not last:  # dropout: h¹ⱼ·m¹ⱼ is what the next layer receives
+                h = [nb.b.apply("mul", [node, nb.b.input(mask_names[layer, j])]) for j, node in enumerate(h, start=1)]
+                nb.groups.update({node: group for node in h})
         if loss is None:
             total = h[0]
             break
@@ -308,7 +360,8 @@ def mlp(layers: Sequence[int], activation: str = "tanh", loss: str | None = "mse
         values.update({name: 0.0 for name in graph.inputs if name not in values})
     neurons = tuple(replace(unit, nodes=tuple(units[k].node for units in per_sample))
                     for k, unit in enumerate(per_sample[0]))
-    return Network(graph, tuple(params), values, layers, neurons, loss, tuple(points))
+    return Network(graph, tuple(params), values, layers, neurons, loss, tuple(points), tuple(mask_names.values()),
+                   tuple(noise_names))
 
 
 def _one_hot(target: float, classes: int, loss: str) -> list[float]:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .descent import Descent
 
 __all__ = ["grid_function", "grid_values", "loss_curve", "contour", "decision_boundary", "boundary_grid",
-           "draw_boundary", "update_frame", "grid_heatmap"]
+           "draw_boundary", "target_scale", "update_frame", "grid_heatmap", "codes_plot", "weight_comparison"]
 
 VALUE_COLOUR, GRADIENT_COLOUR = "#0072B2", "#D55E00"  # Okabe–Ito blue and vermillion, as on the figures
 
@@ -92,13 +92,20 @@ def _png(fig) -> bytes:
     return buffer.getvalue()
 
 
-def loss_curve(run: "Descent") -> bytes:
-    """The loss against the iteration, as PNG bytes."""
+def loss_curve(run: "Descent", clean: Sequence[tuple[int, float]] = ()) -> bytes:
+    """The loss against the iteration, as PNG bytes; ``clean``: (step, loss) without dropout or
+    noise, drawn over it."""
     fig = _figure()
     ax = fig.add_subplot()
     steps = [it.step for it in run.history]
     losses = [it.loss for it in run.history]
-    ax.plot(steps, losses, color=VALUE_COLOUR, linewidth=2, label="training")
+    ax.plot(steps, losses, color=VALUE_COLOUR, linewidth=1 if clean else 2, alpha=0.6 if clean else 1,
+            label="training, with each step's dropout or noise" if clean else "training")
+    if clean:
+        ax.plot([s for s, _ in clean], [v for _, v in clean], color="black", linewidth=2, linestyle="--",
+                label="all points, without dropout or noise")
+        ax.legend(loc="best")
+        losses = losses + [v for _, v in clean]
     checked = [it.val_loss for it in run.history if it.val_loss is not None]
     if checked:
         ax.plot(steps, checked, color=GRADIENT_COLOUR, linewidth=2, label="validation")
@@ -121,6 +128,9 @@ def loss_curve(run: "Descent") -> bytes:
                      + (f" — try α ≤ {format_value(run.suggested_rate)}" if run.suggested_rate else ""))
     elif checked:
         ax.set_title(f"{run.optimizer.name}, early stopping: stopped at step {steps[-1]}, kept step {run.best_step}")
+    elif clean:
+        ax.set_title(f"{run.optimizer.name}\nfinal {run.graph.output} without dropout or noise = "
+                     f"{format_value(clean[-1][1])}")
     else:
         ax.set_title(f"{run.optimizer.name}: final {run.graph.output} = {format_value(run.final_loss)}")
     ax.grid(alpha=0.3)
@@ -169,20 +179,32 @@ def boundary_grid(points: Sequence[tuple[Sequence[float], float]], resolution: i
     return np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
 
 
+def target_scale(points: Sequence[tuple[Sequence[float], float]]) -> tuple[float, float, float]:
+    """The colour scale's ends and the boundary for these targets: 0, 1 and 0.5 for targets in [0, 1];
+    else the targets' range widened by half of it on each side, and its midpoint (0 for ±1)."""
+    targets = [label for _, label in points]
+    low, high = min(targets), max(targets)
+    if 0 <= low and high <= 1:
+        return 0.0, 1.0, 0.5
+    return low - (high - low) / 2, high + (high - low) / 2, (low + high) / 2
+
+
 def draw_boundary(ax, X, Y, Z, points: Sequence[tuple[Sequence[float], float]], features: Sequence[str],
                   marker_scale: float = 1.0, hollow: Sequence[tuple[Sequence[float], float]] = (),
                   cmap: Any = "RdBu_r"):
-    """On ``ax``: the output ``Z`` over the plane (0…1 in ``cmap``), its 0.5 contour in black and the
-    points (stars for class 1, circles for 0; ``hollow`` ones unfilled); the filled contours."""
+    """On ``ax``: the output ``Z`` over the plane in ``cmap`` (on ``target_scale``'s ends), its boundary
+    in black and the points (stars above the boundary's target, circles below; ``hollow`` ones
+    unfilled); the filled contours."""
     import numpy as np
 
-    filled = ax.contourf(X, Y, np.clip(Z, 0, 1), levels=np.linspace(0, 1, 21), cmap=cmap, alpha=0.8)
-    if np.nanmin(Z) < 0.5 < np.nanmax(Z):
-        ax.contour(X, Y, Z, levels=[0.5], colors="black", linewidths=2 * marker_scale)
+    bottom, top, cut = target_scale([*points, *hollow])
+    filled = ax.contourf(X, Y, np.clip(Z, bottom, top), levels=np.linspace(bottom, top, 21), cmap=cmap, alpha=0.8)
+    if np.nanmin(Z) < cut < np.nanmax(Z):
+        ax.contour(X, Y, Z, levels=[cut], colors="black", linewidths=2 * marker_scale)
     for group, face, edge in ((points, "white", 1.0), (hollow, "none", 2.5)):
         for (point, label) in group:
-            ax.plot(point[0], point[1], "*" if label >= 0.5 else "o",
-                    markersize=(16 if label >= 0.5 else 11) * marker_scale, color=face, markeredgecolor="black",
+            ax.plot(point[0], point[1], "*" if label >= cut else "o",
+                    markersize=(16 if label >= cut else 11) * marker_scale, color=face, markeredgecolor="black",
                     markeredgewidth=edge * marker_scale)
     ax.set_xlabel(features[0])
     ax.set_ylabel(features[1])
@@ -190,14 +212,22 @@ def draw_boundary(ax, X, Y, Z, points: Sequence[tuple[Sequence[float], float]], 
 
 
 def decision_boundary(graph: "Graph", features: Sequence[str], fixed: Mapping[str, float],
-                      points: Sequence[tuple[Sequence[float], float]], resolution: int = 200) -> bytes:
-    """A two-feature classifier's output over the plane, its 0.5 contour and the data points."""
+                      points: Sequence[tuple[Sequence[float], float]], resolution: int = 200,
+                      marks: Sequence[float] = ()) -> bytes:
+    """A two-feature classifier's output over the plane, its boundary (P = 0.5 for targets 0 and 1,
+    else the midpoint of the targets: y = 0 for ±1), dashed contours at ``marks``, and the data points."""
     X, Y = boundary_grid(points, resolution)
     Z = grid_function(graph, features, fixed)(X, Y)
     fig = _figure(5.6, 5.0)
     ax = fig.add_subplot()
-    fig.colorbar(draw_boundary(ax, X, Y, Z, points, features), ax=ax, label="P(class 1)")
-    ax.set_title("decision boundary (black: P = 0.5)")
+    filled = draw_boundary(ax, X, Y, Z, points, features)
+    bottom, top, cut = target_scale(points)
+    probability = (bottom, top) == (0.0, 1.0)
+    if marks:
+        lines = ax.contour(X, Y, Z, levels=sorted(marks), colors="black", linewidths=1.2, linestyles="dashed")
+        ax.clabel(lines, fmt=lambda v: f"y = {format_value(v)}", fontsize=9)
+    fig.colorbar(filled, ax=ax, label="P(class 1)" if probability else "y")
+    ax.set_title(f"decision boundary (black: {'P' if probability else 'y'} = {format_value(cut)})")
     return _png(fig)
 
 
@@ -260,4 +290,54 @@ def grid_heatmap(results: Sequence[tuple[dict[str, float], float, Any]], score_n
         ax.set_ylabel(keys[1])
     ax.set_title("grid search: best " + ", ".join(f"{k} = {format_value(v)}" for k, v in best.items())
                  + f"\n({score_name} {results[0][1]:.3g}, ringed)")
+    return _png(fig)
+
+
+def codes_plot(codes: Sequence[Sequence[float]], inputs: Sequence[Sequence[float]], names: Sequence[str]) -> bytes:
+    """An autoencoder's codes: two units' as points of the plane, one unit's on a line, each point
+    labelled with its input (up to 16 of them)."""
+    flat = len(names) == 1
+    fig = _figure(6.0, 2.4 if flat else 5.2)
+    ax = fig.add_subplot()
+    xs = [code[0] for code in codes]
+    ys = [0.0] * len(codes) if flat else [code[1] for code in codes]
+    ax.scatter(xs, ys, s=90, color=VALUE_COLOUR, edgecolors="black", zorder=3)
+    if len(codes) <= 16:
+        for x, y, point in zip(xs, ys, inputs):
+            binary = all(v in (0, 1) for v in point)
+            text = "".join(str(int(v)) for v in point) if binary else f"({', '.join(map(format_value, point))})"
+            ax.annotate(text, (x, y), xytext=(0, 10), textcoords="offset points", ha="center", fontsize=11,
+                        fontfamily="monospace" if binary else None)
+    ax.set_xlabel(f"code {names[0]}")
+    if flat:
+        ax.set_xlim(*_span(xs))
+        ax.axhline(0, color="#999999", linewidth=1, zorder=1)
+        ax.set_yticks([])
+        ax.set_ylim(-1, 1.5)
+    else:
+        ax.set_ylabel(f"code {names[1]}")
+        ax.set_aspect("equal", adjustable="datalim")
+    ax.set_title(f"the codes of the {len(codes)} inputs" + (" (labels: the input)" if len(codes) <= 16 else ""))
+    ax.grid(alpha=0.3)
+    return _png(fig)
+
+
+def weight_comparison(runs: Mapping[str, Mapping[str, float]], names: Sequence[str]) -> bytes:
+    """The weights ``names`` after each run (a label each), one panel a run, on one scale, those
+    below 0.01 dotted: L1's zeros against L2's evenly shrunk weights."""
+    import numpy as np
+
+    fig = _figure(7.2, 1.2 + 1.6 * len(runs))
+    axes = fig.subplots(len(runs), 1, sharex=True, sharey=True, squeeze=False)[:, 0]
+    for ax, (label, values) in zip(axes, runs.items()):
+        weights = np.array([values[name] for name in names])
+        small = np.abs(weights) < 0.01
+        ax.bar(range(len(names)), weights, color=VALUE_COLOUR)
+        ax.axhline(0, color="black", linewidth=0.8)
+        ax.plot(np.flatnonzero(small), np.zeros(int(small.sum())), "o", color=GRADIENT_COLOUR, markersize=7)
+        ax.set_ylabel("w")
+        ax.set_title(f"{label}: Σ|w| = {format_value(round(float(np.abs(weights).sum()), 2))}, "
+                     f"{int(small.sum())} of {len(names)} weights below 0.01 (dots)", fontsize=10, loc="left")
+        ax.grid(axis="y", alpha=0.3)
+    axes[-1].set_xticks(range(len(names)), names, rotation=90, fontsize=8)
     return _png(fig)

@@ -11,7 +11,8 @@ from pathlib import Path
 from ..eval.backward import backward
 from ..networks import XOR_DATA, XOR_RELU_WEIGHTS, mlp, plots, quadrants, xor_network
 from ..networks.descent import descend
-from ..networks.training import fit, grid_search, history_csv
+from ..networks.network import XOR_BREAKOUT_DATA, one_hot_vectors
+from ..networks.training import clean_losses, codes, fit, grid_search, history_csv
 from ..render.neurons import render_neurons
 from ..syntax import parse
 from .export import export
@@ -108,17 +109,37 @@ def _descent(kind: str) -> Callable[[Path, bool], list[Path]]:
 XOR_SLIDE = "v1 = g(−0.5 + x1 − x2); v2 = g(−0.5 − x1 + x2); y = g(−0.5 + v1 + v2)"
 
 
-def _fit(layers: tuple[int, ...], data: str, **options) -> Callable[[Path, bool], list[Path]]:
-    """A training run's loss curve and decision boundary (pictures only: no DOT sources)."""
+def _fit(layers: tuple[int, ...], data: str, pictures: tuple[str, ...] = ("loss", "boundary"),
+         **options) -> Callable[[Path, bool], list[Path]]:
+    """A training run's pictures (no DOT sources): ``loss``, ``boundary``, ``codes`` (an autoencoder's),
+    ``network`` (the neuron view of the kept weights, with their step's dropout masks and noise)."""
     def make(folder: Path, dot_only: bool) -> list[Path]:
         if dot_only:
             return []
-        points = XOR_DATA if data == "xor" else quadrants()
+        points = {"xor": XOR_DATA, "quadrants": quadrants(), "xor-breakout": XOR_BREAKOUT_DATA,
+                  "onehot": one_hot_vectors(layers[0])}[data]
         done = fit(layers, points, **options)
-        return [write_atomic(folder / "loss.png", plots.loss_curve(done.run)),
-                write_atomic(folder / "boundary.png", plots.decision_boundary(
-                    done.predictor.graph, ["x₁", "x₂"], done.run.final, points))]
+        draw = {"loss": lambda: plots.loss_curve(done.run, clean_losses(done)),
+                "boundary": lambda: plots.decision_boundary(done.predictor.graph, ["x₁", "x₂"], done.weights, points,
+                                                            marks=(-0.7, 0.7) if data == "xor-breakout" else ()),
+                "codes": lambda: plots.codes_plot(codes(done.network, done.run.final)[1],
+                                                  [x for x, _ in done.network.points],
+                                                  codes(done.network, done.run.final)[0]),
+                "network": lambda: render_neurons(done.network, backward(done.network.graph, done.drawn_values()),
+                                                  "png")}
+        return [write_atomic(folder / f"{name}.png", draw[name]()) for name in pictures]
     return make
+
+
+def _penalties(folder: Path, dot_only: bool) -> list[Path]:
+    """The weights of XOR's 2-6-1 network after training without a penalty, with L1 and with L2 (a picture only)."""
+    if dot_only:
+        return []
+    runs = {label: fit((2, 6, 1), XOR_DATA, steps=2000, **penalty).run.final
+            for label, penalty in (("no penalty", {}), ("L1, λ = 0.003", {"l1": 0.003}),
+                                   ("L2, λ = 0.003", {"l2": 0.003}))}
+    names = [name for name in runs["no penalty"] if name.startswith("w")]
+    return [write_atomic(folder / "weights.png", plots.weight_comparison(runs, names))]
 
 
 def _grid(folder: Path, dot_only: bool) -> list[Path]:
@@ -187,6 +208,35 @@ ENTRIES: tuple[Entry, ...] = (
           "24 points labelled by quadrant, 15 % of the labels flipped; a quarter held out. The validation loss "
           "is lowest at step 874; 100 steps without improvement stop the run, and the weights of step 874 are "
           "kept.", _fit((2, 6, 1), "quadrants", lr=0.5, steps=1500, val=0.25, patience=100)),
+    Entry("l1-l2", "L1 against L2: the weights they leave",
+          "gradviz train 2-6-1 --data xor --l1 0.003 --steps 2000   # and --l2 0.003",
+          "The 18 weights of XOR's 2-6-1 network after 2,000 steps: without a penalty, with λ·Σ|w| and with "
+          "λ·Σw² (λ = 0.003). L1 pulls every weight toward 0 by the same λ a step, so the weights a unit can do "
+          "without end at 0 (dots) and a sparse network is left; L2 pulls each in proportion to its size, "
+          "so the weights shrink together and few reach 0.", _penalties),
+    Entry("dropout", "Dropout on XOR", "gradviz train 2-4-1 --data xor --dropout 0.25 --steps 3000",
+          "Each step drops every hidden unit with probability 0.25 and multiplies the kept ones by 1/(1 − 0.25): "
+          "each step's loss (blue) jumps with the units it lost; the dashed curve is the loss without dropout. "
+          "The network is drawn with the mask of its last step: the dropped units (dashed, grey, ✗) pass 0, "
+          "and every gradient into and out of them is 0.",
+          _fit((2, 4, 1), "xor", ("loss", "network", "boundary"), steps=3000, dropout=0.25)),
+    Entry("autoencoder", "An autoencoder: 4-2-4 on the one-hot vectors", "gradviz train 4-2-4 --autoencoder",
+          "The input is the target: the four one-hot vectors squeezed through two tanh units and reconstructed by "
+          "sigmoid outputs (mean squared error over the outputs). The codes spread to the four corners of the "
+          "square — a two-dimensional code for each input, as the lecture's MNIST autoencoder gives.",
+          _fit((4, 2, 4), "onehot", ("loss", "codes", "network"), autoencoder=True)),
+    Entry("denoising", "A denoising autoencoder", "gradviz train 4-2-4 --autoencoder --noise 0.2",
+          "The same autoencoder with Gaussian noise (σ = 0.2) added to its inputs each step while the targets stay "
+          "clean: it must undo the noise. The network is drawn at its last step's noisy inputs.",
+          _fit((4, 2, 4), "onehot", ("loss", "codes", "network"), autoencoder=True, noise=0.2)),
+    Entry("xor-breakout-trained", "The breakout question, trained",
+          "gradviz train 2-2-1 --activation relu --loss mse --data xor-breakout --lr 0.1 --steps 1000 --seed 10",
+          "Two ReLU units and a linear output trained on targets ±1 find weights that answer the question "
+          "(y > 0.7 on (0, 1), (1, 0); y < −0.7 on (0, 0), (1, 1); dashed: y = ±0.7). Not every start does: "
+          "with --seed 1 both ReLUs die (their sums are negative at every point, so no gradient reaches them) "
+          "and y stays 0.",
+          _fit((2, 2, 1), "xor-breakout", ("boundary", "network", "loss"), activation="relu", loss="mse", lr=0.1,
+               steps=1000, seed=10)),
     Entry("grid-search", "Grid search over the learning rate and the hidden layer",
           "gradviz train 2-4-1 --data xor --grid lr=0.01,0.1,1 --grid hidden=2,4,8",
           "Nine runs of 1,500 steps on XOR: α = 0.01 barely moves from ln 2 = 0.693; α = 1 with 8 hidden units "

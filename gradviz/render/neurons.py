@@ -4,7 +4,8 @@ own parameters (bias and incoming weights).
 
 For graphs too big to read op by op. With data, the neurons' values and gradients are those of
 one data point (``point``, 1 = the first) and the loss and the parameter gradients those of the
-loss over all points (their mean); the caption says so.
+loss over all points (their mean); the caption says so. A unit whose dropout mask is 0 in the
+values drawn is dashed, grey and crossed (✗), and so are its edges.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ..ir.ops import OPS
 from ..text.numbers import format_value
 from ..text.targets import MARKUP
 from .backends import get_backend
-from .scene import FONT, GRADIENT_COLOR, INK, OP_FILL, SOFT_INK, VALUE_COLOR, label_rows
+from .scene import FAINT, FONT, GRADIENT_COLOR, INK, OP_FILL, SOFT_INK, VALUE_COLOR, label_rows
 
 if TYPE_CHECKING:
     import graphviz
@@ -30,6 +31,11 @@ __all__ = ["check_point", "neuron_digraph", "point_caption", "render_neurons"]
 _LOSS_TEXT = {"mse": "MSE loss", "mae": "MAE loss", "bce": "BCE loss", "ce": "softmax cross-entropy"}
 MAX_LISTED_WEIGHTS = 6  # a neuron lists at most this many weight gradients
 _INDICES = "0123456789₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹,"  # stripped from a neuron's name to give its layer's letter
+DROPPED_FILL = "#DDDDDD"
+NOISE_CAPTION = ("Input noise in the step drawn: the inputs x are the data point plus that step's Gaussian noise ε; "
+                 "the target is the clean point.")
+DROPOUT_CAPTION = ("Dropout in the step drawn: the dashed grey units marked ✗ are dropped — they pass 0, so no "
+                   "gradient reaches them or their weights in or out; the kept units pass their value × 1/(1 − p).")
 
 
 def neuron_digraph(network: Any, result: "Backward", point: int = 1) -> "graphviz.Digraph":
@@ -56,8 +62,10 @@ def neuron_digraph(network: Any, result: "Backward", point: int = 1) -> "graphvi
             rank.attr(rank="same")
             rank.node(f"layer{layer}", title, shape="plaintext", style="", fontsize="13", fontcolor=SOFT_INK)
             for neuron in members:
+                look = ({"style": "rounded,filled,dashed", "fillcolor": DROPPED_FILL, "penwidth": "2"}
+                        if _dropped(neuron, result) else {"fillcolor": "white" if layer == 0 else OP_FILL})
                 rank.node(f"u{neuron.node}", "<" + _label(_neuron_rows(neuron, result, out, point, inputs)) + ">",
-                          fillcolor="white" if layer == 0 else OP_FILL)
+                          **look)
             chain = [f"layer{layer}"] + [f"u{neuron.node}" for neuron in members]
             for upper, lower in pairwise(chain):  # in rankdir=LR a flat edge puts its tail above its head
                 rank.edge(upper, lower, style="invis")
@@ -65,8 +73,14 @@ def neuron_digraph(network: Any, result: "Backward", point: int = 1) -> "graphvi
         labelled = len(neuron.weights) <= MAX_LISTED_WEIGHTS and result.values is not None
         for source, weight in zip(by_layer.get(neuron.layer - 1, []), neuron.weights):
             label = f"{weight} = {format_value(_input(result, weight))}" if labelled else None
-            dot.edge(f"u{source.node}", f"u{neuron.node}", label=label)
+            cut = {"style": "dashed", "color": FAINT} if _dropped(source, result) or _dropped(neuron, result) else {}
+            dot.edge(f"u{source.node}", f"u{neuron.node}", label=label, **cut)
     caption = point_caption(network, point, out)
+    noisy = result.values is not None and any(_input(result, name) for names in network.noise
+                                              for name in names)
+    notes = [note for note, shown in ((DROPOUT_CAPTION, any(_dropped(neuron, result) for neuron in network.neurons)),
+                                      (NOISE_CAPTION, noisy)) if shown]
+    caption = "\n".join(([caption] if caption else []) + notes) or None
     if caption:
         dot.attr(label=caption, labelloc="b", fontsize="13")
     if network.loss is not None:
@@ -86,6 +100,11 @@ def _label(rows: list[tuple[str, str | None]]) -> str:
 
 def _input(result: "Backward", name: str) -> float:
     return result.values[result.graph.node(name).id]
+
+
+def _dropped(neuron, result: "Backward") -> bool:
+    """Whether the neuron's dropout mask is 0 in ``result``."""
+    return neuron.mask is not None and result.values is not None and _input(result, neuron.mask) == 0
 
 
 def check_point(network: Any, point: int) -> int:
@@ -128,6 +147,10 @@ def _neuron_rows(neuron, result: "Backward", out: str, point: int, inputs: str) 
         rows += [(f"∂{out}/∂{p} = {format_value(result.grad[p])}", GRADIENT_COLOR) for p in params]
         if neuron.activation == "step":
             rows.append(("step′ = 0: no gradient passes", SOFT_INK))
+        scale = _input(result, neuron.mask) if neuron.mask else 1
+        if scale != 1:
+            rows.append(("✗ dropped: passes 0" if scale == 0 else f"kept: passes {format_value(scale)} × {neuron.name}",
+                         INK if scale == 0 else SOFT_INK))
         if len(neuron.weights) > MAX_LISTED_WEIGHTS:
             rows.append((f"… and {len(neuron.weights) - MAX_LISTED_WEIGHTS} more weights", SOFT_INK))
     return rows
