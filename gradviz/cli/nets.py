@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -346,4 +347,4 @@ def gallery(folder: str, dot_only: bool) -> None:
     from ..outputs.gallery import build  # lazy: `gradviz --help` stays fast
 
     written = build(folder, dot_only=dot_only, progress=click.echo)
-    click.echo(f"{len(written)} files in {folder}; see {folder}/README.md")
+    click.echo(f"{len(written)} files in {folder}; see {os.path.join(folder, 'README.md')}")
