@@ -241,11 +241,15 @@ def test_grid_search_scores_every_setting_as_its_own_run_and_names_the_best() ->
 
     grid = parse_grid(["lr=0.1,1 hidden=2,3"])
     assert grid == {"lr": (0.1, 1.0), "hidden": (2.0, 3.0)} == parse_grid(["lr=0.1,1", "hidden=2,3"])
-    results = grid_search((2, 4, 1), XOR_DATA, grid, steps=200)
-    assert len(results) == 4 and [r[1] for r in results] == sorted(r[1] for r in results)
-    for setting, score, _ in results:
+    ticks = []
+    search = grid_search((2, 4, 1), XOR_DATA, grid, steps=200, workers=2, progress=lambda: ticks.append(1))
+    results = search.scores
+    assert len(results) == 4 == len(ticks) and [r[1] for r in results] == sorted(r[1] for r in results)
+    for setting, score in results:
         alone = fit((2, int(setting["hidden"]), 1), XOR_DATA, lr=setting["lr"], steps=200)
         assert score == alone.run.final_loss == pytest.approx(_xor_loss(alone.run.final, XOR_DATA), rel=1e-9)
+    best, _ = results[0]
+    assert search.best.run.final == fit((2, int(best["hidden"]), 1), XOR_DATA, lr=best["lr"], steps=200).run.final
     assert grid_csv(results).splitlines()[0] == "lr,hidden,score"
     assert plots.grid_heatmap(results, "final training loss").startswith(b"\x89PNG")
     with pytest.raises(GradvizError, match="keys: lr"):

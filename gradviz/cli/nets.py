@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from contextlib import nullcontext
 from pathlib import Path
@@ -284,12 +285,15 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
         if animate:
             check_playground(biggest, animate_frames)
         score_name = "best validation loss" if val else "final training loss"
-        results = grid_search(sizes, points, values, **options)
-        for setting, score, _ in sorted(results, key=lambda r: tuple(r[0].values())):
+        settings = len(list(itertools.product(*values.values())))
+        with click.progressbar(length=settings, label="grid search", show_pos=True) as bar:
+            search = grid_search(sizes, points, values, progress=lambda: bar.update(1), **options)
+        for setting, score in sorted(search.scores, key=lambda r: tuple(r[0].values())):
             click.echo("  ".join(f"{k} = {v:g}" for k, v in setting.items()) + f":  {score_name} {score:.4g}")
-        click.echo("best: " + ", ".join(f"{k} = {v:g}" for k, v in results[0][0].items()))
-        files = {"grid.csv": grid_csv(results).encode("utf-8"), "grid.png": plots.grid_heatmap(results, score_name)}
-        done = results[0][2]
+        click.echo("best: " + ", ".join(f"{k} = {v:g}" for k, v in search.scores[0][0].items()))
+        files = {"grid.csv": grid_csv(search.scores).encode("utf-8"),
+                 "grid.png": plots.grid_heatmap(search.scores, score_name)}
+        done = search.best
     else:
         with click.progressbar(length=steps, label="training", show_pos=True) as bar:
             done = fit(sizes, points, progress=lambda k: bar.update(1), **options)

@@ -254,18 +254,18 @@ def update_frame(run: "Descent", step: int = 0) -> bytes:
     return buffer.getvalue()
 
 
-def grid_heatmap(results: Sequence[tuple[dict[str, float], float, Any]], score_name: str) -> bytes:
+def grid_heatmap(results: Sequence[tuple[dict[str, float], float]], score_name: str) -> bytes:
     """A grid search's scores: a heat-map over two settings (a line over one), the best one ringed."""
     import numpy as np
     from matplotlib.patches import Rectangle
 
     keys = list(results[0][0])
-    axes = [sorted({setting[k] for setting, _, _ in results}) for k in keys]
+    axes = [sorted({setting[k] for setting, _ in results}) for k in keys]
     best = results[0][0]
     fig = _figure(6.0, 4.8)
     ax = fig.add_subplot()
     if len(keys) == 1:
-        scores = [next(s for setting, s, _ in results if setting[keys[0]] == v) for v in axes[0]]
+        scores = [next(s for setting, s in results if setting[keys[0]] == v) for v in axes[0]]
         ax.plot(range(len(axes[0])), scores, "-o", color=VALUE_COLOUR)
         ax.plot([axes[0].index(best[keys[0]])], [results[0][1]], "o", markersize=16, markerfacecolor="none",
                 markeredgecolor=GRADIENT_COLOUR, markeredgewidth=2)
@@ -274,7 +274,7 @@ def grid_heatmap(results: Sequence[tuple[dict[str, float], float, Any]], score_n
         ax.set_ylabel(score_name)
     else:
         Z = np.full((len(axes[1]), len(axes[0])), np.nan)
-        for setting, score, _ in results:
+        for setting, score in results:
             Z[axes[1].index(setting[keys[1]]), axes[0].index(setting[keys[0]])] = score if np.isfinite(score) else np.nan
         image = ax.imshow(Z, cmap="viridis_r", origin="lower", aspect="auto")
         fig.colorbar(image, ax=ax, label=score_name)

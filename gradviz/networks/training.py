@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ..ir.graph import Graph
 
 __all__ = ["Fit", "fit", "batch_order", "dropout_masks", "input_noise", "clean_losses", "reconstruction_activation",
-           "code_layer", "codes", "GRID_KEYS", "parse_grid", "grid_search", "grid_csv", "update_lines",
+           "code_layer", "codes", "GRID_KEYS", "parse_grid", "GridSearch", "grid_search", "grid_csv", "update_lines",
            "descent_report", "history_csv", "read_points", "predictions", "accuracy", "breakout_report"]
 
 Point = tuple[Sequence[float], float]  # an autoencoder's points are the features alone
@@ -210,30 +210,59 @@ def parse_grid(specs: Sequence[str]) -> dict[str, tuple[float, ...]]:
     return grid
 
 
-def grid_search(layers: Sequence[int], points: Sequence[Point], grid: dict[str, tuple[float, ...]],
-                **options) -> list[tuple[dict[str, float], float, Fit]]:
-    """``fit`` at every combination of the grid's values: each setting, its score (the best validation
-    loss with ``val``, else the final training loss) and its fit, best first."""
+@dataclass(frozen=True)
+class GridSearch:
+    """A grid search: every setting with its score, best first, and the best setting's fit."""
+
+    scores: list[tuple[dict[str, float], float]]
+    best: Fit
+
+
+def _grid_run(layers: Sequence[int], points: Sequence[Point], setting: dict[str, float], options: dict) -> Fit:
+    """``fit`` at one setting of a grid ("hidden" sets every hidden layer's size)."""
+    sizes = (layers[0], *[int(setting["hidden"])] * (len(layers) - 2), layers[-1]) if "hidden" in setting \
+        else tuple(layers)
+    return fit(sizes, points, **{**options, **{k: v for k, v in setting.items() if k != "hidden"}})
+
+
+def _grid_score(layers: Sequence[int], points: Sequence[Point], setting: dict[str, float], options: dict) -> float:
+    """One setting's score (in a worker process): the best validation loss with ``val``, else the
+    final training loss; ∞ for a diverged run."""
+    run = _grid_run(layers, points, setting, options).run
+    if run.diverged_at is not None:
+        return float("inf")
+    return run.history[run.best_step].val_loss if run.best_step is not None else run.final_loss
+
+
+def grid_search(layers: Sequence[int], points: Sequence[Point], grid: dict[str, tuple[float, ...]], *,
+                workers: int | None = None, progress: Callable[[], None] | None = None, **options) -> GridSearch:
+    """``fit`` at every combination of the grid's values, in parallel processes (``workers``, by
+    default one a core; ``progress()`` after each setting): the scores, best first, and the best
+    setting's fit (run again in this process: runs are seeded, so it is the same run)."""
     import itertools
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    results = []
-    for combination in itertools.product(*grid.values()):
-        setting = dict(zip(grid, combination))
-        sizes = (layers[0], *[int(setting["hidden"])] * (len(layers) - 2), layers[-1]) if "hidden" in setting \
-            else tuple(layers)
-        done = fit(sizes, points, **{**options, **{k: v for k, v in setting.items() if k != "hidden"}})
-        run = done.run
-        score = run.history[run.best_step].val_loss if run.best_step is not None else run.final_loss
-        results.append((setting, score if run.diverged_at is None else float("inf"), done))
-    return sorted(results, key=lambda r: r[1])
+    settings = [dict(zip(grid, combination)) for combination in itertools.product(*grid.values())]
+    scores: dict[int, float] = {}
+    workers = min(workers or os.cpu_count() or 1, len(settings))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = {pool.submit(_grid_score, tuple(layers), tuple(points), setting, options): k
+                   for k, setting in enumerate(settings)}
+        for future in as_completed(futures):
+            scores[futures[future]] = future.result()
+            if progress:
+                progress()
+    ranked = sorted(((settings[k], scores[k]) for k in range(len(settings))), key=lambda r: r[1])
+    return GridSearch(ranked, _grid_run(layers, points, ranked[0][0], options))
 
 
-def grid_csv(results: Sequence[tuple[dict[str, float], float, Fit]]) -> str:
+def grid_csv(results: Sequence[tuple[dict[str, float], float]]) -> str:
     """The grid search as CSV: each setting and its score (inf for a diverged run)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([*results[0][0], "score"])
-    writer.writerows([*setting.values(), score] for setting, score, _ in results)
+    writer.writerows([*setting.values(), score] for setting, score in results)
     return buffer.getvalue()
 
 

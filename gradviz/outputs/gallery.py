@@ -146,8 +146,8 @@ def _grid(folder: Path, dot_only: bool) -> list[Path]:
     """The grid search over the learning rate and the hidden layer's size on XOR (a picture only)."""
     if dot_only:
         return []
-    results = grid_search((2, 4, 1), XOR_DATA, {"lr": (0.01, 0.1, 1.0), "hidden": (2.0, 4.0, 8.0)})
-    return [write_atomic(folder / "grid.png", plots.grid_heatmap(results, "final training loss"))]
+    search = grid_search((2, 4, 1), XOR_DATA, {"lr": (0.01, 0.1, 1.0), "hidden": (2.0, 4.0, 8.0)})
+    return [write_atomic(folder / "grid.png", plots.grid_heatmap(search.scores, "final training loss"))]
 
 
 def _xor(activation: str, weights: dict[str, float] | None = None, output: str | None = None) -> Callable:
