@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Collection, Sequence
 
 from ..errors import GradvizError
 from .backends import FORMATS, get_backend
+from .budget import check_layout_cost
 from .frames import RENDER_NODE_LIMIT, Frame, check_drawable, frames
 from .fitting import Area, fitted
 from .layout import pinned
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["RenderedFrame", "Figure", "render_frames", "DEFAULT_PNG_DPI"]
 
 DEFAULT_PNG_DPI = 150  # sharp on a projector, small enough for slides
+PIXEL_LIMIT = 40_000_000  # pixels of one png frame: 160 MB to draw, a few seconds
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class Figure:
         self.backend = get_backend(renderer)
         self.frames = [f for f in frames(result, "all") if kinds is None or f.kind in kinds]
         check_drawable(result.graph, len(self.frames))
+        check_layout_cost(result.graph)
         chosen = fitted(result, self.frames, style or Style(), self.backend, caption=caption, wrt=wrt, area=area)
         self.style = chosen.style  # look and orientation resolved
         self._scenes = {f.index: sc for f, sc in zip(self.frames, chosen.scenes)}
@@ -61,6 +64,8 @@ class Figure:
                    ) -> list[RenderedFrame]:
         """Several frames as ``format``; SVG frames come from one Graphviz call (``svgframes``)."""
         _check(format, dpi)
+        if format == "png":
+            self._check_pixels(dpi or DEFAULT_PNG_DPI)
         missing = [f for f in chosen if (f.index, format, dpi) not in self._rendered]
         if format == "svg" and missing:
             looks = [self._scenes[f.index] for f in missing]
@@ -70,6 +75,15 @@ class Figure:
             for frame in missing:
                 self._render_one(frame, format, dpi)
         return [self._rendered[(f.index, format, dpi)] for f in chosen]
+
+    def _check_pixels(self, dpi: int) -> None:
+        """Refuse a png frame of more than ``PIXEL_LIMIT`` pixels, naming the largest ``dpi`` that fits."""
+        width, height = (max(side, 1.0) / 72 for side in self.layout.size)  # inches
+        if width * height * dpi * dpi > PIXEL_LIMIT:
+            most = int((PIXEL_LIMIT / (width * height)) ** 0.5)
+            raise GradvizError(f"at {dpi} dpi a frame would be {width * dpi:,.0f} × {height * dpi:,.0f} pixels "
+                               f"(the limit is {PIXEL_LIMIT // 1_000_000} million): use --dpi {most} or less, or "
+                               "--format svg or pdf, which stay sharp at any size")
 
     def _render_one(self, frame: Frame, format: str, dpi: int | None) -> None:
         dot = pinned(self._scenes[frame.index], self.layout, self._statements)
