@@ -137,7 +137,8 @@ def _children(pid: int) -> list[int]:
     out = []
     for entry in os.listdir("/proc"):
         try:
-            if entry.isdigit() and (Path("/proc") / entry / "stat").read_text().rsplit(")", 1)[1].split()[1] == str(pid):
+            stat = (Path("/proc") / entry / "stat").read_text() if entry.isdigit() else ""
+            if stat and stat.rsplit(")", 1)[1].split()[1] == str(pid):
                 out.append(int(entry))
         except (OSError, IndexError):  # gone meanwhile
             pass
