@@ -219,6 +219,15 @@ class _Worker:
             raise value
         return value
 
+    @classmethod
+    def forget(cls) -> None:
+        """In a process forked from one that had a worker: leave that worker to its owner."""
+        cls._lock = threading.Lock()
+        worker, cls._current = cls._current, None
+        if worker is not None:
+            for fd in (worker.requests, worker.answers):
+                os.close(fd)
+
     def stop(self) -> None:
         """Kill the child and forget it."""
         type(self)._current = None
@@ -229,6 +238,10 @@ class _Worker:
         except ProcessLookupError:  # pragma: no cover - already gone
             pass
         os.waitpid(self.pid, 0)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_Worker.forget)
 
 
 def _serve(requests: int, answers: int) -> None:  # pragma: no cover - runs in the child
