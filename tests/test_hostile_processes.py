@@ -84,7 +84,7 @@ PROBES = {  # id: (exit code, arguments ({t} is the test's folder; bytes as they
 ADVICE = {"fan-299-nodes": "gradviz grad", "fan-299-nodes-final": "too costly to lay out",
           "fan-299-nodes-slides": "fewer statements", "fan-299-nodes-html": "too costly",
           "fan-299-nodes-gif": "too costly", "fan-597-nodes-final": "too costly", "png-at-2400-dpi": "pixels in all): use --dpi",
-          "descend-10^6-steps": "--steps 166,666 or fewer", "train-20000-rows": "fewer than 20,000 rows",
+          "descend-10^6-steps": "--steps 83,333 or fewer", "train-20000-rows": "fewer than 20,000 rows",
           "train-wide-net": "smaller layers"}
 
 

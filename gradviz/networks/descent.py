@@ -20,7 +20,7 @@ __all__ = ["Equation", "Iteration", "Descent", "Optimizer", "descend", "optimize
            "run_updates", "suggest_rate", "GROWTH_LIMIT", "DESCENT_WORK_LIMIT"]
 
 GROWTH_LIMIT = 1e6  # a loss this many times its start (or 1, if larger) counts as diverged
-DESCENT_WORK_LIMIT = 1_000_000  # steps × (nodes + 4): about 10 s and 250 MB of history (60 µs, 1.5 kB a step)
+DESCENT_WORK_LIMIT = 500_000  # steps × (nodes + 4): about 5–10 s and 150 MB of history (60–120 µs, 1.5 kB a step)
 Gradient = Callable[[dict[str, float], int], tuple[float, dict[str, float]]]
 
 
