@@ -46,6 +46,8 @@ PROBES: list[tuple[str, str, list[str], float | None]] = [
      ["render", "@{d}/fan298.txt", "--at", "x=0.5,y=0.1", "-o", "{d}/o", "--frames", "final"], None),
     ("fan of 71 nodes (within the budget), every frame png", "huge graph",
      ["render", "@{d}/fan35.txt", "--at", "x=0.5,y=0.1", "-o", "{d}/o", "--format", "png"], None),
+    ("fan of 71 nodes (within the budget), every frame svg", "huge graph",
+     ["render", "@{d}/fan35.txt", "--at", "x=0.5,y=0.1", "-o", "{d}/o"], None),
     ("sum of 300 inputs, --frames final", "huge graph",
      ["render", "@{d}/sum300.txt", "-o", "{d}/o", "--frames", "final"], None),
     ("x²²²²² --exact", "exact tower", ["grad", "x²²²²²²²²²²²²²²²²²²²²²²²²", "--at", "x=3", "--exact"], None),
@@ -71,8 +73,8 @@ PROBES: list[tuple[str, str, list[str], float | None]] = [
      ["descend", "(θ1θ2x − y)²", "--at", AT, "--wrt", "θ1,θ2", "--steps", "80000", "--lr", "0.001", "-o", "{d}/o"],
      None),
     ("train on a CSV of 200,000 rows", "big CSV", ["train", "2-4-1", "--data", "{d}/rows.csv", "-o", "{d}/o"], None),
-    ("Ctrl-C 3 s into a render (71-node fan, png)", "SIGINT",
-     ["render", "@{d}/fan35.txt", "--at", "x=0.5,y=0.1", "-o", "{d}/o", "--format", "png"], 3.0),
+    ("Ctrl-C 3 s into a render (51-node fan: 10 s of looks tried)", "SIGINT",
+     ["render", "@{d}/fan25.txt", "--at", "x=0.5,y=0.1", "-o", "{d}/o"], 3.0),
     ("Ctrl-C 3 s into train --steps 16000", "SIGINT", ["train", "2-4-1", "--steps", "16000", "-o", "{d}/o"], 3.0),
     ("--dpi 2400 on the lecture example", "huge --dpi",
      ["render", "(θ1θ2x − y)²", "--at", AT, "-o", "{d}/o", "--format", "png", "--dpi", "2400"], None),
@@ -89,6 +91,7 @@ def prepare(folder: Path) -> None:
     (folder / "fan149.txt").write_text(fan(149))
     (folder / "fan298.txt").write_text(fan(298))
     (folder / "fan35.txt").write_text(fan(35))
+    (folder / "fan25.txt").write_text(fan(25))
     (folder / "sum300.txt").write_text(" + ".join(f"x{k}" for k in range(300)))
     (folder / "rows.csv").write_text("".join(f"{k % 7 / 7},{k % 5 / 5},{k % 2}\n" for k in range(200_000)))
     (folder / "formula.txt").write_text("x + " * 249_999 + "x")
