@@ -39,7 +39,7 @@ def _timed(text: str, at: dict, which: str, answer) -> None:
     try:
         render_frames(result, format="svg", which=which)
     except GradvizError as exc:  # Graphviz stopped at its time limit, or a refusal
-        answer.put("stopped" if "did not finish" in str(exc) else "refused")
+        answer.put("stopped" if "ran past" in str(exc) else "refused")
     else:
         answer.put(f"{time.perf_counter() - start:.2f}")
 

@@ -54,6 +54,7 @@ GRAPHVIZ_SECONDS = 30.0  # wall-clock limit of one Graphviz run (a figure's layo
 GRAPHVIZ_MEMORY = 1 << 30  # bytes Graphviz may allocate beyond what Python already holds
 TOO_SLOW_ADVICE = ("draw a smaller formula, only the final frame (--frames final) or the neuron view of a "
                    "network (gradviz net --view neurons), or print the numbers with gradviz grad")
+TOO_SLOW = f"Graphviz ran past its limit of {GRAPHVIZ_SECONDS:.0f} s for a figure and was stopped: {TOO_SLOW_ADVICE}"
 
 
 @dataclass(frozen=True)
@@ -207,14 +208,14 @@ class _Worker:
             try:
                 _send(worker.requests, (request, timeout))
                 answer = _receive(worker.answers, deadline)
+                if answer is None:
+                    raise GradvizError(TOO_SLOW)
             except BaseException:  # too slow, interrupted (Ctrl-C), or the child died
                 worker.stop()
                 raise
             worker.calls += 1
             if worker.calls >= cls.RECYCLE:
                 worker.stop()
-        if answer is None:
-            raise GradvizError(f"Graphviz did not finish within {timeout:.0f} s and was stopped: {TOO_SLOW_ADVICE}")
         done, value = answer
         if not done:
             raise value
@@ -320,8 +321,7 @@ def _run_program(path: str, source: str, prog: str, fmt: str, dpi: int | None, t
     except OSError as exc:
         raise GradvizError(f"cannot run {path}: {exc.strerror}; {INSTALL_HINT}") from None
     except subprocess.TimeoutExpired:
-        raise GradvizError(f"Graphviz did not finish within {timeout:.0f} s and was stopped: {TOO_SLOW_ADVICE}"
-                           ) from None
+        raise GradvizError(TOO_SLOW) from None
     messages = _without_noise(done.stderr.decode("utf-8", "replace"))
     if done.returncode != 0 or not done.stdout:
         raise GradvizError(f"Graphviz ({path}) could not render the figure: "
