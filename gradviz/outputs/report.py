@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 from ..derive.lecture import forward_lines, gradient_lines
-from ..eval.backward import Backward
+from ..eval.backward import SYMBOLIC_DEPTH, SYMBOLIC_LIMIT, SYMBOLIC_PATHS, Backward
 from ..eval.symbolic import symbolic_of
 from ..text.lines import plain
 from ..text.numbers import format_value
@@ -29,6 +29,10 @@ def grad_table(result: Backward, rows: int | None = REPORT_ROWS) -> str:
     lines = [header, "", "forward:"] + [f"  {line}" for line in _bounded(forward_lines(result), rows, "more operations",
                                                                          plain)]
     lines += ["", "backward:"] + [f"  {line}" for line in _bounded(gradient_lines(result), rows, "more inputs", plain)]
+    if not result.has_symbolic and result.values is None:
+        lines.append(f"  (no symbolic gradients: the graph has over {SYMBOLIC_LIMIT} nodes, {SYMBOLIC_DEPTH} nonlinear "
+                     f"levels or {SYMBOLIC_PATHS:,} chain-rule paths, which expanded would not fit a page; "
+                     "--at gives the numbers)")
     return "\n".join(lines)
 
 
