@@ -138,8 +138,15 @@ def test_python_control_flow_and_foreign_types_are_refused():
     with pytest.raises(GradvizError, match="truth value"):
         if x:
             pass
-    with pytest.raises(TypeError):
-        x + "1"
+    for bad in (lambda: x + "1", lambda: "1" + x, lambda: x * "text", lambda: "text" * x, lambda: [1] * x,
+                lambda: x ** "2", lambda: None - x):
+        with pytest.raises(GradvizError, match=r"cannot use (str '1'|str 'text'|list \[1\]|str '2'|NoneType None)"):
+            bad()
+    with pytest.raises(GradvizError, match="'a+…'") as long:  # a long operand is shortened
+        x * ("a" * 10_000)
+    assert len(str(long.value)) < 200
+    import numpy as np
+    assert [e.op for e in np.array([1.0, 2.0]) * x] == ["mul", "mul"]  # numpy arrays: element by element
     with pytest.raises(GradvizError, match="finite"):
         x + float("nan")
 

@@ -186,5 +186,5 @@ def test_net_and_train_draw_the_same_kind_of_network_figure(tmp_path, monkeypatc
     source = neuron_digraph(network, result, options["point"]).source  # the whole data, as `net` draws it
     assert "data point 2 of 4: x = (0, 1), y = 1" in source and "mean BCE loss over 4 points" in source
     assert result.value == pytest.approx(float(trained.output.split("→ ")[1].split(",")[0]), rel=1e-3)
-    bad = run("train", "2-2-1", "--data", "xor", "--steps", "100000", "--point", "5", "-o", str(tmp_path / "bad"))
+    bad = run("train", "2-2-1", "--data", "xor", "--steps", "20000", "--point", "5", "-o", str(tmp_path / "bad"))
     assert bad.exit_code == 1 and "data point 5 does not exist" in bad.output  # at once, not after the run

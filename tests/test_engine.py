@@ -234,3 +234,23 @@ def test_deep_and_long_inputs_work_without_recursion_errors() -> None:
         value = math.tanh(value)
         derivative *= 1 - value * value
     assert gradviz.parse(nested).backward({"x": 0.1}).grad["x"] == pytest.approx(derivative, rel=1e-9)
+
+
+def test_chain_rule_paths_are_counted_and_too_many_turn_the_symbolic_side_off() -> None:
+    """``path_terms`` against networkx's own enumeration of edge paths (a^a has two edges into one
+    node); x^x chained 38 times (2³⁸ paths) computes numbers only, at once, and says why."""
+    import networkx as nx
+
+    from gradviz.eval.backward import SYMBOLIC_PATHS, symbolic_by_default
+    from gradviz.eval.paths import path_terms
+
+    def powers(n: int) -> str:
+        return "; ".join(["a1 = 2x"] + [f"a{k} = a{k - 1}^a{k - 1}" for k in range(2, n + 1)])
+
+    for text in (powers(8), "(θ1θ2x − y)²", "a = x*y; b = a + x; L = a*b*y"):
+        graph = gradviz.parse(text)
+        expected = sum(len(list(nx.all_simple_edge_paths(graph.nx, nid, graph.output_id)))
+                       if nid != graph.output_id else 1 for nid in graph.nodes)
+        assert path_terms(graph) == expected
+    assert path_terms(gradviz.parse(powers(38))) > 2**38 > SYMBOLIC_PATHS
+    assert not symbolic_by_default(gradviz.parse(powers(38))) and symbolic_by_default(gradviz.parse(powers(8)))

@@ -6,14 +6,24 @@ standard error, and nothing written outside its output folder (``o``; a refused 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 HUGE = "1" * 1000  # a 1000-digit constant
+FAN_AT = "x=0.5,y=0.1"
+
+
+def fan(statements: int) -> str:
+    """``a1 = x*y; a2 = a1*x + y; …``: two inputs feed every operation (2·statements + 1 nodes),
+    the shape whose layout costs Graphviz minutes at a few hundred nodes."""
+    return "; ".join(["a1 = x*y"] + [f"a{k} = a{k - 1}*x + y" for k in range(2, statements + 1)])
+
 
 PROBES = {  # id: (exit code, arguments ({t} is the test's folder; bytes as they are), standard input)
     "float-1e400": (1, ["grad", "1e400*x", "--at", "x=1"], None),
@@ -55,7 +65,31 @@ PROBES = {  # id: (exit code, arguments ({t} is the test's folder; bytes as they
     "accented-letters": (0, ["render", "(ŷ − θ̂ + ñ − ℓ)²", "--at", "ŷ=0.8,θ̂=1,ñ=2,ℓ=3", "-o", "{t}/o",
                              "--format", "dot", "--frames", "final"], None),
     "pdf-frame": (0, ["render", "x*y", "--at", "x=2,y=3", "-o", "{t}/o", "--format", "pdf", "--frames", "final"], None),
+    # budgets: refused before any work, with advice
+    "fan-299-nodes": (1, ["render", "@{t}/in/fan149.txt", "--at", FAN_AT, "-o", "{t}/o"], None),
+    "fan-299-nodes-final": (1, ["render", "@{t}/in/fan149.txt", "--at", FAN_AT, "-o", "{t}/o", "--frames", "final"],
+                            None),
+    "fan-299-nodes-slides": (1, ["slides", "@{t}/in/fan149.txt", "--at", FAN_AT, "-o", "{t}/o"], None),
+    "fan-299-nodes-html": (1, ["html", "@{t}/in/fan149.txt", "--at", FAN_AT, "-o", "{t}/o"], None),
+    "fan-299-nodes-gif": (1, ["gif", "@{t}/in/fan149.txt", "--at", FAN_AT, "-o", "{t}/o.gif"], None),
+    "fan-597-nodes-final": (1, ["render", "@{t}/in/fan298.txt", "--at", FAN_AT, "-o", "{t}/o", "--frames", "final"],
+                            None),
+    "png-at-2400-dpi": (1, ["render", "(θ1θ2x − y)²", "--at", "θ1=2,θ2=-1,x=3,y=1", "-o", "{t}/o", "--format", "png",
+                            "--dpi", "2400", "--frames", "final"], None),
+    "descend-10^6-steps": (1, ["descend", "x^2", "--at", "x=1", "--wrt", "x", "--steps", "1000000", "-o", "{t}/o"],
+                           None),
+    "train-20000-rows": (1, ["train", "2-4-1", "--data", "{t}/in/rows.csv", "-o", "{t}/o"], None),
+    "train-wide-net": (1, ["train", "2-300-300-1", "--steps", "20", "-o", "{t}/o"], None),
+    "x^x-chained-38-times": (0, ["grad", "; ".join(["a1 = x"] + [f"a{k} = a{k - 1}^a{k - 1}" for k in range(2, 39)])],
+                             None),
 }
+ADVICE = {"fan-299-nodes": "gradviz grad", "fan-299-nodes-final": "too costly to lay out",
+          "fan-299-nodes-slides": "fewer statements", "fan-299-nodes-html": "too costly",
+          "fan-299-nodes-gif": "too costly", "fan-597-nodes-final": "too costly",
+          "png-at-2400-dpi": "pixels in all): use --dpi",
+          "descend-10^6-steps": "--steps 83,333 or fewer", "train-20000-rows": "fewer than 20,000 rows",
+          "train-wide-net": "smaller layers"}
+OUTPUT = {"x^x-chained-38-times": "no symbolic gradients"}  # what a probe that succeeds prints
 
 
 def _arena(tmp: Path) -> None:
@@ -65,6 +99,9 @@ def _arena(tmp: Path) -> None:
     (tmp / "in" / "latin1.txt").write_bytes("θ1 * x".encode("utf-8") + b" + caf\xe9")
     (tmp / "in" / "big.txt").write_bytes(b"x + " * 250_001)
     (tmp / "in" / "escape.txt").write_bytes(b"x + \x1b[31m y")
+    (tmp / "in" / "fan149.txt").write_text(fan(149))
+    (tmp / "in" / "fan298.txt").write_text(fan(298))
+    (tmp / "in" / "rows.csv").write_text("".join(f"{k % 7 / 7},{k % 5 / 5},{k % 2}\n" for k in range(20_000)))
     for folder in ("elsewhere", "out", "deck", "cwd"):
         (tmp / folder).mkdir()
     (tmp / "out" / "answer-key").symlink_to(tmp / "elsewhere")
@@ -82,15 +119,71 @@ def test_a_hostile_probe_ends_cleanly(tmp_path: Path, probe: str) -> None:
     before = _tree(tmp_path)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("GRADVIZ_DEBUG", None)
+    start = time.monotonic()
     run = subprocess.run([sys.executable, "-c", "from gradviz.cli import main; main()",
                           *(a.replace("{t}", str(tmp_path)) if isinstance(a, str) else a for a in args)],
                          input=stdin if stdin is not None else b"", capture_output=True, cwd=tmp_path / "cwd",
                          env=env, timeout=60)
     err = run.stderr.decode("utf-8")
+    assert time.monotonic() - start < 30  # the promise: every probe ends within 30 s
     assert run.returncode == code, err
+    assert ADVICE.get(probe, "") in err and OUTPUT.get(probe, "") in run.stdout.decode("utf-8")
     assert "Traceback" not in err and "internal error" not in err
     assert err.count("Error:") == (code != 0) and (code == 0 or err.startswith("Error:")), err
     assert not any(ch in err for ch in "\x1b\x07\u202e"), err  # control characters are shown escaped
     after = _tree(tmp_path)
     assert before <= after and all(p == "o" or p.startswith("o/") for p in after - before), after - before
     assert code == 0 or after == before  # a refusal comes before anything is written
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        try:
+            stat = (Path("/proc") / entry / "stat").read_text() if entry.isdigit() else ""
+            if stat and stat.rsplit(")", 1)[1].split()[1] == str(pid):
+                out.append(int(entry))
+        except (OSError, IndexError):  # gone meanwhile
+            pass
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize("number, code, line", [(signal.SIGINT, 130, "Interrupted."),
+                                                (signal.SIGTERM, 143, "Terminated.")])
+def test_a_signal_stops_a_long_render_at_once_leaving_no_file_and_no_process(tmp_path: Path, number: int, code: int,
+                                                                            line: str) -> None:
+    """Ctrl-C (or SIGTERM) 3 s into a render of seconds (51 nodes, within the budget, up to 10 s
+    of layouts tried for the best look): one line, exit 130 (143), Graphviz's worker gone,
+    nothing in the output folder."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("GRADVIZ_DEBUG", None)
+    process = subprocess.Popen([sys.executable, "-c", "from gradviz.cli import main; main()", "render", fan(25),
+                                "--at", FAN_AT, "-o", str(tmp_path / "o")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+    time.sleep(3)
+    assert process.poll() is None, process.communicate()
+    workers = _children(process.pid)
+    start = time.monotonic()
+    process.send_signal(number)
+    out, err = process.communicate(timeout=30)
+    assert time.monotonic() - start < 2
+    assert process.returncode == code and err == line + "\n" and out == ""
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+    assert not (tmp_path / "o").exists() or not list((tmp_path / "o").iterdir())
+
+
+def test_an_expression_times_text_is_a_gradviz_error_naming_the_operand() -> None:
+    """In a fresh Python process, as a notebook user types it."""
+    code = ("import gradviz\nx = gradviz.var('x')\n"
+            "for bad in (lambda: x * 'text', lambda: 'text' * x, lambda: x + None, lambda: x ** '2'):\n"
+            "    try:\n        bad()\n    except gradviz.GradvizError as exc:\n        print(exc)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 0 and run.stderr == "", run.stderr
+    lines = run.stdout.splitlines()
+    assert len(lines) == 4
+    assert "str 'text'" in lines[0] and "str 'text'" in lines[1] and "NoneType None" in lines[2]
+    assert "str '2'" in lines[3]

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from fractions import Fraction
 from pathlib import Path
@@ -273,3 +274,32 @@ def test_derivation_files() -> None:
     assert LATEX.number(1.5e12) == r"1.5 \times 10^{12}"
     g = gradviz.parse("σ(z)·exp(w1)")
     assert write(NodeText(g, g.output_id, "written"), LATEX) == r"\sigma\left(z\right) \exp\left(w_{1}\right)"
+
+
+def test_graphviz_past_its_time_is_stopped_at_once_and_the_next_call_works() -> None:
+    """The layout runs in a child process killed at its time limit (C code Python cannot stop)."""
+    costly = "digraph { " + " ".join(f"n{i} -> n{j};" for i in range(70) for j in range(i + 1, 70)) + " }"
+    backend = backends.get_backend("pygraphviz")
+    start = time.monotonic()
+    with pytest.raises(GradvizError, match="ran past its limit"):
+        backend.run(costly, "dot", "svg", timeout=0.3)
+    assert time.monotonic() - start < 2
+    assert backend.run("digraph { a -> b }", "dot", "svg").startswith(b"<?xml")  # a new worker
+
+
+def test_the_layout_budget_counts_the_ranks_edges_cross_not_only_nodes() -> None:
+    """Two inputs feeding each of 149 operations (299 nodes) are refused at once; a chain of 300
+    nodes with no long edge, and 60 terms σ(wᵢxᵢ) summed (299 nodes), are not."""
+    from gradviz.render.budget import WORK_LIMIT, check_layout_cost, layout_work
+
+    fan = gradviz.parse("; ".join(["a1 = x*y"] + [f"a{k} = a{k - 1}*x + y" for k in range(2, 150)]))
+    start = time.monotonic()
+    with pytest.raises(GradvizError, match="too costly to lay out.*gradviz grad"):
+        check_layout_cost(fan)
+    assert time.monotonic() - start < 1
+    # x feeds a_k at depth 2k − 1 and y feeds a_k's sum at depth 2k: the spans alone exceed 2·149²
+    assert layout_work(fan) > 2 * 149**2 > WORK_LIMIT
+    chain = gradviz.parse("; ".join(["a1 = sin(x)"] + [f"a{k} = sin(a{k - 1})" for k in range(2, 300)]))
+    assert layout_work(chain) == 2 * len(chain) - 1  # every node and every edge of span 1
+    check_layout_cost(chain)
+    check_layout_cost(gradviz.parse("+".join(f"σ(w{i} x{i})" for i in range(1, 61))))

@@ -6,6 +6,7 @@ Every module here imports only click at start-up, so ``gradviz --help`` stays fa
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from typing import Any
 
@@ -14,7 +15,7 @@ import click
 from .. import __version__
 from ..render.choices import FORMATS, FRAME_CHOICES
 from .nets import descend, gallery, net, params, train
-from .options import Group, at_option, expr_argument, figure_options, force_option, parse_at, parse_formula
+from .options import Group, Terminated, at_option, expr_argument, figure_options, force_option, parse_at, parse_formula
 from .teach import (
     ANSWER_KEY,
     blank_option,
@@ -138,7 +139,9 @@ def render(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, dpi: int | No
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Console entry point; unexpected internal errors become one line (GRADVIZ_DEBUG=1 shows them)."""
+    """Console entry point; unexpected internal errors become one line (GRADVIZ_DEBUG=1 shows them),
+    and SIGTERM stops a command as Ctrl-C does, cleaning up (exit 143)."""
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         return cli.main(args=argv, prog_name="gradviz", standalone_mode=True)
     except Exception as exc:  # noqa: BLE001 - last line of defence against tracebacks
@@ -147,6 +150,10 @@ def main(argv: list[str] | None = None) -> Any:
         click.echo(f"Error: internal error ({type(exc).__name__}: {exc}); "
                    "please report it with the formula (GRADVIZ_DEBUG=1 shows the traceback)", err=True)
         sys.exit(3)
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated()
 
 
 for _command in (net, params, descend, train, gallery, slides, gif, html, explore):

@@ -15,7 +15,8 @@ import click
 from ..errors import GradvizError, ParseError
 from ..render.choices import ASPECTS, BASE_FONT_SIZE, LOOKS, RANKDIRS, THEME_NAMES
 
-__all__ = ["CleanError", "Group", "LAYERS", "MINUS_HELP", "positional_last", "parse_at", "read_formula", "at_option",
+__all__ = ["CleanError", "Group", "Terminated", "INTERRUPTED",
+           "LAYERS", "MINUS_HELP", "positional_last", "parse_at", "read_formula", "at_option",
            "expr_argument", "parse_formula", "force_option", "figure_options"]
 
 
@@ -26,6 +27,14 @@ class CleanError(click.ClickException):
         super().__init__(str(error))
         self.exit_code = 2 if isinstance(error, ParseError) else 1
 
+
+class Terminated(BaseException):
+    """Raised by the SIGTERM handler ``main`` installs, so that a terminated command cleans up as
+    an interrupted one does (temporary files removed, Graphviz's child process killed)."""
+
+
+#: Exit status and message of a command stopped by Ctrl-C (SIGINT) or SIGTERM.
+INTERRUPTED = {KeyboardInterrupt: (130, "Interrupted."), Terminated: (143, "Terminated.")}
 
 #: What every command's help adds about formulas that start with a minus.
 MINUS_HELP = ("A formula may start with - as typed (gradviz grad \"-y log(p)\" --at y=1,p=0.8); "
@@ -38,7 +47,8 @@ _LONG_OPTION = re.compile(r"--[A-Za-z][A-Za-z0-9-]*(=.*)?", re.S)
 class Group(click.Group):
     """The command group: any ``GradvizError`` a command raises ends as a ``CleanError``, and so
     does an operating system's refusal (a full disk, a file-size limit) met by a library gradviz
-    calls; a command's argument that starts with ``-`` but is no option of it is a formula."""
+    calls; Ctrl-C and SIGTERM end it with one line (exit 130 and 143); a command's argument that
+    starts with ``-`` but is no option of it is a formula."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -48,6 +58,10 @@ class Group(click.Group):
         except OSError as exc:
             where = f" ({exc.filename})" if exc.filename else ""
             raise CleanError(GradvizError(f"the system refused: {exc.strerror or exc}{where}")) from None
+        except (KeyboardInterrupt, Terminated) as exc:  # one line, not click's "Aborted!" and exit 1
+            status, message = INTERRUPTED[type(exc)]
+            click.echo(message, err=True)
+            raise click.exceptions.Exit(status) from None
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         """Add ``cmd``; one that takes arguments says in its help how a leading minus is read."""

@@ -12,21 +12,25 @@ from ..ir.graph import Graph
 from ..ir.ops import OPS, EvaluationDomainError
 from .forward import forward, node_error
 from .inputs import canonical_values, check_inputs
+from .paths import path_terms
 from .plan import plan_of
 from .sweep import backward_order, sweep
 from .symbolic import symbolic_of
 
-__all__ = ["Contribution", "Step", "Backward", "backward", "SYMBOLIC_LIMIT", "SYMBOLIC_DEPTH", "symbolic_by_default",
-           "feeding_output"]
+__all__ = ["Contribution", "Step", "Backward", "backward", "SYMBOLIC_LIMIT", "SYMBOLIC_DEPTH", "SYMBOLIC_PATHS",
+           "symbolic_by_default", "feeding_output"]
 
 SYMBOLIC_LIMIT = 400  # nodes up to which backward() also builds the symbolic side by default
 SYMBOLIC_DEPTH = 40  # ... and nonlinear levels: expanded gradients grow with them (x^x^x… cubically)
+SYMBOLIC_PATHS = 2_000  # ... and chain-rule paths over all nodes (``paths.path_terms``): a^a chained doubles them
 _LINEAR = frozenset({"add", "sub", "neg", "id"})  # local derivatives ±1: they add no factor to a chain
 
 
 def symbolic_by_default(graph: Graph) -> bool:
-    """Whether ``backward()`` builds the symbolic side when not told: small, shallow graphs."""
-    return len(graph) <= SYMBOLIC_LIMIT and graph.depth(skip=_LINEAR) <= SYMBOLIC_DEPTH
+    """Whether ``backward()`` builds the symbolic side when not told: small, shallow graphs
+    whose chain rule has not too many paths to write out."""
+    return (len(graph) <= SYMBOLIC_LIMIT and graph.depth(skip=_LINEAR) <= SYMBOLIC_DEPTH
+            and path_terms(graph) <= SYMBOLIC_PATHS)
 
 
 @dataclass(frozen=True)

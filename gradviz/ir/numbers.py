@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import GradvizError
 
-__all__ = ["exact", "format_number", "as_float", "too_long", "MAX_DIGITS", "EXACT_DIGITS"]
+__all__ = ["exact", "format_number", "as_float", "too_long", "short_repr", "MAX_DIGITS", "EXACT_DIGITS"]
 
 MAX_DIGITS = 1000  # digits of an exact number (numerator or denominator) gradviz accepts
 EXACT_DIGITS = 17  # significant digits an exact transcendental value (tanh(400)) is evaluated to
@@ -28,7 +28,7 @@ def exact(value: Any, what: str = "a number") -> Fraction:
         try:
             value = value.item()  # a numpy scalar (or 0-d array) as the Python number it holds
         except (TypeError, ValueError):
-            raise GradvizError(f"{what} must be a single real number, not {_short(value)}") from None
+            raise GradvizError(f"{what} must be a single real number, not {short_repr(value)}") from None
     if isinstance(value, str):
         text = value.strip().replace("−", "-").replace("_", "")
         try:
@@ -41,7 +41,7 @@ def exact(value: Any, what: str = "a number") -> Fraction:
         except (ArithmeticError, ValueError):
             value = None
         if value is None:
-            raise GradvizError(f"{what} is not a number: {_short(text)}")
+            raise GradvizError(f"{what} is not a number: {short_repr(text)}")
     if isinstance(value, float):
         if not math.isfinite(value):
             raise GradvizError(f"{what} is not finite: {value}")
@@ -50,7 +50,7 @@ def exact(value: Any, what: str = "a number") -> Fraction:
         if not value.is_finite():
             raise GradvizError(f"{what} is not finite: {value}")
         if abs(value.adjusted()) > MAX_DIGITS:
-            raise GradvizError(f"{what} is too large or too small: {_short(str(value))} "
+            raise GradvizError(f"{what} is too large or too small: {short_repr(str(value))} "
                                f"(gradviz works with at most {MAX_DIGITS} digits)")
         return Fraction(value)
     if isinstance(value, numbers.Rational):
@@ -59,7 +59,7 @@ def exact(value: Any, what: str = "a number") -> Fraction:
         return result
     if isinstance(value, numbers.Real):
         return exact(float(value), what)
-    raise GradvizError(f"{what} is not a real number: {_short(value)}")
+    raise GradvizError(f"{what} is not a real number: {short_repr(value)}")
 
 
 def _check_size(value: Fraction, what: str) -> None:
@@ -81,7 +81,8 @@ def as_float(value: Any) -> float:
         return math.inf if value > 0 else -math.inf
 
 
-def _short(value: Any) -> str:
+def short_repr(value: Any) -> str:
+    """``repr(value)`` cut to 40 characters, for an error message."""
     text = repr(value) if not isinstance(value, str) else repr(value)
     return text if len(text) <= 40 else text[:37] + "…'"
 

@@ -17,9 +17,10 @@ from ..ir.graph import Graph
 from ..text.numbers import format_value
 
 __all__ = ["Equation", "Iteration", "Descent", "Optimizer", "descend", "optimizer", "parse_schedule",
-           "run_updates", "suggest_rate", "GROWTH_LIMIT"]
+           "run_updates", "suggest_rate", "GROWTH_LIMIT", "DESCENT_WORK_LIMIT"]
 
 GROWTH_LIMIT = 1e6  # a loss this many times its start (or 1, if larger) counts as diverged
+DESCENT_WORK_LIMIT = 500_000  # steps × (nodes + 4): about 5–10 s and 150 MB of history (60–120 µs, 1.5 kB a step)
 Gradient = Callable[[dict[str, float], int], tuple[float, dict[str, float]]]
 
 
@@ -226,6 +227,11 @@ def descend(graph: Graph, at: Mapping[str, Any], wrt: Sequence[str], *, lr: floa
     names = tuple(canonical_values({w: 0 for w in wrt}, graph.inputs))
     if not names:
         raise GradvizError(f"say which parameters to train with --wrt (the inputs are {', '.join(graph.inputs)})")
+    most = DESCENT_WORK_LIMIT // (len(graph) + 4)  # every step keeps its values: time and memory grow alike
+    if steps > most:
+        raise GradvizError(f"{steps:,} steps on a graph of {len(graph):,} nodes is more than gradviz runs and "
+                           f"keeps (the limit is {DESCENT_WORK_LIMIT:,} steps × (nodes + 4), about 10 s): use --steps "
+                           f"{most:,} or fewer, or a larger --lr or --adam to get there in fewer steps")
     return run_updates(graph, lambda vals, t: gradient(graph, vals), values, names, lr=lr, steps=steps,
                        optimizer=optimizer(momentum, adam, adagrad), schedule=schedule, progress=progress)
 

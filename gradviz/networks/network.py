@@ -23,7 +23,7 @@ __all__ = ["Network", "Neuron", "ACTIVATIONS", "LOSSES", "neuron", "perceptron",
            "BUILD_NODE_LIMIT", "TRAIN_WORK_LIMIT", "NEURON_VIEW_WEIGHT_LIMIT"]
 
 BUILD_NODE_LIMIT = 50_000  # nodes: about a second to build (20 µs a node)
-TRAIN_WORK_LIMIT = 30_000_000  # nodes × steps: about a minute of training (2 µs a node a step)
+TRAIN_WORK_LIMIT = 2_500_000  # nodes × steps: about 20 s of training (measured 5–10 µs a node a step)
 NEURON_VIEW_WEIGHT_LIMIT = 1_000  # weights (edges) in the neuron view: about 5 s of Graphviz
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus", "gelu", "linear", "step")
@@ -151,8 +151,10 @@ def check_size(layers: Sequence[int], samples: int = 1, activation: str = "tanh"
     name = "-".join(map(str, layers))
     weights = sum(a * b for a, b in zip(layers, layers[1:]))
     smaller = "-".join(str(n if k in (0, len(layers) - 1) else min(n, 4)) for k, n in enumerate(layers))
-    problem = (f"building it (the limit is {BUILD_NODE_LIMIT:,} nodes)" if nodes > BUILD_NODE_LIMIT
-               else f"training it for {steps:,} steps (the limit is {TRAIN_WORK_LIMIT:,} node-steps; try fewer --steps)"
+    rows = f"; it is built once per data point: use fewer than {samples:,} rows" if samples > 1 else ""
+    problem = (f"building it (the limit is {BUILD_NODE_LIMIT:,} nodes{rows})" if nodes > BUILD_NODE_LIMIT
+               else f"training it for {steps:,} steps (the limit is {TRAIN_WORK_LIMIT:,} node-steps; "
+                    f"try fewer --steps, {max(TRAIN_WORK_LIMIT // nodes, 1):,} at most)"
                if nodes * steps > TRAIN_WORK_LIMIT
                else f"drawing it op by op (the limit is {ops_limit:,} nodes; try --view neurons)"
                if view == "ops" and nodes > ops_limit

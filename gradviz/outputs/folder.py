@@ -12,6 +12,7 @@ checked before the first one is written.
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -50,6 +51,20 @@ def write_atomic(path: Path, data: bytes) -> Path:
             raise GradvizError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise
     return path
+
+
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back while files are written (and delivered right after), so
+    that a command stopped by them leaves either all of a batch's files or none."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 class OutputFolder:
@@ -125,8 +140,9 @@ class OutputFolder:
             yield self
         finally:
             top._batch = None
-        for folder, files, paths in pending:
-            folder._write(files, paths)
+        with _uninterrupted():
+            for folder, files, paths in pending:
+                folder._write(files, paths)
 
     def check(self, names: list[str] | tuple[str, ...]) -> list[Path]:
         """The paths of ``names``, after checking that each may be written (nothing is written)."""
@@ -152,6 +168,10 @@ class OutputFolder:
         return self.write_all({name: data})[0]
 
     def _write(self, files: Mapping[str, bytes], paths: list[Path]) -> list[Path]:
+        with _uninterrupted():
+            return self._write_now(files, paths)
+
+    def _write_now(self, files: Mapping[str, bytes], paths: list[Path]) -> list[Path]:
         try:
             for p in paths:
                 p.parent.mkdir(parents=True, exist_ok=True)

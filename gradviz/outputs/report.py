@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, Sequence
 
 from ..derive.lecture import forward_lines, gradient_lines
-from ..eval.backward import Backward
+from ..eval.backward import SYMBOLIC_DEPTH, SYMBOLIC_LIMIT, SYMBOLIC_PATHS, Backward
 from ..eval.symbolic import symbolic_of
 from ..text.lines import plain
 from ..text.numbers import format_value
@@ -26,17 +26,24 @@ def grad_table(result: Backward, rows: int | None = REPORT_ROWS) -> str:
     if result.values is not None:
         at = [f"{n.name} = {format_value(result.values[nid])}" for nid, n in graph.nodes.items() if n.kind == "input"]
         header += "    at " + ", ".join(_bounded(at, rows, "more inputs"))
-    lines = [header, "", "forward:"] + [f"  {line}" for line in _bounded([plain(r) for r in forward_lines(result)], rows, "more operations")]
-    lines += ["", "backward:"] + [f"  {line}" for line in _bounded([plain(r) for r in gradient_lines(result)], rows, "more inputs")]
+    lines = [header, "", "forward:"] + [f"  {line}" for line in _bounded(forward_lines(result), rows, "more operations",
+                                                                         plain)]
+    lines += ["", "backward:"] + [f"  {line}" for line in _bounded(gradient_lines(result), rows, "more inputs", plain)]
+    if not result.has_symbolic and result.values is None:
+        lines.append(f"  (no symbolic gradients: the graph has over {SYMBOLIC_LIMIT} nodes, {SYMBOLIC_DEPTH} nonlinear "
+                     f"levels or {SYMBOLIC_PATHS:,} chain-rule paths, which expanded would not fit a page; "
+                     "--at gives the numbers)")
     return "\n".join(lines)
 
 
-def _bounded(lines: list[str], rows: int | None, what: str) -> list[str]:
-    """The first and last lines, and a note on how many were left out (``--all`` shows them)."""
+def _bounded(lines: Sequence[Any], rows: int | None, what: str, show: Callable[[Any], str] = str) -> list[str]:
+    """The first and last lines, and a note on how many were left out (``--all`` shows them);
+    only the lines shown are written out by ``show`` (a huge graph's lines cost time)."""
     if rows is None or len(lines) <= rows:
-        return lines
+        return [show(line) for line in lines]
     head = rows - rows // 4
-    return lines[:head] + [f"… {len(lines) - rows:,} {what} (--all shows every line)"] + lines[len(lines) - rows // 4 :]
+    return ([show(line) for line in lines[:head]] + [f"… {len(lines) - rows:,} {what} (--all shows every line)"]
+            + [show(line) for line in lines[len(lines) - rows // 4 :]])
 
 
 def grad_json(result: Backward) -> dict[str, Any]:

@@ -5,6 +5,13 @@ default; the system ``dot`` program is used when asked for or when pygraphviz is
 Both read the same DOT and take the same layout engine names (``dot`` to lay out,
 ``nop2`` to render with every position pinned).
 
+pygraphviz runs in a forked child process (where ``fork`` exists), so that Graphviz's C code,
+which Python cannot interrupt, is bounded: the child is killed after ``GRAPHVIZ_SECONDS``
+(a clean ``GradvizError`` with advice), on Ctrl-C (the ``KeyboardInterrupt`` reaches the
+caller at once) and when it would use more than ``GRAPHVIZ_MEMORY`` bytes of memory; a
+crash of Graphviz becomes an error instead of ending Python. The ``dot`` program gets the
+same time limit.
+
 The bundled fontconfig of some pygraphviz wheels prints ``Fontconfig warning: … reset-dirs``
 on Debian-like systems. Around every in-process call file descriptor 2 is redirected to a
 temporary file; afterwards that warning is dropped and anything else is written to
@@ -13,10 +20,14 @@ temporary file; afterwards that warning is dropped and anything else is written 
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
+import pickle
 import re
+import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -28,7 +39,8 @@ from typing import Iterator
 
 from ..errors import GradvizError
 
-__all__ = ["Backend", "get_backend", "browser_svg", "FORMATS", "RENDERERS", "INSTALL_HINT"]
+__all__ = ["Backend", "get_backend", "browser_svg", "FORMATS", "RENDERERS", "INSTALL_HINT", "GRAPHVIZ_SECONDS",
+           "GRAPHVIZ_MEMORY", "TOO_SLOW_ADVICE"]
 
 from .choices import FORMATS, RENDERERS
 
@@ -38,6 +50,11 @@ _OUTPUT = {"svg": "svg", "png": "png", "pdf": "pdf", "json": "json0", "dot": "do
 _NOISE = re.compile(r"^Fontconfig warning: .*reset-dirs.*$"  # bundled fontconfig vs Debian's config
                     r"|^Warning: graph has \d+ nodes\.\.\.layout may take a long time\.$")  # pygraphviz
 _STDERR_LOCK = threading.Lock()
+GRAPHVIZ_SECONDS = 30.0  # wall-clock limit of one Graphviz run (a figure's layouts share it: ``fitting``)
+GRAPHVIZ_MEMORY = 1 << 30  # bytes Graphviz may allocate beyond what Python already holds
+TOO_SLOW_ADVICE = ("draw a smaller formula, only the final frame (--frames final) or the neuron view of a "
+                   "network (gradviz net --view neurons), or print the numbers with gradviz grad")
+TOO_SLOW = f"Graphviz ran past its limit of {GRAPHVIZ_SECONDS:.0f} s for a figure and was stopped: {TOO_SLOW_ADVICE}"
 
 
 @dataclass(frozen=True)
@@ -47,14 +64,16 @@ class Backend:
     name: str
     dot_path: str | None = None  # the system program, for the ``dot`` backend
 
-    def run(self, source: str, prog: str, fmt: str, dpi: int | None = None) -> bytes:
-        """Lay out ``source`` with engine ``prog`` (``dot``, ``nop``, ``nop2``) and render as ``fmt``."""
+    def run(self, source: str, prog: str, fmt: str, dpi: int | None = None,
+            timeout: float = GRAPHVIZ_SECONDS) -> bytes:
+        """Lay out ``source`` with engine ``prog`` (``dot``, ``nop``, ``nop2``) and render as ``fmt``,
+        stopped with a ``GradvizError`` after ``timeout`` seconds."""
         if fmt not in _OUTPUT:
             raise GradvizError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         if self.name == "pygraphviz":
-            data = _run_pygraphviz(source, prog, fmt, dpi)
+            data = _run_pygraphviz(source, prog, fmt, dpi, timeout)
         else:
-            data = _run_program(self.dot_path or "dot", source, prog, fmt, dpi)
+            data = _run_program(self.dot_path or "dot", source, prog, fmt, dpi, timeout)
         return browser_svg(data) if fmt == "svg" else pdf_dated(data) if fmt == "pdf" else data
 
 
@@ -125,9 +144,23 @@ _SHIFTED = re.compile(r'<text [^>]*baseline-shift="[^"]*"[^>]*>')
 _ATTRIBUTE = {"y": re.compile(r' y="(-?[\d.]+)"'), "font-size": re.compile(r' font-size="([\d.]+)"')}
 
 
-def _run_pygraphviz(source: str, prog: str, fmt: str, dpi: int | None) -> bytes:
+def _run_pygraphviz(source: str, prog: str, fmt: str, dpi: int | None, timeout: float) -> bytes:
+    data, messages, error = (_Worker.call((source, prog, fmt, dpi), timeout) if hasattr(os, "fork")
+                             else _draw(source, prog, fmt, dpi))
+    messages = _without_noise(messages)
+    if error is not None or not data:
+        detail = messages.strip() or error or "no output"
+        raise GradvizError(f"Graphviz (pygraphviz) could not render the figure: {detail}")
+    if messages:
+        sys.stderr.write(messages)
+    return data
+
+
+def _draw(source: str, prog: str, fmt: str, dpi: int | None) -> tuple[bytes, str, str | None]:
+    """The figure's bytes, what Graphviz said on standard error, and its error (or None)."""
     import pygraphviz
 
+    data, error = b"", None
     with _captured_stderr() as captured, redirect_stderr(io.StringIO()) as python_stderr:
         try:
             graph = pygraphviz.AGraph(string=source)
@@ -135,24 +168,160 @@ def _run_pygraphviz(source: str, prog: str, fmt: str, dpi: int | None) -> bytes:
                 graph.graph_attr["dpi"] = str(dpi)
             data = graph.draw(format=_OUTPUT[fmt], prog=prog)  # bytes; never draw("file")
         except (ValueError, TypeError, KeyError) as exc:
-            error = exc
-        else:
-            error = None
-    messages = _without_noise(captured[0] + python_stderr.getvalue())
-    if error is not None or not data:
-        detail = messages.strip() or str(error or "no output")
-        raise GradvizError(f"Graphviz (pygraphviz) could not render the figure: {detail}")
-    if messages:
-        sys.stderr.write(messages)
-    return data
+            error = str(exc)
+    return data, captured[0] + python_stderr.getvalue(), error
 
 
-def _run_program(path: str, source: str, prog: str, fmt: str, dpi: int | None) -> bytes:
+class _Worker:
+    """A forked child that runs pygraphviz calls one at a time (started at the first call, so
+    Graphviz and its fonts load once); killed, and started anew at the next call, when a call
+    runs past its time, when the caller is interrupted, and after ``RECYCLE`` calls (Graphviz
+    keeps some memory)."""
+
+    RECYCLE = 200
+    _current: "_Worker | None" = None
+    _lock = threading.Lock()
+
+    def __init__(self) -> None:
+        import pygraphviz  # noqa: F401 - loaded before the fork: the child never imports
+
+        requests_in, self.requests = os.pipe()
+        self.answers, answers_out = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # pragma: no cover - the child (coverage does not follow it)
+            try:
+                os.close(self.requests)
+                os.close(self.answers)
+                _serve(requests_in, answers_out)
+            finally:
+                os._exit(0)
+        os.close(requests_in)
+        os.close(answers_out)
+        self.calls = 0
+
+    @classmethod
+    def call(cls, request: tuple, timeout: float) -> tuple[bytes, str, str | None]:
+        """``_draw(*request)`` in the worker, or a ``GradvizError`` after ``timeout`` seconds."""
+        deadline = time.monotonic() + max(timeout, 0.0)
+        with cls._lock:
+            worker = cls._current = cls._current or cls()
+            try:
+                _send(worker.requests, (request, timeout))
+                answer = _receive(worker.answers, deadline)
+                if answer is None:
+                    raise GradvizError(TOO_SLOW)
+            except BaseException:  # too slow, interrupted (Ctrl-C), or the child died
+                worker.stop()
+                raise
+            worker.calls += 1
+            if worker.calls >= cls.RECYCLE:
+                worker.stop()
+        done, value = answer
+        if not done:
+            raise value
+        return value
+
+    @classmethod
+    def forget(cls) -> None:
+        """In a process forked from one that had a worker: leave that worker to its owner."""
+        cls._lock = threading.Lock()
+        worker, cls._current = cls._current, None
+        if worker is not None:
+            for fd in (worker.requests, worker.answers):
+                os.close(fd)
+
+    @classmethod
+    def shutdown(cls) -> None:
+        """At exit (after Ctrl-C too): the worker ends with its parent, not a moment later."""
+        if cls._current is not None:
+            cls._current.stop()
+
+    def stop(self) -> None:
+        """Kill the child and forget it."""
+        type(self)._current = None
+        for fd in (self.requests, self.answers):
+            os.close(fd)
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:  # pragma: no cover - already gone
+            pass
+        os.waitpid(self.pid, 0)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_Worker.forget)
+atexit.register(_Worker.shutdown)
+
+
+def _serve(requests: int, answers: int) -> None:  # pragma: no cover - runs in the child
+    """The worker's loop: each request drawn, its answer sent back; ends when the parent does."""
+    global _STDERR_LOCK
+    _STDERR_LOCK = threading.Lock()  # the parent's may have been held by another thread at the fork
+    for number in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C at a terminal ends the child too
+        signal.signal(number, signal.SIG_DFL)
+    _limit_memory(GRAPHVIZ_MEMORY)
+    while True:
+        try:
+            request, timeout = _receive(requests, None)
+        except GradvizError:  # the parent closed the pipe
+            return
+        signal.alarm(int(timeout) + 5)  # ends the child even when its parent is gone
+        try:
+            answer: tuple = (True, _draw(*request))
+        except Exception as exc:  # raised again by the caller (a full disk while pygraphviz writes, say)
+            answer = (False, exc if isinstance(exc, (OSError, GradvizError)) else GradvizError(str(exc)))
+        signal.alarm(0)
+        _send(answers, answer)
+
+
+def _send(fd: int, message: object) -> None:
+    data = pickle.dumps(message)
+    data = len(data).to_bytes(8, "big") + data
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def _receive(fd: int, deadline: float | None) -> object:
+    """The next message on ``fd``; None when ``deadline`` (``time.monotonic``) passes first."""
+    parts = []
+    for size in (8, None):
+        need = int.from_bytes(b"".join(parts), "big") if size is None else size
+        parts = []
+        while need:
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([fd], [], [], left)[0]:
+                    return None
+            chunk = os.read(fd, min(need, 1 << 20))
+            if not chunk:
+                raise GradvizError("Graphviz stopped without an answer (it may have crashed or run out of its "
+                                   f"{GRAPHVIZ_MEMORY >> 20} MB of memory): {TOO_SLOW_ADVICE}")
+            parts.append(chunk)
+            need -= len(chunk)
+    return pickle.loads(b"".join(parts))
+
+
+def _limit_memory(extra: int) -> None:  # pragma: no cover - runs in the child
+    """Cap this process's address space at what it holds now plus ``extra`` bytes (Linux)."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as fh:
+            held = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        resource.setrlimit(resource.RLIMIT_AS, (held + extra, held + extra))
+    except (ImportError, OSError, ValueError):  # not Linux: no cap
+        pass
+
+
+def _run_program(path: str, source: str, prog: str, fmt: str, dpi: int | None, timeout: float) -> bytes:
     args = [path, f"-K{prog}", f"-T{_OUTPUT[fmt]}"] + ([f"-Gdpi={dpi}"] if dpi is not None else [])
     try:
-        done = subprocess.run(args, input=source.encode("utf-8"), capture_output=True, check=False)
+        done = subprocess.run(args, input=source.encode("utf-8"), capture_output=True, check=False,
+                              timeout=max(timeout, 0.0))
     except OSError as exc:
         raise GradvizError(f"cannot run {path}: {exc.strerror}; {INSTALL_HINT}") from None
+    except subprocess.TimeoutExpired:
+        raise GradvizError(TOO_SLOW) from None
     messages = _without_noise(done.stderr.decode("utf-8", "replace"))
     if done.returncode != 0 or not done.stdout:
         raise GradvizError(f"Graphviz ({path}) could not render the figure: "

@@ -3,11 +3,13 @@ the same node positions) and ``render_frames`` (the frames a command asks for)."
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Collection, Sequence
 
 from ..errors import GradvizError
-from .backends import FORMATS, get_backend
+from .backends import FORMATS, GRAPHVIZ_SECONDS, get_backend
+from .budget import check_layout_cost
 from .frames import RENDER_NODE_LIMIT, Frame, check_drawable, frames, tangent_frames
 from .fitting import Area, fitted
 from .layout import pinned
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["RenderedFrame", "Figure", "render_frames", "DEFAULT_PNG_DPI"]
 
 DEFAULT_PNG_DPI = 150  # sharp on a projector, small enough for slides
+PIXEL_LIMIT = 100_000_000  # pixels of all the png frames of one call: about 10 s of drawing (100 ns a pixel)
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class Figure:
         self.reverse_frames = reverse
         laid = self.frames + [f for f in reverse if f.slug not in {g.slug for g in self.frames}]
         check_drawable(result.graph, len(self.frames))
+        check_layout_cost(result.graph)
         chosen = fitted(result, laid, style or Style(), self.backend, caption=caption, wrt=wrt, area=area,
                         tangents=tangents)
         self.style = chosen.style  # look and orientation resolved
@@ -71,21 +75,37 @@ class Figure:
         """Several frames as ``format``; SVG frames come from one Graphviz call (``svgframes``)."""
         _check(format, dpi)
         missing = [f for f in chosen if (f.slug, format, dpi) not in self._rendered]
+        if format == "png":
+            self._check_pixels(dpi or DEFAULT_PNG_DPI, len(missing))
         if format == "svg" and missing:
             looks = [self._scenes[f.slug] for f in missing]
             for frame, data in zip(missing, svg_frames(looks, self.layout, self.backend)):
                 self._rendered[(frame.slug, format, dpi)] = RenderedFrame(frame, format, data)
         else:
+            deadline = time.monotonic() + GRAPHVIZ_SECONDS  # the frames share Graphviz's time limit
             for frame in missing:
-                self._render_one(frame, format, dpi)
+                self._render_one(frame, format, dpi, deadline - time.monotonic())
         return [self._rendered[(f.slug, format, dpi)] for f in chosen]
 
-    def _render_one(self, frame: Frame, format: str, dpi: int | None) -> None:
+    def _check_pixels(self, dpi: int, count: int) -> None:
+        """Refuse ``count`` png frames of more than ``PIXEL_LIMIT`` pixels in all, naming the
+        largest ``dpi`` that fits."""
+        width, height = (max(side, 1.0) / 72 for side in self.layout.size)  # inches
+        if count * width * height * dpi * dpi > PIXEL_LIMIT:
+            most = int((PIXEL_LIMIT / (count * width * height)) ** 0.5)
+            frames = f"{count} frames of" if count > 1 else "a frame of"
+            raise GradvizError(f"at {dpi} dpi that is {frames} {width * dpi:,.0f} × {height * dpi:,.0f} pixels "
+                               f"(the limit is {PIXEL_LIMIT // 1_000_000} million pixels in all): use --dpi {most} "
+                               f"or less{', or --frames final' if count > 1 else ''}, or --format svg or pdf, which "
+                               "stay sharp at any size")
+
+    def _render_one(self, frame: Frame, format: str, dpi: int | None, timeout: float) -> None:
         dot = pinned(self._scenes[frame.slug], self.layout, self._statements)
         if format == "dot":
             data = dot.source.encode("utf-8")
         else:
-            data = self.backend.run(dot.source, "nop2", format, dpi or (DEFAULT_PNG_DPI if format == "png" else None))
+            data = self.backend.run(dot.source, "nop2", format, dpi or (DEFAULT_PNG_DPI if format == "png" else None),
+                                    timeout)
         self._rendered[(frame.slug, format, dpi)] = RenderedFrame(frame, format, data)
 
 

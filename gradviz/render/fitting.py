@@ -7,9 +7,11 @@ the search.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Sequence
 
+from .backends import GRAPHVIZ_SECONDS
 from .choices import ASPECTS
 from .layout import Layout, layout
 from .scene import Scene, scenes as make_scenes
@@ -25,6 +27,7 @@ __all__ = ["Area", "Fitted", "fitted", "readable_px", "text_px"]
 
 SMALL_GRAPH = 20  # operations: up to here node text must reach 24 px on the slide, beyond it 18 px
 SEARCH_LIMIT = 60  # operations: beyond the lectures' graphs one layout only (each costs seconds there)
+SEARCH_SECONDS = 10.0  # the search keeps the best layout found once this much time has passed
 
 
 @dataclass(frozen=True)
@@ -65,17 +68,21 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
            tangents: "Tangents | None" = None) -> Fitted:
     """Lay out ``frames`` in the style's look and orientation, trying each ``auto`` choice
     for the largest text in ``area`` (by default the style's slide); ``tangents``: what
-    forward-mode frames among them show."""
+    forward-mode frames among them show. The search stops after ``SEARCH_SECONDS`` with the best
+    layout so far; all layouts together get ``GRAPHVIZ_SECONDS``."""
     operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
     readable = area.readable if area else readable_px(operations)
     box = (area.width, area.height) if area else ASPECTS[style.aspect] or ASPECTS["16:9"]
     best: Fitted | None = None
     best_px = -1.0
+    start = time.monotonic()
     for candidate, columns, fold in _candidates(style, operations):
+        if best is not None and time.monotonic() - start > SEARCH_SECONDS:
+            break
         looks = [candidate.apply(sc) for sc in make_scenes(result, frames, caption=caption, wrt=wrt,
                                                              look=candidate.look, columns=columns, fold=fold,
                                                              tangents=tangents)]
-        lay = layout(looks, backend, box)
+        lay = layout(looks, backend, box, timeout=GRAPHVIZ_SECONDS - (time.monotonic() - start))
         px = text_px(lay, candidate, area)
         if px > best_px:
             best, best_px = Fitted(candidate, looks, lay), px

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
 from ..errors import GradvizError
+from .backends import GRAPHVIZ_SECONDS
 from .scene import Scene, digraph
 
 if TYPE_CHECKING:
@@ -44,14 +46,17 @@ class Layout:
     size: tuple[float, float] = (0.0, 0.0)  # the picture's width and height in points, padding included
 
 
-def layout(scenes: Sequence[Scene], backend: "Backend", slide: tuple[float, float] = (1920, 1080)) -> Layout:
+def layout(scenes: Sequence[Scene], backend: "Backend", slide: tuple[float, float] = (1920, 1080),
+           timeout: float = GRAPHVIZ_SECONDS) -> Layout:
     """Lay out the frames' common graph once, every node as large as its largest label; the
-    caption goes where the picture fitted into ``slide`` keeps the largest text (``_caption_place``)."""
-    node_size, boxes = _measure(scenes, backend)
+    caption goes where the picture fitted into ``slide`` keeps the largest text (``_caption_place``).
+    Graphviz is stopped, with a ``GradvizError``, after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    node_size, boxes = _measure(scenes, backend, timeout)
     sized = {nid: {"width": f"{w:.4f}", "height": f"{h:.4f}", "fixedsize": "true"}
              for nid, (w, h) in node_size.items()}
     source = digraph(scenes[-1], node_pins=sized, boxes=boxes, placeholders=True).source
-    data = json.loads(backend.run(source, "dot", "json"))
+    data = json.loads(backend.run(source, "dot", "json", timeout=deadline - time.monotonic()))
     nodes: dict[str, dict[str, str]] = {}
     clusters: dict[str, dict[str, str]] = {}
     for obj in data.get("objects", []):
@@ -146,7 +151,7 @@ def pinned(sc: Scene, lay: Layout, cache: dict | None = None) -> "graphviz.Digra
                    comment="positions are pinned: render with neato -n2 (or dot -Knop2)")
 
 
-def _measure(scenes: Sequence[Scene], backend: "Backend") -> tuple[dict[str, tuple[float, float]],
+def _measure(scenes: Sequence[Scene], backend: "Backend", timeout: float) -> tuple[dict[str, tuple[float, float]],
                                                                      dict[str, tuple[int, int]]]:
     """Node sizes (inches) and label boxes (points): the maximum over all frames."""
     import graphviz
@@ -176,7 +181,7 @@ def _measure(scenes: Sequence[Scene], backend: "Backend") -> tuple[dict[str, tup
                 add(("box", edge.id), edge.label, (("shape", "plain"),) + edge_font)
         if sc.caption is not None:
             add(("box", CAPTION_KEY), sc.caption, (("shape", "plain"),) + graph_font)
-    data = json.loads(backend.run(probe.source, "nop", "json"))
+    data = json.loads(backend.run(probe.source, "nop", "json", timeout=timeout))
     node_size: dict[str, tuple[float, float]] = {}
     boxes: dict[str, tuple[int, int]] = {}
     for obj in data.get("objects", []):

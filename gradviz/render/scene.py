@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from ..ir.graph import Graph
 
 __all__ = ["Scene", "NodeLook", "EdgeLook", "scene", "scenes", "digraph", "label_rows", "boxed",
-           "VALUE_COLOR", "GRADIENT_COLOR", "FONT", "EDGE_LABEL_LIMIT", "COMPACT_LIMIT", "CAPTION_LINES"]
+           "VALUE_COLOR", "GRADIENT_COLOR", "FONT", "EDGE_LABEL_LIMIT", "COMPACT_LIMIT", "CAPTION_LINES", "depths"]
 
 VALUE_COLOR = "#0072B2"  # Okabe–Ito blue: forward values
 GRADIENT_COLOR = "#D55E00"  # Okabe–Ito vermillion: gradients
@@ -272,7 +272,7 @@ def input_columns(graph: "Graph", count: int) -> tuple[tuple[str, ...], ...]:
     inputs = [nid for nid, n in graph.nodes.items() if n.kind == "input"]
     if count <= 0 or not inputs:
         return ()
-    depth = _depths(graph)
+    depth = depths(graph)
     first_use: dict[str, tuple[int, int]] = {}  # input → (depth of its first consumer, that consumer's place)
     for index, (nid, node) in enumerate(graph.nodes.items()):
         for operand in node.operands:
@@ -285,7 +285,7 @@ def input_columns(graph: "Graph", count: int) -> tuple[tuple[str, ...], ...]:
 def second_row(graph: "Graph") -> frozenset[str]:
     """The nodes a folded layout draws in its second row, coming back right to left under the
     first: the operations of the deeper half and the inputs and constants only they use."""
-    depth = _depths(graph)
+    depth = depths(graph)
     cut = (max(depth.values()) + 1) // 2
     folded = {nid for nid, node in graph.nodes.items() if node.kind == "op" and depth[nid] >= cut}
     consumers = graph.consumers()
@@ -294,7 +294,7 @@ def second_row(graph: "Graph") -> frozenset[str]:
     return frozenset(folded)
 
 
-def _depths(graph: "Graph") -> dict[str, int]:
+def depths(graph: "Graph") -> dict[str, int]:
     """Each node's depth: 0 for inputs and constants, one more than its deepest operand for an op."""
     depth: dict[str, int] = {}
     for nid, node in graph.nodes.items():  # operands come before their consumers

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from ..errors import GradvizError
 from ..ir.graph import Graph, GraphBuilder
-from ..ir.numbers import exact
+from ..ir.numbers import exact, short_repr
 from ..ir.ops import OPS
 from .names import SplitError, assignable_name
 from .parser import parse
@@ -82,8 +82,13 @@ class Expr:
         return cls("const", value=exact(x, "a constant"))
 
     def _binary(self, op: str, left: Any, right: Any) -> Any:
-        if not all(isinstance(x, Expr) or _is_number(x) for x in (left, right)):
-            return NotImplemented
+        for x in (left, right):
+            if not (isinstance(x, Expr) or _is_number(x)):
+                if hasattr(type(x), "__array_ufunc__"):  # a numpy array: element by element, numpy's way
+                    return NotImplemented
+                raise GradvizError(f"cannot use {type(x).__name__} {short_repr(x)} in an expression "
+                                   f"({'expression' if x is right else short_repr(x)} {OPS[op].text} "
+                                   f"{'expression' if x is left else short_repr(x)}); use numbers, var() or param()")
         return type(self).apply(op, left, right)
 
     # -- operators ------------------------------------------------------------------------
@@ -112,10 +117,8 @@ class Expr:
         return self._binary("div", other, self)
 
     def __pow__(self, other: Any) -> Any:
-        if isinstance(other, Expr):
-            return self._binary("pow", self, other)
         if not _is_number(other):
-            return NotImplemented
+            return self._binary("pow", self, other)
         return type(self).apply("powc", self, exponent=other)
 
     def __rpow__(self, other: Any) -> Any:

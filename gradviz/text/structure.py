@@ -161,7 +161,9 @@ def written(graph: "Graph", nid: str, target: Target = UNICODE) -> Piece:
         else:
             piece = apply(graph, current, [memo[o] for o in node.operands], target, True)
         if len(piece[0]) > WRITTEN_LIMIT:
-            piece = (piece[0][:WRITTEN_LIMIT] + "…", Level.ATOM)
+            cut = piece[0][:WRITTEN_LIMIT] + "…"
+            same = [memo[o][0] for o in node.operands if memo[o][0] == cut]
+            piece = (same[0] if same else cut, Level.ATOM)  # one string for a chain's nodes: memory stays small
         memo[current] = piece
     return memo[nid]
 
