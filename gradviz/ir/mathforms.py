@@ -13,7 +13,7 @@ from fractions import Fraction
 from types import SimpleNamespace
 from typing import Any
 
-from .numbers import MAX_DIGITS, as_float, too_long
+from .numbers import MAX_DIGITS, as_float
 
 __all__ = ["FLOAT", "symbolic", "Math"]
 
