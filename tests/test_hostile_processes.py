@@ -58,6 +58,14 @@ PROBES = {  # id: (exit code, arguments ({t} is the test's folder; bytes as they
     "at-400-digit-int": (1, ["grad", "x", "--at", "x=1" + "0" * 400], None),
     "at-400-digit-int-exact": (0, ["grad", "x", "--at", "x=1" + "0" * 400, "--exact"], None),
     "exact-sqrt-at-0": (1, ["grad", "sqrt(x)", "--at", "x=0", "--exact"], None),
+    "schedule-inverse-negative": (1, ["descend", "(θ - 3)^2", "--at", "θ=0", "--wrt", "θ", "--schedule", "inverse:-1"],
+                                  None),
+    "schedule-step-inf": (1, ["descend", "(θ - 3)^2", "--at", "θ=0", "--wrt", "θ", "--schedule", "step:inf"], None),
+    "schedule-step-inf-every": (1, ["descend", "(θ - 3)^2", "--at", "θ=0", "--wrt", "θ", "--schedule", "step:inf:0.5"],
+                                None),
+    "schedule-exp-nan": (1, ["descend", "(θ - 3)^2", "--at", "θ=0", "--wrt", "θ", "--schedule", "exp:nan"], None),
+    "schedule-rate-overflows": (0, ["descend", "sin(θ)", "--at", "θ=1", "--wrt", "θ", "--lr", "0.007", "--steps", "400",
+                                    "--schedule", "exp:10"], None),
     "exact-x^y-at-0": (1, ["grad", "x^y", "--at", "x=0,y=0", "--exact"], None),
     "exact-tanh-400": (0, ["grad", "tanh(x)", "--at", "x=400", "--exact"], None),
     "exact-exp-1000": (0, ["grad", "exp(x)", "--at", "x=1000", "--exact"], None),
@@ -83,13 +91,14 @@ PROBES = {  # id: (exit code, arguments ({t} is the test's folder; bytes as they
     "x^x-chained-38-times": (0, ["grad", "; ".join(["a1 = x"] + [f"a{k} = a{k - 1}^a{k - 1}" for k in range(2, 39)])],
                              None),
 }
-ADVICE = {"fan-299-nodes": "gradviz grad", "fan-299-nodes-final": "too costly to lay out",
+ADVICE = {"schedule-inverse-negative": "inverse:K (K ≥ 0)", "fan-299-nodes": "gradviz grad", "fan-299-nodes-final": "too costly to lay out",
           "fan-299-nodes-slides": "fewer statements", "fan-299-nodes-html": "too costly",
           "fan-299-nodes-gif": "too costly", "fan-597-nodes-final": "too costly",
           "png-at-2400-dpi": "pixels in all): use --dpi",
           "descend-10^6-steps": "--steps 83,333 or fewer", "train-20000-rows": "fewer than 20,000 rows",
           "train-wide-net": "smaller layers"}
-OUTPUT = {"x^x-chained-38-times": "no symbolic gradients"}  # what a probe that succeeds prints
+OUTPUT = {"x^x-chained-38-times": "no symbolic gradients",
+          "schedule-rate-overflows": "passes float range at step 309"}  # what a probe that succeeds prints
 
 
 def _arena(tmp: Path) -> None:

@@ -142,7 +142,8 @@ def params(what: str) -> None:
 @click.option("--steps", type=click.IntRange(0, 1_000_000), default=50, show_default=True)
 @click.option("--momentum", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True)
 @click.option("--schedule", default="constant", show_default=True,
-              help="constant, exp:GAMMA, step:EVERY:GAMMA or inverse:K.")
+              help="constant, exp:GAMMA (α·GAMMAᵗ), step:EVERY:GAMMA (α·GAMMA every EVERY steps) or "
+                   "inverse:K (α/(1 + K·t)); GAMMA > 0, K ≥ 0.")
 @click.option("--adagrad", is_flag=True, help="Use Adagrad: α/(√G + ε) per parameter, G the sum of squared gradients.")
 @click.option("--adam", is_flag=True, help="Use Adam instead of (momentum) gradient descent.")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False),

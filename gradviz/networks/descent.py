@@ -206,17 +206,19 @@ def parse_schedule(text: str | None) -> Callable[[float, int], float]:
     kind, _, rest = (text or "constant").partition(":")
     try:
         args = [float(a) for a in rest.split(":")] if rest else []
+    except ValueError:
+        args = [math.nan]
+    if all(math.isfinite(a) for a in args):
         if kind == "constant" and not args:
             return lambda rate, t: rate
-        if kind == "exp" and len(args) == 1:
+        if kind == "exp" and len(args) == 1 and args[0] > 0:
             return lambda rate, t: rate * args[0] ** t
-        if kind == "step" and len(args) == 2 and args[0] >= 1:
+        if kind == "step" and len(args) == 2 and args[0] >= 1 and args[1] > 0:
             return lambda rate, t: rate * args[1] ** (t // int(args[0]))
-        if kind == "inverse" and len(args) == 1:
+        if kind == "inverse" and len(args) == 1 and args[0] >= 0:
             return lambda rate, t: rate / (1 + args[0] * t)
-    except ValueError:
-        pass
-    raise GradvizError(f"unknown schedule {text!r}; use constant, exp:GAMMA, step:EVERY:GAMMA or inverse:K")
+    raise GradvizError(f"unknown schedule {text!r}; use constant, exp:GAMMA (GAMMA > 0), step:EVERY:GAMMA "
+                       "(EVERY ≥ 1 steps, GAMMA > 0) or inverse:K (K ≥ 0), with finite numbers")
 
 
 def descend(graph: Graph, at: Mapping[str, Any], wrt: Sequence[str], *, lr: float = 0.1, steps: int = 50,
@@ -261,7 +263,13 @@ def run_updates(graph: Graph, loss_and_grad: Gradient, values: dict[str, float],
         if t and (not math.isfinite(loss) or abs(loss) > GROWTH_LIMIT * max(abs(history[0].loss), 1.0)):
             why = f"{graph.output} = {format_value(loss)}"
             break
-        rate = rate_at(lr, t)
+        try:
+            rate = rate_at(lr, t)
+        except OverflowError:  # exp:GAMMA with GAMMA > 1 grows past float range
+            rate = math.inf
+        if not math.isfinite(rate):
+            why = f"the learning rate of --schedule {schedule} passes float range at step {t}"
+            break
         val = validate(values) if validate else None
         if val is not None and (best is None or val < history[best].val_loss):
             best = t
