@@ -15,7 +15,7 @@ from ..errors import GradvizError
 from ..eval.backward import backward
 from ..text.numbers import format_value
 from .descent import Descent, gradient, optimizer, run_updates
-from .network import XOR_BREAKOUT_DATA, Network, check_size, mlp
+from .network import TRAIN_WORK_LIMIT, XOR_BREAKOUT_DATA, Network, check_size, mlp, node_estimate
 
 if TYPE_CHECKING:
     from ..ir.graph import Graph
@@ -218,11 +218,15 @@ class GridSearch:
     best: Fit
 
 
-def _grid_run(layers: Sequence[int], points: Sequence[Point], setting: dict[str, float], options: dict) -> Fit:
-    """``fit`` at one setting of a grid ("hidden" sets every hidden layer's size)."""
-    sizes = (layers[0], *[int(setting["hidden"])] * (len(layers) - 2), layers[-1]) if "hidden" in setting \
+def _grid_sizes(layers: Sequence[int], setting: dict[str, float]) -> tuple[int, ...]:
+    """The layer sizes at a setting: "hidden" sets every hidden layer's size."""
+    return (layers[0], *[int(setting["hidden"])] * (len(layers) - 2), layers[-1]) if "hidden" in setting \
         else tuple(layers)
-    return fit(sizes, points, **{**options, **{k: v for k, v in setting.items() if k != "hidden"}})
+
+
+def _grid_run(layers: Sequence[int], points: Sequence[Point], setting: dict[str, float], options: dict) -> Fit:
+    """``fit`` at one setting of a grid."""
+    return fit(_grid_sizes(layers, setting), points, **{**options, **{k: v for k, v in setting.items() if k != "hidden"}})
 
 
 def _grid_score(layers: Sequence[int], points: Sequence[Point], setting: dict[str, float], options: dict) -> float:
@@ -232,6 +236,20 @@ def _grid_score(layers: Sequence[int], points: Sequence[Point], setting: dict[st
     if run.diverged_at is not None:
         return float("inf")
     return run.history[run.best_step].val_loss if run.best_step is not None else run.final_loss
+
+
+def _check_grid_work(layers: Sequence[int], samples: int, settings: list[dict[str, float]], workers: int,
+                     options: dict) -> None:
+    """Refuse, before any run, a grid whose runs together exceed the training budget a core."""
+    steps = options.get("steps", 1500)
+    shape = dict(autoencoder=options.get("autoencoder", False), masks=options.get("dropout", 0) > 0,
+                 noise=options.get("noise", 0) > 0)
+    work = sum(node_estimate(_grid_sizes(layers, setting), samples, options.get("activation", "tanh"),
+                             options.get("loss"), **shape) * steps for setting in settings)
+    if work > TRAIN_WORK_LIMIT * workers:
+        raise GradvizError(f"the grid's {len(settings)} runs of {steps:,} steps come to about {work:,} node-steps "
+                           f"on {workers} core{'s' if workers > 1 else ''} (the limit is {TRAIN_WORK_LIMIT:,} a core, "
+                           "about 20 s): use fewer values in --grid or fewer --steps")
 
 
 def grid_search(layers: Sequence[int], points: Sequence[Point], grid: dict[str, tuple[float, ...]], *,
@@ -246,6 +264,7 @@ def grid_search(layers: Sequence[int], points: Sequence[Point], grid: dict[str, 
     settings = [dict(zip(grid, combination)) for combination in itertools.product(*grid.values())]
     scores: dict[int, float] = {}
     workers = min(workers or os.cpu_count() or 1, len(settings))
+    _check_grid_work(layers, len(points), settings, workers, options)
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         futures = {pool.submit(_grid_score, tuple(layers), tuple(points), setting, options): k
                    for k, setting in enumerate(settings)}
