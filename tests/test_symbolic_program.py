@@ -57,3 +57,42 @@ def test_a_formula_without_inputs_has_an_empty_backward_program() -> None:
 def test_count_operations_counts_the_tree() -> None:
     x, y = sympy.symbols("x y")
     assert count_operations(x * y + sympy.tanh(x) + 1) == 4
+
+
+def test_a_report_without_expanded_gradients_gives_the_program_and_it_computes_the_gradient() -> None:
+    """Each statement used three times: 2^38 chain-rule paths, so ``grad`` leaves the expanded
+    forms out and prints the adjoint program instead, one line an adjoint; evaluated line by line
+    (each right side through gradviz's own parser, the adjoints as inputs) it gives central
+    differences' gradient."""
+    from gradviz.outputs.report import adjoint_program, grad_table
+
+    text = "a1 = x*y; " + "; ".join(f"a{k} = a{k - 1}*x + 0.1*a{k - 1}*a{k - 1} + y" for k in range(2, 39))
+    graph = gradviz.parse(text)
+    at = {"x": 0.5, "y": 0.1}
+    result = graph.backward(at)
+    assert not result.has_symbolic and "backward as a program" in grad_table(result)
+    lines = adjoint_program(result)
+    names = [line.split(" = ", 1)[0] for line in lines]
+    assert len(names) == len(set(names)) and names[0] == "∂a38/∂a38"
+    values = {graph.nodes[nid].name: v for nid, v in result.values.items()}
+    stand_in = {f"∂a38/∂{name}": f"ψ{k}" for k, name in enumerate(values)}  # adjoints as names the parser reads
+    adjoint_of = {v: k for k, v in stand_in.items()}
+    adjoint: dict[str, float] = {}
+    for line in lines:
+        name, right = line.split(" = ", 1)
+        for symbol in sorted(stand_in, key=len, reverse=True):
+            right = right.replace(symbol, stand_in[symbol])
+        expr = gradviz.parse(right)
+        known = {n: adjoint[adjoint_of[n]] if n in adjoint_of else values[n] for n in expr.inputs}
+        adjoint[name] = expr.backward(known).value if expr.inputs else float(right)
+
+    def f(x: float, y: float) -> float:
+        a = x * y
+        for _ in range(2, 39):
+            a = a * x + 0.1 * a * a + y
+        return a
+
+    h = 1e-6
+    for name, (dx, dy) in {"x": (h, 0), "y": (0, h)}.items():
+        numeric = (f(0.5 + dx, 0.1 + dy) - f(0.5 - dx, 0.1 - dy)) / (2 * h)
+        assert abs(adjoint[f"∂a38/∂{name}"] - numeric) < 1e-5 * max(1.0, abs(numeric))

@@ -7,13 +7,16 @@ from typing import Any, Callable, Sequence
 from ..derive.lecture import forward_lines, gradient_lines
 from ..eval.backward import SYMBOLIC_DEPTH, SYMBOLIC_LIMIT, SYMBOLIC_PATHS, Backward
 from ..eval.symbolic import symbolic_of
+from ..text.expressions import print_unicode
 from ..text.lines import plain
 from ..text.numbers import format_value
 from ..text.structure import written
+from ..text.targets import UNICODE
 
-__all__ = ["grad_table", "grad_json", "REPORT_ROWS"]
+__all__ = ["grad_table", "grad_json", "adjoint_program", "REPORT_ROWS", "PROGRAM_LIMIT"]
 
 REPORT_ROWS = 40  # lines per section of the readable report, unless --all
+PROGRAM_LIMIT = 2_000  # nodes up to which a report without expanded gradients gives the adjoint program
 
 
 def grad_table(result: Backward, rows: int | None = REPORT_ROWS) -> str:
@@ -29,11 +32,23 @@ def grad_table(result: Backward, rows: int | None = REPORT_ROWS) -> str:
     lines = [header, "", "forward:"] + [f"  {line}" for line in _bounded(forward_lines(result), rows, "more operations",
                                                                          plain)]
     lines += ["", "backward:"] + [f"  {line}" for line in _bounded(gradient_lines(result), rows, "more inputs", plain)]
-    if not result.has_symbolic and result.values is None:
-        lines.append(f"  (no symbolic gradients: the graph has over {SYMBOLIC_LIMIT} nodes, {SYMBOLIC_DEPTH} nonlinear "
-                     f"levels or {SYMBOLIC_PATHS:,} chain-rule paths, which expanded would not fit a page; "
-                     "--at gives the numbers)")
+    if not result.has_symbolic and len(graph) <= PROGRAM_LIMIT:
+        lines += ["", f"backward as a program (no expanded gradients: the graph has over {SYMBOLIC_LIMIT} nodes, "
+                      f"{SYMBOLIC_DEPTH} nonlinear levels or {SYMBOLIC_PATHS:,} chain-rule paths, which expanded "
+                      "would not fit a page; here each adjoint is written from its consumers' adjoints, once):"]
+        lines += [f"  {line}" for line in _bounded(adjoint_program(result), rows, "more adjoints")]
+    elif not result.has_symbolic and result.values is None:
+        lines.append(f"  (no symbolic gradients: the graph has over {PROGRAM_LIMIT:,} nodes; --at gives the numbers)")
     return "\n".join(lines)
+
+
+def adjoint_program(result: Backward) -> list[str]:
+    """The gradients as straight-line code over the intermediates, one adjoint a line in the
+    backward sweep's order (``∂L/∂a = x·∂L/∂b``): linear in the graph where the expanded forms
+    are not."""
+    program = symbolic_of(result.graph).program
+    return [f"{print_unicode(symbol, UNICODE)[0]} = {print_unicode(expr.doit(), UNICODE)[0]}"
+            for symbol, expr in program.backward]
 
 
 def _bounded(lines: Sequence[Any], rows: int | None, what: str, show: Callable[[Any], str] = str) -> list[str]:
