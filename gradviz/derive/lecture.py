@@ -123,7 +123,7 @@ def lecture(result: Backward, wrt: str | None = None) -> Lecture:
             sides.append(Terms(tuple(_use_values(graph, terms.upstream[user], local, user, decimals)
                                      for _, user, local, _ in uses)))
         sides.append(Chain(tuple(mine), decimals=decimals))
-        simplified = _simplified(graph, mine)
+        simplified = graph.memo(f"lecture-simplified-{nid}", lambda: _simplified(graph, mine))  # values aside
         if simplified is not None:
             sides.append(Formula(simplified, decimals=decimals))
         if node.kind == "input":
@@ -165,11 +165,15 @@ def _simplified(graph: Graph, mine: list[Term]) -> Any | None:
     unnamed = {sym.term(nid): sym.definition(nid) for nid, n in graph.nodes.items()
                if n.kind == "op" and not n.named_by_user and nid != graph.output_id}
     over_named = total
-    for _ in range(len(unnamed)):  # substitute until only inputs and named nodes remain
-        rewritten = over_named.xreplace(unnamed)
-        if rewritten == over_named:
-            break
-        over_named = rewritten
+    with sympy.evaluate(False):  # sized before sympy evaluates it (Max, say, costs seconds on big arguments)
+        for _ in range(len(unnamed)):  # substitute until only inputs and named nodes remain
+            rewritten = over_named.xreplace(unnamed)
+            if rewritten == over_named:
+                break
+            over_named = rewritten
+            if count_operations(over_named) > 4 * SIMPLIFY_LIMIT:  # a level at a time: it can grow fast
+                return None
+    over_named = over_named.doit()
     if count_operations(over_named) > 4 * SIMPLIFY_LIMIT:
         return None
     simple = sympy.factor_terms(sympy.cancel(over_named))

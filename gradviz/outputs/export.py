@@ -43,11 +43,12 @@ class Export:
 
 def export(result: Backward, folder: str | os.PathLike | OutputFolder, *, format: str = "svg", dpi: int | None = None,
            which: str = "all", renderer: str = "auto", caption: bool = True, wrt: str | None = None,
-           derivation: bool = True, images: bool = True, force: bool = False, style: Style | None = None,
+           derivation: bool = True, images: bool | None = None, force: bool = False, style: Style | None = None,
            area: Area | None = None, tangents: Tangents | None = None) -> Export:
     """Render and write the frames, ``manifest.json`` and (unless ``derivation`` is false, as
     for an exercise's questions) the derivation files into ``folder``, for SVG and PNG frames
-    with the derivation's pictures (unless ``images`` is false). ``wrt`` highlights the
+    with the derivation's pictures (``images``; by default for PNG frames only: typesetting
+    them takes seconds). ``wrt`` highlights the
     paths to one input and limits the derivation to its gradient; ``style`` and ``area`` say
     how the figures look and where they go. Files there that gradviz did not create are
     refused unless ``force``. With ``tangents`` the frames and the derivation are forward mode's
@@ -61,7 +62,8 @@ def export(result: Backward, folder: str | os.PathLike | OutputFolder, *, format
         texts = {"derivation.md": derivation_markdown(result, wrt), "derivation.tex": derivation_latex(result, wrt)}
     texts = texts if derivation else {}
     pictures = (derivation_images(result, [item.frame for item in rendered], format, wrt)
-                if derivation and images and format in IMAGE_FORMATS and tangents is None else {})
+                if derivation and (format == "png" if images is None else images) and format in IMAGE_FORMATS
+                and tangents is None else {})
     mode = {"mode": "reverse"} if tangents is None else {"mode": "forward", "wrt": tangents.wrt}
     manifest = {"formula": result.graph.source, "output": result.graph.output, "format": format, **mode,
                 "values": result.values is not None,
