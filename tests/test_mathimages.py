@@ -134,7 +134,7 @@ def test_a_long_derivation_is_cut_into_slide_high_pages() -> None:
 
 @pytest.mark.parametrize("fmt", ["png", "svg"])
 def test_export_writes_the_derivation_pictures(tmp_path, fmt) -> None:
-    done = export(gradviz.parse(LECTURE).backward(AT), tmp_path, format=fmt)
+    done = export(gradviz.parse(LECTURE).backward(AT), tmp_path, format=fmt, images=True)
     names = [p.name for p in done.images]
     steps = [f"derivation-{f.slug}.{fmt}" for f in frames(gradviz.parse(LECTURE).backward(AT)) if f.kind == "backward"]
     assert names[0] == f"derivation.{fmt}" and names[-4:] == steps and f"derivation-page-1.{fmt}" in names
@@ -156,3 +156,16 @@ def test_no_pictures_for_other_formats_or_an_exercise(tmp_path) -> None:
     result = gradviz.parse(LECTURE).backward(AT)
     assert export(result, tmp_path / "dot", format="dot").images == ()
     assert export(result, tmp_path / "q", format="png", which="final", derivation=False).images == ()
+
+
+def test_pictures_by_default_for_png_only_and_none_for_a_big_graph(tmp_path) -> None:
+    """Typesetting costs about half a second a picture: SVG exports leave them out unless asked,
+    and a graph over PICTURE_NODE_LIMIT nodes gets none (the command says so)."""
+    from gradviz.outputs.mathimages import PICTURE_NODE_LIMIT
+
+    lecture = gradviz.parse(LECTURE).backward(AT)
+    assert export(lecture, tmp_path / "svg", format="svg", which="final").images == ()
+    chain = "; ".join(["a1 = x*y"] + [f"a{k} = a{k - 1}*x + y" for k in range(2, 22)])
+    big = gradviz.parse(chain).backward({"x": 0.5, "y": 0.1})
+    assert len(big.graph) > PICTURE_NODE_LIMIT
+    assert export(big, tmp_path / "png", format="png", which="final").images == ()

@@ -124,6 +124,7 @@ def render(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, dpi: int | No
       gradviz render "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 --mode forward --wrt θ1 -o fwd/
     """
     from ..outputs.export import export  # lazy: `gradviz --help` stays fast
+    from ..outputs.mathimages import PICTURE_NODE_LIMIT
 
     if mode == "forward" and (blank is not None or pictures):
         raise click.UsageError(f"{'--blank' if blank else '--derivation-pictures'} applies to --mode reverse only")
@@ -134,6 +135,8 @@ def render(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, dpi: int | No
     count = len(done.files)
     files = "manifest.json" if blank else "manifest.json, derivation.md, derivation.tex"
     files += f", the derivation as {len(done.images)} pictures for slides (derivation*.{fmt})" if done.images else ""
+    if (pictures or fmt == "png") and not done.images and mode == "reverse" and not blank:
+        files += f"; no derivation pictures: the graph has over {PICTURE_NODE_LIMIT} nodes"
     key = f"; answer key in {done.folder / ANSWER_KEY}" if blank else ""
     click.echo(f"{count} frame{'s' if count != 1 else ''} in {done.folder} ({files}); final frame: {done.final}{key}")
 

@@ -46,6 +46,7 @@ __all__ = ["Lecture", "lecture", "forward_lines", "gradient_lines", "typed_decim
            "SHOWN_LIMIT", "tangent_line", "tangent_lines", "cost_lines"]
 
 SIMPLIFY_LIMIT = 60  # operations in a chain product beyond which no simplified form is tried
+SIMPLIFY_GRAPH_LIMIT = 150  # nodes beyond which no line is simplified (sympy would take minutes over them all)
 SHOWN_LIMIT = 120  # characters of a side written out in the inputs beyond which a line leaves it out
 SHORT_SIDE = 40  # characters of a side in the inputs that a figure's caption still shows
 Term = tuple  # the factors of one product, in chain order
@@ -158,12 +159,12 @@ def _use_values(graph: Graph, upstream: list[Term], local: Any, user: str, decim
 def _simplified(graph: Graph, mine: list[Term]) -> Any | None:
     """The chain's sum of products over the inputs and the program's named nodes, simplified,
     when that is shorter than the product itself (the lecture's ``p − y``); else None."""
+    if len(graph) > SIMPLIFY_GRAPH_LIMIT:
+        return None
     total = sympy.Add(*(sympy.Mul(*t) for t in mine))
     if count_operations(total) > SIMPLIFY_LIMIT:
         return None
-    sym = symbolic_of(graph)
-    unnamed = {sym.term(nid): sym.definition(nid) for nid, n in graph.nodes.items()
-               if n.kind == "op" and not n.named_by_user and nid != graph.output_id}
+    unnamed = graph.memo("lecture-unnamed", lambda: _unnamed_definitions(graph))
     over_named = total
     with sympy.evaluate(False):  # sized before sympy evaluates it (Max, say, costs seconds on big arguments)
         for _ in range(len(unnamed)):  # substitute until only inputs and named nodes remain
@@ -180,6 +181,13 @@ def _simplified(graph: Graph, mine: list[Term]) -> Any | None:
     if count_operations(simple) >= min(count_operations(total), count_operations(over_named)):
         return None
     return simple
+
+
+def _unnamed_definitions(graph: Graph) -> dict[Any, Any]:
+    """Each intermediate the program did not name (and not the output): its symbol → its definition."""
+    sym = symbolic_of(graph)
+    return {sym.term(nid): sym.definition(nid) for nid, n in graph.nodes.items()
+            if n.kind == "op" and not n.named_by_user and nid != graph.output_id}
 
 
 def deduplicated(sides: list[Any]) -> tuple[Any, ...]:

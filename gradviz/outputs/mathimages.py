@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # matplotlib is imported where it is used: a render without p
     from ..eval.backward import Backward
     from ..render.frames import Frame
 
-__all__ = ["Row", "FONT_SIZE", "DPI", "WIDTH", "PAGE_HEIGHT", "IMAGE_FORMATS", "relation_rows", "equation_rows",
+__all__ = ["Row", "FONT_SIZE", "DPI", "WIDTH", "PAGE_HEIGHT", "IMAGE_FORMATS", "PICTURE_NODE_LIMIT", "relation_rows", "equation_rows",
            "derivation_rows", "pages", "draw", "derivation_images", "step_image_name",
            "page_image_name"]
 
@@ -36,6 +36,7 @@ PAGE_HEIGHT = 6.4  # inches: one page of the derivation (960 pixels, a 1,080-pix
 MARGIN = 0.15  # inches around the rows
 MATH_FONTS = "stix"  # Times-like, as LaTeX typesets the derivation (and mathtext sizes its brackets)
 IMAGE_FORMATS = ("svg", "png")
+PICTURE_NODE_LIMIT = 40  # nodes beyond which the derivation gets no pictures (about half a second a picture: 2-3-2-1 with its 58 nodes took 54 s)
 _GAP = {"row": 0.35, "line": 0.8, "heading": 1.2}  # space above a row, in ems: continuation, new line, heading
 
 
@@ -211,7 +212,10 @@ def page_image_name(number: int, format: str) -> str:
 def derivation_images(result: Backward, chosen: Sequence[Frame], format: str,
                       wrt: str | None = None) -> dict[str, bytes]:
     """File name → picture: ``derivation.FORMAT`` (the whole derivation), ``derivation-page-K.FORMAT``
-    (it cut into slide-high pages) and each backward frame's equations among ``chosen``."""
+    (it cut into slide-high pages) and each backward frame's equations among ``chosen``; none for
+    a graph over ``PICTURE_NODE_LIMIT`` nodes."""
+    if len(result.graph) > PICTURE_NODE_LIMIT:
+        return {}
     rows = derivation_rows(result, wrt)
     files = {f"derivation.{format}": draw(rows, format)}
     for k, page in enumerate(pages(rows), start=1):
