@@ -124,7 +124,7 @@ def render(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, dpi: int | No
       gradviz render "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 --mode forward --wrt θ1 -o fwd/
     """
     from ..outputs.export import export  # lazy: `gradviz --help` stays fast
-    from ..outputs.mathimages import PICTURE_NODE_LIMIT
+    from ..outputs.mathimages import PICTURE_NODE_LIMIT  # lazy: `gradviz --help` stays fast
 
     if mode == "forward" and (blank is not None or pictures):
         raise click.UsageError(f"{'--blank' if blank else '--derivation-pictures'} applies to --mode reverse only")
