@@ -1,4 +1,9 @@
-"""Shared test fixtures: golden files."""
+"""Shared test fixtures (golden files) and the Hypothesis profiles (docs/testing.md).
+
+``gradviz`` (the default, and CI's): derandomized, no example database, bounded examples, no
+shrinking and no wall-time checks, so a run gives the same verdict on every machine and load.
+``fuzz`` (``GRADVIZ_FUZZ=1`` or ``--hypothesis-profile=fuzz``): fresh random examples each run
+(``--hypothesis-seed=N`` repeats one), more of them, failures shrunk to a small example."""
 
 from __future__ import annotations
 
@@ -7,8 +12,29 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from hypothesis import HealthCheck, Phase, settings
 
 GOLDEN = Path(__file__).parent / "golden"
+
+settings.register_profile(
+    "gradviz", derandomize=True, database=None, max_examples=50, phases=(Phase.explicit, Phase.generate),
+    # a per-example deadline and the too-slow health check time the machine, not the code
+    deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True)
+settings.register_profile(
+    "fuzz", derandomize=False, database=None, max_examples=int(os.environ.get("GRADVIZ_FUZZ_EXAMPLES", "500")),
+    deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True)
+settings.load_profile("fuzz" if os.environ.get("GRADVIZ_FUZZ") else "gradviz")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test's own ``@settings`` may bound its examples but not undo the profile's determinism."""
+    profile = settings.default
+    for item in items:
+        own = getattr(getattr(item, "obj", None), "_hypothesis_internal_use_settings", None)
+        if own is not None and (own.derandomize, own.database, own.phases) != (
+                profile.derandomize, profile.database, profile.phases):
+            raise pytest.UsageError(f"{item.nodeid}: its @settings change derandomize, database or phases "
+                                    "of the loaded Hypothesis profile (tests/conftest.py)")
 
 
 @pytest.fixture
