@@ -7,9 +7,12 @@ shrinking and no wall-time checks, so a run gives the same verdict on every mach
 
 from __future__ import annotations
 
+import math
 import os
+import subprocess
+import sys
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
@@ -35,6 +38,41 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 profile.derandomize, profile.database, profile.phases):
             raise pytest.UsageError(f"{item.nodeid}: its @settings change derandomize, database or phases "
                                     "of the loaded Hypothesis profile (tests/conftest.py)")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _figures_do_not_depend_on_the_clock() -> Iterator[None]:
+    """The figure search keeps the best layout found within SEARCH_SECONDS of wall time
+    (render/fitting.py), so a busy machine tries fewer layouts and draws another figure; in
+    tests it runs to its end, so a figure is the same on every machine."""
+    from gradviz.render import fitting
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fitting, "SEARCH_SECONDS", math.inf)
+        yield
+
+
+#: programs (and any python) whose start makes a test slow; others, such as matplotlib's one-off
+#: fc-list, are let be
+SLOW_PROGRAMS = {"gradviz", "dot", "neato", "pdflatex", "kpsewhich", "chromium", "chromedriver",
+                 "chromium-browser", "soffice", "libreoffice", "pdftoppm"}
+
+
+@pytest.fixture(autouse=True)
+def _a_process_makes_a_test_slow(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test not marked ``slow`` fails when it starts one of SLOW_PROGRAMS (the quick loop stays quick)."""
+    if request.node.get_closest_marker("slow"):
+        return
+    start = subprocess.Popen._execute_child
+
+    def execute(self, args, executable, *rest):
+        program = os.fsdecode(executable or (args if isinstance(args, (str, bytes, os.PathLike)) else args[0]))
+        name = Path(program.split()[0] if isinstance(args, str) else program).name
+        if name in SLOW_PROGRAMS or name.startswith("python") or program == sys.executable:
+            pytest.fail(f"{request.node.nodeid} starts {name}: mark it @pytest.mark.slow", pytrace=False)
+        return start(self, args, executable, *rest)
+
+    monkeypatch.setattr(subprocess.Popen, "_execute_child", execute)
 
 
 @pytest.fixture

@@ -57,6 +57,7 @@ def _agree(text: str, at: dict, oracle: sp.Expr) -> list[str]:
     return skipped
 
 
+@pytest.mark.slow
 @settings(suppress_health_check=[HealthCheck.filter_too_much])
 @given(case=fuzzing.cases(max_leaves=4), point=fuzzing.points(), scale=st.sampled_from([1, 1, 30, 400]))
 @example(case=("sin((x² + 0.5)^x)", fuzzing.Tree("sin", (fuzzing.Tree("pow", (X_TREE, X_TREE), "0.5"),)), "unicode"),

@@ -6,7 +6,6 @@ import pathlib
 import re
 import subprocess
 import sys
-import time
 from fractions import Fraction
 
 import pytest
@@ -380,6 +379,7 @@ def test_random_unicode_text_gives_a_graph_or_a_clean_error(text: str) -> None:
     _graph_or_parse_error(text)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(VALID), st.data())
 def test_mutated_and_truncated_formulas_give_a_graph_or_a_clean_error(text: str, data) -> None:
@@ -418,14 +418,12 @@ BIG = {
 @pytest.mark.parametrize("label", list(BIG))
 def test_big_inputs_parse_iteratively(label: str) -> None:
     text = BIG[label]
-    start = time.perf_counter()
     try:
         g = parse(text)
     except ParseError as err:
         assert "never closed" in err.message and (err.line, err.column) == (1, 10_000)
     else:
         assert g.inputs[0] in ("x", "x0")
-    assert time.perf_counter() - start < 30  # generous: shared CI machines; typical timings are in the report
 
 
 def test_deep_structures_have_the_right_shape() -> None:
@@ -437,6 +435,7 @@ def test_deep_structures_have_the_right_shape() -> None:
 
 # -- hygiene -----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_the_syntax_package_does_not_import_sympy() -> None:
     code = "import sys, gradviz.syntax as s; s.parse('x^2'); print('sympy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
