@@ -204,9 +204,12 @@ def reference(expr: sp.Expr, point: Mapping[sp.Symbol, float], unit: sp.Float = 
         return out
 
     expr = sp.sympify(expr)
-    bound = walk(expr)[1]
+    walked, bound = walk(expr)
     rational = {s: sp.Rational(v) for s, v in point.items()}  # evalf then keeps ``digits`` through cancellation
-    return Reference(num(expr.xreplace(rational)), bound)
+    try:
+        return Reference(num(expr.xreplace(rational)), bound)
+    except ValueError:  # an exact Max/Min argument sympy cannot order: the value at working precision
+        return Reference(walked, bound)
 
 
 def compare(actual: float, ref: Reference, rel: float, context: object) -> bool:
