@@ -24,7 +24,7 @@ from gradviz.errors import EvaluationError
 from gradviz.ir.ops import OPS
 
 __all__ = ["Tree", "NAMES", "SYMBOLS", "STYLES", "trees", "points", "cases", "check", "Outcome",
-           "SYNTAX_OPS", "ops_of", "variables"]
+           "SYNTAX_OPS", "ops_of", "variables", "near_kink"]
 
 NAMES = ("x", "y", "w", "θ1")
 SYMBOLS = {n: sp.Symbol(n, real=True) for n in NAMES}
@@ -121,6 +121,11 @@ def kinks(t: Tree) -> list[sp.Expr]:
     elif t.op in _FROM_SPEC and OPS[t.op].kink is not None and len(args) == 1:
         out.append(args[0])  # a spec's kink of one operand is at zero (elu)
     return out
+
+
+def near_kink(tree: Tree, subs: dict[sp.Symbol, float]) -> bool:
+    """Whether the point ``subs`` lies within ``_KINK`` of a kink of the tree (no derivative to compare)."""
+    return any(abs(_float(k, subs)) < _KINK for k in kinks(tree))
 
 
 # -- writing a tree ---------------------------------------------------------------------
@@ -318,7 +323,7 @@ def check(text: str, tree: Tree, point: dict[str, float], symbolic: bool = True)
     assert set(graph.inputs) == variables(tree), (text, graph.inputs)
     at = {name: point[name] for name in graph.inputs}
     subs = {SYMBOLS[n]: v for n, v in at.items()}
-    if any(abs(_float(k, subs)) < _KINK for k in kinks(tree)):
+    if near_kink(tree, subs):
         return Outcome("kink")
     try:
         result = graph.backward(at, symbolic=False)
