@@ -101,6 +101,7 @@ def test_train_reads_a_csv_and_reports_bad_rows(tmp_path) -> None:
     assert bad.exit_code == 1 and "line 2" in bad.output
 
 
+@pytest.mark.slow
 def test_descend_writes_the_update_frame(tmp_path) -> None:
     run("descend", "(w − 3)²", "--at", "w=0", "--wrt", "w", "--steps", "3", "-o", str(tmp_path))
     assert (tmp_path / "update.png").read_bytes().startswith(b"\x89PNG")

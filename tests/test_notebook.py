@@ -101,6 +101,7 @@ def test_views_print_as_text(result):
     assert "Backward step 2 of 4" in repr(result.show(step=1))
 
 
+@pytest.mark.slow
 def test_stepper_turns_through_every_frame_with_buttons_and_slider(result):
     stepper = result.stepper()
     assert isinstance(stepper, Stepper)

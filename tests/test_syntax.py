@@ -367,6 +367,7 @@ ALPHABET = list("()[]{}|,;=+-*/^_.'#\\ \n\t0123456789eExyθσπ²⁻₁") + [
     "\ud800", "\u0302", "\u2028", "\r\n", "1e", "theta", "\\hat{", "_{", "cosh"]
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(ALPHABET), max_size=30).map("".join))
 def test_random_token_soup_gives_a_graph_or_a_clean_error(text: str) -> None:
