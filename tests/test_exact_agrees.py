@@ -58,7 +58,8 @@ def _agree(text: str, at: dict, oracle: sp.Expr) -> list[str]:
 
 
 @pytest.mark.slow
-@settings(suppress_health_check=[HealthCheck.filter_too_much])
+@settings(max_examples=settings.default.max_examples // 2,  # an example is a dozen 40-digit evaluations
+          suppress_health_check=[HealthCheck.filter_too_much])
 @given(case=fuzzing.cases(max_leaves=4), point=fuzzing.points(), scale=st.sampled_from([1, 1, 30, 400]))
 @example(case=("sin((x² + 0.5)^x)", fuzzing.Tree("sin", (fuzzing.Tree("pow", (X_TREE, X_TREE), "0.5"),)), "unicode"),
          point={"x": 1.0, "y": 0.0, "w": 0.0, "θ1": 0.0}, scale=30)  # sin of 10⁴⁰: not compared
