@@ -54,7 +54,7 @@ def _figures_do_not_depend_on_the_clock() -> Iterator[None]:
 
 #: programs (and any python) whose start makes a test slow; others, such as matplotlib's one-off
 #: fc-list, are let be
-SLOW_PROGRAMS = {"gradviz", "dot", "neato", "pdflatex", "kpsewhich", "chromium", "chromedriver",
+SLOW_PROGRAMS = {"gradviz", "bash", "dot", "neato", "pdflatex", "kpsewhich", "chromium", "chromedriver",
                  "chromium-browser", "soffice", "libreoffice", "pdftoppm"}
 
 
