@@ -67,7 +67,9 @@ def _after_power(tokens: list[Token], k: int) -> Token | None:
 
 
 _MAX_TERMS = 10_000  # terms of one expanded sum or product
-_MAX_TOKENS = 1_000_000  # tokens of an expression with its sums written out
+#: tokens a program may come to with its words split and its sums and definitions written out: about
+#: 15 s of ``grad`` (a 1 MB ``x + x + …`` has 500,000; a word of a million letters two million)
+_MAX_TOKENS = 500_000
 _INDEXED = re.compile(r"(?P<base>.+?)_(?P<sub>[A-Za-z0-9]{1,3})(?P<primes>′*)")
 
 
@@ -188,6 +190,18 @@ class _Program:
         self.functions: dict[str, tuple[tuple[str, ...], list[Token], Token]] = {}  # f(x) = …: params, body, name
         self.applied: set[str] = set()  # defined functions applied somewhere
         self.inlining: set[str] = set()  # defined functions whose body is being parsed
+        self.expansion: dict[str, int] = {}  # defined function → tokens one application writes out (estimated)
+        self.spent = 0  # tokens parsed so far, written out
+
+    def spend(self, count: int, token: Token, what: str = "") -> None:
+        """Count ``count`` more tokens to parse at ``token``; refuse, before the work, past ``_MAX_TOKENS``."""
+        if self.spent + count > _MAX_TOKENS:
+            raise self.error(f"{what or 'the formula'} comes to {self.spent + count:,} symbols or more with words "
+                             "split into names and sums and definitions written out (the limit is "
+                             f"{_MAX_TOKENS:,}, about 15 s of work): split it into "
+                             "smaller formulas, or name intermediate results instead of nesting definitions "
+                             "(a = f(x); b = f(a))", token)
+        self.spent += count
 
     def error(self, message: str, token: Token) -> ParseError:
         return self.src.error(message, token.start, token.end)
@@ -283,6 +297,10 @@ class _Program:
         if name in self.functions or name in self.assigned or name in self.bound:
             raise self.error(f"'{name}' is already defined; each name is defined once", target)
         self.functions[name] = (params, body[1:], target)
+        # each application writes the body out, and within it every defined function it applies:
+        # estimated here, before any is written out (nesting multiplies it: g(x) = f(f(x)))
+        self.expansion[name] = len(body) + sum(self.expansion.get(str(t.value) if t.kind == "name" else t.text, 0)
+                                               for t in body[1:])
 
     def _bind(self, statement: list[Token]) -> bool:
         """``g = σ``: the name applies that function from now on. Whether the statement is one."""
@@ -380,6 +398,8 @@ class _Expression:
         self.p, self.b = program, program.b
         self.scope = scope or {}  # a defined function's parameters → the nodes it is applied to
         self.tokens = _expand_sums(program, program.expand(tokens))
+        if self.tokens:
+            program.spend(len(self.tokens), self.tokens[0])
         self.after = after  # the '=' before an assigned expression
         self.ops: list[_Frame] = []
         self.vals: list[_Operand] = []
@@ -623,6 +643,8 @@ class _Expression:
                                f"({', '.join(params)}), got {len(args)}", token)
         if name in self.p.inlining:
             raise self.p.error(f"'{name}' is applied in its own definition", token)
+        if self.p.spent + self.p.expansion[name] > _MAX_TOKENS:  # the estimate, before writing it out
+            self.p.spend(self.p.expansion[name], token, f"applying '{name}' here")
         self.p.applied.add(name)
         self.p.inlining.add(name)
         nid = _Expression(self.p, body, None, dict(zip(params, map(self._node, args)))).run()
