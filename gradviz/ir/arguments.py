@@ -18,7 +18,7 @@ from typing import Any, Callable, TypeVar
 
 from ..errors import GradvizError
 
-__all__ = ["Rule", "checked", "check_fields", "fits", "described"]
+__all__ = ["Rule", "checked", "checked_methods", "check_fields", "fits", "described"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -135,27 +135,40 @@ def checked(fn: F) -> F:
     """``fn`` whose arguments are checked against its type hints before it runs: a wrong number
     or type of argument is a ``GradvizError`` naming the function and the argument."""
     signature = inspect.signature(fn)
-    hints: dict[str, Any] | None = None
     title = getattr(fn, "__qualname__", getattr(fn, "__name__", "the function"))
+    plans: dict[tuple, list[tuple[str, Any, bool, Any]]] = {}  # call shape → (name, where, many, hint)
+
+    def plan(args: tuple, kwargs: dict) -> list[tuple[str, Any, bool, Any]]:
+        """Which hint each argument of a call of this shape (count of positions, keywords) meets."""
+        shape = (len(args), *kwargs)
+        if shape not in plans:
+            try:
+                bound = signature.bind(*range(len(args)), **{k: k for k in kwargs})
+            except TypeError as exc:
+                raise GradvizError(f"{title}(): {exc}") from None
+            hints = _hints(fn)
+            steps = []
+            for name, where in bound.arguments.items():
+                kind = signature.parameters[name].kind
+                hint = hints.get(name, Any)
+                if hint is not Any:
+                    steps.append((name, where, kind in (inspect.Parameter.VAR_POSITIONAL,
+                                                        inspect.Parameter.VAR_KEYWORD), hint))
+            plans[shape] = steps
+        return plans[shape]
 
     @functools.wraps(fn)
     def run(*args: Any, **kwargs: Any) -> Any:
-        nonlocal hints
-        if hints is None:
-            hints = _hints(fn)
-        try:
-            bound = signature.bind(*args, **kwargs)
-        except TypeError as exc:
-            raise GradvizError(f"{title}(): {exc}") from None
-        for name, value in bound.arguments.items():
-            kind = signature.parameters[name].kind
-            hint = hints.get(name, Any)
-            values = (value if kind is inspect.Parameter.VAR_POSITIONAL
-                      else value.values() if kind is inspect.Parameter.VAR_KEYWORD else (value,))
-            for one in values:
-                if not fits(one, hint):
-                    raise GradvizError(f"{title}()'s {name} takes {described(hint)}, not {type(one).__name__}")
+        for name, where, many, hint in plan(args, kwargs):
+            if many:
+                values = [args[k] for k in where] if isinstance(where, tuple) else [kwargs[k] for k in where]
+            else:
+                values = [args[where] if isinstance(where, int) else kwargs[where]]
+            for value in values:
+                if not fits(value, hint):
+                    raise GradvizError(f"{title}()'s {name} takes {described(hint)}, not {type(value).__name__}")
         return fn(*args, **kwargs)
+    run.__checked__ = True  # type: ignore[attr-defined]
     return typing.cast(F, run)
 
 
@@ -167,3 +180,17 @@ def check_fields(instance: Any) -> None:
         if field.name in hints and not fits(value, hints[field.name]):
             raise GradvizError(f"{type(instance).__name__}'s {field.name} takes {described(hints[field.name])}, "
                                f"not {type(value).__name__}")
+
+
+def checked_methods(cls: type) -> type:
+    """``cls`` with its constructor and every public method, its own and inherited, ``checked``
+    (a class decorator; class methods too)."""
+    for name in dir(cls):
+        attr = inspect.getattr_static(cls, name)
+        if name.startswith("_") and name != "__init__" or getattr(attr, "__checked__", False):
+            continue
+        if isinstance(attr, classmethod):
+            setattr(cls, name, classmethod(checked(attr.__func__)))
+        elif inspect.isfunction(attr) and attr is not object.__init__:
+            setattr(cls, name, checked(attr))
+    return cls

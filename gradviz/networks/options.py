@@ -9,7 +9,7 @@ from typing import Any, Sequence
 from ..errors import GradvizError
 from ..ir.arguments import Rule
 
-__all__ = ["RULES", "DATA_RULE", "check_option", "check_options", "parse_option", "check_points", "check_split",
+__all__ = ["RULES", "DATA_RULE", "check_option", "check_options", "parse_option", "check_points", "check_split", "check_layers",
            "option_flag"]
 
 _SHARE = Rule(low=0, high=1, high_open=True)  # a probability or a share: 0 ≤ p < 1
@@ -28,6 +28,7 @@ RULES: dict[str, Rule] = {
     "patience": Rule(whole=True, low=1),
     "seed": Rule(whole=True),
 }
+_UNITS = Rule(whole=True, low=1)
 #: a feature or target: finite, and small enough that the losses square it and the plots span it
 DATA_RULE = Rule(low=-1e9, high=1e9)
 
@@ -74,6 +75,16 @@ def check_points(points: Any, where: str = "the data", features_only: bool = Fal
     if not out:
         raise GradvizError(f"{where} holds no data points")
     return out
+
+
+def check_layers(layers: Any) -> tuple[int, ...]:
+    """A network's layer sizes: at least two, each a whole number ≥ 1."""
+    if isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
+        raise GradvizError(f"layer sizes are a sequence of whole numbers such as (2, 2, 1), not {layers!r:.40}")
+    sizes = tuple(_UNITS.check(n, f"layer {k}'s size") for k, n in enumerate(layers, start=1))
+    if len(sizes) < 2:
+        raise GradvizError(f"a network needs at least two layers (inputs and outputs), not {sizes}")
+    return sizes
 
 
 def check_split(count: int, val: float) -> int:

@@ -18,7 +18,7 @@ from ..eval.backward import backward
 from ..text.numbers import format_value
 from .descent import Descent, gradient, optimizer, run_updates
 from .network import TRAIN_WORK_LIMIT, XOR_BREAKOUT_DATA, Network, check_size, mlp, node_estimate
-from .options import DATA_RULE, check_option, check_points, check_split, parse_option
+from .options import DATA_RULE, check_layers, check_option, check_points, check_split, parse_option
 
 if TYPE_CHECKING:
     from ..ir.graph import Graph
@@ -102,7 +102,7 @@ def fit(layers: Sequence[int], points: Sequence[Point], *, activation: str = "ta
     mask. ``autoencoder``: the points are features alone and their own targets (loss mse, the
     default then; else bce). ``noise`` σ: each step adds Gaussian noise to every input (the targets
     stay clean: with ``autoencoder``, a denoising autoencoder)."""
-    layers, points = tuple(layers), check_points(points, features_only=autoencoder)
+    layers, points = check_layers(layers), check_points(points, features_only=autoencoder)
     lr, steps, momentum, l1, l2, val, patience, dropout, noise, seed = (
         check_option(key, value) for key, value in (("lr", lr), ("steps", steps), ("momentum", momentum),
                                                     ("l1", l1), ("l2", l2), ("val", val), ("patience", patience),
