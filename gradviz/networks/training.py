@@ -9,6 +9,7 @@ import csv
 import io
 import os
 import random
+import signal
 import stat
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Sequence
@@ -21,6 +22,7 @@ from .network import TRAIN_WORK_LIMIT, XOR_BREAKOUT_DATA, Network, check_size, m
 from .options import DATA_RULE, check_layers, check_option, check_points, check_split, parse_option
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
     from ..ir.graph import Graph
 
 __all__ = ["Fit", "fit", "batch_order", "dropout_masks", "input_noise", "clean_losses", "reconstruction_activation",
@@ -249,6 +251,19 @@ def _check_grid_work(layers: Sequence[int], samples: int, settings: list[dict[st
                            "about 20 s): use fewer values in --grid or fewer --steps")
 
 
+def _grid_worker() -> None:
+    """A grid worker leaves Ctrl-C to the search, which stops it, and ends quietly when stopped."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _stop(pool: "ProcessPoolExecutor") -> None:
+    """End ``pool`` at once: queued runs cancelled, running workers terminated (not waited for)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()  # the executor keeps no public handle on its workers
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 def grid_search(layers: Sequence[int], points: Sequence[Point], grid: dict[str, tuple[float, ...]], *,
                 workers: int | None = None, progress: Callable[[], None] | None = None, **options) -> GridSearch:
     """``fit`` at every combination of the grid's values, in parallel processes (``workers``, by
@@ -257,6 +272,7 @@ def grid_search(layers: Sequence[int], points: Sequence[Point], grid: dict[str, 
     import itertools
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     if not isinstance(grid, dict) or not grid or any(key not in GRID_KEYS for key in grid):
         raise GradvizError(f"a grid maps one or two of {', '.join(GRID_KEYS)} to their values, not {grid!r:.60}")
@@ -267,13 +283,23 @@ def grid_search(layers: Sequence[int], points: Sequence[Point], grid: dict[str, 
     scores: dict[int, float] = {}
     workers = min(workers or os.cpu_count() or 1, len(settings))
     _check_grid_work(layers, len(points), settings, workers, options)
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_grid_worker)
+    try:
         futures = {pool.submit(_grid_score, tuple(layers), tuple(points), setting, options): k
                    for k, setting in enumerate(settings)}
         for future in as_completed(futures):
             scores[futures[future]] = future.result()
             if progress:
                 progress()
+    except BrokenProcessPool:
+        _stop(pool)
+        raise GradvizError(f"a process of the grid search ended before its run did (killed, or out of memory): "
+                           f"{len(scores)} of {len(settings)} settings were scored; run it again, or with fewer "
+                           "values in --grid") from None
+    except BaseException:  # Ctrl-C, SIGTERM, an error in a run: the workers are stopped, not waited for
+        _stop(pool)
+        raise
+    pool.shutdown()
     ranked = sorted(((settings[k], scores[k]) for k in range(len(settings))), key=lambda r: r[1])
     return GridSearch(ranked, _grid_run(layers, points, ranked[0][0], options))
 
