@@ -110,7 +110,8 @@ def positional_last(cmd: click.Command, args: list[str]) -> list[str]:
 
 class Number(click.ParamType):
     """A training option's number (``--lr``, ``--l2``, …), read and checked by its rule in
-    ``networks.options``: the rule ``--grid`` and the Python API use too."""
+    ``networks.options``: the rule ``--grid`` and the Python API use too. A refusal is a
+    ``GradvizError``, which the group turns into one ``Error:`` line."""
 
     name = "number"
 
@@ -122,10 +123,8 @@ class Number(click.ParamType):
 
         if isinstance(value, (int, float)):  # a default
             return value
-        try:
-            return parse_option(self.key, value, "it")
-        except GradvizError as exc:
-            self.fail(str(exc), param, ctx)
+        name = param.opts[0] if param is not None and param.opts else self.key
+        return parse_option(self.key, value, name)  # a GradvizError: one "Error: --lr must be …" line
 
     def get_metavar(self, param: click.Parameter, *args: Any) -> str:
         return "INTEGER" if self.key in ("steps", "batch_size", "patience") else "FLOAT"

@@ -68,8 +68,9 @@ def _after_power(tokens: list[Token], k: int) -> Token | None:
 
 _MAX_TERMS = 10_000  # terms of one expanded sum or product
 #: tokens a program may come to with its words split and its sums and definitions written out: about
-#: 15 s of ``grad`` (a 1 MB ``x + x + …`` has 500,000; a word of a million letters two million)
-_MAX_TOKENS = 500_000
+#: 10 s of ``grad`` (a sum of 100,000 terms has 200,000; a 1 MB ``x + x + …`` 500,000, 14 s on a quiet
+#: machine, 40 s on a busy one; a word of a million letters a million)
+_MAX_TOKENS = 300_000
 _INDEXED = re.compile(r"(?P<base>.+?)_(?P<sub>[A-Za-z0-9]{1,3})(?P<primes>′*)")
 
 
@@ -198,7 +199,7 @@ class _Program:
         if self.spent + count > _MAX_TOKENS:
             raise self.error(f"{what or 'the formula'} comes to {self.spent + count:,} symbols or more with words "
                              "split into names and sums and definitions written out (the limit is "
-                             f"{_MAX_TOKENS:,}, about 15 s of work): split it into "
+                             f"{_MAX_TOKENS:,}, about 10 s of work): split it into "
                              "smaller formulas, or name intermediate results instead of nesting definitions "
                              "(a = f(x); b = f(a))", token)
         self.spent += count
