@@ -176,11 +176,13 @@ def _accented(letter: str, digits: str, sub: str) -> tuple[str, str, str]:
     return letter, digits, sub
 
 
-def split_word(word: str, assigned: Collection[str] = (), paren_follows: bool = False) -> list[Piece]:
+def split_word(word: str, assigned: Collection[str] = (), paren_follows: bool = False,
+               most: int | None = None) -> list[Piece]:
     """Split a run of letters, digits, subscripts and primes into names and function names.
 
     The whole word is first matched against ``assigned`` (multi-letter program names).
-    ``paren_follows`` says whether ``(`` comes next, which makes ``cosh(`` an error.
+    ``paren_follows`` says whether ``(`` comes next, which makes ``cosh(`` an error. With
+    ``most``, the split stops after that many pieces and more (the caller's budget is spent).
     """
     if _SIMPLE.fullmatch(word):  # the common case, fast: one letter and ASCII digits
         return [Piece("name", word, 0, len(word))]
@@ -189,7 +191,7 @@ def split_word(word: str, assigned: Collection[str] = (), paren_follows: bool = 
         return [Piece("name", whole, 0, len(word))]
     pieces: list[Piece] = []
     i, n, run_end = 0, len(word), 0
-    while i < n:
+    while i < n and (most is None or len(pieces) <= most):
         rest = n - i
         if rest <= 10 and word[i:] in UNSUPPORTED and (i == 0 or paren_follows):
             raise SplitError(f"unknown function '{word[i:]}'; supported: {', '.join(FUNCTIONS)}", i, n)

@@ -217,6 +217,9 @@ class _Program:
         statements = [s for s in statements if s]
         if not statements:
             raise self.src.error("empty formula: expected an expression", 0)
+        targets = sum(2 for s in statements if len(s) > 1 and s[1].kind == "eq")  # a = …: the name and '='
+        self.spend(sum(map(len, statements)) - targets, statements[-1][-1])  # at least this many, written out
+        self.spent = 0  # each expression counts its own when it is written out
         output = ""
         for k, statement in enumerate(statements):
             header = self._definition(statement)
@@ -352,10 +355,13 @@ class _Program:
             else:
                 pieces = splits.get((token.text, paren))
                 if pieces is None:
+                    room = _MAX_TOKENS - self.spent - len(out)  # a word of a million letters stops early
                     try:
-                        pieces = splits[token.text, paren] = names.split_word(token.text, known, paren)
+                        pieces = splits[token.text, paren] = names.split_word(token.text, known, paren, most=room)
                     except names.SplitError as exc:
                         raise self.src.error(exc.message, token.start + exc.start, token.start + exc.end) from None
+                    if len(pieces) > room:
+                        self.spend(len(out) + len(pieces), token)
                 for j, piece in enumerate(pieces):
                     text, start, end = token.text[piece.start : piece.end], token.start + piece.start, token.start + piece.end
                     if piece.kind == "func" and piece.value in self.functions:  # ReLU(z) = … redefined
