@@ -23,7 +23,7 @@ from ..networks.network import (  # loads nothing heavy
     quadrants,
 )
 from ..render.choices import FORMATS, FRAME_CHOICES
-from .options import LAYERS, at_option, expr_argument, figure_options, force_option, parse_at, parse_formula
+from .options import LAYERS, Number, at_option, expr_argument, figure_options, force_option, parse_at, parse_formula
 
 __all__ = ["net", "params", "descend", "train", "gallery"]
 
@@ -138,9 +138,9 @@ def params(what: str) -> None:
 @expr_argument
 @at_option
 @click.option("--wrt", required=True, help="Parameters to train, comma-separated: --wrt θ1,θ2.")
-@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=0.1, show_default=True, help="Learning rate α.")
-@click.option("--steps", type=click.IntRange(0, 1_000_000), default=50, show_default=True)
-@click.option("--momentum", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True)
+@click.option("--lr", type=Number("lr"), default=0.1, show_default=True, help="Learning rate α.")
+@click.option("--steps", type=Number("steps"), default=50, show_default=True)
+@click.option("--momentum", type=Number("momentum"), default=0.0, show_default=True)
 @click.option("--schedule", default="constant", show_default=True,
               help="constant, exp:GAMMA (α·GAMMAᵗ), step:EVERY:GAMMA (α·GAMMA every EVERY steps) or "
                    "inverse:K (α/(1 + K·t)); GAMMA > 0, K ≥ 0.")
@@ -186,26 +186,26 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir
               help="xor, xor-breakout (targets ±1: the ReLU breakout question), quadrants (24 noisy points labelled "
                    "by quadrant), onehot (--autoencoder's: the one-hot vectors), or a CSV file: features…, target "
                    "(with --autoencoder every column is a feature).  [default: xor; onehot with --autoencoder]")
-@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=0.5, show_default=True)
+@click.option("--lr", type=Number("lr"), default=0.5, show_default=True)
 @click.option("--steps", type=click.IntRange(1, 1_000_000), default=1500, show_default=True)
-@click.option("--momentum", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True)
+@click.option("--momentum", type=Number("momentum"), default=0.0, show_default=True)
 @click.option("--adagrad", is_flag=True, help="Use Adagrad.")
 @click.option("--adam", is_flag=True, help="Use Adam.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=None,
+@click.option("--batch-size", type=Number("batch_size"), default=None,
               help="Mini-batch SGD: this many points a step, reshuffled every epoch (with --seed).")
-@click.option("--l1", type=click.FloatRange(min=0), default=0.0, show_default=True, help="L1 penalty λ·Σ|w| in the loss.")
-@click.option("--l2", type=click.FloatRange(min=0), default=0.0, show_default=True, help="L2 penalty λ·Σw² in the loss.")
-@click.option("--val", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True,
+@click.option("--l1", type=Number("l1"), default=0.0, show_default=True, help="L1 penalty λ·Σ|w| in the loss.")
+@click.option("--l2", type=Number("l2"), default=0.0, show_default=True, help="L2 penalty λ·Σw² in the loss.")
+@click.option("--val", type=Number("val"), default=0.0, show_default=True,
               help="Hold out this share of the points for validation and stop early, keeping the best weights.")
-@click.option("--patience", type=click.IntRange(min=1), default=100, show_default=True,
+@click.option("--patience", type=Number("patience"), default=100, show_default=True,
               help="With --val: stop after this many steps without a better validation loss.")
-@click.option("--dropout", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True,
+@click.option("--dropout", type=Number("dropout"), default=0.0, show_default=True,
               help="Drop each hidden unit with this probability each step (kept ones ×1/(1 − p)); network.png "
                    "shows the drawn step's dropped units.")
 @click.option("--autoencoder", is_flag=True,
               help="Reconstruct the input (the target is the input; mse over all outputs); writes codes.png for a "
                    "code layer of 1 or 2 units.")
-@click.option("--noise", type=click.FloatRange(min=0), default=0.0, show_default=True,
+@click.option("--noise", type=Number("noise"), default=0.0, show_default=True,
               help="Add Gaussian noise of this σ to the inputs each step, the targets clean (with --autoencoder: "
                    "a denoising autoencoder).")
 @click.option("--grid", multiple=True, metavar="KEY=V1,V2,…",
@@ -249,6 +249,7 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
         parse_grid,
         read_points,
     )
+    from ..networks.options import check_split  # lazy: `gradviz --help` stays fast
     from ..outputs.folder import OutputFolder  # lazy: `gradviz --help` stays fast
     from ..render.neurons import render_neurons  # lazy: `gradviz --help` stays fast
 
@@ -272,7 +273,7 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
     if animate:
         animate_frames = animate_frames or DEFAULT_FRAMES
         check_playground(sizes, animate_frames)
-    training = len(points) - round(len(points) * val)
+    training = check_split(len(points), val)
     if point > training:  # before the run, not after it
         raise GradvizError(f"data point {point} does not exist: training uses {training} points")
     options = dict(activation=activation, loss=loss, lr=lr, steps=steps, momentum=momentum, adam=adam,

@@ -17,7 +17,7 @@ from ..render.choices import ASPECTS, BASE_FONT_SIZE, LOOKS, RANKDIRS, THEME_NAM
 
 __all__ = ["CleanError", "Group", "Terminated", "INTERRUPTED",
            "LAYERS", "MINUS_HELP", "positional_last", "parse_at", "read_formula", "at_option",
-           "expr_argument", "parse_formula", "force_option", "figure_options"]
+           "expr_argument", "parse_formula", "force_option", "figure_options", "Number"]
 
 
 class CleanError(click.ClickException):
@@ -106,6 +106,28 @@ def positional_last(cmd: click.Command, args: list[str]) -> list[str]:
             positional.append(arg)
         i += 1
     return options + ["--", *positional] if positional else options
+
+
+class Number(click.ParamType):
+    """A training option's number (``--lr``, ``--l2``, …), read and checked by its rule in
+    ``networks.options``: the rule ``--grid`` and the Python API use too. A refusal is a
+    ``GradvizError``, which the group turns into one ``Error:`` line."""
+
+    name = "number"
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from ..networks.options import parse_option  # lazy: `gradviz --help` stays fast
+
+        if isinstance(value, (int, float)):  # a default
+            return value
+        name = param.opts[0] if param is not None and param.opts else self.key
+        return parse_option(self.key, value, name)  # a GradvizError: one "Error: --lr must be …" line
+
+    def get_metavar(self, param: click.Parameter, *args: Any) -> str:
+        return "INTEGER" if self.key in ("steps", "batch_size", "patience") else "FLOAT"
 
 
 def parse_at(pairs: tuple[str, ...]) -> dict[str, str] | None:

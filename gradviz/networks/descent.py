@@ -14,6 +14,7 @@ from ..eval.backward import backward
 from ..eval.inputs import canonical_values, check_inputs
 from ..eval.plan import plan_of
 from ..ir.graph import Graph
+from .options import check_option, option_flag
 from ..text.numbers import format_value
 
 __all__ = ["Equation", "Iteration", "Descent", "Optimizer", "descend", "optimizer", "parse_schedule",
@@ -225,6 +226,8 @@ def descend(graph: Graph, at: Mapping[str, Any], wrt: Sequence[str], *, lr: floa
             momentum: float = 0.0, schedule: str | None = None, adam: bool = False, adagrad: bool = False,
             progress: Callable[[int], None] | None = None) -> Descent:
     """Run ``steps`` updates of the parameters ``wrt`` starting from ``at`` (all inputs' values)."""
+    lr, steps, momentum = (check_option(key, value, option_flag(key))
+                           for key, value in (("lr", lr), ("steps", steps), ("momentum", momentum)))
     values = {k: float(v) for k, v in check_inputs(graph, canonical_values(at, graph.inputs)).items()}
     names = tuple(canonical_values({w: 0 for w in wrt}, graph.inputs))
     if not names:

@@ -153,8 +153,11 @@ def contour(run: "Descent", resolution: int = 200) -> bytes:
     ax = fig.add_subplot()
     finite = Z[np.isfinite(Z)]
     levels = np.quantile(finite, np.linspace(0, 1, 25)) if finite.size else 20
-    filled = ax.contourf(P, Q, Z, levels=np.unique(levels), cmap="viridis")
-    ax.contour(P, Q, Z, levels=np.unique(levels), colors="white", linewidths=0.4, alpha=0.6)
+    levels = np.unique(levels) if finite.size else levels
+    if finite.size and levels.size < 2:  # a flat loss (steps, constants): one band around its value
+        levels = np.array([levels[0] - 1, levels[0] + 1])
+    filled = ax.contourf(P, Q, Z, levels=levels, cmap="viridis")
+    ax.contour(P, Q, Z, levels=levels, colors="white", linewidths=0.4, alpha=0.6)
     fig.colorbar(filled, ax=ax, label=run.graph.output)
     ax.plot(ps, qs, "-o", color=GRADIENT_COLOUR, markersize=3, linewidth=1.5, label="descent")
     ax.plot(ps[:1], qs[:1], "s", color="white", markeredgecolor="black", markersize=8, label="start")

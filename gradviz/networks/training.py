@@ -4,10 +4,13 @@ numbers, ``history.csv``, data points from a CSV file, a classifier's accuracy."
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
 import random
+import signal
+import stat
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Sequence
 
@@ -16,8 +19,10 @@ from ..eval.backward import backward
 from ..text.numbers import format_value
 from .descent import Descent, gradient, optimizer, run_updates
 from .network import TRAIN_WORK_LIMIT, XOR_BREAKOUT_DATA, Network, check_size, mlp, node_estimate
+from .options import DATA_RULE, check_layers, check_option, check_points, check_split, parse_option
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
     from ..ir.graph import Graph
 
 __all__ = ["Fit", "fit", "batch_order", "dropout_masks", "input_noise", "clean_losses", "reconstruction_activation",
@@ -99,17 +104,16 @@ def fit(layers: Sequence[int], points: Sequence[Point], *, activation: str = "ta
     mask. ``autoencoder``: the points are features alone and their own targets (loss mse, the
     default then; else bce). ``noise`` σ: each step adds Gaussian noise to every input (the targets
     stay clean: with ``autoencoder``, a denoising autoencoder)."""
-    layers, points = tuple(layers), list(points)
+    layers, points = check_layers(layers), check_points(points, features_only=autoencoder)
+    lr, steps, momentum, l1, l2, val, patience, dropout, noise, seed = (
+        check_option(key, value) for key, value in (("lr", lr), ("steps", steps), ("momentum", momentum),
+                                                    ("l1", l1), ("l2", l2), ("val", val), ("patience", patience),
+                                                    ("dropout", dropout), ("noise", noise), ("seed", seed)))
+    batch_size = None if batch_size is None else check_option("batch_size", batch_size)
     loss = loss or ("mse" if autoencoder else "bce")
     if loss == "bce" and not autoencoder and any(not 0 <= target <= 1 for _, target in points):
         raise GradvizError("the bce loss takes targets between 0 and 1; use --loss mse for others (such as ±1)")
-    if not 0 <= dropout < 1 or noise < 0:
-        raise GradvizError(f"need 0 ≤ dropout < 1 and noise ≥ 0, not {dropout} and {noise}")
-    if not 0 <= val < 1 or (val and round(len(points) * val) in (0, len(points))):
-        raise GradvizError(f"--val {val} must leave points for both training and validation "
-                           f"(there are {len(points)})")
-    if batch_size is not None and batch_size < 1:
-        raise GradvizError("the batch size must be at least 1")
+    check_split(len(points), val)
     order = list(range(len(points)))
     random.Random(seed).shuffle(order)
     held = round(len(points) * val)
@@ -199,12 +203,7 @@ def parse_grid(specs: Sequence[str]) -> dict[str, tuple[float, ...]]:
         key, _, values = spec.partition("=")
         if key not in GRID_KEYS or not values:
             raise GradvizError(f"a grid looks like lr=0.01,0.1,1 hidden=2,4,8 (keys: {', '.join(GRID_KEYS)}), not {spec!r}")
-        try:
-            grid[key] = tuple(float(v) for v in values.split(","))
-        except ValueError:
-            raise GradvizError(f"not numbers in the grid: {spec!r}") from None
-        if key == "hidden" and any(v < 1 or v != int(v) for v in grid[key]):
-            raise GradvizError(f"hidden sizes are whole numbers ≥ 1, not {values}")
+        grid[key] = tuple(parse_option(key, v, f"--grid {key}") for v in values.split(","))
     if not 1 <= len(grid) <= 2:
         raise GradvizError("a grid search varies one or two settings, e.g. lr=0.01,0.1,1 hidden=2,4,8")
     return grid
@@ -252,6 +251,19 @@ def _check_grid_work(layers: Sequence[int], samples: int, settings: list[dict[st
                            "about 20 s): use fewer values in --grid or fewer --steps")
 
 
+def _grid_worker() -> None:
+    """A grid worker leaves Ctrl-C to the search, which stops it, and ends quietly when stopped."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _stop(pool: "ProcessPoolExecutor") -> None:
+    """End ``pool`` at once: queued runs cancelled, running workers terminated (not waited for)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()  # the executor keeps no public handle on its workers
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 def grid_search(layers: Sequence[int], points: Sequence[Point], grid: dict[str, tuple[float, ...]], *,
                 workers: int | None = None, progress: Callable[[], None] | None = None, **options) -> GridSearch:
     """``fit`` at every combination of the grid's values, in parallel processes (``workers``, by
@@ -260,18 +272,34 @@ def grid_search(layers: Sequence[int], points: Sequence[Point], grid: dict[str, 
     import itertools
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
+    if not isinstance(grid, dict) or not grid or any(key not in GRID_KEYS for key in grid):
+        raise GradvizError(f"a grid maps one or two of {', '.join(GRID_KEYS)} to their values, not {grid!r:.60}")
+    grid = {key: tuple(check_option(key, v, f"the grid's {key}")
+                       for v in (values if isinstance(values, (list, tuple)) else (values,)))
+            for key, values in grid.items()}
     settings = [dict(zip(grid, combination)) for combination in itertools.product(*grid.values())]
     scores: dict[int, float] = {}
     workers = min(workers or os.cpu_count() or 1, len(settings))
     _check_grid_work(layers, len(points), settings, workers, options)
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_grid_worker)
+    try:
         futures = {pool.submit(_grid_score, tuple(layers), tuple(points), setting, options): k
                    for k, setting in enumerate(settings)}
         for future in as_completed(futures):
             scores[futures[future]] = future.result()
             if progress:
                 progress()
+    except BrokenProcessPool:
+        _stop(pool)
+        raise GradvizError(f"a process of the grid search ended before its run did (killed, or out of memory): "
+                           f"{len(scores)} of {len(settings)} settings were scored; run it again, or with fewer "
+                           "values in --grid") from None
+    except BaseException:  # Ctrl-C, SIGTERM, an error in a run: the workers are stopped, not waited for
+        _stop(pool)
+        raise
+    pool.shutdown()
     ranked = sorted(((settings[k], scores[k]) for k in range(len(settings))), key=lambda r: r[1])
     return GridSearch(ranked, _grid_run(layers, points, ranked[0][0], options))
 
@@ -321,11 +349,26 @@ def history_csv(run: Descent) -> str:
     return buffer.getvalue()
 
 
+MAX_CSV_BYTES = 50_000_000  # a data file's size: far more rows than a network built once per point can take
+
+
 def read_points(path: str | os.PathLike) -> list[tuple[tuple[float, ...], float]]:
-    """Data points from a CSV file: features in the first columns, the target last (a header row is skipped)."""
-    points = []
+    """Data points from a CSV file: features in the first columns, the target last (a header row is
+    skipped; a UTF-8 byte order mark is read as one). A regular file of UTF-8 text only, of finite
+    numbers within ``DATA_RULE``, every row as long: anything else is refused naming the line and column."""
     try:
-        with open(path, newline="", encoding="utf-8") as fh:
+        info = os.stat(path)  # before opening: opening a FIFO would wait for a writer
+    except OSError as exc:
+        raise GradvizError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise GradvizError(f"cannot read {path}: {'a folder' if stat.S_ISDIR(info.st_mode) else 'not a regular file'}"
+                           " (a CSV file of numbers is needed: features…, target)")
+    if info.st_size > MAX_CSV_BYTES:
+        raise GradvizError(f"{path} holds {info.st_size:,} bytes; a data file may be at most {MAX_CSV_BYTES:,}")
+    points: list[tuple[tuple[float, ...], float]] = []
+    number = 0
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
             for number, row in enumerate(csv.reader(fh), start=1):
                 if not row or all(not cell.strip() for cell in row):
                     continue
@@ -334,12 +377,23 @@ def read_points(path: str | os.PathLike) -> list[tuple[tuple[float, ...], float]
                 except ValueError:
                     if number == 1 and not points:
                         continue  # a header
-                    raise GradvizError(f"{path}, line {number}: not numbers: {','.join(row)}") from None
+                    raise GradvizError(f"{path}, line {number}: not numbers: {','.join(row)[:80]}") from None
                 if len(values) < 2:
                     raise GradvizError(f"{path}, line {number}: need features and a target")
+                if points and len(values) != len(points[0][0]) + 1:
+                    raise GradvizError(f"{path}, line {number}: {len(values)} columns, the first row has "
+                                       f"{len(points[0][0]) + 1}")
+                for column, value in enumerate(values, start=1):
+                    DATA_RULE.check(value, f"{path}, line {number}, column {column}: the value")
                 points.append((tuple(values[:-1]), values[-1]))
     except OSError as exc:
-        raise GradvizError(f"cannot read {path}: {exc.strerror}") from None
+        raise GradvizError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        utf16 = "; it starts as UTF-16 does" if exc.object[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else ""
+        raise GradvizError(f"{path} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} near line {number + 1}"
+                           f"{utf16}): save it as UTF-8 CSV") from None
+    except csv.Error as exc:
+        raise GradvizError(f"{path}, line {number + 1}: not CSV the reader takes ({exc})") from None
     if not points:
         raise GradvizError(f"{path} holds no data points")
     return points

@@ -21,6 +21,7 @@ import html
 import json
 import os
 import re
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable
@@ -278,14 +279,15 @@ def _input_control(k: int, item: dict[str, Any]) -> str:
     value, i = item["v"], item["i"]
     shown = str(int(value)) if value.is_integer() else repr(value)
     span = max(1.0, 2 * abs(value))
+    low, high = max(value - span, -sys.float_info.max), min(value + span, sys.float_info.max)  # finite near ±1e308
     name = html.escape(_label(item["name"]))
     return (f'<span class="input"><label class="name" for="in-{i}">{name}</label>'
             f'<input type="number" id="in-{i}" value="{shown}" step="any" aria-label="{name}">'
-            f'<input class="range" type="number" id="lo-{i}" value="{value - span:g}" step="any" '
+            f'<input class="range" type="number" id="lo-{i}" value="{low:g}" step="any" '
             f'title="slider minimum" aria-label="{name} slider minimum">'
-            f'<input type="range" id="sl-{i}" value="{shown}" min="{value - span:g}" max="{value + span:g}" '
+            f'<input type="range" id="sl-{i}" value="{shown}" min="{low:g}" max="{high:g}" '
             f'step="any" aria-label="{name} slider">'
-            f'<input class="range" type="number" id="hi-{i}" value="{value + span:g}" step="any" '
+            f'<input class="range" type="number" id="hi-{i}" value="{high:g}" step="any" '
             f'title="slider maximum" aria-label="{name} slider maximum"></span>')
 
 

@@ -67,18 +67,33 @@ def _uninterrupted() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
+def _named(folder: str | os.PathLike) -> Path:
+    """The folder a name names; an empty name (which would be the current folder) is refused."""
+    if not os.fspath(folder).strip():
+        raise GradvizError("the output folder's name is empty; name a folder, e.g. -o out/")
+    return Path(folder)
+
+
+def _resolved(folder: Path) -> Path:
+    """Where ``folder`` leads, its links followed; a loop of links is refused."""
+    try:
+        return folder.resolve()
+    except (RuntimeError, OSError) as exc:  # RuntimeError: Python 3.11's "Symlink loop"
+        raise GradvizError(f"cannot use {folder} as the output folder: {exc}; name another folder") from None
+
+
 class OutputFolder:
     """A folder gradviz writes into (created when the first file is written); ``force`` allows
     overwriting files gradviz did not create."""
 
     def __init__(self, folder: str | os.PathLike, *, force: bool = False,
                  _inside: "tuple[Path, OutputFolder] | None" = None):
-        self.folder = Path(folder)
+        self.folder = _named(folder)
         self.force = force
         if self.folder.exists() and not self.folder.is_dir():
             raise GradvizError(f"the output folder {self.folder} is a file; name a folder")
         # the named folder itself is followed when it is a link; a sub-folder is checked by ``sub``
-        self.root = _inside[0] if _inside else self.folder.resolve()
+        self.root = _inside[0] if _inside else _resolved(self.folder)
         self._top: OutputFolder = _inside[1] if _inside else self  # the folder whose batch this one is in
         self._batch: list | None = None
         self.created = self._read_record()

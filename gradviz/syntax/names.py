@@ -85,6 +85,8 @@ _SUBSCRIPT = re.compile(f"[{LETTERS}{_MARKS}0-9]+")
 _JOINED = re.compile(f"([{LETTERS}{_MARKS}]+)(?=_(?:\\{{[ ]*[{LETTERS}]|[{LETTERS}])|[{''.join(SUBSCRIPT_LETTERS)}])"
                      f"|([A-Za-z])_?(hat|bar|tilde)(?![A-Za-z])")
 _IDENTIFIER = re.compile(f"[{LETTERS}][{LETTERS}{_MARKS}0-9_]*")
+_RUN = re.compile(f"[{LETTERS}{_MARKS}]*")  # letters and accents: where ``_JOINED``'s first form can end
+_SHORT_JOINED = 8  # the most ``_JOINED``'s second form (``y_hat``) reads
 
 # candidates at a position: by first character, longest first, functions before Greek names
 _CANDIDATES: dict[str, list[tuple[str, bool]]] = {}
@@ -174,11 +176,13 @@ def _accented(letter: str, digits: str, sub: str) -> tuple[str, str, str]:
     return letter, digits, sub
 
 
-def split_word(word: str, assigned: Collection[str] = (), paren_follows: bool = False) -> list[Piece]:
+def split_word(word: str, assigned: Collection[str] = (), paren_follows: bool = False,
+               most: int | None = None) -> list[Piece]:
     """Split a run of letters, digits, subscripts and primes into names and function names.
 
     The whole word is first matched against ``assigned`` (multi-letter program names).
-    ``paren_follows`` says whether ``(`` comes next, which makes ``cosh(`` an error.
+    ``paren_follows`` says whether ``(`` comes next, which makes ``cosh(`` an error. With
+    ``most``, the split stops after that many pieces and more (the caller's budget is spent).
     """
     if _SIMPLE.fullmatch(word):  # the common case, fast: one letter and ASCII digits
         return [Piece("name", word, 0, len(word))]
@@ -186,8 +190,8 @@ def split_word(word: str, assigned: Collection[str] = (), paren_follows: bool = 
     if whole is not None and whole in assigned:
         return [Piece("name", whole, 0, len(word))]
     pieces: list[Piece] = []
-    i, n = 0, len(word)
-    while i < n:
+    i, n, run_end = 0, len(word), 0
+    while i < n and (most is None or len(pieces) <= most):
         rest = n - i
         if rest <= 10 and word[i:] in UNSUPPORTED and (i == 0 or paren_follows):
             raise SplitError(f"unknown function '{word[i:]}'; supported: {', '.join(FUNCTIONS)}", i, n)
@@ -201,7 +205,12 @@ def split_word(word: str, assigned: Collection[str] = (), paren_follows: bool = 
             if len(name) > letter_end - i and word.startswith(name, i):
                 best, is_function = name, function
                 break
-        joined = None if "_" in best else _JOINED.match(word, i)  # leaky_relu is a function
+        if i >= run_end:  # the run of letters i is in ends where it ended for i - 1, if i is still in it
+            run_end = _RUN.match(word, i).end()
+        subscripted = word[run_end:run_end + 1] == "_" or word[run_end:run_end + 1] in SUBSCRIPT_LETTERS
+        # a run not followed by a subscript can only join an accent word: read a few characters, not the
+        # whole run at every letter (a word of a million letters would take hours)
+        joined = None if "_" in best else _JOINED.match(word, i, n if subscripted else min(n, i + _SHORT_JOINED))
         piece = joined and _joined_name(word, joined)
         if piece:
             pieces.append(piece)

@@ -67,7 +67,10 @@ def _after_power(tokens: list[Token], k: int) -> Token | None:
 
 
 _MAX_TERMS = 10_000  # terms of one expanded sum or product
-_MAX_TOKENS = 1_000_000  # tokens of an expression with its sums written out
+#: tokens a program may come to with its words split and its sums and definitions written out: about
+#: 10 s of ``grad`` (a sum of 100,000 terms has 200,000; a 1 MB ``x + x + …`` 500,000, 14 s on a quiet
+#: machine, 40 s on a busy one; a word of a million letters a million)
+_MAX_TOKENS = 300_000
 _INDEXED = re.compile(r"(?P<base>.+?)_(?P<sub>[A-Za-z0-9]{1,3})(?P<primes>′*)")
 
 
@@ -188,6 +191,18 @@ class _Program:
         self.functions: dict[str, tuple[tuple[str, ...], list[Token], Token]] = {}  # f(x) = …: params, body, name
         self.applied: set[str] = set()  # defined functions applied somewhere
         self.inlining: set[str] = set()  # defined functions whose body is being parsed
+        self.expansion: dict[str, int] = {}  # defined function → tokens one application writes out (estimated)
+        self.spent = 0  # tokens parsed so far, written out
+
+    def spend(self, count: int, token: Token, what: str = "") -> None:
+        """Count ``count`` more tokens to parse at ``token``; refuse, before the work, past ``_MAX_TOKENS``."""
+        if self.spent + count > _MAX_TOKENS:
+            raise self.error(f"{what or 'the formula'} comes to {self.spent + count:,} symbols or more with words "
+                             "split into names and sums and definitions written out (the limit is "
+                             f"{_MAX_TOKENS:,}, about 10 s of work): split it into "
+                             "smaller formulas, or name intermediate results instead of nesting definitions "
+                             "(a = f(x); b = f(a))", token)
+        self.spent += count
 
     def error(self, message: str, token: Token) -> ParseError:
         return self.src.error(message, token.start, token.end)
@@ -202,6 +217,9 @@ class _Program:
         statements = [s for s in statements if s]
         if not statements:
             raise self.src.error("empty formula: expected an expression", 0)
+        targets = sum(2 for s in statements if len(s) > 1 and s[1].kind == "eq")  # a = …: the name and '='
+        self.spend(sum(map(len, statements)) - targets, statements[-1][-1])  # at least this many, written out
+        self.spent = 0  # each expression counts its own when it is written out
         output = ""
         for k, statement in enumerate(statements):
             header = self._definition(statement)
@@ -283,6 +301,10 @@ class _Program:
         if name in self.functions or name in self.assigned or name in self.bound:
             raise self.error(f"'{name}' is already defined; each name is defined once", target)
         self.functions[name] = (params, body[1:], target)
+        # each application writes the body out, and within it every defined function it applies:
+        # estimated here, before any is written out (nesting multiplies it: g(x) = f(f(x)))
+        self.expansion[name] = len(body) + sum(self.expansion.get(str(t.value) if t.kind == "name" else t.text, 0)
+                                               for t in body[1:])
 
     def _bind(self, statement: list[Token]) -> bool:
         """``g = σ``: the name applies that function from now on. Whether the statement is one."""
@@ -333,10 +355,13 @@ class _Program:
             else:
                 pieces = splits.get((token.text, paren))
                 if pieces is None:
+                    room = _MAX_TOKENS - self.spent - len(out)  # a word of a million letters stops early
                     try:
-                        pieces = splits[token.text, paren] = names.split_word(token.text, known, paren)
+                        pieces = splits[token.text, paren] = names.split_word(token.text, known, paren, most=room)
                     except names.SplitError as exc:
                         raise self.src.error(exc.message, token.start + exc.start, token.start + exc.end) from None
+                    if len(pieces) > room:
+                        self.spend(len(out) + len(pieces), token)
                 for j, piece in enumerate(pieces):
                     text, start, end = token.text[piece.start : piece.end], token.start + piece.start, token.start + piece.end
                     if piece.kind == "func" and piece.value in self.functions:  # ReLU(z) = … redefined
@@ -380,6 +405,8 @@ class _Expression:
         self.p, self.b = program, program.b
         self.scope = scope or {}  # a defined function's parameters → the nodes it is applied to
         self.tokens = _expand_sums(program, program.expand(tokens))
+        if self.tokens:
+            program.spend(len(self.tokens), self.tokens[0])
         self.after = after  # the '=' before an assigned expression
         self.ops: list[_Frame] = []
         self.vals: list[_Operand] = []
@@ -623,6 +650,8 @@ class _Expression:
                                f"({', '.join(params)}), got {len(args)}", token)
         if name in self.p.inlining:
             raise self.p.error(f"'{name}' is applied in its own definition", token)
+        if self.p.spent + self.p.expansion[name] > _MAX_TOKENS:  # the estimate, before writing it out
+            self.p.spend(self.p.expansion[name], token, f"applying '{name}' here")
         self.p.applied.add(name)
         self.p.inlining.add(name)
         nid = _Expression(self.p, body, None, dict(zip(params, map(self._node, args)))).run()
