@@ -320,9 +320,12 @@ def train(layers, activation, loss, data, point_count, data_noise, data_seed, lr
         settings = len(list(itertools.product(*values.values())))
         with click.progressbar(length=settings, label="grid search", show_pos=True) as bar:
             search = grid_search(sizes, points, values, progress=lambda: bar.update(1), **options)
-        for setting, score in sorted(search.scores, key=lambda r: tuple(map(str, r[0].values()))):
+        for setting, curve, diverged in search.curves:
+            score = next(s for chosen, s in search.scores if chosen == setting)
             click.echo("  ".join(f"{k} = {v:g}" if isinstance(v, (int, float)) else f"{k} = {v}"
-                                 for k, v in setting.items()) + f":  {search.score_name} {score:.4g}")
+                                 for k, v in setting.items())
+                       + (f":  diverged at step {diverged}" if diverged is not None
+                          else f":  {search.score_name} {score:.4g}"))
         click.echo("best: " + ", ".join(f"{k} = {v:g}" if isinstance(v, (int, float)) else f"{k} = {v}"
                                         for k, v in search.scores[0][0].items()) + f" (by {search.score_name})")
         files = {"grid.csv": grid_csv(search.scores).encode("utf-8"),

@@ -392,9 +392,10 @@ def grid_heatmap(results: Sequence[tuple[dict[str, float], float]], score_name: 
                 markeredgecolor=GRADIENT_COLOUR, markeredgewidth=2)
         for k, score in enumerate(scores):  # a diverged run has no score to plot: it is named where it would be
             if not np.isfinite(score):
-                ax.annotate("diverged", (k, 0.95), xycoords=("data", "axes fraction"), ha="center", va="top",
+                ax.plot([k], [0.95], "X", color=GRADIENT_COLOUR, markersize=12, transform=ax.get_xaxis_transform())
+                ax.annotate("diverged", (k, 0.91), xycoords=("data", "axes fraction"), ha="center", va="top",
                             color=GRADIENT_COLOUR, fontsize=11, fontweight="bold")
-                ax.plot([k], [0.97], "X", color=GRADIENT_COLOUR, markersize=12, transform=ax.get_xaxis_transform())
+        ax.margins(x=0.12)
         ax.set_xticks(range(len(axes[0])), [_tick(v) for v in axes[0]])
         ax.set_xlabel(keys[0])
         ax.set_ylabel(score_name)
