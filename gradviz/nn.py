@@ -2,7 +2,8 @@
 ``xor_network`` (from ``networks.network``) hand back networks whose graph has the verbs
 (``net.graph.backward(...)``, ``net.graph.show()``), ``descend`` runs gradient descent and
 ``fit`` trains a network (mini-batches, penalties, early stopping, dropout, autoencoders, input
-noise) and ``playground`` draws its training as TensorFlow Playground does, frame by frame
+noise; on the vectorised path, at the TensorFlow Playground's sizes; ``dataset`` draws the
+Playground's data sets) and ``playground`` draws its training as TensorFlow Playground does, frame by frame
 (``write_playground``: a GIF and a page).
 
 >>> from gradviz.nn import XOR_DATA, mlp
@@ -19,6 +20,7 @@ from typing import Any, Callable
 
 from .api import Graph
 from .networks import network as _network
+from .networks.datasets import DATASETS, dataset
 from .networks.descent import descend
 from .networks.playground import Playground, playground
 from .networks.training import Fit, fit, grid_search
@@ -40,7 +42,8 @@ from .networks.network import (
 
 __all__ = ["Network", "Neuron", "ACTIVATIONS", "LOSSES", "XOR_DATA", "neuron", "perceptron", "mlp", "xor_network",
            "count_parameters", "parse_layers", "param_name", "descend", "fit", "Fit", "grid_search", "quadrants",
-           "XOR_RELU_WEIGHTS", "XOR_BREAKOUT_DATA", "one_hot_vectors", "playground", "Playground", "write_playground"]
+           "XOR_RELU_WEIGHTS", "XOR_BREAKOUT_DATA", "one_hot_vectors", "playground", "Playground", "write_playground",
+           "dataset", "DATASETS"]
 
 
 def _with_verbs(build: Callable[..., Network]) -> Callable[..., Network]:

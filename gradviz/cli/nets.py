@@ -268,7 +268,7 @@ def train(layers, activation, loss, data, point_count, data_noise, data_seed, lr
         read_points,
         share_right,
     )
-    from ..networks.vectorised import check_training_work  # lazy: `gradviz --help` stays fast
+    from ..networks.vectorised import check_training_work, history_array  # lazy: `gradviz --help` stays fast
     from ..outputs.folder import OutputFolder  # lazy: `gradviz --help` stays fast
     from ..outputs.training import fit_history_csv  # lazy: `gradviz --help` stays fast
     from ..render.neurons import render_neurons  # lazy: `gradviz --help` stays fast
@@ -337,7 +337,8 @@ def train(layers, activation, loss, data, point_count, data_noise, data_seed, lr
             done = fit(sizes, points, progress=lambda k: bar.update(1), **options)
     result, network, predictor = done.run, done.network, done.predictor
     folder = OutputFolder(out_dir, force=force)
-    files["loss.png"] = plots.loss_curve(result, clean_losses(done))
+    penalties = done.arrays.network.penalty(history_array(result, result.wrt)) if l1 or l2 else ()
+    files["loss.png"] = plots.loss_curve(result, clean_losses(done), penalties)
     files["history.csv"] = fit_history_csv(done).encode("utf-8")
     features = [n.name for n in network.neurons if n.layer == 0]
     if loss == "ce":

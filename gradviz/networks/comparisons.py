@@ -64,8 +64,8 @@ def parse_grid(specs: Sequence[str]) -> dict[str, tuple[Any, ...]]:
         key, _, values = spec.partition("=")
         key = key.replace("_", "-")
         if key not in GRID_KEYS or not values:
-            raise GradvizError(f"a grid looks like lr=0.01,0.1,1 activation=sigmoid,relu (keys: {', '.join(GRID_KEYS)}), "
-                               f"not {spec!r}")
+            raise GradvizError(f"a grid looks like lr=0.01,0.1,1 activation=sigmoid,relu "
+                               f"(keys: {', '.join(GRID_KEYS)}), not {spec!r}")
         read, kinds = GRID_KEYS[key]
         try:
             grid[key] = tuple(read(v.strip()) for v in values.split(","))

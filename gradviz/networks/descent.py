@@ -69,7 +69,8 @@ def _sqrt(x: Any) -> Any:
 
 
 class Optimizer:
-    """Plain gradient descent (each optimizer also updates a whole numpy array of parameters as one); subclasses keep state per parameter and show it in their equations."""
+    """Plain gradient descent; subclasses keep state per parameter and show it in their equations.
+    Each also updates a whole numpy array of parameters as one (the vectorised path's)."""
 
     name = "gradient descent"
     rule = "θ ← θ − α·∂L/∂θ"

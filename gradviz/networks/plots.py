@@ -18,9 +18,10 @@ if TYPE_CHECKING:
 
 __all__ = ["grid_function", "grid_values", "loss_curve", "contour", "decision_boundary", "boundary_grid",
            "draw_boundary", "target_scale", "update_frame", "grid_heatmap", "codes_plot", "weight_comparison",
-           "class_regions", "loss_overlay", "layer_gradients", "CLASS_STYLES"]
+           "class_regions", "loss_overlay", "layer_gradients", "CLASS_STYLES", "loss_line"]
 
 VALUE_COLOUR, GRADIENT_COLOUR = "#0072B2", "#D55E00"  # Okabe–Ito blue and vermillion, as on the figures
+TITLE_WIDTH = 60  # characters of a loss curve's title on a line (12-point text in a 6.4-inch figure)
 
 
 def grid_function(graph: "Graph", free: Sequence[str], fixed: Mapping[str, float]) -> Callable[..., Any]:
@@ -94,15 +95,26 @@ def _png(fig) -> bytes:
     return buffer.getvalue()
 
 
-def loss_curve(run: "Descent", clean: Sequence[tuple[int, float]] = ()) -> bytes:
+def loss_curve(run: "Descent", clean: Sequence[tuple[int, float]] = (), penalty: Sequence[float] = ()) -> bytes:
     """The loss against the iteration, as PNG bytes; ``clean``: (step, loss) without dropout or
-    noise, drawn over it."""
+    noise, drawn over it; ``penalty``: each step's penalty, when the loss is data loss + penalty
+    (both parts are drawn under it). A long title wraps."""
+    import textwrap
+
     fig = _figure()
     ax = fig.add_subplot()
     steps = [it.step for it in run.history]
     losses = [it.loss for it in run.history]
+    out = run.graph.output
     ax.plot(steps, losses, color=VALUE_COLOUR, linewidth=1 if clean else 2, alpha=0.6 if clean else 1,
-            label="training, with each step's dropout or noise" if clean else "training")
+            label="training, with each step's dropout or noise" if clean
+            else f"training {out} = data loss + penalty" if len(penalty) else "training")
+    if len(penalty):
+        ax.plot(steps, [v - p for v, p in zip(losses, penalty)], color=VALUE_COLOUR, linewidth=1.5, linestyle="--",
+                label="data loss")
+        ax.plot(steps, list(penalty), color="#555555", linewidth=1.5, linestyle=":", label="penalty (λ·Σ|w| or λ·Σw²)")
+        ax.legend(loc="best")
+        losses = losses + [p for p in penalty if p > 0]
     if clean:
         ax.plot([s for s, _ in clean], [v for _, v in clean], color="black", linewidth=2, linestyle="--",
                 label="all points, without dropout or noise")
@@ -135,6 +147,7 @@ def loss_curve(run: "Descent", clean: Sequence[tuple[int, float]] = ()) -> bytes
                      f"{format_value(clean[-1][1])}")
     else:
         ax.set_title(f"{run.optimizer.name}: final {run.graph.output} = {format_value(run.final_loss)}")
+    ax.set_title("\n".join(textwrap.fill(line, TITLE_WIDTH) for line in ax.get_title().split("\n")))
     ax.grid(alpha=0.3)
     return _png(fig)
 
@@ -164,6 +177,49 @@ def contour(run: "Descent", resolution: int = 200) -> bytes:
     ax.set_xlabel(p)
     ax.set_ylabel(q)
     ax.legend(loc="best")
+    return _png(fig)
+
+
+def loss_line(run: "Descent", resolution: int = 400, diverged_steps: int = 12) -> bytes:
+    """The loss over the one trained parameter, L(θ), with the descent's steps on it (numbered
+    arrows from each θ to the next), as PNG bytes; a diverged run shows its first ``diverged_steps``."""
+    import numpy as np
+
+    if len(run.wrt) != 1:
+        raise ValueError("a loss line needs exactly one parameter")
+    (name,) = run.wrt
+    history = run.history[:diverged_steps + 1] if run.diverged_at is not None else run.history
+    thetas = [it.values[name] for it in history]
+    losses = [it.loss for it in history]
+    reach = 1.25 * max(max(thetas) - min(thetas), *map(abs, thetas), 1.0)  # the minima beside the path too
+    grid = np.linspace(min(thetas) - reach, max(thetas) + reach, resolution)
+    curve = grid_function(run.graph, run.wrt, run.history[0].values)(grid)
+    fig = _figure(7.2, 4.6)
+    ax = fig.add_subplot()
+    ax.plot(grid, curve, color="black", linewidth=2, label=f"{run.graph.output}({name})")
+    ax.plot(thetas, losses, "o", color=GRADIENT_COLOUR, markersize=6, zorder=3, label="the steps")
+    for k in range(len(thetas) - 1):
+        ax.annotate("", (thetas[k + 1], losses[k + 1]), (thetas[k], losses[k]),
+                    arrowprops=dict(arrowstyle="->", color=GRADIENT_COLOUR, linewidth=1.2, alpha=0.8))
+    ax.plot(thetas[:1], losses[:1], "s", color="white", markeredgecolor="black", markersize=9, zorder=4,
+            label="start")
+    ax.plot(thetas[-1:], losses[-1:], "*", color="yellow", markeredgecolor="black", markersize=15, zorder=4,
+            label="diverged here" if run.diverged_at is not None and len(history) == len(run.history) else
+            f"step {history[-1].step}" if run.diverged_at is not None else "end")
+    finite = curve[np.isfinite(curve)]
+    if finite.size:
+        bottom = min(float(np.min(finite)), float(np.min(losses)))
+        top = max(float(np.max(losses)), bottom + 1e-9)
+        ax.set_ylim(bottom - 0.05 * (top - bottom), top + 0.1 * (top - bottom))
+    ax.set_xlabel(name)
+    ax.set_ylabel(run.graph.output)
+    ax.legend(loc="best")
+    what = (f"diverged at step {run.diverged_at}" + (f" (the first {diverged_steps} steps)"
+                                                     if len(history) < len(run.history) else "")
+            if run.diverged_at is not None else f"{len(run.history) - 1} steps, {name} = "
+            f"{format_value(run.final[name])}")
+    ax.set_title(f"{run.optimizer.title(run.history[0].rate)}: {what}")
+    ax.grid(alpha=0.3)
     return _png(fig)
 
 

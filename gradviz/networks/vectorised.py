@@ -25,8 +25,8 @@ from ..text.numbers import format_value
 from .descent import GROWTH_LIMIT, Descent, Iteration, Optimizer, parse_schedule, suggest_rate
 from .network import Network, _one_hot
 
-__all__ = ["ARRAY", "ArrayNetwork", "ArrayFit", "array_targets", "history_array", "run_arrays", "training_cost", "check_training_work",
-           "ARRAY_WORK_LIMIT", "STEP_OVERHEAD"]
+__all__ = ["ARRAY", "ArrayNetwork", "ArrayFit", "array_targets", "history_array", "run_arrays", "training_cost",
+           "check_training_work", "ARRAY_WORK_LIMIT", "STEP_OVERHEAD", "POINT_UNIT", "MAX_TRAINING_POINTS"]
 
 
 def _sigmoid(x: Any) -> Any:
@@ -65,23 +65,30 @@ def _local(key: str, out: Any, args: Sequence[Any], params: Sequence[Any] = ()) 
     return tuple(spec.local(ARRAY, out, tuple(args), *ps) if spec.variadic else spec.local(ARRAY, out, *args, *ps))
 
 
-#: seconds of one training step (numpy calls, the optimizer, the history), measured on 2 cores
-STEP_OVERHEAD = 60e-6
-#: seconds per multiply-add of a batch's forward and backward pass (points × weights), measured
-MULTIPLY_ADD = 1.5e-9
+#: seconds of one training step besides its arrays (numpy calls, the optimizer, the history)
+STEP_OVERHEAD = 3e-4
+#: seconds per point and unit of a step (the elementwise passes, which outweigh the matrix
+#: products at these sizes; a weight counts a tenth of a unit); measured on 2 busy cores:
+#: 2-4-1 on 10,000 points 4.5 ms a step, 2-8-8-1 on 4,000 points 4.8 ms, 2-8-8-8-8-8-8-1 on 500 1.3 ms
+POINT_UNIT = 5e-8
 ARRAY_WORK_LIMIT = 20.0  # seconds of training a run (or a grid, a core) may take
+MAX_TRAINING_POINTS = 10_000  # the data a run holds (its pictures draw every point)
 
 
 def training_cost(layers: Sequence[int], points: int, steps: int, batch_size: int | None = None) -> float:
     """The estimated seconds of ``steps`` vectorised steps of a ``layers`` network over ``points``
-    (or mini-batches of ``batch_size``): a fixed cost a step plus the batch's multiply-adds."""
+    (or mini-batches of ``batch_size``): a fixed cost a step plus the batch's points × units."""
     batch = min(batch_size or points, points)
     weights = sum((a + 1) * b for a, b in zip(layers, layers[1:]))
-    return steps * (STEP_OVERHEAD * len(layers) + MULTIPLY_ADD * 6 * batch * (weights + sum(layers)))
+    return steps * (STEP_OVERHEAD + POINT_UNIT * batch * (sum(layers) + weights / 10))
 
 
 def check_training_work(layers: Sequence[int], points: int, steps: int, batch_size: int | None = None) -> None:
-    """Refuse, before building anything, a run that would train for more than ``ARRAY_WORK_LIMIT`` seconds."""
+    """Refuse, before building anything, more than ``MAX_TRAINING_POINTS`` points or a run that
+    would train for more than ``ARRAY_WORK_LIMIT`` seconds."""
+    if points > MAX_TRAINING_POINTS:
+        raise GradvizError(f"{points:,} data points are more than train takes (at most {MAX_TRAINING_POINTS:,}): "
+                           "use fewer rows")
     cost = training_cost(layers, points, steps, batch_size)
     if cost > ARRAY_WORK_LIMIT:
         most = max(int(steps * ARRAY_WORK_LIMIT / cost), 1)
@@ -295,7 +302,8 @@ def run_arrays(output: Any, loss_and_grad: StepLoss, theta: np.ndarray, names: t
             if t == 0 and not finite:
                 raise GradvizError(f"the loss is not finite at the start ({out} = {format_value(loss)})")
             if t and (not finite or abs(loss) > GROWTH_LIMIT * max(abs(history[0].loss), 1.0)):
-                why = f"{out} = {format_value(loss)}"
+                why = (f"{out} = {format_value(loss)}" if finite else
+                       f"{out} = {format_value(loss)}: the loss or its gradient is no longer a finite number")
                 break
             try:
                 rate = rate_at(lr, t)

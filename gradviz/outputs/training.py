@@ -1,5 +1,6 @@
 """The files of a gradient-descent run: ``history.csv``, ``loss.png``, ``update.png`` (the first
-update) and, for two parameters of a run that did not diverge, ``contour.png``; and a trained
+update), for two parameters of a run that did not diverge ``contour.png``, for one parameter
+``curve.png`` (L(θ) with the steps on it); and a trained
 network's ``history.csv`` (``fit_history_csv``)."""
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ def write_descent(run: Descent, folder: str | os.PathLike, *, force: bool = Fals
         files["update.png"] = plots.update_frame(run)
     if len(run.wrt) == 2 and run.diverged_at is None:  # a diverged path spans orders of magnitude
         files["contour.png"] = plots.contour(run)
+    if len(run.wrt) == 1:  # a diverged run shows its first steps
+        files["curve.png"] = plots.loss_line(run)
     return out.write_all(files)
 
 
