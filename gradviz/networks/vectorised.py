@@ -13,6 +13,7 @@ import copy
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
@@ -63,6 +64,16 @@ def _local(key: str, out: Any, args: Sequence[Any], params: Sequence[Any] = ()) 
     spec = OPS[key]
     ps = tuple(ARRAY.number(p) for p in params)
     return tuple(spec.local(ARRAY, out, tuple(args), *ps) if spec.variadic else spec.local(ARRAY, out, *args, *ps))
+
+
+def _unary(key: str | None, params: Sequence[Any]) -> tuple[Callable[[Any], Any], Callable[[Any, Any], Any]] | None:
+    """A one-operand op's value ``f(z)`` and local derivative ``g(out, z)`` on arrays, its parameters
+    bound once (a training step calls them per layer); ``None`` for the identity."""
+    if key is None:
+        return None
+    spec = OPS[key]
+    ps = tuple(ARRAY.number(p) for p in params)
+    return (lambda z: spec.value(ARRAY, z, *ps)), (lambda out, z: spec.local(ARRAY, out, z, *ps)[0])
 
 
 #: seconds of one training step besides its arrays (numpy calls, the optimizer, the history)
@@ -127,7 +138,23 @@ class ArrayNetwork:
         return cls(tuple(network.parameters), tuple(index), tuple(activations), network.loss, l1, l2,
                    tuple(masks[:-1]) if any(masks) else ())
 
-    @property
+    @cached_property
+    def blocks(self) -> tuple[Callable[[np.ndarray], np.ndarray], ...]:
+        """Each layer's block of a flat vector: a view when its entries are consecutive (as ``mlp``
+        orders them: each unit's bias, then its weights), else a copy by the index."""
+        def block(index: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+            start = int(index.flat[0])
+            if np.array_equal(index.ravel(), np.arange(start, start + index.size)):
+                return lambda flat: flat[start:start + index.size].reshape(index.shape)
+            return lambda flat: flat[index]
+        return tuple(block(index) for index in self.index)
+
+    @cached_property
+    def forms(self) -> tuple:
+        """Each layer's activation as ``_unary`` forms (None: linear)."""
+        return tuple(_unary(key, params) for key, params in self.activations)
+
+    @cached_property
     def weights(self) -> np.ndarray:
         """Which entries of θ are weights (the penalties' terms), not biases."""
         chosen = np.zeros(len(self.names), dtype=bool)
@@ -138,14 +165,11 @@ class ArrayNetwork:
     def outputs(self, theta: np.ndarray, X: np.ndarray) -> np.ndarray:
         """The output layer over the rows of ``X`` (no dropout): probabilities for bce, logits for ce."""
         H = X
-        for block, act in zip(self.index, self.activations):
-            W = theta[block]
-            H = self._activate(act, H @ W[:, 1:].T + W[:, 0])
+        for block, form in zip(self.blocks, self.forms):
+            W = block(theta)
+            Z = H @ W[:, 1:].T + W[:, 0]
+            H = Z if form is None else form[0](Z)
         return H
-
-    @staticmethod
-    def _activate(act: tuple[str | None, tuple], Z: np.ndarray) -> np.ndarray:
-        return Z if act[0] is None else _value(act[0], (Z,), act[1])
 
     def _sample_losses(self, P: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each row's loss and its derivative by each output."""
@@ -168,10 +192,10 @@ class ArrayNetwork:
         θ; ``drop``: each hidden layer's dropout mask values."""
         H, saved = X, []
         last = len(self.index) - 1
-        for k, (block, act) in enumerate(zip(self.index, self.activations)):
-            W = theta[block]
+        for k, (block, form) in enumerate(zip(self.blocks, self.forms)):
+            W = block(theta)
             Z = H @ W[:, 1:].T + W[:, 0]
-            A = self._activate(act, Z)
+            A = Z if form is None else form[0](Z)
             saved.append((H, W, Z, A))
             H = A * drop[k] if drop and k < last else A
         per, slope = self._sample_losses(H, Y)
@@ -180,15 +204,18 @@ class ArrayNetwork:
         G = slope / count
         grad = np.zeros_like(theta)
         for k in range(last, -1, -1):
-            block, act = self.index[k], self.activations[k]
-            Hin, W, Z, A = saved[k]
+            form, (Hin, W, Z, A) = self.forms[k], saved[k]
             if drop and k < last:
                 G = G * drop[k]
-            if act[0] is not None:
-                G = G * _local(act[0], A, (Z,), act[1])[0]
-            grad[block[:, 0]] = G.sum(axis=0)
-            grad[block[:, 1:]] = G.T @ Hin
-            G = G @ W[:, 1:]
+            if form is not None:
+                G = G * form[1](A, Z)
+            block = self.blocks[k](grad)  # a view of grad, or a copy to put back
+            block[:, 0] = G.sum(axis=0)
+            block[:, 1:] = G.T @ Hin
+            if block.base is not grad:
+                grad[self.index[k]] = block
+            if k:
+                G = G @ W[:, 1:]
         for strength, key, params in self._penalties():
             chosen = self.weights
             w = theta[chosen]
