@@ -105,3 +105,13 @@ def test_playground_data_sets_are_named_options(tmp_path) -> None:
     assert result.exit_code == 0 and "40 training points" in result.output, result.output
     wrong = _run("train", "2-2-1", "--data", "xor", "--points", "40", "-o", str(tmp_path / "b"))
     assert wrong.exit_code == 2 and "Playground data set" in wrong.output
+
+
+def test_the_playground_picture_refuses_a_softmax_classifier_in_one_line() -> None:
+    from gradviz.errors import GradvizError
+    from gradviz.nn import playground
+
+    done = fit((2, 3, 3), _blobs(12), loss="ce", steps=5)
+    assert done.predictor is None and done.arrays.outputs(done.weights, [[0.0, 0.0]]).shape == (1, 3)
+    with pytest.raises(GradvizError, match="--loss ce"):
+        playground(done)

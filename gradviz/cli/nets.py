@@ -380,13 +380,14 @@ def train(layers, activation, loss, data, point_count, data_noise, data_seed, lr
     start, trained = done.arrays.loss(network.values), done.arrays.loss(result.final)
     what = "reconstruction loss" if autoencoder else "loss"
     what += " without dropout or noise" if dropout or noise else ""
+    parts = ""
     if l1 or l2:
         penalty = float(done.arrays.network.penalty(done.arrays.theta(result.final)[None, :])[0])
-        what += f" (data loss {trained - penalty:.4g} + penalty {penalty:.4g} at the end)"
+        parts = f" (= data loss {trained - penalty:.4g} + penalty {penalty:.4g})"
     ran = (f"diverged after {result.diverged_at} step{'s' * (result.diverged_at != 1)}"
            if result.diverged_at is not None else f"{len(result.history) - 1} steps")
     click.echo(f"{network.parameter_count} parameters, {len(done.train)} training points, "
-               f"{ran}: {what} {start:.4g} → {trained:.4g}, {verdict}")
+               f"{ran}: {what} {start:.4g} → {trained:.4g}{parts}, {verdict}")
     if predictor is not None and data == "xor-breakout":
         click.echo(breakout_report(predictor.graph, done.weights, features))
     if dropout:

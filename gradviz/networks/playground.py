@@ -140,6 +140,9 @@ def playground(fitted: "Fit", frames: int = DEFAULT_FRAMES, heading: str = "") -
     import numpy as np
 
     predictor, run = fitted.predictor, fitted.run
+    if predictor is None:
+        raise GradvizError("the playground picture shows one output's decision boundary; an autoencoder's or a "
+                           "softmax classifier's (--loss ce) run has none: its boundary.png shows the classes")
     layers = predictor.layers
     check_playground(layers, frames)
     kept = run.best_step is not None and run.final != run.history[-1].values
