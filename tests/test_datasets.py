@@ -37,6 +37,10 @@ def test_each_set_has_the_playgrounds_shape_without_noise() -> None:
     assert {t for _, t in moons} == {0.0, 1.0}
 
 
+def test_any_whole_seed_draws_a_set() -> None:
+    assert dataset("gauss", 10, 0.1, seed=-3) == dataset("gauss", 10, 0.1, seed=-3) != dataset("gauss", 10, 0.1, seed=3)
+
+
 @pytest.mark.parametrize("args, fragment", [(("ring", 10), "unknown data set"), (("circle", 7), "even number"),
                                             (("circle", 10, 0.9), "noise of circle")])
 def test_bad_requests_are_refused_in_one_line(args, fragment) -> None:

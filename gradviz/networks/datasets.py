@@ -79,7 +79,7 @@ _MAKERS = {"circle": _circle, "xor-points": _xor, "gauss": _gauss, "spiral": _sp
 def dataset(name: str, points: int = DEFAULT_POINTS, noise: float = 0.0,
             seed: int = 0) -> tuple[tuple[tuple[float, float], float], ...]:
     """The data set ``name`` with ``points`` points (an even number: half each class), drawn
-    with ``numpy.random.default_rng(seed)``: ((x₁, x₂), class) each, coordinates to 3 decimals."""
+    with ``numpy.random.default_rng(seed mod 2⁶⁴)``: ((x₁, x₂), class) each, coordinates to 3 decimals."""
     if name not in _MAKERS:
         raise GradvizError(f"unknown data set {name!r}; choose one of {', '.join(DATASETS)}")
     if not 2 <= points <= MAX_POINTS or points % 2:
@@ -87,5 +87,5 @@ def dataset(name: str, points: int = DEFAULT_POINTS, noise: float = 0.0,
                            f"not {points}")
     if not 0 <= noise <= (1.0 if name == "moons" else 0.5):
         raise GradvizError(f"the noise of {name} is from 0 to {1.0 if name == 'moons' else 0.5}, not {noise}")
-    xy, labels = _MAKERS[name](np.random.default_rng(seed), points // 2, noise)
+    xy, labels = _MAKERS[name](np.random.default_rng(seed % 2**64), points // 2, noise)  # any int, negatives too
     return tuple(((round(float(x), 3), round(float(y), 3)), float(label)) for (x, y), label in zip(xy, labels))
