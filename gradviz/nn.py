@@ -2,7 +2,8 @@
 ``xor_network`` (from ``networks.network``) hand back networks whose graph has the verbs
 (``net.graph.backward(...)``, ``net.graph.show()``), ``descend`` runs gradient descent and
 ``fit`` trains a network (mini-batches, penalties, early stopping, dropout, autoencoders, input
-noise) and ``playground`` draws its training as TensorFlow Playground does, frame by frame
+noise; on the vectorised path, at the TensorFlow Playground's sizes; ``dataset`` draws the
+Playground's data sets) and ``playground`` draws its training as TensorFlow Playground does, frame by frame
 (``write_playground``: a GIF and a page).
 
 >>> from gradviz.nn import XOR_DATA, mlp
@@ -21,6 +22,8 @@ from typing import Any, Callable, Sequence
 from .api import Graph
 from .ir.arguments import checked
 from .networks import network as _network
+from .networks.datasets import DATASETS
+from .networks.datasets import dataset as _dataset
 from .networks.descent import descend as _descend
 from .networks.network import ACTIVATIONS, LOSSES, XOR_BREAKOUT_DATA, XOR_DATA, XOR_RELU_WEIGHTS, Network, Neuron, check_size
 from .networks.options import check_layers
@@ -33,7 +36,8 @@ from .outputs.playground import write_playground as _write_playground
 
 __all__ = ["Network", "Neuron", "ACTIVATIONS", "LOSSES", "XOR_DATA", "neuron", "perceptron", "mlp", "xor_network",
            "count_parameters", "parse_layers", "param_name", "descend", "fit", "Fit", "grid_search", "quadrants",
-           "XOR_RELU_WEIGHTS", "XOR_BREAKOUT_DATA", "one_hot_vectors", "playground", "Playground", "write_playground"]
+           "XOR_RELU_WEIGHTS", "XOR_BREAKOUT_DATA", "one_hot_vectors", "playground", "Playground", "write_playground",
+           "dataset", "DATASETS"]
 
 
 def _with_verbs(build: Callable[..., Network]) -> Callable[..., Network]:
@@ -69,6 +73,7 @@ one_hot_vectors = checked(_network.one_hot_vectors)
 descend = checked(_descend)
 fit = checked(_fit)
 grid_search = checked(_grid_search)
+dataset = checked(_dataset)
 
 
 @checked

@@ -181,14 +181,26 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir
 @click.command()
 @click.argument("layers", metavar="LAYERS")
 @click.option("--activation", type=click.Choice(ACTIVATIONS), default="tanh", show_default=True)
-@click.option("--loss", type=click.Choice(("mse", "bce")), default=None, help="[default: bce; mse with --autoencoder]")
+@click.option("--loss", type=click.Choice(("mse", "bce", "ce")), default=None,
+              help="ce: softmax cross-entropy over K outputs, for class labels 0…K−1.  "
+                   "[default: bce; mse with --autoencoder]")
 @click.option("--data", default=None,
               help="xor, xor-breakout (targets ±1: the ReLU breakout question), quadrants (24 noisy points labelled "
-                   "by quadrant), onehot (--autoencoder's: the one-hot vectors), or a CSV file: features…, target "
-                   "(with --autoencoder every column is a feature).  [default: xor; onehot with --autoencoder]")
+                   "by quadrant), onehot (--autoencoder's: the one-hot vectors), the TensorFlow Playground's circle, "
+                   "xor-points, gauss, spiral, moons (with --points, --data-noise, --data-seed), or a CSV file: "
+                   "features…, target (with --autoencoder every column is a feature).  "
+                   "[default: xor; onehot with --autoencoder]")
+@click.option("--points", "point_count", type=Number("hidden"), default=None, show_default="200",
+              help="With a Playground data set: how many points (even: half each class).")
+@click.option("--data-noise", type=Number("noise"), default=0.0, show_default=True,
+              help="With a Playground data set: its noise (the Playground's slider, 0 to 0.5; moons: σ).")
+@click.option("--data-seed", type=Number("seed"), default=None, show_default="--seed",
+              help="With a Playground data set: the seed its points are drawn with.")
 @click.option("--lr", type=Number("lr"), default=0.5, show_default=True)
 @click.option("--steps", type=click.IntRange(1, 1_000_000), default=1500, show_default=True)
 @click.option("--momentum", type=Number("momentum"), default=0.0, show_default=True)
+@click.option("--schedule", default="constant", show_default=True,
+              help="The learning rate by step, as descend's: constant, exp:GAMMA, step:EVERY:GAMMA or inverse:K.")
 @click.option("--adagrad", is_flag=True, help="Use Adagrad.")
 @click.option("--adam", is_flag=True, help="Use Adam.")
 @click.option("--batch-size", type=Number("batch_size"), default=None,
@@ -209,9 +221,11 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir
               help="Add Gaussian noise of this σ to the inputs each step, the targets clean (with --autoencoder: "
                    "a denoising autoencoder).")
 @click.option("--grid", multiple=True, metavar="KEY=V1,V2,…",
-              help="Grid search over one or two of lr, hidden, l1, l2, momentum: --grid lr=0.01,0.1,1 --grid "
-                   "hidden=2,4,8 (or quoted: --grid 'lr=0.01,0.1,1 hidden=2,4,8'); writes grid.csv and grid.png, "
-                   "and the best setting's pictures.")
+              help="Grid search over one or two options: lr, hidden, l1, l2, momentum, dropout, noise, batch-size, "
+                   "steps, seed, activation, optimizer (sgd, momentum, adagrad, adam), schedule: --grid "
+                   "lr=0.01,0.1,1 --grid activation=sigmoid,relu (or quoted: --grid 'lr=0.01,0.1,1 hidden=2,4,8'); "
+                   "writes grid.csv, grid.png, curves.png (every run's loss) and the best setting's pictures; "
+                   "scored by validation loss with --val.")
 @click.option("--seed", type=int, default=1, show_default=True,
               help="Seed of the weights, the shuffles, the split, the dropout masks and the noise.")
 @click.option("--animate", is_flag=True,
@@ -222,8 +236,9 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False))
 @point_option
 @force_option
-def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, batch_size, l1, l2, val, patience,
-          dropout, autoencoder, noise, grid, seed, animate, animate_frames, out_dir, point, force) -> None:
+def train(layers, activation, loss, data, point_count, data_noise, data_seed, lr, steps, momentum, schedule, adagrad,
+          adam, batch_size, l1, l2, val, patience, dropout, autoencoder, noise, grid, seed, animate, animate_frames,
+          out_dir, point, force) -> None:
     """Train a network on data and draw the loss, the decision boundary and the trained network.
 
     \b
@@ -235,22 +250,28 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
       gradviz train 4-2-4 --autoencoder --noise 0.2 -o out/
       gradviz train 2-2-1 --activation relu --loss mse --data xor-breakout --lr 0.1 --seed 10 -o out/
       gradviz train 2-4-1 --data xor --animate -o out/       # training.gif, training.html
+      gradviz train 2-8-8-1 --data spiral --steps 1000 --adam --lr 0.03 -o out/   # the Playground's spiral
+      gradviz train 2-4-1 --data xor --grid activation=sigmoid,relu --grid optimizer=sgd,adam -o out/
     """
     from ..eval.backward import backward  # lazy: `gradviz --help` stays fast
     from ..networks import plots  # lazy: `gradviz --help` stays fast
+    from ..networks.comparisons import grid_sizes, parse_grid  # lazy: `gradviz --help` stays fast
+    from ..networks.datasets import DATASETS as PLAYGROUND_DATA  # lazy: `gradviz --help` stays fast
+    from ..networks.datasets import DEFAULT_POINTS, dataset  # lazy: `gradviz --help` stays fast
     from ..networks.training import (  # lazy: `gradviz --help` stays fast
-        accuracy,
         breakout_report,
         clean_losses,
         codes,
         fit,
         grid_csv,
         grid_search,
-        parse_grid,
         read_points,
+        share_right,
     )
     from ..networks.options import check_split  # lazy: `gradviz --help` stays fast
+    from ..networks.vectorised import check_training_work, history_array  # lazy: `gradviz --help` stays fast
     from ..outputs.folder import OutputFolder  # lazy: `gradviz --help` stays fast
+    from ..outputs.training import fit_history_csv  # lazy: `gradviz --help` stays fast
     from ..render.neurons import render_neurons  # lazy: `gradviz --help` stays fast
 
     sizes = parse_layers(layers)
@@ -259,11 +280,22 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
     named = {"xor": XOR_DATA, "xor-breakout": XOR_BREAKOUT_DATA, "quadrants": quadrants()}
     if data == "onehot" and not autoencoder:
         raise GradvizError("--data onehot holds inputs alone, an autoencoder's data: add --autoencoder")
-    points = one_hot_vectors(sizes[0]) if data == "onehot" else named.get(data) or read_points(data)
+    drawn = data in PLAYGROUND_DATA
+    if not drawn and (point_count is not None or data_noise or data_seed is not None):
+        raise click.UsageError(f"--points, --data-noise and --data-seed go with a Playground data set "
+                               f"({', '.join(PLAYGROUND_DATA)})")
+    if drawn:
+        points = dataset(data, DEFAULT_POINTS if point_count is None else point_count, data_noise,
+                         seed if data_seed is None else data_seed)
+    else:
+        points = one_hot_vectors(sizes[0]) if data == "onehot" else named.get(data) or read_points(data)
     if autoencoder and data != "onehot":  # features alone: a named set's inputs, every column of a file
-        points = [x for x, _ in points] if data in named else [(*x, y) for x, y in points]
+        points = [x for x, _ in points] if data in named or drawn else [(*x, y) for x, y in points]
+    if not autoencoder:
+        _check_classes(sizes, loss, points)
     shape = dict(autoencoder=autoencoder, masks=dropout > 0, noise=noise > 0)
-    check_size(sizes, len(points), activation, loss, steps=steps, view="neurons", **shape)
+    check_size(sizes, 1, activation, loss, view="neurons", **shape)
+    check_training_work(sizes, len(points), steps, batch_size)
     if animate_frames is not None and not animate:
         raise click.UsageError("--animate-frames goes with --animate")
     if animate and autoencoder:
@@ -278,45 +310,64 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
         raise GradvizError(f"data point {point} does not exist: training uses {training} points")
     options = dict(activation=activation, loss=loss, lr=lr, steps=steps, momentum=momentum, adam=adam,
                    adagrad=adagrad, batch_size=batch_size, l1=l1, l2=l2, val=val, patience=patience, seed=seed,
-                   dropout=dropout, autoencoder=autoencoder, noise=noise)
+                   dropout=dropout, autoencoder=autoencoder, noise=noise, schedule=schedule, drawn_point=point)
     files: dict[str, bytes] = {}
     if grid:
         values = parse_grid(grid)
-        biggest = (sizes[0], *[int(max(values["hidden"]))] * (len(sizes) - 2), sizes[-1]) if "hidden" in values else sizes
-        check_size(biggest, len(points), activation, loss, steps=steps, view="neurons", **shape)
+        biggest = grid_sizes(sizes, {"hidden": max(values["hidden"])}) if "hidden" in values else sizes
+        check_size(biggest, 1, activation, loss, view="neurons", **shape)
         if animate:
             check_playground(biggest, animate_frames)
-        score_name = "best validation loss" if val else "final training loss"
         settings = len(list(itertools.product(*values.values())))
         with click.progressbar(length=settings, label="grid search", show_pos=True) as bar:
             search = grid_search(sizes, points, values, progress=lambda: bar.update(1), **options)
-        for setting, score in sorted(search.scores, key=lambda r: tuple(r[0].values())):
-            click.echo("  ".join(f"{k} = {v:g}" for k, v in setting.items()) + f":  {score_name} {score:.4g}")
-        click.echo("best: " + ", ".join(f"{k} = {v:g}" for k, v in search.scores[0][0].items()))
+        for setting, curve, diverged in search.curves:
+            score = next(s for chosen, s in search.scores if chosen == setting)
+            click.echo("  ".join(f"{k} = {v:g}" if isinstance(v, (int, float)) else f"{k} = {v}"
+                                 for k, v in setting.items())
+                       + (f":  diverged at step {diverged}" if diverged is not None
+                          else f":  {search.score_name} {score:.4g}"))
+        click.echo("best: " + ", ".join(f"{k} = {v:g}" if isinstance(v, (int, float)) else f"{k} = {v}"
+                                        for k, v in search.scores[0][0].items()) + f" (by {search.score_name})")
         files = {"grid.csv": grid_csv(search.scores).encode("utf-8"),
-                 "grid.png": plots.grid_heatmap(search.scores, score_name)}
+                 "grid.png": plots.grid_heatmap(search.scores, search.score_name),
+                 "curves.png": plots.loss_overlay(search.curves)}
         done = search.best
     else:
         with click.progressbar(length=steps, label="training", show_pos=True) as bar:
             done = fit(sizes, points, progress=lambda k: bar.update(1), **options)
     result, network, predictor = done.run, done.network, done.predictor
     folder = OutputFolder(out_dir, force=force)
-    files["loss.png"] = plots.loss_curve(result, clean_losses(done))
-    if predictor is not None:
-        features = [n.name for n in predictor.neurons if n.layer == 0]
-        share = accuracy(predictor.graph, done.weights, points, features)
+    penalties = done.arrays.network.penalty(history_array(result, result.wrt)) if l1 or l2 else ()
+    files["loss.png"] = plots.loss_curve(result, clean_losses(done), penalties)
+    files["history.csv"] = fit_history_csv(done).encode("utf-8")
+    features = [n.name for n in network.neurons if n.layer == 0]
+    if loss == "ce":
+        found = done.arrays.outputs(done.weights, [x for x, _ in points]).argmax(axis=1)
+        share = float((found == [target for _, target in points]).mean())
+        verdict = f"accuracy {share:.0%} over all {len(points)} points ({sizes[-1]} classes)"
+        if len(features) == 2:
+            files["boundary.png"] = plots.class_regions(lambda X: done.arrays.outputs(done.weights, X),
+                                                        done.train, features, sizes[-1], hollow=done.validation)
+    elif predictor is not None:
+        share = share_right(done.arrays.outputs(done.weights, [x for x, _ in points])[:, 0],
+                            [target for _, target in points])
         verdict = f"accuracy {share:.0%} over all {len(points)} points"
         if len(features) == 2 and sizes[-1] == 1:
-            files["boundary.png"] = plots.decision_boundary(predictor.graph, features, done.weights, points,
-                                                            marks=(-0.7, 0.7) if data == "xor-breakout" else ())
+            files["boundary.png"] = plots.decision_boundary(predictor.graph, features, done.weights, done.train,
+                                                            marks=(-0.7, 0.7) if data == "xor-breakout" else (),
+                                                            hollow=done.validation)
     else:
         units, found = codes(network, result.final)
         verdict = f"the codes: {', '.join(units)}"
         if len(units) <= 2:
             files["codes.png"] = plots.codes_plot(found, [x for x, _ in network.points], units)
-    trained = backward(network.graph, result.final)
-    drawn = done.drawn_values()
-    files["network.png"] = render_neurons(network, backward(network.graph, drawn), "png", point=point)
+    if len(sizes) >= 4:
+        files["gradients.png"] = plots.layer_gradients(result, [[n.weights for n in network.neurons if n.layer == k]
+                                                                for k in range(1, len(sizes))])
+    drawn_values = done.drawn_values()
+    shown = point if len(network.points) > 1 else 1
+    files["network.png"] = render_neurons(network, backward(network.graph, drawn_values), "png", point=shown)
     if animate:
         from ..networks.playground import playground  # lazy: `gradviz --help` stays fast
         from ..outputs.playground import playground_files  # lazy: `gradviz --help` stays fast
@@ -327,15 +378,21 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
         with click.progressbar(length=len(picture.frames), label="drawing frames", show_pos=True) as bar:
             files.update(playground_files(picture, progress=lambda: bar.update(1)))
     written = folder.write_all(files)
-    start = backward(network.graph, network.values, symbolic=False).value
+    start, trained = done.arrays.loss(network.values), done.arrays.loss(result.final)
     what = "reconstruction loss" if autoencoder else "loss"
     what += " without dropout or noise" if dropout or noise else ""
+    parts = ""
+    if l1 or l2:
+        penalty = float(done.arrays.network.penalty(done.arrays.theta(result.final)[None, :])[0])
+        parts = f" (= data loss {trained - penalty:.4g} + penalty {penalty:.4g})"
+    ran = (f"diverged after {result.diverged_at} step{'s' * (result.diverged_at != 1)}"
+           if result.diverged_at is not None else f"{len(result.history) - 1} steps")
     click.echo(f"{network.parameter_count} parameters, {len(done.train)} training points, "
-               f"{len(result.history) - 1} steps: {what} {start:.4g} → {trained.value:.4g}, {verdict}")
+               f"{ran}: {what} {start:.4g} → {trained:.4g}{parts}, {verdict}")
     if predictor is not None and data == "xor-breakout":
         click.echo(breakout_report(predictor.graph, done.weights, features))
     if dropout:
-        dropped = [unit.name for unit in network.neurons if unit.mask and drawn[unit.mask] == 0]
+        dropped = [unit.name for unit in network.neurons if unit.mask and drawn_values[unit.mask] == 0]
         click.echo("dropout in the step network.png draws: " + (", ".join(dropped) or "no unit") + " dropped")
     if result.best_step is not None:
         click.echo(f"early stopping: validation loss lowest at step {result.best_step} "
@@ -343,6 +400,25 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
     if result.diverged_at is not None:
         click.echo(result.verdict)
     click.echo("wrote " + ", ".join(str(p) for p in written))
+
+
+def _check_classes(sizes: tuple[int, ...], loss: str, points) -> None:
+    """Refuse, with the options that fit, class labels 0…K−1 (K > 2) trained with one output, or
+    softmax cross-entropy on fewer than two outputs or labels that are not classes of the outputs."""
+    targets = {target for _, target in points}
+    whole = all(float(t).is_integer() and t >= 0 for t in targets)
+    classes = int(max(targets)) + 1 if whole else 0
+    if loss == "ce":
+        if sizes[-1] < 2 or not whole or classes > sizes[-1]:
+            need = max(classes, 2)
+            raise GradvizError("--loss ce takes class labels 0…K−1 and one output a class: the data's labels are "
+                               + (f"0…{classes - 1}" if whole else "not whole numbers ≥ 0")
+                               + f", the network has {sizes[-1]} output{'s' * (sizes[-1] > 1)}"
+                               + (f"; end the layers in {need}, e.g. {'-'.join(map(str, sizes[:-1]))}-{need}"
+                                  if whole else ""))
+    elif loss == "bce" and whole and classes > 2 and sizes[-1] == 1:
+        raise GradvizError(f"the data has {classes} classes (labels 0…{classes - 1}): train them with --loss ce and "
+                           f"{classes} outputs, e.g. {'-'.join(map(str, sizes[:-1]))}-{classes} --loss ce")
 
 
 @click.command()

@@ -59,8 +59,19 @@ class Iteration:
     val_loss: float | None = None  # the validation loss, when the run watches one
 
 
+def _sqrt(x: Any) -> Any:
+    """√x of a number, or of each entry of a numpy array (the vectorised path updates all
+    parameters as one array); both are IEEE square roots, so the results agree bit for bit."""
+    if isinstance(x, (int, float)):
+        return math.sqrt(x)
+    import numpy
+
+    return numpy.sqrt(x)
+
+
 class Optimizer:
-    """Plain gradient descent; subclasses keep state per parameter and show it in their equations."""
+    """Plain gradient descent; subclasses keep state per parameter and show it in their equations.
+    Each also updates a whole numpy array of parameters as one (the vectorised path's)."""
 
     name = "gradient descent"
     rule = "θ ← θ − α·∂L/∂θ"
@@ -116,7 +127,7 @@ class Adagrad(Optimizer):
         after = before + grad * grad
         self.total[name] = after
         g = f"∂{out}/∂{name}"
-        new = theta - rate * grad / (math.sqrt(after) + self.eps)
+        new = theta - rate * grad / (_sqrt(after) + self.eps)
         return (Equation(G, f"{G} + ({g})²", "{} + {}²", (before, grad), after),
                 Equation(name, f"{name} − α·({g})/(√{G} + ε)", "{} − {} × {} / (√{} + {})",
                          (theta, rate, grad, after, self.eps), new))
@@ -150,7 +161,7 @@ class Adam(Optimizer):
                 Equation(f"m̂_{name}", f"{m}/(1 − β₁{power})", "{} / {}", (m1, c1), m_hat, "="),
                 Equation(f"v̂_{name}", f"{v}/(1 − β₂{power})", "{} / {}", (v1, c2), v_hat, "="),
                 Equation(name, f"{name} − α·m̂_{name}/(√v̂_{name} + ε)", "{} − {} × {} / (√{} + {})",
-                         (theta, rate, m_hat, v_hat, self.eps), theta - rate * m_hat / (math.sqrt(v_hat) + self.eps)))
+                         (theta, rate, m_hat, v_hat, self.eps), theta - rate * m_hat / (_sqrt(v_hat) + self.eps)))
 
 
 def optimizer(momentum: float = 0.0, adam: bool = False, adagrad: bool = False) -> Optimizer:

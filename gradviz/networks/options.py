@@ -4,7 +4,7 @@ use this table, so each says the same about the same number."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
 from ..errors import GradvizError
 from ..ir.arguments import Rule
