@@ -26,7 +26,17 @@ from typing import Any, Callable
 from .mathforms import FLOAT, Math, symbolic
 from .numbers import EXACT_DIGITS, MAX_DIGITS, too_long
 
-__all__ = ["OpSpec", "JsForm", "Param", "Precedence", "OPS", "EvaluationDomainError", "spelled"]
+__all__ = ["OpSpec", "JsForm", "Param", "Precedence", "OPS", "EvaluationDomainError", "spelled", "NOTATIONS",
+           "SPELLED_AS_FUNCTIONS"]
+
+#: How an op is written; every printer (text, figure, LaTeX, formula text, a gate's glyph) dispatches
+#: on this, never on op keys: ``sum`` a + b, a − b; ``product`` a·b (juxtaposed on a slide: θ1θ2);
+#: ``fraction`` a/b; ``prefix`` −a; ``power`` x², x^y (the exponent a parameter or the second
+#: operand); ``identity`` a name given to its operand; ``call`` f(x); ``indexed`` softmaxᵢ(z₁, …);
+#: ``root`` √x; ``bars`` |x|.
+NOTATIONS = ("sum", "product", "fraction", "prefix", "power", "identity", "call", "indexed", "root", "bars")
+#: The notations whose ops are also spelled as function words (``sqrt``, ``abs``, ``linear``).
+SPELLED_AS_FUNCTIONS = ("call", "identity", "root", "bars")
 
 
 class EvaluationDomainError(ArithmeticError):
@@ -82,7 +92,7 @@ class OpSpec:
     symbols: tuple[str, ...] = ()  # operator characters; the first is the canonical one
     text: str = ""  # Unicode: the function name a figure shows, or the operator
     latex: str = ""  # LaTeX: the command or operator
-    notation: str = "call"  # infix | prefix | power | call | root | bars
+    notation: str = "call"  # how every printer writes it: one of ``NOTATIONS``
     precedence: Precedence = Precedence.ATOM
     folds: bool = False  # f(a, b, c) is f(f(a, b), c)
     paired: bool = False  # n values, then their n labels
@@ -262,18 +272,18 @@ _S = Precedence
 
 _SPECS = (
     OpSpec("add", "a + b", lambda m, a, b: a + b, lambda m, o, a, b: (m.number(1), m.number(1)), arity=2,
-           symbols=("+",), text="+", latex="+", notation="infix", precedence=_S.SUM,
+           symbols=("+",), text="+", latex="+", notation="sum", precedence=_S.SUM,
            js=JsForm('a[0] + a[1]', '[1, 1]')),
     OpSpec("sub", "a − b", lambda m, a, b: a - b, lambda m, o, a, b: (m.number(1), m.number(-1)), arity=2,
-           symbols=("-", "−", "–"), text="−", latex="-", notation="infix", precedence=_S.SUM,
+           symbols=("-", "−", "–"), text="−", latex="-", notation="sum", precedence=_S.SUM,
            js=JsForm('a[0] - a[1]', '[1, -1]')),
     OpSpec("mul", "a·b (also written by juxtaposition: 2x, θ1θ2)", lambda m, a, b: a * b,
            lambda m, o, a, b: (b, a), arity=2, symbols=("*", "·", "⋅", "×", "∗", "∙"),
-           latex_commands=("cdot", "times", "ast"), text="·", latex=r"\cdot", notation="infix",
+           latex_commands=("cdot", "times", "ast"), text="·", latex=r"\cdot", notation="product",
            precedence=_S.PRODUCT,
            js=JsForm('a[0] * a[1]', '[a[1], a[0]]')),
     OpSpec("div", "a / b", lambda m, a, b: a / b, lambda m, o, a, b: (1 / b, -a / (b * b)), arity=2,
-           symbols=("/", "÷"), latex_commands=("div",), text="/", latex="/", notation="infix",
+           symbols=("/", "÷"), latex_commands=("div",), text="/", latex="/", notation="fraction",
            precedence=_S.PRODUCT, domain=lambda a, b: "division by zero" if b == 0 else None,
            kink=lambda a, b: abs(b) < 0.1,
            js=JsForm('a[0] / a[1]', '[1 / a[1], -a[0] / (a[1] * a[1])]', 'a[1] === 0 ? "division by zero" : null')),
@@ -383,6 +393,7 @@ _SPECS = (
            js=JsForm('M.step(a[0], 0)', '[0]')),
     OpSpec("id", "the identity (a name given to a node, or linear(x))", lambda m, a: a,
            lambda m, o, a: (m.number(1),), names=("id", "linear"), text="id", latex=r"\operatorname{id}",
+           notation="identity",
            js=JsForm('a[0]', '[1]')),
     OpSpec("mse", "squared error (ŷ − y)²", lambda m, p, y: (p - y) ** 2,
            lambda m, o, p, y: (2 * (p - y), -2 * (p - y)), arity=2, names=("mse", "MSE"), text="MSE",
@@ -413,6 +424,7 @@ _SPECS = (
            lambda m, a, i: _softmax(m, a, int(i)),
            lambda m, o, a, i: tuple(o * ((1 if j == int(i) else 0) - _softmax(m, a, j)) for j in range(len(a))),
            arity=None, params=(Param("index", None, Fraction(1)),), text="softmax", latex=r"\operatorname{softmax}",
+           notation="indexed",
            min_args=1,
            js=JsForm('M.softmax(a, p[0])',
                      'a.map(function (z, j) { return o * ((j === p[0] ? 1 : 0) - M.softmax(a, j)); })')),
@@ -430,5 +442,5 @@ def spelled(kind: str) -> dict[str, str]:
     """A spelling table derived from the specs: ``names`` (function words → key),
     ``latex`` (LaTeX commands → key) or ``builders`` (Python function names → key)."""
     field_of = {"names": "names", "latex": "latex_commands", "builders": "builders"}[kind]
-    return {spelling: spec.key for spec in _SPECS if spec.notation in ("call", "root", "bars") or kind == "latex"
+    return {spelling: spec.key for spec in _SPECS if spec.notation in SPELLED_AS_FUNCTIONS or kind == "latex"
             for spelling in getattr(spec, field_of)}
