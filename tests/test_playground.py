@@ -166,7 +166,7 @@ def test_the_page_plays_offline_in_chromium(tmp_path) -> None:
         from selenium.webdriver.common.keys import Keys
 
         driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_RIGHT)
-        assert driver.execute_script(read)[1].startswith("frame 4 / 4: step 200 of 200")
+        assert driver.execute_script(read)[1].startswith("Frame 4 of 4: step 200 of 200")
         driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_LEFT)
         assert driver.execute_script(read)[3] == "2"
         driver.find_element(By.ID, "play").click()  # from frame 3, playing reaches the last and stops

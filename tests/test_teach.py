@@ -266,18 +266,18 @@ def test_player_steps_with_arrow_keys_and_buttons_in_chromium(browser, tmp_path)
     body = browser.find_element(By.TAG_NAME, "body")
     body.send_keys(Keys.ARROW_RIGHT)
     shown, counter, caption = state()
-    assert shown == ["frame-1"] and counter == "Step 2 / 7" and caption.startswith("Forward pass\na = θ₁·θ₂ = −2")
+    assert shown == ["frame-1"] and counter == "Frame 2 of 7" and caption.startswith("Forward pass\na = θ₁·θ₂ = −2")
     for _ in range(4):
         body.send_keys(Keys.ARROW_RIGHT)
     shown, counter, caption = state()
-    assert shown == ["frame-5"] and counter == "Step 6 / 7"
+    assert shown == ["frame-5"] and counter == "Frame 6 of 7"
     assert "∂L/∂θ₁ = ∂L/∂a·∂a/∂θ₁ = 2cx·θ₂ = −42 × (−1) = 42" in caption
     body.send_keys(Keys.ARROW_LEFT)
     assert state()[0] == ["frame-4"]
     browser.find_element(By.ID, "next").click()
-    assert state()[1] == "Step 6 / 7"
+    assert state()[1] == "Frame 6 of 7"
     body.send_keys(Keys.END)
-    assert state()[1] == "Step 7 / 7" and browser.find_element(By.ID, "next").get_attribute("disabled")
+    assert state()[1] == "Frame 7 of 7" and browser.find_element(By.ID, "next").get_attribute("disabled")
     svg = browser.find_element(By.CSS_SELECTOR, "#frame-6 svg")
     assert svg.size["width"] > 600  # the figure is drawn, at a readable width
     assert browser.execute_script("return document.querySelectorAll('.frame:not([hidden])').length") == 1

@@ -93,6 +93,7 @@ class OpSpec:
     text: str = ""  # Unicode: the function name a figure shows, or the operator
     latex: str = ""  # LaTeX: the command or operator
     notation: str = "call"  # how every printer writes it: one of ``NOTATIONS``
+    power_before_args: bool = False  # a power of its value is written tanh²(z), not tanh(z)²
     precedence: Precedence = Precedence.ATOM
     folds: bool = False  # f(a, b, c) is f(f(a, b), c)
     paired: bool = False  # n values, then their n labels
@@ -325,7 +326,7 @@ _SPECS = (
            names=("sigmoid", "σ", "logistic"), text="σ", latex=r"\sigma", builders=("sigmoid",),
            js=JsForm('M.sigmoid(a[0])', '[o * (1 - o)]')),
     OpSpec("tanh", "tanh x", lambda m, x: m.tanh(x), lambda m, o, x: (1 - o * o,), names=("tanh",),
-           latex_commands=("tanh",), text="tanh", latex=r"\tanh", builders=("tanh",),
+           latex_commands=("tanh",), text="tanh", latex=r"\tanh", builders=("tanh",), power_before_args=True,
            js=JsForm('Math.tanh(a[0])', '[1 - o * o]')),
     OpSpec("relu", "ReLU(x) = max(0, x)", lambda m, x: m.max(x, m.number(0)), lambda m, o, x: (m.step(x, 0),),
            names=("relu", "ReLU"), text="ReLU", latex=r"\operatorname{ReLU}", builders=("relu",), kink=_NEAR_ZERO,
@@ -359,19 +360,20 @@ _SPECS = (
            names=("softsign",), text="softsign", latex=r"\operatorname{softsign}", builders=("softsign",),
            js=JsForm('a[0] / (1 + Math.abs(a[0]))', '[1 / Math.pow(1 + Math.abs(a[0]), 2)]')),
     OpSpec("sin", "sin x", lambda m, x: m.sin(x), lambda m, o, x: (m.cos(x),), names=("sin",),
-           latex_commands=("sin",), text="sin", latex=r"\sin", builders=("sin",),
+           latex_commands=("sin",), text="sin", latex=r"\sin", builders=("sin",), power_before_args=True,
            js=JsForm('Math.sin(a[0])', '[Math.cos(a[0])]')),
     OpSpec("cos", "cos x", lambda m, x: m.cos(x), lambda m, o, x: (-m.sin(x),), names=("cos",),
-           latex_commands=("cos",), text="cos", latex=r"\cos", builders=("cos",),
+           latex_commands=("cos",), text="cos", latex=r"\cos", builders=("cos",), power_before_args=True,
            js=JsForm('Math.cos(a[0])', '[-Math.sin(a[0])]')),
     OpSpec("tan", "tan x", lambda m, x: m.tan(x), lambda m, o, x: (1 + o * o,), names=("tan",),
-           latex_commands=("tan",), text="tan", latex=r"\tan", builders=("tan",), samples=((-1.4, 1.4),),
+           latex_commands=("tan",), text="tan", latex=r"\tan", builders=("tan",), power_before_args=True,
+           samples=((-1.4, 1.4),),
            js=JsForm('Math.tan(a[0])', '[1 + o * o]')),
     OpSpec("sinh", "sinh x", lambda m, x: m.sinh(x), lambda m, o, x: (m.cosh(x),), names=("sinh",),
-           latex_commands=("sinh",), text="sinh", latex=r"\sinh", builders=("sinh",),
+           latex_commands=("sinh",), text="sinh", latex=r"\sinh", builders=("sinh",), power_before_args=True,
            js=JsForm('Math.sinh(a[0])', '[Math.cosh(a[0])]')),
     OpSpec("cosh", "cosh x", lambda m, x: m.cosh(x), lambda m, o, x: (m.sinh(x),), names=("cosh",),
-           latex_commands=("cosh",), text="cosh", latex=r"\cosh", builders=("cosh",),
+           latex_commands=("cosh",), text="cosh", latex=r"\cosh", builders=("cosh",), power_before_args=True,
            js=JsForm('Math.cosh(a[0])', '[Math.sinh(a[0])]')),
     OpSpec("erf", "the error function erf x", lambda m, x: m.erf(x),
            lambda m, o, x: (2 * m.exp(-x * x) / m.sqrt(m.pi),), names=("erf",), text="erf",

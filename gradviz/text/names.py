@@ -108,7 +108,8 @@ def latex_name(name: str, mathtext: bool = False) -> str:
         return latex_text(name, mathtext)
     out = _latex_word(p.base, mathtext)
     if p.subscript:
-        out += f"_{{{_latex_word(p.subscript, mathtext) if not p.subscript.replace(',', '').isdigit() else p.subscript}}}"
+        digits = p.subscript.replace(",", "").isdigit()
+        out += f"_{{{p.subscript if digits else _latex_word(p.subscript, mathtext)}}}"
     if p.superscript or p.primes:
         marks = p.superscript + r"\prime" * p.primes
         out += f"^{{{marks}}}"

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["written", "typed", "definition", "right_side", "equation", "operand_piece", "Expansion", "lead_kind",
            "WRITTEN_LIMIT", "POWER_BEFORE_ARGS"]
 
-POWER_BEFORE_ARGS = frozenset("sin cos tan sinh cosh tanh".split())  # tanh²(z), not tanh(z)²
+POWER_BEFORE_ARGS = frozenset(key for key, spec in OPS.items() if spec.power_before_args)  # tanh²(z), not tanh(z)²
 WRITTEN_LIMIT = 4000  # characters of a subexpression written out in the inputs (then "…")
 
 
