@@ -164,3 +164,39 @@ def test_figures_derivation_manifest_and_explorer_say_the_same_names(tmp_path) -
         assert f"${latex_name(name)} = " in derivation, name
         assert markup_name(name) in words, name
         assert f'"name": "{name}"' in page or f'"name":"{name}"' in page, name
+
+
+@pytest.mark.parametrize("formula", LECTURE)
+def test_frame_files_are_named_after_what_the_user_sees(formula: str) -> None:
+    from gradviz.render.frames import frames
+    from gradviz.text.names import file_name
+
+    graph = gradviz.parse(formula)
+    result = graph.backward({name: 0.5 for name in graph.inputs})
+    slugs = [f.slug for f in frames(result)]
+    assert len(set(slugs)) == len(slugs)
+    for frame in frames(result):
+        assert re.fullmatch(r"[A-Za-z0-9_-]+", frame.slug), frame.slug
+        if frame.node is not None:  # 02-backward-L, 05-backward-C_t: the node's shown name, never its id
+            assert frame.slug.endswith("-" + file_name(graph.nodes[frame.node].name)), frame.slug
+            assert not re.search(r"-n\d+$", frame.slug) or graph.nodes[frame.node].name.startswith("n")
+
+
+def test_file_names_spell_names_in_ascii() -> None:
+    from gradviz.text.names import file_name
+
+    spelled = {"L": "L", "θ1": "theta1", "w¹₁₂": "w1_12", "ŷ₁": "yhat1", "x′": "x_prime", "net_h1": "net_h1",
+               "C_t": "C_t", "λ": "lambda", "Σ": "Sigma", "ℒ": "L", "☃": "node"}
+    assert {name: file_name(name) for name in spelled} == spelled
+
+
+def test_a_pre_activation_is_z_unless_the_user_wrote_a_z() -> None:
+    def auto(formula: str) -> dict[str, str]:
+        graph = gradviz.parse(formula)
+        return {n.name: n.op for n in graph.nodes.values() if n.kind == "op" and not n.named_by_user}
+
+    assert auto("p = σ(w1 x1 + w2 x2 + b); L = −y log(p) − (1 − y) log(1 − p)")["z"] == "add"
+    units = auto("L = (v1 relu(w1 x) + v2 relu(w2 x) − y)²")  # w1·x and w2·x: the units' pre-activations
+    assert [name for name, op in units.items() if op == "mul"] == ["z1", "b", "z2", "d"]
+    assert not any(name.startswith("z") for name in auto("L = σ(w z1 + b)"))  # z1 is the user's
+    assert "z" not in auto("L = σ(x)·tanh(x) + exp(a + b)")  # only what activations alone use

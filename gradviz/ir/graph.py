@@ -220,7 +220,13 @@ class GraphBuilder:
             out["name"] = next(n for n in (OUTPUT_NAME, "ℒ", "loss", "out") if n not in used)
             used.add(out["name"])
         unnamed = [node for node in self._nodes.values() if node["kind"] == "op" and not node["name"]]
-        for node, name in zip(unnamed, intermediate_names(used, len(unnamed))):
+        users: dict[str, list[str]] = {nid: [] for nid in self._nodes}
+        for node in self._nodes.values():
+            for operand in node.get("operands", ()):
+                users[operand].append(node["op"])
+        roles = ["z" if OPS[node["op"]].notation in ("sum", "product") and users[node["id"]]
+                 and all(OPS[op].activation for op in users[node["id"]]) else None for node in unnamed]
+        for node, name in zip(unnamed, intermediate_names(used, roles)):
             node["name"] = name
         nodes = {nid: Node(**fields) for nid, fields in self._nodes.items()}
         return Graph(nodes, output, self.source, dict(groups or {}))
