@@ -258,7 +258,7 @@ def test_step_mode_walks_the_backward_pass(browser, tmp_path) -> None:
     for k, step in enumerate(result.steps, start=1):
         body.send_keys("\ue014")  # →
         assert "active" in browser.find_element("id", step.node).get_attribute("class")
-        assert browser.find_element("id", "counter").text == f"Backward step {k} / {len(result.steps)}"
+        assert browser.find_element("id", "counter").text == f"Backward step {k} of {len(result.steps)}"
     assert "∂L/∂θ₁ = ∂L/∂a · ∂a/∂θ₁ = −42 × (−1) = 42" in browser.find_element("id", "caption").text
     assert all(visible(nid) == "visible" for nid, n in graph.nodes.items() if n.kind != "const")
     browser.find_element("id", "prev").click()

@@ -198,6 +198,18 @@ class _Builder:
             self.groups[product] = self.groups[total] = group
         return total
 
+    def unit(self, bias: str, weights: Sequence[str], inputs: Sequence[str], activation: str, group: str,
+             names: tuple[str, str] | None = None) -> str:
+        """One unit ``f(b + w₁x₁ + …)``; ``names`` (pre-activation, unit) names it as the lecture does
+        (``z¹₁``, ``h¹₁``): the pre-activation is not named when the activation is linear."""
+        z = self.weighted_sum(bias, weights, inputs, group)
+        out = self.activate(z, activation, group)
+        if names is None:
+            return out
+        if out != z:
+            self.b.name(z, names[0])
+        return self.b.name(out, names[1])
+
     def activate(self, node: str, activation: str, group: str) -> str:
         if activation not in ACTIVATIONS:
             raise GradvizError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
@@ -330,9 +342,10 @@ def mlp(layers: Sequence[int], activation: str = "tanh", loss: str | None = "mse
             last = layer == len(weights)
             group = "output" if last else f"layer {layer}"
             act = output_activation if last else activation
-            h = [nb.activate(nb.weighted_sum(nb.b.input(bias), [nb.b.input(w) for w in ws], h, group), act, group)
-                 for bias, ws in units]
             letter = "ŷ" if last else f"h{str(layer).translate(_SUP)}"
+            h = [nb.unit(nb.b.input(bias), [nb.b.input(w) for w in ws], h, act, group,
+                         _unit_names(layer, j, letter, last and loss == "ce") if len(samples) == 1 else None)
+                 for j, (bias, ws) in enumerate(units, start=1)]
             per_sample[-1] += [Neuron(f"{letter}{_sub(j)}", layer, (node,), bias, tuple(ws), act,
                                       mask_names.get((layer, j)))
                                for j, (node, (bias, ws)) in enumerate(zip(h, units), start=1)]
@@ -366,6 +379,12 @@ def mlp(layers: Sequence[int], activation: str = "tanh", loss: str | None = "mse
                    tuple(noise_names))
 
 
+def _unit_names(layer: int, j: int, letter: str, logits: bool) -> tuple[str, str]:
+    """Unit j of ``layer``'s pre-activation and output names: ``z¹ⱼ``, ``h¹ⱼ`` (``zᴸⱼ`` for logits)."""
+    z = param_name("z", layer, j)
+    return z, z if logits else f"{letter}{_sub(j)}"
+
+
 def _one_hot(target: float, classes: int, loss: str) -> list[float]:
     if classes == 1:
         return [float(target)]
@@ -374,14 +393,16 @@ def _one_hot(target: float, classes: int, loss: str) -> list[float]:
     return [1.0 if k == int(target) else 0.0 for k in range(classes)]
 
 
-def _single_neuron(nb: _Builder, n_inputs: int, activation: str) -> tuple[str, tuple[str, ...]]:
-    """f(w₀ + w₁x₁ + … + wₙxₙ) into ``nb``: the output node and the parameter names."""
+def _single_neuron(nb: _Builder, n_inputs: int, activation: str,
+                   names: tuple[str, str] | None = None) -> tuple[str, tuple[str, ...]]:
+    """f(w₀ + w₁x₁ + … + wₙxₙ) into ``nb`` (``names``: its pre-activation's and its own): the output
+    node and the parameter names."""
     w0 = nb.b.input("w0")
     xs, ws = [], []
     for i in range(1, n_inputs + 1):
         ws.append(nb.b.input(f"w{i}"))
         xs.append(nb.b.input(f"x{i}"))
-    out = nb.activate(nb.weighted_sum(w0, ws, xs, "neuron"), activation, "neuron")
+    out = nb.unit(w0, ws, xs, activation, "neuron", names)
     return out, ("w0",) + tuple(f"w{i}" for i in range(1, n_inputs + 1))
 
 
@@ -396,7 +417,7 @@ def neuron(n_inputs: int = 2, activation: str = "sigmoid") -> Network:
 def perceptron(n_inputs: int = 2, activation: str = "sigmoid", loss: str = "bce", *, expanded: bool = True) -> Network:
     """A neuron with its loss against a target y (logistic regression with sigmoid and BCE)."""
     nb = _Builder(f"perceptron {n_inputs} {activation} {loss}")
-    out, params = _single_neuron(nb, n_inputs, activation)
+    out, params = _single_neuron(nb, n_inputs, activation, ("z", "ŷ"))
     graph = nb.b.finish(nb.loss([out], [nb.b.input("y")], loss, expanded), nb.groups)
     return Network(graph, params, {name: 0.0 for name in graph.inputs}, (n_inputs, 1), loss=loss)
 

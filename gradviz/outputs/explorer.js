@@ -302,8 +302,7 @@
     if (state.error) { box.textContent = ""; box.gvText = ""; return; }
     if (mode === "step") {
       var total = DATA.steps.length;
-      byId("counter").textContent = stepAt === 0 ? "Forward pass (step 0 / " + total + ")" :
-        "Backward step " + stepAt + " / " + total;
+      byId("counter").textContent = stepAt === 0 ? "Forward pass" : "Backward step " + stepAt + " of " + total;
       byId("prev").disabled = stepAt === 0;
       byId("next").disabled = stepAt === total;
       if (stepAt === 0) {

@@ -12,7 +12,7 @@ Forward mode from one input θ (``tangent_frames``): ``structure``, ``seed`` (ev
 θ's tangent 1), one ``tangent`` frame per ``TangentStep`` (topological order: the nodes that
 depend on θ, the output last) showing the active node's tangent = Σ ∂node/∂operand · operand's
 tangent, and a final ``tangents`` frame with every tangent and the cost of forward against
-reverse mode for the graph. Slugs differ from the backward frames' (``02-tangent-n3``), so both
+reverse mode for the graph. Slugs differ from the backward frames' (``02-tangent-b``), so both
 sequences can share one layout.
 """
 
@@ -46,6 +46,7 @@ from ..text.lines import (
     Words,
     plain,
 )
+from ..text.names import file_name
 from .choices import FRAME_CHOICES
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class Frame:
 
     index: int
     kind: str  # "structure" | "forward" | "backward" | "gradients"; forward mode: "seed" | "tangent" | "tangents"
-    slug: str  # file stem, e.g. "02-backward-n7"
+    slug: str  # file stem, e.g. "02-backward-L": the node's name as a file name (``text.names.file_name``)
     title: Sentence
     equations: tuple[Relation, ...]
     step: int | None = None  # index into result.steps (backward frames) or tangents.steps (tangent frames)
@@ -130,7 +131,7 @@ def frames(result: "Backward", which: str = "all") -> list[Frame]:
     for k, step in enumerate(steps):
         index = len(out)
         title = Sentence((Words(f"Backward step {k + 1} of {len(steps)}: "), NodeText(graph, step.node, "equation")))
-        out.append(Frame(index, "backward", f"{index:02d}-backward-{step.node}", title,
+        out.append(Frame(index, "backward", f"{index:02d}-backward-{file_name(graph.nodes[step.node].name)}", title,
                          tuple(step_lines(result, step)), step=k, node=step.node))
     index = len(out)
     out.append(Frame(index, "gradients", f"{index:02d}-gradients",
@@ -155,17 +156,17 @@ def tangent_frames(t: "Tangents", which: str = "all") -> list[Frame]:
     graph, seed = t.graph, t.seed
     other = Sentence((Words("every other input: "), Partial("·", t.wrt), Words(" = 0")))
     out = [_structure_frame(graph),
-           Frame(1, "seed", f"01-seed-{seed}", Sentence((Words("Forward mode from "), Name(t.wrt),
+           Frame(1, "seed", f"01-seed-{file_name(t.wrt)}", Sentence((Words("Forward mode from "), Name(t.wrt),
                                                            Words(": the seed"))),
                  (Relation((Partial(t.wrt, t.wrt), Number(1))),) + ((other,) if len(graph.inputs) > 1 else ()),
                  node=seed)]
     for k, step in enumerate(t.steps):
         index = len(out)
         title = Sentence((Words(f"Forward step {k + 1} of {len(t.steps)}: "), NodeText(graph, step.node, "equation")))
-        out.append(Frame(index, "tangent", f"{index:02d}-tangent-{step.node}", title, (tangent_line(t, step),),
-                         step=k, node=step.node))
+        out.append(Frame(index, "tangent", f"{index:02d}-tangent-{file_name(graph.nodes[step.node].name)}", title,
+                         (tangent_line(t, step),), step=k, node=step.node))
     index = len(out)
-    out.append(Frame(index, "tangents", f"{index:02d}-tangents-{seed}",
+    out.append(Frame(index, "tangents", f"{index:02d}-tangents-{file_name(t.wrt)}",
                      Sentence((Words("Tangents "), Partial("·", t.wrt), Words(", forward against reverse mode"))),
                      tuple(cost_lines(t)) if t.value is not None else
                      (Relation((Partial(graph.output, t.wrt), _formula(t.result, t.exprs.get(graph.output_id, 0)))),

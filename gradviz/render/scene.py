@@ -64,6 +64,7 @@ _CLUSTER_INK = "#BBBBBB"
 FADED, FADED_EDGE, FADED_FILL = "#B8B8B8", "#DDDDDD", "#FAFAFA"  # off the highlighted paths (--wrt)
 FONT = "DejaVu Sans"  # has Greek, ∂, ×, −, subscripts and superscripts
 EDGE_LABEL_LIMIT = 40  # more nodes than this: edges carry no labels
+ACTIVE_LABEL_GAP = 4  # points under the active edge's label, clear of its thick line (half its 3-point width)
 COMPACT_LIMIT = 100  # more nodes than this: smaller fonts, tighter spacing
 CAPTION_LINES = 6  # caption lines in one column; more go into two or three columns
 CAPTION_WIDTH = 64  # characters in a caption line before it wraps at an "="
@@ -111,13 +112,17 @@ class Scene:
 
 
 @lru_cache(maxsize=4096)
-def label_rows(rows: tuple[tuple[str, str | None], ...], padding: int = 1) -> str:
-    """An HTML table of one cell per row; each row is (markup, colour or None)."""
+def label_rows(rows: tuple[tuple[str, str | None], ...], padding: int = 1, gap: int = 0) -> str:
+    """An HTML table of one cell per row; each row is (markup, colour or None); ``gap`` points of
+    empty room under the rows (the active edge's label: its bottom row, a product whose blanks
+    ``____`` reach below the baseline, must clear the thick edge it sits on)."""
     cells = []
+    spacer = f'<TR><TD HEIGHT="{gap}" FIXEDSIZE="TRUE" WIDTH="1"></TD></TR>' if gap else ""
     for body, color in rows:
         if color:
             body = f'<FONT COLOR="{color}">{body}</FONT>'
         cells.append(f"<TR><TD>{body}</TD></TR>")
+    cells.append(spacer)
     return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{padding}">'
             + "".join(cells) + "</TABLE>")
 
@@ -255,7 +260,7 @@ def _edge(result: "Backward", texts: _Texts, state: FrameState, nid: str, pos: i
             rows.append((brought, GRADIENT_COLOR))
         elif is_active:
             rows.append((texts.get(("product", nid, pos), lambda: product_line(result, step, c)), GRADIENT_COLOR))
-        label = label_rows(_faded(rows, fade), 0)
+        label = label_rows(_faded(rows, fade), 0, ACTIVE_LABEL_GAP if is_active else 0)
     if is_active:
         attrs = [("color", ACTIVE_INK), ("penwidth", "3")]
     elif keep is not None and not fade:
@@ -303,16 +308,16 @@ def depths(graph: "Graph") -> dict[str, int]:
 
 
 def gate_symbol(graph: "Graph", nid: str) -> str:
-    """What a gate shows: its operator (``+``, ``×``, ``²``) or function name (``σ``, ``exp``)."""
+    """What a gate shows, from its spec's notation and never a letter a reader could take for a
+    variable: its operator (``+``, ``×``), a blank for the operand (``( )²``, ``| |``, ``√``) or its
+    function name (``σ``, ``exp``)."""
     node = graph.nodes[nid]
     spec = OPS[node.op]
-    if node.op == "mul":
-        return "×"
-    if spec.notation == "power":
-        return "x" + (superscript(node.params[0]) if node.params else "ʸ")
-    if spec.notation == "bars":
-        return "|x|"
-    return MARKUP.escape(spec.text)
+    glyph = {"product": MARKUP.cross, "root": "√", "bars": "| |",
+             "power": "( )" + (superscript(node.params[0]) if node.params else "^( )"),
+             "indexed": MARKUP.subscripted(spec.text, str(int(node.params[0]) + 1)) if node.params else spec.text,
+             }.get(spec.notation, spec.text)
+    return MARKUP.escape(glyph)
 
 
 def _clusters(graph: "Graph") -> tuple[tuple[str, tuple[str, ...]], ...]:

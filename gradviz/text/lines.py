@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Union
 import sympy
 
 from .expressions import is_decimal, print_expr
-from .structure import Expansion, definition, equation, right_side, written
-from .targets import LATEX, UNICODE, Level, Piece, Target
+from .structure import Expansion, definition, equation, right_side, typed, written
+from .targets import UNICODE, Latex, Level, Piece, Target
 
 if TYPE_CHECKING:
     from ..ir.graph import Graph
@@ -62,7 +62,8 @@ class Formula:
 @dataclass(frozen=True, eq=False)
 class NodeText:
     """A node of the graph written as ``equation`` (a = θ1·θ2), ``right_side`` (θ1·θ2),
-    ``definition`` (ax) or ``written`` (θ1θ2x, in the inputs)."""
+    ``definition`` (ax), ``written`` (θ1θ2x, in the inputs) or ``typed`` (in the inputs and the
+    names the user gave: the formula as typed)."""
 
     graph: "Graph"
     nid: str
@@ -127,7 +128,7 @@ Math = Union[Name, Number, Partial, Formula, NodeText, Product, Terms, Chain, Re
 def write(math: "Math", target: Target = UNICODE) -> str:
     """The text of ``math`` for ``target`` (a Sentence in LaTeX: words in text mode, math in ``$…$``)."""
     if isinstance(math, Sentence):
-        if target is LATEX:
+        if isinstance(target, Latex):
             return "".join(target.escape_words(p.text) if isinstance(p, Words) else f"${piece(p, target)[0]}$"
                            for p in math.parts)
         return "".join(target.escape(p.text) if isinstance(p, Words) else piece(p, target)[0] for p in math.parts)
@@ -156,7 +157,7 @@ def piece(math: "Math", target: Target) -> Piece:
     if isinstance(math, NodeText):
         if math.form == "equation":
             return equation(math.graph, math.nid, target), Level.SUM
-        return {"definition": definition, "right_side": right_side, "written": written}[math.form](
+        return {"definition": definition, "right_side": right_side, "written": written, "typed": typed}[math.form](
             math.graph, math.nid, target)
     if isinstance(math, Product):
         joint = {"times": target.spaced_times, "cross": f" {target.cross.strip()} ", "dot": target.times}[math.joint]
@@ -170,7 +171,7 @@ def piece(math: "Math", target: Target) -> Piece:
         text, level = target.sum([piece(t, target) for t in math.terms])
         if not math.open:
             return text, level
-        return (rf"{text}\ \text{{(so far)}}" if target is LATEX else f"{text} (so far)"), Level.SUM
+        return (rf"{text}\ \text{{(so far)}}" if isinstance(target, Latex) else f"{text} (so far)"), Level.SUM
     if isinstance(math, Chain):
         return _chain(math, target)
     if isinstance(math, Relation):
