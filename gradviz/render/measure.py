@@ -190,6 +190,6 @@ def _cut(a, b, c, d) -> tuple[float, float] | None:
         return None
     t = ((c[0] - a[0]) * s[1] - (c[1] - a[1]) * s[0]) / denominator
     u = ((c[0] - a[0]) * r[1] - (c[1] - a[1]) * r[0]) / denominator
-    if 0 < t < 1 and 0 < u < 1:
+    if 0 <= t < 1 and 0 <= u < 1:
         return a[0] + t * r[0], a[1] + t * r[1]
     return None
