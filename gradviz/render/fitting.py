@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Sequence
 
 from .backends import GRAPHVIZ_SECONDS
+from .budget import layout_work
 from .choices import ASPECTS
 from .crossings import layout_crossings, plain_dot_crossings
 from .layout import Layout, layout
@@ -29,7 +30,7 @@ __all__ = ["Area", "Fitted", "fitted", "readable_px", "text_px"]
 
 SMALL_GRAPH = 20  # operations: up to here node text must reach 24 px on the slide, beyond it 18 px
 SEARCH_LIMIT = 60  # operations: beyond the lectures' graphs one layout only (each costs seconds there)
-SEARCH_SECONDS = 10.0  # the search keeps the best layout found once this much time has passed
+SEARCH_WORK = 6_000  # layout units (``budget.layout_work``) the whole search may spend: about 9 s of ``dot``
 
 
 @dataclass(frozen=True)
@@ -72,20 +73,19 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     for the largest text in ``area`` (by default the style's slide); ``tangents``: what
     forward-mode frames among them show. A layout that reaches the readable size and crosses its
     edges no more often than plain ``dot`` does (``crossings``) ends the search; otherwise the
-    readable layout with the fewest crossings wins, else the largest text. The search stops
-    after ``SEARCH_SECONDS`` with the best layout so far; all layouts together get
-    ``GRAPHVIZ_SECONDS``."""
+    readable layout with the fewest crossings wins, else the largest text. The search tries as
+    many choices as ``SEARCH_WORK`` pays for (counted, not timed, so a busy machine draws the same
+    figure); all layouts together get ``GRAPHVIZ_SECONDS``."""
     operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
     readable = area.readable if area else readable_px(operations)
     box = (area.width, area.height) if area else ASPECTS[style.aspect] or ASPECTS["16:9"]
     candidates = _candidates(style, operations)
+    candidates = candidates[:max(1, SEARCH_WORK // layout_work(result.graph))]
     reference = plain_dot_crossings(result.graph, backend) if len(candidates) > 1 else 0
     best: Fitted | None = None
     best_rank: tuple[bool, float, float] | None = None
     start = time.monotonic()
     for candidate, columns, fold, copies in candidates:
-        if best is not None and time.monotonic() - start > SEARCH_SECONDS:
-            break
         looks = [candidate.apply(sc) for sc in make_scenes(result, frames, caption=caption, wrt=wrt,
                                                              look=candidate.look, columns=columns, fold=fold,
                                                              tangents=tangents, copies=copies)]
