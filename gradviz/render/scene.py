@@ -135,17 +135,19 @@ def scene(result: "Backward", frame: Frame, *, caption: bool = True, wrt: str | 
 
 def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = True,
            wrt: str | None = None, look: str = "boxes", columns: int = 1, fold: bool = False,
-           tangents: "Tangents | None" = None) -> list[Scene]:
+           tangents: "Tangents | None" = None, copies: bool = False) -> list[Scene]:
     """The scenes of several frames of one result, sharing the text work between them.
 
     ``wrt`` (an input's name) draws the nodes and edges on the paths from the output to that
     input in full colour and fades the rest. ``tangents`` (forward mode from one input) is
-    what the forward-mode frames among ``frame_list`` show."""
+    what the forward-mode frames among ``frame_list`` show. ``copies`` draws a constant used by
+    several operations beside each of them."""
     texts = _Texts(result, tangents)
     keep = input_paths(result.graph, wrt) if wrt is not None else None
     stacks = input_columns(result.graph, columns)
     folded = second_row(result.graph) if fold else frozenset()
-    return [replace(_scene(result, frame, texts, caption, keep, look, stacks), folded=folded) for frame in frame_list]
+    return [replace(_scene(result, frame, texts, caption, keep, look, stacks, copies), folded=folded)
+            for frame in frame_list]
 
 
 class _Texts:
@@ -173,7 +175,7 @@ def _faded(rows: list[tuple[str, str | None]], fade: bool) -> tuple[tuple[str, s
 
 def _scene(result: "Backward", frame: Frame, texts: _Texts, caption: bool,
            keep: frozenset[str] | None = None, look: str = "boxes",
-           stacks: tuple[tuple[str, ...], ...] = ()) -> Scene:
+           stacks: tuple[tuple[str, ...], ...] = (), copies: bool = False) -> Scene:
     graph = result.graph
     forward = frame.kind in FORWARD_KINDS and texts.tangents is not None
     state = tangent_state(texts.tangents, frame) if forward else frame_state(result, frame)
@@ -181,11 +183,37 @@ def _scene(result: "Backward", frame: Frame, texts: _Texts, caption: bool,
     nodes = [_node(result, frame, texts, state, nid, keep, look) for nid in graph.nodes]
     edges = [_edge(result, texts, state, nid, pos, operand, keep, look)
              for nid, node in graph.nodes.items() for pos, operand in enumerate(node.operands)]
+    if copies:
+        nodes, edges = _constant_copies(graph, nodes, edges)
     compact = len(graph) > COMPACT_LIMIT
     seed = texts.tangents.wrt if forward else None
     return Scene(frame.slug, tuple(nodes), tuple(edges), _caption(frame, look, graph.output, seed) if caption else None,
                  stacks, graph.output_id,
                  *_defaults(compact, gates), clusters=() if gates else _clusters(graph))
+
+
+def _constant_copies(graph: "Graph", nodes: list[NodeLook], edges: list[EdgeLook]
+                     ) -> tuple[list[NodeLook], list[EdgeLook]]:
+    """A constant used by several operations is drawn once beside each of them (``n3.1``,
+    ``n3.2``, …): a number written where it is used, as on a slide, instead of one node whose
+    edges cross the figure to every use."""
+    uses: dict[str, list[int]] = {}
+    for index, edge in enumerate(edges):
+        if graph.nodes[edge.tail].kind == "const":
+            uses.setdefault(edge.tail, []).append(index)
+    shared = {nid: where for nid, where in uses.items() if len(where) > 1}
+    if not shared:
+        return nodes, edges
+    edges = list(edges)
+    out: list[NodeLook] = []
+    for look in nodes:
+        if look.id not in shared:
+            out.append(look)
+            continue
+        for copy, index in enumerate(shared[look.id], start=1):
+            out.append(replace(look, id=f"{look.id}.{copy}"))
+            edges[index] = replace(edges[index], tail=f"{look.id}.{copy}")
+    return out, edges
 
 
 def _node(result: "Backward", frame: Frame, texts: _Texts, state: FrameState, nid: str,
