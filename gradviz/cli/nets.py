@@ -253,12 +253,19 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
     from ..render.neurons import render_neurons  # lazy: `gradviz --help` stays fast
 
     sizes = parse_layers(layers)
+    given = data
     data = data or ("onehot" if autoencoder else "xor")
     loss = loss or ("mse" if autoencoder else "bce")
     named = {"xor": XOR_DATA, "xor-breakout": XOR_BREAKOUT_DATA, "quadrants": quadrants()}
     if data == "onehot" and not autoencoder:
         raise GradvizError("--data onehot holds inputs alone, an autoencoder's data: add --autoencoder")
     points = one_hot_vectors(sizes[0]) if data == "onehot" else named.get(data) or read_points(data)
+    if sizes[-1] != 1 and not autoencoder:  # train's losses (mse, bce) take one output
+        ends = "-".join(map(str, (len(points[0][0]), *sizes[1:-1], 1)))
+        raise GradvizError(f"gradviz train fits one output (the target) with --loss mse or bce, but {layers} ends in "
+                           f"{sizes[-1]} units: end the layers in 1 ({ends})"
+                           + (" or reconstruct the input with --autoencoder" if given is None and sizes[0] == sizes[-1]
+                              and len(sizes) > 2 else ""))
     if autoencoder and data != "onehot":  # features alone: a named set's inputs, every column of a file
         points = [x for x, _ in points] if data in named else [(*x, y) for x, y in points]
     shape = dict(autoencoder=autoencoder, masks=dropout > 0, noise=noise > 0)
@@ -346,10 +353,12 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
 
 @click.command()
 @click.argument("folder", type=click.Path(file_okay=False), default="gallery")
-@click.option("--dot-only", is_flag=True, help="Write only the DOT sources (fast; what CI compares).")
-def gallery(folder: str, dot_only: bool) -> None:
+@click.option("--dot-only", is_flag=True, help="Write only the DOT sources (fast; what CI compares); the "
+              "pictures of an earlier build are kept.")
+@force_option
+def gallery(folder: str, dot_only: bool, force: bool) -> None:
     """Build the gallery of the lectures' examples into FOLDER (default: gallery)."""
     from ..outputs.gallery import build  # lazy: `gradviz --help` stays fast
 
-    written = build(folder, dot_only=dot_only, progress=click.echo)
+    written = build(folder, dot_only=dot_only, force=force, progress=click.echo)
     click.echo(f"{len(written)} files in {folder}; see {os.path.join(folder, 'README.md')}")

@@ -249,7 +249,8 @@ def _check_grid_work(layers: Sequence[int], samples: int, settings: list[dict[st
     if work > TRAIN_WORK_LIMIT * workers:
         raise GradvizError(f"the grid's {len(settings)} runs of {steps:,} steps come to about {work:,} node-steps "
                            f"on {workers} core{'s' if workers > 1 else ''} (the limit is {TRAIN_WORK_LIMIT:,} a core, "
-                           "about 20 s): use fewer values in --grid or fewer --steps")
+                           f"about 20 s): use fewer values in --grid or --steps {steps * TRAIN_WORK_LIMIT * workers // work} "
+                           "or fewer")
 
 
 def grid_search(layers: Sequence[int], points: Sequence[Point], grid: dict[str, tuple[float, ...]], *,
