@@ -92,8 +92,8 @@ def _net_build(message: str, args: list[str], out: Path) -> list[list[str]]:
 
 
 def _steps(message: str, args: list[str], out: Path) -> list[list[str]]:
-    same = re.search(r"(train for|use) --steps ([0-9]+)", message)
-    follows = [with_option(args, "--steps", same.group(2))] if same else []
+    same = re.search(r"(--steps ([0-9]+) at most|use --steps ([0-9]+))", message)
+    follows = [with_option(args, "--steps", same.group(2) or same.group(3))] if same else []
     smaller = re.search(r"such as ([0-9-]+) with --steps ([0-9]+)", message)
     if smaller:
         follows.append(with_option([args[0], smaller.group(1), *args[2:]], "--steps", smaller.group(2)))
@@ -142,6 +142,20 @@ def _grid_steps(message: str, args: list[str], out: Path) -> list[list[str]]:
     return [with_option(args, "--steps", number(message, "--steps"))]
 
 
+def _rows(message: str, args: list[str], out: Path) -> list[list[str]]:
+    most = int(re.search(r"([0-9,]+) at most", message).group(1).replace(",", ""))
+    rows = Path(args[args.index("--data") + 1]).read_text().splitlines()
+    fewer = out / "fewer.csv"
+    fewer.write_text("\n".join(rows[:most + 1]) + "\n")  # the header and the first rows
+    return [with_option(args, "--data", str(fewer))]
+
+
+def _csv(out: Path, rows: int) -> str:
+    path = out / "rows.csv"
+    path.write_text("x1,x2,y\n" + "".join(f"{k % 7 / 7},{k % 3 / 3},{k % 2}\n" for k in range(rows)))
+    return str(path)
+
+
 KINDS: list[tuple[str, Callable, Callable[[Path], list[str]], Follow]] = [
     ("pixel budget: --dpi too high", lambda mp: None,
      lambda out: ["render", LECTURE, "--at", AT, "-o", str(out / "o"), "--format", "png", "--dpi", "2400"], _dpi),
@@ -155,6 +169,8 @@ KINDS: list[tuple[str, Callable, Callable[[Path], list[str]], Follow]] = [
     ("train: too many steps for any smaller net",
      lambda mp: _lowered(mp, "gradviz.networks.network", "TRAIN_WORK_LIMIT", 60_000),
      lambda out: ["train", "2-64-64-1", "--data", "xor", "--steps", "5000", "-o", str(out / "o")], _steps),
+    ("train: too many data points", lambda mp: _lowered(mp, "gradviz.networks.network", "TRAIN_WORK_LIMIT", 60_000),
+     lambda out: ["train", "2-4-1", "--data", _csv(out, 3000), "--steps", "300", "-o", str(out / "o")], _rows),
     ("descend: too many steps", lambda mp: _lowered(mp, "gradviz.networks.descent", "DESCENT_WORK_LIMIT", 20_000),
      lambda out: ["descend", "(w - 3)^2", "--at", "w=0", "--wrt", "w", "--steps", "100000"], _steps),
     ("train: a grid over the budget", lambda mp: _lowered(mp, "gradviz.networks.network", "TRAIN_WORK_LIMIT", 30_000),
@@ -239,3 +255,25 @@ def test_a_real_process_follows_the_pixel_advice(tmp_path: Path) -> None:
     followed = subprocess.run(base + with_option(args, "--dpi", number(first.stderr, "--dpi")), capture_output=True,
                               text=True, env=env, timeout=120)
     assert followed.returncode == 0, followed.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [["render", "x*2", "--at", "x=1e400", "--format", "dot"],
+                                  ["render", "x*1e400", "--at", "x=1", "--format", "dot"],
+                                  ["grad", "x*1e400", "--at", "x=1"]])
+def test_a_number_beyond_float_range_is_advised_to_grad_exact(args: list[str], tmp_path: Path) -> None:
+    if args[0] == "render":
+        args = args + ["-o", str(tmp_path / "o")]
+    message = refusal(args)
+    assert "gradviz grad --exact" in message
+    out = succeeds(["grad", args[1], "--at", args[args.index("--at") + 1], "--exact"])
+    assert "∂L/∂x = " in out
+
+
+@pytest.mark.slow
+def test_the_learning_rate_a_diverged_descent_advises_converges(tmp_path: Path) -> None:
+    args = ["descend", "(w - 3)^2", "--at", "w=0", "--wrt", "w", "--lr", "5", "--steps", "20"]
+    first = succeeds(args)
+    rate = re.search(r"try --lr ≤ ([0-9.e-]+)", first).group(1)
+    followed = succeeds(with_option(args, "--lr", rate))
+    assert "diverged" not in followed

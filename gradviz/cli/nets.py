@@ -227,14 +227,15 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
     """Train a network on data and draw the loss, the decision boundary and the trained network.
 
     \b
-    Examples (the lecture's XOR network, to 100 % accuracy; mini-batches of 2 with an L2 penalty;
-    dropout; a denoising autoencoder of the one-hot vectors; the ReLU breakout question):
-      gradviz train 2-4-1 --activation tanh --loss bce --data xor -o out/
-      gradviz train 2-4-1 --data xor --batch-size 2 --l2 0.001 --steps 3000 -o out/
-      gradviz train 2-4-1 --data xor --dropout 0.25 -o out/
-      gradviz train 4-2-4 --autoencoder --noise 0.2 -o out/
-      gradviz train 2-2-1 --activation relu --loss mse --data xor-breakout --lr 0.1 --seed 10 -o out/
-      gradviz train 2-4-1 --data xor --animate -o out/       # training.gif, training.html
+    Examples (the lecture's XOR network; mini-batches of 2 with an L2 penalty, from --seed 2: from
+    seed 1 this run stalls at 50 %, as a start can; dropout; a denoising autoencoder of the one-hot
+    vectors; the ReLU breakout question; the playground animation), each with what it prints or writes:
+      gradviz train 2-4-1 --activation tanh --loss bce --data xor --steps 300 -o xor/   # prints "accuracy 100%"
+      gradviz train 2-4-1 --data xor --batch-size 2 --l2 0.001 --steps 300 --seed 2 -o mb/  # prints "accuracy 100%"
+      gradviz train 2-4-1 --data xor --dropout 0.25 --steps 500 -o dropout/   # prints "accuracy 100%"
+      gradviz train 4-2-4 --autoencoder --noise 0.2 -o denoising/   # writes codes.png
+      gradviz train 2-2-1 --activation relu --loss mse --data xor-breakout --lr 0.1 --seed 10 -o relu/  # prints "answered"
+      gradviz train 2-4-1 --data xor --steps 300 --animate -o playground/   # writes training.gif, training.html
     """
     from ..eval.backward import backward  # lazy: `gradviz --help` stays fast
     from ..networks import plots  # lazy: `gradviz --help` stays fast

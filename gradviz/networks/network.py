@@ -149,19 +149,22 @@ def check_size(layers: Sequence[int], samples: int = 1, activation: str = "tanh"
     check_choices(layers, activation, loss, autoencoder=autoencoder)
     shape = dict(autoencoder=autoencoder, masks=masks, noise=noise)
     nodes = node_estimate(layers, samples, activation, loss, expanded, **shape)
-    problem = _size_problem(layers, nodes, samples, steps, view, ops_limit)
+    base = node_estimate(layers, 0, activation, loss, expanded, **shape)  # what does not grow with the data
+    room = min(BUILD_NODE_LIMIT, TRAIN_WORK_LIMIT // steps) if steps else BUILD_NODE_LIMIT
+    rows = max((room - base) * samples // max(nodes - base, 1), 0)  # the most data points that fit (steps too)
+    problem = _size_problem(layers, nodes, samples, steps, view, ops_limit, rows)
     if not problem:
         return nodes
     name = "-".join(map(str, layers))
 
     def fits(sizes: Sequence[int], steps: int = steps, view: str | None = view) -> bool:
         found = node_estimate(sizes, samples, activation, loss, expanded, **shape)
-        return not _size_problem(sizes, found, samples, steps, view, ops_limit)
+        return not _size_problem(sizes, found, samples, steps, view, ops_limit, rows)
 
     remedies = []
     most = TRAIN_WORK_LIMIT // nodes
     if steps and nodes <= BUILD_NODE_LIMIT and most >= 1 and fits(layers, most):
-        remedies.append(f"train for --steps {most} or fewer")
+        remedies.append(f"try fewer --steps (--steps {most} at most)")
     if view == "ops" and fits(layers, view="neurons"):
         remedies.append("draw it neuron by neuron with --view neurons")
     candidates = [sizes for width in (4, 3, 2, 1)
@@ -169,13 +172,13 @@ def check_size(layers: Sequence[int], samples: int = 1, activation: str = "tanh"
                   if tuple(sizes) != tuple(layers)]
     smaller = next((sizes for sizes in candidates if fits(sizes)), None)
     if smaller:
-        remedies.append(f"try smaller hidden layers such as {'-'.join(map(str, smaller))}")
+        remedies.append(f"try smaller layers such as {'-'.join(map(str, smaller))}")
     elif steps:  # fewer steps on smaller layers
         fewer = [(sizes, TRAIN_WORK_LIMIT // node_estimate(sizes, samples, activation, loss, expanded, **shape))
                  for sizes in candidates]
         smaller, most = next(((sizes, n) for sizes, n in fewer if n >= 1 and fits(sizes, n)), (None, 0))
         if smaller:
-            remedies.append(f"try smaller hidden layers such as {'-'.join(map(str, smaller))} with --steps {most}")
+            remedies.append(f"try smaller layers such as {'-'.join(map(str, smaller))} with --steps {most}")
     remedies.append(f"count it with `gradviz params {name}`")
     raise GradvizError(f"a {name} network has {count_parameters(layers):,} parameters and about {nodes:,} nodes: "
                        f"too big for {problem}. {remedies[0][0].upper()}{remedies[0][1:]}"
@@ -183,11 +186,12 @@ def check_size(layers: Sequence[int], samples: int = 1, activation: str = "tanh"
 
 
 def _size_problem(layers: Sequence[int], nodes: int, samples: int, steps: int, view: str | None,
-                  ops_limit: int) -> str:
-    """What a network of ``nodes`` nodes is too big for (empty when nothing)."""
+                  ops_limit: int, rows: int) -> str:
+    """What a network of ``nodes`` nodes is too big for (empty when nothing); ``rows`` data points would fit."""
     weights = sum(a * b for a, b in zip(layers, layers[1:]))
-    rows = f"; it is built once per data point, and there are {samples:,}" if samples > 1 else ""
-    return (f"building it (the limit is {BUILD_NODE_LIMIT:,} nodes{rows})" if nodes > BUILD_NODE_LIMIT
+    data = (f"; it is built once per data point: use fewer than {samples:,} rows"
+            + (f", {rows:,} at most" if rows >= 1 else "")) if samples > 1 else ""
+    return (f"building it (the limit is {BUILD_NODE_LIMIT:,} nodes{data})" if nodes > BUILD_NODE_LIMIT
             else f"training it for {steps:,} steps (the limit is {TRAIN_WORK_LIMIT:,} node-steps)"
             if nodes * steps > TRAIN_WORK_LIMIT
             else f"drawing it op by op (the limit is {ops_limit:,} nodes)"

@@ -209,8 +209,8 @@ class OutputFolder:
 
     @contextmanager
     def batch(self) -> Iterator["OutputFolder"]:
-        """Within it, ``write_all`` here and in sub-folders only checks names and collects; every
-        file is checked and written at the end, when nothing was refused (nested batches join the
+        """Within it, ``write_all`` here and in sub-folders only checks and collects; every file is
+        checked again and written at the end, when nothing was refused (nested batches join the
         outer one)."""
         top = self._top
         if top._batch is not None:
@@ -230,6 +230,7 @@ class OutputFolder:
         paths = [self.path(name) for name in files]
         named = {self._prefix + name: data for name, data in files.items()}
         if self._top._batch is not None:
+            self._top._refuse_foreign(named, paths)  # early, before the batch's other work; again when written
             self._top._batch.append(named)
         else:
             self._top._write(named)
@@ -248,13 +249,7 @@ class OutputFolder:
             raise GradvizError(f"cannot create the output folder {self.folder}: {exc.strerror or exc}") from None
         with _locked(self.root), _uninterrupted():
             paths = [self.path(name) for name in files]  # again: the folder may have changed meanwhile
-            legacy = self._legacy_records(files)
-            earlier = self._read_record() | {n for names in legacy.values() for n in names}
-            foreign = [name for name, p in zip(files, paths) if p.exists() and name not in earlier | self._run]
-            if foreign and not self.force:
-                shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
-                raise GradvizError(f"{self.folder} already has {shown}, which gradviz did not create; "
-                                   "use --force to overwrite, or choose another folder")
+            earlier, legacy = self._refuse_foreign(files, paths)
             try:
                 for p in paths:
                     p.parent.mkdir(parents=True, exist_ok=True)
@@ -270,6 +265,20 @@ class OutputFolder:
                 for record in legacy:
                     record.unlink(missing_ok=True)
                 self._store(run)
+
+    def _refuse_foreign(self, files: Mapping[str, bytes], paths: list[Path]) -> tuple[set[str], dict[Path, set[str]]]:
+        """On the top folder: refuse (unless ``force``) files that exist and gradviz did not write; the
+        names the record (and earlier sub-folder records) lists, and those records. The files are looked
+        at before the record is read: a file another run writes is in its record before it exists."""
+        present = [name for name, p in zip(files, paths) if p.exists()]
+        legacy = self._legacy_records(files)
+        earlier = self._read_record() | {n for names in legacy.values() for n in names}
+        foreign = [name for name in present if name not in earlier | self._run]
+        if foreign and not self.force:
+            shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+            raise GradvizError(f"{self.folder} already has {shown}, which gradviz did not create; "
+                               "use --force to overwrite, or choose another folder")
+        return earlier, legacy
 
     def _read_record(self) -> set[str]:
         return _read_record(self.root / RECORD, self.folder / RECORD)

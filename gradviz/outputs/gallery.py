@@ -200,37 +200,46 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("descent-xor", "Training the XOR network", "mlp 2-4-1, tanh, BCE, 4 XOR points",
           "1,500 steps of α = 0.5: all four points classified correctly; the decision boundary the lecture shows "
           "with TensorFlow Playground.", _descent("xor")),
-    Entry("minibatch", "Mini-batch SGD on XOR", "gradviz train 2-4-1 --data xor --batch-size 2 --steps 3000",
+    Entry("minibatch", "Mini-batch SGD on XOR",
+          "gradviz train 2-4-1 --data xor --batch-size 2 --steps 3000 -o minibatch/   # prints \"accuracy 100%\"",
           "Each step's gradient is the mean over 2 of the 4 points, reshuffled every epoch: the curve is each "
           "step's batch loss, so it zigzags on its way down; all four points end up classified correctly.",
           _fit((2, 4, 1), "xor", lr=0.5, steps=3000, batch_size=2)),
-    Entry("early-stopping", "Early stopping on noisy data", "gradviz train 2-6-1 --data quadrants --val 0.25",
+    Entry("early-stopping", "Early stopping on noisy data",
+          "gradviz train 2-6-1 --data quadrants --val 0.25 -o early-stopping/   # prints \"lowest at step 874\"",
           "24 points labelled by quadrant, 15 % of the labels flipped; a quarter held out. The validation loss "
           "is lowest at step 874; 100 steps without improvement stop the run, and the weights of step 874 are "
           "kept.", _fit((2, 6, 1), "quadrants", lr=0.5, steps=1500, val=0.25, patience=100)),
     Entry("l1-l2", "L1 against L2: the weights they leave",
-          "gradviz train 2-6-1 --data xor --l1 0.003 --steps 2000   # and --l2 0.003",
+          "gradviz train 2-6-1 --data xor --steps 2000 -o no-penalty/   # writes network.png\n"
+          "gradviz train 2-6-1 --data xor --l1 0.003 --steps 2000 -o l1/   # writes network.png\n"
+          "gradviz train 2-6-1 --data xor --l2 0.003 --steps 2000 -o l2/   # writes network.png",
           "The 18 weights of XOR's 2-6-1 network after 2,000 steps: without a penalty, with λ·Σ|w| and with "
           "λ·Σw² (λ = 0.003). L1 pulls every weight toward 0 by the same λ a step, so the weights a unit can do "
           "without end at 0 (dots) and a sparse network is left; L2 pulls each in proportion to its size, "
-          "so the weights shrink together and few reach 0.", _penalties),
-    Entry("dropout", "Dropout on XOR", "gradviz train 2-4-1 --data xor --dropout 0.25 --steps 3000",
+          "so the weights shrink together and few reach 0. Each run's network.png draws its weights; weights.png, "
+          "drawn by `gradviz gallery`, sets the three runs' weights side by side.", _penalties),
+    Entry("dropout", "Dropout on XOR",
+          "gradviz train 2-4-1 --data xor --dropout 0.25 --steps 3000 -o dropout/   # writes network.png",
           "Each step drops every hidden unit with probability 0.25 and multiplies the kept ones by 1/(1 − 0.25): "
           "each step's loss (blue) jumps with the units it lost; the dashed curve is the loss without dropout. "
           "The network is drawn with the mask of its last step: the dropped units (dashed, grey, ✗) pass 0, "
           "and every gradient into and out of them is 0.",
           _fit((2, 4, 1), "xor", ("loss", "network", "boundary"), steps=3000, dropout=0.25)),
-    Entry("autoencoder", "An autoencoder: 4-2-4 on the one-hot vectors", "gradviz train 4-2-4 --autoencoder",
+    Entry("autoencoder", "An autoencoder: 4-2-4 on the one-hot vectors",
+          "gradviz train 4-2-4 --autoencoder -o autoencoder/   # writes codes.png",
           "The input is the target: the four one-hot vectors squeezed through two tanh units and reconstructed by "
           "sigmoid outputs (mean squared error over the outputs). The codes spread to the four corners of the "
           "square — a two-dimensional code for each input, as the lecture's MNIST autoencoder gives.",
           _fit((4, 2, 4), "onehot", ("loss", "codes", "network"), autoencoder=True)),
-    Entry("denoising", "A denoising autoencoder", "gradviz train 4-2-4 --autoencoder --noise 0.2",
+    Entry("denoising", "A denoising autoencoder",
+          "gradviz train 4-2-4 --autoencoder --noise 0.2 -o denoising/   # writes codes.png",
           "The same autoencoder with Gaussian noise (σ = 0.2) added to its inputs each step while the targets stay "
           "clean: it must undo the noise. The network is drawn at its last step's noisy inputs.",
           _fit((4, 2, 4), "onehot", ("loss", "codes", "network"), autoencoder=True, noise=0.2)),
     Entry("xor-breakout-trained", "The breakout question, trained",
-          "gradviz train 2-2-1 --activation relu --loss mse --data xor-breakout --lr 0.1 --steps 1000 --seed 10",
+          "gradviz train 2-2-1 --activation relu --loss mse --data xor-breakout --lr 0.1 --steps 1000 --seed 10 "
+          "-o breakout/   # prints \"answered\"",
           "Two ReLU units and a linear output trained on targets ±1 find weights that answer the question "
           "(y > 0.7 on (0, 1), (1, 0); y < −0.7 on (0, 0), (1, 1); dashed: y = ±0.7). Not every start does: "
           "with --seed 1 both ReLUs die (their sums are negative at every point, so no gradient reaches them) "
@@ -238,7 +247,8 @@ ENTRIES: tuple[Entry, ...] = (
           _fit((2, 2, 1), "xor-breakout", ("boundary", "network", "loss"), activation="relu", loss="mse", lr=0.1,
                steps=1000, seed=10)),
     Entry("grid-search", "Grid search over the learning rate and the hidden layer",
-          "gradviz train 2-4-1 --data xor --grid lr=0.01,0.1,1 --grid hidden=2,4,8",
+          "gradviz train 2-4-1 --data xor --grid lr=0.01,0.1,1 --grid hidden=2,4,8 -o grid/   "
+          "# prints \"best: lr = 1, hidden = 8\"",
           "Nine runs of 1,500 steps on XOR: α = 0.01 barely moves from ln 2 = 0.693; α = 1 with 8 hidden units "
           "ends lowest (ringed).", _grid),
 )
