@@ -139,6 +139,7 @@ def _animate_frames(message: str, args: list[str], out: Path) -> list[list[str]]
 
 
 def _grid_steps(message: str, args: list[str], out: Path) -> list[list[str]]:
+    assert "the grid's" in message and "fewer values in --grid" in message
     return [with_option(args, "--steps", number(message, "--steps"))]
 
 
@@ -173,8 +174,9 @@ KINDS: list[tuple[str, Callable, Callable[[Path], list[str]], Follow]] = [
      lambda out: ["train", "2-4-1", "--data", _csv(out, 3000), "--steps", "300", "-o", str(out / "o")], _rows),
     ("descend: too many steps", lambda mp: _lowered(mp, "gradviz.networks.descent", "DESCENT_WORK_LIMIT", 20_000),
      lambda out: ["descend", "(w - 3)^2", "--at", "w=0", "--wrt", "w", "--steps", "100000"], _steps),
-    ("train: a grid over the budget", lambda mp: _lowered(mp, "gradviz.networks.network", "TRAIN_WORK_LIMIT", 30_000),
-     lambda out: ["train", "2-4-1", "--data", "xor", "--steps", "400", "--grid", "lr=0.1,1", "-o", str(out / "o")],
+    ("train: a grid over the budget", lambda mp: _lowered(mp, "gradviz.networks.network", "TRAIN_WORK_LIMIT", 70_000),
+     lambda out: ["train", "2-4-1", "--data", "xor", "--steps", "400", "--grid", "lr=0.01,0.1,1", "--grid",
+                  "hidden=2,4", "-o", str(out / "o")],
      _grid_steps),
     ("train --animate: too many frames", lambda mp: None,
      lambda out: ["train", "2-8-8-8-8-1", "--data", "xor", "--steps", "5", "--animate", "--animate-frames", "60",

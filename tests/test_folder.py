@@ -187,3 +187,21 @@ def test_many_writers_at_once_leave_exactly_one_runs_files(tmp_path: Path) -> No
     _consistent(tmp_path)
     last = (tmp_path / "shared.txt").read_text()
     assert _files(tmp_path) == {RECORD, "shared.txt"} | {f"run{last}-{i}.txt" for i in range(20)}
+
+
+@pytest.mark.slow
+def test_a_command_refuses_a_3_gb_record_in_bounded_memory(tmp_path: Path) -> None:
+    """A real process: the record is refused from its size, never read (peak memory of the child)."""
+    import resource
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / RECORD, "wb") as fh:
+        fh.truncate(3_000_000_000)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    run = _gradviz("render", "x*y", "--at", "x=1,y=2", "-o", str(out), "--format", "dot", cwd=tmp_path)
+    _, err = run.communicate(timeout=300)
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert run.returncode == 1 and err.count("Error:") == 1 and "3,000,000,000 bytes" in err, err
+    assert max(peak_kb, before) < 1_000_000  # kB: far below the record's size
+    assert _files(out) == {RECORD}

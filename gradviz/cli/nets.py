@@ -97,7 +97,8 @@ def net(layers, activation, loss, data, expanded, seed, out_dir, fmt, view, whic
     result = backward(network.graph, weights if points else {**weights, **given} if given else None)
     summary = f"{network.parameter_count} parameters, {len(network.graph)} nodes"
     if result.values is None:
-        summary += "; no inputs given, so the structure alone (--at x1=…,y=… or --data xor for values and gradients)"
+        xor = " or --data xor" if sizes[0] == 2 and sizes[-1] == 1 else ""  # XOR's points: two features, one target
+        summary += f"; no inputs given, so the structure alone (--at x1=…,y=…{xor} for values and gradients)"
     if view == "neurons":
         from ..outputs.folder import OutputFolder  # lazy: `gradviz --help` stays fast
         from ..render.neurons import render_neurons  # lazy: `gradviz --help` stays fast
