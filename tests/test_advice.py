@@ -111,6 +111,11 @@ def _frames_final(message: str, args: list[str], out: Path) -> list[list[str]]:
     return [["render", expr, "--at", at, "-o", str(out / "final"), "--frames", "final"], ["grad", expr, "--at", at]]
 
 
+def _grad_numbers(message: str, args: list[str], out: Path) -> list[list[str]]:
+    assert "print the numbers with gradviz grad" in message
+    return [["grad", args[1], "--at", args[args.index("--at") + 1]]]
+
+
 def _layers_ending_in_one(message: str, args: list[str], out: Path) -> list[list[str]]:
     ends = re.search(r"end the layers in 1 \(([0-9-]+)\)", message).group(1)
     follows = [[args[0], ends, *args[2:]]]
@@ -160,8 +165,8 @@ def _csv(out: Path, rows: int) -> str:
 KINDS: list[tuple[str, Callable, Callable[[Path], list[str]], Follow]] = [
     ("pixel budget: --dpi too high", lambda mp: None,
      lambda out: ["render", LECTURE, "--at", AT, "-o", str(out / "o"), "--format", "png", "--dpi", "2400"], _dpi),
-    ("net: too big to draw op by op", lambda mp: None,
-     lambda out: ["net", "2-8-8-1", "--at", "x1=1,x2=0,y=1", "--view", "ops", "--frames", "all", "--format", "dot",
+    ("net: too big to draw op by op", lambda mp: _lowered(mp, "gradviz.render.frames", "RENDER_NODE_LIMIT", 30),
+     lambda out: ["net", "2-3-1", "--at", "x1=1,x2=0,y=1", "--view", "ops", "--frames", "all", "--format", "dot",
                   "-o", str(out / "o")], _net_ops),
     ("net: too big to build", lambda mp: None,
      lambda out: ["net", "10000-1000-1000-1000-10", "--loss", "ce", "-o", str(out / "o")], _net_build),
@@ -185,6 +190,8 @@ KINDS: list[tuple[str, Callable, Callable[[Path], list[str]], Follow]] = [
      lambda out: ["slides", LECTURE, "--at", AT, "-o", str(out / "o")], _frames_final),
     ("gif: too many nodes for every frame", lambda mp: _lowered(mp, "gradviz.render.frames", "RENDER_NODE_LIMIT", 5),
      lambda out: ["gif", LECTURE, "--at", AT, "-o", str(out / "o.gif")], _frames_final),
+    ("render: too costly to lay out", lambda mp: _lowered(mp, "gradviz.render.budget", "WORK_LIMIT", 5),
+     lambda out: ["render", LECTURE, "--at", AT, "-o", str(out / "o"), "--format", "dot"], _grad_numbers),
     ("train: more than one output", lambda mp: None,
      lambda out: ["train", "4-2-4", "--steps", "5", "-o", str(out / "o")], _layers_ending_in_one),
     ("train: bce on targets ±1", lambda mp: None,
