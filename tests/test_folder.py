@@ -205,3 +205,21 @@ def test_a_command_refuses_a_3_gb_record_in_bounded_memory(tmp_path: Path) -> No
     assert run.returncode == 1 and err.count("Error:") == 1 and "3,000,000,000 bytes" in err, err
     assert max(peak_kb, before) < 1_000_000  # kB: far below the record's size
     assert _files(out) == {RECORD}
+
+
+def test_a_single_file_is_replaced_only_when_it_is_proven_gradviz_s(tmp_path: Path) -> None:
+    from gradviz.outputs.folder import write_file
+
+    target = tmp_path / "anim.gif"
+    target.write_bytes(b"someone's")
+    with pytest.raises(GradvizError, match="--force"):
+        write_file(target, b"new", ours=lambda head: head.startswith(b"MARK"))
+    target.write_bytes(b"MARK and more")
+    write_file(target, b"MARK new", ours=lambda head: head.startswith(b"MARK"))  # its mark: ours
+    target.write_bytes(b"old gradviz")
+    (tmp_path / RECORD).write_text("anim.gif\n")  # an earlier gradviz recorded it beside it
+    write_file(target, b"MARK newer", ours=lambda head: False)
+    assert target.read_bytes() == b"MARK newer" and _files(tmp_path) == {"anim.gif", RECORD}
+    (tmp_path / "link.gif").symlink_to(target)
+    with pytest.raises(GradvizError, match="symbolic link"):
+        write_file(tmp_path / "link.gif", b"x", ours=lambda head: True, force=True)

@@ -163,6 +163,9 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir
     from ..networks.training import descent_report  # lazy: `gradviz --help` stays fast
     from ..outputs.training import write_descent  # lazy: `gradviz --help` stays fast
 
+    from ..outputs.folder import OutputFolder  # lazy: `gradviz --help` stays fast
+
+    folder = OutputFolder(out_dir, force=force) if out_dir is not None else None  # a bad -o refused before the run
     graph = parse_formula(expr)
     values = parse_at(at) or {}
     names = [w.strip() for w in wrt.split(",") if w.strip()]
@@ -174,8 +177,8 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir
                              schedule=schedule, adam=adam, adagrad=adagrad,
                              progress=(lambda k: bar.update(1)) if long_run else None)
     click.echo(descent_report(result))
-    if out_dir:
-        written = write_descent(result, out_dir, force=force)
+    if folder is not None:
+        written = write_descent(result, folder)
         click.echo("wrote " + ", ".join(str(p) for p in written))
 
 
@@ -254,6 +257,7 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
     from ..outputs.folder import OutputFolder  # lazy: `gradviz --help` stays fast
     from ..render.neurons import render_neurons  # lazy: `gradviz --help` stays fast
 
+    folder = OutputFolder(out_dir, force=force)  # a bad -o refused before the run
     sizes = parse_layers(layers)
     given = data
     data = data or ("onehot" if autoencoder else "xor")
@@ -308,7 +312,6 @@ def train(layers, activation, loss, data, lr, steps, momentum, adagrad, adam, ba
         with click.progressbar(length=steps, label="training", show_pos=True) as bar:
             done = fit(sizes, points, progress=lambda k: bar.update(1), **options)
     result, network, predictor = done.run, done.network, done.predictor
-    folder = OutputFolder(out_dir, force=force)
     files["loss.png"] = plots.loss_curve(result, clean_losses(done))
     if predictor is not None:
         features = [n.name for n in predictor.neurons if n.layer == 0]
