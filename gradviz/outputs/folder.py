@@ -171,6 +171,8 @@ class OutputFolder:
         self._prefix = _inside[2] if _inside else ""  # this folder's name inside the top one ("answer-key/")
         self._batch: list | None = None
         self._run: set[str] = set()  # on the top folder: every name (relative to it) this run wrote
+        if not _inside:
+            self._read_record()  # a record that is not gradviz's is refused before any work (read again to write)
 
     @classmethod
     def of(cls, folder: "str | os.PathLike | OutputFolder", *, force: bool = False) -> "OutputFolder":
