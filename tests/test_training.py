@@ -70,7 +70,7 @@ def test_size_checks_refuse_at_once_with_advice() -> None:
 @pytest.mark.parametrize("args, fragment", [
     (("net", "10000-1000-1000-1000-10", "-o", "out"), "the mse loss takes one output"),
     (("net", "10000-1000-1000-1000-10", "--loss", "ce", "-o", "out"), "gradviz params 10000-1000-1000-1000-10"),
-    (("net", "784-128-10", "--loss", "ce", "-o", "out"), "smaller layers such as 784-4-10"),
+    (("net", "784-128-10", "--loss", "ce", "-o", "out"), "smaller layers such as 784-1-10"),
     (("train", "2-4-1", "--steps", "1000000", "-o", "out"), "fewer --steps")])
 def test_the_new_users_big_networks_are_refused_within_seconds(tmp_path, args, fragment) -> None:
     start = time.perf_counter()

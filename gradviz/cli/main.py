@@ -99,7 +99,8 @@ def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool, every_line:
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Folder for the frames, manifest.json, derivation.md and derivation.tex.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="svg", show_default=True)
-@click.option("--dpi", type=click.IntRange(10, 2400), help="Resolution of png frames (default 150).")
+@click.option("--dpi", type=click.IntRange(10, 2400), help="Resolution of png frames (default 150, lowered when the frames "
+              "would pass the budget of 100 million pixels in all).")
 @click.option("--frames", "which", type=click.Choice(FRAME_CHOICES), default="all", show_default=True,
               help="Every step, or only the final frame with all gradients.")
 @mode_option

@@ -97,7 +97,8 @@ def net(layers, activation, loss, data, expanded, seed, out_dir, fmt, view, whic
     result = backward(network.graph, weights if points else {**weights, **given} if given else None)
     summary = f"{network.parameter_count} parameters, {len(network.graph)} nodes"
     if result.values is None:
-        summary += "; no inputs given, so the structure alone (--at x1=…,y=… or --data xor for values and gradients)"
+        xor = " or --data xor" if sizes[0] == 2 and sizes[-1] == 1 else ""  # XOR's points: two features, one target
+        summary += f"; no inputs given, so the structure alone (--at x1=…,y=…{xor} for values and gradients)"
     if view == "neurons":
         from ..outputs.folder import OutputFolder  # lazy: `gradviz --help` stays fast
         from ..render.neurons import render_neurons  # lazy: `gradviz --help` stays fast
@@ -162,6 +163,9 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir
     from ..networks.training import descent_report  # lazy: `gradviz --help` stays fast
     from ..outputs.training import write_descent  # lazy: `gradviz --help` stays fast
 
+    from ..outputs.folder import OutputFolder  # lazy: `gradviz --help` stays fast
+
+    folder = OutputFolder(out_dir, force=force) if out_dir is not None else None  # a bad -o refused before the run
     graph = parse_formula(expr)
     values = parse_at(at) or {}
     names = [w.strip() for w in wrt.split(",") if w.strip()]
@@ -173,8 +177,8 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir
                              schedule=schedule, adam=adam, adagrad=adagrad,
                              progress=(lambda k: bar.update(1)) if long_run else None)
     click.echo(descent_report(result))
-    if out_dir:
-        written = write_descent(result, out_dir, force=force)
+    if folder is not None:
+        written = write_descent(result, folder)
         click.echo("wrote " + ", ".join(str(p) for p in written))
 
 
@@ -242,16 +246,18 @@ def train(layers, activation, loss, data, point_count, data_noise, data_seed, lr
     """Train a network on data and draw the loss, the decision boundary and the trained network.
 
     \b
-    Examples (the lecture's XOR network, to 100 % accuracy; mini-batches of 2 with an L2 penalty;
-    dropout; a denoising autoencoder of the one-hot vectors; the ReLU breakout question):
-      gradviz train 2-4-1 --activation tanh --loss bce --data xor -o out/
-      gradviz train 2-4-1 --data xor --batch-size 2 --l2 0.001 --steps 3000 -o out/
-      gradviz train 2-4-1 --data xor --dropout 0.25 -o out/
-      gradviz train 4-2-4 --autoencoder --noise 0.2 -o out/
-      gradviz train 2-2-1 --activation relu --loss mse --data xor-breakout --lr 0.1 --seed 10 -o out/
-      gradviz train 2-4-1 --data xor --animate -o out/       # training.gif, training.html
-      gradviz train 2-8-8-1 --data spiral --steps 1000 --adam --lr 0.03 -o out/   # the Playground's spiral
-      gradviz train 2-4-1 --data xor --grid activation=sigmoid,relu --grid optimizer=sgd,adam -o out/
+    Examples (the lecture's XOR network; mini-batches of 2 with an L2 penalty, from --seed 2: from
+    seed 1 this run stalls at 50 %, as a start can; dropout; a denoising autoencoder of the one-hot
+    vectors; the ReLU breakout question; the playground animation; the Playground's spiral; a
+    comparison of activations and optimizers), each with what it prints or writes:
+      gradviz train 2-4-1 --activation tanh --loss bce --data xor --steps 300 -o xor/   # prints "accuracy 100%"
+      gradviz train 2-4-1 --data xor --batch-size 2 --l2 0.001 --steps 300 --seed 2 -o mb/  # prints "accuracy 100%"
+      gradviz train 2-4-1 --data xor --dropout 0.25 --steps 500 -o dropout/   # prints "accuracy 100%"
+      gradviz train 4-2-4 --autoencoder --noise 0.2 -o denoising/   # writes codes.png
+      gradviz train 2-2-1 --activation relu --loss mse --data xor-breakout --lr 0.1 --seed 10 -o relu/  # prints "answered"
+      gradviz train 2-4-1 --data xor --steps 300 --animate -o playground/   # writes training.gif, training.html
+      gradviz train 2-8-8-1 --data spiral --steps 1000 --adam --lr 0.03 -o spiral/   # writes boundary.png
+      gradviz train 2-4-1 --data xor --steps 300 --grid activation=sigmoid,relu -o cmp/   # writes curves.png
     """
     from ..eval.backward import backward  # lazy: `gradviz --help` stays fast
     from ..networks import plots  # lazy: `gradviz --help` stays fast
@@ -274,7 +280,9 @@ def train(layers, activation, loss, data, point_count, data_noise, data_seed, lr
     from ..outputs.training import fit_history_csv  # lazy: `gradviz --help` stays fast
     from ..render.neurons import render_neurons  # lazy: `gradviz --help` stays fast
 
+    folder = OutputFolder(out_dir, force=force)  # a bad -o refused before the run
     sizes = parse_layers(layers)
+    given = data
     data = data or ("onehot" if autoencoder else "xor")
     loss = loss or ("mse" if autoencoder else "bce")
     named = {"xor": XOR_DATA, "xor-breakout": XOR_BREAKOUT_DATA, "quadrants": quadrants()}
@@ -289,6 +297,12 @@ def train(layers, activation, loss, data, point_count, data_noise, data_seed, lr
                          seed if data_seed is None else data_seed)
     else:
         points = one_hot_vectors(sizes[0]) if data == "onehot" else named.get(data) or read_points(data)
+    if sizes[-1] != 1 and not autoencoder and loss != "ce":  # mse and bce take one output
+        ends = "-".join(map(str, (len(points[0][0]), *sizes[1:-1], 1)))
+        raise GradvizError(f"gradviz train fits one output (the target) with --loss mse or bce, but {layers} ends in "
+                           f"{sizes[-1]} units: end the layers in 1 ({ends}), use --loss ce for class labels"
+                           + (" or reconstruct the input with --autoencoder" if given is None and sizes[0] == sizes[-1]
+                              and len(sizes) > 2 else ""))
     if autoencoder and data != "onehot":  # features alone: a named set's inputs, every column of a file
         points = [x for x, _ in points] if data in named or drawn else [(*x, y) for x, y in points]
     if not autoencoder:
@@ -337,7 +351,6 @@ def train(layers, activation, loss, data, point_count, data_noise, data_seed, lr
         with click.progressbar(length=steps, label="training", show_pos=True) as bar:
             done = fit(sizes, points, progress=lambda k: bar.update(1), **options)
     result, network, predictor = done.run, done.network, done.predictor
-    folder = OutputFolder(out_dir, force=force)
     penalties = done.arrays.network.penalty(history_array(result, result.wrt)) if l1 or l2 else ()
     files["loss.png"] = plots.loss_curve(result, clean_losses(done), penalties)
     files["history.csv"] = fit_history_csv(done).encode("utf-8")
@@ -423,10 +436,12 @@ def _check_classes(sizes: tuple[int, ...], loss: str, points) -> None:
 
 @click.command()
 @click.argument("folder", type=click.Path(file_okay=False), default="gallery")
-@click.option("--dot-only", is_flag=True, help="Write only the DOT sources (fast; what CI compares).")
-def gallery(folder: str, dot_only: bool) -> None:
+@click.option("--dot-only", is_flag=True, help="Write only the DOT sources (fast; what CI compares); the "
+              "pictures of an earlier build are kept.")
+@force_option
+def gallery(folder: str, dot_only: bool, force: bool) -> None:
     """Build the gallery of the lectures' examples into FOLDER (default: gallery)."""
     from ..outputs.gallery import build  # lazy: `gradviz --help` stays fast
 
-    written = build(folder, dot_only=dot_only, progress=click.echo)
+    written = build(folder, dot_only=dot_only, force=force, progress=click.echo)
     click.echo(f"{len(written)} files in {folder}; see {os.path.join(folder, 'README.md')}")

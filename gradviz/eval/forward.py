@@ -28,7 +28,8 @@ def constant_value(graph: Graph, nid: str, exact: bool = False) -> Any:
     try:
         return float(node.value)
     except OverflowError:
-        raise EvaluationError(f"the constant {node.name[:40]} is beyond the range of a float; use --exact",
+        raise EvaluationError(f"the constant {node.name[:40]} is beyond the range of a float; "
+                              "gradviz grad --exact computes with exact numbers",
                               node=node.name) from None
 
 

@@ -73,7 +73,7 @@ def _number(name: str, value: Any, exact_mode: bool) -> Any:
         result = math.inf
     if not math.isfinite(result):
         raise EvaluationError(f"the value of {name} is beyond the range of a float ({value!r}); "
-                              "use --exact for exact arithmetic")
+                              "gradviz grad --exact computes with exact numbers")
     return result
 
 

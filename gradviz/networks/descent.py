@@ -247,7 +247,7 @@ def descend(graph: Graph, at: Mapping[str, Any], wrt: Sequence[str], *, lr: floa
     if steps > most:
         raise GradvizError(f"{steps:,} steps on a graph of {len(graph):,} nodes is more than gradviz runs and "
                            f"keeps (the limit is {DESCENT_WORK_LIMIT:,} steps × (nodes + 4), about 10 s): use --steps "
-                           f"{most:,} or fewer, or a larger --lr or --adam to get there in fewer steps")
+                           f"{most} or fewer, or a larger --lr or --adam to get there in fewer steps")
     return run_updates(graph, lambda vals, t: gradient(graph, vals), values, names, lr=lr, steps=steps,
                        optimizer=optimizer(momentum, adam, adagrad), schedule=schedule, progress=progress)
 

@@ -144,27 +144,60 @@ def check_size(layers: Sequence[int], samples: int = 1, activation: str = "tanh"
                expanded: bool = False, steps: int = 0, view: str | None = None, ops_limit: int = 0,
                autoencoder: bool = False, masks: bool = False, noise: bool = False) -> int:
     """Refuse, before any building and with advice, a network too big to build, to train for
-    ``steps`` or to draw in ``view`` (``neurons``, or ``ops`` up to ``ops_limit`` nodes); its node count."""
+    ``steps`` or to draw in ``view`` (``neurons``, or ``ops`` up to ``ops_limit`` nodes); its node count.
+    Every remedy the refusal names passes this same check."""
     check_choices(layers, activation, loss, autoencoder=autoencoder)
-    nodes = node_estimate(layers, samples, activation, loss, expanded, autoencoder=autoencoder, masks=masks,
-                          noise=noise)
+    shape = dict(autoencoder=autoencoder, masks=masks, noise=noise)
+    nodes = node_estimate(layers, samples, activation, loss, expanded, **shape)
+    base = node_estimate(layers, 0, activation, loss, expanded, **shape)  # what does not grow with the data
+    room = min(BUILD_NODE_LIMIT, TRAIN_WORK_LIMIT // steps) if steps else BUILD_NODE_LIMIT
+    rows = max((room - base) * samples // max(nodes - base, 1), 0)  # the most data points that fit (steps too)
+    problem = _size_problem(layers, nodes, samples, steps, view, ops_limit, rows)
+    if not problem:
+        return nodes
     name = "-".join(map(str, layers))
+
+    def fits(sizes: Sequence[int], steps: int = steps, view: str | None = view) -> bool:
+        found = node_estimate(sizes, samples, activation, loss, expanded, **shape)
+        return not _size_problem(sizes, found, samples, steps, view, ops_limit, rows)
+
+    remedies = []
+    most = TRAIN_WORK_LIMIT // nodes
+    if steps and nodes <= BUILD_NODE_LIMIT and most >= 1 and fits(layers, most):
+        remedies.append(f"try fewer --steps (--steps {most} at most)")
+    if view == "ops" and fits(layers, view="neurons"):
+        remedies.append("draw it neuron by neuron with --view neurons")
+    candidates = [sizes for width in (4, 3, 2, 1)
+                  for sizes in [(layers[0], *(min(n, width) for n in layers[1:-1]), layers[-1])]
+                  if tuple(sizes) != tuple(layers)]
+    smaller = next((sizes for sizes in candidates if fits(sizes)), None)
+    if smaller:
+        remedies.append(f"try smaller layers such as {'-'.join(map(str, smaller))}")
+    elif steps:  # fewer steps on smaller layers
+        fewer = [(sizes, TRAIN_WORK_LIMIT // node_estimate(sizes, samples, activation, loss, expanded, **shape))
+                 for sizes in candidates]
+        smaller, most = next(((sizes, n) for sizes, n in fewer if n >= 1 and fits(sizes, n)), (None, 0))
+        if smaller:
+            remedies.append(f"try smaller layers such as {'-'.join(map(str, smaller))} with --steps {most}")
+    remedies.append(f"count it with `gradviz params {name}`")
+    raise GradvizError(f"a {name} network has {count_parameters(layers):,} parameters and about {nodes:,} nodes: "
+                       f"too big for {problem}. {remedies[0][0].upper()}{remedies[0][1:]}"
+                       + "".join(f"; {r}" for r in remedies[1:]))
+
+
+def _size_problem(layers: Sequence[int], nodes: int, samples: int, steps: int, view: str | None,
+                  ops_limit: int, rows: int) -> str:
+    """What a network of ``nodes`` nodes is too big for (empty when nothing); ``rows`` data points would fit."""
     weights = sum(a * b for a, b in zip(layers, layers[1:]))
-    smaller = "-".join(str(n if k in (0, len(layers) - 1) else min(n, 4)) for k, n in enumerate(layers))
-    rows = f"; it is built once per data point: use fewer than {samples:,} rows" if samples > 1 else ""
-    problem = (f"building it (the limit is {BUILD_NODE_LIMIT:,} nodes{rows})" if nodes > BUILD_NODE_LIMIT
-               else f"training it for {steps:,} steps (the limit is {TRAIN_WORK_LIMIT:,} node-steps; "
-                    f"try fewer --steps, {max(TRAIN_WORK_LIMIT // nodes, 1):,} at most)"
-               if nodes * steps > TRAIN_WORK_LIMIT
-               else f"drawing it op by op (the limit is {ops_limit:,} nodes; try --view neurons)"
-               if view == "ops" and nodes > ops_limit
-               else f"drawing its {weights:,} weights neuron by neuron (the limit is {NEURON_VIEW_WEIGHT_LIMIT:,})"
-               if view == "neurons" and weights > NEURON_VIEW_WEIGHT_LIMIT else "")
-    if problem:
-        raise GradvizError(f"a {name} network has {count_parameters(layers):,} parameters and about {nodes:,} nodes: "
-                           f"too big for {problem}. Count it with `gradviz params {name}`"
-                           + (f", or try smaller layers such as {smaller}" if smaller != name else ""))
-    return nodes
+    data = (f"; it is built once per data point: use fewer than {samples:,} rows"
+            + (f", {rows:,} at most" if rows >= 1 else "")) if samples > 1 else ""
+    return (f"building it (the limit is {BUILD_NODE_LIMIT:,} nodes{data})" if nodes > BUILD_NODE_LIMIT
+            else f"training it for {steps:,} steps (the limit is {TRAIN_WORK_LIMIT:,} node-steps)"
+            if nodes * steps > TRAIN_WORK_LIMIT
+            else f"drawing it op by op (the limit is {ops_limit:,} nodes)"
+            if view == "ops" and nodes > ops_limit
+            else f"drawing its {weights:,} weights neuron by neuron (the limit is {NEURON_VIEW_WEIGHT_LIMIT:,})"
+            if view == "neurons" and weights > NEURON_VIEW_WEIGHT_LIMIT else "")
 
 
 def parse_layers(text: str) -> tuple[int, ...]:

@@ -122,8 +122,9 @@ def check_playground(layers: Sequence[int], frames: int) -> None:
     maps = sum(layers)
     if frames * (maps + FRAME_COST) > WORK_LIMIT:
         raise GradvizError(f"{frames} frames of {maps} heat-maps would take over half a minute to draw (the limit is "
-                           f"{WORK_LIMIT:,} for frames × (heat-maps + {FRAME_COST})); try --animate-frames "
-                           f"{WORK_LIMIT // (maps + FRAME_COST)}")
+                           f"{WORK_LIMIT:,} for frames × (heat-maps + {FRAME_COST})); "
+                           + (f"try --animate-frames {most}" if (most := WORK_LIMIT // (maps + FRAME_COST)) >= 2
+                              else "leave out --animate"))
 
 
 def _frame_steps(count: int, frames: int) -> list[int]:

@@ -286,9 +286,11 @@ def _check_grid_work(layers: Sequence[int], samples: int, settings: list[dict[st
     cost = sum(training_cost(grid_sizes(layers, setting), samples, setting_options(setting, options).get("steps", 1500),
                              setting_options(setting, options).get("batch_size")) for setting in settings)
     if cost > ARRAY_WORK_LIMIT * workers:
+        steps = options.get("steps", 1500)
+        fewer = max(1, int(steps * ARRAY_WORK_LIMIT * workers / cost))
         raise GradvizError(f"the grid's {len(settings)} runs come to about {cost:.0f} s of training on {workers} "
                            f"core{'s' if workers > 1 else ''} (the limit is {ARRAY_WORK_LIMIT:.0f} s a core): use "
-                           "fewer values in --grid or fewer --steps")
+                           f"fewer values in --grid or --steps {fewer} or fewer")
 
 
 def _grid_worker() -> None:

@@ -26,10 +26,10 @@ __all__ = ["write_descent", "fit_history_csv", "FIT_HISTORY_FIELDS"]
 FIT_HISTORY_FIELDS = ("step", "loss", "data loss", "penalty", "learning rate")
 
 
-def write_descent(run: Descent, folder: str | os.PathLike, *, force: bool = False) -> list[Path]:
+def write_descent(run: Descent, folder: str | os.PathLike | OutputFolder, *, force: bool = False) -> list[Path]:
     """Write the run's files into ``folder``; their paths. Files gradviz did not create there
     are refused unless ``force``."""
-    out = OutputFolder(folder, force=force)
+    out = OutputFolder.of(folder, force=force)
     files = {"history.csv": history_csv(run).encode("utf-8"), "loss.png": plots.loss_curve(run)}
     if run.history[0].update:
         files["update.png"] = plots.update_frame(run)

@@ -111,7 +111,7 @@ def check_drawable(graph: "Graph", frame_count: int) -> None:
     if len(graph) <= limit:
         return
     what = "one frame" if frame_count == 1 else "every frame"
-    instead = ("draw only the final frame (--frames final) or a smaller formula"
+    instead = ("draw only the final frame (--frames final of gradviz render or gradviz net) or a smaller formula"
                if frame_count > 1 and len(graph) <= SINGLE_FRAME_NODE_LIMIT else "draw a smaller formula")
     raise GradvizError(f"the graph has {len(graph):,} nodes; gradviz draws {what} of graphs up to {limit} nodes "
                        f"(Graphviz would take minutes): {instead}, use the neuron view for networks "
