@@ -21,7 +21,7 @@ from .targets import LATEX, UNICODE, Level, Piece, Target
 if TYPE_CHECKING:
     from ..ir.graph import Graph
 
-__all__ = ["Name", "Number", "Partial", "Formula", "NodeText", "Product", "Terms", "Chain", "Words", "Relation",
+__all__ = ["Name", "Number", "Partial", "Formula", "NodeText", "Product", "Terms", "Chain", "More", "Words", "Relation",
            "Sentence", "Math", "write", "piece", "plain"]
 
 
@@ -100,6 +100,11 @@ class Chain:
 
 
 @dataclass(frozen=True)
+class More:
+    """The terms of a sum still to come: ``⋯`` (``\\cdots`` in LaTeX); never ``…``, which marks a cut."""
+
+
+@dataclass(frozen=True)
 class Words:
     """Plain words in a title or a caption."""
 
@@ -121,7 +126,7 @@ class Sentence:
     parts: tuple[Union["Math", Words], ...]
 
 
-Math = Union[Name, Number, Partial, Formula, NodeText, Product, Terms, Chain, Relation, Sentence, Words]
+Math = Union[Name, Number, Partial, Formula, NodeText, Product, Terms, Chain, Relation, Sentence, Words, More]
 
 
 def write(math: "Math", target: Target = UNICODE) -> str:
@@ -148,6 +153,8 @@ def piece(math: "Math", target: Target) -> Piece:
         return text, (Level.UNARY if text.startswith(target.minus) else Level.ATOM)
     if isinstance(math, Words):
         return target.escape(math.text), Level.ATOM
+    if isinstance(math, More):
+        return (r"\cdots" if target is LATEX else "⋯"), Level.ATOM
     if isinstance(math, Partial):
         return target.partial(math.top, math.bottom), Level.ATOM
     if isinstance(math, Formula):
