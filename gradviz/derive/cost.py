@@ -16,7 +16,7 @@ import sympy
 
 __all__ = ["SIMPLIFY_BUDGET", "NAMED_BUDGET", "expanded_terms", "simplify_cost", "affordable"]
 
-SIMPLIFY_BUDGET = 400  # estimated cost units (``simplify_cost``) of one simplification: about 0.1 s measured
+SIMPLIFY_BUDGET = 100  # estimated monomials (``simplify_cost``) of one simplification: at most about 0.1 s measured
 NAMED_BUDGET = 200  # symbols of a form written out in the user's quantities (longer ones are not built)
 _CAP = 10**9  # estimates stop growing here (a tower of powers would count past any integer worth keeping)
 

@@ -119,6 +119,10 @@ class _Forms:
             if self.sym.term(nid) in self.temporaries:
                 self._named_size[nid] = min(self.named_size(self.sym.definition(nid)), 10**9)
         self._named: dict[str, Any] = {}
+        self.relations = {self.sym.term(nid): self.named(nid) for nid, n in graph.nodes.items()
+                          if n.kind == "op" and n.named_by_user and nid != graph.output_id
+                          and self.named_size(self.sym.definition(nid)) <= NAMED_BUDGET
+                          and not self.named(nid).atoms(sympy.Function)}
 
     def run(self) -> dict[str, Adjoint]:
         graph = self.graph
@@ -158,7 +162,7 @@ class _Forms:
 
     def lecture_form(self, product: Form) -> tuple[Form, Form | None, Form]:
         """(simplified, named, carried) for a product in chain order."""
-        simplified = _shortest([product, Form.of(product.expr), *_simpler(product.expr)])
+        simplified = _shortest([product, Form.of(product.expr), *_simpler(product.expr), *self.related(product.expr)])
         if not self.temporaries or not (simplified.expr.free_symbols & self.temporaries.keys()):
             return simplified, None, simplified
         written = self.named_size(simplified.expr)
@@ -170,6 +174,30 @@ class _Forms:
         named = _shortest([factors, Form.of(factors.expr), *_simpler(factors.expr)])
         carried = named if named.size <= NAMED_RATIO * simplified.size else simplified
         return simplified, named, carried
+
+    def related(self, expr: Any) -> list[Form]:
+        """Candidates that use how the program's named quantities relate, where those relations are
+        rational (``p₃ = e₃/s``, ``s = e₁ + e₂ + e₃``): the named quantities in ``expr`` written by
+        their definitions, the result simplified, then the definitions written by their names again
+        (``Σₖ yₖeₖ/(pₖs²)`` → ``(y₁ + y₂ + y₃)/s``; ``… · e₃`` → ``(y₁ + y₂ + y₃)p₃ − y₃``)."""
+        present = {symbol: d for symbol, d in self.relations.items() if symbol in expr.free_symbols}
+        inner = set().union(*(d.free_symbols for d in present.values())) if present else set()
+        present = {symbol: d for symbol, d in present.items() if symbol not in inner}  # one level: p₃ = e₃/s, s kept
+        if not present:
+            return []
+        written = expr.xreplace(present)
+        if not affordable(written):
+            return []
+        cancelled = sympy.cancel(written)
+        out = []
+        for variant in (cancelled, sympy.expand(cancelled)):
+            for symbol, definition in self.relations.items():
+                if definition.free_symbols <= variant.free_symbols:
+                    variant = variant.subs(definition, symbol)
+            if not variant.free_symbols - expr.free_symbols - self.relations.keys():
+                out += [Form.of(sympy.factor_terms(variant)),
+                        Form.of(sympy.collect(variant, sorted(self.relations.keys() & variant.free_symbols, key=str)))]
+        return out
 
     def named_size(self, expr: Any) -> int:
         """``size`` of ``expr`` once every temporary in it is written in the user's quantities,
