@@ -175,7 +175,7 @@ def step_lines(result: "Backward", step: "Step") -> list[Relation]:
         use = _use(result, step.node, c)
         head: list[Math] = [Partial(graph.output, graph.nodes[c.operand].name), _partials(result, step.node, c)]
         product = [_use_product(result, use)] if use is not None else []
-        shown = [_chain(result, form.terms) for form in shown_forms(graph, c.operand)] if use is not None else []
+        shown = [_chain(result, form.terms) for form in shown_forms(result, c.operand)] if use is not None else []
         numbers = [_number_product(result, step, c), Number(c.value)] if c.value is not None else []
         line = Relation(_without_repeats(head + product + shown + numbers))
         if shown and numbers and len(plain(line)) > CAPTION_WIDTH:  # the simplified forms stay in the derivation
@@ -217,7 +217,7 @@ def _fan_out_sides(result: "Backward", step: "Step", c: "Contribution", arrived:
         sides.append(terms(lambda consumer, got, now: _use_product(result, uses[(consumer, got.position)]) if now
                            else _chain(result, uses[(consumer, got.position)].brought.terms)))
         if complete and not compact:
-            sides += [_chain(result, form.terms) for form in shown_forms(graph, c.operand)]
+            sides += [_chain(result, form.terms) for form in shown_forms(result, c.operand)]
     if c.value is not None:
         before = arrived[upto - 1][1].total if upto else None
         sides.append(Terms((_number_product(result, step, c),) + (() if before is None else (Number(before),))))

@@ -26,7 +26,7 @@ from ..eval.symbolic import symbolic_of
 from ..ir.graph import Graph
 from .cost import NAMED_BUDGET, affordable
 
-__all__ = ["Form", "Use", "Adjoint", "forms_of", "size", "NAMED_RATIO"]
+__all__ = ["Form", "Use", "Adjoint", "forms_of", "quantities_of", "size", "NAMED_RATIO"]
 
 NAMED_RATIO = 2  # a form in the user's quantities is carried up to this many times the length with temporaries
 NAMED_SLACK = 12  # symbols a simplification may still save on a form written out in the user's quantities
@@ -105,6 +105,13 @@ def forms_of(graph: Graph) -> dict[str, Adjoint]:
     return graph.memo("lecture forms", lambda: _Forms(graph).run())
 
 
+def quantities_of(graph: Graph) -> dict[Any, Any]:
+    """The symbols the lecture forms introduce that are no node of the graph (a softmax's ``p₁``),
+    each with its expression over the graph's nodes."""
+    forms_of(graph)
+    return graph.memo("lecture quantities", dict)
+
+
 class _Forms:
     """The sweep from the output down (see the module's docstring)."""
 
@@ -119,6 +126,7 @@ class _Forms:
             if self.sym.term(nid) in self.temporaries:
                 self._named_size[nid] = min(self.named_size(self.sym.definition(nid)), 10**9)
         self._named: dict[str, Any] = {}
+        self.quantities = graph.memo("lecture quantities", dict)  # symbols the lecture introduces → their meaning
         self.relations = {self.sym.term(nid): self.named(nid) for nid, n in graph.nodes.items()
                           if n.kind == "op" and n.named_by_user and nid != graph.output_id
                           and self.named_size(self.sym.definition(nid)) <= NAMED_BUDGET
@@ -144,7 +152,7 @@ class _Forms:
     def adjoint(self, nid: str, consumers: list[tuple[str, int]], done: dict[str, Adjoint]) -> Adjoint:
         made = []
         for user, pos in sorted(consumers, key=lambda use: (self.position[use[0]], use[1])):
-            local = self.sym.local(user, pos)
+            local = self.local(user, pos)
             upstream = done[user].carried
             product = _times(upstream, local)
             brought = self.lecture_form(product)[2] if len(consumers) > 1 else product
@@ -174,6 +182,36 @@ class _Forms:
         named = _shortest([factors, Form.of(factors.expr), *_simpler(factors.expr)])
         carried = named if named.size <= NAMED_RATIO * simplified.size else simplified
         return simplified, named, carried
+
+    def local(self, nid: str, pos: int) -> Any:
+        """∂node/∂operand from the op spec, in the node's own name; a softmax ratio of the node's
+        operands, ``exp(zⱼ)/Σₖ exp(zₖ)``, written as the probability the lecture names (``pⱼ``, or
+        the program's node of that definition)."""
+        local = self.sym.local(nid, pos)
+        if not local.has(sympy.exp):
+            return local
+        operands = [self.sym.term(o) for o in self.graph.nodes[nid].operands]
+        swap = {}
+        for power in local.atoms(sympy.Pow):  # 1/Σₖ exp(zₖ): a softmax's denominator
+            total = power.base
+            if power.exp == -1 and total.is_Add and all(isinstance(t, sympy.exp) for t in total.args):
+                for term in total.args:
+                    z = term.args[0]
+                    j = operands.index(z) if z in operands else 0
+                    swap[term / total] = self.probability(term / total, j)
+        return local.subs(swap) if swap else local
+
+    def probability(self, ratio: Any, j: int) -> Any:
+        """The symbol of a softmax ratio: a node of the program with that definition, else ``pⱼ₊₁``
+        (``q``, ``π`` where the program uses ``p``), remembered in ``quantities``."""
+        for nid, node in self.graph.nodes.items():
+            if node.kind == "op" and node.named_by_user and sympy.simplify(self.named(nid) - ratio) == 0:
+                return self.sym.term(nid)
+        taken = {ch for n in self.graph.nodes.values() for ch in n.name[:1]}
+        letter = next((c for c in "pqπ" if c not in taken), "p")
+        symbol = sympy.Symbol(f"{letter}{j + 1}", real=True)
+        self.quantities[symbol] = ratio
+        return symbol
 
     def related(self, expr: Any) -> list[Form]:
         """Candidates that use how the program's named quantities relate, where those relations are
@@ -236,6 +274,8 @@ def _simpler(expr: Any) -> list[Form]:
     """The simplified candidates of ``expr`` within the budget (none beyond it)."""
     if not affordable(expr):
         return []
+    if not any(power.exp.is_negative for power in expr.atoms(sympy.Pow)):  # no fraction to cancel
+        return [Form.of(sympy.factor_terms(expr))] if expr.is_Add else []
     cancelled = sympy.cancel(expr)
     out = [Form.of(sympy.factor_terms(cancelled))]
     if cancelled.is_Add or cancelled != expr:

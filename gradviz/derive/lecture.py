@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import sympy
+
 
 from ..eval.backward import Backward
 from ..eval.paths import input_paths
@@ -39,7 +41,7 @@ from ..text.lines import (
     Words,
     plain,
 )
-from .forms import Form, Use, forms_of
+from .forms import Form, Use, forms_of, quantities_of
 
 __all__ = ["Lecture", "lecture", "shown_forms", "forward_lines", "gradient_lines", "typed_decimals", "deduplicated",
            "SHOWN_LIMIT", "tangent_line", "tangent_lines", "cost_lines"]
@@ -85,9 +87,9 @@ def lecture(result: Backward, wrt: str | None = None) -> Lecture:
         if not (len(adjoint.uses) == 1 and adjoint.uses[0].consumer == graph.output_id):
             sides.append(Terms(tuple(_use(graph, use.consumer, nid) for use in adjoint.uses)))
             sides.append(Terms(tuple(_use_values(graph, use, decimals) for use in adjoint.uses)))
-        sides += [Chain(form.terms, decimals=decimals) for form in shown_forms(graph, nid)]
+        sides += [Chain(form.terms, decimals=decimals) for form in shown_forms(result, nid)]
         if node.kind == "input":  # then written in the inputs, the chain's order kept
-            sides.append(Chain(adjoint.simplified.terms, graph, in_inputs=True, decimals=decimals))
+            sides.append(Chain(_meant(graph, adjoint.simplified), graph, in_inputs=True, decimals=decimals))
         if numbers is not None:
             sides.append(Number(numbers[nid]))
         line = Relation(deduplicated(sides))
@@ -100,15 +102,44 @@ def lecture(result: Backward, wrt: str | None = None) -> Lecture:
     return Lecture(forward, tuple(backward), tuple(gradients[nid] for nid in graph.order if nid in gradients))
 
 
-def shown_forms(graph: Graph, nid: str) -> tuple[Form, ...]:
+def shown_forms(result: Backward, nid: str) -> tuple[Form, ...]:
     """The forms a line about node ``nid`` shows after upstream × local (``Adjoint.shown``); an
     input's line leaves out the form in the user's quantities where that names no intermediate
-    (the line goes on in the inputs, in the formula's order)."""
+    (the line goes on in the inputs, in the formula's order). Where the values make one-hot
+    targets (``y₁ + y₂ + y₃ = 1``), a last form says so: ``(y₁ + y₂ + y₃)p₃ − y₃ = p₃ − y₃``."""
+    graph = result.graph
     adjoint = forms_of(graph)[nid]
-    if graph.nodes[nid].kind != "input":
-        return adjoint.shown
-    inputs = {symbolic_of(graph).term(graph.node(name).id) for name in graph.inputs}
-    return adjoint.shown if adjoint.carried.expr.free_symbols - inputs else adjoint.shown[:1]
+    shown = adjoint.shown
+    if graph.nodes[nid].kind == "input":
+        inputs = {symbolic_of(graph).term(graph.node(name).id) for name in graph.inputs}
+        shown = shown if adjoint.carried.expr.free_symbols - inputs else shown[:1]
+    one_hot = _one_hot(result, shown[-1])
+    return shown + ((one_hot,) if one_hot is not None else ())
+
+
+def _meant(graph: Graph, form: Form) -> tuple[tuple[Any, ...], ...]:
+    """``form``'s factors with the quantities the lecture introduced (``p₁``) written by their meaning."""
+    quantities = quantities_of(graph)
+    return tuple(tuple(f.xreplace(quantities) for f in t) for t in form.terms) if quantities else form.terms
+
+
+def _one_hot(result: Backward, form: Form) -> Form | None:
+    """``form`` with every sum of inputs whose values are 0s and a single 1 (one-hot targets)
+    written as 1; None where there is none (or no values)."""
+    if result.values is None:
+        return None
+    graph = result.graph
+    sym = symbolic_of(graph)
+    value = {sym.term(graph.node(name).id): result.values[graph.node(name).id] for name in graph.inputs}
+    swap = {}
+    for total in form.expr.atoms(sympy.Add):
+        if len(total.args) > 1 and all(t in value for t in total.args):
+            got = [value[t] for t in total.args]
+            if all(v in (0, 1) for v in got) and sum(got) == 1:
+                swap[total] = sympy.S.One
+    if not swap:
+        return None
+    return Form(tuple(tuple(f.xreplace(swap) for f in t) for t in form.terms))
 
 
 def _use(graph: Graph, user: str, nid: str) -> Any:
@@ -160,10 +191,11 @@ def forward_lines(result: Backward) -> list[Relation]:
     return lines
 
 
-def gradient_lines(result: Backward, expanded: bool = True) -> list[Relation]:
-    """``∂L/∂θ1 = 2cxθ2 = 2(θ1θ2x − y)xθ2 = 42`` for every input: the lecture's form, then (where
-    it names intermediates) in the user's quantities, then in the inputs; unless ``expanded`` (a
-    figure's caption) each side only where it is short."""
+def gradient_lines(result: Backward, expanded: bool = True, joint: str = "dot") -> list[Relation]:
+    """``∂L/∂θ1 = 2c·x·θ2 = 2(θ1θ2x − y)·x·θ2 = 42`` for every input: the lecture's form, then
+    (where it names intermediates) in the user's quantities, then in the inputs, the chain's
+    factors joined by ``joint`` (``juxtaposed``: ``2cxθ2``, as the derivation writes them); unless
+    ``expanded`` (a figure's caption) each side only where it is short."""
     graph = result.graph
     decimals = typed_decimals(graph)
     forms = forms_of(graph) if result.has_symbolic else {}
@@ -174,11 +206,11 @@ def gradient_lines(result: Backward, expanded: bool = True) -> list[Relation]:
         sides: list[Any] = [Partial(graph.output, node.name)]
         adjoint = forms.get(nid)
         if adjoint is not None:
-            for form in shown_forms(graph, nid):
-                side = Chain(form.terms, decimals=decimals)
+            for form in shown_forms(result, nid):
+                side = Chain(form.terms, joint=joint, decimals=decimals)
                 if expanded or len(plain(side)) <= SHORT_SIDE:
                     sides.append(side)
-            in_inputs = Chain(adjoint.simplified.terms, graph, in_inputs=True, decimals=decimals)
+            in_inputs = Chain(_meant(graph, adjoint.simplified), graph, in_inputs=True, joint=joint, decimals=decimals)
             if expanded or len(plain(in_inputs)) <= SHORT_SIDE:
                 sides.append(in_inputs)
         elif result.has_symbolic:

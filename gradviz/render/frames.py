@@ -111,7 +111,7 @@ def frames(result: "Backward", which: str = "all") -> list[Frame]:
     index = len(out)
     out.append(Frame(index, "gradients", f"{index:02d}-gradients",
                      Sentence((Words("Gradients of "), Name(graph.output))),
-                     tuple(gradient_lines(result, expanded=False))))
+                     tuple(gradient_lines(result, expanded=False, joint="juxtaposed"))))
     return out if which == "all" else out[-1:]
 
 

@@ -10,6 +10,7 @@ and ``write`` them for their target, so nothing is ever printed twice or parsed 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Union
 
 import sympy
@@ -145,7 +146,20 @@ def plain(math: "Math") -> str:
 
 
 def piece(math: "Math", target: Target) -> Piece:
-    """``math`` written for ``target``, with how tightly it binds."""
+    """``math`` written for ``target``, with how tightly it binds (remembered for the last few
+    thousand objects: a caption writes its sides more than once)."""
+    try:
+        return _remembered(math, target)
+    except TypeError:  # something unhashable inside: written afresh
+        return _piece(math, target)
+
+
+@lru_cache(maxsize=4096)
+def _remembered(math: "Math", target: Target) -> Piece:
+    return _piece(math, target)
+
+
+def _piece(math: "Math", target: Target) -> Piece:
     if isinstance(math, Name):
         return target.name(math.name), Level.ATOM
     if isinstance(math, Number):
