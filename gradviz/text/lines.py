@@ -250,8 +250,8 @@ def _juxtaposed(term: tuple, target: Target, expand: Expansion | None, decimals:
         coeff = sympy.Integer(coeff.p)
     parts = [] if coeff == 1 and numer else [(print_expr(coeff, target, None, decimals)[0], "number")]
     pieces = [print_expr(factor, target, expand, decimals) for factor in numer]
-    if len(pieces) == 1 and not parts and not denom:  # one factor: as it is, bracketed only where it must be
-        top, level = pieces[0]
+    if len(pieces) == 1 and not parts:  # one factor: as it is, bracketed only where it must be (a fraction's
+        top, level = pieces[0]           # target brackets its numerator itself)
     else:
         for factor, p in zip(numer, pieces):
             parts.append((target.wrap(p, Level.PRODUCT), "call" if factor.is_Function and p[1] >= Level.PRODUCT
@@ -260,9 +260,8 @@ def _juxtaposed(term: tuple, target: Target, expand: Expansion | None, decimals:
     if denom:
         below = [print_expr(f, target, expand, decimals) for f in denom]
         if len(below) == 1:
-            bottom = (target.wrap(below[0], Level.POWER), Level.ATOM)
+            bottom = below[0]
         else:
-            bottom = (target.paren(target.juxtapose([(target.wrap(p, Level.PRODUCT), "other") for p in below])),
-                      Level.ATOM)
+            bottom = (target.juxtapose([(target.wrap(p, Level.PRODUCT), "other") for p in below]), Level.PRODUCT)
         top, level = target.fraction((top, level), bottom)
     return target.negate((top, level)) if negative else (top, level)
