@@ -92,7 +92,7 @@ def measure(limit: float) -> list[tuple[int, int, int, int, float | None, str]]:
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         rows.append((estimate, count_operations(expr), len(expr.free_symbols), depth(expr), spent, current[0]))
-        return original(expr) if estimate <= BUDGET else []
+        return original(expr)  # the forms go on as shipped
 
     original = forms._simpler
     forms._simpler = timed
@@ -106,7 +106,6 @@ def measure(limit: float) -> list[tuple[int, int, int, int, float | None, str]]:
     return rows
 
 
-BUDGET = cost.SIMPLIFY_BUDGET  # forms go on as shipped; every call is measured, within the budget or not
 BINS = (0, 25, 50, 100, 200, 400, 800, 1600, 3200, 10**4, 10**5, 10**10)
 
 
