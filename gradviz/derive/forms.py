@@ -205,7 +205,8 @@ class _Forms:
         """The symbol of a softmax ratio: a node of the program with that definition, else ``pⱼ₊₁``
         (``q``, ``π`` where the program uses ``p``), remembered in ``quantities``."""
         for nid, node in self.graph.nodes.items():
-            if node.kind == "op" and node.named_by_user and sympy.simplify(self.named(nid) - ratio) == 0:
+            if node.kind == "op" and self.named_size(self.sym.definition(nid)) <= NAMED_BUDGET \
+                    and self.named(nid) == ratio:
                 return self.sym.term(nid)
         taken = {ch for n in self.graph.nodes.values() for ch in n.name[:1]}
         letter = next((c for c in "pqπ" if c not in taken), "p")
