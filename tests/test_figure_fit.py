@@ -18,7 +18,7 @@ from tools import browser, compile_latex, require
 from gradviz.eval.backward import backward
 from gradviz.render.figure import Figure, render_frames
 from gradviz.render.fitting import readable_px
-from gradviz.render.frames import GATE_DIGITS
+from gradviz.derive.captions import GATE_DIGITS
 from gradviz.render.measure import fit
 from gradviz.render.style import Style
 from gradviz.syntax import parse

@@ -32,7 +32,7 @@ from gradviz.outputs.mathimages import (
     relation_rows,
 )
 from gradviz.render.frames import frames
-from gradviz.text.lines import Formula, Name, Number, Partial, Relation, piece
+from gradviz.text.lines import Formula, Name, Number, Partial, Relation, piece, write
 from gradviz.text.targets import LATEX, MATHTEXT
 
 AT = {"θ1": 2, "θ2": -1, "x": 3, "y": 1}
@@ -126,7 +126,7 @@ def test_long_lines_wrap_at_the_same_size_and_keep_every_side() -> None:
     assert rows[1].indent > 0 and rows[1].text.startswith("$")
     assert {round(r.ascent + r.descent) > 0 for r in rows} == {True}
     text = " ".join(r.text for r in rows)
-    assert text.count(r"\log") == 2 and "0.86" in text and r"\sigma" in text
+    assert text.count(r"\log") == write(last, LATEX).count(r"\log") >= 2 and "0.86" in text and r"\sigma" in text
     narrow = relation_rows(last, width=4)
     assert len(narrow) > len(rows)
 

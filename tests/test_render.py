@@ -246,7 +246,7 @@ def test_export_writes_frames_manifest_and_derivation(tmp_path) -> None:
     assert [f["file"] for f in manifest["frames"]] == [p.name for p in done.files]
     assert [f["kind"] for f in manifest["frames"]][-1] == "gradients"
     assert manifest["frames"][5]["node"] == "a"
-    assert "∂L/∂θ1 = ∂L/∂a·∂a/∂θ1 = 2cx·θ2 = −42 × (−1) = 42" in manifest["frames"][5]["equations"]
+    assert "∂L/∂θ1 = ∂L/∂a·∂a/∂θ1 = 2cx·θ2 = 2cxθ2 = −42 × (−1) = 42" in manifest["frames"][5]["equations"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [p.name for p in done.files + done.images] + ["manifest.json", "derivation.md", "derivation.tex", ".gradviz"])
 

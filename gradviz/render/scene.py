@@ -27,12 +27,8 @@ from ..text.lines import Math, Name, Relation, plain, write
 from ..text.numbers import superscript
 from ..text.structure import equation, operand_piece
 from ..text.targets import MARKUP
-from .frames import (
-    FORWARD_KINDS,
-    Frame,
-    FrameState,
+from ..derive.captions import (
     fan_in,
-    frame_state,
     gate_gradient,
     gate_tangent,
     gate_value,
@@ -41,9 +37,9 @@ from .frames import (
     product_line,
     tangent_product_line,
     tangent_row,
-    tangent_state,
     value_line,
 )
+from .frames import FORWARD_KINDS, Frame, FrameState, frame_state, tangent_state
 
 if TYPE_CHECKING:
     import graphviz

@@ -10,6 +10,7 @@ and ``write`` them for their target, so nothing is ever printed twice or parsed 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Union
 
 import sympy
@@ -21,7 +22,7 @@ from .targets import UNICODE, Latex, Level, Piece, Target
 if TYPE_CHECKING:
     from ..ir.graph import Graph
 
-__all__ = ["Name", "Number", "Partial", "Formula", "NodeText", "Product", "Terms", "Chain", "Words", "Relation",
+__all__ = ["Name", "Number", "Partial", "Formula", "NodeText", "Product", "Terms", "Chain", "More", "Words", "Relation",
            "Sentence", "Math", "write", "piece", "plain"]
 
 
@@ -101,6 +102,11 @@ class Chain:
 
 
 @dataclass(frozen=True)
+class More:
+    """The terms of a sum still to come: ``⋯`` (``\\cdots`` in LaTeX); never ``…``, which marks a cut."""
+
+
+@dataclass(frozen=True)
 class Words:
     """Plain words in a title or a caption."""
 
@@ -122,7 +128,7 @@ class Sentence:
     parts: tuple[Union["Math", Words], ...]
 
 
-Math = Union[Name, Number, Partial, Formula, NodeText, Product, Terms, Chain, Relation, Sentence, Words]
+Math = Union[Name, Number, Partial, Formula, NodeText, Product, Terms, Chain, Relation, Sentence, Words, More]
 
 
 def write(math: "Math", target: Target = UNICODE) -> str:
@@ -141,7 +147,20 @@ def plain(math: "Math") -> str:
 
 
 def piece(math: "Math", target: Target) -> Piece:
-    """``math`` written for ``target``, with how tightly it binds."""
+    """``math`` written for ``target``, with how tightly it binds (remembered for the last few
+    thousand objects: a caption writes its sides more than once)."""
+    try:
+        return _remembered(math, target)
+    except TypeError:  # something unhashable inside: written afresh
+        return _piece(math, target)
+
+
+@lru_cache(maxsize=4096)
+def _remembered(math: "Math", target: Target) -> Piece:
+    return _piece(math, target)
+
+
+def _piece(math: "Math", target: Target) -> Piece:
     if isinstance(math, Name):
         return target.name(math.name), Level.ATOM
     if isinstance(math, Number):
@@ -149,6 +168,8 @@ def piece(math: "Math", target: Target) -> Piece:
         return text, (Level.UNARY if text.startswith(target.minus) else Level.ATOM)
     if isinstance(math, Words):
         return target.escape(math.text), Level.ATOM
+    if isinstance(math, More):
+        return (r"\cdots" if target is LATEX else "⋯"), Level.ATOM
     if isinstance(math, Partial):
         return target.partial(math.top, math.bottom), Level.ATOM
     if isinstance(math, Formula):
@@ -230,8 +251,8 @@ def _juxtaposed(term: tuple, target: Target, expand: Expansion | None, decimals:
         coeff = sympy.Integer(coeff.p)
     parts = [] if coeff == 1 and numer else [(print_expr(coeff, target, None, decimals)[0], "number")]
     pieces = [print_expr(factor, target, expand, decimals) for factor in numer]
-    if len(pieces) == 1 and not parts and not denom:  # one factor: as it is, bracketed only where it must be
-        top, level = pieces[0]
+    if len(pieces) == 1 and not parts:  # one factor: as it is, bracketed only where it must be (a fraction's
+        top, level = pieces[0]           # target brackets its numerator itself)
     else:
         for factor, p in zip(numer, pieces):
             parts.append((target.wrap(p, Level.PRODUCT), "call" if factor.is_Function and p[1] >= Level.PRODUCT
@@ -240,9 +261,8 @@ def _juxtaposed(term: tuple, target: Target, expand: Expansion | None, decimals:
     if denom:
         below = [print_expr(f, target, expand, decimals) for f in denom]
         if len(below) == 1:
-            bottom = (target.wrap(below[0], Level.POWER), Level.ATOM)
+            bottom = below[0]
         else:
-            bottom = (target.paren(target.juxtapose([(target.wrap(p, Level.PRODUCT), "other") for p in below])),
-                      Level.ATOM)
+            bottom = (target.juxtapose([(target.wrap(p, Level.PRODUCT), "other") for p in below]), Level.PRODUCT)
         top, level = target.fraction((top, level), bottom)
     return target.negate((top, level)) if negative else (top, level)
