@@ -169,7 +169,7 @@ def _piece(math: "Math", target: Target) -> Piece:
     if isinstance(math, Words):
         return target.escape(math.text), Level.ATOM
     if isinstance(math, More):
-        return (r"\cdots" if target is LATEX else "⋯"), Level.ATOM
+        return (r"\cdots" if isinstance(target, Latex) else "⋯"), Level.ATOM
     if isinstance(math, Partial):
         return target.partial(math.top, math.bottom), Level.ATOM
     if isinstance(math, Formula):
