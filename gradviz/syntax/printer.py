@@ -61,14 +61,14 @@ class _Writer:
         return self._write((nid, True))
 
     def name(self, node: Node) -> str:
-        """A statement's target, checked to read back as itself."""
+        """A statement's target, checked to read back as itself (``z^(L)`` is written ``z^{(L)}``)."""
         try:
-            ok = names.assignable_name(node.name) == node.name
+            plain = names.assignable_name(node.name) == node.name and "^" not in node.name  # loss = …
         except names.SplitError:
-            ok = False
-        if not ok:
+            plain = False
+        if not plain and not names.spells_input(node.name):
             raise GradvizError(f"cannot write {node.name!r} as a name in formula text")
-        return node.name
+        return node.name if plain else names.spelling(node.name)
 
     def _write(self, root: tuple[str, bool]) -> str:
         parts: list[str] = []
@@ -92,7 +92,7 @@ class _Writer:
         if node.kind == "input":
             if not names.spells_input(node.name):
                 raise GradvizError(f"cannot write the input {node.name!r} in formula text")
-            return node.name
+            return names.spelling(node.name)
         return self.name(node)
 
     def _prec(self, nid: str) -> int:
@@ -123,7 +123,10 @@ class _Writer:
                 exponent = _number(node.params[0])
                 return pieces + [f"({exponent})" if node.params[0] < 0 else exponent]
             self._not_a_number(args[1], "raise to")
-            return pieces + self._child(args[1], self._prec(args[1]) < _POWER)
+            exponent = self._child(args[1], self._prec(args[1]) < _POWER)
+            if self.nodes[args[1]].op in ("add", "sub") and args[1] in self.inline:  # x^{n - 1}: x^(n-1) reads two ways
+                exponent = ["{", *exponent[1:-1], "}"]
+            return pieces + exponent
         spec = OPS[op]
         if op == "softmax":  # the k-th element, as parse reads it: softmax_2(z1, z2, z3)
             return [f"softmax_{int(node.params[0]) + 1}(", *self._arguments(args), ")"]
