@@ -30,7 +30,7 @@ _SUPERSCRIPT_RUN = re.compile(f"[{''.join(names.SUPERSCRIPTS)}]+")
 _SCRIPT_TO_ASCII = str.maketrans(names.SUPERSCRIPTS)
 _LETTER = f"[{re.escape(names.LETTERS)}][{names.MARKS}]?"
 _WORD = re.compile(f"{_LETTER}(?:{_LETTER}|[0-9\u2080-\u2089{names.PRIMES}{''.join(names.SUBSCRIPT_LETTERS)}]"
-                   f"|{names.STYLED_SUBSCRIPT}|{names.INDEX.pattern}|⁽[{''.join(names.SUPERSCRIPTS)}]{{1,8}}⁾"
+                   f"|{names.STYLED_SUBSCRIPT}|{names.INDEX.pattern}|{names.PRIME_COMMANDS.pattern}|⁽[{''.join(names.SUPERSCRIPTS)}]{{1,8}}⁾"
                    f"|_\\{{[^{{}}{_NEWLINES}]{{0,64}}\\}}|_(?=[0-9\u2080-\u2089{re.escape(names.LETTERS)}]))*")
 #: ``a^(L)``, ``W^[2]``: an index or a power? Refused, with both spellings.
 _AMBIGUOUS = re.compile(r"\^[ \t]*(\(|\[)[ \t]*([A-Za-z0-9]{1,3}(?:[ \t]*[+-][ \t]*[0-9]{1,3})?)[ \t]*[)\]]")
@@ -45,7 +45,7 @@ _LIBRARY_NAMES = {"maximum": "max", "minimum": "min", "fabs": "abs", "expit": "s
 #: Logarithms with a base: ``\log_2``, ``\log_{10}``, ``log2``, ``\lg`` (base 2, as in information theory).
 _LOG_BASE = re.compile(r"(?:\\log|log)(?:_\{[ \t]*([0-9]+)[ \t]*\}|_([0-9]+)|(2|10)(?![0-9]))|\\lg(?![A-Za-z])")
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)", re.S)
-_STYLED_SUBSCRIPT = re.compile(r"(?:_\{[^{}\n\r]{0,64}\}|_[A-Za-z0-9]+)?")
+_STYLED_K = re.compile(r"_(?:\{[ \t]*([0-9]+)[ \t]*\}|([0-9]))")
 _BRACED = re.compile(r"[ \t]*\{[ \t]*([^{}\n\r]{0,64}?)[ \t]*\}")
 _ACCENTED = re.compile(f"[ \t]*(?:(\\{{)[ \t]*(?:\\\\(?:mathbf|boldsymbol|bm|mathit|mathrm)[ \t]*\\{{[ \t]*({_LETTER}|\\\\[A-Za-z]+)[ \t]*\\}}"
                        f"|({_LETTER}|\\\\[A-Za-z]+))|({_LETTER}|\\\\[A-Za-z]+))")
@@ -340,6 +340,8 @@ def _styled(source: Source, i: int, m: re.Match) -> tuple[Token, int]:
     content, start, end = braced.group(1), braced.start(1), braced.end(1)
     if content.startswith("\\") and content[1:] in names.LATEX_GREEK:  # \boldsymbol{\theta}
         return _name(source, i, braced.end(), names.LATEX_GREEK[content[1:]])
+    if content == "softmax" and (k := _STYLED_K.match(source.text, braced.end())):  # \operatorname{softmax}_{2}
+        return Token("softmax", source.text[i : k.end()], i, k.end(), int(k.group(1) or k.group(2))), k.end()
     key = names.function_named(content)
     if key is not None:
         return Token("func", source.text[i : braced.end()], i, braced.end(), names.FUNCTIONS[key]), braced.end()

@@ -25,7 +25,7 @@ from ..ir.ops import OPS, spelled
 __all__ = [
     "FUNCTIONS", "ARITY", "PAIRED", "UNSUPPORTED", "GREEK", "LATEX_GREEK", "DECORATIONS", "LETTERS",
     "SplitError", "Piece", "is_letter", "canonical", "read_suffix", "read_index", "split_word", "word_name",
-    "assignable_name", "spells_input", "spelling", "function_named", "near_function", "INDEX", "SUPERSCRIPTS", "MARKS", "PRIMES",
+    "assignable_name", "spells_input", "spelling", "function_named", "near_function", "INDEX", "PRIME_COMMANDS", "SUPERSCRIPTS", "MARKS", "PRIMES",
     "STYLES", "STYLED_SUBSCRIPT", "Suffix",
 ]
 
@@ -103,7 +103,9 @@ _TO_SCRIPT_ASCII = str.maketrans(SUPERSCRIPTS)
 _INDEX_TERM = r"[A-Za-z0-9]{1,3}(?:[ \t]*[+-][ \t]*[0-9]{1,3})?"
 _INDEX_GROUP = rf"\([ \t]*{_INDEX_TERM}[ \t]*\)|\[[ \t]*{_INDEX_TERM}[ \t]*\]"
 #: An index superscript as a formula writes it: ``^{(L)}``, ``^{[2]}``, ``^{[l](i)}``, ``^{(L-1)}``.
-INDEX = re.compile(rf"\^[ \t]*\{{[ \t]*((?:(?:{_INDEX_GROUP})[ \t]*){{1,2}})\}}")
+INDEX = re.compile(rf"\^[ \t]*\{{[ \t]*((?:(?:{_INDEX_GROUP})[ \t]*){{1,2}})((?:\\prime[ \t]*){{0,3}})\}}")
+#: Primes as LaTeX writes them: ``^{\\prime}``, ``^\\prime``, ``^{\\prime\\prime}``.
+PRIME_COMMANDS = re.compile(r"\^[ \t]*(?:\{[ \t]*((?:\\prime[ \t]*){1,3})\}|(\\prime))")
 _SUPERSCRIPT_INDEX = re.compile("⁽[" + "".join(SUPERSCRIPTS) + "]{1,8}⁾")  # a⁽ᴸ⁾
 _CANONICAL_INDEX = re.compile(rf"\^((?:{_INDEX_GROUP}){{1,2}})")  # a^(L), as canonical names hold it
 _SPACES_IN_INDEX = re.compile(r"[ \t]+")
@@ -138,17 +140,19 @@ def canonical(letter: str, digits: str = "", sub: str = "", primes: int = 0, ind
     return letter + digits + (f"_{sub}" if sub else "") + (f"^{index}" if index else "") + "′" * primes
 
 
-def read_index(text: str, i: int, canonical_form: bool = False) -> tuple[str, int]:
-    """An index superscript at ``i`` (``^{(L)}``, ``⁽ᴸ⁾``; with ``canonical_form`` also ``^(L)``):
-    the index as canonical names hold it (``(L)``, ``[2](i)``) and where it ends; ``("", i)`` if none."""
+def read_index(text: str, i: int, canonical_form: bool = False) -> tuple[str, int, int]:
+    """An index superscript at ``i`` (``^{(L)}``, ``⁽ᴸ⁾``, ``^{(L)\\prime}``; with ``canonical_form`` also
+    ``^(L)``): the index as canonical names hold it (``(L)``, ``[2](i)``), the primes written with it and
+    where it ends; ``("", 0, i)`` if none."""
     match = INDEX.match(text, i) or _SUPERSCRIPT_INDEX.match(text, i) or (
         _CANONICAL_INDEX.match(text, i) if canonical_form else None)
     if match is None:
-        return "", i
+        return "", 0, i
     written = match.group(1) if match.re is not _SUPERSCRIPT_INDEX else match.group().translate(_TO_SCRIPT_ASCII)
     if not _INDEX_ONLY.fullmatch(written):
-        return "", i
-    return _SPACES_IN_INDEX.sub("", written), match.end()
+        return "", 0, i
+    primes = match.group(2).count("\\prime") if match.re is INDEX else 0
+    return _SPACES_IN_INDEX.sub("", written), primes, match.end()
 
 
 def _letter_at(text: str, i: int) -> int:
@@ -180,12 +184,18 @@ def read_suffix(text: str, i: int, canonical_form: bool = False) -> Suffix:
     (``^{(L)}``, before or after the subscript: ``x^{(i)}_j`` is ``x_j^(i)``), then primes, from ``i``.
     ``canonical_form`` also takes an index as canonical names write it (``^(L)``)."""
     digits, sub, j = _read_subscript(text, i)
-    index, j = read_index(text, j, canonical_form)
+    index, primes, j = read_index(text, j, canonical_form)
     if index and not digits and not sub:
         digits, sub, j = _read_subscript(text, j)
-    primes, n = 0, len(text)
-    while j < n and text[j] in _PRIMES:
-        primes, j = primes + _PRIMES[text[j]], j + 1
+    n = len(text)
+    while j < n and (text[j] in _PRIMES or text[j] == "^"):
+        if text[j] == "^":
+            written = PRIME_COMMANDS.match(text, j)
+            if written is None:
+                break
+            primes, j = primes + written.group().count("\\prime"), written.end()
+        else:
+            primes, j = primes + _PRIMES[text[j]], j + 1
     return Suffix(digits, sub, index, primes, j)
 
 

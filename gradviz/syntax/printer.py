@@ -117,8 +117,8 @@ class _Writer:
             return ["-", *self._child(args[0], self._prec(args[0]) <= _UNARY)]
         if op in ("pow", "powc"):
             base = self.nodes[args[0]]
-            pieces = [*self._child(args[0], self._prec(args[0]) < ATOM or base.name == "e" and base.kind == "const"),
-                      "^"]
+            pieces = [*self._child(args[0], self._prec(args[0]) < ATOM or base.name == "e" and base.kind == "const"
+                                   or "^" in base.name), "^"]  # (a^{(L)})^2
             if op == "powc":
                 exponent = _number(node.params[0])
                 return pieces + [f"({exponent})" if node.params[0] < 0 else exponent]

@@ -15,7 +15,8 @@ from functools import lru_cache
 __all__ = ["NameParts", "parts", "latex_name", "markup_name", "latex_char", "latex_text"]
 
 _NAME = re.compile(r"(?P<base>(?:[^\W\d_][\u0300-\u036f]*)+?)(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]*)"
-                   r"(?P<sub>[0-9]+|[₀₁₂₃₄₅₆₇₈₉,]+|_\{[^\W_]+\}|_[^\W_]+)?(?P<primes>′*)")
+                   r"(?P<sub>[0-9]+|[₀₁₂₃₄₅₆₇₈₉,]+|_\{[^\W_]+\}|_[^\W_]+)?"
+                   r"(?:\^(?P<index>(?:\([A-Za-z0-9+-]+\)|\[[A-Za-z0-9+-]+\])+))?(?P<primes>′*)")
 _GREEK = dict(zip("αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ",
                   r"\alpha \beta \gamma \delta \epsilon \zeta \eta \theta \iota \kappa \lambda \mu \nu \xi \pi "
                   r"\rho \sigma \tau \upsilon \phi \chi \psi \omega \Gamma \Delta \Theta \Lambda \Xi \Pi \Sigma "
@@ -31,6 +32,8 @@ _SYMBOLS = {"#": r"\#", "$": r"\$", "%": r"\%", "&": r"\&", "~": r"\sim ", "\\":
             "∂": r"\partial ", "·": r"\cdot ", "×": r"\times ", "−": "-", "…": r"\dots ", "≥": r"\geq "}
 _SUBSCRIPT_GLYPHS = str.maketrans("0123456789aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
 _TO_ASCII = str.maketrans("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹", "01234567890123456789")
+_SUPERSCRIPT_GLYPHS = str.maketrans("0123456789+-()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
+                                    "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ")
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class NameParts:
     superscript: str  # ASCII digits
     subscript: str  # ASCII digits, letters, commas
     primes: int
+    index: str = ""  # an index superscript as written in brackets: (L), [2], [l](i)
 
 
 @lru_cache(maxsize=4096)
@@ -50,7 +54,8 @@ def parts(name: str) -> NameParts | None:
     if match is None:
         return None
     sub = (match.group("sub") or "").lstrip("_").strip("{}").translate(_TO_ASCII)
-    return NameParts(match.group("base"), match.group("sup").translate(_TO_ASCII), sub, len(match.group("primes")))
+    return NameParts(match.group("base"), match.group("sup").translate(_TO_ASCII), sub, len(match.group("primes")),
+                     match.group("index") or "")
 
 
 def latex_char(ch: str) -> str:
@@ -104,8 +109,8 @@ def latex_name(name: str) -> str:
     out = _latex_word(p.base)
     if p.subscript:
         out += f"_{{{_latex_word(p.subscript) if not p.subscript.replace(',', '').isdigit() else p.subscript}}}"
-    if p.superscript or p.primes:
-        marks = p.superscript + r"\prime" * p.primes
+    if p.superscript or p.primes or p.index:
+        marks = p.superscript + p.index + r"\prime" * p.primes
         out += f"^{{{marks}}}"
     return out
 
@@ -118,10 +123,12 @@ def markup_name(name: str) -> str:
     if p is None:
         return html.escape(name, quote=False)
     out = html.escape(p.base, quote=False) + p.superscript.translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    index = p.index.translate(_SUPERSCRIPT_GLYPHS)  # a⁽ᴸ⁾; brackets have no superscript glyphs: <SUP>[2]</SUP>
+    index_out = index if not any(c.isascii() for c in index) else f"<SUP>{html.escape(p.index, quote=False)}</SUP>"
     if p.subscript:
         glyphs = p.subscript.replace(",", "").translate(_SUBSCRIPT_GLYPHS)
         if all(not ch.isascii() for ch in glyphs):
             out += glyphs if "," not in p.subscript else p.subscript.translate(_SUBSCRIPT_GLYPHS)
         else:
             out += f"<SUB>{html.escape(p.subscript, quote=False)}</SUB>"
-    return out + "′" * p.primes
+    return out + index_out + "′" * p.primes
