@@ -35,6 +35,8 @@ _WORD = re.compile(f"{_LETTER}(?:{_LETTER}|[0-9\u2080-\u2089{names.PRIMES}{''.jo
 #: ``a^(L)``, ``W^[2]``: an index or a power? Refused, with both spellings.
 _AMBIGUOUS = re.compile(r"\^[ \t]*(\(|\[)[ \t]*([A-Za-z0-9]{1,3}(?:[ \t]*[+-][ \t]*[0-9]{1,3})?)[ \t]*[)\]]")
 _INDEXED = re.compile(f"(?:{names.INDEX.pattern}|⁽[^⁾]{{0,8}}⁾)" + r"[^\^]*$")
+#: ``a^l_j`` (Nielsen's layer superscript), ``x^2_j``: a superscript before a subscript.
+_SUPERSCRIPT_THEN_SUBSCRIPT = re.compile(r"\^[ \t]*(\{[^{}\n]{1,16}\}|[A-Za-z0-9])[ \t]*_[ \t]*(\{[^{}\n]{1,16}\}|[A-Za-z0-9])")
 #: Definition signs, read as ``=``: ``:=``, ``≡``, ``←`` and their LaTeX commands.
 DEFINES = (":=", "≔", "≡", "≜", "←", "⟵", "≝")
 _DEFINE_COMMANDS = frozenset("coloneqq coloneq equiv triangleq leftarrow gets longleftarrow eqqcolon defeq".split())
@@ -82,6 +84,7 @@ _LATEX_OPS = {command: OPS[key].symbols[0] for command, key in _LATEX.items() if
 _LATEX_FUNCTIONS = {command: key for command, key in _LATEX.items() if not OPS[key].symbols}
 _LATEX_UNSUPPORTED = frozenset("coth tan cot sec csc arcsin arccos arctan lg det arg sgn".split()) - set(_LATEX)
 _STYLES = frozenset(names.STYLES)
+_MOMENTS = frozenset({"E", "Var", "Cov", "var", "cov", "Pr", "P"})
 _VERTS = {"lvert": "open", "rvert": "close", "vert": None, "|": None}
 _LEFT = {"(": ("open", ")"), "[": ("open", "]"), "|": ("bar", "open")}
 _RIGHT = {")": ("close", ")"), "]": ("close", "]"), "|": ("bar", "close")}
@@ -196,6 +199,9 @@ def tokenize(source: Source) -> list[Token]:
                 raise source.error("an index superscript ⁽…⁾ follows a name, as in a⁽ᴸ⁾; for a power write ^(…)", i)
             if _SUPERSCRIPT.fullmatch(run := _SUPERSCRIPT_RUN.match(text, i).group()):
                 token = _superscript(source, i)
+            elif glued := re.search("[ᵃ-ᶻⁱⁿʰʲʳʷʸˡˢˣᴬ-ᵂⱽ][⁰¹²³⁴⁵⁶⁷⁸⁹]", run):
+                raise source.error(f"'{run}' reads two ways ({glued.group()} as a name or a power inside a power): "
+                                   "write it with ^{…}, as in e^{-x^2}", i, i + len(run))
             else:  # e⁻ᶻ, xⁿ: a superscript with letters is the power ^{…}
                 inner = [u._replace(start=u.start + i, end=u.end + i)
                          for u in tokenize(Source(run.translate(_SCRIPT_TO_ASCII)))]
@@ -342,6 +348,9 @@ def _styled(source: Source, i: int, m: re.Match) -> tuple[Token, int]:
         return _name(source, i, braced.end(), names.LATEX_GREEK[content[1:]])
     if content == "softmax" and (k := _STYLED_K.match(source.text, braced.end())):  # \operatorname{softmax}_{2}
         return Token("softmax", source.text[i : k.end()], i, k.end(), int(k.group(1) or k.group(2))), k.end()
+    if content in _MOMENTS and re.match(r"[ \t]*[\[(]", source.text[braced.end():]):
+        raise source.error(f"'{m.group()}{{{content}}}[…]' is a statistic over many values; gradviz computes with "
+                           "scalars: give it a name (\\mu, \\sigma_B^2) or write the sum out", i, braced.end())
     key = names.function_named(content)
     if key is not None:
         return Token("func", source.text[i : braced.end()], i, braced.end(), names.FUNCTIONS[key]), braced.end()
@@ -390,6 +399,12 @@ def _check_after_name(source: Source, token: Token) -> None:
         raise source.error(f"'{token.text}{ambiguous.group()}' reads two ways: write {token.text}^{{{opener}{index}{closer}}} "
                            f"for the indexed name (layer or example {index}), or {token.text}^{{{index}}} for the power",
                            end, ambiguous.end())
+    nielsen = _SUPERSCRIPT_THEN_SUBSCRIPT.match(text, end)
+    if nielsen and not _INDEXED.search(token.text):
+        sup, sub = nielsen.group(1).strip("{} \t"), nielsen.group(2).strip("{} \t")
+        raise source.error(f"'{token.text}{nielsen.group()}' reads two ways: write {token.text}^{{({sup})}}_{{{sub}}} for the "
+                           f"indexed name (layer {sup}), or ({token.text}_{{{sub}}})^{{{sup}}} for the power",
+                           end, nielsen.end())
     if _INDEXED.search(token.text) and end < len(text) and (text[end] == "^" or text[end] in _SUPERSCRIPT_DIGITS
                                                           or text.startswith("**", end)):
         raise source.error(f"a power of the indexed name '{token.text}' needs parentheses: "

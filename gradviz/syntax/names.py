@@ -109,6 +109,7 @@ PRIME_COMMANDS = re.compile(r"\^[ \t]*(?:\{[ \t]*((?:\\prime[ \t]*){1,3})\}|(\\p
 _SUPERSCRIPT_INDEX = re.compile("⁽[" + "".join(SUPERSCRIPTS) + "]{1,8}⁾")  # a⁽ᴸ⁾
 _CANONICAL_INDEX = re.compile(rf"\^((?:{_INDEX_GROUP}){{1,2}})")  # a^(L), as canonical names hold it
 _SPACES_IN_INDEX = re.compile(r"[ \t]+")
+_SHIFTED = re.compile(r"[A-Za-z][ \t]*[+-][ \t]*[0-9]{1,3}")  # a subscript t-1, k+1
 _INDEX_ONLY = re.compile(rf"(?:(?:{_INDEX_GROUP})[ \t]*){{1,2}}")
 
 
@@ -227,6 +228,8 @@ def _read_subscript(text: str, i: int) -> tuple[str, str, int]:
                 digits = "".join(_DIGITS[c] for c in content)
             elif content and is_letter(content[0]) and _SUBSCRIPT.fullmatch(content):
                 sub = content
+            elif _SHIFTED.fullmatch(content):  # θ_{t-1}
+                sub = _SPACES_IN_INDEX.sub("", content)
             else:
                 raise SplitError("a subscript must be digits, or letters and digits", j, max(close + 1, j + 2))
             j = close + 1
@@ -391,17 +394,18 @@ def spelling(name: str) -> str:
     """How a formula writes the canonical ``name`` so that it reads back as that name: the index
     in braces (``a^(L)`` → ``a^{(L)}``), a word that would split in ``\\text{…}`` (``\\text{scale}``)."""
     text = _INDEX_AT_END.sub(lambda m: "^{" + m.group(1) + "}" + m.group(2), name)
+    text = re.sub(r"_([A-Za-z][+-][0-9]+)", r"_{\1}", text)  # θ_t-1 → θ_{t-1}
     if _reads_as(text, name):
         return text
     word = _WORD_HEAD.fullmatch(text)
     if word is None:
         return text
     sub = word.group(2)
-    return f"\\text{{{word.group(1)}}}" + (f"_{{{sub[1:]}}}" if sub else "") + word.group(3)
+    return f"\\text{{{word.group(1)}}}" + (f"_{{{sub[1:].strip('{}')}}}" if sub else "") + word.group(3)
 
 
 _INDEX_AT_END = re.compile(rf"\^((?:{_INDEX_GROUP}){{1,2}})(′*)$")
-_WORD_HEAD = re.compile(r"([A-Za-z][A-Za-z0-9]*)(_[A-Za-z0-9]+)?(\^\{.*\}′*|′*)")
+_WORD_HEAD = re.compile(r"([A-Za-z][A-Za-z0-9]*)(_[A-Za-z0-9]+|_\{[A-Za-z][+-][0-9]+\})?(\^\{.*\}′*|′*)")
 
 
 def _reads_as(text: str, name: str) -> bool:

@@ -323,6 +323,9 @@ class _Program:
             line, column = self.src.position(self.targets[name].start)
             raise self.error(f"'{name}' is already assigned (line {line}, column {column}); "
                              "each name is assigned once", target)
+        if self.b.is_input(name) and eq.text != "=":  # θ ← θ − η g
+            raise self.error(f"'{target.text} {eq.text} …' updates {name} from itself; name the new value, as in "
+                             f"{target.text}_{{new}} {eq.text} …", target)
         if self.b.is_input(name):
             raise self.error(f"'{name}' is used before this assignment; assign a name before using it", target)
         if name in self.meanings:

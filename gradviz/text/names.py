@@ -15,7 +15,7 @@ from functools import lru_cache
 __all__ = ["NameParts", "parts", "latex_name", "markup_name", "latex_char", "latex_text"]
 
 _NAME = re.compile(r"(?P<base>(?:[^\W\d_][\u0300-\u036f]*)+?)(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]*)"
-                   r"(?P<sub>[0-9]+|[₀₁₂₃₄₅₆₇₈₉,]+|_\{[^\W_]+\}|_[^\W_]+)?"
+                   r"(?P<sub>[0-9]+|[₀₁₂₃₄₅₆₇₈₉,]+|_\{[^\W_]+\}|_[A-Za-z][+-][0-9]+|_[^\W_]+)?"
                    r"(?:\^(?P<index>(?:\([A-Za-z0-9+-]+\)|\[[A-Za-z0-9+-]+\])+))?(?P<primes>′*)")
 _GREEK = dict(zip("αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ",
                   r"\alpha \beta \gamma \delta \epsilon \zeta \eta \theta \iota \kappa \lambda \mu \nu \xi \pi "
@@ -30,7 +30,7 @@ _ACCENTS = {"\u0302": r"\hat", "\u0303": r"\tilde", "\u0304": r"\bar", "\u0301":
 _SYMBOLS = {"#": r"\#", "$": r"\$", "%": r"\%", "&": r"\&", "~": r"\sim ", "\\": r"\backslash ", "{": r"\{",
             "}": r"\}", "_": r"\_", "^": r"\hat{}", "′": "'", "<": r"\lt ", ">": r"\gt ", "*": r"\ast ",
             "∂": r"\partial ", "·": r"\cdot ", "×": r"\times ", "−": "-", "…": r"\dots ", "≥": r"\geq "}
-_SUBSCRIPT_GLYPHS = str.maketrans("0123456789aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
+_SUBSCRIPT_GLYPHS = str.maketrans("0123456789aehijklmnoprstuvx+-", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₊₋")
 _TO_ASCII = str.maketrans("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹", "01234567890123456789")
 _SUPERSCRIPT_GLYPHS = str.maketrans("0123456789+-()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
                                     "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ")
@@ -93,7 +93,7 @@ def latex_text(text: str) -> str:
 def _latex_word(word: str) -> str:
     """A base or subscript: one letter as math, a word upright (``\\mathrm{loss}``)."""
     letters = _clusters(word)
-    if len(letters) <= 1 or word.isdigit():
+    if len(letters) <= 1 or word.isdigit() or re.fullmatch(r"[A-Za-z][+-][0-9]+", word):  # t-1
         return latex_text(word).strip()
     if word.isascii():
         return rf"\mathrm{{{word}}}"
