@@ -30,7 +30,7 @@ _SUPERSCRIPT_RUN = re.compile(f"[{''.join(names.SUPERSCRIPTS)}]+")
 _SCRIPT_TO_ASCII = str.maketrans(names.SUPERSCRIPTS)
 _LETTER = f"[{re.escape(names.LETTERS)}][{names.MARKS}]?"
 _WORD = re.compile(f"{_LETTER}(?:{_LETTER}|[0-9\u2080-\u2089{names.PRIMES}{''.join(names.SUBSCRIPT_LETTERS)}]"
-                   f"|{names.STYLED_SUBSCRIPT}|{names.INDEX.pattern}|{names.PRIME_COMMANDS.pattern}|⁽[{''.join(names.SUPERSCRIPTS)}]{{1,8}}⁾"
+                   f"|{names.STYLED_SUBSCRIPT}|{names.GREEK_SUBSCRIPT}|{names.INDEX.pattern}|{names.PRIME_COMMANDS.pattern}|⁽[{''.join(names.SUPERSCRIPTS)}]{{1,8}}⁾"
                    f"|_\\{{[^{{}}{_NEWLINES}]{{0,64}}\\}}|_(?=[0-9\u2080-\u2089{re.escape(names.LETTERS)}]))*")
 #: ``a^(L)``, ``W^[2]``: an index or a power? Refused, with both spellings.
 _AMBIGUOUS = re.compile(r"\^[ \t]*(\(|\[)[ \t]*([A-Za-z0-9]{1,3}(?:[ \t]*[+-][ \t]*[0-9]{1,3})?)[ \t]*[)\]]")
@@ -84,7 +84,7 @@ _LATEX_OPS = {command: OPS[key].symbols[0] for command, key in _LATEX.items() if
 _LATEX_FUNCTIONS = {command: key for command, key in _LATEX.items() if not OPS[key].symbols}
 _LATEX_UNSUPPORTED = frozenset("coth tan cot sec csc arcsin arccos arctan lg det arg sgn".split()) - set(_LATEX)
 _STYLES = frozenset(names.STYLES)
-_MOMENTS = frozenset({"E", "Var", "Cov", "var", "cov", "Pr", "P"})
+_MOMENTS = frozenset({"E", "Var", "Cov", "Pr"})
 _VERTS = {"lvert": "open", "rvert": "close", "vert": None, "|": None}
 _LEFT = {"(": ("open", ")"), "[": ("open", "]"), "|": ("bar", "open")}
 _RIGHT = {")": ("close", ")"), "]": ("close", "]"), "|": ("bar", "close")}
@@ -354,8 +354,6 @@ def _styled(source: Source, i: int, m: re.Match) -> tuple[Token, int]:
     key = names.function_named(content)
     if key is not None:
         return Token("func", source.text[i : braced.end()], i, braced.end(), names.FUNCTIONS[key]), braced.end()
-    if content.lower() in names.UNSUPPORTED:
-        raise source.error(f"unknown function '{content}'; supported: {', '.join(names.FUNCTIONS)}", start, end)
     word = _WORD.fullmatch(content)
     if word is None:
         raise source.error(f"expected a name or a function name inside '{m.group()}{{…}}'", start, max(end, start + 1))

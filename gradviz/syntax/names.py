@@ -26,7 +26,7 @@ __all__ = [
     "FUNCTIONS", "ARITY", "PAIRED", "UNSUPPORTED", "GREEK", "LATEX_GREEK", "DECORATIONS", "LETTERS",
     "SplitError", "Piece", "is_letter", "canonical", "read_suffix", "read_index", "split_word", "word_name",
     "assignable_name", "spells_input", "spelling", "function_named", "near_function", "INDEX", "PRIME_COMMANDS", "SUPERSCRIPTS", "MARKS", "PRIMES",
-    "STYLES", "STYLED_SUBSCRIPT", "Suffix",
+    "STYLES", "STYLED_SUBSCRIPT", "GREEK_SUBSCRIPT", "Suffix",
 ]
 
 #: Function names as written → op key, from the op specs.
@@ -178,6 +178,9 @@ STYLES = ("operatorname", "mathrm", "mathit", "mathbf", "mathcal", "mathscr", "m
 STYLED_SUBSCRIPT = (r"_(?:\{[ \t]*\\(?:" + "|".join(STYLES) + r")[ \t]*\{[ \t]*([^{}\\\n\r]{1,32}?)[ \t]*\}[ \t]*\}"
                     r"|\\(?:" + "|".join(STYLES) + r")[ \t]*\{[ \t]*([^{}\\\n\r]{1,32}?)[ \t]*\})")
 _STYLED_SUBSCRIPT = re.compile(STYLED_SUBSCRIPT)
+#: A Greek letter as a subscript without braces: ``h_\\theta``.
+GREEK_SUBSCRIPT = r"_\\(?:" + "|".join(sorted(LATEX_GREEK, key=len, reverse=True)) + r")(?![A-Za-z])"
+_GREEK_SUBSCRIPT = re.compile(GREEK_SUBSCRIPT)
 
 
 def read_suffix(text: str, i: int, canonical_form: bool = False) -> Suffix:
@@ -211,6 +214,9 @@ def _read_subscript(text: str, i: int) -> tuple[str, str, int]:
             sub, j = sub + SUBSCRIPT_LETTERS.get(text[j], _DIGITS.get(text[j], "")), j + 1
     elif not digits and j < n and text[j] == "_":
         styled = _STYLED_SUBSCRIPT.match(text, j)
+        greek = _GREEK_SUBSCRIPT.match(text, j)
+        if greek:
+            return "", LATEX_GREEK[greek.group()[2:]], greek.end()
         if styled:
             content = styled.group(1) or styled.group(2)
             if not _SUBSCRIPT.fullmatch(content):

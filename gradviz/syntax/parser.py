@@ -86,15 +86,18 @@ _STYLED_WORD = re.compile(r"\\(?:" + "|".join(names.STYLES) + r")[ \t]*\{[ \t]*(
 
 
 def soup(word: str, pieces: list[names.Piece]) -> str | None:
-    """The function a word split into single letters spells or nearly spells (``sigmod``), or None."""
+    """The function a word split into single letters spells or nearly spells (``sigmod``), or a function
+    with its last letter doubled (``tanhh``); None otherwise."""
+    if len(pieces) == 2 and pieces[0].kind == "func" and word == pieces[0].value + pieces[0].value[-1]:
+        return pieces[0].value
     if len(pieces) < 3 or any(p.kind != "name" or p.end - p.start != 1 for p in pieces):
         return None
     return names.function_named(word) if len(word) == 3 else names.near_function(word)
 
 
 def soup_message(word: str, letters: list[str], function: str) -> str:
-    return (f"'{word}' is read as {'·'.join(letters)} — did you mean {function}(…)? "
-            f"(to multiply the letters, write {' '.join(letters)})")
+    multiply = f" (to multiply the letters, write {' '.join(letters)})" if len(letters) == len(word) else ""
+    return f"'{word}' is read as {'·'.join(letters)} — did you mean {function}(…)?{multiply}"
 
 
 def soup_hints(text: str) -> list[str]:
@@ -214,6 +217,27 @@ def _substituted(name: str, index: str, n: str) -> str | None:
     return name + (f"^{_INDEX_TERM.sub(term, superscript)}" if superscript else "") + match["primes"]
 
 
+def _unused_arguments(program: _Program, tokens: list[Token]) -> list[Token]:
+    """A name given for a parameter the body does not use (``y(x_n, \\mathbf{w})`` with ``y(x, \\mathbf{w}) =
+    \\sum_j w_j x^j``) documents, like the definition's head: it becomes no input."""
+    out = list(tokens)
+    for k, t in enumerate(tokens):
+        unused = program.unused.get(str(t.value), ()) if t.kind == "ufunc" else ()
+        if not unused or k + 1 >= len(tokens) or tokens[k + 1].kind != "open":
+            continue
+        depth, position, start = 0, 0, k + 2
+        for j in range(k + 1, len(tokens)):
+            u = tokens[j]
+            depth += (u.kind == "open") - (u.kind == "close")
+            if (depth == 1 and u.kind == "comma") or depth == 0:
+                if position in unused and j - start == 1 and tokens[start].kind == "name":
+                    out[start] = tokens[start]._replace(kind="unused")
+                position, start = position + 1, j + 1
+            if depth == 0:
+                break
+    return out
+
+
 @dataclass(slots=True)
 class _Operand:
     """A parsed operand: a node id, or a number literal / ``e`` not made a node yet."""
@@ -221,6 +245,7 @@ class _Operand:
     nid: str | None
     value: Fraction | None = None
     euler: bool = False
+    unused: bool = False  # an argument for a parameter the function's body does not use
 
 
 @dataclass(slots=True)
@@ -256,6 +281,7 @@ class _Program:
         self.functions: dict[str, tuple[tuple[str, ...], list[Token], Token]] = {}  # f(x) = …: params, body, name
         self.applied: set[str] = set()  # defined functions applied somewhere
         self.inlining: set[str] = set()  # defined functions whose body is being parsed
+        self.unused: dict[str, frozenset[int]] = {}  # y(x, w) = Σ w_j x^j: w's position, which documents
         self.soups: dict[str, tuple[Token, str, list[str]]] = {}  # sigmod: where, the function meant, the letters
 
     def error(self, message: str, token: Token) -> ParseError:
@@ -278,7 +304,7 @@ class _Program:
                 self._define(*header)
             elif header is not None:  # the output: f(x) = x² is named f, with x an input
                 name, params, body = header
-                used = {str(t.value) for t in self.expand(body[1:]) if t.kind == "name"}
+                used = self._names_used(body[1:])
                 for param in params:  # the head's arguments document; what the body uses is an input
                     if param in used:
                         self.resolve(param)
@@ -309,7 +335,7 @@ class _Program:
         no values among those given, a ``ReadingWarning`` otherwise."""
         for word, (token, function, letters) in self.soups.items():
             message = soup_message(word, letters, function)
-            if self.given and not set(letters) <= self.given:
+            if self.given and not set(letters) - set(names.FUNCTIONS) - {"e", "π"} <= self.given:
                 raise self.error(message, token)
             warnings.warn(message, ReadingWarning, stacklevel=5)
 
@@ -357,6 +383,8 @@ class _Program:
     def _defined_name(self, target: Token) -> str:
         """The name ``NAME(args) = …`` defines; a function's own name may be defined (``ReLU(z) = …``)."""
         spelled = target.text.lstrip("\\")
+        if target.kind == "func" and (word := _STYLED_WORD.fullmatch(target.text)) and word.group(1):
+            return word.group(1)  # \text{Softplus}(x) = … defines Softplus
         if target.kind == "func" or spelled in names.FUNCTIONS:
             return names.LATEX_GREEK.get(spelled, spelled)
         return self._target(target)
@@ -367,6 +395,12 @@ class _Program:
         if name in self.functions or name in self.assigned or name in self.bound:
             raise self.error(f"'{name}' is already defined; each name is defined once", target)
         self.functions[name] = (params, body[1:], target)
+        used = self._names_used(body[1:])
+        self.unused[name] = frozenset(k for k, param in enumerate(params) if param not in used)
+
+    def _names_used(self, body: list[Token]) -> set[str]:
+        """The names a definition's body uses (not those only given to a function that ignores them)."""
+        return {str(t.value) for t in _unused_arguments(self, self.expand(body)) if t.kind == "name"}
 
     def _bind(self, statement: list[Token]) -> bool:
         """``g = σ``: the name applies that function from now on. Whether the statement is one."""
@@ -447,6 +481,9 @@ class _Program:
         if paren and name not in self.assigned and _FUNCTION_LETTER.fullmatch(name):
             raise self.src.error(f"{name} is used as a function; bind it, e.g. {name} = σ, "
                                  f"or write {name}·(…) for a product", start, end)
+        if paren and name not in self.assigned and len(name) > 1 and name.isascii() and name.isalpha():  # \text{Mish}(x)
+            raise self.src.error(f"{name} is used as a function but not defined; define it first ({name}(x) = …), "
+                                 f"or write {name}·(…) for a product", start, end)
         if name not in self.assigned and (name in ("e", "π") or (name == "σ" and paren)):
             self.meanings.add(name)
             if name == "σ":
@@ -469,7 +506,7 @@ class _Expression:
                  scope: dict[str, str] | None = None):
         self.p, self.b = program, program.b
         self.scope = scope or {}  # a defined function's parameters → the nodes it is applied to
-        self.tokens = _expand_sums(program, program.expand(tokens))
+        self.tokens = _unused_arguments(program, _expand_sums(program, program.expand(tokens)))
         self.after = after  # the '=' before an assigned expression
         self.ops: list[_Frame] = []
         self.vals: list[_Operand] = []
@@ -503,6 +540,8 @@ class _Expression:
         elif t.kind == "name":
             self._flush()
             self.vals.append(_Operand(self.scope.get(str(t.value)) or self.p.resolve(str(t.value))))
+        elif t.kind == "unused":
+            self.vals.append(_Operand(None, unused=True))
         elif t.kind == "const":
             self._flush()
             base_of_power = after is not None and (after.kind == "sup" or after.value == "^" and after.kind == "op")
@@ -717,7 +756,8 @@ class _Expression:
             raise self.p.error(f"'{name}' is applied in its own definition", token)
         self.p.applied.add(name)
         self.p.inlining.add(name)
-        nid = _Expression(self.p, body, None, dict(zip(params, map(self._node, args)))).run()
+        scope = {param: self._node(arg) for param, arg in zip(params, args) if not arg.unused}
+        nid = _Expression(self.p, body, None, scope).run()
         self.p.inlining.discard(name)
         return nid
 
@@ -794,7 +834,7 @@ class _Expression:
 
     def _flush(self) -> None:
         """Make a waiting literal a node before a later operand (node ids follow the text)."""
-        if self.vals and self.vals[-1].nid is None and not self.vals[-1].euler:
+        if self.vals and self.vals[-1].nid is None and not self.vals[-1].euler and not self.vals[-1].unused:
             self.vals[-1].nid = self.b.constant(self.vals[-1].value)
 
     def _node(self, operand: _Operand) -> str:

@@ -126,6 +126,8 @@ class _Writer:
             exponent = self._child(args[1], self._prec(args[1]) < _POWER)
             if self.nodes[args[1]].op in ("add", "sub") and args[1] in self.inline:  # x^{n - 1}: x^(n-1) reads two ways
                 exponent = ["{", *exponent[1:-1], "}"]
+            elif "_" in self.nodes[args[1]].name and args[1] not in self.inline:  # x^{y_n}: x^y_n reads two ways
+                exponent = ["{", *exponent, "}"]
             return pieces + exponent
         spec = OPS[op]
         if op == "softmax":  # the k-th element, as parse reads it: softmax_2(z1, z2, z3)
