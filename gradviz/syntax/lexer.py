@@ -200,7 +200,7 @@ def tokenize(source: Source) -> list[Token]:
             if _SUPERSCRIPT.fullmatch(run := _SUPERSCRIPT_RUN.match(text, i).group()):
                 token = _superscript(source, i)
             elif glued := re.search("[ᵃ-ᶻⁱⁿʰʲʳʷʸˡˢˣᴬ-ᵂⱽ][⁰¹²³⁴⁵⁶⁷⁸⁹]", run):
-                raise source.error(f"'{run}' reads two ways ({glued.group()} as a name or a power inside a power): "
+                raise source.error(f"'{run[:20]}' reads two ways ({glued.group()} as a name or a power inside a power): "
                                    "write it with ^{…}, as in e^{-x^2}", i, i + len(run))
             else:  # e⁻ᶻ, xⁿ: a superscript with letters is the power ^{…}
                 inner = [u._replace(start=u.start + i, end=u.end + i)

@@ -84,7 +84,7 @@ PRIMES = "".join(_PRIMES)
 _SIMPLE = re.compile(f"[A-Za-z{_LOWER}{_UPPER}][0-9]*")
 _SUBSCRIPT = re.compile(f"[{LETTERS}{_MARKS}0-9]+")
 #: Letters joined to a subscript that starts with a letter (``net_{h1}``), or a letter and an accent word.
-_JOINED = re.compile(f"([{LETTERS}{_MARKS}]+)(?=_(?:\\{{[ ]*[{LETTERS}]|[{LETTERS}])|[{''.join(SUBSCRIPT_LETTERS)}])"
+_JOINED = re.compile(f"([{LETTERS}{_MARKS}]{{1,32}})(?=_(?:\\{{[ ]*[{LETTERS}]|[{LETTERS}])|[{''.join(SUBSCRIPT_LETTERS)}])"
                      f"|([A-Za-z])_?(hat|bar|tilde)(?![A-Za-z])")
 _IDENTIFIER = re.compile(f"[{LETTERS}][{LETTERS}{_MARKS}0-9_]*")
 

@@ -60,8 +60,9 @@ def _after_power(tokens: list[Token], k: int) -> Token | None:
     if k < len(tokens) and (tokens[k].kind == "sup" or (tokens[k].kind == "op" and tokens[k].value == "^")):
         k += 1
         if tokens[k - 1].kind == "op" and k < len(tokens):
-            if tokens[k].kind == "open" and tokens[k].value == "}":
-                while k < len(tokens) and tokens[k].kind != "close":
+            if tokens[k].kind == "open" and tokens[k].value == "}":  # a power on a name is short: look 8 ahead
+                end = min(len(tokens), k + 8)
+                while k < end and tokens[k].kind != "close":
                     k += 1
             k += 1
     return tokens[k] if k < len(tokens) else None
