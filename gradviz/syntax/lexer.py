@@ -12,7 +12,7 @@ from ..errors import ParseError
 from ..ir.ops import OPS, spelled
 from . import names
 
-__all__ = ["MAX_LENGTH", "Token", "Source", "tokenize"]
+__all__ = ["MAX_LENGTH", "Token", "Source", "tokenize", "log_base"]
 
 MAX_LENGTH = 1_000_000  # characters of formula text
 _MAX_DIGITS = 1000  # digits of one number literal, and the largest decimal exponent
@@ -38,7 +38,7 @@ _INDEXED = re.compile(f"(?:{names.INDEX.pattern}|⁽[^⁾]{{0,8}}⁾)" + r"[^\^]
 #: ``a^l_j`` (Nielsen's layer superscript), ``x^2_j``: a superscript before a subscript.
 _SUPERSCRIPT_THEN_SUBSCRIPT = re.compile(r"\^[ \t]*(\{[^{}\n]{1,16}\}|[A-Za-z0-9])[ \t]*_[ \t]*(\{[^{}\n]{1,16}\}|[A-Za-z0-9])")
 #: Definition signs, read as ``=``: ``:=``, ``≡``, ``←`` and their LaTeX commands.
-DEFINES = (":=", "≔", "≡", "≜", "←", "⟵", "≝")
+_DEFINES = ("≔", "≡", "≜", "←", "⟵", "≝")  # and ":="
 _DEFINE_COMMANDS = frozenset("coloneqq coloneq equiv triangleq leftarrow gets longleftarrow eqqcolon defeq".split())
 #: Code pasted from a notebook: ``math.exp``, ``np.tanh``, ``torch.sigmoid``, ``F.relu``.
 _PREFIX = re.compile(r"(?<![A-Za-z0-9_.])(?:math|numpy|np|torch|F|tf|scipy\.special|special|torch\.nn\.functional"
@@ -82,7 +82,7 @@ _FRAC_DIGITS = re.compile(r"[ \t]*([0-9])[ \t]*([0-9])")  # \frac12
 _LATEX = spelled("latex")  # LaTeX command → op key
 _LATEX_OPS = {command: OPS[key].symbols[0] for command, key in _LATEX.items() if OPS[key].symbols}
 _LATEX_FUNCTIONS = {command: key for command, key in _LATEX.items() if not OPS[key].symbols}
-_LATEX_UNSUPPORTED = frozenset("coth tan cot sec csc arcsin arccos arctan lg det arg sgn".split()) - set(_LATEX)
+_LATEX_UNSUPPORTED = frozenset("coth tan cot sec csc arcsin arccos arctan det arg sgn".split()) - set(_LATEX)
 _STYLES = frozenset(names.STYLES)
 _MOMENTS = frozenset({"E", "Var", "Cov", "Pr"})
 _VERTS = {"lvert": "open", "rvert": "close", "vert": None, "|": None}
@@ -175,11 +175,10 @@ def tokenize(source: Source) -> list[Token]:
             i = _COMMENT.match(text, i).end()
             continue
         if (c in "\\l") and (log := _LOG_BASE.match(text, i)) and (c == "\\" or not _after_letter(text, i)):
-            base = log.group(1) or log.group(2) or log.group(3) or "2"
-            if int(base) < 2:
-                raise source.error(f"a logarithm's base must be 2 or more, not {base}", i, log.end())
+            if log_base(log.group()) < 2:
+                raise source.error(f"a logarithm's base must be 2 or more, not {log_base(log.group())}", i, log.end())
             token = Token("func", log.group(), i, log.end(), "log")
-        elif text.startswith(":=", i) or c in DEFINES[1:]:
+        elif text.startswith(":=", i) or c in _DEFINES:
             token = Token("eq", text[i : i + 1 + (c == ":")], i, i + 1 + (c == ":"))
         elif (prefix := _PREFIX.match(text, i)) and names.is_letter(c):
             token = _library_function(source, i, prefix)
@@ -361,14 +360,14 @@ def _styled(source: Source, i: int, m: re.Match) -> tuple[Token, int]:
         pieces = names.split_word(content)
     except names.SplitError:
         pieces = []
-    if len(pieces) == 1 and pieces[0].kind == "name" and not names.read_suffix(source.text, braced.end()).end > braced.end():
-        return Token("name", source.text[i : braced.end()], i, braced.end(), pieces[0].value), braced.end()
-    letter = content if len(content) == 1 or (len(content) == 2 and content[1] in names.MARKS) else None
-    if letter is not None:  # \mathbf{W}^{(2)}, \mathbf{x}_n
-        return _name(source, i, braced.end(), letter)
-    if not content.isascii() or not content.isalnum():
-        raise source.error(f"a word inside '{m.group()}{{…}}' is letters and digits, as in \\text{{loss}}",
-                           start, max(end, start + 1))
+    one = pieces[0].value if len(pieces) == 1 and pieces[0].kind == "name" else None
+    if one is not None and names.read_suffix(source.text, braced.end()).end == braced.end():
+        return Token("name", source.text[i : braced.end()], i, braced.end(), one), braced.end()
+    if one is not None and names.is_letter(one[0]) and len(one) == 1 + (one[1:2] in tuple(names.MARKS)):
+        return _name(source, i, braced.end(), one)  # \mathbf{W}^{(2)}, \mathbf{x}_n, \text{theta}_1
+    if not content.isascii() or not content.isalpha():
+        raise source.error(f"a word inside '{m.group()}{{…}}' is letters, as in \\text{{loss}}, with its subscript "
+                           f"after the braces", start, max(end, start + 1))
     return _name(source, i, braced.end(), content)  # \text{scale}, \text{net}_{h1}: one name
 
 
@@ -448,3 +447,9 @@ def _accented(source: Source, i: int, m: re.Match) -> tuple[Token, int]:
     if token.text != text[i : close.end()]:
         raise source.error(f"a subscript inside and after '{written}{{…}}'; write it once", close.end(), end)
     return token._replace(value=names.canonical(letter, *inner[:2], inner.primes, inner.index)), end
+
+
+def log_base(written: str) -> int | None:
+    """The base of a logarithm as written (``\\log_2`` → 2, ``log10`` → 10, ``\\lg`` → 2); None for ``log``."""
+    match = _LOG_BASE.fullmatch(written)
+    return None if match is None else int(match.group(1) or match.group(2) or match.group(3) or 2)

@@ -1,8 +1,11 @@
 """Canonical names: letters, Greek spellings, subscripts, primes, function names, word splitting.
 
-A canonical name is one letter (Greek as the Unicode letter, ``ŷ`` with its hat) followed by
-ASCII digits, an optional subscript of letters and digits kept as ``_i``, and primes written
-``′``: ``θ1``, ``w_i``, ``w_ij``, ``x′``. Words such as ``theta1theta2x`` are split left to right,
+A canonical name is one letter (Greek as the Unicode letter, ``ŷ`` with its hat) or a word
+written in ``\\text{…}``, followed by ASCII digits, an optional subscript of letters and digits
+kept as ``_i`` (or a shifted one, ``_t-1``), an optional index superscript kept as ``^(L)``,
+``^[2]`` or ``^[2](i)``, and primes written ``′``: ``θ1``, ``w_i``, ``w_ij``, ``x_j^(i)``, ``x′``.
+An index is a name's part, never a power; ``spelling`` says how a formula writes a canonical
+name so that it reads back (``a^{(L)}``, ``\\text{scale}``). Words such as ``theta1theta2x`` are split left to right,
 taking at each position the longest of: a function name, a spelled-out Greek name (``pi``
 included), or a single letter; ties go to the function name. So ``exp`` is exp and ``xi`` is ξ.
 

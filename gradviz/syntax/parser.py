@@ -20,7 +20,7 @@ from ..errors import ParseError
 from ..ir.graph import Graph, GraphBuilder
 from ..ir.ops import OPS, Precedence
 from . import names
-from .lexer import MAX_LENGTH, TRANSPOSE, Source, Token, tokenize
+from .lexer import MAX_LENGTH, TRANSPOSE, Source, Token, log_base, tokenize
 
 __all__ = ["parse", "ReadingWarning", "soup_hints"]
 
@@ -66,17 +66,6 @@ def _after_power(tokens: list[Token], k: int) -> Token | None:
                     k += 1
             k += 1
     return tokens[k] if k < len(tokens) else None
-
-
-_LOG_BASE = re.compile(r"(?:\\?log)_?\{?[ \t]*([0-9]+)[ \t]*\}?|\\lg")
-
-
-def _log_base(t: Token) -> int | None:
-    """The base written on a logarithm (``\\log_2``, ``log10``, ``\\lg`` is 2), None for the natural one."""
-    if t.kind != "func" or t.value != "log":
-        return None
-    match = _LOG_BASE.fullmatch(t.text)
-    return None if match is None else int(match.group(1) or 2)
 
 
 class ReadingWarning(UserWarning):
@@ -583,7 +572,7 @@ class _Expression:
         t, key = self.tokens[i], str(self.tokens[i].value)
         power, i = self._function_power(i)  # \sin^2 x, \sigma^{2}(z)
         after = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
-        base = _log_base(t)
+        base = log_base(t.text) if t.kind == "func" and t.value == "log" else None
         if after is not None and after.kind == "open":
             if t.text == "\\sqrt" and after.value == "]":
                 raise self.p.error("\\sqrt[n]{…} (an n-th root) is not supported; write x^(1/n)", after)
