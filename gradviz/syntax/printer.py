@@ -126,7 +126,7 @@ class _Writer:
             exponent = self._child(args[1], self._prec(args[1]) < _POWER)
             if self.nodes[args[1]].op in ("add", "sub") and args[1] in self.inline:  # x^{n - 1}: x^(n-1) reads two ways
                 exponent = ["{", *exponent[1:-1], "}"]
-            elif "_" in self.nodes[args[1]].name and args[1] not in self.inline:  # x^{y_n}: x^y_n reads two ways
+            elif "_" in self._leftmost(args[1]).name:  # x^{y_n}, x^{y_n^z}: x^y_n reads two ways
                 exponent = ["{", *exponent, "}"]
             return pieces + exponent
         spec = OPS[op]
@@ -141,6 +141,12 @@ class _Writer:
         if node.params != defaults:
             pieces += [f", {_number(p)}" for p in node.params]
         return pieces + [")"]
+
+    def _leftmost(self, nid: str) -> Node:
+        """The node written first in a power chain written inline (``w_i`` in ``w_i^x``)."""
+        while nid in self.inline and self.nodes[nid].op in ("pow", "powc"):
+            nid = self.nodes[nid].operands[0]
+        return self.nodes[nid]
 
     def _arguments(self, args: list[str]) -> list[_Item]:
         """A call's arguments separated by commas."""
