@@ -8,6 +8,7 @@ import os
 import re
 import stat
 import sys
+import warnings
 from typing import Any, Callable
 
 import click
@@ -231,7 +232,12 @@ def parse_formula(expr: str) -> Any:
     ctx = click.get_current_context(silent=True)
     text = read_formula(expr)
     try:
-        return parse(text, parse_at(ctx.params.get("at") or ()) if ctx is not None else None)
+        with warnings.catch_warnings(record=True) as said:  # sigmod read as s·i·g·m·o·d: said on stderr
+            warnings.simplefilter("always")
+            graph = parse(text, parse_at(ctx.params.get("at") or ()) if ctx is not None else None)
+        for warning in said:
+            click.echo(f"Warning: {warning.message}", err=True)
+        return graph
     except ParseError as exc:
         if text is expr:
             raise

@@ -10,6 +10,7 @@ from ..errors import EvaluationError, GradvizError, ParseError, name_list
 from ..ir.graph import Graph
 from ..ir.numbers import exact
 from ..syntax import parse
+from ..syntax.parser import soup_hints
 
 __all__ = ["canonical_key", "canonical_values", "check_inputs", "input_name"]
 
@@ -50,7 +51,8 @@ def check_inputs(graph: Graph, values: Mapping[str, Any], exact_mode: bool = Fal
     """Input values by canonical name, as floats (or sympy rationals when ``exact_mode``)."""
     missing = [name for name in graph.inputs if name not in values]
     if missing:
-        raise EvaluationError(f"missing value for {name_list(missing)} (the inputs are {name_list(graph.inputs)})")
+        hints = "".join(f"; {hint}" for hint in soup_hints(graph.source))  # sigmod: did you mean sigmoid(…)?
+        raise EvaluationError(f"missing value for {name_list(missing)} (the inputs are {name_list(graph.inputs)}){hints}")
     known = frozenset(graph.inputs)
     unknown = [name for name in values if name not in known]
     if unknown:

@@ -69,7 +69,7 @@ def _label(name: str) -> str:
 
 def _unmarked(markup: str) -> str:
     """Figure markup as plain text: subscripts kept as they are written, entities decoded."""
-    return html.unescape(re.sub(r"</?SUB>", "", markup))
+    return html.unescape(re.sub(r"</?SU[BP]>", "", markup))
 
 
 def op_table(keys: Iterable[str]) -> str:

@@ -61,14 +61,14 @@ class _Writer:
         return self._write((nid, True))
 
     def name(self, node: Node) -> str:
-        """A statement's target, checked to read back as itself."""
+        """A statement's target, checked to read back as itself (``z^(L)`` is written ``z^{(L)}``)."""
         try:
-            ok = names.assignable_name(node.name) == node.name
+            plain = names.assignable_name(node.name) == node.name and "^" not in node.name  # loss = …
         except names.SplitError:
-            ok = False
-        if not ok:
+            plain = False
+        if not plain and not names.spells_input(node.name):
             raise GradvizError(f"cannot write {node.name!r} as a name in formula text")
-        return node.name
+        return node.name if plain else names.spelling(node.name)
 
     def _write(self, root: tuple[str, bool]) -> str:
         parts: list[str] = []
@@ -92,7 +92,7 @@ class _Writer:
         if node.kind == "input":
             if not names.spells_input(node.name):
                 raise GradvizError(f"cannot write the input {node.name!r} in formula text")
-            return node.name
+            return names.spelling(node.name)
         return self.name(node)
 
     def _prec(self, nid: str) -> int:
@@ -118,13 +118,19 @@ class _Writer:
             return [spec.symbols[0], *self._child(args[0], self._prec(args[0]) <= _UNARY)]
         if spec.notation == "power":
             base = self.nodes[args[0]]
-            pieces = [*self._child(args[0], self._prec(args[0]) < ATOM or base.name == "e" and base.kind == "const"),
-                      "^"]
+            pieces = [*self._child(args[0], self._prec(args[0]) < ATOM or base.name == "e" and base.kind == "const"
+                                   or "^" in base.name), "^"]  # (a^{(L)})^2
             if node.params:  # a constant exponent
                 exponent = _number(node.params[0])
                 return pieces + [f"({exponent})" if node.params[0] < 0 else exponent]
             self._not_a_number(args[1], "raise to")
-            return pieces + self._child(args[1], self._prec(args[1]) < _POWER)
+            exponent = self._child(args[1], self._prec(args[1]) < _POWER)
+            power = self.nodes[args[1]]
+            if power.op is not None and OPS[power.op].notation == "sum" and args[1] in self.inline:
+                exponent = ["{", *exponent[1:-1], "}"]  # x^{n - 1}: x^(n-1) reads two ways
+            elif "_" in self._leftmost(args[1]).name:  # x^{y_n}, x^{y_n^z}: x^y_n reads two ways
+                exponent = ["{", *exponent, "}"]
+            return pieces + exponent
         if spec.notation == "indexed":  # the k-th element, as parse reads it: softmax_2(z1, z2, z3)
             return [f"{spec.text}_{int(node.params[0]) + 1}(", *self._arguments(args), ")"]
         if not spec.names:
@@ -136,6 +142,12 @@ class _Writer:
         if node.params != defaults:
             pieces += [f", {_number(p)}" for p in node.params]
         return pieces + [")"]
+
+    def _leftmost(self, nid: str) -> Node:
+        """The node written first in a power chain written inline (``w_i`` in ``w_i^x``)."""
+        while nid in self.inline and self.nodes[nid].op in ("pow", "powc"):
+            nid = self.nodes[nid].operands[0]
+        return self.nodes[nid]
 
     def _arguments(self, args: list[str]) -> list[_Item]:
         """A call's arguments separated by commas."""

@@ -15,7 +15,8 @@ from functools import lru_cache
 __all__ = ["NameParts", "parts", "latex_name", "markup_name", "latex_char", "latex_text", "file_name"]
 
 _NAME = re.compile(r"(?P<base>(?:[^\W\d_][\u0300-\u036f]*)+?)(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]*)"
-                   r"(?P<sub>[0-9]+|[₀₁₂₃₄₅₆₇₈₉,]+|_\{[^\W_]+\}|_[^\W_]+)?(?P<primes>′*)")
+                   r"(?P<sub>[0-9]+|[₀₁₂₃₄₅₆₇₈₉,]+|_\{[^\W_]+\}|_[A-Za-z][+-][0-9]+|_[^\W_]+)?"
+                   r"(?:\^(?P<index>(?:\([A-Za-z0-9+-]+\)|\[[A-Za-z0-9+-]+\])+))?(?P<primes>′*)")
 _GREEK = dict(zip("αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ",
                   r"\alpha \beta \gamma \delta \epsilon \zeta \eta \theta \iota \kappa \lambda \mu \nu \xi \pi "
                   r"\rho \sigma \tau \upsilon \phi \chi \psi \omega \Gamma \Delta \Theta \Lambda \Xi \Pi \Sigma "
@@ -29,9 +30,11 @@ _ACCENTS = {"\u0302": r"\hat", "\u0303": r"\tilde", "\u0304": r"\bar", "\u0301":
 _SYMBOLS = {"#": r"\#", "$": r"\$", "%": r"\%", "&": r"\&", "~": r"\sim ", "\\": r"\backslash ", "{": r"\{",
             "}": r"\}", "_": r"\_", "^": r"\hat{}", "′": "'", "<": r"\lt ", ">": r"\gt ", "*": r"\ast ",
             "∂": r"\partial ", "·": r"\cdot ", "×": r"\times ", "−": "-", "…": r"\dots ", "≥": r"\geq "}
-_SUBSCRIPT_GLYPHS = str.maketrans("0123456789aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
+_SUBSCRIPT_GLYPHS = str.maketrans("0123456789aehijklmnoprstuvx+-", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₊₋")
 _MATHTEXT_AS_IS = "<>"  # LaTeX needs \lt and \gt (in a Markdown page); mathtext has no such commands
 _TO_ASCII = str.maketrans("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹", "01234567890123456789")
+_SUPERSCRIPT_GLYPHS = str.maketrans("0123456789+-()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
+                                    "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ")
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class NameParts:
     superscript: str  # ASCII digits
     subscript: str  # ASCII digits, letters, commas
     primes: int
+    index: str = ""  # an index superscript as written in brackets: (L), [2], [l](i)
 
 
 @lru_cache(maxsize=4096)
@@ -51,7 +55,8 @@ def parts(name: str) -> NameParts | None:
     if match is None:
         return None
     sub = (match.group("sub") or "").lstrip("_").strip("{}").translate(_TO_ASCII)
-    return NameParts(match.group("base"), match.group("sup").translate(_TO_ASCII), sub, len(match.group("primes")))
+    return NameParts(match.group("base"), match.group("sup").translate(_TO_ASCII), sub, len(match.group("primes")),
+                     match.group("index") or "")
 
 
 def latex_char(ch: str, mathtext: bool = False) -> str:
@@ -92,7 +97,7 @@ def latex_text(text: str, mathtext: bool = False) -> str:
 def _latex_word(word: str, mathtext: bool) -> str:
     """A base or subscript: one letter as math, a word upright (``\\mathrm{loss}``)."""
     letters = _clusters(word)
-    if len(letters) <= 1 or word.isdigit():
+    if len(letters) <= 1 or word.isdigit() or re.fullmatch(r"[A-Za-z][+-][0-9]+", word):  # t-1
         return latex_text(word, mathtext).strip()
     if word.isascii():
         return rf"\mathrm{{{word}}}"
@@ -110,8 +115,8 @@ def latex_name(name: str, mathtext: bool = False) -> str:
     if p.subscript:
         digits = p.subscript.replace(",", "").isdigit()
         out += f"_{{{p.subscript if digits else _latex_word(p.subscript, mathtext)}}}"
-    if p.superscript or p.primes:
-        marks = p.superscript + r"\prime" * p.primes
+    if p.superscript or p.primes or p.index:
+        marks = p.superscript + p.index + r"\prime" * p.primes
         out += f"^{{{marks}}}"
     return out
 
@@ -124,13 +129,15 @@ def markup_name(name: str) -> str:
     if p is None:
         return html.escape(name, quote=False)
     out = html.escape(p.base, quote=False) + p.superscript.translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    index = p.index.translate(_SUPERSCRIPT_GLYPHS)  # a⁽ᴸ⁾; brackets have no superscript glyphs: <SUP>[2]</SUP>
+    index_out = index if not any(c.isascii() for c in index) else f"<SUP>{html.escape(p.index, quote=False)}</SUP>"
     if p.subscript:
         glyphs = p.subscript.replace(",", "").translate(_SUBSCRIPT_GLYPHS)
         if all(not ch.isascii() for ch in glyphs):
             out += glyphs if "," not in p.subscript else p.subscript.translate(_SUBSCRIPT_GLYPHS)
         else:
             out += f"<SUB>{html.escape(p.subscript, quote=False)}</SUB>"
-    return out + "′" * p.primes
+    return out + index_out + "′" * p.primes
 
 
 _MARK_WORDS = {"\u0302": "hat", "\u0303": "tilde", "\u0304": "bar", "\u0307": "dot", "\u20d7": "vec"}
@@ -163,5 +170,6 @@ def file_name(name: str) -> str:
     else:
         apart = p.subscript and (p.superscript or not p.subscript.replace(",", "").isdigit())
         spelled = _ascii_word(p.base) + p.superscript + "_" * bool(apart)
-        spelled += _ascii_word(p.subscript.replace(",", "_")) + "_prime" * p.primes
+        spelled += _ascii_word(p.subscript.replace(",", "_"))
+        spelled += ("_" + re.sub(r"[^A-Za-z0-9]+", "", p.index)) * bool(p.index) + "_prime" * p.primes
     return spelled or "node"
