@@ -24,6 +24,7 @@ import gradviz
 from gradviz.cli import cli
 from gradviz.errors import EvaluationError, GradvizError
 from gradviz.eval.tangents import tangents
+from gradviz.text.numbers import shown_digits
 from gradviz.render.figure import Figure
 from gradviz.render.fitting import readable_px
 from gradviz.render.frames import frames as frames_of
@@ -150,7 +151,8 @@ def _check_arithmetic(line: str) -> bool:
     terms = _TERM.findall(products)
     assert len(terms) == products.count("×"), line
     computed = sum((-1 if sign == "−" else 1) * _number(a) * _number(b) for sign, a, b in terms)
-    assert math.isclose(computed, _number(total), rel_tol=2e-5, abs_tol=1e-5), (line, computed)
+    shown = 10.0 ** (1 - shown_digits())  # each printed number is within half a unit of its last digit
+    assert math.isclose(computed, _number(total), rel_tol=2 * shown, abs_tol=shown), (line, computed)
     return True
 
 

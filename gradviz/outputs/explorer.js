@@ -20,7 +20,7 @@
     return t.indexOf(".") >= 0 ? t.replace(/0+$/, "").replace(/\.$/, "") : t;
   }
   function fmt(f, digits) {
-    digits = digits || 6;
+    digits = digits || DATA.digits || 4;
     if (f === 0) { return "0"; }
     if (!isFinite(f)) { return String(f).replace("-", MINUS); }
     var a = Math.abs(f);

@@ -59,7 +59,6 @@ __all__ = ["Frame", "FrameState", "frames", "frame_state", "fan_in", "FRAME_CHOI
            "step_lines", "tangent_frames", "tangent_state", "tangent_row", "gate_tangent", "tangent_product_line",
            "FORWARD_KINDS"]
 
-GATE_DIGITS = 3  # significant digits of the numbers a gate figure shows (the derivation keeps more)
 RENDER_NODE_LIMIT = 300  # nodes, for every frame (their number grows with the graph: the time is quadratic)
 SINGLE_FRAME_NODE_LIMIT = 600  # nodes, for one frame (a 500-node graph lays out in about 2 s, 1,000 in 15 s)
 FORWARD_KINDS = frozenset({"seed", "tangent", "tangents"})  # the frames of forward mode
@@ -201,7 +200,7 @@ def tangent_row(t: "Tangents", nid: str) -> Relation:
 
 def gate_tangent(t: "Tangents", nid: str) -> Math | None:
     """A gate's tangent (none without values)."""
-    return Number(t.tangents[nid], GATE_DIGITS) if t.tangents is not None else None
+    return Number(t.tangents[nid]) if t.tangents is not None else None
 
 
 def tangent_product_line(t: "Tangents", step: "TangentStep", c: "Contribution") -> Relation | None:
@@ -253,7 +252,7 @@ def value_line(result: "Backward", nid: str) -> Math | None:
 
 def gate_value(result: "Backward", nid: str) -> Number | None:
     """A gate's value (none without values)."""
-    return Number(result.values[nid], GATE_DIGITS) if result.values is not None else None
+    return Number(result.values[nid]) if result.values is not None else None
 
 
 def gate_gradient(result: "Backward", nid: str, received: tuple["Contribution", ...], expected: int) -> Math | None:
@@ -263,7 +262,7 @@ def gate_gradient(result: "Backward", nid: str, received: tuple["Contribution", 
         return Number(1)
     last = received[-1]
     if last.total is not None:
-        total: Math = Number(last.total, GATE_DIGITS)
+        total: Math = Number(last.total)
     elif last.total_expr is not None:
         total = _formula(result, last.total_expr)
     else:

@@ -34,10 +34,11 @@ class Name:
 
 @dataclass(frozen=True)
 class Number:
-    """A number (float, exact, or an exercise's blank), shown to ``digits`` significant digits."""
+    """A number (float, exact, or an exercise's blank), shown to ``digits`` significant digits
+    (``text.numbers.shown_digits()`` unless given: one policy for every number shown)."""
 
     value: Any
-    digits: int = 6
+    digits: int | None = None
 
 
 @dataclass(frozen=True)

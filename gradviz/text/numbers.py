@@ -1,55 +1,119 @@
-"""Numbers as slides write them: ``42``, ``0.25``, ``−84``, ``1.5e12``, superscript exponents."""
+"""Numbers as slides write them: ``42``, ``0.25``, ``−84``, ``1.5e12``, superscript exponents; one
+significant-digit policy (``DIGITS``, or ``digits(n)`` for a block) for every number shown."""
 
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
+from contextvars import ContextVar
 from fractions import Fraction
-from typing import Any
+from typing import Any, Iterator
 
+from ..errors import GradvizError
 from ..ir.numbers import EXACT_DIGITS, MAX_DIGITS, format_number
 
-__all__ = ["MINUS", "format_value", "superscript", "SUPERSCRIPTS", "SUBSCRIPTS"]
+__all__ = ["MINUS", "format_value", "superscript", "SUPERSCRIPTS", "SUBSCRIPTS", "DIGITS", "MAX_SHOWN_DIGITS",
+           "digits", "shown_digits", "MESSAGE_DIGITS"]
 
 MINUS = "−"
 SUPERSCRIPTS = str.maketrans("0123456789-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺")
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
-def format_value(value: Any, digits: int = 6) -> str:
+DIGITS = 4  # significant digits of every number a figure, caption, derivation or report shows
+MESSAGE_DIGITS = 6  # significant digits of a number an error message quotes (to find the trouble by)
+MAX_SHOWN_DIGITS = 15  # a float holds about this many
+_DIGITS: ContextVar[int] = ContextVar("gradviz_digits", default=DIGITS)
+
+
+def shown_digits() -> int:
+    """The significant digits numbers are shown to here (``DIGITS`` unless ``digits`` says)."""
+    return _DIGITS.get()
+
+
+@contextmanager
+def digits(count: int) -> Iterator[int]:
+    """Show numbers to ``count`` significant digits inside the block (as ``decimal.localcontext``
+    sets a precision for a block): one policy for nodes, edges, captions, derivations, reports."""
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_SHOWN_DIGITS:
+        raise GradvizError(f"digits must be a whole number from 1 to {MAX_SHOWN_DIGITS}, not {count!r}")
+    token = _DIGITS.set(count)
+    try:
+        yield count
+    finally:
+        _DIGITS.reset(token)
+
+
+def format_value(value: Any, digits: int | None = None) -> str:
     """A number as a figure shows it: ``42``, ``0.25``, ``−84``, ``1.5e12`` (never ``41.99999999``),
-    to ``digits`` significant digits (at most 4 in scientific notation).
+    rounded half up to ``digits`` significant digits (``shown_digits()`` unless given; at most 4
+    in scientific notation) from its exact value: a float is the decimal it prints as (``0.1235``
+    rounds to ``0.124``), an exact number its own digits.
 
     Anything that is not a number (an exercise's blank) prints as itself."""
+    count = digits or shown_digits()
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value).replace("-", MINUS)
+        exact: Fraction | None = Fraction(float.__repr__(value))  # a numpy float64 too
+    else:
+        exact = _fraction(value)
+        if exact is None:
+            return str(value)
+    if exact == 0:
+        return "0"
+    mantissa, exponent = _rounded(abs(exact), count)
+    if not -4 <= exponent < max(count, 4):
+        mantissa, exponent = _rounded(abs(exact), min(count, 4))
+        text = _point(mantissa, 0) + f"e{exponent}"
+    else:
+        text = _point(mantissa, exponent)
+    return (MINUS if exact < 0 else "") + text.replace("-", MINUS)
+
+
+def _fraction(value: Any) -> Fraction | None:
+    """An exact number (int, ``Fraction``, sympy number) as a ``Fraction``; None for anything else."""
     if getattr(value, "is_number", False):  # exact: 10³²⁰, tanh(400), exp(1000)
-        value = Fraction(int(value.p), int(value.q)) if value.is_Rational else \
-            Fraction(str(value.evalf(EXACT_DIGITS, maxn=MAX_DIGITS)))
+        if value.is_Rational:
+            return Fraction(int(value.p), int(value.q))
+        try:
+            return Fraction(str(value.evalf(EXACT_DIGITS, maxn=MAX_DIGITS)))
+        except (ValueError, TypeError):
+            return None
+    if isinstance(value, (int, Fraction)) and not isinstance(value, bool):
+        return Fraction(value)
     try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    except OverflowError:  # an exact number beyond float range
-        return _huge(value)
-    if f == 0:
-        return "0" if value == 0 else _huge(value)  # an exact number too small for a float
-    if not math.isfinite(f):
-        return str(f).replace("-", MINUS)
-    text = f"{f:.{digits}g}" if 1e-4 <= abs(f) < 10 ** max(digits, 4) else f"{f:.{min(digits, 4)}g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa}e{int(exponent)}"
-    return text.replace("-", MINUS)
+        return Fraction(repr(float(value)))  # numpy scalars and other reals
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
-def _huge(value: Any) -> str:
-    """An exact number too large or too small for a float, in scientific notation from its digits."""
-    q = Fraction(str(value)) if not isinstance(value, Fraction) else value
-    sign = MINUS if q < 0 else ""
-    q = abs(q)
+def _rounded(q: Fraction, count: int) -> tuple[str, int]:
+    """A positive ``q`` rounded half up to ``count`` significant digits: (the digits, the decimal
+    exponent of the first), e.g. (``"1235"``, −1) for 0.12346 to 4."""
     exponent = len(str(q.numerator)) - len(str(q.denominator))
-    mantissa = float(q / Fraction(10) ** exponent)
-    while mantissa >= 10:
-        mantissa, exponent = mantissa / 10, exponent + 1
-    return f"{sign}{mantissa:.4g}e{exponent}".replace("-", MINUS)
+    if q >= Fraction(10) ** (exponent + 1):
+        exponent += 1
+    elif q < Fraction(10) ** exponent:
+        exponent -= 1
+    scaled = q / Fraction(10) ** (exponent - count + 1)
+    whole = scaled.numerator // scaled.denominator
+    if 2 * (scaled - whole) >= 1:
+        whole += 1
+    if whole == 10**count:
+        whole, exponent = 10 ** (count - 1), exponent + 1
+    return str(whole), exponent
+
+
+def _point(digits: str, exponent: int) -> str:
+    """Significant ``digits`` with the decimal point placed for ``exponent``, trailing zeros dropped."""
+    if exponent < 0:
+        text = "0." + "0" * (-exponent - 1) + digits
+    elif exponent + 1 >= len(digits):
+        return digits + "0" * (exponent + 1 - len(digits))
+    else:
+        text = digits[: exponent + 1] + "." + digits[exponent + 1 :]
+    return text.rstrip("0").rstrip(".")
 
 
 def superscript(exponent: Fraction) -> str:

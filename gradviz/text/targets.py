@@ -51,7 +51,7 @@ class Target:
         """Literal text (words of a title, a relation sign)."""
         return text
 
-    def number(self, value: Any, digits: int = 6) -> str:
+    def number(self, value: Any, digits: int | None = None) -> str:
         return format_value(value, digits)
 
     def partial(self, top: str, bottom: str) -> str:
@@ -152,7 +152,7 @@ class Latex(Target):
     def escape(self, text: str) -> str:
         return latex_text(text)
 
-    def number(self, value: Any, digits: int = 6) -> str:
+    def number(self, value: Any, digits: int | None = None) -> str:
         text = format_value(value, digits).replace(MINUS, "-")
         if "e" in text and text[0] in "-0123456789":
             mantissa, exponent = text.split("e")
