@@ -23,7 +23,7 @@ from gradviz.eval.forward import forward
 from gradviz.ir.graph import GraphBuilder
 from gradviz.ir.ops import OPS, EvaluationDomainError
 from gradviz.outputs.explorer import explorer_html, op_table, write_explorer
-from gradviz.text.numbers import format_value
+from gradviz.text.numbers import format_value, shown_digits
 
 sys.path.insert(0, str(Path(__file__).parent))
 from tools import browser as chromium_browser  # noqa: E402
@@ -72,6 +72,9 @@ def test_the_page_files_are_package_data() -> None:
 def test_the_formulas_cover_every_op() -> None:
     used = {n.op for g, _ in graphs() for n in g.nodes.values() if n.op}
     assert used == set(OPS)
+
+
+SHOWN = 10.0 ** (1 - shown_digits())  # a number shown to d significant digits is this close, relatively
 
 
 def close(a: float, b: float, rel: float = 1e-9) -> bool:
@@ -186,11 +189,11 @@ def test_every_value_and_gradient_follows_the_inputs(browser, tmp_path) -> None:
             for k, (nid, node) in enumerate(graph.nodes.items()):
                 assert close(state["val"][k], expected.values[nid]), (graph.source, node.name)
                 if node.kind != "const":
-                    assert close(shown(state["v"][k]), expected.values[nid], 5e-6)
+                    assert close(shown(state["v"][k]), expected.values[nid], SHOWN)
                 if state["g"][k] is not None:
                     grad = expected.adjoints.get(nid, 0.0)
                     assert close(state["adj"][k], grad), (graph.source, node.name, point)
-                    assert close(shown(state["g"][k]), grad, 5e-6)
+                    assert close(shown(state["g"][k]), grad, SHOWN)
             settings += 1
     assert settings >= 20
 
@@ -290,7 +293,7 @@ def test_forward_mode_tangents_equal_the_reverse_gradients(browser, tmp_path) ->
                 assert abs(state["t"][index[nid]] - (up[nid] - down[nid]) / (2 * h)) <= 1e-4 * (
                     1 + abs(state["t"][index[nid]])), (graph.source, nid, name)
             out_text = browser.find_element("id", f"g-{graph.output_id}").text
-            assert out_text.startswith(f"∂{graph.output}/∂") and close(shown(out_text), state["adj"][w], 5e-6)
+            assert out_text.startswith(f"∂{graph.output}/∂") and close(shown(out_text), state["adj"][w], SHOWN)
         caption = browser.find_element("id", "caption").text
         n = len(graph.inputs)
         assert f"reverse mode gets all {n} gradients" in caption and f"forward mode needs {n} sweeps" in caption

@@ -5,11 +5,15 @@ digits; ``--check`` gives no false alarm there and still catches a wrong gradien
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import re
+import shutil
+import subprocess
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 import sympy as sp
@@ -174,7 +178,7 @@ def test_the_logistic_slide_as_the_lecture_writes_it() -> None:
     assert "f = d + b = 0\n" in out.output and "∂L/∂y = " in out.output and not NOISE.search(out.output)
     wider = CliRunner().invoke(cli, ["grad", formula, *at, "--digits", "8"]).output
     assert "h = log(p) = −0.69314718\n" in wider
-    assert "h = log(p) = −0.6931\n" in out.output
+    assert "h = log(p) = −0.693\n" in out.output
 
 
 def test_a_mismatch_exits_with_status_one(monkeypatch) -> None:
@@ -189,10 +193,10 @@ def test_a_mismatch_exits_with_status_one(monkeypatch) -> None:
 
 def test_digits_set_one_policy_for_a_block() -> None:
     result = gradviz.parse("x/3").backward({"x": 1})
-    assert format_value(result.value) == "0.3333"
+    assert format_value(result.value) == "0.333"
     with gradviz.digits(7):
         assert format_value(result.value) == "0.3333333" and shown_digits() == 7
-    assert shown_digits() == 4
+    assert shown_digits() == 3
     with pytest.raises(gradviz.GradvizError, match="digits"):
         with gradviz.digits(0):
             pass
@@ -236,3 +240,45 @@ def test_special_values_of_transcendental_ops_are_exact() -> None:
     formula = "L = σ(a − b) + tanh(a − b) + exp(a − b) + log(1 + a − b) + sqrt(c) + c^0.5 + sin(a − b) + cos(a − b)"
     result = gradviz.parse(formula).backward({"a": "0.3", "b": "0.3", "c": "0.0625"})
     assert result.hand[result.graph.output_id] == Fraction(1, 2) + 0 + 1 + 0 + Fraction(1, 4) + Fraction(1, 4) + 0 + 1
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the page's script")
+def test_the_explorer_page_writes_numbers_as_the_figures_do() -> None:
+    source = (Path(gradviz.__file__).parent / "outputs" / "explorer.js").read_text(encoding="utf-8")
+    helpers = source[source.index("  function zeros(n)"): source.index("  function paren(f)")]
+    rng = random.Random(7)
+    values = [0.1235, 2.675, -0.0625, 1e-5, 99999.5, 0.1 + 0.2, 1 / 3, 1.5e12, 9.9996, 5e-324, 1.7976931348623157e308]
+    values += [rng.uniform(-1, 1) * 10 ** rng.randint(-8, 8) for _ in range(300)]
+    values += [round(rng.uniform(-10, 10), rng.randint(1, 5)) for _ in range(300)]
+    cases = [(v, d) for v in values for d in (1, 3, 4, 6, 9)]
+    script = (f"var DATA = {{digits: 4}}; var MINUS = '\\u2212';\n{helpers}\nvar cases = {json.dumps(cases)};\n"
+              "console.log(JSON.stringify(cases.map(function (c) { return fmt(c[0], c[1]); })));")
+    shown = json.loads(subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True).stdout)
+    assert [(v, d, s) for (v, d), s in zip(cases, shown) if s != format_value(v, d)] == []
+
+
+PRODUCT_LINE = re.compile(r"= ((?:[+−]?\s*\(?−?[\d.]+(?:e[−-]?\d+)?\)? × \(?−?[\d.]+(?:e[−-]?\d+)?\)?\s*)+) = (−?[\d.]+(?:e[−-]?\d+)?)$")
+FACTORS = re.compile(r"([+−]?)\s*\(?(−?[\d.]+(?:e[−-]?\d+)?)\)? × \(?(−?[\d.]+(?:e[−-]?\d+)?)\)?")
+
+
+@pytest.mark.parametrize("name, at", CASES)
+def test_every_caption_checks_by_hand_from_its_shown_numbers(name: str, at: dict[str, Fraction]) -> None:
+    """upstream × local = contribution: the shown factors' product, rounded as the result is shown,
+    is the shown result; the result is shown to the policy's digits (as on the node)."""
+    result = _result(name, at)
+    checked = 0
+    for frame in frames(result):
+        for line in map(plain, frame.equations):
+            found = PRODUCT_LINE.search(line)
+            if not found:
+                continue
+            total = sum((-1 if sign == "−" else 1) * _shown(a) * _shown(b) for sign, a, b in FACTORS.findall(found[1]))
+            assert format_value(Fraction(total)) == found[2], (name, line)
+            assert found[2] == format_value(_fraction_of(found[2])), line
+            checked += 1
+    assert checked >= 5
+
+
+def _fraction_of(text: str) -> Fraction:
+    return Fraction(text.replace("−", "-"))

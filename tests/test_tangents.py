@@ -10,6 +10,8 @@ import math
 import re
 import shlex
 import xml.etree.ElementTree as ET
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import networkx as nx
@@ -24,7 +26,7 @@ import gradviz
 from gradviz.cli import cli
 from gradviz.errors import EvaluationError, GradvizError
 from gradviz.eval.tangents import tangents
-from gradviz.text.numbers import shown_digits
+from gradviz.text.numbers import format_value
 from gradviz.render.figure import Figure
 from gradviz.render.fitting import readable_px
 from gradviz.render.frames import frames as frames_of
@@ -138,8 +140,8 @@ _FACTOR = r"\(?(−?[\d.]+(?:e[−-]?\d+)?)\)?"
 _TERM = re.compile(rf"([+−]?)\s*{_FACTOR} × {_FACTOR}")
 
 
-def _number(text: str) -> float:
-    return float(text.replace("−", "-"))
+def _decimal(text: str) -> Decimal:
+    return Decimal(text.replace("−", "-"))
 
 
 def _check_arithmetic(line: str) -> bool:
@@ -150,9 +152,8 @@ def _check_arithmetic(line: str) -> bool:
         return False
     terms = _TERM.findall(products)
     assert len(terms) == products.count("×"), line
-    computed = sum((-1 if sign == "−" else 1) * _number(a) * _number(b) for sign, a, b in terms)
-    shown = 10.0 ** (1 - shown_digits())  # each printed number is within half a unit of its last digit
-    assert math.isclose(computed, _number(total), rel_tol=2 * shown, abs_tol=shown), (line, computed)
+    computed = sum((-1 if sign == "−" else 1) * _decimal(a) * _decimal(b) for sign, a, b in terms)
+    assert format_value(Fraction(computed)) == total, (line, computed)  # as a hand calculation rounds it
     return True
 
 

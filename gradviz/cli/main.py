@@ -66,7 +66,7 @@ def cli() -> None:
               "(exit status 1 on a mismatch).")
 @digits_option
 def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool, every_line: bool, check: bool,
-         digits: int) -> None:
+         digits: int | None) -> None:
     """Gradients of EXPR with respect to every input, symbolic and (with --at) numeric.
 
     \b
@@ -81,6 +81,7 @@ def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool, every_line:
 
     from ..outputs.check import check_json, check_table, gradient_check  # lazy: `gradviz --help` stays fast
     from ..text.numbers import digits as shown_to  # lazy: `gradviz --help` stays fast
+    from ..text.numbers import shown_digits  # lazy: `gradviz --help` stays fast
 
     if check and not at:
         raise click.UsageError("--check needs the point: --at name=value,…")
@@ -93,7 +94,7 @@ def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool, every_line:
         data = grad_json(result) | ({"check": check_json(rows)} if rows is not None else {})
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        with shown_to(digits):
+        with shown_to(digits or shown_digits()):
             click.echo(grad_table(result, rows=None if every_line else REPORT_ROWS))
             if rows is not None:
                 click.echo("\n" + check_table(rows))

@@ -7,20 +7,21 @@ import math
 from contextlib import contextmanager
 from contextvars import ContextVar
 from fractions import Fraction
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from ..errors import GradvizError
 from ..ir.numbers import EXACT_DIGITS, MAX_DIGITS, format_number
 
 __all__ = ["MINUS", "format_value", "superscript", "SUPERSCRIPTS", "SUBSCRIPTS", "DIGITS", "MAX_SHOWN_DIGITS",
-           "digits", "shown_digits", "MESSAGE_DIGITS"]
+           "digits", "shown_digits", "MESSAGE_DIGITS", "checking_digits"]
 
 MINUS = "−"
 SUPERSCRIPTS = str.maketrans("0123456789-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺")
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
-DIGITS = 4  # significant digits of every number a figure, caption, derivation or report shows
+DIGITS = 3  # significant digits of every number a figure, caption, derivation or report shows (a caption's
+# factors get up to 3 more where the shown factors' product would not round to the shown result)
 MESSAGE_DIGITS = 6  # significant digits of a number an error message quotes (to find the trouble by)
 MAX_SHOWN_DIGITS = 15  # a float holds about this many
 _DIGITS: ContextVar[int] = ContextVar("gradviz_digits", default=DIGITS)
@@ -42,6 +43,28 @@ def digits(count: int) -> Iterator[int]:
         yield count
     finally:
         _DIGITS.reset(token)
+
+
+def checking_digits(products: Sequence[Sequence[Any]], total: Any, extra: int = 3) -> int | None:
+    """The significant digits (from ``shown_digits()`` to ``extra`` more) at which the factors of
+    ``A × B + C × D = total`` are shown so that the shown factors' products, added up and rounded
+    as ``total`` is shown, give the shown ``total``: a hand calculation from the shown numbers
+    reproduces the shown result. None where a value is no number (an exercise's blank)."""
+    base = shown_digits()
+    try:
+        wanted = _shown(total, base)
+        for count in range(base, min(base + extra, MAX_SHOWN_DIGITS) + 1):
+            computed = sum((math.prod(_shown(v, count) for v in factors) for factors in products), Fraction(0))
+            if format_value(computed, base) == format_value(wanted, base) or count == base + extra:
+                return count
+    except ValueError:
+        return None
+    return base
+
+
+def _shown(value: Any, count: int) -> Fraction:
+    """The number a reader sees: ``value`` as shown to ``count`` digits (ValueError if none)."""
+    return Fraction(format_value(value, count).replace(MINUS, "-"))
 
 
 def format_value(value: Any, digits: int | None = None) -> str:
