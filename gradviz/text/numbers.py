@@ -3,6 +3,7 @@ significant-digit policy (``DIGITS``, or ``digits(n)`` for a block) for every nu
 
 from __future__ import annotations
 
+import functools
 import math
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -70,28 +71,51 @@ def _shown(value: Any, count: int) -> Fraction:
 def format_value(value: Any, digits: int | None = None) -> str:
     """A number as a figure shows it: ``42``, ``0.25``, ``−84``, ``1.5e12`` (never ``41.99999999``),
     rounded half up to ``digits`` significant digits (``shown_digits()`` unless given; at most 4
-    in scientific notation) from its exact value: a float is the decimal it prints as (``0.1235``
-    rounds to ``0.124``), an exact number its own digits.
+    in scientific notation) from its exact value: a float is the decimal it prints as, an exact
+    number its own digits (``0.1245`` is ``0.125`` to 2 digits). A decimal with just one digit
+    more than ``digits`` is shown whole (``1.875`` at 3 digits, as a hand calculation gives it).
 
     Anything that is not a number (an exercise's blank) prints as itself."""
     count = digits or shown_digits()
     if isinstance(value, float):
-        if not math.isfinite(value):
-            return str(value).replace("-", MINUS)
-        exact: Fraction | None = Fraction(float.__repr__(value))  # a numpy float64 too
-    else:
-        exact = _fraction(value)
-        if exact is None:
-            return str(value)
+        return _float_text(float(value), count)  # a numpy float64 too
+    exact = _fraction(value)
+    if exact is None:
+        return str(value)
+    return _text(exact, count)
+
+
+@functools.lru_cache(maxsize=4096)
+def _float_text(value: float, count: int) -> str:
+    """A float as shown (a figure writes the same few numbers thousands of times while it is fitted)."""
+    if not math.isfinite(value):
+        return str(value).replace("-", MINUS)
+    return _text(Fraction(repr(value)), count)
+
+
+@functools.lru_cache(maxsize=4096)
+def _text(exact: Fraction, count: int) -> str:
     if exact == 0:
         return "0"
     mantissa, exponent = _rounded(abs(exact), count)
     if not -4 <= exponent < max(count, 4):
-        mantissa, exponent = _rounded(abs(exact), min(count, 4))
+        count = min(count, 4)
+        mantissa, exponent = _rounded(abs(exact), count)
+        whole = _rounded(abs(exact), count + 1)
+        if _is_exact(abs(exact), whole):
+            mantissa, exponent = whole
         text = _point(mantissa, 0) + f"e{exponent}"
     else:
-        text = _point(mantissa, exponent)
+        whole = _rounded(abs(exact), count + 1)
+        text = _point(*(whole if _is_exact(abs(exact), whole) else (mantissa, exponent)))
     return (MINUS if exact < 0 else "") + text.replace("-", MINUS)
+
+
+def _is_exact(q: Fraction, shown: tuple[str, int]) -> bool:
+    """Whether ``shown`` (digits, exponent) is ``q`` exactly: a decimal a hand calculation gives
+    (0.5 × 3.75 = 1.875) is shown whole when it has one digit more than the policy's."""
+    digits, exponent = shown
+    return Fraction(int(digits)) * Fraction(10) ** (exponent - len(digits) + 1) == q
 
 
 def _fraction(value: Any) -> Fraction | None:
@@ -114,14 +138,14 @@ def _fraction(value: Any) -> Fraction | None:
 def _rounded(q: Fraction, count: int) -> tuple[str, int]:
     """A positive ``q`` rounded half up to ``count`` significant digits: (the digits, the decimal
     exponent of the first), e.g. (``"1235"``, −1) for 0.12346 to 4."""
-    exponent = len(str(q.numerator)) - len(str(q.denominator))
-    if q >= Fraction(10) ** (exponent + 1):
-        exponent += 1
-    elif q < Fraction(10) ** exponent:
+    n, d = q.numerator, q.denominator
+    exponent = len(str(n)) - len(str(d))  # the first digit's exponent, or one more
+    if (n * 10 ** -exponent if exponent < 0 else n) < (d * 10**exponent if exponent >= 0 else d):
         exponent -= 1
-    scaled = q / Fraction(10) ** (exponent - count + 1)
-    whole = scaled.numerator // scaled.denominator
-    if 2 * (scaled - whole) >= 1:
+    shift = count - 1 - exponent
+    num, den = (n * 10**shift, d) if shift >= 0 else (n, d * 10**-shift)
+    whole, rest = divmod(num, den)
+    if 2 * rest >= den:
         whole += 1
     if whole == 10**count:
         whole, exponent = 10 ** (count - 1), exponent + 1
