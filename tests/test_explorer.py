@@ -170,6 +170,21 @@ def test_javascript_forms_equal_the_python_float_forms(browser, tmp_path) -> Non
 
 
 @pytest.mark.slow
+def test_the_page_shows_no_cancellation_noise(browser, tmp_path) -> None:
+    """The logistic slide's logit 0.5·1 − 0.3·2 + 0.1 is 0 on the page as in the figures (floats
+    give 2.78e−17), and so is a gradient that cancels; a true small value stays."""
+    graph = gradviz.parse("p = σ(w1 x1 + w2 x2 + b); L = −y log(p) − (1 − y) log(1 − p) + q·r − q·r + s")
+    start = {"w1": 0.5, "w2": -0.3, "b": 0.1, "x1": 1, "x2": 2, "y": 1, "q": 0.1, "r": 0.7, "s": 1e-20}
+    write_explorer(graph.backward(start), tmp_path)
+    open_page(browser, tmp_path / "index.html")
+    state = page_state(browser)
+    index = {n.name: k for k, n in enumerate(graph.nodes.values())}
+    assert state["val"][index["f"]] == 0 and state["v"][index["f"]].endswith("= 0")
+    assert state["adj"][index["q"]] == 0 and state["adj"][index["s"]] == 1
+    assert not any(re.search(r"e−1[5-9]", text or "") for text in state["v"] + state["g"])
+
+
+@pytest.mark.slow
 def test_every_value_and_gradient_follows_the_inputs(browser, tmp_path) -> None:
     """24 random settings over six graphs that use every op: the page's numbers equal gradviz's
     backward pass to 1e-9 and the figure shows them."""

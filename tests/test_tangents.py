@@ -10,8 +10,7 @@ import math
 import re
 import shlex
 import xml.etree.ElementTree as ET
-from decimal import Decimal
-from fractions import Fraction
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import networkx as nx
@@ -26,7 +25,7 @@ import gradviz
 from gradviz.cli import cli
 from gradviz.errors import EvaluationError, GradvizError
 from gradviz.eval.tangents import tangents
-from gradviz.text.numbers import format_value
+from gradviz.text.numbers import shown_digits
 from gradviz.render.figure import Figure
 from gradviz.render.fitting import readable_px
 from gradviz.render.frames import frames as frames_of
@@ -153,7 +152,10 @@ def _check_arithmetic(line: str) -> bool:
     terms = _TERM.findall(products)
     assert len(terms) == products.count("×"), line
     computed = sum((-1 if sign == "−" else 1) * _decimal(a) * _decimal(b) for sign, a, b in terms)
-    assert format_value(Fraction(computed)) == total, (line, computed)  # as a hand calculation rounds it
+    shown = _decimal(total)
+    digits = max(shown_digits(), len(re.sub(r"e.*$", "", total).replace("−", "").replace(".", "").strip("0")))
+    assert computed == 0 == shown or computed.quantize(Decimal(1).scaleb(computed.adjusted() - digits + 1),
+                                                       rounding=ROUND_HALF_UP) == shown, (line, computed)
     return True
 
 

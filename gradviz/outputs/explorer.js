@@ -6,6 +6,9 @@
   "use strict";
   var DATA = JSON.parse(document.getElementById("gv-data").textContent);
   var MINUS = "\u2212";
+  /* The page computes in floats: a sum this small beside its terms is cancellation noise, shown as
+     the 0 a hand calculation (and gradviz's exact figures) give. */
+  var NOISE = 8 * Number.EPSILON;
 
   function DomainError(message) { this.message = message; }
 
@@ -155,6 +158,9 @@
       var op = OPS[node.op], p = node.p, problem = op.e ? op.e(args, p) : null;
       if (!problem) {
         var v = op.v(args, p);
+        if ((node.op === "add" || node.op === "sub") && Math.abs(v) <= NOISE * (Math.abs(args[0]) + Math.abs(args[1]))) {
+          v = 0;  /* 0.5 − 0.6 + 0.1: what is left is the decimals' binary rounding */
+        }
         if (!isFinite(v)) { problem = "the result overflows a float"; } else { val[i] = v; }
       }
       if (problem) { error = {node: i, message: nodeError(i, problem, args)}; }
@@ -177,10 +183,18 @@
       }
     }
     if (!error) {
+      var size = new Float64Array(n);  /* what each gradient is the sum of, in size */
+      var settle = function (k) { if (Math.abs(adj[k]) <= NOISE * size[k]) { adj[k] = 0; } };
       adj[out] = 1;
       DATA.steps.forEach(function (s) {
-        nodes[s].a.forEach(function (k, pos) { adj[k] += adj[s] * loc[s][pos]; });
+        settle(s);
+        nodes[s].a.forEach(function (k, pos) {
+          var c = adj[s] * loc[s][pos];
+          adj[k] += c;
+          size[k] += Math.abs(c);
+        });
       });
+      nodes.forEach(function (node, k) { if (node.k === "i") { settle(k); } });
     }
     return {val: val, loc: loc, adj: adj, error: error};
   }

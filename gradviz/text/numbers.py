@@ -56,11 +56,22 @@ def checking_digits(products: Sequence[Sequence[Any]], total: Any, extra: int = 
         wanted = _shown(total, base)
         for count in range(base, min(base + extra, MAX_SHOWN_DIGITS) + 1):
             computed = sum((math.prod(_shown(v, count) for v in factors) for factors in products), Fraction(0))
-            if format_value(computed, base) == format_value(wanted, base) or count == base + extra:
+            if _as_shown(computed, wanted, base) == wanted or count == base + extra:
                 return count
     except ValueError:
         return None
     return base
+
+
+def _as_shown(q: Fraction, shown: Fraction, base: int) -> Fraction:
+    """``q`` rounded half up as ``shown`` is: to ``base`` significant digits, or to all of its own
+    where it is shown whole with more (0 stays 0)."""
+    if shown == 0 or q == 0:
+        return q
+    digits, _ = _rounded(abs(shown), MAX_SHOWN_DIGITS + 2)
+    mantissa, exponent = _rounded(abs(q), max(len(digits.rstrip("0")), base))
+    value = Fraction(int(mantissa)) * Fraction(10) ** (exponent - len(mantissa) + 1)
+    return value if q > 0 else -value
 
 
 def _shown(value: Any, count: int) -> Fraction:
