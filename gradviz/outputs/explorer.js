@@ -15,19 +15,20 @@
   /* The figures' number format (text/numbers.py format_value): the decimal a float prints as,
      rounded half up to the page's significant digits (at most 4 in scientific notation). */
   function zeros(n) { return new Array(n + 1).join("0"); }
-  function rounded(a, p) {  /* a > 0: [up to p significant digits, the exponent of the first] */
+  function rounded(a, p) {  /* a > 0: [up to p significant digits, the exponent of the first, whether exact] */
     var s = String(a), e = 0, k = s.indexOf("e");
     if (k >= 0) { e = parseInt(s.slice(k + 1), 10); s = s.slice(0, k); }
     var dot = s.indexOf("."), whole = dot >= 0 ? s.slice(0, dot) : s, all = whole + (dot >= 0 ? s.slice(dot + 1) : "");
     var d = all.replace(/^0+/, "");
     e += whole.length - 1 - (all.length - d.length);
+    var exact = d.replace(/0+$/, "").length <= p;
     if (d.length > p) {
       var up = d.charAt(p) >= "5", cells = d.slice(0, p).split(""), i = p - 1;
       while (up && i >= 0 && cells[i] === "9") { cells[i] = "0"; i--; }
       if (up && i < 0) { cells.unshift("1"); cells.pop(); e += 1; } else if (up) { cells[i] = String(+cells[i] + 1); }
       d = cells.join("");
     }
-    return [d, e];
+    return [d, e, exact];
   }
   function placed(d, e) {
     if (e + 1 >= d.length && e >= 0) { return d + zeros(e + 1 - d.length); }
@@ -38,13 +39,10 @@
     digits = digits || DATA.digits || 3;
     if (f === 0) { return "0"; }
     if (!isFinite(f)) { return String(f).replace("-", MINUS); }
-    var r = rounded(Math.abs(f), digits), text;
-    if (r[1] < -4 || r[1] >= Math.max(digits, 4)) {
-      r = rounded(Math.abs(f), Math.min(digits, 4));
-      text = placed(r[0], 0) + "e" + r[1];
-    } else {
-      text = placed(r[0], r[1]);
-    }
+    var a = Math.abs(f), r = rounded(a, digits), scientific = r[1] < -4 || r[1] >= Math.max(digits, 4), text;
+    var p = scientific ? Math.min(digits, 4) : digits, whole = rounded(a, p + 1);  /* one digit more: whole */
+    r = whole[2] ? whole : rounded(a, p);
+    text = scientific ? placed(r[0], 0) + "e" + r[1] : placed(r[0], r[1]);
     return (f < 0 ? MINUS : "") + text.replace(/-/g, MINUS);
   }
   function paren(f) { var t = fmt(f); return f < 0 ? "(" + t + ")" : t; }
