@@ -45,11 +45,12 @@ from .ir.graph import Graph as _Graph
 from .ir.ops import OPS
 from .networks.network import Network
 from .render.style import Style
+from .text.numbers import digits
 from .syntax.parser import parse as _parse
 from .syntax.python import Expr as _Expr
 from .text.structure import written
 
-__all__ = ["parse", "Graph", "BackwardResult", "TangentResult", "Step", "Expr", "Style", "var", "param", "trace",
+__all__ = ["parse", "Graph", "BackwardResult", "TangentResult", "Step", "Expr", "Style", "var", "param", "trace", "digits",
            "BUILDERS"]
 
 

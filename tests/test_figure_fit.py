@@ -18,11 +18,11 @@ from tools import browser, compile_latex, require
 from gradviz.eval.backward import backward
 from gradviz.render.figure import Figure, render_frames
 from gradviz.render.fitting import readable_px
-from gradviz.derive.captions import GATE_DIGITS
+
 from gradviz.render.measure import fit
 from gradviz.render.style import Style
 from gradviz.syntax import parse
-from gradviz.text.numbers import format_value
+from gradviz.text.numbers import format_value, shown_digits
 
 SVG = "{http://www.w3.org/2000/svg}"
 LECTURE_AT = {"θ1": 2, "θ2": -1, "x": 3, "y": 1}
@@ -64,7 +64,7 @@ def test_nothing_is_cut_and_every_edge_label_sits_by_its_edge(final) -> None:
 
 def test_every_value_and_gradient_is_on_the_final_frame_whole(final) -> None:
     result, figure, svg = final
-    digits = 6 if figure.style.look == "boxes" else GATE_DIGITS
+    digits = shown_digits()
     texts = _node_texts(svg)
     for nid, node in result.graph.nodes.items():
         if node.kind == "const":

@@ -189,6 +189,10 @@ def _text(data: bytes, where: str) -> str:
 at_option = click.option("--at", "at", multiple=True, metavar="NAME=VALUE[,…]",
                          help="Input values, e.g. --at θ1=2,θ2=-1 --at x=3 (or ; between them; aliases like theta1 work).")
 expr_argument = click.argument("expr", metavar="EXPR")
+digits_option = click.option("--digits", type=click.IntRange(1, 15), default=None,
+                             help="Significant digits of every number shown: nodes, edges, captions, derivations, "
+                                  "reports, rounded half up from the exact value (default 3; a caption's factors get "
+                                  "more where needed for their product to round to the shown result).")
 force_option = click.option("--force", is_flag=True,
                             help="Overwrite files in the output folder that gradviz did not create.")
 
@@ -209,14 +213,20 @@ def figure_options(command: Callable) -> Callable:
                      help="LR: inputs left, output right (the slides); TB: top to bottom; auto: what fits."),
         click.option("--theme", type=click.Choice(THEME_NAMES), default="light", show_default=True,
                      help="light, dark (for dark slides) or print (black and white)."),
+        digits_option,
     ]
 
     @functools.wraps(command)
-    def run(*args: Any, aspect: str, look: str, font_size: float, rankdir: str, theme: str, **kwargs: Any) -> Any:
+    def run(*args: Any, aspect: str, look: str, font_size: float, rankdir: str, theme: str, digits: int | None,
+            **kwargs: Any) -> Any:
         from ..render.style import Style  # lazy: `gradviz --help` stays fast (it is light, but keeps the rule)
+        from ..text.numbers import digits as shown_to  # lazy: as above
 
         style = Style(theme=theme, font_size=font_size, rankdir=rankdir, look=look, aspect=aspect)
-        return command(*args, style=style, **kwargs)
+        if digits is None:
+            return command(*args, style=style, **kwargs)
+        with shown_to(digits):
+            return command(*args, style=style, **kwargs)
 
     for option in reversed(options):
         run = option(run)

@@ -22,10 +22,9 @@ if TYPE_CHECKING:
     from ..eval.backward import Backward, Contribution, Step
     from ..eval.tangents import TangentStep, Tangents
 
-__all__ = ["GATE_DIGITS", "CAPTION_WIDTH", "fan_in", "value_line", "gate_value", "gate_gradient", "local_line", "product_line",
+__all__ = ["CAPTION_WIDTH", "fan_in", "value_line", "gate_value", "gate_gradient", "local_line", "product_line",
            "gradient_line", "step_lines", "tangent_row", "gate_tangent", "tangent_product_line"]
 
-GATE_DIGITS = 3  # significant digits of the numbers a gate figure shows (the derivation keeps more)
 _MORE = More()  # the terms of a fan-out still to come
 CAPTION_WIDTH = 110  # characters of a fan-out's caption line beyond which it keeps only this step's term
 
@@ -78,7 +77,7 @@ def value_line(result: "Backward", nid: str) -> Math | None:
 
 def gate_value(result: "Backward", nid: str) -> Number | None:
     """A gate's value (none without values)."""
-    return Number(result.values[nid], GATE_DIGITS) if result.values is not None else None
+    return Number(result.values[nid]) if result.values is not None else None
 
 
 def _received_terms(result: "Backward", nid: str, received: tuple["Contribution", ...]) -> list[Math] | None:
@@ -109,7 +108,7 @@ def gate_gradient(result: "Backward", nid: str, received: tuple["Contribution", 
     if nid == result.graph.output_id:
         return Number(1)
     last = received[-1]
-    total = Number(last.total, GATE_DIGITS) if last.total is not None else _total(result, nid, received, expected)
+    total = Number(last.total) if last.total is not None else _total(result, nid, received, expected)
     if total is None:
         return None
     return Terms((total,), open=True) if len(received) < expected else total
@@ -270,7 +269,7 @@ def tangent_row(t: "Tangents", nid: str) -> Relation:
 
 def gate_tangent(t: "Tangents", nid: str) -> Math | None:
     """A gate's tangent (none without values)."""
-    return Number(t.tangents[nid], GATE_DIGITS) if t.tangents is not None else None
+    return Number(t.tangents[nid]) if t.tangents is not None else None
 
 
 def tangent_product_line(t: "Tangents", step: "TangentStep", c: "Contribution") -> Relation | None:

@@ -23,8 +23,9 @@ from enum import IntEnum
 from fractions import Fraction
 from typing import Any, Callable
 
-from .mathforms import FLOAT, Math, symbolic
+from .mathforms import FLOAT, HAND, Math, symbolic
 from .numbers import EXACT_DIGITS, MAX_DIGITS, too_long
+from .numbers import hand as hand_number
 
 __all__ = ["OpSpec", "JsForm", "Param", "Precedence", "OPS", "EvaluationDomainError", "spelled", "NOTATIONS",
            "SPELLED_AS_FUNCTIONS"]
@@ -110,27 +111,28 @@ class OpSpec:
     def variadic(self) -> bool:
         return self.arity is None
 
-    def evaluate(self, args: tuple, params: tuple = (), exact: bool = False) -> Any:
-        """The op's value on floats (or exact sympy numbers); ``EvaluationDomainError`` outside its domain."""
+    def evaluate(self, args: tuple, params: tuple = (), exact: bool = False, hand: bool = False) -> Any:
+        """The op's value on floats (hand numbers when ``hand``, exact sympy numbers when ``exact``);
+        ``EvaluationDomainError`` outside its domain."""
         if self.domain is not None:
             problem = self._call(self.domain, None, args, params)
             if problem:
                 raise EvaluationDomainError(problem)
-        m = symbolic() if exact else FLOAT
+        m = symbolic() if exact else HAND if hand else FLOAT
         form = self.value if exact or self.float_value is None else self.float_value
         try:
-            return _bounded(self._call(form, m, args, params))
+            return _bounded(self._call(form, m, args, params), hand)
         except OverflowError as exc:
             raise EvaluationDomainError(str(exc) if exact else "the result overflows a float") from None
         except (ZeroDivisionError, ValueError) as exc:
             raise EvaluationDomainError(str(exc) or "outside its domain") from None
 
-    def derivatives(self, args: tuple, out: Any, params: tuple = (), exact: bool = False) -> tuple:
-        """∂out/∂operand for each operand, as numbers."""
-        m = symbolic() if exact else FLOAT
+    def derivatives(self, args: tuple, out: Any, params: tuple = (), exact: bool = False, hand: bool = False) -> tuple:
+        """∂out/∂operand for each operand, as numbers (of the kind ``evaluate`` gives)."""
+        m = symbolic() if exact else HAND if hand else FLOAT
         form = self.local if exact or self.float_local is None else self.float_local
         try:
-            return tuple(_bounded(d) for d in self._call(form, m, args, params, out))
+            return tuple(_bounded(d, hand) for d in self._call(form, m, args, params, out))
         except ZeroDivisionError:
             raise EvaluationDomainError("its local derivative is infinite here") from None
         except OverflowError as exc:
@@ -159,10 +161,13 @@ class OpSpec:
         return form(*head, *args, *ps)
 
 
-def _bounded(value: Any) -> Any:
+def _bounded(value: Any, hand: bool = False) -> Any:
     """An exact ``value`` as float mode would take it: a ``ZeroDivisionError`` where it is not finite
     (``zoo``, ``nan``: float mode's domain error), an ``OverflowError`` where it has more than
-    ``MAX_DIGITS`` digits or cannot be told apart from zero within them."""
+    ``MAX_DIGITS`` digits or cannot be told apart from zero within them; a hand number as
+    ``numbers.hand`` bounds it."""
+    if hand:
+        return hand_number(value)
     if not getattr(value, "is_number", False):
         return value  # a float, or a symbol
     if value.is_Rational:

@@ -36,6 +36,7 @@ from ..render.frames import check_drawable
 from ..render.style import Style
 from ..text.lines import Number, Partial, Relation, plain, write
 from ..text.names import markup_name
+from ..text.numbers import shown_digits
 from ..text.structure import equation
 from ..text.targets import MARKUP
 from .exercise import BLANK_CHOICES, Blank, blanked
@@ -239,6 +240,7 @@ def explorer_html(result: Backward, *, quiz: str | None = None, renderer: str = 
     data = graph_export(result)
     data["edges"] = edges
     data["quiz"] = quiz
+    data["digits"] = shown_digits()  # the page writes its numbers as the figures do
     math = _panel_math(result) if quiz is None else {}
     title = title_relation(result)
     inputs = "".join(_input_control(k, item) for k, item in enumerate(data["inputs"]))

@@ -9,13 +9,14 @@ and ``write`` them for their target, so nothing is ever printed twice or parsed 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Union
 
 import sympy
 
 from .expressions import is_decimal, print_expr
+from .numbers import checking_digits, shown_digits
 from .structure import Expansion, definition, equation, right_side, typed, written
 from .targets import UNICODE, Latex, Level, Piece, Target
 
@@ -35,10 +36,11 @@ class Name:
 
 @dataclass(frozen=True)
 class Number:
-    """A number (float, exact, or an exercise's blank), shown to ``digits`` significant digits."""
+    """A number (float, exact, or an exercise's blank), shown to ``digits`` significant digits
+    (``text.numbers.shown_digits()`` unless given: one policy for every number shown)."""
 
     value: Any
-    digits: int = 6
+    digits: int | None = None
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,7 @@ def _piece(math: "Math", target: Target) -> Piece:
     if isinstance(math, Chain):
         return _chain(math, target)
     if isinstance(math, Relation):
-        texts = [piece(side, target)[0] for side in math.sides]
+        texts = [piece(side, target)[0] for side in _checkable(math.sides)]
         out = texts[0]
         for k, text in enumerate(texts[1:]):
             relation = math.first if k == 0 else "="
@@ -205,6 +207,25 @@ def _piece(math: "Math", target: Target) -> Piece:
     if isinstance(math, Sentence):
         return write(math, target), Level.ATOM
     raise TypeError(f"not a math object: {math!r}")
+
+
+def _checkable(sides: tuple["Math", ...]) -> tuple["Math", ...]:
+    """A numeric tail ``A × B + C × D = E`` with its factors shown to the digits at which a hand
+    calculation from them gives the shown E (``numbers.checking_digits``); other sides as they are."""
+    if len(sides) < 2 or not isinstance(sides[-1], Number) or sides[-1].digits is not None:
+        return sides
+    head = sides[-2]
+    terms = head.terms if isinstance(head, Terms) else (head,)
+    factors = [t.factors if isinstance(t, Product) and t.joint == "cross" else (t,) for t in terms]
+    if not any(isinstance(t, Product) for t in terms) or not all(
+            isinstance(f, Number) and f.digits is None for group in factors for f in group):
+        return sides
+    count = checking_digits([[f.value for f in group] for group in factors], sides[-1].value)
+    if count is None or count == shown_digits():
+        return sides
+    shown = [Product(tuple(Number(f.value, count) for f in t.factors), t.joint) if isinstance(t, Product)
+             else Number(t.value, count) for t in terms]
+    return (*sides[:-2], replace(head, terms=tuple(shown)) if isinstance(head, Terms) else shown[0], sides[-1])
 
 
 def _chain(chain: Chain, target: Target) -> Piece:

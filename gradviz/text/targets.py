@@ -54,7 +54,7 @@ class Target:
         """Literal text (words of a title, a relation sign)."""
         return text
 
-    def number(self, value: Any, digits: int = 6) -> str:
+    def number(self, value: Any, digits: int | None = None) -> str:
         return format_value(value, digits)
 
     def function(self, spec: "OpSpec") -> str:
@@ -170,7 +170,7 @@ class Latex(Target):
     def subscripted(self, function: str, index: str) -> str:
         return f"{function}_{{{index}}}"
 
-    def number(self, value: Any, digits: int = 6) -> str:
+    def number(self, value: Any, digits: int | None = None) -> str:
         text = format_value(value, digits).replace(MINUS, "-")
         if "e" in text and text[0] in "-0123456789":
             mantissa, exponent = text.split("e")
