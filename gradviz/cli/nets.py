@@ -249,7 +249,7 @@ def train(layers, activation, loss, data, point_count, data_noise, data_seed, lr
     Examples (the lecture's XOR network; mini-batches of 2 with an L2 penalty, from --seed 2: from
     seed 1 this run stalls at 50 %, as a start can; dropout; a denoising autoencoder of the one-hot
     vectors; the ReLU breakout question; the playground animation; the Playground's spiral; a
-    comparison of activations and optimizers), each with what it prints or writes:
+    comparison of activations), each with what it prints or writes:
       gradviz train 2-4-1 --activation tanh --loss bce --data xor --steps 300 -o xor/   # prints "accuracy 100%"
       gradviz train 2-4-1 --data xor --batch-size 2 --l2 0.001 --steps 300 --seed 2 -o mb/  # prints "accuracy 100%"
       gradviz train 2-4-1 --data xor --dropout 0.25 --steps 500 -o dropout/   # prints "accuracy 100%"

@@ -127,8 +127,8 @@ class Number(click.ParamType):
         name = param.opts[0] if param is not None and param.opts else self.key
         return parse_option(self.key, value, name)  # a GradvizError: one "Error: --lr must be …" line
 
-    def get_metavar(self, param: click.Parameter, *args: Any) -> str:
-        return "INTEGER" if self.key in ("steps", "batch_size", "patience") else "FLOAT"
+    def get_metavar(self, param: click.Parameter, *args: Any, **kwargs: Any) -> str:  # click ≥ 8.2 passes ctx=
+        return "INTEGER" if self.key in ("steps", "batch_size", "patience", "hidden", "seed") else "FLOAT"
 
 
 def parse_at(pairs: tuple[str, ...]) -> dict[str, str] | None:

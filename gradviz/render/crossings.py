@@ -39,7 +39,7 @@ def plain_dot(graph: "Graph", rankdir: str = "LR") -> str:
 
     dot = graphviz.Digraph("plain", graph_attr={"rankdir": rankdir}, node_attr={"shape": "box"})
     for nid, node in graph.nodes.items():
-        dot.node(nid, label=f"{node.op} {node.name}" if node.kind == "op" else node.name)
+        dot.node(nid, label=graphviz.nohtml(f"{node.op} {node.name}" if node.kind == "op" else node.name))
     for nid, node in graph.nodes.items():
         for operand in node.operands:
             dot.edge(operand, nid)

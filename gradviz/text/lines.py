@@ -152,13 +152,14 @@ def piece(math: "Math", target: Target) -> Piece:
     """``math`` written for ``target``, with how tightly it binds (remembered for the last few
     thousand objects: a caption writes its sides more than once)."""
     try:
-        return _remembered(math, target)
+        return _remembered(math, target, shown_digits())
     except TypeError:  # something unhashable inside: written afresh
         return _piece(math, target)
 
 
 @lru_cache(maxsize=4096)
-def _remembered(math: "Math", target: Target) -> Piece:
+def _remembered(math: "Math", target: Target, digits: int) -> Piece:
+    """A piece written once for each digit setting (``gradviz.digits`` changes how numbers read)."""
     return _piece(math, target)
 
 
