@@ -1,12 +1,13 @@
 """The long differential-fuzzing profile: ≥ 10,000 random expression trees in every syntax
 form, checked against ``sympy.diff`` and central finite differences (tests/fuzzing.py).
 
-    /work/venv/bin/python bench/fuzz.py                     # 10,000 examples
-    /work/venv/bin/python bench/fuzz.py --examples 500 --symbolic-every 1
+    .venv/bin/python bench/fuzz.py                     # 10,000 examples
+    .venv/bin/python bench/fuzz.py --examples 500 --symbolic-every 1
 
-Prints the counts (compared, skipped near a kink, overflow reported, too steep for finite
-differences; by syntax style) and exits 1 on the first disagreement, with the formula. A
-disagreement found here becomes a regression test in tests/test_fuzz.py.
+Prints the counts (compared, skipped near a kink, overflow reported, ill-posed: float rounding or
+finite-difference noise beyond the tolerance; by syntax style) and exits 1 on the first
+disagreement, with the formula. A disagreement found here becomes a regression test in
+tests/test_fuzz.py.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         failed = True
     elapsed = time.perf_counter() - start
     print(f"{counts['examples']} examples in {elapsed:.0f} s")
-    for key in ("compared", "gradients checked", "kink", "overflow", "steep"):
+    for key in ("compared", "gradients checked", "kink", "overflow", "ill-posed"):
         print(f"  {key:20s} {counts[key]}")
     for key in sorted(k for k in counts if k.startswith(("style ", "op "))):
         print(f"  {key:20s} {counts[key]}")

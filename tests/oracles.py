@@ -1,9 +1,12 @@
 """Formulas with hand-written sympy oracles (written independently of gradviz's parser and op
-table), evaluation points inside each op's domain, and micrograd as a second engine."""
+table), evaluation points inside each op's domain, micrograd as a second engine, and the one
+rule by which a float result is compared with an oracle (``reference``)."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Callable
 
 import sympy as sp
@@ -17,6 +20,22 @@ z1, z2, z3, y1, y2, y3 = (R[n] for n in "z1 z2 z3 y1 y2 y3".split())
 
 def σ(v):
     return 1 / (1 + sp.exp(-v))
+
+
+class Sigmoid(sp.Function):
+    """σ whose derivative sympy writes as the textbook's σ(1 − σ), the form backpropagation
+    evaluates: its rounding bound (``reference``) is then that of the taught algorithm, whose
+    σ'(400) is 1 − 1.0 = 0, not that of e⁻ˣ/(1 + e⁻ˣ)²."""
+
+    @classmethod
+    def eval(cls, v):
+        return 1 / (1 + sp.exp(-v)) if v.is_Number else None
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return self * (1 - self)
+
+    def _eval_evalf(self, prec: int) -> sp.Expr:
+        return (1 / (1 + sp.exp(-self.args[0])))._eval_evalf(prec)
 
 
 def gelu(v):
@@ -105,3 +124,136 @@ def finite_difference(f: Callable[[dict[str, float]], float], point: dict[str, f
 
 def is_close(a: float, b: float, rel: float = 1e-9) -> bool:
     return math.isclose(a, b, rel_tol=rel, abs_tol=rel)
+
+
+# -- well-posed comparisons -------------------------------------------------------------
+#
+# The rule, once for every oracle comparison: a float result is compared with the oracle's value
+# ``v`` (40 digits) within ``rel·|v| + bound``, where ``bound`` is the running error bound of the
+# oracle's expression tree in float64: one rounding of relative size u = 2⁻⁵³ (plus the absolute
+# 2⁻¹⁰⁷⁴ of an underflow) at every operation and every inexact constant, carried to the result
+# through each operation's exact local change (inputs arrive exactly). Where ``bound`` exceeds
+# ``rel·|v|`` no float answer is meaningful at that tolerance (sin of 10⁴⁰, 1 − tanh² at 20,
+# a result cancelled below its last bit) and the comparison is not made.
+
+FLOAT_UNIT, FLOAT_TINY, NORMAL = sp.Float(2)**-53, sp.Float(2)**-1074, sp.Float(2)**-1022
+DIGITS = 40  # working precision of the references
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An oracle's value at a point and the bound on the rounding error of computing it in float64."""
+
+    value: sp.Float
+    bound: sp.Float
+
+    def well_posed(self, rel: float) -> bool:
+        """True when a float answer can be held to ``rel``: the rounding bound is within ``rel·|value|``."""
+        return bool(self.bound <= rel * abs(self.value))
+
+    def agrees(self, actual: float, rel: float) -> bool:
+        """``|actual − value| ≤ rel·|value| + bound`` (compare only where ``well_posed``)."""
+        if not math.isfinite(actual):
+            return False
+        return bool(abs(sp.Float(actual, DIGITS) - self.value) <= rel * abs(self.value) + self.bound)
+
+
+def reference(expr: sp.Expr, point: Mapping[sp.Symbol, float], unit: sp.Float = FLOAT_UNIT,
+              tiny: sp.Float = FLOAT_TINY, digits: int = DIGITS) -> Reference:
+    """``expr`` at ``point`` with its float rounding bound (running error analysis, see above);
+    ``unit``/``tiny`` of another precision bound that precision's evaluation instead."""
+    memo: dict[sp.Basic, tuple[sp.Float, sp.Float]] = {}
+    exact = {s: sp.Float(v, digits) for s, v in point.items()}
+
+    def num(e: sp.Basic) -> sp.Float:
+        v = sp.N(e, digits)
+        if not v.is_real or not v.is_number:
+            raise ValueError(f"the oracle is not a real number here: {e} = {v}")
+        return sp.Float(v, digits)
+
+    def rounding(v: sp.Float) -> sp.Float:  # an underflow (a result below 2⁻¹⁰²² but not 0) adds ``tiny``
+        return unit * abs(v) + (tiny if 0 < abs(v) < NORMAL else 0)
+
+    def walk(e: sp.Basic) -> tuple[sp.Float, sp.Float]:
+        if e in memo:
+            return memo[e]
+        if e.is_Symbol:
+            out = (exact[e], sp.Float(0, digits))
+        elif e.is_Number or e.is_NumberSymbol:
+            v = num(e)
+            dyadic = e.is_Rational and e.q & (e.q - 1) == 0 and abs(e.p) < 2**53
+            out = (v, sp.Float(0, digits) if dyadic else rounding(v))
+        elif isinstance(e, sp.Piecewise):  # the branch the point is in (points at a kink are not compared)
+            branch = next(b for b, cond in e.args if cond == sp.true or bool(cond.subs(exact)))
+            out = walk(branch)
+        else:
+            parts = [walk(a) for a in e.args]
+            values = [p[0] for p in parts]
+            v = num(e.func(*values))
+            change = sp.Float(0, digits)
+            for i, (value, error) in enumerate(parts):
+                if error == 0:
+                    continue
+                if e.is_Add:
+                    change += error
+                else:
+                    moved = values[:i] + [value + error] + values[i + 1:]
+                    change += abs(num(e.func(*moved)) - v)
+            out = (v, rounding(v) + change)
+        memo[e] = out
+        return out
+
+    expr = sp.sympify(expr)
+    walked, bound = walk(expr)
+    rational = {s: sp.Rational(v) for s, v in point.items()}  # evalf then keeps ``digits`` through cancellation
+    try:
+        return Reference(num(expr.xreplace(rational)), bound)
+    except ValueError:  # an exact Max/Min argument sympy cannot order: the value at working precision
+        return Reference(walked, bound)
+
+
+def compare(actual: float, ref: Reference, rel: float, context: object) -> bool:
+    """Assert that ``actual`` agrees with ``ref`` where the comparison is well posed; return
+    whether it was made (``context`` names the case in a failure). A reference that lies with
+    its whole rounding bound below float's normal range (2⁻¹⁰²²) is float's underflow: the
+    answer must lie there too."""
+    if ref.well_posed(rel):
+        assert ref.agrees(actual, rel), (context, actual, ref)
+        return True
+    if abs(ref.value) + ref.bound < NORMAL:
+        assert abs(actual) < NORMAL, (context, actual, ref)
+        return True
+    return False
+
+
+def exact_agree(a: sp.Expr, b: sp.Expr, point: Mapping[sp.Symbol, float], rel: float = 1e-25) -> bool | None:
+    """Two exact expressions that should be equal, at ``point``: True or False, None where even
+    100 digits cannot tell (the same rule, with the working precision's rounding in place of float's)."""
+    for digits in (DIGITS, 100):
+        unit = sp.Float(10, digits) ** (2 - digits)
+        ra, rb = (reference(e, point, unit=unit, tiny=sp.Float(0), digits=digits) for e in (a, b))
+        if ra.well_posed(rel) and rb.well_posed(rel):
+            return bool(abs(ra.value - rb.value) <= rel * abs(rb.value) + ra.bound + rb.bound)
+        if ra.bound == rb.bound == 0 == ra.value == rb.value:
+            return True
+    return None
+
+
+def finite_difference_agrees(grad: float, f: Callable[[dict[str, float]], float], point: dict[str, float],
+                             name: str, value: Reference, rel: float = 1e-5) -> bool | None:
+    """``grad`` against central differences of ``f`` (a float program for ``value``'s expression):
+    True or False, or None where the differences cannot resolve ``rel`` — their rounding
+    (``value.bound / h``) and their truncation (estimated by the change from step ``2h`` to ``h``)
+    together exceed ``rel·|grad|``."""
+    def central(h: float) -> float:
+        up, down = dict(point), dict(point)
+        up[name] += h
+        down[name] -= h
+        return (f(up) - f(down)) / (2 * h)
+
+    h = 1e-5 * max(1.0, abs(point[name]))
+    fd, coarse = central(h), central(2 * h)
+    noise = 2 * float(value.bound) / h + abs(fd - coarse)
+    if not math.isfinite(fd) or noise > rel * abs(grad):
+        return None
+    return abs(grad - fd) <= rel * abs(grad) + noise

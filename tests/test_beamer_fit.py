@@ -25,6 +25,7 @@ def overflows(log: str) -> list[str]:
     return [m.group(0) for m in OVERFULL.finditer(log) if m.group(1) == "v" or float(m.group(2)) > 1.0]
 
 
+@pytest.mark.slow
 def test_the_overflow_check_sees_an_overflow(tmp_path) -> None:
     tex = tmp_path / "over.tex"
     tex.write_text("\\documentclass{beamer}\\begin{document}\\begin{frame}{Too much}\\rule{1pt}{2\\textheight}"
@@ -64,6 +65,7 @@ def flat(rows) -> str:
     return " ".join(" ".join(rows).replace("&=", "=").split())
 
 
+@pytest.mark.slow
 def test_wide_derivation_rows_take_fewer_sides_and_the_title_is_the_formula_as_typed() -> None:
     result = backward(parse(MICROGRAD), POINTS[MICROGRAD])
     body = lecture(result).gradients

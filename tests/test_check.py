@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import sympy as sp
 from click.testing import CliRunner
 
@@ -19,6 +20,7 @@ from gradviz.outputs import check as checking
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_check_json_carries_three_derivatives_that_match_an_oracle() -> None:
     done = subprocess.run([sys.executable, "-c", "from gradviz.cli import main; main()", "grad",
                            "-y log(ŷ) - (1 - y) log(1 - ŷ)", "--at", "y=1,ŷ=0.8", "--check", "--json"],

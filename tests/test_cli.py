@@ -79,6 +79,7 @@ def test_errors_are_one_clean_message(args, code, fragment) -> None:
     assert result.output.count("Error") == 1
 
 
+@pytest.mark.slow
 def test_help_and_version_do_not_import_sympy() -> None:
     probe = ("import sys\nfrom click.testing import CliRunner\nfrom gradviz.cli import cli\n"
              "for args in (['--help'], ['--version'], ['grad', '--help']):\n"

@@ -89,6 +89,7 @@ def test_train_xor_reaches_full_accuracy(tmp_path) -> None:
         assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")
 
 
+@pytest.mark.slow
 def test_train_reads_a_csv_and_reports_bad_rows(tmp_path) -> None:
     data = tmp_path / "and.csv"
     data.write_text("x1,x2,y\n0,0,0\n0,1,0\n1,0,0\n1,1,1\n", encoding="utf-8")
@@ -100,11 +101,13 @@ def test_train_reads_a_csv_and_reports_bad_rows(tmp_path) -> None:
     assert bad.exit_code == 1 and "line 2" in bad.output
 
 
+@pytest.mark.slow
 def test_descend_writes_the_update_frame(tmp_path) -> None:
     run("descend", "(w − 3)²", "--at", "w=0", "--wrt", "w", "--steps", "3", "-o", str(tmp_path))
     assert (tmp_path / "update.png").read_bytes().startswith(b"\x89PNG")
 
 
+@pytest.mark.slow
 def test_ops_view_in_boxes_groups_a_network_by_layer(tmp_path) -> None:
     from gradviz.render.figure import render_frames
     from gradviz.render.style import Style

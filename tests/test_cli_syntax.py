@@ -25,6 +25,7 @@ def shell(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run(MAIN + list(args), capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
 
 
+@pytest.mark.slow
 def test_grad_reads_the_lectures_bce_as_typed() -> None:
     y, p = sp.symbols("y p")
     oracle = -y * sp.log(p) - (1 - y) * sp.log(1 - p)
@@ -39,6 +40,7 @@ def test_grad_reads_the_lectures_bce_as_typed() -> None:
         assert math.isclose(data["grad"]["y"], float(sp.diff(oracle, y).subs(point)), rel_tol=1e-12)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("formula, at, value", [("-0.5 + x1 - x2", "x1=1,x2=2", -1.5),
                                                 ("-(1 − p)^2 log(p)", "p=0.5", -0.25 * math.log(0.5)),
                                                 ("-x1", "x1=1", -1.0)])
@@ -48,6 +50,7 @@ def test_leading_minus_formulas(formula: str, at: str, value: float) -> None:
     assert math.isclose(json.loads(done.stdout)["value"], value, rel_tol=1e-12)
 
 
+@pytest.mark.slow
 def test_every_formula_command_takes_a_leading_minus(tmp_path: Path) -> None:
     at = ["--at", "w=2,x=3,b=1"]
     for args, made in [(["render", "-w x + b", *at, "-o", "r", "--format", "dot"], "r/manifest.json"),
@@ -62,6 +65,7 @@ def test_every_formula_command_takes_a_leading_minus(tmp_path: Path) -> None:
     assert shell("params", "-w x + b", cwd=tmp_path).stdout.startswith("3 inputs (w, x, b)")
 
 
+@pytest.mark.slow
 def test_unknown_options_still_name_themselves_and_help_explains() -> None:
     done = shell("grad", "x", "--jsn")
     assert done.returncode == 2 and "No such option '--jsn'" in done.stderr
@@ -78,6 +82,7 @@ def test_options_and_their_values_keep_their_place() -> None:
     assert positional_last(cmd, ["-h"]) == ["-h"]
 
 
+@pytest.mark.slow
 def test_at_semicolons_are_separators() -> None:
     done = shell("grad", "(θ1θ2x − y)²", "--at", "θ1=2;θ2=-1; x=3;y=1", "--json")
     assert done.returncode == 0, done.stderr

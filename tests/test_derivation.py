@@ -128,6 +128,7 @@ def test_names_cannot_inject_tex_or_markdown() -> None:
     assert "<b>" not in md and "*x*" not in md and r"\lt b\gt \ast x\ast \lt /b\gt" in md
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stem", sorted(EXAMPLES))
 def test_latex_compiles(tmp_path, stem: str) -> None:
     tex = tmp_path / "derivation.tex"
@@ -136,6 +137,7 @@ def test_latex_compiles(tmp_path, stem: str) -> None:
     assert "Output written on derivation.pdf (1 page" in log
 
 
+@pytest.mark.slow
 def test_hostile_names_compile_and_wrt_compiles(tmp_path) -> None:
     r = hostile().backward({r"\input{/etc/passwd}": 1, "#": 2, "<b>*x*</b>": 3})
     (tmp_path / "hostile.tex").write_text(derivation_latex(r), encoding="ascii")

@@ -43,6 +43,7 @@ def test_schedules() -> None:
         parse_schedule("cosine")
 
 
+@pytest.mark.slow
 def test_xor_mlp_trains_to_full_accuracy() -> None:
     net = mlp((2, 4, 1), "tanh", "bce", XOR_DATA, seed=1)
     run = descend(net.graph, net.values, net.parameters, lr=0.5, steps=1500)
@@ -130,6 +131,7 @@ def test_divergence_is_a_result_with_a_rate_that_works() -> None:
     assert plots.loss_curve(run).startswith(b"\x89PNG")
 
 
+@pytest.mark.slow
 def test_plots_are_pngs() -> None:
     g = gradviz.parse("(θ1θ2x − y)²")
     run = descend(g, {"θ1": 2, "θ2": -1, "x": 3, "y": 1}, ["θ1", "θ2"], lr=0.005, steps=20)

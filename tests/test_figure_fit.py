@@ -39,7 +39,9 @@ def _node_texts(svg: bytes) -> dict[str, str]:
             for g in root.iter(f"{SVG}g") if g.get("class") == "node"}
 
 
-@pytest.fixture(scope="module", params=range(len(LADDER)), ids=[rung.name for rung in LADDER])
+@pytest.fixture(scope="module", ids=[rung.name for rung in LADDER],  # the last three (20-40 ops) take seconds
+                params=[pytest.param(i, marks=pytest.mark.slow if i >= len(LADDER) - 3 else ())
+                        for i in range(len(LADDER))])
 def final(request):
     """A ladder graph's backward pass, its figure and the final frame's SVG."""
     result = LADDER[request.param].make()
@@ -103,6 +105,7 @@ def _outline_darkness(png: bytes, svg: bytes, node_ids: list[str]) -> dict[str, 
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("theme", ["light", "print"])
 @pytest.mark.parametrize("formula, at", [
     ("(θ1θ2x − y)²", LECTURE_AT),
@@ -176,6 +179,7 @@ def test_svg_text_stays_inside_its_node_in_chromium(tmp_path) -> None:
             assert driver.execute_script(script) == [], page.name
 
 
+@pytest.mark.slow
 def test_figure_options_reach_the_figure_through_a_real_shell(tmp_path) -> None:
     """``render`` as typed in a shell with every figure option: the SVG has their effects."""
     args = ["render", "(θ1θ2x − y)²", "--at", "θ1=2,θ2=-1,x=3,y=1", "-o", str(tmp_path), "--frames", "final",

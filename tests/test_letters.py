@@ -6,6 +6,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 import gradviz
@@ -49,6 +50,7 @@ def test_no_letter_prints_as_a_placeholder() -> None:
             assert unicodedata.normalize("NFC", name.rstrip("0123456789"))[:1] in shown, (name, shown)
 
 
+@pytest.mark.slow
 def test_every_letter_compiles_with_pdflatex(tmp_path: Path) -> None:
     tools.pdflatex()
     body = "\n".join(f"${LATEX.name(name)}$ " for name in NAMES)

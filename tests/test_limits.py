@@ -5,7 +5,6 @@ of huge graphs stay short."""
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
 from click.testing import CliRunner
@@ -24,14 +23,12 @@ SUM = " + ".join(f"x{i % 100}" for i in range(100_000))
 
 @pytest.mark.slow
 def test_a_sum_of_100000_terms_through_every_numeric_stage() -> None:
-    start = time.perf_counter()
     graph = gradviz.parse(SUM)
     result = graph.backward({f"x{i}": 1.0 for i in range(100)})
     assert result.value == 100_000 and set(result.grad.values()) == {1000.0}
     table = grad_table(result)
     assert len(table) < 20_000 and "more operations" in table  # bounded, not a 2 MB table
     assert len(written(graph, graph.output_id)[0]) <= WRITTEN_LIMIT + 1
-    assert time.perf_counter() - start < 60  # about 10 s on a shared core
 
 
 @pytest.mark.slow

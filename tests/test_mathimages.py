@@ -71,6 +71,7 @@ def check_typesets(result) -> None:
             assert "…" not in row.text and r"\dots" not in row.text, row.text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("formula", list(FORMULAS))
 def test_every_line_of_varied_formulas_typesets_in_mathtext(formula) -> None:
     check_typesets(gradviz.parse(formula).backward(FORMULAS[formula]))
@@ -118,6 +119,7 @@ def test_text_is_slide_sized() -> None:
     assert with_fraction[0].ascent >= 0.6 * FONT_SIZE
 
 
+@pytest.mark.slow
 def test_long_lines_wrap_at_the_same_size_and_keep_every_side() -> None:
     result = gradviz.parse(PERCEPTRON).backward(PERCEPTRON_AT)
     last = lecture(result).gradients[-1]  # ∂L/∂y = … = −log(σ(w0 + w1x1 + w2x2)) + log(1 − σ(…)) = 0.86
@@ -131,6 +133,7 @@ def test_long_lines_wrap_at_the_same_size_and_keep_every_side() -> None:
     assert len(narrow) > len(rows)
 
 
+@pytest.mark.slow
 def test_a_long_derivation_is_cut_into_slide_high_pages() -> None:
     rows = derivation_rows(gradviz.parse(PERCEPTRON).backward(PERCEPTRON_AT))
     cut = pages(rows)
@@ -141,6 +144,7 @@ def test_a_long_derivation_is_cut_into_slide_high_pages() -> None:
         assert not page[-1].heading  # a heading stays with the line after it
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["png", "svg"])
 def test_export_writes_the_derivation_pictures(tmp_path, fmt) -> None:
     done = export(gradviz.parse(LECTURE).backward(AT), tmp_path, format=fmt, images=True)
@@ -161,12 +165,14 @@ def test_export_writes_the_derivation_pictures(tmp_path, fmt) -> None:
         assert all(Image.open(p).size[1] <= PAGE_HEIGHT * DPI for p in pages_)
 
 
+@pytest.mark.slow
 def test_no_pictures_for_other_formats_or_an_exercise(tmp_path) -> None:
     result = gradviz.parse(LECTURE).backward(AT)
     assert export(result, tmp_path / "dot", format="dot").images == ()
     assert export(result, tmp_path / "q", format="png", which="final", derivation=False).images == ()
 
 
+@pytest.mark.slow
 def test_pictures_by_default_for_png_only_and_none_for_a_big_graph(tmp_path) -> None:
     """Typesetting costs about half a second a picture: SVG exports leave them out unless asked,
     and a graph over PICTURE_NODE_LIMIT nodes gets none (the command says so)."""

@@ -84,6 +84,7 @@ def test_show_picks_steps_by_index_into_result_steps(result):
         result.show(step=4)
 
 
+@pytest.mark.slow
 def test_frames_share_one_layout_so_nothing_moves(result):
     views = result.frames()
     assert [v.frame.kind for v in views] == ["structure", "forward"] + ["backward"] * 4 + ["gradients"]
@@ -100,6 +101,7 @@ def test_views_print_as_text(result):
     assert "Backward step 2 of 4" in repr(result.show(step=1))
 
 
+@pytest.mark.slow
 def test_stepper_turns_through_every_frame_with_buttons_and_slider(result):
     stepper = result.stepper()
     assert isinstance(stepper, Stepper)
@@ -196,6 +198,7 @@ def test_render_frames_takes_a_style(result):
     assert "#1E1E1E".lower() in frames[0].data.decode().lower()
 
 
+@pytest.mark.slow
 def test_the_api_modules_stay_import_light():
     code = ("import sys, gradviz, gradviz.ir.graph, gradviz.eval.backward\n"
             "heavy = {'gradviz.notebook', 'gradviz.api', 'gradviz.render.style', 'pygraphviz', 'ipywidgets', 'IPython'}\n"

@@ -28,6 +28,7 @@ def deck(tmp_path_factory):
     return write_pptx(gradviz.parse(LECTURE).backward(AT), tmp_path_factory.mktemp("deck"))
 
 
+@pytest.mark.slow
 def test_one_slide_per_frame_then_the_derivation_pages(deck) -> None:
     pages = [p for p in deck.export.images if "page" in p.name]
     shown = Presentation(str(deck.pptx))
@@ -41,6 +42,7 @@ def test_one_slide_per_frame_then_the_derivation_pages(deck) -> None:
         assert sum(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in slide.shapes) == 2  # the figure, the equations
 
 
+@pytest.mark.slow
 def test_pictures_fit_inside_the_slide_keeping_their_aspect(deck) -> None:
     for slide in Presentation(str(deck.pptx)).slides:
         for shape in slide.shapes:
@@ -55,6 +57,7 @@ def test_pictures_fit_inside_the_slide_keeping_their_aspect(deck) -> None:
     assert equations.width == pytest.approx(equations.image.size[0] * 914400 / 150, rel=0.01)  # not shrunk
 
 
+@pytest.mark.slow
 def test_impress_converts_the_deck_to_pages_that_are_not_blank(deck, tmp_path) -> None:
     office, pdftoppm = soffice()
     done = subprocess.run([office, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",

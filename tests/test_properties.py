@@ -1,13 +1,14 @@
 """Hypothesis: random expression trees, written as text and, independently, as sympy
-expressions; gradviz's gradients must equal sympy.diff and central finite differences."""
+expressions; gradviz's gradients must equal sympy.diff and central finite differences, within
+tolerances relative to the magnitude and the conditioning of what is compared (tests/oracles.py)."""
 
 from __future__ import annotations
 
-import math
-
+import pytest
 import sympy as sp
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, event, example, given
 from hypothesis import strategies as st
+from oracles import Sigmoid, compare, exact_agree, finite_difference_agrees, reference
 
 import gradviz
 from gradviz.errors import EvaluationError
@@ -29,7 +30,7 @@ def grow(children):
     pair = st.tuples(children, children)
     unary = [
         ("exp({})", "\\exp({})", sp.exp), ("tanh({})", "tanh({})", sp.tanh),
-        ("σ({})", "\\sigma({})", lambda a: 1 / (1 + sp.exp(-a))), ("sin({})", "sin({})", sp.sin),
+        ("σ({})", "\\sigma({})", Sigmoid), ("sin({})", "sin({})", sp.sin),
         ("cos({})", "cos({})", sp.cos), ("log(({})^2 + 1)", "\\ln(({})^{{2}} + 1)", lambda a: sp.log(a**2 + 1)),
         ("sqrt(({})² + 1)", "\\sqrt{{({})^2 + 1}}", lambda a: sp.sqrt(a**2 + 1)),
         ("softplus({})", "softplus({})", lambda a: sp.log(1 + sp.exp(a))), ("−({})", "-({})", lambda a: -a),
@@ -52,8 +53,14 @@ EXPRESSIONS = st.recursive(leaves(), grow, max_leaves=6)
 POINTS = st.fixed_dictionaries({n: st.floats(-1.5, 1.5).map(lambda v: round(v, 3)) for n in NAMES})
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: a huge value whose 30-digit difference was once held to an absolute 1e-9
+HUGE = ("(((x) − (2))^2 + 1)^(((y)^2 + 1)^(2))",
+        ((SYMBOLS["x"] - 2) ** 2 + 1) ** ((SYMBOLS["y"] ** 2 + 1) ** 2))
+
+
+@pytest.mark.slow
 @given(EXPRESSIONS, POINTS)
+@example(HUGE, {"x": -1.4, "y": -1.4, "θ1": 0.0, "w": 0.0})
 def test_random_trees_match_sympy_diff_and_finite_differences(expr, point) -> None:
     text, oracle = expr
     graph = gradviz.parse(text)
@@ -63,25 +70,27 @@ def test_random_trees_match_sympy_diff_and_finite_differences(expr, point) -> No
     except EvaluationError:
         assume(False)
     subs = {SYMBOLS[n]: v for n, v in at.items()}
-    assert math.isclose(result.value, float(oracle.subs(subs).evalf(30)), rel_tol=1e-9, abs_tol=1e-9)
+    value = reference(oracle, subs)
+    if not compare(result.value, value, 1e-9, text):
+        event("value not compared (float rounding exceeds the tolerance)")
     for name in graph.inputs:
-        expected = float(sp.diff(oracle, SYMBOLS[name]).subs(subs).evalf(30))
-        assert math.isclose(result.grad[name], expected, rel_tol=1e-7, abs_tol=1e-7), (text, name)
-        h = 1e-6
-        up, down = dict(at), dict(at)
-        up[name] += h
-        down[name] -= h
-        fd = (graph.backward(up, symbolic=False).value - graph.backward(down, symbolic=False).value) / (2 * h)
-        assert math.isclose(result.grad[name], fd, rel_tol=1e-4, abs_tol=1e-4), (text, name)
+        if not compare(result.grad[name], reference(sp.diff(oracle, SYMBOLS[name]), subs), 1e-7, (text, name)):
+            event("gradient not compared (float rounding exceeds the tolerance)")
+        agreed = finite_difference_agrees(result.grad[name], lambda p: graph.backward(p, symbolic=False).value, at,
+                                          name, value)
+        event("finite differences " + ("not compared (too noisy here)" if agreed is None else "compared"))
+        assert agreed is not False, (text, name, result.grad[name])
 
 
-@settings(max_examples=25, deadline=None)
+@pytest.mark.slow
 @given(EXPRESSIONS)
+@example(HUGE)
 def test_symbolic_gradient_agrees_with_sympy_diff(expr) -> None:
     text, oracle = expr
     graph = gradviz.parse(text)
     for name in graph.inputs:
-        difference = graph.gradient(name) - sp.diff(oracle, SYMBOLS[name])
         for probe in (0.3, -0.7):
-            value = difference.subs({s: probe * (i + 1) for i, s in enumerate(SYMBOLS.values())}).evalf(30)
-            assert abs(complex(value)) < 1e-9, (text, name)
+            at = {s: probe * (i + 1) for i, s in enumerate(SYMBOLS.values())}
+            same = exact_agree(graph.gradient(name), sp.diff(oracle, SYMBOLS[name]), at)
+            event("symbolic " + ("not compared (100 digits cannot tell)" if same is None else "compared"))
+            assert same is not False, (text, name, at)

@@ -18,6 +18,8 @@ from click.testing import CliRunner
 import gradviz
 from gradviz.cli import cli
 
+import tools
+
 LECTURE = "(θ1θ2x − y)²"
 HAVE_PARSER = importlib.util.find_spec("gradviz.syntax") is not None and (
     Path(gradviz.__file__).parent / "syntax" / "__init__.py").exists()
@@ -47,6 +49,7 @@ def test_render_writes_frames_and_says_where(tmp_path) -> None:
     assert (out / "derivation.md").exists() and (out / "derivation.tex").exists()
 
 
+@pytest.mark.slow
 def test_render_final_png_with_dpi(tmp_path) -> None:
     result = run("render", LECTURE, "--at", "θ1=2,θ2=-1,x=3,y=1", "-o", str(tmp_path), "--format", "png",
                  "--dpi", "72", "--frames", "final")
@@ -70,8 +73,9 @@ def test_render_errors_are_clean(tmp_path) -> None:
     assert not list(tmp_path.iterdir())
 
 
-@pytest.mark.skipif(not __import__("shutil").which("dot"), reason="no system Graphviz 'dot' on PATH")
+@pytest.mark.slow
 def test_render_with_system_dot(tmp_path) -> None:
+    tools.system_dot()
     result = run("render", LECTURE, "--at", "θ1=2,θ2=-1,x=3,y=1", "-o", str(tmp_path), "--renderer", "dot")
     assert result.exit_code == 0, result.output
 

@@ -233,6 +233,7 @@ def test_a_folder_that_cannot_be_written_is_a_clean_error_without_temporary_file
     assert _files(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_a_file_too_big_for_the_limit_is_a_clean_error_without_temporary_files(tmp_path: Path) -> None:
     import resource
     import signal

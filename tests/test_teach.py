@@ -126,6 +126,7 @@ def test_blank_needs_values_and_a_known_choice(result) -> None:
     assert str(BLANK) == "____"
 
 
+@pytest.mark.slow
 def test_render_blank_writes_questions_and_an_answer_key(tmp_path) -> None:
     out = tmp_path / "ex"
     done = run("render", LECTURE, "--at", AT_TEXT, "-o", str(out), "--blank", "both")
@@ -193,6 +194,7 @@ def test_slides_tex_steps_through_the_frames_as_overlays(result, tmp_path) -> No
     assert r"= -42 \times \left(-1\right) = 42$" in tex
 
 
+@pytest.mark.slow
 def test_slides_compile_to_a_deck(tmp_path) -> None:
     done = run("slides", LECTURE, "--at", AT_TEXT, "-o", str(tmp_path))
     assert done.exit_code == 0, done.output

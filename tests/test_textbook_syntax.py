@@ -278,6 +278,7 @@ def test_a_sum_without_bounds_runs_over_the_indexed_values() -> None:
     assert parse("\\sum_{i=2}^{n} x_i", at={"x_1": 1, "x_2": 2, "x_3": 3}).inputs == ("x2", "x3")
 
 
+@pytest.mark.slow
 def test_a_sum_without_bounds_in_the_shell() -> None:
     import json
     import os
@@ -318,6 +319,7 @@ def test_builtin_names_can_be_defined_and_vert_bars_group() -> None:
     assert parse("\\ell(\\hat y, y) = -y\\log\\hat y").output == "ℓ"
 
 
+@pytest.mark.slow
 def test_nested_sums_cannot_blow_up() -> None:
     with pytest.raises(ParseError) as info:
         parse("\\sum_{i=1}^{9999}\\sum_{j=1}^{9999}\\sum_{k=1}^{9999} x_{ijk}")

@@ -1,4 +1,4 @@
-"""External programs some tests need (pdflatex with beamer, Chromium with its driver).
+"""External programs some tests need (pdflatex with beamer, Chromium with its driver, Graphviz's dot).
 
 On a user's machine a missing program skips the test with the reason; under CI
 (``CI`` set, where ``.ci/run`` installs them) it fails, so CI really runs these tests."""
@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-__all__ = ["require", "pdflatex", "compile_latex", "chromium", "browser", "soffice"]
+__all__ = ["require", "pdflatex", "compile_latex", "chromium", "browser", "soffice", "system_dot"]
 
 
 def require(ok: bool, what: str) -> None:
@@ -88,3 +88,10 @@ def soffice() -> tuple[str, str]:
     pdftoppm = shutil.which("pdftoppm")
     require(pdftoppm is not None, "pdftoppm (apt-get install poppler-utils)")
     return office, pdftoppm
+
+
+def system_dot() -> str:
+    """The system Graphviz ``dot`` program (the ``--renderer dot`` path), or skip/fail."""
+    path = shutil.which("dot")
+    require(path is not None, "Graphviz's dot (apt-get install graphviz)")
+    return path

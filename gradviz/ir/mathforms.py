@@ -165,6 +165,13 @@ def symbolic() -> Math:
                     raise OverflowError(f"the exact result would have more than {MAX_DIGITS} digits")
             return x ** n
 
+        def ordered(pick: Any, fallback: Any) -> Any:
+            def choose(*xs: Any) -> Any:  # numbers (exact mode): ordered at 50 digits, where sympy's
+                if all(getattr(x, "is_number", False) for x in xs):  # 2-digit check finds some "not comparable"
+                    return pick(xs, key=lambda x: sympy.N(x, 50))
+                return fallback(*xs)
+            return choose
+
         def where(condition: Any, then: Any, otherwise: Any) -> Any:
             if condition in (True, False):  # numbers (exact mode): choose now
                 return then if condition else otherwise
@@ -174,7 +181,7 @@ def symbolic() -> Math:
             pi=sympy.pi, e=sympy.E, exp=sympy.exp, log=sympy.log, sqrt=sympy.sqrt, sin=sympy.sin,
             cos=sympy.cos, tan=sympy.tan, sinh=sympy.sinh, cosh=sympy.cosh, tanh=sympy.tanh, erf=sympy.erf,
             abs=sympy.Abs, sign=sympy.sign, step=lambda x, at_zero: sympy.Heaviside(x, number(at_zero)),
-            max=sympy.Max, min=sympy.Min, pow=power, where=where,
+            max=ordered(max, sympy.Max), min=ordered(min, sympy.Min), pow=power, where=where,
             sigmoid=lambda x: 1 / (1 + sympy.exp(-x)), softplus=lambda x: sympy.log(1 + sympy.exp(x)),
             number=number, exact=True,
         )

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 __all__ = ["svg_frames"]
 
 _GROUP = re.compile(r'<g id="(k\d+)" class="(?:node|edge|cluster)">.*?</g>\n', re.S)
-_HEADER_END = re.compile(r'<polygon fill="[^"]*" stroke="none" points="[^"]*"/>\n')
+#: the background polygon ends the header (Graphviz before 3.0, Debian's 2.43 among them, strokes it "transparent")
+_HEADER_END = re.compile(r'<polygon fill="[^"]*" stroke="(?:none|transparent)" points="[^"]*"/>\n')
 
 
 def _svg_id(text: str) -> str:
