@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING, Any
 from .errors import EvaluationError, GradvizError, ParseError
 
 __version__ = "0.1.0"
-_FROM_API = ("parse", "Graph", "Step", "BackwardResult", "TangentResult", "Style", "Expr", "var", "param", "trace")
+_FROM_API = ("parse", "Graph", "Step", "BackwardResult", "TangentResult", "Style", "Expr", "var", "param", "trace",
+             "digits")
 __all__ = ["parse", "Graph", "Step", "BackwardResult", "TangentResult", "Style", "Expr", "var", "param", "trace",
+           "digits",
            "Derivation", "GradvizError", "ParseError", "EvaluationError", "__version__"]
 
 if TYPE_CHECKING:
-    from .api import BackwardResult, Expr, Graph, Step, Style, TangentResult, param, parse, trace, var
+    from .api import BackwardResult, Expr, Graph, Step, Style, TangentResult, digits, param, parse, trace, var
     from .notebook import Derivation
 
 

@@ -40,18 +40,21 @@ from .eval.inputs import input_name
 from .eval.plan import Plan, plan_of
 from .eval.tangents import Tangents
 from .eval.symbolic import Symbolic, symbolic_of
+from .ir.arguments import checked, checked_methods
 from .ir.graph import Graph as _Graph
 from .ir.ops import OPS
 from .networks.network import Network
 from .render.style import Style
+from .text.numbers import digits
 from .syntax.parser import parse as _parse
 from .syntax.python import Expr as _Expr
 from .text.structure import written
 
-__all__ = ["parse", "Graph", "BackwardResult", "TangentResult", "Step", "Expr", "Style", "var", "param", "trace",
+__all__ = ["parse", "Graph", "BackwardResult", "TangentResult", "Step", "Expr", "Style", "var", "param", "trace", "digits",
            "BUILDERS"]
 
 
+@checked
 def parse(text: str, at: Mapping[str, Any] | None = None) -> "Graph":
     """Parse a formula or program in textbook syntax into a computational graph.
 
@@ -62,6 +65,7 @@ def parse(text: str, at: Mapping[str, Any] | None = None) -> "Graph":
     return Graph.of(_parse(text, tuple(at or ())))
 
 
+@checked_methods
 class Graph(_Graph):
     """A computational graph (``gradviz.ir.Graph``) with its verbs."""
 
@@ -118,6 +122,7 @@ class Graph(_Graph):
         return self.show()._repr_mimebundle_(include, exclude)
 
 
+@checked_methods
 class Step(_Step):
     """A backward step that shows its frame in a notebook."""
 
@@ -129,6 +134,7 @@ class Step(_Step):
         return notebook.show(result, k)._repr_mimebundle_(include, exclude)
 
 
+@checked_methods
 class BackwardResult(Backward):
     """Forward values, every node's gradient and the steps (``eval.backward.Backward``), with verbs."""
 
@@ -170,6 +176,7 @@ class BackwardResult(Backward):
         return self.show()._repr_mimebundle_(include, exclude)
 
 
+@checked_methods
 class TangentResult(Tangents):
     """Forward mode from one input (``eval.tangents.Tangents``: ``tangents``, ``steps``, ``value``,
     ``cost``), with the verbs of a backward result; its figure shares the backward frames' layout.
@@ -206,6 +213,7 @@ class TangentResult(Tangents):
         return self.show()._repr_mimebundle_(include, exclude)
 
 
+@checked_methods
 class Expr(_Expr):
     """An expression built in Python (``syntax.python.Expr``), with verbs."""
 
@@ -229,16 +237,19 @@ class Expr(_Expr):
         return f"<gradviz.Expr {written(graph, graph.output_id)[0]}>"
 
 
+@checked
 def var(name: str, value: Any = None, *, param: bool = False) -> Expr:
     """An input in textbook spelling (``θ1``, ``theta_1``, ``x``), optionally with its value."""
     return Expr.variable(name, value, param=param)
 
 
+@checked
 def param(name: str, value: Any = None) -> Expr:
     """A parameter: an input that training changes (``Expr.parameters`` lists them)."""
     return var(name, value, param=True)
 
 
+@checked
 def trace(fn: Callable[..., Any], params: Collection[str] = (), at: Mapping[str, Any] | None = None) -> Expr:
     """The expression a Python function of scalars computes: each argument becomes an input
     named after it (``params`` names the parameters, ``at`` gives values).
@@ -259,15 +270,26 @@ def trace(fn: Callable[..., Any], params: Collection[str] = (), at: Mapping[str,
     params = names_given
     at = dict(at or {})
     try:
-        names = list(inspect.signature(fn).parameters)
+        arguments = inspect.signature(fn).parameters.values()
     except (TypeError, ValueError):
         raise GradvizError("trace() needs a function whose arguments it can see") from None
+    title = getattr(fn, "__name__", "the function")
+    if any(a.kind not in (a.POSITIONAL_ONLY, a.POSITIONAL_OR_KEYWORD) for a in arguments):
+        raise GradvizError(f"trace() gives {title} its arguments by position: a function like lambda x, y: …, "
+                           "without *args, **kwargs or keyword-only arguments")
+    names = [a.name for a in arguments]
     unknown = (set(params) | set(at)) - set(names)
     if unknown:
-        raise GradvizError(f"{', '.join(sorted(map(str, unknown)))} is not an argument of {fn.__name__}")
-    out = fn(*(var(n, at.get(n), param=n in params) for n in names))
+        raise GradvizError(f"{', '.join(sorted(map(str, unknown)))} is not an argument of {title}")
+    try:
+        out = fn(*(var(n, at.get(n), param=n in params) for n in names))
+    except GradvizError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the user's function failed on gradviz's expressions
+        raise GradvizError(f"{title} failed when traced ({type(exc).__name__}: {exc}); it may use only "
+                           "arithmetic and gradviz's functions (gradviz.tanh, …) on its arguments") from None
     if not isinstance(out, Expr):
-        raise GradvizError(f"{fn.__name__} returned {type(out).__name__}, not an expression of its arguments")
+        raise GradvizError(f"{title} returned {type(out).__name__}, not an expression of its arguments")
     return out
 
 

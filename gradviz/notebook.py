@@ -37,6 +37,7 @@ True
 from __future__ import annotations
 
 import base64
+import os
 import html
 import operator
 import struct
@@ -45,6 +46,7 @@ from typing import Any
 
 from .derive.documents import align, derivation_markdown, sections, tangent_markdown, tangent_sections
 from .errors import GradvizError
+from .ir.arguments import checked, checked_methods
 from .eval.backward import Backward, backward
 from .eval.tangents import Tangents
 from .ir.graph import Graph
@@ -75,6 +77,7 @@ def _bundle(data: dict[str, Any], metadata: dict[str, Any], include: Any, exclud
     return {k: data[k] for k in keys}, {k: v for k, v in metadata.items() if k in keys}
 
 
+@checked_methods
 @dataclass(frozen=True)
 class FrameView:
     """One frame of a result's figure, displayed as SVG and PNG (``svg``, ``png`` give the data)."""
@@ -117,6 +120,7 @@ class FrameView:
     __str__ = text.fget  # print(view) in a plain script shows the frame's equations
 
 
+@checked
 def figure(result: Backward, style: Style | None = None) -> Figure:
     """The result's figure laid out once per style (kept on the result)."""
     style = style or Style()
@@ -126,12 +130,14 @@ def figure(result: Backward, style: Style | None = None) -> Figure:
     return figures[style]
 
 
+@checked
 def frame_views(result: Backward, style: Style | None = None) -> list[FrameView]:
     """Every frame, in order: structure, forward, one per backward step, gradients."""
     made = figure(result, style)
     return [FrameView(made, frame) for frame in made.frames]
 
 
+@checked
 def tangent_figure(t: Tangents, style: Style | None = None) -> Figure:
     """Forward mode's figure, laid out with the backward frames once per style (kept on ``t``)."""
     style = style or Style()
@@ -141,6 +147,7 @@ def tangent_figure(t: Tangents, style: Style | None = None) -> Figure:
     return figures[style]
 
 
+@checked
 def tangent_views(t: Tangents, style: Style | None = None, backward: bool = False) -> list[FrameView]:
     """Forward mode's frames, in order: structure, seed, one per tangent step, tangents and cost
     (``backward``: the backward frames instead, on the same layout)."""
@@ -158,6 +165,7 @@ def _step_index(step: Any, count: int, what: str) -> int:
     return step % count
 
 
+@checked
 def show(result: Backward, step: int | None = None, style: Style | None = None) -> FrameView:
     """Backward step ``step`` (an index into ``result.steps``: 0 is the output's step, −1 the
     last), or the final frame with every gradient when ``step`` is None."""
@@ -167,6 +175,7 @@ def show(result: Backward, step: int | None = None, style: Style | None = None) 
     return next(v for v in frame_views(result, style) if v.frame.kind == "backward" and v.frame.step == k)
 
 
+@checked
 def show_tangent(t: Tangents, step: int | None = None, style: Style | None = None) -> FrameView:
     """Forward step ``step`` (an index into ``t.steps``, topological order), or the final frame
     with every tangent and the cost comparison when ``step`` is None."""
@@ -176,12 +185,14 @@ def show_tangent(t: Tangents, step: int | None = None, style: Style | None = Non
     return next(v for v in tangent_views(t, style) if v.frame.kind == "tangent" and v.frame.step == k)
 
 
+@checked
 def show_graph(graph: Graph, style: Style | None = None) -> FrameView:
     """The graph's structure frame: every node with its equation, laid out on its own."""
     made = Figure(backward(graph, symbolic=False), style=style, kinds=("structure",))
     return FrameView(made, made.frames[0])
 
 
+@checked_methods
 class Derivation:
     """The chain-rule derivation of a result as the lecture writes it (``derivation.lecture``):
     Markdown with math, LaTeX ``align*``, plain text. ``wrt`` keeps one input's lines only;
@@ -226,6 +237,7 @@ class Derivation:
     __str__ = text.fget
 
 
+@checked_methods
 class Explorer:
     """The interactive explorer page of a result (``outputs.explorer``), shown in a notebook in a
     frame of its own (its script and styles stay inside), saved as one file with ``save``."""
@@ -235,7 +247,7 @@ class Explorer:
         self.html = explorer_html(result, quiz=quiz, style=style)
         self.quiz, self.style = quiz, style
 
-    def save(self, folder: Any, *, force: bool = False) -> Any:
+    def save(self, folder: str | os.PathLike, *, force: bool = False) -> Any:
         """Write ``folder/index.html``; returns its path."""
         return OutputFolder.of(folder, force=force).write(EXPLORER_FILE, self.html.encode("utf-8"))
 
@@ -248,6 +260,7 @@ class Explorer:
         return f"<gradviz.Explorer of {self.result.graph.output}{' (quiz)' if self.quiz else ''}>"
 
 
+@checked_methods
 class Stepper:
     """Previous / next buttons and a slider over a result's frames; the picture is one image
     widget whose PNG is swapped, so nothing moves between steps."""
@@ -295,6 +308,7 @@ class Stepper:
         return f"<gradviz.Stepper frame {self.index} of {len(self.views)}: {self.views[self.index].title}>"
 
 
+@checked_methods
 class StaticFrames:
     """Every frame, one under the other, after a one-line hint: the stepper without ipywidgets."""
 
@@ -313,11 +327,13 @@ class StaticFrames:
         return f"<gradviz.StaticFrames: {len(self.views)} frames>"
 
 
+@checked
 def stepper(result: Backward, style: Style | None = None, start: int = 0) -> "Stepper | StaticFrames":
     """The interactive stepper over every frame, or the static frames when ipywidgets is missing."""
     return stepper_of(frame_views(result, style), start)
 
 
+@checked
 def tangent_stepper(t: Tangents, style: Style | None = None, start: int = 0) -> "Stepper | StaticFrames":
     """The stepper over forward mode's frames."""
     return stepper_of(tangent_views(t, style), start)

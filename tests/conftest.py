@@ -7,12 +7,11 @@ shrinking and no wall-time checks, so a run gives the same verdict on every mach
 
 from __future__ import annotations
 
-import math
 import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
@@ -38,18 +37,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 profile.derandomize, profile.database, profile.phases):
             raise pytest.UsageError(f"{item.nodeid}: its @settings change derandomize, database or phases "
                                     "of the loaded Hypothesis profile (tests/conftest.py)")
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _figures_do_not_depend_on_the_clock() -> Iterator[None]:
-    """The figure search keeps the best layout found within SEARCH_SECONDS of wall time
-    (render/fitting.py), so a busy machine tries fewer layouts and draws another figure; in
-    tests it runs to its end, so a figure is the same on every machine."""
-    from gradviz.render import fitting
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(fitting, "SEARCH_SECONDS", math.inf)
-        yield
 
 
 #: programs (and any python) whose start makes a test slow; others, such as matplotlib's one-off

@@ -82,5 +82,5 @@ def test_the_player_fits_the_window_and_keeps_its_buttons_in_view(window, result
     for button in ("prev", "next"):
         assert in_view(box(window, window.find_element(By.ID, button)))
     window.find_element(By.ID, "prev").click()
-    assert window.find_element(By.ID, "counter").text == "Step 6 / 7"
+    assert window.find_element(By.ID, "counter").text == "Frame 6 of 7"
     assert window.save_screenshot(str(tmp_path / "player.png"))

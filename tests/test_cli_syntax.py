@@ -87,3 +87,69 @@ def test_at_semicolons_are_separators() -> None:
     done = shell("grad", "(θ1θ2x − y)²", "--at", "θ1=2;θ2=-1; x=3;y=1", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["value"] == 49.0
+
+
+# -- formulas as the books print them (issue 23), through a real shell ---------------------------------------
+
+def _sym(name: str) -> sp.Symbol:
+    return sp.Symbol(name, real=True)
+
+
+def _agrees_in_the_shell(formula: str, at: dict[str, float], keys: dict[str, str], oracle: sp.Expr) -> None:
+    """``gradviz grad FORMULA --at …`` (values keyed by ``keys``' spellings) gives sympy's value and gradients."""
+    done = shell("grad", formula, "--at", ",".join(f"{keys.get(n, n)}={v}" for n, v in at.items()), "--json")
+    assert done.returncode == 0, done.stderr
+    assert "Warning" not in done.stderr, done.stderr
+    data = json.loads(done.stdout)
+    point = {_sym(n): sp.Float(v, 30) for n, v in at.items()}
+    assert set(data["grad"]) == {str(s) for s in oracle.free_symbols}
+    assert math.isclose(data["value"], float(oracle.subs(point)), rel_tol=1e-12)
+    for name, value in data["grad"].items():
+        assert math.isclose(value, float(sp.diff(oracle, _sym(name)).subs(point)), rel_tol=1e-9, abs_tol=1e-12), name
+
+
+def _sigmoid(z: sp.Expr) -> sp.Expr:
+    return 1 / (1 + sp.exp(-z))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("formula, at, keys, oracle", [
+    (r"\mathbf{O} = \mathbf{H}\mathbf{W}^{(2)} + \mathbf{b}^{(2)}", {"H": 0.5, "W^(2)": 0.3, "b^(2)": 0.1},
+     {"b^(2)": "b^{(2)}"}, _sym("H") * _sym("W^(2)") + _sym("b^(2)")),
+    ("z^{(L)} = w^{(L)} a^{(L-1)} + b^{(L)}; a^{(L)} = \\sigma(z^{(L)}); C_0 = (a^{(L)} - y)^2",
+     {"w^(L)": 0.8, "a^(L-1)": 0.6, "b^(L)": -0.2, "y": 1.0}, {"a^(L-1)": "a⁽ᴸ⁻¹⁾", "w^(L)": "w^{(L)}"},
+     (_sigmoid(_sym("w^(L)") * _sym("a^(L-1)") + _sym("b^(L)")) - _sym("y")) ** 2),
+    (r"\text{Mish}(x) = x * \text{Tanh}(\text{Softplus}(x))", {"x": 0.7}, {},
+     _sym("x") * sp.tanh(sp.log(1 + sp.exp(_sym("x"))))),
+    ("y(x, \\mathbf{w}) = \\sum_{j=0}^{M} w_j x^j; E(\\mathbf{w}) = \\frac{1}{2}\\sum_{n=1}^{N} \\{y(x_n, \\mathbf{w}) - t_n\\}^2",
+     {"w0": 0.1, "w1": -0.5, "x1": 0.4, "x2": 1.2, "t1": 0.2, "t2": -0.1}, {"w0": "w_0", "x1": "x_{1}"},
+     sum((_sym("w0") + _sym("w1") * _sym(f"x{n}") - _sym(f"t{n}")) ** 2 for n in (1, 2)) / 2),
+    (r"\theta_t \leftarrow \theta_{t-1} - \alpha \cdot \widehat{m}_t / (\sqrt{\widehat{v}_t} + \epsilon)",
+     {"θ_t-1": 0.5, "α": 0.01, "m̂_t": 0.3, "v̂_t": 0.04, "ε": 1e-8}, {"θ_t-1": "theta_{t-1}", "m̂_t": "\\hat{m}_t"},
+     _sym("θ_t-1") - _sym("α") * _sym("m̂_t") / (sp.sqrt(_sym("v̂_t")) + _sym("ε"))),
+    ("np.log(1 + np.exp(x)) + \\log_2 y", {"x": 0.3, "y": 4.0}, {},
+     sp.log(1 + sp.exp(_sym("x"))) + sp.log(_sym("y")) / sp.log(2)),
+])
+def test_printed_formulas_in_the_shell(formula: str, at: dict, keys: dict, oracle: sp.Expr) -> None:
+    _agrees_in_the_shell(formula, at, keys, oracle)
+
+
+@pytest.mark.slow
+def test_letters_that_spell_a_function_are_said_in_the_shell() -> None:
+    refused = shell("grad", "sigmod(w1 x1 + b)", "--at", "w1=1,x1=2,b=0")
+    assert refused.returncode == 2
+    assert "'sigmod' is read as s·i·g·m·o·d — did you mean sigmoid(…)?" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    said = shell("grad", "sigmod(w1 x1 + b)", "--at", "w1=1,x1=2,b=0,s=1,i=1,g=1,m=1,o=1,d=1", "--json")
+    assert said.returncode == 0 and json.loads(said.stdout)["value"] == 2.0
+    assert said.stderr.startswith("Warning: 'sigmod' is read as s·i·g·m·o·d — did you mean sigmoid(…)?")
+
+
+def test_an_ambiguous_superscript_is_a_parse_error_with_both_spellings() -> None:
+    from click.testing import CliRunner
+
+    done = CliRunner().invoke(cli, ["grad", "a^(L) + x", "--at", "a=1,L=2,x=0"])
+    assert done.exit_code == 2
+    assert "write a^{(L)} for the indexed name" in done.output and "a^{L} for the power" in done.output
+    done = CliRunner().invoke(cli, ["grad", "a^{(L)} + x", "--at", "a^(L)=1,x=0", "--json"])
+    assert done.exit_code == 0 and json.loads(done.output)["grad"] == {"a^(L)": 1.0, "x": 1.0}

@@ -13,6 +13,7 @@ from gradviz.networks import plots
 from gradviz.networks.descent import descend, parse_schedule
 from gradviz.networks.training import descent_report, update_lines
 from gradviz.errors import GradvizError
+from gradviz.text.numbers import shown_digits
 from gradviz.nn import XOR_DATA, mlp
 
 
@@ -76,15 +77,16 @@ def test_every_displayed_equation_recomputes_from_its_printed_numbers(options) -
     run = descend(g, {"θ1": 2, "θ2": -1, "x": 3, "y": 1}, ["θ1", "θ2"], lr=0.003, steps=6, **options)
     report = descent_report(run)
     assert report.startswith(run.optimizer.name) and ("gradient descent" in report) == (not options)
+    shown = 10.0 ** (1 - shown_digits())  # each printed number is within half a unit of its last digit
     for step in range(6):
         lines = update_lines(run, step)
         assert len(lines) == 2 * len(run.history[step].update["θ1"]) and lines[-1].startswith("θ2 ←")
         for line in lines:
             *_, numbers, result = line.split(" = ")
-            assert _evaluate(numbers) == pytest.approx(_evaluate(result), rel=2e-5, abs=1e-9), line
+            assert _evaluate(numbers) == pytest.approx(_evaluate(result), rel=2 * shown, abs=1e-9), line
         after = run.history[step + 1].values
         assert [float(l.rsplit(" = ", 1)[1].replace("−", "-")) for l in lines if l.startswith("θ")] == \
-            pytest.approx([after["θ1"], after["θ2"]], rel=1e-5)
+            pytest.approx([after["θ1"], after["θ2"]], rel=shown)
 
 
 def _reference(options: dict, grad, theta: np.ndarray, lr: float, steps: int) -> np.ndarray:

@@ -18,11 +18,11 @@ from tools import browser, compile_latex, require
 from gradviz.eval.backward import backward
 from gradviz.render.figure import Figure, render_frames
 from gradviz.render.fitting import readable_px
-from gradviz.render.frames import GATE_DIGITS
+
 from gradviz.render.measure import fit
 from gradviz.render.style import Style
 from gradviz.syntax import parse
-from gradviz.text.numbers import format_value
+from gradviz.text.numbers import format_value, shown_digits
 
 SVG = "{http://www.w3.org/2000/svg}"
 LECTURE_AT = {"θ1": 2, "θ2": -1, "x": 3, "y": 1}
@@ -66,7 +66,7 @@ def test_nothing_is_cut_and_every_edge_label_sits_by_its_edge(final) -> None:
 
 def test_every_value_and_gradient_is_on_the_final_frame_whole(final) -> None:
     result, figure, svg = final
-    digits = 6 if figure.style.look == "boxes" else GATE_DIGITS
+    digits = shown_digits()
     texts = _node_texts(svg)
     for nid, node in result.graph.nodes.items():
         if node.kind == "const":
@@ -214,3 +214,19 @@ def test_beamer_figure_text_is_at_least_7_points(tmp_path) -> None:
                        boxes)
     sizes = [(float(y1) - float(y0)) / 1.164 for _, y0, _, y1, word in words if word in ("θ₁", "θ₂")]
     assert len(sizes) >= 2 and min(sizes) >= 7.0, sizes
+
+
+def _edges_svg(*paths: str) -> str:
+    groups = "".join(f'<g class="edge" id="e{k}"><path d="{d}"/></g>' for k, d in enumerate(paths))
+    return f'<svg xmlns="http://www.w3.org/2000/svg" width="100pt" height="100pt">{groups}</svg>'
+
+
+def test_crossings_are_counted_where_two_edges_cut_through_each_other() -> None:
+    from gradviz.render.measure import crossings
+
+    diagonal, anti = "M0,0 C10,10 20,20 30,30", "M0,30 C10,20 20,10 30,0"
+    assert crossings(_edges_svg(diagonal, anti)) == 1
+    assert crossings(_edges_svg(diagonal, "M0,30 C10,30 20,30 30,30")) == 0  # they meet at a shared node
+    assert crossings(_edges_svg(diagonal, "M40,0 C40,10 40,20 40,30")) == 0
+    wave = "M0,15 C10,-20 20,50 30,15 C40,-20 50,50 60,15"
+    assert crossings(_edges_svg(wave, "M0,15.5 C20,15.5 40,15.5 60,15.5")) >= 2

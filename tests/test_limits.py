@@ -4,6 +4,7 @@ of huge graphs stay short."""
 
 from __future__ import annotations
 
+import math
 
 import pytest
 from click.testing import CliRunner
@@ -65,3 +66,79 @@ def test_grad_all_shows_every_line() -> None:
     short = CliRunner().invoke(cli, ["grad", text])
     full = CliRunner().invoke(cli, ["grad", text, "--all"])
     assert "--all shows every line" in short.output and full.output.count("∂L/∂x") == 100
+
+
+# -- issue 26: costs estimated before the work ----------------------------------------------------
+
+def _nested(levels: int, calls: int = 2, body: str = "x*x + x") -> str:
+    """``f1(x) = body; f2(x) = f1(f1(x)); …``: each definition applies the one before ``calls`` times."""
+    defs = [f"f1(x) = {body}"] + [f"f{k}(x) = " + f"f{k - 1}(" * calls + "x" + ")" * calls for k in range(2, levels + 1)]
+    return "; ".join(defs + [f"L = f{levels}(x)"])
+
+
+@pytest.mark.parametrize("levels, calls", [(21, 2), (14, 3), (9, 5), (40, 2)])
+def test_nested_definitions_beyond_the_budget_are_refused_before_expansion(levels: int, calls: int) -> None:
+    with pytest.raises(gradviz.ParseError, match=r"applying 'f\d+' here comes to .*\(a = f\(x\); b = f\(a\)\)") as error:
+        gradviz.parse(_nested(levels, calls))
+    assert f"'f{levels}'" in str(error.value)  # refused at the outermost application: nothing was written out
+
+
+@pytest.mark.parametrize("levels, calls", [(8, 2), (5, 3)])
+def test_nested_definitions_within_the_budget_make_every_application(levels: int, calls: int) -> None:
+    graph = gradviz.parse(_nested(levels, calls, body="x + 1"))
+    assert graph.backward({"x": 0.5}).value == 0.5 + calls ** (levels - 1)  # one add per application
+
+
+def test_following_the_advice_names_the_intermediates() -> None:
+    """The refusal's advice, a = f(x); b = f(a), gives a graph that grows linearly with the nesting."""
+    with pytest.raises(gradviz.ParseError):
+        gradviz.parse(_nested(30))
+    chained = "; ".join(["f(x) = x*x + x", "a1 = f(x)"] + [f"a{k} = f(a{k - 1})" for k in range(2, 31)])
+    assert len(gradviz.parse(chained)) < 200
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("word", ["x" * 400_000, "xy" * 200_000, "θ" * 350_000])
+def test_a_formula_of_one_huge_word_is_refused_with_advice(word: str) -> None:
+    with pytest.raises(gradviz.ParseError, match="split it into smaller formulas"):
+        gradviz.parse(word)
+
+
+def test_a_long_word_splits_in_linear_time() -> None:
+    """A word of 20,000 letters is 20,000 factors (it took 8 s when each letter rescanned the word)."""
+    graph = gradviz.parse("x" * 20_000)
+    assert sum(n.kind == "op" for n in graph.nodes.values()) == 19_999
+
+
+@pytest.mark.parametrize("text, at", [
+    ("tanh(" * 150 + "x" + ")" * 150, {"x": 0.3}),
+    ("softmax_1(" + ", ".join(f"z{k}" for k in range(1, 501)) + ")", {f"z{k}": k % 7 / 7 for k in range(1, 501)}),
+])
+def test_the_gradient_check_of_a_graph_too_big_for_sympy_uses_the_central_difference(text: str, at: dict) -> None:
+    from gradviz.outputs.check import check_table, gradient_check
+    from gradviz.outputs.report import grad_table
+
+    result = gradviz.parse(text).backward(at)
+    rows = gradient_check(result)
+    assert all(math.isnan(r.sympy) and r.verdict == "ok" for r in rows)
+    assert "sympy.diff skipped" in check_table(rows) and "all gradients agree" in check_table(rows)
+    assert grad_table(result)  # the report too: no RecursionError
+
+
+def test_a_dirac_delta_at_a_steps_kink_is_no_number_not_a_crash() -> None:
+    from gradviz.outputs.check import gradient_check
+
+    rows = gradient_check(gradviz.parse("step(x)*y").backward({"x": 0, "y": 1}))
+    assert all(r.verdict.startswith("kink") for r in rows)
+
+
+@pytest.mark.parametrize("layers", [(1000, 1000, 1), (2, 400, 400, 1), (30000, 2)])
+def test_the_api_refuses_the_networks_the_command_line_refuses(layers) -> None:
+    from gradviz import nn
+    from gradviz.networks.network import check_size
+
+    with pytest.raises(GradvizError) as cli_refusal:
+        check_size(layers, 1, "tanh", "mse")
+    with pytest.raises(GradvizError) as api_refusal:
+        nn.mlp(layers)
+    assert str(api_refusal.value) == str(cli_refusal.value)

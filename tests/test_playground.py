@@ -158,16 +158,16 @@ def test_the_page_plays_offline_in_chromium(tmp_path) -> None:
         width, counter, first_src, _ = driver.execute_script(read)
         fits = "return document.documentElement.scrollHeight <= window.innerHeight"  # the slide and controls in view
         assert driver.execute_script(fits)
-        assert width == 1600 and counter.startswith("frame 1 / 4: step 0 of 200")
+        assert width == 1600 and counter.startswith("Frame 1 of 4: step 0 of 200")
         driver.execute_script("var s = document.getElementById('slider'); s.value = 2;"
                               "s.dispatchEvent(new Event('input'))")
         width, counter, src, value = driver.execute_script(read)
-        assert width == 1600 and counter.startswith("frame 3 / 4") and value == "2" and src != first_src
+        assert width == 1600 and counter.startswith("Frame 3 of 4") and value == "2" and src != first_src
         from selenium.webdriver.common.by import By
         from selenium.webdriver.common.keys import Keys
 
         driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_RIGHT)
-        assert driver.execute_script(read)[1].startswith("frame 4 / 4: step 200 of 200")
+        assert driver.execute_script(read)[1].startswith("Frame 4 of 4: step 200 of 200")
         driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_LEFT)
         assert driver.execute_script(read)[3] == "2"
         driver.find_element(By.ID, "play").click()  # from frame 3, playing reaches the last and stops

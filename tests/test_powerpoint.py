@@ -37,7 +37,7 @@ def test_one_slide_per_frame_then_the_derivation_pages(deck) -> None:
     assert len(shown.slides) == len(deck.export.files) + len(pages) == 7 + 2
     titles = [next(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in shown.slides]
     assert titles[0] == "Computational graph of L" and titles[5] == "Backward step 4 of 4: a = θ1·θ2"
-    assert titles[-2:] == ["Derivation (1/2)", "Derivation (2/2)"]
+    assert titles[-2:] == ["Derivation, page 1 of 2", "Derivation, page 2 of 2"]
     for slide in list(shown.slides)[:7]:
         assert sum(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in slide.shapes) == 2  # the figure, the equations
 

@@ -84,7 +84,7 @@ UNARY = ["-{}", "+{}", "exp({})", "log({})", "\\sqrt{{{}}}", "σ({})", "tanh {}"
          "leaky_relu({})", "leaky_relu({}, -0.1)", "softplus({})", "GELU({})", "sin({})", "cos {}", "|{}|", "abs({})",
          "id({})", "({})²", "({})⁻¹", "({})^-2", "({})^{{0.5}}", "e^{{{}}}", "({})", "[{}]", "{{{}}}", "\\left({}\\right)"]
 BINARY = ["{} + {}", "{} - {}", "{} − {}", "{} * {}", "{} · {}", "{} / {}", "{} ÷ {}", "({})({})", "{} ({})",
-          "({})^({})", "{}^{}", "\\frac{{{}}}{{{}}}", "max({}, {})", "min({}, {}, 2)", "{} \\cdot {}", "{}**{}"]
+          "({})^({})", "{}^{{{}}}", "\\frac{{{}}}{{{}}}", "max({}, {})", "min({}, {}, 2)", "{} \\cdot {}", "{}**{}"]
 
 
 def formulas(max_leaves: int = 12):
@@ -180,7 +180,10 @@ def test_builder_graphs_round_trip(data) -> None:
 def test_unwritable_graphs_are_clean_errors() -> None:
     b = GraphBuilder()
     graph = b.finish(b.apply("exp", [b.input("bias")]))
-    with pytest.raises(GradvizError, match="bias"):
+    assert to_text(graph) == "exp(\\text{bias})" and parse(to_text(graph)) == graph  # a word input is one name
+    b = GraphBuilder()
+    graph = b.finish(b.apply("exp", [b.input("2bias")]))
+    with pytest.raises(GradvizError, match="2bias"):
         to_text(graph)
     b = GraphBuilder()
     graph = b.finish(b.apply("mul", [b.input("x"), b.constant(Fraction(1, 3))]))

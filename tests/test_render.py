@@ -250,7 +250,7 @@ def test_export_writes_frames_manifest_and_derivation(tmp_path) -> None:
     assert [f["file"] for f in manifest["frames"]] == [p.name for p in done.files]
     assert [f["kind"] for f in manifest["frames"]][-1] == "gradients"
     assert manifest["frames"][5]["node"] == "a"
-    assert "∂L/∂θ1 = ∂L/∂a·∂a/∂θ1 = 2cx·θ2 = −42 × (−1) = 42" in manifest["frames"][5]["equations"]
+    assert "∂L/∂θ1 = ∂L/∂a·∂a/∂θ1 = 2cx·θ2 = 2cxθ2 = −42 × (−1) = 42" in manifest["frames"][5]["equations"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [p.name for p in done.files + done.images] + ["manifest.json", "derivation.md", "derivation.tex", ".gradviz"])
 
@@ -303,3 +303,30 @@ def test_the_layout_budget_counts_the_ranks_edges_cross_not_only_nodes() -> None
     assert layout_work(chain) == 2 * len(chain) - 1  # every node and every edge of span 1
     check_layout_cost(chain)
     check_layout_cost(gradviz.parse("+".join(f"σ(w{i} x{i})" for i in range(1, 61))))
+
+
+def _one_op_graph(key: str) -> tuple["Graph", str]:
+    """A graph of the op ``key`` over fresh inputs, with its parameters' examples."""
+    from gradviz.ir.ops import OPS
+
+    spec = OPS[key]
+    b = GraphBuilder()
+    count = spec.arity if spec.arity is not None else 2 * spec.min_args
+    operands = [b.input(f"x{k}") for k in range(1, count + 1)]
+    nid = b.apply(key, operands, tuple(p.example for p in spec.params))
+    return b.finish(nid), nid
+
+
+@pytest.mark.parametrize("key", sorted(__import__("gradviz.ir.ops", fromlist=["OPS"]).OPS))
+def test_gate_glyphs_hold_no_letter_a_reader_could_take_for_a_variable(key: str) -> None:
+    from gradviz.ir.ops import NOTATIONS, OPS
+    from gradviz.render.scene import gate_symbol
+
+    spec = OPS[key]
+    assert spec.notation in NOTATIONS
+    graph, nid = _one_op_graph(key)
+    glyph = gate_symbol(graph, nid)
+    if spec.notation in ("call", "indexed", "identity"):  # a function's name, as the lecture writes it
+        assert glyph.startswith(spec.text)
+    else:  # an operator, or a blank for the operand: ( )², | |, √
+        assert not any(ch.isalpha() for ch in glyph), glyph

@@ -84,9 +84,9 @@ def test_files_gradviz_did_not_create_are_kept_unless_forced(tmp_path: Path) -> 
     folder.write("a.svg", b"1")
     OutputFolder(tmp_path).write("a.svg", b"again")  # its own file: rewritten freely
     assert (tmp_path / "a.svg").read_bytes() == b"again"
-    OutputFolder(tmp_path, force=True).write("notes.md", b"forced")
-    assert (tmp_path / "notes.md").read_text() == "forced"
-    assert set((tmp_path / RECORD).read_text().split()) == {"a.svg", "notes.md"}
+    OutputFolder(tmp_path, force=True).write("notes.md", b"forced")  # a new run: a.svg is not one of its files
+    assert (tmp_path / "notes.md").read_text() == "forced" and not (tmp_path / "a.svg").exists()
+    assert set((tmp_path / RECORD).read_text().split()) == {"notes.md"}
 
 
 def test_an_output_folder_that_is_a_file_is_a_clean_error(tmp_path: Path) -> None:

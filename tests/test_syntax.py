@@ -167,7 +167,7 @@ def test_multiplication_spellings(symbol: str) -> None:
 @pytest.mark.parametrize("text, other", [
     ("x − y", "x - y"), ("x – y", "x - y"), ("x ÷ y", "x / y"), ("x \\div y", "x / y"), ("x ** y", "x ^ y"),
     ("x² + y³", "x^2 + y^3"), ("x⁻¹", "x^-1"), ("x^{-1}", "x^(-1)"), ("x^(0.5)", "x^0.5"), ("x**2", "x^2"),
-    ("x⁺²", "x^2"), ("x^+2", "x^2"), ("x^{2}", "x^[2]"), ("+x", "x"),
+    ("x⁺²", "x^2"), ("x^+2", "x^2"), ("x^{2}", "{x}^{2}"), ("+x", "x"),
     ("1/2x", "(1/2)*x"), ("θ1θ2x", "(θ1*θ2)*x"), ("-x*y", "(-x)*y"), ("-x^2", "-(x^2)"), ("x^-2", "x^(-2)"),
     ("a - b - c", "(a - b) - c"), ("a / b / c", "(a / b) / c"), ("x^y^z", "x^(y^z)"), ("2^-x", "2^(-x)"),
     ("a + b c", "a + (b*c)"), ("2x²", "2*(x^2)"), ("x^2y", "(x^2)*y"), ("-x²", "-(x^2)"),
@@ -447,3 +447,84 @@ def test_no_eval_on_user_text() -> None:
     forbidden = re.compile(r"(?<![.\w])(eval|exec|compile|sympify|parse_expr)\s*\(|import sympy|from sympy")
     for path in SYNTAX_DIR.glob("*.py"):
         assert not forbidden.search(path.read_text(encoding="utf-8")), path.name
+
+
+# -- round trips of the textbook constructs (issue 23): parse → print (text and LaTeX) → parse ----------------
+
+def tree(graph) -> object:
+    """The graph's expression as nested tuples over input names and constants (ids and intermediate names
+    left out: LaTeX writes every intermediate out in the inputs)."""
+    memo: dict[str, object] = {}
+    for nid, node in graph.nodes.items():
+        if node.kind == "input":
+            memo[nid] = node.name
+        elif node.kind == "const":
+            memo[nid] = ("const", node.name if node.value is None else node.value)
+        elif node.op == "id":
+            memo[nid] = memo[node.operands[0]]
+        else:
+            args = tuple(memo[o] for o in node.operands)
+            if node.op in ("mul", "add"):  # LaTeX writes a b c and a + b + c without the grouping
+                args = tuple(x for a in args for x in (a[2] if isinstance(a, tuple) and a[0] == node.op else (a,)))
+            if node.op in ("mul", "div") and isinstance(args[0], tuple) and args[0][0] == "neg":
+                # −(ab) is printed −ab, which reads (−a)b: the same product, the sign written first
+                memo[nid] = ("neg", (), ((node.op, node.params, (args[0][2][0], *args[1:])),))
+            else:
+                memo[nid] = (node.op, node.params, args)
+    return memo[graph.output_id]
+
+
+def latex_of(graph) -> str:
+    from gradviz.text.structure import written
+    from gradviz.text.targets import LATEX
+
+    return written(graph, graph.output_id, LATEX)[0]
+
+
+#: Every kind of name the lexer accepts, as printed in books.
+TEXTBOOK_LEAVES = [
+    r"a^{(L)}", r"\mathbf{W}^{(2)}", r"W^{[l]}", r"a^{[2](i)}", r"x^{(i)}_j", r"a^{(L-1)}", "a⁽ᴸ⁾", r"\text{scale}",
+    r"y_{\text{pred}}", r"\mathrm{var}", r"\hat{\mathbf{y}}", r"\hat{y_i}", r"\widehat{m}_t", r"\tilde{x}", r"\dot{x}",
+    r"\mu_\mathcal{B}", r"\boldsymbol{\theta}", r"\theta_{t-1}", r"h_\theta", "x’", r"x^{\prime}", r"\mathbf{x}_n",
+    "θ1", "w_{ij}", "net_{h1}", "2", "0.5", r"\text{eps}",
+]
+TEXTBOOK_UNARY = [
+    r"\log_2 ({})", r"\log_{{10}}({})", r"\lg ({})", r"\text{{Tanh}}({})", r"\text{{Softplus}}({})", "np.exp({})",
+    "torch.sigmoid({})", r"\exp\left\{{ {} \right\}}", r"\operatorname{{ReLU}}({})", "({})^2", "-({})", r"\sqrt{{{}}}",
+    r"e^{{-({})}}", "math.tanh({})",
+]
+TEXTBOOK_BINARY = ["{} + {}", "{} - {}", r"{} \cdot {}", r"\frac{{{}}}{{{}}}", r"\max\left({}, {}\right)",
+                   "({})^{{{}}}", "({}) ({})"]
+
+
+def textbook_formulas(max_leaves: int = 6):
+    def grow(children):
+        return st.one_of(
+            st.tuples(st.sampled_from(TEXTBOOK_UNARY), children).map(lambda t: t[0].format(t[1])),
+            st.tuples(st.sampled_from(TEXTBOOK_BINARY), children, children).map(lambda t: t[0].format(t[1], t[2])))
+    return st.recursive(st.sampled_from(TEXTBOOK_LEAVES), grow, max_leaves=max_leaves)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(textbook_formulas())
+def test_textbook_constructs_round_trip_through_text_and_latex(text: str) -> None:
+    from gradviz.syntax import to_text
+
+    graph = parse(text)
+    assert parse(to_text(graph)) == graph, (text, to_text(graph))
+    latex = latex_of(graph)
+    assert tree(parse(latex)) == tree(graph), (text, latex)
+
+
+@pytest.mark.parametrize("text", TEXTBOOK_LEAVES + [
+    r"\mathbf{O} = \mathbf{H}\mathbf{W}^{(2)} + \mathbf{b}^{(2)}", "z^{(L)} = w^{(L)} a^{(L-1)} + b^{(L)}",
+    r"(a^{(L)})^2", r"\text{MSE} = (y - t)^2", r"y := w x", r"y \leftarrow w x", r"\sum_{i=1}^{2} y^{(i)}",
+    r"\log_2 p", r"\log_{10} p", "e⁻ᶻ", "xⁿ", r"\text{Mish}(x) = x \tanh(\text{Softplus}(x))", "softmax_2(z1, z2)",
+    r"\operatorname{softmax}_{2}(z_1, z_2)", "σ’(z) = σ(z)(1 − σ(z))", r"x^{(i)}'", "w^{(L)}_{jk}",
+])
+def test_each_accepted_construct_round_trips(text: str) -> None:
+    from gradviz.syntax import to_text
+
+    graph = parse(text)
+    assert parse(to_text(graph)) == graph, to_text(graph)
+    assert tree(parse(latex_of(graph))) == tree(graph), latex_of(graph)

@@ -10,6 +10,7 @@ import math
 import re
 import shlex
 import xml.etree.ElementTree as ET
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import networkx as nx
@@ -24,6 +25,7 @@ import gradviz
 from gradviz.cli import cli
 from gradviz.errors import EvaluationError, GradvizError
 from gradviz.eval.tangents import tangents
+from gradviz.text.numbers import shown_digits
 from gradviz.render.figure import Figure
 from gradviz.render.fitting import readable_px
 from gradviz.render.frames import frames as frames_of
@@ -137,8 +139,8 @@ _FACTOR = r"\(?(−?[\d.]+(?:e[−-]?\d+)?)\)?"
 _TERM = re.compile(rf"([+−]?)\s*{_FACTOR} × {_FACTOR}")
 
 
-def _number(text: str) -> float:
-    return float(text.replace("−", "-"))
+def _decimal(text: str) -> Decimal:
+    return Decimal(text.replace("−", "-"))
 
 
 def _check_arithmetic(line: str) -> bool:
@@ -149,8 +151,11 @@ def _check_arithmetic(line: str) -> bool:
         return False
     terms = _TERM.findall(products)
     assert len(terms) == products.count("×"), line
-    computed = sum((-1 if sign == "−" else 1) * _number(a) * _number(b) for sign, a, b in terms)
-    assert math.isclose(computed, _number(total), rel_tol=2e-5, abs_tol=1e-5), (line, computed)
+    computed = sum((-1 if sign == "−" else 1) * _decimal(a) * _decimal(b) for sign, a, b in terms)
+    shown = _decimal(total)
+    digits = max(shown_digits(), len(re.sub(r"e.*$", "", total).replace("−", "").replace(".", "").strip("0")))
+    assert computed == 0 == shown or computed.quantize(Decimal(1).scaleb(computed.adjusted() - digits + 1),
+                                                       rounding=ROUND_HALF_UP) == shown, (line, computed)
     return True
 
 

@@ -9,6 +9,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from click.testing import CliRunner
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextPath
 
 import gradviz
 from gradviz.cli import cli
@@ -65,6 +67,55 @@ def test_blanks_remove_the_numbers_and_the_key_keeps_them(result, blank, gone, k
     assert set(gone) <= answered and set(kept) <= asked
     assert any("____" in text for f in question for text in svg_texts(f.data))
     assert [f.frame.slug for f in question] == [f.frame.slug for f in key]  # the same frames
+
+
+def _sampled(d: str) -> list[tuple[float, float]]:
+    """Points along an SVG path's Bézier pieces (M x,y C x,y x,y x,y …), 24 a piece."""
+    values = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", d)]
+    points = list(zip(values[0::2], values[1::2]))
+    out = points[:1]
+    for k in range(1, len(points) - 2, 3):
+        p0, p1, p2, p3 = points[k - 1:k + 3]
+        for i in range(1, 25):
+            t = i / 24
+            w = ((1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t ** 3)
+            out.append(tuple(sum(c * p[j] for c, p in zip(w, (p0, p1, p2, p3))) for j in (0, 1)))
+    return out
+
+
+def crossed_blanks(svg: bytes) -> list[str]:
+    """The edge labels with a blank whose box (underscores reach a fifth of the font size below
+    the baseline) any edge's line passes through, widened by half the line's width. (Node texts
+    sit inside their boxes, where no edge goes.)"""
+    root = ET.fromstring(svg)
+    groups = [g for g in root.iter(f"{SVG}g") if g.get("class") == "edge"]
+    edges = [(g, _sampled(path.get("d", "")), float(path.get("stroke-width", "1")) / 2)
+             for g in groups for path in g.iter(f"{SVG}path")]
+    crossed = []
+    for t in (t for g in groups for t in g.iter(f"{SVG}text")):
+        content = "".join(t.itertext())
+        if "____" not in content:
+            continue
+        size, x, y = float(t.get("font-size", "14")), float(t.get("x", "0")), float(t.get("y", "0"))
+        width = TextPath((0, 0), content, size=size, prop=FontProperties(family="DejaVu Sans")).get_extents().x1
+        x0 = {"start": x, "end": x - width}.get(t.get("text-anchor", "start"), x - width / 2)
+        for g, points, half in edges:
+            if any(x0 - half <= px <= x0 + width + half and y - 0.75 * size - half <= py <= y + 0.25 * size + half
+                   for px, py in points):
+                crossed.append(f"{content!r} crossed by {g.get('id')}")
+    return crossed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("formula, at", [
+    (LECTURE, AT),
+    ("p = σ(w1 x1 + w2 x2 + b); L = −y log(p) − (1 − y) log(1 − p)",
+     {"w1": 0.5, "w2": -0.3, "b": 0.1, "x1": 1, "x2": 2, "y": 1}),
+    ("L = (w x + b − y)²", {"w": 2, "x": 3, "b": -1, "y": 4}),
+])
+def test_exercise_blanks_sit_where_no_edge_crosses_them(formula, at) -> None:
+    question = render_frames(blanked(gradviz.parse(formula).backward(at), "grads"), format="svg", caption=True)
+    assert [c for f in question for c in crossed_blanks(f.data)] == []
 
 
 def test_blank_needs_values_and_a_known_choice(result) -> None:
@@ -190,7 +241,7 @@ def test_player_is_self_contained(result) -> None:
     ids = re.findall(r'\bid="([^"]*)"', page)
     assert len(ids) == len(set(ids))  # frames' SVG ids made unique
     assert "<?xml" not in page and "<!DOCTYPE svg" not in page
-    assert "∂L/∂θ₁ = ∂L/∂a·∂a/∂θ₁ = 2cx·θ₂ = −42 × (−1) = 42" in page
+    assert "∂L/∂θ₁ = ∂L/∂a·∂a/∂θ₁ = 2cx·θ₂ = 2cxθ₂ = −42 × (−1) = 42" in page
 
 
 @pytest.fixture(scope="module")
@@ -213,22 +264,22 @@ def test_player_steps_with_arrow_keys_and_buttons_in_chromium(browser, tmp_path)
         caption = browser.find_element(By.CSS_SELECTOR, f"#{shown[0]} figcaption").text if shown else ""
         return shown, browser.find_element(By.ID, "counter").text, caption
 
-    assert state() == (["frame-0"], "Step 1 / 7", "Computational graph of L")
+    assert state() == (["frame-0"], "Frame 1 of 7", "Computational graph of L")
     body = browser.find_element(By.TAG_NAME, "body")
     body.send_keys(Keys.ARROW_RIGHT)
     shown, counter, caption = state()
-    assert shown == ["frame-1"] and counter == "Step 2 / 7" and caption.startswith("Forward pass\na = θ₁·θ₂ = −2")
+    assert shown == ["frame-1"] and counter == "Frame 2 of 7" and caption.startswith("Forward pass\na = θ₁·θ₂ = −2")
     for _ in range(4):
         body.send_keys(Keys.ARROW_RIGHT)
     shown, counter, caption = state()
-    assert shown == ["frame-5"] and counter == "Step 6 / 7"
-    assert "∂L/∂θ₁ = ∂L/∂a·∂a/∂θ₁ = 2cx·θ₂ = −42 × (−1) = 42" in caption
+    assert shown == ["frame-5"] and counter == "Frame 6 of 7"
+    assert "∂L/∂θ₁ = ∂L/∂a·∂a/∂θ₁ = 2cx·θ₂ = 2cxθ₂ = −42 × (−1) = 42" in caption
     body.send_keys(Keys.ARROW_LEFT)
     assert state()[0] == ["frame-4"]
     browser.find_element(By.ID, "next").click()
-    assert state()[1] == "Step 6 / 7"
+    assert state()[1] == "Frame 6 of 7"
     body.send_keys(Keys.END)
-    assert state()[1] == "Step 7 / 7" and browser.find_element(By.ID, "next").get_attribute("disabled")
+    assert state()[1] == "Frame 7 of 7" and browser.find_element(By.ID, "next").get_attribute("disabled")
     svg = browser.find_element(By.CSS_SELECTOR, "#frame-6 svg")
     assert svg.size["width"] > 600  # the figure is drawn, at a readable width
     assert browser.execute_script("return document.querySelectorAll('.frame:not([hidden])').length") == 1

@@ -68,7 +68,7 @@ def test_size_checks_refuse_at_once_with_advice() -> None:
 @pytest.mark.parametrize("args, fragment", [
     (("net", "10000-1000-1000-1000-10", "-o", "out"), "the mse loss takes one output"),
     (("net", "10000-1000-1000-1000-10", "--loss", "ce", "-o", "out"), "gradviz params 10000-1000-1000-1000-10"),
-    (("net", "784-128-10", "--loss", "ce", "-o", "out"), "smaller layers such as 784-4-10"),
+    (("net", "784-128-10", "--loss", "ce", "-o", "out"), "smaller layers such as 784-1-10"),
     (("train", "2-4-1", "--steps", "1000000", "-o", "out"), "fewer --steps")])
 def test_the_new_users_big_networks_are_refused_within_seconds(tmp_path, args, fragment) -> None:
     result = gradviz(*args, cwd=tmp_path)
@@ -253,8 +253,8 @@ def test_grid_search_scores_every_setting_as_its_own_run_and_names_the_best() ->
     assert plots.grid_heatmap(results, "final training loss").startswith(b"\x89PNG")
     with pytest.raises(GradvizError, match="keys: lr"):
         parse_grid(["depth=1,2"])
-    with pytest.raises(GradvizError, match="the grid's 24 runs of 1,000 steps .* use fewer values"):
-        grid_search((2, 4, 1), XOR_DATA, parse_grid(["lr=0.01,0.1,1,10,0.5,0.2 hidden=2,4,8,16"]), steps=1000,
+    with pytest.raises(GradvizError, match="the grid's 24 runs come to about .* use fewer values"):
+        grid_search((2, 4, 1), XOR_DATA, parse_grid(["lr=0.01,0.1,1,10,0.5,0.2 hidden=2,4,8,16"]), steps=200_000,
                     workers=2)
 
 
@@ -453,7 +453,7 @@ def test_training_option_mistakes_are_refused() -> None:
         fit((4, 2, 3), one_hot_vectors(4), autoencoder=True)
     with pytest.raises(GradvizError, match="dropout"):
         fit((2, 1), XOR_DATA, dropout=0.5)
-    with pytest.raises(GradvizError, match="dropout < 1"):
+    with pytest.raises(GradvizError, match="dropout must be .* and < 1"):
         fit((2, 2, 1), XOR_DATA, dropout=1.0)
 
 

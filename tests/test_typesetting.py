@@ -76,10 +76,11 @@ def test_a_relu_has_one_derivative_form_however_it_is_spelled(formula) -> None:
 
 def test_the_lectures_simplifications() -> None:
     lines = every_line(PERCEPTRON, PERCEPTRON_AT)
-    assert any(line.startswith("∂L/∂d = ") and "= p − y = " in line for line in lines)  # at the logit
-    assert any(line.startswith("∂L/∂w1 = ") and "= x1(p − y) = x1(σ(w0 + w1x1 + w2x2) − y) = " in line
+    assert any(line.startswith("∂L/∂z = ") and "= p − y = " in line for line in lines)  # at the logit, z
+    assert any(line.startswith("∂L/∂w1 = ") and "= (p − y)x1 = (σ(w0 + w1x1 + w2x2) − y)x1 = " in line
                for line in lines)
-    assert any("(f/p + i/j) · p(1 − p)" in line for line in lines)  # σ′ = σ(1 − σ), by the node's name
+    assert any(" · p(1 − p) = p − y = " in line for line in lines)  # σ′ = σ(1 − σ), by the node's name
+    assert not any("(p − y)x1" in line and "(1 − p)" in line for line in lines)  # p − y is what is carried
     assert any("1 · (1 − h²) = 1 − h² = 1 − tanh²(z)" in line for line in every_line("h = tanh(z); L = h", {"z": 0.5}))
 
 

@@ -15,7 +15,8 @@ import click
 from .. import __version__
 from ..render.choices import FORMATS, FRAME_CHOICES
 from .nets import descend, gallery, net, params, train
-from .options import Group, Terminated, at_option, expr_argument, figure_options, force_option, parse_at, parse_formula
+from .options import (Group, Terminated, at_option, digits_option, expr_argument, figure_options, force_option, parse_at,
+                      parse_formula)
 from .teach import (
     ANSWER_KEY,
     blank_option,
@@ -61,8 +62,11 @@ def cli() -> None:
 @click.option("--exact", is_flag=True, help="Compute with exact rationals instead of floats.")
 @click.option("--all", "every_line", is_flag=True, help="Every line of a big report (by default at most "
               "40 lines per section).")
-@click.option("--check", is_flag=True, help="Check every gradient against sympy.diff and a central difference.")
-def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool, every_line: bool, check: bool) -> None:
+@click.option("--check", is_flag=True, help="Check every gradient against sympy.diff and a central difference "
+              "(exit status 1 on a mismatch).")
+@digits_option
+def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool, every_line: bool, check: bool,
+         digits: int | None) -> None:
     """Gradients of EXPR with respect to every input, symbolic and (with --at) numeric.
 
     \b
@@ -76,6 +80,8 @@ def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool, every_line:
     )
 
     from ..outputs.check import check_json, check_table, gradient_check  # lazy: `gradviz --help` stays fast
+    from ..text.numbers import digits as shown_to  # lazy: `gradviz --help` stays fast
+    from ..text.numbers import shown_digits  # lazy: `gradviz --help` stays fast
 
     if check and not at:
         raise click.UsageError("--check needs the point: --at name=value,…")
@@ -88,9 +94,12 @@ def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool, every_line:
         data = grad_json(result) | ({"check": check_json(rows)} if rows is not None else {})
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        click.echo(grad_table(result, rows=None if every_line else REPORT_ROWS))
-        if rows is not None:
-            click.echo("\n" + check_table(rows))
+        with shown_to(digits or shown_digits()):
+            click.echo(grad_table(result, rows=None if every_line else REPORT_ROWS))
+            if rows is not None:
+                click.echo("\n" + check_table(rows))
+    if rows is not None and any(r.verdict == "mismatch" for r in rows):
+        raise SystemExit(1)
 
 
 @cli.command()
@@ -99,7 +108,8 @@ def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool, every_line:
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Folder for the frames, manifest.json, derivation.md and derivation.tex.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="svg", show_default=True)
-@click.option("--dpi", type=click.IntRange(10, 2400), help="Resolution of png frames (default 150).")
+@click.option("--dpi", type=click.IntRange(10, 2400), help="Resolution of png frames (default 150, lowered when the frames "
+              "would pass the budget of 100 million pixels in all).")
 @click.option("--frames", "which", type=click.Choice(FRAME_CHOICES), default="all", show_default=True,
               help="Every step, or only the final frame with all gradients.")
 @mode_option

@@ -8,6 +8,7 @@ import os
 import re
 import stat
 import sys
+import warnings
 from typing import Any, Callable
 
 import click
@@ -17,7 +18,7 @@ from ..render.choices import ASPECTS, BASE_FONT_SIZE, LOOKS, RANKDIRS, THEME_NAM
 
 __all__ = ["CleanError", "Group", "Terminated", "INTERRUPTED",
            "LAYERS", "MINUS_HELP", "positional_last", "parse_at", "read_formula", "at_option",
-           "expr_argument", "parse_formula", "force_option", "figure_options"]
+           "expr_argument", "parse_formula", "force_option", "figure_options", "Number"]
 
 
 class CleanError(click.ClickException):
@@ -108,6 +109,28 @@ def positional_last(cmd: click.Command, args: list[str]) -> list[str]:
     return options + ["--", *positional] if positional else options
 
 
+class Number(click.ParamType):
+    """A training option's number (``--lr``, ``--l2``, …), read and checked by its rule in
+    ``networks.options``: the rule ``--grid`` and the Python API use too. A refusal is a
+    ``GradvizError``, which the group turns into one ``Error:`` line."""
+
+    name = "number"
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from ..networks.options import parse_option  # lazy: `gradviz --help` stays fast
+
+        if isinstance(value, (int, float)):  # a default
+            return value
+        name = param.opts[0] if param is not None and param.opts else self.key
+        return parse_option(self.key, value, name)  # a GradvizError: one "Error: --lr must be …" line
+
+    def get_metavar(self, param: click.Parameter, *args: Any, **kwargs: Any) -> str:  # click ≥ 8.2 passes ctx=
+        return "INTEGER" if self.key in ("steps", "batch_size", "patience", "hidden", "seed") else "FLOAT"
+
+
 def parse_at(pairs: tuple[str, ...]) -> dict[str, str] | None:
     """``("θ1=2,θ2=-1", "x=3")`` → ``{"θ1": "2", "θ2": "-1", "x": "3"}`` (values stay text)."""
     if not pairs:
@@ -166,6 +189,10 @@ def _text(data: bytes, where: str) -> str:
 at_option = click.option("--at", "at", multiple=True, metavar="NAME=VALUE[,…]",
                          help="Input values, e.g. --at θ1=2,θ2=-1 --at x=3 (or ; between them; aliases like theta1 work).")
 expr_argument = click.argument("expr", metavar="EXPR")
+digits_option = click.option("--digits", type=click.IntRange(1, 15), default=None,
+                             help="Significant digits of every number shown: nodes, edges, captions, derivations, "
+                                  "reports, rounded half up from the exact value (default 3; a caption's factors get "
+                                  "more where needed for their product to round to the shown result).")
 force_option = click.option("--force", is_flag=True,
                             help="Overwrite files in the output folder that gradviz did not create.")
 
@@ -186,14 +213,20 @@ def figure_options(command: Callable) -> Callable:
                      help="LR: inputs left, output right (the slides); TB: top to bottom; auto: what fits."),
         click.option("--theme", type=click.Choice(THEME_NAMES), default="light", show_default=True,
                      help="light, dark (for dark slides) or print (black and white)."),
+        digits_option,
     ]
 
     @functools.wraps(command)
-    def run(*args: Any, aspect: str, look: str, font_size: float, rankdir: str, theme: str, **kwargs: Any) -> Any:
+    def run(*args: Any, aspect: str, look: str, font_size: float, rankdir: str, theme: str, digits: int | None,
+            **kwargs: Any) -> Any:
         from ..render.style import Style  # lazy: `gradviz --help` stays fast (it is light, but keeps the rule)
+        from ..text.numbers import digits as shown_to  # lazy: as above
 
         style = Style(theme=theme, font_size=font_size, rankdir=rankdir, look=look, aspect=aspect)
-        return command(*args, style=style, **kwargs)
+        if digits is None:
+            return command(*args, style=style, **kwargs)
+        with shown_to(digits):
+            return command(*args, style=style, **kwargs)
 
     for option in reversed(options):
         run = option(run)
@@ -209,7 +242,12 @@ def parse_formula(expr: str) -> Any:
     ctx = click.get_current_context(silent=True)
     text = read_formula(expr)
     try:
-        return parse(text, parse_at(ctx.params.get("at") or ()) if ctx is not None else None)
+        with warnings.catch_warnings(record=True) as said:  # sigmod read as s·i·g·m·o·d: said on stderr
+            warnings.simplefilter("always")
+            graph = parse(text, parse_at(ctx.params.get("at") or ()) if ctx is not None else None)
+        for warning in said:
+            click.echo(f"Warning: {warning.message}", err=True)
+        return graph
     except ParseError as exc:
         if text is expr:
             raise

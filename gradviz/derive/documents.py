@@ -27,9 +27,9 @@ ALIGN_PER_ROW = 4  # right-hand sides on one row of an align* before it continue
 
 
 def title_relation(result: Backward) -> Relation:
-    """``L = (θ1θ2x − y)²``: the output in the inputs."""
+    """``L = (θ1θ2x − y)²``: the output as the user typed it (in the inputs and the user's names)."""
     graph = result.graph
-    return Relation((Name(graph.output), NodeText(graph, graph.output_id, "written")))
+    return Relation((Name(graph.output), NodeText(graph, graph.output_id, "typed")))
 
 
 def sections(result: Backward, wrt: str | None = None) -> list[tuple[str, tuple[Relation, ...]]]:

@@ -21,10 +21,10 @@ from typing import Any
 
 import sympy
 
+
 from ..eval.backward import Backward
 from ..eval.paths import input_paths
-from ..eval.sweep import sweep
-from ..eval.symbolic import count_operations, symbolic_of
+from ..eval.symbolic import symbolic_of
 from ..eval.tangents import TangentStep, Tangents
 from ..ir.graph import Graph
 from ..text.lines import (
@@ -41,15 +41,13 @@ from ..text.lines import (
     Words,
     plain,
 )
+from .forms import Form, Use, forms_of, quantities_of
 
-__all__ = ["Lecture", "lecture", "forward_lines", "gradient_lines", "typed_decimals", "deduplicated", "SIMPLIFY_LIMIT",
+__all__ = ["Lecture", "lecture", "shown_forms", "forward_lines", "gradient_lines", "typed_decimals", "deduplicated",
            "SHOWN_LIMIT", "tangent_line", "tangent_lines", "cost_lines"]
 
-SIMPLIFY_LIMIT = 60  # operations in a chain product beyond which no simplified form is tried
-SIMPLIFY_GRAPH_LIMIT = 150  # nodes beyond which no line is simplified (sympy would take minutes over them all)
 SHOWN_LIMIT = 120  # characters of a side written out in the inputs beyond which a line leaves it out
 SHORT_SIDE = 40  # characters of a side in the inputs that a figure's caption still shows
-Term = tuple  # the factors of one product, in chain order
 
 
 @dataclass(frozen=True)
@@ -71,65 +69,27 @@ def typed_decimals(graph: Graph) -> bool:
                for n in graph.nodes.values())
 
 
-class _LectureTerms:
-    """The sweep over lists of chain-ordered products; records which consumer sent what."""
-
-    def __init__(self, graph: Graph):
-        self.sym = symbolic_of(graph)
-        self.position = {nid: k for k, nid in enumerate(graph.nodes)}
-        self.received: dict[str, list[tuple[int, str, Any, list[Term]]]] = {}  # operand → uses
-        self.upstream: dict[str, list[Term]] = {}
-
-    def seed(self) -> list[Term]:
-        return [()]
-
-    def locals(self, nid: str) -> tuple:
-        return self.sym.locals(nid)
-
-    def times(self, upstream: list[Term], local: Any) -> list[Term]:
-        first = upstream[0] if len(upstream) == 1 else (sympy.Add(*(sympy.Mul(*t) for t in upstream)),)
-        return [first + (() if local == 1 else (local,))]
-
-    def plus(self, total: list[Term] | None, contribution: list[Term]) -> list[Term]:
-        return contribution if total is None else contribution + total
-
-    def settle(self, nid: str, total: list[Term]) -> list[Term]:
-        return total
-
-    def record(self, nid: str, upstream: list[Term], sent: list) -> None:
-        self.upstream[nid] = upstream
-        for pos, operand, local, contribution, _ in sent:
-            self.received.setdefault(operand, []).append((self.position[nid], nid, local, contribution))
-
-
 def lecture(result: Backward, wrt: str | None = None) -> Lecture:
     """The lecture's derivation of ``result``; with ``wrt`` (an input's name or alias) only the
     lines on the paths from the output to that input."""
     graph = result.graph
     wanted = input_paths(graph, wrt) if wrt is not None else graph.depends_on_inputs()
-    terms = _LectureTerms(graph)
-    totals = sweep(graph, terms)
+    forms = forms_of(graph)
     decimals = typed_decimals(graph)
     numbers = result.adjoints if result.values is not None else None
     backward, gradients = [], {}
     for nid in reversed(graph.order):
         node = graph.nodes[nid]
-        if nid == graph.output_id or nid not in totals or nid not in wanted:
+        if nid == graph.output_id or nid not in forms or nid not in wanted:
             continue
-        uses = sorted(terms.received.get(nid, []), key=lambda use: use[0])
-        mine = [t for use in uses for t in use[3]]
+        adjoint = forms[nid]
         sides: list[Any] = [Partial(graph.output, node.name)]
-        if uses and not (len(uses) == 1 and uses[0][1] == graph.output_id):
-            sides.append(Terms(tuple(_use(graph, user, nid) for _, user, _, _ in uses)))
-            sides.append(Terms(tuple(_use_values(graph, terms.upstream[user], local, user, decimals)
-                                     for _, user, local, _ in uses)))
-        sides.append(Chain(tuple(mine), decimals=decimals))
-        simplified = graph.memo(f"lecture-simplified-{nid}", lambda: _simplified(graph, mine))  # values aside
-        if simplified is not None:
-            sides.append(Formula(simplified, decimals=decimals))
-        if node.kind == "input":
-            sides.append(Formula(simplified, graph, in_inputs=True, decimals=decimals) if simplified is not None
-                         else Chain(tuple(mine), graph, in_inputs=True, decimals=decimals))
+        if not (len(adjoint.uses) == 1 and adjoint.uses[0].consumer == graph.output_id):
+            sides.append(Terms(tuple(_use(graph, use.consumer, nid) for use in adjoint.uses)))
+            sides.append(Terms(tuple(_use_values(graph, use, decimals) for use in adjoint.uses)))
+        sides += [Chain(form.terms, decimals=decimals) for form in shown_forms(result, nid)]
+        if node.kind == "input":  # then written in the inputs, the chain's order kept
+            sides.append(Chain(_meant(graph, adjoint.simplified), graph, in_inputs=True, decimals=decimals))
         if numbers is not None:
             sides.append(Number(numbers[nid]))
         line = Relation(deduplicated(sides))
@@ -142,52 +102,58 @@ def lecture(result: Backward, wrt: str | None = None) -> Lecture:
     return Lecture(forward, tuple(backward), tuple(gradients[nid] for nid in graph.order if nid in gradients))
 
 
+def shown_forms(result: Backward, nid: str) -> tuple[Form, ...]:
+    """The forms a line about node ``nid`` shows after upstream × local (``Adjoint.shown``); an
+    input's line leaves out the form in the user's quantities where that names no intermediate
+    (the line goes on in the inputs, in the formula's order). Where the values make one-hot
+    targets (``y₁ + y₂ + y₃ = 1``), a last form says so: ``(y₁ + y₂ + y₃)p₃ − y₃ = p₃ − y₃``."""
+    graph = result.graph
+    adjoint = forms_of(graph)[nid]
+    shown = adjoint.shown
+    if graph.nodes[nid].kind == "input":
+        inputs = {symbolic_of(graph).term(graph.node(name).id) for name in graph.inputs}
+        shown = shown if adjoint.carried.expr.free_symbols - inputs else shown[:1]
+    one_hot = _one_hot(result, shown[-1])
+    return shown + ((one_hot,) if one_hot is not None else ())
+
+
+def _meant(graph: Graph, form: Form) -> tuple[tuple[Any, ...], ...]:
+    """``form``'s factors with the quantities the lecture introduced (``p₁``) written by their meaning."""
+    quantities = quantities_of(graph)
+    return tuple(tuple(f.xreplace(quantities) for f in t) for t in form.terms) if quantities else form.terms
+
+
+def _one_hot(result: Backward, form: Form) -> Form | None:
+    """``form`` with every sum of inputs whose values are 0s and a single 1 (one-hot targets)
+    written as 1; None where there is none (or no values)."""
+    if result.values is None:
+        return None
+    graph = result.graph
+    sym = symbolic_of(graph)
+    value = {sym.term(graph.node(name).id): result.values[graph.node(name).id] for name in graph.inputs}
+    swap = {}
+    for total in form.expr.atoms(sympy.Add):
+        if len(total.args) > 1 and all(t in value for t in total.args):
+            got = [value[t] for t in total.args]
+            if all(v in (0, 1) for v in got) and sum(got) == 1:
+                swap[total] = sympy.S.One
+    if not swap:
+        return None
+    return Form(tuple(tuple(f.xreplace(swap) for f in t) for t in form.terms))
+
+
 def _use(graph: Graph, user: str, nid: str) -> Any:
     """``∂L/∂b · ∂b/∂a`` (just ``∂L/∂a`` where the user is the output itself)."""
     local = Partial(graph.nodes[user].name, graph.nodes[nid].name)
     return local if user == graph.output_id else Product((Partial(graph.output, graph.nodes[user].name), local))
 
 
-def _use_values(graph: Graph, upstream: list[Term], local: Any, user: str, decimals: bool) -> Any:
-    """``2c · x``: the upstream gradient as found on its own line, times the local derivative."""
-    local_side = Formula(local, decimals=decimals)
-    if user == graph.output_id:
+def _use_values(graph: Graph, use: Use, decimals: bool) -> Any:
+    """``2c · x``: the consumer's carried form, as found on its own line, times the local derivative."""
+    local_side = Formula(use.local, decimals=decimals)
+    if use.consumer == graph.output_id:
         return local_side
-    return Product((Chain(tuple(upstream), decimals=decimals), local_side))
-
-
-def _simplified(graph: Graph, mine: list[Term]) -> Any | None:
-    """The chain's sum of products over the inputs and the program's named nodes, simplified,
-    when that is shorter than the product itself (the lecture's ``p − y``); else None."""
-    if len(graph) > SIMPLIFY_GRAPH_LIMIT:
-        return None
-    total = sympy.Add(*(sympy.Mul(*t) for t in mine))
-    if count_operations(total) > SIMPLIFY_LIMIT:
-        return None
-    unnamed = graph.memo("lecture-unnamed", lambda: _unnamed_definitions(graph))
-    over_named = total
-    with sympy.evaluate(False):  # sized before sympy evaluates it (Max, say, costs seconds on big arguments)
-        for _ in range(len(unnamed)):  # substitute until only inputs and named nodes remain
-            rewritten = over_named.xreplace(unnamed)
-            if rewritten == over_named:
-                break
-            over_named = rewritten
-            if count_operations(over_named) > 4 * SIMPLIFY_LIMIT:  # a level at a time: it can grow fast
-                return None
-    over_named = over_named.doit()
-    if count_operations(over_named) > 4 * SIMPLIFY_LIMIT:
-        return None
-    simple = sympy.factor_terms(sympy.cancel(over_named))
-    if count_operations(simple) >= min(count_operations(total), count_operations(over_named)):
-        return None
-    return simple
-
-
-def _unnamed_definitions(graph: Graph) -> dict[Any, Any]:
-    """Each intermediate the program did not name (and not the output): its symbol → its definition."""
-    sym = symbolic_of(graph)
-    return {sym.term(nid): sym.definition(nid) for nid, n in graph.nodes.items()
-            if n.kind == "op" and not n.named_by_user and nid != graph.output_id}
+    return Product((Chain(use.upstream.terms, decimals=decimals), local_side))
 
 
 def deduplicated(sides: list[Any]) -> tuple[Any, ...]:
@@ -225,31 +191,34 @@ def forward_lines(result: Backward) -> list[Relation]:
     return lines
 
 
-def gradient_lines(result: Backward, expanded: bool = True) -> list[Relation]:
-    """``∂L/∂θ1 = 2c·x·θ2 = 2(θ1θ2x − y)·x·θ2 = 42`` for every input; unless ``expanded``
-    (a figure's caption) the side in the inputs only when short and the chain form unless long."""
+def gradient_lines(result: Backward, expanded: bool = True, joint: str = "dot") -> list[Relation]:
+    """``∂L/∂θ1 = 2c·x·θ2 = 2(θ1θ2x − y)·x·θ2 = 42`` for every input: the lecture's form, then
+    (where it names intermediates) in the user's quantities, then in the inputs, the chain's
+    factors joined by ``joint`` (``juxtaposed``: ``2cxθ2``, as the derivation writes them); unless
+    ``expanded`` (a figure's caption) each side only where it is short."""
     graph = result.graph
     decimals = typed_decimals(graph)
-    sym = symbolic_of(graph) if result.has_symbolic else None
+    forms = forms_of(graph) if result.has_symbolic else {}
     lines = []
     for nid, node in graph.nodes.items():
         if node.kind != "input":
             continue
         sides: list[Any] = [Partial(graph.output, node.name)]
-        if sym is not None:
-            chain = tuple(tuple(t) for t in sym.chain(nid))
-            chain_side = Chain(chain, joint="dot", decimals=decimals)
-            if expanded or len(plain(chain_side)) <= SHOWN_LIMIT:
-                sides.append(chain_side)
-            in_inputs = Chain(chain, graph, in_inputs=True, joint="dot", decimals=decimals)
+        adjoint = forms.get(nid)
+        if adjoint is not None:
+            for form in shown_forms(result, nid):
+                side = Chain(form.terms, joint=joint, decimals=decimals)
+                if expanded or len(plain(side)) <= SHORT_SIDE:
+                    sides.append(side)
+            in_inputs = Chain(_meant(graph, adjoint.simplified), graph, in_inputs=True, joint=joint, decimals=decimals)
             if expanded or len(plain(in_inputs)) <= SHORT_SIDE:
                 sides.append(in_inputs)
+        elif result.has_symbolic:
+            sides.append(Number(0))
         if result.adjoints is not None:
             sides.append(Number(result.adjoints.get(nid, 0.0)))
         lines.append(Relation(deduplicated(sides)))
     return lines
-
-
 
 def tangent_line(t: Tangents, step: TangentStep) -> Relation:
     """``∂b/∂θ1 = ∂b/∂a · ∂a/∂θ1 = x · θ2 = 3 × (−1) = −3``: the node's tangent summed over its

@@ -9,7 +9,9 @@ from typing import Any, Mapping
 from ..errors import EvaluationError, GradvizError, ParseError, name_list
 from ..ir.graph import Graph
 from ..ir.numbers import exact
+from ..ir.numbers import hand as hand_number
 from ..syntax import parse
+from ..syntax.parser import soup_hints
 
 __all__ = ["canonical_key", "canonical_values", "check_inputs", "input_name"]
 
@@ -46,19 +48,22 @@ def canonical_values(at: Mapping[Any, Any], inputs: tuple[str, ...]) -> dict[str
     return out
 
 
-def check_inputs(graph: Graph, values: Mapping[str, Any], exact_mode: bool = False) -> dict[str, Any]:
-    """Input values by canonical name, as floats (or sympy rationals when ``exact_mode``)."""
+def check_inputs(graph: Graph, values: Mapping[str, Any], exact_mode: bool = False,
+                 hand: bool = False) -> dict[str, Any]:
+    """Input values by canonical name, as floats (hand numbers when ``hand``: the decimals as
+    given, ``Fraction("0.1")``; sympy rationals when ``exact_mode``)."""
     missing = [name for name in graph.inputs if name not in values]
     if missing:
-        raise EvaluationError(f"missing value for {name_list(missing)} (the inputs are {name_list(graph.inputs)})")
+        hints = "".join(f"; {hint}" for hint in soup_hints(graph.source))  # sigmod: did you mean sigmoid(…)?
+        raise EvaluationError(f"missing value for {name_list(missing)} (the inputs are {name_list(graph.inputs)}){hints}")
     known = frozenset(graph.inputs)
     unknown = [name for name in values if name not in known]
     if unknown:
         raise EvaluationError(f"unknown input {name_list(unknown)} (the inputs are {name_list(graph.inputs)})")
-    return {name: _number(name, values[name], exact_mode) for name in graph.inputs}
+    return {name: _number(name, values[name], exact_mode, hand) for name in graph.inputs}
 
 
-def _number(name: str, value: Any, exact_mode: bool) -> Any:
+def _number(name: str, value: Any, exact_mode: bool, hand: bool = False) -> Any:
     try:
         number = exact(value, f"the value of {name}")
     except GradvizError as exc:
@@ -73,8 +78,8 @@ def _number(name: str, value: Any, exact_mode: bool) -> Any:
         result = math.inf
     if not math.isfinite(result):
         raise EvaluationError(f"the value of {name} is beyond the range of a float ({value!r}); "
-                              "use --exact for exact arithmetic")
-    return result
+                              "gradviz grad --exact computes with exact numbers")
+    return hand_number(number) if hand else result
 
 
 def _short(value: Any) -> str:

@@ -59,12 +59,11 @@ def cost(graph: Graph) -> Cost:
 class _Tangents(_Numbers):
     """The numbers' accumulator, with a non-finite tangent named as such."""
 
-    def record(self, nid: str, upstream: Any, sent: list) -> None:
-        if not self.exact and not math.isfinite(upstream):
+    def check(self, nid: str, upstream: Any, sent: list) -> None:
+        if not self.exact and not self.hand and not math.isfinite(upstream):
             node = self.graph.nodes[nid]
             raise node_error(self.graph, nid, f"the tangent of {node.name} is {upstream}",
                              tuple(self.values[o] for o in node.operands))
-        self.sent[nid] = (upstream, sent)
 
 
 class Tangents:
@@ -77,7 +76,8 @@ class Tangents:
         self.result, self.wrt = result, input_name(graph, wrt)
         self.seed = graph.node(self.wrt).id
         self.values, self.exact = result.values, result.exact
-        numbers = _Tangents(graph, result.values, result.exact) if result.values is not None else None
+        numbers = None if result.values is None else _Tangents(
+            graph, result.values if result.hand is None else result.hand, result.exact, result.hand is not None)
         reached = tangent_sweep(graph, self.seed, numbers) if numbers is not None else None
         exprs = tangent_sweep(graph, self.seed, _Adjoints(symbolic_of(graph))) if result.has_symbolic else {}
         feeding = feeding_output(graph)
@@ -101,7 +101,7 @@ class Tangents:
         self.tangents: dict[str, Any] | None = None
         if reached is not None:
             zero = _zero(self.exact)
-            self.tangents = {nid: reached.get(nid, zero) for nid in graph.order}
+            self.tangents = {nid: numbers.shown(reached.get(nid, zero)) for nid in graph.order}
             self.tangents[self.seed] = _one(self.exact)
 
     @property

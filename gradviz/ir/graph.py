@@ -11,7 +11,6 @@ with ``Graph.memo``, so the IR itself imports nothing above it.
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import (
@@ -19,13 +18,13 @@ from typing import (
     Any,
     Callable,
     Collection,
-    Iterable,
     Mapping,
     Sequence,
     TypeVar,
 )
 
 from ..errors import GradvizError, name_list
+from .naming import intermediate_names
 from .numbers import format_number
 from .ops import OPS
 
@@ -36,7 +35,6 @@ __all__ = ["Node", "Graph", "GraphBuilder", "CONSTANT_SYMBOLS", "OUTPUT_NAME"]
 
 OUTPUT_NAME = "L"
 CONSTANT_SYMBOLS = ("e", "π")  # named constants a const node may stand for
-_INTERMEDIATE_LETTERS = [c for c in string.ascii_lowercase if c not in "el"]  # e is Euler's, l looks like 1
 T = TypeVar("T")
 
 
@@ -213,7 +211,7 @@ class GraphBuilder:
         return name in self._inputs
 
     def finish(self, output: str, groups: Mapping[str, str] | None = None) -> Graph:
-        """Name the unnamed intermediates a, b, c, … in order and the output ``L``."""
+        """Name the output ``L`` (unless named) and the unnamed intermediates by ``naming``'s rule."""
         if self._nodes[output]["kind"] != "op":
             output = self.apply("id", [output])
         used = {n["name"] for n in self._nodes.values() if n["kind"] != "const"}
@@ -221,18 +219,15 @@ class GraphBuilder:
         if not out["name"]:
             out["name"] = next(n for n in (OUTPUT_NAME, "ℒ", "loss", "out") if n not in used)
             used.add(out["name"])
-        fresh = _fresh_names(used)
+        unnamed = [node for node in self._nodes.values() if node["kind"] == "op" and not node["name"]]
+        users: dict[str, list[str]] = {nid: [] for nid in self._nodes}
         for node in self._nodes.values():
-            if node["kind"] == "op" and not node["name"]:
-                node["name"] = next(fresh)
+            for operand in node.get("operands", ()):
+                users[operand].append(node["op"])
+        roles = ["z" if OPS[node["op"]].notation in ("sum", "product") and users[node["id"]]
+                 and all(OPS[op].activation for op in users[node["id"]]) else None for node in unnamed]
+        for node, name in zip(unnamed, intermediate_names(used, roles)):
+            node["name"] = name
         nodes = {nid: Node(**fields) for nid, fields in self._nodes.items()}
         return Graph(nodes, output, self.source, dict(groups or {}))
 
-
-def _fresh_names(used: set[str]) -> Iterable[str]:
-    suffix = ""
-    while True:
-        for letter in _INTERMEDIATE_LETTERS:
-            if letter + suffix not in used:
-                yield letter + suffix
-        suffix = str(int(suffix or 0) + 1)

@@ -1,9 +1,11 @@
-"""The two number systems the op specs compute in: floats (``FLOAT``) and sympy (``symbolic()``),
-with the same names, so that one formula in a spec serves both: ``lambda m, x: m.tanh(x)``.
+"""The three number systems the op specs compute in: floats (``FLOAT``), hand numbers (``HAND``:
+exact fractions where the result is rational, the correctly rounded float beyond, see
+``numbers.hand``) and sympy (``symbolic()``), with the same names, so that one formula in a spec
+serves all: ``lambda m, x: m.tanh(x)``.
 
 The float forms are the numerically careful ones (a sigmoid that never overflows); the sympy
 forms are the textbook definitions, used for exact arithmetic, symbolic derivatives and as
-the tests' reference. sympy is imported on first use, so parsing never loads it.
+the tests' reference. sympy and mpmath are imported on first use, so parsing never loads them.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from fractions import Fraction
 from types import SimpleNamespace
 from typing import Any
 
-from .numbers import MAX_DIGITS, as_float
+from .numbers import HAND_BITS, MAX_DIGITS, as_float, hand, hand_bits
 
-__all__ = ["FLOAT", "symbolic", "Math"]
+__all__ = ["FLOAT", "HAND", "symbolic", "Math"]
 
 Math = SimpleNamespace  # a namespace of number functions: FLOAT or symbolic()
 
@@ -43,6 +45,102 @@ FLOAT = Math(
     where=lambda condition, then, otherwise: then if condition else otherwise,
     sigmoid=_sigmoid, softplus=lambda x: math.log1p(math.exp(-abs(x))) + max(x, 0.0),
     number=as_float, exact=False,
+)
+
+# --- hand numbers ---------------------------------------------------------------------------
+
+_GUARD_BITS = 64  # beyond a float's 53: the one rounding to a float is then correct but in rare near-ties
+_ZERO, _ONE, _HALF = Fraction(0), Fraction(1), Fraction(1, 2)
+
+
+def _rounded(function: str, x: Fraction, at_zero: Fraction | None = None) -> Fraction:
+    """A transcendental function of the exact ``x``, rounded once to a float (as its fraction).
+
+    At a rational argument these functions are irrational except at their special points
+    (Lindemann–Weierstrass: exp, sin, tanh, σ, … of a nonzero rational are transcendental), so
+    ``at_zero`` (the exact value at 0) is the only exact case."""
+    if x == 0 and at_zero is not None:
+        return at_zero
+    import mpmath
+
+    with mpmath.workprec(53 + _GUARD_BITS):
+        argument = mpmath.mpf(x.numerator) / x.denominator
+        if function == "sigmoid":
+            value = 1 / (1 + mpmath.exp(-argument))
+        elif function == "softplus":
+            value = mpmath.log1p(mpmath.exp(argument))
+        else:
+            value = getattr(mpmath, function)(argument)
+    return hand(float(value))
+
+
+def _root(value: Fraction, degree: int) -> Fraction | None:
+    """The exact ``degree``-th root of a non-negative fraction, or None where it is irrational."""
+    roots = []
+    for part in (value.numerator, value.denominator):
+        guess = _integer_root(part, degree)
+        if guess is None:
+            return None
+        roots.append(guess)
+    return Fraction(roots[0], roots[1])
+
+
+def _integer_root(n: int, degree: int) -> int | None:
+    if degree == 2:
+        r = math.isqrt(n)
+        return r if r * r == n else None
+    r = round(n ** (1 / degree)) if n.bit_length() < 1000 else None
+    if r is None:
+        return None
+    return next((c for c in (r - 1, r, r + 1) if c >= 0 and c**degree == n), None)
+
+
+def _hand_log(x: Fraction) -> Fraction:
+    return _ZERO if x == 1 else _rounded("log", x)
+
+
+def _hand_sqrt(x: Fraction) -> Fraction:
+    if x < 0:
+        raise ValueError("math domain error")
+    exact = _root(x, 2) if hand_bits(x) <= HAND_BITS else None
+    return exact if exact is not None else _rounded("sqrt", x)
+
+
+def _hand_pow(x: Fraction, n: Any) -> Fraction:
+    """x^n: exact for an integer n while the result stays within ``HAND_BITS`` (estimated from the
+    operands before it is computed), and for a rational n where x is a perfect power; else rounded."""
+    x, n = Fraction(x), Fraction(n)
+    if n.denominator == 1:
+        if x in (0, 1, -1) or hand_bits(x) * abs(n.numerator) <= HAND_BITS:
+            return x ** n.numerator
+        return hand(float(x) ** n.numerator)
+    if x >= 0 and n.denominator <= 64 and hand_bits(x) <= HAND_BITS:
+        base = _root(x, n.denominator)
+        if base is not None:
+            return _hand_pow(base, n.numerator)
+    if x == 0:
+        return _ZERO
+    if x < 0:
+        raise ValueError("math domain error")
+    import mpmath
+
+    with mpmath.workprec(53 + _GUARD_BITS):
+        value = mpmath.power(mpmath.mpf(x.numerator) / x.denominator, mpmath.mpf(n.numerator) / n.denominator)
+    return hand(float(value))
+
+
+HAND = Math(
+    pi=hand(math.pi), e=hand(math.e),
+    exp=lambda x: _rounded("exp", x, _ONE), log=_hand_log, sqrt=_hand_sqrt,
+    sin=lambda x: _rounded("sin", x, _ZERO), cos=lambda x: _rounded("cos", x, _ONE),
+    tan=lambda x: _rounded("tan", x, _ZERO), sinh=lambda x: _rounded("sinh", x, _ZERO),
+    cosh=lambda x: _rounded("cosh", x, _ONE), tanh=lambda x: _rounded("tanh", x, _ZERO),
+    erf=lambda x: _rounded("erf", x, _ZERO), abs=abs,
+    sign=lambda x: Fraction((x > 0) - (x < 0)), step=lambda x, at_zero: _ONE if x > 0 else (Fraction(at_zero) if x == 0 else _ZERO),
+    max=max, min=min, pow=_hand_pow,
+    where=lambda condition, then, otherwise: then if condition else otherwise,
+    sigmoid=lambda x: _rounded("sigmoid", x, _HALF), softplus=lambda x: _rounded("softplus", x),
+    number=lambda value: Fraction(value), exact=False,
 )
 
 _SYMBOLIC: Math | None = None

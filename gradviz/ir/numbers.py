@@ -1,5 +1,10 @@
 """Exact numbers: any real a user gives (int, float, Fraction, Decimal, numpy scalar, decimal
-text) as a ``Fraction``, and a ``Fraction`` back as the short decimal a slide writes."""
+text) as a ``Fraction``, and a ``Fraction`` back as the short decimal a slide writes.
+
+Hand numbers (``hand``) are what a hand calculation from the given decimals gives: exact
+fractions for the rational part of a graph (0.5 − 0.6 + 0.1 is 0), the correctly rounded float
+of anything beyond it (kept as the float's exact fraction), and a float wherever an exact
+fraction would grow past ``HAND_BITS`` bits (a tower of powers, a long chain of products)."""
 
 from __future__ import annotations
 
@@ -11,10 +16,13 @@ from typing import Any
 
 from ..errors import GradvizError
 
-__all__ = ["exact", "format_number", "as_float", "too_long", "short_repr", "MAX_DIGITS", "EXACT_DIGITS"]
+__all__ = ["exact", "format_number", "as_float", "too_long", "short_repr", "hand", "hand_bits", "MAX_DIGITS",
+           "EXACT_DIGITS", "HAND_BITS"]
 
 MAX_DIGITS = 1000  # digits of an exact number (numerator or denominator) gradviz accepts
 EXACT_DIGITS = 17  # significant digits an exact transcendental value (tanh(400)) is evaluated to
+HAND_BITS = 1200  # bits of a hand number's numerator or denominator (a float's fraction takes up to 1,075)
+_FLOAT_BITS = 1024  # a fraction whose magnitude needs more bits is beyond the range of a float
 
 
 def exact(value: Any, what: str = "a number") -> Fraction:
@@ -102,3 +110,24 @@ def format_number(value: Fraction) -> str:
     scaled = abs(value.numerator) * 10**digits // value.denominator
     text = f"{scaled // 10**digits}.{scaled % 10**digits:0{digits}d}"
     return ("-" if value < 0 else "") + text
+
+
+def hand_bits(value: Fraction) -> int:
+    """The size of a hand number: its numerator's or denominator's bit length, whichever is longer."""
+    return max(abs(value.numerator).bit_length(), value.denominator.bit_length())
+
+
+def hand(value: Any) -> Fraction:
+    """``value`` (a ``Fraction``, int or float an op computed) as a hand number: unchanged while it
+    has at most ``HAND_BITS`` bits, else rounded to the nearest float; an ``OverflowError`` where it
+    is beyond the range of a float (as float arithmetic would overflow there)."""
+    if isinstance(value, float):
+        return Fraction(value)  # OverflowError / ValueError for inf / nan, as float mode's domain error
+    if not isinstance(value, Fraction):
+        value = Fraction(value)
+    num, den = abs(value.numerator).bit_length(), value.denominator.bit_length()
+    if num - den > _FLOAT_BITS:
+        raise OverflowError("the result overflows a float")
+    if max(num, den) > HAND_BITS:
+        return Fraction(float(value))
+    return value

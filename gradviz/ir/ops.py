@@ -23,10 +23,21 @@ from enum import IntEnum
 from fractions import Fraction
 from typing import Any, Callable
 
-from .mathforms import FLOAT, Math, symbolic
+from .mathforms import FLOAT, HAND, Math, symbolic
 from .numbers import EXACT_DIGITS, MAX_DIGITS, too_long
+from .numbers import hand as hand_number
 
-__all__ = ["OpSpec", "JsForm", "Param", "Precedence", "OPS", "EvaluationDomainError", "spelled"]
+__all__ = ["OpSpec", "JsForm", "Param", "Precedence", "OPS", "EvaluationDomainError", "spelled", "NOTATIONS",
+           "SPELLED_AS_FUNCTIONS"]
+
+#: How an op is written; every printer (text, figure, LaTeX, formula text, a gate's glyph) dispatches
+#: on this, never on op keys: ``sum`` a + b, a − b; ``product`` a·b (juxtaposed on a slide: θ1θ2);
+#: ``fraction`` a/b; ``prefix`` −a; ``power`` x², x^y (the exponent a parameter or the second
+#: operand); ``identity`` a name given to its operand; ``call`` f(x); ``indexed`` softmaxᵢ(z₁, …);
+#: ``root`` √x; ``bars`` |x|.
+NOTATIONS = ("sum", "product", "fraction", "prefix", "power", "identity", "call", "indexed", "root", "bars")
+#: The notations whose ops are also spelled as function words (``sqrt``, ``abs``, ``linear``).
+SPELLED_AS_FUNCTIONS = ("call", "identity", "root", "bars")
 
 
 class EvaluationDomainError(ArithmeticError):
@@ -82,7 +93,9 @@ class OpSpec:
     symbols: tuple[str, ...] = ()  # operator characters; the first is the canonical one
     text: str = ""  # Unicode: the function name a figure shows, or the operator
     latex: str = ""  # LaTeX: the command or operator
-    notation: str = "call"  # infix | prefix | power | call | root | bars
+    notation: str = "call"  # how every printer writes it: one of ``NOTATIONS``
+    power_before_args: bool = False  # a power of its value is written tanh²(z), not tanh(z)²
+    activation: bool = False  # a neuron's activation: what it is applied to is a pre-activation (z)
     precedence: Precedence = Precedence.ATOM
     folds: bool = False  # f(a, b, c) is f(f(a, b), c)
     paired: bool = False  # n values, then their n labels
@@ -98,27 +111,28 @@ class OpSpec:
     def variadic(self) -> bool:
         return self.arity is None
 
-    def evaluate(self, args: tuple, params: tuple = (), exact: bool = False) -> Any:
-        """The op's value on floats (or exact sympy numbers); ``EvaluationDomainError`` outside its domain."""
+    def evaluate(self, args: tuple, params: tuple = (), exact: bool = False, hand: bool = False) -> Any:
+        """The op's value on floats (hand numbers when ``hand``, exact sympy numbers when ``exact``);
+        ``EvaluationDomainError`` outside its domain."""
         if self.domain is not None:
             problem = self._call(self.domain, None, args, params)
             if problem:
                 raise EvaluationDomainError(problem)
-        m = symbolic() if exact else FLOAT
+        m = symbolic() if exact else HAND if hand else FLOAT
         form = self.value if exact or self.float_value is None else self.float_value
         try:
-            return _bounded(self._call(form, m, args, params))
+            return _bounded(self._call(form, m, args, params), hand)
         except OverflowError as exc:
             raise EvaluationDomainError(str(exc) if exact else "the result overflows a float") from None
         except (ZeroDivisionError, ValueError) as exc:
             raise EvaluationDomainError(str(exc) or "outside its domain") from None
 
-    def derivatives(self, args: tuple, out: Any, params: tuple = (), exact: bool = False) -> tuple:
-        """∂out/∂operand for each operand, as numbers."""
-        m = symbolic() if exact else FLOAT
+    def derivatives(self, args: tuple, out: Any, params: tuple = (), exact: bool = False, hand: bool = False) -> tuple:
+        """∂out/∂operand for each operand, as numbers (of the kind ``evaluate`` gives)."""
+        m = symbolic() if exact else HAND if hand else FLOAT
         form = self.local if exact or self.float_local is None else self.float_local
         try:
-            return tuple(_bounded(d) for d in self._call(form, m, args, params, out))
+            return tuple(_bounded(d, hand) for d in self._call(form, m, args, params, out))
         except ZeroDivisionError:
             raise EvaluationDomainError("its local derivative is infinite here") from None
         except OverflowError as exc:
@@ -147,10 +161,13 @@ class OpSpec:
         return form(*head, *args, *ps)
 
 
-def _bounded(value: Any) -> Any:
+def _bounded(value: Any, hand: bool = False) -> Any:
     """An exact ``value`` as float mode would take it: a ``ZeroDivisionError`` where it is not finite
     (``zoo``, ``nan``: float mode's domain error), an ``OverflowError`` where it has more than
-    ``MAX_DIGITS`` digits or cannot be told apart from zero within them."""
+    ``MAX_DIGITS`` digits or cannot be told apart from zero within them; a hand number as
+    ``numbers.hand`` bounds it."""
+    if hand:
+        return hand_number(value)
     if not getattr(value, "is_number", False):
         return value  # a float, or a symbol
     if value.is_Rational:
@@ -262,18 +279,18 @@ _S = Precedence
 
 _SPECS = (
     OpSpec("add", "a + b", lambda m, a, b: a + b, lambda m, o, a, b: (m.number(1), m.number(1)), arity=2,
-           symbols=("+",), text="+", latex="+", notation="infix", precedence=_S.SUM,
+           symbols=("+",), text="+", latex="+", notation="sum", precedence=_S.SUM,
            js=JsForm('a[0] + a[1]', '[1, 1]')),
     OpSpec("sub", "a − b", lambda m, a, b: a - b, lambda m, o, a, b: (m.number(1), m.number(-1)), arity=2,
-           symbols=("-", "−", "–"), text="−", latex="-", notation="infix", precedence=_S.SUM,
+           symbols=("-", "−", "–"), text="−", latex="-", notation="sum", precedence=_S.SUM,
            js=JsForm('a[0] - a[1]', '[1, -1]')),
     OpSpec("mul", "a·b (also written by juxtaposition: 2x, θ1θ2)", lambda m, a, b: a * b,
            lambda m, o, a, b: (b, a), arity=2, symbols=("*", "·", "⋅", "×", "∗", "∙"),
-           latex_commands=("cdot", "times", "ast"), text="·", latex=r"\cdot", notation="infix",
+           latex_commands=("cdot", "times", "ast"), text="·", latex=r"\cdot", notation="product",
            precedence=_S.PRODUCT,
            js=JsForm('a[0] * a[1]', '[a[1], a[0]]')),
     OpSpec("div", "a / b", lambda m, a, b: a / b, lambda m, o, a, b: (1 / b, -a / (b * b)), arity=2,
-           symbols=("/", "÷"), latex_commands=("div",), text="/", latex="/", notation="infix",
+           symbols=("/", "÷"), latex_commands=("div",), text="/", latex="/", notation="fraction",
            precedence=_S.PRODUCT, domain=lambda a, b: "division by zero" if b == 0 else None,
            kink=lambda a, b: abs(b) < 0.1,
            js=JsForm('a[0] / a[1]', '[1 / a[1], -a[0] / (a[1] * a[1])]', 'a[1] === 0 ? "division by zero" : null')),
@@ -313,25 +330,31 @@ _SPECS = (
            js=JsForm('Math.abs(a[0])', '[M.sign(a[0])]')),
     OpSpec("sigmoid", "σ(x) = 1/(1 + e⁻ˣ)", lambda m, x: m.sigmoid(x), lambda m, o, x: (o * (1 - o),),
            names=("sigmoid", "σ", "logistic"), text="σ", latex=r"\sigma", builders=("sigmoid",),
+           activation=True,
            js=JsForm('M.sigmoid(a[0])', '[o * (1 - o)]')),
     OpSpec("tanh", "tanh x", lambda m, x: m.tanh(x), lambda m, o, x: (1 - o * o,), names=("tanh",),
-           latex_commands=("tanh",), text="tanh", latex=r"\tanh", builders=("tanh",),
+           latex_commands=("tanh",), text="tanh", latex=r"\tanh", builders=("tanh",), power_before_args=True,
+           activation=True,
            js=JsForm('Math.tanh(a[0])', '[1 - o * o]')),
     OpSpec("relu", "ReLU(x) = max(0, x)", lambda m, x: m.max(x, m.number(0)), lambda m, o, x: (m.step(x, 0),),
            names=("relu", "ReLU"), text="ReLU", latex=r"\operatorname{ReLU}", builders=("relu",), kink=_NEAR_ZERO,
+           activation=True,
            js=JsForm('Math.max(a[0], 0)', '[M.step(a[0], 0)]')),
     OpSpec("leaky_relu", "x for x > 0, else slope·x (slope 0.01 unless given: leaky_relu(x, 0.2))",
            lambda m, x, slope: m.where(x > 0, x, slope * x),
            lambda m, o, x, slope: (slope + (1 - slope) * m.step(x, 0),),
            params=(Param("slope", Fraction(1, 100), Fraction(1, 5)),), names=("leaky_relu", "LeakyReLU"),
            text="LeakyReLU", latex=r"\operatorname{LeakyReLU}", builders=("leaky_relu",), kink=_NEAR_ZERO,
+           activation=True,
            js=JsForm('a[0] > 0 ? a[0] : p[0] * a[0]', '[p[0] + (1 - p[0]) * M.step(a[0], 0)]')),
     OpSpec("softplus", "log(1 + eˣ)", lambda m, x: m.softplus(x), lambda m, o, x: (m.sigmoid(x),),
            names=("softplus",), text="softplus", latex=r"\operatorname{softplus}", builders=("softplus",),
+           activation=True,
            js=JsForm('M.softplus(a[0])', '[M.sigmoid(a[0])]')),
     OpSpec("gelu", "x·Φ(x), Φ the standard normal CDF", lambda m, x: x * _normal_cdf(m, x),
            lambda m, o, x: (_normal_cdf(m, x) + x * _gaussian(m, x),), names=("gelu", "GELU"), text="GELU",
            latex=r"\operatorname{GELU}", builders=("gelu",),
+           activation=True,
            js=JsForm('a[0] * M.normalCdf(a[0])', '[M.normalCdf(a[0]) + a[0] * M.gaussian(a[0])]')),
     OpSpec("elu", "x for x > 0, else α(eˣ − 1) (α = 1 unless given: elu(x, 0.5))",
            lambda m, x, alpha: m.where(x > 0, x, alpha * (m.exp(x) - 1)),
@@ -339,29 +362,33 @@ _SPECS = (
            params=(Param("alpha", Fraction(1), Fraction(3, 2)),), names=("elu", "ELU"), text="ELU",
            latex=r"\operatorname{ELU}", builders=("elu",), kink=_NEAR_ZERO,
            float_value=lambda m, x, alpha: x if x > 0 else alpha * math.expm1(x),
+           activation=True,
            js=JsForm('a[0] > 0 ? a[0] : p[0] * Math.expm1(a[0])',
                      '[M.step(a[0], 0) + (o + p[0]) * (1 - M.step(a[0], 0))]')),
     OpSpec("silu", "x·σ(x) (SiLU, also swish)", lambda m, x: x * m.sigmoid(x),
            lambda m, o, x: (m.sigmoid(x) * (1 + x * (1 - m.sigmoid(x))),), names=("silu", "SiLU", "swish"),
            text="SiLU", latex=r"\operatorname{SiLU}", builders=("silu", "swish"),
+           activation=True,
            js=JsForm('a[0] * M.sigmoid(a[0])', '[M.sigmoid(a[0]) * (1 + a[0] * (1 - M.sigmoid(a[0])))]')),
     OpSpec("softsign", "x/(1 + |x|)", lambda m, x: x / (1 + m.abs(x)), lambda m, o, x: (1 / (1 + m.abs(x)) ** 2,),
            names=("softsign",), text="softsign", latex=r"\operatorname{softsign}", builders=("softsign",),
+           activation=True,
            js=JsForm('a[0] / (1 + Math.abs(a[0]))', '[1 / Math.pow(1 + Math.abs(a[0]), 2)]')),
     OpSpec("sin", "sin x", lambda m, x: m.sin(x), lambda m, o, x: (m.cos(x),), names=("sin",),
-           latex_commands=("sin",), text="sin", latex=r"\sin", builders=("sin",),
+           latex_commands=("sin",), text="sin", latex=r"\sin", builders=("sin",), power_before_args=True,
            js=JsForm('Math.sin(a[0])', '[Math.cos(a[0])]')),
     OpSpec("cos", "cos x", lambda m, x: m.cos(x), lambda m, o, x: (-m.sin(x),), names=("cos",),
-           latex_commands=("cos",), text="cos", latex=r"\cos", builders=("cos",),
+           latex_commands=("cos",), text="cos", latex=r"\cos", builders=("cos",), power_before_args=True,
            js=JsForm('Math.cos(a[0])', '[-Math.sin(a[0])]')),
     OpSpec("tan", "tan x", lambda m, x: m.tan(x), lambda m, o, x: (1 + o * o,), names=("tan",),
-           latex_commands=("tan",), text="tan", latex=r"\tan", builders=("tan",), samples=((-1.4, 1.4),),
+           latex_commands=("tan",), text="tan", latex=r"\tan", builders=("tan",), power_before_args=True,
+           samples=((-1.4, 1.4),),
            js=JsForm('Math.tan(a[0])', '[1 + o * o]')),
     OpSpec("sinh", "sinh x", lambda m, x: m.sinh(x), lambda m, o, x: (m.cosh(x),), names=("sinh",),
-           latex_commands=("sinh",), text="sinh", latex=r"\sinh", builders=("sinh",),
+           latex_commands=("sinh",), text="sinh", latex=r"\sinh", builders=("sinh",), power_before_args=True,
            js=JsForm('Math.sinh(a[0])', '[Math.cosh(a[0])]')),
     OpSpec("cosh", "cosh x", lambda m, x: m.cosh(x), lambda m, o, x: (m.sinh(x),), names=("cosh",),
-           latex_commands=("cosh",), text="cosh", latex=r"\cosh", builders=("cosh",),
+           latex_commands=("cosh",), text="cosh", latex=r"\cosh", builders=("cosh",), power_before_args=True,
            js=JsForm('Math.cosh(a[0])', '[Math.sinh(a[0])]')),
     OpSpec("erf", "the error function erf x", lambda m, x: m.erf(x),
            lambda m, o, x: (2 * m.exp(-x * x) / m.sqrt(m.pi),), names=("erf",), text="erf",
@@ -380,9 +407,11 @@ _SPECS = (
     OpSpec("step", "1 for x > 0, else 0 (passes no gradient)", lambda m, x: m.step(x, 0),
            lambda m, o, x: (m.number(0),), names=("step",), text="step", latex=r"\operatorname{step}",
            kink=_NEAR_ZERO,
+           activation=True,
            js=JsForm('M.step(a[0], 0)', '[0]')),
     OpSpec("id", "the identity (a name given to a node, or linear(x))", lambda m, a: a,
            lambda m, o, a: (m.number(1),), names=("id", "linear"), text="id", latex=r"\operatorname{id}",
+           notation="identity",
            js=JsForm('a[0]', '[1]')),
     OpSpec("mse", "squared error (ŷ − y)²", lambda m, p, y: (p - y) ** 2,
            lambda m, o, p, y: (2 * (p - y), -2 * (p - y)), arity=2, names=("mse", "MSE"), text="MSE",
@@ -413,6 +442,7 @@ _SPECS = (
            lambda m, a, i: _softmax(m, a, int(i)),
            lambda m, o, a, i: tuple(o * ((1 if j == int(i) else 0) - _softmax(m, a, j)) for j in range(len(a))),
            arity=None, params=(Param("index", None, Fraction(1)),), text="softmax", latex=r"\operatorname{softmax}",
+           notation="indexed",
            min_args=1,
            js=JsForm('M.softmax(a, p[0])',
                      'a.map(function (z, j) { return o * ((j === p[0] ? 1 : 0) - M.softmax(a, j)); })')),
@@ -430,5 +460,5 @@ def spelled(kind: str) -> dict[str, str]:
     """A spelling table derived from the specs: ``names`` (function words → key),
     ``latex`` (LaTeX commands → key) or ``builders`` (Python function names → key)."""
     field_of = {"names": "names", "latex": "latex_commands", "builders": "builders"}[kind]
-    return {spelling: spec.key for spec in _SPECS if spec.notation in ("call", "root", "bars") or kind == "latex"
+    return {spelling: spec.key for spec in _SPECS if spec.notation in SPELLED_AS_FUNCTIONS or kind == "latex"
             for spelling in getattr(spec, field_of)}

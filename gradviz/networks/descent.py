@@ -14,6 +14,7 @@ from ..eval.backward import backward
 from ..eval.inputs import canonical_values, check_inputs
 from ..eval.plan import plan_of
 from ..ir.graph import Graph
+from .options import check_option, option_flag
 from ..text.numbers import format_value
 
 __all__ = ["Equation", "Iteration", "Descent", "Optimizer", "descend", "optimizer", "parse_schedule",
@@ -58,8 +59,19 @@ class Iteration:
     val_loss: float | None = None  # the validation loss, when the run watches one
 
 
+def _sqrt(x: Any) -> Any:
+    """√x of a number, or of each entry of a numpy array (the vectorised path updates all
+    parameters as one array); both are IEEE square roots, so the results agree bit for bit."""
+    if isinstance(x, (int, float)):
+        return math.sqrt(x)
+    import numpy
+
+    return numpy.sqrt(x)
+
+
 class Optimizer:
-    """Plain gradient descent; subclasses keep state per parameter and show it in their equations."""
+    """Plain gradient descent; subclasses keep state per parameter and show it in their equations.
+    Each also updates a whole numpy array of parameters as one (the vectorised path's)."""
 
     name = "gradient descent"
     rule = "θ ← θ − α·∂L/∂θ"
@@ -115,7 +127,7 @@ class Adagrad(Optimizer):
         after = before + grad * grad
         self.total[name] = after
         g = f"∂{out}/∂{name}"
-        new = theta - rate * grad / (math.sqrt(after) + self.eps)
+        new = theta - rate * grad / (_sqrt(after) + self.eps)
         return (Equation(G, f"{G} + ({g})²", "{} + {}²", (before, grad), after),
                 Equation(name, f"{name} − α·({g})/(√{G} + ε)", "{} − {} × {} / (√{} + {})",
                          (theta, rate, grad, after, self.eps), new))
@@ -149,7 +161,7 @@ class Adam(Optimizer):
                 Equation(f"m̂_{name}", f"{m}/(1 − β₁{power})", "{} / {}", (m1, c1), m_hat, "="),
                 Equation(f"v̂_{name}", f"{v}/(1 − β₂{power})", "{} / {}", (v1, c2), v_hat, "="),
                 Equation(name, f"{name} − α·m̂_{name}/(√v̂_{name} + ε)", "{} − {} × {} / (√{} + {})",
-                         (theta, rate, m_hat, v_hat, self.eps), theta - rate * m_hat / (math.sqrt(v_hat) + self.eps)))
+                         (theta, rate, m_hat, v_hat, self.eps), theta - rate * m_hat / (_sqrt(v_hat) + self.eps)))
 
 
 def optimizer(momentum: float = 0.0, adam: bool = False, adagrad: bool = False) -> Optimizer:
@@ -225,6 +237,8 @@ def descend(graph: Graph, at: Mapping[str, Any], wrt: Sequence[str], *, lr: floa
             momentum: float = 0.0, schedule: str | None = None, adam: bool = False, adagrad: bool = False,
             progress: Callable[[int], None] | None = None) -> Descent:
     """Run ``steps`` updates of the parameters ``wrt`` starting from ``at`` (all inputs' values)."""
+    lr, steps, momentum = (check_option(key, value, option_flag(key))
+                           for key, value in (("lr", lr), ("steps", steps), ("momentum", momentum)))
     values = {k: float(v) for k, v in check_inputs(graph, canonical_values(at, graph.inputs)).items()}
     names = tuple(canonical_values({w: 0 for w in wrt}, graph.inputs))
     if not names:
@@ -233,7 +247,7 @@ def descend(graph: Graph, at: Mapping[str, Any], wrt: Sequence[str], *, lr: floa
     if steps > most:
         raise GradvizError(f"{steps:,} steps on a graph of {len(graph):,} nodes is more than gradviz runs and "
                            f"keeps (the limit is {DESCENT_WORK_LIMIT:,} steps × (nodes + 4), about 10 s): use --steps "
-                           f"{most:,} or fewer, or a larger --lr or --adam to get there in fewer steps")
+                           f"{most} or fewer, or a larger --lr or --adam to get there in fewer steps")
     return run_updates(graph, lambda vals, t: gradient(graph, vals), values, names, lr=lr, steps=steps,
                        optimizer=optimizer(momentum, adam, adagrad), schedule=schedule, progress=progress)
 

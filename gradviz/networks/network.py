@@ -144,27 +144,60 @@ def check_size(layers: Sequence[int], samples: int = 1, activation: str = "tanh"
                expanded: bool = False, steps: int = 0, view: str | None = None, ops_limit: int = 0,
                autoencoder: bool = False, masks: bool = False, noise: bool = False) -> int:
     """Refuse, before any building and with advice, a network too big to build, to train for
-    ``steps`` or to draw in ``view`` (``neurons``, or ``ops`` up to ``ops_limit`` nodes); its node count."""
+    ``steps`` or to draw in ``view`` (``neurons``, or ``ops`` up to ``ops_limit`` nodes); its node count.
+    Every remedy the refusal names passes this same check."""
     check_choices(layers, activation, loss, autoencoder=autoencoder)
-    nodes = node_estimate(layers, samples, activation, loss, expanded, autoencoder=autoencoder, masks=masks,
-                          noise=noise)
+    shape = dict(autoencoder=autoencoder, masks=masks, noise=noise)
+    nodes = node_estimate(layers, samples, activation, loss, expanded, **shape)
+    base = node_estimate(layers, 0, activation, loss, expanded, **shape)  # what does not grow with the data
+    room = min(BUILD_NODE_LIMIT, TRAIN_WORK_LIMIT // steps) if steps else BUILD_NODE_LIMIT
+    rows = max((room - base) * samples // max(nodes - base, 1), 0)  # the most data points that fit (steps too)
+    problem = _size_problem(layers, nodes, samples, steps, view, ops_limit, rows)
+    if not problem:
+        return nodes
     name = "-".join(map(str, layers))
+
+    def fits(sizes: Sequence[int], steps: int = steps, view: str | None = view) -> bool:
+        found = node_estimate(sizes, samples, activation, loss, expanded, **shape)
+        return not _size_problem(sizes, found, samples, steps, view, ops_limit, rows)
+
+    remedies = []
+    most = TRAIN_WORK_LIMIT // nodes
+    if steps and nodes <= BUILD_NODE_LIMIT and most >= 1 and fits(layers, most):
+        remedies.append(f"try fewer --steps (--steps {most} at most)")
+    if view == "ops" and fits(layers, view="neurons"):
+        remedies.append("draw it neuron by neuron with --view neurons")
+    candidates = [sizes for width in (4, 3, 2, 1)
+                  for sizes in [(layers[0], *(min(n, width) for n in layers[1:-1]), layers[-1])]
+                  if tuple(sizes) != tuple(layers)]
+    smaller = next((sizes for sizes in candidates if fits(sizes)), None)
+    if smaller:
+        remedies.append(f"try smaller layers such as {'-'.join(map(str, smaller))}")
+    elif steps:  # fewer steps on smaller layers
+        fewer = [(sizes, TRAIN_WORK_LIMIT // node_estimate(sizes, samples, activation, loss, expanded, **shape))
+                 for sizes in candidates]
+        smaller, most = next(((sizes, n) for sizes, n in fewer if n >= 1 and fits(sizes, n)), (None, 0))
+        if smaller:
+            remedies.append(f"try smaller layers such as {'-'.join(map(str, smaller))} with --steps {most}")
+    remedies.append(f"count it with `gradviz params {name}`")
+    raise GradvizError(f"a {name} network has {count_parameters(layers):,} parameters and about {nodes:,} nodes: "
+                       f"too big for {problem}. {remedies[0][0].upper()}{remedies[0][1:]}"
+                       + "".join(f"; {r}" for r in remedies[1:]))
+
+
+def _size_problem(layers: Sequence[int], nodes: int, samples: int, steps: int, view: str | None,
+                  ops_limit: int, rows: int) -> str:
+    """What a network of ``nodes`` nodes is too big for (empty when nothing); ``rows`` data points would fit."""
     weights = sum(a * b for a, b in zip(layers, layers[1:]))
-    smaller = "-".join(str(n if k in (0, len(layers) - 1) else min(n, 4)) for k, n in enumerate(layers))
-    rows = f"; it is built once per data point: use fewer than {samples:,} rows" if samples > 1 else ""
-    problem = (f"building it (the limit is {BUILD_NODE_LIMIT:,} nodes{rows})" if nodes > BUILD_NODE_LIMIT
-               else f"training it for {steps:,} steps (the limit is {TRAIN_WORK_LIMIT:,} node-steps; "
-                    f"try fewer --steps, {max(TRAIN_WORK_LIMIT // nodes, 1):,} at most)"
-               if nodes * steps > TRAIN_WORK_LIMIT
-               else f"drawing it op by op (the limit is {ops_limit:,} nodes; try --view neurons)"
-               if view == "ops" and nodes > ops_limit
-               else f"drawing its {weights:,} weights neuron by neuron (the limit is {NEURON_VIEW_WEIGHT_LIMIT:,})"
-               if view == "neurons" and weights > NEURON_VIEW_WEIGHT_LIMIT else "")
-    if problem:
-        raise GradvizError(f"a {name} network has {count_parameters(layers):,} parameters and about {nodes:,} nodes: "
-                           f"too big for {problem}. Count it with `gradviz params {name}`"
-                           + (f", or try smaller layers such as {smaller}" if smaller != name else ""))
-    return nodes
+    data = (f"; it is built once per data point: use fewer than {samples:,} rows"
+            + (f", {rows:,} at most" if rows >= 1 else "")) if samples > 1 else ""
+    return (f"building it (the limit is {BUILD_NODE_LIMIT:,} nodes{data})" if nodes > BUILD_NODE_LIMIT
+            else f"training it for {steps:,} steps (the limit is {TRAIN_WORK_LIMIT:,} node-steps)"
+            if nodes * steps > TRAIN_WORK_LIMIT
+            else f"drawing it op by op (the limit is {ops_limit:,} nodes)"
+            if view == "ops" and nodes > ops_limit
+            else f"drawing its {weights:,} weights neuron by neuron (the limit is {NEURON_VIEW_WEIGHT_LIMIT:,})"
+            if view == "neurons" and weights > NEURON_VIEW_WEIGHT_LIMIT else "")
 
 
 def parse_layers(text: str) -> tuple[int, ...]:
@@ -197,6 +230,18 @@ class _Builder:
             total = self.b.apply("add", [total, product])
             self.groups[product] = self.groups[total] = group
         return total
+
+    def unit(self, bias: str, weights: Sequence[str], inputs: Sequence[str], activation: str, group: str,
+             names: tuple[str, str] | None = None) -> str:
+        """One unit ``f(b + w₁x₁ + …)``; ``names`` (pre-activation, unit) names it as the lecture does
+        (``z¹₁``, ``h¹₁``): the pre-activation is not named when the activation is linear."""
+        z = self.weighted_sum(bias, weights, inputs, group)
+        out = self.activate(z, activation, group)
+        if names is None:
+            return out
+        if out != z:
+            self.b.name(z, names[0])
+        return self.b.name(out, names[1])
 
     def activate(self, node: str, activation: str, group: str) -> str:
         if activation not in ACTIVATIONS:
@@ -330,9 +375,10 @@ def mlp(layers: Sequence[int], activation: str = "tanh", loss: str | None = "mse
             last = layer == len(weights)
             group = "output" if last else f"layer {layer}"
             act = output_activation if last else activation
-            h = [nb.activate(nb.weighted_sum(nb.b.input(bias), [nb.b.input(w) for w in ws], h, group), act, group)
-                 for bias, ws in units]
             letter = "ŷ" if last else f"h{str(layer).translate(_SUP)}"
+            h = [nb.unit(nb.b.input(bias), [nb.b.input(w) for w in ws], h, act, group,
+                         _unit_names(layer, j, letter, last and loss == "ce") if len(samples) == 1 else None)
+                 for j, (bias, ws) in enumerate(units, start=1)]
             per_sample[-1] += [Neuron(f"{letter}{_sub(j)}", layer, (node,), bias, tuple(ws), act,
                                       mask_names.get((layer, j)))
                                for j, (node, (bias, ws)) in enumerate(zip(h, units), start=1)]
@@ -366,6 +412,12 @@ def mlp(layers: Sequence[int], activation: str = "tanh", loss: str | None = "mse
                    tuple(noise_names))
 
 
+def _unit_names(layer: int, j: int, letter: str, logits: bool) -> tuple[str, str]:
+    """Unit j of ``layer``'s pre-activation and output names: ``z¹ⱼ``, ``h¹ⱼ`` (``zᴸⱼ`` for logits)."""
+    z = param_name("z", layer, j)
+    return z, z if logits else f"{letter}{_sub(j)}"
+
+
 def _one_hot(target: float, classes: int, loss: str) -> list[float]:
     if classes == 1:
         return [float(target)]
@@ -374,14 +426,16 @@ def _one_hot(target: float, classes: int, loss: str) -> list[float]:
     return [1.0 if k == int(target) else 0.0 for k in range(classes)]
 
 
-def _single_neuron(nb: _Builder, n_inputs: int, activation: str) -> tuple[str, tuple[str, ...]]:
-    """f(w₀ + w₁x₁ + … + wₙxₙ) into ``nb``: the output node and the parameter names."""
+def _single_neuron(nb: _Builder, n_inputs: int, activation: str,
+                   names: tuple[str, str] | None = None) -> tuple[str, tuple[str, ...]]:
+    """f(w₀ + w₁x₁ + … + wₙxₙ) into ``nb`` (``names``: its pre-activation's and its own): the output
+    node and the parameter names."""
     w0 = nb.b.input("w0")
     xs, ws = [], []
     for i in range(1, n_inputs + 1):
         ws.append(nb.b.input(f"w{i}"))
         xs.append(nb.b.input(f"x{i}"))
-    out = nb.activate(nb.weighted_sum(w0, ws, xs, "neuron"), activation, "neuron")
+    out = nb.unit(w0, ws, xs, activation, "neuron", names)
     return out, ("w0",) + tuple(f"w{i}" for i in range(1, n_inputs + 1))
 
 
@@ -396,7 +450,7 @@ def neuron(n_inputs: int = 2, activation: str = "sigmoid") -> Network:
 def perceptron(n_inputs: int = 2, activation: str = "sigmoid", loss: str = "bce", *, expanded: bool = True) -> Network:
     """A neuron with its loss against a target y (logistic regression with sigmoid and BCE)."""
     nb = _Builder(f"perceptron {n_inputs} {activation} {loss}")
-    out, params = _single_neuron(nb, n_inputs, activation)
+    out, params = _single_neuron(nb, n_inputs, activation, ("z", "ŷ"))
     graph = nb.b.finish(nb.loss([out], [nb.b.input("y")], loss, expanded), nb.groups)
     return Network(graph, params, {name: 0.0 for name in graph.inputs}, (n_inputs, 1), loss=loss)
 

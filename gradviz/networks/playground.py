@@ -122,8 +122,9 @@ def check_playground(layers: Sequence[int], frames: int) -> None:
     maps = sum(layers)
     if frames * (maps + FRAME_COST) > WORK_LIMIT:
         raise GradvizError(f"{frames} frames of {maps} heat-maps would take over half a minute to draw (the limit is "
-                           f"{WORK_LIMIT:,} for frames × (heat-maps + {FRAME_COST})); try --animate-frames "
-                           f"{WORK_LIMIT // (maps + FRAME_COST)}")
+                           f"{WORK_LIMIT:,} for frames × (heat-maps + {FRAME_COST})); "
+                           + (f"try --animate-frames {most}" if (most := WORK_LIMIT // (maps + FRAME_COST)) >= 2
+                              else "leave out --animate"))
 
 
 def _frame_steps(count: int, frames: int) -> list[int]:
@@ -140,6 +141,9 @@ def playground(fitted: "Fit", frames: int = DEFAULT_FRAMES, heading: str = "") -
     import numpy as np
 
     predictor, run = fitted.predictor, fitted.run
+    if predictor is None:
+        raise GradvizError("the playground picture shows one output's decision boundary; an autoencoder's or a "
+                           "softmax classifier's (--loss ce) run has none: its boundary.png shows the classes")
     layers = predictor.layers
     check_playground(layers, frames)
     kept = run.best_step is not None and run.final != run.history[-1].values
@@ -161,8 +165,12 @@ def playground(fitted: "Fit", frames: int = DEFAULT_FRAMES, heading: str = "") -
         weights = [values[n] for n in params]
         maps = dict(zip((n.name for n in units), evaluate(*unit_plane, *weights)))
         maps.update({name: unit_plane[i] for i, name in enumerate(features)})
-        computed = loss_plan.forward([values[n] for n in fitted.network.graph.inputs])
-        shots.append(PlaygroundFrame(step, computed[loss_plan.output] if computed else float("nan"), dict(values),
+        if fitted.arrays is not None:  # the loss over every training point, whatever points the figure graph holds
+            frame_loss = fitted.arrays.loss(values)
+        else:
+            computed = loss_plan.forward([values[n] for n in fitted.network.graph.inputs])
+            frame_loss = computed[loss_plan.output] if computed else float("nan")
+        shots.append(PlaygroundFrame(step, frame_loss, dict(values),
                                      evaluate(*plane, *weights)[-1], maps,
                                      tuple(float(v) for v in evaluate(*at_points, *weights)[-1]), is_kept))
     largest = max((abs(s.values[w]) for s in shots for n in predictor.neurons for w in n.weights
@@ -264,7 +272,9 @@ class _Canvas:
             image.set_data(frame.units[name])
         ax = self.boundary
         ax.cla()
-        draw_boundary(ax, *pg.plane, frame.output, pg.points, pg.features, marker_scale=1.3, hollow=pg.hollow,
+        many = len(pg.points) + len(pg.hollow) > 40  # the Playground's hundreds of points: smaller markers
+        draw_boundary(ax, *pg.plane, frame.output, pg.points, pg.features, marker_scale=0.6 if many else 1.3,
+                      hollow=pg.hollow,
                       cmap=self.cmap)
         ax.tick_params(labelsize=14)
         ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))

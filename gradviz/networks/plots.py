@@ -10,15 +10,18 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 from ..eval.plan import plan_of
 from ..eval.symbolic import symbolic_of
 from ..text.numbers import format_value
+from .vectorised import history_array
 
 if TYPE_CHECKING:
     from ..ir.graph import Graph
     from .descent import Descent
 
 __all__ = ["grid_function", "grid_values", "loss_curve", "contour", "decision_boundary", "boundary_grid",
-           "draw_boundary", "target_scale", "update_frame", "grid_heatmap", "codes_plot", "weight_comparison"]
+           "draw_boundary", "target_scale", "update_frame", "grid_heatmap", "codes_plot", "weight_comparison",
+           "class_regions", "loss_overlay", "layer_gradients", "CLASS_STYLES", "loss_line"]
 
 VALUE_COLOUR, GRADIENT_COLOUR = "#0072B2", "#D55E00"  # Okabe–Ito blue and vermillion, as on the figures
+TITLE_WIDTH = 60  # characters of a loss curve's title on a line (12-point text in a 6.4-inch figure)
 
 
 def grid_function(graph: "Graph", free: Sequence[str], fixed: Mapping[str, float]) -> Callable[..., Any]:
@@ -92,15 +95,26 @@ def _png(fig) -> bytes:
     return buffer.getvalue()
 
 
-def loss_curve(run: "Descent", clean: Sequence[tuple[int, float]] = ()) -> bytes:
+def loss_curve(run: "Descent", clean: Sequence[tuple[int, float]] = (), penalty: Sequence[float] = ()) -> bytes:
     """The loss against the iteration, as PNG bytes; ``clean``: (step, loss) without dropout or
-    noise, drawn over it."""
+    noise, drawn over it; ``penalty``: each step's penalty, when the loss is data loss + penalty
+    (both parts are drawn under it). A long title wraps."""
+    import textwrap
+
     fig = _figure()
     ax = fig.add_subplot()
     steps = [it.step for it in run.history]
     losses = [it.loss for it in run.history]
+    out = run.graph.output
     ax.plot(steps, losses, color=VALUE_COLOUR, linewidth=1 if clean else 2, alpha=0.6 if clean else 1,
-            label="training, with each step's dropout or noise" if clean else "training")
+            label="training, with each step's dropout or noise" if clean
+            else f"training {out} = data loss + penalty" if len(penalty) else "training")
+    if len(penalty):
+        ax.plot(steps, [v - p for v, p in zip(losses, penalty)], color=VALUE_COLOUR, linewidth=1.5, linestyle="--",
+                label="data loss")
+        ax.plot(steps, list(penalty), color="#555555", linewidth=1.5, linestyle=":", label="penalty (λ·Σ|w| or λ·Σw²)")
+        ax.legend(loc="best")
+        losses = losses + [p for p in penalty if p > 0]
     if clean:
         ax.plot([s for s, _ in clean], [v for _, v in clean], color="black", linewidth=2, linestyle="--",
                 label="all points, without dropout or noise")
@@ -133,6 +147,7 @@ def loss_curve(run: "Descent", clean: Sequence[tuple[int, float]] = ()) -> bytes
                      f"{format_value(clean[-1][1])}")
     else:
         ax.set_title(f"{run.optimizer.name}: final {run.graph.output} = {format_value(run.final_loss)}")
+    ax.set_title("\n".join(textwrap.fill(line, TITLE_WIDTH) for line in ax.get_title().split("\n")))
     ax.grid(alpha=0.3)
     return _png(fig)
 
@@ -153,8 +168,11 @@ def contour(run: "Descent", resolution: int = 200) -> bytes:
     ax = fig.add_subplot()
     finite = Z[np.isfinite(Z)]
     levels = np.quantile(finite, np.linspace(0, 1, 25)) if finite.size else 20
-    filled = ax.contourf(P, Q, Z, levels=np.unique(levels), cmap="viridis")
-    ax.contour(P, Q, Z, levels=np.unique(levels), colors="white", linewidths=0.4, alpha=0.6)
+    levels = np.unique(levels) if finite.size else levels
+    if finite.size and levels.size < 2:  # a flat loss (steps, constants): one band around its value
+        levels = np.array([levels[0] - 1, levels[0] + 1])
+    filled = ax.contourf(P, Q, Z, levels=levels, cmap="viridis")
+    ax.contour(P, Q, Z, levels=levels, colors="white", linewidths=0.4, alpha=0.6)
     fig.colorbar(filled, ax=ax, label=run.graph.output)
     ax.plot(ps, qs, "-o", color=GRADIENT_COLOUR, markersize=3, linewidth=1.5, label="descent")
     ax.plot(ps[:1], qs[:1], "s", color="white", markeredgecolor="black", markersize=8, label="start")
@@ -162,6 +180,49 @@ def contour(run: "Descent", resolution: int = 200) -> bytes:
     ax.set_xlabel(p)
     ax.set_ylabel(q)
     ax.legend(loc="best")
+    return _png(fig)
+
+
+def loss_line(run: "Descent", resolution: int = 400, diverged_steps: int = 12) -> bytes:
+    """The loss over the one trained parameter, L(θ), with the descent's steps on it (numbered
+    arrows from each θ to the next), as PNG bytes; a diverged run shows its first ``diverged_steps``."""
+    import numpy as np
+
+    if len(run.wrt) != 1:
+        raise ValueError("a loss line needs exactly one parameter")
+    (name,) = run.wrt
+    history = run.history[:diverged_steps + 1] if run.diverged_at is not None else run.history
+    thetas = [it.values[name] for it in history]
+    losses = [it.loss for it in history]
+    reach = 1.25 * max(max(thetas) - min(thetas), *map(abs, thetas), 1.0)  # the minima beside the path too
+    grid = np.linspace(min(thetas) - reach, max(thetas) + reach, resolution)
+    curve = grid_function(run.graph, run.wrt, run.history[0].values)(grid)
+    fig = _figure(7.2, 4.6)
+    ax = fig.add_subplot()
+    ax.plot(grid, curve, color="black", linewidth=2, label=f"{run.graph.output}({name})")
+    ax.plot(thetas, losses, "o", color=GRADIENT_COLOUR, markersize=6, zorder=3, label="the steps")
+    for k in range(len(thetas) - 1):
+        ax.annotate("", (thetas[k + 1], losses[k + 1]), (thetas[k], losses[k]),
+                    arrowprops=dict(arrowstyle="->", color=GRADIENT_COLOUR, linewidth=1.2, alpha=0.8))
+    ax.plot(thetas[:1], losses[:1], "s", color="white", markeredgecolor="black", markersize=9, zorder=4,
+            label="start")
+    ax.plot(thetas[-1:], losses[-1:], "*", color="yellow", markeredgecolor="black", markersize=15, zorder=4,
+            label="diverged here" if run.diverged_at is not None and len(history) == len(run.history) else
+            f"step {history[-1].step}" if run.diverged_at is not None else "end")
+    finite = curve[np.isfinite(curve)]
+    if finite.size:
+        bottom = min(float(np.min(finite)), float(np.min(losses)))
+        top = max(float(np.max(losses)), bottom + 1e-9)
+        ax.set_ylim(bottom - 0.05 * (top - bottom), top + 0.1 * (top - bottom))
+    ax.set_xlabel(name)
+    ax.set_ylabel(run.graph.output)
+    ax.legend(loc="best")
+    what = (f"diverged at step {run.diverged_at}" + (f" (the first {diverged_steps} steps)"
+                                                     if len(history) < len(run.history) else "")
+            if run.diverged_at is not None else f"{len(run.history) - 1} steps, {name} = "
+            f"{format_value(run.final[name])}")
+    ax.set_title(f"{run.optimizer.title(run.history[0].rate)}: {what}")
+    ax.grid(alpha=0.3)
     return _png(fig)
 
 
@@ -213,21 +274,140 @@ def draw_boundary(ax, X, Y, Z, points: Sequence[tuple[Sequence[float], float]], 
 
 def decision_boundary(graph: "Graph", features: Sequence[str], fixed: Mapping[str, float],
                       points: Sequence[tuple[Sequence[float], float]], resolution: int = 200,
-                      marks: Sequence[float] = ()) -> bytes:
+                      marks: Sequence[float] = (), hollow: Sequence[tuple[Sequence[float], float]] = ()) -> bytes:
     """A two-feature classifier's output over the plane, its boundary (P = 0.5 for targets 0 and 1,
-    else the midpoint of the targets: y = 0 for ±1), dashed contours at ``marks``, and the data points."""
-    X, Y = boundary_grid(points, resolution)
+    else the midpoint of the targets: y = 0 for ±1), dashed contours at ``marks``, and the data points
+    (``hollow``: the validation points, unfilled), with a legend of the markers."""
+    X, Y = boundary_grid([*points, *hollow], resolution)
     Z = grid_function(graph, features, fixed)(X, Y)
-    fig = _figure(5.6, 5.0)
+    fig = _figure(6.4, 5.4)
     ax = fig.add_subplot()
-    filled = draw_boundary(ax, X, Y, Z, points, features)
-    bottom, top, cut = target_scale(points)
+    filled = draw_boundary(ax, X, Y, Z, points, features, hollow=hollow,
+                           marker_scale=1.0 if len(points) + len(hollow) <= 40 else 0.55)
+    bottom, top, cut = target_scale([*points, *hollow])
+    _marker_legend(ax, cut, bool(hollow), (bottom, top) == (0.0, 1.0))
     probability = (bottom, top) == (0.0, 1.0)
     if marks:
         lines = ax.contour(X, Y, Z, levels=sorted(marks), colors="black", linewidths=1.2, linestyles="dashed")
         ax.clabel(lines, fmt=lambda v: f"y = {format_value(v)}", fontsize=9)
     fig.colorbar(filled, ax=ax, label="P(class 1)" if probability else "y")
     ax.set_title(f"decision boundary (black: {'P' if probability else 'y'} = {format_value(cut)})")
+    return _png(fig)
+
+
+def _marker_legend(ax, cut: float, hollow: bool, probability: bool) -> None:
+    """The legend of ``draw_boundary``'s markers, below the axes: which marker is which class, and
+    that unfilled ones are held out for validation."""
+    from matplotlib.lines import Line2D
+
+    above, below = ("class 1", "class 0") if probability else (f"y ≥ {format_value(cut)}", f"y < {format_value(cut)}")
+    handles = [Line2D([], [], marker="*", linestyle="", markersize=14, color="white", markeredgecolor="black",
+                      label=f"{above} (training)"),
+               Line2D([], [], marker="o", linestyle="", markersize=10, color="white", markeredgecolor="black",
+                      label=f"{below} (training)")]
+    if hollow:
+        handles.append(Line2D([], [], marker="o", linestyle="", markersize=10, color="none", markeredgecolor="black",
+                              markeredgewidth=2.5, label="unfilled: held out (validation)"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=len(handles) if not hollow else 2,
+              fontsize=9, frameon=False)
+
+
+#: a colour and a marker per class (Okabe–Ito colours; markers tell classes apart in greyscale)
+CLASS_STYLES = (("#E69F00", "o"), ("#0072B2", "*"), ("#009E73", "s"), ("#CC79A7", "^"), ("#56B4E9", "D"),
+                ("#D55E00", "v"), ("#F0E442", "P"), ("#000000", "X"))
+
+
+def class_regions(outputs: Callable[[Any], Any], points: Sequence[tuple[Sequence[float], float]],
+                  features: Sequence[str], classes: int, hollow: Sequence[tuple[Sequence[float], float]] = (),
+                  resolution: int = 200) -> bytes:
+    """A K-class classifier over the plane: each class's region (the largest output, ``outputs`` of an
+    (n × 2) array giving n × K) in its colour, the points with their class's marker (``hollow``:
+    validation points, unfilled), and a legend of the classes."""
+    import numpy as np
+    from matplotlib.colors import ListedColormap
+    from matplotlib.lines import Line2D
+
+    styles = [CLASS_STYLES[k % len(CLASS_STYLES)] for k in range(classes)]
+    X, Y = boundary_grid([*points, *hollow], resolution)
+    chosen = np.asarray(outputs(np.column_stack([X.ravel(), Y.ravel()]))).argmax(axis=1).reshape(X.shape)
+    fig = _figure(6.4, 5.6)
+    ax = fig.add_subplot()
+    ax.contourf(X, Y, chosen, levels=np.arange(classes + 1) - 0.5, cmap=ListedColormap([c for c, _ in styles]),
+                alpha=0.35)
+    ax.contour(X, Y, chosen, levels=np.arange(classes) + 0.5, colors="black", linewidths=1.5)
+    for group, filled in ((points, True), (hollow, False)):
+        for (point, label) in group:
+            colour, marker = styles[int(label)]
+            ax.plot(point[0], point[1], marker, markersize=12 if marker == "*" else 8,
+                    color=colour if filled else "none", markeredgecolor="black" if filled else colour,
+                    markeredgewidth=0.8 if filled else 2.0)
+    handles = [Line2D([], [], marker=m, linestyle="", markersize=11 if m == "*" else 8, color=c,
+                      markeredgecolor="black", label=f"class {k}") for k, (c, m) in enumerate(styles)]
+    if hollow:
+        handles.append(Line2D([], [], marker="o", linestyle="", markersize=8, color="none", markeredgecolor="black",
+                              markeredgewidth=2, label="unfilled: validation"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=min(len(handles), 4),
+              fontsize=10, frameon=False)
+    ax.set_xlabel(features[0])
+    ax.set_ylabel(features[1])
+    ax.set_title(f"{classes} classes: each region is the class of the largest output")
+    return _png(fig)
+
+
+def loss_overlay(curves: Sequence[tuple[Mapping[str, Any], Sequence[float], int | None]]) -> bytes:
+    """The loss curves of several runs on one plot, one colour and label a run (its setting); a
+    diverged run is drawn up to its divergence and ends in a cross, its label says where."""
+    import numpy as np
+    from matplotlib import colormaps
+
+    fig = _figure(8.0, 5.0)
+    ax = fig.add_subplot()
+    colours = colormaps["tab10" if len(curves) <= 10 else "tab20"].colors
+    finite = [v for _, losses, _ in curves for v in losses if np.isfinite(v)]
+    for k, (setting, losses, diverged) in enumerate(curves):
+        label = ", ".join(f"{key} = {format_value(v) if isinstance(v, (int, float)) else v}"
+                          for key, v in setting.items())
+        colour = colours[k % len(colours)]
+        steps = np.arange(len(losses))
+        ax.plot(steps, losses, color=colour, linewidth=2, linestyle=("-", "--", ":", "-.")[k // len(colours) % 4],
+                label=label + (f" — diverged at step {diverged}" if diverged is not None else ""))
+        if diverged is not None:
+            ax.plot(steps[-1:], losses[-1:], "X", color=colour, markersize=14, markeredgecolor="black")
+    if finite and min(finite) > 0 and max(finite) / min(finite) > 100:
+        ax.set_yscale("log")
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("training loss")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2 if len(curves) > 3 else 1, fontsize=9,
+              frameon=False)
+    ax.set_title(f"training loss of the {len(curves)} runs (✕: diverged there)")
+    return _png(fig)
+
+
+def layer_gradients(run: "Descent", layers: Sequence[Sequence[Sequence[str]]]) -> bytes:
+    """The root mean square of each layer's weight gradients over training, on a log scale (``layers``:
+    each layer's units' weight names): vanishing gradients show as the first layers' lines far below."""
+    import numpy as np
+    from matplotlib import colormaps
+
+    fig = _figure(7.2, 4.6)
+    ax = fig.add_subplot()
+    colours = colormaps["viridis"](np.linspace(0, 0.9, len(layers)))
+    steps = [it.step for it in run.history]
+    grads = history_array(run, run.wrt, "grad")
+    column = {name: k for k, name in enumerate(run.wrt)}
+    for k, units in enumerate(layers):
+        chosen = [column[w] for unit in units for w in unit]
+        rms = np.sqrt(np.mean(grads[:, chosen] ** 2, axis=1))
+        label = "output layer" if k == len(layers) - 1 else f"layer {k + 1}"
+        ax.plot(steps, rms, color=colours[k], linewidth=2, label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("RMS of the layer's ∂L/∂w")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(loc="best", fontsize=9)
+    ax.set_title("gradient size by layer (log scale)")
     return _png(fig)
 
 
@@ -269,7 +449,13 @@ def grid_heatmap(results: Sequence[tuple[dict[str, float], float]], score_name: 
         ax.plot(range(len(axes[0])), scores, "-o", color=VALUE_COLOUR)
         ax.plot([axes[0].index(best[keys[0]])], [results[0][1]], "o", markersize=16, markerfacecolor="none",
                 markeredgecolor=GRADIENT_COLOUR, markeredgewidth=2)
-        ax.set_xticks(range(len(axes[0])), [format_value(v) for v in axes[0]])
+        for k, score in enumerate(scores):  # a diverged run has no score to plot: it is named where it would be
+            if not np.isfinite(score):
+                ax.plot([k], [0.95], "X", color=GRADIENT_COLOUR, markersize=12, transform=ax.get_xaxis_transform())
+                ax.annotate("diverged", (k, 0.91), xycoords=("data", "axes fraction"), ha="center", va="top",
+                            color=GRADIENT_COLOUR, fontsize=11, fontweight="bold")
+        ax.margins(x=0.12)
+        ax.set_xticks(range(len(axes[0])), [_tick(v) for v in axes[0]])
         ax.set_xlabel(keys[0])
         ax.set_ylabel(score_name)
     else:
@@ -284,13 +470,17 @@ def grid_heatmap(results: Sequence[tuple[dict[str, float], float]], score_name: 
         ax.add_patch(Rectangle(
             (axes[0].index(best[keys[0]]) - 0.5, axes[1].index(best[keys[1]]) - 0.5), 1, 1, fill=False,
             edgecolor=GRADIENT_COLOUR, linewidth=3))
-        ax.set_xticks(range(len(axes[0])), [format_value(v) for v in axes[0]])
-        ax.set_yticks(range(len(axes[1])), [format_value(v) for v in axes[1]])
+        ax.set_xticks(range(len(axes[0])), [_tick(v) for v in axes[0]])
+        ax.set_yticks(range(len(axes[1])), [_tick(v) for v in axes[1]])
         ax.set_xlabel(keys[0])
         ax.set_ylabel(keys[1])
-    ax.set_title("grid search: best " + ", ".join(f"{k} = {format_value(v)}" for k, v in best.items())
+    ax.set_title("grid search: best " + ", ".join(f"{k} = {_tick(v)}" for k, v in best.items())
                  + f"\n({score_name} {results[0][1]:.3g}, ringed)")
     return _png(fig)
+
+
+def _tick(value: Any) -> str:
+    return format_value(value) if isinstance(value, (int, float)) else str(value)
 
 
 def codes_plot(codes: Sequence[Sequence[float]], inputs: Sequence[Sequence[float]], names: Sequence[str]) -> bytes:

@@ -6,26 +6,44 @@
   "use strict";
   var DATA = JSON.parse(document.getElementById("gv-data").textContent);
   var MINUS = "\u2212";
+  /* The page computes in floats: a sum this small beside its terms is cancellation noise, shown as
+     the 0 a hand calculation (and gradviz's exact figures) give. */
+  var NOISE = 8 * Number.EPSILON;
 
   function DomainError(message) { this.message = message; }
 
-  /* Python's float formatting of the figures (text/numbers.py format_value). */
-  function gfmt(f, p) {
-    var parts = f.toExponential(p - 1).split("e"), x = parseInt(parts[1], 10);
-    if (x < -4 || x >= p) {
-      var m = parts[0].indexOf(".") >= 0 ? parts[0].replace(/0+$/, "").replace(/\.$/, "") : parts[0];
-      return m + "e" + x;
+  /* The figures' number format (text/numbers.py format_value): the decimal a float prints as,
+     rounded half up to the page's significant digits (at most 4 in scientific notation). */
+  function zeros(n) { return new Array(n + 1).join("0"); }
+  function rounded(a, p) {  /* a > 0: [up to p significant digits, the exponent of the first, whether exact] */
+    var s = String(a), e = 0, k = s.indexOf("e");
+    if (k >= 0) { e = parseInt(s.slice(k + 1), 10); s = s.slice(0, k); }
+    var dot = s.indexOf("."), whole = dot >= 0 ? s.slice(0, dot) : s, all = whole + (dot >= 0 ? s.slice(dot + 1) : "");
+    var d = all.replace(/^0+/, "");
+    e += whole.length - 1 - (all.length - d.length);
+    var exact = d.replace(/0+$/, "").length <= p;
+    if (d.length > p) {
+      var up = d.charAt(p) >= "5", cells = d.slice(0, p).split(""), i = p - 1;
+      while (up && i >= 0 && cells[i] === "9") { cells[i] = "0"; i--; }
+      if (up && i < 0) { cells.unshift("1"); cells.pop(); e += 1; } else if (up) { cells[i] = String(+cells[i] + 1); }
+      d = cells.join("");
     }
-    var t = f.toFixed(Math.max(0, p - 1 - x));
-    return t.indexOf(".") >= 0 ? t.replace(/0+$/, "").replace(/\.$/, "") : t;
+    return [d, e, exact];
+  }
+  function placed(d, e) {
+    if (e + 1 >= d.length && e >= 0) { return d + zeros(e + 1 - d.length); }
+    var t = e < 0 ? "0." + zeros(-e - 1) + d : d.slice(0, e + 1) + "." + d.slice(e + 1);
+    return t.replace(/0+$/, "").replace(/\.$/, "");
   }
   function fmt(f, digits) {
-    digits = digits || 6;
+    digits = digits || DATA.digits || 3;
     if (f === 0) { return "0"; }
     if (!isFinite(f)) { return String(f).replace("-", MINUS); }
-    var a = Math.abs(f);
-    var text = a >= 1e-4 && a < Math.pow(10, Math.max(digits, 4)) ? gfmt(f, digits) : gfmt(f, Math.min(digits, 4));
-    return text.replace(/-/g, MINUS);
+    var a = Math.abs(f), r = rounded(a, digits), scientific = r[1] < -4 || r[1] >= Math.max(digits, 4), text;
+    var p = scientific ? Math.min(digits, 4) : digits, whole = rounded(a, p + 1);  /* one digit more: whole */
+    r = whole[2] ? whole : rounded(a, p);
+    text = scientific ? placed(r[0], 0) + "e" + r[1] : placed(r[0], r[1]);
+    return (f < 0 ? MINUS : "") + text.replace(/-/g, MINUS);
   }
   function paren(f) { var t = fmt(f); return f < 0 ? "(" + t + ")" : t; }
 
@@ -138,6 +156,9 @@
       var op = OPS[node.op], p = node.p, problem = op.e ? op.e(args, p) : null;
       if (!problem) {
         var v = op.v(args, p);
+        if ((node.op === "add" || node.op === "sub") && Math.abs(v) <= NOISE * (Math.abs(args[0]) + Math.abs(args[1]))) {
+          v = 0;  /* 0.5 − 0.6 + 0.1: what is left is the decimals' binary rounding */
+        }
         if (!isFinite(v)) { problem = "the result overflows a float"; } else { val[i] = v; }
       }
       if (problem) { error = {node: i, message: nodeError(i, problem, args)}; }
@@ -160,10 +181,18 @@
       }
     }
     if (!error) {
+      var size = new Float64Array(n);  /* what each gradient is the sum of, in size */
+      var settle = function (k) { if (Math.abs(adj[k]) <= NOISE * size[k]) { adj[k] = 0; } };
       adj[out] = 1;
       DATA.steps.forEach(function (s) {
-        nodes[s].a.forEach(function (k, pos) { adj[k] += adj[s] * loc[s][pos]; });
+        settle(s);
+        nodes[s].a.forEach(function (k, pos) {
+          var c = adj[s] * loc[s][pos];
+          adj[k] += c;
+          size[k] += Math.abs(c);
+        });
       });
+      nodes.forEach(function (node, k) { if (node.k === "i") { settle(k); } });
     }
     return {val: val, loc: loc, adj: adj, error: error};
   }
@@ -302,8 +331,7 @@
     if (state.error) { box.textContent = ""; box.gvText = ""; return; }
     if (mode === "step") {
       var total = DATA.steps.length;
-      byId("counter").textContent = stepAt === 0 ? "Forward pass (step 0 / " + total + ")" :
-        "Backward step " + stepAt + " / " + total;
+      byId("counter").textContent = stepAt === 0 ? "Forward pass" : "Backward step " + stepAt + " of " + total;
       byId("prev").disabled = stepAt === 0;
       byId("next").disabled = stepAt === total;
       if (stepAt === 0) {

@@ -21,6 +21,7 @@ import html
 import json
 import os
 import re
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable
@@ -35,6 +36,7 @@ from ..render.frames import check_drawable
 from ..render.style import Style
 from ..text.lines import Number, Partial, Relation, plain, write
 from ..text.names import markup_name
+from ..text.numbers import shown_digits
 from ..text.structure import equation
 from ..text.targets import MARKUP
 from .exercise import BLANK_CHOICES, Blank, blanked
@@ -68,7 +70,7 @@ def _label(name: str) -> str:
 
 def _unmarked(markup: str) -> str:
     """Figure markup as plain text: subscripts kept as they are written, entities decoded."""
-    return html.unescape(re.sub(r"</?SUB>", "", markup))
+    return html.unescape(re.sub(r"</?SU[BP]>", "", markup))
 
 
 def op_table(keys: Iterable[str]) -> str:
@@ -238,6 +240,7 @@ def explorer_html(result: Backward, *, quiz: str | None = None, renderer: str = 
     data = graph_export(result)
     data["edges"] = edges
     data["quiz"] = quiz
+    data["digits"] = shown_digits()  # the page writes its numbers as the figures do
     math = _panel_math(result) if quiz is None else {}
     title = title_relation(result)
     inputs = "".join(_input_control(k, item) for k, item in enumerate(data["inputs"]))
@@ -278,14 +281,15 @@ def _input_control(k: int, item: dict[str, Any]) -> str:
     value, i = item["v"], item["i"]
     shown = str(int(value)) if value.is_integer() else repr(value)
     span = max(1.0, 2 * abs(value))
+    low, high = max(value - span, -sys.float_info.max), min(value + span, sys.float_info.max)  # finite near ±1e308
     name = html.escape(_label(item["name"]))
     return (f'<span class="input"><label class="name" for="in-{i}">{name}</label>'
             f'<input type="number" id="in-{i}" value="{shown}" step="any" aria-label="{name}">'
-            f'<input class="range" type="number" id="lo-{i}" value="{value - span:g}" step="any" '
+            f'<input class="range" type="number" id="lo-{i}" value="{low:g}" step="any" '
             f'title="slider minimum" aria-label="{name} slider minimum">'
-            f'<input type="range" id="sl-{i}" value="{shown}" min="{value - span:g}" max="{value + span:g}" '
+            f'<input type="range" id="sl-{i}" value="{shown}" min="{low:g}" max="{high:g}" '
             f'step="any" aria-label="{name} slider">'
-            f'<input class="range" type="number" id="hi-{i}" value="{value + span:g}" step="any" '
+            f'<input class="range" type="number" id="hi-{i}" value="{high:g}" step="any" '
             f'title="slider maximum" aria-label="{name} slider maximum"></span>')
 
 

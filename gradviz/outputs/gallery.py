@@ -16,7 +16,7 @@ from ..networks.training import clean_losses, codes, fit, grid_search, history_c
 from ..render.neurons import render_neurons
 from ..syntax import parse
 from .export import export
-from .folder import OutputFolder, write_atomic
+from .folder import OutputFolder
 
 __all__ = ["ENTRIES", "LECTURE", "LINEAR_REGRESSION", "MICROGRAD", "PERCEPTRON", "POINTS", "RECURRENT",
            "SOFTMAX_EXPANDED", "SOFTMAX_NODE", "XOR_SLIDE", "Entry", "build"]
@@ -51,37 +51,37 @@ class Entry:
     title: str
     source: str
     caption: str
-    make: Callable[[Path, bool], list[Path]]
+    make: Callable[[OutputFolder, bool], list[Path]]
 
 
-def _frames(formula: str, which: str = "all") -> Callable[[Path, bool], list[Path]]:
-    def make(folder: Path, dot_only: bool) -> list[Path]:
+def _frames(formula: str, which: str = "all") -> Callable[[OutputFolder, bool], list[Path]]:
+    def make(folder: OutputFolder, dot_only: bool) -> list[Path]:
         return _export(backward(parse(formula), POINTS[formula]), folder, which, dot_only)
     return make
 
 
-def _export(result, folder: Path, which: str, dot_only: bool) -> list[Path]:
+def _export(result, folder: OutputFolder, which: str, dot_only: bool) -> list[Path]:
     files = list(export(result, folder, format="dot", which=which).files)
     if not dot_only:
         files.append(export(result, folder, format="png", which="final", images=False).final)
     return files
 
 
-def _network(builder: Callable, values: dict[str, float], view_ops: bool) -> Callable[[Path, bool], list[Path]]:
-    def make(folder: Path, dot_only: bool) -> list[Path]:
+def _network(builder: Callable, values: dict[str, float], view_ops: bool) -> Callable[[OutputFolder, bool], list[Path]]:
+    def make(folder: OutputFolder, dot_only: bool) -> list[Path]:
         net = builder()
         result = backward(net.graph, {**net.values, **values})
-        files = [write_atomic(folder / "neurons.dot", render_neurons(net, result, "dot"))]
+        files = [folder.write("neurons.dot", render_neurons(net, result, "dot"))]
         if not dot_only:
-            files.append(write_atomic(folder / "neurons.png", render_neurons(net, result, "png")))
+            files.append(folder.write("neurons.png", render_neurons(net, result, "png")))
         if view_ops:
             files += _export(result, folder, "final", dot_only)
         return files
     return make
 
 
-def _descent(kind: str) -> Callable[[Path, bool], list[Path]]:
-    def make(folder: Path, dot_only: bool) -> list[Path]:
+def _descent(kind: str) -> Callable[[OutputFolder, bool], list[Path]]:
+    def make(folder: OutputFolder, dot_only: bool) -> list[Path]:
         if kind == "linear":
             graph = parse(LINEAR_REGRESSION)
             run = descend(graph, POINTS[LINEAR_REGRESSION], ["w", "q"], lr=0.1, steps=300)
@@ -97,10 +97,10 @@ def _descent(kind: str) -> Callable[[Path, bool], list[Path]]:
             start = None
         files = []
         if start is not None:  # the small run's table and its loss graph; XOR's table is 1,500 × 19 numbers
-            files = [write_atomic(folder / "history.csv", history_csv(run).encode("utf-8"))]
+            files = [folder.write("history.csv", history_csv(run).encode("utf-8"))]
             files += _export(start, folder, "final", dot_only)
         if not dot_only:
-            files += [write_atomic(folder / name, draw(run)) for name, draw in pictures.items()]
+            files += [folder.write(name, draw(run)) for name, draw in pictures.items()]
         return files
     return make
 
@@ -110,10 +110,10 @@ XOR_SLIDE = "v1 = g(−0.5 + x1 − x2); v2 = g(−0.5 − x1 + x2); y = g(−0.
 
 
 def _fit(layers: tuple[int, ...], data: str, pictures: tuple[str, ...] = ("loss", "boundary"),
-         **options) -> Callable[[Path, bool], list[Path]]:
+         **options) -> Callable[[OutputFolder, bool], list[Path]]:
     """A training run's pictures (no DOT sources): ``loss``, ``boundary``, ``codes`` (an autoencoder's),
     ``network`` (the neuron view of the kept weights, with their step's dropout masks and noise)."""
-    def make(folder: Path, dot_only: bool) -> list[Path]:
+    def make(folder: OutputFolder, dot_only: bool) -> list[Path]:
         if dot_only:
             return []
         points = {"xor": XOR_DATA, "quadrants": quadrants(), "xor-breakout": XOR_BREAKOUT_DATA,
@@ -127,11 +127,11 @@ def _fit(layers: tuple[int, ...], data: str, pictures: tuple[str, ...] = ("loss"
                                                   codes(done.network, done.run.final)[0]),
                 "network": lambda: render_neurons(done.network, backward(done.network.graph, done.drawn_values()),
                                                   "png")}
-        return [write_atomic(folder / f"{name}.png", draw[name]()) for name in pictures]
+        return [folder.write(f"{name}.png", draw[name]()) for name in pictures]
     return make
 
 
-def _penalties(folder: Path, dot_only: bool) -> list[Path]:
+def _penalties(folder: OutputFolder, dot_only: bool) -> list[Path]:
     """The weights of XOR's 2-6-1 network after training without a penalty, with L1 and with L2 (a picture only)."""
     if dot_only:
         return []
@@ -139,15 +139,15 @@ def _penalties(folder: Path, dot_only: bool) -> list[Path]:
             for label, penalty in (("no penalty", {}), ("L1, λ = 0.003", {"l1": 0.003}),
                                    ("L2, λ = 0.003", {"l2": 0.003}))}
     names = [name for name in runs["no penalty"] if name.startswith("w")]
-    return [write_atomic(folder / "weights.png", plots.weight_comparison(runs, names))]
+    return [folder.write("weights.png", plots.weight_comparison(runs, names))]
 
 
-def _grid(folder: Path, dot_only: bool) -> list[Path]:
+def _grid(folder: OutputFolder, dot_only: bool) -> list[Path]:
     """The grid search over the learning rate and the hidden layer's size on XOR (a picture only)."""
     if dot_only:
         return []
     search = grid_search((2, 4, 1), XOR_DATA, {"lr": (0.01, 0.1, 1.0), "hidden": (2.0, 4.0, 8.0)})
-    return [write_atomic(folder / "grid.png", plots.grid_heatmap(search.scores, "final training loss"))]
+    return [folder.write("grid.png", plots.grid_heatmap(search.scores, "final training loss"))]
 
 
 def _xor(activation: str, weights: dict[str, float] | None = None, output: str | None = None) -> Callable:
@@ -200,37 +200,46 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("descent-xor", "Training the XOR network", "mlp 2-4-1, tanh, BCE, 4 XOR points",
           "1,500 steps of α = 0.5: all four points classified correctly; the decision boundary the lecture shows "
           "with TensorFlow Playground.", _descent("xor")),
-    Entry("minibatch", "Mini-batch SGD on XOR", "gradviz train 2-4-1 --data xor --batch-size 2 --steps 3000",
+    Entry("minibatch", "Mini-batch SGD on XOR",
+          "gradviz train 2-4-1 --data xor --batch-size 2 --steps 3000 -o minibatch/   # prints \"accuracy 100%\"",
           "Each step's gradient is the mean over 2 of the 4 points, reshuffled every epoch: the curve is each "
           "step's batch loss, so it zigzags on its way down; all four points end up classified correctly.",
           _fit((2, 4, 1), "xor", lr=0.5, steps=3000, batch_size=2)),
-    Entry("early-stopping", "Early stopping on noisy data", "gradviz train 2-6-1 --data quadrants --val 0.25",
+    Entry("early-stopping", "Early stopping on noisy data",
+          "gradviz train 2-6-1 --data quadrants --val 0.25 -o early-stopping/   # prints \"lowest at step 874\"",
           "24 points labelled by quadrant, 15 % of the labels flipped; a quarter held out. The validation loss "
           "is lowest at step 874; 100 steps without improvement stop the run, and the weights of step 874 are "
           "kept.", _fit((2, 6, 1), "quadrants", lr=0.5, steps=1500, val=0.25, patience=100)),
     Entry("l1-l2", "L1 against L2: the weights they leave",
-          "gradviz train 2-6-1 --data xor --l1 0.003 --steps 2000   # and --l2 0.003",
+          "gradviz train 2-6-1 --data xor --steps 2000 -o no-penalty/   # writes network.png\n"
+          "gradviz train 2-6-1 --data xor --l1 0.003 --steps 2000 -o l1/   # writes network.png\n"
+          "gradviz train 2-6-1 --data xor --l2 0.003 --steps 2000 -o l2/   # writes network.png",
           "The 18 weights of XOR's 2-6-1 network after 2,000 steps: without a penalty, with λ·Σ|w| and with "
           "λ·Σw² (λ = 0.003). L1 pulls every weight toward 0 by the same λ a step, so the weights a unit can do "
           "without end at 0 (dots) and a sparse network is left; L2 pulls each in proportion to its size, "
-          "so the weights shrink together and few reach 0.", _penalties),
-    Entry("dropout", "Dropout on XOR", "gradviz train 2-4-1 --data xor --dropout 0.25 --steps 3000",
+          "so the weights shrink together and few reach 0. Each run's network.png draws its weights; weights.png, "
+          "drawn by `gradviz gallery`, sets the three runs' weights side by side.", _penalties),
+    Entry("dropout", "Dropout on XOR",
+          "gradviz train 2-4-1 --data xor --dropout 0.25 --steps 3000 -o dropout/   # writes network.png",
           "Each step drops every hidden unit with probability 0.25 and multiplies the kept ones by 1/(1 − 0.25): "
           "each step's loss (blue) jumps with the units it lost; the dashed curve is the loss without dropout. "
           "The network is drawn with the mask of its last step: the dropped units (dashed, grey, ✗) pass 0, "
           "and every gradient into and out of them is 0.",
           _fit((2, 4, 1), "xor", ("loss", "network", "boundary"), steps=3000, dropout=0.25)),
-    Entry("autoencoder", "An autoencoder: 4-2-4 on the one-hot vectors", "gradviz train 4-2-4 --autoencoder",
+    Entry("autoencoder", "An autoencoder: 4-2-4 on the one-hot vectors",
+          "gradviz train 4-2-4 --autoencoder -o autoencoder/   # writes codes.png",
           "The input is the target: the four one-hot vectors squeezed through two tanh units and reconstructed by "
           "sigmoid outputs (mean squared error over the outputs). The codes spread to the four corners of the "
           "square — a two-dimensional code for each input, as the lecture's MNIST autoencoder gives.",
           _fit((4, 2, 4), "onehot", ("loss", "codes", "network"), autoencoder=True)),
-    Entry("denoising", "A denoising autoencoder", "gradviz train 4-2-4 --autoencoder --noise 0.2",
+    Entry("denoising", "A denoising autoencoder",
+          "gradviz train 4-2-4 --autoencoder --noise 0.2 -o denoising/   # writes codes.png",
           "The same autoencoder with Gaussian noise (σ = 0.2) added to its inputs each step while the targets stay "
           "clean: it must undo the noise. The network is drawn at its last step's noisy inputs.",
           _fit((4, 2, 4), "onehot", ("loss", "codes", "network"), autoencoder=True, noise=0.2)),
     Entry("xor-breakout-trained", "The breakout question, trained",
-          "gradviz train 2-2-1 --activation relu --loss mse --data xor-breakout --lr 0.1 --steps 1000 --seed 10",
+          "gradviz train 2-2-1 --activation relu --loss mse --data xor-breakout --lr 0.1 --steps 1000 --seed 10 "
+          "-o breakout/   # prints \"answered\"",
           "Two ReLU units and a linear output trained on targets ±1 find weights that answer the question "
           "(y > 0.7 on (0, 1), (1, 0); y < −0.7 on (0, 0), (1, 1); dashed: y = ±0.7). Not every start does: "
           "with --seed 1 both ReLUs die (their sums are negative at every point, so no gradient reaches them) "
@@ -238,30 +247,32 @@ ENTRIES: tuple[Entry, ...] = (
           _fit((2, 2, 1), "xor-breakout", ("boundary", "network", "loss"), activation="relu", loss="mse", lr=0.1,
                steps=1000, seed=10)),
     Entry("grid-search", "Grid search over the learning rate and the hidden layer",
-          "gradviz train 2-4-1 --data xor --grid lr=0.01,0.1,1 --grid hidden=2,4,8",
+          "gradviz train 2-4-1 --data xor --grid lr=0.01,0.1,1 --grid hidden=2,4,8 -o grid/   "
+          "# prints \"best: lr = 1, hidden = 8\"",
           "Nine runs of 1,500 steps on XOR: α = 0.01 barely moves from ln 2 = 0.693; α = 1 with 8 hidden units "
           "ends lowest (ringed).", _grid),
 )
 
 
-def build(folder: str | os.PathLike, *, dot_only: bool = False,
+def build(folder: str | os.PathLike, *, dot_only: bool = False, force: bool = False,
           progress: Callable[[str], None] | None = None) -> list[Path]:
-    """Build every entry into ``folder`` and write its README.md; return the files written."""
-    root = Path(folder)
+    """Build every entry into ``folder`` and write its README.md, all as one run of an
+    ``OutputFolder`` (the files of an earlier build that this one does not make are removed;
+    ``dot_only`` rewrites the DOT sources and keeps the rest); return the files written."""
+    out = OutputFolder(folder, force=force, replace=not dot_only)
     written: list[Path] = []
     sections = ["# gradviz gallery", "",
                 "Every example of the lectures, rebuilt by `gradviz gallery gallery/` "
                 "(`--dot-only` rebuilds just the DOT sources that CI compares).", ""]
-    for entry in ENTRIES:
-        if progress:
-            progress(f"building {entry.name}")
-        target = OutputFolder(root).sub(entry.name).root  # never through a symbolic link
-        target.mkdir(parents=True, exist_ok=True)
-        files = entry.make(target, dot_only)
-        written += files
-        pictures = [f for f in files if f.suffix == ".png"]
-        sections += [f"## {entry.title}", "", "```", entry.source, "```", "", entry.caption, ""]
-        sections += [f"![{entry.title}]({entry.name}/{p.name})" for p in pictures] + [""]
-    if not dot_only:
-        written.append(write_atomic(root / "README.md", "\n".join(sections).encode("utf-8")))
+    with out.batch():  # every file is checked before the first is written
+        for entry in ENTRIES:
+            if progress:
+                progress(f"building {entry.name}")
+            files = entry.make(out.sub(entry.name), dot_only)  # never through a symbolic link
+            written += files
+            pictures = [f for f in files if f.suffix == ".png"]
+            sections += [f"## {entry.title}", "", "```", entry.source, "```", "", entry.caption, ""]
+            sections += [f"![{entry.title}]({entry.name}/{p.name})" for p in pictures] + [""]
+        if not dot_only:
+            written.append(out.write("README.md", "\n".join(sections).encode("utf-8")))
     return written

@@ -5,7 +5,7 @@ installation needed) at a size that reads on a projector: ``FONT_SIZE`` points a
 Lines are never shrunk: a chain that is wider than ``WIDTH`` continues on further rows at its
 first ``=`` (``align*``'s way), a side wider than that breaks between the terms of its sum, and
 a derivation taller than a slide is cut into pages between lines. The math is what
-``text.lines.write`` writes for LaTeX, made mathtext-safe by ``text.targets.mathtext``.
+``text.lines`` writes for the ``MATHTEXT`` target (LaTeX as matplotlib's mathtext takes it).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from ..derive.documents import sections
 from ..text.lines import Relation, piece
-from ..text.targets import LATEX, mathtext
+from ..text.targets import MATHTEXT
 
 if TYPE_CHECKING:  # matplotlib is imported where it is used: a render without pictures never pays for it
     from matplotlib.font_manager import FontProperties
@@ -34,7 +34,7 @@ DPI = 150  # pixels per inch of a PNG
 WIDTH = 12.0  # inches: the widest row (1,800 pixels at DPI, inside a 1,920-pixel slide)
 PAGE_HEIGHT = 6.4  # inches: one page of the derivation (960 pixels, a 1,080-pixel slide less a title)
 MARGIN = 0.15  # inches around the rows
-MATH_FONTS = "stix"  # Times-like, as LaTeX typesets the derivation (and mathtext sizes its brackets)
+MATH_FONTS = "dejavusans"  # the figures' font family (DejaVu Sans), so a slide mixes no serif math with sans figures
 IMAGE_FORMATS = ("svg", "png")
 PICTURE_NODE_LIMIT = 40  # nodes beyond which the derivation gets no pictures (about half a second a picture: 2-3-2-1 with its 58 nodes took 54 s)
 _GAP = {"row": 0.35, "line": 0.8, "heading": 1.2}  # space above a row, in ems: continuation, new line, heading
@@ -101,14 +101,14 @@ def relation_rows(relation: Relation, gap: str = "line", width: float = WIDTH) -
     starts with its head, the others continue at the first ``=`` (or a fixed indent when the
     head is wide), a side that alone is too wide breaks between its terms."""
     room = width * 72 - 2 * MARGIN * 72
-    head, *sides = [piece(side, LATEX)[0] for side in relation.sides]
-    signs = [LATEX.relation(relation.first if k == 0 else "=") for k in range(len(sides))]
-    tokens = [mathtext(head)] + [mathtext(f"{sign} {side}") for sign, side in zip(signs, sides)]
+    head, *sides = [piece(side, MATHTEXT)[0] for side in relation.sides]
+    signs = [MATHTEXT.relation(relation.first if k == 0 else "=") for k in range(len(sides))]
+    tokens = [head] + [f"{sign} {side}" for sign, side in zip(signs, sides)]
     if _measure(_joined(tokens))[0] <= room:  # most lines: one row, one measurement
         return [_row(_joined(tokens), 0.0, gap)]
     tokens = tokens[:1] + [part for sign, side, whole in zip(signs, sides, tokens[1:])
                            for part in ([whole] if _measure(f"${whole}$")[0] <= room / 2 else
-                                        [mathtext(f"{sign} {term}" if i == 0 else "{}" + term)
+                                        [f"{sign} {term}" if i == 0 else "{}" + term
                                          for i, term in enumerate(_terms(side))])]
     indent = _measure(f"${tokens[0]}\\ $")[0]
     indent = indent if indent <= 0.3 * room else 2 * FONT_SIZE
@@ -200,7 +200,7 @@ def draw(rows: Sequence[Row], format: str = "png") -> bytes:
 
 
 def step_image_name(frame: Frame, format: str) -> str:
-    """The file of a backward frame's equations: ``derivation-02-backward-n7.png``."""
+    """The file of a backward frame's equations: ``derivation-02-backward-L.png``."""
     return f"derivation-{frame.slug}.{format}"
 
 

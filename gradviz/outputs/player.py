@@ -54,7 +54,7 @@ _SCRIPT = """
   function show(k) {
     current = Math.max(0, Math.min(frames.length - 1, k));
     for (var i = 0; i < frames.length; i++) { frames[i].hidden = (i !== current); }
-    counter.textContent = "Step " + (current + 1) + " / " + frames.length;
+    counter.textContent = "Frame " + (current + 1) + " of " + frames.length;
     document.getElementById("prev").disabled = current === 0;
     document.getElementById("next").disabled = current === frames.length - 1;
   }

@@ -43,7 +43,7 @@ _SCRIPT = """
     image.src = frames[current].src;
     image.alt = frames[current].title;
     slider.value = current;
-    counter.textContent = "frame " + (current + 1) + " / " + frames.length;
+    counter.textContent = "Frame " + (current + 1) + " of " + frames.length;
   }
   function stop() { clearInterval(timer); timer = null; play.textContent = "\\u25B6 Play"; }
   function start() {

@@ -82,7 +82,7 @@ def pptx_bytes(shown: list[tuple[Frame, bytes, bytes | None]], pages: list[bytes
         pictures = [(figure, room - below, False)] + ([(equations, below, True)] if equations is not None else [])
         _slide(deck, frame.title_text, pictures)
     for k, page in enumerate(pages, start=1):
-        _slide(deck, f"Derivation ({k}/{len(pages)})" if len(pages) > 1 else "Derivation", [(page, room, True)])
+        _slide(deck, f"Derivation, page {k} of {len(pages)}" if len(pages) > 1 else "Derivation", [(page, room, True)])
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 from ..derive.lecture import forward_lines, gradient_lines
-from ..eval.backward import SYMBOLIC_DEPTH, SYMBOLIC_LIMIT, SYMBOLIC_PATHS, Backward
+from ..eval.backward import SYMBOLIC_DEPTH, SYMBOLIC_LIMIT, SYMBOLIC_PATHS, SYMBOLIC_TERMS, Backward, local_terms
 from ..eval.symbolic import symbolic_of
 from ..text.expressions import print_unicode
 from ..text.lines import plain
@@ -32,13 +32,14 @@ def grad_table(result: Backward, rows: int | None = REPORT_ROWS) -> str:
     lines = [header, "", "forward:"] + [f"  {line}" for line in _bounded(forward_lines(result), rows, "more operations",
                                                                          plain)]
     lines += ["", "backward:"] + [f"  {line}" for line in _bounded(gradient_lines(result), rows, "more inputs", plain)]
-    if not result.has_symbolic and len(graph) <= PROGRAM_LIMIT:
+    if not result.has_symbolic and len(graph) <= PROGRAM_LIMIT and local_terms(graph) <= SYMBOLIC_TERMS:
         lines += ["", f"backward as a program (no expanded gradients: the graph has over {SYMBOLIC_LIMIT} nodes, "
                       f"{SYMBOLIC_DEPTH} nonlinear levels or {SYMBOLIC_PATHS:,} chain-rule paths, which expanded "
                       "would not fit a page; here each adjoint is written from its consumers' adjoints, once):"]
         lines += [f"  {line}" for line in _bounded(adjoint_program(result), rows, "more adjoints")]
     elif not result.has_symbolic and result.values is None:
-        lines.append(f"  (no symbolic gradients: the graph has over {PROGRAM_LIMIT:,} nodes; --at gives the numbers)")
+        lines.append(f"  (no symbolic gradients: the graph has over {PROGRAM_LIMIT:,} nodes or {SYMBOLIC_TERMS:,} terms "
+                     "in its local derivatives; --at gives the numbers)")
     return "\n".join(lines)
 
 

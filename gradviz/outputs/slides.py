@@ -27,7 +27,7 @@ from ..eval.backward import Backward
 from ..render.fitting import Area
 from ..render.frames import Frame, frames
 from ..render.style import Style
-from ..text.lines import NodeText, Relation, write
+from ..text.lines import Name, Relation, write
 from ..text.targets import LATEX
 from .export import Export, export
 from .folder import OutputFolder
@@ -142,7 +142,7 @@ def beamer_tex(result: Backward, frames: Sequence[Frame], files: Sequence[str],
     height / width ``aspect`` when known): one slide whose overlays are the frames, then
     (``derivation``) the derivation slides."""
     title = write(title_relation(result), LATEX)
-    short = write(NodeText(result.graph, result.graph.output_id, "equation"), LATEX)
+    short = write(Name(result.graph.output), LATEX)  # never in names the user did not write
     pages = [step_pages(frame, step_lines(aspect)) for frame in frames]
     height = rf"\dimexpr\textheight-{_TITLE}pt-\gvreserve\relax"
     out = [r"\documentclass[aspectratio=169]{beamer}", *PREAMBLE, *_MACROS, r"\begin{document}",

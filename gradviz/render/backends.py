@@ -52,7 +52,8 @@ _NOISE = re.compile(r"^Fontconfig warning: .*reset-dirs.*$"  # bundled fontconfi
 _STDERR_LOCK = threading.Lock()
 GRAPHVIZ_SECONDS = 30.0  # wall-clock limit of one Graphviz run (a figure's layouts share it: ``fitting``)
 GRAPHVIZ_MEMORY = 1 << 30  # bytes Graphviz may allocate beyond what Python already holds
-TOO_SLOW_ADVICE = ("draw a smaller formula, only the final frame (--frames final) or the neuron view of a "
+TOO_SLOW_ADVICE = ("draw a smaller formula, only the final frame (--frames final of gradviz render or gradviz net) "
+                   "or the neuron view of a "
                    "network (gradviz net --view neurons), or print the numbers with gradviz grad")
 TOO_SLOW = f"Graphviz ran past its limit of {GRAPHVIZ_SECONDS:.0f} s for a figure and was stopped: {TOO_SLOW_ADVICE}"
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Collection, Sequence
 
 from ..errors import GradvizError
 from .backends import FORMATS, GRAPHVIZ_SECONDS, get_backend
-from .budget import check_layout_cost
+from .budget import DEFAULT_PNG_DPI, check_layout_cost, png_dpi
 from .frames import RENDER_NODE_LIMIT, Frame, check_drawable, frames, tangent_frames
 from .fitting import Area, fitted
 from .layout import pinned
@@ -22,8 +22,6 @@ if TYPE_CHECKING:
 
 __all__ = ["RenderedFrame", "Figure", "render_frames", "DEFAULT_PNG_DPI"]
 
-DEFAULT_PNG_DPI = 150  # sharp on a projector, small enough for slides
-PIXEL_LIMIT = 100_000_000  # pixels of all the png frames of one call: about 10 s of drawing (100 ns a pixel)
 
 
 @dataclass(frozen=True)
@@ -67,16 +65,18 @@ class Figure:
         self._rendered: dict[tuple[str, str, int | None], RenderedFrame] = {}
 
     def render(self, frame: Frame, format: str = "svg", dpi: int | None = None) -> RenderedFrame:
-        """One frame as ``format`` (png at ``dpi``, by default ``DEFAULT_PNG_DPI``)."""
+        """One frame as ``format`` (png at ``dpi``, by default ``DEFAULT_PNG_DPI`` or what fits the pixel budget)."""
         return self.render_all([frame], format, dpi)[0]
 
     def render_all(self, chosen: Sequence[Frame], format: str = "svg", dpi: int | None = None
                    ) -> list[RenderedFrame]:
-        """Several frames as ``format``; SVG frames come from one Graphviz call (``svgframes``)."""
+        """Several frames as ``format``; SVG frames come from one Graphviz call (``svgframes``). png
+        frames are drawn at ``dpi``, by default ``DEFAULT_PNG_DPI`` lowered until the frames fit the
+        pixel budget (``budget.png_dpi``)."""
         _check(format, dpi)
-        missing = [f for f in chosen if (f.slug, format, dpi) not in self._rendered]
         if format == "png":
-            self._check_pixels(dpi or DEFAULT_PNG_DPI, len(missing))
+            dpi = png_dpi(self.layout.size, sum((f.slug, format, dpi) not in self._rendered for f in chosen), dpi)
+        missing = [f for f in chosen if (f.slug, format, dpi) not in self._rendered]
         if format == "svg" and missing:
             looks = [self._scenes[f.slug] for f in missing]
             for frame, data in zip(missing, svg_frames(looks, self.layout, self.backend)):
@@ -87,25 +87,12 @@ class Figure:
                 self._render_one(frame, format, dpi, deadline - time.monotonic())
         return [self._rendered[(f.slug, format, dpi)] for f in chosen]
 
-    def _check_pixels(self, dpi: int, count: int) -> None:
-        """Refuse ``count`` png frames of more than ``PIXEL_LIMIT`` pixels in all, naming the
-        largest ``dpi`` that fits."""
-        width, height = (max(side, 1.0) / 72 for side in self.layout.size)  # inches
-        if count * width * height * dpi * dpi > PIXEL_LIMIT:
-            most = int((PIXEL_LIMIT / (count * width * height)) ** 0.5)
-            frames = f"{count} frames of" if count > 1 else "a frame of"
-            raise GradvizError(f"at {dpi} dpi that is {frames} {width * dpi:,.0f} × {height * dpi:,.0f} pixels "
-                               f"(the limit is {PIXEL_LIMIT // 1_000_000} million pixels in all): use --dpi {most} "
-                               f"or less{', or --frames final' if count > 1 else ''}, or --format svg or pdf, which "
-                               "stay sharp at any size")
-
     def _render_one(self, frame: Frame, format: str, dpi: int | None, timeout: float) -> None:
         dot = pinned(self._scenes[frame.slug], self.layout, self._statements)
         if format == "dot":
             data = dot.source.encode("utf-8")
         else:
-            data = self.backend.run(dot.source, "nop2", format, dpi or (DEFAULT_PNG_DPI if format == "png" else None),
-                                    timeout)
+            data = self.backend.run(dot.source, "nop2", format, dpi, timeout)
         self._rendered[(frame.slug, format, dpi)] = RenderedFrame(frame, format, data)
 
 

@@ -1,8 +1,9 @@
 """Choosing the look and orientation that fit the slide: with ``look`` or ``rankdir`` set to
 ``auto``, the figure is laid out in each choice and the one whose text is largest once the
-picture is fitted into the aspect's slide wins. Boxes laid out left to right (the lectures'
-look) are kept whenever they already reach the readable size, so small graphs never pay for
-the search.
+picture is fitted into the aspect's slide wins — among the layouts whose edges cross no more
+often than plain ``dot``'s drawing of the same graph, when one of them is readable. Boxes laid
+out left to right (the lectures' look) are kept whenever they already reach the readable size
+and are untangled, so small graphs never pay for the search.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Sequence
 
 from .backends import GRAPHVIZ_SECONDS
+from .budget import layout_work
 from .choices import ASPECTS
+from .crossings import layout_crossings, plain_dot_crossings
 from .layout import Layout, layout
 from .scene import Scene, scenes as make_scenes
 
@@ -27,7 +30,7 @@ __all__ = ["Area", "Fitted", "fitted", "readable_px", "text_px"]
 
 SMALL_GRAPH = 20  # operations: up to here node text must reach 24 px on the slide, beyond it 18 px
 SEARCH_LIMIT = 60  # operations: beyond the lectures' graphs one layout only (each costs seconds there)
-SEARCH_SECONDS = 10.0  # the search keeps the best layout found once this much time has passed
+SEARCH_WORK = 6_000  # layout units (``budget.layout_work``) the whole search may spend: about 9 s of ``dot``
 
 
 @dataclass(frozen=True)
@@ -68,41 +71,52 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
            tangents: "Tangents | None" = None) -> Fitted:
     """Lay out ``frames`` in the style's look and orientation, trying each ``auto`` choice
     for the largest text in ``area`` (by default the style's slide); ``tangents``: what
-    forward-mode frames among them show. The search stops after ``SEARCH_SECONDS`` with the best
-    layout so far; all layouts together get ``GRAPHVIZ_SECONDS``."""
+    forward-mode frames among them show. A layout that reaches the readable size and crosses its
+    edges no more often than plain ``dot`` does (``crossings``) ends the search; otherwise the
+    readable layout with the fewest crossings wins, else the largest text. The search tries as
+    many choices as ``SEARCH_WORK`` pays for (counted, not timed, so a busy machine draws the same
+    figure); all layouts together get ``GRAPHVIZ_SECONDS``."""
     operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
     readable = area.readable if area else readable_px(operations)
     box = (area.width, area.height) if area else ASPECTS[style.aspect] or ASPECTS["16:9"]
+    candidates = _candidates(style, operations)
+    candidates = candidates[:max(1, SEARCH_WORK // layout_work(result.graph))]
+    reference = plain_dot_crossings(result.graph, backend) if len(candidates) > 1 else 0
     best: Fitted | None = None
-    best_px = -1.0
+    best_rank: tuple[bool, float, float] | None = None
     start = time.monotonic()
-    for candidate, columns, fold in _candidates(style, operations):
-        if best is not None and time.monotonic() - start > SEARCH_SECONDS:
-            break
+    for candidate, columns, fold, copies in candidates:
         looks = [candidate.apply(sc) for sc in make_scenes(result, frames, caption=caption, wrt=wrt,
                                                              look=candidate.look, columns=columns, fold=fold,
-                                                             tangents=tangents)]
+                                                             tangents=tangents, copies=copies)]
         lay = layout(looks, backend, box, timeout=GRAPHVIZ_SECONDS - (time.monotonic() - start))
         px = text_px(lay, candidate, area)
-        if px > best_px:
-            best, best_px = Fitted(candidate, looks, lay), px
-        if best_px >= readable:
+        crossed = layout_crossings(lay) if len(candidates) > 1 else 0
+        rank = (px >= readable, -max(crossed - reference, 0) if px >= readable else 0.0, px)
+        if best_rank is None or rank > best_rank:
+            best, best_rank = Fitted(candidate, looks, lay), rank
+        if px >= readable and crossed <= reference:
             break
     assert best is not None
     return best
 
 
-def _candidates(style: "Style", operations: int) -> list[tuple["Style", int, bool]]:
+def _candidates(style: "Style", operations: int) -> list[tuple["Style", int, bool, bool]]:
     """The styles to try, most preferred first (boxes before gates, left to right before top
     down; one only without an aspect or beyond ``SEARCH_LIMIT`` operations), each with the number
-    of input columns (``scene.input_columns``: boxes keep the lectures' one column; gates also
-    try two, three, or each input beside its first use) and whether the layout is folded."""
+    of input columns (``scene.input_columns``: boxes keep the lectures' one column; gates try
+    each input beside its first use — the fewest crossings, measured — also with a shared
+    constant drawn beside each of its uses, then one, three and two columns), whether the layout
+    is folded, and whether constants are copied."""
     if style.aspect == "none" or operations > SEARCH_LIMIT:  # one layout: boxes for small graphs, else gates
         look = style.look if style.look != "auto" else "boxes" if operations <= SMALL_GRAPH else "gates"
-        return [(replace(style, look=look, rankdir="LR" if style.rankdir == "auto" else style.rankdir), 1, False)]
+        return [(replace(style, look=look, rankdir="LR" if style.rankdir == "auto" else style.rankdir), 1, False,
+                 False)]
     looks = ("boxes", "gates", "paired") if style.look == "auto" else (style.look,)
     rankdirs = ("LR", "TB") if style.rankdir == "auto" else (style.rankdir,)
-    out = [(replace(style, look=look, rankdir=rankdir), columns, False) for look in looks for rankdir in rankdirs
-           for columns in ((1,) if look == "boxes" else (1, 2, 3, 0))]
-    return out + [(replace(style, look=look, rankdir=rankdir), 0, True) for look in looks if look != "boxes"
+    out = [(replace(style, look=look, rankdir=rankdir), columns, False, copies)
+           for look in looks for rankdir in rankdirs
+           for columns, copies in (((1, False),) if look == "boxes" else
+                                   ((0, False), (0, True), (1, False), (3, False), (2, False)))]
+    return out + [(replace(style, look=look, rankdir=rankdir), 0, True, False) for look in looks if look != "boxes"
                   for rankdir in rankdirs]

@@ -13,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-__all__ = ["SlideFit", "fit", "SLIDE"]
+__all__ = ["SlideFit", "fit", "SLIDE", "crossings", "count_crossings", "spline_points"]
 
 SLIDE = (1920, 1080)  # the projector slide a figure is judged on, in pixels
 _SVG = "{http://www.w3.org/2000/svg}"
@@ -126,3 +126,70 @@ def _distance(box: tuple[float, float, float, float], points: list[tuple[float, 
         dy = max(y0 - y, 0.0, y - y1)
         best = min(best, math.hypot(dx, dy))
     return best
+
+
+def crossings(svg: bytes | str) -> int:
+    """How many times the edges of an SVG frame cross one another."""
+    text = svg.decode("utf-8") if isinstance(svg, bytes) else svg
+    root = ET.fromstring(text)
+    paths = [_sampled(path.get("d", "")) for g in _groups(root, "edge") for path in g.iter(f"{_SVG}path")]
+    return count_crossings([p for p in paths if len(p) > 1])
+
+
+def spline_points(pos: str) -> list[tuple[float, float]]:
+    """Points along an edge's spline as Graphviz's layout gives it (``pos="e,x,y x,y x,y …"``):
+    the arrowhead's end and start markers left out, the Bézier pieces sampled."""
+    pieces = [p for p in pos.split() if not p.startswith(("e,", "s,"))]
+    return _sampled("M" + " C".join(pieces) if pieces else "")
+
+
+def count_crossings(paths: list[list[tuple[float, float]]]) -> int:
+    """Proper crossings between distinct polylines: each pair of segments that cut through each
+    other away from both polylines' ends (edges that meet at a shared node do not cross there)."""
+    count = 0
+    boxes = [_bbox(p) for p in paths]
+    for i in range(len(paths)):
+        for j in range(i + 1, len(paths)):
+            if not _overlap(boxes[i], boxes[j]):
+                continue
+            count += _pair_crossings(paths[i], paths[j])
+    return count
+
+
+def _bbox(points: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+_END = 6.0  # points: a meeting this close to either path's end is two edges at one node, not a crossing
+
+
+def _pair_crossings(p: list[tuple[float, float]], q: list[tuple[float, float]]) -> int:
+    ends = (p[0], p[-1], q[0], q[-1])
+    hits: list[tuple[float, float]] = []
+    for a, b in zip(p, p[1:]):
+        for c, d in zip(q, q[1:]):
+            point = _cut(a, b, c, d)
+            if point is None or any(math.dist(point, e) < _END for e in ends):
+                continue
+            if all(math.dist(point, h) > _END for h in hits):  # one crossing sampled twice counts once
+                hits.append(point)
+    return len(hits)
+
+
+def _cut(a, b, c, d) -> tuple[float, float] | None:
+    """Where segment ab properly crosses segment cd, if it does."""
+    r = (b[0] - a[0], b[1] - a[1])
+    s = (d[0] - c[0], d[1] - c[1])
+    denominator = r[0] * s[1] - r[1] * s[0]
+    if abs(denominator) < 1e-12:
+        return None
+    t = ((c[0] - a[0]) * s[1] - (c[1] - a[1]) * s[0]) / denominator
+    u = ((c[0] - a[0]) * r[1] - (c[1] - a[1]) * r[0]) / denominator
+    if 0 <= t < 1 and 0 <= u < 1:
+        return a[0] + t * r[0], a[1] + t * r[1]
+    return None

@@ -85,6 +85,8 @@ def neuron_digraph(network: Any, result: "Backward", point: int = 1) -> "graphvi
         dot.attr(label=caption, labelloc="b", fontsize="13")
     if network.loss is not None:
         mean = f"mean {_LOSS_TEXT[network.loss]} over {count} points" if count > 1 else _LOSS_TEXT[network.loss]
+        if "penalty" in network.graph.groups.values():  # loss = data loss + penalty, said as such
+            mean += " + penalty"
         loss_rows = [(f"{out} = {mean}", None)]
         if result.values is not None:
             loss_rows.append((f"= {format_value(result.value)}", VALUE_COLOR))

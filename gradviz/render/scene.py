@@ -27,12 +27,8 @@ from ..text.lines import Math, Name, Relation, plain, write
 from ..text.numbers import superscript
 from ..text.structure import equation, operand_piece
 from ..text.targets import MARKUP
-from .frames import (
-    FORWARD_KINDS,
-    Frame,
-    FrameState,
+from ..derive.captions import (
     fan_in,
-    frame_state,
     gate_gradient,
     gate_tangent,
     gate_value,
@@ -41,9 +37,9 @@ from .frames import (
     product_line,
     tangent_product_line,
     tangent_row,
-    tangent_state,
     value_line,
 )
+from .frames import FORWARD_KINDS, Frame, FrameState, frame_state, tangent_state
 
 if TYPE_CHECKING:
     import graphviz
@@ -64,6 +60,7 @@ _CLUSTER_INK = "#BBBBBB"
 FADED, FADED_EDGE, FADED_FILL = "#B8B8B8", "#DDDDDD", "#FAFAFA"  # off the highlighted paths (--wrt)
 FONT = "DejaVu Sans"  # has Greek, ∂, ×, −, subscripts and superscripts
 EDGE_LABEL_LIMIT = 40  # more nodes than this: edges carry no labels
+ACTIVE_LABEL_GAP = 4  # points under the active edge's label, clear of its thick line (half its 3-point width)
 COMPACT_LIMIT = 100  # more nodes than this: smaller fonts, tighter spacing
 CAPTION_LINES = 6  # caption lines in one column; more go into two or three columns
 CAPTION_WIDTH = 64  # characters in a caption line before it wraps at an "="
@@ -111,13 +108,17 @@ class Scene:
 
 
 @lru_cache(maxsize=4096)
-def label_rows(rows: tuple[tuple[str, str | None], ...], padding: int = 1) -> str:
-    """An HTML table of one cell per row; each row is (markup, colour or None)."""
+def label_rows(rows: tuple[tuple[str, str | None], ...], padding: int = 1, gap: int = 0) -> str:
+    """An HTML table of one cell per row; each row is (markup, colour or None); ``gap`` points of
+    empty room under the rows (the active edge's label: its bottom row, a product whose blanks
+    ``____`` reach below the baseline, must clear the thick edge it sits on)."""
     cells = []
+    spacer = f'<TR><TD HEIGHT="{gap}" FIXEDSIZE="TRUE" WIDTH="1"></TD></TR>' if gap else ""
     for body, color in rows:
         if color:
             body = f'<FONT COLOR="{color}">{body}</FONT>'
         cells.append(f"<TR><TD>{body}</TD></TR>")
+    cells.append(spacer)
     return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{padding}">'
             + "".join(cells) + "</TABLE>")
 
@@ -130,17 +131,19 @@ def scene(result: "Backward", frame: Frame, *, caption: bool = True, wrt: str | 
 
 def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = True,
            wrt: str | None = None, look: str = "boxes", columns: int = 1, fold: bool = False,
-           tangents: "Tangents | None" = None) -> list[Scene]:
+           tangents: "Tangents | None" = None, copies: bool = False) -> list[Scene]:
     """The scenes of several frames of one result, sharing the text work between them.
 
     ``wrt`` (an input's name) draws the nodes and edges on the paths from the output to that
     input in full colour and fades the rest. ``tangents`` (forward mode from one input) is
-    what the forward-mode frames among ``frame_list`` show."""
+    what the forward-mode frames among ``frame_list`` show. ``copies`` draws a constant used by
+    several operations beside each of them."""
     texts = _Texts(result, tangents)
     keep = input_paths(result.graph, wrt) if wrt is not None else None
     stacks = input_columns(result.graph, columns)
     folded = second_row(result.graph) if fold else frozenset()
-    return [replace(_scene(result, frame, texts, caption, keep, look, stacks), folded=folded) for frame in frame_list]
+    return [replace(_scene(result, frame, texts, caption, keep, look, stacks, copies), folded=folded)
+            for frame in frame_list]
 
 
 class _Texts:
@@ -168,7 +171,7 @@ def _faded(rows: list[tuple[str, str | None]], fade: bool) -> tuple[tuple[str, s
 
 def _scene(result: "Backward", frame: Frame, texts: _Texts, caption: bool,
            keep: frozenset[str] | None = None, look: str = "boxes",
-           stacks: tuple[tuple[str, ...], ...] = ()) -> Scene:
+           stacks: tuple[tuple[str, ...], ...] = (), copies: bool = False) -> Scene:
     graph = result.graph
     forward = frame.kind in FORWARD_KINDS and texts.tangents is not None
     state = tangent_state(texts.tangents, frame) if forward else frame_state(result, frame)
@@ -176,11 +179,37 @@ def _scene(result: "Backward", frame: Frame, texts: _Texts, caption: bool,
     nodes = [_node(result, frame, texts, state, nid, keep, look) for nid in graph.nodes]
     edges = [_edge(result, texts, state, nid, pos, operand, keep, look)
              for nid, node in graph.nodes.items() for pos, operand in enumerate(node.operands)]
+    if copies:
+        nodes, edges = _constant_copies(graph, nodes, edges)
     compact = len(graph) > COMPACT_LIMIT
     seed = texts.tangents.wrt if forward else None
     return Scene(frame.slug, tuple(nodes), tuple(edges), _caption(frame, look, graph.output, seed) if caption else None,
                  stacks, graph.output_id,
                  *_defaults(compact, gates), clusters=() if gates else _clusters(graph))
+
+
+def _constant_copies(graph: "Graph", nodes: list[NodeLook], edges: list[EdgeLook]
+                     ) -> tuple[list[NodeLook], list[EdgeLook]]:
+    """A constant used by several operations is drawn once beside each of them (``n3.1``,
+    ``n3.2``, …): a number written where it is used, as on a slide, instead of one node whose
+    edges cross the figure to every use."""
+    uses: dict[str, list[int]] = {}
+    for index, edge in enumerate(edges):
+        if graph.nodes[edge.tail].kind == "const":
+            uses.setdefault(edge.tail, []).append(index)
+    shared = {nid: where for nid, where in uses.items() if len(where) > 1}
+    if not shared:
+        return nodes, edges
+    edges = list(edges)
+    out: list[NodeLook] = []
+    for look in nodes:
+        if look.id not in shared:
+            out.append(look)
+            continue
+        for copy, index in enumerate(shared[look.id], start=1):
+            out.append(replace(look, id=f"{look.id}.{copy}"))
+            edges[index] = replace(edges[index], tail=f"{look.id}.{copy}")
+    return out, edges
 
 
 def _node(result: "Backward", frame: Frame, texts: _Texts, state: FrameState, nid: str,
@@ -255,7 +284,7 @@ def _edge(result: "Backward", texts: _Texts, state: FrameState, nid: str, pos: i
             rows.append((brought, GRADIENT_COLOR))
         elif is_active:
             rows.append((texts.get(("product", nid, pos), lambda: product_line(result, step, c)), GRADIENT_COLOR))
-        label = label_rows(_faded(rows, fade), 0)
+        label = label_rows(_faded(rows, fade), 0, ACTIVE_LABEL_GAP if is_active else 0)
     if is_active:
         attrs = [("color", ACTIVE_INK), ("penwidth", "3")]
     elif keep is not None and not fade:
@@ -303,16 +332,16 @@ def depths(graph: "Graph") -> dict[str, int]:
 
 
 def gate_symbol(graph: "Graph", nid: str) -> str:
-    """What a gate shows: its operator (``+``, ``×``, ``²``) or function name (``σ``, ``exp``)."""
+    """What a gate shows, from its spec's notation and never a letter a reader could take for a
+    variable: its operator (``+``, ``×``), a blank for the operand (``( )²``, ``| |``, ``√``) or its
+    function name (``σ``, ``exp``)."""
     node = graph.nodes[nid]
     spec = OPS[node.op]
-    if node.op == "mul":
-        return "×"
-    if spec.notation == "power":
-        return "x" + (superscript(node.params[0]) if node.params else "ʸ")
-    if spec.notation == "bars":
-        return "|x|"
-    return MARKUP.escape(spec.text)
+    glyph = {"product": MARKUP.cross, "root": "√", "bars": "| |",
+             "power": "( )" + (superscript(node.params[0]) if node.params else "^( )"),
+             "indexed": MARKUP.subscripted(spec.text, str(int(node.params[0]) + 1)) if node.params else spec.text,
+             }.get(spec.notation, spec.text)
+    return MARKUP.escape(glyph)
 
 
 def _clusters(graph: "Graph") -> tuple[tuple[str, tuple[str, ...]], ...]:

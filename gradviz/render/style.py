@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Iterable
 
 from ..errors import GradvizError
+from ..ir.arguments import check_fields, checked_methods
 from .choices import ASPECTS, BASE_FONT_SIZE, LOOKS, RANKDIRS
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ THEMES: dict[str, tuple[str, ...]] = {
 }
 
 
+@checked_methods
 @dataclass(frozen=True)
 class Style:
     """Figure settings: ``theme`` (light, dark, print), ``font_size`` in points, ``rankdir``
@@ -62,6 +64,7 @@ class Style:
     aspect: str = "16:9"
 
     def __post_init__(self) -> None:
+        check_fields(self)
         if self.theme not in THEMES:
             raise GradvizError(f"unknown theme {self.theme!r}; choose one of {', '.join(THEMES)}")
         if self.rankdir not in RANKDIRS:

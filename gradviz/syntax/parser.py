@@ -10,6 +10,7 @@ and ``e`` waits while it may be the base of ``e^z`` (which is ``exp``).
 from __future__ import annotations
 
 import re
+import warnings
 from collections import ChainMap
 from dataclasses import dataclass
 from fractions import Fraction
@@ -19,9 +20,9 @@ from ..errors import ParseError
 from ..ir.graph import Graph, GraphBuilder
 from ..ir.ops import OPS, Precedence
 from . import names
-from .lexer import MAX_LENGTH, TRANSPOSE, Source, Token, tokenize
+from .lexer import MAX_LENGTH, TRANSPOSE, Source, Token, log_base, tokenize
 
-__all__ = ["parse"]
+__all__ = ["parse", "ReadingWarning", "soup_hints"]
 
 _MUL, _UNARY, _FUNCTION = Precedence.PRODUCT, Precedence.UNARY, Precedence.APPLICATION
 #: An operator's canonical symbol → (op key, precedence), from the op specs.
@@ -59,16 +60,61 @@ def _after_power(tokens: list[Token], k: int) -> Token | None:
     if k < len(tokens) and (tokens[k].kind == "sup" or (tokens[k].kind == "op" and tokens[k].value == "^")):
         k += 1
         if tokens[k - 1].kind == "op" and k < len(tokens):
-            if tokens[k].kind == "open" and tokens[k].value == "}":
-                while k < len(tokens) and tokens[k].kind != "close":
+            if tokens[k].kind == "open" and tokens[k].value == "}":  # a power on a name is short: look 8 ahead
+                end = min(len(tokens), k + 8)
+                while k < end and tokens[k].kind != "close":
                     k += 1
             k += 1
     return tokens[k] if k < len(tokens) else None
 
 
+class ReadingWarning(UserWarning):
+    """A formula read in a way its writer may not have meant (``sigmod`` as s·i·g·m·o·d)."""
+
+
+_STYLED_WORD = re.compile(r"\\(?:" + "|".join(names.STYLES) + r")[ \t]*\{[ \t]*([A-Za-z][A-Za-z0-9]*)[ \t]*\}|([A-Za-z]+)")
+
+
+def soup(word: str, pieces: list[names.Piece]) -> str | None:
+    """The function a word split into single letters spells or nearly spells (``sigmod``), or a function
+    with its last letter doubled (``tanhh``); None otherwise."""
+    if len(pieces) == 2 and pieces[0].kind == "func" and word == pieces[0].value + pieces[0].value[-1]:
+        return pieces[0].value
+    if len(pieces) < 3 or any(p.kind != "name" or p.end - p.start != 1 for p in pieces):
+        return None
+    return names.function_named(word) if len(word) == 3 else names.near_function(word)
+
+
+def soup_message(word: str, letters: list[str], function: str) -> str:
+    multiply = f" (to multiply the letters, write {' '.join(letters)})" if len(letters) == len(word) else ""
+    return f"'{word}' is read as {'·'.join(letters)} — did you mean {function}(…)?{multiply}"
+
+
+def soup_hints(text: str) -> list[str]:
+    """What ``soup_message`` says about each such word of ``text`` (for an error about missing values)."""
+    hints = []
+    try:
+        words = [t for t in tokenize(Source(text)) if t.kind == "word"]
+    except ParseError:
+        return []
+    for token in words:
+        try:
+            pieces = names.split_word(token.text)
+        except names.SplitError:
+            continue
+        function = soup(token.text, pieces)
+        if function is not None and token.text not in " ".join(hints):
+            hints.append(soup_message(token.text, [p.value for p in pieces], function))
+    return hints
+
+
 _MAX_TERMS = 10_000  # terms of one expanded sum or product
-_MAX_TOKENS = 1_000_000  # tokens of an expression with its sums written out
-_INDEXED = re.compile(r"(?P<base>.+?)_(?P<sub>[A-Za-z0-9]{1,3})(?P<primes>′*)")
+#: tokens a program may come to with its words split and its sums and definitions written out: about
+#: 10 s of ``grad`` (a sum of 100,000 terms has 200,000; a 1 MB ``x + x + …`` 500,000, 14 s on a quiet
+#: machine, 40 s on a busy one; a word of a million letters a million)
+_MAX_TOKENS = 300_000
+_INDEXED = re.compile(r"(?P<base>[^_^]+?)(?:_(?P<sub>[A-Za-z0-9]{1,3}))?(?:\^(?P<index>[^′]+))?(?P<primes>′*)")
+_INDEX_TERM = re.compile(r"([(\[])([A-Za-z0-9]+)(?:([+-])([0-9]+))?([)\]])")
 
 
 def _expand_sums(program: _Program, tokens: list[Token]) -> list[Token]:
@@ -123,28 +169,66 @@ def _range_from_values(program: _Program, t: Token, body: list[Token], first: in
                        last: int | None) -> tuple[int, int]:
     """The bounds of ``\\sum_i y_i`` from the indexed inputs the values name (``y1 … y3`` → 1, 3)."""
     index = t.value[1]
-    bases = {m["base"] for u in body if u.kind == "name" and (m := _INDEXED.fullmatch(str(u.value))) and m["sub"] == index}
-    numbers = {int(name[len(base):]) for base in bases for name in program.given
-               if name.startswith(base) and name[len(base):].isdigit()}
+    patterns = {re.compile(re.escape(written).replace("0", "(-?[0-9]+)")): written.replace("0", "{}")
+                for u in body if u.kind == "name" and "0" not in str(u.value)
+                and (written := _substituted(str(u.value), index, "0")) is not None}
+    numbers = {int(m.group(1)) for pattern in patterns for name in program.given if (m := pattern.fullmatch(name))}
     if not numbers:
-        wanted = ", ".join(f"{base}1, {base}2" for base in sorted(bases)) or "the indexed inputs"
+        wanted = ", ".join(f"{form.format(1)}, {form.format(2)}" for form in sorted(patterns.values())) or "the indexed inputs"
         raise program.error(f"give '{t.text}' numbers as bounds, as in \\sum_{{{index}=1}}^{{3}}, "
                             f"or values for {wanted}, …", t)
     return (min(numbers) if first is None else first), (max(numbers) if last is None else last)
 
 
 def _substitute(token: Token, index: str, n: int) -> Token:
-    """``y_i`` → ``y1``, ``w_ij`` → ``w_1j`` and ``i`` → 1 for index ``i`` = ``n``."""
+    """``y_i`` → ``y1``, ``w_ij`` → ``w_1j``, ``y^(i)`` → ``y^(1)``, ``a^(i-1)`` → ``a^(0)`` and ``i`` → 1 for
+    index ``i`` = ``n``."""
     if token.kind != "name":
         return token
     if token.value == index:
         return Token("num", token.text, token.start, token.end, Fraction(n))
-    match = _INDEXED.fullmatch(str(token.value))
-    if match is None or index not in match["sub"]:
-        return token
-    sub = match["sub"].replace(index, str(n))
-    name = match["base"] + (sub if sub.isdigit() else f"_{sub}") + match["primes"]
-    return token._replace(value=name)
+    name = _substituted(str(token.value), index, str(n))
+    return token if name is None else token._replace(value=name)
+
+
+def _substituted(name: str, index: str, n: str) -> str | None:
+    """``name`` with the sum's ``index`` replaced by ``n`` in its subscript and index superscript, or None
+    when it holds no such index."""
+    match = _INDEXED.fullmatch(name)
+    sub, superscript = (match["sub"] or "", match["index"] or "") if match else ("", "")
+    if not (index in sub or index in superscript):
+        return None
+
+    def term(m: re.Match) -> str:
+        if m.group(2) != index:
+            return m.group()
+        value = int(n) + (0 if not m.group(3) else int(m.group(4)) * (1 if m.group(3) == "+" else -1))
+        return f"{m.group(1)}{value}{m.group(5)}"
+
+    sub = sub.replace(index, n)
+    name = match["base"] + (sub if sub.isdigit() else f"_{sub}" if sub else "")
+    return name + (f"^{_INDEX_TERM.sub(term, superscript)}" if superscript else "") + match["primes"]
+
+
+def _unused_arguments(program: _Program, tokens: list[Token]) -> list[Token]:
+    """A name given for a parameter the body does not use (``y(x_n, \\mathbf{w})`` with ``y(x, \\mathbf{w}) =
+    \\sum_j w_j x^j``) documents, like the definition's head: it becomes no input."""
+    out = list(tokens)
+    for k, t in enumerate(tokens):
+        unused = program.unused.get(str(t.value), ()) if t.kind == "ufunc" else ()
+        if not unused or k + 1 >= len(tokens) or tokens[k + 1].kind != "open":
+            continue
+        depth, position, start = 0, 0, k + 2
+        for j in range(k + 1, len(tokens)):
+            u = tokens[j]
+            depth += (u.kind == "open") - (u.kind == "close")
+            if (depth == 1 and u.kind == "comma") or depth == 0:
+                if position in unused and j - start == 1 and tokens[start].kind == "name":
+                    out[start] = tokens[start]._replace(kind="unused")
+                position, start = position + 1, j + 1
+            if depth == 0:
+                break
+    return out
 
 
 @dataclass(slots=True)
@@ -154,6 +238,7 @@ class _Operand:
     nid: str | None
     value: Fraction | None = None
     euler: bool = False
+    unused: bool = False  # an argument for a parameter the function's body does not use
 
 
 @dataclass(slots=True)
@@ -171,6 +256,7 @@ class _Frame:
     args: int = 0  # commas seen in a call
     literal: bool = False  # a number right above may still be an exponent or a slope
     power: Fraction | None = None  # a function's power written on its name: \sin^2 x
+    log_base: int | None = None  # a logarithm's base: \log_2 x
 
 
 class _Program:
@@ -188,6 +274,20 @@ class _Program:
         self.functions: dict[str, tuple[tuple[str, ...], list[Token], Token]] = {}  # f(x) = …: params, body, name
         self.applied: set[str] = set()  # defined functions applied somewhere
         self.inlining: set[str] = set()  # defined functions whose body is being parsed
+        self.expansion: dict[str, int] = {}  # defined function → tokens one application writes out (estimated)
+        self.spent = 0  # tokens parsed so far, written out
+        self.unused: dict[str, frozenset[int]] = {}  # y(x, w) = Σ w_j x^j: w's position, which documents
+        self.soups: dict[str, tuple[Token, str, list[str]]] = {}  # sigmod: where, the function meant, the letters
+
+    def spend(self, count: int, token: Token, what: str = "") -> None:
+        """Count ``count`` more tokens to parse at ``token``; refuse, before the work, past ``_MAX_TOKENS``."""
+        if self.spent + count > _MAX_TOKENS:
+            raise self.error(f"{what or 'the formula'} comes to {self.spent + count:,} symbols or more with words "
+                             "split into names and sums and definitions written out (the limit is "
+                             f"{_MAX_TOKENS:,}, about 10 s of work): split it into "
+                             "smaller formulas, or name intermediate results instead of nesting definitions "
+                             "(a = f(x); b = f(a))", token)
+        self.spent += count
 
     def error(self, message: str, token: Token) -> ParseError:
         return self.src.error(message, token.start, token.end)
@@ -202,6 +302,9 @@ class _Program:
         statements = [s for s in statements if s]
         if not statements:
             raise self.src.error("empty formula: expected an expression", 0)
+        targets = sum(2 for s in statements if len(s) > 1 and s[1].kind == "eq")  # a = …: the name and '='
+        self.spend(sum(map(len, statements)) - targets, statements[-1][-1])  # at least this many, written out
+        self.spent = 0  # each expression counts its own when it is written out
         output = ""
         for k, statement in enumerate(statements):
             header = self._definition(statement)
@@ -209,8 +312,10 @@ class _Program:
                 self._define(*header)
             elif header is not None:  # the output: f(x) = x² is named f, with x an input
                 name, params, body = header
-                for param in params:
-                    self.resolve(param)
+                used = self._names_used(body[1:])
+                for param in params:  # the head's arguments document; what the body uses is an input
+                    if param in used:
+                        self.resolve(param)
                 output = self._assignment([Token("name", name.text, name.start, name.end, self._defined_name(name)),
                                            *body])
             elif len(statement) == 3 and statement[1].kind == "eq" and self._bind(statement):
@@ -218,7 +323,7 @@ class _Program:
                     raise self.error(f"'{statement[0].text} = {statement[2].text}' only names a function; "
                                      "the last statement must compute the output", statement[0])
             elif len(statement) > 1 and statement[1].kind == "eq":
-                output = self._assignment(statement)
+                output = self._assignment(statement, last=k == len(statements) - 1)
             elif k < len(statements) - 1:
                 raise self.error("only the last statement can be a bare expression; "
                                  "name this one (a = …)", statement[0])
@@ -230,11 +335,21 @@ class _Program:
         for name, (_, _, target) in self.functions.items():
             if name not in self.applied:
                 raise self.error(f"the function '{name}' is defined but never applied", target)
+        self._say_soups()
         return self.b.finish(output)
 
-    def _assignment(self, statement: list[Token]) -> str:
+    def _say_soups(self) -> None:
+        """A run of letters that spells a function (``sigmod``) is said: an error when its letters have
+        no values among those given, a ``ReadingWarning`` otherwise."""
+        for word, (token, function, letters) in self.soups.items():
+            message = soup_message(word, letters, function)
+            if self.given and not set(letters) - set(names.FUNCTIONS) - {"e", "π"} <= self.given:
+                raise self.error(message, token)
+            warnings.warn(message, ReadingWarning, stacklevel=5)
+
+    def _assignment(self, statement: list[Token], last: bool = False) -> str:
         target, eq = statement[0], statement[1]
-        name = self._target(target)
+        name = self._target(target, output=last)
         if len(statement) == 2:
             raise self.error("expected an expression after '='", eq)
         nid = _Expression(self, statement[2:], eq).run()
@@ -242,6 +357,9 @@ class _Program:
             line, column = self.src.position(self.targets[name].start)
             raise self.error(f"'{name}' is already assigned (line {line}, column {column}); "
                              "each name is assigned once", target)
+        if self.b.is_input(name) and eq.text != "=":  # θ ← θ − η g
+            raise self.error(f"'{target.text} {eq.text} …' updates {name} from itself; name the new value, as in "
+                             f"{target.text}_{{new}} {eq.text} …", target)
         if self.b.is_input(name):
             raise self.error(f"'{name}' is used before this assignment; assign a name before using it", target)
         if name in self.meanings:
@@ -273,6 +391,8 @@ class _Program:
     def _defined_name(self, target: Token) -> str:
         """The name ``NAME(args) = …`` defines; a function's own name may be defined (``ReLU(z) = …``)."""
         spelled = target.text.lstrip("\\")
+        if target.kind == "func" and (word := _STYLED_WORD.fullmatch(target.text)) and word.group(1):
+            return word.group(1)  # \text{Softplus}(x) = … defines Softplus
         if target.kind == "func" or spelled in names.FUNCTIONS:
             return names.LATEX_GREEK.get(spelled, spelled)
         return self._target(target)
@@ -283,6 +403,16 @@ class _Program:
         if name in self.functions or name in self.assigned or name in self.bound:
             raise self.error(f"'{name}' is already defined; each name is defined once", target)
         self.functions[name] = (params, body[1:], target)
+        # each application writes the body out, and within it every defined function it applies:
+        # estimated here, before any is written out (nesting multiplies it: g(x) = f(f(x)))
+        self.expansion[name] = len(body) + sum(self.expansion.get(str(t.value) if t.kind == "name" else t.text, 0)
+                                               for t in body[1:])
+        used = self._names_used(body[1:])
+        self.unused[name] = frozenset(k for k, param in enumerate(params) if param not in used)
+
+    def _names_used(self, body: list[Token]) -> set[str]:
+        """The names a definition's body uses (not those only given to a function that ignores them)."""
+        return {str(t.value) for t in _unused_arguments(self, self.expand(body)) if t.kind == "name"}
 
     def _bind(self, statement: list[Token]) -> bool:
         """``g = σ``: the name applies that function from now on. Whether the statement is one."""
@@ -302,11 +432,14 @@ class _Program:
         self.bound[name] = key
         return True
 
-    def _target(self, target: Token) -> str:
+    def _target(self, target: Token, output: bool = False) -> str:
+        """The name a statement assigns; the output may be named by a function's name (``\\text{MSE} = …``)."""
         if target.kind == "name":
             return str(target.value)
         if target.kind == "func" and target.text.startswith("\\") and target.text[1:] in names.LATEX_GREEK:
             return names.LATEX_GREEK[target.text[1:]]  # \sigma(z) = … defines σ
+        if target.kind == "func" and output and (word := _STYLED_WORD.fullmatch(target.text)):
+            return word.group(1) or word.group(2)
         if target.kind == "func":
             raise self.error(f"cannot assign to the function name '{target.text}'", target)
         if target.kind != "word":
@@ -333,10 +466,16 @@ class _Program:
             else:
                 pieces = splits.get((token.text, paren))
                 if pieces is None:
+                    room = _MAX_TOKENS - self.spent - len(out)  # a word of a million letters stops early
                     try:
-                        pieces = splits[token.text, paren] = names.split_word(token.text, known, paren)
+                        pieces = splits[token.text, paren] = names.split_word(token.text, known, paren, most=room)
                     except names.SplitError as exc:
                         raise self.src.error(exc.message, token.start + exc.start, token.start + exc.end) from None
+                    if len(pieces) > room:
+                        self.spend(len(out) + len(pieces), token)
+                    function = soup(token.text, pieces)
+                    if function is not None:
+                        self.soups.setdefault(token.text, (token, function, [p.value for p in pieces]))
                 for j, piece in enumerate(pieces):
                     text, start, end = token.text[piece.start : piece.end], token.start + piece.start, token.start + piece.end
                     if piece.kind == "func" and piece.value in self.functions:  # ReLU(z) = … redefined
@@ -356,6 +495,9 @@ class _Program:
             return Token("ufunc", text, start, end, name)
         if paren and name not in self.assigned and _FUNCTION_LETTER.fullmatch(name):
             raise self.src.error(f"{name} is used as a function; bind it, e.g. {name} = σ, "
+                                 f"or write {name}·(…) for a product", start, end)
+        if paren and name not in self.assigned and len(name) > 1 and name.isascii() and name.isalpha():  # \text{Mish}(x)
+            raise self.src.error(f"{name} is used as a function but not defined; define it first ({name}(x) = …), "
                                  f"or write {name}·(…) for a product", start, end)
         if name not in self.assigned and (name in ("e", "π") or (name == "σ" and paren)):
             self.meanings.add(name)
@@ -379,7 +521,9 @@ class _Expression:
                  scope: dict[str, str] | None = None):
         self.p, self.b = program, program.b
         self.scope = scope or {}  # a defined function's parameters → the nodes it is applied to
-        self.tokens = _expand_sums(program, program.expand(tokens))
+        self.tokens = _unused_arguments(program, _expand_sums(program, program.expand(tokens)))
+        if self.tokens:
+            program.spend(len(self.tokens), self.tokens[0])
         self.after = after  # the '=' before an assigned expression
         self.ops: list[_Frame] = []
         self.vals: list[_Operand] = []
@@ -413,6 +557,8 @@ class _Expression:
         elif t.kind == "name":
             self._flush()
             self.vals.append(_Operand(self.scope.get(str(t.value)) or self.p.resolve(str(t.value))))
+        elif t.kind == "unused":
+            self.vals.append(_Operand(None, unused=True))
         elif t.kind == "const":
             self._flush()
             base_of_power = after is not None and (after.kind == "sup" or after.value == "^" and after.kind == "op")
@@ -453,14 +599,16 @@ class _Expression:
         t, key = self.tokens[i], str(self.tokens[i].value)
         power, i = self._function_power(i)  # \sin^2 x, \sigma^{2}(z)
         after = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
+        base = log_base(t.text) if t.kind == "func" and t.value == "log" else None
         if after is not None and after.kind == "open":
             if t.text == "\\sqrt" and after.value == "]":
                 raise self.p.error("\\sqrt[n]{…} (an n-th root) is not supported; write x^(1/n)", after)
-            self._push(_Frame("group", "call", 0, t, opener=after, close=str(after.value), fn=key, power=power))
+            self._push(_Frame("group", "call", 0, t, opener=after, close=str(after.value), fn=key, power=power,
+                              log_base=base))
             return i + 2, True
         if t.kind == "ufunc" or names.ARITY[key][0] > 1:  # max, min, the losses, f(x): parentheses
             raise self.p.error(f"'{t.text}' needs parentheses, as in {t.text}(a, b)", t)
-        self._push(_Frame("prefix", key, _FUNCTION, t, power=power))
+        self._push(_Frame("prefix", key, _FUNCTION, t, power=power, log_base=base))
         return i + 1, True
 
     def _function_power(self, i: int) -> tuple[Fraction | None, int]:
@@ -545,7 +693,7 @@ class _Expression:
             self.groups[-1].args += 1
             return i + 1, True
         if t.kind == "eq":
-            raise self.p.error("'=' can only follow a name at the start of a statement", t)
+            raise self.p.error(f"'{t.text}' can only follow a name at the start of a statement", t)
         if t.kind == "num":
             raise self.p.error(f"missing operator before the number '{t.text}'", t)
         # juxtaposition: implicit multiplication, then t as an operand; it stays in the argument of a
@@ -623,9 +771,12 @@ class _Expression:
                                f"({', '.join(params)}), got {len(args)}", token)
         if name in self.p.inlining:
             raise self.p.error(f"'{name}' is applied in its own definition", token)
+        if self.p.spent + self.p.expansion[name] > _MAX_TOKENS:  # the estimate, before writing it out
+            self.p.spend(self.p.expansion[name], token, f"applying '{name}' here")
         self.p.applied.add(name)
         self.p.inlining.add(name)
-        nid = _Expression(self.p, body, None, dict(zip(params, map(self._node, args)))).run()
+        scope = {param: self._node(arg) for param, arg in zip(params, args) if not arg.unused}
+        nid = _Expression(self.p, body, None, scope).run()
         self.p.inlining.discard(name)
         return nid
 
@@ -694,12 +845,15 @@ class _Expression:
         self.vals.append(_Operand(nid))
 
     def _powered(self, nid: str, frame: _Frame) -> str:
-        """A function's value raised to the power written on its name, if any."""
+        """A function's value over the log of its base (``\\log_2 x`` = log x / log 2), raised to the
+        power written on its name, if any."""
+        if frame.log_base is not None:
+            nid = self.b.apply("div", [nid, self.b.apply("log", [self.b.constant(Fraction(frame.log_base))])])
         return nid if frame.power is None else self.b.apply("powc", [nid], (frame.power,))
 
     def _flush(self) -> None:
         """Make a waiting literal a node before a later operand (node ids follow the text)."""
-        if self.vals and self.vals[-1].nid is None and not self.vals[-1].euler:
+        if self.vals and self.vals[-1].nid is None and not self.vals[-1].euler and not self.vals[-1].unused:
             self.vals[-1].nid = self.b.constant(self.vals[-1].value)
 
     def _node(self, operand: _Operand) -> str:

@@ -20,8 +20,8 @@ from . import names
 __all__ = ["to_text"]
 
 _UNARY, _POWER, ATOM = Precedence.UNARY, Precedence.POWER, Precedence.ATOM
-#: Infix ops → (" symbol ", precedence), written with the spec's ASCII symbol so the text parses back.
-_INFIX = {spec.key: (f" {spec.symbols[0]} ", spec.precedence) for spec in OPS.values() if spec.notation == "infix"}
+#: The notations written between their operands, with the spec's ASCII symbol so the text parses back.
+_INFIX = frozenset({"sum", "product", "fraction"})
 _Item = Union[str, tuple[str, bool]]  # text, or (node id, expand it)
 
 
@@ -54,21 +54,21 @@ class _Writer:
     def statement(self, nid: str, named: bool) -> str:
         """The right-hand side for ``nid`` (or the bare output expression)."""
         node = self.nodes[nid]
-        if node.op == "id":  # `a = x` and a bare `x` already mean id(x)
+        if OPS[node.op].notation == "identity":  # `a = x` and a bare `x` already mean id(x)
             operand = self.nodes[node.operands[0]]
             if operand.kind != "op" or (named and operand.id not in self.inline):
                 return self._write((operand.id, False))
         return self._write((nid, True))
 
     def name(self, node: Node) -> str:
-        """A statement's target, checked to read back as itself."""
+        """A statement's target, checked to read back as itself (``z^(L)`` is written ``z^{(L)}``)."""
         try:
-            ok = names.assignable_name(node.name) == node.name
+            plain = names.assignable_name(node.name) == node.name and "^" not in node.name  # loss = …
         except names.SplitError:
-            ok = False
-        if not ok:
+            plain = False
+        if not plain and not names.spells_input(node.name):
             raise GradvizError(f"cannot write {node.name!r} as a name in formula text")
-        return node.name
+        return node.name if plain else names.spelling(node.name)
 
     def _write(self, root: tuple[str, bool]) -> str:
         parts: list[str] = []
@@ -92,7 +92,7 @@ class _Writer:
         if node.kind == "input":
             if not names.spells_input(node.name):
                 raise GradvizError(f"cannot write the input {node.name!r} in formula text")
-            return node.name
+            return names.spelling(node.name)
         return self.name(node)
 
     def _prec(self, nid: str) -> int:
@@ -106,29 +106,35 @@ class _Writer:
         return ["(", item, ")"] if wrap else [item]
 
     def _pieces(self, node: Node) -> list[_Item]:
-        op, args = node.op or "", node.operands
-        if op in _INFIX:
-            symbol, prec = _INFIX[op]
+        """The node's text as its spec's notation writes it."""
+        spec, args = OPS[node.op or ""], node.operands
+        if spec.notation in _INFIX:
+            symbol, prec = f" {spec.symbols[0]} ", spec.precedence
             left, right = self._prec(args[0]), self._prec(args[1])
             return [*self._child(args[0], left < prec), symbol,
                     *self._child(args[1], right <= prec or right == _UNARY)]
-        if op == "neg":
+        if spec.notation == "prefix":
             self._not_a_number(args[0], "negate")
-            return ["-", *self._child(args[0], self._prec(args[0]) <= _UNARY)]
-        if op in ("pow", "powc"):
+            return [spec.symbols[0], *self._child(args[0], self._prec(args[0]) <= _UNARY)]
+        if spec.notation == "power":
             base = self.nodes[args[0]]
-            pieces = [*self._child(args[0], self._prec(args[0]) < ATOM or base.name == "e" and base.kind == "const"),
-                      "^"]
-            if op == "powc":
+            pieces = [*self._child(args[0], self._prec(args[0]) < ATOM or base.name == "e" and base.kind == "const"
+                                   or "^" in base.name), "^"]  # (a^{(L)})^2
+            if node.params:  # a constant exponent
                 exponent = _number(node.params[0])
                 return pieces + [f"({exponent})" if node.params[0] < 0 else exponent]
             self._not_a_number(args[1], "raise to")
-            return pieces + self._child(args[1], self._prec(args[1]) < _POWER)
-        spec = OPS[op]
-        if op == "softmax":  # the k-th element, as parse reads it: softmax_2(z1, z2, z3)
-            return [f"softmax_{int(node.params[0]) + 1}(", *self._arguments(args), ")"]
+            exponent = self._child(args[1], self._prec(args[1]) < _POWER)
+            power = self.nodes[args[1]]
+            if power.op is not None and OPS[power.op].notation == "sum" and args[1] in self.inline:
+                exponent = ["{", *exponent[1:-1], "}"]  # x^{n - 1}: x^(n-1) reads two ways
+            elif "_" in self._leftmost(args[1]).name:  # x^{y_n}, x^{y_n^z}: x^y_n reads two ways
+                exponent = ["{", *exponent, "}"]
+            return pieces + exponent
+        if spec.notation == "indexed":  # the k-th element, as parse reads it: softmax_2(z1, z2, z3)
+            return [f"{spec.text}_{int(node.params[0]) + 1}(", *self._arguments(args), ")"]
         if not spec.names:
-            raise GradvizError(f"cannot write the op {op!r} in formula text")
+            raise GradvizError(f"cannot write the op {spec.key!r} in formula text")
         if spec.folds:
             args = self._folded(node)
         pieces: list[_Item] = [spec.names[0], "(", *self._arguments(args)]
@@ -136,6 +142,12 @@ class _Writer:
         if node.params != defaults:
             pieces += [f", {_number(p)}" for p in node.params]
         return pieces + [")"]
+
+    def _leftmost(self, nid: str) -> Node:
+        """The node written first in a power chain written inline (``w_i`` in ``w_i^x``)."""
+        while nid in self.inline and self.nodes[nid].op in ("pow", "powc"):
+            nid = self.nodes[nid].operands[0]
+        return self.nodes[nid]
 
     def _arguments(self, args: list[str]) -> list[_Item]:
         """A call's arguments separated by commas."""

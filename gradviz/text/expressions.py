@@ -18,10 +18,9 @@ from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
 from ..ir.numbers import format_number
-from .names import latex_name
 from .numbers import MINUS, format_value, superscript
 from .structure import POWER_BEFORE_ARGS, Expansion
-from .targets import LATEX, Level, Piece, Target
+from .targets import LATEX, Latex, Level, Piece, Target
 
 __all__ = ["print_expr", "print_unicode", "print_latex", "level_of", "is_decimal", "iverson_parts"]
 
@@ -223,12 +222,25 @@ class TextbookPrinter(StrPrinter):
 
 
 class TextbookLatexPrinter(LatexPrinter):
-    """LaTeX in the same textbook form: names through ``names.latex_name``, steps as Iverson
-    brackets, typed decimals as decimals."""
+    """LaTeX in the same textbook form for a LaTeX ``target`` (``LATEX`` or ``MATHTEXT``): names,
+    numbers, Iverson brackets, bars and fractions as the target writes them, typed decimals as
+    decimals."""
 
-    def __init__(self, texts: dict[str, str], decimals: bool, expand: Expansion | None = None):
+    def __init__(self, texts: dict[str, str], decimals: bool, expand: Expansion | None = None,
+                 target: Latex = LATEX):
         super().__init__({"mul_symbol": None, "fold_short_frac": False})
-        self.texts, self.decimals, self.expand = texts, decimals, expand
+        self.texts, self.decimals, self.expand, self.target = texts, decimals, expand, target
+
+    def _fractions(self, tex: str) -> str:
+        """sympy's fractions (its ``\\frac``, written inside ``_print_Mul`` and ``_print_Pow``) as the target's."""
+        return tex if self.target.frac == r"\frac" else tex.replace("\\frac{", self.target.frac + "{")
+
+    def _print_Mul(self, expr: Any) -> str:
+        return self._fractions(super()._print_Mul(expr))
+
+    def _print_Abs(self, expr: Any, exp: Any = None) -> str:
+        tex = self.target.bars((self._print(expr.args[0]), Level.ATOM))[0]
+        return rf"{tex}^{{{exp}}}" if exp else tex
 
     def _print_Pow(self, expr: Any) -> str:
         base, exponent = expr.args
@@ -236,27 +248,27 @@ class TextbookLatexPrinter(LatexPrinter):
             written = self.expand.power(base.name.strip("⟪⟫"), Fraction(int(exponent)))
             if written is not None:
                 return written
-        return super()._print_Pow(expr)
+        return self._fractions(super()._print_Pow(expr))
 
     def _print_Symbol(self, expr: Any, style: str = "plain") -> str:
         if expr.name in self.texts:
             return self.texts[expr.name]
-        return latex_name(expr.name)
+        return self.target.name(expr.name)
 
     def _print_Rational(self, expr: Any) -> str:
         if is_decimal(expr, self.decimals):
             return format_number(Fraction(int(expr.p), int(expr.q)))
-        return super()._print_Rational(expr)
+        return self._fractions(super()._print_Rational(expr))
 
     def _as_ordered_terms(self, expr: Any, order: Any = None) -> list[Any]:
         return positive_first(super()._as_ordered_terms(expr, order))
 
     def _print_Float(self, expr: Any) -> str:
-        return LATEX.number(expr)
+        return self.target.number(expr)
 
     def _print_Heaviside(self, expr: Any, exp: Any = None) -> str:
         left, relation, right = iverson_parts(expr)
-        tex = LATEX.iverson(self._print(left), relation, self._print(right))
+        tex = self.target.iverson(self._print(left), relation, self._print(right))
         return rf"{tex}^{{{exp}}}" if exp else tex
 
     def _print_sign(self, expr: Any, exp: Any = None) -> str:
@@ -272,15 +284,15 @@ def print_unicode(expr: Any, target: Target, expand: Expansion | None = None, de
     return printer.piece(expr)
 
 
-def print_latex(expr: Any, expand: Expansion | None = None, decimals: bool = False) -> Piece:
-    """``expr`` as LaTeX, with its level."""
+def print_latex(expr: Any, expand: Expansion | None = None, decimals: bool = False, target: Latex = LATEX) -> Piece:
+    """``expr`` as LaTeX (for ``target``: ``LATEX`` or ``MATHTEXT``), with its level."""
     expr = sympy.sympify(expr)
     expr, texts = _with_placeholders(expr, expand)
-    return TextbookLatexPrinter(texts, decimals, expand).doprint(expr), level_of(expr, decimals)
+    return TextbookLatexPrinter(texts, decimals, expand, target).doprint(expr), level_of(expr, decimals)
 
 
 def print_expr(expr: Any, target: Target, expand: Expansion | None = None, decimals: bool = False) -> Piece:
     """``expr`` written for ``target`` by that target's printer, with its level."""
-    if target is LATEX:
-        return print_latex(expr, expand, decimals)
+    if isinstance(target, Latex):
+        return print_latex(expr, expand, decimals, target)
     return print_unicode(expr, target, expand, decimals)

@@ -9,19 +9,21 @@ and ``write`` them for their target, so nothing is ever printed twice or parsed 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Union
 
 import sympy
 
 from .expressions import is_decimal, print_expr
-from .structure import Expansion, definition, equation, right_side, written
-from .targets import LATEX, UNICODE, Level, Piece, Target
+from .numbers import checking_digits, shown_digits
+from .structure import Expansion, definition, equation, right_side, typed, written
+from .targets import UNICODE, Latex, Level, Piece, Target
 
 if TYPE_CHECKING:
     from ..ir.graph import Graph
 
-__all__ = ["Name", "Number", "Partial", "Formula", "NodeText", "Product", "Terms", "Chain", "Words", "Relation",
+__all__ = ["Name", "Number", "Partial", "Formula", "NodeText", "Product", "Terms", "Chain", "More", "Words", "Relation",
            "Sentence", "Math", "write", "piece", "plain"]
 
 
@@ -34,10 +36,11 @@ class Name:
 
 @dataclass(frozen=True)
 class Number:
-    """A number (float, exact, or an exercise's blank), shown to ``digits`` significant digits."""
+    """A number (float, exact, or an exercise's blank), shown to ``digits`` significant digits
+    (``text.numbers.shown_digits()`` unless given: one policy for every number shown)."""
 
     value: Any
-    digits: int = 6
+    digits: int | None = None
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,8 @@ class Formula:
 @dataclass(frozen=True, eq=False)
 class NodeText:
     """A node of the graph written as ``equation`` (a = θ1·θ2), ``right_side`` (θ1·θ2),
-    ``definition`` (ax) or ``written`` (θ1θ2x, in the inputs)."""
+    ``definition`` (ax), ``written`` (θ1θ2x, in the inputs) or ``typed`` (in the inputs and the
+    names the user gave: the formula as typed)."""
 
     graph: "Graph"
     nid: str
@@ -100,6 +104,11 @@ class Chain:
 
 
 @dataclass(frozen=True)
+class More:
+    """The terms of a sum still to come: ``⋯`` (``\\cdots`` in LaTeX); never ``…``, which marks a cut."""
+
+
+@dataclass(frozen=True)
 class Words:
     """Plain words in a title or a caption."""
 
@@ -121,13 +130,13 @@ class Sentence:
     parts: tuple[Union["Math", Words], ...]
 
 
-Math = Union[Name, Number, Partial, Formula, NodeText, Product, Terms, Chain, Relation, Sentence, Words]
+Math = Union[Name, Number, Partial, Formula, NodeText, Product, Terms, Chain, Relation, Sentence, Words, More]
 
 
 def write(math: "Math", target: Target = UNICODE) -> str:
     """The text of ``math`` for ``target`` (a Sentence in LaTeX: words in text mode, math in ``$…$``)."""
     if isinstance(math, Sentence):
-        if target is LATEX:
+        if isinstance(target, Latex):
             return "".join(target.escape_words(p.text) if isinstance(p, Words) else f"${piece(p, target)[0]}$"
                            for p in math.parts)
         return "".join(target.escape(p.text) if isinstance(p, Words) else piece(p, target)[0] for p in math.parts)
@@ -140,7 +149,21 @@ def plain(math: "Math") -> str:
 
 
 def piece(math: "Math", target: Target) -> Piece:
-    """``math`` written for ``target``, with how tightly it binds."""
+    """``math`` written for ``target``, with how tightly it binds (remembered for the last few
+    thousand objects: a caption writes its sides more than once)."""
+    try:
+        return _remembered(math, target, shown_digits())
+    except TypeError:  # something unhashable inside: written afresh
+        return _piece(math, target)
+
+
+@lru_cache(maxsize=4096)
+def _remembered(math: "Math", target: Target, digits: int) -> Piece:
+    """A piece written once for each digit setting (``gradviz.digits`` changes how numbers read)."""
+    return _piece(math, target)
+
+
+def _piece(math: "Math", target: Target) -> Piece:
     if isinstance(math, Name):
         return target.name(math.name), Level.ATOM
     if isinstance(math, Number):
@@ -148,6 +171,8 @@ def piece(math: "Math", target: Target) -> Piece:
         return text, (Level.UNARY if text.startswith(target.minus) else Level.ATOM)
     if isinstance(math, Words):
         return target.escape(math.text), Level.ATOM
+    if isinstance(math, More):
+        return (r"\cdots" if isinstance(target, Latex) else "⋯"), Level.ATOM
     if isinstance(math, Partial):
         return target.partial(math.top, math.bottom), Level.ATOM
     if isinstance(math, Formula):
@@ -156,7 +181,7 @@ def piece(math: "Math", target: Target) -> Piece:
     if isinstance(math, NodeText):
         if math.form == "equation":
             return equation(math.graph, math.nid, target), Level.SUM
-        return {"definition": definition, "right_side": right_side, "written": written}[math.form](
+        return {"definition": definition, "right_side": right_side, "written": written, "typed": typed}[math.form](
             math.graph, math.nid, target)
     if isinstance(math, Product):
         joint = {"times": target.spaced_times, "cross": f" {target.cross.strip()} ", "dot": target.times}[math.joint]
@@ -170,11 +195,11 @@ def piece(math: "Math", target: Target) -> Piece:
         text, level = target.sum([piece(t, target) for t in math.terms])
         if not math.open:
             return text, level
-        return (rf"{text}\ \text{{(so far)}}" if target is LATEX else f"{text} (so far)"), Level.SUM
+        return (rf"{text}\ \text{{(so far)}}" if isinstance(target, Latex) else f"{text} (so far)"), Level.SUM
     if isinstance(math, Chain):
         return _chain(math, target)
     if isinstance(math, Relation):
-        texts = [piece(side, target)[0] for side in math.sides]
+        texts = [piece(side, target)[0] for side in _checkable(math.sides)]
         out = texts[0]
         for k, text in enumerate(texts[1:]):
             relation = math.first if k == 0 else "="
@@ -183,6 +208,25 @@ def piece(math: "Math", target: Target) -> Piece:
     if isinstance(math, Sentence):
         return write(math, target), Level.ATOM
     raise TypeError(f"not a math object: {math!r}")
+
+
+def _checkable(sides: tuple["Math", ...]) -> tuple["Math", ...]:
+    """A numeric tail ``A × B + C × D = E`` with its factors shown to the digits at which a hand
+    calculation from them gives the shown E (``numbers.checking_digits``); other sides as they are."""
+    if len(sides) < 2 or not isinstance(sides[-1], Number) or sides[-1].digits is not None:
+        return sides
+    head = sides[-2]
+    terms = head.terms if isinstance(head, Terms) else (head,)
+    factors = [t.factors if isinstance(t, Product) and t.joint == "cross" else (t,) for t in terms]
+    if not any(isinstance(t, Product) for t in terms) or not all(
+            isinstance(f, Number) and f.digits is None for group in factors for f in group):
+        return sides
+    count = checking_digits([[f.value for f in group] for group in factors], sides[-1].value)
+    if count is None or count == shown_digits():
+        return sides
+    shown = [Product(tuple(Number(f.value, count) for f in t.factors), t.joint) if isinstance(t, Product)
+             else Number(t.value, count) for t in terms]
+    return (*sides[:-2], replace(head, terms=tuple(shown)) if isinstance(head, Terms) else shown[0], sides[-1])
 
 
 def _chain(chain: Chain, target: Target) -> Piece:
@@ -229,8 +273,8 @@ def _juxtaposed(term: tuple, target: Target, expand: Expansion | None, decimals:
         coeff = sympy.Integer(coeff.p)
     parts = [] if coeff == 1 and numer else [(print_expr(coeff, target, None, decimals)[0], "number")]
     pieces = [print_expr(factor, target, expand, decimals) for factor in numer]
-    if len(pieces) == 1 and not parts and not denom:  # one factor: as it is, bracketed only where it must be
-        top, level = pieces[0]
+    if len(pieces) == 1 and not parts:  # one factor: as it is, bracketed only where it must be (a fraction's
+        top, level = pieces[0]           # target brackets its numerator itself)
     else:
         for factor, p in zip(numer, pieces):
             parts.append((target.wrap(p, Level.PRODUCT), "call" if factor.is_Function and p[1] >= Level.PRODUCT
@@ -239,9 +283,8 @@ def _juxtaposed(term: tuple, target: Target, expand: Expansion | None, decimals:
     if denom:
         below = [print_expr(f, target, expand, decimals) for f in denom]
         if len(below) == 1:
-            bottom = (target.wrap(below[0], Level.POWER), Level.ATOM)
+            bottom = below[0]
         else:
-            bottom = (target.paren(target.juxtapose([(target.wrap(p, Level.PRODUCT), "other") for p in below])),
-                      Level.ATOM)
+            bottom = (target.juxtapose([(target.wrap(p, Level.PRODUCT), "other") for p in below]), Level.PRODUCT)
         top, level = target.fraction((top, level), bottom)
     return target.negate((top, level)) if negative else (top, level)

@@ -12,10 +12,11 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["NameParts", "parts", "latex_name", "markup_name", "latex_char", "latex_text"]
+__all__ = ["NameParts", "parts", "latex_name", "markup_name", "latex_char", "latex_text", "file_name"]
 
 _NAME = re.compile(r"(?P<base>(?:[^\W\d_][\u0300-\u036f]*)+?)(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]*)"
-                   r"(?P<sub>[0-9]+|[₀₁₂₃₄₅₆₇₈₉,]+|_\{[^\W_]+\}|_[^\W_]+)?(?P<primes>′*)")
+                   r"(?P<sub>[0-9]+|[₀₁₂₃₄₅₆₇₈₉,]+|_\{[^\W_]+\}|_[A-Za-z][+-][0-9]+|_[^\W_]+)?"
+                   r"(?:\^(?P<index>(?:\([A-Za-z0-9+-]+\)|\[[A-Za-z0-9+-]+\])+))?(?P<primes>′*)")
 _GREEK = dict(zip("αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ",
                   r"\alpha \beta \gamma \delta \epsilon \zeta \eta \theta \iota \kappa \lambda \mu \nu \xi \pi "
                   r"\rho \sigma \tau \upsilon \phi \chi \psi \omega \Gamma \Delta \Theta \Lambda \Xi \Pi \Sigma "
@@ -29,8 +30,11 @@ _ACCENTS = {"\u0302": r"\hat", "\u0303": r"\tilde", "\u0304": r"\bar", "\u0301":
 _SYMBOLS = {"#": r"\#", "$": r"\$", "%": r"\%", "&": r"\&", "~": r"\sim ", "\\": r"\backslash ", "{": r"\{",
             "}": r"\}", "_": r"\_", "^": r"\hat{}", "′": "'", "<": r"\lt ", ">": r"\gt ", "*": r"\ast ",
             "∂": r"\partial ", "·": r"\cdot ", "×": r"\times ", "−": "-", "…": r"\dots ", "≥": r"\geq "}
-_SUBSCRIPT_GLYPHS = str.maketrans("0123456789aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
+_SUBSCRIPT_GLYPHS = str.maketrans("0123456789aehijklmnoprstuvx+-", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₊₋")
+_MATHTEXT_AS_IS = "<>"  # LaTeX needs \lt and \gt (in a Markdown page); mathtext has no such commands
 _TO_ASCII = str.maketrans("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹", "01234567890123456789")
+_SUPERSCRIPT_GLYPHS = str.maketrans("0123456789+-()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
+                                    "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ")
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class NameParts:
     superscript: str  # ASCII digits
     subscript: str  # ASCII digits, letters, commas
     primes: int
+    index: str = ""  # an index superscript as written in brackets: (L), [2], [l](i)
 
 
 @lru_cache(maxsize=4096)
@@ -50,14 +55,16 @@ def parts(name: str) -> NameParts | None:
     if match is None:
         return None
     sub = (match.group("sub") or "").lstrip("_").strip("{}").translate(_TO_ASCII)
-    return NameParts(match.group("base"), match.group("sup").translate(_TO_ASCII), sub, len(match.group("primes")))
+    return NameParts(match.group("base"), match.group("sup").translate(_TO_ASCII), sub, len(match.group("primes")),
+                     match.group("index") or "")
 
 
-def latex_char(ch: str) -> str:
+def latex_char(ch: str, mathtext: bool = False) -> str:
     """One character (with the combining accents after it) as LaTeX math (ASCII output): Greek,
-    accents (``θ̂`` → ``\\hat{\\theta}``), ℓ; any other character by its code."""
+    accents (``θ̂`` → ``\\hat{\\theta}``), ℓ; any other character by its code. ``mathtext``: as
+    matplotlib's mathtext takes it (``<`` and ``>`` as themselves, any other character as itself)."""
     if ch.isascii():
-        return _SYMBOLS.get(ch, ch)
+        return ch if mathtext and ch in _MATHTEXT_AS_IS else _SYMBOLS.get(ch, ch)
     if ch in _GREEK:
         return _GREEK[ch] + " "
     if ch in _GREEK_AS_LATIN:
@@ -68,10 +75,12 @@ def latex_char(ch: str) -> str:
         return _SYMBOLS[ch]
     decomposed = unicodedata.normalize("NFD", ch)
     if len(decomposed) > 1 and all(mark in _ACCENTS for mark in decomposed[1:]):
-        out = latex_char(decomposed[0]).strip()
+        out = latex_char(decomposed[0], mathtext).strip()
         for mark in decomposed[1:]:
             out = f"{_ACCENTS[mark]}{{{out}}}"
         return out
+    if mathtext:
+        return ch
     return "".join(rf"\text{{\textit{{U+{ord(c):04X}}}}}" for c in ch)  # keeps the file ASCII and compilable
 
 
@@ -80,32 +89,34 @@ def _clusters(text: str) -> list[str]:
     return _CLUSTER.findall(unicodedata.normalize("NFC", text))
 
 
-def latex_text(text: str) -> str:
-    """Any text as LaTeX math, letter by letter."""
-    return "".join(latex_char(ch) for ch in _clusters(text))
+def latex_text(text: str, mathtext: bool = False) -> str:
+    """Any text as LaTeX math (``mathtext``: as matplotlib's mathtext takes it), letter by letter."""
+    return "".join(latex_char(ch, mathtext) for ch in _clusters(text))
 
 
-def _latex_word(word: str) -> str:
+def _latex_word(word: str, mathtext: bool) -> str:
     """A base or subscript: one letter as math, a word upright (``\\mathrm{loss}``)."""
     letters = _clusters(word)
-    if len(letters) <= 1 or word.isdigit():
-        return latex_text(word).strip()
+    if len(letters) <= 1 or word.isdigit() or re.fullmatch(r"[A-Za-z][+-][0-9]+", word):  # t-1
+        return latex_text(word, mathtext).strip()
     if word.isascii():
         return rf"\mathrm{{{word}}}"
-    return "".join(latex_text(ch).strip() if not ch.isascii() else rf"\mathrm{{{ch}}}" for ch in letters)
+    return "".join(latex_text(ch, mathtext).strip() if not ch.isascii() else rf"\mathrm{{{ch}}}" for ch in letters)
 
 
 @lru_cache(maxsize=4096)
-def latex_name(name: str) -> str:
-    """A name as LaTeX math: ``θ1`` → ``\\theta_{1}``, ``w¹₁₂`` → ``w^{1}_{12}``, ``ŷ`` → ``\\hat{y}``."""
+def latex_name(name: str, mathtext: bool = False) -> str:
+    """A name as LaTeX math: ``θ1`` → ``\\theta_{1}``, ``w¹₁₂`` → ``w^{1}_{12}``, ``ŷ`` → ``\\hat{y}``
+    (``mathtext``: as matplotlib's mathtext takes it)."""
     p = parts(name)
     if p is None:
-        return latex_text(name)
-    out = _latex_word(p.base)
+        return latex_text(name, mathtext)
+    out = _latex_word(p.base, mathtext)
     if p.subscript:
-        out += f"_{{{_latex_word(p.subscript) if not p.subscript.replace(',', '').isdigit() else p.subscript}}}"
-    if p.superscript or p.primes:
-        marks = p.superscript + r"\prime" * p.primes
+        digits = p.subscript.replace(",", "").isdigit()
+        out += f"_{{{p.subscript if digits else _latex_word(p.subscript, mathtext)}}}"
+    if p.superscript or p.primes or p.index:
+        marks = p.superscript + p.index + r"\prime" * p.primes
         out += f"^{{{marks}}}"
     return out
 
@@ -118,10 +129,47 @@ def markup_name(name: str) -> str:
     if p is None:
         return html.escape(name, quote=False)
     out = html.escape(p.base, quote=False) + p.superscript.translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    index = p.index.translate(_SUPERSCRIPT_GLYPHS)  # a⁽ᴸ⁾; brackets have no superscript glyphs: <SUP>[2]</SUP>
+    index_out = index if not any(c.isascii() for c in index) else f"<SUP>{html.escape(p.index, quote=False)}</SUP>"
     if p.subscript:
         glyphs = p.subscript.replace(",", "").translate(_SUBSCRIPT_GLYPHS)
         if all(not ch.isascii() for ch in glyphs):
             out += glyphs if "," not in p.subscript else p.subscript.translate(_SUBSCRIPT_GLYPHS)
         else:
             out += f"<SUB>{html.escape(p.subscript, quote=False)}</SUB>"
-    return out + "′" * p.primes
+    return out + index_out + "′" * p.primes
+
+
+_MARK_WORDS = {"\u0302": "hat", "\u0303": "tilde", "\u0304": "bar", "\u0307": "dot", "\u20d7": "vec"}
+
+
+def _ascii_word(text: str) -> str:
+    """Letters and digits spelled in ASCII: Greek by name (``θ`` → ``theta``), accents as words
+    (``ŷ`` → ``yhat``), anything else left out."""
+    out = []
+    for cluster in _clusters(text):
+        letter, *marks = unicodedata.normalize("NFKD", cluster)
+        if not letter.isascii():
+            described = unicodedata.name(letter, "").split(" LETTER ")
+            word = described[-1].lower() if len(described) == 2 and described[0].startswith("GREEK") else ""
+            word = "lambda" if word == "lamda" else word  # Unicode's spelling
+            letter = word.capitalize() if "CAPITAL" in described[0] else word
+        out.append((letter if letter.isascii() and (letter.isalnum() or letter == "_") else "")
+                   + "".join(_MARK_WORDS.get(mark, "") for mark in marks))
+    return "".join(out)
+
+
+@lru_cache(maxsize=4096)
+def file_name(name: str) -> str:
+    """A name as a file name the user can read and every tool takes (ASCII letters, digits,
+    ``_``): ``L``, ``theta1``, ``w1_12`` for ``w¹₁₂``, ``yhat1`` for ``ŷ₁``, ``x_prime`` for ``x′``;
+    ``node`` when nothing of it is left."""
+    p = parts(name)
+    if p is None:
+        spelled = _ascii_word(name)
+    else:
+        apart = p.subscript and (p.superscript or not p.subscript.replace(",", "").isdigit())
+        spelled = _ascii_word(p.base) + p.superscript + "_" * bool(apart)
+        spelled += _ascii_word(p.subscript.replace(",", "_"))
+        spelled += ("_" + re.sub(r"[^A-Za-z0-9]+", "", p.index)) * bool(p.index) + "_prime" * p.primes
+    return spelled or "node"

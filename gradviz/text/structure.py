@@ -15,10 +15,10 @@ from .targets import UNICODE, Level, Piece, Target
 if TYPE_CHECKING:
     from ..ir.graph import Graph, Node
 
-__all__ = ["written", "definition", "right_side", "equation", "operand_piece", "Expansion", "lead_kind",
+__all__ = ["written", "typed", "definition", "right_side", "equation", "operand_piece", "Expansion", "lead_kind",
            "WRITTEN_LIMIT", "POWER_BEFORE_ARGS"]
 
-POWER_BEFORE_ARGS = frozenset("sin cos tan sinh cosh tanh".split())  # tanh²(z), not tanh(z)²
+POWER_BEFORE_ARGS = frozenset(key for key, spec in OPS.items() if spec.power_before_args)  # tanh²(z), not tanh(z)²
 WRITTEN_LIMIT = 4000  # characters of a subexpression written out in the inputs (then "…")
 
 
@@ -31,9 +31,6 @@ def operand_piece(graph: "Graph", nid: str, target: Target = UNICODE) -> Piece:
     return target.name(node.name), Level.ATOM
 
 
-_SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
 def _call_args(node: "Node", args: list[str], target: Target) -> list[str]:
     """The operands' texts followed by the parameters that differ from their defaults."""
     spec = OPS[node.op]
@@ -44,53 +41,66 @@ def _call_args(node: "Node", args: list[str], target: Target) -> list[str]:
 
 
 def apply(graph: "Graph", nid: str, pieces: list[Piece], target: Target, juxtaposed: bool) -> Piece:
-    """Node ``nid``'s operation over its operands' pieces; ``juxtaposed`` writes products as the
-    slide does (``θ1θ2x``) instead of with an operator (``θ1·θ2``)."""
+    """Node ``nid``'s operation over its operands' pieces, as its spec's ``notation`` writes it;
+    ``juxtaposed`` writes products as the slide does (``θ1θ2x``) instead of with an operator (``θ1·θ2``)."""
     node = graph.nodes[nid]
-    spec = OPS[node.op]
-    if node.op in ("add", "sub"):
-        left, right = pieces
-        symbol = target.plus if node.op == "add" else target.minus
-        return target.infix(target.wrap(left, Level.SUM), symbol, target.wrap(right, Level.QUOTIENT), True), Level.SUM
-    if node.op == "mul":
-        left, right = pieces
-        if not juxtaposed:
-            return (target.infix(target.wrap(left, Level.QUOTIENT), target.times, target.wrap(right, Level.PRODUCT), False),
-                    Level.QUOTIENT)
-        left_text = left[0] if left[1] in (Level.UNARY, Level.PRODUCT, Level.POWER, Level.ATOM) else target.paren(left[0])
-        right_text = target.wrap(right, Level.PRODUCT)
-        kinds = [(left_text, "other"), (right_text, lead_kind(graph, node.operands[1]) if right[1] >= Level.PRODUCT
-                                        else "other")]
-        if tail_kind(graph, node.operands[0]) == "word" and left_text == left[0]:
-            kinds[0] = (left_text, "word")
-        text = target.juxtapose(kinds)
-        return text, (Level.UNARY if left[1] == Level.UNARY else Level.PRODUCT)
-    if node.op == "div":
-        return target.fraction(*pieces)
-    if node.op == "neg":
-        return target.negate(pieces[0])
-    if node.op == "powc":
-        return target.power(pieces[0], node.params[0])
-    if node.op == "pow":
-        return target.power(pieces[0], pieces[1])
-    if node.op == "id":
-        return pieces[0]
-    if spec.notation == "root":
-        return target.root(pieces[0])
-    if spec.notation == "bars":
-        return target.bars(pieces[0])
-    function = spec.latex if target.name_of_target == "latex" else spec.text
-    if node.op == "softmax":  # the k-th element, k from 1: softmax₂(z1, z2, z3)
-        k = str(int(node.params[0]) + 1)
-        function += f"_{{{k}}}" if target.name_of_target == "latex" else k.translate(_SUBSCRIPT_DIGITS)
-    return target.call(function, _call_args(node, [p[0] for p in pieces], target))
+    return _NOTATION[OPS[node.op].notation](graph, node, pieces, target, juxtaposed)
+
+
+def _sum(graph: "Graph", node: "Node", pieces: list[Piece], target: Target, juxtaposed: bool) -> Piece:
+    left, right = pieces
+    symbol = target.function(OPS[node.op])
+    return target.infix(target.wrap(left, Level.SUM), symbol, target.wrap(right, Level.QUOTIENT), True), Level.SUM
+
+
+def _product(graph: "Graph", node: "Node", pieces: list[Piece], target: Target, juxtaposed: bool) -> Piece:
+    left, right = pieces
+    if not juxtaposed:
+        return (target.infix(target.wrap(left, Level.QUOTIENT), target.times, target.wrap(right, Level.PRODUCT), False),
+                Level.QUOTIENT)
+    left_text = left[0] if left[1] in (Level.UNARY, Level.PRODUCT, Level.POWER, Level.ATOM) else target.paren(left[0])
+    right_text = target.wrap(right, Level.PRODUCT)
+    kinds = [(left_text, "other"), (right_text, lead_kind(graph, node.operands[1]) if right[1] >= Level.PRODUCT
+                                    else "other")]
+    if tail_kind(graph, node.operands[0]) == "word" and left_text == left[0]:
+        kinds[0] = (left_text, "word")
+    text = target.juxtapose(kinds)
+    return text, (Level.UNARY if left[1] == Level.UNARY else Level.PRODUCT)
+
+
+def _power(graph: "Graph", node: "Node", pieces: list[Piece], target: Target, juxtaposed: bool) -> Piece:
+    """x² (the exponent a parameter) or x^y (the exponent the second operand)."""
+    return target.power(pieces[0], node.params[0] if node.params else pieces[1])
+
+
+def _call(graph: "Graph", node: "Node", pieces: list[Piece], target: Target, juxtaposed: bool) -> Piece:
+    return target.call(target.function(OPS[node.op]), _call_args(node, [p[0] for p in pieces], target))
+
+
+def _indexed(graph: "Graph", node: "Node", pieces: list[Piece], target: Target, juxtaposed: bool) -> Piece:
+    """The k-th element, k from 1: softmax₂(z1, z2, z3)."""
+    function = target.subscripted(target.function(OPS[node.op]), str(int(node.params[0]) + 1))
+    return target.call(function, [p[0] for p in pieces])
+
+
+_NOTATION = {
+    "sum": _sum, "product": _product, "power": _power, "call": _call, "indexed": _indexed,
+    "fraction": lambda graph, node, pieces, target, juxtaposed: target.fraction(*pieces),
+    "prefix": lambda graph, node, pieces, target, juxtaposed: target.negate(pieces[0]),
+    "identity": lambda graph, node, pieces, target, juxtaposed: pieces[0],
+    "root": lambda graph, node, pieces, target, juxtaposed: target.root(pieces[0]),
+    "bars": lambda graph, node, pieces, target, juxtaposed: target.bars(pieces[0]),
+}
+
+
+_LEADS = frozenset({"product", "power", "fraction", "identity"})  # written starting with their first operand
 
 
 def lead_kind(graph: "Graph", nid: str) -> str:
     """What a node's written form starts with, for juxtaposition: ``number``, ``call``, ``word``
     (a name of several letters) or ``other``."""
     node = graph.nodes[nid]
-    while node.kind == "op" and node.op in ("mul", "powc", "pow", "div", "id") and not _stops(graph, node):
+    while node.kind == "op" and OPS[node.op].notation in _LEADS and not _stops(graph, node):
         node = graph.nodes[node.operands[0]]
     return _kind(node)
 
@@ -98,7 +108,7 @@ def lead_kind(graph: "Graph", nid: str) -> str:
 def tail_kind(graph: "Graph", nid: str) -> str:
     """What a node's written form ends with (the factor a following one is juxtaposed to)."""
     node = graph.nodes[nid]
-    while node.kind == "op" and node.op == "mul" and not _stops(graph, node):
+    while node.kind == "op" and OPS[node.op].notation == "product" and not _stops(graph, node):
         node = graph.nodes[node.operands[1]]
     return _kind(node)
 
@@ -141,7 +151,23 @@ def written(graph: "Graph", nid: str, target: Target = UNICODE) -> Piece:
 
     Text longer than ``WRITTEN_LIMIT`` characters is cut there and ends in ``…`` (a sum of
     100,000 terms would otherwise cost quadratic time and memory to write out)."""
-    memo: dict[str, Piece] = graph.memo(f"written/{target.name_of_target}", dict)
+    return _written_out(graph, nid, target, False)
+
+
+def typed(graph: "Graph", nid: str, target: Target = UNICODE) -> Piece:
+    """A node's subexpression as the user typed it: in the inputs and the names the program gave
+    (``−y log(p) − (1 − y) log(1 − p)`` for ``p = σ(…); L = −y log(p) − …``), never in names
+    gradviz made up."""
+    return _written_out(graph, nid, target, True)
+
+
+def _written_out(graph: "Graph", nid: str, target: Target, by_user_names: bool) -> Piece:
+    """``written`` (``by_user_names``: ``typed``), each node written once, operands first."""
+    memo: dict[str, Piece] = graph.memo(f"{'typed' if by_user_names else 'written'}/{target.name_of_target}", dict)
+
+    def by_name(operand: str) -> bool:
+        return by_user_names and graph.nodes[operand].named_by_user
+
     if nid in memo:
         return memo[nid]
     pending = [nid]
@@ -151,7 +177,7 @@ def written(graph: "Graph", nid: str, target: Target = UNICODE) -> Piece:
         current = pending.pop()
         order.append(current)
         for operand in graph.nodes[current].operands:
-            if operand not in seen and operand not in memo:
+            if operand not in seen and operand not in memo and not by_name(operand):
                 seen.add(operand)
                 pending.append(operand)
     for current in sorted(order, key=_index(graph)):
@@ -159,10 +185,11 @@ def written(graph: "Graph", nid: str, target: Target = UNICODE) -> Piece:
         if node.kind != "op":
             piece = operand_piece(graph, current, target)
         else:
-            piece = apply(graph, current, [memo[o] for o in node.operands], target, True)
+            piece = apply(graph, current, [operand_piece(graph, o, target) if by_name(o) else memo[o]
+                                           for o in node.operands], target, True)
         if len(piece[0]) > WRITTEN_LIMIT:
             cut = piece[0][:WRITTEN_LIMIT] + "…"
-            same = [memo[o][0] for o in node.operands if memo[o][0] == cut]
+            same = [memo[o][0] for o in node.operands if o in memo and memo[o][0] == cut]
             piece = (same[0] if same else cut, Level.ATOM)  # one string for a chain's nodes: memory stays small
         memo[current] = piece
     return memo[nid]
@@ -194,10 +221,9 @@ class Expansion:
         powers of the trigonometric and hyperbolic functions; None for anything else."""
         nid = self._ops().get(name)
         node = self.graph.nodes[nid] if nid is not None and self.in_inputs else None
-        if node is None or node.op not in POWER_BEFORE_ARGS or node.named_by_user and node.op == "id":
+        if node is None or node.op not in POWER_BEFORE_ARGS:
             return None
-        spec = OPS[node.op]
-        function = spec.latex if self.target.name_of_target == "latex" else spec.text
+        function = self.target.function(OPS[node.op])
         return self.target.power_of_call(function, exponent, written(self.graph, node.operands[0], self.target)[0])
 
     def _ops(self) -> dict[str, str]:

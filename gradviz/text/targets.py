@@ -11,16 +11,18 @@ brackets are decided from structure, never by looking at printed text.
 from __future__ import annotations
 
 import html
-import re
 from enum import IntEnum
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from ..ir.numbers import format_number
 from .names import latex_name, latex_text, markup_name
 from .numbers import MINUS, format_value, superscript
 
-__all__ = ["Level", "Piece", "Target", "UNICODE", "MARKUP", "LATEX", "TARGETS", "mathtext"]
+if TYPE_CHECKING:
+    from ..ir.ops import OpSpec
+
+__all__ = ["Level", "Piece", "Target", "Latex", "UNICODE", "MARKUP", "LATEX", "MATHTEXT", "TARGETS"]
 
 
 class Level(IntEnum):
@@ -35,6 +37,7 @@ class Level(IntEnum):
 
 
 Piece = tuple[str, Level]
+_SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 class Target:
@@ -51,8 +54,16 @@ class Target:
         """Literal text (words of a title, a relation sign)."""
         return text
 
-    def number(self, value: Any, digits: int = 6) -> str:
+    def number(self, value: Any, digits: int | None = None) -> str:
         return format_value(value, digits)
+
+    def function(self, spec: "OpSpec") -> str:
+        """An op's function name or operator symbol (``σ``, ``tanh``, ``−``), unescaped."""
+        return spec.text
+
+    def subscripted(self, function: str, index: str) -> str:
+        """A function with an index: ``softmax₂``."""
+        return function + index.translate(_SUBSCRIPT_DIGITS)
 
     def partial(self, top: str, bottom: str) -> str:
         return f"∂{self.name(top)}/∂{self.name(bottom)}"
@@ -145,6 +156,7 @@ class Latex(Target):
     name_of_target = "latex"
     minus, plus, times, cross, equals = "-", "+", r"\cdot ", r"\times ", "="
     spaced_times = r" \cdot "
+    frac = r"\frac"  # the fraction command
 
     def name(self, name: str) -> str:
         return latex_name(name)
@@ -152,7 +164,13 @@ class Latex(Target):
     def escape(self, text: str) -> str:
         return latex_text(text)
 
-    def number(self, value: Any, digits: int = 6) -> str:
+    def function(self, spec: "OpSpec") -> str:
+        return spec.latex
+
+    def subscripted(self, function: str, index: str) -> str:
+        return f"{function}_{{{index}}}"
+
+    def number(self, value: Any, digits: int | None = None) -> str:
         text = format_value(value, digits).replace(MINUS, "-")
         if "e" in text and text[0] in "-0123456789":
             mantissa, exponent = text.split("e")
@@ -160,7 +178,7 @@ class Latex(Target):
         return text if text[:1] in "-0123456789.i" else latex_text(text)
 
     def partial(self, top: str, bottom: str) -> str:
-        return rf"\frac{{\partial {self.name(top)}}}{{\partial {self.name(bottom)}}}"
+        return rf"{self.frac}{{\partial {self.name(top)}}}{{\partial {self.name(bottom)}}}"
 
     def paren(self, text: str) -> str:
         return rf"\left({text}\right)"
@@ -175,7 +193,7 @@ class Latex(Target):
         return "".join(special.get(ch, ch) if ch.isascii() else f"${latex_text(ch)}$" for ch in text)
 
     def fraction(self, top: Piece, bottom: Piece) -> Piece:
-        return rf"\frac{{{top[0]}}}{{{bottom[0]}}}", Level.ATOM
+        return rf"{self.frac}{{{top[0]}}}{{{bottom[0]}}}", Level.ATOM
 
     def power(self, base: Piece, exponent: Fraction | Piece) -> Piece:
         if isinstance(exponent, Fraction):
@@ -208,20 +226,26 @@ class Latex(Target):
         return out or "1"
 
 
-#: What the LaTeX target writes that matplotlib's mathtext lacks, and what mathtext takes instead.
-_MATHTEXT = ((re.compile(r"\\lt(?![A-Za-z])"), "<"), (re.compile(r"\\gt(?![A-Za-z])"), ">"),
-             (re.compile(r"\\mathrel\{\+\}="), lambda m: r"\,{+}\!\!=\,"), (re.compile(r"\\frac(?![A-Za-z])"), r"\\dfrac"),
-             (re.compile(r"\\(left|right)\|"), "|"),  # mathtext draws short bars too small
-             (re.compile(r"\\text\{\\textit\{U\+([0-9A-F]{4,6})\}\}"), lambda m: chr(int(m.group(1), 16))))
+class Mathtext(Latex):
+    """LaTeX as matplotlib's mathtext typesets it (the derivation's pictures for slides): the
+    characters LaTeX writes by command or code point as themselves (``<``, ``☃``), fractions in
+    display size as ``align*`` sets them, plain bars, ``+=`` spaced by hand."""
+
+    name_of_target = "mathtext"
+    frac = r"\dfrac"
+
+    def name(self, name: str) -> str:
+        return latex_name(name, mathtext=True)
+
+    def escape(self, text: str) -> str:
+        return latex_text(text, mathtext=True)
+
+    def relation(self, relation: str) -> str:
+        return r"\,{+}\!\!=\," if relation == "+=" else relation
+
+    def bars(self, arg: Piece) -> Piece:
+        return f"|{arg[0]}|", Level.ATOM  # mathtext draws \left| \right| too small
 
 
-def mathtext(latex: str) -> str:
-    """Math written by ``LATEX`` as matplotlib's mathtext typesets it: ``\\lt`` → ``<``, fractions in
-    display size (as in ``align*``), a character LaTeX writes by its code point as that character."""
-    for pattern, replacement in _MATHTEXT:
-        latex = pattern.sub(replacement, latex)
-    return latex
-
-
-UNICODE, MARKUP, LATEX = Target(), Markup(), Latex()
-TARGETS = {t.name_of_target: t for t in (UNICODE, MARKUP, LATEX)}
+UNICODE, MARKUP, LATEX, MATHTEXT = Target(), Markup(), Latex(), Mathtext()
+TARGETS = {t.name_of_target: t for t in (UNICODE, MARKUP, LATEX, MATHTEXT)}

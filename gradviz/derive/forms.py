@@ -1,0 +1,289 @@
+"""The lecture's form of every adjoint, made once per graph from the output down.
+
+A node's adjoint is the sum over its consumers of (the consumer's carried form) × (the local
+derivative in the consumer's own name, from the op spec: ``p(1 − p)``, ``1 − h²``). That
+product, kept in chain order (``2c·x``), is then simplified where that makes it shorter
+(``(−y/p + (1 − y)/(1 − p))·p(1 − p)`` → ``p − y``), and written in the user's own quantities
+(the inputs and the nodes the program named) by substituting the temporaries' definitions,
+where that is at most ``NAMED_RATIO`` times as long (``g/p`` → ``−y/p``; ``2c`` stays ``2c``
+beside ``2(θ1θ2x − y)``). What the next line carries is that last form: once ``∂L/∂f = p − y``
+is reached, ``∂L/∂d = (p − y)·1 = p − y``.
+
+Every simplification is sized first (``cost.affordable``); beyond the budget a form keeps its
+chain of factors, so the cost of a graph's forms stays about linear in its size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import sympy
+
+from ..eval.backward import feeding_output
+from ..eval.sweep import backward_order
+from ..eval.symbolic import symbolic_of
+from ..ir.graph import Graph
+from .cost import NAMED_BUDGET, affordable
+
+__all__ = ["Form", "Use", "Adjoint", "forms_of", "quantities_of", "size", "NAMED_RATIO"]
+
+NAMED_RATIO = 2  # a form in the user's quantities is carried up to this many times the length with temporaries
+NAMED_SLACK = 12  # symbols a simplification may still save on a form written out in the user's quantities
+
+
+@dataclass(frozen=True, eq=False)
+class Form:
+    """A sum of products kept in chain order: ``((2c, x),)`` is ``2c·x``, written ``2cx``."""
+
+    terms: tuple[tuple[Any, ...], ...]
+
+    @cached_property
+    def expr(self) -> Any:
+        return sympy.Add(*(sympy.Mul(*t) for t in self.terms))
+
+    @cached_property
+    def size(self) -> int:
+        return sum(sum(size(f) for f in t) + max(len(t) - 1, 0) for t in self.terms) + len(self.terms) - 1
+
+    @staticmethod
+    def of(expr: Any) -> "Form":
+        return Form(((expr,),))
+
+
+@dataclass(frozen=True, eq=False)
+class Use:
+    """One consumer of a node: its carried form, the local derivative, what the edge brings."""
+
+    consumer: str  # node id
+    position: int
+    local: Any  # ∂consumer/∂node, in the consumer's own name
+    upstream: Form  # the consumer's carried form
+    brought: Form  # upstream × local, in the lecture's form
+
+
+@dataclass(frozen=True, eq=False)
+class Adjoint:
+    """∂L/∂node as the lecture writes it: the product, simplified, in the user's quantities."""
+
+    node: str
+    uses: tuple[Use, ...]  # consumers in the formula's order
+    product: Form  # Σ upstream × local, factors in chain order
+    simplified: Form  # the product made shorter where it can be (else the product itself)
+    named: Form | None  # in the user's own quantities, where that differs from ``simplified``
+    carried: Form  # what the lines below carry: ``named`` unless it is too long
+
+    @property
+    def shown(self) -> tuple[Form, ...]:
+        """The sides a line shows after upstream × local: the product simplified (the product
+        itself where nothing is shorter), then the carried form in the user's quantities."""
+        return (self.simplified,) + ((self.carried,) if self.carried is not self.simplified else ())
+
+
+def size(expr: Any) -> int:
+    """Symbols a reader sees in ``expr``: names, numbers (a coefficient −1 only as its sign),
+    one per operation; a power's exponent is one more symbol."""
+    total, stack = 0, [expr]
+    while stack:
+        e = stack.pop()
+        if not e.args:
+            total += 1
+            continue
+        if e.is_Mul and e.args[0] == -1:
+            total += 1  # the sign
+            rest = e.args[1:]
+            total += len(rest) - 1
+            stack.extend(rest)
+            continue
+        total += len(e.args) - 1 if (e.is_Add or e.is_Mul) else 1
+        stack.extend(e.args)
+    return total
+
+
+def forms_of(graph: Graph) -> dict[str, Adjoint]:
+    """Every node's ``Adjoint`` (the output's carried form is 1), made once per graph."""
+    return graph.memo("lecture forms", lambda: _Forms(graph).run())
+
+
+def quantities_of(graph: Graph) -> dict[Any, Any]:
+    """The symbols the lecture forms introduce that are no node of the graph (a softmax's ``p₁``),
+    each with its expression over the graph's nodes."""
+    forms_of(graph)
+    return graph.memo("lecture quantities", dict)
+
+
+class _Forms:
+    """The sweep from the output down (see the module's docstring)."""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+        self.sym = symbolic_of(graph)
+        self.position = {nid: k for k, nid in enumerate(graph.order)}
+        self.temporaries = {self.sym.term(nid): nid for nid, n in graph.nodes.items()
+                            if n.kind == "op" and not n.named_by_user and nid != graph.output_id}
+        self._named_size: dict[str, int] = {}
+        for nid in graph.order:  # operands before their consumers: each is counted once
+            if self.sym.term(nid) in self.temporaries:
+                self._named_size[nid] = min(self.named_size(self.sym.definition(nid)), 10**9)
+        self._named: dict[str, Any] = {}
+        self.quantities = graph.memo("lecture quantities", dict)  # symbols the lecture introduces → their meaning
+        self.relations = {self.sym.term(nid): self.named(nid) for nid, n in graph.nodes.items()
+                          if n.kind == "op" and n.named_by_user and nid != graph.output_id
+                          and self.named_size(self.sym.definition(nid)) <= NAMED_BUDGET
+                          and not self.named(nid).atoms(sympy.Function)}
+
+    def run(self) -> dict[str, Adjoint]:
+        graph = self.graph
+        one = Form(((),))
+        out = {graph.output_id: Adjoint(graph.output_id, (), one, one, None, one)}
+        uses: dict[str, list[tuple[str, int]]] = {}
+        feeding = feeding_output(graph)
+        for nid, edges in backward_order(graph):
+            if nid in feeding and nid != graph.output_id:
+                out[nid] = self.adjoint(nid, uses[nid], out)
+            if nid in out:
+                for pos, operand in edges:
+                    uses.setdefault(operand, []).append((nid, pos))
+        for nid, node in graph.nodes.items():
+            if node.kind == "input" and nid in uses:
+                out[nid] = self.adjoint(nid, uses[nid], out)
+        return out
+
+    def adjoint(self, nid: str, consumers: list[tuple[str, int]], done: dict[str, Adjoint]) -> Adjoint:
+        made = []
+        for user, pos in sorted(consumers, key=lambda use: (self.position[use[0]], use[1])):
+            local = self.local(user, pos)
+            upstream = done[user].carried
+            product = _times(upstream, local)
+            brought = self.lecture_form(product)[2] if len(consumers) > 1 else product
+            made.append(Use(user, pos, local, upstream, brought))
+        if len(made) == 1:
+            product = _times(made[0].upstream, made[0].local)
+        else:
+            product = Form(tuple(t for use in made for t in _times(use.upstream, use.local).terms))
+        simplified, named, carried = self.lecture_form(product)
+        if len(made) > 1:  # the sum of the simplified terms may be shorter still
+            alternative = self.lecture_form(Form(tuple(t for use in made for t in use.brought.terms)))
+            if alternative[2].size < carried.size:
+                simplified, named, carried = alternative
+        return Adjoint(nid, tuple(made), product, simplified, named, carried)
+
+    def lecture_form(self, product: Form) -> tuple[Form, Form | None, Form]:
+        """(simplified, named, carried) for a product in chain order."""
+        simplified = _shortest([product, Form.of(product.expr), *_simpler(product.expr), *self.related(product.expr)])
+        if not self.temporaries or not (simplified.expr.free_symbols & self.temporaries.keys()):
+            return simplified, None, simplified
+        written = self.named_size(simplified.expr)
+        if written > NAMED_BUDGET or written > NAMED_RATIO * simplified.size + NAMED_SLACK:
+            return simplified, None, simplified
+        swap = {symbol: self.named(nid) for symbol, nid in self.temporaries.items()
+                if symbol in simplified.expr.free_symbols}
+        factors = Form(tuple(tuple(f.xreplace(swap) for f in t) for t in simplified.terms))
+        named = _shortest([factors, Form.of(factors.expr), *_simpler(factors.expr)])
+        carried = named if named.size <= NAMED_RATIO * simplified.size else simplified
+        return simplified, named, carried
+
+    def local(self, nid: str, pos: int) -> Any:
+        """∂node/∂operand from the op spec, in the node's own name; a softmax ratio of the node's
+        operands, ``exp(zⱼ)/Σₖ exp(zₖ)``, written as the probability the lecture names (``pⱼ``, or
+        the program's node of that definition)."""
+        local = self.sym.local(nid, pos)
+        if not local.has(sympy.exp):
+            return local
+        operands = [self.sym.term(o) for o in self.graph.nodes[nid].operands]
+        swap = {}
+        for power in local.atoms(sympy.Pow):  # 1/Σₖ exp(zₖ): a softmax's denominator
+            total = power.base
+            if power.exp == -1 and total.is_Add and all(isinstance(t, sympy.exp) for t in total.args):
+                for term in total.args:
+                    z = term.args[0]
+                    j = operands.index(z) if z in operands else 0
+                    swap[term / total] = self.probability(term / total, j)
+        return local.subs(swap) if swap else local
+
+    def probability(self, ratio: Any, j: int) -> Any:
+        """The symbol of a softmax ratio: a node of the program with that definition, else ``pⱼ₊₁``
+        (``q``, ``π`` where the program uses ``p``), remembered in ``quantities``."""
+        for nid, node in self.graph.nodes.items():
+            if node.kind == "op" and self.named_size(self.sym.definition(nid)) <= NAMED_BUDGET \
+                    and self.named(nid) == ratio:
+                return self.sym.term(nid)
+        taken = {ch for n in self.graph.nodes.values() for ch in n.name[:1]}
+        letter = next((c for c in "pqπ" if c not in taken), "p")
+        symbol = sympy.Symbol(f"{letter}{j + 1}", real=True)
+        self.quantities[symbol] = ratio
+        return symbol
+
+    def related(self, expr: Any) -> list[Form]:
+        """Candidates that use how the program's named quantities relate, where those relations are
+        rational (``p₃ = e₃/s``, ``s = e₁ + e₂ + e₃``): the named quantities in ``expr`` written by
+        their definitions, the result simplified, then the definitions written by their names again
+        (``Σₖ yₖeₖ/(pₖs²)`` → ``(y₁ + y₂ + y₃)/s``; ``… · e₃`` → ``(y₁ + y₂ + y₃)p₃ − y₃``)."""
+        present = {symbol: d for symbol, d in self.relations.items() if symbol in expr.free_symbols}
+        inner = set().union(*(d.free_symbols for d in present.values())) if present else set()
+        present = {symbol: d for symbol, d in present.items() if symbol not in inner}  # one level: p₃ = e₃/s, s kept
+        if not present:
+            return []
+        written = expr.xreplace(present)
+        if not affordable(written):
+            return []
+        cancelled = sympy.cancel(written)
+        out = []
+        for variant in (cancelled, sympy.expand(cancelled)):
+            for symbol, definition in self.relations.items():
+                if definition.free_symbols <= variant.free_symbols:
+                    variant = variant.subs(definition, symbol)
+            if not variant.free_symbols - expr.free_symbols - self.relations.keys():
+                out += [Form.of(sympy.factor_terms(variant)),
+                        Form.of(sympy.collect(variant, sorted(self.relations.keys() & variant.free_symbols, key=str)))]
+        return out
+
+    def named_size(self, expr: Any) -> int:
+        """``size`` of ``expr`` once every temporary in it is written in the user's quantities,
+        counted without writing it (a deep nest of temporaries grows quadratically)."""
+        total, stack = 0, [expr]
+        while stack:
+            e = stack.pop()
+            if e in self.temporaries:
+                total += self._named_size[self.temporaries[e]]
+            elif not e.args:
+                total += 1
+            else:
+                total += len(e.args) - 1 if (e.is_Add or e.is_Mul) else 1
+                stack.extend(e.args)
+        return total
+
+    def named(self, nid: str) -> Any:
+        """A temporary's definition written in the user's quantities."""
+        if nid not in self._named:
+            definition = self.sym.definition(nid)
+            swap = {symbol: self.named(self.temporaries[symbol]) for symbol in definition.free_symbols
+                    if symbol in self.temporaries}
+            self._named[nid] = definition.xreplace(swap) if swap else definition
+        return self._named[nid]
+
+
+def _times(upstream: Form, local: Any) -> Form:
+    """upstream × local in chain order: one product when the upstream is one product."""
+    factor = () if local == 1 else (local,)
+    if len(upstream.terms) == 1:
+        return Form((upstream.terms[0] + factor,))
+    return Form(((upstream.expr,) + factor,))
+
+
+def _simpler(expr: Any) -> list[Form]:
+    """The simplified candidates of ``expr`` within the budget (none beyond it)."""
+    if not affordable(expr):
+        return []
+    if not any(power.exp.is_negative for power in expr.atoms(sympy.Pow)):  # no fraction to cancel
+        return [Form.of(sympy.factor_terms(expr))] if expr.is_Add else []
+    cancelled = sympy.cancel(expr)
+    out = [Form.of(sympy.factor_terms(cancelled))]
+    if cancelled.is_Add or cancelled != expr:
+        out.append(Form.of(sympy.factor_terms(expr)))
+    return out
+
+
+def _shortest(candidates: list[Form]) -> Form:
+    """The candidate with the fewest symbols; the first on a tie (the chain form comes first)."""
+    return min(candidates, key=lambda f: f.size)

@@ -1,0 +1,46 @@
+"""Edge crossings: of a layout gradviz made, and of plain ``dot``'s layout of the same graph —
+each node a small box with its name, each operand an edge, nothing else (the CS231n-style
+drawing a student would get from Graphviz alone). A layout a student can follow crosses its
+edges no more often than that reference does."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from .measure import count_crossings, spline_points
+
+if TYPE_CHECKING:
+    from ..ir.graph import Graph
+    from .backends import Backend
+    from .layout import Layout
+
+__all__ = ["layout_crossings", "plain_dot_crossings"]
+
+
+def layout_crossings(lay: "Layout") -> int:
+    """How often the edges of a gradviz layout cross."""
+    return count_crossings([p for p in (spline_points(e["pos"]) for e in lay.edges.values()) if len(p) > 1])
+
+
+def plain_dot_crossings(graph: "Graph", backend: "Backend", rankdir: str = "LR", timeout: float = 10.0) -> int:
+    """How often the edges of plain ``dot``'s layout of ``graph`` cross (memoised on the graph)."""
+    def count() -> int:
+        data = json.loads(backend.run(plain_dot(graph, rankdir), "dot", "json", timeout=timeout))
+        return count_crossings([p for p in (spline_points(e.get("pos", "")) for e in data.get("edges", []))
+                                if len(p) > 1])
+    return graph.memo(f"plain_dot_crossings:{rankdir}", count)
+
+
+def plain_dot(graph: "Graph", rankdir: str = "LR") -> str:
+    """The reference drawing's DOT: one box a node labelled with its name (an op also with its
+    op's key), one edge an operand, Graphviz's defaults otherwise."""
+    import graphviz
+
+    dot = graphviz.Digraph("plain", graph_attr={"rankdir": rankdir}, node_attr={"shape": "box"})
+    for nid, node in graph.nodes.items():
+        dot.node(nid, label=graphviz.nohtml(f"{node.op} {node.name}" if node.kind == "op" else node.name))
+    for nid, node in graph.nodes.items():
+        for operand in node.operands:
+            dot.edge(operand, nid)
+    return dot.source

@@ -1,0 +1,104 @@
+"""Examples that are true: every example line of every command's --help and of gallery/README.md
+runs as typed (a shell in a fresh folder, ``gradviz`` on PATH) and does what its comment says:
+``# prints "…"`` is checked in its output, ``# writes a.png, b.png`` in the folder it names with -o."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gradviz.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMAND = re.compile(r"^\s*(gradviz (?:" + "|".join(map(re.escape, cli.commands)) + r")\b.*)$")
+
+
+def help_examples() -> list[str]:
+    """Every example line of ``gradviz --help`` and of each command's."""
+    lines = []
+    for args in [[]] + [[name] for name in sorted(cli.commands)]:
+        text = CliRunner().invoke(cli, [*args, "--help"]).output
+        lines += [m.group(1).strip() for line in text.splitlines() if (m := COMMAND.match(line))]
+    return lines
+
+
+def gallery_examples() -> list[str]:
+    """Every command line of gallery/README.md's code blocks."""
+    text = (ROOT / "gallery" / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```\n(.*?)```", text, re.S)
+    return [line.strip() for block in blocks for line in block.splitlines() if COMMAND.match(line)]
+
+
+def _claims(line: str) -> tuple[str, list[str], list[str]]:
+    """The command, what its comment says it prints and the files it says it writes."""
+    command, _, comment = line.partition("  #")
+    prints = re.findall(r'"([^"]+)"', comment) if "prints" in comment else []
+    writes = re.findall(r"[\w.-]+\.[a-z]{2,4}\b", comment.split("writes", 1)[1]) if "writes" in comment else []
+    return command.strip(), prints, writes
+
+
+def _output(command: str) -> str | None:
+    words = shlex.split(command.split("&&")[0])
+    for option in ("-o", "--output"):
+        if option in words:
+            return words[words.index(option) + 1]
+    return None
+
+
+def run_example(line: str, folder: Path) -> str:
+    """Run one example as typed; an empty string, or what went wrong."""
+    command, prints, writes = _claims(line)
+    if "pdflatex" in command and not shutil.which("pdflatex"):
+        return ""  # the one example that needs TeX: checked where TeX is installed
+    folder.mkdir()
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    run = subprocess.run(["bash", "-c", line], cwd=folder, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                         text=True, timeout=600)
+    if run.returncode != 0:
+        return f"{line}\n  exit {run.returncode}: {run.stderr[-500:]}{run.stdout[-500:]}"
+    problems = [f'does not print "{p}"' for p in prints if p not in run.stdout]
+    out = _output(command)
+    if out is not None:
+        target = folder / out
+        if not (target.is_file() or (target.is_dir() and any(target.iterdir()))):
+            problems.append(f"wrote nothing to {out}")
+        problems += [f"did not write {name}" for name in writes if not (target / name).is_file()]
+    if "pdflatex" in command:
+        problems += [] if (folder / out / "slides.pdf").is_file() else ["made no slides.pdf"]
+    return f"{line}\n  " + "; ".join(problems) if problems else ""
+
+
+def _run_all(lines: list[str], tmp_path: Path) -> None:
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two at a time: the machine's cores
+        failures = [f for f in pool.map(lambda k: run_example(lines[k], tmp_path / f"example-{k}"), range(len(lines)))
+                    if f]
+    assert not failures, "\n".join(failures)
+
+
+def test_examples_are_found_with_their_claims() -> None:
+    helps, gallery = help_examples(), gallery_examples()
+    assert len(helps) >= 20 and len(gallery) >= 10
+    assert all(_output(_claims(line)[0]) for line in gallery)  # every gallery example names its folder
+    claimed = [_claims(line) for line in helps + gallery]
+    assert sum(bool(p) for _, p, _ in claimed) >= 8 and sum(bool(w) for _, _, w in claimed) >= 6
+    assert _claims('gradviz train 2-4-1 -o x/  # prints "accuracy 100%"; writes a.png, b.gif') == \
+        ("gradviz train 2-4-1 -o x/", ["accuracy 100%"], ["a.png", "b.gif"])
+
+
+@pytest.mark.slow
+def test_every_help_example_runs_as_typed_and_does_what_it_says(tmp_path: Path) -> None:
+    _run_all(help_examples(), tmp_path)
+
+
+@pytest.mark.slow
+def test_every_gallery_example_runs_as_typed_and_does_what_it_says(tmp_path: Path) -> None:
+    _run_all(gallery_examples(), tmp_path)

@@ -1,0 +1,249 @@
+"""The lecture's forms (``derive.forms``) against worked examples from lecture notes and textbooks,
+and against ``sympy.diff`` and central differences over random formulas.
+
+Each worked example lists the forms its source prints at its named nodes. A line passes when its
+final symbolic form (the last one before the number) is equal (sympy) to the source's, is no
+longer than it by more than ``SLACK`` symbols (``forms.size``), names no temporary the source
+does not name, and carries upstream the form the consumer's own line ended with.
+
+Sources: the seed lecture (``seeds/000_*``: a = θ1θ2, b = ax, c = b − y, L = c²); CS231n's
+"Backpropagation, intuitions" (the sigmoid circuit f(w, x) = σ(w0x0 + w1x1 + w2), ddot = (1 − f)f);
+logistic regression with binary cross-entropy (∂L/∂p = −y/p + (1 − y)/(1 − p), ∂L/∂z = p − y);
+softmax cross-entropy over a linear layer (∂L/∂zⱼ = pⱼ − yⱼ for one-hot targets); a tanh neuron with
+squared error (2(a − y)(1 − a²)x); Matt Mazur's "A step by step backpropagation example" (2-2-2
+network, ∂E/∂w5 = (out_o1 − target_o1)·out_o1(1 − out_o1)·out_h1); an LSTM cell's gate products
+(colah's notation, ∂L/∂c = ∂L/∂h·o(1 − tanh²c)); a 2-step RNN through time.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import sympy
+from hypothesis import HealthCheck, assume, given, settings
+
+import fuzzing
+import gradviz
+from gradviz.derive import cost, forms
+from gradviz.derive.captions import step_lines
+from gradviz.derive.forms import forms_of, quantities_of, size
+from gradviz.derive.lecture import lecture, shown_forms, typed_decimals
+from gradviz.errors import EvaluationError
+from gradviz.eval.symbolic import symbolic_of
+from gradviz.text.lines import Chain, plain
+
+SLACK = 3  # symbols a line's form may exceed the source's by
+
+# name: (formula, values, {node: the source's form at that node})
+WORKED = {
+    "seed": ("(θ1θ2x − y)²", {"θ1": 2, "θ2": -1, "x": 3, "y": 1},
+             {"c": "2*c", "b": "2*c", "a": "2*c*x", "θ1": "2*c*x*θ2", "θ2": "2*c*x*θ1", "y": "-2*c"}),
+    "cs231n sigmoid circuit": ("dot = w0 x0 + w1 x1 + w2; f = σ(dot)",
+                               {"w0": 2, "x0": -1, "w1": -3, "x1": -2, "w2": -3},
+                               {"dot": "(1 - f)*f", "w0": "x0*(1 - f)*f", "x0": "w0*(1 - f)*f",
+                                "w1": "x1*(1 - f)*f", "w2": "(1 - f)*f"}),
+    "sigmoid + bce": ("z = w x + b; p = σ(z); L = −y log(p) − (1 − y) log(1 − p)",
+                      {"w": 0.5, "x": 2, "b": -0.5, "y": 1},
+                      {"p": "-y/p + (1 - y)/(1 - p)", "z": "p - y", "w": "(p - y)*x", "b": "p - y", "x": "(p - y)*w"}),
+    "logistic regression": ("p = σ(w1 x1 + w2 x2 + b); L = −y log(p) − (1 − y) log(1 − p)",
+                            {"w1": 0.5, "w2": -0.3, "b": 0.1, "x1": 1, "x2": 2, "y": 1},
+                            {"p": "-y/p + (1 - y)/(1 - p)", "w1": "(p - y)*x1", "w2": "(p - y)*x2", "b": "p - y"}),
+    "softmax over a linear layer": (
+        "z1 = w1 x + b1; z2 = w2 x + b2; z3 = w3 x + b3; e1 = exp(z1); e2 = exp(z2); e3 = exp(z3);"
+        " s = e1 + e2 + e3; p1 = e1/s; p2 = e2/s; p3 = e3/s; L = −(y1 log(p1) + y2 log(p2) + y3 log(p3))",
+        {"w1": 0.5, "w2": -0.5, "w3": 0.1, "x": 1, "b1": 0, "b2": 0.2, "b3": 0, "y1": 0, "y2": 0, "y3": 1},
+        {"p3": "-y3/p3", "z1": "p1 - y1", "z2": "p2 - y2", "z3": "p3 - y3", "w3": "(p3 - y3)*x", "b1": "p1 - y1"}),
+    "softmax_ce node": ("softmax_ce(z1, z2, z3, y1, y2, y3)", {"z1": 2, "z2": 1, "z3": 0.1, "y1": 1, "y2": 0, "y3": 0},
+                        {"z1": "p1 - y1", "z2": "p2 - y2", "z3": "p3 - y3", "y1": "-log(p1)"}),
+    "tanh neuron, squared error": ("a = tanh(w x + b); L = (a − y)²", {"w": 0.5, "x": 2, "b": -0.5, "y": 1},
+                                   {"a": "2*(a - y)", "w": "2*(a - y)*(1 - a**2)*x", "b": "2*(a - y)*(1 - a**2)",
+                                    "y": "-2*(a - y)"}),
+    "mazur 2-2-2": (
+        "h1 = σ(w1 i1 + w2 i2 + b1); h2 = σ(w3 i1 + w4 i2 + b1); o1 = σ(w5 h1 + w6 h2 + b2);"
+        " o2 = σ(w7 h1 + w8 h2 + b2); E = ½(t1 − o1)² + ½(t2 − o2)²",
+        {"i1": 0.05, "i2": 0.1, "w1": 0.15, "w2": 0.2, "w3": 0.25, "w4": 0.3, "b1": 0.35, "w5": 0.4, "w6": 0.45,
+         "w7": 0.5, "w8": 0.55, "b2": 0.6, "t1": 0.01, "t2": 0.99},
+        {"o1": "o1 - t1", "o2": "o2 - t2", "w5": "(o1 - t1)*o1*(1 - o1)*h1", "w6": "(o1 - t1)*o1*(1 - o1)*h2",
+         "w7": "(o2 - t2)*o2*(1 - o2)*h1", "h1": "(o1 - t1)*o1*(1 - o1)*w5 + (o2 - t2)*o2*(1 - o2)*w7",
+         "w1": "((o1 - t1)*o1*(1 - o1)*w5 + (o2 - t2)*o2*(1 - o2)*w7)*h1*(1 - h1)*i1",
+         "b2": "(o1 - t1)*o1*(1 - o1) + (o2 - t2)*o2*(1 - o2)"}),
+    "lstm gate products": (
+        "fg = σ(f); ig = σ(i); og = σ(o); gg = tanh(g); c = fg c0 + ig gg; tc = tanh(c); h = og tc; L = (h − y)²",
+        {"f": 0.5, "i": -0.2, "o": 0.3, "g": 0.8, "c0": 1.0, "y": 0.5},
+        {"h": "2*(h - y)", "og": "2*(h - y)*tc", "c": "2*(h - y)*og*(1 - tc**2)", "fg": "2*(h - y)*og*(1 - tc**2)*c0",
+         "ig": "2*(h - y)*og*(1 - tc**2)*gg", "f": "2*(h - y)*og*(1 - tc**2)*c0*fg*(1 - fg)",
+         "g": "2*(h - y)*og*(1 - tc**2)*ig*(1 - gg**2)", "c0": "2*(h - y)*og*(1 - tc**2)*fg"}),
+    "2-step rnn": ("h1 = tanh(w h0 + u x1); h2 = tanh(w h1 + u x2); L = (h2 − y)²",
+                   {"w": 0.8, "h0": 0.2, "u": 0.5, "x1": 1, "x2": -1, "y": 0.5},
+                   {"h2": "2*(h2 - y)", "h1": "2*(h2 - y)*(1 - h2**2)*w", "x2": "2*(h2 - y)*(1 - h2**2)*u",
+                    "w": "2*(h2 - y)*(1 - h2**2)*(w*(1 - h1**2)*h0 + h1)"}),
+}
+
+
+def _result(name: str):
+    formula, at, _ = WORKED[name]
+    return gradviz.parse(formula).backward(at)
+
+
+def _source(graph, text: str):
+    """The source's form over the graph's symbols (and the lecture's own quantities, p₁ …)."""
+    names = {s.name: s for s in [symbolic_of(graph).term(nid) for nid in graph.nodes]
+             if isinstance(s, sympy.Symbol)}
+    names.update({s.name: s for s in quantities_of(graph)})
+    return sympy.parse_expr(text, local_dict=names)
+
+
+HEAVY = ("softmax over a linear layer", "mazur 2-2-2", "lstm gate products", "2-step rnn")  # > 0.5 s each
+EXAMPLES = [pytest.param(name, marks=pytest.mark.slow) if name in HEAVY else name for name in sorted(WORKED)]
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_each_line_ends_in_the_sources_form(name: str) -> None:
+    result = _result(name)
+    graph = result.graph
+    for node, text in WORKED[name][2].items():
+        nid = graph.node(node).id
+        final = shown_forms(result, nid)[-1]
+        source = _source(graph, text)
+        assert sympy.simplify(final.expr - source) == 0, (node, plain(Chain(final.terms)), text)
+        assert size(final.expr) <= size(source) + SLACK, (node, plain(Chain(final.terms)), text)
+        assert final.expr.free_symbols <= source.free_symbols, (node, plain(Chain(final.terms)), text)
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_each_line_carries_what_the_line_above_ended_with(name: str) -> None:
+    result = _result(name)
+    graph = result.graph
+    adjoints = forms_of(graph)
+    lines = dict(_lines(result))
+    text = {graph.nodes[nid].name: plain(line) for nid, line in lines.items()}
+    for nid, adjoint in adjoints.items():
+        for use in adjoint.uses:
+            assert use.upstream is adjoints[use.consumer].carried
+            if use.consumer != graph.output_id and nid in lines:
+                carried = plain(Chain(use.upstream.terms, decimals=typed_decimals(graph)))
+                above = text[graph.nodes[use.consumer].name].split(" = ")
+                assert carried in above, (graph.nodes[nid].name, carried, above)  # the line above shows it
+                assert carried in text[graph.nodes[nid].name]  # and this line multiplies it
+
+
+def _lines(result):
+    """(node id, derivation line) for every node with a line, output first."""
+    graph = result.graph
+    derivation = lecture(result)
+    ids = [nid for nid in reversed(graph.order) if nid in forms_of(graph) and nid != graph.output_id
+           and graph.nodes[nid].kind != "input"]
+    inputs = [nid for nid in graph.order if nid in forms_of(graph) and graph.nodes[nid].kind == "input"]
+    return list(zip(ids, derivation.backward)) + list(zip(inputs, derivation.gradients))
+
+
+def test_once_p_minus_y_is_reached_the_lines_below_carry_it() -> None:
+    lines = [plain(line) for _, line in _lines(_result("logistic regression"))]
+    below = [line for line in lines if line.startswith(("∂L/∂d ", "∂L/∂c ", "∂L/∂a ", "∂L/∂w1 ", "∂L/∂b "))]
+    assert below and all("(p − y) · " in line for line in below), below
+    assert not any("g/p" in line or "j/k" in line for line in lines)
+
+
+def test_captions_say_what_the_derivation_says() -> None:
+    result = _result("logistic regression")
+    graph = result.graph
+    derivation = {plain(line).split(" = ")[0]: (nid, plain(line)) for nid, line in _lines(result)}
+    compared = 0
+    for step in result.steps:
+        for line in step_lines(result, step):
+            caption = plain(line)
+            head = caption.split(" = ")[0]
+            if head in derivation and "⋯" not in caption:
+                nid, text = derivation[head]
+                last = plain(Chain(shown_forms(result, nid)[-1].terms, decimals=typed_decimals(graph)))
+                assert last in text.split(" = ") and last in caption.split(" = "), (caption, text)
+                compared += 1
+    assert compared >= 8
+
+
+def test_a_fan_out_is_the_lectures_sum_never_plus_equals() -> None:
+    result = _result("logistic regression")
+    captions = [plain(line) for step in result.steps for line in step_lines(result, step)]
+    assert not any("+=" in c for c in captions)
+    first, second = (result.graph.nodes[c].name for c, _ in result.graph.consumers()[result.graph.node("p").id])
+    assert any(c.startswith(f"∂L/∂p = ∂L/∂{first}·∂{first}/∂p + ∂L/∂{second}·∂{second}/∂p = ") for c in captions)
+    assert any(c.startswith(f"∂L/∂p = ∂L/∂{second}·∂{second}/∂p + ⋯ = ") and c.endswith("(so far)")
+               for c in captions)
+
+
+def test_no_step_repeats_itself() -> None:
+    result = gradviz.parse("L = 0.5·x").backward({"x": 2})
+    for step in result.steps:
+        for line in step_lines(result, step):
+            sides = plain(line).replace(" × ", "·").split(" = ")
+            assert all(a != b for a, b in zip(sides, sides[1:])), plain(line)
+
+
+def test_simplifications_are_sized_before_they_start(monkeypatch) -> None:
+    """No simplification runs beyond the budget: a chain of tanh keeps its product of (1 − aᵢ²)."""
+    seen = []
+    real = sympy.cancel
+    monkeypatch.setattr(forms.sympy, "cancel", lambda expr: seen.append(cost.simplify_cost(expr)) or real(expr))
+    formula = "; ".join(["a1 = tanh(x)"] + [f"a{k} = tanh(a{k - 1})" for k in range(2, 30)] + ["L = (a29 − y)²"])
+    graph = gradviz.parse(formula)
+    adjoints = forms_of(graph)
+    assert all(estimate <= cost.SIMPLIFY_BUDGET for estimate in seen)
+    first = adjoints[graph.node("x").id].carried
+    assert len(first.terms) == 1 and len(first.terms[0]) >= 29  # the chain of factors, not 2²⁹ monomials
+
+
+@pytest.mark.parametrize("expr, terms", [
+    ("(1 - a**2)*(1 - b**2)*(1 - c**2)", 8),
+    ("x/y + 1/(1 - y)", 3),  # (x − xy + y)/(y − y²)
+    ("(x + y)**3", 4),
+    ("tanh(x)*2", 1),
+])
+def test_expanded_terms_counts_what_cancel_multiplies_out(expr: str, terms: int) -> None:
+    numerator, _ = cost.expanded_terms(sympy.parse_expr(expr))
+    assert numerator >= terms
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(fuzzing.cases(max_leaves=5), fuzzing.points())
+@pytest.mark.slow
+def test_every_form_is_sympy_diff_and_every_number_central_differences(case, point) -> None:
+    text, tree, _ = case
+    graph = gradviz.parse(text)
+    at = {name: point[name] for name in graph.inputs}
+    subs = {fuzzing.SYMBOLS[n]: v for n, v in at.items()}
+    assume(not any(abs(float(sympy.N(k.subs(subs), 20))) < 1e-3 for k in fuzzing.kinks(tree)))
+    try:
+        result = graph.backward(at)
+    except EvaluationError:
+        assume(False)
+    assume(result.adjoints is not None and all(math.isfinite(v) for v in result.adjoints.values()))
+    oracle = fuzzing.oracle(tree)
+    sym = symbolic_of(graph)
+    quantities = quantities_of(graph)
+    values = {sym.term(nid): v for nid, v in result.values.items() if isinstance(sym.term(nid), sympy.Symbol)}
+    for nid, adjoint in forms_of(graph).items():
+        if nid == graph.output_id:
+            continue
+        for form in (adjoint.product, adjoint.simplified, adjoint.carried):
+            meant = form.expr.xreplace(quantities)
+            number = complex(sympy.N(meant.xreplace(values), 20))
+            assert abs(number - result.adjoints[nid]) <= 1e-6 * (1 + abs(result.adjoints[nid])), (text, form)
+            if graph.nodes[nid].kind == "input":
+                name = graph.nodes[nid].name
+                difference = sym.in_inputs(meant) - sympy.diff(oracle, fuzzing.SYMBOLS[name])
+                for probe in (subs, {s: 0.37 * (k + 1) for k, s in enumerate(fuzzing.SYMBOLS.values())}):
+                    try:
+                        gap = complex(sympy.N(difference.subs(probe), 30))
+                    except (TypeError, ValueError):
+                        continue
+                    if math.isfinite(abs(gap)):
+                        assert abs(gap) <= 1e-8 * (1 + abs(complex(sympy.N(sympy.diff(oracle, fuzzing.SYMBOLS[name])
+                                                                        .subs(probe), 30)))), (text, name, form)
+    for name in graph.inputs:
+        h = 1e-6
+        up, down = dict(at), dict(at)
+        up[name] += h
+        down[name] -= h
+        fd = (graph.backward(up, symbolic=False).value - graph.backward(down, symbolic=False).value) / (2 * h)
+        assert math.isclose(result.grad[name], fd, rel_tol=1e-4, abs_tol=1e-4), (text, name)
