@@ -60,10 +60,11 @@ def number(message: str, option: str) -> str:
     return found.group(1)
 
 
-def _lowered(monkeypatch, module: str, name: str, value: int) -> None:
+def _lowered(monkeypatch, module: str, name: str, value: float) -> None:
     import importlib
 
-    for where in (module, "gradviz.networks.training", "gradviz.render.figure", "gradviz.networks.descent"):
+    for where in (module, "gradviz.networks.training", "gradviz.render.figure", "gradviz.networks.descent",
+                  "gradviz.networks.vectorised"):
         mod = importlib.import_module(where)
         if hasattr(mod, name):
             monkeypatch.setattr(mod, name, value)
@@ -148,8 +149,12 @@ def _grid_steps(message: str, args: list[str], out: Path) -> list[list[str]]:
     return [with_option(args, "--steps", number(message, "--steps"))]
 
 
+def _smaller_layers(message: str, args: list[str], out: Path) -> list[list[str]]:
+    return [[args[0], re.search(r"such as ([0-9-]+)", message).group(1), *args[2:]]]
+
+
 def _rows(message: str, args: list[str], out: Path) -> list[list[str]]:
-    most = int(re.search(r"([0-9,]+) at most", message).group(1).replace(",", ""))
+    most = int(re.search(r"fewer points \(([0-9]+) at most\)", message).group(1))
     rows = Path(args[args.index("--data") + 1]).read_text().splitlines()
     fewer = out / "fewer.csv"
     fewer.write_text("\n".join(rows[:most + 1]) + "\n")  # the header and the first rows
@@ -170,16 +175,15 @@ KINDS: list[tuple[str, Callable, Callable[[Path], list[str]], Follow]] = [
                   "-o", str(out / "o")], _net_ops),
     ("net: too big to build", lambda mp: None,
      lambda out: ["net", "10000-1000-1000-1000-10", "--loss", "ce", "-o", str(out / "o")], _net_build),
-    ("train: too many steps", lambda mp: _lowered(mp, "gradviz.networks.network", "TRAIN_WORK_LIMIT", 60_000),
+    ("train: too many steps", lambda mp: _lowered(mp, "gradviz.networks.vectorised", "ARRAY_WORK_LIMIT", 0.5),
      lambda out: ["train", "2-8-1", "--data", "xor", "--steps", "5000", "-o", str(out / "o")], _steps),
-    ("train: too many steps for any smaller net",
-     lambda mp: _lowered(mp, "gradviz.networks.network", "TRAIN_WORK_LIMIT", 60_000),
-     lambda out: ["train", "2-64-64-1", "--data", "xor", "--steps", "5000", "-o", str(out / "o")], _steps),
-    ("train: too many data points", lambda mp: _lowered(mp, "gradviz.networks.network", "TRAIN_WORK_LIMIT", 60_000),
+    ("train: too big to draw neuron by neuron", lambda mp: None,
+     lambda out: ["train", "2-64-64-1", "--data", "xor", "--steps", "500", "-o", str(out / "o")], _smaller_layers),
+    ("train: too many data points", lambda mp: _lowered(mp, "gradviz.networks.vectorised", "ARRAY_WORK_LIMIT", 0.2),
      lambda out: ["train", "2-4-1", "--data", _csv(out, 3000), "--steps", "300", "-o", str(out / "o")], _rows),
     ("descend: too many steps", lambda mp: _lowered(mp, "gradviz.networks.descent", "DESCENT_WORK_LIMIT", 20_000),
      lambda out: ["descend", "(w - 3)^2", "--at", "w=0", "--wrt", "w", "--steps", "100000"], _steps),
-    ("train: a grid over the budget", lambda mp: _lowered(mp, "gradviz.networks.network", "TRAIN_WORK_LIMIT", 70_000),
+    ("train: a grid over the budget", lambda mp: _lowered(mp, "gradviz.networks.vectorised", "ARRAY_WORK_LIMIT", 0.3),
      lambda out: ["train", "2-4-1", "--data", "xor", "--steps", "400", "--grid", "lr=0.01,0.1,1", "--grid",
                   "hidden=2,4", "-o", str(out / "o")],
      _grid_steps),

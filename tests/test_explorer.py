@@ -179,7 +179,8 @@ def test_the_page_shows_no_cancellation_noise(browser, tmp_path) -> None:
     open_page(browser, tmp_path / "index.html")
     state = page_state(browser)
     index = {n.name: k for k, n in enumerate(graph.nodes.values())}
-    assert state["val"][index["f"]] == 0 and state["v"][index["f"]].endswith("= 0")
+    logit = graph.nodes[graph.node("p").operands[0]].name  # z, the sum σ takes
+    assert state["val"][index[logit]] == 0 and state["v"][index[logit]].endswith("= 0")
     assert state["adj"][index["q"]] == 0 and state["adj"][index["s"]] == 1
     assert not any(re.search(r"e−1[5-9]", text or "") for text in state["v"] + state["g"])
 

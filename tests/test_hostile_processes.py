@@ -95,7 +95,7 @@ ADVICE = {"schedule-inverse-negative": "inverse:K (K ≥ 0)", "fan-299-nodes": "
           "fan-299-nodes-slides": "fewer statements", "fan-299-nodes-html": "too costly",
           "fan-299-nodes-gif": "too costly", "fan-597-nodes-final": "too costly",
           "png-at-2400-dpi": "pixels in all): use --dpi",
-          "descend-10^6-steps": "--steps 83333 or fewer", "train-20000-rows": "at most 10,000): use fewer rows",
+          "descend-10^6-steps": "--steps 83333 or fewer", "train-20000-rows": "use fewer points (10000 at most)",
           "train-wide-net": "smaller layers"}
 OUTPUT = {"x^x-chained-38-times": "∂a38/∂x = ",
           "schedule-rate-overflows": "passes float range at step 309"}  # what a probe that succeeds prints

@@ -98,14 +98,17 @@ def check_training_work(layers: Sequence[int], points: int, steps: int, batch_si
     """Refuse, before building anything, more than ``MAX_TRAINING_POINTS`` points or a run that
     would train for more than ``ARRAY_WORK_LIMIT`` seconds."""
     if points > MAX_TRAINING_POINTS:
-        raise GradvizError(f"{points:,} data points are more than train takes (at most {MAX_TRAINING_POINTS:,}): "
-                           "use fewer rows")
+        raise GradvizError(f"{points:,} data points are more than train takes: use fewer points "
+                           f"({MAX_TRAINING_POINTS} at most)")
     cost = training_cost(layers, points, steps, batch_size)
     if cost > ARRAY_WORK_LIMIT:
         most = max(int(steps * ARRAY_WORK_LIMIT / cost), 1)
+        fewer = points
+        while fewer > 1 and training_cost(layers, fewer, steps, batch_size) > ARRAY_WORK_LIMIT:
+            fewer //= 2
         raise GradvizError(f"training a {'-'.join(map(str, layers))} network on {points:,} points for {steps:,} steps "
-                           f"would take about {cost:.0f} s (the limit is {ARRAY_WORK_LIMIT:.0f} s): try fewer --steps "
-                           f"({most:,} at most), fewer points, or --batch-size")
+                           f"would take about {cost:.0f} s (the limit is {ARRAY_WORK_LIMIT:.0f} s): try --steps {most} "
+                           f"at most, fewer points ({fewer} at most), or --batch-size")
 
 
 @dataclass(frozen=True)
