@@ -69,7 +69,7 @@ def test_size_checks_refuse_at_once_with_advice() -> None:
     (("net", "10000-1000-1000-1000-10", "-o", "out"), "the mse loss takes one output"),
     (("net", "10000-1000-1000-1000-10", "--loss", "ce", "-o", "out"), "gradviz params 10000-1000-1000-1000-10"),
     (("net", "784-128-10", "--loss", "ce", "-o", "out"), "smaller layers such as 784-1-10"),
-    (("train", "2-4-1", "--steps", "1000000", "-o", "out"), "fewer --steps")])
+    (("train", "2-4-1", "--steps", "1000000", "-o", "out"), "try --steps")])
 def test_the_new_users_big_networks_are_refused_within_seconds(tmp_path, args, fragment) -> None:
     result = gradviz(*args, cwd=tmp_path)
     assert result.returncode == 1 and fragment in result.stderr + result.stdout and "Traceback" not in result.stderr
