@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["NameParts", "parts", "latex_name", "markup_name", "latex_char", "latex_text", "file_name"]
+__all__ = ["NameParts", "parts", "latex_name", "markup_name", "unicode_name", "latex_char", "latex_text", "file_name"]
 
 _NAME = re.compile(r"(?P<base>(?:[^\W\d_][\u0300-\u036f]*)+?)(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]*)"
                    r"(?P<sub>[0-9]+|[₀₁₂₃₄₅₆₇₈₉,]+|_\{[^\W_]+\}|_[A-Za-z][+-][0-9]+|_[^\W_]+)?"
@@ -119,6 +119,17 @@ def latex_name(name: str, mathtext: bool = False) -> str:
         marks = p.superscript + p.index + r"\prime" * p.primes
         out += f"^{{{marks}}}"
     return out
+
+
+@lru_cache(maxsize=4096)
+def unicode_name(name: str) -> str:
+    """A name as plain Unicode text: an index superscript in superscript glyphs where each of its
+    characters has one (``a^(L)`` → ``a⁽ᴸ⁾``), else as written (``W^[2]``: brackets have none)."""
+    p = parts(name)
+    if p is None or not p.index:
+        return name
+    glyphs = p.index.translate(_SUPERSCRIPT_GLYPHS)
+    return name if any(c.isascii() for c in glyphs) else name.replace("^" + p.index, glyphs, 1)
 
 
 @lru_cache(maxsize=4096)

@@ -16,7 +16,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ..ir.numbers import format_number
-from .names import latex_name, latex_text, markup_name
+from .names import latex_name, latex_text, markup_name, unicode_name
 from .numbers import MINUS, format_value, superscript
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ class Target:
     spaced_times = " · "  # between upstream and local, as the lecture writes ∂L/∂b · ∂b/∂a
 
     def name(self, name: str) -> str:
-        return name
+        return unicode_name(name)
 
     def escape(self, text: str) -> str:
         """Literal text (words of a title, a relation sign)."""
