@@ -1,5 +1,7 @@
 """The ladder of lecture graphs the figure tests and ``bench/figures.py`` measure on a slide:
-from the lecture's 8-node example up to about 40 operations."""
+from the lecture's 8-node example up to about 40 operations. ``WIDE`` are the 20–40-operation
+lecture graphs written as textbooks print them (regularised regression, batch norm, a recurrent
+net, softmax layers, label smoothing, an MLP with weight decay); ``LADDER`` ends with them."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from gradviz.networks import mlp, xor_network
 from gradviz.outputs.gallery import LECTURE, LINEAR_REGRESSION, MICROGRAD, SOFTMAX_EXPANDED
 from gradviz.syntax import parse
 
-__all__ = ["Rung", "LADDER"]
+__all__ = ["Rung", "LADDER", "WIDE"]
 
 PERCEPTRON = "p = σ(w0 + w1x1 + w2x2); L = −y log(p) − (1 − y) log(1 − p)"
 
@@ -34,6 +36,36 @@ def _network(build: Callable, values: dict[str, float]) -> Callable[[], Backward
         return backward(net.graph, {**net.values, **values})
     return make
 
+
+WIDE: tuple[Rung, ...] = (
+    Rung("logistic regression, 3 features + BCE + L2",
+         _formula("z = w0 + w1 x1 + w2 x2 + w3 x3; p = σ(z)\n"
+                  "L = −y log(p) − (1 − y) log(1 − p) + λ(w1² + w2² + w3²)",
+                  {"w0": 0.1, "w1": 0.5, "w2": -0.3, "w3": 0.2, "x1": 1, "x2": 2, "x3": -1, "y": 1, "λ": 0.01})),
+    Rung("2-step RNN + BCE",
+         _formula("h1 = tanh(w h0 + u x1 + b); h2 = tanh(w h1 + u x2 + b)\n"
+                  "p = σ(v h2 + c); L = −y log(p) − (1 − y) log(1 − p)",
+                  {"w": 0.5, "h0": 0, "u": 1.2, "x1": 1, "x2": -0.5, "b": 0.1, "v": 0.8, "c": 0, "y": 1})),
+    Rung("softmax over a 2-feature linear layer",
+         _formula("z1 = w11 x1 + w12 x2 + b1; z2 = w21 x1 + w22 x2 + b2; z3 = w31 x1 + w32 x2 + b3\n"
+                  "L = −log(exp(z1)/(exp(z1) + exp(z2) + exp(z3)))",
+                  {"w11": 0.1, "w12": 0.2, "w21": -0.3, "w22": 0.4, "w31": 0.5, "w32": -0.1, "b1": 0, "b2": 0.1,
+                   "b3": -0.1, "x1": 1, "x2": 2})),
+    Rung("label-smoothed cross-entropy",
+         _formula("s = exp(z1) + exp(z2) + exp(z3); p1 = exp(z1)/s; p2 = exp(z2)/s; p3 = exp(z3)/s\n"
+                  "L = −((1 − ε + ε/3) log(p1) + (ε/3) log(p2) + (ε/3) log(p3))",
+                  {"z1": 2, "z2": 1, "z3": 0.1, "ε": 0.1})),
+    Rung("2-unit ReLU MLP + weight decay",
+         _formula("h1 = relu(a11 x1 + a12 x2 + c1); h2 = relu(a21 x1 + a22 x2 + c2)\n"
+                  "ŷ = v1 h1 + v2 h2 + d; L = (ŷ − y)² + λ(a11² + a12² + a21² + a22² + v1² + v2²)",
+                  {"a11": 0.5, "a12": -0.2, "a21": 0.3, "a22": 0.8, "c1": 0.1, "c2": -0.1, "x1": 1, "x2": 2,
+                   "v1": 0.7, "v2": -0.5, "d": 0, "y": 1, "λ": 0.01})),
+    Rung("batch norm over 3 values",
+         _formula("μ = (x1 + x2 + x3)/3; v = ((x1 − μ)² + (x2 − μ)² + (x3 − μ)²)/3\n"
+                  "y1 = γ(x1 − μ)/√(v + ε) + β; y2 = γ(x2 − μ)/√(v + ε) + β; y3 = γ(x3 − μ)/√(v + ε) + β\n"
+                  "L = (y1 − t1)² + (y2 − t2)² + (y3 − t3)²",
+                  {"x1": 1, "x2": 2, "x3": 4, "γ": 1.5, "β": 0.1, "ε": 0.001, "t1": 0, "t2": 1, "t3": 0})),
+)
 
 LADDER: tuple[Rung, ...] = (
     Rung("lecture example", _formula(LECTURE, {"θ1": 2, "θ2": -1, "x": 3, "y": 1})),
@@ -58,4 +90,4 @@ LADDER: tuple[Rung, ...] = (
                   {"u10": 0.1, "u11": 0.4, "u12": -0.2, "u20": -0.3, "u21": 0.2, "u22": 0.5, "u30": 0.0,
                    "u31": -0.6, "u32": 0.1, "v0": 0.2, "v1": 0.7, "v2": -0.4, "v3": 0.3, "x1": 1.0, "x2": -2.0,
                    "y": 1})),
-)
+) + WIDE

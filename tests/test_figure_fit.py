@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from ladder import LADDER
+from ladder import LADDER, WIDE
 from tools import browser, compile_latex, require
 
 from gradviz.eval.backward import backward
@@ -39,8 +39,8 @@ def _node_texts(svg: bytes) -> dict[str, str]:
             for g in root.iter(f"{SVG}g") if g.get("class") == "node"}
 
 
-@pytest.fixture(scope="module", ids=[rung.name for rung in LADDER],  # the last three (20-40 ops) take seconds
-                params=[pytest.param(i, marks=pytest.mark.slow if i >= len(LADDER) - 3 else ())
+@pytest.fixture(scope="module", ids=[rung.name for rung in LADDER],  # the 20-40-op rungs take seconds
+                params=[pytest.param(i, marks=pytest.mark.slow if i >= len(LADDER) - 3 - len(WIDE) else ())
                         for i in range(len(LADDER))])
 def final(request):
     """A ladder graph's backward pass, its figure and the final frame's SVG."""
