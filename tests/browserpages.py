@@ -31,7 +31,9 @@ const inputs = Array.from(document.querySelectorAll('.input')).map(e => {
   const r = e.getBoundingClientRect(); return r.bottom <= innerHeight && r.top >= 0 && r.right <= innerWidth; });
 return {sizes: sizes, scale: scale, width: box.width, height: box.height,
         output_in_view: o ? (o.bottom <= innerHeight + 0.5 && o.right <= innerWidth + 0.5 && o.top >= -0.5) : null,
-        inputs_shown: inputs.every(x => x), page_scrolls: document.documentElement.scrollHeight > innerHeight + 1,
+        inputs_shown: inputs.every(x => x) && Array.from(document.querySelectorAll('.inputs')).every(
+          e => e.scrollHeight <= e.clientHeight + 1),
+        page_scrolls: document.documentElement.scrollHeight > innerHeight + 1,
         inner: [innerWidth, innerHeight]};
 """
 
@@ -41,9 +43,14 @@ def window(width: int = WINDOW[0], height: int = WINDOW[1]) -> Iterator[Any]:
     """Headless Chromium whose page area (``innerWidth`` × ``innerHeight``) is ``width`` × ``height``
     CSS pixels (a headless window's size includes its frame, so the page area is set directly)."""
     with browser(width, height) as driver:
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                               {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        resize(driver, width, height)
         yield driver
+
+
+def resize(driver: Any, width: int, height: int) -> None:
+    """Make the page area ``width`` × ``height`` CSS pixels."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,7 @@ class PageFit:
     node_px: float  # the smallest node text on the screen, in CSS pixels
     figure: tuple[float, float]  # the figure's box on the screen
     output_in_view: bool
-    inputs_shown: bool  # every input control inside the window (the explorer)
+    inputs_shown: bool  # every input control inside the window, none in an inner scroll box (the explorer)
     page_scrolls: bool
 
 

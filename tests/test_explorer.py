@@ -414,3 +414,76 @@ def test_html_interactive_takes_neither_blank_nor_wrt(tmp_path) -> None:
     for extra in (["--blank", "grads"], ["--wrt", "x"]):
         done = CliRunner().invoke(cli, ["html", "x y", "--at", "x=1,y=2", "-o", str(tmp_path), "--interactive", *extra])
         assert done.exit_code == 2 and "--quiz" in done.output
+
+
+def test_the_page_script_holds_no_copy_of_python() -> None:
+    """The page's script computes and fills slots; every word, formula and number format it shows
+    comes from gradviz's Python (the op specs, the printers, the number policy), and the page finds
+    the figure's texts by the ids and slots gradviz wrote, never by a regular expression over the SVG."""
+    import ast
+
+    script = (ROOT / "gradviz" / "outputs" / "explorer.js").read_text(encoding="utf-8")
+    for copied in ("at node", " where ", "overflows", "local derivative is", "Backward step", "Forward mode:",
+                   "Fan-out", "Hint:", "sigmoid", "Math.exp", "erf:", "softmax", "rounded(", "Gradients of"):
+        assert copied not in script, copied
+    source = (ROOT / "gradviz" / "outputs" / "explorer.py").read_text(encoding="utf-8")
+    imported = {alias.name for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Import)
+                for alias in node.names}
+    assert "re" not in imported
+
+
+def test_every_page_steps_with_the_one_stepper(tmp_path) -> None:
+    from gradviz.outputs.player import STEPPER, player_html
+    from gradviz.outputs.playground import playground_html
+    from gradviz.render.figure import render_frames
+
+    result = gradviz.parse("(θ1θ2x − y)²").backward({"θ1": 2, "θ2": -1, "x": 3, "y": 1})
+
+    class Pictures:
+        heading = "Training"
+
+        @staticmethod
+        def title(k: int) -> str:
+            return f"epoch {k}"
+
+    pages = [explorer_html(result), player_html("L", "L", render_frames(result, caption=False)),
+             playground_html(Pictures(), [b"png", b"png"])]
+    for page in pages:
+        assert page.count(STEPPER) == 1
+        assert not any(key in page.replace(STEPPER, "") for key in ("ArrowRight", "ArrowLeft", "PageUp", "Home"))
+
+
+@pytest.mark.slow
+def test_the_panel_typesets_the_chain_rule_the_same_at_any_size() -> None:
+    """A graph over 40 nodes gets the same typeset chain rule per node as a small one (the lecture's
+    lines in the figure's markup), never a plain-text fallback."""
+    from gradviz.derive.lecture import lecture
+    from gradviz.outputs.explorer import slotted
+    from gradviz.text.lines import Partial, write
+    from gradviz.text.targets import MARKUP
+
+    graph = gradviz.parse(" + ".join(f"(w{k} x{k} − y{k})²" for k in range(1, 8)))
+    assert len(graph) > 40
+    result = graph.backward({name: 0.5 + k / 10 for k, name in enumerate(graph.inputs)})
+    page = explorer_html(result)
+    data = json.loads(re.search(r'id="gv-data">(.*?)</script>', page, re.S).group(1))
+    by_name = {n.name: nid for nid, n in graph.nodes.items()}
+    lines = lecture(slotted(result, pad=False))
+    chains = {by_name[r.sides[0].bottom]: write(r, MARKUP) for r in lines.backward + lines.gradients
+              if isinstance(r.sides[0], Partial)}
+    assert len(data["panels"]) >= len(graph) - 8  # every node but the constants and the output
+    for nid, chain in chains.items():
+        assert chain in data["panels"][nid], nid
+
+
+@pytest.mark.slow
+def test_the_page_formats_numbers_as_the_figures_do(browser, tmp_path) -> None:
+    """The page's number format (the browser's toPrecision under gradviz's number policy) against
+    ``format_value`` over numbers of every magnitude and sign, typed decimals among them."""
+    write_explorer(gradviz.parse("x + y").backward({"x": 1, "y": 2}), tmp_path)
+    open_page(browser, tmp_path / "index.html")
+    rng = random.Random(11)
+    numbers = [rng.choice((-1, 1)) * rng.uniform(1, 10) * 10.0 ** rng.randint(-9, 9) for _ in range(400)]
+    numbers += [0.1, 0.25, 1.875, -0.000426, 1e-5, 12345.0, 1e12, 0.1 + 0.2, 123.4, 99.95, -7.0, 1 / 3]
+    shown_by_page = browser.execute_script("return arguments[0].map(x => window.gradvizExplorer.format(x))", numbers)
+    assert [(x, format_value(x)) for x in numbers] == list(zip(numbers, shown_by_page))

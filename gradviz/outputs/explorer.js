@@ -102,7 +102,7 @@
   }
 
   /* --- the figure's texts: each row that holds a slot becomes one text of tspans, so numbers of any
-     width flow; a node's rows stay centred where gradviz centred them ------------------------------- */
+     width flow; a node's rows stay centred as gradviz centred them ------------------------------- */
   var byId = function (id) { return document.getElementById(id); };
   var cells = [];
   (function prepare() {
@@ -243,8 +243,8 @@
     var box = byId("caption"), lines = [];
     if (state.error) { lines = []; }
     else if (mode === "step") {
-      var frame = DATA.captions[stepAt], total = DATA.steps.length;
-      byId("counter").textContent = stepAt === 0 ? "Forward pass" : "Backward step " + stepAt + " of " + total;
+      var frame = DATA.captions[stepAt];
+      byId("counter").textContent = frame.counter;
       lines = [frame.title].concat(frame.lines);
     } else if (mode === "forward") {
       lines = DATA.forward[forwardFrom];

@@ -45,16 +45,16 @@ from ..text.structure import equation
 from ..text.targets import MARKUP
 from .exercise import BLANK_CHOICES, Blank
 from .folder import OutputFolder
-from .player import OFFLINE, STEPPER, page_box, scaled_svg
+from .player import OFFLINE, STEPPER, page_box, page_style, scaled_svg
 
 __all__ = ["EXPLORER_FILE", "explorer_html", "write_explorer", "graph_export", "op_table", "slotted",
            "explorer_area"]
 
 EXPLORER_FILE = "index.html"
 SLOT_ROOM = 6  # characters a number takes in the figure ("−0.888", three digits): the layout leaves this room
-INPUTS_PER_ROW = 6  # input controls per row of the page's input band (12 inputs: two rows)
+INPUTS_PER_ROW = 8  # input controls per row of the page's input band (12 inputs: two rows)
 INPUT_ROW_PX = 36  # the height of one row of input controls
-BANDS_PX = 48 + 96  # the title bar and the caption band (explorer.css)
+BANDS_PX = 40 + 84  # the title bar and the caption band (explorer.css)
 _FIGURE_SPACE = "\u2007"  # as wide as a digit: pads a slot to a number's width
 _HERE = Path(__file__).parent
 
@@ -142,7 +142,7 @@ def _captions(result: Backward) -> list[dict[str, Any]]:
     for frame in frames(result, "all"):
         if frame.kind == "structure":
             continue
-        out.append({"kind": frame.kind, "title": write(frame.title, MARKUP),
+        out.append({"kind": frame.kind, "title": write(frame.title, MARKUP), "counter": plain(frame.title).split(":")[0],
                     "lines": [write(line, MARKUP) for line in frame.equations]})
     return out
 
@@ -252,7 +252,7 @@ def explorer_html(result: Backward, *, quiz: str | None = None, renderer: str = 
     data = graph_export(result)
     operations = sum(1 for n in graph.nodes.values() if n.kind == "op")
     box = explorer_area(len(data["inputs"]))
-    figure = Figure(slotted(result), renderer=renderer, caption=False, style=style or Style(),
+    figure = Figure(slotted(result), renderer=renderer, caption=False, style=page_style(style),
                     kinds=("gradients",), area=Area(box.width, box.height, readable_px(operations)))
     svg = scaled_svg(figure.render(figure.frames[0], "svg").data, "")
     unpadded = slotted(result, pad=False)
