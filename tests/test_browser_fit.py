@@ -120,7 +120,7 @@ def test_the_explorer_titles_the_formula_as_typed(window, tmp_path) -> None:
 
     typed = "z1 = w11 x1 + b1; z2 = w21 x1 + b2\nL = −log(exp(z1)/(exp(z1) + exp(z2)))"
     page = tmp_path / "index.html"
-    page.write_text(explorer_html(parse(typed).backward({"w11": 0.1, "w21": -0.3, "b1": 0, "b2": 0.1, "x1": 1})),
+    page.write_text(explorer_html(backward(parse(typed), {"w11": 0.1, "w21": -0.3, "b1": 0, "b2": 0.1, "x1": 1})),
                     encoding="utf-8")
     window.get(page.as_uri())
     assert window.find_element(By.CSS_SELECTOR, "h1 .formula").text == typed.replace("\n", "; ")
