@@ -51,7 +51,7 @@ __all__ = ["EXPLORER_FILE", "explorer_html", "write_explorer", "graph_export", "
            "explorer_area"]
 
 EXPLORER_FILE = "index.html"
-SLOT_ROOM = 6  # characters a number takes in the figure ("−0.888", three digits): the layout leaves this room
+SLOT_ROOM = 7  # characters a number takes in the figure ("−0.0888": three digits after "0.0")
 INPUTS_PER_ROW = 8  # input controls per row of the page's input band (12 inputs: two rows)
 INPUT_ROW_PX = 36  # the height of one row of input controls
 BANDS_PX = 40 + 84  # the title bar and the caption band (explorer.css)
