@@ -277,7 +277,8 @@ def test_step_mode_walks_the_backward_pass(browser, tmp_path) -> None:
     open_page(browser, tmp_path / "index.html")
     browser.find_element("css selector", '[data-mode="step"]').click()
     pending = [n.name for n in graph.nodes.values() if n.kind != "const" and n.name != graph.output]
-    shown_at = lambda: [cell(browser, "g", graph, name) for name in pending]  # noqa: E731 (None: written as its one contribution)
+    # None: a gradient written as its one contribution (a c slot)
+    shown_at = lambda: [cell(browser, "g", graph, name) for name in pending]  # noqa: E731
     assert all(text is None or text.endswith("?") for text in shown_at())  # no gradient before its step
     assert browser.find_element("id", "caption").text.startswith("Forward pass")
     body = browser.find_element("tag name", "body")
@@ -317,8 +318,8 @@ def test_forward_mode_tangents_equal_the_reverse_gradients(browser, tmp_path) ->
                 assert abs(state["t"][index[nid]] - (up[nid] - down[nid]) / (2 * h)) <= 1e-4 * (
                     1 + abs(state["t"][index[nid]])), (graph.source, nid, name)
             caption = browser.find_element("id", "caption").text  # ends at ∂L/∂w = … (reverse mode: …)
-            assert f"= {format_value(state['t'][index[graph.output_id]])} (reverse mode: {format_value(state['adj'][w])})" \
-                in caption.replace("\n", " "), caption
+            ends = f"= {format_value(state['t'][index[graph.output_id]])} (reverse mode: {format_value(state['adj'][w])})"
+            assert ends in caption.replace("\n", " "), caption
         caption = browser.find_element("id", "caption").text
         n = len(graph.inputs)
         assert f"reverse mode gets all {n} gradients" in caption and f"forward mode needs {n} sweeps" in caption
@@ -346,7 +347,8 @@ def test_quiz_checks_answers_and_holds_none_in_its_source(browser, tmp_path) -> 
     button.click()
     assert "wrong" in row.get_attribute("class")
     assert "Hint: ∂L/∂a = ∂L/∂b · ∂b/∂a, where ∂L/∂b = −14 and ∂b/∂a = 3" in row.text
-    node_text = lambda: browser.execute_script("return document.getElementById(arguments[0]).textContent", a)  # noqa: E731
+    script = "return document.getElementById(arguments[0]).textContent"
+    node_text = lambda: browser.execute_script(script, a)  # noqa: E731
     assert "−42" not in node_text() and "?" in node_text()
     field.clear()
     field.send_keys("-42.01\n")  # within 1e-3 relative

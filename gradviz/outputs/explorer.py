@@ -69,7 +69,8 @@ def slotted(result: Backward, pad: bool = True) -> Backward:
     """``result`` with every number that follows the inputs written as its slot: values ``v``,
     gradients and upstreams ``g``, local derivatives ``d`` (``D`` in parentheses when negative, in
     the texts beside the figure; a constant one stays a number),
-    contributions ``c`` and running totals ``t`` (node index, then operand position); ``pad``: each as wide as a number (the figure's)."""
+    contributions ``c`` and running totals ``t`` (node index, then operand position); ``pad``: each
+    as wide as a number (the figure's)."""
     graph = result.graph
     index = {nid: k for k, nid in enumerate(graph.nodes)}
     values = dict(result.values)
@@ -142,8 +143,8 @@ def _captions(result: Backward) -> list[dict[str, Any]]:
     for frame in frames(result, "all"):
         if frame.kind == "structure":
             continue
-        out.append({"kind": frame.kind, "title": write(frame.title, MARKUP), "counter": plain(frame.title).split(":")[0],
-                    "lines": [write(line, MARKUP) for line in frame.equations]})
+        out.append({"kind": frame.kind, "title": write(frame.title, MARKUP),
+                    "counter": plain(frame.title).split(":")[0], "lines": [write(line, MARKUP) for line in frame.equations]})
     return out
 
 
@@ -193,8 +194,8 @@ def _forward_captions(result: Backward) -> dict[int, list[str]]:
             f"Forward mode: one sweep from {name} pushes the tangent ∂·/∂{name} through every node (the gradient "
             f"rows show ∂node/∂{name}); it ends at ∂{out_name}/∂{name} = ⟦T{index[graph.output_id]}⟧ "
             f"(reverse mode: ⟦G{w}⟧).",
-            f"Cost for this graph: reverse mode gets all {count} gradients ∂{out_name}/∂input from 1 backward sweep "
-            f"({ops} operations); forward mode needs {count} sweep{'' if count == 1 else 's'}, one per input "
+            f"Cost for this graph: reverse mode gets all {count} gradients ∂{out_name}/∂input from 1 backward "
+            f"sweep ({ops} operations); forward mode needs {count} sweep{'' if count == 1 else 's'}, one per input "
             f"({count * ops} operations)."]
     return captions
 

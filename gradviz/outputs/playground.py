@@ -1,6 +1,7 @@
 """The playground picture's files: ``training.gif`` (every frame, looping) and ``training.html``
-(the frames with a slider, play/pause and the arrow keys of the player's stepper). The page is self-contained: the frames
-are inline PNG images, the script and style are inline, and nothing is fetched from the network."""
+(the frames with a slider, play/pause and the arrow keys of the player's stepper). The page is
+self-contained: the frames are inline PNG images, the script and style are inline, and nothing
+is fetched from the network."""
 
 from __future__ import annotations
 
