@@ -104,7 +104,46 @@
   /* --- the figure's texts: each row that holds a slot becomes one text of tspans, so numbers of any
      width flow; a node's rows stay centred as gradviz centred them ------------------------------- */
   var byId = function (id) { return document.getElementById(id); };
-  var cells = [];
+  var cells = [];  /* the figure's slots: {node: a Text node, kind, key} */
+
+  /* ``el``'s content: ``template`` (text) with each slot a Text node of its own; the slots. */
+  function bindText(el, template) {
+    var slots = [], last = 0;
+    template.replace(SLOT, function (m, kind, key, at) {
+      el.appendChild(document.createTextNode(template.slice(last, at)));
+      var node = document.createTextNode("");
+      el.appendChild(node);
+      slots.push({node: node, kind: kind, key: key});
+      last = at + m.length;
+      return m;
+    });
+    el.appendChild(document.createTextNode(template.slice(last)));
+    return slots;
+  }
+
+  /* ``el``'s content: ``template`` (markup) with each slot an empty span; the slots. */
+  function bindMarkup(el, template) {
+    el.innerHTML = template.replace(SLOT, function (m, kind, key) {
+      return '<span class="slot" data-kind="' + kind + '" data-key="' + key + '"></span>';
+    });
+    return Array.prototype.map.call(el.querySelectorAll("span.slot"), function (span) {
+      var node = document.createTextNode("");
+      span.appendChild(node);
+      return {node: node, kind: span.dataset.kind, key: span.dataset.key};
+    });
+  }
+
+  function update(slots, marking) {
+    /* only what changed is written: an unchanged label costs the browser no new layout; with
+       ``marking`` a number still to come (?) is greyed */
+    slots.forEach(function (slot) {
+      var text = quantity(slot.kind, slot.key);
+      if (slot.node.data === text) { return; }
+      slot.node.data = text;
+      var pending = marking && text === "?" && mode === "step";
+      if (slot.pending !== pending) { slot.node.parentNode.classList.toggle("pending", pending); slot.pending = pending; }
+    });
+  }
   (function prepare() {
     var rows = [];
     document.querySelectorAll("#figure svg text").forEach(function (t) {
@@ -127,10 +166,10 @@
         ["fill", "font-weight", "font-style", "font-size"].forEach(function (a) {
           if (t.getAttribute(a)) { span.setAttribute(a, t.getAttribute(a)); }
         });
-        span.textContent = t.textContent.replace(SLOT, function (m) { return m.replace(/\u2007+$/, ""); });
-        if (span.textContent.indexOf("\u27e6") >= 0) {
-          cells.push({el: span, template: span.textContent, grad: /\u27e6g/.test(span.textContent)});
-        }
+        bindText(span, t.textContent).forEach(function (slot) {
+          if (slot.kind === "g") { slot.grad = span; }
+          cells.push(slot);
+        });
         merged.appendChild(span);
       });
       row.parent.insertBefore(merged, texts[0]);
@@ -139,7 +178,7 @@
   })();
 
   var quiz = DATA.quiz, mode = quiz ? "quiz" : "explore", stepAt = 0, forwardFrom = DATA.inputs[0].i;
-  var selected = null, state = null, view = null, solved = {}, tries = {};
+  var selected = null, state = null, view = null, solved = {}, tries = {}, figureTangent = false;
 
   function x() {
     var v = new Float64Array(n);
@@ -199,23 +238,17 @@
 
   function fill(template) { return template.replace(SLOT, function (_, kind, key) { return quantity(kind, key); }); }
 
-  function setText(el, text) {
-    /* only what changed is written: an unchanged label costs the browser no new layout */
-    if (el.gvText !== text) { el.textContent = text; el.gvText = text; }
-  }
-
   function render() {
     var t0 = performance.now();
     state = compute(x());
     view = present();
     var err = state.error, active = mode === "step" && stepAt > 0 ? DATA.steps[stepAt - 1] : null;
-    cells.forEach(function (cell) {
-      var text = fill(cell.template);
-      setText(cell.el, text);
-      var tangent = cell.grad && !!view.tangent, pending = text.indexOf("?") >= 0 && mode === "step";
-      if (cell.el.gvTangent !== tangent) { cell.el.classList.toggle("tangent", tangent); cell.el.gvTangent = tangent; }
-      if (cell.el.gvPending !== pending) { cell.el.classList.toggle("pending", pending); cell.el.gvPending = pending; }
-    });
+    update(cells, true);
+    var tangent = !!view.tangent;
+    if (figureTangent !== tangent) {
+      cells.forEach(function (slot) { if (slot.grad) { slot.grad.classList.toggle("tangent", tangent); } });
+      figureTangent = tangent;
+    }
     marked("active", active === null ? [] : [nodes[active].id].concat(nodes[active].a.map(function (k, pos) {
       return nodes[k].id + "-" + nodes[active].id + "-" + pos;
     })));
@@ -239,23 +272,27 @@
   }
 
   /* --- the caption band: the frame's title and equations as the player writes them -------------- */
+  var shownCaption = null, captionSlots = [];
   function caption() {
-    var box = byId("caption"), lines = [];
-    if (state.error) { lines = []; }
-    else if (mode === "step") {
-      var frame = DATA.captions[stepAt];
-      byId("counter").textContent = frame.counter;
-      lines = [frame.title].concat(frame.lines);
-    } else if (mode === "forward") {
-      lines = DATA.forward[forwardFrom];
-    } else if (mode === "explore") {
-      var last = DATA.captions[DATA.captions.length - 1];
-      lines = [last.title].concat(last.lines);
+    var box = byId("caption"), lines = [], which = mode + " " + stepAt + " " + forwardFrom + " " + !!state.error;
+    if (mode === "step") { byId("counter").textContent = DATA.captions[stepAt].counter; }
+    if (which !== shownCaption) {
+      if (state.error) { lines = []; }
+      else if (mode === "step") {
+        var frame = DATA.captions[stepAt];
+        lines = [frame.title].concat(frame.lines);
+      } else if (mode === "forward") {
+        lines = DATA.forward[forwardFrom];
+      } else if (mode === "explore") {
+        var last = DATA.captions[DATA.captions.length - 1];
+        lines = [last.title].concat(last.lines);
+      }
+      captionSlots = bindMarkup(box, lines.map(function (line, k) {
+        return "<div" + (k === 0 ? ' class="lead"' : "") + ">" + line + "</div>";
+      }).join(""));
+      shownCaption = which;
     }
-    var html = lines.map(function (line, k) {
-      return '<div' + (k === 0 ? ' class="lead"' : "") + ">" + fill(line) + "</div>";
-    }).join("");
-    if (box.gvText !== html) { box.innerHTML = html; box.gvText = html; }
+    update(captionSlots);
   }
 
   /* --- the side panel: a node's chain rule with the current numbers -------------------------------- */
@@ -267,10 +304,11 @@
     return keep;
   }
 
+  var shownPanel = null, panelSlots = [];
   function panel() {
     var box = byId("panel-body"), aside = byId("panel");
     if (mode === "quiz") { aside.hidden = false; return; }
-    if (selected === null) { marked("onpath", []); aside.hidden = true; return; }
+    if (selected === null) { marked("onpath", []); aside.hidden = true; shownPanel = null; return; }
     aside.hidden = false;
     var i = selected, node = nodes[i], keep = onPath(i), path = [];
     nodes.forEach(function (nd, k) {
@@ -281,21 +319,16 @@
       }
     });
     marked("onpath", path);
-    var rows = ['<p class="lead">' + (node.k === "i" ? "Input " + node.label : node.k === "c" ? "Constant " + node.label :
-                                      "Node " + node.show) + "</p>"];
-    if (state.error) {
-      rows.push('<p class="error"></p>');
-    } else {
-      rows.push('<p class="value">' + fill(node.v) + "</p>");
-      if (DATA.panels[node.id]) { rows.push(fill(DATA.panels[node.id])); }
+    var which = i + " " + !!state.error;
+    if (which !== shownPanel) {
+      var rows = ['<p class="lead">' + (node.k === "i" ? "Input " + node.label : node.k === "c" ?
+                                        "Constant " + node.label : "Node " + node.show) + "</p>"];
+      rows.push(state.error ? '<p class="error"></p>' : '<p class="value">' + node.v + "</p>" + (DATA.panels[node.id] || ""));
+      panelSlots = bindMarkup(box, rows.join(""));
+      shownPanel = which;
     }
-    var html = rows.join("");
-    if (box.gvText !== html) {
-      box.innerHTML = html;
-      box.gvText = html;
-      var e = box.querySelector(".error");
-      if (e) { e.textContent = "Error: " + state.error.message; }
-    }
+    if (state.error) { box.querySelector(".error").textContent = "Error: " + state.error.message; }
+    update(panelSlots);
   }
 
   /* --- the quiz: the hints are gradviz's, the checking the page's -------------------------------- */
@@ -411,9 +444,9 @@
   window.gradvizExplorer = {
     compute: compute, tangents: tangents, render: render, format: fmt, setMode: setMode, go: stepper.go, M: M,
     state: function () { return state; }, lastRecompute: 0,
-    cell: function (kind, k) {  /* what the figure shows in the slot of ``kind`` (v, g) of node ``k`` */
-      var slot = "\u27e6" + kind + k + "\u27e7", found = cells.filter(function (c) { return c.template.indexOf(slot) >= 0; });
-      return found.length ? found[0].el.textContent : null;
+    cell: function (kind, k) {  /* the figure's text (a row's tspan) holding the slot ``kind`` (v, g) of node ``k`` */
+      var found = cells.filter(function (c) { return c.kind === kind && c.key === String(k); });
+      return found.length ? found[0].node.parentNode.textContent : null;
     }
   };
   if (quiz) { buildQuiz(); }
