@@ -18,9 +18,10 @@ from gradviz.derive.documents import align_rows
 from gradviz.derive.lecture import lecture
 from gradviz.eval.backward import backward
 from gradviz.outputs.gallery import LECTURE, MICROGRAD, PERCEPTRON, POINTS
-from gradviz.outputs.slides import beamer_tex, derivation_pages, step_lines, step_pages, write_slides
+from gradviz.outputs.slides import _FIGURE_TEXT, beamer_tex, derivation_pages, step_lines, step_pages, write_slides
 from gradviz.render.fitting import readable_px
 from gradviz.render.frames import frames
+from gradviz.render.style import Style
 from gradviz.syntax import parse
 
 OVERFULL = re.compile(r"Overfull \\([hv])box \(([\d.]+)pt too (?:wide|high)\)")
@@ -48,7 +49,7 @@ def test_the_gallery_decks_fit_their_slides(formula, tmp_path) -> None:
     log = compile_latex(deck.tex, beamer=True)
     assert overflows(log) == []
     tex = deck.tex.read_text(encoding="ascii")
-    assert "0.6\\textheight" not in tex and "[width=\\linewidth,height=\\dimexpr\\textheight" in tex
+    assert "0.6\\textheight" not in tex and "height=\\dimexpr\\textheight-38.0pt-\\gvreserve" in tex
 
 
 def test_a_long_list_continues_on_further_overlays_of_the_same_figure_in_columns() -> None:
@@ -103,12 +104,12 @@ def test_the_ladder_decks_reach_the_text_threshold_and_nothing_moves(rung, tmp_p
 def test_the_measure_finds_the_figure_and_not_the_equations(tmp_path) -> None:
     """On the lecture deck's forward page the figure's words are found, all of them, where the figure
     is (above the equations, which print the same names and numbers); a word box of the figure's
-    font is ``EM_BOX`` em tall (its text is drawn at 2.5 times the style's 14 pt)."""
+    font is ``EM_BOX`` em tall (its text is drawn at ``_FIGURE_TEXT`` times the style's size)."""
     _pdftotext()
     deck = write_slides(backward(parse(LECTURE), POINTS[LECTURE]), tmp_path, derivation=False)
     compile_latex(deck.tex, beamer=True)
     bare = pages(tmp_path / deck.overlays[0])[0]
-    assert all(abs(w.height / 35 - EM_BOX) < 0.002 for w in bare.words)
+    assert all(abs(w.height / (Style().font_size * _FIGURE_TEXT) - EM_BOX) < 0.002 for w in bare.words)
     frame = pages(tmp_path / deck.overlays[1])[0]
     page = pages(deck.tex.with_suffix(".pdf"), 2, 2)[0]
     found = figure_words(page, frame)

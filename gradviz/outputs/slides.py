@@ -4,8 +4,9 @@ followed by the lecture's derivation (forward pass, backward pass, gradients), s
 as many slides as it needs. The ``.tex`` is ASCII and compiles with plain ``pdflatex`` (the
 beamer class, amsmath, graphicx).
 
-Fitting: the figure takes the slide's width and the height left by the title and one reserve for
-the equations under it, the same on every overlay, so no node moves as the lecturer clicks. The
+Fitting: the figure takes the slide's width (to 0.2 cm from its edges) and the height left by the
+title and one reserve for the equations under it, the same on every overlay, so no node moves as
+the lecturer clicks. The
 reserve is the tallest backward step's equations (within ``_STEP_LINES``; TeX measures the
 blocks); a longer step continues on further overlays of the same figure, and the forward pass and
 the gradients are set in as many columns as fit, split into overlays of that height. The figure's
@@ -64,12 +65,14 @@ _MACROS = (
 )
 _TITLE = 38.0  # points: a one-line frame title (measured: 29.6pt), the gaps under it and under the figure
 _PAGE_HEIGHT = 256.07  # points: the height of a 16:9 beamer slide
-_TEXT = (432.5, 252.0)  # points: the text width (0.4 cm margins) and height of a 16:9 beamer slide
+_TEXT_HEIGHT = 252.0  # points: the text height of a 16:9 beamer slide
+_FIGURE_WIDTH = r"\dimexpr\paperwidth-0.4cm\relax"  # the figure's: 0.2 cm from either edge of the slide
+_FIGURE_POINTS = 443.9  # the same in points
 _ROW_GAP = r"\\[4pt]"  # between equation rows under the figure: stacked fractions do not touch
 _BLOCK_POINTS = (12.0, 20.0)  # under the figure, \footnotesize: the block's bold title, one equation row (fractions) with its gap
 _STEP_LINES = (1, 2)  # equation rows under the figure on one overlay: at least, at most (a wrapped line counts each line)
 _MAX_FONT = 72.0  # points: the largest font size a style takes
-_FIGURE_TEXT = 2.5  # the figure's text against the style's size: the gaps stay, the drawing gets denser
+_FIGURE_TEXT = 3.0  # the figure's text against the style's size: the gaps stay, the drawing gets denser
 _CHARS_PER_LINE = 105  # symbols on one \footnotesize line of the slide, for the estimate
 _READABLE_MARGIN = 1.2  # the layout search aims this much above the threshold: the reserve is estimated
 _COLUMN_GAP = 6  # symbols between two columns of a list under the figure
@@ -179,13 +182,13 @@ def step_pages(frame: Frame, lines_per_page: float = _STEP_LINES[1]) -> list[str
 
 
 def figure_area(result: Backward, chosen: Sequence[Frame]) -> Area:
-    """Where the figure goes on the slide, in points: the text width, and the height left under the
+    """Where the figure goes on the slide, in points: the slide's width less 0.2 cm a side, and the height left under the
     title by the reserve for ``step_lines`` rows of equations and their title; the text that reads
     there is the projector's threshold (``readable_px`` on a 1080-pixel-high slide) and a margin
     for the estimate."""
-    height = _TEXT[1] - _TITLE - _BLOCK_POINTS[0] - step_lines(chosen) * _BLOCK_POINTS[1]
+    height = _TEXT_HEIGHT - _TITLE - _BLOCK_POINTS[0] - step_lines(chosen) * _BLOCK_POINTS[1]
     operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
-    return Area(_TEXT[0], height, _READABLE_MARGIN * readable_px(operations) * _PAGE_HEIGHT / 1080)
+    return Area(_FIGURE_POINTS, height, _READABLE_MARGIN * readable_px(operations) * _PAGE_HEIGHT / 1080)
 
 
 def _line_rows(line: Relation) -> list[str]:
@@ -226,15 +229,15 @@ def _tex(result: Backward, frames: Sequence[Frame], files: Sequence[str], wrt: s
            rf"\begin{{frame}}[t]{{{heading}}}", r"\setlength\gvreserve{0pt}%"]
     out += [rf"\gvmeasure{{\gvblock{{{block}}}}}%" for blocks in pages for block in blocks]
     out.append(rf"\gvtaller{{{heading}}}%")
-    out.append(r"\centering")
+    out.append(r"\centering\makebox[\linewidth]{%")  # the figure reaches into the side margins
     first = 1
     for blocks, file in zip(pages, files):
         last = first + len(blocks) - 1
         span = f"{first}-{last}" if last > first else f"{first}"
-        out.append(rf"\includegraphics<{span}>[width=\linewidth,height={height},keepaspectratio]"
+        out.append(rf"\includegraphics<{span}>[width={_FIGURE_WIDTH},height={height},keepaspectratio]"
                    rf"{{{_tex_path(file)}}}%")
         first = last + 1
-    out.append(r"\par\nointerlineskip\vspace{6pt}")
+    out.append(r"}\par\nointerlineskip\vspace{6pt}")
     overlay = 0
     for blocks in pages:
         for block in blocks:
