@@ -19,10 +19,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gradviz.eval.backward import Backward
 
 __all__ = ["EM_BOX", "SLIDE_HEIGHT", "Word", "Page", "pages", "placement", "figure_words", "node_text_px", "deck_text_px",
-           "compile_deck",
-           "beamer_node_text_px"]
+           "compile_deck", "beamer_node_text_px"]
 
 EM_BOX = 1.163  # DejaVu Sans: a pdftotext word box is its ascent plus descent, 1.163 em (measured on a frame)
 SLIDE_HEIGHT = 1080  # pixels: the slide the thresholds are judged on (``readable_px``)
@@ -131,10 +134,10 @@ def compile_deck(tex: Path) -> Path:
     return tex.with_suffix(".pdf")
 
 
-def beamer_node_text_px(result) -> float:
+def beamer_node_text_px(result: "Backward") -> float:
     """The smallest node text, in pixels on a 1080-pixel-high slide, over every page of the Beamer
-    deck of ``result`` (a ``Backward``) that shows a figure: the deck written and compiled in a
-    temporary folder (without the derivation slides, which draw no figure)."""
+    deck of ``result`` that shows a figure: the deck written and compiled in a temporary folder
+    (without the derivation slides, which draw no figure)."""
     from gradviz.outputs.slides import write_slides
 
     with tempfile.TemporaryDirectory(prefix="gradviz-beamer-") as folder:
