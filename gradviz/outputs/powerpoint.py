@@ -17,10 +17,12 @@ import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from PIL import Image
 from pptx import Presentation
+from pptx.presentation import Presentation as Deck
+from pptx.slide import Slide
 from pptx.util import Emu, Pt
 
 from ..eval.backward import Backward
@@ -32,7 +34,7 @@ from ..render.measure import fit
 from ..render.style import Style
 from .export import Export, export
 from .folder import OutputFolder
-from .mathimages import DPI, Row, draw, equation_rows, page_image_name, pages
+from .mathimages import DPI, Row, draw, equation_rows, page_image_name, pages, step_image_name
 
 __all__ = ["PowerPointDeck", "Plan", "plan", "deck_figure", "pptx_bytes", "write_pptx", "SLIDES_PPTX", "SLIDE_WIDTH", "SLIDE_HEIGHT",
            "SLIDE_PX", "EMU_PER_PX", "FIGURE_NAME"]
@@ -46,10 +48,11 @@ TOP, BOTTOM = 8, 12  # pixels above the title and under the content
 TITLE_HEIGHT = 60  # pixels: one line at TITLE_SIZE
 TITLE_SIZE = Pt(24)  # 48 pixels
 GAP = 12  # pixels between the title, the figure and the equations, and between columns of equations
-BAND = 200  # pixels the equations may take under the figure: three rows
+BAND = 240  # pixels the equations may take under the figure: three rows with fractions
 MIN_BAND = 90  # pixels: a band lower than this (one row) is no band, the equations get slides of their own
 EQUATION_SCALE = 0.7  # of the equations' typeset size (20 pt, 40 px on the slide): 28-pixel text
 PX_PER_INCH = SLIDE_PX[0] / 13.3333  # 144: pixels of the slide per inch of a picture's typeset size
+ROW_WIDTH = (SLIDE_PX[0] - 2 * MARGIN) / (PX_PER_INCH * EQUATION_SCALE)  # inches: a row as wide as the slide
 CONTENT_TOP = TOP + TITLE_HEIGHT + GAP  # pixels: where the figure (or a page) starts
 ROOM = (SLIDE_PX[0] - 2 * MARGIN, SLIDE_PX[1] - CONTENT_TOP - BOTTOM)  # pixels under the title
 FIGURE_NAME = "Figure"  # the name of every frame's picture shape (tests and the bench find it by it)
@@ -103,14 +106,15 @@ def _typeset_px(png: bytes, scale: float) -> tuple[int, int]:
     return int(width / DPI * PX_PER_INCH * scale), int(height / DPI * PX_PER_INCH * scale)
 
 
-def _columns(rows: Sequence[Row], height: int) -> list[list[tuple[bytes, int, int]]]:
-    """``rows`` cut into columns ``height`` pixels high at ``EQUATION_SCALE``, drawn, and packed
-    side by side into slides: each slide's pictures with their sizes in pixels."""
+def _columns(rows: Sequence[Row], height: int, drawn: Mapping[tuple[Row, ...], bytes]
+             ) -> list[list[tuple[bytes, int, int]]]:
+    """``rows`` cut into columns ``height`` pixels high at ``EQUATION_SCALE``, drawn (or taken from
+    ``drawn``), and packed side by side into slides: each slide's pictures with their sizes in pixels."""
     chunks = pages(rows, height / (PX_PER_INCH * EQUATION_SCALE))
     slides: list[list[tuple[bytes, int, int]]] = [[]]
     used = 0
     for chunk in chunks:
-        png = draw(chunk, "png")
+        png = drawn.get(tuple(chunk)) or draw(chunk, "png")
         w, h = _typeset_px(png, EQUATION_SCALE)
         shrink = min(1.0, height / h, ROOM[0] / w)  # a row alone taller than the band (or wider than the slide)
         w, h = int(w * shrink), int(h * shrink)
@@ -122,7 +126,8 @@ def _columns(rows: Sequence[Row], height: int) -> list[list[tuple[bytes, int, in
     return slides
 
 
-def _slide(deck: Presentation, title: str) -> "object":
+def _slide(deck: Deck, title: str) -> Slide:
+    """A blank slide with ``title`` on one line at its top."""
     slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank
     box = slide.shapes.add_textbox(_emu(MARGIN), _emu(TOP), _emu(SLIDE_PX[0] - 2 * MARGIN), _emu(TITLE_HEIGHT))
     box.text_frame.word_wrap = True
@@ -137,14 +142,14 @@ def _emu(px: float) -> Emu:
     return Emu(int(round(px * EMU_PER_PX)))
 
 
-def _picture(slide: "object", png: bytes, left: float, top: float, width: float, height: float,
+def _picture(slide: Slide, png: bytes, left: float, top: float, width: float, height: float,
              name: str | None = None) -> None:
     shape = slide.shapes.add_picture(io.BytesIO(png), _emu(left), _emu(top), _emu(width), _emu(height))
     if name:
         shape.name = name
 
 
-def _row(slide: "object", pictures: Sequence[tuple[bytes, int, int]], top: int) -> None:
+def _row(slide: Slide, pictures: Sequence[tuple[bytes, int, int]], top: int) -> None:
     """``pictures`` side by side, centred as a group, from ``top``."""
     left = (SLIDE_PX[0] - sum(w for _, w, _ in pictures) - GAP * (len(pictures) - 1)) // 2
     for png, w, h in pictures:
@@ -152,7 +157,7 @@ def _row(slide: "object", pictures: Sequence[tuple[bytes, int, int]], top: int) 
         left += w + GAP
 
 
-def _page(deck: Presentation, title: str, png: bytes) -> None:
+def _page(deck: Deck, title: str, png: bytes) -> None:
     """A slide with one typeset page under its title, at its typeset size (made smaller only to fit)."""
     slide = _slide(deck, title)
     w, h = _typeset_px(png, 1.0)
@@ -160,20 +165,22 @@ def _page(deck: Presentation, title: str, png: bytes) -> None:
     _row(slide, [(png, int(w * scale), int(h * scale))], CONTENT_TOP)
 
 
-def pptx_bytes(shown: list[tuple[Frame, bytes]], pages_: list[bytes], layout: Plan) -> bytes:
+def pptx_bytes(shown: list[tuple[Frame, bytes]], pages_: list[bytes], layout: Plan,
+               drawn: Mapping[tuple[Row, ...], bytes] | None = None) -> bytes:
     """The deck: for each frame (the frame and its PNG) a slide with the figure where ``layout``
     puts it and the frame's equations in the band (continued on slides with the same figure when
     they need more room), or on pages of their own after it when there is no band; then one slide
-    per page of the derivation (``pages_``)."""
+    per page of the derivation (``pages_``). ``drawn``: rows already typeset (the export's pictures)."""
+    drawn = drawn or {}
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     size = deck.part._element.find("{http://schemas.openxmlformats.org/presentationml/2006/main}sldSz")
     size.attrib.pop("type", None)  # no name: the 13.333 × 7.5 in 16:9 slide is a custom size to PowerPoint
     left, top, width, height = layout.figure
     for frame, figure in shown:
-        rows = equation_rows(frame.equations) if frame.equations else []
+        rows = equation_rows(frame.equations, ROW_WIDTH) if frame.equations else []
         if layout.band[1]:
-            groups = _columns(rows, layout.band[1]) if rows else [[]]
+            groups = _columns(rows, layout.band[1], drawn) if rows else [[]]
             for k, group in enumerate(groups):
                 slide = _slide(deck, frame.title_text + (f" (continued, {k + 1} of {len(groups)})" if k else ""))
                 _picture(slide, figure, left, top, width, height, FIGURE_NAME)
@@ -181,7 +188,7 @@ def pptx_bytes(shown: list[tuple[Frame, bytes]], pages_: list[bytes], layout: Pl
         else:
             slide = _slide(deck, frame.title_text)
             _picture(slide, figure, left, top, width, height, FIGURE_NAME)
-            groups = _columns(rows, ROOM[1]) if rows else []
+            groups = _columns(rows, ROOM[1], drawn) if rows else []
             for k, group in enumerate(groups, start=1):
                 slide = _slide(deck, f"{frame.title_text}: equations" + (f", page {k} of {len(groups)}"
                                                                          if len(groups) > 1 else ""))
@@ -230,7 +237,9 @@ def write_pptx(result: Backward, folder: str | os.PathLike | OutputFolder, *, re
         derivation_pages = []
         while page_image_name(len(derivation_pages) + 1, "png") in written:
             derivation_pages.append(written[page_image_name(len(derivation_pages) + 1, "png")])
+        drawn = {tuple(equation_rows(frame.equations)): written[step_image_name(frame, "png")]  # when they agree
+                 for frame in shown_frames if step_image_name(frame, "png") in written}
         bitmap_width = _png_size(shown[-1][1])[0]
         text = measured.node_text_px / measured.scale * bitmap_width / measured.width_pt
-        return PowerPointDeck(done, out.write(SLIDES_PPTX, pptx_bytes(shown, derivation_pages, layout)), layout,
-                              text)
+        deck = pptx_bytes(shown, derivation_pages, layout, drawn)
+        return PowerPointDeck(done, out.write(SLIDES_PPTX, deck), layout, text)
