@@ -8,7 +8,7 @@ large as the node text needs to reach the projector's size (``fitting.readable_p
 1920×1080 slide) and leaves the rest, up to ``BAND`` pixels, to the equations, which are set in
 columns of rows at ``EQUATION_SCALE`` of their typeset size. Equations that do not fit the band
 continue on slides that repeat the figure in the same place; with no room for a band (a figure
-that needs the whole slide) they follow the frame's slide on pages of their own.
+that needs the whole slide) they follow the frame's slide on slides of their own, at their typeset size.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ from .export import Export, export
 from .folder import OutputFolder
 from .mathimages import DPI, Row, draw, equation_rows, page_image_name, pages, step_image_name
 
-__all__ = ["PowerPointDeck", "Plan", "plan", "deck_figure", "pptx_bytes", "write_pptx", "SLIDES_PPTX", "SLIDE_WIDTH", "SLIDE_HEIGHT",
-           "SLIDE_PX", "EMU_PER_PX", "FIGURE_NAME"]
+__all__ = ["PowerPointDeck", "Plan", "plan", "deck_figure", "pptx_bytes", "write_pptx", "SLIDES_PPTX", "SLIDE_WIDTH",
+           "SLIDE_HEIGHT", "SLIDE_PX", "EMU_PER_PX", "FIGURE_NAME"]
 
 SLIDES_PPTX = "slides.pptx"
 SLIDE_PX = (1920, 1080)  # the projector slide everything is sized for, in pixels
@@ -52,7 +52,6 @@ BAND = 240  # pixels the equations may take under the figure: three rows with fr
 MIN_BAND = 90  # pixels: a band lower than this (one row) is no band, the equations get slides of their own
 EQUATION_SCALE = 0.7  # of the equations' typeset size (20 pt, 40 px on the slide): 28-pixel text
 PX_PER_INCH = SLIDE_PX[0] / 13.3333  # 144: pixels of the slide per inch of a picture's typeset size
-ROW_WIDTH = (SLIDE_PX[0] - 2 * MARGIN) / (PX_PER_INCH * EQUATION_SCALE)  # inches: a row as wide as the slide
 CONTENT_TOP = TOP + TITLE_HEIGHT + GAP  # pixels: where the figure (or a page) starts
 ROOM = (SLIDE_PX[0] - 2 * MARGIN, SLIDE_PX[1] - CONTENT_TOP - BOTTOM)  # pixels under the title
 FIGURE_NAME = "Figure"  # the name of every frame's picture shape (tests and the bench find it by it)
@@ -106,16 +105,22 @@ def _typeset_px(png: bytes, scale: float) -> tuple[int, int]:
     return int(width / DPI * PX_PER_INCH * scale), int(height / DPI * PX_PER_INCH * scale)
 
 
-def _columns(rows: Sequence[Row], height: int, drawn: Mapping[tuple[Row, ...], bytes]
+def _rows(frame: Frame, scale: float) -> list[Row]:
+    """The frame's equations in rows as wide as the slide at ``scale`` of their typeset size."""
+    return equation_rows(frame.equations, ROOM[0] / (PX_PER_INCH * scale)) if frame.equations else []
+
+
+def _columns(rows: Sequence[Row], height: int, scale: float, drawn: Mapping[tuple[Row, ...], bytes]
              ) -> list[list[tuple[bytes, int, int]]]:
-    """``rows`` cut into columns ``height`` pixels high at ``EQUATION_SCALE``, drawn (or taken from
-    ``drawn``), and packed side by side into slides: each slide's pictures with their sizes in pixels."""
-    chunks = pages(rows, height / (PX_PER_INCH * EQUATION_SCALE))
+    """``rows`` cut into columns ``height`` pixels high at ``scale`` of their typeset size, drawn (or
+    taken from ``drawn``), and packed side by side into slides: each slide's pictures with their sizes
+    in pixels."""
+    chunks = pages(rows, height / (PX_PER_INCH * scale)) if rows else []
     slides: list[list[tuple[bytes, int, int]]] = [[]]
     used = 0
     for chunk in chunks:
         png = drawn.get(tuple(chunk)) or draw(chunk, "png")
-        w, h = _typeset_px(png, EQUATION_SCALE)
+        w, h = _typeset_px(png, scale)
         shrink = min(1.0, height / h, ROOM[0] / w)  # a row alone taller than the band (or wider than the slide)
         w, h = int(w * shrink), int(h * shrink)
         if slides[-1] and used + GAP + w > SLIDE_PX[0] - 2 * MARGIN:
@@ -174,13 +179,11 @@ def pptx_bytes(shown: list[tuple[Frame, bytes]], pages_: list[bytes], layout: Pl
     drawn = drawn or {}
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
-    size = deck.part._element.find("{http://schemas.openxmlformats.org/presentationml/2006/main}sldSz")
-    size.attrib.pop("type", None)  # no name: the 13.333 × 7.5 in 16:9 slide is a custom size to PowerPoint
+    deck._element.sldSz.attrib.pop("type", None)  # PowerPoint's widescreen (13.333 × 7.5 in) has no type name
     left, top, width, height = layout.figure
     for frame, figure in shown:
-        rows = equation_rows(frame.equations, ROW_WIDTH) if frame.equations else []
         if layout.band[1]:
-            groups = _columns(rows, layout.band[1], drawn) if rows else [[]]
+            groups = _columns(_rows(frame, EQUATION_SCALE), layout.band[1], EQUATION_SCALE, drawn) or [[]]
             for k, group in enumerate(groups):
                 slide = _slide(deck, frame.title_text + (f" (continued, {k + 1} of {len(groups)})" if k else ""))
                 _picture(slide, figure, left, top, width, height, FIGURE_NAME)
@@ -188,10 +191,10 @@ def pptx_bytes(shown: list[tuple[Frame, bytes]], pages_: list[bytes], layout: Pl
         else:
             slide = _slide(deck, frame.title_text)
             _picture(slide, figure, left, top, width, height, FIGURE_NAME)
-            groups = _columns(rows, ROOM[1], drawn) if rows else []
+            groups = _columns(_rows(frame, 1.0), ROOM[1], 1.0, drawn)
             for k, group in enumerate(groups, start=1):
-                slide = _slide(deck, f"{frame.title_text}: equations" + (f", page {k} of {len(groups)}"
-                                                                         if len(groups) > 1 else ""))
+                slide = _slide(deck, f"{frame.title_text} (equations" + (f", {k} of {len(groups)})"
+                                                                         if len(groups) > 1 else ")"))
                 _row(slide, group, CONTENT_TOP)
     for k, page in enumerate(pages_, start=1):
         _page(deck, f"Derivation, page {k} of {len(pages_)}" if len(pages_) > 1 else "Derivation", page)
