@@ -47,6 +47,9 @@ def test_one_slide_per_frame_then_the_derivation_pages(deck) -> None:
     assert SLIDE_WIDTH * 9 == SLIDE_HEIGHT * 16
     assert len(shown.slides) == len(deck.export.files) + len(pages) == 7 + 2
     titles = [next(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in shown.slides]
+    fonts = {run.font.name for slide in shown.slides for s in slide.shapes if s.has_text_frame
+             for p in s.text_frame.paragraphs for run in p.runs}
+    assert fonts == {FONT}  # titles in the figures' family
     assert titles[0] == "Computational graph of L" and titles[5] == "Backward step 4 of 4: a = θ1·θ2"
     assert titles[-2:] == ["Derivation, page 1 of 2", "Derivation, page 2 of 2"]
     for slide in list(shown.slides)[:7]:  # the figure, and its equations in one or more columns

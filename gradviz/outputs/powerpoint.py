@@ -31,6 +31,7 @@ from ..render.figure import Figure
 from ..render.fitting import Area, readable_px, text_px
 from ..render.frames import Frame, frames
 from ..render.measure import fit
+from ..render.scene import FONT
 from ..render.style import Style
 from .export import Export, export
 from .folder import OutputFolder
@@ -138,8 +139,8 @@ def _slide(deck: Deck, title: str) -> Slide:
     box.text_frame.word_wrap = True
     box.text_frame.margin_top = box.text_frame.margin_bottom = 0
     box.text_frame.text = title
-    box.text_frame.paragraphs[0].runs[0].font.size = TITLE_SIZE
-    box.text_frame.paragraphs[0].runs[0].font.bold = True
+    font = box.text_frame.paragraphs[0].runs[0].font
+    font.size, font.bold, font.name = TITLE_SIZE, True, FONT  # the figures' family, not the theme's Calibri
     return slide
 
 
