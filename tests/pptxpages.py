@@ -10,17 +10,20 @@ a 1920×1080 slide. The PowerPoint tests and ``bench/figures.py`` measure with i
 Node text on a page is the node text's height in the frame PNG (``PowerPointDeck.node_text_bitmap_px``,
 measured from the same layout's SVG) times the scale at which the page shows that PNG. A node
 sits at the same pixel of every frame PNG of one deck (one pinned layout, same size), so the
-largest move of any node between two pages is the largest move of the picture's corners.
-``deck_boxes`` reads the same places from the deck itself (EMU), without converting.
+largest move of any node between two pages is the largest move of the picture's corners;
+``node_displacement`` checks that premise too, mapping each node's centre in the frames' SVGs
+through each slide's picture box. ``deck_boxes`` reads the boxes from the deck itself (EMU).
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from pptx import Presentation
 from tools import soffice
@@ -28,7 +31,7 @@ from tools import soffice
 from gradviz.outputs.powerpoint import EMU_PER_PX, FIGURE_NAME, SLIDE_PX, PowerPointDeck
 
 __all__ = ["Box", "PageMeasure", "convert", "page_pictures", "figure_pages", "deck_boxes", "displacement",
-           "measure"]
+           "node_centres", "node_displacement", "measure"]
 
 Box = tuple[float, float, float, float]  # left, top, width, height in pixels of a 1920×1080 slide
 
@@ -99,6 +102,42 @@ def displacement(boxes: list[Box]) -> float:
                for left, top, width, height in boxes]
     return max((((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 for one in corners for other in corners
                 for a, b in zip(one, other)), default=0.0)
+
+
+_SVG = "{http://www.w3.org/2000/svg}"
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def node_centres(svg: bytes) -> dict[str, tuple[float, float]]:
+    """Each node's centre (the middle of its outline's box) as fractions of the picture's width and height."""
+    root = ET.fromstring(svg)
+    _, _, width, height = (float(v) for v in root.get("viewBox").split())
+    graph = root.find(f"{_SVG}g")
+    dx, dy = (float(v) for v in _NUMBER.findall(graph.get("transform").split("translate")[1]))
+    out = {}
+    for g in graph.iter(f"{_SVG}g"):
+        if g.get("class") != "node":
+            continue
+        shape = next(e for e in g if e.tag in (f"{_SVG}path", f"{_SVG}polygon", f"{_SVG}ellipse"))
+        if shape.tag == f"{_SVG}ellipse":
+            x, y = float(shape.get("cx")), float(shape.get("cy"))
+        else:
+            numbers = [float(n) for n in _NUMBER.findall(shape.get("d") or shape.get("points"))]
+            xs, ys = numbers[0::2], numbers[1::2]
+            x, y = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+        out[g.findtext(f"{_SVG}title")] = ((x + dx) / width, (y + dy) / height)
+    return out
+
+
+def node_displacement(svgs: Sequence[bytes], boxes: Sequence[Box]) -> float:
+    """The largest distance, in slide pixels, a node moves between two slides: frame ``k``'s SVG
+    shown in ``boxes[k]``."""
+    placed: dict[str, list[tuple[float, float]]] = {}
+    for svg, (left, top, width, height) in zip(svgs, boxes, strict=True):
+        for node, (fx, fy) in node_centres(svg).items():
+            placed.setdefault(node, []).append((left + fx * width, top + fy * height))
+    return max((((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 for points in placed.values()
+                for a in points for b in points), default=0.0)
 
 
 def measure(deck: PowerPointDeck, pdf: Path | None = None) -> PageMeasure:

@@ -18,7 +18,7 @@ from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from ladder import LADDER, WIDE
-from pptxpages import deck_boxes, displacement, figure_pages, measure
+from pptxpages import deck_boxes, displacement, figure_pages, measure, node_centres, node_displacement
 from tools import soffice
 
 import gradviz
@@ -135,6 +135,18 @@ def test_equations_are_set_in_the_figures_font_family() -> None:
     assert Path(figure_font).name == "DejaVuSans.ttf"
     assert findfont(_font(False), fallback_to_default=False) == figure_font
     assert MATH_FONTS == "dejavusans" and _font(False).get_math_fontfamily() == "dejavusans"
+
+
+@pytest.mark.slow
+def test_a_node_stays_at_the_same_slide_pixel_through_the_frames(deck) -> None:
+    figure, _, _ = deck_figure(gradviz.parse(LECTURE).backward(AT))
+    svgs = [item.data for item in figure.render_all(figure.frames, "svg")]
+    boxes = deck_boxes(deck.pptx)
+    assert len(boxes) == len(svgs) == 7 and len(node_centres(svgs[0])) == 8
+    assert node_displacement(svgs, list(boxes.values())) <= 1.0
+    moved = [(left + 40, top, width, height) if k == 3 else (left, top, width, height)
+             for k, (left, top, width, height) in enumerate(boxes.values())]
+    assert node_displacement(svgs, moved) == pytest.approx(40)  # the measure sees a slide that moves
 
 
 @pytest.mark.slow
