@@ -1,11 +1,15 @@
 """``gradviz slides --format pptx``: a 16:9 PowerPoint deck that python-pptx reads back, whose
-pictures stay on the slide, and that LibreOffice Impress turns into non-blank pages."""
+pictures stay on the slide, whose figure keeps one place on every frame's slide, whose node text
+reaches the projector's size on the ladder (``tests/ladder.py``), and that LibreOffice Impress turns
+into pages where it measures the same (``pptxpages``)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import zipfile
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
@@ -13,10 +17,17 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from ladder import LADDER, WIDE
+from pptxpages import deck_boxes, displacement, figure_pages, measure, node_centres, node_displacement
 from tools import soffice
 
 import gradviz
-from gradviz.outputs.powerpoint import SLIDE_HEIGHT, SLIDE_WIDTH, write_pptx
+from gradviz.outputs.mathimages import DPI, MATH_FONTS, _font
+from gradviz.outputs.powerpoint import (BAND, BOTTOM, CONTENT_TOP, EQUATION_SCALE, FIGURE_NAME, GAP, MIN_BAND, ROOM,
+                                        SLIDE_HEIGHT, SLIDE_PX, SLIDE_WIDTH, deck_figure, plan, write_pptx)
+from gradviz.render.fitting import readable_px
+from gradviz.render.measure import fit
+from gradviz.render.scene import FONT
 
 LECTURE = "(θ1θ2x − y)²"
 AT = {"θ1": 2, "θ2": -1, "x": 3, "y": 1}
@@ -36,10 +47,14 @@ def test_one_slide_per_frame_then_the_derivation_pages(deck) -> None:
     assert SLIDE_WIDTH * 9 == SLIDE_HEIGHT * 16
     assert len(shown.slides) == len(deck.export.files) + len(pages) == 7 + 2
     titles = [next(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in shown.slides]
+    fonts = {run.font.name for slide in shown.slides for s in slide.shapes if s.has_text_frame
+             for p in s.text_frame.paragraphs for run in p.runs}
+    assert fonts == {FONT}  # titles in the figures' family
     assert titles[0] == "Computational graph of L" and titles[5] == "Backward step 4 of 4: a = θ1·θ2"
     assert titles[-2:] == ["Derivation, page 1 of 2", "Derivation, page 2 of 2"]
-    for slide in list(shown.slides)[:7]:
-        assert sum(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in slide.shapes) == 2  # the figure, the equations
+    for slide in list(shown.slides)[:7]:  # the figure, and its equations in one or more columns
+        pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert [s.name for s in pictures].count(FIGURE_NAME) == 1 and len(pictures) >= 2
 
 
 @pytest.mark.slow
@@ -54,7 +69,8 @@ def test_pictures_fit_inside_the_slide_keeping_their_aspect(deck) -> None:
     pictures = [s for s in Presentation(str(deck.pptx)).slides[5].shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
     figure, equations = sorted(pictures, key=lambda s: s.top)
     assert figure.top + figure.height <= equations.top  # the equations under the figure
-    assert equations.width == pytest.approx(equations.image.size[0] * 914400 / 150, rel=0.01)  # not shrunk
+    typeset = equations.image.size[0] / DPI * SLIDE_WIDTH / (SLIDE_PX[0] / 144)  # EMU at its typeset size
+    assert equations.width == pytest.approx(typeset * EQUATION_SCALE, rel=0.01)  # smaller by the scale only
 
 
 @pytest.mark.slow
@@ -72,6 +88,9 @@ def test_impress_converts_the_deck_to_pages_that_are_not_blank(deck, tmp_path) -
         gray = np.asarray(Image.open(page).convert("L"))
         assert gray.shape[1] * 9 == pytest.approx(gray.shape[0] * 16, rel=0.02)
         assert (gray < 128).mean() > 0.003, page.name  # ink: text and pictures, not an empty slide
+    measured = measure(deck, tmp_path / "slides.pdf")
+    assert sorted(measured.figure_boxes) == list(range(1, 8)) and measured.displacement_px <= 1.0
+    assert measured.node_text_px >= readable_px(4)
 
 
 @pytest.mark.slow
@@ -83,3 +102,116 @@ def test_the_readme_command_writes_a_deck_in_a_real_process(tmp_path) -> None:
     assert done.returncode == 0 and done.stderr == "", done.stderr
     assert "slides.pptx with 7 frames" in done.stdout
     assert len(Presentation(str(tmp_path / "OUT" / "slides.pptx")).slides) == 9
+
+
+def _operations(result) -> int:
+    return sum(1 for n in result.graph.nodes.values() if n.kind == "op")
+
+
+@pytest.mark.parametrize("readable", [18.0, 24.0])
+def test_the_plan_gives_the_figure_the_room_its_text_needs_and_the_rest_to_the_equations(readable) -> None:
+    for width in (80, 300, 700, 1000, 1400, 2500, 6000):
+        for height in (40, 150, 300, 450, 700, 1200, 3000):
+            for font in (8.0, 14.0, 20.0):
+                placed = plan((width, height), font, readable)
+                left, top, w, h = placed.figure
+                assert 0 <= left and left + w <= SLIDE_PX[0] and CONTENT_TOP <= top and top + h <= SLIDE_PX[1]
+                assert w / h == pytest.approx(width / height, rel=1 / w + 1 / h)  # aspect kept, to a pixel
+                text, best = font * w / width, font * min(ROOM[0] / width, ROOM[1] / height)
+                if best >= readable * 1.01:
+                    assert text >= readable, (width, height, font)
+                else:
+                    assert best - font / width <= text <= best  # the largest there is, to a pixel
+                band_top, band = placed.band
+                if band:
+                    assert band >= MIN_BAND and band_top > top + h and band_top + band == SLIDE_PX[1] - BOTTOM
+                    assert band >= min(BAND, ROOM[1] - h - GAP)  # all the height the figure leaves
+
+
+def test_equations_are_set_in_the_figures_font_family() -> None:
+    from matplotlib.font_manager import FontProperties, findfont
+
+    figure_font = findfont(FontProperties(family=FONT), fallback_to_default=False)
+    assert Path(figure_font).name == "DejaVuSans.ttf"
+    assert findfont(_font(False), fallback_to_default=False) == figure_font
+    assert MATH_FONTS == "dejavusans" and _font(False).get_math_fontfamily() == "dejavusans"
+
+
+@pytest.mark.slow
+def test_a_node_stays_at_the_same_slide_pixel_through_the_frames(deck) -> None:
+    figure, _, _ = deck_figure(gradviz.parse(LECTURE).backward(AT))
+    svgs = [item.data for item in figure.render_all(figure.frames, "svg")]
+    boxes = deck_boxes(deck.pptx)
+    assert len(boxes) == len(svgs) == 7 and len(node_centres(svgs[0])) == 8
+    assert node_displacement(svgs, list(boxes.values())) <= 1.0
+    moved = [(left + 40, top, width, height) if k == 3 else (left, top, width, height)
+             for k, (left, top, width, height) in enumerate(boxes.values())]
+    assert node_displacement(svgs, moved) == pytest.approx(40)  # the measure sees a slide that moves
+
+
+@pytest.mark.slow
+def test_the_presentation_declares_its_16_9_size(deck) -> None:
+    with zipfile.ZipFile(deck.pptx) as package:
+        root = ET.fromstring(package.read("ppt/presentation.xml"))
+    size = root.find("{http://schemas.openxmlformats.org/presentationml/2006/main}sldSz")
+    assert (size.get("cx"), size.get("cy")) == ("12192000", "6858000")  # 13.333 × 7.5 in, PowerPoint's widescreen
+    assert size.get("type", "custom") == "custom"  # as PowerPoint writes it: screen16x9 names 10 × 5.625 in
+
+
+DECKS = (WIDE[-1],)  # 38 ops, needing the whole slide (the lecture deck above has a band)
+GEOMETRIC = [r for r in LADDER[1:] if r not in DECKS]  # the rest: the decks built here are measured on pages
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rung", GEOMETRIC, ids=[r.name for r in GEOMETRIC])
+def test_the_deck_figure_reaches_the_readable_size_on_the_slide(rung) -> None:
+    result = rung.make()
+    figure, _, placed = deck_figure(result)
+    measured = fit(figure.render(figure.frames[-1], "svg").data)
+    node_text = measured.node_text_px / measured.scale * placed.figure[2] / measured.width_pt  # pixels on the slide
+    assert node_text >= readable_px(_operations(result)), (rung.name, node_text, placed)
+
+
+@pytest.fixture(scope="module", params=DECKS, ids=[r.name for r in DECKS])
+def converted(request, tmp_path_factory):
+    result = request.param.make()
+    made = write_pptx(result, tmp_path_factory.mktemp("ladder"))
+    return result, made, measure(made)
+
+
+@pytest.mark.slow
+def test_every_frame_slide_shows_the_figure_in_one_place(converted) -> None:
+    result, made, _ = converted
+    boxes = deck_boxes(made.pptx)
+    assert len(boxes) >= len(made.export.files)  # each frame's slide, and its continuations
+    assert displacement(list(boxes.values())) <= 1.0
+    shown = Presentation(str(made.pptx))
+    sizes = {shape.image.size for slide in shown.slides for shape in slide.shapes if shape.name == FIGURE_NAME}
+    assert len(sizes) == 1  # one layout, so a node is at the same pixel of every frame's picture
+    for slide in shown.slides:
+        for shape in slide.shapes:
+            assert 0 <= shape.left and shape.left + shape.width <= SLIDE_WIDTH
+            assert 0 <= shape.top and shape.top + shape.height <= SLIDE_HEIGHT
+
+
+@pytest.mark.slow
+def test_converted_pages_keep_the_figure_in_place_at_the_readable_size(converted) -> None:
+    result, made, pages = converted
+    assert sorted(pages.figure_boxes) == figure_pages(made.pptx)
+    assert pages.displacement_px <= 1.0
+    assert pages.node_text_px >= readable_px(_operations(result)), pages.node_text
+    for page, box in pages.figure_boxes.items():  # Impress put the picture where the deck says
+        assert box == pytest.approx(deck_boxes(made.pptx)[page], abs=1.0)
+
+
+@pytest.mark.slow
+def test_a_pixel_budget_that_render_meets_by_lowering_the_resolution_never_refuses_the_deck(tmp_path,
+                                                                                          monkeypatch) -> None:
+    from gradviz.render import budget
+
+    monkeypatch.setattr(budget, "PIXEL_LIMIT", 3_000_000)  # 7 frames of the lecture's figure: far under 150 dpi
+    result = gradviz.parse(LECTURE).backward(AT)
+    made = write_pptx(result, tmp_path / "deck")
+    sizes = [Image.open(path).size for path in made.export.files]
+    assert sum(w * h for w, h in sizes) <= 3_000_000 and len(set(sizes)) == 1
+    assert displacement(list(deck_boxes(made.pptx).values())) <= 1.0

@@ -1,7 +1,15 @@
 """A PowerPoint deck (16:9, python-pptx) for lecturers who build their slides in PowerPoint,
-Keynote or Impress: one slide per frame — the step's title, the frame's PNG fitted into the
-upper part keeping its aspect ratio, the step's equations as a picture (``mathimages``) under
-it — then the derivation, one slide per page of its picture."""
+Keynote or Impress: one slide per frame — the step's title, the frame's PNG, the step's
+equations as pictures (``mathimages``) under it — then the derivation, one slide per page.
+
+The figure has one box for the whole deck (``Plan``): every frame's picture sits at the same
+place and scale, so a node stays put as the lecturer clicks through the steps. The box is as
+large as the node text needs to reach the projector's size (``fitting.readable_px`` on a
+1920×1080 slide) and leaves the rest, up to ``BAND`` pixels, to the equations, which are set in
+columns of rows at ``EQUATION_SCALE`` of their typeset size. Equations that do not fit the band
+continue on slides that repeat the figure in the same place; with no room for a band (a figure
+that needs the whole slide) they follow the frame's slide on slides of their own, at their typeset size.
+"""
 
 from __future__ import annotations
 
@@ -9,102 +17,233 @@ import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping, Sequence
 
 from PIL import Image
 from pptx import Presentation
-from pptx.util import Emu, Inches, Pt
+from pptx.presentation import Presentation as Deck
+from pptx.slide import Slide
+from pptx.util import Emu, Pt
 
 from ..eval.backward import Backward
+from ..render.budget import MIN_PNG_DPI, png_dpi
+from ..render.figure import Figure
+from ..render.fitting import Area, readable_px, text_px
 from ..render.frames import Frame, frames
+from ..render.measure import fit
+from ..render.scene import FONT
 from ..render.style import Style
 from .export import Export, export
 from .folder import OutputFolder
-from .mathimages import DPI, draw, equation_rows, page_image_name, step_image_name
+from .mathimages import DPI, Row, draw, equation_rows, page_image_name, pages, step_image_name
 
-__all__ = ["PowerPointDeck", "pptx_bytes", "write_pptx", "SLIDES_PPTX", "SLIDE_WIDTH", "SLIDE_HEIGHT"]
+__all__ = ["PowerPointDeck", "Plan", "plan", "deck_figure", "pptx_bytes", "write_pptx", "SLIDES_PPTX", "SLIDE_WIDTH",
+           "SLIDE_HEIGHT", "SLIDE_PX", "EMU_PER_PX", "FIGURE_NAME"]
 
 SLIDES_PPTX = "slides.pptx"
-SLIDE_WIDTH, SLIDE_HEIGHT = Inches(40 / 3), Inches(7.5)  # PowerPoint's 16:9
-MARGIN = Inches(0.3)
-TITLE_HEIGHT = Inches(0.8)
-TITLE_SIZE = Pt(28)
-EQUATIONS_SHARE = 0.45  # of the room under the title, at most, for a frame's equations
+SLIDE_PX = (1920, 1080)  # the projector slide everything is sized for, in pixels
+EMU_PER_PX = 6350  # PowerPoint's 16:9 slide, 12,192,000 × 6,858,000 EMU, is 1920 × 1080 of these
+SLIDE_WIDTH, SLIDE_HEIGHT = Emu(SLIDE_PX[0] * EMU_PER_PX), Emu(SLIDE_PX[1] * EMU_PER_PX)
+MARGIN = 24  # pixels left and right of the slide's content
+TOP, BOTTOM = 8, 12  # pixels above the title and under the content
+TITLE_HEIGHT = 60  # pixels: one line at TITLE_SIZE
+TITLE_SIZE = Pt(24)  # 48 pixels
+GAP = 12  # pixels between the title, the figure and the equations, and between columns of equations
+BAND = 240  # pixels the equations may take under the figure: three rows with fractions
+MIN_BAND = 90  # pixels: a band lower than this (one row) is no band, the equations get slides of their own
+EQUATION_SCALE = 0.7  # of the equations' typeset size (20 pt, 40 px on the slide): 28-pixel text
+PX_PER_INCH = SLIDE_PX[0] / 13.3333  # 144: pixels of the slide per inch of a picture's typeset size
+CONTENT_TOP = TOP + TITLE_HEIGHT + GAP  # pixels: where the figure (or a page) starts
+ROOM = (SLIDE_PX[0] - 2 * MARGIN, SLIDE_PX[1] - CONTENT_TOP - BOTTOM)  # pixels under the title
+FIGURE_NAME = "Figure"  # the name of every frame's picture shape (tests and the bench find it by it)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where the figure and the equations go on every frame's slide, in slide pixels."""
+
+    figure: tuple[int, int, int, int]  # left, top, width, height of the picture (its aspect kept)
+    band: tuple[int, int]  # top and height of the equations' band under it (height 0: no band)
 
 
 @dataclass(frozen=True)
 class PowerPointDeck:
-    """What ``write_pptx`` wrote: ``slides.pptx`` and the export it is made of (PNG frames)."""
+    """What ``write_pptx`` wrote: ``slides.pptx``, the export it is made of (PNG frames), the plan of
+    its frame slides and the node text's height in the frame PNGs' pixels."""
 
     export: Export
     pptx: Path
+    plan: Plan
+    node_text_bitmap_px: float
 
 
-def _size(png: bytes) -> tuple[int, int]:
-    """A picture's natural size in EMU at ``DPI`` (the size its text was typeset for)."""
-    width, height = Image.open(io.BytesIO(png)).size
-    return Emu(int(width * 914400 / DPI)), Emu(int(height * 914400 / DPI))
+def plan(size: tuple[float, float], font_size: float, readable: float) -> Plan:
+    """The deck's figure box for a picture of ``size`` (any unit) whose node text is ``font_size``
+    at that size: as large as reaching ``readable`` pixels needs (or as large as the slide allows),
+    the height left over, up to ``BAND``, for the equations; more room when the figure is wide."""
+    width, height = ROOM
+    top = CONTENT_TOP
+    largest = min(width / size[0], height / size[1])
+    needed = min(largest, readable / font_size * 1.01)  # a hair over, for the rounding of placed pictures
+    band = min(BAND, height - size[1] * needed - GAP)
+    band = band if band >= MIN_BAND else 0
+    scale = min(width / size[0], (height - (band + GAP if band else 0)) / size[1])
+    w, h = int(size[0] * scale), int(size[1] * scale)
+    left = (SLIDE_PX[0] - w) // 2
+    if band:
+        band = SLIDE_PX[1] - BOTTOM - (top + h + GAP)
+        return Plan((left, top, w, h), (top + h + GAP, band))
+    return Plan((left, top + (height - h) // 2, w, h), (0, 0))
 
 
-def _fit(png: bytes, width: int, height: int, natural: bool) -> tuple[int, int]:
-    """The picture's size inside ``width`` × ``height``, aspect ratio kept; ``natural`` pictures
-    (typeset text) are only ever made smaller, figures are made as large as the box."""
-    w, h = _size(png)
-    scale = min(width / w, height / h)
-    scale = min(scale, 1.0) if natural else scale
-    return int(w * scale), int(h * scale)
+def _png_size(png: bytes) -> tuple[int, int]:
+    return Image.open(io.BytesIO(png)).size
 
 
-def _slide(deck: Presentation, title: str, pictures: list[tuple[bytes, int, bool]]) -> None:
-    """A slide with ``title`` and ``pictures`` stacked under it, each (png, the height it may
-    take, natural size), centred."""
+def _typeset_px(png: bytes, scale: float) -> tuple[int, int]:
+    """A ``mathimages`` picture's size in slide pixels at ``scale`` of its typeset size."""
+    width, height = _png_size(png)
+    return int(width / DPI * PX_PER_INCH * scale), int(height / DPI * PX_PER_INCH * scale)
+
+
+def _rows(frame: Frame, scale: float) -> list[Row]:
+    """The frame's equations in rows as wide as the slide at ``scale`` of their typeset size."""
+    return equation_rows(frame.equations, ROOM[0] / (PX_PER_INCH * scale)) if frame.equations else []
+
+
+def _columns(rows: Sequence[Row], height: int, scale: float, drawn: Mapping[tuple[Row, ...], bytes]
+             ) -> list[list[tuple[bytes, int, int]]]:
+    """``rows`` cut into columns ``height`` pixels high at ``scale`` of their typeset size, drawn (or
+    taken from ``drawn``), and packed side by side into slides: each slide's pictures with their sizes
+    in pixels."""
+    chunks = pages(rows, height / (PX_PER_INCH * scale)) if rows else []
+    slides: list[list[tuple[bytes, int, int]]] = [[]]
+    used = 0
+    for chunk in chunks:
+        png = drawn.get(tuple(chunk)) or draw(chunk, "png")
+        w, h = _typeset_px(png, scale)
+        shrink = min(1.0, height / h, ROOM[0] / w)  # a row alone taller than the band (or wider than the slide)
+        w, h = int(w * shrink), int(h * shrink)
+        if slides[-1] and used + GAP + w > SLIDE_PX[0] - 2 * MARGIN:
+            slides.append([])
+            used = 0
+        used += (GAP if slides[-1] else 0) + w
+        slides[-1].append((png, w, h))
+    return slides
+
+
+def _slide(deck: Deck, title: str) -> Slide:
+    """A blank slide with ``title`` on one line at its top."""
     slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank
-    box = slide.shapes.add_textbox(MARGIN, MARGIN // 2, SLIDE_WIDTH - 2 * MARGIN, TITLE_HEIGHT)
+    box = slide.shapes.add_textbox(_emu(MARGIN), _emu(TOP), _emu(SLIDE_PX[0] - 2 * MARGIN), _emu(TITLE_HEIGHT))
     box.text_frame.word_wrap = True
+    box.text_frame.margin_top = box.text_frame.margin_bottom = 0
     box.text_frame.text = title
-    box.text_frame.paragraphs[0].runs[0].font.size = TITLE_SIZE
-    box.text_frame.paragraphs[0].runs[0].font.bold = True
-    top = MARGIN // 2 + TITLE_HEIGHT
-    for png, height, natural in pictures:
-        w, h = _fit(png, SLIDE_WIDTH - 2 * MARGIN, height, natural)
-        slide.shapes.add_picture(io.BytesIO(png), (SLIDE_WIDTH - w) // 2, top, w, h)
-        top += h
+    font = box.text_frame.paragraphs[0].runs[0].font
+    font.size, font.bold, font.name = TITLE_SIZE, True, FONT  # the figures' family, not the theme's Calibri
+    return slide
 
 
-def pptx_bytes(shown: list[tuple[Frame, bytes, bytes | None]], pages: list[bytes]) -> bytes:
-    """The deck: a slide for each frame (the frame, its PNG, its equations as a PNG or None),
-    then one slide per page of the derivation."""
+def _emu(px: float) -> Emu:
+    return Emu(int(round(px * EMU_PER_PX)))
+
+
+def _picture(slide: Slide, png: bytes, left: float, top: float, width: float, height: float,
+             name: str | None = None) -> None:
+    shape = slide.shapes.add_picture(io.BytesIO(png), _emu(left), _emu(top), _emu(width), _emu(height))
+    if name:
+        shape.name = name
+
+
+def _row(slide: Slide, pictures: Sequence[tuple[bytes, int, int]], top: int) -> None:
+    """``pictures`` side by side, centred as a group, from ``top``."""
+    left = (SLIDE_PX[0] - sum(w for _, w, _ in pictures) - GAP * (len(pictures) - 1)) // 2
+    for png, w, h in pictures:
+        _picture(slide, png, left, top, w, h)
+        left += w + GAP
+
+
+def _page(deck: Deck, title: str, png: bytes) -> None:
+    """A slide with one typeset page under its title, at its typeset size (made smaller only to fit)."""
+    slide = _slide(deck, title)
+    w, h = _typeset_px(png, 1.0)
+    scale = min(1.0, ROOM[0] / w, ROOM[1] / h)
+    _row(slide, [(png, int(w * scale), int(h * scale))], CONTENT_TOP)
+
+
+def pptx_bytes(shown: list[tuple[Frame, bytes]], pages_: list[bytes], layout: Plan,
+               drawn: Mapping[tuple[Row, ...], bytes] | None = None) -> bytes:
+    """The deck: for each frame (the frame and its PNG) a slide with the figure where ``layout``
+    puts it and the frame's equations in the band (continued on slides with the same figure when
+    they need more room), or on pages of their own after it when there is no band; then one slide
+    per page of the derivation (``pages_``). ``drawn``: rows already typeset (the export's pictures)."""
+    drawn = drawn or {}
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
-    room = SLIDE_HEIGHT - TITLE_HEIGHT - MARGIN
-    for frame, figure, equations in shown:
-        below = 0 if equations is None else _fit(equations, SLIDE_WIDTH - 2 * MARGIN, int(room * EQUATIONS_SHARE),
-                                                 True)[1]
-        pictures = [(figure, room - below, False)] + ([(equations, below, True)] if equations is not None else [])
-        _slide(deck, frame.title_text, pictures)
-    for k, page in enumerate(pages, start=1):
-        _slide(deck, f"Derivation, page {k} of {len(pages)}" if len(pages) > 1 else "Derivation", [(page, room, True)])
+    deck._element.sldSz.attrib.pop("type", None)  # PowerPoint's widescreen (13.333 × 7.5 in) has no type name
+    left, top, width, height = layout.figure
+    for frame, figure in shown:
+        if layout.band[1]:
+            groups = _columns(_rows(frame, EQUATION_SCALE), layout.band[1], EQUATION_SCALE, drawn) or [[]]
+            for k, group in enumerate(groups):
+                slide = _slide(deck, frame.title_text + (f" (continued, {k + 1} of {len(groups)})" if k else ""))
+                _picture(slide, figure, left, top, width, height, FIGURE_NAME)
+                _row(slide, group, layout.band[0])
+        else:
+            slide = _slide(deck, frame.title_text)
+            _picture(slide, figure, left, top, width, height, FIGURE_NAME)
+            groups = _columns(_rows(frame, 1.0), ROOM[1], 1.0, drawn)
+            for k, group in enumerate(groups, start=1):
+                slide = _slide(deck, f"{frame.title_text} (equations" + (f", {k} of {len(groups)})"
+                                                                         if len(groups) > 1 else ")"))
+                _row(slide, group, CONTENT_TOP)
+    for k, page in enumerate(pages_, start=1):
+        _page(deck, f"Derivation, page {k} of {len(pages_)}" if len(pages_) > 1 else "Derivation", page)
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()
+
+
+def deck_figure(result: Backward, *, renderer: str = "auto", wrt: str | None = None,
+                style: Style | None = None) -> tuple[Figure, Area, Plan]:
+    """The deck's figure (frames without caption), the area it was laid out for and its ``Plan``: laid
+    out for the room under the title less the equations' band; when that cannot reach the readable
+    size, for the whole room, the band getting what is left."""
+    operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
+    readable = readable_px(operations)
+    area = Area(ROOM[0], ROOM[1] - BAND - GAP, readable)
+    figure = Figure(result, renderer=renderer, caption=False, style=style, wrt=wrt, area=area)
+    if text_px(figure.layout, figure.style, area) < readable:
+        area = Area(ROOM[0], ROOM[1], readable)
+        figure = Figure(result, renderer=renderer, caption=False, style=style, wrt=wrt, area=area)
+    return figure, area, plan(figure.layout.size, figure.style.font_size, readable)
 
 
 def write_pptx(result: Backward, folder: str | os.PathLike | OutputFolder, *, renderer: str = "auto",
                wrt: str | None = None, derivation: bool = True, force: bool = False,
                style: Style | None = None) -> PowerPointDeck:
     """Render the frames as PNG (without their caption: the slide has the title) into ``folder``
-    with ``manifest.json``, the derivation files and pictures, and write ``slides.pptx`` beside them."""
+    with ``manifest.json``, the derivation files and pictures, and write ``slides.pptx`` beside them.
+
+    The figure is ``deck_figure``'s. PNGs are drawn at the resolution of their place on a 1920-pixel
+    slide (lowered to the pixel budget for large graphs, never refused)."""
+    figure, area, layout = deck_figure(result, renderer=renderer, wrt=wrt, style=style)
+    shown_frames = frames(result, "all")
+    sharp = round(72 * layout.figure[2] / figure.layout.size[0])  # one PNG pixel per slide pixel
+    dpi = png_dpi(figure.layout.size, len(shown_frames), default=max(MIN_PNG_DPI, sharp))
+    measured = fit(figure.render(shown_frames[-1], "svg").data)
     out = OutputFolder.of(folder, force=force)
     with out.batch():  # slides.pptx is checked with the frames, before anything is written
-        done = export(result, out, format="png", renderer=renderer, caption=False, wrt=wrt, derivation=derivation,
-                      style=style)
+        done = export(result, out, format="png", dpi=dpi, renderer=renderer, caption=False, wrt=wrt,
+                      derivation=derivation, style=style, area=area)
+        shown = [(frame, done.data[path.name]) for frame, path in zip(shown_frames, done.files)]
         written = {p.name: done.data[p.name] for p in done.images}
-        shown: list[tuple[Frame, bytes, bytes | None]] = []
-        for frame, path in zip(frames(result, "all"), done.files):
-            step = written.get(step_image_name(frame, "png"))
-            equations = step if step is not None else \
-                draw(equation_rows(frame.equations), "png") if frame.equations else None
-            shown.append((frame, done.data[path.name], equations))
-        pages = []
-        while page_image_name(len(pages) + 1, "png") in written:
-            pages.append(written[page_image_name(len(pages) + 1, "png")])
-        return PowerPointDeck(done, out.write(SLIDES_PPTX, pptx_bytes(shown, pages)))
+        derivation_pages = []
+        while page_image_name(len(derivation_pages) + 1, "png") in written:
+            derivation_pages.append(written[page_image_name(len(derivation_pages) + 1, "png")])
+        drawn = {tuple(equation_rows(frame.equations)): written[step_image_name(frame, "png")]  # when they agree
+                 for frame in shown_frames if step_image_name(frame, "png") in written}
+        bitmap_width = _png_size(shown[-1][1])[0]
+        text = measured.node_text_px / measured.scale * bitmap_width / measured.width_pt
+        deck = pptx_bytes(shown, derivation_pages, layout, drawn)
+        return PowerPointDeck(done, out.write(SLIDES_PPTX, deck), layout, text)
