@@ -711,7 +711,10 @@ class _Expression:
         group = self.groups[-1]
         if group.close != closer:
             line, column = self.p.src.position(group.opener.start)
-            raise self.p.error(f"'{t.text}' does not match '{group.opener.text}' (line {line}, column {column})", t)
+            where = f"column {column}" if line == self.p.src.position(t.start)[0] else f"line {line}, column {column}"
+            hint = ("; | … | is an absolute value: for a conditional probability P(c|x), name the left side "
+                    "plainly (p = …)" if group.opener.text == "|" else "")
+            raise self.p.error(f"'{t.text}' closes while the '{group.opener.text}' opened at {where} is open{hint}", t)
         self.ops.pop()
         self.groups.pop()
         if group.op == "abs":
