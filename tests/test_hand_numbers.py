@@ -31,7 +31,7 @@ from gradviz.outputs.report import grad_table
 from gradviz.render.frames import frames
 from gradviz.render.scene import scene
 from gradviz.text.lines import plain
-from gradviz.text.numbers import format_value, shown_digits
+from gradviz.text.numbers import format_value, number_policy, shown_digits
 
 NOISE = re.compile(r"e[−-](1[2-9]|[2-9]\d|\d{3})|10\^\{-(1[2-9]|[2-9]\d)\}")  # 1e−12 and smaller
 NUMBER = re.compile(r"−?\d+(?:\.\d+)?(?:e[−-]?\d+)?$")
@@ -254,13 +254,13 @@ def test_special_values_of_transcendental_ops_are_exact() -> None:
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the page's script")
 def test_the_explorer_page_writes_numbers_as_the_figures_do() -> None:
     source = (Path(gradviz.__file__).parent / "outputs" / "explorer.js").read_text(encoding="utf-8")
-    helpers = source[source.index("  function zeros(n)"): source.index("  function paren(f)")]
+    helpers = source[source.index("  function fmt(f, digits)"): source.index("  function paren(f)")]
     rng = random.Random(7)
     values = [0.1235, 2.675, -0.0625, 1e-5, 99999.5, 0.1 + 0.2, 1 / 3, 1.5e12, 9.9996, 5e-324, 1.7976931348623157e308]
     values += [rng.uniform(-1, 1) * 10 ** rng.randint(-8, 8) for _ in range(300)]
     values += [round(rng.uniform(-10, 10), rng.randint(1, 5)) for _ in range(300)]
     cases = [(v, d) for v in values for d in (1, 3, 4, 6, 9)]
-    script = (f"var DATA = {{digits: 4}}; var MINUS = '\\u2212';\n{helpers}\nvar cases = {json.dumps(cases)};\n"
+    script = (f"var P = {json.dumps(number_policy())};\n{helpers}\nvar cases = {json.dumps(cases)};\n"
               "console.log(JSON.stringify(cases.map(function (c) { return fmt(c[0], c[1]); })));")
     shown = json.loads(subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True).stdout)
     assert [(v, d, s) for (v, d), s in zip(cases, shown) if s != format_value(v, d)] == []

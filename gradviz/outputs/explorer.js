@@ -12,16 +12,20 @@
   var NOISE = 8 * Number.EPSILON;
   var SLOT = /\u27e6([a-zA-Z])([\d.]*)\u27e7\u2007*/g;
 
-  /* A number under gradviz's policy (text/numbers.py number_policy), through the browser's toPrecision. */
+  /* A number under gradviz's policy (text/numbers.py number_policy), through the browser's
+     toExponential: the float's shortest decimal (Python's repr) when it has at most one digit more
+     than the policy's (so no tie is ever rounded), else its value to the policy's digits. Kept as
+     text: rounding the largest floats up would pass float range. */
   function fmt(f, digits) {
     digits = digits || P.digits;
     if (f === 0) { return "0"; }
     if (!isFinite(f)) { return String(f).replace("-", P.minus); }
-    var a = Math.abs(f), e = parseInt(Number(a.toPrecision(digits)).toExponential().split("e")[1], 10);
+    var a = Math.abs(f), shortest = a.toExponential();
+    var e = parseInt(a.toExponential(digits - 1).split("e")[1], 10);
     var scientific = e < P.below || e >= Math.max(digits, P.from);
-    var p = scientific ? Math.min(digits, P.scientific) : digits, whole = Number(a.toPrecision(p + 1));
-    var shown = whole === a ? whole : Number(a.toPrecision(p));
-    var text = scientific ? shown.toExponential().replace("e+", "e") : String(shown);
+    var p = scientific ? Math.min(digits, P.scientific) : digits;
+    var text = shortest.split("e")[0].replace(".", "").length <= p + 1 ? shortest : a.toExponential(p - 1);
+    text = scientific ? text.replace(/\.?0+e/, "e").replace("e+", "e") : String(Number(text));
     return (f < 0 ? P.minus : "") + text.replace(/-/g, P.minus);
   }
   function paren(f) { var t = fmt(f); return f < 0 ? "(" + t + ")" : t; }
