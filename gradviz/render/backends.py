@@ -3,7 +3,11 @@
 ``pygraphviz`` (>= 2.0.4, whose wheels bundle Graphviz) renders in-process and is the
 default; the system ``dot`` program is used when asked for or when pygraphviz is missing.
 Both read the same DOT and take the same layout engine names (``dot`` to lay out,
-``nop2`` to render with every position pinned).
+``nop2`` to render with every position pinned). In a browser (Pyodide, where
+``sys.platform == "emscripten"``) the only backend is ``wasm``: Graphviz compiled to
+WebAssembly (``@viz-js/viz``), whose instance the page puts on ``globalThis`` under
+``WASM_GLOBAL`` before Python runs; it writes SVG, DOT and JSON (no PNG or PDF), and its run
+cannot be stopped from Python (the page's own thread runs it).
 
 pygraphviz runs in a forked child process (where ``fork`` exists), so that Graphviz's C code,
 which Python cannot interrupt, is bounded: the child is killed after ``GRAPHVIZ_SECONDS``
@@ -40,7 +44,7 @@ from typing import Iterator
 from ..errors import GradvizError
 
 __all__ = ["Backend", "get_backend", "browser_svg", "FORMATS", "RENDERERS", "INSTALL_HINT", "GRAPHVIZ_SECONDS",
-           "GRAPHVIZ_MEMORY", "TOO_SLOW_ADVICE"]
+           "GRAPHVIZ_MEMORY", "TOO_SLOW_ADVICE", "IN_BROWSER", "WASM_GLOBAL"]
 
 from .choices import FORMATS, RENDERERS
 
@@ -55,6 +59,9 @@ GRAPHVIZ_MEMORY = 1 << 30  # bytes Graphviz may allocate beyond what Python alre
 TOO_SLOW_ADVICE = ("draw a smaller formula, only the final frame (--frames final of gradviz render or gradviz net) "
                    "or the neuron view of a "
                    "network (gradviz net --view neurons), or print the numbers with gradviz grad")
+IN_BROWSER = sys.platform == "emscripten"  # Pyodide: no processes, no pygraphviz; Graphviz is WebAssembly
+WASM_GLOBAL = "gradvizViz"  # the page's ``await Viz.instance()``, on globalThis
+_WASM_FORMATS = ("svg", "json", "dot")
 TOO_SLOW = f"Graphviz ran past its limit of {GRAPHVIZ_SECONDS:.0f} s for a figure and was stopped: {TOO_SLOW_ADVICE}"
 
 
@@ -71,7 +78,9 @@ class Backend:
         stopped with a ``GradvizError`` after ``timeout`` seconds."""
         if fmt not in _OUTPUT:
             raise GradvizError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-        if self.name == "pygraphviz":
+        if self.name == "wasm":
+            data = _run_wasm(source, prog, fmt, dpi)
+        elif self.name == "pygraphviz":
             data = _run_pygraphviz(source, prog, fmt, dpi, timeout)
         else:
             data = _run_program(self.dot_path or "dot", source, prog, fmt, dpi, timeout)
@@ -80,9 +89,11 @@ class Backend:
 
 def get_backend(renderer: str = "auto") -> Backend:
     """The backend for ``renderer`` (``auto``, ``pygraphviz`` or ``dot``), or a ``GradvizError``
-    that says what to install."""
+    that says what to install; in a browser every choice is the WebAssembly Graphviz."""
     if renderer not in RENDERERS:
         raise GradvizError(f"unknown renderer {renderer!r}; choose one of {', '.join(RENDERERS)}")
+    if IN_BROWSER:
+        return Backend("wasm")
     if renderer in ("auto", "pygraphviz"):
         try:
             import pygraphviz  # noqa: F401
@@ -143,6 +154,27 @@ def _unshifted(match: re.Match) -> str:
 
 _SHIFTED = re.compile(r'<text [^>]*baseline-shift="[^"]*"[^>]*>')
 _ATTRIBUTE = {"y": re.compile(r' y="(-?[\d.]+)"'), "font-size": re.compile(r' font-size="([\d.]+)"')}
+
+
+def _run_wasm(source: str, prog: str, fmt: str, dpi: int | None) -> bytes:
+    """Graphviz as WebAssembly through Pyodide's ``js`` module: ``viz.render(dot, options)``."""
+    import js  # Pyodide's view of globalThis
+    from pyodide.ffi import to_js
+
+    viz = getattr(js, WASM_GLOBAL, None)
+    if viz is None:
+        raise GradvizError(f"the page has not loaded Graphviz: globalThis.{WASM_GLOBAL} must hold "
+                           "await Viz.instance() (@viz-js/viz) before gradviz renders")
+    if fmt not in _WASM_FORMATS:
+        raise GradvizError(f"the browser's Graphviz writes {', '.join(_WASM_FORMATS)}, not {fmt}")
+    options = {"format": _OUTPUT[fmt], "engine": prog}
+    if dpi is not None:
+        options["graphAttributes"] = {"dpi": str(dpi)}
+    result = viz.render(source, to_js(options, dict_converter=js.Object.fromEntries))
+    messages = [str(error.message).strip() for error in result.errors]
+    if result.status != "success" or not result.output:
+        raise GradvizError(f"Graphviz (WebAssembly) could not render the figure: {'; '.join(messages) or 'no output'}")
+    return str(result.output).encode("utf-8")
 
 
 def _run_pygraphviz(source: str, prog: str, fmt: str, dpi: int | None, timeout: float) -> bytes:

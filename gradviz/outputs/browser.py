@@ -1,0 +1,61 @@
+"""What the static site's page asks the engine (in Pyodide): a formula and its values, as
+data, in; the frames as SVG, the derivation as Markdown and LaTeX, the explorer page and
+errors as the CLI writes them, out. The formula is parsed, never executed."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Mapping
+
+from ..derive.documents import derivation_latex, derivation_markdown
+from ..errors import GradvizError, ParseError
+from ..eval.backward import Backward, backward
+from ..render.figure import render_frames
+from ..syntax.parser import parse
+from .explorer import explorer_html
+
+__all__ = ["frames_page", "explorer_page"]
+
+
+def frames_page(formula: str, values: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """``{"frames": [{"name", "title", "svg"}], "markdown", "latex", "inputs", "warnings"}`` for
+    ``formula`` at ``values`` (name → number as typed, as ``--at`` takes them), or
+    ``{"error": "Error: …", "status": 2}`` with the CLI's message and exit status."""
+    try:
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            result = _result(formula, values)
+            graph = result.graph
+            rendered = render_frames(result, format="svg")
+        return {"inputs": list(graph.inputs), "output": graph.output,
+                "frames": [{"name": item.filename, "title": item.frame.title_text, "svg": item.data.decode("utf-8")}
+                           for item in rendered],
+                "markdown": derivation_markdown(result), "latex": derivation_latex(result),
+                "warnings": [f"Warning: {w.message}" for w in said]}
+    except GradvizError as exc:
+        return _error(exc)
+
+
+def explorer_page(formula: str, values: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """``{"html": …}``: the explorer page of ``formula`` at ``values`` (``gradviz explore``'s), or an error."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # frames_page has said them already
+            result = _result(formula, values)
+        return {"html": explorer_html(result)}
+    except GradvizError as exc:
+        return _error(exc)
+    except ImportError as exc:  # the explorer's chain-rule panel is typeset by matplotlib, absent in a browser
+        return {"error": f"Error: the explorer needs {exc.name}, which this page does not carry; "
+                         "gradviz explore makes the same page on a computer", "status": 1}
+
+
+def _result(formula: str, values: Mapping[str, str] | None) -> Backward:
+    """What ``gradviz render FORMULA --at …`` computes: the graph parsed with the values' names
+    (a sum without bounds takes its range from them), then its backward pass."""
+    at = dict(values) if values else None
+    return backward(parse(formula, tuple(at or ())), at)
+
+
+def _error(exc: GradvizError) -> dict[str, Any]:
+    return {"error": f"Error: {exc}", "status": 2 if isinstance(exc, ParseError) else 1}

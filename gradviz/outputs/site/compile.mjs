@@ -1,0 +1,51 @@
+// Build step of `gradviz site`, run by Node with the vendored Pyodide: unpack the wheels into
+// Pyodide's own file system, run the page's Python once (rendering through the vendored
+// WebAssembly Graphviz), compile every module that run imported to CPython 3.14 bytecode
+// (sourceless .pyc), keep the others as source, drop test folders, and write one zip.
+// Usage: node compile.mjs PYODIDE_DIR VIZ_JS OUT_ZIP WHEEL_OR_ZIP...
+import fs from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+const [pyodideDir, vizJs, outZip, ...archives] = process.argv.slice(2);
+const { loadPyodide } = await import(pathToFileURL(path.join(pyodideDir, "pyodide.mjs")).href);
+const { instance } = await import(pathToFileURL(vizJs).href);
+globalThis.gradvizViz = await instance();
+const py = await loadPyodide({ indexURL: pyodideDir + "/" });
+const root = "/build/site-packages";
+py.FS.mkdirTree(root);
+for (const file of archives) {
+  py.unpackArchive(new Uint8Array(fs.readFileSync(file)), "zip", { extractDir: root });
+}
+py.globals.set("ROOT", root);
+py.runPython(`
+import compileall, os, py_compile, shutil, sys
+for folder, subfolders, _ in os.walk(ROOT):
+    for name in [s for s in subfolders if s in ("tests", "testing", "benchmarks", "__pycache__")]:
+        shutil.rmtree(os.path.join(folder, name))
+        subfolders.remove(name)
+sys.path.insert(0, ROOT)
+from gradviz.outputs.browser import explorer_page, frames_page
+for formula, values in (("(θ1θ2x − y)²", {"θ1": "2", "θ2": "-1", "x": "3", "y": "1"}),
+                        ("-(y log(σ(w x + b)) + (1 − y) log(1 − σ(w x + b)))", {"w": "0.5", "x": "2", "b": "-1", "y": "1"}),
+                        ("tanh(relu(a) * exp(c) / sqrt(d^2 + 1))", {"a": "1", "c": "0.5", "d": "2"}),
+                        ("(x", None)):
+    page = frames_page(formula, values)
+    assert "frames" in page or formula == "(x", page
+    if values:
+        explorer_page(formula, values)
+used = {os.path.realpath(m.__file__) for m in list(sys.modules.values())
+        if getattr(m, "__file__", None) and m.__file__.startswith(ROOT)}
+for source in sorted(used):
+    if source.endswith(".py"):
+        py_compile.compile(source, source + "c", doraise=True,
+                           invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+        os.remove(source)
+for folder, _, files in os.walk(ROOT):
+    for name in files:
+        full = os.path.join(folder, name)
+        os.utime(full, (315532800, 315532800))  # 1980: the same zip from the same inputs
+shutil.make_archive("/build/site-packages", "zip", ROOT)
+print(len(used), "modules compiled")
+`);
+fs.writeFileSync(outZip, py.FS.readFile("/build/site-packages.zip"));

@@ -1,0 +1,149 @@
+// The page: loads the runtime once, then hands the formula and values to gradviz as data
+// (Python strings and a dict, never Python source) and shows what it returns.
+"use strict";
+const $ = (id) => document.getElementById(id);
+const state = { frames: [], at: 0, page: null, formula: "", values: {}, explorer: null };
+const timing = (globalThis.gradvizTiming = { start: performance.now() });
+let engine = null;  // gradviz.outputs.browser, once loaded
+
+async function boot() {
+  const [viz, packages] = await Promise.all([Viz.instance(), gradvizAssets.read("site-packages.zip")]);
+  globalThis.gradvizViz = viz;  // the layout backend gradviz.render.backends calls in a browser
+  const base = new URL("runtime/", location.href).href;
+  const pyodide = await loadPyodide({
+    indexURL: base, lockFileContents: gradvizAssets.value("pyodide-lock.json"),
+    createPyodideModule: globalThis._createPyodideModule,
+  });
+  const site = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
+  pyodide.unpackArchive(packages, "zip", { extractDir: site });
+  engine = pyodide.pyimport("gradviz.outputs.browser");
+  globalThis.gradvizPyodide = pyodide;
+  timing.ready = performance.now();
+}
+
+function valuesOf(text) {  // "θ1=2, θ2=-1" as --at takes it: name → number as typed
+  const out = {};
+  for (const item of text.split(/[,;]/)) {
+    if (!item.trim()) continue;
+    const k = item.indexOf("=");
+    const name = k < 0 ? "" : item.slice(0, k).trim(), value = k < 0 ? "" : item.slice(k + 1).trim();
+    if (!name || !value) throw new Error(`Error: Invalid value for --at: expected name=value, got '${item.trim()}'`);
+    if (name in out) throw new Error(`Error: Invalid value for --at: ${name} is given twice`);
+    out[name] = value;
+  }
+  return out;
+}
+
+function call(name, formula, values) {  // a Python function of browser.py, its answer as a JS object
+  const py = globalThis.gradvizPyodide;
+  const args = [formula, Object.keys(values).length ? py.toPy(values) : null];
+  const answer = engine[name](...args);
+  try {
+    return answer.toJs({ dict_converter: Object.fromEntries });
+  } finally {
+    answer.destroy();
+    if (args[1]) args[1].destroy();
+  }
+}
+
+function showError(text) {
+  $("error").textContent = text;
+  $("error").hidden = !text;
+}
+
+function draw() {
+  const formula = $("formula").value;
+  let values;
+  try {
+    values = valuesOf($("values").value);
+  } catch (e) {
+    showError(e.message);
+    return false;
+  }
+  const began = performance.now();
+  const page = call("frames_page", formula, values);
+  if (page.error) {
+    showError(page.error);
+    return false;
+  }
+  showError(page.warnings.join("\n"));
+  Object.assign(state, { page, frames: page.frames, formula, values, explorer: null });
+  $("markdown").textContent = page.markdown;
+  $("latex").textContent = page.latex;
+  $("tabs").hidden = false;
+  history.replaceState(null, "", "#" + new URLSearchParams({ f: formula, at: $("values").value }).toString());
+  show(0);
+  tab(currentTab === "explorer" ? "explorer" : currentTab);
+  timing.lastDraw = performance.now() - began;
+  return true;
+}
+
+function show(k) {
+  const n = state.frames.length;
+  if (!n) return;
+  state.at = Math.max(0, Math.min(n - 1, k));
+  const frame = state.frames[state.at];
+  $("figure").innerHTML = frame.svg;
+  $("counter").textContent = `${state.at + 1} / ${n}`;
+  $("frame-title").textContent = frame.title;
+  $("prev").disabled = state.at === 0;
+  $("next").disabled = state.at === n - 1;
+}
+
+let currentTab = "frames";
+function tab(name) {
+  currentTab = name;
+  for (const b of document.querySelectorAll("#tabs button")) b.classList.toggle("on", b.dataset.tab === name);
+  for (const id of ["frames", "derivation", "explorer"]) $(id).hidden = id !== name || !state.page;
+  if (name === "explorer" && state.page && state.explorer === null) {
+    const answer = call("explorer_page", state.formula, state.values);
+    state.explorer = answer.html || "";
+    if (answer.error) showError(answer.error);
+    $("explorer-frame").srcdoc = state.explorer;
+  }
+}
+
+function save(name, text, type) {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob([text], { type }));
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+function wire() {
+  $("entry").addEventListener("submit", (e) => { e.preventDefault(); if (engine) draw(); });
+  $("prev").onclick = () => show(state.at - 1);
+  $("next").onclick = () => show(state.at + 1);
+  document.addEventListener("keydown", (e) => {
+    if (e.target.closest("input, textarea") || !state.frames.length || currentTab !== "frames") return;
+    if (e.key === "ArrowLeft") show(state.at - 1);
+    else if (e.key === "ArrowRight") show(state.at + 1);
+  });
+  for (const b of document.querySelectorAll("#tabs button")) b.onclick = () => tab(b.dataset.tab);
+  $("save-frame").onclick = () => { const f = state.frames[state.at]; save(f.name, f.svg, "image/svg+xml"); };
+  $("save-frames").onclick = () => state.frames.forEach((f) => save(f.name, f.svg, "image/svg+xml"));
+  $("save-md").onclick = () => save("derivation.md", state.page.markdown, "text/markdown");
+  $("save-tex").onclick = () => save("derivation.tex", state.page.latex, "application/x-tex");
+  $("link").onclick = () => {
+    const url = location.href.split("#")[0] + "#" +
+      new URLSearchParams({ f: $("formula").value, at: $("values").value }).toString();
+    navigator.clipboard?.writeText(url);
+    $("status").textContent = "Link copied: " + url;
+  };
+  const asked = new URLSearchParams(location.hash.slice(1));
+  $("formula").value = asked.get("f") ?? "(θ1θ2x − y)²";
+  $("values").value = asked.get("at") ?? (asked.has("f") ? "" : "θ1=2, θ2=-1, x=3, y=1");
+}
+
+wire();
+boot().then(() => {
+  $("draw").disabled = false;
+  $("status").textContent = "Ready: type a formula and press Enter. ← → step through the frames.";
+  draw();
+  timing.firstFigure = performance.now();
+  document.body.dataset.ready = "1";
+}, (e) => {
+  $("status").textContent = "The page could not start Python: " + e;
+  document.body.dataset.ready = "failed";
+});
