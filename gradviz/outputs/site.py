@@ -188,8 +188,32 @@ def _gradviz_zip() -> bytes:
                         and inside[:2] != ("outputs", "site"):  # the builder's own files stay out
                     info = zipfile.ZipInfo(str(Path("gradviz") / path.relative_to(_PACKAGE)), (1980, 1, 1, 0, 0, 0))
                     archive.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
+            info = zipfile.ZipInfo("gradviz/render/glyph_fillers.json", (1980, 1, 1, 0, 0, 0))
+            archive.writestr(info, _glyph_fillers(), zipfile.ZIP_DEFLATED)
         buffer.seek(0)
         return buffer.read()
+
+
+def _glyph_fillers() -> bytes:
+    """``render/glyph_fillers.json`` of the site's gradviz: for each character of DejaVu Sans (the
+    figures' font) beyond ASCII, up to the Arrows-to-Misc-Symbols blocks, the one or two ASCII
+    letters whose widths add up closest to its own (read from matplotlib's copy of the font)."""
+    try:
+        import matplotlib
+        from fontTools.ttLib import TTFont
+    except ImportError:
+        raise GradvizError("gradviz site reads the figures' font from matplotlib: pip install matplotlib") from None
+    font = TTFont(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf")
+    cmap, metrics, unit = font.getBestCmap(), font["hmtx"].metrics, font["head"].unitsPerEm
+    width = {chr(code): metrics[glyph][0] / unit for code, glyph in cmap.items()}
+    letters = [c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" if c in width]
+    sums = sorted({width[a] + width[b]: a + b for a in letters for b in letters}.items()
+                  | {width[a]: a for a in letters}.items())
+    fillers = {}
+    for char, wide in width.items():
+        if 127 < ord(char) < 0x2C00:
+            fillers[char] = min(sums, key=lambda item: abs(item[0] - wide))[1] if wide > 0 else ""
+    return json.dumps(fillers, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 def _bundle(runtime: Path, viz: Path, wheels: list[Path], cache: Path) -> Path:

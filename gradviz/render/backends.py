@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import atexit
 import io
+import json
 import os
 import pickle
 import re
@@ -39,6 +40,8 @@ import threading
 import time
 from contextlib import contextmanager, redirect_stderr
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Iterator
 
 from ..errors import GradvizError
@@ -61,6 +64,11 @@ TOO_SLOW_ADVICE = ("draw a smaller formula, only the final frame (--frames final
                    "network (gradviz net --view neurons), or print the numbers with gradviz grad")
 IN_BROWSER = sys.platform == "emscripten"  # Pyodide: no processes, no pygraphviz; Graphviz is WebAssembly
 WASM_GLOBAL = "gradvizViz"  # the page's ``await Viz.instance()``, on globalThis
+#: beside this module in the site's copy of gradviz (``gradviz site`` writes it): for each character
+#: beyond ASCII, letters as wide in DejaVu Sans; Graphviz without its font libraries knows only ASCII
+#: widths and guesses a third of an em per UTF-8 byte, so labels are measured with these stand-ins
+GLYPH_FILLERS = Path(__file__).with_name("glyph_fillers.json")
+_BEYOND_ASCII = re.compile(r"[^\x00-\x7f]|&#(\d+);|&#x([0-9a-fA-F]+);")
 _WASM_FORMATS = ("svg", "json", "dot")
 TOO_SLOW = f"Graphviz ran past its limit of {GRAPHVIZ_SECONDS:.0f} s for a figure and was stopped: {TOO_SLOW_ADVICE}"
 
@@ -167,6 +175,8 @@ def _run_wasm(source: str, prog: str, fmt: str, dpi: int | None) -> bytes:
                            "await Viz.instance() (@viz-js/viz) before gradviz renders")
     if fmt not in _WASM_FORMATS:
         raise GradvizError(f"the browser's Graphviz writes {', '.join(_WASM_FORMATS)}, not {fmt}")
+    if prog == "nop":  # the measuring run (``layout._measure``): sizes only, so stand-ins may replace the text
+        source = _BEYOND_ASCII.sub(_stand_in, source)
     options = {"format": _OUTPUT[fmt], "engine": prog}
     if dpi is not None:
         options["graphAttributes"] = {"dpi": str(dpi)}
@@ -175,6 +185,18 @@ def _run_wasm(source: str, prog: str, fmt: str, dpi: int | None) -> bytes:
     if result.status != "success" or not result.output:
         raise GradvizError(f"Graphviz (WebAssembly) could not render the figure: {'; '.join(messages) or 'no output'}")
     return str(result.output).encode("utf-8")
+
+
+@lru_cache(maxsize=1)
+def _fillers() -> dict[str, str]:
+    return json.loads(GLYPH_FILLERS.read_text(encoding="utf-8")) if GLYPH_FILLERS.exists() else {}
+
+
+def _stand_in(match: re.Match) -> str:
+    """ASCII letters as wide as the character (raw or a numeric entity) ``match`` holds."""
+    number = match.group(1) or match.group(2)
+    code = ord(match.group(0)) if number is None else int(number, 10 if match.group(1) else 16)
+    return _fillers().get(chr(code), match.group(0)) if 127 < code <= sys.maxunicode else match.group(0)
 
 
 def _run_pygraphviz(source: str, prog: str, fmt: str, dpi: int | None, timeout: float) -> bytes:

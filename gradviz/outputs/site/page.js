@@ -7,15 +7,19 @@ const timing = (globalThis.gradvizTiming = { start: performance.now() });
 let engine = null;  // gradviz.outputs.browser, once loaded
 
 async function boot() {
-  const [viz, packages] = await Promise.all([Viz.instance(), gradvizAssets.read("site-packages.zip")]);
+  timing.scripts = performance.now();
+  const mark = (name) => (value) => { timing[name] = performance.now(); return value; };
+  const [viz, packages, pyodide] = await Promise.all([
+    Viz.instance().then(mark("viz")),
+    gradvizAssets.read("site-packages.zip").then(mark("decoded")),
+    loadPyodide({
+      indexURL: new URL("runtime/", location.href).href, lockFileContents: gradvizAssets.value("pyodide-lock.json"),
+      createPyodideModule: globalThis._createPyodideModule,
+    }).then(mark("python"))]);
   globalThis.gradvizViz = viz;  // the layout backend gradviz.render.backends calls in a browser
-  const base = new URL("runtime/", location.href).href;
-  const pyodide = await loadPyodide({
-    indexURL: base, lockFileContents: gradvizAssets.value("pyodide-lock.json"),
-    createPyodideModule: globalThis._createPyodideModule,
-  });
   const site = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
   pyodide.unpackArchive(packages, "zip", { extractDir: site });
+  timing.unpacked = performance.now();
   engine = pyodide.pyimport("gradviz.outputs.browser");
   globalThis.gradvizPyodide = pyodide;
   timing.ready = performance.now();
@@ -112,7 +116,12 @@ function save(name, text, type) {
 }
 
 function wire() {
-  $("entry").addEventListener("submit", (e) => { e.preventDefault(); if (engine) draw(); });
+  $("entry").addEventListener("submit", (e) => {
+    e.preventDefault();
+    if (!engine) return;
+    draw();
+    document.body.dataset.drawn = String(Number(document.body.dataset.drawn || 0) + 1);  // for tests and the bench
+  });
   $("prev").onclick = () => show(state.at - 1);
   $("next").onclick = () => show(state.at + 1);
   document.addEventListener("keydown", (e) => {
