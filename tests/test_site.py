@@ -75,7 +75,8 @@ def typed(driver, formula: str, values: str) -> dict:
         "const e = document.getElementById('error');"
         "return {error: e.hidden ? '' : e.textContent, formula: state.formula, frames: state.frames,"
         " markdown: state.page && state.page.markdown, latex: state.page && state.page.latex,"
-        " shown: document.getElementById('figure').innerHTML, hash: location.hash}")
+        " shown: document.getElementById('figure').innerHTML, hash: location.hash,"
+        " results_hidden: document.getElementById('tabs').hidden}")
 
 
 def cli_render(formula: str, values: str, folder: Path) -> tuple[list[str], dict[str, str], str, str]:
@@ -102,7 +103,7 @@ def normalised(svg: str) -> tuple[list, list]:
 @pytest.mark.parametrize("formula,values", TEXTBOOK, ids=[f for f, _ in TEXTBOOK])
 def test_the_page_draws_what_the_cli_draws(page, formula: str, values: str, tmp_path: Path) -> None:
     shown = typed(page, formula, values)
-    assert shown["error"] == "" and shown["formula"] == formula
+    assert shown["error"] == "" and shown["formula"] == formula and not shown["results_hidden"]
     names, svgs, markdown, latex = cli_render(formula, values, tmp_path)
     assert [f["name"] for f in shown["frames"]] == names
     assert shown["markdown"] == markdown and shown["latex"] == latex
@@ -120,6 +121,7 @@ def test_a_bad_formula_shows_the_clis_error_with_its_caret(page) -> None:
         run = CliRunner().invoke(cli, ["grad", formula] + (["--at", values] if values else []))
         assert run.exit_code == 2
         assert shown["error"] == run.output.strip() and "^" in shown["error"]
+        assert shown["results_hidden"]  # no frames of an earlier formula under the error
     shown = typed(page, "sigmod(x)", "")  # without values the CLI warns and draws; so does the page
     assert shown["error"].startswith("Warning: 'sigmod' is read as s·i·g·m·o·d") and shown["frames"]
 

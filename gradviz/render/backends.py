@@ -67,7 +67,9 @@ WASM_GLOBAL = "gradvizViz"  # the page's ``await Viz.instance()``, on globalThis
 #: beside this module in the site's copy of gradviz (``gradviz site`` writes it): for each character
 #: beyond ASCII, letters as wide in DejaVu Sans; Graphviz without its font libraries knows only ASCII
 #: widths and guesses a third of an em per UTF-8 byte, so labels are measured with these stand-ins
+#: and each SVG text is placed where the stand-ins put it
 GLYPH_FILLERS = Path(__file__).with_name("glyph_fillers.json")
+_TEXT_TAG = re.compile(r"<text [^>]*>")
 _BEYOND_ASCII = re.compile(r"[^\x00-\x7f]|&#(\d+);|&#x([0-9a-fA-F]+);")
 _WASM_FORMATS = ("svg", "json", "dot")
 TOO_SLOW = f"Graphviz ran past its limit of {GRAPHVIZ_SECONDS:.0f} s for a figure and was stopped: {TOO_SLOW_ADVICE}"
@@ -175,16 +177,27 @@ def _run_wasm(source: str, prog: str, fmt: str, dpi: int | None) -> bytes:
                            "await Viz.instance() (@viz-js/viz) before gradviz renders")
     if fmt not in _WASM_FORMATS:
         raise GradvizError(f"the browser's Graphviz writes {', '.join(_WASM_FORMATS)}, not {fmt}")
-    if prog == "nop":  # the measuring run (``layout._measure``): sizes only, so stand-ins may replace the text
-        source = _BEYOND_ASCII.sub(_stand_in, source)
-    options = {"format": _OUTPUT[fmt], "engine": prog}
-    if dpi is not None:
-        options["graphAttributes"] = {"dpi": str(dpi)}
-    result = viz.render(source, to_js(options, dict_converter=js.Object.fromEntries))
-    messages = [str(error.message).strip() for error in result.errors]
-    if result.status != "success" or not result.output:
-        raise GradvizError(f"Graphviz (WebAssembly) could not render the figure: {'; '.join(messages) or 'no output'}")
-    return str(result.output).encode("utf-8")
+    options = to_js({"format": _OUTPUT[fmt], "engine": prog} | ({"graphAttributes": {"dpi": str(dpi)}} if dpi else {}),
+                    dict_converter=js.Object.fromEntries)
+
+    def render(text: str) -> str:
+        result = viz.render(text, options)
+        if result.status != "success" or not result.output:
+            messages = "; ".join(str(error.message).strip() for error in result.errors)
+            raise GradvizError(f"Graphviz (WebAssembly) could not render the figure: {messages or 'no output'}")
+        return str(result.output)
+
+    measured = _BEYOND_ASCII.sub(_stand_in, source)
+    if prog == "nop" or measured == source:  # the measuring run (``layout._measure``) gives sizes only
+        return render(measured).encode("utf-8")
+    if fmt != "svg":
+        return render(source).encode("utf-8")
+    # each text where Graphviz places it for the stand-ins (its x from their true widths), with its own characters
+    drawn, placed = render(source), _TEXT_TAG.findall(render(measured))
+    if len(_TEXT_TAG.findall(drawn)) != len(placed):
+        return drawn.encode("utf-8")
+    tags = iter(placed)
+    return _TEXT_TAG.sub(lambda _: next(tags), drawn).encode("utf-8")
 
 
 @lru_cache(maxsize=1)

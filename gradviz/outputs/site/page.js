@@ -55,21 +55,25 @@ function showError(text) {
   $("error").hidden = !text;
 }
 
+function failed(text) {  // the error alone: no results of an earlier formula below it
+  showError(text);
+  Object.assign(state, { page: null, frames: [], explorer: null });
+  $("tabs").hidden = true;
+  for (const id of ["frames", "derivation", "explorer"]) $(id).hidden = true;
+  return false;
+}
+
 function draw() {
   const formula = $("formula").value;
   let values;
   try {
     values = valuesOf($("values").value);
   } catch (e) {
-    showError(e.message);
-    return false;
+    return failed(e.message);
   }
   const began = performance.now();
   const page = call("frames_page", formula, values);
-  if (page.error) {
-    showError(page.error);
-    return false;
-  }
+  if (page.error) return failed(page.error);
   showError(page.warnings.join("\n"));
   Object.assign(state, { page, frames: page.frames, formula, values, explorer: null });
   $("markdown").textContent = page.markdown;
