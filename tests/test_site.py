@@ -23,7 +23,7 @@ from gradviz.cli import cli
 from gradviz.outputs.site import build_site
 from tools import browser
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]  # one build and one page load (--dist loadgroup)
 
 SEED = ("(θ1θ2x − y)²", "θ1=2, θ2=-1, x=3, y=1")  # shared/seeds: the first lecture's worked example
 TEXTBOOK = [
@@ -158,3 +158,28 @@ def test_nothing_came_from_outside_the_folder(page, site: Path) -> None:
                                 ".map(e => e.src || e.href)")
     loaded = page.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert len(named) >= 9 and all(url.startswith(folder) for url in named + loaded), named + loaded
+
+
+def test_exercise_the_explorer_tab_and_downloads(page) -> None:
+    """The exercise tab holds gradviz explore --quiz's page (its blanks checked in that page); the
+    explorer tab the explorer or its one-line reason; a frame downloads as SVG and as PNG."""
+    typed(page, *SEED)
+    page.execute_script("window.saved = []; window.save = (name, data, type) => saved.push([name, type, "
+                        "data.size ?? data.length])")
+    page.find_element("id", "save-frame").click()
+    page.find_element("id", "save-png").click()
+    deadline = time.monotonic() + 10
+    while len(page.execute_script("return saved")) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (svg, svg_type, svg_size), (png, png_type, png_size) = page.execute_script("return saved")
+    assert (svg, svg_type, png, png_type) == ("00-structure.svg", "image/svg+xml", "00-structure.png", "image/png")
+    assert svg_size > 1000 and png_size > 1000
+    page.find_element("css selector", "[data-tab=exercise]").click()
+    quiz = page.execute_script("return document.getElementById('exercise-frame').srcdoc")
+    assert quiz.startswith("<!DOCTYPE html>") and "Quiz on" in quiz and 'id="gv-data"' in quiz
+    page.find_element("css selector", "[data-tab=explorer]").click()
+    explorer = page.execute_script("return [document.getElementById('explorer-frame').srcdoc,"
+                                   " document.getElementById('error').textContent]")
+    assert explorer[0].startswith("<!DOCTYPE html>") or explorer[1].startswith("Error: the explorer needs ")
+    page.find_element("css selector", "[data-tab=frames]").click()
+    assert page.execute_script("return document.getElementById('error').hidden")

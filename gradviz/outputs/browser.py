@@ -36,13 +36,14 @@ def frames_page(formula: str, values: Mapping[str, str] | None = None) -> dict[s
         return _error(exc)
 
 
-def explorer_page(formula: str, values: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """``{"html": …}``: the explorer page of ``formula`` at ``values`` (``gradviz explore``'s), or an error."""
+def explorer_page(formula: str, values: Mapping[str, str] | None = None, quiz: str | None = None) -> dict[str, Any]:
+    """``{"html": …}``: the explorer page of ``formula`` at ``values`` (``gradviz explore``'s), with
+    ``quiz`` (``values``, ``grads`` or ``both``) the exercise whose blanks the page checks; or an error."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # frames_page has said them already
             result = _result(formula, values)
-        return {"html": explorer_html(result)}
+        return {"html": explorer_html(result, quiz=quiz)}
     except GradvizError as exc:
         return _error(exc)
     except ImportError as exc:  # the explorer's chain-rule panel is typeset by matplotlib, absent in a browser

@@ -2,7 +2,8 @@
 // (Python strings and a dict, never Python source) and shows what it returns.
 "use strict";
 const $ = (id) => document.getElementById(id);
-const state = { frames: [], at: 0, page: null, formula: "", values: {}, explorer: null };
+const state = { frames: [], at: 0, page: null, formula: "", values: {}, explorer: null, exercise: null };
+const PANES = ["frames", "derivation", "explorer", "exercise"];
 const timing = (globalThis.gradvizTiming = { start: performance.now() });
 let engine = null;  // gradviz.outputs.browser, once loaded
 
@@ -38,9 +39,9 @@ function valuesOf(text) {  // "θ1=2, θ2=-1" as --at takes it: name → number 
   return out;
 }
 
-function call(name, formula, values) {  // a Python function of browser.py, its answer as a JS object
+function call(name, formula, values, ...rest) {  // a Python function of browser.py, its answer as a JS object
   const py = globalThis.gradvizPyodide;
-  const args = [formula, Object.keys(values).length ? py.toPy(values) : null];
+  const args = [formula, Object.keys(values).length ? py.toPy(values) : undefined, ...rest];  // undefined is None
   const answer = engine[name](...args);
   try {
     return answer.toJs({ dict_converter: Object.fromEntries });
@@ -57,9 +58,9 @@ function showError(text) {
 
 function failed(text) {  // the error alone: no results of an earlier formula below it
   showError(text);
-  Object.assign(state, { page: null, frames: [], explorer: null });
+  Object.assign(state, { page: null, frames: [], explorer: null, exercise: null });
   $("tabs").hidden = true;
-  for (const id of ["frames", "derivation", "explorer"]) $(id).hidden = true;
+  for (const id of PANES) $(id).hidden = true;
   return false;
 }
 
@@ -75,13 +76,13 @@ function draw() {
   const page = call("frames_page", formula, values);
   if (page.error) return failed(page.error);
   showError(page.warnings.join("\n"));
-  Object.assign(state, { page, frames: page.frames, formula, values, explorer: null });
+  Object.assign(state, { page, frames: page.frames, formula, values, explorer: null, exercise: null });
   $("markdown").textContent = page.markdown;
   $("latex").textContent = page.latex;
   $("tabs").hidden = false;
   history.replaceState(null, "", "#" + new URLSearchParams({ f: formula, at: $("values").value }).toString());
   show(0);
-  tab(currentTab === "explorer" ? "explorer" : currentTab);
+  tab(currentTab);
   timing.lastDraw = performance.now() - began;
   return true;
 }
@@ -102,13 +103,16 @@ let currentTab = "frames";
 function tab(name) {
   currentTab = name;
   for (const b of document.querySelectorAll("#tabs button")) b.classList.toggle("on", b.dataset.tab === name);
-  for (const id of ["frames", "derivation", "explorer"]) $(id).hidden = id !== name || !state.page;
-  if (name === "explorer" && state.page && state.explorer === null) {
-    const answer = call("explorer_page", state.formula, state.values);
-    state.explorer = answer.html || "";
-    if (answer.error) showError(answer.error);
-    $("explorer-frame").srcdoc = state.explorer;
+  for (const id of PANES) $(id).hidden = id !== name || !state.page;
+  if (!state.page) return;
+  if ((name === "explorer" || name === "exercise") && state[name] === null) {
+    const quiz = name === "exercise" ? $("quiz").value : undefined;
+    const answer = call("explorer_page", state.formula, state.values, quiz);
+    state[name] = answer.html ?? answer.error;  // an error stays this tab's message
+    $(name + "-frame").srcdoc = answer.html || "";
   }
+  const said = state[name]?.startsWith?.("Error: ") ? state[name] : "";
+  showError([...state.page.warnings, said].filter(Boolean).join("\n"));
 }
 
 function save(name, text, type) {
@@ -117,6 +121,21 @@ function save(name, text, type) {
   a.download = name;
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+function savePng(frame) {  // the SVG drawn at twice its size, for slides
+  const image = new Image();
+  image.onload = () => {
+    const canvas = document.createElement("canvas");
+    canvas.width = image.naturalWidth * 2;
+    canvas.height = image.naturalHeight * 2;
+    const context = canvas.getContext("2d");
+    context.fillStyle = "white";
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(image, 0, 0, canvas.width, canvas.height);
+    canvas.toBlob((blob) => save(frame.name.replace(/\.svg$/, ".png"), blob, "image/png"), "image/png");
+  };
+  image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(frame.svg);
 }
 
 function wire() {
@@ -134,7 +153,9 @@ function wire() {
     else if (e.key === "ArrowRight") show(state.at + 1);
   });
   for (const b of document.querySelectorAll("#tabs button")) b.onclick = () => tab(b.dataset.tab);
+  $("quiz").onchange = () => { state.exercise = null; tab("exercise"); };
   $("save-frame").onclick = () => { const f = state.frames[state.at]; save(f.name, f.svg, "image/svg+xml"); };
+  $("save-png").onclick = () => savePng(state.frames[state.at]);
   $("save-frames").onclick = () => state.frames.forEach((f) => save(f.name, f.svg, "image/svg+xml"));
   $("save-md").onclick = () => save("derivation.md", state.page.markdown, "text/markdown");
   $("save-tex").onclick = () => save("derivation.tex", state.page.latex, "application/x-tex");
