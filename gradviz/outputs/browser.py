@@ -46,9 +46,6 @@ def explorer_page(formula: str, values: Mapping[str, str] | None = None, quiz: s
         return {"html": explorer_html(result, quiz=quiz)}
     except GradvizError as exc:
         return _error(exc)
-    except ImportError as exc:  # the explorer's chain-rule panel is typeset by matplotlib, absent in a browser
-        return {"error": f"Error: the explorer needs {exc.name}, which this page does not carry; "
-                         "gradviz explore makes the same page on a computer", "status": 1}
 
 
 def _result(formula: str, values: Mapping[str, str] | None) -> Backward:
