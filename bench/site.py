@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from tools import browser  # noqa: E402
 
 from gradviz.outputs.gallery import LECTURE, MICROGRAD, SOFTMAX_EXPANDED  # noqa: E402
+from gradviz.outputs.browser import frames_page  # noqa: E402
 from gradviz.outputs.site import build_site  # noqa: E402
 from gradviz.syntax import parse  # noqa: E402
 
@@ -101,6 +102,7 @@ def main() -> None:
         cold = statistics.median(t["firstFigure"] for t in colds) / 1000
         print(f"cold start to the first figure: median {cold:.2f} s of {args.cold} ({verdict(cold, TARGETS['cold'])}, "
               "≤ 6 s)")
+        frames_page(LECTURE, {"θ1": "2", "θ2": "-1", "x": "3", "y": "1"})  # the native reference, warmed up too
         with browser(1920, 1080) as driver:
             opened(driver, index)
             warm = []
@@ -109,9 +111,13 @@ def main() -> None:
                 done = driver.execute_script(_DRAW, formula, values)
                 if done["error"] and not done["error"].startswith("Warning"):
                     raise SystemExit(f"{formula}: {done['error']}")
+                began = time.perf_counter()  # the same work in this Python, pygraphviz laying out: the reference
+                frames_page(formula, dict(item.strip().split("=", 1) for item in values.split(",")))
+                native = (time.perf_counter() - began) * 1000
                 if ops <= 20:  # the target's formulas; larger ones are shown for scale
                     warm.append(done["ms"] / 1000)
-                print(f"  warm, {ops:2} ops, {done['frames']:2} frames: {done['ms']:6.0f} ms  {formula[:60]}")
+                print(f"  warm, {ops:2} ops, {done['frames']:2} frames: {done['ms']:6.0f} ms in the page, "
+                      f"{native:6.0f} ms natively  {formula[:50]}")
             again = driver.execute_script(_DRAW, LECTURE, "θ1=2, θ2=-1, x=3, y=1")
             print(f"  the lecture example again (its modules and caches warm): {again['ms']:.0f} ms")
             steps = driver.execute_script(_STEP, args.repeat)

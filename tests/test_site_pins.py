@@ -53,3 +53,14 @@ def test_browser_entry_points_answer_with_data_and_the_clis_errors() -> None:
     assert page["frames"][0]["svg"].lstrip().startswith("<?xml") and "## Gradients" in page["markdown"]
     bad = frames_page("(θ1θ2x − y", None)
     assert bad == {"error": "Error: '(' is never closed (line 1, column 1)\n  (θ1θ2x − y\n  ^", "status": 2}
+
+
+def test_a_bug_becomes_the_clis_internal_error_line(monkeypatch) -> None:
+    from gradviz.outputs import browser
+
+    def broken(formula, values):
+        raise KeyError("oops")
+
+    monkeypatch.setattr(browser, "_result", broken)
+    assert browser.frames_page("x", None) == {
+        "error": "Error: internal error (KeyError: 'oops'); please report it with the formula", "status": 3}

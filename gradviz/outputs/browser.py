@@ -32,7 +32,7 @@ def frames_page(formula: str, values: Mapping[str, str] | None = None) -> dict[s
                            for item in rendered],
                 "markdown": derivation_markdown(result), "latex": derivation_latex(result),
                 "warnings": [f"Warning: {w.message}" for w in said]}
-    except GradvizError as exc:
+    except Exception as exc:  # noqa: BLE001 - the page shows one line, as the CLI does
         return _error(exc)
 
 
@@ -44,7 +44,7 @@ def explorer_page(formula: str, values: Mapping[str, str] | None = None, quiz: s
             warnings.simplefilter("ignore")  # frames_page has said them already
             result = _result(formula, values)
         return {"html": explorer_html(result, quiz=quiz)}
-    except GradvizError as exc:
+    except Exception as exc:  # noqa: BLE001 - the page shows one line, as the CLI does
         return _error(exc)
 
 
@@ -55,5 +55,9 @@ def _result(formula: str, values: Mapping[str, str] | None) -> Backward:
     return backward(parse(formula, tuple(at or ())), at)
 
 
-def _error(exc: GradvizError) -> dict[str, Any]:
+def _error(exc: Exception) -> dict[str, Any]:
+    """The CLI's one line for ``exc`` and its exit status (2: parse error, 1: other errors, 3: a bug)."""
+    if not isinstance(exc, GradvizError):
+        return {"error": f"Error: internal error ({type(exc).__name__}: {exc}); please report it with the formula",
+                "status": 3}
     return {"error": f"Error: {exc}", "status": 2 if isinstance(exc, ParseError) else 1}

@@ -73,7 +73,12 @@ function draw() {
     return failed(e.message);
   }
   const began = performance.now();
-  const page = call("frames_page", formula, values);
+  let page;
+  try {
+    page = call("frames_page", formula, values);
+  } catch (e) {  // the runtime itself failed (out of memory, say): Python's errors come back as data
+    return failed("Error: the page's Python stopped: " + String(e.message || e).trim().split("\n").pop());
+  }
   if (page.error) return failed(page.error);
   showError(page.warnings.join("\n"));
   Object.assign(state, { page, frames: page.frames, formula, values, explorer: null, exercise: null });
