@@ -100,10 +100,11 @@ def build_site(folder: str | os.PathLike, *, force: bool = False) -> SiteBuild:
     downloads = {name: _fetched(pin, cache) for name, pin in PINS.items()}
     runtime = _unpacked(downloads["pyodide"], cache)
     viz = _unpacked(downloads["@viz-js/viz"], cache)
-    packages = _bundle(runtime, viz, [downloads[p.name] for p in PINS.values() if p.index == "pypi"], cache)
+    packages, stdlib = _bundle(runtime, viz, [downloads[p.name] for p in PINS.values() if p.index == "pypi"], cache)
     files: dict[str, bytes] = {name: (_HERE / name).read_bytes() for name in _PAGE_FILES}
     for name, kind in _RUNTIME:
-        files[f"runtime/{_site_name(name, kind)}"] = _carried(name, (runtime / name).read_bytes(), kind)
+        data = stdlib.read_bytes() if name == "python_stdlib.zip" else (runtime / name).read_bytes()
+        files[f"runtime/{_site_name(name, kind)}"] = _carried(name, data, kind)
     files["runtime/viz-global.js"] = (viz / "dist" / "viz-global.js").read_bytes()
     files["runtime/site-packages.zip.js"] = _carried("site-packages.zip", packages.read_bytes(), "raw")
     files["VERSIONS.json"] = (json.dumps({
@@ -216,15 +217,15 @@ def _glyph_fillers() -> bytes:
     return json.dumps(fillers, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def _bundle(runtime: Path, viz: Path, wheels: list[Path], cache: Path) -> Path:
-    """One zip of site-packages: the wheels and gradviz, compiled by the vendored runtime (cached
-    by the checksum of everything that goes in)."""
+def _bundle(runtime: Path, viz: Path, wheels: list[Path], cache: Path) -> tuple[Path, Path]:
+    """One zip of site-packages (the wheels and gradviz) and the runtime's standard library, their
+    imported modules compiled by the vendored runtime (cached by the checksum of all that goes in)."""
     ours = _gradviz_zip()
     key = hashlib.sha256(ours + (_HERE / "compile.mjs").read_bytes()
                          + "".join(PINS[p].sha256 for p in PINS).encode()).hexdigest()[:16]
-    target = cache / f"site-packages-{key}.zip"
-    if target.exists():
-        return target
+    target, stdlib = cache / f"site-packages-{key}.zip", cache / f"python_stdlib-{key}.zip"
+    if target.exists() and stdlib.exists():
+        return target, stdlib
     node = shutil.which("node") or shutil.which("nodejs")
     if node is None:
         raise GradvizError("gradviz site needs Node.js (18 or later) to compile the page's Python: "
@@ -232,11 +233,12 @@ def _bundle(runtime: Path, viz: Path, wheels: list[Path], cache: Path) -> Path:
     with tempfile.TemporaryDirectory(dir=cache) as tmp:
         own = Path(tmp) / "gradviz.zip"
         own.write_bytes(ours)
-        out = Path(tmp) / "site-packages.zip"
-        _run([node, str(_HERE / "compile.mjs"), str(runtime), str(viz / "dist" / "viz.js"), str(out),
+        out, out_stdlib = Path(tmp) / "site-packages.zip", Path(tmp) / "python_stdlib.zip"
+        _run([node, str(_HERE / "compile.mjs"), str(runtime), str(viz / "dist" / "viz.js"), str(out), str(out_stdlib),
               *map(str, wheels), str(own)], "compile the page's Python")
+        os.replace(out_stdlib, stdlib)
         os.replace(out, target)
-    return target
+    return target, stdlib
 
 
 def _run(command: list[str], what: str) -> None:

@@ -1,13 +1,14 @@
 // Build step of `gradviz site`, run by Node with the vendored Pyodide: unpack the wheels into
 // Pyodide's own file system, run the page's Python once (rendering through the vendored
 // WebAssembly Graphviz), compile every module that run imported to CPython 3.14 bytecode
-// (sourceless .pyc), keep the others as source, drop test folders, and write one zip.
-// Usage: node compile.mjs PYODIDE_DIR VIZ_JS OUT_ZIP WHEEL_OR_ZIP...
+// (sourceless .pyc), keep the others as source, drop test folders, and write one zip; and the
+// runtime's standard library (shipped as source) again with its imported modules compiled.
+// Usage: node compile.mjs PYODIDE_DIR VIZ_JS OUT_ZIP OUT_STDLIB_ZIP WHEEL_OR_ZIP...
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
-const [pyodideDir, vizJs, outZip, ...archives] = process.argv.slice(2);
+const [pyodideDir, vizJs, outZip, outStdlib, ...archives] = process.argv.slice(2);
 const { loadPyodide } = await import(pathToFileURL(path.join(pyodideDir, "pyodide.mjs")).href);
 const { instance } = await import(pathToFileURL(vizJs).href);
 globalThis.gradvizViz = await instance();
@@ -19,7 +20,7 @@ for (const file of archives) {
 }
 py.globals.set("ROOT", root);
 py.runPython(`
-import compileall, os, py_compile, shutil, sys
+import os, py_compile, shutil, sys, zipfile
 for folder, subfolders, _ in os.walk(ROOT):
     for name in [s for s in subfolders if s in ("tests", "testing", "benchmarks", "__pycache__")]:
         shutil.rmtree(os.path.join(folder, name))
@@ -47,5 +48,25 @@ for folder, _, files in os.walk(ROOT):
         os.utime(full, (315532800, 315532800))  # 1980: the same zip from the same inputs
 shutil.make_archive("/build/site-packages", "zip", ROOT)
 print(len(used), "modules compiled")
+
+STDLIB = next(p for p in sys.path if p.endswith(".zip"))  # the runtime's standard library, as source
+imported = {m.__file__[len(STDLIB) + 1:] for m in list(sys.modules.values())
+            if (getattr(m, "__file__", None) or "").startswith(STDLIB + "/") and m.__file__.endswith(".py")}
+os.makedirs("/build/stdlib", exist_ok=True)
+with zipfile.ZipFile(STDLIB) as source, zipfile.ZipFile("/build/stdlib.zip", "w", zipfile.ZIP_DEFLATED) as out:
+    for item in source.infolist():
+        data = source.read(item)
+        if item.filename in imported:
+            path = os.path.join("/build/stdlib", item.filename.replace("/", "_"))
+            with open(path, "wb") as fh:
+                fh.write(data)
+            py_compile.compile(path, path + "c", dfile=f"{STDLIB}/{item.filename}", doraise=True,
+                               invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+            with open(path + "c", "rb") as fh:
+                data = fh.read()
+            item = zipfile.ZipInfo(item.filename + "c", item.date_time)
+        out.writestr(item, data, zipfile.ZIP_DEFLATED)
+print(len(imported), "standard library modules compiled")
 `);
 fs.writeFileSync(outZip, py.FS.readFile("/build/site-packages.zip"));
+fs.writeFileSync(outStdlib, py.FS.readFile("/build/stdlib.zip"));
