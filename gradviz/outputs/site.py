@@ -68,7 +68,7 @@ PINS = {pin.name: pin for pin in (
 )}
 #: the runtime's files the page loads: (name in the npm tarball, how the site carries it)
 _RUNTIME = (("pyodide.js", "script"), ("pyodide.asm.mjs", "classic"), ("pyodide.asm.wasm", "gzip"),
-            ("python_stdlib.zip", "raw"), ("pyodide-lock.json", "json"))
+            ("python_stdlib.zip", "gzip"), ("pyodide-lock.json", "json"))  # the zips are stored, gzipped whole
 _PAGE_FILES = ("index.html", "page.js", "page.css", "assets.js")
 _SECONDS = 600  # the most one download or the compile step may take
 
@@ -106,7 +106,7 @@ def build_site(folder: str | os.PathLike, *, force: bool = False) -> SiteBuild:
         data = stdlib.read_bytes() if name == "python_stdlib.zip" else (runtime / name).read_bytes()
         files[f"runtime/{_site_name(name, kind)}"] = _carried(name, data, kind)
     files["runtime/viz-global.js"] = (viz / "dist" / "viz-global.js").read_bytes()
-    files["runtime/site-packages.zip.js"] = _carried("site-packages.zip", packages.read_bytes(), "raw")
+    files["runtime/site-packages.zip.js"] = _carried("site-packages.zip", packages.read_bytes(), "gzip")
     files["VERSIONS.json"] = (json.dumps({
         "vendored": {name: {"index": pin.index, "version": pin.version, "sha256": pin.sha256}
                      for name, pin in PINS.items()},
@@ -122,7 +122,7 @@ def _site_name(name: str, kind: str) -> str:
 
 def _carried(name: str, data: bytes, kind: str) -> bytes:
     """``data`` as the site carries it: a script as it is, the runtime's ES module as a classic
-    script, JSON as a script that registers it, other bytes as base64 in a script."""
+    script, JSON as a script that registers it, other bytes gzipped, as base64 in a script."""
     if kind == "script":
         return data
     if kind == "classic":  # an ES module cannot load from file://; the runtime is one function
@@ -134,10 +134,8 @@ def _carried(name: str, data: bytes, kind: str) -> bytes:
         return ("var _gradvizAsmURL=document.currentScript.src;\n" + text).encode("utf-8")
     if kind == "json":
         return f"gradvizAssets.json({json.dumps(name)}, {data.decode('utf-8')});\n".encode("utf-8")
-    encoding = "gzip" if kind == "gzip" else "raw"
-    payload = gzip.compress(data, 9, mtime=0) if kind == "gzip" else data
-    return (f"gradvizAssets.bytes({json.dumps(name)}, {json.dumps(encoding)}, \""
-            + base64.b64encode(payload).decode("ascii") + "\");\n").encode("ascii")
+    return (f"gradvizAssets.bytes({json.dumps(name)}, \"gzip\", \""
+            + base64.b64encode(gzip.compress(data, 9, mtime=0)).decode("ascii") + "\");\n").encode("ascii")
 
 
 def _fetched(pin: Pin, cache: Path) -> Path:

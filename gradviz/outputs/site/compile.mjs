@@ -44,16 +44,20 @@ for source in sorted(used):
         os.remove(source)
 for folder, _, files in os.walk(ROOT):
     for name in files:
-        full = os.path.join(folder, name)
-        os.utime(full, (315532800, 315532800))  # 1980: the same zip from the same inputs
-shutil.make_archive("/build/site-packages", "zip", ROOT)
+        os.utime(os.path.join(folder, name), (315532800, 315532800))  # 1980: the same zip from the same inputs
+with zipfile.ZipFile("/build/site-packages.zip", "w", zipfile.ZIP_STORED) as out:  # gzipped whole by the site
+    for folder, subfolders, files in sorted(os.walk(ROOT)):
+        subfolders.sort()
+        for name in sorted(files):
+            full = os.path.join(folder, name)
+            out.write(full, os.path.relpath(full, ROOT))
 print(len(used), "modules compiled")
 
 STDLIB = next(p for p in sys.path if p.endswith(".zip"))  # the runtime's standard library, as source
 imported = {m.__file__[len(STDLIB) + 1:] for m in list(sys.modules.values())
             if (getattr(m, "__file__", None) or "").startswith(STDLIB + "/") and m.__file__.endswith(".py")}
 os.makedirs("/build/stdlib", exist_ok=True)
-with zipfile.ZipFile(STDLIB) as source, zipfile.ZipFile("/build/stdlib.zip", "w", zipfile.ZIP_DEFLATED) as out:
+with zipfile.ZipFile(STDLIB) as source, zipfile.ZipFile("/build/stdlib.zip", "w", zipfile.ZIP_STORED) as out:
     for item in source.infolist():
         data = source.read(item)
         if item.filename in imported:
@@ -65,7 +69,7 @@ with zipfile.ZipFile(STDLIB) as source, zipfile.ZipFile("/build/stdlib.zip", "w"
             with open(path + "c", "rb") as fh:
                 data = fh.read()
             item = zipfile.ZipInfo(item.filename + "c", item.date_time)
-        out.writestr(item, data, zipfile.ZIP_DEFLATED)
+        out.writestr(item, data, zipfile.ZIP_STORED)
 print(len(imported), "standard library modules compiled")
 `);
 fs.writeFileSync(outZip, py.FS.readFile("/build/site-packages.zip"));
