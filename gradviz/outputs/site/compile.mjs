@@ -30,11 +30,14 @@ from gradviz.outputs.browser import explorer_page, frames_page
 for formula, values in (("(θ1θ2x − y)²", {"θ1": "2", "θ2": "-1", "x": "3", "y": "1"}),
                         ("-(y log(σ(w x + b)) + (1 − y) log(1 − σ(w x + b)))", {"w": "0.5", "x": "2", "b": "-1", "y": "1"}),
                         ("tanh(relu(a) * exp(c) / sqrt(d^2 + 1))", {"a": "1", "c": "0.5", "d": "2"}),
+                        (r"\\frac{1}{2}\\sum_{i=1}^{3} (w x_i - y_i)^2 + max(0, |w|)", {"w": "0.5", "x1": "1", "x2": "2",
+                         "x3": "3", "y1": "1", "y2": "1", "y3": "2"}),
                         ("(x", None)):
     page = frames_page(formula, values)
     assert "frames" in page or formula == "(x", page
     if values:
         explorer_page(formula, values)
+        explorer_page(formula, values, "grads")
 used = {os.path.realpath(m.__file__) for m in list(sys.modules.values())
         if getattr(m, "__file__", None) and m.__file__.startswith(ROOT)}
 for source in sorted(used):
