@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -236,6 +237,9 @@ def _bundle(runtime: Path, viz: Path, wheels: list[Path], cache: Path) -> tuple[
               *map(str, wheels), str(own)], "compile the page's Python")
         os.replace(out_stdlib, stdlib)
         os.replace(out, target)
+    for old in [*cache.glob("site-packages-*.zip"), *cache.glob("python_stdlib-*.zip")]:
+        if old not in (target, stdlib) and time.time() - old.stat().st_mtime > 3600:  # another gradviz's, unused
+            old.unlink(missing_ok=True)
     return target, stdlib
 
 
