@@ -31,6 +31,7 @@ import tarfile
 import tempfile
 import time
 import zipfile
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -238,8 +239,9 @@ def _bundle(runtime: Path, viz: Path, wheels: list[Path], cache: Path) -> tuple[
         os.replace(out_stdlib, stdlib)
         os.replace(out, target)
     for old in [*cache.glob("site-packages-*.zip"), *cache.glob("python_stdlib-*.zip")]:
-        if old not in (target, stdlib) and time.time() - old.stat().st_mtime > 3600:  # another gradviz's, unused
-            old.unlink(missing_ok=True)
+        with suppress(FileNotFoundError):  # another build may remove it first
+            if old not in (target, stdlib) and time.time() - old.stat().st_mtime > 3600:  # another gradviz's
+                old.unlink()
     return target, stdlib
 
 
