@@ -46,11 +46,13 @@ def test_the_cache_folder_follows_the_environment(monkeypatch, tmp_path: Path) -
 
 @pytest.mark.slow
 def test_browser_entry_points_answer_with_data_and_the_clis_errors() -> None:
-    from gradviz.outputs.browser import frames_page
+    from gradviz.outputs.browser import derivation_page, frames_page
 
-    page = frames_page("(θ1θ2x − y)²", {"θ1": "2", "θ2": "-1", "x": "3", "y": "1"})
+    at = {"θ1": "2", "θ2": "-1", "x": "3", "y": "1"}
+    page = frames_page("(θ1θ2x − y)²", at)
     assert page["inputs"] == ["θ1", "θ2", "x", "y"] and len(page["frames"]) == 7
-    assert page["frames"][0]["svg"].lstrip().startswith("<?xml") and "## Gradients" in page["markdown"]
+    assert page["frames"][0]["svg"].lstrip().startswith("<?xml")
+    assert "## Gradients" in derivation_page("(θ1θ2x − y)²", at)["markdown"]
     bad = frames_page("(θ1θ2x − y", None)
     assert bad == {"error": "Error: '(' is never closed (line 1, column 1)\n  (θ1θ2x − y\n  ^", "status": 2}
 

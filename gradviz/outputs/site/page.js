@@ -82,14 +82,26 @@ function draw() {
   if (page.error) return failed(page.error);
   showError(page.warnings.join("\n"));
   Object.assign(state, { page, frames: page.frames, formula, values, explorer: null, exercise: null });
-  $("markdown").textContent = page.markdown;
-  $("latex").textContent = page.latex;
+  $("markdown").textContent = $("latex").textContent = "…";
   $("tabs").hidden = false;
   history.replaceState(null, "", "#" + new URLSearchParams({ f: formula, at: $("values").value }).toString());
   show(0);
   tab(currentTab);
   timing.lastDraw = performance.now() - began;
   return true;
+}
+
+function derive() {  // the derivation, once the first frame is on the screen
+  const page = state.page;
+  const answer = call("derivation_page", state.formula, state.values);
+  if (state.page !== page) return;
+  Object.assign(page, { markdown: answer.markdown ?? answer.error, latex: answer.latex ?? answer.error });
+  $("markdown").textContent = page.markdown;
+  $("latex").textContent = page.latex;
+}
+
+function drawn() {  // for tests and the bench: the body counts finished draws (the derivation included)
+  document.body.dataset.drawn = String(Number(document.body.dataset.drawn || 0) + 1);
 }
 
 function show(k) {
@@ -147,8 +159,8 @@ function wire() {
   $("entry").addEventListener("submit", (e) => {
     e.preventDefault();
     if (!engine) return;
-    draw();
-    document.body.dataset.drawn = String(Number(document.body.dataset.drawn || 0) + 1);  // for tests and the bench
+    if (!draw()) return drawn();
+    setTimeout(() => { derive(); drawn(); }, 20);  // lets the browser paint the first frame first
   });
   $("prev").onclick = () => show(state.at - 1);
   $("next").onclick = () => show(state.at + 1);
@@ -179,8 +191,9 @@ wire();
 boot().then(() => {
   $("draw").disabled = false;
   $("status").textContent = "Ready: type a formula and press Enter. ← → step through the frames.";
-  draw();
+  const ok = draw();
   timing.firstFigure = performance.now();
+  if (ok) derive();
   document.body.dataset.ready = "1";
 }, (e) => {
   $("status").textContent = "The page could not start Python: " + e;
