@@ -2,9 +2,12 @@
 headless Chromium and time the recompute with ``performance.now()`` (every value, local
 derivative and gradient recomputed and every label rewritten, then a forced style and layout
 pass); report the page size of a 100-node graph. Targets: under 16 ms (one animation frame at
-60 Hz) and under 1 MB.
+60 Hz) and under 1 MB. With ``--ladder``: node text on the screen in the HTML player and the
+explorer in a 1920×1080 window for each graph of the lecture ladder (``tests/ladder.py``), against
+the slide thresholds (``tests/browserpages.py``'s ``ladder_text_px``).
 
     PYTHONPATH=. python bench/explorer.py [--repeat 60]
+    PYTHONPATH=. python bench/explorer.py --ladder
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from browserpages import ladder_text_px  # noqa: E402
 from graphs import wide  # noqa: E402
 from tools import browser  # noqa: E402
 
@@ -49,10 +53,27 @@ def page(terms: int, folder: Path) -> tuple[Path, int, float]:
     return path, len(graph), time.perf_counter() - start
 
 
+def ladder_table() -> int:
+    """Print the ladder's node text in the player and the explorer at 1920×1080; 1 if any misses."""
+    print("| graph | operations | player | explorer | needed | explorer: output in view, inputs shown |")
+    print("|---|---|---|---|---|---|")
+    misses = 0
+    for row in ladder_text_px():
+        ok = min(row["player_px"], row["explorer_px"]) >= row["needed_px"]
+        misses += not ok
+        print(f"| {row['graph']} | {row['operations']} | {row['player_px']:.1f} px | {row['explorer_px']:.1f} px "
+              f"| {row['needed_px']:.0f} px{'' if ok else ' **miss**'} | {row['explorer_output_in_view']}, "
+              f"{row['explorer_inputs_shown']} |", flush=True)
+    return 1 if misses else 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=60, help="slider moves to time")
+    parser.add_argument("--ladder", action="store_true", help="node text per ladder graph at 1920×1080 instead")
     args = parser.parse_args()
+    if args.ladder:
+        raise SystemExit(ladder_table())
     with tempfile.TemporaryDirectory() as tmp:
         small, small_nodes, small_build = page(14, Path(tmp) / "small")
         size = small.stat().st_size

@@ -1,20 +1,27 @@
 """Beamer decks that fit: the gallery's formula examples compile with nothing running off a slide
-(no overfull \\vbox, no overfull \\hbox over 1pt), the figure as large as the slide allows, long
-equation lists continued on further overlays and long derivations on further frames."""
+(no overfull \\vbox, no overfull \\hbox over 1pt); on every graph of the ladder the figure's node text
+reaches the projector's threshold on every page of the compiled deck (measured from the PDF's word
+boxes, ``pdfpages``) and stays in one place as the overlays step; long equation lists continue on
+further overlays and long derivations on further frames."""
 
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
-from tools import compile_latex
+from ladder import LADDER
+from pdfpages import EM_BOX, deck_text_px, figure_words, pages, placement
+from tools import compile_latex, require
 
 from gradviz.derive.documents import align_rows
 from gradviz.derive.lecture import lecture
 from gradviz.eval.backward import backward
-from gradviz.outputs.gallery import MICROGRAD, PERCEPTRON, POINTS
-from gradviz.outputs.slides import beamer_tex, derivation_pages, step_lines, step_pages, write_slides
+from gradviz.outputs.gallery import LECTURE, MICROGRAD, PERCEPTRON, POINTS
+from gradviz.outputs.slides import _FIGURE_TEXT, beamer_tex, derivation_pages, step_lines, step_pages, write_slides
+from gradviz.render.fitting import readable_px
 from gradviz.render.frames import frames
+from gradviz.render.style import Style
 from gradviz.syntax import parse
 
 OVERFULL = re.compile(r"Overfull \\([hv])box \(([\d.]+)pt too (?:wide|high)\)")
@@ -42,22 +49,74 @@ def test_the_gallery_decks_fit_their_slides(formula, tmp_path) -> None:
     log = compile_latex(deck.tex, beamer=True)
     assert overflows(log) == []
     tex = deck.tex.read_text(encoding="ascii")
-    assert "0.6\\textheight" not in tex and "[width=\\linewidth,height=\\dimexpr\\textheight" in tex
+    assert "0.6\\textheight" not in tex and "height=\\dimexpr\\textheight-38.0pt-\\gvreserve" in tex
 
 
-def test_a_long_step_continues_on_another_overlay_of_the_same_figure() -> None:
+def test_a_long_list_continues_on_further_overlays_of_the_same_figure_in_columns() -> None:
     result = backward(parse(PERCEPTRON), POINTS[PERCEPTRON])
     forward = next(f for f in frames(result, "all") if f.kind == "forward")
-    pages = step_pages(forward, 6)
-    assert len(pages) == 3 and pages[1].startswith("\\textbf{Forward pass (continued)}")
-    assert "".join(pages).count("\\\\[4pt]$") == len(forward.equations)  # every line, spaced so fractions clear
-    assert len(step_pages(forward, 12)) == 2
+    pages = step_pages(forward, 1)
+    assert len(pages) >= 3 and all(p.startswith("\\textbf{Forward pass (continued)}") for p in pages[1:])
+    assert all("\\begin{tabular}" in p and p.count("\\\\[4pt]") == 1 for p in pages)  # one row of columns each
+    shown = [m for p in pages for m in re.findall(r"\$[^$]*\$", p.split("\\begin{tabular}", 1)[1])]
+    assert len(shown) == len(forward.equations)  # every line once
+    assert len(step_pages(forward, 99)) == 1
 
 
-def test_a_flat_figure_leaves_room_for_more_lines() -> None:
-    assert step_lines(None) == step_lines(1.0) == 6  # unknown or tall: the least
-    assert step_lines(0.02) == 12  # very flat: the most
-    assert 6 < step_lines(0.25) < 12
+def test_a_backward_step_sets_its_chain_rule_lines_one_under_another_and_continues_when_long() -> None:
+    result = backward(parse(PERCEPTRON), POINTS[PERCEPTRON])
+    two = next(f for f in frames(result, "all") if f.kind == "backward" and len(f.equations) == 2)
+    whole, split = step_pages(two, 2), step_pages(two, 1)
+    assert len(whole) == 1 and whole[0].count("\\\\[4pt]$") == 2 and "tabular" not in whole[0]
+    assert len(split) == 2 and "(continued)}" in split[1].split("\\\\[4pt]")[0]
+    assert 1 <= step_lines(frames(result, "all")) <= 2  # the reserve: the tallest step's rows, two at most
+
+
+def _operations(result) -> int:
+    return sum(1 for n in result.graph.nodes.values() if n.kind == "op")
+
+
+def _pdftotext() -> None:
+    require(shutil.which("pdftotext") is not None, "pdftotext (apt-get install poppler-utils)")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rung", LADDER, ids=[r.name for r in LADDER])
+def test_the_ladder_decks_reach_the_text_threshold_and_nothing_moves(rung, tmp_path) -> None:
+    """Every page that shows the figure: node text at least ``readable_px`` on a 1080-pixel slide,
+    the figure at one scale and place on all of them (no node jumps as the lecturer clicks),
+    nothing overfull."""
+    _pdftotext()
+    result = rung.make()
+    deck = write_slides(result, tmp_path, derivation=False)
+    assert overflows(compile_latex(deck.tex, beamer=True)) == []
+    pdf = deck.tex.with_suffix(".pdf")
+    px = deck_text_px(pdf, deck.overlays)
+    assert len(px) == len(deck.overlays) and min(px) >= readable_px(_operations(result)), px
+    own = {name: pages(tmp_path / name)[0] for name in set(deck.overlays)}  # one page size: the frames pin the nodes
+    assert len({(frame.width, frame.height) for frame in own.values()}) == 1
+    where = [placement(page, own[name]) for page, name in zip(pages(pdf, 1, len(deck.overlays)), deck.overlays)]
+    scales, xs, ys = zip(*where)  # the scale, and the offset in points: the same on every page
+    assert max(scales) - min(scales) < 1e-3 * min(scales) and max(xs) - min(xs) < 0.1 and max(ys) - min(ys) < 0.1, where
+
+
+@pytest.mark.slow
+def test_the_measure_finds_the_figure_and_not_the_equations(tmp_path) -> None:
+    """On the lecture deck's forward page the figure's words are found, all of them, where the figure
+    is (above the equations, which print the same names and numbers); a word box of the figure's
+    font is ``EM_BOX`` em tall (its text is drawn at ``_FIGURE_TEXT`` times the style's size)."""
+    _pdftotext()
+    deck = write_slides(backward(parse(LECTURE), POINTS[LECTURE]), tmp_path, derivation=False)
+    compile_latex(deck.tex, beamer=True)
+    bare = pages(tmp_path / deck.overlays[0])[0]
+    assert all(abs(w.height / (Style().font_size * _FIGURE_TEXT) - EM_BOX) < 0.002 for w in bare.words)
+    frame = pages(tmp_path / deck.overlays[1])[0]
+    page = pages(deck.tex.with_suffix(".pdf"), 2, 2)[0]
+    found = figure_words(page, frame)
+    caption = next(w.y0 for w in page.words if w.text == "Forward")
+    assert len(found) == len(frame.words) and all(w.y1 < caption for w in found)
+    shared = {w.text for w in found} & {w.text for w in page.words if w.y0 > caption}
+    assert shared  # the equations print some of the figure's words too, and they are not counted
 
 
 def flat(rows) -> str:

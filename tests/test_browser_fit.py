@@ -1,29 +1,35 @@
-"""Pictures that fit their window, in Chromium 1153 CSS pixels wide (JupyterLab's output column
-on a laptop): the notebook's HTML reprs scale to the output's width, the HTML player's figure to
-the page's width and the window's height, and the player's buttons stay in view as it scrolls."""
+"""Pages that fit their window, in headless Chromium: the notebook's HTML reprs scale to the output's
+width (1153 CSS pixels, JupyterLab's output column on a laptop); the HTML player and the explorer
+fill a 1920×1080 window (a projector's) — the figure scaled up or down to the box between the bars,
+its node text at the slide thresholds over the whole ladder of lecture graphs, the output node and
+every input control in view, nothing to scroll."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from tools import browser
+from browserpages import WINDOW, explorer_fit, player_fit, resize, window as chromium
+from ladder import LADDER
 
 from gradviz.eval.backward import backward
 from gradviz.notebook import StaticFrames, frame_views, show
+from gradviz.outputs.explorer import explorer_html
 from gradviz.outputs.gallery import LECTURE, POINTS
 from gradviz.outputs.player import write_player
+from gradviz.render.fitting import readable_px
 from gradviz.syntax import parse
 
-WIDTH, HEIGHT = 1153, 700
+NOTEBOOK = (1153, 700)
 CSS_PX_PER_PT = 4 / 3
+MAX_INPUTS = 12  # up to this many inputs, every control shows without scrolling
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def window():
-    with browser(WIDTH, HEIGHT) as driver:
+    with chromium(*WINDOW) as driver:
         yield driver
 
 
@@ -46,41 +52,76 @@ def in_view(b: dict[str, float]) -> bool:
 def test_notebook_figures_scale_to_the_output_width(window, result, tmp_path) -> None:
     from selenium.webdriver.common.by import By
 
-    final = show(result)
-    natural = float(re.search(r'<svg width="([\d.]+)pt"', final.svg).group(1)) * CSS_PX_PER_PT
-    assert natural > WIDTH  # the figure is wider than the column at its natural size
-    figure = final._repr_mimebundle_(include={"text/html"})[0]["text/html"]
-    static = StaticFrames(frame_views(result)[-2:])._repr_mimebundle_(include={"text/html"})[0]["text/html"]
-    page = tmp_path / "notebook.html"
-    page.write_text('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="margin: 8px">'
-                    f'<div class="output" id="figure">{figure}</div>'
-                    f'<div class="output" id="static">{static}</div></body></html>', encoding="utf-8")
-    window.get(page.as_uri())
-    column = window.execute_script("return document.getElementById('figure').clientWidth")
-    assert column < WIDTH
-    svg = box(window, window.find_element(By.CSS_SELECTOR, "#figure svg"))
-    assert column - 1 <= svg["width"] <= column and svg["right"] <= svg["innerWidth"]
-    _, _, w, h = map(float, re.search(r'viewBox="([^"]+)"', final.svg).group(1).split())
-    assert svg["height"] == pytest.approx(svg["width"] * h / w, rel=0.02)  # the viewBox's aspect ratio
-    for image in window.find_elements(By.CSS_SELECTOR, "#static img"):
-        assert 0 < box(window, image)["width"] <= column
-    assert window.save_screenshot(str(tmp_path / "notebook.png"))
+    resize(window, *NOTEBOOK)
+    try:
+        final = show(result)
+        natural = float(re.search(r'<svg width="([\d.]+)pt"', final.svg).group(1)) * CSS_PX_PER_PT
+        assert natural > NOTEBOOK[0]  # the figure is wider than the column at its natural size
+        figure = final._repr_mimebundle_(include={"text/html"})[0]["text/html"]
+        static = StaticFrames(frame_views(result)[-2:])._repr_mimebundle_(include={"text/html"})[0]["text/html"]
+        page = tmp_path / "notebook.html"
+        page.write_text('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="margin: 8px">'
+                        f'<div class="output" id="figure">{figure}</div>'
+                        f'<div class="output" id="static">{static}</div></body></html>', encoding="utf-8")
+        window.get(page.as_uri())
+        column = window.execute_script("return document.getElementById('figure').clientWidth")
+        assert column < NOTEBOOK[0]
+        svg = box(window, window.find_element(By.CSS_SELECTOR, "#figure svg"))
+        assert column - 1 <= svg["width"] <= column and svg["right"] <= svg["innerWidth"]
+        _, _, w, h = map(float, re.search(r'viewBox="([^"]+)"', final.svg).group(1).split())
+        assert svg["height"] == pytest.approx(svg["width"] * h / w, rel=0.02)  # the viewBox's aspect ratio
+        for image in window.find_elements(By.CSS_SELECTOR, "#static img"):
+            assert 0 < box(window, image)["width"] <= column
+    finally:
+        resize(window, *WINDOW)
 
 
-def test_the_player_fits_the_window_and_keeps_its_buttons_in_view(window, result, tmp_path) -> None:
+def test_the_player_scales_its_figure_up_to_the_window_and_keeps_its_buttons_in_view(window, result, tmp_path) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
 
     window.get(write_player(result, tmp_path).as_uri())
-    body = window.find_element(By.TAG_NAME, "body")
-    body.send_keys(Keys.END)
-    svg = box(window, window.find_element(By.CSS_SELECTOR, "#frame-6 svg"))
-    page = window.execute_script("return document.body.clientWidth")
-    assert 0.9 * page <= svg["width"] <= page and svg["height"] <= HEIGHT  # the width or the height binds
-    window.execute_script("window.scrollTo(0, document.body.scrollHeight)")
-    assert window.execute_script("return window.scrollY") > 0  # the caption is below the fold
-    for button in ("prev", "next"):
-        assert in_view(box(window, window.find_element(By.ID, button)))
+    window.find_element(By.TAG_NAME, "body").send_keys("\ue010")  # End
+    frames = len(window.find_elements(By.CSS_SELECTOR, ".frame"))
+    svg = window.find_element(By.CSS_SELECTOR, f"#frame-{frames - 1} svg")
+    shown = window.execute_script("""
+        const s = arguments[0], r = s.getBoundingClientRect(), v = s.viewBox.baseVal;
+        return {scale: Math.min(r.width / v.width, r.height / v.height), w: r.width, h: r.height, vw: v.width,
+                vh: v.height, scrolls: document.documentElement.scrollHeight > innerHeight};""", svg)
+    assert shown["scale"] > CSS_PX_PER_PT  # larger than its natural size: scaled up to the window
+    picture = (shown["scale"] * shown["vw"], shown["scale"] * shown["vh"])
+    assert picture[0] == pytest.approx(shown["w"], rel=0.01) or picture[1] == pytest.approx(shown["h"], rel=0.01)
+    assert shown["w"] >= 0.95 * WINDOW[0] or shown["h"] >= 0.8 * WINDOW[1]  # the figure's box fills the page
+    assert not shown["scrolls"] and in_view(box(window, svg))
+    for element in ("prev", "next", "counter"):
+        assert in_view(box(window, window.find_element(By.ID, element)))
+    assert in_view(box(window, window.find_element(By.CSS_SELECTOR, f"#frame-{frames - 1} figcaption")))
     window.find_element(By.ID, "prev").click()
-    assert window.find_element(By.ID, "counter").text == "Frame 6 of 7"
-    assert window.save_screenshot(str(tmp_path / "player.png"))
+    assert window.find_element(By.ID, "counter").text == f"Frame {frames - 1} of {frames}"
+
+
+@pytest.mark.parametrize("rung", LADDER, ids=[r.name for r in LADDER])
+def test_player_and_explorer_text_reads_at_1920x1080(window, rung, tmp_path) -> None:
+    """Node text on the screen at the slide thresholds (24 px up to 20 operations, 18 px up to 40)
+    in both pages, the explorer's output node and input controls in the window, nothing to scroll."""
+    result = rung.make()
+    needed = readable_px(sum(1 for n in result.graph.nodes.values() if n.kind == "op"))
+    player = player_fit(window, result, tmp_path / "player")
+    assert player.node_px >= needed, player
+    assert player.output_in_view and not player.page_scrolls, player
+    explorer = explorer_fit(window, result, tmp_path / "explorer")
+    assert explorer.node_px >= needed, explorer
+    assert explorer.output_in_view and not explorer.page_scrolls, explorer
+    if len(result.graph.inputs) <= MAX_INPUTS:
+        assert explorer.inputs_shown, explorer
+
+
+def test_the_explorer_titles_the_formula_as_typed(window, tmp_path) -> None:
+    from selenium.webdriver.common.by import By
+
+    typed = "z1 = w11 x1 + b1; z2 = w21 x1 + b2\nL = −log(exp(z1)/(exp(z1) + exp(z2)))"
+    page = tmp_path / "index.html"
+    page.write_text(explorer_html(backward(parse(typed), {"w11": 0.1, "w21": -0.3, "b1": 0, "b2": 0.1, "x1": 1})),
+                    encoding="utf-8")
+    window.get(page.as_uri())
+    assert window.find_element(By.CSS_SELECTOR, "h1 .formula").text == typed.replace("\n", "; ")
+    assert in_view(box(window, window.find_element(By.CSS_SELECTOR, "h1")))

@@ -41,6 +41,22 @@ def test_grad_json_has_the_contract_shape() -> None:
         assert sp.simplify(sp.sympify(text) - sp.diff((t1 * t2 * x - y) ** 2, sp.Symbol(name))) == 0
 
 
+def test_grad_json_symbolic_strings_read_back_when_names_are_not_identifiers() -> None:
+    at = {"W^[1]": 0.5, "x": 1.0, "b^(1)": 0.1, "W^[2]": 2.0, "y": 1.0}
+    result = run("grad", "h = tanh(W^{[1]} x + b^{(1)}); L = (W^{[2]} h − y)^2", "--at",
+                 "W^{[1]}=0.5,x=1,b^{(1)}=0.1,W^{[2]}=2,y=1", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    symbols = data["symbols"]  # identifier → the input's name, for the names sympy cannot read
+    assert sorted(symbols.values()) == sorted(n for n in data["inputs"] if not n.isidentifier()) == \
+        ["W^[1]", "W^[2]", "b^(1)"]
+    assert all(new.isidentifier() and new not in data["inputs"] for new in symbols)
+    point = {sp.Symbol(new): at[old] for new, old in symbols.items()} | {sp.Symbol("x"): 1.0, sp.Symbol("y"): 1.0}
+    for name, text in data["symbolic"].items():  # read back, each is the gradient the numbers give
+        value = float(sp.sympify(text, locals={new: sp.Symbol(new) for new in symbols}).subs(point))
+        assert value == pytest.approx(data["grad"][name], rel=1e-9), (name, text)
+
+
 def test_grad_without_values_is_symbolic_only() -> None:
     result = run("grad", "σ(w x + b0)")
     assert result.exit_code == 0, result.output

@@ -27,7 +27,8 @@ from .mathforms import FLOAT, HAND, Math, symbolic
 from .numbers import EXACT_DIGITS, MAX_DIGITS, too_long
 from .numbers import hand as hand_number
 
-__all__ = ["OpSpec", "JsForm", "Param", "Precedence", "OPS", "EvaluationDomainError", "spelled", "NOTATIONS",
+__all__ = ["OpSpec", "JsForm", "JS_HELPERS", "OVERFLOW", "LOCAL_INFINITE", "LOCAL_OUTSIDE", "Param", "Precedence",
+           "OPS", "EvaluationDomainError", "spelled", "NOTATIONS",
            "SPELLED_AS_FUNCTIONS"]
 
 #: How an op is written; every printer (text, figure, LaTeX, formula text, a gate's glyph) dispatches
@@ -38,6 +39,12 @@ __all__ = ["OpSpec", "JsForm", "Param", "Precedence", "OPS", "EvaluationDomainEr
 NOTATIONS = ("sum", "product", "fraction", "prefix", "power", "identity", "call", "indexed", "root", "bars")
 #: The notations whose ops are also spelled as function words (``sqrt``, ``abs``, ``linear``).
 SPELLED_AS_FUNCTIONS = ("call", "identity", "root", "bars")
+
+
+#: What the float forms say where a value or local derivative is not a finite float (the page says the same).
+OVERFLOW = "the result overflows a float"
+LOCAL_INFINITE = "its local derivative is infinite here"
+LOCAL_OUTSIDE = "its local derivative is outside the domain of a float here"
 
 
 class EvaluationDomainError(ArithmeticError):
@@ -68,13 +75,100 @@ class Param:
 class JsForm:
     """The op in JavaScript, for the interactive page: expressions over the operands ``a`` (an
     array), the parameters ``p`` (an array of numbers) and, in ``local``, the node's own value
-    ``o``; helpers come from the page's ``M`` (``outputs/explorer.js``). ``value`` mirrors the
+    ``o``; helpers come from ``M`` (``JS_HELPERS``, shipped with the op table). ``value`` mirrors the
     float form, ``local`` gives the array of ∂out/∂operand, ``domain`` (empty: none) the same
     message as the Python ``domain`` or ``null``."""
 
     value: str
     local: str
     domain: str = ""
+
+
+#: The helpers ``M`` the JavaScript forms call: each is the float form of the Python helper of the same
+#: meaning in this module (``_softmax``, ``_power_domain``, ``_exponent_slope``, ``_normal_cdf``, …), with the
+#: same domain messages; ``M.DomainError`` is ``EvaluationDomainError``. The page gets them with the op table.
+JS_HELPERS = r"""
+var M = {
+  DomainError: function (message) { this.message = message; },
+  show: function (x) { return String(x); },
+  sign: function (x) { return (x > 0 ? 1 : 0) - (x < 0 ? 1 : 0); },
+  step: function (x, atZero) { return x > 0 ? 1 : (x === 0 ? atZero : 0); },
+  sigmoid: function (x) {
+    if (x >= 0) { return 1 / (1 + Math.exp(-x)); }
+    var z = Math.exp(x);
+    return z / (1 + z);
+  },
+  softplus: function (x) { return Math.log1p(Math.exp(-Math.abs(x))) + Math.max(x, 0); },
+  pow: function (x, n) { return Math.pow(x, n); },
+  powerDomain: function (base, exponent) {
+    if (base === 0 && exponent < 0) { return "zero raised to a negative power"; }
+    if (base < 0 && !Number.isInteger(exponent)) {
+      return "negative base (" + M.show(base) + ") raised to a non-integer power (" + M.show(exponent) + ")";
+    }
+    return null;
+  },
+  exponentSlope: function (out, x) {
+    if (x === 0) { return 0; }
+    if (x < 0) { throw new M.DomainError("\u2202(x^y)/\u2202y needs a positive base x"); }
+    return out * Math.log(x);
+  },
+  erf: function (x) {
+    var ax = Math.abs(x), k;
+    if (ax < 2) {  /* the Maclaurin series */
+      var x2 = x * x, term = x, sum = x;
+      for (k = 1; k < 100; k++) {
+        term *= -x2 / k;
+        var t = term / (2 * k + 1);
+        sum += t;
+        if (Math.abs(t) < 1e-17 * Math.abs(sum)) { break; }
+      }
+      return 2 / Math.sqrt(Math.PI) * sum;
+    }
+    if (ax > 6) { return x > 0 ? 1 : -1; }
+    var f = ax;  /* erfc's continued fraction, evaluated from its tail */
+    for (k = 120; k >= 1; k--) { f = ax + (k / 2) / f; }
+    var erfc = Math.exp(-ax * ax) / Math.sqrt(Math.PI) / f;
+    return x > 0 ? 1 - erfc : erfc - 1;
+  },
+  normalCdf: function (x) { return (1 + M.erf(x / Math.sqrt(2))) / 2; },
+  gaussian: function (x) { return Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI); },
+  halves: function (a) { var n = a.length / 2; return [a.slice(0, n), a.slice(n)]; },
+  softmax: function (a, i) {
+    var top = Math.max.apply(null, a), total = 0;
+    var w = a.map(function (z) { var e = Math.exp(z - top); total += e; return e; });
+    return w[i] / total;
+  },
+  logTotal: function (z) {
+    var top = Math.max.apply(null, z), s = 0;
+    z.forEach(function (v) { s += Math.exp(v - top); });
+    return top + Math.log(s);
+  },
+  crossEntropy: function (a) {
+    var h = M.halves(a), s = 0;
+    h[0].forEach(function (q, i) { s += h[1][i] * Math.log(q); });
+    return -s;
+  },
+  crossEntropyLocal: function (a) {
+    var h = M.halves(a);
+    return h[0].map(function (q, i) { return -h[1][i] / q; }).concat(h[0].map(function (q) { return -Math.log(q); }));
+  },
+  crossEntropyDomain: function (a) {
+    var q = M.halves(a)[0].filter(function (v) { return !(v > 0); });
+    return q.length ? "cross-entropy needs positive probabilities (got " + M.show(q[0]) + ")" : null;
+  },
+  softmaxCE: function (a) {
+    var h = M.halves(a), lt = M.logTotal(h[0]), s = 0;
+    h[0].forEach(function (z, i) { s += h[1][i] * (z - lt); });
+    return -s;
+  },
+  softmaxCELocal: function (a) {
+    var h = M.halves(a), lt = M.logTotal(h[0]), total = 0;
+    h[1].forEach(function (y) { total += y; });
+    return h[1].map(function (y, j) { return M.softmax(h[0], j) * total - y; })
+      .concat(h[0].map(function (z) { return lt - z; }));
+  }
+};
+"""
 
 
 @dataclass(frozen=True)
@@ -123,7 +217,7 @@ class OpSpec:
         try:
             return _bounded(self._call(form, m, args, params), hand)
         except OverflowError as exc:
-            raise EvaluationDomainError(str(exc) if exact else "the result overflows a float") from None
+            raise EvaluationDomainError(str(exc) if exact else OVERFLOW) from None
         except (ZeroDivisionError, ValueError) as exc:
             raise EvaluationDomainError(str(exc) or "outside its domain") from None
 
@@ -134,11 +228,11 @@ class OpSpec:
         try:
             return tuple(_bounded(d, hand) for d in self._call(form, m, args, params, out))
         except ZeroDivisionError:
-            raise EvaluationDomainError("its local derivative is infinite here") from None
+            raise EvaluationDomainError(LOCAL_INFINITE) from None
         except OverflowError as exc:
             raise EvaluationDomainError(str(exc) if exact else "its local derivative overflows a float") from None
         except ValueError:
-            raise EvaluationDomainError("its local derivative is outside the domain of a float here") from None
+            raise EvaluationDomainError(LOCAL_OUTSIDE) from None
 
     def sympy(self, args: tuple, params: tuple = ()) -> Any:
         """The textbook form over sympy operands (symbols or numbers)."""

@@ -18,7 +18,7 @@ from .options import check_option, option_flag
 from ..text.numbers import format_value
 
 __all__ = ["Equation", "Iteration", "Descent", "Optimizer", "descend", "optimizer", "parse_schedule",
-           "run_updates", "suggest_rate", "GROWTH_LIMIT", "DESCENT_WORK_LIMIT"]
+           "run_updates", "suggest_rate", "Watch", "GROWTH_LIMIT", "DESCENT_WORK_LIMIT"]
 
 GROWTH_LIMIT = 1e6  # a loss this many times its start (or 1, if larger) counts as diverged
 DESCENT_WORK_LIMIT = 500_000  # steps × (nodes + 4): about 5–10 s and 150 MB of history (60–120 µs, 1.5 kB a step)
@@ -252,6 +252,53 @@ def descend(graph: Graph, at: Mapping[str, Any], wrt: Sequence[str], *, lr: floa
                        optimizer=optimizer(momentum, adam, adagrad), schedule=schedule, progress=progress)
 
 
+class Watch:
+    """What every descent loop checks at step ``t``, whatever holds its parameters: a loss no longer
+    finite or grown by ``GROWTH_LIMIT`` (``diverged``), the schedule's rate leaving float range
+    (``rate``), the last step or early stopping on the validation loss (``stop``). ``why`` says why
+    a run ended early; ``best`` is the step of the best validation loss so far."""
+
+    def __init__(self, output: str, lr: float, steps: int, schedule: str | None,
+                 validate: Callable[[Any], float] | None, patience: int):
+        if steps < 0 or lr <= 0:
+            raise GradvizError("need steps ≥ 0 and a positive learning rate")
+        self.output, self.lr, self.steps, self.schedule = output, lr, steps, schedule
+        self.validate, self.patience = validate, patience
+        self.rate_at = parse_schedule(schedule)
+        self.why = ""
+        self.best: int | None = None
+        self.val: float | None = None
+
+    def diverged(self, t: int, loss: float, history: Sequence[Iteration], finite: bool = True) -> bool:
+        """Whether step ``t``'s loss (and, said by ``finite``, its gradient) ends the run."""
+        finite = finite and math.isfinite(loss)
+        if t and (not finite or abs(loss) > GROWTH_LIMIT * max(abs(history[0].loss), 1.0)):
+            self.why = f"{self.output} = {format_value(loss)}"
+            if not finite:
+                self.why += ": the loss or its gradient is no longer a finite number"
+            return True
+        return False
+
+    def rate(self, t: int) -> float | None:
+        """Step ``t``'s learning rate, or None (and ``why``) once the schedule leaves float range."""
+        try:
+            rate = self.rate_at(self.lr, t)
+        except OverflowError:  # exp:GAMMA with GAMMA > 1 grows past float range
+            rate = math.inf
+        if math.isfinite(rate):
+            return rate
+        self.why = f"the learning rate of --schedule {self.schedule} passes float range at step {t}"
+        return None
+
+    def stop(self, t: int, params: Any, history: Sequence[Iteration]) -> bool:
+        """Whether step ``t`` is the last: the run's end, or ``patience`` steps without a better
+        validation loss (``val`` is this step's)."""
+        self.val = self.validate(params) if self.validate else None
+        if self.val is not None and (self.best is None or self.val < history[self.best].val_loss):
+            self.best = t
+        return t == self.steps or (self.best is not None and t - self.best >= self.patience)
+
+
 def run_updates(graph: Graph, loss_and_grad: Gradient, values: dict[str, float], names: tuple[str, ...], *,
                 lr: float, steps: int, optimizer: Optimizer, schedule: str | None = None,
                 progress: Callable[[int], None] | None = None,
@@ -260,44 +307,30 @@ def run_updates(graph: Graph, loss_and_grad: Gradient, values: dict[str, float],
     (a mini-batch's, say); ``graph`` is the loss the run is reported under. With ``validate``
     (early stopping) the run stops once the validation loss has not improved for ``patience``
     steps and keeps the values of its best step."""
-    if steps < 0 or lr <= 0:
-        raise GradvizError("need steps ≥ 0 and a positive learning rate")
-    rate_at = parse_schedule(schedule)
+    watch = Watch(str(graph.output), lr, steps, schedule, validate, patience)
     history: list[Iteration] = []
-    why = ""
-    best: int | None = None
     for t in range(steps + 1):
         try:
             loss, grad = loss_and_grad(values, t)
         except EvaluationError as exc:
             if t == 0:
                 raise
-            why = str(exc).split("\n")[0]
+            watch.why = str(exc).split("\n")[0]
             break
-        if t and (not math.isfinite(loss) or abs(loss) > GROWTH_LIMIT * max(abs(history[0].loss), 1.0)):
-            why = f"{graph.output} = {format_value(loss)}"
+        if watch.diverged(t, loss, history) or (rate := watch.rate(t)) is None:
             break
-        try:
-            rate = rate_at(lr, t)
-        except OverflowError:  # exp:GAMMA with GAMMA > 1 grows past float range
-            rate = math.inf
-        if not math.isfinite(rate):
-            why = f"the learning rate of --schedule {schedule} passes float range at step {t}"
-            break
-        val = validate(values) if validate else None
-        if val is not None and (best is None or val < history[best].val_loss):
-            best = t
-        stop = t == steps or (best is not None and t - best >= patience)
+        stop = watch.stop(t, values, history)
         update = {} if stop else {n: optimizer.step(n, values[n], grad[n], rate, t, graph.output) for n in names}
-        history.append(Iteration(t, dict(values), loss, {n: grad[n] for n in names}, rate, update, val))
+        history.append(Iteration(t, dict(values), loss, {n: grad[n] for n in names}, rate, update, watch.val))
         if stop:
             break
         values.update({n: eqs[-1].result for n, eqs in update.items()})
         if progress:
             progress(t + 1)
-    if why:  # the last update made is what diverged: it has no iteration after it
+    best = watch.best
+    if watch.why:  # the last update made is what diverged: it has no iteration after it
         last = history[-1]
-        return Descent(graph, names, tuple(history), dict(last.values), last.loss, optimizer, len(history), why,
+        return Descent(graph, names, tuple(history), dict(last.values), last.loss, optimizer, len(history), watch.why,
                        suggest_rate(loss_and_grad, history[0], names, lr, optimizer), best)
     kept = history[-1 if best is None else best]
     return Descent(graph, names, tuple(history), dict(kept.values), kept.loss, optimizer, best_step=best)

@@ -23,7 +23,7 @@ from ..ir.mathforms import Math
 from ..ir.numbers import as_float
 from ..ir.ops import OPS
 from ..text.numbers import format_value
-from .descent import GROWTH_LIMIT, Descent, Iteration, Optimizer, parse_schedule, suggest_rate
+from .descent import Descent, Iteration, Optimizer, Watch, suggest_rate
 from .network import Network, _one_hot
 
 __all__ = ["ARRAY", "ArrayNetwork", "ArrayFit", "array_targets", "history_array", "run_arrays", "training_cost",
@@ -315,15 +315,13 @@ def run_arrays(output: Any, loss_and_grad: StepLoss, theta: np.ndarray, names: t
     """``descent.run_updates`` over arrays: the optimizer updates θ as one array each step (its
     equations are written out per parameter for the first update, which the figures show). The
     run is reported under the graph ``output``; ``fixed``: the graph's other inputs (masks, noise)."""
-    if steps < 0 or lr <= 0:
-        raise GradvizError("need steps ≥ 0 and a positive learning rate")
-    rate_at = parse_schedule(schedule)
+    out = output.output
+    watch = Watch(str(out), lr, steps, schedule, validate, patience)
     shown = copy.deepcopy(optimizer)  # its state still empty: the first update, parameter by parameter
     fixed = dict(fixed or {})
     index = {name: k for k, name in enumerate(names)}
     values, grads = np.empty((steps + 1, len(names))), np.empty((steps + 1, len(names)))
     history: list[Iteration] = []
-    why, best, out = "", None, output.output
     theta = np.array(theta, dtype=float)
     with np.errstate(all="ignore"):
         for t in range(steps + 1):
@@ -331,21 +329,9 @@ def run_arrays(output: Any, loss_and_grad: StepLoss, theta: np.ndarray, names: t
             finite = math.isfinite(loss) and bool(np.isfinite(grad).all())
             if t == 0 and not finite:
                 raise GradvizError(f"the loss is not finite at the start ({out} = {format_value(loss)})")
-            if t and (not finite or abs(loss) > GROWTH_LIMIT * max(abs(history[0].loss), 1.0)):
-                why = (f"{out} = {format_value(loss)}" if finite else
-                       f"{out} = {format_value(loss)}: the loss or its gradient is no longer a finite number")
+            if watch.diverged(t, loss, history, finite) or (rate := watch.rate(t)) is None:
                 break
-            try:
-                rate = rate_at(lr, t)
-            except OverflowError:
-                rate = math.inf
-            if not math.isfinite(rate):
-                why = f"the learning rate of --schedule {schedule} passes float range at step {t}"
-                break
-            val = validate(theta) if validate else None
-            if val is not None and (best is None or val < history[best].val_loss):
-                best = t
-            stop = t == steps or (best is not None and t - best >= patience)
+            stop = watch.stop(t, theta, history)
             values[t], grads[t] = theta, grad
             update = {}
             if not stop:
@@ -354,19 +340,20 @@ def run_arrays(output: Any, loss_and_grad: StepLoss, theta: np.ndarray, names: t
                     update = {n: shown.step(n, float(theta[k]), float(grad[k]), rate, 0, out)
                               for n, k in index.items()}
             history.append(Iteration(t, _Row(index, values[t], fixed), loss, _Row(index, grads[t], {}), rate, update,
-                                     val))
+                                     watch.val))
             if stop:
                 break
             theta = new
             if progress:
                 progress(t + 1)
-    if why:
+    best = watch.best
+    if watch.why:
         last = history[-1]
 
         def by_name(vals: dict[str, float], t: int) -> tuple[float, dict[str, float]]:
             loss, grad = loss_and_grad(np.array([vals[n] for n in names]), t)
             return loss, dict(zip(names, grad.tolist()))
-        return Descent(output, names, tuple(history), dict(last.values), last.loss, optimizer, len(history), why,
-                       suggest_rate(by_name, history[0], names, lr, optimizer), best)
+        return Descent(output, names, tuple(history), dict(last.values), last.loss, optimizer, len(history),
+                       watch.why, suggest_rate(by_name, history[0], names, lr, optimizer), best)
     kept = history[-1 if best is None else best]
     return Descent(output, names, tuple(history), dict(kept.values), kept.loss, optimizer, best_step=best)

@@ -1,148 +1,36 @@
-/* The interactive explorer's engine: evaluates the exported graph (DATA) with the op table that
-   gradviz generates from its op specs (gvOps, built over the helpers M below), and keeps the
-   figure's labels, the side panel, the step and forward modes and the quiz up to date.
-   Numbers follow the Python float forms of gradviz/ir/ops.py; messages follow the CLI's. */
+/* The interactive explorer's engine. It evaluates the exported graph (DATA) with the op table gradviz
+   generates from its op specs (window.gvOps, with their helpers), and fills the slots (⟦v3⟧: the value
+   of node 3, …; see outputs/explorer.py) of every text gradviz wrote — the figure's, the captions', the
+   panel's, the hints' and the error messages' — with the numbers it computes, formatted by the policy
+   gradviz ships (DATA.format). It holds no wording and no math of its own. */
 (function () {
   "use strict";
   var DATA = JSON.parse(document.getElementById("gv-data").textContent);
-  var MINUS = "\u2212";
+  var OPS = window.gvOps, M = window.gvM, P = DATA.format;
   /* The page computes in floats: a sum this small beside its terms is cancellation noise, shown as
      the 0 a hand calculation (and gradviz's exact figures) give. */
   var NOISE = 8 * Number.EPSILON;
+  var SLOT = /\u27e6([a-zA-Z])([\d.]*)\u27e7\u2007*/g;
 
-  function DomainError(message) { this.message = message; }
-
-  /* The figures' number format (text/numbers.py format_value): the decimal a float prints as,
-     rounded half up to the page's significant digits (at most 4 in scientific notation). */
-  function zeros(n) { return new Array(n + 1).join("0"); }
-  function rounded(a, p) {  /* a > 0: [up to p significant digits, the exponent of the first, whether exact] */
-    var s = String(a), e = 0, k = s.indexOf("e");
-    if (k >= 0) { e = parseInt(s.slice(k + 1), 10); s = s.slice(0, k); }
-    var dot = s.indexOf("."), whole = dot >= 0 ? s.slice(0, dot) : s, all = whole + (dot >= 0 ? s.slice(dot + 1) : "");
-    var d = all.replace(/^0+/, "");
-    e += whole.length - 1 - (all.length - d.length);
-    var exact = d.replace(/0+$/, "").length <= p;
-    if (d.length > p) {
-      var up = d.charAt(p) >= "5", cells = d.slice(0, p).split(""), i = p - 1;
-      while (up && i >= 0 && cells[i] === "9") { cells[i] = "0"; i--; }
-      if (up && i < 0) { cells.unshift("1"); cells.pop(); e += 1; } else if (up) { cells[i] = String(+cells[i] + 1); }
-      d = cells.join("");
-    }
-    return [d, e, exact];
-  }
-  function placed(d, e) {
-    if (e + 1 >= d.length && e >= 0) { return d + zeros(e + 1 - d.length); }
-    var t = e < 0 ? "0." + zeros(-e - 1) + d : d.slice(0, e + 1) + "." + d.slice(e + 1);
-    return t.replace(/0+$/, "").replace(/\.$/, "");
-  }
+  /* A number under gradviz's policy (text/numbers.py number_policy), through the browser's toPrecision. */
   function fmt(f, digits) {
-    digits = digits || DATA.digits || 3;
+    digits = digits || P.digits;
     if (f === 0) { return "0"; }
-    if (!isFinite(f)) { return String(f).replace("-", MINUS); }
-    var a = Math.abs(f), r = rounded(a, digits), scientific = r[1] < -4 || r[1] >= Math.max(digits, 4), text;
-    var p = scientific ? Math.min(digits, 4) : digits, whole = rounded(a, p + 1);  /* one digit more: whole */
-    r = whole[2] ? whole : rounded(a, p);
-    text = scientific ? placed(r[0], 0) + "e" + r[1] : placed(r[0], r[1]);
-    return (f < 0 ? MINUS : "") + text.replace(/-/g, MINUS);
+    if (!isFinite(f)) { return String(f).replace("-", P.minus); }
+    var a = Math.abs(f), e = parseInt(Number(a.toPrecision(digits)).toExponential().split("e")[1], 10);
+    var scientific = e < P.below || e >= Math.max(digits, P.from);
+    var p = scientific ? Math.min(digits, P.scientific) : digits, whole = Number(a.toPrecision(p + 1));
+    var shown = whole === a ? whole : Number(a.toPrecision(p));
+    var text = scientific ? shown.toExponential().replace("e+", "e") : String(shown);
+    return (f < 0 ? P.minus : "") + text.replace(/-/g, P.minus);
   }
   function paren(f) { var t = fmt(f); return f < 0 ? "(" + t + ")" : t; }
-
-  var SQRT_PI = Math.sqrt(Math.PI);
-  var M = {
-    show: function (x) { return String(x); },
-    sign: function (x) { return (x > 0 ? 1 : 0) - (x < 0 ? 1 : 0); },
-    step: function (x, atZero) { return x > 0 ? 1 : (x === 0 ? atZero : 0); },
-    sigmoid: function (x) {
-      if (x >= 0) { return 1 / (1 + Math.exp(-x)); }
-      var z = Math.exp(x);
-      return z / (1 + z);
-    },
-    softplus: function (x) { return Math.log1p(Math.exp(-Math.abs(x))) + Math.max(x, 0); },
-    pow: function (x, n) { return Math.pow(x, n); },
-    powerDomain: function (base, exponent) {
-      if (base === 0 && exponent < 0) { return "zero raised to a negative power"; }
-      if (base < 0 && !Number.isInteger(exponent)) {
-        return "negative base (" + M.show(base) + ") raised to a non-integer power (" + M.show(exponent) + ")";
-      }
-      return null;
-    },
-    exponentSlope: function (out, x) {
-      if (x === 0) { return 0; }
-      if (x < 0) { throw new DomainError("\u2202(x^y)/\u2202y needs a positive base x"); }
-      return out * Math.log(x);
-    },
-    erf: function (x) {
-      var ax = Math.abs(x), k;
-      if (ax < 2) {  /* the Maclaurin series */
-        var x2 = x * x, term = x, sum = x;
-        for (k = 1; k < 100; k++) {
-          term *= -x2 / k;
-          var t = term / (2 * k + 1);
-          sum += t;
-          if (Math.abs(t) < 1e-17 * Math.abs(sum)) { break; }
-        }
-        return 2 / SQRT_PI * sum;
-      }
-      if (ax > 6) { return x > 0 ? 1 : -1; }
-      var f = ax;  /* erfc's continued fraction, evaluated from its tail */
-      for (k = 120; k >= 1; k--) { f = ax + (k / 2) / f; }
-      var erfc = Math.exp(-ax * ax) / SQRT_PI / f;
-      return x > 0 ? 1 - erfc : erfc - 1;
-    },
-    normalCdf: function (x) { return (1 + M.erf(x / Math.sqrt(2))) / 2; },
-    gaussian: function (x) { return Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI); },
-    halves: function (a) { var n = a.length / 2; return [a.slice(0, n), a.slice(n)]; },
-    softmax: function (a, i) {
-      var top = Math.max.apply(null, a), total = 0;
-      var w = a.map(function (z) { var e = Math.exp(z - top); total += e; return e; });
-      return w[i] / total;
-    },
-    logTotal: function (z) {
-      var top = Math.max.apply(null, z), s = 0;
-      z.forEach(function (v) { s += Math.exp(v - top); });
-      return top + Math.log(s);
-    },
-    crossEntropy: function (a) {
-      var h = M.halves(a), s = 0;
-      h[0].forEach(function (q, i) { s += h[1][i] * Math.log(q); });
-      return -s;
-    },
-    crossEntropyLocal: function (a) {
-      var h = M.halves(a);
-      return h[0].map(function (q, i) { return -h[1][i] / q; }).concat(h[0].map(function (q) { return -Math.log(q); }));
-    },
-    crossEntropyDomain: function (a) {
-      var q = M.halves(a)[0].filter(function (v) { return !(v > 0); });
-      return q.length ? "cross-entropy needs positive probabilities (got " + M.show(q[0]) + ")" : null;
-    },
-    softmaxCE: function (a) {
-      var h = M.halves(a), lt = M.logTotal(h[0]), s = 0;
-      h[0].forEach(function (z, i) { s += h[1][i] * (z - lt); });
-      return -s;
-    },
-    softmaxCELocal: function (a) {
-      var h = M.halves(a), lt = M.logTotal(h[0]), total = 0;
-      h[1].forEach(function (y) { total += y; });
-      return h[1].map(function (y, j) { return M.softmax(h[0], j) * total - y; })
-        .concat(h[0].map(function (z) { return lt - z; }));
-    }
-  };
-  var OPS = window.gvOps(M);
 
   var nodes = DATA.nodes, n = nodes.length, out = DATA.out;
   var consumers = nodes.map(function () { return []; });
   nodes.forEach(function (node, i) {
     (node.a || []).forEach(function (k, pos) { consumers[k].push([i, pos]); });
   });
-
-  /* The node's error as the CLI words it (eval/forward.py node_error). */
-  function nodeError(i, problem, args) {
-    var node = nodes[i], shown = [];
-    node.a.forEach(function (k, pos) {
-      if (nodes[k].k !== "c") { shown.push(nodes[k].name + " = " + fmt(args[pos])); }
-    });
-    return problem + " at node " + node.eq + (shown.length ? " where " + shown.join(", ") : "");
-  }
 
   /* Values, local derivatives and gradients of every node at the inputs ``x`` (by node index). */
   function compute(x) {
@@ -159,28 +47,30 @@
         if ((node.op === "add" || node.op === "sub") && Math.abs(v) <= NOISE * (Math.abs(args[0]) + Math.abs(args[1]))) {
           v = 0;  /* 0.5 − 0.6 + 0.1: what is left is the decimals' binary rounding */
         }
-        if (!isFinite(v)) { problem = "the result overflows a float"; } else { val[i] = v; }
+        if (!isFinite(v)) { problem = DATA.words.overflow; } else { val[i] = v; }
       }
-      if (problem) { error = {node: i, message: nodeError(i, problem, args)}; }
+      if (problem) { error = {node: i, problem: problem}; }
     }
-    if (!error) {
-      for (i = 0; i < n && !error; i++) {
-        node = nodes[i];
-        if (node.k !== "o" || !node.dep) { continue; }
-        args = node.a.map(function (k) { return val[k]; });
-        try {
-          loc[i] = OPS[node.op].d(args, node.p, val[i]);
-          loc[i].forEach(function (d) {
-            if (isNaN(d)) { throw new DomainError("its local derivative is outside the domain of a float here"); }
-            if (!isFinite(d)) { throw new DomainError("its local derivative is infinite here"); }
-          });
-        } catch (exc) {
-          if (!(exc instanceof DomainError)) { throw exc; }
-          error = {node: i, message: nodeError(i, exc.message, args)};
-        }
+    for (i = 0; i < n && !error; i++) {
+      node = nodes[i];
+      if (node.k !== "o" || !node.dep) { continue; }
+      args = node.a.map(function (k) { return val[k]; });
+      try {
+        loc[i] = OPS[node.op].d(args, node.p, val[i]);
+        loc[i].forEach(function (d) {
+          if (isNaN(d)) { throw new M.DomainError(DATA.words.outside); }
+          if (!isFinite(d)) { throw new M.DomainError(DATA.words.infinite); }
+        });
+      } catch (exc) {
+        if (!(exc instanceof M.DomainError)) { throw exc; }
+        error = {node: i, problem: exc.message};
       }
     }
-    if (!error) {
+    if (error) {
+      error.message = nodes[error.node].err.replace(SLOT, function (_, kind, key) {
+        return kind === "p" ? error.problem : fmt(val[+key], P.message);
+      });
+    } else {
       var size = new Float64Array(n);  /* what each gradient is the sum of, in size */
       var settle = function (k) { if (Math.abs(adj[k]) <= NOISE * size[k]) { adj[k] = 0; } };
       adj[out] = 1;
@@ -211,17 +101,84 @@
     return t;
   }
 
-  /* --- the page ------------------------------------------------------------------------ */
+  /* --- the figure's texts: each row that holds a slot becomes one text of tspans, so numbers of any
+     width flow; a node's rows stay centred as gradviz centred them ------------------------------- */
   var byId = function (id) { return document.getElementById(id); };
-  var valueText = {}, gradText = {}, edgeText = {};
-  nodes.forEach(function (node, i) {
-    valueText[i] = byId("v-" + node.id);
-    gradText[i] = byId("g-" + node.id);
-  });
-  DATA.edges.forEach(function (e) { edgeText[e.id] = byId("d-" + e.id); });
+  var cells = [];  /* the figure's slots: {node: a Text node, kind, key} */
+
+  /* ``el``'s content: ``template`` (text) with each slot a Text node of its own; the slots. */
+  function bindText(el, template) {
+    var slots = [], last = 0;
+    template.replace(SLOT, function (m, kind, key, at) {
+      el.appendChild(document.createTextNode(template.slice(last, at)));
+      var node = document.createTextNode("");
+      el.appendChild(node);
+      slots.push({node: node, kind: kind, key: key});
+      last = at + m.length;
+      return m;
+    });
+    el.appendChild(document.createTextNode(template.slice(last)));
+    return slots;
+  }
+
+  /* ``el``'s content: ``template`` (markup) with each slot an empty span; the slots. */
+  function bindMarkup(el, template) {
+    el.innerHTML = template.replace(SLOT, function (m, kind, key) {
+      return '<span class="slot" data-kind="' + kind + '" data-key="' + key + '"></span>';
+    });
+    return Array.prototype.map.call(el.querySelectorAll("span.slot"), function (span) {
+      var node = document.createTextNode("");
+      span.appendChild(node);
+      return {node: node, kind: span.dataset.kind, key: span.dataset.key};
+    });
+  }
+
+  function update(slots, marking) {
+    /* only what changed is written: an unchanged label costs the browser no new layout; with
+       ``marking`` a number still to come (?) is greyed */
+    slots.forEach(function (slot) {
+      var text = quantity(slot.kind, slot.key);
+      if (slot.node.data === text) { return; }
+      slot.node.data = text;
+      var pending = marking && text === "?" && mode === "step";
+      if (slot.pending !== pending) { slot.node.parentNode.classList.toggle("pending", pending); slot.pending = pending; }
+    });
+  }
+  (function prepare() {
+    var rows = [];
+    document.querySelectorAll("#figure svg text").forEach(function (t) {
+      if (t.textContent.indexOf("\u27e6") < 0) { return; }
+      var parent = t.parentNode, y = t.getAttribute("y");
+      if (!rows.some(function (r) { return r.parent === parent && r.y === y; })) { rows.push({parent: parent, y: y}); }
+    });
+    rows.forEach(function (row) {
+      var texts = Array.prototype.filter.call(row.parent.querySelectorAll("text"), function (t) {
+        return t.getAttribute("y") === row.y;
+      });
+      var left = Infinity, right = -Infinity;
+      texts.forEach(function (t) { var b = t.getBBox(); left = Math.min(left, b.x); right = Math.max(right, b.x + b.width); });
+      var edge = row.parent.classList.contains("edge"), merged = texts[0].cloneNode(false);
+      merged.setAttribute("text-anchor", edge ? "start" : "middle");
+      merged.setAttribute("x", String(edge ? left : (left + right) / 2));
+      merged.removeAttribute("fill");
+      texts.forEach(function (t) {
+        var span = document.createElementNS("http://www.w3.org/2000/svg", "tspan");
+        ["fill", "font-weight", "font-style", "font-size"].forEach(function (a) {
+          if (t.getAttribute(a)) { span.setAttribute(a, t.getAttribute(a)); }
+        });
+        bindText(span, t.textContent).forEach(function (slot) {
+          if (slot.kind === "g") { slot.grad = span; }
+          cells.push(slot);
+        });
+        merged.appendChild(span);
+      });
+      row.parent.insertBefore(merged, texts[0]);
+      texts.forEach(function (t) { t.remove(); });
+    });
+  })();
+
   var quiz = DATA.quiz, mode = quiz ? "quiz" : "explore", stepAt = 0, forwardFrom = DATA.inputs[0].i;
-  var selected = null, state = null, solved = {}, tries = {};
-  var expected = nodes.map(function (node, i) { return consumers[i].filter(function (c) { return nodes[c[0]].dep; }).length; });
+  var selected = null, state = null, view = null, solved = {}, tries = {}, figureTangent = false;
 
   function x() {
     var v = new Float64Array(n);
@@ -229,67 +186,69 @@
     return v;
   }
 
-  function setText(el, text, hidden) {
-    /* only what changed is written: an unchanged label costs the browser no new layout */
-    if (!el) { return; }
-    hidden = !!hidden;
-    if (el.gvText !== text) { el.textContent = text; el.gvText = text; }
-    if (el.gvHidden !== hidden) { el.style.visibility = hidden ? "hidden" : ""; el.gvHidden = hidden; }
+  /* What the slots show now: the numbers of ``state``, as far as the step mode has gone, blanks in a quiz. */
+  function present() {
+    var done = {}, k, partial = new Float64Array(n), received = new Int32Array(n), total = {}, running = new Float64Array(n);
+    var steps = mode === "step" ? stepAt : DATA.steps.length;
+    for (k = 0; k < steps; k++) { done[DATA.steps[k]] = true; }
+    if (state.error) { return {done: done, partial: partial, received: received, total: total, tangent: null}; }
+    DATA.steps.forEach(function (s) {
+      nodes[s].a.forEach(function (o, pos) {
+        var c = state.adj[s] * state.loc[s][pos];
+        running[o] += c;
+        total[s + "." + pos] = running[o];
+        if (done[s]) { partial[o] += c; received[o] += 1; }
+      });
+    });
+    return {done: done, partial: partial, received: received, total: total,
+            tangent: mode === "forward" ? tangents(state, forwardFrom) : null};
   }
 
-  function received(i, done) {
-    /* the contributions node i has received from the steps in ``done`` (an index set) */
-    var got = [];
-    consumers[i].forEach(function (c) {
-      if (done[c[0]]) { got.push(state.adj[c[0]] * state.loc[c[0]][c[1]]); }
-    });
-    return got;
+  function hidden(kind, k) {
+    if (mode !== "quiz") { return false; }
+    if (kind === "v") { return quiz !== "grads" && nodes[k].k === "o" && nodes[k].dep && !solved["v" + k]; }
+    if (kind === "g") { return quiz !== "values" && k !== out && !solved["g" + k]; }
+    if (kind === "d" || kind === "D") { return quiz !== "grads"; }  /* a local derivative tells the values */
+    return true;  /* c, t: what an edge brings back (see ``quantity``) */
   }
+
+  function quantity(kind, key) {
+    var k = parseInt(key, 10), err = state.error;
+    if (kind === "v") {
+      if (err && k === err.node) { return "\u26a0"; }
+      return isNaN(state.val[k]) ? "?" : hidden("v", k) ? "?" : fmt(state.val[k]);
+    }
+    if (err) { return "?"; }
+    if (kind === "T") { return fmt(tangents(state, forwardFrom)[k]); }
+    if (kind === "G") { return fmt(state.adj[k]); }  /* the reverse-mode gradient, in any mode */
+    if (kind === "g") {
+      if (hidden("g", k)) { return "?"; }
+      if (view.tangent) { return fmt(view.tangent[k]); }
+      if (mode === "step" && k !== out) { return view.received[k] ? fmt(view.partial[k]) : "?"; }
+      return fmt(state.adj[k]);
+    }
+    var pos = parseInt(key.split(".")[1], 10), local = state.loc[k][pos];
+    var shut = kind === "c" || kind === "t" ? hidden("g", nodes[k].a[pos]) : hidden(kind, k);
+    if (shut || (mode === "step" && !view.done[k])) { return "?"; }
+    if (kind === "d") { return fmt(local); }
+    if (kind === "D") { return paren(local); }
+    if (kind === "c") { return fmt(state.adj[k] * local); }
+    return fmt(view.total[key]);  /* t */
+  }
+
+  function fill(template) { return template.replace(SLOT, function (_, kind, key) { return quantity(kind, key); }); }
 
   function render() {
     var t0 = performance.now();
     state = compute(x());
-    var err = state.error, ok = !err, done = {}, active = null, k;
-    if (mode === "step") {
-      for (k = 0; k < stepAt; k++) { done[DATA.steps[k]] = true; }
-      active = stepAt > 0 ? DATA.steps[stepAt - 1] : null;
-    } else {
-      DATA.steps.forEach(function (s) { done[s] = true; });
+    view = present();
+    var err = state.error, active = mode === "step" && stepAt > 0 ? DATA.steps[stepAt - 1] : null;
+    update(cells, true);
+    var tangent = !!view.tangent;
+    if (figureTangent !== tangent) {
+      cells.forEach(function (slot) { if (slot.grad) { slot.grad.classList.toggle("tangent", tangent); } });
+      figureTangent = tangent;
     }
-    var tangent = ok && mode === "forward" ? tangents(state, forwardFrom) : null;
-    nodes.forEach(function (node, i) {
-      var v = state.val[i], g = gradText[i];
-      var blankValue = mode === "quiz" && quiz !== "grads" && !solved["v" + i] && node.k === "o" && node.dep;
-      if (err && i === err.node) {
-        setText(valueText[i], "\u26a0 " + err.message.split(" at node ")[0]);
-      } else {
-        setText(valueText[i], isNaN(v) ? "= ?" : "= " + (blankValue ? "?" : fmt(v)));
-      }
-      if (!g) { return; }
-      g.classList.toggle("tangent", !!tangent);
-      if (!ok) { setText(g, node.gp + " = ?"); return; }
-      if (tangent) {
-        setText(g, "\u2202" + node.label + "/\u2202" + nodes[forwardFrom].label + " = " + fmt(tangent[i]));
-        return;
-      }
-      if (mode === "quiz") {
-        var blank = quiz !== "values" && !solved["g" + i] && i !== out;
-        setText(g, node.gp + " = " + (blank ? "?" : fmt(state.adj[i])));
-        return;
-      }
-      if (i === out) { setText(g, node.gp + " = 1", mode === "step" && stepAt === 0); return; }
-      var got = received(i, done);
-      if (!got.length) { setText(g, node.gp + " = 0", true); return; }
-      var total = got.reduce(function (s, c) { return s + c; }, 0);
-      setText(g, node.gp + " = " + fmt(total) + (got.length < expected[i] ? " (so far)" : ""));
-    });
-    DATA.edges.forEach(function (e) {
-      var el = edgeText[e.id];
-      if (!el) { return; }
-      var hidden = mode === "step" && !done[e.head];
-      if (!ok || mode === "quiz") { setText(el, e.prefix, hidden); return; }
-      setText(el, e.prefix + " = " + fmt(state.loc[e.head][e.pos]), hidden);
-    });
     marked("active", active === null ? [] : [nodes[active].id].concat(nodes[active].a.map(function (k, pos) {
       return nodes[k].id + "-" + nodes[active].id + "-" + pos;
     })));
@@ -312,60 +271,31 @@
     marks[cls] = key;
   }
 
-  /* --- captions of the modes ------------------------------------------------------------- */
-  function stepLines(s) {
-    var node = nodes[s], lines = [];
-    node.a.forEach(function (k, pos) {
-      if (!nodes[k].dep) { return; }
-      var local = state.loc[s][pos], c = state.adj[s] * local, sign = expected[k] > 1 ? " += " : " = ";
-      var head = "\u2202" + DATA.output + "/\u2202" + nodes[k].label + sign;
-      if (s === out) { lines.push(head + fmt(c)); return; }
-      lines.push(head + node.gp + " \u00b7 \u2202" + node.label + "/\u2202" + nodes[k].label + " = " +
-                 fmt(state.adj[s]) + " \u00d7 " + paren(local) + " = " + fmt(c));
-    });
-    return lines;
-  }
-
+  /* --- the caption band: the frame's title and equations as the player writes them -------------- */
+  var shownCaption = null, captionSlots = [];
   function caption() {
-    var box = byId("caption"), lines = [];
-    if (state.error) { box.textContent = ""; box.gvText = ""; return; }
-    if (mode === "step") {
-      var total = DATA.steps.length;
-      byId("counter").textContent = stepAt === 0 ? "Forward pass" : "Backward step " + stepAt + " of " + total;
-      byId("prev").disabled = stepAt === 0;
-      byId("next").disabled = stepAt === total;
-      if (stepAt === 0) {
-        lines.push("Forward pass: every node's value, inputs to " + DATA.output + ".");
-      } else {
-        var s = DATA.steps[stepAt - 1];
-        lines.push("Backward step " + stepAt + " of " + total + ": " + nodes[s].show);
-        lines = lines.concat(stepLines(s));
+    var box = byId("caption"), lines = [], which = mode + " " + stepAt + " " + forwardFrom + " " + !!state.error;
+    if (mode === "step") { byId("counter").textContent = DATA.captions[stepAt].counter; }
+    if (which !== shownCaption) {
+      if (state.error) { lines = []; }
+      else if (mode === "step") {
+        var frame = DATA.captions[stepAt];
+        lines = [frame.title].concat(frame.lines);
+      } else if (mode === "forward") {
+        lines = DATA.forward[forwardFrom];
+      } else if (mode === "explore") {
+        var last = DATA.captions[DATA.captions.length - 1];
+        lines = [last.title].concat(last.lines);
       }
-    } else if (mode === "forward") {
-      var w = forwardFrom, name = nodes[w].label, t = tangents(state, w);
-      var inputs = DATA.inputs.length, ops = nodes.filter(function (nd) { return nd.k === "o" && nd.dep; }).length;
-      lines.push("Forward mode: one sweep from " + name + " pushes the tangent \u2202\u00b7/\u2202" + name +
-                 " through every node; it ends at \u2202" + DATA.output + "/\u2202" + name + " = " + fmt(t[out]) +
-                 " (reverse mode: " + fmt(state.adj[w]) + ").");
-      lines.push("Cost for this graph: reverse mode gets all " + inputs + " gradients \u2202" + DATA.output +
-                 "/\u2202input from 1 backward sweep (" + ops + " operations); forward mode needs " + inputs +
-                 " sweep" + (inputs === 1 ? "" : "s") + ", one per input (" + inputs * ops + " operations).");
-    } else if (mode === "explore") {
-      lines.push("Drag an input: every value, local derivative and gradient follows. Click a node for its chain rule.");
+      captionSlots = bindMarkup(box, lines.map(function (line, k) {
+        return "<div" + (k === 0 ? ' class="lead"' : "") + ">" + line + "</div>";
+      }).join(""));
+      shownCaption = which;
     }
-    var key = lines.join("\n");
-    if (box.gvText === key) { return; }
-    box.gvText = key;
-    box.innerHTML = "";
-    lines.forEach(function (line, k) {
-      var div = document.createElement("div");
-      div.textContent = line;
-      if (k === 0) { div.className = "lead"; }
-      box.appendChild(div);
-    });
+    update(captionSlots);
   }
 
-  /* --- the side panel: a node's chain rule with the current numbers ------------------------ */
+  /* --- the side panel: a node's chain rule with the current numbers -------------------------------- */
   function onPath(i) {
     var keep = {}; keep[i] = true;
     for (var k = i + 1; k < n; k++) {
@@ -374,15 +304,12 @@
     return keep;
   }
 
+  var shownPanel = null, panelSlots = [];
   function panel() {
-    var box = byId("panel-body");
-    if (selected === null || mode === "quiz") {
-      marked("onpath", []);
-      if (mode !== "quiz" && !box.querySelector(".placeholder")) {
-        box.innerHTML = '<p class="hint placeholder">Click a node to see its chain rule.</p>';
-      }
-      return;
-    }
+    var box = byId("panel-body"), aside = byId("panel");
+    if (mode === "quiz") { aside.hidden = false; return; }
+    if (selected === null) { marked("onpath", []); aside.hidden = true; shownPanel = null; return; }
+    aside.hidden = false;
     var i = selected, node = nodes[i], keep = onPath(i), path = [];
     nodes.forEach(function (nd, k) {
       if (!keep[k]) { return; }
@@ -392,42 +319,19 @@
       }
     });
     marked("onpath", path);
-    box.innerHTML = "";
-    function line(text, cls) {
-      var p = document.createElement("p");
-      p.textContent = text;
-      if (cls) { p.className = cls; }
-      box.appendChild(p);
-      return p;
+    var which = i + " " + !!state.error;
+    if (which !== shownPanel) {
+      var rows = ['<p class="lead">' + (node.k === "i" ? "Input " + node.label : node.k === "c" ?
+                                        "Constant " + node.label : "Node " + node.show) + "</p>"];
+      rows.push(state.error ? '<p class="error"></p>' : '<p class="value">' + node.v + "</p>" + (DATA.panels[node.id] || ""));
+      panelSlots = bindMarkup(box, rows.join(""));
+      shownPanel = which;
     }
-    line(node.k === "i" ? "Input " + node.label : node.k === "c" ? "Constant " + node.label : "Node " + node.show, "lead");
-    if (state.error) { line("Error: " + state.error.message, "error"); return; }
-    line((node.k === "o" ? node.label : node.label) + " = " + fmt(state.val[i]), "value");
-    if (!node.dep) { line(node.label + " does not depend on the inputs: no gradient flows into it."); return; }
-    if (i === out) { line(node.gp + " = 1 (the output itself)", "grad"); return; }
-    var math = byId("m-" + node.id);
-    if (math) {
-      var fig = math.cloneNode(true);
-      fig.removeAttribute("id");
-      fig.hidden = false;
-      box.appendChild(fig);
-    }
-    var uses = consumers[i].filter(function (c) { return nodes[c[0]].dep; });
-    var terms = uses.map(function (c) {
-      return fmt(state.adj[c[0]]) + " \u00d7 " + paren(state.loc[c[0]][c[1]]);
-    });
-    var p = line("= " + (uses.length > 1 ? terms.map(function (t) { return "(" + t + ")"; }).join(" + ") : terms[0]) +
-                 " = " + fmt(state.adj[i]), "grad");
-    p.id = "panel-grad";
-    if (uses.length > 1) {
-      line("Fan-out: " + node.label + " feeds " + uses.length + " nodes (" +
-           uses.map(function (c) { return nodes[c[0]].label; }).join(", ") +
-           "), so its gradient is the sum of what comes back along each edge.", "hint");
-    }
-    line("Highlighted: the paths from " + node.label + " to " + DATA.output + " that the chain rule follows.", "hint");
+    if (state.error) { box.querySelector(".error").textContent = "Error: " + state.error.message; }
+    update(panelSlots);
   }
 
-  /* --- the quiz ------------------------------------------------------------------------ */
+  /* --- the quiz: the hints are gradviz's, the checking the page's -------------------------------- */
   function close(answer, truth) {
     if (!isFinite(answer)) { return false; }
     return Math.abs(answer - truth) <= 1e-3 * Math.abs(truth) || Math.abs(answer - truth) < 1e-12 ||
@@ -447,24 +351,6 @@
     return items;
   }
 
-  function hint(item) {
-    var i = item.i, node = nodes[i];
-    if (item.key[0] === "v") {
-      return "Hint: " + node.show + ", where " + node.a.map(function (k) {
-        return nodes[k].label + " = " + fmt(state.val[k]);
-      }).join(", ");
-    }
-    var uses = consumers[i].filter(function (c) { return nodes[c[0]].dep; });
-    return "Hint: " + node.gp + " = " + uses.map(function (c) {
-      var user = nodes[c[0]];
-      return (c[0] === out ? "" : user.gp + " \u00b7 ") + "\u2202" + user.label + "/\u2202" + node.label;
-    }).join(" + ") + ", where " + uses.map(function (c) {
-      var user = nodes[c[0]];
-      return (c[0] === out ? "" : user.gp + " = " + fmt(state.adj[c[0]]) + " and ") +
-        "\u2202" + user.label + "/\u2202" + node.label + " = " + fmt(state.loc[c[0]][c[1]]);
-    }).join("; ");
-  }
-
   function buildQuiz() {
     var box = byId("panel-body");
     box.innerHTML = '<p class="lead">Quiz: fill in the ' + {values: "values", grads: "gradients",
@@ -473,20 +359,22 @@
       var node = nodes[item.i], row = document.createElement("div");
       row.className = "quiz-item";
       row.id = "q-" + item.key[0] + node.id;
-      var label = item.key[0] === "v" ? node.label + " =" : node.gp + " =";
-      row.innerHTML = '<label></label> <input type="text" inputmode="decimal" size="9"> ' +
-        '<button type="button">Check</button> <span class="mark"></span><div class="hint"></div>';
-      row.querySelector("label").textContent = label;
+      row.innerHTML = "<label>" + (item.key[0] === "v" ? node.label : node.gp) + " =</label> " +
+        '<input type="text" inputmode="decimal" size="9"> <button type="button">Check</button> ' +
+        '<span class="mark"></span><div class="hint"></div>';
       var field = row.querySelector("input");
       function check() {
-        var answer = parseFloat(field.value.replace(MINUS, "-"));
+        var answer = parseFloat(field.value.replace(P.minus, "-"));
         var truth = item.key[0] === "v" ? state.val[item.i] : state.adj[item.i];
         var right = !state.error && close(answer, truth);
         tries[item.key] = (tries[item.key] || 0) + 1;
         row.classList.toggle("right", right);
         row.classList.toggle("wrong", !right);
         row.querySelector(".mark").textContent = right ? "\u2713 right" : "\u2717 not quite";
-        row.querySelector(".hint").textContent = right ? "" : hint(item);
+        var saved = mode;
+        mode = "explore";  /* a hint quotes the numbers it builds on */
+        row.querySelector(".hint").innerHTML = right ? "" : fill(DATA.hints[item.key]);
+        mode = saved;
         if (right) { solved[item.key] = true; }
         render();
       }
@@ -503,30 +391,24 @@
     if (el) { el.textContent = "Score: " + right + " / " + items.length + " right" + (wrong ? ", " + wrong + " wrong tries" : ""); }
   }
 
-  /* --- controls ------------------------------------------------------------------------ */
+  /* --- controls ------------------------------------------------------------------------------ */
+  var stepper = window.gvStepper(DATA.steps.length + 1, function (k) { stepAt = k; if (state) { render(); } },
+                                 {active: function () { return mode === "step"; }});
   function setMode(m) {
     mode = m;
     document.querySelectorAll(".modes button").forEach(function (b) { b.classList.toggle("on", b.dataset.mode === m); });
     byId("stepbar").hidden = m !== "step";
     byId("forwardbar").hidden = m !== "forward";
-    render();
+    if (m === "step") { stepper.go(stepAt); } else { render(); }
   }
   document.querySelectorAll(".modes button").forEach(function (b) {
     b.addEventListener("click", function () { setMode(b.dataset.mode); });
   });
-  function go(k) { stepAt = Math.max(0, Math.min(DATA.steps.length, k)); render(); }
-  byId("prev").addEventListener("click", function () { go(stepAt - 1); });
-  byId("next").addEventListener("click", function () { go(stepAt + 1); });
-  document.addEventListener("keydown", function (e) {
-    if (mode !== "step" || e.target.tagName === "INPUT") { return; }
-    if (e.key === "ArrowRight" || e.key === "PageDown") { go(stepAt + 1); }
-    else if (e.key === "ArrowLeft" || e.key === "PageUp") { go(stepAt - 1); }
-    else if (e.key === "Home") { go(0); }
-    else if (e.key === "End") { go(DATA.steps.length); }
-    else { return; }
-    e.preventDefault();
-  });
   byId("wrt").addEventListener("change", function (e) { forwardFrom = parseInt(e.target.value, 10); render(); });
+  byId("close").addEventListener("click", function () { selected = null; render(); });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && selected !== null) { selected = null; render(); }
+  });
 
   DATA.inputs.forEach(function (inp) {
     var field = byId("in-" + inp.i), slider = byId("sl-" + inp.i), lo = byId("lo-" + inp.i), hi = byId("hi-" + inp.i);
@@ -549,6 +431,7 @@
 
   document.querySelectorAll("#figure g.node").forEach(function (g) {
     g.addEventListener("click", function () {
+      if (!(g.id in DATA.index)) { return; }
       selected = DATA.index[g.id];
       if (mode === "quiz") {
         var row = byId("q-v" + nodes[selected].id) || byId("q-g" + nodes[selected].id);
@@ -559,8 +442,12 @@
   });
 
   window.gradvizExplorer = {
-    compute: compute, tangents: tangents, render: render, format: fmt, setMode: setMode, go: go, M: M,
-    state: function () { return state; }, lastRecompute: 0
+    compute: compute, tangents: tangents, render: render, format: fmt, setMode: setMode, go: stepper.go, M: M,
+    state: function () { return state; }, lastRecompute: 0,
+    cell: function (kind, k) {  /* the figure's text (a row's tspan) holding the slot ``kind`` (v, g) of node ``k`` */
+      var found = cells.filter(function (c) { return c.kind === kind && c.key === String(k); });
+      return found.length ? found[0].node.parentNode.textContent : null;
+    }
   };
   if (quiz) { buildQuiz(); }
   setMode(mode);

@@ -3,15 +3,17 @@ evaluates the graph itself, so the student can drag an input and watch every val
 derivative and gradient follow, click a node for its chain rule, step through the backward
 pass, push tangents forward from one input, or take a quiz.
 
-The figure is the renderer's final frame (every value, gradient and local derivative) on its
-one layout, laid out with room for six-digit numbers (``WIDE_NUMBER`` stands in for each);
-the value, gradient and local-derivative texts get ids (``v-<node>``, ``g-<node>``,
-``d-<edge>``) and classes (``value``, ``grad``, ``local``), and a node's are centred in it,
-so the page writes the numbers without moving a node.
-The page computes with a compact export of the IR (nodes in topological order: op, operands,
-params) and an op table generated from the op specs' JavaScript forms (``ir.ops.JsForm``).
-Each node's chain-rule expansion is typeset at build time (matplotlib mathtext, its glyphs
-shared by all nodes); the page writes the current numbers next to it. In a quiz the page holds
+The figure is the renderer's final frame, laid out by the render layer's look and orientation
+search (``render.fitting``) for the page's figure box at 1920×1080. Every number in it, and in
+every caption, panel line, hint and error message the page writes, is a *slot*: the page is built
+from a result whose numbers are named placeholders (``⟦v3⟧`` the value of node 3, ``⟦g3⟧`` its
+gradient, ``⟦d5.0⟧`` the local derivative of node 5 by its operand 0, ``⟦c5.0⟧`` what that edge
+brings back, ``⟦t5.0⟧`` the running total at the operand after it), so all wording comes from the
+Python printers and the page only fills the slots with the numbers it computes. The page computes
+with a compact export of the IR and the op table generated from the op specs' JavaScript forms and
+helpers (``ir.ops.JsForm``, ``ir.ops.JS_HELPERS``); it formats numbers with the browser's
+``toPrecision`` under the policy of ``text.numbers.number_policy``. The nodes and edges carry the
+ids set when their DOT is built, by which the page finds their texts. In a quiz the page holds
 no answer: it computes them from the inputs when checking.
 """
 
@@ -19,8 +21,8 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
-import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -30,52 +32,69 @@ from ..derive.documents import title_relation
 from ..derive.lecture import lecture
 from ..errors import GradvizError
 from ..eval.backward import Backward, backward
-from ..ir.ops import OPS
+from ..eval.forward import node_error
+from ..ir.ops import JS_HELPERS, LOCAL_INFINITE, LOCAL_OUTSIDE, OPS, OVERFLOW
 from ..render.figure import Figure
-from ..render.frames import check_drawable
+from ..render.fitting import Area, readable_px
+from ..render.frames import check_drawable, frames
 from ..render.style import Style
-from ..text.lines import Number, Partial, Relation, plain, write
+from ..text.lines import Partial, plain, write
 from ..text.names import markup_name
-from ..text.numbers import shown_digits
+from ..text.numbers import number_policy
 from ..text.structure import equation
 from ..text.targets import MARKUP
-from .exercise import BLANK_CHOICES, Blank, blanked
+from .exercise import BLANK_CHOICES, Blank
 from .folder import OutputFolder
-from .mathimages import draw, relation_rows
-from .player import fitted_svg
+from .player import OFFLINE, STEPPER, page_box, page_style, scaled_svg
 
-__all__ = ["EXPLORER_FILE", "MATH_LIMIT", "explorer_html", "write_explorer", "graph_export",
-           "op_table"]
+__all__ = ["EXPLORER_FILE", "explorer_html", "write_explorer", "graph_export", "op_table", "slotted",
+           "explorer_area"]
 
 EXPLORER_FILE = "index.html"
-MATH_LIMIT = 40  # nodes: above this the panel writes the chain rule as text (typesetting takes 0.3 s a node)
-WIDE_NUMBER = "−0.888888"  # as wide as most numbers the page writes (six digits, a sign)
-TYPESET_CHARS = 100  # a longer chain rule is written as text (mathtext takes seconds over a long line)
-PANEL_WIDTH = 6.0  # inches of typeset math per row in the side panel (scaled to the panel's width)
+SLOT_ROOM = 7  # characters a number takes in the figure ("−0.0888": three digits after "0.0")
+INPUTS_PER_ROW = 8  # input controls per row of the page's input band (12 inputs: two rows)
+INPUT_ROW_PX = 36  # the height of one row of input controls
+BANDS_PX = 40 + 84  # the title bar and the caption band (explorer.css)
+_FIGURE_SPACE = "\u2007"  # as wide as a digit: pads a slot to a number's width
 _HERE = Path(__file__).parent
-_ROLES = {"v": "value", "g": "grad"}  # the classes of a node's rewritten texts (an edge's: "local")
-_GROUP = re.compile(r'(<g id="([^"]*)" class="(node|edge)">)(.*?)(</g>)', re.S)
-_TEXT = re.compile(r"<text\b([^>]*)>(.*?)</text>", re.S)
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
-_SHAPE = re.compile(r'<(?:path|polygon|ellipse)\b[^>]*?(?:d|points)="([^"]*)"')
-_MATH_IDS = re.compile(r'\s(?:id|clip-path)="[^"]*"')
-_DEFS = re.compile(r"<defs>(.*?)</defs>", re.S)
-_GLYPH = re.compile(r'<path id="([^"]+)" d="[^"]*"[^>]*/>', re.S)
 
 
-def _label(name: str) -> str:
-    """A node's name as the figure writes it, as plain text (``θ₁``)."""
-    return _unmarked(markup_name(name))
+def _slot(name: str, pad: bool = True) -> Blank:
+    """A named number placeholder (``⟦v3⟧``), padded to ``SLOT_ROOM`` characters in the figure."""
+    text = f"⟦{name}⟧"
+    return Blank(text + _FIGURE_SPACE * max(0, SLOT_ROOM - len(text)) if pad else text)
 
 
-def _unmarked(markup: str) -> str:
-    """Figure markup as plain text: subscripts kept as they are written, entities decoded."""
-    return html.unescape(re.sub(r"</?SU[BP]>", "", markup))
+def slotted(result: Backward, pad: bool = True) -> Backward:
+    """``result`` with every number that follows the inputs written as its slot: values ``v``,
+    gradients and upstreams ``g``, local derivatives ``d`` (``D`` in parentheses when negative, in
+    the texts beside the figure; a constant one stays a number),
+    contributions ``c`` and running totals ``t`` (node index, then operand position); ``pad``: each
+    as wide as a number (the figure's)."""
+    graph = result.graph
+    index = {nid: k for k, nid in enumerate(graph.nodes)}
+    values = dict(result.values)
+    values.update({nid: _slot(f"v{index[nid]}", pad) for nid, n in graph.nodes.items() if n.kind != "const"})
+    adjoints = {nid: _slot(f"g{index[nid]}", pad) for nid in result.adjoints}
+    steps = []
+    for step in result.steps:
+        s = index[step.node]
+        local = "d" if pad else "D"  # the captions write a negative factor in parentheses: −42 × (−1)
+        contributions = tuple(replace(c, local=c.local if _constant(c) else _slot(f"{local}{s}.{c.position}", pad),
+                                      value=_slot(f"c{s}.{c.position}", pad), total=_slot(f"t{s}.{c.position}", pad))
+                              for c in step.contributions)
+        steps.append(replace(step, contributions=contributions,
+                             **({"upstream": _slot(f"g{s}", pad)} if step.node != graph.output_id else {})))
+    return type(result)(graph, values, adjoints, tuple(steps), symbolic=True)
+
+
+def _constant(c: Any) -> bool:
+    return c.local_expr is not None and bool(c.local_expr.is_Number)
 
 
 def op_table(keys: Iterable[str]) -> str:
-    """The JavaScript op table of the ops ``keys``, from each spec's ``js`` form: a function of the
-    page's helpers ``M`` returning ``{key: {v: value, d: local derivatives, e: domain}}``."""
+    """The JavaScript op table of the ops ``keys`` from each spec's ``js`` form, with the helpers
+    ``M`` they call (``ir.ops.JS_HELPERS``): ``window.gvOps = {key: {v, d, e}}``, ``window.gvM = M``."""
     entries = []
     for key in sorted(set(keys)):
         js = OPS[key].js
@@ -84,144 +103,142 @@ def op_table(keys: Iterable[str]) -> str:
         domain = f",e:function(a,p){{return {js.domain};}}" if js.domain else ""
         entries.append(f"{json.dumps(key)}:{{v:function(a,p){{return {js.value};}},"
                        f"d:function(a,p,o){{return {js.local};}}{domain}}}")
-    return "window.gvOps=function(M){return {" + ",\n".join(entries) + "};};"
+    return ("(function(){" + JS_HELPERS + "window.gvM=M;window.gvOps={" + ",\n".join(entries) + "};})();")
+
+
+def _label(name: str) -> str:
+    """A node's name as the figure writes it (markup: ``θ<SUB>1</SUB>`` or ``θ₁``)."""
+    return markup_name(name)
 
 
 def graph_export(result: Backward) -> dict[str, Any]:
     """The graph as the page evaluates it: nodes in topological order (kind, op, operand indices,
-    params, constant value), the inputs with their values, the backward steps' order."""
+    params, constant value, error message template), the inputs, the backward steps' order."""
     graph = result.graph
     index = {nid: k for k, nid in enumerate(graph.nodes)}
     depends = graph.depends_on_inputs()
     nodes = []
     for nid, node in graph.nodes.items():
-        item: dict[str, Any] = {"id": nid, "k": node.kind[0], "name": node.name, "label": _label(node.name),
-                                "gp": plain_partial(graph.output, node.name), "dep": nid in depends}
+        k = index[nid]
+        item: dict[str, Any] = {"id": nid, "k": node.kind[0], "dep": nid in depends, "label": _label(node.name),
+                                "gp": f"∂{_label(graph.output)}/∂{_label(node.name)}"}
         if node.kind == "const":
             item["c"] = float(result.values[nid])
         elif node.kind == "op":
+            args = tuple(_slot(f"w{index[o]}", pad=False) for o in node.operands)
             item.update(op=node.op, a=[index[o] for o in node.operands], p=[float(p) for p in node.params],
-                        eq=equation(graph, nid), show=_unmarked(equation(graph, nid, MARKUP)))
+                        err=str(node_error(graph, nid, "⟦p⟧", args)), show=equation(graph, nid, MARKUP))
+        item["v"] = f"{_label(node.name)} = ⟦v{k}⟧"
         nodes.append(item)
-    return {"nodes": nodes, "out": index[graph.output_id], "output": _label(graph.output), "index": index,
+    return {"nodes": nodes, "out": index[graph.output_id], "index": index,
             "inputs": [{"i": index[nid], "name": n.name, "v": float(result.values[nid])}
                        for nid, n in graph.nodes.items() if n.kind == "input"],
             "steps": [index[s.node] for s in result.steps]}
 
 
-def plain_partial(top: str, bottom: str) -> str:
-    """``∂L/∂θ₁`` with the names as the figure writes them."""
-    return f"∂{_label(top)}/∂{_label(bottom)}"
-
-
-def _hooked(svg: str, result: Backward, quiz: str | None) -> tuple[str, list[dict[str, Any]]]:
-    """The figure with ids on the texts the page rewrites, node texts centred; the edges whose
-    local derivative changes with the inputs (``id``, ``head``, ``pos``, ``prefix``). In a quiz
-    every number the page may ask for is left out of the source."""
-    graph = result.graph
-    index = {nid: k for k, nid in enumerate(graph.nodes)}
-    depends = graph.depends_on_inputs()
-    constant_local = {(s.node, c.position) for s in result.steps for c in s.contributions
-                      if c.local_expr is not None and c.local_expr.is_Number}
-    edges: list[dict[str, Any]] = []
-
-    def node_texts(nid: str, body: str) -> str:
-        node = graph.nodes[nid]
-        texts = list(_TEXT.finditer(body))
-        if node.kind == "const" or not texts:
-            return body
-        xs = [float(v) for shape in _SHAPE.findall(body) for v in _NUMBER.findall(shape)[0::2]]
-        centre = (min(xs) + max(xs)) / 2
-        rows = {"v": texts[-2], "g": texts[-1]} if nid in depends else {"v": texts[-1]}
-        out, last = [], 0
-        for role, m in sorted(rows.items(), key=lambda item: item[1].start()):
-            text = html.unescape(m.group(2))
-            if not text.startswith("= " if role == "v" else "∂"):
-                raise GradvizError(f"internal error: unexpected figure text {text!r} for node {node.name}")
-            shown = text if quiz is None else ("= ?" if role == "v" else text.split(" = ")[0] + " = ?")
-            attrs = re.sub(r'\sx="[^"]*"', f' x="{centre:.2f}"', m.group(1)).replace('text-anchor="start"',
-                                                                                     'text-anchor="middle"')
-            out += [body[last:m.start()], f'<text id="{role}-{html.escape(nid)}" class="{_ROLES[role]}"{attrs}>',
-                    html.escape(shown, quote=False), "</text>"]
-            last = m.end()
-        return "".join(out) + body[last:]
-
-    def edge_texts(svg_id: str, body: str) -> str:
-        tail, head, pos = html.unescape(svg_id).rsplit("-", 2)
-        texts = list(_TEXT.finditer(body))
-        if not texts or (head, int(pos)) in constant_local or head not in depends:
-            return body
-        m = texts[-1]
-        text = html.unescape(m.group(2))
-        prefix = text.rsplit(" = ", 1)[0]
-        edges.append({"id": f"{tail}-{head}-{pos}", "head": index[head], "pos": int(pos), "prefix": prefix})
-        shown = prefix if quiz is not None else text
-        hooked = f'<text id="d-{svg_id}" class="local"{m.group(1)}>{html.escape(shown, quote=False)}</text>'
-        return body[:m.start()] + hooked + body[m.end():]
-
-    def hook(m: re.Match) -> str:
-        svg_id, kind, body = m.group(2), m.group(3), m.group(4)
-        body = node_texts(html.unescape(svg_id), body) if kind == "node" else edge_texts(svg_id, body)
-        return m.group(1) + body + m.group(5)
-
-    return _GROUP.sub(hook, svg), edges
-
-
-def _panel_math(result: Backward) -> dict[str, str]:
-    """Each node's chain-rule expansion in the lecture's form without its number (the page adds
-    the current one), typeset as SVG; node id → SVG. The glyphs go into one shared definition."""
-    graph = result.graph
-    by_name = {n.name: nid for nid, n in graph.nodes.items() if n.kind != "const"}
-    lines = lecture(result)
-    out: dict[str, str] = {}
-    glyphs: dict[str, str] = {}
-    for relation in lines.backward + lines.gradients:
-        head = relation.sides[0]
-        if not isinstance(head, Partial) or head.bottom not in by_name:
+def _captions(result: Backward) -> list[dict[str, Any]]:
+    """Each frame's title and equations (of a slotted result), as the player writes them: the step
+    mode's captions."""
+    out = []
+    for frame in frames(result, "all"):
+        if frame.kind == "structure":
             continue
-        sides = relation.sides[:-1] if isinstance(relation.sides[-1], Number) else relation.sides
-        if len(sides) < 2:
-            continue
-        nid = by_name[head.bottom]
-        text = plain(Relation(sides))
-        as_text = f'<p class="grad">{html.escape(text, quote=False)}</p>'
-        if len(graph) > MATH_LIMIT or len(text) > TYPESET_CHARS:
-            out[nid] = as_text
-            continue
-        try:
-            data = draw(relation_rows(Relation(sides), width=PANEL_WIDTH), "svg").decode("utf-8")
-        except ValueError:  # mathtext cannot typeset it: the Unicode line instead
-            out[nid] = as_text
-            continue
-        for defs in _DEFS.finditer(data):
-            for glyph in _GLYPH.finditer(defs.group(1)):
-                glyphs.setdefault(glyph.group(1), glyph.group(0))
-        data = _DEFS.sub("", data)
-        start = data.index("<svg")
-        out[nid] = _MATH_IDS.sub("", data[start:])
-    if glyphs:
-        out["defs"] = ('<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
-                       + "".join(glyphs.values()) + "</defs></svg>")
+        out.append({"kind": frame.kind, "title": write(frame.title, MARKUP),
+                    "counter": plain(frame.title).split(":")[0], "lines": [write(line, MARKUP) for line in frame.equations]})
     return out
 
 
-def _slide_look(style: Style) -> Style:
-    """The lecture's look, whose nodes hold the texts the page rewrites."""
-    return replace(style, look="boxes")
-
-
-def _room_for_numbers(result: Backward) -> Backward:
-    """``result`` with every number written as ``WIDE_NUMBER``: the figure laid out with room
-    for the numbers the inputs may give (the page writes the real ones)."""
-    wide = blanked(result, "both", Blank(WIDE_NUMBER))
+def _panels(result: Backward, unpadded: Backward) -> dict[str, str]:
+    """Each node's chain rule for the side panel, in the lecture's form with slots (node id → markup)."""
     graph = result.graph
-    wide.values.update({nid: Blank(WIDE_NUMBER) for nid, n in graph.nodes.items() if n.kind == "input"})
-    return wide
+    index = {nid: k for k, nid in enumerate(graph.nodes)}
+    ids = list(graph.nodes)
+    by_name = {n.name: nid for nid, n in graph.nodes.items() if n.kind != "const"}
+    consumers = graph.consumers()
+    depends = graph.depends_on_inputs()
+    out: dict[str, str] = {}
+    lines = lecture(unpadded)
+    for relation in lines.backward + lines.gradients:
+        head = relation.sides[0]
+        if isinstance(head, Partial) and head.bottom in by_name:
+            out.setdefault(by_name[head.bottom], write(relation, MARKUP))
+    for nid, chain in list(out.items()):
+        k = index[nid]
+        uses = [(index[c], pos) for c, pos in consumers.get(nid, ()) if c in depends]
+        terms = [f"⟦g{s}⟧ × ⟦D{s}.{pos}⟧" for s, pos in uses]
+        numbers = " + ".join(f"({t})" for t in terms) if len(terms) > 1 else (terms[0] if terms else "")
+        rows = [f'<p class="grad">{chain}</p>']
+        if numbers and nid != graph.output_id:
+            rows.append(f'<p class="grad numbers">= {numbers} = ⟦g{k}⟧</p>')
+        if len(uses) > 1:
+            fed = ", ".join(_label(graph.nodes[ids[s]].name) for s, _ in uses)
+            rows.append(f'<p class="hint">Fan-out: {_label(graph.nodes[nid].name)} feeds {len(uses)} nodes ({fed}), '
+                        "so its gradient is the sum of what comes back along each edge.</p>")
+        out[nid] = "".join(rows)
+    return out
+
+
+def _forward_captions(result: Backward) -> dict[int, list[str]]:
+    """Forward mode's caption for each input (by node index), with slots (``T``: tangents)."""
+    graph = result.graph
+    index = {nid: k for k, nid in enumerate(graph.nodes)}
+    out_name = _label(graph.output)
+    inputs = [nid for nid, n in graph.nodes.items() if n.kind == "input"]
+    ops = sum(1 for nid, n in graph.nodes.items() if n.kind == "op" and nid in graph.depends_on_inputs())
+    count = len(inputs)
+    captions = {}
+    for nid in inputs:
+        name = _label(graph.nodes[nid].name)
+        w = index[nid]
+        captions[w] = [
+            f"Forward mode: one sweep from {name} pushes the tangent ∂·/∂{name} through every node (the gradient "
+            f"rows show ∂node/∂{name}); it ends at ∂{out_name}/∂{name} = ⟦T{index[graph.output_id]}⟧ "
+            f"(reverse mode: ⟦G{w}⟧).",
+            f"Cost for this graph: reverse mode gets all {count} gradients ∂{out_name}/∂input from 1 backward "
+            f"sweep ({ops} operations); forward mode needs {count} sweep{'' if count == 1 else 's'}, one per input "
+            f"({count * ops} operations)."]
+    return captions
+
+
+def _quiz_hints(result: Backward) -> dict[str, str]:
+    """The quiz's hint for each item (``v<k>``: a value, ``g<k>``: a gradient), with slots."""
+    graph = result.graph
+    index = {nid: k for k, nid in enumerate(graph.nodes)}
+    depends = graph.depends_on_inputs()
+    consumers = graph.consumers()
+    hints = {}
+    for nid, node in graph.nodes.items():
+        k = index[nid]
+        if node.kind == "op":
+            where = ", ".join(f"{_label(graph.nodes[o].name)} = ⟦v{index[o]}⟧" for o in node.operands)
+            hints[f"v{k}"] = f"Hint: {equation(graph, nid, MARKUP)}, where {where}"
+        uses = [(c, pos) for c, pos in consumers.get(nid, ()) if c in depends]
+        if not uses or nid == graph.output_id:
+            continue
+        out = _label(graph.output)
+
+        def partial(top: str, bottom: str) -> str:
+            return f"∂{_label(graph.nodes[top].name)}/∂{_label(graph.nodes[bottom].name)}"
+        gp = f"∂{out}/∂{_label(node.name)}"
+        chain = " + ".join(("" if c == graph.output_id else f"∂{out}/∂{_label(graph.nodes[c].name)} · ")
+                           + partial(c, nid) for c, _ in uses)
+        where = "; ".join(("" if c == graph.output_id else
+                           f"∂{out}/∂{_label(graph.nodes[c].name)} = ⟦g{index[c]}⟧ and ")
+                          + f"{partial(c, nid)} = ⟦D{index[c]}.{pos}⟧" for c, pos in uses)
+        hints[f"g{k}"] = f"Hint: {gp} = {chain}, where {where}"
+    return hints
+
+
+def explorer_area(inputs: int) -> Area:
+    """The figure's box on the page in a 1920×1080 window (``explorer.css``'s bands), in pixels."""
+    rows = math.ceil(inputs / INPUTS_PER_ROW)
+    width, height = page_box(BANDS_PX + rows * INPUT_ROW_PX)
+    return Area(width, height, 0.0)
 
 
 def explorer_html(result: Backward, *, quiz: str | None = None, renderer: str = "auto",
                   style: Style | None = None) -> str:
-    """The explorer page of ``result`` (which needs values: give the inputs)."""
+    """The explorer page of ``result`` (which needs values: give the inputs), as one HTML string."""
     if quiz is not None and quiz not in BLANK_CHOICES:
         raise GradvizError(f"unknown quiz {quiz!r}; choose one of {', '.join(BLANK_CHOICES)}")
     graph = result.graph
@@ -230,71 +247,70 @@ def explorer_html(result: Backward, *, quiz: str | None = None, renderer: str = 
     if not graph.inputs:
         raise GradvizError("the formula has no inputs to explore")
     check_drawable(graph, 1)
-    if result.exact:  # the page computes in floats, and so does its figure
+    if result.exact:  # the page computes in floats
         result = backward(graph, {n.name: float(result.values[nid]) for nid, n in graph.nodes.items()
                                   if n.kind == "input"})
-    figure = Figure(_room_for_numbers(result), renderer=renderer, caption=False,
-                    style=_slide_look(style or Style()), kinds=("gradients",))
-    svg = figure.render(figure.frames[0], "svg").data.decode("utf-8")
-    svg, edges = _hooked(fitted_svg(svg, ""), result, quiz)
     data = graph_export(result)
-    data["edges"] = edges
-    data["quiz"] = quiz
-    data["digits"] = shown_digits()  # the page writes its numbers as the figures do
-    math = _panel_math(result) if quiz is None else {}
-    title = title_relation(result)
-    inputs = "".join(_input_control(k, item) for k, item in enumerate(data["inputs"]))
-    options = "".join(f'<option value="{item["i"]}">{html.escape(_label(item["name"]))}</option>'
-                      for item in data["inputs"])
+    operations = sum(1 for n in graph.nodes.values() if n.kind == "op")
+    box = explorer_area(len(data["inputs"]))
+    figure = Figure(slotted(result), renderer=renderer, caption=False, style=page_style(style),
+                    kinds=("gradients",), area=Area(box.width, box.height, readable_px(operations)))
+    svg = scaled_svg(figure.render(figure.frames[0], "svg").data, "")
+    unpadded = slotted(result, pad=False)
+    data.update(quiz=quiz, format=number_policy(), captions=_captions(unpadded),
+                forward=_forward_captions(result), panels={} if quiz else _panels(result, unpadded),
+                hints=_quiz_hints(result) if quiz else {},
+                words={"overflow": OVERFLOW, "infinite": LOCAL_INFINITE, "outside": LOCAL_OUTSIDE})
+    title = graph.source.strip().replace("\n", "; ") or plain(title_relation(result))  # the formula as typed
+    inputs = "".join(_input_control(item) for item in data["inputs"])
+    options = "".join(f'<option value="{item["i"]}">{_label(item["name"])}</option>' for item in data["inputs"])
     modes = "" if quiz else ('<span class="modes"><button type="button" data-mode="explore">Explore</button>'
                              '<button type="button" data-mode="step">Step through</button>'
                              '<button type="button" data-mode="forward">Forward mode</button></span>')
-    hidden_math = "".join(f'<div class="math" id="m-{html.escape(nid)}" hidden>{body}</div>'
-                          for nid, body in math.items() if nid != "defs")
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return "\n".join([
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">",
-        f"<title>{html.escape(plain(title))}</title>",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">', OFFLINE,
+        f"<title>{html.escape(title)}</title>",
         f"<style>{(_HERE / 'explorer.css').read_text(encoding='utf-8')}</style>", "</head>", "<body>",
-        f"<h1>{'Quiz on' if quiz else 'Explore'} {write(title, MARKUP)}</h1>",
-        f'<div class="bar">{modes}<div class="inputs">{inputs}</div></div>',
-        '<div class="bar" id="stepbar" hidden><button id="prev" type="button">&#8592; Previous</button>'
-        '<button id="next" type="button">Next &#8594;</button><span id="counter"></span>'
-        '<span class="hint">(arrow keys work too)</span></div>',
-        f'<div class="bar" id="forwardbar" hidden><label>Tangents with respect to <select id="wrt">{options}'
-        "</select></label></div>",
-        '<div id="status" role="alert"></div>',
-        '<div class="main"><div id="figure">', svg, '<div id="caption"></div></div>',
-        '<aside id="panel"><div id="panel-body"></div></aside></div>',
-        math.get("defs", ""), hidden_math,
+        f'<header class="bar"><h1>{"Quiz on" if quiz else "Explore"} <span class="formula">{html.escape(title)}'
+        f"</span></h1>{modes}"
+        '<span id="stepbar" class="stepper" hidden><button id="prev" type="button">&#8592; Previous</button>'
+        '<button id="next" type="button">Next &#8594;</button><span id="counter"></span></span>'
+        f'<label id="forwardbar" hidden>Tangents with respect to <select id="wrt">{options}</select></label>'
+        "</header>",
+        f'<div class="inputs" style="--per-row:{INPUTS_PER_ROW}">{inputs}</div>',
+        '<main id="figure">', svg,
+        '<aside id="panel" hidden><button id="close" type="button" aria-label="close">&#215;</button>'
+        '<div id="panel-body"></div></aside></main>',
+        '<div id="status" role="alert"></div><div id="caption"></div>',
         f'<script type="application/json" id="gv-data">{payload}</script>',
         f"<script>{op_table(n.op for n in graph.nodes.values() if n.op)}</script>",
+        f"<script>{STEPPER}</script>",
         f"<script>{(_HERE / 'explorer.js').read_text(encoding='utf-8')}</script>",
         "</body>", "</html>", ""])
 
 
-def _input_control(k: int, item: dict[str, Any]) -> str:
+def _input_control(item: dict[str, Any]) -> str:
     """An input's number field, slider and editable slider range (around its value)."""
     value, i = item["v"], item["i"]
     shown = str(int(value)) if value.is_integer() else repr(value)
     span = max(1.0, 2 * abs(value))
     low, high = max(value - span, -sys.float_info.max), min(value + span, sys.float_info.max)  # finite near ±1e308
-    name = html.escape(_label(item["name"]))
+    name = _label(item["name"])
+    plain_name = html.escape(item["name"])
     return (f'<span class="input"><label class="name" for="in-{i}">{name}</label>'
-            f'<input type="number" id="in-{i}" value="{shown}" step="any" aria-label="{name}">'
+            f'<input type="number" id="in-{i}" value="{shown}" step="any" aria-label="{plain_name}">'
             f'<input class="range" type="number" id="lo-{i}" value="{low:g}" step="any" '
-            f'title="slider minimum" aria-label="{name} slider minimum">'
+            f'title="slider minimum" aria-label="{plain_name} slider minimum">'
             f'<input type="range" id="sl-{i}" value="{shown}" min="{low:g}" max="{high:g}" '
-            f'step="any" aria-label="{name} slider">'
+            f'step="any" aria-label="{plain_name} slider">'
             f'<input class="range" type="number" id="hi-{i}" value="{high:g}" step="any" '
-            f'title="slider maximum" aria-label="{name} slider maximum"></span>')
+            f'title="slider maximum" aria-label="{plain_name} slider maximum"></span>')
 
 
 def write_explorer(result: Backward, folder: str | os.PathLike | OutputFolder, *, quiz: str | None = None,
                    renderer: str = "auto", force: bool = False, style: Style | None = None) -> Path:
-    """Write the explorer page of ``result`` to ``folder/index.html``."""
+    """Write the explorer page of ``result`` (``explorer_html``) to ``folder/index.html``."""
     page = explorer_html(result, quiz=quiz, renderer=renderer, style=style)
     return OutputFolder.of(folder, force=force).write(EXPLORER_FILE, page.encode("utf-8"))

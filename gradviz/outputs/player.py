@@ -2,9 +2,12 @@
 arrow keys, a step counter and the step's title and equations as the caption. No network,
 no external scripts or styles: the page works from a file, offline, as one attachment.
 
-The page fits its window: each figure scales to the page's width (never beyond its natural
-size) and to the window's height, and the buttons stay at the top of the window while the
-page scrolls. ``fitted_svg`` makes a figure scale so, for this page and for notebooks.
+The page fills its window: a title bar, the figure and a caption band under it. The figure
+scales up and down to the box between them, keeping its aspect (``scaled_svg``), and is laid out
+for that box at 1920×1080 (``page_box``): the render layer's look and orientation search picks
+what gives the largest text there. ``STEPPER`` is the one stepper script of the player, the
+explorer's step mode and the playground page. ``fitted_svg`` scales a figure to its container's
+width only (notebooks).
 """
 
 from __future__ import annotations
@@ -12,18 +15,21 @@ from __future__ import annotations
 import html
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
 from ..derive.documents import title_relation
 from ..eval.backward import Backward
 from ..render.figure import RenderedFrame, render_frames
+from ..render.fitting import Area, readable_px
 from ..render.style import Style
 from ..text.lines import plain, write
 from ..text.targets import MARKUP
 from .folder import OutputFolder
 
-__all__ = ["PLAYER_FILE", "OFFLINE", "fitted_svg", "player_html", "write_player"]
+__all__ = ["PLAYER_FILE", "OFFLINE", "STEPPER", "WINDOW", "PAGE_TEXT", "fitted_svg", "scaled_svg", "page_box",
+           "page_style", "player_area", "player_html", "write_player"]
 
 PLAYER_FILE = "index.html"
 # the page's policy: nothing from the network, only its own inline style, script and data: images
@@ -34,43 +40,88 @@ _ID = re.compile(r'\bid="([^"]*)"')
 _SVG_TAG = re.compile(r"<svg\b[^>]*>")
 _SIZE = re.compile(r'\s(width|height)="([^"]*)"')
 
+WINDOW = (1920, 1080)  # the window the pages are laid out for (a projector's)
+PAGE_MARGIN = 8  # px around the page (``_STYLE`` and explorer.css)
+PLAYER_BANDS = 40 + 100  # px: the title bar and the caption band
+#: The pages draw their text this much larger, relative to the figure's gaps and margins, than a slide
+#: does (18 pt on the 14 pt slide): the figure is scaled to the window anyway, so a larger share of it
+#: goes to text (measured: batch norm's node text 17.4 → 18.9 px in the explorer at 1920×1080).
+PAGE_TEXT = 18 / 14
+
 _STYLE = """
-body { font-family: "DejaVu Sans", Verdana, sans-serif; margin: 1.5em; color: #222; max-width: 1400px; }
-h1 { font-size: 1.3em; font-weight: normal; }
-.frame svg { display: block; max-height: calc(100vh - 7em); }
-.controls { display: flex; gap: 0.8em; align-items: center; margin: 0.6em 0; padding: 0.3em 0;
-            position: sticky; top: 0; z-index: 1; background: #fff; }
+html, body { height: 100%; margin: 0; }
+body { font-family: "DejaVu Sans", Verdana, sans-serif; color: #222; display: flex; flex-direction: column;
+       padding: 8px; box-sizing: border-box; }
+.bar { display: flex; gap: 0.8em; align-items: center; height: 40px; flex: 0 0 40px; overflow: hidden; }
+h1 { font-size: 1.05em; line-height: 1.2; font-weight: normal; margin: 0 1em 0 0; max-height: 40px; overflow: auto; }
+button, #counter, .hint { white-space: nowrap; }
+main { flex: 1 1 auto; min-height: 0; display: flex; flex-direction: column; }
+.frame { flex: 1 1 auto; min-height: 0; margin: 0; display: flex; flex-direction: column; }
+.frame[hidden] { display: none; }
+.frame svg { flex: 1 1 auto; min-height: 0; width: 100%; height: 100%; display: block; }
 button { font-size: 1em; padding: 0.3em 1em; }
-figcaption { font-size: 1.05em; line-height: 1.6; margin-top: 0.4em; }
+figcaption { flex: 0 0 100px; height: 100px; overflow: auto; box-sizing: border-box; padding-top: 0.3em;
+             font-size: 1.15em; line-height: 1.45; }
 figcaption .title { font-weight: bold; }
 .hint { color: #666; font-size: 0.9em; }
 """
 
-_SCRIPT = """
-(function () {
-  var frames = document.querySelectorAll(".frame");
-  var counter = document.getElementById("counter");
-  var current = 0;
-  function show(k) {
-    current = Math.max(0, Math.min(frames.length - 1, k));
-    for (var i = 0; i < frames.length; i++) { frames[i].hidden = (i !== current); }
-    counter.textContent = "Frame " + (current + 1) + " of " + frames.length;
-    document.getElementById("prev").disabled = current === 0;
-    document.getElementById("next").disabled = current === frames.length - 1;
+#: The one stepper: ``gvStepper(count, show, options)`` wires the previous/next buttons (``#prev``,
+#: ``#next``, when the page has them) and the keys (→ PageDown next, ← PageUp previous, Home, End;
+#: space too with ``options.space``) to ``show(k)``; ``options.active()`` says whether the keys step
+#: now, ``options.moved()`` is called when the user steps. It returns ``{go, at}``.
+STEPPER = """
+window.gvStepper = function (count, show, options) {
+  options = options || {};
+  var at = 0, prev = document.getElementById("prev"), next = document.getElementById("next");
+  function go(k) {
+    at = Math.max(0, Math.min(count - 1, k));
+    if (prev) { prev.disabled = at === 0; }
+    if (next) { next.disabled = at === count - 1; }
+    show(at);
   }
-  document.getElementById("prev").addEventListener("click", function () { show(current - 1); });
-  document.getElementById("next").addEventListener("click", function () { show(current + 1); });
+  function step(k) { if (options.moved) { options.moved(); } go(k); }
+  if (prev) { prev.addEventListener("click", function () { step(at - 1); }); }
+  if (next) { next.addEventListener("click", function () { step(at + 1); }); }
   document.addEventListener("keydown", function (e) {
-    if (e.key === "ArrowRight" || e.key === "PageDown" || e.key === " ") { show(current + 1); }
-    else if (e.key === "ArrowLeft" || e.key === "PageUp") { show(current - 1); }
-    else if (e.key === "Home") { show(0); }
-    else if (e.key === "End") { show(frames.length - 1); }
+    var tag = e.target.tagName;
+    if ((options.active && !options.active()) || tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") { return; }
+    if (e.key === "ArrowRight" || e.key === "PageDown" || (options.space && e.key === " ")) { step(at + 1); }
+    else if (e.key === "ArrowLeft" || e.key === "PageUp") { step(at - 1); }
+    else if (e.key === "Home") { step(0); }
+    else if (e.key === "End") { step(count - 1); }
     else { return; }
     e.preventDefault();
   });
-  show(0);
+  return {go: go, at: function () { return at; }};
+};
+"""
+
+_SCRIPT = """
+(function () {
+  var frames = document.querySelectorAll(".frame"), counter = document.getElementById("counter");
+  window.gvStepper(frames.length, function (k) {
+    for (var i = 0; i < frames.length; i++) { frames[i].hidden = (i !== k); }
+    counter.textContent = "Frame " + (k + 1) + " of " + frames.length;
+  }, {space: true}).go(0);
 })();
 """
+
+
+def page_box(bands: float) -> tuple[float, float]:
+    """The figure's box, in pixels, on a page filling the ``WINDOW`` whose other rows take ``bands`` px."""
+    return WINDOW[0] - 2 * PAGE_MARGIN, WINDOW[1] - 2 * PAGE_MARGIN - bands
+
+
+def page_style(style: Style | None) -> Style:
+    """``style`` (the default look when None) with its text ``PAGE_TEXT`` times larger."""
+    style = style or Style()
+    return replace(style, font_size=min(72.0, style.font_size * PAGE_TEXT))
+
+
+def player_area(operations: int) -> Area:
+    """Where the player's figure goes in a 1920×1080 window, and the text size that must read there."""
+    return Area(*page_box(PLAYER_BANDS), readable_px(operations))
 
 
 def player_html(title: str, heading: str, rendered: Sequence[RenderedFrame]) -> str:
@@ -81,17 +132,17 @@ def player_html(title: str, heading: str, rendered: Sequence[RenderedFrame]) -> 
         lines = [write(line, MARKUP) for line in frame.equations] if frame.kind != "structure" else []
         caption = "<br>".join([f'<span class="title">{write(frame.title, MARKUP)}</span>'] + lines)
         figures.append(f'<figure class="frame" id="frame-{k}" data-kind="{frame.kind}"{" hidden" if k else ""}>'
-                       f"{fitted_svg(item.data, f'f{k}-')}<figcaption>{caption}</figcaption></figure>")
+                       f"{scaled_svg(item.data, f'f{k}-')}<figcaption>{caption}</figcaption></figure>")
     return "\n".join([
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         OFFLINE,
         f"<title>{html.escape(title)}</title>", f"<style>{_STYLE}</style>", "</head>", "<body>",
-        f"<h1>Backpropagation through {heading}</h1>",
-        '<div class="controls"><button id="prev" type="button">&#8592; Previous</button>'
+        f'<header class="bar controls"><h1>Backpropagation through {heading}</h1>'
+        '<button id="prev" type="button">&#8592; Previous</button>'
         '<button id="next" type="button">Next &#8594;</button><span id="counter"></span>'
-        '<span class="hint">(arrow keys work too)</span></div>',
-        *figures, f"<script>{_SCRIPT}</script>", "</body>", "</html>", ""])
+        '<span class="hint">(arrow keys work too)</span></header>',
+        "<main>", *figures, "</main>", f"<script>{STEPPER}{_SCRIPT}</script>", "</body>", "</html>", ""])
 
 
 def fitted_svg(data: bytes | str, prefix: str) -> str:
@@ -110,11 +161,28 @@ def fitted_svg(data: bytes | str, prefix: str) -> str:
     return body[:tag.start()] + root + body[tag.end():]
 
 
+def scaled_svg(data: bytes | str, prefix: str) -> str:
+    """A Graphviz SVG for a page box: as ``fitted_svg``, but as wide and as tall as its box, the
+    picture scaled up or down to fit it keeping its aspect (the viewBox's default ``meet``)."""
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    start = _SVG_START.search(text)
+    body = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', text[start.start():] if start else text)
+    tag = _SVG_TAG.search(body)
+    if tag is None:
+        return body
+    root = _SIZE.sub("", tag.group(0)).replace("<svg", '<svg width="100%" height="100%"', 1)
+    return body[:tag.start()] + root + body[tag.end():]
+
+
 def write_player(result: Backward, folder: str | os.PathLike | OutputFolder, *, renderer: str = "auto",
                  wrt: str | None = None, force: bool = False, style: Style | None = None) -> Path:
     """Render every frame of ``result`` as SVG (the page prints each caption under its figure)
     and write the player to ``folder/index.html``."""
     title = title_relation(result)
-    page = player_html(plain(title), write(title, MARKUP),
-                       render_frames(result, format="svg", renderer=renderer, wrt=wrt, caption=False, style=style))
+    operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
+    typed = result.graph.source.strip().replace("\n", "; ")  # the formula as typed, else as the IR writes it
+    page = player_html(typed or plain(title), html.escape(typed) if typed else write(title, MARKUP),
+                       render_frames(result, format="svg", renderer=renderer, wrt=wrt, caption=False,
+                                     style=page_style(style),
+                                     area=player_area(operations)))
     return OutputFolder.of(folder, force=force).write(PLAYER_FILE, page.encode("utf-8"))

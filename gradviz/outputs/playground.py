@@ -1,6 +1,7 @@
 """The playground picture's files: ``training.gif`` (every frame, looping) and ``training.html``
-(the frames with a slider, play/pause and the arrow keys). The page is self-contained: the frames
-are inline PNG images, the script and style are inline, and nothing is fetched from the network."""
+(the frames with a slider, play/pause and the arrow keys of the player's stepper). The page is
+self-contained: the frames are inline PNG images, the script and style are inline, and nothing
+is fetched from the network."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Callable, Sequence
 from ..networks.playground import Playground
 from .folder import OutputFolder
 from .gif import gif_bytes
-from .player import OFFLINE
+from .player import OFFLINE, STEPPER
 
 __all__ = ["ANIMATION_FILES", "FRAME_MS", "LAST_FRAME_MS", "playground_files", "playground_html", "write_playground"]
 
@@ -37,33 +38,29 @@ _SCRIPT = """
   var frames = JSON.parse(document.getElementById("frames").textContent);
   var image = document.getElementById("frame"), slider = document.getElementById("slider");
   var counter = document.getElementById("counter"), play = document.getElementById("play");
-  var current = 0, timer = null;
-  function show(k) {
-    current = Math.max(0, Math.min(frames.length - 1, k));
-    image.src = frames[current].src;
-    image.alt = frames[current].title;
-    slider.value = current;
-    counter.textContent = "Frame " + (current + 1) + " of " + frames.length;
-  }
+  var timer = null;
+  var stepper = window.gvStepper(frames.length, function (k) {
+    image.src = frames[k].src;
+    image.alt = frames[k].title;
+    slider.value = k;
+    counter.textContent = "Frame " + (k + 1) + " of " + frames.length;
+  }, {moved: stop});
   function stop() { clearInterval(timer); timer = null; play.textContent = "\\u25B6 Play"; }
   function start() {
-    if (current === frames.length - 1) { show(0); }
+    if (stepper.at() === frames.length - 1) { stepper.go(0); }
     play.textContent = "\\u275A\\u275A Pause";
-    timer = setInterval(function () { if (current === frames.length - 1) { stop(); } else { show(current + 1); } },
-                        %(ms)d);
+    timer = setInterval(function () {
+      if (stepper.at() === frames.length - 1) { stop(); } else { stepper.go(stepper.at() + 1); }
+    }, %(ms)d);
   }
   play.addEventListener("click", function () { if (timer) { stop(); } else { start(); } });
-  slider.addEventListener("input", function () { stop(); show(parseInt(slider.value, 10)); });
+  slider.addEventListener("input", function () { stop(); stepper.go(parseInt(slider.value, 10)); });
   document.addEventListener("keydown", function (e) {
-    if (e.key === "ArrowRight") { stop(); show(current + 1); }
-    else if (e.key === "ArrowLeft") { stop(); show(current - 1); }
-    else if (e.key === "Home") { stop(); show(0); }
-    else if (e.key === "End") { stop(); show(frames.length - 1); }
-    else if (e.key === " ") { if (timer) { stop(); } else { start(); } }
-    else { return; }
+    if (e.key !== " ") { return; }
+    if (timer) { stop(); } else { start(); }
     e.preventDefault();
   });
-  show(0);
+  stepper.go(0);
 })();
 """
 
@@ -84,7 +81,7 @@ def playground_html(pg: Playground, pngs: Sequence[bytes]) -> str:
         '<span id="counter"></span><span class="hint">&#8592; &#8594; keys, space plays</span></div>',
         '<img id="frame" alt="">',
         f'<script id="frames" type="application/json">{data}</script>',
-        f"<script>{_SCRIPT % {'ms': FRAME_MS}}</script>", "</body>", "</html>", ""])
+        f"<script>{STEPPER}{_SCRIPT % {'ms': FRAME_MS}}</script>", "</body>", "</html>", ""])
 
 
 def playground_files(pg: Playground, progress: Callable[[], None] | None = None) -> dict[str, bytes]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Sequence
+
+import sympy as sp
 
 from ..derive.lecture import forward_lines, gradient_lines
 from ..eval.backward import SYMBOLIC_DEPTH, SYMBOLIC_LIMIT, SYMBOLIC_PATHS, SYMBOLIC_TERMS, Backward, local_terms
@@ -63,7 +66,9 @@ def _bounded(lines: Sequence[Any], rows: int | None, what: str, show: Callable[[
 
 
 def grad_json(result: Backward) -> dict[str, Any]:
-    """``{"output", "value", "grad", "symbolic"}``; symbolic gradients as sympy-parsable strings."""
+    """``{"output", "inputs", "value", "grad", "symbolic"}``; symbolic gradients as strings that
+    ``sympy.sympify`` reads back. An input whose name is no Python identifier (``W^(2)_11``) is
+    written under an identifier, and ``"symbols"`` maps each such identifier to the input's name."""
     graph = result.graph
     out: dict[str, Any] = {"output": graph.output, "inputs": list(graph.inputs)}
     if result.values is not None:
@@ -71,8 +76,33 @@ def grad_json(result: Backward) -> dict[str, Any]:
         out["grad"] = {name: _json_number(v) for name, v in result.grad.items()}
     if result.has_symbolic:
         sym = symbolic_of(graph)
-        out["symbolic"] = {name: str(sym.gradient(graph.node(name).id)) for name in graph.inputs}
+        renamed = _identifiers(graph.inputs)
+        gradients = {name: sym.gradient(graph.node(name).id) for name in graph.inputs}
+        swap = {s: sp.Symbol(renamed[s.name]) for g in gradients.values() for s in g.free_symbols
+                if s.name in renamed}
+        out["symbolic"] = {name: str(g.xreplace(swap)) for name, g in gradients.items()}
+        if renamed:
+            out["symbols"] = {new: old for old, new in renamed.items()}
     return out
+
+
+def _identifiers(names: Sequence[str]) -> dict[str, str]:
+    """Each name that is no Python identifier → an identifier made of its letters, digits and
+    underscores (``W^(2)_11`` → ``W_2_11``), distinct from every other name."""
+    taken = set(names)
+    renamed: dict[str, str] = {}
+    for name in names:
+        if name.isidentifier():
+            continue
+        base = "_".join(part for part in re.split(r"\W+", name) if part) or "v"
+        base = base if base.isidentifier() else f"v_{base}"
+        new, k = base, 1
+        while new in taken:
+            k += 1
+            new = f"{base}_{k}"
+        taken.add(new)
+        renamed[name] = new
+    return renamed
 
 
 def _json_number(value: Any) -> Any:

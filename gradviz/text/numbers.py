@@ -14,7 +14,7 @@ from ..errors import GradvizError
 from ..ir.numbers import EXACT_DIGITS, MAX_DIGITS, format_number
 
 __all__ = ["MINUS", "format_value", "superscript", "SUPERSCRIPTS", "SUBSCRIPTS", "DIGITS", "MAX_SHOWN_DIGITS",
-           "digits", "shown_digits", "MESSAGE_DIGITS", "checking_digits"]
+           "digits", "shown_digits", "MESSAGE_DIGITS", "checking_digits", "number_policy"]
 
 MINUS = "−"
 SUPERSCRIPTS = str.maketrans("0123456789-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺")
@@ -25,6 +25,9 @@ DIGITS = 3  # significant digits of every number a figure, caption, derivation o
 # factors get up to 3 more where the shown factors' product would not round to the shown result)
 MESSAGE_DIGITS = 6  # significant digits of a number an error message quotes (to find the trouble by)
 MAX_SHOWN_DIGITS = 15  # a float holds about this many
+SCIENTIFIC_BELOW = -4  # a number whose first digit is at 10^e is written in scientific notation when e < this
+SCIENTIFIC_FROM = 4  # … or e >= max(digits, this)
+SCIENTIFIC_DIGITS = 4  # at most this many significant digits in scientific notation
 _DIGITS: ContextVar[int] = ContextVar("gradviz_digits", default=DIGITS)
 
 
@@ -79,6 +82,13 @@ def _shown(value: Any, count: int) -> Fraction:
     return Fraction(format_value(value, count).replace(MINUS, "-"))
 
 
+def number_policy() -> dict[str, Any]:
+    """The number format as data, for a page that formats numbers itself (the explorer): significant
+    digits (shown and in messages), where scientific notation starts and its digits, the minus sign."""
+    return {"digits": shown_digits(), "message": MESSAGE_DIGITS, "below": SCIENTIFIC_BELOW, "from": SCIENTIFIC_FROM,
+            "scientific": SCIENTIFIC_DIGITS, "minus": MINUS}
+
+
 def format_value(value: Any, digits: int | None = None) -> str:
     """A number as a figure shows it: ``42``, ``0.25``, ``−84``, ``1.5e12`` (never ``41.99999999``),
     rounded half up to ``digits`` significant digits (``shown_digits()`` unless given; at most 4
@@ -109,8 +119,8 @@ def _text(exact: Fraction, count: int) -> str:
     if exact == 0:
         return "0"
     mantissa, exponent = _rounded(abs(exact), count)
-    if not -4 <= exponent < max(count, 4):
-        count = min(count, 4)
+    if not SCIENTIFIC_BELOW <= exponent < max(count, SCIENTIFIC_FROM):
+        count = min(count, SCIENTIFIC_DIGITS)
         mantissa, exponent = _rounded(abs(exact), count)
         whole = _rounded(abs(exact), count + 1)
         if _is_exact(abs(exact), whole):
