@@ -10,14 +10,12 @@ a derivation taller than a slide is cut into pages between lines. The math is wh
 
 from __future__ import annotations
 
-import importlib.util
 import io
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
 from ..derive.documents import sections
-from ..errors import GradvizError
 from ..text.lines import Relation, piece
 from ..text.targets import MATHTEXT
 
@@ -55,16 +53,7 @@ class Row:
     heading: bool = False
 
 
-@lru_cache(maxsize=1)
-def _typesetter() -> None:
-    """matplotlib is there, or a ``GradvizError`` (a ``ValueError``, as mathtext's own refusals are:
-    the explorer then writes its lines as text; so it does in a browser, which has no matplotlib)."""
-    if importlib.util.find_spec("matplotlib") is None:
-        raise GradvizError("typesetting the math needs matplotlib: pip install matplotlib")
-
-
 def _font(heading: bool) -> "FontProperties":
-    _typesetter()
     from matplotlib.font_manager import FontProperties
 
     return FontProperties(size=FONT_SIZE, weight="bold" if heading else "normal", math_fontfamily=MATH_FONTS)
@@ -73,7 +62,6 @@ def _font(heading: bool) -> "FontProperties":
 @lru_cache(maxsize=8192)
 def _measure(text: str, heading: bool = False) -> tuple[float, float, float]:
     """(width, ascent, descent) of ``text`` in points; mathtext raises on anything it cannot typeset."""
-    _typesetter()
     from matplotlib.mathtext import MathTextParser
 
     width, height, depth, *_ = MathTextParser("path").parse(text, 72, _font(heading))
@@ -191,7 +179,6 @@ def _height(rows: Sequence[Row]) -> float:
 
 def draw(rows: Sequence[Row], format: str = "png") -> bytes:
     """``rows`` typeset as one picture (``svg`` or ``png`` at ``DPI``), black on white."""
-    _typesetter()
     from matplotlib import rc_context
     from matplotlib.figure import Figure
 

@@ -126,7 +126,8 @@ function tab(name) {
     const quiz = name === "exercise" ? $("quiz").value : undefined;
     const answer = call("explorer_page", state.formula, state.values, quiz);
     state[name] = answer.html ?? answer.error;  // an error stays this tab's message
-    $(name + "-frame").srcdoc = answer.html || "";
+    // loaded once the shown tab is laid out: the explorer measures its texts (getBBox) as it starts
+    requestAnimationFrame(() => requestAnimationFrame(() => { $(name + "-frame").srcdoc = answer.html || ""; }));
   }
   const said = state[name]?.startsWith?.("Error: ") ? state[name] : "";
   showError([...state.page.warnings, said].filter(Boolean).join("\n"));
