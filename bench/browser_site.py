@@ -4,7 +4,7 @@ cached), a new formula of at most 20 operations to its first frame once warm, st
 (the frame swapped in and laid out), the site's size and the page's own size besides the vendored
 runtime. Targets: cold ≤ 6 s, warm ≤ 500 ms, step ≤ 16 ms, site ≤ 25 MB, page ≤ 1 MB.
 
-    PYTHONPATH=. python bench/site.py [--cold 3] [--repeat 5]
+    PYTHONPATH=. python bench/browser_site.py [--cold 3] [--repeat 5]
 """
 
 from __future__ import annotations
