@@ -151,6 +151,30 @@ def render(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, dpi: int | No
     click.echo(f"{count} frame{'s' if count != 1 else ''} in {done.folder} ({files}); final frame: {done.final}{key}")
 
 
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False))
+@force_option
+def site(folder: str, force: bool) -> None:
+    """Write a static web page into FOLDER that runs gradviz in the browser: formula box, frames,
+    derivation and explorer, with nothing to install. It opens from file://, from any static
+    host (a course page, GitHub Pages) and offline.
+
+    The first build downloads pinned versions of the Python runtime compiled to WebAssembly
+    (Pyodide), Graphviz compiled to WebAssembly and the pure-Python wheels, checks their SHA-256
+    and keeps them in a cache folder (GRADVIZ_CACHE, else ~/.cache/gradviz); it needs npm, node
+    and pip. Later builds use the cache.
+
+    \b
+    Example:
+      gradviz site public/  # prints "open public/index.html"
+    """
+    from ..outputs.site import build_site  # lazy: `gradviz --help` stays fast
+
+    done = build_site(folder, force=force)
+    click.echo(f"site in {done.folder} ({len(done.sizes)} files, {done.total / 1e6:.1f} MB): "
+               f"open {done.folder / 'index.html'}")
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Console entry point; unexpected internal errors become one line (GRADVIZ_DEBUG=1 shows them),
     and SIGTERM stops a command as Ctrl-C does, cleaning up (exit 143)."""

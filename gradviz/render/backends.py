@@ -3,7 +3,11 @@
 ``pygraphviz`` (>= 2.0.4, whose wheels bundle Graphviz) renders in-process and is the
 default; the system ``dot`` program is used when asked for or when pygraphviz is missing.
 Both read the same DOT and take the same layout engine names (``dot`` to lay out,
-``nop2`` to render with every position pinned).
+``nop2`` to render with every position pinned). In a browser (Pyodide, where
+``sys.platform == "emscripten"``) the only backend is ``wasm``: Graphviz compiled to
+WebAssembly (``@viz-js/viz``), whose instance the page puts on ``globalThis`` under
+``WASM_GLOBAL`` before Python runs; it writes SVG, DOT and JSON (no PNG or PDF), and its run
+cannot be stopped from Python (the page's own thread runs it).
 
 pygraphviz runs in a forked child process (where ``fork`` exists), so that Graphviz's C code,
 which Python cannot interrupt, is bounded: the child is killed after ``GRAPHVIZ_SECONDS``
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import atexit
 import io
+import json
 import os
 import pickle
 import re
@@ -35,12 +40,14 @@ import threading
 import time
 from contextlib import contextmanager, redirect_stderr
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Iterator
 
 from ..errors import GradvizError
 
 __all__ = ["Backend", "get_backend", "browser_svg", "FORMATS", "RENDERERS", "INSTALL_HINT", "GRAPHVIZ_SECONDS",
-           "GRAPHVIZ_MEMORY", "TOO_SLOW_ADVICE"]
+           "GRAPHVIZ_MEMORY", "TOO_SLOW_ADVICE", "IN_BROWSER", "WASM_GLOBAL"]
 
 from .choices import FORMATS, RENDERERS
 
@@ -55,6 +62,16 @@ GRAPHVIZ_MEMORY = 1 << 30  # bytes Graphviz may allocate beyond what Python alre
 TOO_SLOW_ADVICE = ("draw a smaller formula, only the final frame (--frames final of gradviz render or gradviz net) "
                    "or the neuron view of a "
                    "network (gradviz net --view neurons), or print the numbers with gradviz grad")
+IN_BROWSER = sys.platform == "emscripten"  # Pyodide: no processes, no pygraphviz; Graphviz is WebAssembly
+WASM_GLOBAL = "gradvizViz"  # the page's ``await Viz.instance()``, on globalThis
+#: beside this module in the site's copy of gradviz (``gradviz site`` writes it): for each character
+#: beyond ASCII, letters as wide in DejaVu Sans; Graphviz without its font libraries knows only ASCII
+#: widths and guesses a third of an em per UTF-8 byte, so labels are measured with these stand-ins
+#: and each SVG text is placed where the stand-ins put it
+GLYPH_FILLERS = Path(__file__).with_name("glyph_fillers.json")
+_TEXT_TAG = re.compile(r"<text [^>]*>")
+_BEYOND_ASCII = re.compile(r"[^\x00-\x7f]|&#(\d+);|&#x([0-9a-fA-F]+);")
+_WASM_FORMATS = ("svg", "json", "dot")
 TOO_SLOW = f"Graphviz ran past its limit of {GRAPHVIZ_SECONDS:.0f} s for a figure and was stopped: {TOO_SLOW_ADVICE}"
 
 
@@ -71,7 +88,9 @@ class Backend:
         stopped with a ``GradvizError`` after ``timeout`` seconds."""
         if fmt not in _OUTPUT:
             raise GradvizError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-        if self.name == "pygraphviz":
+        if self.name == "wasm":
+            data = _run_wasm(source, prog, fmt, dpi)
+        elif self.name == "pygraphviz":
             data = _run_pygraphviz(source, prog, fmt, dpi, timeout)
         else:
             data = _run_program(self.dot_path or "dot", source, prog, fmt, dpi, timeout)
@@ -80,9 +99,11 @@ class Backend:
 
 def get_backend(renderer: str = "auto") -> Backend:
     """The backend for ``renderer`` (``auto``, ``pygraphviz`` or ``dot``), or a ``GradvizError``
-    that says what to install."""
+    that says what to install; in a browser every choice is the WebAssembly Graphviz."""
     if renderer not in RENDERERS:
         raise GradvizError(f"unknown renderer {renderer!r}; choose one of {', '.join(RENDERERS)}")
+    if IN_BROWSER:
+        return Backend("wasm")
     if renderer in ("auto", "pygraphviz"):
         try:
             import pygraphviz  # noqa: F401
@@ -143,6 +164,52 @@ def _unshifted(match: re.Match) -> str:
 
 _SHIFTED = re.compile(r'<text [^>]*baseline-shift="[^"]*"[^>]*>')
 _ATTRIBUTE = {"y": re.compile(r' y="(-?[\d.]+)"'), "font-size": re.compile(r' font-size="([\d.]+)"')}
+
+
+def _run_wasm(source: str, prog: str, fmt: str, dpi: int | None) -> bytes:
+    """Graphviz as WebAssembly through Pyodide's ``js`` module: ``viz.render(dot, options)``."""
+    import js  # Pyodide's view of globalThis
+    from pyodide.ffi import to_js
+
+    viz = getattr(js, WASM_GLOBAL, None)
+    if viz is None:
+        raise GradvizError(f"the page has not loaded Graphviz: globalThis.{WASM_GLOBAL} must hold "
+                           "await Viz.instance() (@viz-js/viz) before gradviz renders")
+    if fmt not in _WASM_FORMATS:
+        raise GradvizError(f"the browser's Graphviz writes {', '.join(_WASM_FORMATS)}, not {fmt}")
+    options = to_js({"format": _OUTPUT[fmt], "engine": prog} | ({"graphAttributes": {"dpi": str(dpi)}} if dpi else {}),
+                    dict_converter=js.Object.fromEntries)
+
+    def render(text: str) -> str:
+        result = viz.render(text, options)
+        if result.status != "success" or not result.output:
+            messages = "; ".join(str(error.message).strip() for error in result.errors)
+            raise GradvizError(f"Graphviz (WebAssembly) could not render the figure: {messages or 'no output'}")
+        return str(result.output)
+
+    measured = _BEYOND_ASCII.sub(_stand_in, source)
+    if prog == "nop" or measured == source:  # the measuring run (``layout._measure``) gives sizes only
+        return render(measured).encode("utf-8")
+    if fmt != "svg":
+        return render(source).encode("utf-8")
+    # each text where Graphviz places it for the stand-ins (its x from their true widths), with its own characters
+    drawn, placed = render(source), _TEXT_TAG.findall(render(measured))
+    if len(_TEXT_TAG.findall(drawn)) != len(placed):
+        return drawn.encode("utf-8")
+    tags = iter(placed)
+    return _TEXT_TAG.sub(lambda _: next(tags), drawn).encode("utf-8")
+
+
+@lru_cache(maxsize=1)
+def _fillers() -> dict[str, str]:
+    return json.loads(GLYPH_FILLERS.read_text(encoding="utf-8")) if GLYPH_FILLERS.exists() else {}
+
+
+def _stand_in(match: re.Match) -> str:
+    """ASCII letters as wide as the character (raw or a numeric entity) ``match`` holds."""
+    number = match.group(1) or match.group(2)
+    code = ord(match.group(0)) if number is None else int(number, 10 if match.group(1) else 16)
+    return _fillers().get(chr(code), match.group(0)) if 127 < code <= sys.maxunicode else match.group(0)
 
 
 def _run_pygraphviz(source: str, prog: str, fmt: str, dpi: int | None, timeout: float) -> bytes:
