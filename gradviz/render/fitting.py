@@ -114,9 +114,10 @@ def _candidates(style: "Style", operations: int) -> list[tuple["Style", int, boo
                  False)]
     looks = ("boxes", "gates", "paired") if style.look == "auto" else (style.look,)
     rankdirs = ("LR", "TB") if style.rankdir == "auto" else (style.rankdir,)
-    out = [(replace(style, look=look, rankdir=rankdir), columns, False, copies)
-           for look in looks for rankdir in rankdirs
-           for columns, copies in (((1, False),) if look == "boxes" else
-                                   ((0, False), (0, True), (1, False), (3, False), (2, False)))]
-    return out + [(replace(style, look=look, rankdir=rankdir), 0, True, False) for look in looks if look != "boxes"
-                  for rankdir in rankdirs]
+    boxes = [(replace(style, look="boxes", rankdir=rankdir), 1, False, False) for rankdir in rankdirs
+             if "boxes" in looks]
+    beside = [(replace(style, look=look, rankdir=rankdir), 0, fold, copies) for fold in (False, True)
+              for look in looks if look != "boxes" for rankdir in rankdirs for copies in (False, True)]
+    stacked = [(replace(style, look=look, rankdir=rankdir), columns, False, False) for look in looks
+               if look != "boxes" for rankdir in rankdirs for columns in (1, 3, 2)]
+    return boxes + beside + stacked

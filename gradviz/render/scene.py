@@ -17,6 +17,8 @@ Every text is written by the figure-markup target (``text.targets.MARKUP``) from
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
@@ -142,8 +144,10 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
     keep = input_paths(result.graph, wrt) if wrt is not None else None
     stacks = input_columns(result.graph, columns)
     folded = second_row(result.graph) if fold else frozenset()
-    return [replace(_scene(result, frame, texts, caption, keep, look, stacks, copies), folded=folded)
-            for frame in frame_list]
+    out = [_scene(result, frame, texts, caption, keep, look, stacks, copies) for frame in frame_list]
+    if folded:  # a constant's copy goes into the row of the operation it is drawn beside
+        folded |= {e.tail for e in out[0].edges if e.head in folded and e.tail not in result.graph.nodes}
+    return [replace(sc, folded=folded) for sc in out]
 
 
 class _Texts:
@@ -176,7 +180,7 @@ def _scene(result: "Backward", frame: Frame, texts: _Texts, caption: bool,
     forward = frame.kind in FORWARD_KINDS and texts.tangents is not None
     state = tangent_state(texts.tangents, frame) if forward else frame_state(result, frame)
     gates = look != "boxes"
-    nodes = [_node(result, frame, texts, state, nid, keep, look) for nid in graph.nodes]
+    nodes = [_node(result, frame, texts, state, nid, keep, look, bool(stacks)) for nid in graph.nodes]
     edges = [_edge(result, texts, state, nid, pos, operand, keep, look)
              for nid, node in graph.nodes.items() for pos, operand in enumerate(node.operands)]
     if copies:
@@ -213,7 +217,7 @@ def _constant_copies(graph: "Graph", nodes: list[NodeLook], edges: list[EdgeLook
 
 
 def _node(result: "Backward", frame: Frame, texts: _Texts, state: FrameState, nid: str,
-          keep: frozenset[str] | None, look: str) -> NodeLook:
+          keep: frozenset[str] | None, look: str, stacked: bool = True) -> NodeLook:
     """A node as a box (equation, value, gradient) or as a gate (operator and name, value,
     gradient; ``paired`` gates put value and gradient side by side in one row)."""
     graph = result.graph
@@ -245,7 +249,7 @@ def _node(result: "Backward", frame: Frame, texts: _Texts, state: FrameState, ni
     if gates and node.kind == "input" or look == "paired" and (value or gradient):
         pair = [f'<FONT COLOR="{color}">{text}</FONT>' for text, color in ((value, VALUE_COLOR),
                                                                           (gradient, GRADIENT_COLOR)) if text]
-        if node.kind == "input":  # one row: inputs stack in a column, which must not grow tall
+        if node.kind == "input" and stacked:  # one row: inputs stack in a column, which must not grow tall
             rows = [("  ".join([rows[0][0], " │ ".join(pair)]) if pair else rows[0][0], None)]
         else:
             rows.append((" │ ".join(pair), None))
@@ -383,9 +387,10 @@ def _caption(frame: Frame, look: str, output: str, seed: str | None = None) -> s
 
 def wrapped(relation: "Relation | Math") -> list[str]:
     """A relation as lines of at most ``CAPTION_WIDTH`` characters, broken before an ``=``
-    (continuation lines start with ``=``, indented); a single side longer than that stays whole."""
+    (continuation lines start with ``=``, indented); a single side longer than that is broken
+    before a ``+`` or ``−`` as well (``_folded``)."""
     if not isinstance(relation, Relation) or len(relation.sides) < 2:
-        return [write(relation, MARKUP)]
+        return _folded(write(relation, MARKUP))
     joints = [relation.first] + ["="] * (len(relation.sides) - 2)
     lines, current, width = [], write(relation.sides[0], MARKUP), len(plain(relation.sides[0]))
     for joint, side in zip(joints, relation.sides[1:]):
@@ -395,7 +400,30 @@ def wrapped(relation: "Relation | Math") -> list[str]:
             current, width = f"    {joint} {text}", size + 4
         else:
             current, width = f"{current} {joint} {text}", width + size
-    return lines + [current]
+    return [piece for line in lines + [current] for piece in _folded(line)]
+
+
+def _folded(line: str) -> list[str]:
+    """A caption line longer than ``CAPTION_WIDTH`` visible characters broken, as a typesetter
+    breaks a long formula, at the spaces before a ``+`` or ``−`` (never inside markup tags);
+    continuation lines are indented. A line with no such space stays whole."""
+    cuts = [k for k in range(1, len(line) - 1) if line[k] == " " and line[k + 1] in "+−"
+            and line[k + 2:k + 3] == " " and line.rfind("<", 0, k) <= line.rfind(">", 0, k)]
+    if _visible(line) <= CAPTION_WIDTH or not cuts:
+        return [line]
+    out, start = [], 0
+    for k, cut in enumerate(cuts):
+        end = cuts[k + 1] if k + 1 < len(cuts) else len(line)
+        if _visible(line[start:end]) > CAPTION_WIDTH - 8 and cut > start:
+            out.append(line[start:cut])
+            start = cut + 1
+    out.append(line[start:])
+    return [out[0]] + [" " * 8 + piece for piece in out[1:]]
+
+
+def _visible(markup: str) -> int:
+    """How many characters a markup text shows (tags left out, an entity one character)."""
+    return len(html.unescape(re.sub(r"<[^>]*>", "", markup)))
 
 
 def _defaults(compact: bool, gates: bool = False) -> tuple[tuple, tuple, tuple]:
