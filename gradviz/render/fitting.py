@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from .backends import GRAPHVIZ_SECONDS
 from .budget import layout_work
 from .choices import ASPECTS
 from .crossings import layout_crossings, plain_dot_crossings
 from .layout import Layout, layout
+from .reading import indexed_pairs, out_of_order
 from .scene import Scene, scenes as make_scenes
 
 if TYPE_CHECKING:
@@ -77,28 +78,40 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     many choices as ``SEARCH_WORK`` pays for (counted, not timed, so a busy machine draws the same
     figure); all layouts together get ``GRAPHVIZ_SECONDS``."""
     operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
-    readable = area.readable if area else readable_px(operations)
+    needed = area.readable if area else readable_px(operations)
     box = (area.width, area.height) if area else ASPECTS[style.aspect] or ASPECTS["16:9"]
     candidates = _candidates(style, operations)
     candidates = candidates[:max(1, SEARCH_WORK // layout_work(result.graph))]
     reference = plain_dot_crossings(result.graph, backend) if len(candidates) > 1 else 0
+    pairs = indexed_pairs(result.graph) if len(candidates) > 1 else []
     best: Fitted | None = None
-    best_rank: tuple[bool, float, float] | None = None
+    best_rank: tuple[bool, float, float, float] | None = None
     start = time.monotonic()
     for candidate, columns, fold, copies in candidates:
         looks = [candidate.apply(sc) for sc in make_scenes(result, frames, caption=caption, wrt=wrt,
                                                              look=candidate.look, columns=columns, fold=fold,
                                                              tangents=tangents, copies=copies)]
-        lay = layout(looks, backend, box, timeout=GRAPHVIZ_SECONDS - (time.monotonic() - start))
+
+        def disorder(centres: Mapping[str, tuple[float, float]]) -> int:
+            return len(out_of_order(pairs, centres, candidate.rankdir, looks[-1].folded))
+        lay = layout(looks, backend, box, timeout=GRAPHVIZ_SECONDS - (time.monotonic() - start),
+                     disorder=disorder if pairs else None)
         px = text_px(lay, candidate, area)
         crossed = layout_crossings(lay) if len(candidates) > 1 else 0
-        rank = (px >= readable, -max(crossed - reference, 0) if px >= readable else 0.0, px)
+        unordered = disorder({nid: _centre(pins) for nid, pins in lay.nodes.items()}) if pairs else 0
+        readable = px >= needed
+        rank = (readable, -max(crossed - reference, 0) if readable else 0.0, -unordered if readable else 0.0, px)
         if best_rank is None or rank > best_rank:
             best, best_rank = Fitted(candidate, looks, lay), rank
-        if px >= readable and crossed <= reference:
+        if readable and crossed <= reference and not unordered:
             break
     assert best is not None
     return best
+
+
+def _centre(pins: Mapping[str, str]) -> tuple[float, float]:
+    x, y = pins["pos"].rstrip("!").split(",")
+    return float(x), float(y)
 
 
 def _candidates(style: "Style", operations: int) -> list[tuple["Style", int, bool, bool]]:

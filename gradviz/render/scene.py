@@ -107,6 +107,7 @@ class Scene:
     edge_defaults: tuple[tuple[str, str], ...]
     clusters: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (label, node ids): a network's layers
     folded: frozenset[str] = frozenset()  # nodes of the second row of a folded (wrapped) layout
+    beside: tuple[tuple[str, str], ...] = ()  # (constant, its one consumer): laid out in one rank, side by side
 
 
 @lru_cache(maxsize=4096)
@@ -139,7 +140,7 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
     ``wrt`` (an input's name) draws the nodes and edges on the paths from the output to that
     input in full colour and fades the rest. ``tangents`` (forward mode from one input) is
     what the forward-mode frames among ``frame_list`` show. ``copies`` draws a constant used by
-    several operations beside each of them."""
+    several operations beside each of them, each in its operation's rank (``Scene.beside``)."""
     texts = _Texts(result, tangents)
     keep = input_paths(result.graph, wrt) if wrt is not None else None
     stacks = input_columns(result.graph, columns)
@@ -189,7 +190,18 @@ def _scene(result: "Backward", frame: Frame, texts: _Texts, caption: bool,
     seed = texts.tangents.wrt if forward else None
     return Scene(frame.slug, tuple(nodes), tuple(edges), _caption(frame, look, graph.output, seed) if caption else None,
                  stacks, graph.output_id,
-                 *_defaults(compact, gates), clusters=() if gates else _clusters(graph))
+                 *_defaults(compact, gates), clusters=() if gates else _clusters(graph),
+                 beside=_beside(graph, edges) if copies else ())
+
+
+def _beside(graph: "Graph", edges: Sequence[EdgeLook]) -> tuple[tuple[str, str], ...]:
+    """Each constant drawn once for one operation, with that operation: a number sits beside
+    the gate it feeds, in its rank, instead of a rank away where it could sit by another node."""
+    uses: dict[str, list[str]] = {}
+    for edge in edges:
+        if edge.tail not in graph.nodes or graph.nodes[edge.tail].kind == "const":
+            uses.setdefault(edge.tail, []).append(edge.head)
+    return tuple((tail, heads[0]) for tail, heads in uses.items() if len(heads) == 1)
 
 
 def _constant_copies(graph: "Graph", nodes: list[NodeLook], edges: list[EdgeLook]
@@ -510,7 +522,11 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
                      **cluster_pins.get(f"cluster_{index}", {}))
             for nid in members:
                 sub.node(nid)
-    last = [] if sc.output in sc.folded else [("max", (sc.output,))]  # a folded output ends the second row
+    beside = dict(sc.beside) if placeholders else {}
+    last = [] if sc.output in sc.folded else [("max", (sc.output, *(c for c, h in beside.items() if h == sc.output)))]
+    for constant, consumer in beside.items():  # the output's constants join its rank above
+        if consumer != sc.output or sc.output in sc.folded:
+            dot.body.append(f"{{rank=same; {_quoted(constant)}; {_quoted(consumer)}}}\n")
     for rank, members in [("min" if k == 0 else "same", column) for k, column in enumerate(sc.inputs)] + last:
         with dot.subgraph() as sub:
             sub.attr(rank=rank)
