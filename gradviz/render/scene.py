@@ -329,13 +329,17 @@ def input_columns(graph: "Graph", count: int) -> tuple[tuple[str, ...], ...]:
 
 def second_row(graph: "Graph") -> frozenset[str]:
     """The nodes a folded layout draws in its second row, coming back right to left under the
-    first: the operations of the deeper half and the inputs and constants only they use."""
+    first: the operations of the deeper half and every node only they use that is an input, a
+    constant or an operation on those alone (``u·x₃``), so none floats far from its use."""
     depth = depths(graph)
     cut = (max(depth.values()) + 1) // 2
     folded = {nid for nid, node in graph.nodes.items() if node.kind == "op" and depth[nid] >= cut}
     consumers = graph.consumers()
-    folded |= {nid for nid, node in graph.nodes.items()
-               if node.kind != "op" and consumers.get(nid) and all(c in folded for c, _ in consumers[nid])}
+    leaves = {nid for nid, node in graph.nodes.items() if node.kind != "op"}
+    free = leaves | {nid for nid, node in graph.nodes.items() if all(o in leaves for o in node.operands)}
+    for nid in reversed(graph.nodes):  # consumers come after their operands
+        if nid in free and consumers.get(nid) and all(c in folded for c, _ in consumers[nid]):
+            folded.add(nid)
     return frozenset(folded)
 
 
@@ -500,6 +504,7 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
         attrs = {"label": label, "id": node.id, **dict(node.attrs), **node_pins.get(node.id, {})}
         _statement(dot, cache, ("node", node.id, tuple(attrs.items())), lambda: dot.node(node.id, **attrs))
     turned = False
+    turns = _turns(sc) if placeholders and sc.folded else set()
     for edge in sc.edges:
         body = boxed(None if placeholders else edge.label, boxes.get(edge.id), edge_place(sc))
         attrs = {"id": edge.id, **dict(edge.attrs), **({"label": f"<{body}>"} if body is not None else {}),
@@ -507,7 +512,7 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
         if placeholders and edge.head in sc.folded:  # the second row runs right to left
             if edge.tail in sc.folded:
                 dot.edge(edge.head, edge.tail, dir="back", **attrs)
-            elif not turned:  # the turn: the first edge into the second row goes straight down
+            elif not turned and edge.tail in turns:  # the turn: from the first row's deepest node, straight down
                 turned = True
                 dot.edge(edge.tail, edge.head, **attrs)
                 dot.body.append(f"{{rank=same; {_quoted(edge.tail)}; {_quoted(edge.head)}}}\n")
@@ -536,6 +541,23 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
                 for upper, lower in zip(members, members[1:]):
                     sub.edge(upper, lower, style="invis")
     return dot
+
+
+def _turns(sc: Scene) -> set[str]:
+    """The nodes of the first row of a folded scene that lie deepest (most edges from the first
+    row's sources): where the second row starts, under them."""
+    depth: dict[str, int] = {}
+    pending = [e for e in sc.edges if e.head not in sc.folded]
+    for _ in range(len(sc.nodes)):  # longest paths over the first row's edges (edges are in graph order)
+        changed = False
+        for e in pending:
+            if depth.get(e.tail, 0) + 1 > depth.get(e.head, 0):
+                depth[e.head], changed = depth.get(e.tail, 0) + 1, True
+        if not changed:
+            break
+    into = {e.tail for e in sc.edges if e.head in sc.folded and e.tail not in sc.folded}
+    deepest = max((depth.get(t, 0) for t in into), default=0)
+    return {t for t in into if depth.get(t, 0) == deepest}
 
 
 def _quoted(name: str) -> str:
