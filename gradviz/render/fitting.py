@@ -8,6 +8,7 @@ and are untangled, so small graphs never pay for the search.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Mapping, Sequence
@@ -16,7 +17,8 @@ from .backends import GRAPHVIZ_SECONDS
 from .budget import layout_work
 from .choices import ASPECTS
 from .crossings import layout_crossings, plain_dot_crossings
-from .layout import Layout, layout
+from .layout import Layout, layout, node_box
+from .measure import BESIDE
 from .reading import indexed_pairs, out_of_order
 from .scene import Scene, scenes as make_scenes
 
@@ -85,7 +87,7 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     reference = plain_dot_crossings(result.graph, backend) if len(candidates) > 1 else 0
     pairs = indexed_pairs(result.graph) if len(candidates) > 1 else []
     best: Fitted | None = None
-    best_rank: tuple[bool, float, float, float] | None = None
+    best_rank: tuple[bool, float, float, float, float] | None = None
     start = time.monotonic()
     for candidate, columns, fold, copies in candidates:
         looks = [candidate.apply(sc) for sc in make_scenes(result, frames, caption=caption, wrt=wrt,
@@ -99,14 +101,23 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
         px = text_px(lay, candidate, area)
         crossed = layout_crossings(lay) if len(candidates) > 1 else 0
         unordered = disorder({nid: _centre(pins) for nid, pins in lay.nodes.items()}) if pairs else 0
+        astray = _astray(lay, looks[-1]) if len(candidates) > 1 else 0
         readable = px >= needed
-        rank = (readable, -max(crossed - reference, 0) if readable else 0.0, -unordered if readable else 0.0, px)
+        rank = (readable, -max(crossed - reference, 0) if readable else 0.0, -unordered if readable else 0.0,
+                -astray if readable else 0.0, px)
         if best_rank is None or rank > best_rank:
             best, best_rank = Fitted(candidate, looks, lay), rank
-        if readable and crossed <= reference and not unordered:
+        if readable and crossed <= reference and not unordered and not astray:
             break
     assert best is not None
     return best
+
+
+def _astray(lay: Layout, sc: Scene) -> int:
+    """Constants of one use laid out farther than ``measure.BESIDE`` from it."""
+    def gap(a: tuple, b: tuple) -> float:
+        return math.hypot(max(b[0] - a[2], 0.0, a[0] - b[2]), max(b[1] - a[3], 0.0, a[1] - b[3]))
+    return sum(gap(node_box(lay.nodes[c]), node_box(lay.nodes[h])) > BESIDE for c, h in sc.beside)
 
 
 def _centre(pins: Mapping[str, str]) -> tuple[float, float]:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from .backends import Backend
 
-__all__ = ["Layout", "layout", "pinned"]
+__all__ = ["Layout", "layout", "pinned", "node_box"]
 
 CAPTION_KEY = "caption"
 _SLACK = 2  # points added to measured label boxes (Graphviz rounds sizes)
@@ -90,7 +90,7 @@ def layout(scenes: Sequence[Scene], backend: "Backend", slide: tuple[float, floa
     pad = 2 * 72 * float(dict(scenes[-1].graph_attrs).get("pad", "0"))
     caption_pos = None
     if CAPTION_KEY in boxes:
-        obstacles = [_node_box(pins) for pins in nodes.values()]
+        obstacles = [node_box(pins) for pins in nodes.values()]
         obstacles += [(x, y, x, y) for pins in edges.values() for x, y in _points(pins["pos"])]
         obstacles += [tuple(float(v) for v in c["bb"].split(",")) for c in clusters.values()]
         caption_pos, bb = _caption_place(boxes[CAPTION_KEY], bb, obstacles, slide, pad)
@@ -128,7 +128,8 @@ def _overlaps(a: Box, b: Box, gap: float) -> bool:
     return a[0] - gap < b[2] and b[0] < a[2] + gap and a[1] - gap < b[3] and b[1] < a[3] + gap
 
 
-def _node_box(pins: dict[str, str]) -> Box:
+def node_box(pins: Mapping[str, str]) -> Box:
+    """A pinned node's box (x0, y0, x1, y1) in points."""
     x, y = (float(v) for v in pins["pos"].rstrip("!").split(","))
     w, h = float(pins["width"]) * 36, float(pins["height"]) * 36  # half sizes in points
     return (x - w, y - h, x + w, y + h)

@@ -13,7 +13,8 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-__all__ = ["SlideFit", "fit", "SLIDE", "crossings", "count_crossings", "spline_points", "node_boxes", "edge_paths"]
+__all__ = ["SlideFit", "fit", "SLIDE", "crossings", "count_crossings", "spline_points", "node_boxes", "edge_paths",
+           "edge_ends", "border_runs", "shared_runs", "constants_astray"]
 
 SLIDE = (1920, 1080)  # the projector slide a figure is judged on, in pixels
 _SVG = "{http://www.w3.org/2000/svg}"
@@ -218,6 +219,18 @@ def edge_paths(svg: bytes | str) -> dict[str, list[tuple[float, float]]]:
             for path in g.iter(f"{_SVG}path")}
 
 
+def edge_ends(svg: bytes | str) -> dict[str, tuple[str, str]]:
+    """Each edge's tail and head node ids (from its title, ``tail->head``) by edge id."""
+    root = ET.fromstring(svg.decode("utf-8") if isinstance(svg, bytes) else svg)
+    out = {}
+    for g in _groups(root, "edge"):
+        title = g.find(f"{_SVG}title")
+        if title is not None and "->" in (title.text or ""):
+            tail, head = title.text.split("->", 1)
+            out[g.get("id", "")] = (tail, head)
+    return out
+
+
 def _run_lengths(points: list[tuple[float, float]], near: list[bool]) -> float:
     """The longest stretch of a sampled path (its length along the path) whose points are all ``near``."""
     best = run = 0.0
@@ -264,8 +277,9 @@ def shared_runs(svg: bytes | str) -> dict[str, float]:
     them run within ``SHARED_GAP`` of each other, once ``_LEAVING`` points clear of the node."""
     boxes, paths = node_boxes(svg), edge_paths(svg)
     fans: dict[str, list[str]] = {}
-    for eid in paths:
-        fans.setdefault(eid.split("-")[0], []).append(eid)
+    for eid, (tail, _) in edge_ends(svg).items():
+        if eid in paths:
+            fans.setdefault(tail, []).append(eid)
     out = {}
     for tail, eids in fans.items():
         if len(eids) < 2 or tail not in boxes:
@@ -282,24 +296,25 @@ def shared_runs(svg: bytes | str) -> dict[str, float]:
     return out
 
 
+BESIDE = 36.0  # points: a constant this near the operation it feeds sits beside it
+
+
 def constants_astray(svg: bytes | str) -> list[str]:
-    """Constants (nodes drawn without an outline) that overlap another node, or lie nearer
-    another node than the one they feed (a constant used twice: nearer one of its uses)."""
+    """Constants (nodes drawn without an outline) that overlap another node, or lie farther than
+    ``BESIDE`` from every operation they feed."""
     root = ET.fromstring(svg.decode("utf-8") if isinstance(svg, bytes) else svg)
     plain = {g.get("id", "") for g in _groups(root, "node")
              if not any(s.tag in (f"{_SVG}path", f"{_SVG}polygon") for s in g)}
     boxes = node_boxes(svg)
     uses: dict[str, set[str]] = {}
-    for eid in edge_paths(svg):
-        tail, head = eid.split("-")[:2]
+    for tail, head in edge_ends(svg).values():
         uses.setdefault(tail, set()).add(head)
     out = []
     for nid in sorted(plain & set(boxes)):
         box = boxes[nid]
         others = {o: _gap(box, b) for o, b in boxes.items() if o != nid}
         own = min((others[h] for h in uses.get(nid, ()) if h in others), default=math.inf)
-        if any(_overlap(box, boxes[o]) for o in others) or any(d < own for o, d in others.items()
-                                                                 if o not in uses.get(nid, ())):
+        if any(_overlap(box, boxes[o]) for o in others) or own > BESIDE:
             out.append(nid)
     return out
 

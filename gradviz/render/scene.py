@@ -191,7 +191,7 @@ def _scene(result: "Backward", frame: Frame, texts: _Texts, caption: bool,
     return Scene(frame.slug, tuple(nodes), tuple(edges), _caption(frame, look, graph.output, seed) if caption else None,
                  stacks, graph.output_id,
                  *_defaults(compact, gates), clusters=() if gates else _clusters(graph),
-                 beside=_beside(graph, edges) if copies else ())
+                 beside=_beside(graph, edges))
 
 
 def _beside(graph: "Graph", edges: Sequence[EdgeLook]) -> tuple[tuple[str, str], ...]:
