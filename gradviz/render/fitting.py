@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["Area", "Fitted", "fitted", "readable_px", "text_px"]
 
 SMALL_GRAPH = 20  # operations: up to here node text must reach 24 px on the slide, beyond it 18 px
-SEARCH_LIMIT = 60  # operations: beyond the lectures' graphs one layout only (each costs seconds there)
+SEARCH_LIMIT = 100  # operations: beyond it one layout only; up to it ``SEARCH_WORK`` bounds the search (a small network's ops view)
 SEARCH_WORK = 6_000  # layout units (``budget.layout_work``) the whole search may spend: about 9 s of ``dot``
 
 
