@@ -114,10 +114,21 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
 
 
 def _astray(lay: Layout, sc: Scene) -> int:
-    """Constants of one use laid out farther than ``measure.BESIDE`` from it."""
+    """Constants (drawn as plain text) laid out over another node or farther than ``measure.BESIDE``
+    from every operation they feed."""
     def gap(a: tuple, b: tuple) -> float:
         return math.hypot(max(b[0] - a[2], 0.0, a[0] - b[2]), max(b[1] - a[3], 0.0, a[1] - b[3]))
-    return sum(gap(node_box(lay.nodes[c]), node_box(lay.nodes[h])) > BESIDE for c, h in sc.beside)
+    boxes = {nid: node_box(pins) for nid, pins in lay.nodes.items()}
+    uses: dict[str, set[str]] = {}
+    for edge in sc.edges:
+        uses.setdefault(edge.tail, set()).add(edge.head)
+    count = 0
+    for node in sc.nodes:
+        if ("shape", "plaintext") in node.attrs and node.id in boxes:
+            box = boxes[node.id]
+            near = min((gap(box, boxes[h]) for h in uses.get(node.id, ()) if h in boxes), default=0.0)
+            count += near > BESIDE or any(gap(box, other) == 0.0 for nid, other in boxes.items() if nid != node.id)
+    return count
 
 
 def _centre(pins: Mapping[str, str]) -> tuple[float, float]:

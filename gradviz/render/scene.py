@@ -529,9 +529,17 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
                 sub.node(nid)
     beside = dict(sc.beside) if placeholders else {}
     last = [] if sc.output in sc.folded else [("max", (sc.output, *(c for c, h in beside.items() if h == sc.output)))]
+    groups: dict[str, list[str]] = {}
     for constant, consumer in beside.items():  # the output's constants join its rank above
         if consumer != sc.output or sc.output in sc.folded:
-            dot.body.append(f"{{rank=same; {_quoted(constant)}; {_quoted(consumer)}}}\n")
+            groups.setdefault(consumer, []).append(constant)
+    clustered = {nid for _, members in sc.clusters for nid in members}
+    for index, (consumer, constants) in enumerate(groups.items()):
+        ranked = "{rank=same; " + "; ".join(_quoted(n) for n in (*constants, consumer)) + "}"
+        if consumer in clustered or sc.folded:  # a node is in one cluster only; a fold's turn ranks it
+            dot.body.append(ranked + "\n")
+        else:  # an unmarked cluster keeps the constants next to their gate: nothing comes between
+            dot.body.append(f"subgraph clusterbeside{index} {{ peripheries=0; margin=0; {ranked} }}\n")
     for rank, members in [("min" if k == 0 else "same", column) for k, column in enumerate(sc.inputs)] + last:
         with dot.subgraph() as sub:
             sub.attr(rank=rank)
