@@ -18,7 +18,7 @@ from .budget import layout_work
 from .choices import ASPECTS
 from .crossings import layout_crossings, plain_dot_crossings
 from .layout import Layout, layout, node_box
-from .measure import BESIDE
+from .measure import BESIDE, BORDER_LONG, SHARED_LONG, runs_along_borders, runs_together, spline_points
 from .reading import indexed_pairs, out_of_order
 from .scene import Scene, scenes as make_scenes
 
@@ -89,10 +89,10 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     best: Fitted | None = None
     best_rank: tuple[bool, float, float, float, float] | None = None
     start = time.monotonic()
-    for candidate, columns, fold, copies in candidates:
+    for candidate, columns, fold, copies, layered in candidates:
         looks = [candidate.apply(sc) for sc in make_scenes(result, frames, caption=caption, wrt=wrt,
                                                              look=candidate.look, columns=columns, fold=fold,
-                                                             tangents=tangents, copies=copies)]
+                                                             tangents=tangents, copies=copies, layered=layered)]
 
         def disorder(centres: Mapping[str, tuple[float, float]]) -> int:
             return len(out_of_order(pairs, centres, candidate.rankdir, looks[-1].folded))
@@ -101,7 +101,7 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
         px = text_px(lay, candidate, area)
         crossed = layout_crossings(lay) if len(candidates) > 1 else 0
         unordered = disorder({nid: _centre(pins) for nid, pins in lay.nodes.items()}) if pairs else 0
-        astray = _astray(lay, looks[-1]) if len(candidates) > 1 else 0
+        astray = _astray(lay, looks[-1]) + _tangles(lay, looks[-1]) if len(candidates) > 1 else 0
         readable = px >= needed
         rank = (readable, -max(crossed - reference, 0) if readable else 0.0, -unordered if readable else 0.0,
                 -astray if readable else 0.0, px)
@@ -131,28 +131,40 @@ def _astray(lay: Layout, sc: Scene) -> int:
     return count
 
 
+def _tangles(lay: Layout, sc: Scene) -> int:
+    """Edges that run along a node's outline longer than ``measure.BORDER_LONG``, and fan-outs
+    whose edges run together longer than ``measure.SHARED_LONG``."""
+    boxes = {nid: node_box(pins) for nid, pins in lay.nodes.items()}
+    paths = {eid: spline_points(pins["pos"]) for eid, pins in lay.edges.items()}
+    ends = {e.id: (e.tail, e.head) for e in sc.edges}
+    return (sum(run > BORDER_LONG for run in runs_along_borders(boxes, paths).values())
+            + sum(run > SHARED_LONG for run in runs_together(boxes, paths, ends).values()))
+
+
 def _centre(pins: Mapping[str, str]) -> tuple[float, float]:
     x, y = pins["pos"].rstrip("!").split(",")
     return float(x), float(y)
 
 
-def _candidates(style: "Style", operations: int) -> list[tuple["Style", int, bool, bool]]:
+def _candidates(style: "Style", operations: int) -> list[tuple["Style", int, bool, bool, bool]]:
     """The styles to try, most preferred first (boxes before gates, left to right before top
     down; one only without an aspect or beyond ``SEARCH_LIMIT`` operations), each with the number
-    of input columns (``scene.input_columns``: boxes keep the lectures' one column; gates try
-    each input beside its first use — the fewest crossings, measured — also with a shared
-    constant drawn beside each of its uses, then one, three and two columns), whether the layout
-    is folded, and whether constants are copied."""
+    of input columns (``scene.input_columns``: boxes keep the lectures' one column; gates put each
+    input beside its first use — the fewest crossings, measured — and try one, three and two
+    columns last), whether the layout is folded, whether constants are copied, and whether the
+    operations of one depth share a rank (``scene.by_depth``)."""
     if style.aspect == "none" or operations > SEARCH_LIMIT:  # one layout: boxes for small graphs, else gates
         look = style.look if style.look != "auto" else "boxes" if operations <= SMALL_GRAPH else "gates"
         return [(replace(style, look=look, rankdir="LR" if style.rankdir == "auto" else style.rankdir), 1, False,
-                 False)]
+                 False, False)]
     looks = ("boxes", "gates", "paired") if style.look == "auto" else (style.look,)
     rankdirs = ("LR", "TB") if style.rankdir == "auto" else (style.rankdir,)
-    boxes = [(replace(style, look="boxes", rankdir=rankdir), 1, False, False) for rankdir in rankdirs
+    boxes = [(replace(style, look="boxes", rankdir=rankdir), 1, False, False, False) for rankdir in rankdirs
              if "boxes" in looks]
-    beside = [(replace(style, look=look, rankdir=rankdir), 0, fold, copies) for fold in (False, True)
-              for look in looks if look != "boxes" for rankdir in rankdirs for copies in (False, True)]
-    stacked = [(replace(style, look=look, rankdir=rankdir), columns, False, False) for look in looks
-               if look != "boxes" for rankdir in rankdirs for columns in (1, 3, 2)]
+    gates = [look for look in looks if look != "boxes"]
+    beside = [(replace(style, look=look, rankdir=rankdir), 0, fold, copies, layered)
+              for fold, layered in ((False, False), (True, False), (False, True))
+              for look in gates for rankdir in rankdirs for copies in (False, True)]
+    stacked = [(replace(style, look=look, rankdir=rankdir), columns, False, False, False) for look in gates
+               for rankdir in rankdirs for columns in (1, 3, 2)]
     return boxes + beside + stacked

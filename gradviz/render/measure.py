@@ -14,7 +14,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 __all__ = ["SlideFit", "fit", "SLIDE", "crossings", "count_crossings", "spline_points", "node_boxes", "edge_paths",
-           "edge_ends", "border_runs", "shared_runs", "constants_astray"]
+           "edge_ends", "border_runs", "shared_runs", "constants_astray", "runs_along_borders",
+           "runs_together", "BORDER_LONG", "SHARED_LONG"]
 
 SLIDE = (1920, 1080)  # the projector slide a figure is judged on, in pixels
 _SVG = "{http://www.w3.org/2000/svg}"
@@ -250,6 +251,8 @@ def _box_distance(p: tuple[float, float], box: tuple[float, float, float, float]
 
 
 BORDER_GAP = 3.0  # points: an edge this close to a node's outline runs along it
+BORDER_LONG = 20.0  # points: an edge running along an outline longer than this reads as part of it
+SHARED_LONG = 24.0  # points (a gate's height): two edges of a fan-out together longer than this read as one
 SHARED_GAP = 4.0  # points: two edges from one node this close to each other run as one bundle
 _LEAVING = 12.0  # points from its node's box where a fan-out's edges may still run together
 
@@ -257,7 +260,12 @@ _LEAVING = 12.0  # points from its node's box where a fan-out's edges may still 
 def border_runs(svg: bytes | str) -> dict[tuple[str, str], float]:
     """For each edge and node box it runs along: the longest stretch (points) of the edge within
     ``BORDER_GAP`` of the box's outline, by (edge id, node id); stretches under 1 point left out."""
-    boxes, paths = node_boxes(svg), edge_paths(svg)
+    return runs_along_borders(node_boxes(svg), edge_paths(svg))
+
+
+def runs_along_borders(boxes: dict[str, tuple[float, float, float, float]],
+                       paths: dict[str, list[tuple[float, float]]]) -> dict[tuple[str, str], float]:
+    """``border_runs`` of node boxes and sampled edge paths (any units, one orientation)."""
     out = {}
     for eid, points in paths.items():
         if len(points) < 2:
@@ -275,9 +283,14 @@ def border_runs(svg: bytes | str) -> dict[tuple[str, str], float]:
 def shared_runs(svg: bytes | str) -> dict[str, float]:
     """For each node with several outgoing edges: the longest stretch (points) over which two of
     them run within ``SHARED_GAP`` of each other, once ``_LEAVING`` points clear of the node."""
-    boxes, paths = node_boxes(svg), edge_paths(svg)
+    return runs_together(node_boxes(svg), edge_paths(svg), edge_ends(svg))
+
+
+def runs_together(boxes: dict[str, tuple[float, float, float, float]], paths: dict[str, list[tuple[float, float]]],
+                  ends: dict[str, tuple[str, str]]) -> dict[str, float]:
+    """``shared_runs`` of node boxes, sampled edge paths and edges' (tail, head)."""
     fans: dict[str, list[str]] = {}
-    for eid, (tail, _) in edge_ends(svg).items():
+    for eid, (tail, _) in ends.items():
         if eid in paths:
             fans.setdefault(tail, []).append(eid)
     out = {}

@@ -108,6 +108,7 @@ class Scene:
     clusters: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (label, node ids): a network's layers
     folded: frozenset[str] = frozenset()  # nodes of the second row of a folded (wrapped) layout
     beside: tuple[tuple[str, str], ...] = ()  # (constant, its one consumer): laid out in one rank, side by side
+    layers: tuple[tuple[str, ...], ...] = ()  # operations laid out in one rank each (a layer's units side by side)
 
 
 @lru_cache(maxsize=4096)
@@ -134,13 +135,14 @@ def scene(result: "Backward", frame: Frame, *, caption: bool = True, wrt: str | 
 
 def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = True,
            wrt: str | None = None, look: str = "boxes", columns: int = 1, fold: bool = False,
-           tangents: "Tangents | None" = None, copies: bool = False) -> list[Scene]:
+           tangents: "Tangents | None" = None, copies: bool = False, layered: bool = False) -> list[Scene]:
     """The scenes of several frames of one result, sharing the text work between them.
 
     ``wrt`` (an input's name) draws the nodes and edges on the paths from the output to that
     input in full colour and fades the rest. ``tangents`` (forward mode from one input) is
     what the forward-mode frames among ``frame_list`` show. ``copies`` draws a constant used by
-    several operations beside each of them, each in its operation's rank (``Scene.beside``)."""
+    several operations beside each of them, each in its operation's rank (``Scene.beside``).
+    ``layered`` puts the operations of one depth in one rank (``Scene.layers``)."""
     texts = _Texts(result, tangents)
     keep = input_paths(result.graph, wrt) if wrt is not None else None
     stacks = input_columns(result.graph, columns)
@@ -148,7 +150,19 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
     out = [_scene(result, frame, texts, caption, keep, look, stacks, copies) for frame in frame_list]
     if folded:  # a constant's copy goes into the row of the operation it is drawn beside
         folded |= {e.tail for e in out[0].edges if e.head in folded and e.tail not in result.graph.nodes}
-    return [replace(sc, folded=folded) for sc in out]
+    layers = by_depth(result.graph) if layered and not fold else ()
+    return [replace(sc, folded=folded, layers=layers) for sc in out]
+
+
+def by_depth(graph: "Graph") -> tuple[tuple[str, ...], ...]:
+    """The operations of each depth (the output left out: it ends the picture), where more than
+    one: the units of a layer, the terms of a sum, the steps' parallel parts."""
+    depth = depths(graph)
+    groups: dict[int, list[str]] = {}
+    for nid, node in graph.nodes.items():
+        if node.kind == "op" and nid != graph.output_id:
+            groups.setdefault(depth[nid], []).append(nid)
+    return tuple(tuple(members) for _, members in sorted(groups.items()) if len(members) > 1)
 
 
 class _Texts:
@@ -529,6 +543,9 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
                 sub.node(nid)
     beside = dict(sc.beside) if placeholders else {}
     last = [] if sc.output in sc.folded else [("max", (sc.output, *(c for c, h in beside.items() if h == sc.output)))]
+    turned_into = {e.head for e in sc.edges if e.head in sc.folded and e.tail in turns}
+    for members in sc.layers if placeholders else ():
+        dot.body.append("{rank=same; " + "; ".join(_quoted(n) for n in members) + "}\n")
     groups: dict[str, list[str]] = {}
     for constant, consumer in beside.items():  # the output's constants join its rank above
         if consumer != sc.output or sc.output in sc.folded:
@@ -536,7 +553,7 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
     clustered = {nid for _, members in sc.clusters for nid in members}
     for index, (consumer, constants) in enumerate(groups.items()):
         ranked = "{rank=same; " + "; ".join(_quoted(n) for n in (*constants, consumer)) + "}"
-        if consumer in clustered or sc.folded:  # a node is in one cluster only; a fold's turn ranks it
+        if consumer in clustered or consumer in turned_into:  # one cluster a node; the turn ranks its own
             dot.body.append(ranked + "\n")
         else:  # an unmarked cluster keeps the constants next to their gate: nothing comes between
             dot.body.append(f"subgraph clusterbeside{index} {{ peripheries=0; margin=0; {ranked} }}\n")
