@@ -19,7 +19,7 @@ from .choices import ASPECTS
 from .crossings import layout_crossings, plain_dot_crossings
 from .layout import Layout, layout, node_box
 from .measure import BESIDE, BORDER_LONG, SHARED_LONG, runs_along_borders, runs_together, spline_points
-from .reading import indexed_pairs, out_of_order
+from .reading import across_inversions, indexed_pairs, out_of_order
 from .scene import Scene, scenes as make_scenes
 
 if TYPE_CHECKING:
@@ -94,13 +94,14 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
                                                              look=candidate.look, columns=columns, fold=fold,
                                                              tangents=tangents, copies=copies, layered=layered)]
 
-        def disorder(centres: Mapping[str, tuple[float, float]]) -> int:
-            return len(out_of_order(pairs, centres, candidate.rankdir, looks[-1].folded))
+        def disorder(centres: Mapping[str, tuple[float, float]]) -> tuple[int, int]:
+            return (len(out_of_order(pairs, centres, candidate.rankdir, looks[-1].folded)),
+                    across_inversions(pairs, centres, candidate.rankdir))
         lay = layout(looks, backend, box, timeout=GRAPHVIZ_SECONDS - (time.monotonic() - start),
                      disorder=disorder if pairs else None)
         px = text_px(lay, candidate, area)
         crossed = layout_crossings(lay) if len(candidates) > 1 else 0
-        unordered = disorder({nid: _centre(pins) for nid, pins in lay.nodes.items()}) if pairs else 0
+        unordered = disorder({nid: _centre(pins) for nid, pins in lay.nodes.items()})[0] if pairs else 0
         astray = _astray(lay, looks[-1]) + _tangles(lay, looks[-1]) if len(candidates) > 1 else 0
         readable = px >= needed
         rank = (readable, -max(crossed - reference, 0) if readable else 0.0, -unordered if readable else 0.0,

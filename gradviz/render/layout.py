@@ -48,10 +48,10 @@ class Layout:
 
 def layout(scenes: Sequence[Scene], backend: "Backend", slide: tuple[float, float] = (1920, 1080),
            timeout: float = GRAPHVIZ_SECONDS,
-           disorder: Callable[[Mapping[str, tuple[float, float]]], int] | None = None) -> Layout:
+           disorder: Callable[[Mapping[str, tuple[float, float]]], tuple[int, ...]] | None = None) -> Layout:
     """Lay out the frames' common graph once, every node as large as its largest label; the
     caption goes where the picture fitted into ``slide`` keeps the largest text (``_caption_place``).
-    ``disorder`` (node centres → how many things read out of order, ``reading.out_of_order``):
+    ``disorder`` (node centres → how many things read out of order, ``reading``; compared in order):
     an unfolded layout is mirrored across its flow when that lowers it (a mirror image crosses its
     edges as often). Graphviz is stopped, with a ``GradvizError``, after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout

@@ -7,7 +7,8 @@ the one met first going with the arrows (left to right, or top to bottom) has th
 and two in the same rank are ordered across it (top to bottom when the figure runs left to right,
 left to right when it runs top to bottom). A folded layout reads its first row before its second.
 ``out_of_order`` counts the pairs that do not; the layout search mirrors a layout across its flow
-when that puts more pairs in order (a mirror crosses no edge more).
+when that puts more pairs in order, or as many and more of them the right way across the flow
+(``across_inversions``); a mirror crosses no edge more.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import networkx as nx
 if TYPE_CHECKING:
     from ..ir.graph import Graph
 
-__all__ = ["indexed_pairs", "out_of_order", "RANK_TOLERANCE"]
+__all__ = ["indexed_pairs", "out_of_order", "across_inversions", "RANK_TOLERANCE"]
 
 RANK_TOLERANCE = 4.0  # points: two node centres this close along the flow sit in one rank
 _DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹", "01234567890123456789")
@@ -76,6 +77,14 @@ def out_of_order(pairs: Collection[tuple[str, str]], centres: Mapping[str, tuple
     second row, which runs against the first."""
     return [(a, b) for a, b in pairs if a in centres and b in centres
             and _key(centres[b], rankdir, b in folded) < _key(centres[a], rankdir, a in folded)]
+
+
+def across_inversions(pairs: Collection[tuple[str, str]], centres: Mapping[str, tuple[float, float]],
+                      rankdir: str) -> int:
+    """How many pairs lie the wrong way across the flow, wherever they sit along it (a staircase
+    of units, the first at the bottom): what decides a mirror when reading order ties."""
+    return sum(a in centres and b in centres and _key(centres[b], rankdir, False)[2]
+               < _key(centres[a], rankdir, False)[2] for a, b in pairs)
 
 
 def _key(centre: tuple[float, float], rankdir: str, second_row: bool) -> tuple[int, float, float]:
