@@ -60,7 +60,7 @@ def main() -> int:
               f"| {needed:.0f} px | {measured.aspect:.2f} | {len(measured.misplaced_labels)} | {measured.truncated} "
               f"| {measured.baseline_shifts} | {figure.style.look} {figure.style.rankdir} "
               f"| {crossings(svg)} ({plain_dot_crossings(result.graph, figure.backend)}) "
-              f"| {len(unordered)}{' ' + ', '.join(names[b] + '<' + names[a] for a, b in unordered[:3]) if unordered else ''} "
+              f"| {len(unordered)}{''.join(f' {names[b]}<{names[a]}' for a, b in unordered[:3])} "
               f"| {fan[1]:.0f} pt {names.get(fan[0], fan[0])} | {len(constants_astray(svg))} "
               f"| {border[1]:.0f} pt {border[0][0]} by {names.get(border[0][1], border[0][1])} | {seconds:.1f} |")
     return 1 if misses else 0

@@ -48,7 +48,7 @@ MISSES = {("crossings", "RNN, 3 steps"): "no layout is both: the fold crossing a
           ("order", "RNN, 3 steps"): "its fold draws x₂'s product before x₁'s",
           ("order", "softmax, 4 terms over 1 feature"): "a folded layout's second row orders siblings in reverse",
           ("order", "batch norm over 3 values"): "a folded layout's second row orders siblings in reverse",
-          ("fan-out", "batch norm over 3 values"): "μ's edges to x₁ − μ, x₂ − μ, x₃ − μ leave it as one bundle",
+          ("fan-out", "batch norm over 3 values"): "μ's edges to the x − μ gates leave it as one bundle",
           ("border", "batch norm over 3 values"): "an edge slides 55 pt along a gate of the folded second row"}
 
 

@@ -1,14 +1,15 @@
 """Choosing the look and orientation that fit the slide: with ``look`` or ``rankdir`` set to
 ``auto``, the figure is laid out in each choice and the one whose text is largest once the
 picture is fitted into the aspect's slide wins — among the layouts whose edges cross no more
-often than plain ``dot``'s drawing of the same graph, when one of them is readable. Boxes laid
+often than plain ``dot``'s drawing of the same graph, when one of them is readable, and then
+among those that read repeated structure in index order (``reading``) and draw no constant
+astray, no edge along a node's outline and no fan-out as one bundle (``measure``). Boxes laid
 out left to right (the lectures' look) are kept whenever they already reach the readable size
 and are untangled, so small graphs never pay for the search.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Mapping, Sequence
@@ -18,7 +19,7 @@ from .budget import layout_work
 from .choices import ASPECTS
 from .crossings import layout_crossings, plain_dot_crossings
 from .layout import Layout, layout, node_box
-from .measure import BESIDE, BORDER_LONG, SHARED_LONG, runs_along_borders, runs_together, spline_points
+from .measure import BORDER_LONG, SHARED_LONG, runs_along_borders, runs_together, spline_points, strays
 from .reading import across_inversions, indexed_pairs, out_of_order
 from .scene import Scene, scenes as make_scenes
 
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["Area", "Fitted", "fitted", "readable_px", "text_px"]
 
 SMALL_GRAPH = 20  # operations: up to here node text must reach 24 px on the slide, beyond it 18 px
-SEARCH_LIMIT = 100  # operations: beyond it one layout only; up to it ``SEARCH_WORK`` bounds the search (a small network's ops view)
+SEARCH_LIMIT = 100  # operations: beyond it one layout only; up to it ``SEARCH_WORK`` bounds the search
 SEARCH_WORK = 6_000  # layout units (``budget.layout_work``) the whole search may spend: about 9 s of ``dot``
 
 
@@ -116,20 +117,10 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
 
 def _astray(lay: Layout, sc: Scene) -> int:
     """Constants (drawn as plain text) laid out over another node or farther than ``measure.BESIDE``
-    from every operation they feed."""
-    def gap(a: tuple, b: tuple) -> float:
-        return math.hypot(max(b[0] - a[2], 0.0, a[0] - b[2]), max(b[1] - a[3], 0.0, a[1] - b[3]))
-    boxes = {nid: node_box(pins) for nid, pins in lay.nodes.items()}
-    uses: dict[str, set[str]] = {}
-    for edge in sc.edges:
-        uses.setdefault(edge.tail, set()).add(edge.head)
-    count = 0
-    for node in sc.nodes:
-        if ("shape", "plaintext") in node.attrs and node.id in boxes:
-            box = boxes[node.id]
-            near = min((gap(box, boxes[h]) for h in uses.get(node.id, ()) if h in boxes), default=0.0)
-            count += near > BESIDE or any(gap(box, other) == 0.0 for nid, other in boxes.items() if nid != node.id)
-    return count
+    from every operation they feed (``measure.strays``)."""
+    constants = {node.id for node in sc.nodes if ("shape", "plaintext") in node.attrs}
+    return len(strays({nid: node_box(pins) for nid, pins in lay.nodes.items()}, constants,
+                      [(e.tail, e.head) for e in sc.edges]))
 
 
 def _tangles(lay: Layout, sc: Scene) -> int:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 __all__ = ["SlideFit", "fit", "SLIDE", "crossings", "count_crossings", "spline_points", "node_boxes", "edge_paths",
            "edge_ends", "border_runs", "shared_runs", "constants_astray", "runs_along_borders",
-           "runs_together", "BORDER_LONG", "SHARED_LONG"]
+           "runs_together", "strays", "BORDER_LONG", "SHARED_LONG", "BESIDE"]
 
 SLIDE = (1920, 1080)  # the projector slide a figure is judged on, in pixels
 _SVG = "{http://www.w3.org/2000/svg}"
@@ -318,16 +318,20 @@ def constants_astray(svg: bytes | str) -> list[str]:
     root = ET.fromstring(svg.decode("utf-8") if isinstance(svg, bytes) else svg)
     plain = {g.get("id", "") for g in _groups(root, "node")
              if not any(s.tag in (f"{_SVG}path", f"{_SVG}polygon") for s in g)}
-    boxes = node_boxes(svg)
+    return strays(node_boxes(svg), plain, list(edge_ends(svg).values()))
+
+
+def strays(boxes: dict[str, tuple[float, float, float, float]], constants: set[str],
+           ends: list[tuple[str, str]]) -> list[str]:
+    """``constants_astray`` of node boxes, the constants' ids and the edges' (tail, head)."""
     uses: dict[str, set[str]] = {}
-    for tail, head in edge_ends(svg).values():
+    for tail, head in ends:
         uses.setdefault(tail, set()).add(head)
     out = []
-    for nid in sorted(plain & set(boxes)):
+    for nid in sorted(constants & set(boxes)):
         box = boxes[nid]
-        others = {o: _gap(box, b) for o, b in boxes.items() if o != nid}
-        own = min((others[h] for h in uses.get(nid, ()) if h in others), default=math.inf)
-        if any(_overlap(box, boxes[o]) for o in others) or own > BESIDE:
+        own = min((_gap(box, boxes[h]) for h in uses.get(nid, ()) if h in boxes), default=math.inf)
+        if own > BESIDE or any(_overlap(box, other) for o, other in boxes.items() if o != nid):
             out.append(nid)
     return out
 

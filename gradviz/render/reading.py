@@ -24,23 +24,23 @@ if TYPE_CHECKING:
 __all__ = ["indexed_pairs", "out_of_order", "across_inversions", "RANK_TOLERANCE"]
 
 RANK_TOLERANCE = 4.0  # points: two node centres this close along the flow sit in one rank
-_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹", "01234567890123456789")
-_INDEXED = re.compile(r"([^\W\d_]+)([\d₀-₉⁰-⁹]+)")
-_SUPERSCRIPTS = set("⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SUBSCRIPTS, _SUPERSCRIPTS = "₀₁₂₃₄₅₆₇₈₉", "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_DIGITS = str.maketrans(_SUBSCRIPTS + _SUPERSCRIPTS, "0123456789" * 2)
+_INDEXED = re.compile(f"([^\\W\\d_]+?)([0-9{_SUBSCRIPTS}{_SUPERSCRIPTS}]+)")
 
 
 def _index(name: str) -> tuple[str, tuple[int, ...]] | None:
-    """``(base and index shape, index numbers)`` of an indexed name (``w¹₂₁`` → ``w ¹₂₂``, (1, 2, 1)):
-    superscript and subscript digits are separate indices, ASCII digits one number."""
+    """``(base and index shape, index numbers)`` of an indexed name (``w¹₂₁`` → ``w ¹₁₁``, (1, 2, 1)):
+    superscript and subscript digits are separate indices (a layer, a unit), ASCII digits one number."""
     match = _INDEXED.fullmatch(name)
     if match is None:
         return None
     digits = match.group(2)
-    if any(c in _SUPERSCRIPTS for c in digits) or any(c in "₀₁₂₃₄₅₆₇₈₉" for c in digits):
+    if digits.isascii():
+        numbers, shape = (int(digits),), "1"
+    else:
         numbers = tuple(int(c.translate(_DIGITS)) for c in digits)
         shape = "".join("¹" if c in _SUPERSCRIPTS else "₁" for c in digits)
-    else:
-        numbers, shape = (int(digits),), "1"
     return match.group(1) + " " + shape, numbers
 
 
