@@ -543,20 +543,23 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
                 sub.node(nid)
     beside = dict(sc.beside) if placeholders else {}
     last = [] if sc.output in sc.folded else [("max", (sc.output, *(c for c, h in beside.items() if h == sc.output)))]
-    turned_into = {e.head for e in sc.edges if e.head in sc.folded and e.tail in turns}
+    ranked = {n for members in (*sc.layers, *sc.inputs) for n in members} | {sc.output} | turns | {
+        e.head for e in sc.edges if e.head in sc.folded and e.tail in turns}  # the turn's rank set
     for members in sc.layers if placeholders else ():
         dot.body.append("{rank=same; " + "; ".join(_quoted(n) for n in members) + "}\n")
+    clustered = {nid for _, members in sc.clusters for nid in members}
     groups: dict[str, list[str]] = {}
     for constant, consumer in beside.items():  # the output's constants join its rank above
         if consumer != sc.output or sc.output in sc.folded:
             groups.setdefault(consumer, []).append(constant)
-    clustered = {nid for _, members in sc.clusters for nid in members}
     for index, (consumer, constants) in enumerate(groups.items()):
-        ranked = "{rank=same; " + "; ".join(_quoted(n) for n in (*constants, consumer)) + "}"
-        if consumer in clustered or consumer in turned_into:  # one cluster a node; the turn ranks its own
-            dot.body.append(ranked + "\n")
+        same = "{rank=same; " + "; ".join(_quoted(n) for n in (*constants, consumer)) + "}"
+        if consumer in clustered:  # a network layer's cluster holds it: no rank set outside it
+            continue
+        if consumer in ranked:  # a node in a cluster is in no other rank set
+            dot.body.append(same + "\n")
         else:  # an unmarked cluster keeps the constants next to their gate: nothing comes between
-            dot.body.append(f"subgraph clusterbeside{index} {{ peripheries=0; margin=0; {ranked} }}\n")
+            dot.body.append(f"subgraph clusterbeside{index} {{ peripheries=0; margin=0; {same} }}\n")
     for rank, members in [("min" if k == 0 else "same", column) for k, column in enumerate(sc.inputs)] + last:
         with dot.subgraph() as sub:
             sub.attr(rank=rank)
