@@ -7,7 +7,12 @@ Columns: operations; node text in pixels on the slide and the size it must reach
 20 operations, 18 px up to 40); the picture's aspect ratio; edge labels nearer another edge
 (or far from their own); texts cut with "…"; ``baseline-shift`` attributes; the look and
 orientation chosen; edge crossings in the final frame against plain ``dot``'s drawing of the same
-graph (``render.crossings``); seconds for the whole figure (every frame laid out and rendered as SVG).
+graph (``render.crossings``); indexed names out of reading order (``render.reading``: pairs like z₂
+before z₁ that neither depends on the other); the longest stretch, in points, over which two edges
+leaving one node run within 4 points of each other (a fan-out that cannot be traced), with its node;
+constants that overlap another node or sit nearer another node than their own; the longest stretch
+an edge runs within 3 points of a node's outline, with the edge and node; seconds for the whole
+figure (every frame laid out and rendered as SVG).
 """
 
 from __future__ import annotations
@@ -23,13 +28,15 @@ from ladder import LADDER  # noqa: E402
 from gradviz.render.crossings import plain_dot_crossings  # noqa: E402
 from gradviz.render.figure import Figure  # noqa: E402
 from gradviz.render.fitting import readable_px  # noqa: E402
-from gradviz.render.measure import crossings, fit  # noqa: E402
+from gradviz.render.measure import border_runs, constants_astray, crossings, fit, node_boxes, shared_runs  # noqa: E402
+from gradviz.render.reading import indexed_pairs, out_of_order  # noqa: E402
 
 
 def main() -> int:
     print("| graph | operations | node text at 1920×1080 | needed | aspect | labels off their edge | truncated "
-          "| baseline-shifts | look | crossings (plain dot) | seconds |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "| baseline-shifts | look | crossings (plain dot) | out of order | fan-out run | constants astray "
+          "| border run | seconds |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     misses = 0
     for rung in LADDER:
         result = rung.make()
@@ -43,11 +50,25 @@ def main() -> int:
         ok = (measured.node_text_px >= needed and not measured.misplaced_labels and not measured.truncated
               and not measured.baseline_shifts)
         misses += not ok
+        svg = rendered[-1].data
+        unordered = out_of_order(indexed_pairs(result.graph), centres(svg), figure.style.rankdir,
+                                 figure.scene(figure.frames[-1]).folded)
+        fan = max(shared_runs(svg).items(), key=lambda kv: kv[1], default=("", 0.0))
+        border = max(border_runs(svg).items(), key=lambda kv: kv[1], default=(("", ""), 0.0))
+        names = {nid: node.name for nid, node in result.graph.nodes.items()}
         print(f"| {rung.name} | {operations} | {measured.node_text_px:.1f} px{'' if ok else ' **miss**'} "
               f"| {needed:.0f} px | {measured.aspect:.2f} | {len(measured.misplaced_labels)} | {measured.truncated} "
               f"| {measured.baseline_shifts} | {figure.style.look} {figure.style.rankdir} "
-              f"| {crossings(rendered[-1].data)} ({plain_dot_crossings(result.graph, figure.backend)}) | {seconds:.1f} |")
+              f"| {crossings(svg)} ({plain_dot_crossings(result.graph, figure.backend)}) "
+              f"| {len(unordered)}{''.join(f' {names[b]}<{names[a]}' for a, b in unordered[:3])} "
+              f"| {fan[1]:.0f} pt {names.get(fan[0], fan[0])} | {len(constants_astray(svg))} "
+              f"| {border[1]:.0f} pt {border[0][0]} by {names.get(border[0][1], border[0][1])} | {seconds:.1f} |")
     return 1 if misses else 0
+
+
+def centres(svg: bytes) -> dict[str, tuple[float, float]]:
+    """Node centres from the SVG, y growing upwards as in Graphviz's layout."""
+    return {nid: ((x0 + x1) / 2, -(y0 + y1) / 2) for nid, (x0, y0, x1, y1) in node_boxes(svg).items()}
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from .svgframes import svg_frames
 if TYPE_CHECKING:
     from ..eval.backward import Backward
     from ..eval.tangents import Tangents
+    from .scene import Scene
 
 __all__ = ["RenderedFrame", "Figure", "render_frames", "DEFAULT_PNG_DPI"]
 
@@ -63,6 +64,10 @@ class Figure:
         self.layout = chosen.layout
         self._statements: dict = {}
         self._rendered: dict[tuple[str, str, int | None], RenderedFrame] = {}
+
+    def scene(self, frame: Frame) -> "Scene":
+        """What ``frame`` draws, as laid out (its folded second row among it)."""
+        return self._scenes[frame.slug]
 
     def render(self, frame: Frame, format: str = "svg", dpi: int | None = None) -> RenderedFrame:
         """One frame as ``format`` (png at ``dpi``, by default ``DEFAULT_PNG_DPI`` or what fits the pixel budget)."""

@@ -16,7 +16,7 @@ import json
 import math
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from ..errors import GradvizError
 from .backends import GRAPHVIZ_SECONDS
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from .backends import Backend
 
-__all__ = ["Layout", "layout", "pinned"]
+__all__ = ["Layout", "layout", "pinned", "node_box"]
 
 CAPTION_KEY = "caption"
 _SLACK = 2  # points added to measured label boxes (Graphviz rounds sizes)
@@ -47,10 +47,13 @@ class Layout:
 
 
 def layout(scenes: Sequence[Scene], backend: "Backend", slide: tuple[float, float] = (1920, 1080),
-           timeout: float = GRAPHVIZ_SECONDS) -> Layout:
+           timeout: float = GRAPHVIZ_SECONDS,
+           disorder: Callable[[Mapping[str, tuple[float, float]]], tuple[int, ...]] | None = None) -> Layout:
     """Lay out the frames' common graph once, every node as large as its largest label; the
     caption goes where the picture fitted into ``slide`` keeps the largest text (``_caption_place``).
-    Graphviz is stopped, with a ``GradvizError``, after ``timeout`` seconds."""
+    ``disorder`` (node centres → how many things read out of order, ``reading``; compared in order):
+    an unfolded layout is mirrored across its flow when that lowers it (a mirror image crosses its
+    edges as often). Graphviz is stopped, with a ``GradvizError``, after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     node_size, boxes = _measure(scenes, backend, timeout)
     sized = {nid: {"width": f"{w:.4f}", "height": f"{h:.4f}", "fixedsize": "true"}
@@ -76,10 +79,18 @@ def layout(scenes: Sequence[Scene], backend: "Backend", slide: tuple[float, floa
     if missing:  # pragma: no cover - Graphviz always places every node
         raise GradvizError(f"Graphviz did not place nodes {', '.join(sorted(missing))}")
     bb = tuple(float(v) for v in data.get("bb", "0,0,0,0").split(","))
+    if disorder is not None and not scenes[-1].folded and not any("lp" in e for e in edges.values()):
+        across = 1 if dict(scenes[-1].graph_attrs).get("rankdir", "LR") in ("LR", "RL") else 0
+        mirror = _Mirror(across, bb[across] + bb[across + 2])
+        centres = {nid: _points(pins["pos"].rstrip("!"))[0] for nid, pins in nodes.items()}
+        if disorder({nid: mirror.point(c) for nid, c in centres.items()}) < disorder(centres):
+            nodes = {nid: {**pins, "pos": mirror.pos(pins["pos"].rstrip("!")) + "!"} for nid, pins in nodes.items()}
+            edges = {eid: {k: mirror.pos(v) for k, v in pins.items()} for eid, pins in edges.items()}
+            clusters = {name: {"bb": mirror.box(c["bb"])} for name, c in clusters.items()}
     pad = 2 * 72 * float(dict(scenes[-1].graph_attrs).get("pad", "0"))
     caption_pos = None
     if CAPTION_KEY in boxes:
-        obstacles = [_node_box(pins) for pins in nodes.values()]
+        obstacles = [node_box(pins) for pins in nodes.values()]
         obstacles += [(x, y, x, y) for pins in edges.values() for x, y in _points(pins["pos"])]
         obstacles += [tuple(float(v) for v in c["bb"].split(",")) for c in clusters.values()]
         caption_pos, bb = _caption_place(boxes[CAPTION_KEY], bb, obstacles, slide, pad)
@@ -117,10 +128,37 @@ def _overlaps(a: Box, b: Box, gap: float) -> bool:
     return a[0] - gap < b[2] and b[0] < a[2] + gap and a[1] - gap < b[3] and b[1] < a[3] + gap
 
 
-def _node_box(pins: dict[str, str]) -> Box:
+def node_box(pins: Mapping[str, str]) -> Box:
+    """A pinned node's box (x0, y0, x1, y1) in points."""
     x, y = (float(v) for v in pins["pos"].rstrip("!").split(","))
     w, h = float(pins["width"]) * 36, float(pins["height"]) * 36  # half sizes in points
     return (x - w, y - h, x + w, y + h)
+
+
+@dataclass(frozen=True)
+class _Mirror:
+    """Reflection across the flow: coordinate ``axis`` (0: x, 1: y) becomes ``total`` minus itself."""
+
+    axis: int
+    total: float
+
+    def point(self, p: tuple[float, float]) -> tuple[float, float]:
+        return (self.total - p[0], p[1]) if self.axis == 0 else (p[0], self.total - p[1])
+
+    def pos(self, pos: str) -> str:
+        """A ``pos``/``lp`` attribute (points, spline with ``e,``/``s,`` markers) reflected."""
+        out = []
+        for token in pos.split():
+            parts = token.split(",")
+            marker = parts[:1] if parts[0] in ("e", "s") else []
+            x, y = self.point((float(parts[-2]), float(parts[-1])))
+            out.append(",".join(marker + [f"{x:.2f}", f"{y:.2f}"]))
+        return " ".join(out)
+
+    def box(self, bb: str) -> str:
+        x0, y0, x1, y1 = (float(v) for v in bb.split(","))
+        (a, b), (c, d) = self.point((x0, y0)), self.point((x1, y1))
+        return f"{min(a, c):.2f},{min(b, d):.2f},{max(a, c):.2f},{max(b, d):.2f}"
 
 
 def _forward(pos: str) -> str:

@@ -13,7 +13,9 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-__all__ = ["SlideFit", "fit", "SLIDE", "crossings", "count_crossings", "spline_points"]
+__all__ = ["SlideFit", "fit", "SLIDE", "crossings", "count_crossings", "spline_points", "node_boxes", "edge_paths",
+           "edge_ends", "border_runs", "shared_runs", "constants_astray", "runs_along_borders",
+           "runs_together", "strays", "BORDER_LONG", "SHARED_LONG", "BESIDE"]
 
 SLIDE = (1920, 1080)  # the projector slide a figure is judged on, in pixels
 _SVG = "{http://www.w3.org/2000/svg}"
@@ -193,3 +195,146 @@ def _cut(a, b, c, d) -> tuple[float, float] | None:
     if 0 <= t < 1 and 0 <= u < 1:
         return a[0] + t * r[0], a[1] + t * r[1]
     return None
+
+
+def node_boxes(svg: bytes | str) -> dict[str, tuple[float, float, float, float]]:
+    """Each node's box (x0, y0, x1, y1; SVG units, y down) by node id: the extent of its outline."""
+    root = ET.fromstring(svg.decode("utf-8") if isinstance(svg, bytes) else svg)
+    out = {}
+    for g in _groups(root, "node"):
+        numbers = [float(n) for shape in g if shape.tag in (f"{_SVG}path", f"{_SVG}polygon")
+                   for n in _NUMBER.findall(shape.get("d", shape.get("points", "")))]
+        if numbers:
+            out[g.get("id", "")] = _bbox(list(zip(numbers[0::2], numbers[1::2])))
+        else:  # a plaintext node (a constant): the extent of its text
+            box = _text_box(g)
+            if box is not None:
+                out[g.get("id", "")] = box[0]
+    return out
+
+
+def edge_paths(svg: bytes | str) -> dict[str, list[tuple[float, float]]]:
+    """Each edge's path sampled into points (SVG units, y down) by edge id."""
+    root = ET.fromstring(svg.decode("utf-8") if isinstance(svg, bytes) else svg)
+    return {g.get("id", ""): _sampled(path.get("d", "")) for g in _groups(root, "edge")
+            for path in g.iter(f"{_SVG}path")}
+
+
+def edge_ends(svg: bytes | str) -> dict[str, tuple[str, str]]:
+    """Each edge's tail and head node ids (from its title, ``tail->head``) by edge id."""
+    root = ET.fromstring(svg.decode("utf-8") if isinstance(svg, bytes) else svg)
+    out = {}
+    for g in _groups(root, "edge"):
+        title = g.find(f"{_SVG}title")
+        if title is not None and "->" in (title.text or ""):
+            tail, head = title.text.split("->", 1)
+            out[g.get("id", "")] = (tail, head)
+    return out
+
+
+def _run_lengths(points: list[tuple[float, float]], near: list[bool]) -> float:
+    """The longest stretch of a sampled path (its length along the path) whose points are all ``near``."""
+    best = run = 0.0
+    for k in range(1, len(points)):
+        run = run + math.dist(points[k - 1], points[k]) if near[k] and near[k - 1] else 0.0
+        best = max(best, run)
+    return best
+
+
+def _box_distance(p: tuple[float, float], box: tuple[float, float, float, float]) -> float:
+    """Distance from a point to a box's border (inside or out)."""
+    x, y = p
+    x0, y0, x1, y1 = box
+    if x0 <= x <= x1 and y0 <= y <= y1:
+        return min(x - x0, x1 - x, y - y0, y1 - y)
+    return math.hypot(max(x0 - x, 0.0, x - x1), max(y0 - y, 0.0, y - y1))
+
+
+BORDER_GAP = 3.0  # points: an edge this close to a node's outline runs along it
+BORDER_LONG = 20.0  # points: an edge running along an outline longer than this reads as part of it
+SHARED_LONG = 24.0  # points (a gate's height): two edges of a fan-out together longer than this read as one
+SHARED_GAP = 4.0  # points: two edges from one node this close to each other run as one bundle
+_LEAVING = 12.0  # points from its node's box where a fan-out's edges may still run together
+
+
+def border_runs(svg: bytes | str) -> dict[tuple[str, str], float]:
+    """For each edge and node box it runs along: the longest stretch (points) of the edge within
+    ``BORDER_GAP`` of the box's outline, by (edge id, node id); stretches under 1 point left out."""
+    return runs_along_borders(node_boxes(svg), edge_paths(svg))
+
+
+def runs_along_borders(boxes: dict[str, tuple[float, float, float, float]],
+                       paths: dict[str, list[tuple[float, float]]]) -> dict[tuple[str, str], float]:
+    """``border_runs`` of node boxes and sampled edge paths (any units, one orientation)."""
+    out = {}
+    for eid, points in paths.items():
+        if len(points) < 2:
+            continue
+        lo = _bbox(points)
+        for nid, box in boxes.items():
+            if not _overlap((lo[0] - BORDER_GAP, lo[1] - BORDER_GAP, lo[2] + BORDER_GAP, lo[3] + BORDER_GAP), box):
+                continue
+            run = _run_lengths(points, [_box_distance(p, box) <= BORDER_GAP for p in points])
+            if run >= 1.0:
+                out[(eid, nid)] = run
+    return out
+
+
+def shared_runs(svg: bytes | str) -> dict[str, float]:
+    """For each node with several outgoing edges: the longest stretch (points) over which two of
+    them run within ``SHARED_GAP`` of each other, once ``_LEAVING`` points clear of the node."""
+    return runs_together(node_boxes(svg), edge_paths(svg), edge_ends(svg))
+
+
+def runs_together(boxes: dict[str, tuple[float, float, float, float]], paths: dict[str, list[tuple[float, float]]],
+                  ends: dict[str, tuple[str, str]]) -> dict[str, float]:
+    """``shared_runs`` of node boxes, sampled edge paths and edges' (tail, head)."""
+    fans: dict[str, list[str]] = {}
+    for eid, (tail, _) in ends.items():
+        if eid in paths:
+            fans.setdefault(tail, []).append(eid)
+    out = {}
+    for tail, eids in fans.items():
+        if len(eids) < 2 or tail not in boxes:
+            continue
+        box = boxes[tail]
+        clear = {e: [p for p in paths[e] if _gap((p[0], p[1], p[0], p[1]), box) > _LEAVING] for e in eids}
+        best = 0.0
+        for i, a in enumerate(eids):
+            for b in eids[i + 1:]:
+                if len(clear[a]) > 1 and clear[b]:
+                    best = max(best, _run_lengths(clear[a], [min(math.dist(p, q) for q in clear[b]) <= SHARED_GAP
+                                                              for p in clear[a]]))
+        out[tail] = best
+    return out
+
+
+BESIDE = 36.0  # points: a constant this near the operation it feeds sits beside it
+
+
+def constants_astray(svg: bytes | str) -> list[str]:
+    """Constants (nodes drawn without an outline) that overlap another node, or lie farther than
+    ``BESIDE`` from every operation they feed."""
+    root = ET.fromstring(svg.decode("utf-8") if isinstance(svg, bytes) else svg)
+    plain = {g.get("id", "") for g in _groups(root, "node")
+             if not any(s.tag in (f"{_SVG}path", f"{_SVG}polygon") for s in g)}
+    return strays(node_boxes(svg), plain, list(edge_ends(svg).values()))
+
+
+def strays(boxes: dict[str, tuple[float, float, float, float]], constants: set[str],
+           ends: list[tuple[str, str]]) -> list[str]:
+    """``constants_astray`` of node boxes, the constants' ids and the edges' (tail, head)."""
+    uses: dict[str, set[str]] = {}
+    for tail, head in ends:
+        uses.setdefault(tail, set()).add(head)
+    out = []
+    for nid in sorted(constants & set(boxes)):
+        box = boxes[nid]
+        own = min((_gap(box, boxes[h]) for h in uses.get(nid, ()) if h in boxes), default=math.inf)
+        if own > BESIDE or any(_overlap(box, other) for o, other in boxes.items() if o != nid):
+            out.append(nid)
+    return out
+
+
+def _gap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    return math.hypot(max(b[0] - a[2], 0.0, a[0] - b[2]), max(b[1] - a[3], 0.0, a[1] - b[3]))

@@ -17,6 +17,8 @@ Every text is written by the figure-markup target (``text.targets.MARKUP``) from
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
@@ -105,6 +107,8 @@ class Scene:
     edge_defaults: tuple[tuple[str, str], ...]
     clusters: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (label, node ids): a network's layers
     folded: frozenset[str] = frozenset()  # nodes of the second row of a folded (wrapped) layout
+    beside: tuple[tuple[str, str], ...] = ()  # (constant, its one consumer): laid out in one rank, side by side
+    layers: tuple[tuple[str, ...], ...] = ()  # operations laid out in one rank each (a layer's units side by side)
 
 
 @lru_cache(maxsize=4096)
@@ -131,19 +135,34 @@ def scene(result: "Backward", frame: Frame, *, caption: bool = True, wrt: str | 
 
 def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = True,
            wrt: str | None = None, look: str = "boxes", columns: int = 1, fold: bool = False,
-           tangents: "Tangents | None" = None, copies: bool = False) -> list[Scene]:
+           tangents: "Tangents | None" = None, copies: bool = False, layered: bool = False) -> list[Scene]:
     """The scenes of several frames of one result, sharing the text work between them.
 
     ``wrt`` (an input's name) draws the nodes and edges on the paths from the output to that
     input in full colour and fades the rest. ``tangents`` (forward mode from one input) is
     what the forward-mode frames among ``frame_list`` show. ``copies`` draws a constant used by
-    several operations beside each of them."""
+    several operations beside each of them, each in its operation's rank (``Scene.beside``).
+    ``layered`` puts the operations of one depth in one rank (``Scene.layers``)."""
     texts = _Texts(result, tangents)
     keep = input_paths(result.graph, wrt) if wrt is not None else None
     stacks = input_columns(result.graph, columns)
     folded = second_row(result.graph) if fold else frozenset()
-    return [replace(_scene(result, frame, texts, caption, keep, look, stacks, copies), folded=folded)
-            for frame in frame_list]
+    out = [_scene(result, frame, texts, caption, keep, look, stacks, copies) for frame in frame_list]
+    if folded:  # a constant's copy goes into the row of the operation it is drawn beside
+        folded |= {e.tail for e in out[0].edges if e.head in folded and e.tail not in result.graph.nodes}
+    layers = by_depth(result.graph) if layered and not fold else ()
+    return [replace(sc, folded=folded, layers=layers) for sc in out]
+
+
+def by_depth(graph: "Graph") -> tuple[tuple[str, ...], ...]:
+    """The operations of each depth (the output left out: it ends the picture), where more than
+    one: the units of a layer, the terms of a sum, the steps' parallel parts."""
+    depth = depths(graph)
+    groups: dict[int, list[str]] = {}
+    for nid, node in graph.nodes.items():
+        if node.kind == "op" and nid != graph.output_id:
+            groups.setdefault(depth[nid], []).append(nid)
+    return tuple(tuple(members) for _, members in sorted(groups.items()) if len(members) > 1)
 
 
 class _Texts:
@@ -176,7 +195,7 @@ def _scene(result: "Backward", frame: Frame, texts: _Texts, caption: bool,
     forward = frame.kind in FORWARD_KINDS and texts.tangents is not None
     state = tangent_state(texts.tangents, frame) if forward else frame_state(result, frame)
     gates = look != "boxes"
-    nodes = [_node(result, frame, texts, state, nid, keep, look) for nid in graph.nodes]
+    nodes = [_node(result, frame, texts, state, nid, keep, look, bool(stacks)) for nid in graph.nodes]
     edges = [_edge(result, texts, state, nid, pos, operand, keep, look)
              for nid, node in graph.nodes.items() for pos, operand in enumerate(node.operands)]
     if copies:
@@ -185,7 +204,18 @@ def _scene(result: "Backward", frame: Frame, texts: _Texts, caption: bool,
     seed = texts.tangents.wrt if forward else None
     return Scene(frame.slug, tuple(nodes), tuple(edges), _caption(frame, look, graph.output, seed) if caption else None,
                  stacks, graph.output_id,
-                 *_defaults(compact, gates), clusters=() if gates else _clusters(graph))
+                 *_defaults(compact, gates), clusters=() if gates else _clusters(graph),
+                 beside=_beside(graph, edges))
+
+
+def _beside(graph: "Graph", edges: Sequence[EdgeLook]) -> tuple[tuple[str, str], ...]:
+    """Each constant drawn once for one operation, with that operation: a number sits beside
+    the gate it feeds, in its rank, instead of a rank away where it could sit by another node."""
+    uses: dict[str, list[str]] = {}
+    for edge in edges:
+        if edge.tail not in graph.nodes or graph.nodes[edge.tail].kind == "const":
+            uses.setdefault(edge.tail, []).append(edge.head)
+    return tuple((tail, heads[0]) for tail, heads in uses.items() if len(heads) == 1)
 
 
 def _constant_copies(graph: "Graph", nodes: list[NodeLook], edges: list[EdgeLook]
@@ -213,7 +243,7 @@ def _constant_copies(graph: "Graph", nodes: list[NodeLook], edges: list[EdgeLook
 
 
 def _node(result: "Backward", frame: Frame, texts: _Texts, state: FrameState, nid: str,
-          keep: frozenset[str] | None, look: str) -> NodeLook:
+          keep: frozenset[str] | None, look: str, stacked: bool = True) -> NodeLook:
     """A node as a box (equation, value, gradient) or as a gate (operator and name, value,
     gradient; ``paired`` gates put value and gradient side by side in one row)."""
     graph = result.graph
@@ -245,7 +275,7 @@ def _node(result: "Backward", frame: Frame, texts: _Texts, state: FrameState, ni
     if gates and node.kind == "input" or look == "paired" and (value or gradient):
         pair = [f'<FONT COLOR="{color}">{text}</FONT>' for text, color in ((value, VALUE_COLOR),
                                                                           (gradient, GRADIENT_COLOR)) if text]
-        if node.kind == "input":  # one row: inputs stack in a column, which must not grow tall
+        if node.kind == "input" and stacked:  # one row: inputs stack in a column, which must not grow tall
             rows = [("  ".join([rows[0][0], " │ ".join(pair)]) if pair else rows[0][0], None)]
         else:
             rows.append((" │ ".join(pair), None))
@@ -313,13 +343,17 @@ def input_columns(graph: "Graph", count: int) -> tuple[tuple[str, ...], ...]:
 
 def second_row(graph: "Graph") -> frozenset[str]:
     """The nodes a folded layout draws in its second row, coming back right to left under the
-    first: the operations of the deeper half and the inputs and constants only they use."""
+    first: the operations of the deeper half and every node only they use that is an input, a
+    constant or an operation on those alone (``u·x₃``), so none floats far from its use."""
     depth = depths(graph)
     cut = (max(depth.values()) + 1) // 2
     folded = {nid for nid, node in graph.nodes.items() if node.kind == "op" and depth[nid] >= cut}
     consumers = graph.consumers()
-    folded |= {nid for nid, node in graph.nodes.items()
-               if node.kind != "op" and consumers.get(nid) and all(c in folded for c, _ in consumers[nid])}
+    leaves = {nid for nid, node in graph.nodes.items() if node.kind != "op"}
+    free = leaves | {nid for nid, node in graph.nodes.items() if all(o in leaves for o in node.operands)}
+    for nid in reversed(graph.nodes):  # consumers come after their operands
+        if nid in free and consumers.get(nid) and all(c in folded for c, _ in consumers[nid]):
+            folded.add(nid)
     return frozenset(folded)
 
 
@@ -383,9 +417,10 @@ def _caption(frame: Frame, look: str, output: str, seed: str | None = None) -> s
 
 def wrapped(relation: "Relation | Math") -> list[str]:
     """A relation as lines of at most ``CAPTION_WIDTH`` characters, broken before an ``=``
-    (continuation lines start with ``=``, indented); a single side longer than that stays whole."""
+    (continuation lines start with ``=``, indented); a single side longer than that is broken
+    before a ``+`` or ``−`` as well (``_folded``)."""
     if not isinstance(relation, Relation) or len(relation.sides) < 2:
-        return [write(relation, MARKUP)]
+        return _folded(write(relation, MARKUP))
     joints = [relation.first] + ["="] * (len(relation.sides) - 2)
     lines, current, width = [], write(relation.sides[0], MARKUP), len(plain(relation.sides[0]))
     for joint, side in zip(joints, relation.sides[1:]):
@@ -395,7 +430,30 @@ def wrapped(relation: "Relation | Math") -> list[str]:
             current, width = f"    {joint} {text}", size + 4
         else:
             current, width = f"{current} {joint} {text}", width + size
-    return lines + [current]
+    return [piece for line in lines + [current] for piece in _folded(line)]
+
+
+def _folded(line: str) -> list[str]:
+    """A caption line longer than ``CAPTION_WIDTH`` visible characters broken, as a typesetter
+    breaks a long formula, at the spaces before a ``+`` or ``−`` (never inside markup tags);
+    continuation lines are indented. A line with no such space stays whole."""
+    cuts = [k for k in range(1, len(line) - 1) if line[k] == " " and line[k + 1] in "+−"
+            and line[k + 2:k + 3] == " " and line.rfind("<", 0, k) <= line.rfind(">", 0, k)]
+    if _visible(line) <= CAPTION_WIDTH or not cuts:
+        return [line]
+    out, start = [], 0
+    for k, cut in enumerate(cuts):
+        end = cuts[k + 1] if k + 1 < len(cuts) else len(line)
+        if _visible(line[start:end]) > CAPTION_WIDTH - 8 and cut > start:
+            out.append(line[start:cut])
+            start = cut + 1
+    out.append(line[start:])
+    return [out[0]] + [" " * 8 + piece for piece in out[1:]]
+
+
+def _visible(markup: str) -> int:
+    """How many characters a markup text shows (tags left out, an entity one character)."""
+    return len(html.unescape(re.sub(r"<[^>]*>", "", markup)))
 
 
 def _defaults(compact: bool, gates: bool = False) -> tuple[tuple, tuple, tuple]:
@@ -460,6 +518,7 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
         attrs = {"label": label, "id": node.id, **dict(node.attrs), **node_pins.get(node.id, {})}
         _statement(dot, cache, ("node", node.id, tuple(attrs.items())), lambda: dot.node(node.id, **attrs))
     turned = False
+    turns = _turns(sc) if placeholders and sc.folded else set()
     for edge in sc.edges:
         body = boxed(None if placeholders else edge.label, boxes.get(edge.id), edge_place(sc))
         attrs = {"id": edge.id, **dict(edge.attrs), **({"label": f"<{body}>"} if body is not None else {}),
@@ -467,7 +526,7 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
         if placeholders and edge.head in sc.folded:  # the second row runs right to left
             if edge.tail in sc.folded:
                 dot.edge(edge.head, edge.tail, dir="back", **attrs)
-            elif not turned:  # the turn: the first edge into the second row goes straight down
+            elif not turned and edge.tail in turns:  # the turn: from the first row's deepest node, straight down
                 turned = True
                 dot.edge(edge.tail, edge.head, **attrs)
                 dot.body.append(f"{{rank=same; {_quoted(edge.tail)}; {_quoted(edge.head)}}}\n")
@@ -482,7 +541,25 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
                      **cluster_pins.get(f"cluster_{index}", {}))
             for nid in members:
                 sub.node(nid)
-    last = [] if sc.output in sc.folded else [("max", (sc.output,))]  # a folded output ends the second row
+    beside = dict(sc.beside) if placeholders else {}
+    last = [] if sc.output in sc.folded else [("max", (sc.output, *(c for c, h in beside.items() if h == sc.output)))]
+    ranked = {n for members in (*sc.layers, *sc.inputs) for n in members} | {sc.output} | turns | {
+        e.head for e in sc.edges if e.head in sc.folded and e.tail in turns}  # the turn's rank set
+    for members in sc.layers if placeholders else ():
+        dot.body.append("{rank=same; " + "; ".join(_quoted(n) for n in members) + "}\n")
+    clustered = {nid for _, members in sc.clusters for nid in members}
+    groups: dict[str, list[str]] = {}
+    for constant, consumer in beside.items():  # the output's constants join its rank above
+        if consumer != sc.output or sc.output in sc.folded:
+            groups.setdefault(consumer, []).append(constant)
+    for index, (consumer, constants) in enumerate(groups.items()):
+        same = "{rank=same; " + "; ".join(_quoted(n) for n in (*constants, consumer)) + "}"
+        if consumer in clustered:  # a network layer's cluster holds it: no rank set outside it
+            continue
+        if consumer in ranked:  # a node in a cluster is in no other rank set
+            dot.body.append(same + "\n")
+        else:  # an unmarked cluster keeps the constants next to their gate: nothing comes between
+            dot.body.append(f"subgraph clusterbeside{index} {{ peripheries=0; margin=0; {same} }}\n")
     for rank, members in [("min" if k == 0 else "same", column) for k, column in enumerate(sc.inputs)] + last:
         with dot.subgraph() as sub:
             sub.attr(rank=rank)
@@ -492,6 +569,23 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
                 for upper, lower in zip(members, members[1:]):
                     sub.edge(upper, lower, style="invis")
     return dot
+
+
+def _turns(sc: Scene) -> set[str]:
+    """The nodes of the first row of a folded scene that lie deepest (most edges from the first
+    row's sources): where the second row starts, under them."""
+    depth: dict[str, int] = {}
+    pending = [e for e in sc.edges if e.head not in sc.folded]
+    for _ in range(len(sc.nodes)):  # longest paths over the first row's edges (edges are in graph order)
+        changed = False
+        for e in pending:
+            if depth.get(e.tail, 0) + 1 > depth.get(e.head, 0):
+                depth[e.head], changed = depth.get(e.tail, 0) + 1, True
+        if not changed:
+            break
+    into = {e.tail for e in sc.edges if e.head in sc.folded and e.tail not in sc.folded}
+    deepest = max((depth.get(t, 0) for t in into), default=0)
+    return {t for t in into if depth.get(t, 0) == deepest}
 
 
 def _quoted(name: str) -> str:

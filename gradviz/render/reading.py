@@ -1,0 +1,99 @@
+"""Reading order: repeated structure drawn in the order of its indices.
+
+Names that differ only in their indices (``x1 x2 x3``, ``z¹₁ z¹₂``, ``h1 h2``) name repeated
+structure: the terms of a softmax, the units of a layer, the steps of a recurrent net. Two such
+nodes of which neither depends on the other should read in index order along the figure's flow:
+the one met first going with the arrows (left to right, or top to bottom) has the lower index,
+and two in the same rank are ordered across it (top to bottom when the figure runs left to right,
+left to right when it runs top to bottom). A folded layout reads its first row before its second.
+``out_of_order`` counts the pairs that do not; the layout search mirrors a layout across its flow
+when that puts more pairs in order, or as many and more of them the right way across the flow
+(``across_inversions``); a mirror crosses no edge more.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Collection, Mapping
+
+import networkx as nx
+
+if TYPE_CHECKING:
+    from ..ir.graph import Graph
+
+__all__ = ["indexed_pairs", "out_of_order", "across_inversions", "RANK_TOLERANCE"]
+
+RANK_TOLERANCE = 4.0  # points: two node centres this close along the flow sit in one rank
+_SUBSCRIPTS, _SUPERSCRIPTS = "₀₁₂₃₄₅₆₇₈₉", "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_DIGITS = str.maketrans(_SUBSCRIPTS + _SUPERSCRIPTS, "0123456789" * 2)
+_INDEXED = re.compile(f"([^\\W\\d_]+?)([0-9{_SUBSCRIPTS}{_SUPERSCRIPTS}]+)")
+
+
+def _index(name: str) -> tuple[str, tuple[int, ...]] | None:
+    """``(base and index shape, index numbers)`` of an indexed name (``w¹₂₁`` → ``w ¹₁₁``, (1, 2, 1)):
+    superscript and subscript digits are separate indices (a layer, a unit), ASCII digits one number."""
+    match = _INDEXED.fullmatch(name)
+    if match is None:
+        return None
+    digits = match.group(2)
+    if digits.isascii():
+        numbers, shape = (int(digits),), "1"
+    else:
+        numbers = tuple(int(c.translate(_DIGITS)) for c in digits)
+        shape = "".join("¹" if c in _SUPERSCRIPTS else "₁" for c in digits)
+    return match.group(1) + " " + shape, numbers
+
+
+def indexed_pairs(graph: "Graph") -> list[tuple[str, str]]:
+    """Pairs ``(lower, higher)`` of node ids whose names differ only in their indices and that play
+    one role (the same operation; inputs: fed into the same operations, so a bias ``w0`` is no
+    sibling of the weight ``w1``), neither depending on the other; the user's names only (not the
+    numbered temporaries ``t₁ t₂``)."""
+    groups: dict[tuple, list[tuple[tuple[int, ...], str]]] = {}
+    consumers = graph.consumers()
+    for nid, node in graph.nodes.items():
+        index = _index(node.name) if node.kind == "input" or node.named_by_user else None
+        if index is not None:  # one role: the same operation, or inputs fed into the same operations
+            role = node.op if node.kind == "op" else tuple(sorted({graph.nodes[c].op or "" for c, _ in
+                                                                   consumers.get(nid, ())}))
+            groups.setdefault((index[0], role), []).append((index[1], nid))
+    if not any(len(members) > 1 for members in groups.values()):
+        return []
+    reach = nx.transitive_closure_dag(nx.DiGraph(graph.nx))
+    pairs = []
+    for members in groups.values():
+        members.sort()
+        for k, (low, a) in enumerate(members):
+            for high, b in members[k + 1:]:
+                if low != high and not reach.has_edge(a, b) and not reach.has_edge(b, a):
+                    pairs.append((a, b))
+    return pairs
+
+
+def out_of_order(pairs: Collection[tuple[str, str]], centres: Mapping[str, tuple[float, float]], rankdir: str,
+                 folded: Collection[str] = ()) -> list[tuple[str, str]]:
+    """The pairs whose higher index reads before the lower one; ``centres``: node centres in
+    points with y growing upwards (Graphviz's layout); ``folded``: the nodes of a folded layout's
+    second row, which runs against the first."""
+    return [(a, b) for a, b in pairs if a in centres and b in centres
+            and _key(centres[b], rankdir, b in folded) < _key(centres[a], rankdir, a in folded)]
+
+
+def across_inversions(pairs: Collection[tuple[str, str]], centres: Mapping[str, tuple[float, float]],
+                      rankdir: str) -> int:
+    """How many pairs lie the wrong way across the flow, wherever they sit along it (a staircase
+    of units, the first at the bottom): what decides a mirror when reading order ties."""
+    return sum(a in centres and b in centres and _key(centres[b], rankdir, False)[2]
+               < _key(centres[a], rankdir, False)[2] for a, b in pairs)
+
+
+def _key(centre: tuple[float, float], rankdir: str, second_row: bool) -> tuple[int, float, float]:
+    """Where a node comes in reading order: its row, its place along the flow (in steps of
+    ``RANK_TOLERANCE``), its place across the flow."""
+    x, y = centre
+    along, across = (x, -y) if rankdir in ("LR", "RL") else (-y, x)
+    if rankdir in ("RL", "BT"):
+        along = -along
+    if second_row:
+        along = -along
+    return (int(second_row), round(along / RANK_TOLERANCE), across)

@@ -1,0 +1,147 @@
+"""Layouts a student can follow, measured from the SVG gradviz writes: edge crossings against plain
+``dot``'s drawing of the same graph, repeated structure in index order, fan-outs whose edges part,
+node text at the slide thresholds. Over lecture graphs generated at several sizes (recurrent nets,
+softmax layers, MLPs, attention-like weighted sums), not one golden picture."""
+
+from __future__ import annotations
+
+import pytest
+from ladder import WIDE
+
+from gradviz.eval.backward import backward
+from gradviz.render.crossings import plain_dot_crossings
+from gradviz.render.figure import Figure
+from gradviz.render.fitting import readable_px
+from gradviz.render.measure import (BORDER_LONG, SHARED_LONG, border_runs, constants_astray, crossings, fit,
+                                    node_boxes, shared_runs)
+from gradviz.render.reading import indexed_pairs, out_of_order
+from gradviz.syntax import parse
+
+
+def rnn(steps: int) -> str:
+    lines = [f"h{t} = tanh(w h{t - 1} + u x{t} + b)" for t in range(1, steps + 1)]
+    return "\n".join(lines + [f"p = σ(v h{steps} + c); L = −y log(p) − (1 − y) log(1 − p)"])
+
+
+def softmax(k: int, features: int) -> str:
+    zs = [f"z{i} = " + " + ".join(f"w{i}{j} x{j}" for j in range(1, features + 1)) + f" + b{i}"
+          for i in range(1, k + 1)]
+    return "; ".join(zs) + "\nL = −log(exp(z1)/(" + " + ".join(f"exp(z{i})" for i in range(1, k + 1)) + "))"
+
+
+def mlp(units: int) -> str:
+    hs = [f"h{i} = relu(a{i}1 x1 + a{i}2 x2 + c{i})" for i in range(1, units + 1)]
+    return "; ".join(hs) + "\nŷ = " + " + ".join(f"v{i} h{i}" for i in range(1, units + 1)) + " + d; L = (ŷ − y)²"
+
+
+def attention(k: int) -> str:
+    lines = [f"s{i} = q k{i}" for i in range(1, k + 1)] + ["Z = " + " + ".join(f"exp(s{i})" for i in range(1, k + 1))]
+    lines += [f"a{i} = exp(s{i})/Z" for i in range(1, k + 1)]
+    return "\n".join(lines + ["o = " + " + ".join(f"a{i} v{i}" for i in range(1, k + 1)) + "; L = (o − y)²"])
+
+
+GENERATED = {"RNN, 2 steps": rnn(2), "softmax, 3 terms over 2 features": softmax(3, 2), "MLP, 2 units": mlp(2),
+             "MLP, 3 units": mlp(3), "attention, 3 keys": attention(3), "attention, 4 keys": attention(4),
+             "RNN, 3 steps": rnn(3), "softmax, 4 terms over 1 feature": softmax(4, 1)}
+# what the layouts do not yet reach (bench/LAYOUT.md): strict, so a fix shows up as a pass to turn into a test
+MISSES = {("crossings", "RNN, 3 steps"): "no layout is both: the fold crossing as often as plain dot reaches 17.6 px",
+          ("order", "RNN, 3 steps"): "its fold draws x₂'s product before x₁'s",
+          ("order", "softmax, 4 terms over 1 feature"): "a folded layout's second row orders siblings in reverse",
+          ("order", "batch norm over 3 values"): "a folded layout's second row orders siblings in reverse",
+          ("fan-out", "batch norm over 3 values"): "μ's edges to the x − μ gates leave it as one bundle",
+          ("border", "batch norm over 3 values"): "an edge slides 55 pt along a gate of the folded second row"}
+
+
+def _values(graph) -> dict[str, float]:
+    return {name: 0.3 + 0.17 * ((7 * i) % 5) - 0.2 * (i % 3) for i, name in enumerate(graph.inputs)}
+
+
+def _centres(svg: bytes) -> dict[str, tuple[float, float]]:
+    """Node centres from the SVG, y upwards as in Graphviz's layout."""
+    return {nid: ((x0 + x1) / 2, -(y0 + y1) / 2) for nid, (x0, y0, x1, y1) in node_boxes(svg).items()}
+
+
+def _judge(measure: str, name: str, ok: bool, detail: object) -> None:
+    """Pass when ``ok``; a known miss must still miss (then it is reported as an expected failure)."""
+    if (measure, name) in MISSES:
+        assert not ok, f"{name} now meets {measure}: take it out of MISSES"
+        pytest.xfail(MISSES[(measure, name)])
+    assert ok, detail
+
+
+@pytest.fixture(scope="module", params=[*GENERATED, *(rung.name for rung in WIDE)])
+def drawn(request):
+    """A graph's name, the graph, its figure and the final frame's SVG."""
+    if request.param in GENERATED:
+        graph = parse(GENERATED[request.param])
+        result = backward(graph, _values(graph))
+    else:
+        result = next(rung for rung in WIDE if rung.name == request.param).make()
+    figure = Figure(result)
+    return request.param, result.graph, figure, figure.render(figure.frames[-1]).data
+
+
+@pytest.mark.slow
+def test_edges_cross_no_more_often_than_in_plain_dot_and_the_text_stays_readable(drawn) -> None:
+    name, graph, figure, svg = drawn
+    operations = sum(1 for n in graph.nodes.values() if n.kind == "op")
+    crossed, reference, px = crossings(svg), plain_dot_crossings(graph, figure.backend), fit(svg).node_text_px
+    _judge("crossings", name, crossed <= reference and px >= readable_px(operations), (crossed, reference, px))
+
+
+@pytest.mark.slow
+def test_repeated_structure_reads_in_index_order(drawn) -> None:
+    name, graph, figure, svg = drawn
+    wrong = out_of_order(indexed_pairs(graph), _centres(svg), figure.style.rankdir,
+                         figure.scene(figure.frames[-1]).folded)
+    _judge("order", name, not wrong, [(graph.nodes[a].name, graph.nodes[b].name) for a, b in wrong])
+
+
+@pytest.mark.slow
+def test_the_edges_of_an_input_used_many_times_part_soon_after_leaving_it(drawn) -> None:
+    name, graph, _, svg = drawn
+    runs = {graph.nodes[nid].name: round(run) for nid, run in shared_runs(svg).items()
+            if nid in graph.nodes and run > SHARED_LONG}  # a gate's height: beyond it two edges read as one
+    _judge("fan-out", name, runs == {}, runs)
+
+
+@pytest.mark.slow
+def test_constants_sit_beside_their_use_and_no_edge_runs_along_a_node(drawn) -> None:
+    name, _, _, svg = drawn
+    assert constants_astray(svg) == []
+    along = {pair: round(run) for pair, run in border_runs(svg).items() if run > BORDER_LONG}
+    _judge("border", name, along == {}, along)
+
+
+def test_siblings_are_names_differing_in_their_indices_in_one_role_neither_depending_on_the_other() -> None:
+    graph = parse(rnn(2))
+    names = {(graph.nodes[a].name, graph.nodes[b].name) for a, b in indexed_pairs(graph)}
+    assert ("x1", "x2") in names
+    assert ("h1", "h2") not in names  # h2 depends on h1: the arrows order them
+    graph = parse("p = σ(w0 + w1x1 + w2x2)")
+    names = {(graph.nodes[a].name, graph.nodes[b].name) for a, b in indexed_pairs(graph)}
+    assert ("w1", "w2") in names and ("x1", "x2") in names
+    assert not any("w0" in pair for pair in names)  # the bias feeds a sum, the weights products
+    graph = parse(softmax(3, 2))
+    names = {(graph.nodes[a].name, graph.nodes[b].name) for a, b in indexed_pairs(graph)}
+    assert {("z1", "z2"), ("z1", "z3"), ("z2", "z3"), ("w11", "w21"), ("w12", "w32")} <= names
+
+
+def test_reading_order_runs_along_the_flow_then_across_it() -> None:
+    pairs = [("a", "b")]
+    same_rank = {"a": (10.0, 50.0), "b": (10.0, 20.0)}  # y upwards: a above b
+    assert out_of_order(pairs, same_rank, "LR") == []
+    assert out_of_order(pairs, {"a": same_rank["b"], "b": same_rank["a"]}, "LR") == pairs
+    assert out_of_order(pairs, {"a": (10.0, 20.0), "b": (80.0, 90.0)}, "LR") == []  # b a rank further right
+    assert out_of_order(pairs, {"a": (50.0, 90.0), "b": (10.0, 20.0)}, "TB") == []  # b a rank further down
+    assert out_of_order(pairs, {"a": (50.0, 20.0), "b": (10.0, 20.0)}, "TB") == pairs  # one rank: left first
+    assert out_of_order(pairs, {"a": (50.0, 20.0), "b": (10.0, 20.0)}, "LR", folded={"b"}) == []  # b's row is second
+
+
+def test_a_layout_is_mirrored_when_that_reads_in_order() -> None:
+    result = backward(parse(softmax(3, 1)), None)
+    figure = Figure(result)
+    centres = {nid: tuple(float(v) for v in pins["pos"].rstrip("!").split(",")) for nid, pins in
+               figure.layout.nodes.items()}
+    pairs = indexed_pairs(result.graph)
+    assert pairs and out_of_order(pairs, centres, figure.style.rankdir, figure.scene(figure.frames[-1]).folded) == []
