@@ -11,6 +11,7 @@ with ``Graph.memo``, so the IR itself imports nothing above it.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import (
@@ -64,7 +65,7 @@ class Graph:
     def __post_init__(self) -> None:
         self._by_name = {n.name: n.id for n in self.nodes.values() if n.kind != "const"}
         self._inputs = tuple(n.name for n in self.nodes.values() if n.kind == "input")
-        self._memo: dict[str, Any] = {}
+        self._memo: dict[str, Any] | None = None  # the views, found on first use (``memo``)
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -90,7 +91,10 @@ class Graph:
         raise GradvizError(f"no node named {name_or_id!r}; nodes are: {name_list(self._by_name)}")
 
     def memo(self, key: str, make: Callable[[], T]) -> T:
-        """A view derived from this graph by another layer, made once (``plan``, ``symbolic``, …)."""
+        """A view derived from this graph by another layer, made once (``plan``, ``symbolic``, …) and
+        shared by every graph of the same structure (a formula parsed again: ``shared_views``)."""
+        if self._memo is None:
+            self._memo = shared_views(self)
         if key not in self._memo:
             self._memo[key] = make()
         return self._memo[key]
@@ -231,3 +235,28 @@ class GraphBuilder:
         nodes = {nid: Node(**fields) for nid, fields in self._nodes.items()}
         return Graph(nodes, output, self.source, dict(groups or {}))
 
+
+_SHARED: "OrderedDict[tuple, dict[str, Any]]" = OrderedDict()
+SHARED_NODES = 50_000  # the views of recently used graphs are kept up to this many nodes in all
+
+
+def shared_views(graph: Graph) -> dict[str, Any]:
+    """The derived views of every graph with ``graph``'s structure (nodes, names, output, source,
+    layer groups): parsing the same formula again (a notebook cell run twice, a lecture's deck
+    after its frames) reuses its plan, symbolic forms and lecture forms instead of deriving them
+    again. The least recently used are dropped beyond ``SHARED_NODES`` nodes."""
+    key = (graph.output_id, graph.source, tuple(graph.groups.items()),
+           tuple((n.id, n.kind, n.name, n.op, n.params, n.operands, n.value, n.named_by_user)
+                 for n in graph.nodes.values()))
+    try:
+        views = _SHARED.pop(key)
+    except TypeError:  # a parameter that cannot be hashed: this graph's views are its own
+        return {}
+    except KeyError:
+        views = {}
+    _SHARED[key] = views
+    total = sum(len(k[3]) for k in _SHARED)
+    while total > SHARED_NODES and len(_SHARED) > 1:
+        old, _ = _SHARED.popitem(last=False)
+        total -= len(old[3])
+    return views
