@@ -2,6 +2,7 @@
 frame fitted into a 1920×1080 slide, measured from the SVG gradviz writes.
 
     python bench/figures.py            # the table, in Markdown
+    python bench/figures.py --outputs  # node text in every output kind (minutes: LaTeX, LibreOffice, Chromium)
 
 Columns: operations; node text in pixels on the slide and the size it must reach (24 px up to
 20 operations, 18 px up to 40); the picture's aspect ratio; edge labels nearer another edge
@@ -13,6 +14,12 @@ leaving one node run within 4 points of each other (a fan-out that cannot be tra
 constants that overlap another node or sit nearer another node than their own; the longest stretch
 an edge runs within 3 points of a node's outline, with the edge and node; seconds for the whole
 figure (every frame laid out and rendered as SVG).
+
+With ``--outputs``: for each rung, the node text at 1920×1080 where each output kind shows it — the
+SVG frame fitted to the slide, the compiled Beamer deck (pdftotext word boxes, the smallest over its
+figure pages), the PowerPoint deck converted by LibreOffice, the HTML player and the explorer in
+headless Chromium — and the largest move of a node between two slides of the Beamer and of the
+PowerPoint deck.
 """
 
 from __future__ import annotations
@@ -66,10 +73,43 @@ def main() -> int:
     return 1 if misses else 0
 
 
+def outputs() -> int:
+    """The second table (``--outputs``)."""
+    import tempfile
+
+    from browserpages import explorer_fit, player_fit, window
+    from pdfpages import beamer_measure
+    from pptxpages import measure
+
+    from gradviz.outputs.powerpoint import write_pptx
+
+    print("| graph | operations | needed | SVG frame | Beamer | PowerPoint | player | explorer "
+          "| Beamer moves | PowerPoint moves |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    misses = 0
+    with window() as driver, tempfile.TemporaryDirectory() as tmp:
+        for k, rung in enumerate(LADDER):
+            result = rung.make()
+            operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
+            needed = readable_px(operations)
+            figure = Figure(result)
+            svg = fit(figure.render(figure.frames[-1]).data).node_text_px
+            beamer, beamer_moves = beamer_measure(result)
+            pptx = measure(write_pptx(result, Path(tmp) / f"pptx{k}"))
+            player = player_fit(driver, result, Path(tmp) / f"player{k}").node_px
+            explorer = explorer_fit(driver, result, Path(tmp) / f"explorer{k}").node_px
+            sizes = [svg, beamer, pptx.node_text_px, player, explorer]
+            misses += min(sizes) < needed
+            shown = " | ".join(f"{px:.1f}{'' if px >= needed else ' **miss**'}" for px in sizes)
+            print(f"| {rung.name} | {operations} | {needed:.0f} | {shown} | {beamer_moves:.1f} "
+                  f"| {pptx.displacement_px:.1f} |", flush=True)
+    return 1 if misses else 0
+
+
 def centres(svg: bytes) -> dict[str, tuple[float, float]]:
     """Node centres from the SVG, y growing upwards as in Graphviz's layout."""
     return {nid: ((x0 + x1) / 2, -(y0 + y1) / 2) for nid, (x0, y0, x1, y1) in node_boxes(svg).items()}
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(outputs() if "--outputs" in sys.argv[1:] else main())

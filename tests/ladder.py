@@ -5,6 +5,7 @@ net, softmax layers, label smoothing, an MLP with weight decay); ``LADDER`` ends
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Callable
 
@@ -13,7 +14,7 @@ from gradviz.networks import mlp, xor_network
 from gradviz.outputs.gallery import LECTURE, LINEAR_REGRESSION, MICROGRAD, SOFTMAX_EXPANDED
 from gradviz.syntax import parse
 
-__all__ = ["Rung", "LADDER", "WIDE"]
+__all__ = ["Rung", "LADDER", "WIDE", "CHECKED"]
 
 PERCEPTRON = "p = σ(w0 + w1x1 + w2x2); L = −y log(p) − (1 − y) log(1 − p)"
 
@@ -91,3 +92,13 @@ LADDER: tuple[Rung, ...] = (
                    "u31": -0.6, "u32": 0.1, "v0": 0.2, "v1": 0.7, "v2": -0.4, "v3": 0.3, "x1": 1.0, "x2": -2.0,
                    "y": 1})),
 ) + WIDE
+
+#: The rungs the tests of whole outputs (the Beamer deck compiled, the PowerPoint deck, the pages in
+#: Chromium, the forward-mode frames) check in the default run: the smallest graph and the tightest
+#: of each text tier (2-2-1 at 24 px; 2-4-1, softplus and batch norm at 18 px, the thinnest margins
+#: measured). ``GRADVIZ_LADDER=full`` checks every rung, as ``python bench/figures.py`` reports them.
+CHECKED: tuple[Rung, ...] = LADDER if os.environ.get("GRADVIZ_LADDER") == "full" else tuple(
+    rung for rung in LADDER if rung.name in ("lecture example", "2-2-1 network, one point",
+                                            "2-4-1 tanh network, one point", "two-layer softplus, written out",
+                                            "batch norm over 3 values"))
+

@@ -134,12 +134,35 @@ def compile_deck(tex: Path) -> Path:
     return tex.with_suffix(".pdf")
 
 
-def beamer_node_text_px(result: "Backward") -> float:
-    """The smallest node text, in pixels on a 1080-pixel-high slide, over every page of the Beamer
-    deck of ``result`` that shows a figure: the deck written and compiled in a temporary folder
-    (without the derivation slides, which draw no figure)."""
+def deck_displacement_px(pdf: Path, overlays: Sequence[str]) -> float:
+    """The largest move, in pixels on a ``SLIDE_HEIGHT``-pixel-high slide, of a node of the figure
+    between two pages of a compiled deck that show it: the pages' placements of their frames
+    (``placement``) applied to the corners of the frame's page."""
+    shown = pages(pdf, 1, len(overlays))
+    frames = {name: pages(pdf.parent / name)[0] for name in set(overlays)}
+    corners = []
+    for page, name in zip(shown, overlays):
+        scale, dx, dy = placement(page, frames[name]) or (0.0, 0.0, 0.0)
+        width, height = frames[name].width, frames[name].height
+        corners.append([(dx + scale * x, dy + scale * y) for x in (0, width) for y in (0, height)])
+    moved = max((abs(a[k][i] - b[k][i]) for a in corners for b in corners for k in range(4) for i in (0, 1)),
+                default=0.0)
+    return moved / shown[0].height * SLIDE_HEIGHT if shown else 0.0
+
+
+def beamer_measure(result: "Backward") -> tuple[float, float]:
+    """The smallest node text and the largest node displacement (``deck_displacement_px``), in
+    pixels on a 1080-pixel-high slide, over every page of the Beamer deck of ``result`` that shows
+    a figure: the deck written and compiled in a temporary folder (without the derivation slides,
+    which draw no figure)."""
     from gradviz.outputs.slides import write_slides
 
     with tempfile.TemporaryDirectory(prefix="gradviz-beamer-") as folder:
         deck = write_slides(result, folder, derivation=False)
-        return min(deck_text_px(compile_deck(deck.tex), deck.overlays))
+        pdf = compile_deck(deck.tex)
+        return min(deck_text_px(pdf, deck.overlays)), deck_displacement_px(pdf, deck.overlays)
+
+
+def beamer_node_text_px(result: "Backward") -> float:
+    """The smallest node text of ``result``'s Beamer deck (``beamer_measure``)."""
+    return beamer_measure(result)[0]

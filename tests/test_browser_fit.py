@@ -10,7 +10,7 @@ import re
 
 import pytest
 from browserpages import WINDOW, explorer_fit, player_fit, resize, window as chromium
-from ladder import LADDER
+from ladder import CHECKED
 
 from gradviz.eval.backward import backward
 from gradviz.notebook import StaticFrames, frame_views, show
@@ -99,7 +99,7 @@ def test_the_player_scales_its_figure_up_to_the_window_and_keeps_its_buttons_in_
     assert window.find_element(By.ID, "counter").text == f"Frame {frames - 1} of {frames}"
 
 
-@pytest.mark.parametrize("rung", LADDER, ids=[r.name for r in LADDER])
+@pytest.mark.parametrize("rung", CHECKED, ids=[r.name for r in CHECKED])
 def test_player_and_explorer_text_reads_at_1920x1080(window, rung, tmp_path) -> None:
     """Node text on the screen at the slide thresholds (24 px up to 20 operations, 18 px up to 40)
     in both pages, the explorer's output node and input controls in the window, nothing to scroll."""

@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
-from ladder import LADDER, WIDE
+from ladder import CHECKED, WIDE
 from pptxpages import deck_boxes, displacement, figure_pages, measure, node_centres, node_displacement
 from tools import soffice
 
@@ -159,7 +159,7 @@ def test_the_presentation_declares_its_16_9_size(deck) -> None:
 
 
 DECKS = (WIDE[-1],)  # 38 ops, needing the whole slide (the lecture deck above has a band)
-GEOMETRIC = [r for r in LADDER[1:] if r not in DECKS]  # the rest: the decks built here are measured on pages
+GEOMETRIC = [r for r in CHECKED[1:] if r not in DECKS]  # the rest: the decks built here are measured on pages
 
 
 @pytest.mark.slow

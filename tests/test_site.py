@@ -23,7 +23,7 @@ from gradviz.cli import cli
 from gradviz.outputs.site import build_site
 from tools import browser
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]  # one build and one page load (--dist loadgroup)
+pytestmark = pytest.mark.slow  # one build and one page load for the module (pytest -n 2 --dist loadfile)
 
 SEED = ("(θ1θ2x − y)²", "θ1=2, θ2=-1, x=3, y=1")  # shared/seeds: the first lecture's worked example
 TEXTBOOK = [
