@@ -142,7 +142,10 @@ def deck_displacement_px(pdf: Path, overlays: Sequence[str]) -> float:
     frames = {name: pages(pdf.parent / name)[0] for name in set(overlays)}
     corners = []
     for page, name in zip(shown, overlays):
-        scale, dx, dy = placement(page, frames[name]) or (0.0, 0.0, 0.0)
+        where = placement(page, frames[name])
+        if where is None:
+            raise RuntimeError(f"the figure {name} was not found on its page")
+        scale, dx, dy = where
         width, height = frames[name].width, frames[name].height
         corners.append([(dx + scale * x, dy + scale * y) for x in (0, width) for y in (0, height)])
     moved = max((abs(a[k][i] - b[k][i]) for a in corners for b in corners for k in range(4) for i in (0, 1)),
