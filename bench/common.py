@@ -7,6 +7,7 @@ commands), so the ratios hold up while other programs load the machine's cores.
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import resource
 import statistics
@@ -85,3 +86,17 @@ def fit_exponent(sizes: Sequence[float], times: Sequence[float]) -> float:
     xs, ys = [math.log(s) for s in sizes], [math.log(max(t, 1e-9)) for t in times]
     mx, my = statistics.fmean(xs), statistics.fmean(ys)
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+
+
+def answer_within(target: Callable[..., None], args: tuple, limit: float) -> str:
+    """What ``target(*args, queue)`` puts on its queue, run in a child process that is killed
+    after ``limit`` seconds (then ``"> limit"``)."""
+    answer: multiprocessing.Queue = multiprocessing.Queue()
+    child = multiprocessing.Process(target=target, args=(*args, answer))
+    child.start()
+    child.join(limit)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        return f"> {limit:.0f}"
+    return answer.get()

@@ -11,7 +11,6 @@ Run: ``python bench/layout_cost.py [max seconds]``; prints a Markdown table (``b
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 import time
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import gradviz  # noqa: E402
+from common import answer_within  # noqa: E402
 from gradviz.errors import GradvizError  # noqa: E402
 from gradviz.render.budget import layout_work  # noqa: E402
 from gradviz.render.figure import render_frames  # noqa: E402
@@ -47,15 +47,7 @@ def _timed(text: str, at: dict, which: str, answer) -> None:
 def seconds(text: str, at: dict, which: str, limit: float) -> str:
     """Wall-clock seconds of rendering (``which`` frames, svg) in a child, ``stopped`` when
     Graphviz ran past its limit, ``refused`` (a size limit), or ``> limit``."""
-    answer = multiprocessing.Queue()
-    child = multiprocessing.Process(target=_timed, args=(text, at, which, answer))
-    child.start()
-    child.join(limit)
-    if child.is_alive():
-        child.kill()
-        child.join()
-        return f"> {limit:.0f}"
-    return answer.get()
+    return answer_within(_timed, (text, at, which,), limit)
 
 
 def main(limit: float = 60.0) -> None:

@@ -12,7 +12,6 @@ derivations, every measured call binned by its estimate, then the slowest calls.
 
 from __future__ import annotations
 
-import multiprocessing
 import signal
 import sys
 import time
@@ -23,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sympy  # noqa: E402
 
 import gradviz  # noqa: E402
+from common import answer_within  # noqa: E402
 from gradviz.derive import cost, forms  # noqa: E402
 from gradviz.eval.symbolic import count_operations  # noqa: E402
 
@@ -139,15 +139,7 @@ def _derive(formula: str, answer) -> None:  # noqa: ANN001 - a child process
 
 def derivation_seconds(formula: str, limit: float) -> str:
     """Wall-clock seconds of ``r.derivation().markdown`` with the budget as shipped, in a child."""
-    answer = multiprocessing.Queue()
-    child = multiprocessing.Process(target=_derive, args=(formula, answer))
-    child.start()
-    child.join(limit)
-    if child.is_alive():
-        child.kill()
-        child.join()
-        return f"> {limit:.0f}"
-    return answer.get()
+    return answer_within(_derive, (formula,), limit)
 
 
 def derivations(limit: float) -> str:

@@ -17,7 +17,7 @@ import os
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..derive.documents import title_relation
 from ..eval.backward import Backward
@@ -149,6 +149,19 @@ def fitted_svg(data: bytes | str, prefix: str) -> str:
     """A Graphviz SVG for an HTML page: without its XML prolog and DOCTYPE, its ids made unique
     with ``prefix``, and as wide as its container up to its natural width, its height following
     from the viewBox (the root's ``width``/``height`` become ``width="100%"`` and a style)."""
+    return _inline_svg(data, prefix, lambda size: 'width="100%" style="'
+                       + (f"max-width:{size['width']};" if "width" in size else "") + 'height:auto"')
+
+
+def scaled_svg(data: bytes | str, prefix: str) -> str:
+    """A Graphviz SVG for a page box: as ``fitted_svg``, but as wide and as tall as its box, the
+    picture scaled up or down to fit it keeping its aspect (the viewBox's default ``meet``)."""
+    return _inline_svg(data, prefix, lambda size: 'width="100%" height="100%"')
+
+
+def _inline_svg(data: bytes | str, prefix: str, sizing: Callable[[dict[str, str]], str]) -> str:
+    """The SVG without prolog and DOCTYPE, its ids prefixed, its root's ``width``/``height``
+    replaced by the attributes ``sizing`` writes from them."""
     text = data.decode("utf-8") if isinstance(data, bytes) else data
     start = _SVG_START.search(text)
     body = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', text[start.start():] if start else text)
@@ -156,21 +169,7 @@ def fitted_svg(data: bytes | str, prefix: str) -> str:
     if tag is None:
         return body
     size = dict(_SIZE.findall(tag.group(0)))
-    style = f"max-width:{size['width']};" if "width" in size else ""
-    root = _SIZE.sub("", tag.group(0)).replace("<svg", f'<svg width="100%" style="{style}height:auto"', 1)
-    return body[:tag.start()] + root + body[tag.end():]
-
-
-def scaled_svg(data: bytes | str, prefix: str) -> str:
-    """A Graphviz SVG for a page box: as ``fitted_svg``, but as wide and as tall as its box, the
-    picture scaled up or down to fit it keeping its aspect (the viewBox's default ``meet``)."""
-    text = data.decode("utf-8") if isinstance(data, bytes) else data
-    start = _SVG_START.search(text)
-    body = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', text[start.start():] if start else text)
-    tag = _SVG_TAG.search(body)
-    if tag is None:
-        return body
-    root = _SIZE.sub("", tag.group(0)).replace("<svg", '<svg width="100%" height="100%"', 1)
+    root = _SIZE.sub("", tag.group(0)).replace("<svg", f"<svg {sizing(size)}", 1)
     return body[:tag.start()] + root + body[tag.end():]
 
 
