@@ -11,23 +11,24 @@ from typing import TYPE_CHECKING, Any
 from .errors import EvaluationError, GradvizError, ParseError
 
 __version__ = "0.1.0"
+_FROM_NOTEBOOK = ("Derivation", "browser_setup")
 _FROM_API = ("parse", "Graph", "Step", "BackwardResult", "TangentResult", "Style", "Expr", "var", "param", "trace",
              "digits")
 __all__ = ["parse", "Graph", "Step", "BackwardResult", "TangentResult", "Style", "Expr", "var", "param", "trace",
            "digits",
-           "Derivation", "GradvizError", "ParseError", "EvaluationError", "__version__"]
+           "Derivation", "browser_setup", "GradvizError", "ParseError", "EvaluationError", "__version__"]
 
 if TYPE_CHECKING:
     from .api import BackwardResult, Expr, Graph, Step, Style, TangentResult, digits, param, parse, trace, var
-    from .notebook import Derivation
+    from .notebook import Derivation, browser_setup
 
 
 def __getattr__(name: str) -> Any:
     """``parse``, ``Graph``, the builders (``gradviz.tanh``, …) and the rest, loaded when first used."""
-    if name == "Derivation":
+    if name in _FROM_NOTEBOOK:
         from . import notebook  # lazy: `gradviz --help` must not load sympy
 
-        return notebook.Derivation
+        return getattr(notebook, name)
     from .ir.ops import OPS  # lazy: only attribute look-ups need the builder names
 
     if name in _FROM_API or any(name in spec.builders for spec in OPS.values()):
@@ -40,4 +41,4 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     from . import api  # lazy: `gradviz --help` must not load sympy
 
-    return sorted([*globals(), *_FROM_API, "Derivation", *api.BUILDERS])
+    return sorted([*globals(), *_FROM_API, *_FROM_NOTEBOOK, *api.BUILDERS])

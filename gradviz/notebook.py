@@ -42,6 +42,7 @@ import html
 import operator
 import struct
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .derive.documents import align, derivation_markdown, sections, tangent_markdown, tangent_sections
@@ -52,16 +53,20 @@ from .eval.tangents import Tangents
 from .ir.graph import Graph
 from .outputs.explorer import EXPLORER_FILE, explorer_html
 from .outputs.folder import OutputFolder
+from .outputs.lite import VIZ_MODULE
 from .outputs.player import fitted_svg
+from .render.backends import IN_BROWSER, WASM_GLOBAL
 from .render.figure import DEFAULT_PNG_DPI, Figure
 from .render.frames import Frame
 from .render.style import Style
 from .text.lines import Relation, plain
 
 __all__ = ["FrameView", "Derivation", "Explorer", "Stepper", "StaticFrames", "figure", "frame_views", "show",
-           "show_graph", "stepper", "STEPPER_HINT", "tangent_figure", "tangent_views", "show_tangent", "tangent_stepper"]
+           "show_graph", "stepper", "STEPPER_HINT", "tangent_figure", "tangent_views", "show_tangent", "tangent_stepper",
+           "browser_setup"]
 
 STEPPER_HINT = 'For the interactive stepper: pip install "gradviz[notebook]" (ipywidgets). Showing every frame.'
+BROWSER_STEPPER_HINT = "The interactive stepper needs ipywidgets, which this site does not carry. Showing every frame."
 _CSS_PX_PER_INCH = 96  # a PNG rendered at DEFAULT_PNG_DPI is shown at the size of its SVG
 _FIT = "max-width:100%;height:auto"  # a picture no wider than the output area
 _STEPPER_HEIGHT = "75vh"  # the stepper's picture leaves room for its buttons in the window
@@ -110,9 +115,11 @@ class FrameView:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Bundle:
         svg = self.svg
-        data = {"text/html": fitted_svg(svg, f"{self.frame.slug}-"), "image/svg+xml": svg,
-                "image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": self.text}
-        return _bundle(data, {"image/png": {"width": self.png_width}}, include, exclude)
+        data = {"text/html": fitted_svg(svg, f"{self.frame.slug}-"), "image/svg+xml": svg}
+        if not IN_BROWSER:  # the browser's Graphviz writes no PNG
+            data["image/png"] = base64.b64encode(self.png).decode("ascii")
+        data["text/plain"] = self.text
+        return _bundle(data, {"image/png": {"width": self.png_width}} if not IN_BROWSER else {}, include, exclude)
 
     def __repr__(self) -> str:
         return f"<gradviz.FrameView {self.frame.slug}: {self.title}>"
@@ -123,6 +130,7 @@ class FrameView:
 @checked
 def figure(result: Backward, style: Style | None = None) -> Figure:
     """The result's figure laid out once per style (kept on the result)."""
+    _graphviz_started()
     style = style or Style()
     figures = result.__dict__.setdefault("_figures", {})
     if style not in figures:
@@ -140,6 +148,7 @@ def frame_views(result: Backward, style: Style | None = None) -> list[FrameView]
 @checked
 def tangent_figure(t: Tangents, style: Style | None = None) -> Figure:
     """Forward mode's figure, laid out with the backward frames once per style (kept on ``t``)."""
+    _graphviz_started()
     style = style or Style()
     figures = t.__dict__.setdefault("_figures", {})
     if style not in figures:
@@ -188,6 +197,7 @@ def show_tangent(t: Tangents, step: int | None = None, style: Style | None = Non
 @checked
 def show_graph(graph: Graph, style: Style | None = None) -> FrameView:
     """The graph's structure frame: every node with its equation, laid out on its own."""
+    _graphviz_started()
     made = Figure(backward(graph, symbolic=False), style=style, kinds=("structure",))
     return FrameView(made, made.frames[0])
 
@@ -244,6 +254,7 @@ class Explorer:
 
     def __init__(self, result: Backward, quiz: str | None = None, style: Style | None = None):
         self.result = result
+        _graphviz_started()
         self.html = explorer_html(result, quiz=quiz, style=style)
         self.quiz, self.style = quiz, style
 
@@ -316,15 +327,21 @@ class StaticFrames:
         self.views, self.hint = views, hint
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Bundle:
-        images = "".join(
-            f'<div><img alt="{html.escape(v.title)}" width="{v.png_width}" style="{_FIT}" '
-            f'src="data:image/png;base64,{base64.b64encode(v.png).decode("ascii")}"></div>' for v in self.views)
+        images = "".join(f"<div>{_picture(v, k)}</div>" for k, v in enumerate(self.views))
         text = "\n\n".join([self.hint] + [v.text for v in self.views])
         data = {"text/html": f"<p><em>{html.escape(self.hint, quote=False)}</em></p>{images}", "text/plain": text}
         return _bundle(data, {}, include, exclude)
 
     def __repr__(self) -> str:
         return f"<gradviz.StaticFrames: {len(self.views)} frames>"
+
+
+def _picture(view: FrameView, k: int) -> str:
+    """The frame as an HTML picture no wider than the output: its PNG, or in the browser its SVG."""
+    if IN_BROWSER:
+        return fitted_svg(view.svg, f"{k}-{view.frame.slug}-")
+    return (f'<img alt="{html.escape(view.title)}" width="{view.png_width}" style="{_FIT}" '
+            f'src="data:image/png;base64,{base64.b64encode(view.png).decode("ascii")}">')
 
 
 @checked
@@ -344,5 +361,49 @@ def stepper_of(views: list[FrameView], start: int = 0) -> "Stepper | StaticFrame
     try:
         import ipywidgets  # noqa: F401
     except ImportError:
-        return StaticFrames(views)
+        return StaticFrames(views, BROWSER_STEPPER_HINT if IN_BROWSER else STEPPER_HINT)
     return Stepper(views, start)
+
+
+async def browser_setup() -> None:
+    """In a notebook in the browser (JupyterLite's Pyodide kernel, ``gradviz site --notebooks``):
+    start Graphviz compiled to WebAssembly in the kernel, where the layout backend finds it
+    (``render.backends.WASM_GLOBAL`` on ``globalThis``). Its ES module comes in the site's gradviz
+    wheel and is imported from memory. Once per kernel; outside a browser there is nothing to do."""
+    if not IN_BROWSER:
+        return
+    import js  # Pyodide's view of globalThis
+    from pyodide.code import run_js
+    from pyodide.ffi import to_js
+
+    if getattr(js, WASM_GLOBAL, None) is not None:
+        return
+    module = Path(__file__).with_name(VIZ_MODULE)
+    if not module.exists():
+        raise GradvizError("this gradviz has no Graphviz for the browser: install the wheel that "
+                           "gradviz site --notebooks serves (%pip install gradviz in its notebooks)")
+    source = js.Blob.new(to_js([module.read_text(encoding="utf-8")]),
+                         to_js({"type": "text/javascript"}, dict_converter=js.Object.fromEntries))
+    url = js.URL.createObjectURL(source)
+    try:
+        loaded = await run_js("(url) => import(url)")(url)  # a fixed line of gradviz's, never the user's text
+        setattr(js, WASM_GLOBAL, await loaded.instance())
+    finally:
+        js.URL.revokeObjectURL(url)
+
+
+def _graphviz_started() -> None:
+    """Before a figure is laid out in the browser: Graphviz started, by ``browser_setup`` run to its
+    end here where the kernel can wait for it (WebAssembly stack switching, as in Chromium), else a
+    ``GradvizError`` that says to await it; outside a browser nothing to do."""
+    if not IN_BROWSER:
+        return
+    import js  # Pyodide's view of globalThis
+    from pyodide.ffi import can_run_sync, run_sync
+
+    if getattr(js, WASM_GLOBAL, None) is not None:
+        return
+    if not can_run_sync():
+        raise GradvizError("start Graphviz in this notebook first: run  await gradviz.browser_setup()  "
+                           "(once; this browser cannot wait for it inside a figure)")
+    run_sync(browser_setup())

@@ -26,14 +26,14 @@ def test_a_cached_file_is_used_only_with_the_pinned_checksum(tmp_path: Path, mon
     def no_download(command, what):  # the cache is filled: nothing may be fetched
         raise AssertionError(f"tried to {what}")
 
-    monkeypatch.setattr(site, "_run", no_download)
+    monkeypatch.setattr(site, "run_command", no_download)
     data = b"a wheel's bytes"
     pin = Pin("pypi", "demo", "1.0", hashlib.sha256(data).hexdigest())
     (tmp_path / pin.filename).write_bytes(data)
-    assert site._fetched(pin, tmp_path) == tmp_path / pin.filename
+    assert site.fetched(pin, tmp_path) == tmp_path / pin.filename
     (tmp_path / pin.filename).write_bytes(data + b" changed")
     with pytest.raises(GradvizError, match=r"not the pinned .* of demo 1.0: delete it and build again"):
-        site._fetched(pin, tmp_path)
+        site.fetched(pin, tmp_path)
 
 
 def test_the_cache_folder_follows_the_environment(monkeypatch, tmp_path: Path) -> None:

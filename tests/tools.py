@@ -60,8 +60,9 @@ def chromium() -> tuple[str, str]:
 
 
 @contextmanager
-def browser(width: int = 1300, height: int = 1000) -> Iterator[Any]:
-    """Headless Chromium through selenium, its window ``width`` × ``height`` CSS pixels (or skip/fail)."""
+def browser(width: int = 1300, height: int = 1000, arguments: tuple[str, ...] = ()) -> Iterator[Any]:
+    """Headless Chromium through selenium, its window ``width`` × ``height`` CSS pixels, started with
+    the command-line ``arguments`` besides (or skip/fail)."""
     binary, driver_path = chromium()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -72,7 +73,7 @@ def browser(width: int = 1300, height: int = 1000) -> Iterator[Any]:
     options.binary_location = binary
     for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}",
-                f"--window-size={width},{height}"):
+                f"--window-size={width},{height}", *arguments):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     try:

@@ -153,8 +153,11 @@ def render(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, dpi: int | No
 
 @cli.command()
 @click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--notebooks", is_flag=True,
+              help="Write a JupyterLite site instead: notebooks in the browser with gradviz ready and a sample "
+                   "notebook (needs pip install 'gradviz[lite]'; serve it over http).")
 @force_option
-def site(folder: str, force: bool) -> None:
+def site(folder: str, notebooks: bool, force: bool) -> None:
     """Write a static web page into FOLDER that runs gradviz in the browser: formula box, frames,
     derivation and explorer, with nothing to install. It opens from file://, from any static
     host (a course page, GitHub Pages) and offline.
@@ -164,10 +167,21 @@ def site(folder: str, force: bool) -> None:
     and keeps them in a cache folder (GRADVIZ_CACHE, else ~/.cache/gradviz); it needs npm, node
     and pip. Later builds use the cache.
 
+    With --notebooks the folder is a JupyterLite site instead, whose notebooks run gradviz in the
+    browser and show its figures inline; it needs a web server (any static host), not file://.
+
     \b
-    Example:
+    Examples:
       gradviz site public/  # prints "open public/index.html"
+      gradviz site lite/ --notebooks  # prints "serve it over http"
     """
+    if notebooks:
+        from ..outputs.lite import SAMPLE, build_notebook_site  # lazy: `gradviz --help` stays fast
+
+        done = build_notebook_site(folder, force=force)
+        click.echo(f"notebook site in {done.folder} ({len(done.sizes)} files, {done.total / 1e6:.1f} MB): serve it "
+                   f"over http (python -m http.server -d {done.folder}) and open notebooks/index.html?path={SAMPLE}")
+        return
     from ..outputs.site import build_site  # lazy: `gradviz --help` stays fast
 
     done = build_site(folder, force=force)

@@ -38,7 +38,8 @@ from pathlib import Path
 from ..errors import GradvizError
 from .folder import OutputFolder
 
-__all__ = ["build_site", "cache_folder", "PINS", "Pin", "SiteBuild"]
+__all__ = ["build_site", "cache_folder", "PINS", "Pin", "SiteBuild", "RUNTIME_PYTHON", "fetched", "unpacked", "run_command",
+           "gradviz_files", "zipped"]
 
 _HERE = Path(__file__).resolve().parent / "site"
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -52,12 +53,13 @@ class Pin:
     name: str
     version: str
     sha256: str
+    python: str = "py3"  # a wheel's Python tag (``py2.py3`` for some)
 
     @property
     def filename(self) -> str:
         if self.index == "npm":
             return f"{self.name.lstrip('@').replace('/', '-')}-{self.version}.tgz"
-        return f"{self.name}-{self.version}-py3-none-any.whl"
+        return f"{self.name}-{self.version}-{self.python}-none-any.whl"
 
 
 PINS = {pin.name: pin for pin in (
@@ -68,6 +70,7 @@ PINS = {pin.name: pin for pin in (
     Pin("pypi", "networkx", "3.6.1", "d47fbf302e7d9cbbb9e2555a0d267983d2aa476bac30e90dfbe5669bd57f3762"),
     Pin("pypi", "graphviz", "0.21", "54f33de9f4f911d7e84e4191749cac8cc5653f815b06738c54db9a15ab8b1e42"),
 )}
+RUNTIME_PYTHON = "3.14"  # the vendored runtime's Python: wheels are chosen for it
 #: the runtime's files the page loads: (name in the npm tarball, how the site carries it)
 _RUNTIME = (("pyodide.js", "script"), ("pyodide.asm.mjs", "classic"), ("pyodide.asm.wasm", "gzip"),
             ("python_stdlib.zip", "gzip"), ("pyodide-lock.json", "json"))  # the zips are stored, gzipped whole
@@ -99,9 +102,9 @@ def build_site(folder: str | os.PathLike, *, force: bool = False) -> SiteBuild:
     unless ``force``)."""
     cache = cache_folder()
     cache.mkdir(parents=True, exist_ok=True)
-    downloads = {name: _fetched(pin, cache) for name, pin in PINS.items()}
-    runtime = _unpacked(downloads["pyodide"], cache)
-    viz = _unpacked(downloads["@viz-js/viz"], cache)
+    downloads = {name: fetched(pin, cache) for name, pin in PINS.items()}
+    runtime = unpacked(downloads["pyodide"], cache)
+    viz = unpacked(downloads["@viz-js/viz"], cache)
     packages, stdlib = _bundle(runtime, viz, [downloads[p.name] for p in PINS.values() if p.index == "pypi"], cache)
     files: dict[str, bytes] = {name: (_HERE / name).read_bytes() for name in _PAGE_FILES}
     for name, kind in _RUNTIME:
@@ -140,7 +143,7 @@ def _carried(name: str, data: bytes, kind: str) -> bytes:
             + base64.b64encode(gzip.compress(data, 9, mtime=0)).decode("ascii") + "\");\n").encode("ascii")
 
 
-def _fetched(pin: Pin, cache: Path) -> Path:
+def fetched(pin: Pin, cache: Path) -> Path:
     """The pinned file from the cache, or downloaded into it with its package index's own client;
     refused when its SHA-256 differs from the pin."""
     path = cache / pin.filename
@@ -150,8 +153,8 @@ def _fetched(pin: Pin, cache: Path) -> Path:
                 command = ["npm", "pack", "--silent", f"{pin.name}@{pin.version}", "--pack-destination", tmp]
             else:
                 command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-                           f"{pin.name}=={pin.version}", "-d", tmp]
-            _run(command, f"download {pin.name} {pin.version}")
+                           "--python-version", RUNTIME_PYTHON, f"{pin.name}=={pin.version}", "-d", tmp]
+            run_command(command, f"download {pin.name} {pin.version}")
             got = Path(tmp) / pin.filename
             if not got.exists():
                 raise GradvizError(f"downloading {pin.name} {pin.version} gave no {pin.filename}")
@@ -168,7 +171,7 @@ def _check(path: Path, pin: Pin) -> None:
                            "delete it and build again")
 
 
-def _unpacked(tarball: Path, cache: Path) -> Path:
+def unpacked(tarball: Path, cache: Path) -> Path:
     """The npm tarball's ``package`` folder, unpacked once into the cache."""
     target = cache / tarball.name.removesuffix(".tgz")
     if not (target / "package.json").exists():
@@ -179,18 +182,25 @@ def _unpacked(tarball: Path, cache: Path) -> Path:
     return target
 
 
-def _gradviz_zip() -> bytes:
-    """The installed package's files (modules and package data), as its wheel holds them."""
+def gradviz_files() -> dict[str, bytes]:
+    """The installed package's files (modules and package data) by their names in its wheel, as
+    the browser's gradviz has them: with the figures' glyph widths, without the site builder's files."""
+    files = {}
+    for path in sorted(_PACKAGE.rglob("*")):
+        inside = path.relative_to(_PACKAGE).parts
+        if path.is_file() and "__pycache__" not in inside and path.suffix != ".pyc" \
+                and inside[:2] != ("outputs", "site"):  # the builder's own files stay out
+            files[(Path("gradviz") / path.relative_to(_PACKAGE)).as_posix()] = path.read_bytes()
+    files["gradviz/render/glyph_fillers.json"] = _glyph_fillers()
+    return files
+
+
+def zipped(files: dict[str, bytes]) -> bytes:
+    """``files`` (name → bytes) as one zip, the same bytes for the same files."""
     with tempfile.SpooledTemporaryFile() as buffer:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(_PACKAGE.rglob("*")):
-                inside = path.relative_to(_PACKAGE).parts
-                if path.is_file() and "__pycache__" not in inside and path.suffix != ".pyc" \
-                        and inside[:2] != ("outputs", "site"):  # the builder's own files stay out
-                    info = zipfile.ZipInfo(str(Path("gradviz") / path.relative_to(_PACKAGE)), (1980, 1, 1, 0, 0, 0))
-                    archive.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
-            info = zipfile.ZipInfo("gradviz/render/glyph_fillers.json", (1980, 1, 1, 0, 0, 0))
-            archive.writestr(info, _glyph_fillers(), zipfile.ZIP_DEFLATED)
+            for name, data in files.items():
+                archive.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
         buffer.seek(0)
         return buffer.read()
 
@@ -220,7 +230,7 @@ def _glyph_fillers() -> bytes:
 def _bundle(runtime: Path, viz: Path, wheels: list[Path], cache: Path) -> tuple[Path, Path]:
     """One zip of site-packages (the wheels and gradviz) and the runtime's standard library, their
     imported modules compiled by the vendored runtime (cached by the checksum of all that goes in)."""
-    ours = _gradviz_zip()
+    ours = zipped(gradviz_files())
     key = hashlib.sha256(ours + (_HERE / "compile.mjs").read_bytes()
                          + "".join(PINS[p].sha256 for p in PINS).encode()).hexdigest()[:16]
     target, stdlib = cache / f"site-packages-{key}.zip", cache / f"python_stdlib-{key}.zip"
@@ -234,7 +244,7 @@ def _bundle(runtime: Path, viz: Path, wheels: list[Path], cache: Path) -> tuple[
         own = Path(tmp) / "gradviz.zip"
         own.write_bytes(ours)
         out, out_stdlib = Path(tmp) / "site-packages.zip", Path(tmp) / "python_stdlib.zip"
-        _run([node, str(_HERE / "compile.mjs"), str(runtime), str(viz / "dist" / "viz.js"), str(out), str(out_stdlib),
+        run_command([node, str(_HERE / "compile.mjs"), str(runtime), str(viz / "dist" / "viz.js"), str(out), str(out_stdlib),
               *map(str, wheels), str(own)], "compile the page's Python")
         os.replace(out_stdlib, stdlib)
         os.replace(out, target)
@@ -245,7 +255,7 @@ def _bundle(runtime: Path, viz: Path, wheels: list[Path], cache: Path) -> tuple[
     return target, stdlib
 
 
-def _run(command: list[str], what: str) -> None:
+def run_command(command: list[str], what: str) -> None:
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=_SECONDS, check=False)
     except FileNotFoundError:
