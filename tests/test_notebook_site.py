@@ -36,6 +36,7 @@ FIRST = ('%pip install gradviz\nimport gradviz\n'
          'gradviz.parse("(θ1θ2x − y)²").backward({"θ1": 2, "θ2": -1, "x": 3, "y": 1})')
 #: the inline figures in order: (formula and values, the frame of gradviz render's manifest)
 FIGURES = [(SEED, "gradients"), (SEED, "gradients"), (SEED, "backward"), (BCE, "gradients")]
+COURSE_NOTEBOOK = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 _POSITION = ("x", "y", "transform", "id", "class")
 _SVG, _XML = "{http://www.w3.org/2000/svg}", "{http://www.w3.org/XML/1998/namespace}"
 TEXTS = """
@@ -72,7 +73,11 @@ def test_the_wheel_installs_under_pyodide_with_its_pure_python_dependencies() ->
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_notebook_site(tmp_path_factory.mktemp("lite") / "public").folder
+    """The site with a course's folder of notebooks besides the sample."""
+    folder = tmp_path_factory.mktemp("lite")
+    (folder / "course" / "week1").mkdir(parents=True)
+    (folder / "course" / "week1" / "chain rule.ipynb").write_text(json.dumps(COURSE_NOTEBOOK), encoding="utf-8")
+    return build_notebook_site(folder / "public", contents=[folder / "course"]).folder
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +114,9 @@ def test_the_site_names_only_its_own_files(site: Path) -> None:
     assert any("gradviz-" in w for w in wheels) and all(not w.startswith(("http:", "https:", "//")) for w in wheels)
     assert all(any((site / folder / w).exists() for folder in folders) for w in wheels), wheels
     assert json.loads((site / "files" / SAMPLE).read_text())["cells"]
+    listed = json.loads((site / "api" / "contents" / "all.json").read_text())["content"]
+    assert {item["name"] for item in listed} == {SAMPLE, "week1"}
+    assert json.loads((site / "files" / "week1" / "chain rule.ipynb").read_text()) == COURSE_NOTEBOOK
 
 
 def cli_frame(formula: str, values: str, kind: str, folder: Path) -> str:

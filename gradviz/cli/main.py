@@ -156,8 +156,11 @@ def render(expr: str, at: tuple[str, ...], out_dir: str, fmt: str, dpi: int | No
 @click.option("--notebooks", is_flag=True,
               help="Write a JupyterLite site instead: notebooks in the browser with gradviz ready and a sample "
                    "notebook (needs pip install 'gradviz[lite]'; serve it over http).")
+@click.option("--contents", type=click.Path(exists=True), multiple=True, metavar="PATH",
+              help="With --notebooks: notebooks and files to list in the site beside the sample notebook "
+                   "(a folder's whole tree, or one file); repeatable.")
 @force_option
-def site(folder: str, notebooks: bool, force: bool) -> None:
+def site(folder: str, notebooks: bool, contents: tuple[str, ...], force: bool) -> None:
     """Write a static web page into FOLDER that runs gradviz in the browser: formula box, frames,
     derivation and explorer, with nothing to install. It opens from file://, from any static
     host (a course page, GitHub Pages) and offline.
@@ -168,17 +171,20 @@ def site(folder: str, notebooks: bool, force: bool) -> None:
     and pip. Later builds use the cache.
 
     With --notebooks the folder is a JupyterLite site instead, whose notebooks run gradviz in the
-    browser and show its figures inline; it needs a web server (any static host), not file://.
+    browser and show its figures inline (a course adds its own with --contents); it needs a web
+    server (any static host), not file://.
 
     \b
     Examples:
       gradviz site public/  # prints "open public/index.html"
       gradviz site lite/ --notebooks  # prints "serve it over http"
     """
+    if contents and not notebooks:
+        raise click.UsageError("--contents lists files in the notebook site: add --notebooks")
     if notebooks:
         from ..outputs.lite import SAMPLE, build_notebook_site  # lazy: `gradviz --help` stays fast
 
-        done = build_notebook_site(folder, force=force)
+        done = build_notebook_site(folder, contents=contents, force=force)
         click.echo(f"notebook site in {done.folder} ({len(done.sizes)} files, {done.total / 1e6:.1f} MB): serve it "
                    f"over http (python -m http.server -d {done.folder}) and open notebooks/index.html?path={SAMPLE}")
         return

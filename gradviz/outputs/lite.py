@@ -29,6 +29,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Sequence
 
 from ..errors import GradvizError
 from .folder import OutputFolder
@@ -71,9 +72,14 @@ _SETTINGS = {"jupyter-lite-schema-version": 0, "jupyter-config-data": {
     "litePluginSettings": {f"{_KERNEL_EXTENSION}:kernel": {"disablePyPIFallback": True}}}}
 
 
-def build_notebook_site(folder: str | os.PathLike, *, force: bool = False) -> SiteBuild:
+def build_notebook_site(folder: str | os.PathLike, *, contents: Sequence[str | os.PathLike] = (),
+                        force: bool = False) -> SiteBuild:
     """Write the JupyterLite site into ``folder`` (refused when it holds files gradviz did not
-    write, unless ``force``)."""
+    write, unless ``force``), its file list the sample notebook and ``contents`` (folders, whose
+    whole tree is listed, or files: a course's notebooks)."""
+    missing = [str(path) for path in contents if not Path(path).exists()]
+    if missing:
+        raise GradvizError(f"no such file or folder to put in the notebook site: {', '.join(missing)}")
     extension = _kernel_extension()
     cache = cache_folder()
     cache.mkdir(parents=True, exist_ok=True)
@@ -104,7 +110,9 @@ def build_notebook_site(folder: str | os.PathLike, *, force: bool = False) -> Si
         run_command([sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(lite),
                      "--output-dir", str(built), "--ignore-sys-prefix", "--no-sourcemaps",
                      "--no-unused-shared-packages", f"--FederatedExtensionAddon.extra_labextensions_path={extensions}",
-                     *(f"--apps={app}" for app in APPS)], "build the JupyterLite site")
+                     *(f"--apps={app}" for app in APPS),
+                     *(f"--contents={Path(path).resolve()}" for path in [lite / "files", *contents])],
+                    "build the JupyterLite site")
         files = {path.relative_to(built).as_posix(): path.read_bytes()
                  for path in sorted(built.rglob("*")) if path.is_file()}
     files["VERSIONS.json"] = (json.dumps({
@@ -155,9 +163,11 @@ def _wheel(viz_module: bytes) -> tuple[str, bytes]:
     except importlib.metadata.PackageNotFoundError:
         raise GradvizError("gradviz site --notebooks makes gradviz's wheel from the installed package: "
                            "pip install gradviz (or pip install -e . in its repository)") from None
+    metadata = distribution.read_text("METADATA") or distribution.read_text("PKG-INFO")  # dist-info or egg-info
+    if not metadata:
+        raise GradvizError("the installed gradviz has no metadata (METADATA or PKG-INFO): pip install it again")
     info = f"gradviz-{distribution.version}.dist-info"
-    files = gradviz_files() | {f"gradviz/{VIZ_MODULE}": viz_module,
-                               f"{info}/METADATA": (distribution.read_text("METADATA") or "").encode("utf-8"),
+    files = gradviz_files() | {f"gradviz/{VIZ_MODULE}": viz_module, f"{info}/METADATA": metadata.encode("utf-8"),
                                f"{info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: gradviz site\nRoot-Is-Purelib: true\n"
                                                 b"Tag: py3-none-any\n"}
     record = [f"{name},sha256={_digest(data)},{len(data)}" for name, data in files.items()] + [f"{info}/RECORD,,"]
