@@ -177,8 +177,12 @@ def unpacked(tarball: Path, cache: Path) -> Path:
     if not (target / "package.json").exists():
         with tempfile.TemporaryDirectory(dir=cache) as tmp, tarfile.open(tarball) as archive:
             archive.extractall(tmp, filter="data")
-            shutil.rmtree(target, ignore_errors=True)
-            os.replace(Path(tmp) / "package", target)
+            if not (target / "package.json").exists():  # another build (the formula page's) may have won
+                shutil.rmtree(target, ignore_errors=True)  # a copy left half-written
+                with suppress(OSError):  # the other build renamed its copy there first
+                    os.replace(Path(tmp) / "package", target)
+    if not (target / "package.json").exists():
+        raise GradvizError(f"cannot unpack {tarball.name} into {target}")
     return target
 
 
