@@ -31,15 +31,21 @@ import tarfile
 import tempfile
 import time
 import zipfile
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import GradvizError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: builds at once may compile twice
+    fcntl = None  # type: ignore[assignment]
 from .folder import OutputFolder
 
 __all__ = ["build_site", "cache_folder", "PINS", "Pin", "SiteBuild", "RUNTIME_PYTHON", "fetched", "unpacked", "run_command",
-           "gradviz_files", "zipped"]
+           "gradviz_files", "zipped", "bundle"]
 
 _HERE = Path(__file__).resolve().parent / "site"
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -105,7 +111,7 @@ def build_site(folder: str | os.PathLike, *, force: bool = False) -> SiteBuild:
     downloads = {name: fetched(pin, cache) for name, pin in PINS.items()}
     runtime = unpacked(downloads["pyodide"], cache)
     viz = unpacked(downloads["@viz-js/viz"], cache)
-    packages, stdlib = _bundle(runtime, viz, [downloads[p.name] for p in PINS.values() if p.index == "pypi"], cache)
+    packages, stdlib = bundle(runtime, viz, [downloads[p.name] for p in PINS.values() if p.index == "pypi"], cache)
     files: dict[str, bytes] = {name: (_HERE / name).read_bytes() for name in _PAGE_FILES}
     for name, kind in _RUNTIME:
         data = stdlib.read_bytes() if name == "python_stdlib.zip" else (runtime / name).read_bytes()
@@ -231,32 +237,42 @@ def _glyph_fillers() -> bytes:
     return json.dumps(fillers, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def _bundle(runtime: Path, viz: Path, wheels: list[Path], cache: Path) -> tuple[Path, Path]:
+def bundle(runtime: Path, viz: Path, wheels: list[Path], cache: Path) -> tuple[Path, Path]:
     """One zip of site-packages (the wheels and gradviz) and the runtime's standard library, their
     imported modules compiled by the vendored runtime (cached by the checksum of all that goes in)."""
     ours = zipped(gradviz_files())
     key = hashlib.sha256(ours + (_HERE / "compile.mjs").read_bytes()
                          + "".join(PINS[p].sha256 for p in PINS).encode()).hexdigest()[:16]
     target, stdlib = cache / f"site-packages-{key}.zip", cache / f"python_stdlib-{key}.zip"
-    if target.exists() and stdlib.exists():
-        return target, stdlib
-    node = shutil.which("node") or shutil.which("nodejs")
-    if node is None:
-        raise GradvizError("gradviz site needs Node.js (18 or later) to compile the page's Python: "
-                           "apt-get install nodejs (or see nodejs.org)")
-    with tempfile.TemporaryDirectory(dir=cache) as tmp:
-        own = Path(tmp) / "gradviz.zip"
-        own.write_bytes(ours)
-        out, out_stdlib = Path(tmp) / "site-packages.zip", Path(tmp) / "python_stdlib.zip"
-        run_command([node, str(_HERE / "compile.mjs"), str(runtime), str(viz / "dist" / "viz.js"), str(out), str(out_stdlib),
-              *map(str, wheels), str(own)], "compile the page's Python")
-        os.replace(out_stdlib, stdlib)
-        os.replace(out, target)
+    with _locked(cache / ".compile.lock"):  # two builds at once (the page's and the notebooks') compile once
+        if target.exists() and stdlib.exists():
+            return target, stdlib
+        node = shutil.which("node") or shutil.which("nodejs")
+        if node is None:
+            raise GradvizError("gradviz site needs Node.js (18 or later) to compile the page's Python: "
+                               "apt-get install nodejs (or see nodejs.org)")
+        with tempfile.TemporaryDirectory(dir=cache) as tmp:
+            own = Path(tmp) / "gradviz.zip"
+            own.write_bytes(ours)
+            out, out_stdlib = Path(tmp) / "site-packages.zip", Path(tmp) / "python_stdlib.zip"
+            run_command([node, str(_HERE / "compile.mjs"), str(runtime), str(viz / "dist" / "viz.js"), str(out),
+                         str(out_stdlib), *map(str, wheels), str(own)], "compile the page's Python")
+            os.replace(out_stdlib, stdlib)
+            os.replace(out, target)
     for old in [*cache.glob("site-packages-*.zip"), *cache.glob("python_stdlib-*.zip")]:
         with suppress(FileNotFoundError):  # another build may remove it first
             if old not in (target, stdlib) and time.time() - old.stat().st_mtime > 3600:  # another gradviz's
                 old.unlink()
     return target, stdlib
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (where ``fcntl`` exists) for the duration."""
+    with open(path, "a") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def run_command(command: list[str], what: str) -> None:
