@@ -73,11 +73,17 @@ def test_the_wheel_installs_under_pyodide_with_its_pure_python_dependencies() ->
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site with a course's folder of notebooks besides the sample."""
+    """The site with a course's folder of notebooks besides the sample, built from an empty working
+    folder, which it leaves empty."""
     folder = tmp_path_factory.mktemp("lite")
     (folder / "course" / "week1").mkdir(parents=True)
     (folder / "course" / "week1" / "chain rule.ipynb").write_text(json.dumps(COURSE_NOTEBOOK), encoding="utf-8")
-    return build_notebook_site(folder / "public", contents=[folder / "course"]).folder
+    (folder / "here").mkdir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder / "here")
+        built = build_notebook_site(folder / "public", contents=[folder / "course"]).folder
+    assert not list((folder / "here").iterdir())
+    return built
 
 
 @pytest.fixture(scope="module")

@@ -124,7 +124,7 @@ def build_notebook_site(folder: str | os.PathLike, *, contents: Sequence[str | o
                      "--no-unused-shared-packages", f"--FederatedExtensionAddon.extra_labextensions_path={extensions}",
                      *(f"--apps={app}" for app in APPS),
                      *(f"--contents={Path(path).resolve()}" for path in [lite / "files", *contents])],
-                    "build the JupyterLite site")
+                    "build the JupyterLite site", cwd=Path(tmp))  # its task database lands there
         files = {path.relative_to(built).as_posix(): path.read_bytes()
                  for path in sorted(built.rglob("*")) if path.is_file()}
     files["VERSIONS.json"] = (json.dumps({

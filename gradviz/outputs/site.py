@@ -275,9 +275,10 @@ def _locked(path: Path) -> Iterator[None]:
         yield
 
 
-def run_command(command: list[str], what: str) -> None:
+def run_command(command: list[str], what: str, cwd: Path | None = None) -> None:
+    """Run ``command`` (in ``cwd``) to ``what`` it says, or a ``GradvizError`` with its last lines."""
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=_SECONDS, check=False)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=_SECONDS, check=False, cwd=cwd)
     except FileNotFoundError:
         raise GradvizError(f"cannot {what}: {command[0]} is not installed") from None
     except subprocess.TimeoutExpired:
