@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import GradvizError
-from .folder import OutputFolder
+from .folder import OutputFolder, locked, write_atomic
 
 __all__ = ["build_site", "cache_folder", "PINS", "Pin", "SiteBuild"]
 
@@ -99,16 +99,18 @@ def build_site(folder: str | os.PathLike, *, force: bool = False) -> SiteBuild:
     unless ``force``)."""
     cache = cache_folder()
     cache.mkdir(parents=True, exist_ok=True)
-    downloads = {name: _fetched(pin, cache) for name, pin in PINS.items()}
-    runtime = _unpacked(downloads["pyodide"], cache)
-    viz = _unpacked(downloads["@viz-js/viz"], cache)
-    packages, stdlib = _bundle(runtime, viz, [downloads[p.name] for p in PINS.values() if p.index == "pypi"], cache)
+    with locked(cache):  # builds at the same time take turns: the second finds what the first fetched and compiled
+        downloads = {name: _fetched(pin, cache) for name, pin in PINS.items()}
+        runtime = _unpacked(downloads["pyodide"], cache)
+        viz = _unpacked(downloads["@viz-js/viz"], cache)
+        packages, stdlib = _bundle(runtime, viz, [downloads[p.name] for p in PINS.values() if p.index == "pypi"],
+                                   cache)
     files: dict[str, bytes] = {name: (_HERE / name).read_bytes() for name in _PAGE_FILES}
     for name, kind in _RUNTIME:
         data = stdlib.read_bytes() if name == "python_stdlib.zip" else (runtime / name).read_bytes()
-        files[f"runtime/{_site_name(name, kind)}"] = _carried(name, data, kind)
+        files[f"runtime/{_site_name(name, kind)}"] = _carried(name, data, kind, cache)
     files["runtime/viz-global.js"] = (viz / "dist" / "viz-global.js").read_bytes()
-    files["runtime/site-packages.zip.js"] = _carried("site-packages.zip", packages.read_bytes(), "gzip")
+    files["runtime/site-packages.zip.js"] = _carried("site-packages.zip", packages.read_bytes(), "gzip", cache)
     files["VERSIONS.json"] = (json.dumps({
         "vendored": {name: {"index": pin.index, "version": pin.version, "sha256": pin.sha256}
                      for name, pin in PINS.items()},
@@ -122,9 +124,10 @@ def _site_name(name: str, kind: str) -> str:
     return {"script": name, "classic": "pyodide.asm.js"}.get(kind, f"{name}.js")
 
 
-def _carried(name: str, data: bytes, kind: str) -> bytes:
+def _carried(name: str, data: bytes, kind: str, cache: Path) -> bytes:
     """``data`` as the site carries it: a script as it is, the runtime's ES module as a classic
-    script, JSON as a script that registers it, other bytes gzipped, as base64 in a script."""
+    script, JSON as a script that registers it, other bytes gzipped, as base64 in a script (kept
+    in ``cache`` by the checksum of ``data``: gzip's best compression takes seconds)."""
     if kind == "script":
         return data
     if kind == "classic":  # an ES module cannot load from file://; the runtime is one function
@@ -136,8 +139,11 @@ def _carried(name: str, data: bytes, kind: str) -> bytes:
         return ("var _gradvizAsmURL=document.currentScript.src;\n" + text).encode("utf-8")
     if kind == "json":
         return f"gradvizAssets.json({json.dumps(name)}, {data.decode('utf-8')});\n".encode("utf-8")
-    return (f"gradvizAssets.bytes({json.dumps(name)}, \"gzip\", \""
-            + base64.b64encode(gzip.compress(data, 9, mtime=0)).decode("ascii") + "\");\n").encode("ascii")
+    kept = cache / f"carried-{hashlib.sha256(name.encode() + data).hexdigest()[:16]}.js"
+    if not kept.exists():
+        write_atomic(kept, (f"gradvizAssets.bytes({json.dumps(name)}, \"gzip\", \""
+                            + base64.b64encode(gzip.compress(data, 9, mtime=0)).decode("ascii") + "\");\n").encode("ascii"))
+    return kept.read_bytes()
 
 
 def _fetched(pin: Pin, cache: Path) -> Path:
@@ -238,7 +244,7 @@ def _bundle(runtime: Path, viz: Path, wheels: list[Path], cache: Path) -> tuple[
               *map(str, wheels), str(own)], "compile the page's Python")
         os.replace(out_stdlib, stdlib)
         os.replace(out, target)
-    for old in [*cache.glob("site-packages-*.zip"), *cache.glob("python_stdlib-*.zip")]:
+    for old in [*cache.glob("site-packages-*.zip"), *cache.glob("python_stdlib-*.zip"), *cache.glob("carried-*.js")]:
         with suppress(FileNotFoundError):  # another build may remove it first
             if old not in (target, stdlib) and time.time() - old.stat().st_mtime > 3600:  # another gradviz's
                 old.unlink()
