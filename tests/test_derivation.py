@@ -120,6 +120,28 @@ def hostile():
     return Graph.of(b.finish(b.apply("add", [b.apply("mul", [evil, hash_]), html])))
 
 
+FUNCTION_FORMULAS = [  # each function in forms that sympy simplifies (its own printer) and in node equations (ours)
+    ("p = σ(w x + b); L = −y log(p) − (1 − y) log(1 − p)", {"w": 0.5, "x": 2, "b": -1, "y": 1}),
+    ("L = (tanh(w x + b) − y)²", {"w": 0.5, "x": 1, "b": 0.1, "y": 0.5}),
+    ("L = log(x)² + sin(x) cos(x) + tanh(x y)² + sinh(y)", {"x": 0.7, "y": 1.3}),
+    ("L = −log(exp(z1)/(exp(z1) + exp(z2)))", {"z1": 1, "z2": 0.5}),
+    ("L = sqrt(x² + y²) + cosh(x) − tan(y)", {"x": 0.3, "y": 0.4}),
+]
+
+
+@pytest.mark.parametrize("formula, at", FUNCTION_FORMULAS, ids=[f for f, _ in FUNCTION_FORMULAS])
+def test_each_function_is_written_one_way_in_the_derivation(formula: str, at: dict) -> None:
+    """A function's argument in ``\\left(…\\right)`` right after its name, in the node equations and
+    in the simplified forms alike (sympy's own printer writes ``\\log{\\left(p \\right)}``)."""
+    import re
+
+    for text in (derivation_latex(gradviz.parse(formula).backward(at)),
+                 derivation_markdown(gradviz.parse(formula).backward(at))):
+        assert "{\\left(" not in text and " \\right)" not in text, text
+        for name in re.findall(r"\\(log|tanh|sin|cos|tan|sinh|cosh)\b(?!\\left|\^\{\d\}\\left)(.{0,12})", text):
+            assert False, f"\\{name[0]} without \\left( after it: {name[1]!r}"
+
+
 def test_names_cannot_inject_tex_or_markdown() -> None:
     r = hostile().backward({r"\input{/etc/passwd}": 1, "#": 2, "<b>*x*</b>": 3})
     tex = derivation_latex(r)

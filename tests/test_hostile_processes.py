@@ -163,7 +163,7 @@ def _children(pid: int) -> list[int]:
                                                 (signal.SIGTERM, 143, "Terminated.")])
 def test_a_signal_stops_a_long_render_at_once_leaving_no_file_and_no_process(tmp_path: Path, number: int, code: int,
                                                                             line: str) -> None:
-    """Ctrl-C (or SIGTERM) 3 s into a render of seconds (51 nodes, within the budget, up to 10 s
+    """Ctrl-C (or SIGTERM) while a render of seconds lays out (51 nodes, within the budget, up to 10 s
     of layouts tried for the best look): one line, exit 130 (143), Graphviz's worker gone,
     nothing in the output folder."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -171,7 +171,10 @@ def test_a_signal_stops_a_long_render_at_once_leaving_no_file_and_no_process(tmp
     process = subprocess.Popen([sys.executable, "-c", "from gradviz.cli import main; main()", "render", fan(25),
                                 "--at", FAN_AT, "-o", str(tmp_path / "o")],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
-    time.sleep(3)
+    deadline = time.monotonic() + 60  # until Graphviz's worker runs: the CLI is past its imports, laying out
+    while not _children(process.pid) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
     assert process.poll() is None, process.communicate()
     workers = _children(process.pid)
     process.send_signal(number)

@@ -26,13 +26,18 @@ from tools import browser
 pytestmark = pytest.mark.slow  # one build and one page load for the module (pytest -n 2 --dist loadfile)
 
 SEED = ("(θ1θ2x − y)²", "θ1=2, θ2=-1, x=3, y=1")  # shared/seeds: the first lecture's worked example
-TEXTBOOK = [
+TEXTBOOK = [  # the seed and ten formulas as textbooks and the lecture notes print them
     SEED,
     (r"\sigma(x) = \frac{1}{1+e^{-x}}", "x=0.5"),
     (r"y_i \log(\hat{y}_i) + (1 - y_i) \log(1 - \hat{y}_i)", "y_i=1, ŷ_i=0.8"),
     ("a = wx; z = a + y", "w=2, x=3, y=1"),
     ("g = tanh; out = g(w_0 + w_1 x_1 + w_2 x_2)", "w_0=0.1, w_1=0.5, x_1=1, w_2=-0.3, x_2=2"),
     ("g(x) = log(1 + exp(x))", ""),
+    ("y = w_1 x_1 + w_2 x_2 + w_0", "w_1=0.5, x_1=1, w_2=-0.3, x_2=2, w_0=0.1"),  # shared/seeds, as printed
+    (r"\mathcal{L} = (\theta_1\theta_2x - y)^2", "θ1=2, θ2=-1, x=3, y=1"),
+    (r"L = -\sum_{i=1}^{3} y_i \log \hat{y}_i", "y_1=1, y_2=0, y_3=0, ŷ_1=0.7, ŷ_2=0.2, ŷ_3=0.1"),
+    (r"h = \max(0, w x + b); L = \frac{1}{2}(h - y)^2", "w=0.5, x=2, b=0.1, y=1"),
+    (r"a = \theta_1\theta_2; b = ax; c = b - y; \mathcal{L} = c^2", "θ1=2, θ2=-1, x=3, y=1"),  # the seed's steps
 ]
 _TEXT = re.compile(r"<text ([^>]*)>([^<]*)</text>")
 _SHAPE = re.compile(r"<(polygon|path|ellipse|polyline)\b([^>]*)/?>")

@@ -15,7 +15,7 @@ chain of factors, so the cost of a graph's forms stays about linear in its size.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import sympy
@@ -126,6 +126,7 @@ class _Forms:
             if self.sym.term(nid) in self.temporaries:
                 self._named_size[nid] = min(self.named_size(self.sym.definition(nid)), 10**9)
         self._named: dict[str, Any] = {}
+        self._related: dict[Any, list[Form]] = {}
         self.quantities = graph.memo("lecture quantities", dict)  # symbols the lecture introduces → their meaning
         self.relations = {self.sym.term(nid): self.named(nid) for nid, n in graph.nodes.items()
                           if n.kind == "op" and n.named_by_user and nid != graph.output_id
@@ -218,15 +219,21 @@ class _Forms:
         """Candidates that use how the program's named quantities relate, where those relations are
         rational (``p₃ = e₃/s``, ``s = e₁ + e₂ + e₃``): the named quantities in ``expr`` written by
         their definitions, the result simplified, then the definitions written by their names again
-        (``Σₖ yₖeₖ/(pₖs²)`` → ``(y₁ + y₂ + y₃)/s``; ``… · e₃`` → ``(y₁ + y₂ + y₃)p₃ − y₃``)."""
+        (``Σₖ yₖeₖ/(pₖs²)`` → ``(y₁ + y₂ + y₃)/s``; ``… · e₃`` → ``(y₁ + y₂ + y₃)p₃ − y₃``).
+        Made once per expression (a sum's terms come back in its total)."""
+        if expr not in self._related:
+            self._related[expr] = self._relate(expr)
+        return self._related[expr]
+
+    def _relate(self, expr: Any) -> list[Form]:
         present = {symbol: d for symbol, d in self.relations.items() if symbol in expr.free_symbols}
         inner = set().union(*(d.free_symbols for d in present.values())) if present else set()
         present = {symbol: d for symbol, d in present.items() if symbol not in inner}  # one level: p₃ = e₃/s, s kept
         if not present:
             return []
         written = expr.xreplace(present)
-        if not affordable(written):
-            return []
+        if not any(power.exp.is_negative for power in written.atoms(sympy.Pow)) or not affordable(written):
+            return []  # no fraction for the relations to cancel (a polynomial is as short as its terms)
         cancelled = sympy.cancel(written)
         out = []
         for variant in (cancelled, sympy.expand(cancelled)):
@@ -271,17 +278,19 @@ def _times(upstream: Form, local: Any) -> Form:
     return Form(((upstream.expr,) + factor,))
 
 
-def _simpler(expr: Any) -> list[Form]:
-    """The simplified candidates of ``expr`` within the budget (none beyond it)."""
+@lru_cache(maxsize=4096)
+def _simpler(expr: Any) -> tuple[Form, ...]:
+    """The simplified candidates of ``expr`` within the budget (none beyond it); made once per
+    expression (sympy's simplifications are most of a graph's forms)."""
     if not affordable(expr):
-        return []
+        return ()
     if not any(power.exp.is_negative for power in expr.atoms(sympy.Pow)):  # no fraction to cancel
-        return [Form.of(sympy.factor_terms(expr))] if expr.is_Add else []
+        return (Form.of(sympy.factor_terms(expr)),) if expr.is_Add else ()
     cancelled = sympy.cancel(expr)
     out = [Form.of(sympy.factor_terms(cancelled))]
     if cancelled.is_Add or cancelled != expr:
         out.append(Form.of(sympy.factor_terms(expr)))
-    return out
+    return tuple(out)
 
 
 def _shortest(candidates: list[Form]) -> Form:

@@ -36,7 +36,7 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["OutputFolder", "write_atomic", "write_file", "RECORD", "MAX_RECORD_BYTES", "MARK_BYTES"]
+__all__ = ["OutputFolder", "locked", "write_atomic", "write_file", "RECORD", "MAX_RECORD_BYTES", "MARK_BYTES"]
 
 RECORD = ".gradviz"  # the files gradviz created in a folder, one relative name a line
 MAX_RECORD_BYTES = 1_000_000  # a run writes at most a few thousand files of short names: about 100 kB
@@ -129,13 +129,13 @@ def _uninterrupted() -> Iterator[None]:
 
 
 @contextmanager
-def _locked(folder: Path) -> Iterator[None]:
+def locked(folder: Path) -> Iterator[None]:
     """The folder locked against other gradviz processes (``flock`` on the folder itself: no
     lock file is left behind); waiting for the lock can be interrupted."""
     try:
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError as exc:
-        raise GradvizError(f"cannot open the output folder {folder}: {exc.strerror or exc}") from None
+        raise GradvizError(f"cannot open the folder {folder}: {exc.strerror or exc}") from None
     try:
         if fcntl is not None:
             try:
@@ -249,7 +249,7 @@ class OutputFolder:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise GradvizError(f"cannot create the output folder {self.folder}: {exc.strerror or exc}") from None
-        with _locked(self.root), _uninterrupted():
+        with locked(self.root), _uninterrupted():
             paths = [self.path(name) for name in files]  # again: the folder may have changed meanwhile
             earlier, legacy = self._refuse_foreign(files, paths)
             try:

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..errors import GradvizError
-from .folder import OutputFolder
+from .folder import OutputFolder, locked
 from .site import PINS, Pin, SiteBuild, bundle, cache_folder, fetched, gradviz_files, run_command, unpacked, zipped
 
 __all__ = ["build_notebook_site", "KERNEL_PINS", "JUPYTERLITE", "VIZ_MODULE", "SAMPLE", "APPS"]
@@ -88,12 +88,13 @@ def build_notebook_site(folder: str | os.PathLike, *, contents: Sequence[str | o
     extension = _kernel_extension()
     cache = cache_folder()
     cache.mkdir(parents=True, exist_ok=True)
-    runtime = unpacked(fetched(PINS["pyodide"], cache), cache)
-    viz = unpacked(fetched(PINS["@viz-js/viz"], cache), cache)
-    ours = [fetched(pin, cache) for pin in PINS.values() if pin.index == "pypi"]
-    kernel = [fetched(pin, cache) for pin in KERNEL_PINS.values() if pin.name != "micropip"]
-    micropip = fetched(KERNEL_PINS["micropip"], cache)
-    packages, stdlib = bundle(runtime, viz, ours, cache)  # the formula page's, its imported modules compiled
+    with locked(cache):  # builds at the same time take turns: the second finds what the first fetched and compiled
+        runtime = unpacked(fetched(PINS["pyodide"], cache), cache)
+        viz = unpacked(fetched(PINS["@viz-js/viz"], cache), cache)
+        ours = [fetched(pin, cache) for pin in PINS.values() if pin.index == "pypi"]
+        kernel = [fetched(pin, cache) for pin in KERNEL_PINS.values() if pin.name != "micropip"]
+        micropip = fetched(KERNEL_PINS["micropip"], cache)
+        packages, stdlib = bundle(runtime, viz, ours, cache)  # the formula page's, its imported modules compiled
     with tempfile.TemporaryDirectory(prefix="gradviz-lite-") as tmp:
         lite, built = Path(tmp) / "lite", Path(tmp) / "site"
         pyodide = lite / "static" / "pyodide"  # where the kernel's build step looks for a vendored Pyodide

@@ -31,18 +31,12 @@ import tarfile
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import GradvizError
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: builds at once may compile twice
-    fcntl = None  # type: ignore[assignment]
-from .folder import OutputFolder
+from .folder import OutputFolder, locked, write_atomic
 
 __all__ = ["build_site", "cache_folder", "PINS", "Pin", "SiteBuild", "RUNTIME_PYTHON", "fetched", "unpacked", "run_command",
            "gradviz_files", "zipped", "bundle"]
@@ -108,16 +102,17 @@ def build_site(folder: str | os.PathLike, *, force: bool = False) -> SiteBuild:
     unless ``force``)."""
     cache = cache_folder()
     cache.mkdir(parents=True, exist_ok=True)
-    downloads = {name: fetched(pin, cache) for name, pin in PINS.items()}
-    runtime = unpacked(downloads["pyodide"], cache)
-    viz = unpacked(downloads["@viz-js/viz"], cache)
-    packages, stdlib = bundle(runtime, viz, [downloads[p.name] for p in PINS.values() if p.index == "pypi"], cache)
+    with locked(cache):  # builds at the same time take turns: the second finds what the first fetched and compiled
+        downloads = {name: fetched(pin, cache) for name, pin in PINS.items()}
+        runtime = unpacked(downloads["pyodide"], cache)
+        viz = unpacked(downloads["@viz-js/viz"], cache)
+        packages, stdlib = bundle(runtime, viz, [downloads[p.name] for p in PINS.values() if p.index == "pypi"], cache)
     files: dict[str, bytes] = {name: (_HERE / name).read_bytes() for name in _PAGE_FILES}
     for name, kind in _RUNTIME:
         data = stdlib.read_bytes() if name == "python_stdlib.zip" else (runtime / name).read_bytes()
-        files[f"runtime/{_site_name(name, kind)}"] = _carried(name, data, kind)
+        files[f"runtime/{_site_name(name, kind)}"] = _carried(name, data, kind, cache)
     files["runtime/viz-global.js"] = (viz / "dist" / "viz-global.js").read_bytes()
-    files["runtime/site-packages.zip.js"] = _carried("site-packages.zip", packages.read_bytes(), "gzip")
+    files["runtime/site-packages.zip.js"] = _carried("site-packages.zip", packages.read_bytes(), "gzip", cache)
     files["VERSIONS.json"] = (json.dumps({
         "vendored": {name: {"index": pin.index, "version": pin.version, "sha256": pin.sha256}
                      for name, pin in PINS.items()},
@@ -131,9 +126,10 @@ def _site_name(name: str, kind: str) -> str:
     return {"script": name, "classic": "pyodide.asm.js"}.get(kind, f"{name}.js")
 
 
-def _carried(name: str, data: bytes, kind: str) -> bytes:
+def _carried(name: str, data: bytes, kind: str, cache: Path) -> bytes:
     """``data`` as the site carries it: a script as it is, the runtime's ES module as a classic
-    script, JSON as a script that registers it, other bytes gzipped, as base64 in a script."""
+    script, JSON as a script that registers it, other bytes gzipped, as base64 in a script (kept
+    in ``cache`` by the checksum of ``data``: gzip's best compression takes seconds)."""
     if kind == "script":
         return data
     if kind == "classic":  # an ES module cannot load from file://; the runtime is one function
@@ -145,8 +141,11 @@ def _carried(name: str, data: bytes, kind: str) -> bytes:
         return ("var _gradvizAsmURL=document.currentScript.src;\n" + text).encode("utf-8")
     if kind == "json":
         return f"gradvizAssets.json({json.dumps(name)}, {data.decode('utf-8')});\n".encode("utf-8")
-    return (f"gradvizAssets.bytes({json.dumps(name)}, \"gzip\", \""
-            + base64.b64encode(gzip.compress(data, 9, mtime=0)).decode("ascii") + "\");\n").encode("ascii")
+    kept = cache / f"carried-{hashlib.sha256(name.encode() + data).hexdigest()[:16]}.js"
+    if not kept.exists():
+        write_atomic(kept, (f"gradvizAssets.bytes({json.dumps(name)}, \"gzip\", \""
+                            + base64.b64encode(gzip.compress(data, 9, mtime=0)).decode("ascii") + "\");\n").encode("ascii"))
+    return kept.read_bytes()
 
 
 def fetched(pin: Pin, cache: Path) -> Path:
@@ -183,12 +182,8 @@ def unpacked(tarball: Path, cache: Path) -> Path:
     if not (target / "package.json").exists():
         with tempfile.TemporaryDirectory(dir=cache) as tmp, tarfile.open(tarball) as archive:
             archive.extractall(tmp, filter="data")
-            if not (target / "package.json").exists():  # another build (the formula page's) may have won
-                shutil.rmtree(target, ignore_errors=True)  # a copy left half-written
-                with suppress(OSError):  # the other build renamed its copy there first
-                    os.replace(Path(tmp) / "package", target)
-    if not (target / "package.json").exists():
-        raise GradvizError(f"cannot unpack {tarball.name} into {target}")
+            shutil.rmtree(target, ignore_errors=True)
+            os.replace(Path(tmp) / "package", target)
     return target
 
 
@@ -244,35 +239,25 @@ def bundle(runtime: Path, viz: Path, wheels: list[Path], cache: Path) -> tuple[P
     key = hashlib.sha256(ours + (_HERE / "compile.mjs").read_bytes()
                          + "".join(PINS[p].sha256 for p in PINS).encode()).hexdigest()[:16]
     target, stdlib = cache / f"site-packages-{key}.zip", cache / f"python_stdlib-{key}.zip"
-    with _locked(cache / ".compile.lock"):  # two builds at once (the page's and the notebooks') compile once
-        if target.exists() and stdlib.exists():
-            return target, stdlib
-        node = shutil.which("node") or shutil.which("nodejs")
-        if node is None:
-            raise GradvizError("gradviz site needs Node.js (18 or later) to compile the page's Python: "
-                               "apt-get install nodejs (or see nodejs.org)")
-        with tempfile.TemporaryDirectory(dir=cache) as tmp:
-            own = Path(tmp) / "gradviz.zip"
-            own.write_bytes(ours)
-            out, out_stdlib = Path(tmp) / "site-packages.zip", Path(tmp) / "python_stdlib.zip"
-            run_command([node, str(_HERE / "compile.mjs"), str(runtime), str(viz / "dist" / "viz.js"), str(out),
-                         str(out_stdlib), *map(str, wheels), str(own)], "compile the page's Python")
-            os.replace(out_stdlib, stdlib)
-            os.replace(out, target)
-    for old in [*cache.glob("site-packages-*.zip"), *cache.glob("python_stdlib-*.zip")]:
+    if target.exists() and stdlib.exists():
+        return target, stdlib
+    node = shutil.which("node") or shutil.which("nodejs")
+    if node is None:
+        raise GradvizError("gradviz site needs Node.js (18 or later) to compile the page's Python: "
+                           "apt-get install nodejs (or see nodejs.org)")
+    with tempfile.TemporaryDirectory(dir=cache) as tmp:
+        own = Path(tmp) / "gradviz.zip"
+        own.write_bytes(ours)
+        out, out_stdlib = Path(tmp) / "site-packages.zip", Path(tmp) / "python_stdlib.zip"
+        run_command([node, str(_HERE / "compile.mjs"), str(runtime), str(viz / "dist" / "viz.js"), str(out),
+                     str(out_stdlib), *map(str, wheels), str(own)], "compile the page's Python")
+        os.replace(out_stdlib, stdlib)
+        os.replace(out, target)
+    for old in [*cache.glob("site-packages-*.zip"), *cache.glob("python_stdlib-*.zip"), *cache.glob("carried-*.js")]:
         with suppress(FileNotFoundError):  # another build may remove it first
             if old not in (target, stdlib) and time.time() - old.stat().st_mtime > 3600:  # another gradviz's
                 old.unlink()
     return target, stdlib
-
-
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``path`` (where ``fcntl`` exists) for the duration."""
-    with open(path, "a") as handle:
-        if fcntl is not None:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
 
 
 def run_command(command: list[str], what: str, cwd: Path | None = None) -> None:

@@ -90,10 +90,16 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     best: Fitted | None = None
     best_rank: tuple[bool, float, float, float, float] | None = None
     start = time.monotonic()
+    shared: dict = {}  # the frames' nodes and edges per look, drawn once for all candidates
+    tried: set[Scene] = set()  # the last frame of each layout made: a choice that draws the same is not laid out again
     for candidate, columns, fold, copies, layered in candidates:
         looks = [candidate.apply(sc) for sc in make_scenes(result, frames, caption=caption, wrt=wrt,
                                                              look=candidate.look, columns=columns, fold=fold,
-                                                             tangents=tangents, copies=copies, layered=layered)]
+                                                             tangents=tangents, copies=copies, layered=layered,
+                                                             shared=shared)]
+        if looks[-1] in tried:  # this choice draws what an earlier one drew (no constant to copy, say)
+            continue
+        tried.add(looks[-1])
 
         def disorder(centres: Mapping[str, tuple[float, float]]) -> tuple[int, int]:
             return (len(out_of_order(pairs, centres, candidate.rankdir, looks[-1].folded)),

@@ -189,42 +189,50 @@ def pinned(sc: Scene, lay: Layout, cache: dict | None = None) -> "graphviz.Digra
                    comment="positions are pinned: render with neato -n2 (or dot -Knop2)")
 
 
+_LABEL_SIZES: dict[tuple, tuple[float, float]] = {}  # (backend, defaults, attributes, label) → inches
+_LABEL_SIZES_LIMIT = 50_000  # entries; the whole table is dropped beyond it
+
+
 def _measure(scenes: Sequence[Scene], backend: "Backend", timeout: float) -> tuple[dict[str, tuple[float, float]],
                                                                      dict[str, tuple[int, int]]]:
-    """Node sizes (inches) and label boxes (points): the maximum over all frames."""
+    """Node sizes (inches) and label boxes (points): the maximum over all frames. A label's size
+    depends only on its text, its attributes and the renderer, so sizes measured once are kept
+    (``_LABEL_SIZES``): the look search's candidates share most labels."""
     import graphviz
 
     first = scenes[0]
-    probe = graphviz.Digraph("measure")
-    probe.attr("node", **dict(first.node_defaults), pos="0,0")
-    keys: dict[tuple, str] = {}  # (kind, size attributes, label) → probe node name
-    owners: dict[str, set[tuple[str, str]]] = {}  # probe node → {("node"|"box", id)}
-
-    def add(owner: tuple[str, str], label: str, attrs: tuple) -> None:
-        key = (owner[0], attrs, label)
-        if key not in keys:
-            keys[key] = name = f"m{len(keys)}"
-            probe.node(name, label=f"<{label}>", **dict(attrs))
-        owners.setdefault(keys[key], set()).add(owner)
-
+    defaults = (backend, first.node_defaults)
+    wanted: dict[tuple, set[tuple[str, str]]] = {}  # (size attributes, label) → {("node"|"box", id)}
     edge_font = tuple((k, v) for k, v in first.edge_defaults if k in ("fontname", "fontsize"))
     graph_font = tuple((k, v) for k, v in first.graph_attrs if k in ("fontname", "fontsize"))
     for sc in scenes:
         for node in sc.nodes:
             attrs = tuple((k, v) for k, v in dict(node.attrs).items()
                           if k in ("shape", "fontsize", "fontname", "margin", "peripheries"))
-            add(("node", node.id), node.label, attrs)
+            wanted.setdefault((attrs, node.label), set()).add(("node", node.id))
         for edge in sc.edges:
             if edge.label is not None:
-                add(("box", edge.id), edge.label, (("shape", "plain"),) + edge_font)
+                wanted.setdefault(((("shape", "plain"),) + edge_font, edge.label), set()).add(("box", edge.id))
         if sc.caption is not None:
-            add(("box", CAPTION_KEY), sc.caption, (("shape", "plain"),) + graph_font)
-    data = json.loads(backend.run(probe.source, "nop", "json", timeout=timeout))
+            wanted.setdefault(((("shape", "plain"),) + graph_font, sc.caption), set()).add(("box", CAPTION_KEY))
+    unknown = [key for key in wanted if (defaults, *key) not in _LABEL_SIZES]
+    if unknown:
+        probe = graphviz.Digraph("measure")
+        probe.attr("node", **dict(first.node_defaults), pos="0,0")
+        for number, (attrs, label) in enumerate(unknown):
+            probe.node(f"m{number}", label=f"<{label}>", **dict(attrs))
+        data = json.loads(backend.run(probe.source, "nop", "json", timeout=timeout))
+        if len(_LABEL_SIZES) + len(unknown) > _LABEL_SIZES_LIMIT:
+            _LABEL_SIZES.clear()
+        for obj in data.get("objects", []):
+            name = str(obj.get("name", ""))
+            if name.startswith("m") and name[1:].isdigit():
+                _LABEL_SIZES[(defaults, *unknown[int(name[1:])])] = (float(obj["width"]), float(obj["height"]))
     node_size: dict[str, tuple[float, float]] = {}
     boxes: dict[str, tuple[int, int]] = {}
-    for obj in data.get("objects", []):
-        w, h = float(obj["width"]), float(obj["height"])
-        for kind, owner in owners.get(obj.get("name"), ()):
+    for key, owners in wanted.items():
+        w, h = _LABEL_SIZES[(defaults, *key)]
+        for kind, owner in owners:
             if kind == "node":
                 old = node_size.get(owner, (0.0, 0.0))
                 node_size[owner] = (max(old[0], w), max(old[1], h))

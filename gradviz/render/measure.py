@@ -150,11 +150,12 @@ def count_crossings(paths: list[list[tuple[float, float]]]) -> int:
     other away from both polylines' ends (edges that meet at a shared node do not cross there)."""
     count = 0
     boxes = [_bbox(p) for p in paths]
+    pieces = [_segments(p) for p in paths]
     for i in range(len(paths)):
         for j in range(i + 1, len(paths)):
             if not _overlap(boxes[i], boxes[j]):
                 continue
-            count += _pair_crossings(paths[i], paths[j])
+            count += _pair_crossings(pieces[i], pieces[j], (paths[i][0], paths[i][-1], paths[j][0], paths[j][-1]))
     return count
 
 
@@ -168,14 +169,21 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
 
 
 _END = 6.0  # points: a meeting this close to either path's end is two edges at one node, not a crossing
+Segment = tuple  # (ax, ay, bx, by, x0, y0, x1, y1): its ends and its box
 
 
-def _pair_crossings(p: list[tuple[float, float]], q: list[tuple[float, float]]) -> int:
-    ends = (p[0], p[-1], q[0], q[-1])
+def _segments(points: list[tuple[float, float]]) -> list[Segment]:
+    return [(a[0], a[1], b[0], b[1], min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
+            for a, b in zip(points, points[1:])]
+
+
+def _pair_crossings(p: list[Segment], q: list[Segment], ends: tuple[tuple[float, float], ...]) -> int:
     hits: list[tuple[float, float]] = []
-    for a, b in zip(p, p[1:]):
-        for c, d in zip(q, q[1:]):
-            point = _cut(a, b, c, d)
+    for a in p:
+        for c in q:
+            if a[4] > c[6] or c[4] > a[6] or a[5] > c[7] or c[5] > a[7]:  # boxes apart: no cut
+                continue
+            point = _cut(a, c)
             if point is None or any(math.dist(point, e) < _END for e in ends):
                 continue
             if all(math.dist(point, h) > _END for h in hits):  # one crossing sampled twice counts once
@@ -183,17 +191,18 @@ def _pair_crossings(p: list[tuple[float, float]], q: list[tuple[float, float]]) 
     return len(hits)
 
 
-def _cut(a, b, c, d) -> tuple[float, float] | None:
+def _cut(ab: Segment, cd: Segment) -> tuple[float, float] | None:
     """Where segment ab properly crosses segment cd, if it does."""
-    r = (b[0] - a[0], b[1] - a[1])
-    s = (d[0] - c[0], d[1] - c[1])
-    denominator = r[0] * s[1] - r[1] * s[0]
+    rx, ry = ab[2] - ab[0], ab[3] - ab[1]
+    sx, sy = cd[2] - cd[0], cd[3] - cd[1]
+    denominator = rx * sy - ry * sx
     if abs(denominator) < 1e-12:
         return None
-    t = ((c[0] - a[0]) * s[1] - (c[1] - a[1]) * s[0]) / denominator
-    u = ((c[0] - a[0]) * r[1] - (c[1] - a[1]) * r[0]) / denominator
+    cx, cy = cd[0] - ab[0], cd[1] - ab[1]
+    t = (cx * sy - cy * sx) / denominator
+    u = (cx * ry - cy * rx) / denominator
     if 0 <= t < 1 and 0 <= u < 1:
-        return a[0] + t * r[0], a[1] + t * r[1]
+        return ab[0] + t * rx, ab[1] + t * ry
     return None
 
 

@@ -135,23 +135,36 @@ def scene(result: "Backward", frame: Frame, *, caption: bool = True, wrt: str | 
 
 def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = True,
            wrt: str | None = None, look: str = "boxes", columns: int = 1, fold: bool = False,
-           tangents: "Tangents | None" = None, copies: bool = False, layered: bool = False) -> list[Scene]:
+           tangents: "Tangents | None" = None, copies: bool = False, layered: bool = False,
+           shared: dict | None = None) -> list[Scene]:
     """The scenes of several frames of one result, sharing the text work between them.
 
     ``wrt`` (an input's name) draws the nodes and edges on the paths from the output to that
     input in full colour and fades the rest. ``tangents`` (forward mode from one input) is
     what the forward-mode frames among ``frame_list`` show. ``copies`` draws a constant used by
     several operations beside each of them, each in its operation's rank (``Scene.beside``).
-    ``layered`` puts the operations of one depth in one rank (``Scene.layers``)."""
-    texts = _Texts(result, tangents)
-    keep = input_paths(result.graph, wrt) if wrt is not None else None
-    stacks = input_columns(result.graph, columns)
-    folded = second_row(result.graph) if fold else frozenset()
-    out = [_scene(result, frame, texts, caption, keep, look, stacks, copies) for frame in frame_list]
+    ``layered`` puts the operations of one depth in one rank (``Scene.layers``). ``shared``: a
+    dict kept between calls for the same result, frames, caption, ``wrt`` and ``tangents`` (the
+    look search's candidates), so each frame's nodes and edges are drawn once per look."""
+    graph = result.graph
+    shared = {} if shared is None else shared
+    if "texts" not in shared:
+        shared["texts"] = _Texts(result, tangents)
+        shared["keep"] = input_paths(graph, wrt) if wrt is not None else None
+    stacks = input_columns(graph, columns)
+    folded = second_row(graph) if fold else frozenset()
+    layers = by_depth(graph) if layered and not fold else ()
+    out = []
+    for index, frame in enumerate(frame_list):
+        key = (index, look, bool(stacks))
+        if key not in shared:
+            shared[key] = _scene(result, frame, shared["texts"], caption, shared["keep"], look, bool(stacks))
+        sc = shared[key]
+        nodes, edges = _constant_copies(graph, sc.nodes, sc.edges) if copies else (sc.nodes, sc.edges)
+        out.append(replace(sc, nodes=nodes, edges=edges, inputs=stacks, beside=_beside(graph, edges), layers=layers))
     if folded:  # a constant's copy goes into the row of the operation it is drawn beside
-        folded |= {e.tail for e in out[0].edges if e.head in folded and e.tail not in result.graph.nodes}
-    layers = by_depth(result.graph) if layered and not fold else ()
-    return [replace(sc, folded=folded, layers=layers) for sc in out]
+        folded |= {e.tail for e in out[0].edges if e.head in folded and e.tail not in graph.nodes}
+    return [replace(sc, folded=folded) for sc in out]
 
 
 def by_depth(graph: "Graph") -> tuple[tuple[str, ...], ...]:
@@ -189,23 +202,20 @@ def _faded(rows: list[tuple[str, str | None]], fade: bool) -> tuple[tuple[str, s
 
 
 def _scene(result: "Backward", frame: Frame, texts: _Texts, caption: bool,
-           keep: frozenset[str] | None = None, look: str = "boxes",
-           stacks: tuple[tuple[str, ...], ...] = (), copies: bool = False) -> Scene:
+           keep: frozenset[str] | None, look: str, stacked: bool) -> Scene:
+    """The frame's nodes and edges in ``look`` (``stacked``: the inputs stand in columns), before
+    constants are copied and inputs placed (``scenes``)."""
     graph = result.graph
     forward = frame.kind in FORWARD_KINDS and texts.tangents is not None
     state = tangent_state(texts.tangents, frame) if forward else frame_state(result, frame)
     gates = look != "boxes"
-    nodes = [_node(result, frame, texts, state, nid, keep, look, bool(stacks)) for nid in graph.nodes]
-    edges = [_edge(result, texts, state, nid, pos, operand, keep, look)
-             for nid, node in graph.nodes.items() for pos, operand in enumerate(node.operands)]
-    if copies:
-        nodes, edges = _constant_copies(graph, nodes, edges)
+    nodes = tuple(_node(result, frame, texts, state, nid, keep, look, stacked) for nid in graph.nodes)
+    edges = tuple(_edge(result, texts, state, nid, pos, operand, keep, look)
+                  for nid, node in graph.nodes.items() for pos, operand in enumerate(node.operands))
     compact = len(graph) > COMPACT_LIMIT
     seed = texts.tangents.wrt if forward else None
-    return Scene(frame.slug, tuple(nodes), tuple(edges), _caption(frame, look, graph.output, seed) if caption else None,
-                 stacks, graph.output_id,
-                 *_defaults(compact, gates), clusters=() if gates else _clusters(graph),
-                 beside=_beside(graph, edges))
+    return Scene(frame.slug, nodes, edges, _caption(frame, look, graph.output, seed) if caption else None,
+                 (), graph.output_id, *_defaults(compact, gates), clusters=() if gates else _clusters(graph))
 
 
 def _beside(graph: "Graph", edges: Sequence[EdgeLook]) -> tuple[tuple[str, str], ...]:
@@ -218,8 +228,8 @@ def _beside(graph: "Graph", edges: Sequence[EdgeLook]) -> tuple[tuple[str, str],
     return tuple((tail, heads[0]) for tail, heads in uses.items() if len(heads) == 1)
 
 
-def _constant_copies(graph: "Graph", nodes: list[NodeLook], edges: list[EdgeLook]
-                     ) -> tuple[list[NodeLook], list[EdgeLook]]:
+def _constant_copies(graph: "Graph", nodes: Sequence[NodeLook], edges: Sequence[EdgeLook]
+                     ) -> tuple[tuple[NodeLook, ...], tuple[EdgeLook, ...]]:
     """A constant used by several operations is drawn once beside each of them (``n3.1``,
     ``n3.2``, …): a number written where it is used, as on a slide, instead of one node whose
     edges cross the figure to every use."""
@@ -229,7 +239,7 @@ def _constant_copies(graph: "Graph", nodes: list[NodeLook], edges: list[EdgeLook
             uses.setdefault(edge.tail, []).append(index)
     shared = {nid: where for nid, where in uses.items() if len(where) > 1}
     if not shared:
-        return nodes, edges
+        return tuple(nodes), tuple(edges)
     edges = list(edges)
     out: list[NodeLook] = []
     for look in nodes:
@@ -239,7 +249,7 @@ def _constant_copies(graph: "Graph", nodes: list[NodeLook], edges: list[EdgeLook
         for copy, index in enumerate(shared[look.id], start=1):
             out.append(replace(look, id=f"{look.id}.{copy}"))
             edges[index] = replace(edges[index], tail=f"{look.id}.{copy}")
-    return out, edges
+    return tuple(out), tuple(edges)
 
 
 def _node(result: "Backward", frame: Frame, texts: _Texts, state: FrameState, nid: str,

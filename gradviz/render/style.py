@@ -88,10 +88,13 @@ class Style:
 
     def apply(self, sc: "Scene") -> "Scene":
         """The scene drawn in this style (the default style returns it unchanged)."""
-        if (self.theme, self.font_size) == ("light", BASE_FONT_SIZE) and self.rankdir in ("auto", "LR"):
-            return sc
         recolour = self._recolour
         scale = self.font_size / BASE_FONT_SIZE
+        if (self.theme, scale) == ("light", 1):  # only the direction can change
+            if self.rankdir in ("auto", "LR"):
+                return sc
+            return replace(sc, graph_attrs=tuple((key, self.rankdir if key == "rankdir" else value)
+                                                 for key, value in dict(sc.graph_attrs, fontcolor=_LIGHT[1]).items()))
 
         def attrs(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
             out = []

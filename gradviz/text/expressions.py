@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 import sympy
+from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
@@ -273,6 +274,24 @@ class TextbookLatexPrinter(LatexPrinter):
 
     def _print_sign(self, expr: Any, exp: Any = None) -> str:
         tex = rf"\operatorname{{sgn}}\left({self._print(expr.args[0])}\right)"
+        return rf"{tex}^{{{exp}}}" if exp else tex
+
+    def _print_Function(self, expr: Any, exp: Any = None) -> str:
+        r"""sympy's functions of one argument (``\tanh``, ``\sin``) written as the graph's own
+        operations are (``target.call``), not in sympy's ``\tanh{\left(x \right)}``."""
+        name = expr.func.__name__
+        if isinstance(expr, AppliedUndef) or len(expr.args) != 1 or hasattr(self, f"_print_{name}"):
+            return super()._print_Function(expr, exp)
+        return self._call(self._hprint_Function(name), expr.args[0], exp, name in POWER_BEFORE_ARGS)
+
+    def _print_log(self, expr: Any, exp: Any = None) -> str:
+        return self._call(r"\log", expr.args[0], exp)
+
+    def _call(self, command: str, arg: Any, exp: Any, power_first: bool = False) -> str:
+        r"""``command(arg)``, raised to ``exp`` (LaTeX) where given: ``\tanh^{2}(z)``, ``\log(p)^{2}``."""
+        if exp and power_first:
+            return self.target.call(rf"{command}^{{{exp}}}", [self._print(arg)])[0]
+        tex = self.target.call(command, [self._print(arg)])[0]
         return rf"{tex}^{{{exp}}}" if exp else tex
 
 
