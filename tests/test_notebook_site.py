@@ -112,7 +112,8 @@ def test_the_site_names_only_its_own_files(site: Path) -> None:
     assert kernel["disablePyPIFallback"] is True and kernel["pyodideUrl"] == "./static/pyodide/pyodide.mjs"
     assert all(url.startswith("./") for url in kernel["pipliteUrls"])
     lock = json.loads((site / "static" / "pyodide" / "pyodide-lock.json").read_text())
-    assert list(lock["packages"]) == ["micropip"] and (site / "static/pyodide" / lock["packages"]["micropip"]["file_name"]).exists()
+    assert list(lock["packages"]) == ["micropip"]
+    assert (site / "static" / "pyodide" / lock["packages"]["micropip"]["file_name"]).exists()
     wheels = [release["url"] for url in kernel["pipliteUrls"]
               for package in json.loads((site / url.split("?")[0]).read_text()).values()
               for files in package["releases"].values() for release in files]

@@ -38,8 +38,8 @@ from pathlib import Path
 from ..errors import GradvizError
 from .folder import OutputFolder, locked, write_atomic
 
-__all__ = ["build_site", "cache_folder", "PINS", "Pin", "SiteBuild", "RUNTIME_PYTHON", "fetched", "unpacked", "run_command",
-           "gradviz_files", "zipped", "bundle"]
+__all__ = ["build_site", "cache_folder", "PINS", "Pin", "SiteBuild", "RUNTIME_PYTHON", "fetched", "unpacked",
+           "run_command", "gradviz_files", "zipped", "bundle"]
 
 _HERE = Path(__file__).resolve().parent / "site"
 _PACKAGE = Path(__file__).resolve().parents[1]
