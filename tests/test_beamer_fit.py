@@ -18,7 +18,8 @@ from gradviz.derive.documents import align_rows
 from gradviz.derive.lecture import lecture
 from gradviz.eval.backward import backward
 from gradviz.outputs.gallery import LECTURE, MICROGRAD, PERCEPTRON, POINTS
-from gradviz.outputs.slides import _FIGURE_TEXT, beamer_tex, derivation_pages, step_lines, step_pages, write_slides
+from gradviz.outputs.slides import (_FIGURE_TEXT, Setting, beamer_tex, derivation_pages, equations_setting, step_lines,
+                                    step_pages, write_slides)
 from gradviz.render.fitting import readable_px
 from gradviz.render.frames import frames
 from gradviz.render.style import Style
@@ -49,24 +50,24 @@ def test_the_gallery_decks_fit_their_slides(formula, tmp_path) -> None:
     log = compile_latex(deck.tex, beamer=True)
     assert overflows(log) == []
     tex = deck.tex.read_text(encoding="ascii")
-    assert "0.6\\textheight" not in tex and "height=\\dimexpr\\textheight-38.0pt-\\gvreserve" in tex
+    assert "0.6\\textheight" not in tex and "height=\\dimexpr\\textheight-38.0pt-\\gvreserve-" in tex
 
 
 def test_a_long_list_continues_on_further_overlays_of_the_same_figure_in_columns() -> None:
     result = backward(parse(PERCEPTRON), POINTS[PERCEPTRON])
     forward = next(f for f in frames(result, "all") if f.kind == "forward")
-    pages = step_pages(forward, 1)
+    pages = step_pages(forward, Setting(rows=1))
     assert len(pages) >= 3 and all(p.startswith("\\textbf{Forward pass (continued)}") for p in pages[1:])
     assert all("\\begin{tabular}" in p and p.count("\\\\[4pt]") == 1 for p in pages)  # one row of columns each
     shown = [m for p in pages for m in re.findall(r"\$[^$]*\$", p.split("\\begin{tabular}", 1)[1])]
     assert len(shown) == len(forward.equations)  # every line once
-    assert len(step_pages(forward, 99)) == 1
+    assert len(step_pages(forward, Setting(rows=99))) == 1
 
 
 def test_a_backward_step_sets_its_chain_rule_lines_one_under_another_and_continues_when_long() -> None:
     result = backward(parse(PERCEPTRON), POINTS[PERCEPTRON])
     two = next(f for f in frames(result, "all") if f.kind == "backward" and len(f.equations) == 2)
-    whole, split = step_pages(two, 2), step_pages(two, 1)
+    whole, split = step_pages(two, Setting(rows=2)), step_pages(two, Setting(rows=1))
     assert len(whole) == 1 and whole[0].count("\\\\[4pt]$") == 2 and "tabular" not in whole[0]
     assert len(split) == 2 and "(continued)}" in split[1].split("\\\\[4pt]")[0]
     assert 1 <= step_lines(frames(result, "all")) <= 2  # the reserve: the tallest step's rows, two at most
