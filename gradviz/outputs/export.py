@@ -57,9 +57,11 @@ def export(result: Backward, folder: str | os.PathLike | OutputFolder, *, format
     whose place on the slide depends on its layout), drawn as they are; ``renderer``, ``caption``,
     ``style`` and ``area`` are then the figure's."""
     out = OutputFolder.of(folder, force=force)
-    rendered = (figure.render_all(frames(result, which), format, dpi) if figure is not None else
-                render_frames(result, format=format, dpi=dpi, which=which, renderer=renderer, caption=caption,
-                              wrt=wrt, style=style, area=area, tangents=tangents))
+    if figure is not None:  # its frames were made with it: making them again costs their captions again
+        rendered = figure.render_all(figure.frames if which == "all" else frames(result, which), format, dpi)
+    else:
+        rendered = render_frames(result, format=format, dpi=dpi, which=which, renderer=renderer, caption=caption,
+                                 wrt=wrt, style=style, area=area, tangents=tangents)
     if tangents is not None:
         texts = {"derivation.md": tangent_markdown(tangents), "derivation.tex": tangent_latex(tangents)}
     else:

@@ -31,7 +31,7 @@ from ..eval.backward import Backward
 from ..render.budget import MIN_PNG_DPI, png_dpi
 from ..render.figure import Figure
 from ..render.fitting import Area, readable_px, text_px
-from ..render.frames import Frame, frames
+from ..render.frames import Frame
 from ..render.measure import fit
 from ..render.scene import FONT
 from ..render.style import Style
@@ -246,7 +246,7 @@ def write_pptx(result: Backward, folder: str | os.PathLike | OutputFolder, *, re
     The figure is ``deck_figure``'s. PNGs are drawn at the resolution of their place on a 1920-pixel
     slide (lowered to the pixel budget for large graphs, never refused)."""
     figure, layout = deck_figure(result, renderer=renderer, wrt=wrt, style=style)
-    shown_frames = frames(result, "all")
+    shown_frames = figure.frames
     sharp = round(72 * layout.figure[2] / figure.layout.size[0])  # one PNG pixel per slide pixel
     dpi = png_dpi(figure.layout.size, len(shown_frames), default=max(MIN_PNG_DPI, sharp))
     measured = fit(figure.render(shown_frames[-1], "svg").data)

@@ -74,8 +74,10 @@ _TALL_TITLE = 8.0  # points a frame title with a fraction is taller than one lin
 _ROW_GAP = r"\\[4pt]"  # between equation rows under the figure: stacked fractions do not touch
 _SIZES = ((r"\Large", 14.4), (r"\large", 12.0), (r"\normalsize", 11.0), (r"\small", 10.0), (r"\footnotesize", 9.0))
 # the equations' sizes under the figure, largest first
-_BLOCK_EMS = (1.1, 1.4, 4.0)  # a block under the figure: its bold title, one equation row (fractions) in ems, and
-# the points between rows (measured: 0.99 em and 1.31-1.38 em at 9-11 pt)
+_TITLE_EMS, _GAP_POINTS = 1.1, 4.0  # a block under the figure: its bold title in ems (measured: 0.99), points between rows
+_ROW_EMS = (1.2, 1.4, 1.7, 2.0, 2.6)  # one equation row under the figure in ems: without a fraction, with one, with a sub-
+# or superscript in a fraction's part, with both in one, with a fraction in one (measured at 9-10 pt: 1.15, 1.31, 1.71,
+# 1.99, about 2.5)
 _STEP_LINES = (1, 2)  # rows of the tallest step the least room under the figure holds: at least, at most (a wrapped
 # line counts each line)
 _MAX_FONT = 72.0  # points: the largest font size a style takes
@@ -92,11 +94,12 @@ _ROW_POINTS = (14.0, 29.0)  # one row of the derivation without, with a fraction
 @dataclass(frozen=True)
 class Setting:
     """How a deck sets the equations under its figure: at ``size`` points (the LaTeX ``command``),
-    ``rows`` rows an overlay at most."""
+    ``rows`` rows an overlay at most, each estimated ``row_ems`` high."""
 
     command: str = r"\footnotesize"
     size: float = 9.0
     rows: int = _STEP_LINES[1]
+    row_ems: float = _ROW_EMS[1]  # the tallest row of the deck's equations (``_row_ems``)
 
     @property
     def chars(self) -> int:
@@ -123,16 +126,14 @@ def deck_style(style: Style | None = None) -> Style:
     return replace(style, font_size=min(style.font_size * _FIGURE_TEXT, _MAX_FONT))
 
 
-def _block_points(size: float, rows: float) -> float:
-    """The estimated height of a block under the figure: its title and ``rows`` rows at ``size`` points."""
-    title, row, gap = _BLOCK_EMS
-    return (title + rows * row) * size + rows * gap
+def _block_points(setting: Setting, rows: float) -> float:
+    """The estimated height of a block under the figure: its title and ``rows`` rows at ``setting``'s size."""
+    return (_TITLE_EMS + rows * setting.row_ems) * setting.size + rows * _GAP_POINTS
 
 
-def _rows_within(size: float, room: float) -> int:
-    """How many rows at ``size`` points a block under the figure holds in ``room`` points (``_block_points``)."""
-    title, row, gap = _BLOCK_EMS
-    return int((room - title * size) // (row * size + gap))
+def _rows_within(setting: Setting, room: float) -> int:
+    """How many rows at ``setting``'s size a block under the figure holds in ``room`` points (``_block_points``)."""
+    return int((room - _TITLE_EMS * setting.size) // (setting.row_ems * setting.size + _GAP_POINTS))
 
 
 def _symbols(latex: str) -> int:
@@ -161,19 +162,37 @@ def _equations(frame: Frame, setting: Setting) -> list[str]:
             else f"${line}$" for line in lines]
 
 
-def _widest_fraction(latex: str) -> int:
-    """The widest numerator or denominator of the fractions in ``latex``, in symbols (``_width``)."""
-    widest = 0
+def _fraction_parts(latex: str) -> list[str]:
+    """The numerators and denominators of the fractions in ``latex`` (balanced braces)."""
+    parts = []
     for start in (m.end() for m in re.finditer(r"\\frac(?=\{)", latex)):
-        for _ in range(2):  # the numerator, then the denominator: balanced braces
+        for _ in range(2):  # the numerator, then the denominator
             depth, end = 0, start
             for end, ch in enumerate(latex[start:], start):
                 depth += {"{": 1, "}": -1}.get(ch, 0)
                 if depth == 0:
                     break
-            widest = max(widest, _width(latex[start + 1:end]))
+            parts.append(latex[start + 1:end])
             start = end + 1
-    return widest
+    return parts
+
+
+def _widest_fraction(latex: str) -> int:
+    """The widest numerator or denominator of the fractions in ``latex``, in symbols (``_width``)."""
+    return max(map(_width, _fraction_parts(latex)), default=0)
+
+
+def _row_ems(latex: str) -> float:
+    """How high a row of ``latex`` prints inline, in ems (``_ROW_EMS``): a fraction's scripts make it taller."""
+    parts = _fraction_parts(latex)
+    tallest = max((3 if r"\frac" in part else ("^" in part) + ("_" in part) for part in parts), default=0)
+    return _ROW_EMS[1 + tallest] if parts else _ROW_EMS[0]
+
+
+def _deck_row_ems(chosen: Sequence[Frame]) -> float:
+    """The tallest row among the equations of ``chosen`` under the figure, in ems (``_row_ems``)."""
+    return max((_row_ems(write(line, LATEX)) for f in chosen if f.kind != "structure" for line in f.equations),
+               default=_ROW_EMS[0])
 
 
 def _width(latex: str) -> int:
@@ -212,12 +231,18 @@ def step_lines(chosen: Sequence[Frame]) -> int:
     return int(min(max(_tallest_step(chosen, Setting()), _STEP_LINES[0]), _STEP_LINES[1]))
 
 
+def _least(chosen: Sequence[Frame]) -> Setting:
+    """The equations in the least room: ``step_lines`` rows at the smallest size, rows as tall as the deck's tallest."""
+    return Setting(rows=step_lines(chosen), row_ems=_deck_row_ems(chosen))
+
+
 def equations_setting(chosen: Sequence[Frame], room: float) -> Setting:
     """How the equations are set in ``room`` points under the figure: the largest of ``_SIZES`` whose overlays,
     with as many rows as fit, are no more than the least room takes (``step_lines`` rows at the smallest size):
     larger text, never more clicks; that least setting when nothing larger fits (``\\gvfit`` then scales)."""
-    least = Setting(rows=step_lines(chosen))
-    settings = [Setting(command, size, _rows_within(size, room)) for command, size in _SIZES]
+    least = _least(chosen)
+    settings = [replace(least, command=command, size=size) for command, size in _SIZES]
+    settings = [replace(s, rows=_rows_within(s, room)) for s in settings]
     clicks = sum(len(step_pages(frame, least)) for frame in chosen)
     return next((s for s in settings if s.rows >= least.rows
                  and sum(len(step_pages(frame, s)) for frame in chosen) <= clicks), least)
@@ -241,7 +266,7 @@ def step_pages(frame: Frame, setting: Setting = Setting()) -> list[str]:
 
 def _least_reserve(chosen: Sequence[Frame]) -> float:
     """The points the figure leaves under it at least: the tallest step's ``step_lines`` at the smallest size."""
-    return _block_points(Setting().size, step_lines(chosen))
+    return _block_points(_least(chosen), step_lines(chosen))
 
 
 def figure_area(result: Backward, chosen: Sequence[Frame]) -> Area:
