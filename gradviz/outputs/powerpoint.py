@@ -6,8 +6,8 @@ The figure is the Beamer deck's drawing (``slides.deck_style``: text three times
 against the same gaps) and has one box for the whole deck (``Plan``): every frame's picture sits at
 the same place and scale, so a node stays put as the lecturer clicks through the steps. The box is
 as large as the node text needs to reach the projector's size (``fitting.readable_px`` on a
-1920×1080 slide) and leaves the rest to the equations, set in columns of rows at
-``EQUATION_SCALE`` of their typeset size: a band under the figure (up to ``BAND`` pixels, all the
+1920×1080 slide) and leaves the rest to the equations, set in columns of rows at the largest of
+``EQUATION_SCALES`` of their typeset size that needs no more slides than the smallest: a band under the figure (up to ``BAND`` pixels, all the
 height a wide figure leaves), or, when a tall figure leaves no band, a column beside it (up to
 ``SIDE`` pixels). Equations that do not fit continue on slides that repeat the figure in the same
 place; only a figure that needs the whole slide has its equations follow on slides of their own.
@@ -37,7 +37,7 @@ from ..render.scene import FONT
 from ..render.style import Style
 from .export import Export, export
 from .folder import OutputFolder
-from .mathimages import DPI, Row, draw, equation_rows, page_image_name, pages, step_image_name
+from .mathimages import DPI, Row, draw, equation_rows, page_image_name, pages, picture_points, step_image_name
 from .slides import deck_style
 
 __all__ = ["Box", "PowerPointDeck", "Plan", "plan", "deck_figure", "pptx_bytes", "write_pptx", "SLIDES_PPTX",
@@ -57,7 +57,9 @@ MIN_BAND = 90  # pixels: a band lower than this (one row) is no band
 SIDE = 640  # pixels the equations may take beside a tall figure that leaves no band: a third of the slide
 MIN_SIDE = 400  # pixels: a column narrower than this (a short chain-rule line) is no column, the equations get slides
 # of their own
-EQUATION_SCALE = 0.7  # of the equations' typeset size (20 pt, 40 px on the slide): 28-pixel text
+# of the equations' typeset size (20 pt, 40 px on the slide), largest first: 40-, 34- and 28-pixel text; a deck takes
+# the largest at which its equations need no more slides than at the smallest
+EQUATION_SCALES = (1.0, 0.85, 0.7)
 PX_PER_INCH = SLIDE_PX[0] / 13.3333  # 144: pixels of the slide per inch of a picture's typeset size
 CONTENT_TOP = TOP + TITLE_HEIGHT + GAP  # pixels: where the figure (or a page) starts
 ROOM = (SLIDE_PX[0] - 2 * MARGIN, SLIDE_PX[1] - CONTENT_TOP - BOTTOM)  # pixels under the title
@@ -126,26 +128,35 @@ def _rows(frame: Frame, scale: float, width: int) -> list[Row]:
     return equation_rows(frame.equations, width / (PX_PER_INCH * scale)) if frame.equations else []
 
 
-def _columns(rows: Sequence[Row], box: tuple[int, int], scale: float, drawn: Mapping[tuple[Row, ...], bytes]
-             ) -> list[list[tuple[bytes, int, int]]]:
-    """``rows`` cut into columns as high as ``box`` (width, height in pixels) at ``scale`` of their typeset size,
-    drawn (or taken from ``drawn``), and packed side by side into the box's width, a slide's worth at a time:
-    each slide's pictures with their sizes in pixels."""
+Placed = tuple[tuple[Row, ...], int, int]  # rows typeset as one picture, its width and height on the slide in pixels
+
+
+def _columns(rows: Sequence[Row], box: tuple[int, int], scale: float) -> list[list[Placed]]:
+    """``rows`` cut into columns as high as ``box`` (width, height in pixels) at ``scale`` of their typeset size and
+    packed side by side into the box's width, a slide's worth at a time: each slide's columns with their sizes."""
     width, height = box
     chunks = pages(rows, height / (PX_PER_INCH * scale)) if rows else []
-    slides: list[list[tuple[bytes, int, int]]] = [[]]
+    slides: list[list[Placed]] = [[]]
     used = 0
     for chunk in chunks:
-        png = drawn.get(tuple(chunk)) or draw(chunk, "png")
-        w, h = _typeset_px(png, scale)
+        w, h = (points / 72 * PX_PER_INCH * scale for points in picture_points(chunk))
         shrink = min(1.0, height / h, width / w)  # a row alone taller than the box (or wider than it)
         w, h = int(w * shrink), int(h * shrink)
         if slides[-1] and used + GAP + w > width:
             slides.append([])
             used = 0
         used += (GAP if slides[-1] else 0) + w
-        slides[-1].append((png, w, h))
+        slides[-1].append((tuple(chunk), w, h))
     return slides
+
+
+def _equation_scale(rows: Sequence[Sequence[Row]], box: tuple[int, int]) -> float:
+    """The largest of ``EQUATION_SCALES`` at which every row of ``rows`` (each frame's, wrapped at the smallest)
+    fits ``box``'s width and the frames' equations take no more slides than at the smallest."""
+    least = sum(len(_columns(frame, box, EQUATION_SCALES[-1])) for frame in rows)
+    widest = max((picture_points([row])[0] for frame in rows for row in frame), default=0.0)
+    return next(scale for scale in EQUATION_SCALES if scale == EQUATION_SCALES[-1] or (
+        widest / 72 * PX_PER_INCH * scale <= box[0] and sum(len(_columns(frame, box, scale)) for frame in rows) <= least))
 
 
 def _slide(deck: Deck, title: str) -> Slide:
@@ -172,7 +183,7 @@ def _picture(slide: Slide, png: bytes, left: float, top: float, width: float, he
 
 
 def _row(slide: Slide, pictures: Sequence[tuple[bytes, int, int]], box: Box) -> None:
-    """``pictures`` side by side from the top of ``box``, centred in it as a group."""
+    """``pictures`` (each with its width and height) side by side from the top of ``box``, centred in it as a group."""
     left = box[0] + (box[2] - sum(w for _, w, _ in pictures) - GAP * (len(pictures) - 1)) // 2
     top = box[1]
     for png, w, h in pictures:
@@ -200,21 +211,28 @@ def pptx_bytes(shown: list[tuple[Frame, bytes]], pages_: list[bytes], layout: Pl
     deck._element.sldSz.attrib.pop("type", None)  # PowerPoint's widescreen (13.333 × 7.5 in) has no type name
     left, top, width, height = layout.figure
     room = layout.equations
-    for frame, figure in shown:
+    scale = EQUATION_SCALES[-1] if room[2] else 1.0  # slides of their own: the typeset size
+    rows = [_rows(frame, scale, room[2] or ROOM[0]) for frame, _ in shown]
+    scale = _equation_scale(rows, room[2:]) if room[2] else scale
+
+    def pictures(placed: Sequence[Placed]) -> list[tuple[bytes, int, int]]:
+        return [(drawn.get(chunk) or draw(chunk, "png"), w, h) for chunk, w, h in placed]
+
+    for (frame, figure), frame_rows in zip(shown, rows):
         if room[2]:
-            groups = _columns(_rows(frame, EQUATION_SCALE, room[2]), room[2:], EQUATION_SCALE, drawn) or [[]]
+            groups = _columns(frame_rows, room[2:], scale) or [[]]
             for k, group in enumerate(groups):
                 slide = _slide(deck, frame.title_text + (f" (continued, {k + 1} of {len(groups)})" if k else ""))
                 _picture(slide, figure, left, top, width, height, FIGURE_NAME)
-                _row(slide, group, room)
+                _row(slide, pictures(group), room)
         else:
             slide = _slide(deck, frame.title_text)
             _picture(slide, figure, left, top, width, height, FIGURE_NAME)
-            groups = _columns(_rows(frame, 1.0, ROOM[0]), ROOM, 1.0, drawn)
+            groups = _columns(frame_rows, ROOM, scale)
             for k, group in enumerate(groups, start=1):
                 slide = _slide(deck, f"{frame.title_text} (equations" + (f", {k} of {len(groups)})"
                                                                          if len(groups) > 1 else ")"))
-                _row(slide, group, (MARGIN, CONTENT_TOP, *ROOM))
+                _row(slide, pictures(group), (MARGIN, CONTENT_TOP, *ROOM))
     for k, page in enumerate(pages_, start=1):
         _page(deck, f"Derivation, page {k} of {len(pages_)}" if len(pages_) > 1 else "Derivation", page)
     out = io.BytesIO()

@@ -9,13 +9,14 @@ and the least room the equations need (``figure_area``: the tallest backward ste
 ``_STEP_LINES``, at the smallest size), its text drawn ``_FIGURE_TEXT`` times the style's size against
 the same gaps (a denser drawing, larger text). It takes the slide's width (to 0.2 cm from its edges)
 or that area's height, the same on every overlay, so no node moves as the lecturer clicks. Whatever
-height the figure leaves goes to the equations (``equations_setting``): the largest size at which the
-tallest step fits, and as many rows an overlay as fit at that size, so a wide figure's slide is not
-left half empty. A longer step continues on further overlays of the same figure; the forward pass and
-the gradients are set in as many columns as fit, split into overlays of that height. The derivation is
-split by estimated height into frames "(continued)". Whatever is still too wide or too tall (a long
-title, a long row, an estimate that was short) is scaled down by ``\\gvfit`` rather than running off
-the slide or moving the figure.
+height the figure leaves goes to the equations (``equations_setting``): the largest size, with as many
+rows an overlay as fit at it, that takes no more overlays than the least room (larger text, never more
+clicks), so a wide figure's slide is not left half empty; rows are estimated by what they print (a
+fraction's scripts make a row taller). A longer step continues on further overlays of the same figure;
+the forward pass and the gradients are set in as many columns as fit, split into overlays of that
+height. The derivation is split by estimated height into frames "(continued)". Whatever is still too
+wide or too tall (a long title, a long row, an estimate that was short) is scaled down by ``\\gvfit``
+rather than running off the slide or moving the figure.
 """
 
 from __future__ import annotations
@@ -72,12 +73,13 @@ _FIGURE_WIDTH = r"\dimexpr\paperwidth-0.4cm\relax"  # the figure's: 0.2 cm from 
 _FIGURE_POINTS = 443.9  # the same in points
 _TALL_TITLE = 8.0  # points a frame title with a fraction is taller than one line (measured: 7.9pt)
 _ROW_GAP = r"\\[4pt]"  # between equation rows under the figure: stacked fractions do not touch
+# the equations' sizes under the figure (beamer's at 11 pt), largest first
 _SIZES = ((r"\Large", 14.4), (r"\large", 12.0), (r"\normalsize", 11.0), (r"\small", 10.0), (r"\footnotesize", 9.0))
-# the equations' sizes under the figure, largest first
-_TITLE_EMS, _GAP_POINTS = 1.1, 4.0  # a block under the figure: its bold title in ems (measured: 0.99), points between rows
-_ROW_EMS = (1.2, 1.4, 1.7, 2.0, 2.6)  # one equation row under the figure in ems: without a fraction, with one, with a sub-
-# or superscript in a fraction's part, with both in one, with a fraction in one (measured at 9-10 pt: 1.15, 1.31, 1.71,
-# 1.99, about 2.5)
+_TITLE_EMS = 1.1  # a block under the figure: its bold title, in ems (measured: 0.99)
+_GAP_POINTS = 4.0  # points between its rows (``_ROW_GAP``)
+# one equation row under the figure in ems: without a fraction, with one, with a sub- or superscript in a
+# fraction's part, with both in one, with a fraction in one (measured at 9-10 pt: 1.15, 1.31, 1.71, 1.99, about 2.5)
+_ROW_EMS = (1.2, 1.4, 1.7, 2.0, 2.6)
 _STEP_LINES = (1, 2)  # rows of the tallest step the least room under the figure holds: at least, at most (a wrapped
 # line counts each line)
 _MAX_FONT = 72.0  # points: the largest font size a style takes
@@ -320,8 +322,9 @@ def _tex(result: Backward, frames: Sequence[Frame], files: Sequence[str], wrt: s
     short = write(Name(result.graph.output), LATEX)  # never in names the user did not write
     setting = equations_setting(frames, _room(frames, title, size))
     pages = [step_pages(frame, setting) for frame in frames]
-    graphic = (rf"[width={_FIGURE_WIDTH},height=\dimexpr\textheight-{_TITLE}pt-\gvreserve-{_least_reserve(frames):.1f}pt"
-               r"\relax,keepaspectratio]")
+    least = _least_reserve(frames)
+    graphic = (rf"[width={_FIGURE_WIDTH},height=\dimexpr\textheight-{_TITLE}pt-\gvreserve-{least:.1f}pt\relax,"
+               r"keepaspectratio]")
     heading = rf"\gvtitle{{Backpropagation through ${title}$}}{{Backpropagation through ${short}$}}"
     out = [r"\documentclass[aspectratio=169]{beamer}", *PREAMBLE, *_MACROS, r"\begin{document}",
            rf"\begin{{frame}}[t]{{{heading}}}", rf"\renewcommand\gvsize{{{setting.command}}}%",
