@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from gradviz.eval.backward import Backward
 
-__all__ = ["EM_BOX", "SLIDE_HEIGHT", "Word", "Page", "pages", "placement", "figure_words", "node_text_px", "deck_text_px",
-           "compile_deck", "beamer_node_text_px"]
+__all__ = ["EM_BOX", "SLIDE_HEIGHT", "Word", "Page", "DeckPages", "pages", "placement", "figure_words", "node_text_px",
+           "deck_pages", "deck_text_px", "deck_displacement_px", "compile_deck", "beamer_measure"]
 
 EM_BOX = 1.163  # DejaVu Sans: a pdftotext word box is its ascent plus descent, 1.163 em (measured on a frame)
 SLIDE_HEIGHT = 1080  # pixels: the slide the thresholds are judged on (``readable_px``)
@@ -114,12 +114,31 @@ def node_text_px(page: Page, figure: Page, bare: Page) -> float:
     return where[0] * min(w.height for w in bare.words) / EM_BOX / page.height * SLIDE_HEIGHT
 
 
-def deck_text_px(pdf: Path, overlays: Sequence[str]) -> list[float]:
-    """The node text (``node_text_px``) on each page of a compiled deck that shows a frame: page k
-    shows ``overlays[k - 1]``, a PDF beside ``pdf``; the first is the bare graph."""
-    shown = pages(pdf, 1, len(overlays))
-    frames = {name: pages(pdf.parent / name)[0] for name in set(overlays)}
-    return [node_text_px(page, frames[name], frames[overlays[0]]) for page, name in zip(shown, overlays)]
+@dataclass(frozen=True)
+class DeckPages:
+    """A compiled deck read once: its pages that show a frame (page k shows ``overlays[k - 1]``, the first
+    the bare graph) and each frame's own page (its PDF beside the deck)."""
+
+    shown: tuple[Page, ...]
+    frames: dict[str, Page]
+    overlays: tuple[str, ...]
+
+    @property
+    def placements(self) -> list[tuple[float, float, float] | None]:
+        """Where each page placed its frame (``placement``)."""
+        return [placement(page, self.frames[name]) for page, name in zip(self.shown, self.overlays)]
+
+
+def deck_pages(pdf: Path, overlays: Sequence[str]) -> DeckPages:
+    """The pages of a compiled deck that show a frame and the frames' own pages, each read once."""
+    return DeckPages(tuple(pages(pdf, 1, len(overlays))), {name: pages(pdf.parent / name)[0] for name in set(overlays)},
+                     tuple(overlays))
+
+
+def deck_text_px(deck: DeckPages) -> list[float]:
+    """The node text (``node_text_px``) on each page of a deck that shows a frame."""
+    bare = deck.frames[deck.overlays[0]]
+    return [node_text_px(page, deck.frames[name], bare) for page, name in zip(deck.shown, deck.overlays)]
 
 
 def compile_deck(tex: Path) -> Path:
@@ -134,23 +153,20 @@ def compile_deck(tex: Path) -> Path:
     return tex.with_suffix(".pdf")
 
 
-def deck_displacement_px(pdf: Path, overlays: Sequence[str]) -> float:
+def deck_displacement_px(deck: DeckPages) -> float:
     """The largest move, in pixels on a ``SLIDE_HEIGHT``-pixel-high slide, of a node of the figure
-    between two pages of a compiled deck that show it: the pages' placements of their frames
+    between two pages of a deck that show it: the pages' placements of their frames
     (``placement``) applied to the corners of the frame's page."""
-    shown = pages(pdf, 1, len(overlays))
-    frames = {name: pages(pdf.parent / name)[0] for name in set(overlays)}
     corners = []
-    for page, name in zip(shown, overlays):
-        where = placement(page, frames[name])
+    for name, where in zip(deck.overlays, deck.placements):
         if where is None:
             raise RuntimeError(f"the figure {name} was not found on its page")
         scale, dx, dy = where
-        width, height = frames[name].width, frames[name].height
+        width, height = deck.frames[name].width, deck.frames[name].height
         corners.append([(dx + scale * x, dy + scale * y) for x in (0, width) for y in (0, height)])
     moved = max((abs(a[k][i] - b[k][i]) for a in corners for b in corners for k in range(4) for i in (0, 1)),
                 default=0.0)
-    return moved / shown[0].height * SLIDE_HEIGHT if shown else 0.0
+    return moved / deck.shown[0].height * SLIDE_HEIGHT if deck.shown else 0.0
 
 
 def beamer_measure(result: "Backward") -> tuple[float, float]:
@@ -162,10 +178,5 @@ def beamer_measure(result: "Backward") -> tuple[float, float]:
 
     with tempfile.TemporaryDirectory(prefix="gradviz-beamer-") as folder:
         deck = write_slides(result, folder, derivation=False)
-        pdf = compile_deck(deck.tex)
-        return min(deck_text_px(pdf, deck.overlays)), deck_displacement_px(pdf, deck.overlays)
-
-
-def beamer_node_text_px(result: "Backward") -> float:
-    """The smallest node text of ``result``'s Beamer deck (``beamer_measure``)."""
-    return beamer_measure(result)[0]
+        read = deck_pages(compile_deck(deck.tex), deck.overlays)
+        return min(deck_text_px(read)), deck_displacement_px(read)

@@ -11,14 +11,16 @@ import shutil
 
 import pytest
 from ladder import CHECKED
-from pdfpages import EM_BOX, deck_text_px, figure_words, pages, placement
+from pdfpages import EM_BOX, deck_pages, deck_text_px, figure_words, pages
 from tools import compile_latex, require
 
 from gradviz.derive.documents import align_rows
 from gradviz.derive.lecture import lecture
 from gradviz.eval.backward import backward
 from gradviz.outputs.gallery import LECTURE, MICROGRAD, PERCEPTRON, POINTS
-from gradviz.outputs.slides import _FIGURE_TEXT, beamer_tex, derivation_pages, step_lines, step_pages, write_slides
+from gradviz.outputs.slides import (_FIGURE_TEXT, Setting, beamer_tex, derivation_pages, equations_setting, step_lines,
+                                    step_pages, write_slides)
+from gradviz.outputs.slides import _block_points
 from gradviz.render.fitting import readable_px
 from gradviz.render.frames import frames
 from gradviz.render.style import Style
@@ -41,35 +43,62 @@ def test_the_overflow_check_sees_an_overflow(tmp_path) -> None:
     assert any("vbox" in f for f in found) and any("hbox" in f for f in found)
 
 
+@pytest.fixture(scope="module")
+def gallery(tmp_path_factory):
+    """A gallery formula's deck (with its derivation) and the log of compiling it: each made once for the module."""
+    made: dict[str, tuple] = {}
+
+    def deck(formula: str):
+        if formula not in made:
+            written = write_slides(backward(parse(formula), POINTS[formula]), tmp_path_factory.mktemp("deck"))
+            made[formula] = written, compile_latex(written.tex, beamer=True)
+        return made[formula]
+    return deck
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("formula", list(POINTS), ids=["lecture", "linear", "perceptron", "softmax", "softmax-node",
                                                         "micrograd", "regression", "recurrent"])
-def test_the_gallery_decks_fit_their_slides(formula, tmp_path) -> None:
-    deck = write_slides(backward(parse(formula), POINTS[formula]), tmp_path)
-    log = compile_latex(deck.tex, beamer=True)
+def test_the_gallery_decks_fit_their_slides(formula, gallery) -> None:
+    deck, log = gallery(formula)
     assert overflows(log) == []
     tex = deck.tex.read_text(encoding="ascii")
-    assert "0.6\\textheight" not in tex and "height=\\dimexpr\\textheight-38.0pt-\\gvreserve" in tex
+    assert "0.6\\textheight" not in tex and "height=\\dimexpr\\textheight-38.0pt-\\gvreserve-" in tex
 
 
 def test_a_long_list_continues_on_further_overlays_of_the_same_figure_in_columns() -> None:
     result = backward(parse(PERCEPTRON), POINTS[PERCEPTRON])
     forward = next(f for f in frames(result, "all") if f.kind == "forward")
-    pages = step_pages(forward, 1)
+    pages = step_pages(forward, Setting(rows=1))
     assert len(pages) >= 3 and all(p.startswith("\\textbf{Forward pass (continued)}") for p in pages[1:])
     assert all("\\begin{tabular}" in p and p.count("\\\\[4pt]") == 1 for p in pages)  # one row of columns each
     shown = [m for p in pages for m in re.findall(r"\$[^$]*\$", p.split("\\begin{tabular}", 1)[1])]
     assert len(shown) == len(forward.equations)  # every line once
-    assert len(step_pages(forward, 99)) == 1
+    assert len(step_pages(forward, Setting(rows=99))) == 1
 
 
 def test_a_backward_step_sets_its_chain_rule_lines_one_under_another_and_continues_when_long() -> None:
     result = backward(parse(PERCEPTRON), POINTS[PERCEPTRON])
     two = next(f for f in frames(result, "all") if f.kind == "backward" and len(f.equations) == 2)
-    whole, split = step_pages(two, 2), step_pages(two, 1)
+    whole, split = step_pages(two, Setting(rows=2)), step_pages(two, Setting(rows=1))
     assert len(whole) == 1 and whole[0].count("\\\\[4pt]$") == 2 and "tabular" not in whole[0]
     assert len(split) == 2 and "(continued)}" in split[1].split("\\\\[4pt]")[0]
     assert 1 <= step_lines(frames(result, "all")) <= 2  # the reserve: the tallest step's rows, two at most
+
+
+def test_the_room_a_figure_leaves_goes_to_larger_equations_never_to_more_overlays() -> None:
+    for formula in (PERCEPTRON, MICROGRAD, LECTURE):
+        chosen = frames(backward(parse(formula), POINTS[formula]), "all")
+        least = equations_setting(chosen, 0)  # no room: the least setting
+        assert (least.size, least.rows) == (9.0, step_lines(chosen))
+        clicks = sum(len(step_pages(frame, least)) for frame in chosen)
+        sizes = []
+        for room in range(20, 240, 10):
+            setting = equations_setting(chosen, room)
+            assert sum(len(step_pages(frame, setting)) for frame in chosen) <= clicks, (formula, room)
+            assert setting == least or _block_points(setting, setting.rows) <= room
+            sizes.append(setting.size)
+        assert sizes == sorted(sizes) and sizes[0] == least.size < sizes[-1], (formula, sizes)
 
 
 def _operations(result) -> int:
@@ -85,32 +114,39 @@ def _pdftotext() -> None:
 def test_the_ladder_decks_reach_the_text_threshold_and_nothing_moves(rung, tmp_path) -> None:
     """Every page that shows the figure: node text at least ``readable_px`` on a 1080-pixel slide,
     the figure at one scale and place on all of them (no node jumps as the lecturer clicks),
-    nothing overfull."""
+    the equations under it at one size (none scaled down to fit the room it leaves) and inside the
+    page, nothing overfull. The deck's pages and frames are read once for all of it."""
     _pdftotext()
     result = rung.make()
     deck = write_slides(result, tmp_path, derivation=False)
     assert overflows(compile_latex(deck.tex, beamer=True)) == []
-    pdf = deck.tex.with_suffix(".pdf")
-    px = deck_text_px(pdf, deck.overlays)
+    read = deck_pages(deck.tex.with_suffix(".pdf"), deck.overlays)
+    px = deck_text_px(read)
     assert len(px) == len(deck.overlays) and min(px) >= readable_px(_operations(result)), px
-    own = {name: pages(tmp_path / name)[0] for name in set(deck.overlays)}  # one page size: the frames pin the nodes
-    assert len({(frame.width, frame.height) for frame in own.values()}) == 1
-    where = [placement(page, own[name]) for page, name in zip(pages(pdf, 1, len(deck.overlays)), deck.overlays)]
+    assert len({(frame.width, frame.height) for frame in read.frames.values()}) == 1  # the frames pin the nodes
+    where = read.placements
     scales, xs, ys = zip(*where)  # the scale, and the offset in points: the same on every page
     assert max(scales) - min(scales) < 1e-3 * min(scales) and max(xs) - min(xs) < 0.1 and max(ys) - min(ys) < 0.1, where
+    bottom = ys[0] + scales[0] * next(iter(read.frames.values())).height  # the figure's, on every page
+    heads = []
+    for page in read.shown:
+        under = [w for w in page.words if w.y0 > bottom]
+        assert under and max(w.y1 for w in under) <= page.height  # the equations, inside the page
+        words = [w for w in under if w.text.isalpha() and len(w.text) > 3]  # the block title's: Backward, Forward, ...
+        heads.append(min(words, key=lambda w: (round(w.y0), w.x0)).height)
+    assert max(heads) - min(heads) < 0.05, heads
 
 
 @pytest.mark.slow
-def test_the_measure_finds_the_figure_and_not_the_equations(tmp_path) -> None:
+def test_the_measure_finds_the_figure_and_not_the_equations(gallery) -> None:
     """On the lecture deck's forward page the figure's words are found, all of them, where the figure
     is (above the equations, which print the same names and numbers); a word box of the figure's
     font is ``EM_BOX`` em tall (its text is drawn at ``_FIGURE_TEXT`` times the style's size)."""
     _pdftotext()
-    deck = write_slides(backward(parse(LECTURE), POINTS[LECTURE]), tmp_path, derivation=False)
-    compile_latex(deck.tex, beamer=True)
-    bare = pages(tmp_path / deck.overlays[0])[0]
+    deck, _ = gallery(LECTURE)
+    bare = pages(deck.tex.parent / deck.overlays[0])[0]
     assert all(abs(w.height / (Style().font_size * _FIGURE_TEXT) - EM_BOX) < 0.002 for w in bare.words)
-    frame = pages(tmp_path / deck.overlays[1])[0]
+    frame = pages(deck.tex.parent / deck.overlays[1])[0]
     page = pages(deck.tex.with_suffix(".pdf"), 2, 2)[0]
     found = figure_words(page, frame)
     caption = next(w.y0 for w in page.words if w.text == "Forward")
@@ -131,18 +167,19 @@ def test_wide_derivation_rows_take_fewer_sides_and_the_title_is_the_formula_as_t
     rows = [row for page in derivation_pages(body) for row in page.splitlines()[1:-1]]
     assert len(rows) > len([row for line in align_rows(body, 3) for row in line])
     assert flat(r.removesuffix(" \\\\") for r in rows) == flat(row for line in align_rows(body, 99) for row in line)
-    tex = beamer_tex(result, frames(result, "all"), [f"{k}.pdf" for k in range(len(frames(result, "all")))])
+    chosen = frames(result, "all")
+    tex = beamer_tex(result, chosen, [f"{k}.pdf" for k in range(len(chosen))])
     # the program's last line in its own names; if that is too long, the output's name (never gradviz's names)
     assert r"{\gvtitle{Backpropagation through $g = \frac{f}{2} + \frac{10}{f}$}{Backpropagation through $g$}}" in tex
 
 
 @pytest.mark.slow
-def test_a_long_derivation_is_split_across_frames_marked_continued(tmp_path) -> None:
+def test_a_long_derivation_is_split_across_frames_marked_continued(gallery) -> None:
     result = backward(parse(PERCEPTRON), POINTS[PERCEPTRON])
     body = lecture(result).backward
     pages = derivation_pages(body)
     assert len(pages) >= 2 and all(p.startswith("\\begin{aligned}") for p in pages)
     rows = [row.removesuffix(" \\\\") for p in pages for row in p.splitlines()[1:-1]]
     assert flat(rows) == flat(row for line in align_rows(body, 99) for row in line)  # every side, once, in order
-    tex = write_slides(result, tmp_path).tex.read_text(encoding="ascii")
+    tex = gallery(PERCEPTRON)[0].tex.read_text(encoding="ascii")
     assert tex.count("\\begin{frame}{Backward pass (continued)}") == len(pages) - 1

@@ -23,8 +23,9 @@ from tools import soffice
 
 import gradviz
 from gradviz.outputs.mathimages import DPI, MATH_FONTS, _font
-from gradviz.outputs.powerpoint import (BAND, BOTTOM, CONTENT_TOP, EQUATION_SCALE, FIGURE_NAME, GAP, MIN_BAND, ROOM,
-                                        SLIDE_HEIGHT, SLIDE_PX, SLIDE_WIDTH, deck_figure, plan, write_pptx)
+from gradviz.outputs.powerpoint import (BAND, BOTTOM, CONTENT_TOP, EQUATION_SCALES, FIGURE_NAME, GAP, MARGIN,
+                                        MIN_BAND, MIN_SIDE, ROOM, SIDE, SLIDE_HEIGHT, SLIDE_PX, SLIDE_WIDTH, Plan,
+                                        deck_figure, plan, pptx_bytes, write_pptx)
 from gradviz.render.fitting import readable_px
 from gradviz.render.measure import fit
 from gradviz.render.scene import FONT
@@ -66,11 +67,15 @@ def test_pictures_fit_inside_the_slide_keeping_their_aspect(deck) -> None:
             if shape.shape_type == MSO_SHAPE_TYPE.PICTURE:
                 w, h = shape.image.size
                 assert shape.width / shape.height == pytest.approx(w / h, rel=0.01)
-    pictures = [s for s in Presentation(str(deck.pptx)).slides[5].shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
-    figure, equations = sorted(pictures, key=lambda s: s.top)
-    assert figure.top + figure.height <= equations.top  # the equations under the figure
-    typeset = equations.image.size[0] / DPI * SLIDE_WIDTH / (SLIDE_PX[0] / 144)  # EMU at its typeset size
-    assert equations.width == pytest.approx(typeset * EQUATION_SCALE, rel=0.01)  # smaller by the scale only
+    scales = set()
+    for slide in list(Presentation(str(deck.pptx)).slides)[:7]:
+        pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        figure = next(s for s in pictures if s.name == FIGURE_NAME)
+        for equations in (s for s in pictures if s.name != FIGURE_NAME):
+            assert figure.top + figure.height <= equations.top  # the equations under the figure
+            typeset = equations.image.size[0] / DPI * SLIDE_WIDTH / (SLIDE_PX[0] / 144)  # EMU at its typeset size
+            scales.add(round(equations.width / typeset, 2))
+    assert len(scales) == 1 and scales <= set(EQUATION_SCALES), scales  # one of the scales, the same on every slide
 
 
 @pytest.mark.slow
@@ -110,6 +115,7 @@ def _operations(result) -> int:
 
 @pytest.mark.parametrize("readable", [18.0, 24.0])
 def test_the_plan_gives_the_figure_the_room_its_text_needs_and_the_rest_to_the_equations(readable) -> None:
+    sides = 0
     for width in (80, 300, 700, 1000, 1400, 2500, 6000):
         for height in (40, 150, 300, 450, 700, 1200, 3000):
             for font in (8.0, 14.0, 20.0):
@@ -122,10 +128,37 @@ def test_the_plan_gives_the_figure_the_room_its_text_needs_and_the_rest_to_the_e
                     assert text >= readable, (width, height, font)
                 else:
                     assert best - font / width <= text <= best  # the largest there is, to a pixel
-                band_top, band = placed.band
-                if band:
-                    assert band >= MIN_BAND and band_top > top + h and band_top + band == SLIDE_PX[1] - BOTTOM
-                    assert band >= min(BAND, ROOM[1] - h - GAP)  # all the height the figure leaves
+                needed = readable * 1.01 / font  # the least scale that reads: what the equations may have beside it
+                room_left, room_top, room_width, room_height = placed.equations
+                if room_top > top:  # a band under the figure, all the height it leaves (at least up to BAND)
+                    assert room_height >= MIN_BAND and room_top >= top + h + GAP
+                    assert room_top + room_height == SLIDE_PX[1] - BOTTOM and room_width == ROOM[0]
+                    assert room_height >= min(BAND, ROOM[1] - h - GAP)
+                elif room_width:  # no band: a column beside it, as wide as the figure leaves (up to SIDE)
+                    sides += 1
+                    assert ROOM[1] - height * min(needed, best / font) - GAP < MIN_BAND
+                    assert room_left >= left + w + GAP and room_left + room_width == SLIDE_PX[0] - MARGIN
+                    assert room_width >= MIN_SIDE and room_width >= min(SIDE, ROOM[0] - w - GAP)
+                    assert room_top == CONTENT_TOP and room_height == ROOM[1]
+                else:  # neither: the figure needs the whole slide
+                    scale = min(needed, best / font)
+                    assert ROOM[1] - height * scale - GAP < MIN_BAND and ROOM[0] - width * scale - GAP < MIN_SIDE
+    assert sides  # the sizes above include tall figures that leave a column
+
+
+@pytest.mark.slow
+def test_equations_beside_a_tall_figure_stay_in_their_column_and_the_figure_in_its_place(tmp_path) -> None:
+    figure, _ = deck_figure(gradviz.parse(LECTURE).backward(AT))
+    pictures = figure.render_all(figure.frames, "png", 40)
+    column = Plan((MARGIN, CONTENT_TOP, 1200, 988), (MARGIN + 1200 + GAP, CONTENT_TOP, ROOM[0] - 1200 - GAP, 988))
+    path = tmp_path / "beside.pptx"
+    path.write_bytes(pptx_bytes([(item.frame, item.data) for item in pictures], [], column))
+    boxes = deck_boxes(path)
+    assert len(boxes) >= len(pictures) and displacement(list(boxes.values())) <= 1.0
+    left = column.equations[0] * 6350
+    for slide in Presentation(str(path)).slides:
+        equations = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE and s.name != FIGURE_NAME]
+        assert all(left <= s.left and s.left + s.width <= SLIDE_WIDTH - MARGIN * 6350 for s in equations)
 
 
 def test_equations_are_set_in_the_figures_font_family() -> None:
@@ -139,7 +172,7 @@ def test_equations_are_set_in_the_figures_font_family() -> None:
 
 @pytest.mark.slow
 def test_a_node_stays_at_the_same_slide_pixel_through_the_frames(deck) -> None:
-    figure, _, _ = deck_figure(gradviz.parse(LECTURE).backward(AT))
+    figure, _ = deck_figure(gradviz.parse(LECTURE).backward(AT))
     svgs = [item.data for item in figure.render_all(figure.frames, "svg")]
     boxes = deck_boxes(deck.pptx)
     assert len(boxes) == len(svgs) == 7 and len(node_centres(svgs[0])) == 8
@@ -158,7 +191,7 @@ def test_the_presentation_declares_its_16_9_size(deck) -> None:
     assert size.get("type", "custom") == "custom"  # as PowerPoint writes it: screen16x9 names 10 × 5.625 in
 
 
-DECKS = (WIDE[-1],)  # 38 ops, needing the whole slide (the lecture deck above has a band)
+DECKS = (WIDE[-1],)  # 38 ops, the ladder's largest: its deck is written, converted and measured on pages
 GEOMETRIC = [r for r in CHECKED[1:] if r not in DECKS]  # the rest: the decks built here are measured on pages
 
 
@@ -166,7 +199,7 @@ GEOMETRIC = [r for r in CHECKED[1:] if r not in DECKS]  # the rest: the decks bu
 @pytest.mark.parametrize("rung", GEOMETRIC, ids=[r.name for r in GEOMETRIC])
 def test_the_deck_figure_reaches_the_readable_size_on_the_slide(rung) -> None:
     result = rung.make()
-    figure, _, placed = deck_figure(result)
+    figure, placed = deck_figure(result)
     measured = fit(figure.render(figure.frames[-1], "svg").data)
     node_text = measured.node_text_px / measured.scale * placed.figure[2] / measured.width_pt  # pixels on the slide
     assert node_text >= readable_px(_operations(result)), (rung.name, node_text, placed)
@@ -183,9 +216,12 @@ def converted(request, tmp_path_factory):
 def test_every_frame_slide_shows_the_figure_in_one_place(converted) -> None:
     result, made, _ = converted
     boxes = deck_boxes(made.pptx)
-    assert len(boxes) >= len(made.export.files)  # each frame's slide, and its continuations
-    assert displacement(list(boxes.values())) <= 1.0
     shown = Presentation(str(made.pptx))
+    assert len(boxes) >= len(made.export.files)  # each frame's slide, and its continuations
+    titles = [next(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in shown.slides]
+    assert not any("(equations" in title for title in titles)  # every frame's equations beside or under its figure
+    assert sum("(continued" in title for title in titles) <= len(made.export.files) // 10  # and rarely continued
+    assert displacement(list(boxes.values())) <= 1.0
     sizes = {shape.image.size for slide in shown.slides for shape in slide.shapes if shape.name == FIGURE_NAME}
     assert len(sizes) == 1  # one layout, so a node is at the same pixel of every frame's picture
     for slide in shown.slides:
@@ -200,8 +236,9 @@ def test_converted_pages_keep_the_figure_in_place_at_the_readable_size(converted
     assert sorted(pages.figure_boxes) == figure_pages(made.pptx)
     assert pages.displacement_px <= 1.0
     assert pages.node_text_px >= readable_px(_operations(result)), pages.node_text
+    placed = deck_boxes(made.pptx)
     for page, box in pages.figure_boxes.items():  # Impress put the picture where the deck says
-        assert box == pytest.approx(deck_boxes(made.pptx)[page], abs=1.0)
+        assert box == pytest.approx(placed[page], abs=1.0)
 
 
 @pytest.mark.slow

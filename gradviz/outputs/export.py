@@ -15,8 +15,9 @@ from typing import Mapping
 from ..derive.documents import derivation_latex, derivation_markdown, tangent_latex, tangent_markdown
 from ..eval.backward import Backward
 from ..eval.tangents import Tangents
-from ..render.figure import render_frames
+from ..render.figure import Figure, render_frames
 from ..render.fitting import Area
+from ..render.frames import frames
 from ..render.style import Style
 from .folder import OutputFolder
 from .mathimages import IMAGE_FORMATS, derivation_images
@@ -44,7 +45,7 @@ class Export:
 def export(result: Backward, folder: str | os.PathLike | OutputFolder, *, format: str = "svg", dpi: int | None = None,
            which: str = "all", renderer: str = "auto", caption: bool = True, wrt: str | None = None,
            derivation: bool = True, images: bool | None = None, force: bool = False, style: Style | None = None,
-           area: Area | None = None, tangents: Tangents | None = None) -> Export:
+           area: Area | None = None, tangents: Tangents | None = None, figure: Figure | None = None) -> Export:
     """Render and write the frames, ``manifest.json`` and (unless ``derivation`` is false, as
     for an exercise's questions) the derivation files into ``folder``, for SVG and PNG frames
     with the derivation's pictures (``images``; by default for PNG frames only: typesetting
@@ -52,10 +53,15 @@ def export(result: Backward, folder: str | os.PathLike | OutputFolder, *, format
     paths to one input and limits the derivation to its gradient; ``style`` and ``area`` say
     how the figures look and where they go. Files there that gradviz did not create are
     refused unless ``force``. With ``tangents`` the frames and the derivation are forward mode's
-    from that input (no derivation pictures)."""
+    from that input (no derivation pictures). ``figure``: the (reverse-mode) frames already laid out (a deck's,
+    whose place on the slide depends on its layout), drawn as they are; ``renderer``, ``caption``,
+    ``style`` and ``area`` are then the figure's."""
     out = OutputFolder.of(folder, force=force)
-    rendered = render_frames(result, format=format, dpi=dpi, which=which, renderer=renderer, caption=caption,
-                             wrt=wrt, style=style, area=area, tangents=tangents)
+    if figure is not None:  # its frames were made with it: making them again costs their captions again
+        rendered = figure.render_all(figure.frames if which == "all" else frames(result, which), format, dpi)
+    else:
+        rendered = render_frames(result, format=format, dpi=dpi, which=which, renderer=renderer, caption=caption,
+                                 wrt=wrt, style=style, area=area, tangents=tangents)
     if tangents is not None:
         texts = {"derivation.md": tangent_markdown(tangents), "derivation.tex": tangent_latex(tangents)}
     else:

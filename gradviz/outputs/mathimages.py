@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # matplotlib is imported where it is used: a render without p
     from ..render.frames import Frame
 
 __all__ = ["Row", "FONT_SIZE", "DPI", "WIDTH", "PAGE_HEIGHT", "IMAGE_FORMATS", "PICTURE_NODE_LIMIT", "relation_rows", "equation_rows",
-           "derivation_rows", "pages", "draw", "derivation_images", "step_image_name",
+           "derivation_rows", "pages", "picture_points", "draw", "derivation_images", "step_image_name",
            "page_image_name"]
 
 FONT_SIZE = 20  # points: a capital letter about 30 pixels tall at DPI
@@ -179,14 +179,19 @@ def _height(rows: Sequence[Row]) -> float:
     return sum(r.gap + r.ascent + r.descent for r in rows[1:]) + (rows[0].ascent + rows[0].descent if rows else 0)
 
 
+def picture_points(rows: Sequence[Row]) -> tuple[float, float]:
+    """The width and height of ``draw``'s picture of ``rows``, in points at their typeset size."""
+    margin = MARGIN * 72
+    return max(r.indent + r.width for r in rows) + 2 * margin, _height(rows) + 2 * margin
+
+
 def draw(rows: Sequence[Row], format: str = "png") -> bytes:
     """``rows`` typeset as one picture (``svg`` or ``png`` at ``DPI``), black on white."""
     from matplotlib import rc_context
     from matplotlib.figure import Figure
 
     margin = MARGIN * 72
-    width = max(r.indent + r.width for r in rows) + 2 * margin
-    height = _height(rows) + 2 * margin
+    width, height = picture_points(rows)
     figure = Figure(figsize=(width / 72, height / 72), dpi=DPI, facecolor="white")
     y = margin
     for k, row in enumerate(rows):

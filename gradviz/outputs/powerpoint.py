@@ -2,13 +2,15 @@
 Keynote or Impress: one slide per frame — the step's title, the frame's PNG, the step's
 equations as pictures (``mathimages``) under it — then the derivation, one slide per page.
 
-The figure has one box for the whole deck (``Plan``): every frame's picture sits at the same
-place and scale, so a node stays put as the lecturer clicks through the steps. The box is as
-large as the node text needs to reach the projector's size (``fitting.readable_px`` on a
-1920×1080 slide) and leaves the rest, up to ``BAND`` pixels, to the equations, which are set in
-columns of rows at ``EQUATION_SCALE`` of their typeset size. Equations that do not fit the band
-continue on slides that repeat the figure in the same place; with no room for a band (a figure
-that needs the whole slide) they follow the frame's slide on slides of their own, at their typeset size.
+The figure is the Beamer deck's drawing (``slides.deck_style``: text three times the style's
+against the same gaps) and has one box for the whole deck (``Plan``): every frame's picture sits at
+the same place and scale, so a node stays put as the lecturer clicks through the steps. The box is
+as large as the node text needs to reach the projector's size (``fitting.readable_px`` on a
+1920×1080 slide) and leaves the rest to the equations, set in columns of rows at the largest of
+``EQUATION_SCALES`` of their typeset size that needs no more slides than the smallest: a band under the figure (up to ``BAND`` pixels, all the
+height a wide figure leaves), or, when a tall figure leaves no band, a column beside it (up to
+``SIDE`` pixels). Equations that do not fit continue on slides that repeat the figure in the same
+place; only a figure that needs the whole slide has its equations follow on slides of their own.
 """
 
 from __future__ import annotations
@@ -29,16 +31,17 @@ from ..eval.backward import Backward
 from ..render.budget import MIN_PNG_DPI, png_dpi
 from ..render.figure import Figure
 from ..render.fitting import Area, readable_px, text_px
-from ..render.frames import Frame, frames
+from ..render.frames import Frame
 from ..render.measure import fit
 from ..render.scene import FONT
 from ..render.style import Style
 from .export import Export, export
 from .folder import OutputFolder
-from .mathimages import DPI, Row, draw, equation_rows, page_image_name, pages, step_image_name
+from .mathimages import DPI, Row, draw, equation_rows, page_image_name, pages, picture_points, step_image_name
+from .slides import deck_style
 
-__all__ = ["PowerPointDeck", "Plan", "plan", "deck_figure", "pptx_bytes", "write_pptx", "SLIDES_PPTX", "SLIDE_WIDTH",
-           "SLIDE_HEIGHT", "SLIDE_PX", "EMU_PER_PX", "FIGURE_NAME"]
+__all__ = ["Box", "PowerPointDeck", "Plan", "plan", "deck_figure", "pptx_bytes", "write_pptx", "SLIDES_PPTX",
+           "SLIDE_WIDTH", "SLIDE_HEIGHT", "SLIDE_PX", "EMU_PER_PX", "FIGURE_NAME"]
 
 SLIDES_PPTX = "slides.pptx"
 SLIDE_PX = (1920, 1080)  # the projector slide everything is sized for, in pixels
@@ -50,20 +53,28 @@ TITLE_HEIGHT = 60  # pixels: one line at TITLE_SIZE
 TITLE_SIZE = Pt(24)  # 48 pixels
 GAP = 12  # pixels between the title, the figure and the equations, and between columns of equations
 BAND = 240  # pixels the equations may take under the figure: three rows with fractions
-MIN_BAND = 90  # pixels: a band lower than this (one row) is no band, the equations get slides of their own
-EQUATION_SCALE = 0.7  # of the equations' typeset size (20 pt, 40 px on the slide): 28-pixel text
+MIN_BAND = 90  # pixels: a band lower than this (one row) is no band
+SIDE = 640  # pixels the equations may take beside a tall figure that leaves no band: a third of the slide
+MIN_SIDE = 400  # pixels: a column narrower than this (a short chain-rule line) is no column, the equations get slides
+# of their own
+# of the equations' typeset size (20 pt, 40 px on the slide), largest first: 40-, 34- and 28-pixel text; a deck takes
+# the largest at which its equations need no more slides than at the smallest
+EQUATION_SCALES = (1.0, 0.85, 0.7)
 PX_PER_INCH = SLIDE_PX[0] / 13.3333  # 144: pixels of the slide per inch of a picture's typeset size
 CONTENT_TOP = TOP + TITLE_HEIGHT + GAP  # pixels: where the figure (or a page) starts
 ROOM = (SLIDE_PX[0] - 2 * MARGIN, SLIDE_PX[1] - CONTENT_TOP - BOTTOM)  # pixels under the title
 FIGURE_NAME = "Figure"  # the name of every frame's picture shape (tests and the bench find it by it)
 
 
+Box = tuple[int, int, int, int]  # left, top, width, height in slide pixels
+
+
 @dataclass(frozen=True)
 class Plan:
     """Where the figure and the equations go on every frame's slide, in slide pixels."""
 
-    figure: tuple[int, int, int, int]  # left, top, width, height of the picture (its aspect kept)
-    band: tuple[int, int]  # top and height of the equations' band under it (height 0: no band)
+    figure: Box  # the picture (its aspect kept)
+    equations: Box  # their room under or beside it (no width: slides of their own)
 
 
 @dataclass(frozen=True)
@@ -79,21 +90,27 @@ class PowerPointDeck:
 
 def plan(size: tuple[float, float], font_size: float, readable: float) -> Plan:
     """The deck's figure box for a picture of ``size`` (any unit) whose node text is ``font_size``
-    at that size: as large as reaching ``readable`` pixels needs (or as large as the slide allows),
-    the height left over, up to ``BAND``, for the equations; more room when the figure is wide."""
+    at that size: as large as reaching ``readable`` pixels needs (or as large as the slide allows);
+    the height left over, up to ``BAND`` (all of it under a wide figure), for the equations, or when that
+    is less than ``MIN_BAND``, the width left over beside it, up to ``SIDE``."""
     width, height = ROOM
-    top = CONTENT_TOP
     largest = min(width / size[0], height / size[1])
     needed = min(largest, readable / font_size * 1.01)  # a hair over, for the rounding of placed pictures
     band = min(BAND, height - size[1] * needed - GAP)
-    band = band if band >= MIN_BAND else 0
-    scale = min(width / size[0], (height - (band + GAP if band else 0)) / size[1])
+    side = min(SIDE, width - size[0] * needed - GAP)
+    if band >= MIN_BAND:
+        scale = min(width / size[0], (height - band - GAP) / size[1])
+        w, h = int(size[0] * scale), int(size[1] * scale)
+        top = CONTENT_TOP + h + GAP
+        return Plan(((SLIDE_PX[0] - w) // 2, CONTENT_TOP, w, h), (MARGIN, top, ROOM[0], SLIDE_PX[1] - BOTTOM - top))
+    if side >= MIN_SIDE:
+        scale = min((width - side - GAP) / size[0], height / size[1])
+        w, h = int(size[0] * scale), int(size[1] * scale)
+        return Plan((MARGIN, CONTENT_TOP + (height - h) // 2, w, h),
+                    (MARGIN + w + GAP, CONTENT_TOP, ROOM[0] - w - GAP, height))
+    scale = largest
     w, h = int(size[0] * scale), int(size[1] * scale)
-    left = (SLIDE_PX[0] - w) // 2
-    if band:
-        band = SLIDE_PX[1] - BOTTOM - (top + h + GAP)
-        return Plan((left, top, w, h), (top + h + GAP, band))
-    return Plan((left, top + (height - h) // 2, w, h), (0, 0))
+    return Plan(((SLIDE_PX[0] - w) // 2, CONTENT_TOP + (height - h) // 2, w, h), (0, 0, 0, 0))
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
@@ -106,30 +123,40 @@ def _typeset_px(png: bytes, scale: float) -> tuple[int, int]:
     return int(width / DPI * PX_PER_INCH * scale), int(height / DPI * PX_PER_INCH * scale)
 
 
-def _rows(frame: Frame, scale: float) -> list[Row]:
-    """The frame's equations in rows as wide as the slide at ``scale`` of their typeset size."""
-    return equation_rows(frame.equations, ROOM[0] / (PX_PER_INCH * scale)) if frame.equations else []
+def _rows(frame: Frame, scale: float, width: int) -> list[Row]:
+    """The frame's equations in rows ``width`` pixels wide at ``scale`` of their typeset size."""
+    return equation_rows(frame.equations, width / (PX_PER_INCH * scale)) if frame.equations else []
 
 
-def _columns(rows: Sequence[Row], height: int, scale: float, drawn: Mapping[tuple[Row, ...], bytes]
-             ) -> list[list[tuple[bytes, int, int]]]:
-    """``rows`` cut into columns ``height`` pixels high at ``scale`` of their typeset size, drawn (or
-    taken from ``drawn``), and packed side by side into slides: each slide's pictures with their sizes
-    in pixels."""
+Placed = tuple[tuple[Row, ...], int, int]  # rows typeset as one picture, its width and height on the slide in pixels
+
+
+def _columns(rows: Sequence[Row], box: tuple[int, int], scale: float) -> list[list[Placed]]:
+    """``rows`` cut into columns as high as ``box`` (width, height in pixels) at ``scale`` of their typeset size and
+    packed side by side into the box's width, a slide's worth at a time: each slide's columns with their sizes."""
+    width, height = box
     chunks = pages(rows, height / (PX_PER_INCH * scale)) if rows else []
-    slides: list[list[tuple[bytes, int, int]]] = [[]]
+    slides: list[list[Placed]] = [[]]
     used = 0
     for chunk in chunks:
-        png = drawn.get(tuple(chunk)) or draw(chunk, "png")
-        w, h = _typeset_px(png, scale)
-        shrink = min(1.0, height / h, ROOM[0] / w)  # a row alone taller than the band (or wider than the slide)
+        w, h = (points / 72 * PX_PER_INCH * scale for points in picture_points(chunk))
+        shrink = min(1.0, height / h, width / w)  # a row alone taller than the box (or wider than it)
         w, h = int(w * shrink), int(h * shrink)
-        if slides[-1] and used + GAP + w > SLIDE_PX[0] - 2 * MARGIN:
+        if slides[-1] and used + GAP + w > width:
             slides.append([])
             used = 0
         used += (GAP if slides[-1] else 0) + w
-        slides[-1].append((png, w, h))
+        slides[-1].append((tuple(chunk), w, h))
     return slides
+
+
+def _equation_scale(rows: Sequence[Sequence[Row]], box: tuple[int, int]) -> float:
+    """The largest of ``EQUATION_SCALES`` at which every row of ``rows`` (each frame's, wrapped at the smallest)
+    fits ``box``'s width and the frames' equations take no more slides than at the smallest."""
+    least = sum(len(_columns(frame, box, EQUATION_SCALES[-1])) for frame in rows)
+    widest = max((picture_points([row])[0] for frame in rows for row in frame), default=0.0)
+    return next(scale for scale in EQUATION_SCALES if scale == EQUATION_SCALES[-1] or (
+        widest / 72 * PX_PER_INCH * scale <= box[0] and sum(len(_columns(frame, box, scale)) for frame in rows) <= least))
 
 
 def _slide(deck: Deck, title: str) -> Slide:
@@ -155,9 +182,10 @@ def _picture(slide: Slide, png: bytes, left: float, top: float, width: float, he
         shape.name = name
 
 
-def _row(slide: Slide, pictures: Sequence[tuple[bytes, int, int]], top: int) -> None:
-    """``pictures`` side by side, centred as a group, from ``top``."""
-    left = (SLIDE_PX[0] - sum(w for _, w, _ in pictures) - GAP * (len(pictures) - 1)) // 2
+def _row(slide: Slide, pictures: Sequence[tuple[bytes, int, int]], box: Box) -> None:
+    """``pictures`` (each with its width and height) side by side from the top of ``box``, centred in it as a group."""
+    left = box[0] + (box[2] - sum(w for _, w, _ in pictures) - GAP * (len(pictures) - 1)) // 2
+    top = box[1]
     for png, w, h in pictures:
         _picture(slide, png, left, top, w, h)
         left += w + GAP
@@ -168,35 +196,43 @@ def _page(deck: Deck, title: str, png: bytes) -> None:
     slide = _slide(deck, title)
     w, h = _typeset_px(png, 1.0)
     scale = min(1.0, ROOM[0] / w, ROOM[1] / h)
-    _row(slide, [(png, int(w * scale), int(h * scale))], CONTENT_TOP)
+    _row(slide, [(png, int(w * scale), int(h * scale))], (MARGIN, CONTENT_TOP, *ROOM))
 
 
 def pptx_bytes(shown: list[tuple[Frame, bytes]], pages_: list[bytes], layout: Plan,
                drawn: Mapping[tuple[Row, ...], bytes] | None = None) -> bytes:
     """The deck: for each frame (the frame and its PNG) a slide with the figure where ``layout``
-    puts it and the frame's equations in the band (continued on slides with the same figure when
-    they need more room), or on pages of their own after it when there is no band; then one slide
-    per page of the derivation (``pages_``). ``drawn``: rows already typeset (the export's pictures)."""
+    puts it and the frame's equations in their room (continued on slides with the figure in the same
+    place when they need more), or on slides of their own after it when there is no room; then one
+    slide per page of the derivation (``pages_``). ``drawn``: rows already typeset (the export's pictures)."""
     drawn = drawn or {}
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     deck._element.sldSz.attrib.pop("type", None)  # PowerPoint's widescreen (13.333 × 7.5 in) has no type name
     left, top, width, height = layout.figure
-    for frame, figure in shown:
-        if layout.band[1]:
-            groups = _columns(_rows(frame, EQUATION_SCALE), layout.band[1], EQUATION_SCALE, drawn) or [[]]
+    room = layout.equations
+    scale = EQUATION_SCALES[-1] if room[2] else 1.0  # slides of their own: the typeset size
+    rows = [_rows(frame, scale, room[2] or ROOM[0]) for frame, _ in shown]
+    scale = _equation_scale(rows, room[2:]) if room[2] else scale
+
+    def pictures(placed: Sequence[Placed]) -> list[tuple[bytes, int, int]]:
+        return [(drawn.get(chunk) or draw(chunk, "png"), w, h) for chunk, w, h in placed]
+
+    for (frame, figure), frame_rows in zip(shown, rows):
+        if room[2]:
+            groups = _columns(frame_rows, room[2:], scale) or [[]]
             for k, group in enumerate(groups):
                 slide = _slide(deck, frame.title_text + (f" (continued, {k + 1} of {len(groups)})" if k else ""))
                 _picture(slide, figure, left, top, width, height, FIGURE_NAME)
-                _row(slide, group, layout.band[0])
+                _row(slide, pictures(group), room)
         else:
             slide = _slide(deck, frame.title_text)
             _picture(slide, figure, left, top, width, height, FIGURE_NAME)
-            groups = _columns(_rows(frame, 1.0), ROOM[1], 1.0, drawn)
+            groups = _columns(frame_rows, ROOM, scale)
             for k, group in enumerate(groups, start=1):
                 slide = _slide(deck, f"{frame.title_text} (equations" + (f", {k} of {len(groups)})"
                                                                          if len(groups) > 1 else ")"))
-                _row(slide, group, CONTENT_TOP)
+                _row(slide, pictures(group), (MARGIN, CONTENT_TOP, *ROOM))
     for k, page in enumerate(pages_, start=1):
         _page(deck, f"Derivation, page {k} of {len(pages_)}" if len(pages_) > 1 else "Derivation", page)
     out = io.BytesIO()
@@ -205,18 +241,18 @@ def pptx_bytes(shown: list[tuple[Frame, bytes]], pages_: list[bytes], layout: Pl
 
 
 def deck_figure(result: Backward, *, renderer: str = "auto", wrt: str | None = None,
-                style: Style | None = None) -> tuple[Figure, Area, Plan]:
-    """The deck's figure (frames without caption), the area it was laid out for and its ``Plan``: laid
-    out for the room under the title less the equations' band; when that cannot reach the readable
-    size, for the whole room, the band getting what is left."""
+                style: Style | None = None) -> tuple[Figure, Plan]:
+    """The deck's figure (frames without caption, drawn in ``slides.deck_style``) and its ``Plan``: laid out for
+    the room under the title less the equations' band; when that cannot reach the readable size, for the whole
+    room, the equations getting what is left."""
     operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
     readable = readable_px(operations)
+    drawn = deck_style(style)
     area = Area(ROOM[0], ROOM[1] - BAND - GAP, readable)
-    figure = Figure(result, renderer=renderer, caption=False, style=style, wrt=wrt, area=area)
+    figure = Figure(result, renderer=renderer, caption=False, style=drawn, wrt=wrt, area=area)
     if text_px(figure.layout, figure.style, area) < readable:
-        area = Area(ROOM[0], ROOM[1], readable)
-        figure = Figure(result, renderer=renderer, caption=False, style=style, wrt=wrt, area=area)
-    return figure, area, plan(figure.layout.size, figure.style.font_size, readable)
+        figure = Figure(result, renderer=renderer, caption=False, style=drawn, wrt=wrt, area=Area(*ROOM, readable))
+    return figure, plan(figure.layout.size, figure.style.font_size, readable)
 
 
 def write_pptx(result: Backward, folder: str | os.PathLike | OutputFolder, *, renderer: str = "auto",
@@ -227,15 +263,14 @@ def write_pptx(result: Backward, folder: str | os.PathLike | OutputFolder, *, re
 
     The figure is ``deck_figure``'s. PNGs are drawn at the resolution of their place on a 1920-pixel
     slide (lowered to the pixel budget for large graphs, never refused)."""
-    figure, area, layout = deck_figure(result, renderer=renderer, wrt=wrt, style=style)
-    shown_frames = frames(result, "all")
+    figure, layout = deck_figure(result, renderer=renderer, wrt=wrt, style=style)
+    shown_frames = figure.frames
     sharp = round(72 * layout.figure[2] / figure.layout.size[0])  # one PNG pixel per slide pixel
     dpi = png_dpi(figure.layout.size, len(shown_frames), default=max(MIN_PNG_DPI, sharp))
     measured = fit(figure.render(shown_frames[-1], "svg").data)
     out = OutputFolder.of(folder, force=force)
     with out.batch():  # slides.pptx is checked with the frames, before anything is written
-        done = export(result, out, format="png", dpi=dpi, renderer=renderer, caption=False, wrt=wrt,
-                      derivation=derivation, style=style, area=area)
+        done = export(result, out, format="png", dpi=dpi, wrt=wrt, derivation=derivation, figure=figure)
         shown = [(frame, done.data[path.name]) for frame, path in zip(shown_frames, done.files)]
         written = {p.name: done.data[p.name] for p in done.images}
         derivation_pages = []

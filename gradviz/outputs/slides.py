@@ -4,16 +4,19 @@ followed by the lecture's derivation (forward pass, backward pass, gradients), s
 as many slides as it needs. The ``.tex`` is ASCII and compiles with plain ``pdflatex`` (the
 beamer class, amsmath, graphicx).
 
-Fitting: the figure takes the slide's width (to 0.2 cm from its edges) and the height left by the
-title and one reserve for the equations under it, the same on every overlay, so no node moves as
-the lecturer clicks. The
-reserve is the tallest backward step's equations (within ``_STEP_LINES``; TeX measures the
-blocks); a longer step continues on further overlays of the same figure, and the forward pass and
-the gradients are set in as many columns as fit, split into overlays of that height. The figure's
-look and orientation are chosen for the area that is left (``figure_area``), its text drawn
-``_FIGURE_TEXT`` times the style's size against the same gaps (a denser drawing, larger text).
-The derivation is split by estimated height into frames "(continued)". Whatever is still too wide
-or too tall (a long title, a long row) is scaled down by ``\\gvfit`` rather than running off the slide.
+Fitting: the figure's look and orientation are chosen for the area the slide leaves under the title
+and the least room the equations need (``figure_area``: the tallest backward step's rows, within
+``_STEP_LINES``, at the smallest size), its text drawn ``_FIGURE_TEXT`` times the style's size against
+the same gaps (a denser drawing, larger text). It takes the slide's width (to 0.2 cm from its edges)
+or that area's height, the same on every overlay, so no node moves as the lecturer clicks. Whatever
+height the figure leaves goes to the equations (``equations_setting``): the largest size, with as many
+rows an overlay as fit at it, that takes no more overlays than the least room (larger text, never more
+clicks), so a wide figure's slide is not left half empty; rows are estimated by what they print (a
+fraction's scripts make a row taller). A longer step continues on further overlays of the same figure;
+the forward pass and the gradients are set in as many columns as fit, split into overlays of that
+height. The derivation is split by estimated height into frames "(continued)". Whatever is still too
+wide or too tall (a long title, a long row, an estimate that was short) is scaled down by ``\\gvfit``
+rather than running off the slide or moving the figure.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import TypeVar
 from ..derive.documents import PREAMBLE, align_block, align_rows, title_relation
 from ..derive.lecture import lecture
 from ..eval.backward import Backward
+from ..render.figure import Figure
 from ..render.fitting import Area, readable_px
 from ..render.frames import Frame, frames
 from ..render.style import Style
@@ -36,25 +40,24 @@ from ..text.targets import LATEX
 from .export import Export, export
 from .folder import OutputFolder
 
-__all__ = ["SLIDES_TEX", "Deck", "beamer_tex", "derivation_pages", "figure_area", "step_lines", "step_pages",
-           "write_slides"]
+__all__ = ["SLIDES_TEX", "Deck", "Setting", "beamer_tex", "deck_style", "derivation_pages", "equations_setting",
+           "figure_area", "step_lines", "step_pages", "write_slides"]
 
 SLIDES_TEX = "slides.tex"
 _T = TypeVar("_T")
 _SECTIONS = ("Forward pass", "Backward pass", "Gradients")
-#: \gvfit{width}{height}{material}: the material scaled down (never up) to fit both;
-#: \gvmeasure{material}: \gvreserve grows to the material's height; \gvblock: a step's equations.
+#: \gvfit{width}{height}{material}: the material scaled down (never up) to fit both; \gvblock: a step's
+#: equations at \gvsize (the deck's size for them), fitted into the \gvroom the figure leaves under it.
 _MACROS = (
     r"\usepackage{graphicx}", r"\setbeamertemplate{navigation symbols}{}",
     r"\setbeamersize{text margin left=0.4cm,text margin right=0.4cm}",
-    r"\newsavebox\gvbox", r"\newlength\gvreserve", r"\newlength\gvline",
+    r"\newsavebox\gvbox", r"\newlength\gvreserve", r"\newlength\gvline", r"\newlength\gvroom",
     r"\newcommand\gvfit[3]{\sbox\gvbox{#3}%",
     r"  \ifdim\wd\gvbox>#1\relax\sbox\gvbox{\resizebox{#1}{!}{\usebox\gvbox}}\fi",
     r"  \ifdim\dimexpr\ht\gvbox+\dp\gvbox\relax>#2\relax\sbox\gvbox{\resizebox*{!}{#2}{\usebox\gvbox}}\fi",
     r"  \usebox\gvbox}",
-    r"\newcommand\gvmeasure[1]{\sbox\gvbox{#1}%",
-    r"  \ifdim\dimexpr\ht\gvbox+\dp\gvbox\relax>\gvreserve\setlength\gvreserve{\dimexpr\ht\gvbox+\dp\gvbox}\fi}",
-    r"\newcommand\gvblock[1]{\parbox[t]{\linewidth}{\raggedright\footnotesize #1}}",
+    r"\newcommand\gvsize{\footnotesize}",
+    r"\newcommand\gvblock[1]{\gvfit{\linewidth}{\gvroom}{\parbox[t]{\linewidth}{\raggedright\gvsize #1}}}",
     # \gvtaller{title}: \gvreserve grows by what the frame title is taller than one line of its font
     r"\newcommand\gvtaller[1]{\sbox\gvbox{\usebeamerfont{frametitle}\strut}\setlength\gvline{\dimexpr\ht\gvbox+\dp\gvbox}%",
     r"  \sbox\gvbox{\usebeamerfont{frametitle}#1}%",
@@ -68,12 +71,20 @@ _PAGE_HEIGHT = 256.07  # points: the height of a 16:9 beamer slide
 _TEXT_HEIGHT = 252.0  # points: the text height of a 16:9 beamer slide
 _FIGURE_WIDTH = r"\dimexpr\paperwidth-0.4cm\relax"  # the figure's: 0.2 cm from either edge of the slide
 _FIGURE_POINTS = 443.9  # the same in points
+_TALL_TITLE = 8.0  # points a frame title with a fraction is taller than one line (measured: 7.9pt)
 _ROW_GAP = r"\\[4pt]"  # between equation rows under the figure: stacked fractions do not touch
-_BLOCK_POINTS = (12.0, 20.0)  # under the figure, \footnotesize: the block's bold title, one equation row (fractions) with its gap
-_STEP_LINES = (1, 2)  # equation rows under the figure on one overlay: at least, at most (a wrapped line counts each line)
+# the equations' sizes under the figure (beamer's at 11 pt), largest first
+_SIZES = ((r"\Large", 14.4), (r"\large", 12.0), (r"\normalsize", 11.0), (r"\small", 10.0), (r"\footnotesize", 9.0))
+_TITLE_EMS = 1.1  # a block under the figure: its bold title, in ems (measured: 0.99)
+_GAP_POINTS = 4.0  # points between its rows (``_ROW_GAP``)
+# one equation row under the figure in ems: without a fraction, with one, with a sub- or superscript in a
+# fraction's part, with both in one, with a fraction in one (measured at 9-10 pt: 1.15, 1.31, 1.71, 1.99, about 2.5)
+_ROW_EMS = (1.2, 1.4, 1.7, 2.0, 2.6)
+_STEP_LINES = (1, 2)  # rows of the tallest step the least room under the figure holds: at least, at most (a wrapped
+# line counts each line)
 _MAX_FONT = 72.0  # points: the largest font size a style takes
 _FIGURE_TEXT = 3.0  # the figure's text against the style's size: the gaps stay, the drawing gets denser
-_CHARS_PER_LINE = 105  # symbols on one \footnotesize line of the slide, for the estimate
+_CHARS_PER_LINE = 105  # symbols on one \footnotesize (9 pt) line of the slide, for the estimate
 _READABLE_MARGIN = 1.2  # the layout search aims this much above the threshold: the reserve is estimated
 _COLUMN_GAP = 6  # symbols between two columns of a list under the figure
 _MAX_COLUMNS = 4
@@ -83,13 +94,48 @@ _ROW_POINTS = (14.0, 29.0)  # one row of the derivation without, with a fraction
 
 
 @dataclass(frozen=True)
+class Setting:
+    """How a deck sets the equations under its figure: at ``size`` points (the LaTeX ``command``),
+    ``rows`` rows an overlay at most, each estimated ``row_ems`` high."""
+
+    command: str = r"\footnotesize"
+    size: float = 9.0
+    rows: int = _STEP_LINES[1]
+    row_ems: float = _ROW_EMS[1]  # the tallest row of the deck's equations (``_row_ems``)
+
+    @property
+    def chars(self) -> int:
+        """Symbols on one line of the slide at this size, for the estimate."""
+        return int(_CHARS_PER_LINE * 9.0 / self.size)
+
+
+@dataclass(frozen=True)
 class Deck:
     """What ``write_slides`` wrote: the frames (PDF), ``slides.tex`` and the rest of the export;
-    ``overlays``: the frame file each overlay of the first slide shows (page k of the PDF is overlay k)."""
+    ``overlays``: the frame file each overlay of the first slide shows (page k of the PDF is overlay k);
+    ``setting``: how the equations are set under the figure."""
 
     export: Export
     tex: Path
     overlays: tuple[str, ...] = ()
+    setting: Setting = Setting()
+
+
+def deck_style(style: Style | None = None) -> Style:
+    """The style a deck draws its figure in: ``style``'s text ``_FIGURE_TEXT`` times larger against the same gaps
+    (a denser drawing whose text is larger at the same size on the slide)."""
+    style = style or Style()
+    return replace(style, font_size=min(style.font_size * _FIGURE_TEXT, _MAX_FONT))
+
+
+def _block_points(setting: Setting, rows: float) -> float:
+    """The estimated height of a block under the figure: its title and ``rows`` rows at ``setting``'s size."""
+    return (_TITLE_EMS + rows * setting.row_ems) * setting.size + rows * _GAP_POINTS
+
+
+def _rows_within(setting: Setting, room: float) -> int:
+    """How many rows at ``setting``'s size a block under the figure holds in ``room`` points (``_block_points``)."""
+    return int((room - _TITLE_EMS * setting.size) // (setting.row_ems * setting.size + _GAP_POINTS))
 
 
 def _symbols(latex: str) -> int:
@@ -110,27 +156,45 @@ def _pack(items: Sequence[_T], size: Sequence[float], budget: float) -> list[lis
     return groups
 
 
-def _equations(frame: Frame) -> list[str]:
+def _equations(frame: Frame, setting: Setting) -> list[str]:
     """The frame's equations as inline math (none for the bare graph); one whose fraction is wider
     than the slide (TeX cannot break inside it) scaled to the width on one line."""
     lines = [write(line, LATEX) for line in frame.equations] if frame.kind != "structure" else []
-    return [rf"\gvfit{{\linewidth}}{{\maxdimen}}{{${line}$}}" if _widest_fraction(line) > _CHARS_PER_LINE
+    return [rf"\gvfit{{\linewidth}}{{\maxdimen}}{{${line}$}}" if _widest_fraction(line) > setting.chars
             else f"${line}$" for line in lines]
 
 
-def _widest_fraction(latex: str) -> int:
-    """The widest numerator or denominator of the fractions in ``latex``, in symbols (``_width``)."""
-    widest = 0
+def _fraction_parts(latex: str) -> list[str]:
+    """The numerators and denominators of the fractions in ``latex`` (balanced braces)."""
+    parts = []
     for start in (m.end() for m in re.finditer(r"\\frac(?=\{)", latex)):
-        for _ in range(2):  # the numerator, then the denominator: balanced braces
+        for _ in range(2):  # the numerator, then the denominator
             depth, end = 0, start
             for end, ch in enumerate(latex[start:], start):
                 depth += {"{": 1, "}": -1}.get(ch, 0)
                 if depth == 0:
                     break
-            widest = max(widest, _width(latex[start + 1:end]))
+            parts.append(latex[start + 1:end])
             start = end + 1
-    return widest
+    return parts
+
+
+def _widest_fraction(latex: str) -> int:
+    """The widest numerator or denominator of the fractions in ``latex``, in symbols (``_width``)."""
+    return max(map(_width, _fraction_parts(latex)), default=0)
+
+
+def _row_ems(latex: str) -> float:
+    """How high a row of ``latex`` prints inline, in ems (``_ROW_EMS``): a fraction's scripts make it taller."""
+    parts = _fraction_parts(latex)
+    tallest = max((3 if r"\frac" in part else ("^" in part) + ("_" in part) for part in parts), default=0)
+    return _ROW_EMS[1 + tallest] if parts else _ROW_EMS[0]
+
+
+def _deck_row_ems(chosen: Sequence[Frame]) -> float:
+    """The tallest row among the equations of ``chosen`` under the figure, in ems (``_row_ems``)."""
+    return max((_row_ems(write(line, LATEX)) for f in chosen if f.kind != "structure" for line in f.equations),
+               default=_ROW_EMS[0])
 
 
 def _width(latex: str) -> int:
@@ -139,40 +203,61 @@ def _width(latex: str) -> int:
     return _symbols(re.sub(r"\\(?!left\b|right\b|frac\b|text\b)[A-Za-z]+", "x", latex))
 
 
-def _columns(frame: Frame, lines: Sequence[str]) -> int:
+def _columns(frame: Frame, lines: Sequence[str], setting: Setting) -> int:
     """How many columns the frame's ``lines`` take under the figure: a list (the forward pass, the
     gradients) as many as fit side by side (estimated by symbols), a backward step's chain-rule
     lines one."""
     if frame.kind == "backward":
         return 1
     widest = max(map(_width, lines), default=0)
-    return max(1, min(_MAX_COLUMNS, (_CHARS_PER_LINE + _COLUMN_GAP) // (widest + _COLUMN_GAP)))
+    return max(1, min(_MAX_COLUMNS, (setting.chars + _COLUMN_GAP) // (widest + _COLUMN_GAP)))
 
 
-def _rows(lines: Sequence[str], columns: int) -> tuple[list[str], list[float]]:
+def _rows(lines: Sequence[str], columns: int, setting: Setting) -> tuple[list[str], list[float]]:
     """``lines`` set in ``columns`` columns: the rows (a ``tabular`` row, or one line wrapped to the
     width) and how many slide lines each takes (a wrapped line several)."""
     if columns == 1:
-        return list(lines), [1.0 + _width(line) // _CHARS_PER_LINE for line in lines]
+        return list(lines), [1.0 + _width(line) // setting.chars for line in lines]
     groups = [lines[k:k + columns] for k in range(0, len(lines), columns)]
     return [" & ".join(group) for group in groups], [1.0] * len(groups)
 
 
+def _tallest_step(chosen: Sequence[Frame], setting: Setting) -> float:
+    """The rows of the tallest backward step's equations at ``setting``'s size (a wrapped line counts each line)."""
+    return max((sum(_rows(_equations(f, setting), 1, setting)[1]) for f in chosen if f.kind == "backward"), default=0)
+
+
 def step_lines(chosen: Sequence[Frame]) -> int:
-    """Equation rows under the figure on one overlay: the tallest backward step's, within ``_STEP_LINES``
-    (a longer step continues on the next overlay; the lists of the other frames are split to match)."""
-    tallest = max((sum(_rows(_equations(f), 1)[1]) for f in chosen if f.kind == "backward"), default=0)
-    return int(min(max(tallest, _STEP_LINES[0]), _STEP_LINES[1]))
+    """Equation rows the least room under the figure holds: the tallest backward step's at the smallest
+    size, within ``_STEP_LINES`` (a longer step continues on the next overlay)."""
+    return int(min(max(_tallest_step(chosen, Setting()), _STEP_LINES[0]), _STEP_LINES[1]))
 
 
-def step_pages(frame: Frame, lines_per_page: float = _STEP_LINES[1]) -> list[str]:
-    """The blocks printed under ``frame``'s figure: its title and equations (a list in columns when
-    they are short), continued on further overlays when they are more than ``lines_per_page`` rows."""
+def _least(chosen: Sequence[Frame]) -> Setting:
+    """The equations in the least room: ``step_lines`` rows at the smallest size, rows as tall as the deck's tallest."""
+    return Setting(rows=step_lines(chosen), row_ems=_deck_row_ems(chosen))
+
+
+def equations_setting(chosen: Sequence[Frame], room: float) -> Setting:
+    """How the equations are set in ``room`` points under the figure: the largest of ``_SIZES`` whose overlays,
+    with as many rows as fit, are no more than the least room takes (``step_lines`` rows at the smallest size):
+    larger text, never more clicks; that least setting when nothing larger fits (``\\gvfit`` then scales)."""
+    least = _least(chosen)
+    settings = [replace(least, command=command, size=size) for command, size in _SIZES]
+    settings = [replace(s, rows=_rows_within(s, room)) for s in settings]
+    clicks = sum(len(step_pages(frame, least)) for frame in chosen)
+    return next((s for s in settings if s.rows >= least.rows
+                 and sum(len(step_pages(frame, s)) for frame in chosen) <= clicks), least)
+
+
+def step_pages(frame: Frame, setting: Setting = Setting()) -> list[str]:
+    """The blocks printed under ``frame``'s figure: its title and equations at ``setting``'s size (a list in
+    columns when they are short), continued on further overlays when they are more than ``setting.rows`` rows."""
     title = write(frame.title, LATEX)
-    lines = _equations(frame)
-    columns = _columns(frame, lines)
-    rows, heights = _rows(lines, columns)
-    groups = _pack(rows, heights, lines_per_page) if rows else [[]]
+    lines = _equations(frame, setting)
+    columns = _columns(frame, lines, setting)
+    rows, heights = _rows(lines, columns, setting)
+    groups = _pack(rows, heights, setting.rows) if rows else [[]]
     heads = [rf"\textbf{{{title}}}"] + [rf"\textbf{{{title} (continued)}}"] * (len(groups) - 1)
     if columns > 1:
         spec = "@{}" + r"l@{\hspace{2em}}" * (columns - 1) + "l@{}"
@@ -181,14 +266,28 @@ def step_pages(frame: Frame, lines_per_page: float = _STEP_LINES[1]) -> list[str
     return [_ROW_GAP.join([head, *group]) for head, group in zip(heads, groups)]
 
 
+def _least_reserve(chosen: Sequence[Frame]) -> float:
+    """The points the figure leaves under it at least: the tallest step's ``step_lines`` at the smallest size."""
+    return _block_points(_least(chosen), step_lines(chosen))
+
+
 def figure_area(result: Backward, chosen: Sequence[Frame]) -> Area:
     """Where the figure goes on the slide, in points: the slide's width less 0.2 cm a side, and the height left under the
-    title by the reserve for ``step_lines`` rows of equations and their title; the text that reads
-    there is the projector's threshold (``readable_px`` on a 1080-pixel-high slide) and a margin
+    title by the least room for the equations (``step_lines`` rows and their title at the smallest size); the
+    text that reads there is the projector's threshold (``readable_px`` on a 1080-pixel-high slide) and a margin
     for the estimate."""
-    height = _TEXT_HEIGHT - _TITLE - _BLOCK_POINTS[0] - step_lines(chosen) * _BLOCK_POINTS[1]
+    height = _TEXT_HEIGHT - _TITLE - _least_reserve(chosen)
     operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
     return Area(_FIGURE_POINTS, height, _READABLE_MARGIN * readable_px(operations) * _PAGE_HEIGHT / 1080)
+
+
+def _room(chosen: Sequence[Frame], title: str, size: tuple[float, float] | None) -> float:
+    """The points the figure (a layout of ``size``, fitted as TeX fits it) leaves under it for the equations, below a
+    frame ``title`` (taller with a fraction); the least room when the size is not known."""
+    taller = _TALL_TITLE if r"\frac" in title else 0.0
+    area = _TEXT_HEIGHT - _TITLE - taller - _least_reserve(chosen)
+    height = min(area, _FIGURE_POINTS * size[1] / size[0]) if size and size[0] else area
+    return _TEXT_HEIGHT - _TITLE - taller - height
 
 
 def _line_rows(line: Relation) -> list[str]:
@@ -210,32 +309,35 @@ def derivation_pages(body: Sequence[Relation]) -> list[str]:
 
 
 def beamer_tex(result: Backward, frames: Sequence[Frame], files: Sequence[str],
-               wrt: str | None = None, derivation: bool = True) -> str:
-    """``slides.tex`` for ``frames`` drawn in ``files`` (PDF names beside the ``.tex``): one slide
-    whose overlays are the frames, then (``derivation``) the derivation slides."""
-    return "\n".join(_tex(result, frames, files, wrt, derivation)[0])
+               wrt: str | None = None, derivation: bool = True, size: tuple[float, float] | None = None) -> str:
+    """``slides.tex`` for ``frames`` drawn in ``files`` (PDF names beside the ``.tex``, pictures of ``size``): one
+    slide whose overlays are the frames, then (``derivation``) the derivation slides."""
+    return "\n".join(_tex(result, frames, files, wrt, derivation, size)[0])
 
 
-def _tex(result: Backward, frames: Sequence[Frame], files: Sequence[str], wrt: str | None,
-         derivation: bool) -> tuple[list[str], tuple[str, ...]]:
-    """The lines of ``slides.tex`` and the file each overlay of the first slide shows."""
+def _tex(result: Backward, frames: Sequence[Frame], files: Sequence[str], wrt: str | None, derivation: bool,
+         size: tuple[float, float] | None) -> tuple[list[str], tuple[str, ...], Setting]:
+    """The lines of ``slides.tex``, the file each overlay of the first slide shows and how the equations are set."""
     title = write(title_relation(result), LATEX)
     short = write(Name(result.graph.output), LATEX)  # never in names the user did not write
-    rows = step_lines(frames)
-    pages = [step_pages(frame, rows) for frame in frames]
-    height = rf"\dimexpr\textheight-{_TITLE}pt-\gvreserve\relax"
+    setting = equations_setting(frames, _room(frames, title, size))
+    pages = [step_pages(frame, setting) for frame in frames]
+    least = _least_reserve(frames)
+    graphic = (rf"[width={_FIGURE_WIDTH},height=\dimexpr\textheight-{_TITLE}pt-\gvreserve-{least:.1f}pt\relax,"
+               r"keepaspectratio]")
     heading = rf"\gvtitle{{Backpropagation through ${title}$}}{{Backpropagation through ${short}$}}"
     out = [r"\documentclass[aspectratio=169]{beamer}", *PREAMBLE, *_MACROS, r"\begin{document}",
-           rf"\begin{{frame}}[t]{{{heading}}}", r"\setlength\gvreserve{0pt}%"]
-    out += [rf"\gvmeasure{{\gvblock{{{block}}}}}%" for blocks in pages for block in blocks]
-    out.append(rf"\gvtaller{{{heading}}}%")
-    out.append(r"\centering\makebox[\linewidth]{%")  # the figure reaches into the side margins
+           rf"\begin{{frame}}[t]{{{heading}}}", rf"\renewcommand\gvsize{{{setting.command}}}%",
+           r"\setlength\gvreserve{0pt}%", rf"\gvtaller{{{heading}}}%",
+           # the room the figure leaves: the equations are fitted into it, so they never move the figure
+           rf"\sbox\gvbox{{\includegraphics{graphic}{{{_tex_path(files[0])}}}}}%",
+           rf"\setlength\gvroom{{\dimexpr\textheight-{_TITLE}pt-\gvreserve-\ht\gvbox-\dp\gvbox\relax}}%",
+           r"\centering\makebox[\linewidth]{%"]  # the figure reaches into the side margins
     first = 1
     for blocks, file in zip(pages, files):
         last = first + len(blocks) - 1
         span = f"{first}-{last}" if last > first else f"{first}"
-        out.append(rf"\includegraphics<{span}>[width={_FIGURE_WIDTH},height={height},keepaspectratio]"
-                   rf"{{{_tex_path(file)}}}%")
+        out.append(rf"\includegraphics<{span}>{graphic}{{{_tex_path(file)}}}%")
         first = last + 1
     out.append(r"}\par\nointerlineskip\vspace{6pt}")
     overlay = 0
@@ -252,7 +354,7 @@ def _tex(result: Backward, frames: Sequence[Frame], files: Sequence[str], wrt: s
                         rf"\gvfit{{\linewidth}}{{\dimexpr\textheight-{_TITLE}pt\relax}}{{$\displaystyle", block, "$}",
                         r"\end{frame}"]
     out += [r"\end{document}", ""]
-    return out, tuple(file for blocks, file in zip(pages, files) for _ in blocks)
+    return out, tuple(file for blocks, file in zip(pages, files) for _ in blocks), setting
 
 
 def write_slides(result: Backward, folder: str | os.PathLike | OutputFolder, *, renderer: str = "auto",
@@ -262,13 +364,13 @@ def write_slides(result: Backward, folder: str | os.PathLike | OutputFolder, *, 
     with ``manifest.json`` and the derivation files, and write ``slides.tex`` beside them."""
     out = OutputFolder.of(folder, force=force)
     chosen = frames(result, "all")
-    style = style or Style()
-    drawn = replace(style, font_size=min(style.font_size * _FIGURE_TEXT, _MAX_FONT))
+    figure = Figure(result, renderer=renderer, caption=False, style=deck_style(style), wrt=wrt,
+                    area=figure_area(result, chosen))
     with out.batch():  # slides.tex is checked with the frames, before anything is written
-        done = export(result, out, format="pdf", renderer=renderer, caption=False, wrt=wrt, derivation=derivation,
-                      style=drawn, area=figure_area(result, chosen))
-        lines, overlays = _tex(result, chosen, [p.name for p in done.files], wrt, derivation)
-        return Deck(done, out.write(SLIDES_TEX, "\n".join(lines).encode("ascii")), overlays)
+        done = export(result, out, format="pdf", wrt=wrt, derivation=derivation, figure=figure)
+        lines, overlays, setting = _tex(result, chosen, [p.name for p in done.files], wrt, derivation,
+                                        figure.layout.size)
+        return Deck(done, out.write(SLIDES_TEX, "\n".join(lines).encode("ascii")), overlays, setting)
 
 
 def _tex_path(name: str) -> str:
