@@ -79,6 +79,10 @@ def layout(scenes: Sequence[Scene], backend: "Backend", slide: tuple[float, floa
     if missing:  # pragma: no cover - Graphviz always places every node
         raise GradvizError(f"Graphviz did not place nodes {', '.join(sorted(missing))}")
     bb = tuple(float(v) for v in data.get("bb", "0,0,0,0").split(","))
+    bends = [p for pins in edges.values() for p in _points(pins["pos"])]  # an edge led around the rest
+    if bends:  # may leave Graphviz's box (a folded layout's way back); the picture holds it
+        bb = (min(bb[0], *(x for x, _ in bends)), min(bb[1], *(y for _, y in bends)),
+              max(bb[2], *(x for x, _ in bends)), max(bb[3], *(y for _, y in bends)))
     if disorder is not None and not scenes[-1].folded and not any("lp" in e for e in edges.values()):
         across = 1 if dict(scenes[-1].graph_attrs).get("rankdir", "LR") in ("LR", "RL") else 0
         mirror = _Mirror(across, bb[across] + bb[across + 2])

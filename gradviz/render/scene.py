@@ -106,9 +106,11 @@ class Scene:
     node_defaults: tuple[tuple[str, str], ...]
     edge_defaults: tuple[tuple[str, str], ...]
     clusters: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (label, node ids): a network's layers
-    folded: frozenset[str] = frozenset()  # nodes of the second row of a folded (wrapped) layout
+    folded: frozenset[str] = frozenset()  # nodes of the second row of a folded layout
+    turned: bool = False  # the second row comes back (a U-turn), else it reads the same way as the first
     beside: tuple[tuple[str, str], ...] = ()  # (constant, its one consumer): laid out in one rank, side by side
     layers: tuple[tuple[str, ...], ...] = ()  # operations laid out in one rank each (a layer's units side by side)
+    ranks: tuple[tuple[str, ...], ...] = ()  # every node's rank, each in order across the flow (``ordered``)
 
 
 @lru_cache(maxsize=4096)
@@ -135,23 +137,51 @@ def scene(result: "Backward", frame: Frame, *, caption: bool = True, wrt: str | 
 
 def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = True,
            wrt: str | None = None, look: str = "boxes", columns: int = 1, fold: bool = False,
-           tangents: "Tangents | None" = None, copies: bool = False, layered: bool = False) -> list[Scene]:
+           tangents: "Tangents | None" = None, copies: bool = False, layered: bool = False,
+           order: Sequence[Sequence[str]] = (), wrap: int = 0) -> list[Scene]:
     """The scenes of several frames of one result, sharing the text work between them.
 
     ``wrt`` (an input's name) draws the nodes and edges on the paths from the output to that
     input in full colour and fades the rest. ``tangents`` (forward mode from one input) is
     what the forward-mode frames among ``frame_list`` show. ``copies`` draws a constant used by
     several operations beside each of them, each in its operation's rank (``Scene.beside``).
-    ``layered`` puts the operations of one depth in one rank (``Scene.layers``)."""
+    ``layered`` puts the operations of one depth in one rank (``Scene.layers``). ``order``: the graph's
+    ranks, each in order across the flow (plain ``dot``'s), that the layout keeps (``ordered``), folded
+    into a second row from rank ``wrap`` on when that is not 0."""
     texts = _Texts(result, tangents)
     keep = input_paths(result.graph, wrt) if wrt is not None else None
     stacks = input_columns(result.graph, columns)
     folded = second_row(result.graph) if fold else frozenset()
     out = [_scene(result, frame, texts, caption, keep, look, stacks, copies) for frame in frame_list]
+    if order:
+        ranks, second = ordered(result.graph, order, out[0].edges, wrap)
+        return [replace(sc, folded=second, ranks=ranks) for sc in out]
     if folded:  # a constant's copy goes into the row of the operation it is drawn beside
         folded |= {e.tail for e in out[0].edges if e.head in folded and e.tail not in result.graph.nodes}
     layers = by_depth(result.graph) if layered and not fold else ()
-    return [replace(sc, folded=folded, layers=layers) for sc in out]
+    return [replace(sc, folded=folded, turned=bool(folded), layers=layers) for sc in out]
+
+
+def ordered(graph: "Graph", order: Sequence[Sequence[str]], edges: Sequence[EdgeLook], wrap: int = 0
+            ) -> tuple[tuple[tuple[str, ...], ...], frozenset[str]]:
+    """The scene's ranks from the graph's ``order`` (ranks of node ids, each across the flow): each
+    constant (or each copy of one) moves into its operation's rank, just before it; from rank ``wrap``
+    on (when not 0) the ranks form a second row, under the first and read the same way (rank
+    ``wrap + k`` joins rank ``k``, after its nodes). Returns the ranks and the second row's nodes."""
+    before: dict[str, list[str]] = {}
+    for edge in edges:
+        if edge.tail not in graph.nodes or graph.nodes[edge.tail].kind == "const":
+            before.setdefault(edge.head, []).append(edge.tail)
+    placed: set[str] = set()
+    ranks = [[m for nid in members if graph.nodes[nid].kind != "const"
+              for m in (*before.get(nid, ()), nid) if m not in placed and not placed.add(m)] for members in order]
+    ranks = [members for members in ranks if members]
+    if not 0 < wrap < len(ranks):
+        return tuple(map(tuple, ranks)), frozenset()
+    second = ranks[wrap:]
+    first = ranks[:wrap] + [[] for _ in range(len(second) - wrap)]
+    rows = [a + (second[k] if k < len(second) else []) for k, a in enumerate(first)]
+    return tuple(map(tuple, rows)), frozenset(nid for members in second for nid in members)
 
 
 def by_depth(graph: "Graph") -> tuple[tuple[str, ...], ...]:
@@ -513,10 +543,14 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
     elif caption is not None:
         dot.attr("graph", label=f"<{caption}>")
     cache = {} if cache is None else cache
-    for node in sc.nodes:
+    place = {nid: k for k, nid in enumerate(n for members in sc.ranks for n in members)} if placeholders else {}
+    for node in sorted(sc.nodes, key=lambda n: place.get(n.id, 0)):  # Graphviz starts from the order it reads
         label = "" if placeholders else f"<{node.label}>"
         attrs = {"label": label, "id": node.id, **dict(node.attrs), **node_pins.get(node.id, {})}
         _statement(dot, cache, ("node", node.id, tuple(attrs.items())), lambda: dot.node(node.id, **attrs))
+    if placeholders and sc.ranks:
+        _ranked(dot, sc)
+        return dot
     turned = False
     turns = _turns(sc) if placeholders and sc.folded else set()
     for edge in sc.edges:
@@ -569,6 +603,31 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
                 for upper, lower in zip(members, members[1:]):
                     sub.edge(upper, lower, style="invis")
     return dot
+
+
+def _ranked(dot: "graphviz.Digraph", sc: Scene) -> None:
+    """The layout pass of a scene with ``ranks``: each rank one rank set, consecutive ranks one apart
+    (an invisible edge between their first nodes). A folded scene's rows are two unmarked clusters,
+    the second starting beside the first (an invisible edge from the first row's last node of the first
+    rank to the second row's first); the edges from one row into the other do not rank their nodes."""
+    for edge in sc.edges:
+        cut = {"constraint": "false"} if (edge.tail in sc.folded) != (edge.head in sc.folded) else {}
+        dot.edge(edge.tail, edge.head, **cut, **{"id": edge.id, **dict(edge.attrs)})
+    rows = [[[n for n in members if (n in sc.folded) == second] for members in sc.ranks] for second in (False, True)]
+    for index, row in enumerate(rows if sc.folded else ()):
+        with dot.subgraph(name=f"cluster_row{index}") as sub:
+            sub.attr(peripheries="0", margin="0")
+            for members in row:
+                if members:
+                    sub.body.append("{rank=same; " + "; ".join(_quoted(n) for n in members) + "}\n")
+    for members in sc.ranks if not sc.folded else ():
+        dot.body.append("{rank=same; " + "; ".join(_quoted(n) for n in members) + "}\n")
+    for row in rows if sc.folded else rows[:1]:
+        starts = [members[0] for members in row if members]
+        for here, there in zip(starts, starts[1:]):
+            dot.edge(here, there, style="invis", weight="0")
+    if sc.folded:
+        dot.edge(rows[0][0][-1], rows[1][0][0], style="invis", minlen="0", weight="10")
 
 
 def _turns(sc: Scene) -> set[str]:
