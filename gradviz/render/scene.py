@@ -167,21 +167,43 @@ def ordered(graph: "Graph", order: Sequence[Sequence[str]], edges: Sequence[Edge
     """The scene's ranks from the graph's ``order`` (ranks of node ids, each across the flow): each
     constant (or each copy of one) moves into its operation's rank, just before it; from rank ``wrap``
     on (when not 0) the ranks form a second row, under the first and read the same way (rank
-    ``wrap + k`` joins rank ``k``, after its nodes). Returns the ranks and the second row's nodes."""
+    ``wrap + k`` joins rank ``k``, after its nodes), and an input or a product of inputs that only the
+    second row uses joins it, a rank before its first use. Returns the ranks and the second row's nodes."""
+    kept = [[nid for nid in members if graph.nodes[nid].kind != "const"] for members in order]
+    kept = [members for members in kept if members]
+    folding = 0 < wrap < len(kept)
+    if folding:
+        kept = _second_row_leaves(graph, kept, wrap)
     before: dict[str, list[str]] = {}
     for edge in edges:
         if edge.tail not in graph.nodes or graph.nodes[edge.tail].kind == "const":
             before.setdefault(edge.head, []).append(edge.tail)
     placed: set[str] = set()
-    ranks = [[m for nid in members if graph.nodes[nid].kind != "const"
-              for m in (*before.get(nid, ()), nid) if m not in placed and not placed.add(m)] for members in order]
-    ranks = [members for members in ranks if members]
-    if not 0 < wrap < len(ranks):
+    ranks = [[m for nid in members for m in (*before.get(nid, ()), nid) if m not in placed and not placed.add(m)]
+             for members in kept]
+    if not folding:
         return tuple(map(tuple, ranks)), frozenset()
     second = ranks[wrap:]
     first = ranks[:wrap] + [[] for _ in range(len(second) - wrap)]
     rows = [a + (second[k] if k < len(second) else []) for k, a in enumerate(first)]
-    return tuple(map(tuple, rows)), frozenset(nid for members in second for nid in members)
+    return tuple(tuple(members) for members in rows if members), frozenset(nid for members in second for nid in members)
+
+
+def _second_row_leaves(graph: "Graph", ranks: list[list[str]], wrap: int) -> list[list[str]]:
+    """``ranks`` with each input, and each operation on inputs alone, whose every use lies from rank
+    ``wrap`` on moved there, a rank before its first use (when that is in the second row too)."""
+    rank = {nid: k for k, members in enumerate(ranks) for nid in members}
+    leaves = {nid for nid, node in graph.nodes.items() if node.kind != "op"}
+    consumers = graph.consumers()
+    for nid in reversed(graph.nodes):  # consumers come after their operands
+        uses = [rank[c] for c, _ in consumers.get(nid, ()) if c in rank]
+        free = nid in leaves or all(o in leaves for o in graph.nodes[nid].operands)
+        if free and nid in rank and rank[nid] < wrap and uses and min(uses) - 1 >= wrap:
+            rank[nid] = min(uses) - 1
+    out: list[list[str]] = [[] for _ in ranks]
+    for nid in (n for members in ranks for n in members):
+        out[rank[nid]].append(nid)
+    return out
 
 
 def by_depth(graph: "Graph") -> tuple[tuple[str, ...], ...]:
@@ -543,8 +565,10 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
     elif caption is not None:
         dot.attr("graph", label=f"<{caption}>")
     cache = {} if cache is None else cache
-    place = {nid: k for k, nid in enumerate(n for members in sc.ranks for n in members)} if placeholders else {}
-    for node in sorted(sc.nodes, key=lambda n: place.get(n.id, 0)):  # Graphviz starts from the order it reads
+    flip = -1 if dict(sc.graph_attrs).get("rankdir", "LR") in ("LR", "RL") else 1  # dot's first is then lowest
+    place = {nid: (k, flip * i) for k, members in enumerate(sc.ranks) for i, nid in enumerate(members)} \
+        if placeholders else {}
+    for node in sorted(sc.nodes, key=lambda n: place.get(n.id, (0, 0))):  # Graphviz starts from the order it reads
         label = "" if placeholders else f"<{node.label}>"
         attrs = {"label": label, "id": node.id, **dict(node.attrs), **node_pins.get(node.id, {})}
         _statement(dot, cache, ("node", node.id, tuple(attrs.items())), lambda: dot.node(node.id, **attrs))
@@ -626,8 +650,9 @@ def _ranked(dot: "graphviz.Digraph", sc: Scene) -> None:
         starts = [members[0] for members in row if members]
         for here, there in zip(starts, starts[1:]):
             dot.edge(here, there, style="invis", weight="0")
-    if sc.folded:
-        dot.edge(rows[0][0][-1], rows[1][0][0], style="invis", minlen="0", weight="10")
+    both = [(first, second) for first, second in zip(*rows) if first and second]
+    if both:  # the second row under the first (beside it, top down), where one rank holds both
+        dot.edge(both[0][0][-1], both[0][1][0], style="invis", minlen="0", weight="10")
 
 
 def _turns(sc: Scene) -> set[str]:
