@@ -10,7 +10,8 @@ Columns: operations; node text in pixels on the slide and the size it must reach
 (or far from their own); texts cut with "…"; ``baseline-shift`` attributes; the look and
 orientation chosen; edge crossings in the final frame against plain ``dot``'s drawing of the same
 graph (``render.crossings``); indexed names out of reading order (``render.reading``: pairs like z₂
-before z₁ that neither depends on the other); the longest stretch, in points, over which two edges
+before z₁ that neither depends on the other; and a folded layout's second row drawn before its first); the
+longest stretch, in points, over which two edges
 leaving one node run within 4 points of each other (a fan-out that cannot be traced), with its node;
 constants that overlap another node or sit nearer another node than their own; the longest stretch
 an edge runs within 3 points of a node's outline, with the edge and node; seconds for the whole
@@ -42,7 +43,7 @@ from gradviz.render.crossings import plain_dot_crossings  # noqa: E402
 from gradviz.render.figure import Figure  # noqa: E402
 from gradviz.render.fitting import readable_px  # noqa: E402
 from gradviz.render.measure import border_runs, constants_astray, crossings, fit, node_boxes, shared_runs  # noqa: E402
-from gradviz.render.reading import indexed_pairs, out_of_order  # noqa: E402
+from gradviz.render.reading import indexed_pairs, out_of_order, rows_reversed  # noqa: E402
 
 
 def main(rungs: list[tuple[str, Callable[[], "Backward"]]]) -> int:
@@ -64,11 +65,14 @@ def main(rungs: list[tuple[str, Callable[[], "Backward"]]]) -> int:
               and not measured.baseline_shifts)
         misses += not ok
         svg = rendered[-1].data
-        unordered = out_of_order(indexed_pairs(result.graph), centres(svg), figure.style.rankdir,
-                                 figure.scene(figure.frames[-1]).folded, figure.scene(figure.frames[-1]).turned)
+        final = figure.scene(figure.frames[-1])
+        unordered = out_of_order(indexed_pairs(result.graph), centres(svg), figure.style.rankdir, final.folded,
+                                 final.turned)
+        unordered += [("second row", "first row")] * rows_reversed(centres(svg), figure.style.rankdir, final.folded)
         fan = max(shared_runs(svg).items(), key=lambda kv: kv[1], default=("", 0.0))
         border = max(border_runs(svg).items(), key=lambda kv: kv[1], default=(("", ""), 0.0))
-        names = {nid: node.name for nid, node in result.graph.nodes.items()}
+        names = {nid: node.name for nid, node in result.graph.nodes.items()} | {"first row": "first row",
+                                                                                "second row": "second row"}
         print(f"| {name} | {operations} | {measured.node_text_px:.1f} px{'' if ok else ' **miss**'} "
               f"| {needed:.0f} px | {measured.aspect:.2f} | {len(measured.misplaced_labels)} | {measured.truncated} "
               f"| {measured.baseline_shifts} | {figure.style.look} {figure.style.rankdir} "

@@ -20,7 +20,7 @@ from .choices import ASPECTS
 from .crossings import layout_crossings, plain_dot_crossings, plain_dot_ranks
 from .layout import Layout, layout, node_box
 from .measure import BORDER_LONG, SHARED_LONG, runs_along_borders, runs_together, spline_points, strays
-from .reading import across_inversions, indexed_pairs, out_of_order
+from .reading import across_inversions, indexed_pairs, out_of_order, rows_reversed
 from .scene import Scene, scenes as make_scenes
 
 if TYPE_CHECKING:
@@ -126,17 +126,18 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
             fold=bool(candidate.fold) and not candidate.ordered, tangents=tangents, copies=candidate.copies,
             layered=candidate.layered, order=order if candidate.ordered else (), wrap=wrap)]
 
-        def disorder(centres: Mapping[str, tuple[float, float]]) -> tuple[int, int]:
-            return (len(out_of_order(pairs, centres, chosen.rankdir, looks[-1].folded, looks[-1].turned)),
+        def disorder(centres: Mapping[str, tuple[float, float]]) -> tuple[int, int, int]:
+            return (rows_reversed(centres, chosen.rankdir, looks[-1].folded),
+                    len(out_of_order(pairs, centres, chosen.rankdir, looks[-1].folded, looks[-1].turned)),
                     across_inversions(pairs, centres, chosen.rankdir))
         lay = layout(looks, backend, box, timeout=GRAPHVIZ_SECONDS - (time.monotonic() - start),
-                     disorder=disorder if pairs else None)
+                     disorder=disorder if pairs or looks[-1].folded else None)
         laid += 1
         if candidate.ordered and not candidate.fold:
             unfolded[(chosen.look, chosen.rankdir)] = (lay, looks[-1])
         px = text_px(lay, chosen, area)
         crossed = layout_crossings(lay) if searching else 0
-        unordered = disorder({nid: _centre(pins) for nid, pins in lay.nodes.items()})[0] if pairs else 0
+        unordered = sum(disorder({nid: _centre(pins) for nid, pins in lay.nodes.items()})[:2])
         astray = _astray(lay, looks[-1]) + _tangles(lay, looks[-1]) if searching else 0
         readable = px >= needed
         rank = (readable, -max(crossed - reference, 0) if readable else 0.0, -unordered if readable else 0.0,
@@ -218,8 +219,8 @@ def _candidates(style: "Style", operations: int) -> list[_Candidate]:
     """The layouts to try, most preferred first: boxes left to right then top down (the lectures'
     look; one only without an aspect or beyond ``SEARCH_LIMIT`` operations); gates with each input
     beside its first use, constants copied or not; gates (or the look asked for) in plain ``dot``'s
-    ranks (the fewest crossings) in the first orientation, in one row and folded into two rows that read the same way (at
-    the two best cuts, tried only when the row does not reach the text size); gates folded with the
+    ranks (the fewest crossings) in the first orientation, in one row and folded into two rows that read
+    the same way (at the two best cuts, tried only when the row does not reach the text size); gates folded with the
     second row coming back; the operations of one depth in one rank; input columns last (one, three, two)."""
     if style.aspect == "none" or operations > SEARCH_LIMIT:  # one layout: boxes for small graphs, else gates
         look = style.look if style.look != "auto" else "boxes" if operations <= SMALL_GRAPH else "gates"

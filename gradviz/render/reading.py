@@ -22,7 +22,7 @@ import networkx as nx
 if TYPE_CHECKING:
     from ..ir.graph import Graph
 
-__all__ = ["indexed_pairs", "out_of_order", "across_inversions", "RANK_TOLERANCE"]
+__all__ = ["indexed_pairs", "out_of_order", "across_inversions", "rows_reversed", "RANK_TOLERANCE"]
 
 RANK_TOLERANCE = 4.0  # points: two node centres this close along the flow sit in one rank
 _SUBSCRIPTS, _SUPERSCRIPTS = "₀₁₂₃₄₅₆₇₈₉", "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -86,6 +86,14 @@ def across_inversions(pairs: Collection[tuple[str, str]], centres: Mapping[str, 
     of units, the first at the bottom): what decides a mirror when reading order ties."""
     return sum(a in centres and b in centres and _key(centres[b], rankdir, False, False)[2]
                < _key(centres[a], rankdir, False, False)[2] for a, b in pairs)
+
+
+def rows_reversed(centres: Mapping[str, tuple[float, float]], rankdir: str, folded: Collection[str]) -> int:
+    """1 when a folded layout's second row (``folded``) lies before its first across the flow (above
+    it when the figure runs left to right, left of it when top to bottom), else 0."""
+    rows = [[_key(c, rankdir, False, False)[2] for nid, c in centres.items() if (nid in folded) == second]
+            for second in (False, True)]
+    return int(all(rows) and sum(rows[1]) / len(rows[1]) < sum(rows[0]) / len(rows[0]))
 
 
 def _key(centre: tuple[float, float], rankdir: str, second_row: bool, turned: bool) -> tuple[int, float, float]:

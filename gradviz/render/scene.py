@@ -566,9 +566,9 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
         dot.attr("graph", label=f"<{caption}>")
     cache = {} if cache is None else cache
     flip = -1 if dict(sc.graph_attrs).get("rankdir", "LR") in ("LR", "RL") else 1  # dot's first is then lowest
-    place = {nid: (k, flip * i) for k, members in enumerate(sc.ranks) for i, nid in enumerate(members)} \
-        if placeholders else {}
-    for node in sorted(sc.nodes, key=lambda n: place.get(n.id, (0, 0))):  # Graphviz starts from the order it reads
+    place = {nid: (k, nid in sc.folded, flip * i) for k, members in enumerate(sc.ranks)
+             for i, nid in enumerate(members)} if placeholders else {}
+    for node in sorted(sc.nodes, key=lambda n: place.get(n.id, (0, False, 0))):  # Graphviz starts from what it reads
         label = "" if placeholders else f"<{node.label}>"
         attrs = {"label": label, "id": node.id, **dict(node.attrs), **node_pins.get(node.id, {})}
         _statement(dot, cache, ("node", node.id, tuple(attrs.items())), lambda: dot.node(node.id, **attrs))
