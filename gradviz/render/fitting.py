@@ -92,7 +92,8 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     for the largest text in ``area`` (by default the style's slide); ``tangents``: what
     forward-mode frames among them show. A layout that reaches the readable size and crosses its
     edges no more often than plain ``dot`` does (``crossings``) ends the search; otherwise the
-    readable layout with the fewest crossings wins, else the largest text. The search tries as
+    readable layout with the fewest crossings wins, else the largest text (of a layout not folded into
+    rows that read the same way: those are tried for the text size alone). The search tries as
     many choices as ``SEARCH_WORK`` pays for (counted, not timed, so a busy machine draws the same
     figure); all layouts together get ``GRAPHVIZ_SECONDS``."""
     operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
@@ -142,7 +143,8 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
         readable = px >= needed
         rank = (readable, -max(crossed - reference, 0) if readable else 0.0, -unordered if readable else 0.0,
                 -astray if readable else 0.0, px)
-        if best_rank is None or rank > best_rank:
+        wrapped = candidate.ordered and candidate.fold  # worth its edges into the second row only when it reads
+        if (best_rank is None or rank > best_rank) and (readable or not wrapped):
             best, best_rank = Fitted(chosen, looks, lay), rank
         if readable and crossed <= reference and not unordered and not astray:
             break
