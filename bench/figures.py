@@ -2,6 +2,7 @@
 frame fitted into a 1920×1080 slide, measured from the SVG gradviz writes.
 
     python bench/figures.py            # the table, in Markdown
+    python bench/figures.py --families # the same over generated graphs (tests/families.py)
     python bench/figures.py --outputs  # node text in every output kind (minutes: LaTeX, LibreOffice, Chromium)
 
 Columns: operations; node text in pixels on the slide and the size it must reach (24 px up to
@@ -9,7 +10,8 @@ Columns: operations; node text in pixels on the slide and the size it must reach
 (or far from their own); texts cut with "…"; ``baseline-shift`` attributes; the look and
 orientation chosen; edge crossings in the final frame against plain ``dot``'s drawing of the same
 graph (``render.crossings``); indexed names out of reading order (``render.reading``: pairs like z₂
-before z₁ that neither depends on the other); the longest stretch, in points, over which two edges
+before z₁ that neither depends on the other; and a folded layout's second row drawn before its first); the
+longest stretch, in points, over which two edges
 leaving one node run within 4 points of each other (a fan-out that cannot be traced), with its node;
 constants that overlap another node or sit nearer another node than their own; the longest stretch
 an edge runs within 3 points of a node's outline, with the edge and node; seconds for the whole
@@ -27,26 +29,31 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from gradviz.eval.backward import Backward
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from families import FAMILIES, make  # noqa: E402
 from ladder import LADDER  # noqa: E402
 
 from gradviz.render.crossings import plain_dot_crossings  # noqa: E402
 from gradviz.render.figure import Figure  # noqa: E402
 from gradviz.render.fitting import readable_px  # noqa: E402
 from gradviz.render.measure import border_runs, constants_astray, crossings, fit, node_boxes, shared_runs  # noqa: E402
-from gradviz.render.reading import indexed_pairs, out_of_order  # noqa: E402
+from gradviz.render.reading import indexed_pairs, out_of_order, rows_reversed  # noqa: E402
 
 
-def main() -> int:
+def main(rungs: list[tuple[str, Callable[[], "Backward"]]]) -> int:
     print("| graph | operations | node text at 1920×1080 | needed | aspect | labels off their edge | truncated "
           "| baseline-shifts | look | crossings (plain dot) | out of order | fan-out run | constants astray "
           "| border run | seconds |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     misses = 0
-    for rung in LADDER:
-        result = rung.make()
+    for name, make in rungs:
+        result = make()
         started = time.perf_counter()
         figure = Figure(result)
         rendered = figure.render_all(figure.frames)
@@ -58,18 +65,22 @@ def main() -> int:
               and not measured.baseline_shifts)
         misses += not ok
         svg = rendered[-1].data
-        unordered = out_of_order(indexed_pairs(result.graph), centres(svg), figure.style.rankdir,
-                                 figure.scene(figure.frames[-1]).folded)
+        final = figure.scene(figure.frames[-1])
+        unordered = out_of_order(indexed_pairs(result.graph), centres(svg), figure.style.rankdir, final.folded,
+                                 final.turned)
+        unordered += [("second row", "first row")] * rows_reversed(centres(svg), figure.style.rankdir, final.folded)
         fan = max(shared_runs(svg).items(), key=lambda kv: kv[1], default=("", 0.0))
         border = max(border_runs(svg).items(), key=lambda kv: kv[1], default=(("", ""), 0.0))
-        names = {nid: node.name for nid, node in result.graph.nodes.items()}
-        print(f"| {rung.name} | {operations} | {measured.node_text_px:.1f} px{'' if ok else ' **miss**'} "
+        names = {nid: node.name for nid, node in result.graph.nodes.items()} | {"first row": "first row",
+                                                                                "second row": "second row"}
+        print(f"| {name} | {operations} | {measured.node_text_px:.1f} px{'' if ok else ' **miss**'} "
               f"| {needed:.0f} px | {measured.aspect:.2f} | {len(measured.misplaced_labels)} | {measured.truncated} "
               f"| {measured.baseline_shifts} | {figure.style.look} {figure.style.rankdir} "
               f"| {crossings(svg)} ({plain_dot_crossings(result.graph, figure.backend)}) "
               f"| {len(unordered)}{''.join(f' {names[b]}<{names[a]}' for a, b in unordered[:3])} "
               f"| {fan[1]:.0f} pt {names.get(fan[0], fan[0])} | {len(constants_astray(svg))} "
-              f"| {border[1]:.0f} pt {border[0][0]} by {names.get(border[0][1], border[0][1])} | {seconds:.1f} |")
+              f"| {border[1]:.0f} pt {border[0][0]} by {names.get(border[0][1], border[0][1])} | {seconds:.1f} |",
+              flush=True)
     return 1 if misses else 0
 
 
@@ -112,4 +123,8 @@ def centres(svg: bytes) -> dict[str, tuple[float, float]]:
 
 
 if __name__ == "__main__":
-    sys.exit(outputs() if "--outputs" in sys.argv[1:] else main())
+    if "--outputs" in sys.argv[1:]:
+        sys.exit(outputs())
+    if "--families" in sys.argv[1:]:
+        sys.exit(main([(name, lambda text=text: make(text)) for name, text in FAMILIES.items()]))
+    sys.exit(main([(rung.name, rung.make) for rung in LADDER]))

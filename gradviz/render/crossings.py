@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .backends import Backend
     from .layout import Layout
 
-__all__ = ["layout_crossings", "plain_dot_crossings"]
+__all__ = ["layout_crossings", "plain_dot_crossings", "plain_dot_ranks"]
 
 
 def layout_crossings(lay: "Layout") -> int:
@@ -26,10 +26,30 @@ def layout_crossings(lay: "Layout") -> int:
 def plain_dot_crossings(graph: "Graph", backend: "Backend", rankdir: str = "LR", timeout: float = 10.0) -> int:
     """How often the edges of plain ``dot``'s layout of ``graph`` cross (memoised on the graph)."""
     def count() -> int:
-        data = json.loads(backend.run(plain_dot(graph, rankdir), "dot", "json", timeout=timeout))
+        data = _plain_layout(graph, backend, rankdir, timeout)
         return count_crossings([p for p in (spline_points(e.get("pos", "")) for e in data.get("edges", []))
                                 if len(p) > 1])
     return graph.memo(f"plain_dot_crossings:{rankdir}", count)
+
+
+def plain_dot_ranks(graph: "Graph", backend: "Backend", timeout: float = 10.0) -> tuple[tuple[str, ...], ...]:
+    """Plain ``dot``'s ranks of ``graph`` (laid out left to right), each in its order from top to bottom:
+    what decides how often its edges cross (the order of the long edges' bends between them aside)."""
+    def ranks() -> tuple[tuple[str, ...], ...]:
+        data = _plain_layout(graph, backend, "LR", timeout)
+        at: dict[float, list[tuple[float, str]]] = {}
+        for obj in data.get("objects", []):
+            if obj.get("name") in graph.nodes and "pos" in obj:
+                x, y = (float(v) for v in obj["pos"].split(","))
+                at.setdefault(round(x), []).append((-y, obj["name"]))
+        return tuple(tuple(nid for _, nid in sorted(members)) for _, members in sorted(at.items()))
+    return graph.memo("plain_dot_ranks", ranks)
+
+
+def _plain_layout(graph: "Graph", backend: "Backend", rankdir: str, timeout: float) -> dict:
+    """Plain ``dot``'s layout of ``graph`` as Graphviz's JSON (memoised on the graph)."""
+    return graph.memo(f"plain_dot_layout:{rankdir}",
+                      lambda: json.loads(backend.run(plain_dot(graph, rankdir), "dot", "json", timeout=timeout)))
 
 
 def plain_dot(graph: "Graph", rankdir: str = "LR") -> str:

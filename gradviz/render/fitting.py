@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 from .backends import GRAPHVIZ_SECONDS
 from .budget import layout_work
 from .choices import ASPECTS
-from .crossings import layout_crossings, plain_dot_crossings
+from .crossings import layout_crossings, plain_dot_crossings, plain_dot_ranks
 from .layout import Layout, layout, node_box
 from .measure import BORDER_LONG, SHARED_LONG, runs_along_borders, runs_together, spline_points, strays
-from .reading import across_inversions, indexed_pairs, out_of_order
+from .reading import across_inversions, indexed_pairs, out_of_order, rows_reversed
 from .scene import Scene, scenes as make_scenes
 
 if TYPE_CHECKING:
@@ -70,6 +70,21 @@ def text_px(lay: Layout, style: "Style", area: Area | None = None) -> float:
     return style.font_size * min(width / lay.size[0], height / lay.size[1])
 
 
+@dataclass(frozen=True)
+class _Candidate:
+    """One way to lay the figure out (``_candidates``): a style with its look and orientation, the
+    input columns (``scene.input_columns``), whether constants are copied beside each use, whether
+    the operations of one depth share a rank (``scene.by_depth``), whether the ranks are plain ``dot``'s
+    (``scene.ordered``), and whether the layout is folded into a second row (0: not)."""
+
+    style: "Style"
+    columns: int = 0
+    copies: bool = False
+    layered: bool = False
+    ordered: bool = False
+    fold: int = 0  # ordered: two rows read the same way, at the fold-th cut ``_wraps`` offers; else a U-turn
+
+
 def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backend: "Backend", *,
            caption: bool = True, wrt: str | None = None, area: Area | None = None,
            tangents: "Tangents | None" = None) -> Fitted:
@@ -77,48 +92,111 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     for the largest text in ``area`` (by default the style's slide); ``tangents``: what
     forward-mode frames among them show. A layout that reaches the readable size and crosses its
     edges no more often than plain ``dot`` does (``crossings``) ends the search; otherwise the
-    readable layout with the fewest crossings wins, else the largest text. The search tries as
+    readable layout with the fewest crossings wins, else the largest text (of a layout not folded into
+    rows that read the same way: those are tried for the text size alone). The search tries as
     many choices as ``SEARCH_WORK`` pays for (counted, not timed, so a busy machine draws the same
     figure); all layouts together get ``GRAPHVIZ_SECONDS``."""
     operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
     needed = area.readable if area else readable_px(operations)
     box = (area.width, area.height) if area else ASPECTS[style.aspect] or ASPECTS["16:9"]
     candidates = _candidates(style, operations)
-    candidates = candidates[:max(1, SEARCH_WORK // layout_work(result.graph))]
-    reference = plain_dot_crossings(result.graph, backend) if len(candidates) > 1 else 0
-    pairs = indexed_pairs(result.graph) if len(candidates) > 1 else []
+    affordable = max(1, SEARCH_WORK // layout_work(result.graph))  # layouts the search pays for
+    searching = len(candidates) > 1 and affordable > 1
+    reference = plain_dot_crossings(result.graph, backend) if searching else 0
+    pairs = indexed_pairs(result.graph) if searching else []
+    order = _reading(plain_dot_ranks(result.graph, backend), pairs) if searching else ()
     best: Fitted | None = None
     best_rank: tuple[bool, float, float, float, float] | None = None
+    unfolded: dict[tuple[str, str], tuple[Layout, Scene]] = {}  # (look, rankdir) → its ordered layout in one row
     start = time.monotonic()
     shared: dict = {}  # the frames' nodes and edges per look, drawn once for all candidates
     tried: set[Scene] = set()  # the last frame of each layout made: a choice that draws the same is not laid out again
-    for candidate, columns, fold, copies, layered in candidates:
-        looks = [candidate.apply(sc) for sc in make_scenes(result, frames, caption=caption, wrt=wrt,
-                                                             look=candidate.look, columns=columns, fold=fold,
-                                                             tangents=tangents, copies=copies, layered=layered,
-                                                             shared=shared)]
+    laid = 0
+    for candidate in candidates:
+        if laid == affordable:
+            break
+        chosen = candidate.style
+        wrap = 0
+        if candidate.fold and candidate.ordered:
+            if (chosen.look, chosen.rankdir) not in unfolded:
+                continue
+            cuts = _wraps(*unfolded[(chosen.look, chosen.rankdir)], chosen, needed, box, area)
+            if len(cuts) < candidate.fold:
+                continue
+            wrap = cuts[candidate.fold - 1]
+        looks = [chosen.apply(sc) for sc in make_scenes(
+            result, frames, caption=caption, wrt=wrt, look=chosen.look, columns=candidate.columns,
+            fold=bool(candidate.fold) and not candidate.ordered, tangents=tangents, copies=candidate.copies,
+            layered=candidate.layered, order=order if candidate.ordered else (), wrap=wrap, shared=shared)]
         if looks[-1] in tried:  # this choice draws what an earlier one drew (no constant to copy, say)
             continue
         tried.add(looks[-1])
 
-        def disorder(centres: Mapping[str, tuple[float, float]]) -> tuple[int, int]:
-            return (len(out_of_order(pairs, centres, candidate.rankdir, looks[-1].folded)),
-                    across_inversions(pairs, centres, candidate.rankdir))
+        def disorder(centres: Mapping[str, tuple[float, float]]) -> tuple[int, int, int]:
+            return (rows_reversed(centres, chosen.rankdir, looks[-1].folded),
+                    len(out_of_order(pairs, centres, chosen.rankdir, looks[-1].folded, looks[-1].turned)),
+                    across_inversions(pairs, centres, chosen.rankdir))
         lay = layout(looks, backend, box, timeout=GRAPHVIZ_SECONDS - (time.monotonic() - start),
-                     disorder=disorder if pairs else None)
-        px = text_px(lay, candidate, area)
-        crossed = layout_crossings(lay) if len(candidates) > 1 else 0
-        unordered = disorder({nid: _centre(pins) for nid, pins in lay.nodes.items()})[0] if pairs else 0
-        astray = _astray(lay, looks[-1]) + _tangles(lay, looks[-1]) if len(candidates) > 1 else 0
+                     disorder=disorder if pairs or looks[-1].folded else None)
+        laid += 1
+        if candidate.ordered and not candidate.fold:
+            unfolded[(chosen.look, chosen.rankdir)] = (lay, looks[-1])
+        px = text_px(lay, chosen, area)
+        crossed = layout_crossings(lay) if searching else 0
+        unordered = sum(disorder({nid: _centre(pins) for nid, pins in lay.nodes.items()})[:2])
+        astray = _astray(lay, looks[-1]) + _tangles(lay, looks[-1]) if searching else 0
         readable = px >= needed
         rank = (readable, -max(crossed - reference, 0) if readable else 0.0, -unordered if readable else 0.0,
                 -astray if readable else 0.0, px)
-        if best_rank is None or rank > best_rank:
-            best, best_rank = Fitted(candidate, looks, lay), rank
+        wrapped = candidate.ordered and candidate.fold  # worth its edges into the second row only when it reads
+        if (best_rank is None or rank > best_rank) and (readable or not wrapped):
+            best, best_rank = Fitted(chosen, looks, lay), rank
         if readable and crossed <= reference and not unordered and not astray:
             break
     assert best is not None
     return best
+
+
+def _reading(order: Sequence[Sequence[str]], pairs: Sequence[tuple[str, str]]) -> tuple[tuple[str, ...], ...]:
+    """Plain ``dot``'s ranks, each from top to bottom, or each reversed when that reads more indexed
+    siblings in order (a mirror image crosses its edges as often)."""
+    def disorder(ranks: Sequence[Sequence[str]]) -> tuple[int, int]:
+        centres = {nid: (100.0 * k, -100.0 * i) for k, members in enumerate(ranks) for i, nid in enumerate(members)}
+        return len(out_of_order(pairs, centres, "LR")), across_inversions(pairs, centres, "LR")
+    mirrored = [tuple(reversed(members)) for members in order]
+    return tuple(map(tuple, mirrored if disorder(mirrored) < disorder(order) else order))
+
+
+def _wraps(lay: Layout, sc: Scene, style: "Style", needed: float, box: tuple[float, float],
+           area: Area | None) -> list[int]:
+    """Where to fold an ordered layout (``sc.ranks``) into two rows, the second beside the first (under
+    it when the figure runs left to right) and read the same way: the ranks that could start the second
+    row, best first. Estimated from the layout in one row (each row as long as its ranks, the two as
+    wide as the one twice): the cuts that reach the readable size, fewest edges crossing them first,
+    then the largest text; then the others, largest text first. None when the row already reads."""
+    if text_px(lay, style, area) >= needed or len(sc.ranks) < 2:
+        return []
+    along = 0 if style.rankdir in ("LR", "RL") else 1  # the axis the ranks follow one another on
+    spans = []  # each rank's extent along the flow and across it, in points
+    for members in sc.ranks:
+        boxes = [node_box(lay.nodes[nid]) for nid in members]
+        spans.append(((min(b[along] for b in boxes), max(b[along + 2] for b in boxes)),
+                      (min(b[1 - along] for b in boxes), max(b[3 - along] for b in boxes))))
+    across = max(s[1][1] for s in spans) - min(s[1][0] for s in spans)
+    where = {nid: k for k, members in enumerate(sc.ranks) for nid in members}
+    gap = 72 * float(dict(sc.graph_attrs).get("ranksep", "0.5"))
+
+    def length(first: int, last: int) -> float:  # ranks first … last along the flow
+        ends = [v for k in (first, last) for v in spans[k][0]]
+        return max(ends) - min(ends)
+    keys = []
+    for cut in range(1, len(sc.ranks)):
+        size = (max(length(0, cut - 1), length(cut, len(spans) - 1)) + gap, 2 * across + 3 * gap)
+        width, height = size if along == 0 else size[::-1]
+        px = style.font_size * min(box[0] / width, box[1] / height)
+        crossing = sum(where[e.tail] < cut <= where[e.head] for e in sc.edges if e.tail in where and e.head in where)
+        keys.append((px >= needed, -crossing if px >= needed else 0, px, -cut))
+    return [-key[3] for key in sorted(keys, reverse=True)]
 
 
 def _astray(lay: Layout, sc: Scene) -> int:
@@ -144,25 +222,26 @@ def _centre(pins: Mapping[str, str]) -> tuple[float, float]:
     return float(x), float(y)
 
 
-def _candidates(style: "Style", operations: int) -> list[tuple["Style", int, bool, bool, bool]]:
-    """The styles to try, most preferred first (boxes before gates, left to right before top
-    down; one only without an aspect or beyond ``SEARCH_LIMIT`` operations), each with the number
-    of input columns (``scene.input_columns``: boxes keep the lectures' one column; gates put each
-    input beside its first use — the fewest crossings, measured — and try one, three and two
-    columns last), whether the layout is folded, whether constants are copied, and whether the
-    operations of one depth share a rank (``scene.by_depth``)."""
+def _candidates(style: "Style", operations: int) -> list[_Candidate]:
+    """The layouts to try, most preferred first: boxes left to right then top down (the lectures'
+    look; one only without an aspect or beyond ``SEARCH_LIMIT`` operations); gates with each input
+    beside its first use, constants copied or not; gates (or the look asked for) in plain ``dot``'s
+    ranks (the fewest crossings) in the first orientation, in one row and folded into two rows that read
+    the same way (at the two best cuts, tried only when the row does not reach the text size); gates folded with the
+    second row coming back; the operations of one depth in one rank; input columns last (one, three, two)."""
     if style.aspect == "none" or operations > SEARCH_LIMIT:  # one layout: boxes for small graphs, else gates
         look = style.look if style.look != "auto" else "boxes" if operations <= SMALL_GRAPH else "gates"
-        return [(replace(style, look=look, rankdir="LR" if style.rankdir == "auto" else style.rankdir), 1, False,
-                 False, False)]
+        return [_Candidate(replace(style, look=look, rankdir="LR" if style.rankdir == "auto" else style.rankdir), 1)]
     looks = ("boxes", "gates", "paired") if style.look == "auto" else (style.look,)
     rankdirs = ("LR", "TB") if style.rankdir == "auto" else (style.rankdir,)
-    boxes = [(replace(style, look="boxes", rankdir=rankdir), 1, False, False, False) for rankdir in rankdirs
-             if "boxes" in looks]
+    boxes = [_Candidate(replace(style, look="boxes", rankdir=rankdir), 1) for rankdir in rankdirs if "boxes" in looks]
     gates = [look for look in looks if look != "boxes"]
-    beside = [(replace(style, look=look, rankdir=rankdir), 0, fold, copies, layered)
-              for fold, layered in ((False, False), (True, False), (False, True))
-              for look in gates for rankdir in rankdirs for copies in (False, True)]
-    stacked = [(replace(style, look=look, rankdir=rankdir), columns, False, False, False) for look in gates
+
+    def beside(fold: bool, layered: bool) -> list[_Candidate]:
+        return [_Candidate(replace(style, look=look, rankdir=rankdir), copies=copies, layered=layered, fold=int(fold))
+                for look in gates for rankdir in rankdirs for copies in (False, True)]
+    ordered = [_Candidate(replace(style, look=look, rankdir=rankdirs[0]), copies=True, ordered=True, fold=fold)
+               for look in gates[:1] for fold in (0, 1, 2)]
+    stacked = [_Candidate(replace(style, look=look, rankdir=rankdir), columns) for look in gates
                for rankdir in rankdirs for columns in (1, 3, 2)]
-    return boxes + beside + stacked
+    return boxes + beside(False, False) + ordered + beside(True, False) + beside(False, True) + stacked

@@ -52,8 +52,8 @@ def layout(scenes: Sequence[Scene], backend: "Backend", slide: tuple[float, floa
     """Lay out the frames' common graph once, every node as large as its largest label; the
     caption goes where the picture fitted into ``slide`` keeps the largest text (``_caption_place``).
     ``disorder`` (node centres → how many things read out of order, ``reading``; compared in order):
-    an unfolded layout is mirrored across its flow when that lowers it (a mirror image crosses its
-    edges as often). Graphviz is stopped, with a ``GradvizError``, after ``timeout`` seconds."""
+    a layout (but one folded back) is mirrored across its flow when that lowers it (a mirror image
+    crosses its edges as often). Graphviz is stopped, with a ``GradvizError``, after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     node_size, boxes = _measure(scenes, backend, timeout)
     sized = {nid: {"width": f"{w:.4f}", "height": f"{h:.4f}", "fixedsize": "true"}
@@ -79,7 +79,11 @@ def layout(scenes: Sequence[Scene], backend: "Backend", slide: tuple[float, floa
     if missing:  # pragma: no cover - Graphviz always places every node
         raise GradvizError(f"Graphviz did not place nodes {', '.join(sorted(missing))}")
     bb = tuple(float(v) for v in data.get("bb", "0,0,0,0").split(","))
-    if disorder is not None and not scenes[-1].folded and not any("lp" in e for e in edges.values()):
+    bends = [p for pins in edges.values() for p in _points(pins["pos"])]  # an edge led around the rest
+    if bends:  # may leave Graphviz's box (a folded layout's way back); the picture holds it
+        bb = (min(bb[0], *(x for x, _ in bends)), min(bb[1], *(y for _, y in bends)),
+              max(bb[2], *(x for x, _ in bends)), max(bb[3], *(y for _, y in bends)))
+    if disorder is not None and not scenes[-1].turned and not any("lp" in e for e in edges.values()):
         across = 1 if dict(scenes[-1].graph_attrs).get("rankdir", "LR") in ("LR", "RL") else 0
         mirror = _Mirror(across, bb[across] + bb[across + 2])
         centres = {nid: _points(pins["pos"].rstrip("!"))[0] for nid, pins in nodes.items()}

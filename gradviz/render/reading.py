@@ -5,7 +5,8 @@ structure: the terms of a softmax, the units of a layer, the steps of a recurren
 nodes of which neither depends on the other should read in index order along the figure's flow:
 the one met first going with the arrows (left to right, or top to bottom) has the lower index,
 and two in the same rank are ordered across it (top to bottom when the figure runs left to right,
-left to right when it runs top to bottom). A folded layout reads its first row before its second.
+left to right when it runs top to bottom). A folded layout reads its first row before its second,
+which runs the same way as the first or, turned, back.
 ``out_of_order`` counts the pairs that do not; the layout search mirrors a layout across its flow
 when that puts more pairs in order, or as many and more of them the right way across the flow
 (``across_inversions``); a mirror crosses no edge more.
@@ -21,7 +22,7 @@ import networkx as nx
 if TYPE_CHECKING:
     from ..ir.graph import Graph
 
-__all__ = ["indexed_pairs", "out_of_order", "across_inversions", "RANK_TOLERANCE"]
+__all__ = ["indexed_pairs", "out_of_order", "across_inversions", "rows_reversed", "RANK_TOLERANCE"]
 
 RANK_TOLERANCE = 4.0  # points: two node centres this close along the flow sit in one rank
 _SUBSCRIPTS, _SUPERSCRIPTS = "₀₁₂₃₄₅₆₇₈₉", "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -71,29 +72,37 @@ def indexed_pairs(graph: "Graph") -> list[tuple[str, str]]:
 
 
 def out_of_order(pairs: Collection[tuple[str, str]], centres: Mapping[str, tuple[float, float]], rankdir: str,
-                 folded: Collection[str] = ()) -> list[tuple[str, str]]:
+                 folded: Collection[str] = (), turned: bool = False) -> list[tuple[str, str]]:
     """The pairs whose higher index reads before the lower one; ``centres``: node centres in
     points with y growing upwards (Graphviz's layout); ``folded``: the nodes of a folded layout's
-    second row, which runs against the first."""
+    second row, read after the first (``turned``: running back)."""
     return [(a, b) for a, b in pairs if a in centres and b in centres
-            and _key(centres[b], rankdir, b in folded) < _key(centres[a], rankdir, a in folded)]
+            and _key(centres[b], rankdir, b in folded, turned) < _key(centres[a], rankdir, a in folded, turned)]
 
 
 def across_inversions(pairs: Collection[tuple[str, str]], centres: Mapping[str, tuple[float, float]],
                       rankdir: str) -> int:
     """How many pairs lie the wrong way across the flow, wherever they sit along it (a staircase
     of units, the first at the bottom): what decides a mirror when reading order ties."""
-    return sum(a in centres and b in centres and _key(centres[b], rankdir, False)[2]
-               < _key(centres[a], rankdir, False)[2] for a, b in pairs)
+    return sum(a in centres and b in centres and _key(centres[b], rankdir, False, False)[2]
+               < _key(centres[a], rankdir, False, False)[2] for a, b in pairs)
 
 
-def _key(centre: tuple[float, float], rankdir: str, second_row: bool) -> tuple[int, float, float]:
+def rows_reversed(centres: Mapping[str, tuple[float, float]], rankdir: str, folded: Collection[str]) -> int:
+    """1 when a folded layout's second row (``folded``) lies before its first across the flow (above
+    it when the figure runs left to right, left of it when top to bottom), else 0."""
+    rows = [[_key(c, rankdir, False, False)[2] for nid, c in centres.items() if (nid in folded) == second]
+            for second in (False, True)]
+    return int(all(rows) and sum(rows[1]) / len(rows[1]) < sum(rows[0]) / len(rows[0]))
+
+
+def _key(centre: tuple[float, float], rankdir: str, second_row: bool, turned: bool) -> tuple[int, float, float]:
     """Where a node comes in reading order: its row, its place along the flow (in steps of
     ``RANK_TOLERANCE``), its place across the flow."""
     x, y = centre
     along, across = (x, -y) if rankdir in ("LR", "RL") else (-y, x)
     if rankdir in ("RL", "BT"):
         along = -along
-    if second_row:
+    if second_row and turned:
         along = -along
     return (int(second_row), round(along / RANK_TOLERANCE), across)

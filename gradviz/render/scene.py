@@ -106,9 +106,11 @@ class Scene:
     node_defaults: tuple[tuple[str, str], ...]
     edge_defaults: tuple[tuple[str, str], ...]
     clusters: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (label, node ids): a network's layers
-    folded: frozenset[str] = frozenset()  # nodes of the second row of a folded (wrapped) layout
+    folded: frozenset[str] = frozenset()  # nodes of the second row of a folded layout
+    turned: bool = False  # the second row comes back (a U-turn), else it reads the same way as the first
     beside: tuple[tuple[str, str], ...] = ()  # (constant, its one consumer): laid out in one rank, side by side
     layers: tuple[tuple[str, ...], ...] = ()  # operations laid out in one rank each (a layer's units side by side)
+    ranks: tuple[tuple[str, ...], ...] = ()  # every node's rank, each in order across the flow (``ordered``)
 
 
 @lru_cache(maxsize=4096)
@@ -136,24 +138,24 @@ def scene(result: "Backward", frame: Frame, *, caption: bool = True, wrt: str | 
 def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = True,
            wrt: str | None = None, look: str = "boxes", columns: int = 1, fold: bool = False,
            tangents: "Tangents | None" = None, copies: bool = False, layered: bool = False,
-           shared: dict | None = None) -> list[Scene]:
+           order: Sequence[Sequence[str]] = (), wrap: int = 0, shared: dict | None = None) -> list[Scene]:
     """The scenes of several frames of one result, sharing the text work between them.
 
     ``wrt`` (an input's name) draws the nodes and edges on the paths from the output to that
     input in full colour and fades the rest. ``tangents`` (forward mode from one input) is
     what the forward-mode frames among ``frame_list`` show. ``copies`` draws a constant used by
     several operations beside each of them, each in its operation's rank (``Scene.beside``).
-    ``layered`` puts the operations of one depth in one rank (``Scene.layers``). ``shared``: a
-    dict kept between calls for the same result, frames, caption, ``wrt`` and ``tangents`` (the
-    look search's candidates), so each frame's nodes and edges are drawn once per look."""
+    ``layered`` puts the operations of one depth in one rank (``Scene.layers``). ``order``: the graph's
+    ranks, each in order across the flow (plain ``dot``'s), that the layout keeps (``ordered``), folded
+    into a second row from rank ``wrap`` on when that is not 0. ``shared``: a dict kept between calls
+    for the same result, frames, caption, ``wrt`` and ``tangents`` (the look search's candidates), so
+    each frame's nodes and edges are drawn once per look."""
     graph = result.graph
     shared = {} if shared is None else shared
     if "texts" not in shared:
         shared["texts"] = _Texts(result, tangents)
         shared["keep"] = input_paths(graph, wrt) if wrt is not None else None
     stacks = input_columns(graph, columns)
-    folded = second_row(graph) if fold else frozenset()
-    layers = by_depth(graph) if layered and not fold else ()
     out = []
     for index, frame in enumerate(frame_list):
         key = (index, look, bool(stacks))
@@ -161,10 +163,59 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
             shared[key] = _scene(result, frame, shared["texts"], caption, shared["keep"], look, bool(stacks))
         sc = shared[key]
         nodes, edges = _constant_copies(graph, sc.nodes, sc.edges) if copies else (sc.nodes, sc.edges)
-        out.append(replace(sc, nodes=nodes, edges=edges, inputs=stacks, beside=_beside(graph, edges), layers=layers))
+        out.append(replace(sc, nodes=nodes, edges=edges, inputs=stacks, beside=_beside(graph, edges)))
+    if order:
+        ranks, second = ordered(graph, order, out[0].edges, wrap)
+        return [replace(sc, folded=second, ranks=ranks) for sc in out]
+    folded = second_row(graph) if fold else frozenset()
     if folded:  # a constant's copy goes into the row of the operation it is drawn beside
         folded |= {e.tail for e in out[0].edges if e.head in folded and e.tail not in graph.nodes}
-    return [replace(sc, folded=folded) for sc in out]
+    layers = by_depth(graph) if layered and not fold else ()
+    return [replace(sc, folded=folded, turned=bool(folded), layers=layers) for sc in out]
+
+
+def ordered(graph: "Graph", order: Sequence[Sequence[str]], edges: Sequence[EdgeLook], wrap: int = 0
+            ) -> tuple[tuple[tuple[str, ...], ...], frozenset[str]]:
+    """The scene's ranks from the graph's ``order`` (ranks of node ids, each across the flow): each
+    constant (or each copy of one) moves into its operation's rank, just before it; from rank ``wrap``
+    on (when not 0) the ranks form a second row, under the first and read the same way (rank
+    ``wrap + k`` joins rank ``k``, after its nodes), and an input or a product of inputs that only the
+    second row uses joins it, a rank before its first use. Returns the ranks and the second row's nodes."""
+    kept = [[nid for nid in members if graph.nodes[nid].kind != "const"] for members in order]
+    kept = [members for members in kept if members]
+    folding = 0 < wrap < len(kept)
+    if folding:
+        kept = _second_row_leaves(graph, kept, wrap)
+    before: dict[str, list[str]] = {}
+    for edge in edges:
+        if edge.tail not in graph.nodes or graph.nodes[edge.tail].kind == "const":
+            before.setdefault(edge.head, []).append(edge.tail)
+    placed: set[str] = set()
+    ranks = [[m for nid in members for m in (*before.get(nid, ()), nid) if m not in placed and not placed.add(m)]
+             for members in kept]
+    if not folding:
+        return tuple(map(tuple, ranks)), frozenset()
+    second = ranks[wrap:]
+    first = ranks[:wrap] + [[] for _ in range(len(second) - wrap)]
+    rows = [a + (second[k] if k < len(second) else []) for k, a in enumerate(first)]
+    return tuple(tuple(members) for members in rows if members), frozenset(nid for members in second for nid in members)
+
+
+def _second_row_leaves(graph: "Graph", ranks: list[list[str]], wrap: int) -> list[list[str]]:
+    """``ranks`` with each input, and each operation on inputs alone, whose every use lies from rank
+    ``wrap`` on moved there, a rank before its first use (when that is in the second row too)."""
+    rank = {nid: k for k, members in enumerate(ranks) for nid in members}
+    leaves = {nid for nid, node in graph.nodes.items() if node.kind != "op"}
+    consumers = graph.consumers()
+    for nid in reversed(graph.nodes):  # consumers come after their operands
+        uses = [rank[c] for c, _ in consumers.get(nid, ()) if c in rank]
+        free = nid in leaves or all(o in leaves for o in graph.nodes[nid].operands)
+        if free and nid in rank and rank[nid] < wrap and uses and min(uses) - 1 >= wrap:
+            rank[nid] = min(uses) - 1
+    out: list[list[str]] = [[] for _ in ranks]
+    for nid in (n for members in ranks for n in members):
+        out[rank[nid]].append(nid)
+    return out
 
 
 def by_depth(graph: "Graph") -> tuple[tuple[str, ...], ...]:
@@ -523,10 +574,16 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
     elif caption is not None:
         dot.attr("graph", label=f"<{caption}>")
     cache = {} if cache is None else cache
-    for node in sc.nodes:
+    flip = -1 if dict(sc.graph_attrs).get("rankdir", "LR") in ("LR", "RL") else 1  # dot's first is then lowest
+    place = {nid: (k, nid in sc.folded, flip * i) for k, members in enumerate(sc.ranks)
+             for i, nid in enumerate(members)} if placeholders else {}
+    for node in sorted(sc.nodes, key=lambda n: place.get(n.id, (0, False, 0))):  # Graphviz starts from what it reads
         label = "" if placeholders else f"<{node.label}>"
         attrs = {"label": label, "id": node.id, **dict(node.attrs), **node_pins.get(node.id, {})}
         _statement(dot, cache, ("node", node.id, tuple(attrs.items())), lambda: dot.node(node.id, **attrs))
+    if placeholders and sc.ranks:
+        _ranked(dot, sc)
+        return dot
     turned = False
     turns = _turns(sc) if placeholders and sc.folded else set()
     for edge in sc.edges:
@@ -579,6 +636,32 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
                 for upper, lower in zip(members, members[1:]):
                     sub.edge(upper, lower, style="invis")
     return dot
+
+
+def _ranked(dot: "graphviz.Digraph", sc: Scene) -> None:
+    """The layout pass of a scene with ``ranks``: each rank one rank set, consecutive ranks one apart
+    (an invisible edge between their first nodes). A folded scene's rows are two unmarked clusters,
+    the second starting beside the first (an invisible edge from the first row's last node of the first
+    rank to the second row's first); the edges from one row into the other do not rank their nodes."""
+    for edge in sc.edges:
+        cut = {"constraint": "false"} if (edge.tail in sc.folded) != (edge.head in sc.folded) else {}
+        dot.edge(edge.tail, edge.head, **cut, **{"id": edge.id, **dict(edge.attrs)})
+    rows = [[[n for n in members if (n in sc.folded) == second] for members in sc.ranks] for second in (False, True)]
+    for index, row in enumerate(rows if sc.folded else ()):
+        with dot.subgraph(name=f"cluster_row{index}") as sub:
+            sub.attr(peripheries="0", margin="0")
+            for members in row:
+                if members:
+                    sub.body.append("{rank=same; " + "; ".join(_quoted(n) for n in members) + "}\n")
+    for members in sc.ranks if not sc.folded else ():
+        dot.body.append("{rank=same; " + "; ".join(_quoted(n) for n in members) + "}\n")
+    for row in rows if sc.folded else rows[:1]:
+        starts = [members[0] for members in row if members]
+        for here, there in zip(starts, starts[1:]):
+            dot.edge(here, there, style="invis", weight="0")
+    both = [(first, second) for first, second in zip(*rows) if first and second]
+    if both:  # the second row under the first (beside it, top down), where one rank holds both
+        dot.edge(both[0][0][-1], both[0][1][0], style="invis", minlen="0", weight="10")
 
 
 def _turns(sc: Scene) -> set[str]:
