@@ -195,9 +195,24 @@ def loaded(page, frame: str) -> str:
     return page.execute_script(f"return document.getElementById('{frame}').srcdoc")
 
 
-def test_exercise_the_explorer_tab_and_downloads(page) -> None:
+def page_data(html: str) -> dict:
+    """An explorer page's data (every number, caption and panel it shows; its figure aside)."""
+    import json
+
+    return json.loads(re.search(r'<script[^>]*id="gv-data"[^>]*>(.*?)</script>', html, re.S).group(1))
+
+
+def cli_explorer(formula: str, values: str, folder: Path) -> str:
+    """``gradviz explore``'s page for the same formula and values."""
+    run = CliRunner().invoke(cli, ["explore", formula, "--at", values.replace(" ", ""), "-o", str(folder / "explore")],
+                             catch_exceptions=False)
+    assert run.exit_code == 0, run.output
+    return (folder / "explore" / "index.html").read_text(encoding="utf-8")
+
+
+def test_exercise_the_explorer_tab_and_downloads(page, tmp_path: Path) -> None:
     """The exercise tab holds gradviz explore --quiz's page (its blanks checked in that page), the
-    explorer tab gradviz explore's page; a frame downloads as SVG and as PNG."""
+    explorer tab gradviz explore's page (its data equal to the CLI's); a frame downloads as SVG and as PNG."""
     typed(page, *SEED)
     page.execute_script("window.saved = []; window.save = (name, data, type) => saved.push([name, type, "
                         "data.size ?? data.length])")
@@ -215,6 +230,7 @@ def test_exercise_the_explorer_tab_and_downloads(page) -> None:
     page.find_element("css selector", "[data-tab=explorer]").click()
     explorer = loaded(page, "explorer-frame")
     assert explorer.startswith("<!DOCTYPE html>") and "Explore" in explorer and 'id="gv-data"' in explorer
+    assert page_data(explorer) == page_data(cli_explorer(*SEED, tmp_path))  # what the CLI's explorer shows
     page.switch_to.frame(page.find_element("id", "explorer-frame"))
     try:  # the explorer's own script ran in its frame, with nothing to complain about, every text in its box
         assert page.execute_script("return window.gradvizExplorer.state().error") in (None, "")
