@@ -232,7 +232,7 @@ class _Forms:
         if not present:
             return []
         written = expr.xreplace(present)
-        if not any(power.exp.is_negative for power in written.atoms(sympy.Pow)) or not affordable(written):
+        if not _has_fraction(written) or not affordable(written):
             return []  # no fraction for the relations to cancel (a polynomial is as short as its terms)
         cancelled = sympy.cancel(written)
         out = []
@@ -284,13 +284,17 @@ def _simpler(expr: Any) -> tuple[Form, ...]:
     expression (sympy's simplifications are most of a graph's forms)."""
     if not affordable(expr):
         return ()
-    if not any(power.exp.is_negative for power in expr.atoms(sympy.Pow)):  # no fraction to cancel
+    if not _has_fraction(expr):  # nothing to cancel
         return (Form.of(sympy.factor_terms(expr)),) if expr.is_Add else ()
     cancelled = sympy.cancel(expr)
     out = [Form.of(sympy.factor_terms(cancelled))]
     if cancelled.is_Add or cancelled != expr:
         out.append(Form.of(sympy.factor_terms(expr)))
     return tuple(out)
+
+
+def _has_fraction(expr: Any) -> bool:
+    return any(power.exp.is_negative for power in expr.atoms(sympy.Pow))
 
 
 def _shortest(candidates: list[Form]) -> Form:

@@ -21,7 +21,7 @@ from .crossings import layout_crossings, plain_dot_crossings, plain_dot_ranks
 from .layout import Layout, layout, node_box
 from .measure import BORDER_LONG, SHARED_LONG, runs_along_borders, runs_together, spline_points, strays
 from .reading import across_inversions, indexed_pairs, out_of_order, rows_reversed
-from .scene import Scene, scenes as make_scenes
+from .scene import Drawn, Scene, scenes as make_scenes
 
 if TYPE_CHECKING:
     from ..eval.backward import Backward
@@ -109,7 +109,7 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     best_rank: tuple[bool, float, float, float, float] | None = None
     unfolded: dict[tuple[str, str], tuple[Layout, Scene]] = {}  # (look, rankdir) → its ordered layout in one row
     start = time.monotonic()
-    shared: dict = {}  # the frames' nodes and edges per look, drawn once for all candidates
+    shared = Drawn()  # the frames' texts, nodes and edges per look, drawn once for all candidates
     tried: set[Scene] = set()  # the last frame of each layout made: a choice that draws the same is not laid out again
     laid = 0
     for candidate in candidates:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from ..eval.tangents import Tangents
     from ..ir.graph import Graph
 
-__all__ = ["Scene", "NodeLook", "EdgeLook", "scene", "scenes", "digraph", "label_rows", "boxed",
+__all__ = ["Scene", "Drawn", "NodeLook", "EdgeLook", "scene", "scenes", "digraph", "label_rows", "boxed",
            "VALUE_COLOR", "GRADIENT_COLOR", "FONT", "EDGE_LABEL_LIMIT", "COMPACT_LIMIT", "CAPTION_LINES", "depths"]
 
 VALUE_COLOR = "#0072B2"  # Okabe–Ito blue: forward values
@@ -138,7 +138,7 @@ def scene(result: "Backward", frame: Frame, *, caption: bool = True, wrt: str | 
 def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = True,
            wrt: str | None = None, look: str = "boxes", columns: int = 1, fold: bool = False,
            tangents: "Tangents | None" = None, copies: bool = False, layered: bool = False,
-           order: Sequence[Sequence[str]] = (), wrap: int = 0, shared: dict | None = None) -> list[Scene]:
+           order: Sequence[Sequence[str]] = (), wrap: int = 0, shared: "Drawn | None" = None) -> list[Scene]:
     """The scenes of several frames of one result, sharing the text work between them.
 
     ``wrt`` (an input's name) draws the nodes and edges on the paths from the output to that
@@ -147,21 +147,20 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
     several operations beside each of them, each in its operation's rank (``Scene.beside``).
     ``layered`` puts the operations of one depth in one rank (``Scene.layers``). ``order``: the graph's
     ranks, each in order across the flow (plain ``dot``'s), that the layout keeps (``ordered``), folded
-    into a second row from rank ``wrap`` on when that is not 0. ``shared``: a dict kept between calls
-    for the same result, frames, caption, ``wrt`` and ``tangents`` (the look search's candidates), so
-    each frame's nodes and edges are drawn once per look."""
+    into a second row from rank ``wrap`` on when that is not 0. ``shared``: what earlier calls for the
+    same result, frames, caption, ``wrt`` and ``tangents`` drew (the look search's candidates)."""
     graph = result.graph
-    shared = {} if shared is None else shared
-    if "texts" not in shared:
-        shared["texts"] = _Texts(result, tangents)
-        shared["keep"] = input_paths(graph, wrt) if wrt is not None else None
+    shared = Drawn() if shared is None else shared
+    if shared.texts is None:
+        shared.texts = _Texts(result, tangents)
+        shared.keep = input_paths(graph, wrt) if wrt is not None else None
     stacks = input_columns(graph, columns)
     out = []
     for index, frame in enumerate(frame_list):
         key = (index, look, bool(stacks))
-        if key not in shared:
-            shared[key] = _scene(result, frame, shared["texts"], caption, shared["keep"], look, bool(stacks))
-        sc = shared[key]
+        if key not in shared.bases:
+            shared.bases[key] = _scene(result, frame, shared.texts, caption, shared.keep, look, bool(stacks))
+        sc = shared.bases[key]
         nodes, edges = _constant_copies(graph, sc.nodes, sc.edges) if copies else (sc.nodes, sc.edges)
         out.append(replace(sc, nodes=nodes, edges=edges, inputs=stacks, beside=_beside(graph, edges)))
     if order:
@@ -227,6 +226,16 @@ def by_depth(graph: "Graph") -> tuple[tuple[str, ...], ...]:
         if node.kind == "op" and nid != graph.output_id:
             groups.setdefault(depth[nid], []).append(nid)
     return tuple(tuple(members) for _, members in sorted(groups.items()) if len(members) > 1)
+
+
+@dataclass
+class Drawn:
+    """Work ``scenes`` shares between its calls for one result and list of frames: every text,
+    the nodes kept for ``wrt``, and each frame's nodes and edges per (frame, look, stacked inputs)."""
+
+    texts: "_Texts | None" = None
+    keep: frozenset[str] | None = None
+    bases: dict[tuple[int, str, bool], Scene] = field(default_factory=dict)
 
 
 class _Texts:
