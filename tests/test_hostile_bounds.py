@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from gradviz.cli import cli
 from gradviz.errors import GradvizError
 from gradviz.networks.training import read_points
+from tools import in_the_foreground
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = "0,0,0\n0,1,1\n1,0,1\n1,1,0\n"
@@ -91,7 +92,8 @@ def _start(args: list[str]) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("GRADVIZ_DEBUG", None)
     return subprocess.Popen([sys.executable, "-c", "from gradviz.cli import main; main()", *args],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=in_the_foreground)
 
 
 def _children(pid: int) -> list[int]:

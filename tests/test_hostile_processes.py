@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tools import in_the_foreground
+
 ROOT = Path(__file__).resolve().parent.parent
 HUGE = "1" * 1000  # a 1000-digit constant
 FAN_AT = "x=0.5,y=0.1"
@@ -182,7 +184,8 @@ def test_a_signal_stops_a_long_render_at_once_leaving_no_file_and_no_process(tmp
     env.pop("GRADVIZ_DEBUG", None)
     process = subprocess.Popen([sys.executable, "-c", "from gradviz.cli import main; main()", "render", fan(25),
                                 "--at", FAN_AT, "-o", str(tmp_path / "o")],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
+                               preexec_fn=in_the_foreground)
     deadline = time.monotonic() + 60  # until Graphviz's worker runs: the CLI is past its imports, laying out
     while not _forks(process.pid) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)

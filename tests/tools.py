@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -96,3 +97,10 @@ def system_dot() -> str:
     path = shutil.which("dot")
     require(path is not None, "Graphviz's dot (apt-get install graphviz)")
     return path
+
+
+def in_the_foreground() -> None:
+    """For ``Popen(preexec_fn=…)``: the child takes Ctrl-C as a program started at a terminal does.
+    A shell starts background jobs with SIGINT ignored, and a program inherits that (Python then
+    never raises KeyboardInterrupt): a suite run in the background would test nothing otherwise."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
