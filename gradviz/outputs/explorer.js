@@ -271,7 +271,10 @@
     var key = ids.join(" ");
     if (marks[cls] === key) { return; }
     document.querySelectorAll("#figure ." + cls).forEach(function (el) { el.classList.remove(cls); });
-    ids.forEach(function (id) { var el = byId(id); if (el) { el.classList.add(cls); } });
+    ids.concat(ids.map(function (id) { return DATA.again[id]; })).forEach(function (id) {
+      var el = id && byId(id);  /* a node drawn again (a folded figure's second row) is marked with it */
+      if (el) { el.classList.add(cls); }
+    });
     marks[cls] = key;
   }
 
@@ -435,8 +438,9 @@
 
   document.querySelectorAll("#figure g.node").forEach(function (g) {
     g.addEventListener("click", function () {
-      if (!(g.id in DATA.index)) { return; }
-      selected = DATA.index[g.id];
+      var id = Object.keys(DATA.again).find(function (nid) { return DATA.again[nid] === g.id; }) || g.id;
+      if (!(id in DATA.index)) { return; }
+      selected = DATA.index[id];
       if (mode === "quiz") {
         var row = byId("q-v" + nodes[selected].id) || byId("q-g" + nodes[selected].id);
         if (row) { row.querySelector("input").focus(); }

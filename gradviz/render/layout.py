@@ -84,13 +84,18 @@ def layout(scenes: Sequence[Scene], backend: "Backend", slide: tuple[float, floa
         bb = (min(bb[0], *(x for x, _ in bends)), min(bb[1], *(y for _, y in bends)),
               max(bb[2], *(x for x, _ in bends)), max(bb[3], *(y for _, y in bends)))
     if disorder is not None and not scenes[-1].turned and not any("lp" in e for e in edges.values()):
-        across = 1 if dict(scenes[-1].graph_attrs).get("rankdir", "LR") in ("LR", "RL") else 0
-        mirror = _Mirror(across, bb[across] + bb[across + 2])
+        sc = scenes[-1]
+        across = 1 if dict(sc.graph_attrs).get("rankdir", "LR") in ("LR", "RL") else 0
         centres = {nid: _points(pins["pos"].rstrip("!"))[0] for nid, pins in nodes.items()}
-        if disorder({nid: mirror.point(c) for nid, c in centres.items()}) < disorder(centres):
-            nodes = {nid: {**pins, "pos": mirror.pos(pins["pos"].rstrip("!")) + "!"} for nid, pins in nodes.items()}
-            edges = {eid: {k: mirror.pos(v) for k, v in pins.items()} for eid, pins in edges.items()}
-            clusters = {name: {"bb": mirror.box(c["bb"])} for name, c in clusters.items()}
+        row = {nid: int(nid in sc.folded) for nid in nodes} | {e.id: int(e.head in sc.folded) for e in sc.edges}
+        row |= {name: int(name == "cluster_row1") for name in clusters}
+        best = min(_mirrors(sc, nodes, bb, across), key=lambda m: disorder({nid: m.point(c, row[nid])
+                                                                            for nid, c in centres.items()}))
+        if disorder({nid: best.point(c, row[nid]) for nid, c in centres.items()}) < disorder(centres):
+            nodes = {nid: {**pins, "pos": best.pos(pins["pos"].rstrip("!"), row[nid]) + "!"}
+                     for nid, pins in nodes.items()}
+            edges = {eid: {k: best.pos(v, row[eid]) for k, v in pins.items()} for eid, pins in edges.items()}
+            clusters = {name: {"bb": best.box(c["bb"], row[name])} for name, c in clusters.items()}
     pad = 2 * 72 * float(dict(scenes[-1].graph_attrs).get("pad", "0"))
     caption_pos = None
     if CAPTION_KEY in boxes:
@@ -141,28 +146,49 @@ def node_box(pins: Mapping[str, str]) -> Box:
 
 @dataclass(frozen=True)
 class _Mirror:
-    """Reflection across the flow: coordinate ``axis`` (0: x, 1: y) becomes ``total`` minus itself."""
+    """Reflections across the flow, per row: coordinate ``axis`` (0: x, 1: y) of a point of row ``k``
+    becomes ``offset + sign × itself`` for ``rows[k] = (sign, offset)``."""
 
     axis: int
-    total: float
+    rows: tuple[tuple[int, float], tuple[int, float]]
 
-    def point(self, p: tuple[float, float]) -> tuple[float, float]:
-        return (self.total - p[0], p[1]) if self.axis == 0 else (p[0], self.total - p[1])
+    def point(self, p: tuple[float, float], row: int = 0) -> tuple[float, float]:
+        sign, offset = self.rows[row]
+        return (offset + sign * p[0], p[1]) if self.axis == 0 else (p[0], offset + sign * p[1])
 
-    def pos(self, pos: str) -> str:
+    def pos(self, pos: str, row: int = 0) -> str:
         """A ``pos``/``lp`` attribute (points, spline with ``e,``/``s,`` markers) reflected."""
         out = []
         for token in pos.split():
             parts = token.split(",")
             marker = parts[:1] if parts[0] in ("e", "s") else []
-            x, y = self.point((float(parts[-2]), float(parts[-1])))
+            x, y = self.point((float(parts[-2]), float(parts[-1])), row)
             out.append(",".join(marker + [f"{x:.2f}", f"{y:.2f}"]))
         return " ".join(out)
 
-    def box(self, bb: str) -> str:
+    def box(self, bb: str, row: int = 0) -> str:
         x0, y0, x1, y1 = (float(v) for v in bb.split(","))
-        (a, b), (c, d) = self.point((x0, y0)), self.point((x1, y1))
+        (a, b), (c, d) = self.point((x0, y0), row), self.point((x1, y1), row)
         return f"{min(a, c):.2f},{min(b, d):.2f},{max(a, c):.2f},{max(b, d):.2f}"
+
+
+def _mirrors(sc: Scene, nodes: Mapping[str, Mapping[str, str]], bb: tuple[float, ...], axis: int) -> list[_Mirror]:
+    """The reflections a layout may take: the whole picture across its flow; for a folded layout whose
+    rows no edge joins (the second row's copies feed it), also any choice of which row comes first
+    across the flow and which rows are reflected, each within its own band."""
+    whole = bb[axis] + bb[axis + 2]
+    out = [_Mirror(axis, ((-1, whole), (-1, whole)))]
+    if not sc.folded or any((e.tail in sc.folded) != (e.head in sc.folded) for e in sc.edges):
+        return out
+    bands = []
+    for second in (False, True):
+        boxes = [node_box(pins) for nid, pins in nodes.items() if (nid in sc.folded) == second]
+        if not boxes:
+            return out
+        bands.append(min(b[axis] for b in boxes) + max(b[axis + 2] for b in boxes))
+    kept = [((1, 0.0), (-1, band)) for band in bands]  # a row where it is: as laid out, or reflected in place
+    moved = [((-1, whole), (1, whole - band)) for band in bands]  # the rows swapped: reflected, or not
+    return [_Mirror(axis, (a, b)) for choices in (kept, moved) for a in choices[0] for b in choices[1]]
 
 
 def _forward(pos: str) -> str:

@@ -111,6 +111,7 @@ class Scene:
     beside: tuple[tuple[str, str], ...] = ()  # (constant, its one consumer): laid out in one rank, side by side
     layers: tuple[tuple[str, ...], ...] = ()  # operations laid out in one rank each (a layer's units side by side)
     ranks: tuple[tuple[str, ...], ...] = ()  # every node's rank, each in order across the flow (``ordered``)
+    again: tuple[str, ...] = ()  # nodes drawn a second time, at the second row's start (``continued``)
 
 
 @lru_cache(maxsize=4096)
@@ -164,8 +165,8 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
         nodes, edges = _constant_copies(graph, sc.nodes, sc.edges) if copies else (sc.nodes, sc.edges)
         out.append(replace(sc, nodes=nodes, edges=edges, inputs=stacks, beside=_beside(graph, edges)))
     if order:
-        ranks, second = ordered(graph, order, out[0].edges, wrap)
-        return [replace(sc, folded=second, ranks=ranks) for sc in out]
+        ranks, second, again = ordered(graph, order, out[0].edges, wrap)
+        return [replace(_continued(sc, again, second), folded=second, ranks=ranks) for sc in out]
     folded = second_row(graph) if fold else frozenset()
     if folded:  # a constant's copy goes into the row of the operation it is drawn beside
         folded |= {e.tail for e in out[0].edges if e.head in folded and e.tail not in graph.nodes}
@@ -174,47 +175,80 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
 
 
 def ordered(graph: "Graph", order: Sequence[Sequence[str]], edges: Sequence[EdgeLook], wrap: int = 0
-            ) -> tuple[tuple[tuple[str, ...], ...], frozenset[str]]:
+            ) -> tuple[tuple[tuple[str, ...], ...], frozenset[str], tuple[str, ...]]:
     """The scene's ranks from the graph's ``order`` (ranks of node ids, each across the flow): each
-    constant (or each copy of one) moves into its operation's rank, just before it; from rank ``wrap``
-    on (when not 0) the ranks form a second row, under the first and read the same way (rank
-    ``wrap + k`` joins rank ``k``, after its nodes), and an input or a product of inputs that only the
-    second row uses joins it, a rank before its first use. Returns the ranks and the second row's nodes."""
+    constant (or each copy of one) moves into its operation's rank, just before it. From rank ``wrap``
+    on (when not 0) the ranks form a second row (``_rows``) under the first and read the same way: its
+    rank ``k`` joins the first row's rank ``k``, after its nodes. Returns the ranks, the second row's
+    nodes (copies and constants among them) and the nodes drawn again there (``continued``)."""
     kept = [[nid for nid in members if graph.nodes[nid].kind != "const"] for members in order]
     kept = [members for members in kept if members]
-    folding = 0 < wrap < len(kept)
-    if folding:
-        kept = _second_row_leaves(graph, kept, wrap)
+    first, second, again = _rows(graph, kept, wrap) if 0 < wrap < len(kept) else (kept, [], ())
     before: dict[str, list[str]] = {}
     for edge in edges:
         if edge.tail not in graph.nodes or graph.nodes[edge.tail].kind == "const":
             before.setdefault(edge.head, []).append(edge.tail)
-    placed: set[str] = set()
-    ranks = [[m for nid in members for m in (*before.get(nid, ()), nid) if m not in placed and not placed.add(m)]
-             for members in kept]
-    if not folding:
-        return tuple(map(tuple, ranks)), frozenset()
-    second = ranks[wrap:]
-    first = ranks[:wrap] + [[] for _ in range(len(second) - wrap)]
-    rows = [a + (second[k] if k < len(second) else []) for k, a in enumerate(first)]
-    return tuple(tuple(members) for members in rows if members), frozenset(nid for members in second for nid in members)
+
+    def with_constants(ranks: list[list[str]]) -> list[list[str]]:
+        return [[m for nid in members for m in (*before.get(nid, ()), nid)] for members in ranks]
+    first, second = with_constants(first), with_constants(second)
+    rows = [(first[k] if k < len(first) else []) + (second[k] if k < len(second) else [])
+            for k in range(max(len(first), len(second)))]
+    return (tuple(tuple(members) for members in rows if members),
+            frozenset(nid for members in second for nid in members), again)
 
 
-def _second_row_leaves(graph: "Graph", ranks: list[list[str]], wrap: int) -> list[list[str]]:
-    """``ranks`` with each input, and each operation on inputs alone, whose every use lies from rank
-    ``wrap`` on moved there, a rank before its first use (when that is in the second row too)."""
+def _rows(graph: "Graph", ranks: list[list[str]], wrap: int) -> tuple[list[list[str]], list[list[str]], tuple[str, ...]]:
+    """``ranks`` (constants left out) folded at ``wrap`` into two rows: the first row's ranks and the
+    second's, both from 0. An input, or an operation on inputs alone, that only the second row uses
+    moves there, a rank before its first use; any other node of the first row that the second uses
+    is drawn again there (``continued``), a rank before its first use there, so no edge runs from one
+    row into the other. The second row grows at its start as far as these need. Also returns the
+    nodes drawn again."""
     rank = {nid: k for k, members in enumerate(ranks) for nid in members}
     leaves = {nid for nid, node in graph.nodes.items() if node.kind != "op"}
-    consumers = graph.consumers()
+    consumers = {nid: [c for c, _ in uses if c in rank] for nid, uses in graph.consumers().items()}
+    moved = {nid for nid, k in rank.items() if k >= wrap}  # the second row's nodes
     for nid in reversed(graph.nodes):  # consumers come after their operands
-        uses = [rank[c] for c, _ in consumers.get(nid, ()) if c in rank]
+        uses = consumers.get(nid, [])
         free = nid in leaves or all(o in leaves for o in graph.nodes[nid].operands)
-        if free and nid in rank and rank[nid] < wrap and uses and min(uses) - 1 >= wrap:
-            rank[nid] = min(uses) - 1
-    out: list[list[str]] = [[] for _ in ranks]
-    for nid in (n for members in ranks for n in members):
-        out[rank[nid]].append(nid)
-    return out
+        if free and nid in rank and nid not in moved and uses and all(c in moved for c in uses):
+            rank[nid] = min(rank[c] for c in uses) - 1  # may fall before the second row's start
+            moved.add(nid)
+    kept = [nid for members in ranks for nid in members]  # in their order: each rank's siblings keep theirs
+    again = tuple(nid for nid in graph.nodes
+                  if nid in rank and nid not in moved and any(c in moved for c in consumers.get(nid, [])))
+    at = {nid: rank[nid] - wrap for nid in moved}
+    at |= {continued(nid): min(rank[c] for c in consumers[nid] if c in moved) - wrap - 1 for nid in again}
+    start = min(at.values())
+    second: list[list[str]] = [[] for _ in range(max(at.values()) - start + 1)]
+    for nid in [*(n for n in kept if n in moved), *(continued(n) for n in again)]:
+        second[at[nid] - start].append(nid)
+    first: list[list[str]] = [[] for _ in range(wrap)]
+    for nid in kept:
+        if nid not in moved:
+            first[rank[nid]].append(nid)
+    return first, second, again
+
+
+def continued(nid: str) -> str:
+    """The id of a node drawn again at the start of a folded layout's second row."""
+    return f"{nid}.again"
+
+
+def _continued(sc: Scene, again: Sequence[str], second: frozenset[str]) -> Scene:
+    """``sc`` with each node of ``again`` drawn a second time, dashed (``continued``): the edges
+    from it into the ``second`` row start at that copy."""
+    if not again:
+        return sc
+    nodes = list(sc.nodes)
+    for look in sc.nodes:
+        if look.id in again:
+            style = dict(look.attrs).get("style", "rounded")
+            nodes.append(replace(look, id=continued(look.id), attrs=look.attrs + (("style", style + ",dashed"),)))
+    edges = tuple(replace(e, tail=continued(e.tail)) if e.tail in again and e.head in second else e
+                  for e in sc.edges)
+    return replace(sc, nodes=tuple(nodes), edges=edges, again=tuple(again))
 
 
 def by_depth(graph: "Graph") -> tuple[tuple[str, ...], ...]:
