@@ -18,14 +18,16 @@ from .backends import GRAPHVIZ_SECONDS
 from .budget import layout_work
 from .choices import ASPECTS
 from .crossings import layout_crossings, plain_dot_crossings, plain_dot_ranks
-from .layout import Layout, layout, node_box
-from .measure import BORDER_LONG, SHARED_LONG, runs_along_borders, runs_together, spline_points, strays
+from .layout import CAPTION_KEY, Layout, layout, node_box
+from .measure import (BORDER_LONG, SHARED_LONG, count_crossings, runs_along_borders, runs_together,
+                      spline_points, strays)
 from .reading import across_inversions, indexed_pairs, out_of_order, rows_reversed
-from .scene import Drawn, Scene, scenes as make_scenes
+from .scene import Drawn, Scene, continued, ordered, scenes as make_scenes
 
 if TYPE_CHECKING:
     from ..eval.backward import Backward
     from ..eval.tangents import Tangents
+    from ..ir.graph import Graph
     from .backends import Backend
     from .frames import Frame
     from .style import Style
@@ -120,7 +122,8 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
         if candidate.fold and candidate.ordered:
             if (chosen.look, chosen.rankdir) not in unfolded:
                 continue
-            cuts = _wraps(*unfolded[(chosen.look, chosen.rankdir)], chosen, needed, box, area)
+            cuts = _wraps(*unfolded[(chosen.look, chosen.rankdir)], result.graph, order, chosen, needed, box, area,
+                          reference)
             if len(cuts) < candidate.fold:
                 continue
             wrap = cuts[candidate.fold - 1]
@@ -167,35 +170,64 @@ def _reading(order: Sequence[Sequence[str]], pairs: Sequence[tuple[str, str]]) -
     return tuple(map(tuple, mirrored if disorder(mirrored) < disorder(order) else order))
 
 
-def _wraps(lay: Layout, sc: Scene, style: "Style", needed: float, box: tuple[float, float],
-           area: Area | None) -> list[int]:
-    """Where to fold an ordered layout (``sc.ranks``) into two rows, the second beside the first (under
-    it when the figure runs left to right) and read the same way: the ranks that could start the second
-    row, best first. Estimated from the layout in one row (each row as long as its ranks, the two as
-    wide as the one twice): the cuts that reach the readable size, fewest edges crossing them first,
-    then the largest text; then the others, largest text first. None when the row already reads."""
+def _wraps(lay: Layout, sc: Scene, graph: "Graph", order: Sequence[Sequence[str]], style: "Style", needed: float,
+           box: tuple[float, float], area: Area | None, reference: int) -> list[int]:
+    """Where to fold an ordered layout (``sc.ranks``, from ``order``) into two rows that read the same
+    way (``scene.ordered``; ``layout`` draws each row in its own ranks): the cuts, best first. Each
+    cut's size is estimated from the layout in one row: its rows as ``ordered`` makes them (nodes
+    moved to the second row or drawn again there), each rank as long as its longest node and as wide
+    as its nodes together, plus the room Graphviz gave the one row; the caption goes into the corner
+    the shorter row leaves when it fits there, else above. The cuts that reach the readable size
+    come first, those whose rows' own edges cross in the one row (each row keeps its order there; a
+    node drawn again feeds its row from beside its use) least beyond ``reference`` (plain ``dot``'s
+    crossings) first, then the largest text; then the others, largest text first. None when the row
+    already reads."""
     if text_px(lay, style, area) >= needed or len(sc.ranks) < 2:
         return []
     along = 0 if style.rankdir in ("LR", "RL") else 1  # the axis the ranks follow one another on
-    spans = []  # each rank's extent along the flow and across it, in points
-    for members in sc.ranks:
-        boxes = [node_box(lay.nodes[nid]) for nid in members]
-        spans.append(((min(b[along] for b in boxes), max(b[along + 2] for b in boxes)),
-                      (min(b[1 - along] for b in boxes), max(b[3 - along] for b in boxes))))
-    across = max(s[1][1] for s in spans) - min(s[1][0] for s in spans)
-    where = {nid: k for k, members in enumerate(sc.ranks) for nid in members}
+    sizes = {}
+    for nid, pins in lay.nodes.items():
+        b = node_box(pins)
+        sizes[nid] = (b[along + 2] - b[along], b[3 - along] - b[1 - along])  # along the flow, across it
     gap = 72 * float(dict(sc.graph_attrs).get("ranksep", "0.5"))
+    sep = 72 * float(dict(sc.graph_attrs).get("nodesep", "0.25"))
+    pad = 2 * 72 * float(dict(sc.graph_attrs).get("pad", "0"))
 
-    def length(first: int, last: int) -> float:  # ranks first … last along the flow
-        ends = [v for k in (first, last) for v in spans[k][0]]
-        return max(ends) - min(ends)
+    def extent(ranks: Sequence[Sequence[str]], second: frozenset[str], again: Sequence[str]
+               ) -> tuple[float, float, float, float]:
+        """Length along the flow and width across it of the rows (each in its own ranks), the room the
+        shorter row leaves at its end, and that row's width."""
+        copies = {continued(nid): nid for nid in again}
+        size = {nid: sizes[copies.get(nid, nid)] for members in ranks for nid in members}
+        lengths, widths = [], []
+        for row in (False, True):
+            held = [m for m in ([n for n in members if (n in second) == row] for members in ranks) if m]
+            lengths.append(sum(max(size[n][0] for n in m) for m in held) + gap * max(len(held) - 1, 0))
+            widths.append(max((sum(size[n][1] + sep for n in m) for m in held), default=0.0))
+        short = 0 if lengths[0] <= lengths[1] else 1
+        return (max(lengths), sum(widths) + (gap if all(widths) else 0), max(lengths) - lengths[short],
+                widths[short])
+    nodes = [node_box(pins) for pins in lay.nodes.values()]
+    drawn = (max(b[along + 2] for b in nodes) - min(b[along] for b in nodes),
+             max(b[3 - along] for b in nodes) - min(b[1 - along] for b in nodes))
+    flat = extent(sc.ranks, frozenset(), ())
+    extra = (drawn[0] - flat[0] + pad, drawn[1] - flat[1] + pad)  # margins and bends Graphviz adds
+    caption = lay.boxes.get(CAPTION_KEY, (0, 0))
+    caption = caption if along == 0 else caption[::-1]  # (along, across)
+    paths = {eid: points for eid, pins in lay.edges.items() if len(points := spline_points(pins["pos"])) > 1}
     keys = []
     for cut in range(1, len(sc.ranks)):
-        size = (max(length(0, cut - 1), length(cut, len(spans) - 1)) + gap, 2 * across + 3 * gap)
+        ranks, second, again = ordered(graph, order, sc.edges, cut)
+        length, across, free, beside = extent(ranks, second, again)
+        size = [length + extra[0], across + extra[1]]
+        if caption[0] and not (free >= caption[0] + gap and beside >= caption[1]):  # no free corner: above,
+            above = 1 - along  # which grows the picture across the flow (left to right) or along it (top down)
+            size[above] += caption[above] + gap
         width, height = size if along == 0 else size[::-1]
         px = style.font_size * min(box[0] / width, box[1] / height)
-        crossing = sum(where[e.tail] < cut <= where[e.head] for e in sc.edges if e.tail in where and e.head in where)
-        keys.append((px >= needed, -crossing if px >= needed else 0, px, -cut))
+        crossing = count_crossings([paths[e.id] for e in sc.edges if e.id in paths
+                                    and (e.tail in second) == (e.head in second)]) if px >= needed else 0
+        keys.append((px >= needed, -max(crossing - reference, 0), px, -cut))
     return [-key[3] for key in sorted(keys, reverse=True)]
 
 

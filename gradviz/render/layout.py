@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from ..errors import GradvizError
@@ -58,37 +58,15 @@ def layout(scenes: Sequence[Scene], backend: "Backend", slide: tuple[float, floa
     node_size, boxes = _measure(scenes, backend, timeout)
     sized = {nid: {"width": f"{w:.4f}", "height": f"{h:.4f}", "fixedsize": "true"}
              for nid, (w, h) in node_size.items()}
-    source = digraph(scenes[-1], node_pins=sized, boxes=boxes, placeholders=True).source
-    data = json.loads(backend.run(source, "dot", "json", timeout=deadline - time.monotonic()))
-    nodes: dict[str, dict[str, str]] = {}
-    clusters: dict[str, dict[str, str]] = {}
-    for obj in data.get("objects", []):
-        if obj.get("name") in sized and "pos" in obj:
-            nodes[obj["name"]] = {"pos": obj["pos"] + "!", **sized[obj["name"]]}
-        elif str(obj.get("name", "")).startswith("cluster_") and "bb" in obj:
-            clusters[obj["name"]] = {"bb": obj["bb"]}
-    edges: dict[str, dict[str, str]] = {}
-    for edge in data.get("edges", []):
-        if "id" not in edge:  # the invisible edges that order the inputs
-            continue
-        pins = {"pos": _forward(edge["pos"]) if edge.get("dir") == "back" else edge["pos"]}
-        if "lp" in edge:
-            pins["lp"] = edge["lp"]
-        edges[edge["id"]] = pins
-    missing = set(sized) - set(nodes)
-    if missing:  # pragma: no cover - Graphviz always places every node
-        raise GradvizError(f"Graphviz did not place nodes {', '.join(sorted(missing))}")
-    bb = tuple(float(v) for v in data.get("bb", "0,0,0,0").split(","))
-    bends = [p for pins in edges.values() for p in _points(pins["pos"])]  # an edge led around the rest
-    if bends:  # may leave Graphviz's box (a folded layout's way back); the picture holds it
-        bb = (min(bb[0], *(x for x, _ in bends)), min(bb[1], *(y for _, y in bends)),
-              max(bb[2], *(x for x, _ in bends)), max(bb[3], *(y for _, y in bends)))
-    if disorder is not None and not scenes[-1].turned and not any("lp" in e for e in edges.values()):
-        sc = scenes[-1]
-        across = 1 if dict(sc.graph_attrs).get("rankdir", "LR") in ("LR", "RL") else 0
+    sc = scenes[-1]
+    gap = 72 * float(dict(sc.graph_attrs).get("ranksep", "0.5"))
+    across = 1 if dict(sc.graph_attrs).get("rankdir", "LR") in ("LR", "RL") else 0
+    parts = [_dot(part, sized, boxes, backend, deadline) for part in _row_scenes(sc)]
+    nodes, edges, clusters, bb = _stacked(parts, across, gap)
+    if disorder is not None and not sc.turned and not any("lp" in e for e in edges.values()):
         centres = {nid: _points(pins["pos"].rstrip("!"))[0] for nid, pins in nodes.items()}
         row = {nid: int(nid in sc.folded) for nid in nodes} | {e.id: int(e.head in sc.folded) for e in sc.edges}
-        row |= {name: int(name == "cluster_row1") for name in clusters}
+        row |= {name: 0 for name in clusters}
         best = min(_mirrors(sc, nodes, bb, across), key=lambda m: disorder({nid: m.point(c, row[nid])
                                                                             for nid, c in centres.items()}))
         if disorder({nid: best.point(c, row[nid]) for nid, c in centres.items()}) < disorder(centres):
@@ -107,6 +85,86 @@ def layout(scenes: Sequence[Scene], backend: "Backend", slide: tuple[float, floa
 
 
 Box = tuple  # (x0, y0, x1, y1) in points, y up
+_Drawing = tuple  # (nodes, edges, clusters, box): pinned attributes by id, and the box (points, y up)
+
+
+def _dot(sc: Scene, sized: Mapping[str, Mapping[str, str]], boxes: Mapping[str, tuple[int, int]],
+         backend: "Backend", deadline: float) -> _Drawing:
+    """``sc`` laid out by ``dot``, its nodes at their ``sized`` sizes: each node's pins, each edge's
+    spline (and label place), each cluster's box, and the picture's box (edges led around it included)."""
+    source = digraph(sc, node_pins=sized, boxes=boxes, placeholders=True).source
+    data = json.loads(backend.run(source, "dot", "json", timeout=deadline - time.monotonic()))
+    nodes: dict[str, dict[str, str]] = {}
+    clusters: dict[str, dict[str, str]] = {}
+    for obj in data.get("objects", []):
+        if obj.get("name") in sized and "pos" in obj:
+            nodes[obj["name"]] = {"pos": obj["pos"] + "!", **sized[obj["name"]]}
+        elif str(obj.get("name", "")).startswith("cluster_") and "bb" in obj:
+            clusters[obj["name"]] = {"bb": obj["bb"]}
+    edges: dict[str, dict[str, str]] = {}
+    for edge in data.get("edges", []):
+        if "id" not in edge:  # the invisible edges that order the inputs
+            continue
+        pins = {"pos": _forward(edge["pos"]) if edge.get("dir") == "back" else edge["pos"]}
+        if "lp" in edge:
+            pins["lp"] = edge["lp"]
+        edges[edge["id"]] = pins
+    missing = {node.id for node in sc.nodes} - set(nodes)
+    if missing:  # pragma: no cover - Graphviz always places every node
+        raise GradvizError(f"Graphviz did not place nodes {', '.join(sorted(missing))}")
+    bb = tuple(float(v) for v in data.get("bb", "0,0,0,0").split(","))
+    bends = [p for pins in edges.values() for p in _points(pins["pos"])]  # an edge led around the rest
+    if bends:  # may leave Graphviz's box (a folded layout's way back); the picture holds it
+        bb = (min(bb[0], *(x for x, _ in bends)), min(bb[1], *(y for _, y in bends)),
+              max(bb[2], *(x for x, _ in bends)), max(bb[3], *(y for _, y in bends)))
+    return nodes, edges, clusters, bb
+
+
+def _row_scenes(sc: Scene) -> list[Scene]:
+    """The parts laid out one by one: a layout folded into two rows that read the same way (no edge
+    joins them: ``scene.ordered``) is two drawings, each row in its own ranks; anything else is one."""
+    if not (sc.ranks and sc.folded) or sc.turned:
+        return [sc]
+    parts = []
+    for second in (False, True):
+        mine = {node.id for node in sc.nodes if (node.id in sc.folded) == second}
+        parts.append(replace(sc, nodes=tuple(n for n in sc.nodes if n.id in mine),
+                             edges=tuple(e for e in sc.edges if e.head in mine),
+                             ranks=tuple(r for r in (tuple(n for n in m if n in mine) for m in sc.ranks) if r),
+                             beside=tuple(pair for pair in sc.beside if pair[1] in mine),
+                             inputs=(), folded=frozenset(), again=()))
+    return parts
+
+
+def _stacked(parts: Sequence[_Drawing], across: int, gap: float) -> _Drawing:
+    """Drawings one after another across the flow (under each other when the figure runs left to right,
+    side by side when top to bottom), ``gap`` points apart, lined up where the flow starts."""
+    nodes, edges, clusters, bb = dict(parts[0][0]), dict(parts[0][1]), dict(parts[0][2]), parts[0][3]
+    for part_nodes, part_edges, part_clusters, box in parts[1:]:
+        if across == 1:  # the next drawing under the one before, their left ends lined up
+            shift = (bb[0] - box[0], bb[1] - gap - box[3])
+        else:  # beside it, their tops lined up
+            shift = (bb[2] + gap - box[0], bb[3] - box[3])
+        nodes |= {nid: {**pins, "pos": _shifted(pins["pos"].rstrip("!"), shift) + "!"}
+                  for nid, pins in part_nodes.items()}
+        edges |= {eid: {k: _shifted(v, shift) for k, v in pins.items()} for eid, pins in part_edges.items()}
+        clusters |= {name: {"bb": _shifted(c["bb"], shift)} for name, c in part_clusters.items()}
+        bb = (min(bb[0], box[0] + shift[0]), min(bb[1], box[1] + shift[1]),
+              max(bb[2], box[2] + shift[0]), max(bb[3], box[3] + shift[1]))
+    return nodes, edges, clusters, bb
+
+
+def _shifted(pos: str, shift: tuple[float, float]) -> str:
+    """A ``pos``/``lp``/``bb`` attribute (points, a spline's ``e,``/``s,`` markers) moved by ``shift``."""
+    numbers = [token.split(",") for token in pos.split()]
+    if len(numbers) == 1 and len(numbers[0]) == 4:  # a box: x0,y0,x1,y1
+        x0, y0, x1, y1 = (float(v) for v in numbers[0])
+        return f"{x0 + shift[0]:.2f},{y0 + shift[1]:.2f},{x1 + shift[0]:.2f},{y1 + shift[1]:.2f}"
+    out = []
+    for parts in numbers:
+        marker = parts[:1] if parts[0] in ("e", "s") else []
+        out.append(",".join(marker + [f"{float(parts[-2]) + shift[0]:.2f}", f"{float(parts[-1]) + shift[1]:.2f}"]))
+    return " ".join(out)
 
 
 def _caption_place(size: tuple[int, int], bb: Box, obstacles: list[Box], slide: tuple[float, float],

@@ -682,29 +682,16 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
 
 
 def _ranked(dot: "graphviz.Digraph", sc: Scene) -> None:
-    """The layout pass of a scene with ``ranks``: each rank one rank set, consecutive ranks one apart
-    (an invisible edge between their first nodes). A folded scene's rows are two unmarked clusters,
-    the second starting beside the first (an invisible edge from the first row's last node of the first
-    rank to the second row's first); the edges from one row into the other do not rank their nodes."""
+    """The layout pass of a scene with ``ranks`` (one row: ``layout`` draws a folded scene's rows one
+    by one): each rank one rank set, consecutive ranks one apart (an invisible edge between their
+    first nodes)."""
     for edge in sc.edges:
-        cut = {"constraint": "false"} if (edge.tail in sc.folded) != (edge.head in sc.folded) else {}
-        dot.edge(edge.tail, edge.head, **cut, **{"id": edge.id, **dict(edge.attrs)})
-    rows = [[[n for n in members if (n in sc.folded) == second] for members in sc.ranks] for second in (False, True)]
-    for index, row in enumerate(rows if sc.folded else ()):
-        with dot.subgraph(name=f"cluster_row{index}") as sub:
-            sub.attr(peripheries="0", margin="0")
-            for members in row:
-                if members:
-                    sub.body.append("{rank=same; " + "; ".join(_quoted(n) for n in members) + "}\n")
-    for members in sc.ranks if not sc.folded else ():
+        dot.edge(edge.tail, edge.head, **{"id": edge.id, **dict(edge.attrs)})
+    for members in sc.ranks:
         dot.body.append("{rank=same; " + "; ".join(_quoted(n) for n in members) + "}\n")
-    for row in rows if sc.folded else rows[:1]:
-        starts = [members[0] for members in row if members]
-        for here, there in zip(starts, starts[1:]):
-            dot.edge(here, there, style="invis", weight="0")
-    both = [(first, second) for first, second in zip(*rows) if first and second]
-    if both:  # the second row under the first (beside it, top down), where one rank holds both
-        dot.edge(both[0][0][-1], both[0][1][0], style="invis", minlen="0", weight="10")
+    starts = [members[0] for members in sc.ranks]
+    for here, there in zip(starts, starts[1:]):
+        dot.edge(here, there, style="invis", weight="0")
 
 
 def _turns(sc: Scene) -> set[str]:
