@@ -26,7 +26,10 @@ from gradviz.outputs.explorer import explorer_html, op_table, write_explorer
 from gradviz.text.numbers import format_value, shown_digits
 
 sys.path.insert(0, str(Path(__file__).parent))
+from families import make, rnn  # noqa: E402
 from tools import browser as chromium_browser  # noqa: E402
+
+from gradviz.render.scene import continued  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 MINUS = "−"
@@ -267,6 +270,35 @@ def test_a_fan_out_node_sums_over_its_consumers(browser, tmp_path) -> None:
     text = browser.find_element("id", "panel-body").text
     assert "Fan-out: x feeds 2 nodes" in text
     assert browser.find_element("css selector", "#panel .numbers").text == "= (1 × 4) + (1 × 3) = 7"  # 2x + 3
+
+
+@pytest.mark.slow
+def test_a_node_drawn_again_in_a_folded_figure_acts_as_that_node(browser, tmp_path) -> None:
+    result = make(rnn(4))  # 31 operations: the figure folds into two rows, the second fed by copies
+    graph = result.graph
+    write_explorer(result, tmp_path)
+    open_page(browser, tmp_path / "index.html")
+    again = browser.execute_script("return JSON.parse(document.getElementById('gv-data').textContent).again")
+    assert again and all(copy == continued(nid) for nid, copy in again.items())
+    texts = lambda: {nid: (browser.find_element("id", nid).text, browser.find_element("id", copy).text)  # noqa: E731
+                     for nid, copy in again.items()}
+    assert all(a == b and a for a, b in texts().values())  # the copy shows the node's name, value, gradient
+    set_inputs(browser, graph, {"w": 0.9, "x2": -1.3})
+    assert all(a == b for a, b in texts().values()) and texts() != {}
+    nid, copy = next(iter(again.items()))
+    browser.find_element("id", copy).click()  # clicking the copy explains the node
+    assert browser.find_element("id", "panel-body").text.startswith(f"Node {graph.nodes[nid].name}")
+    for element in (nid, copy):
+        assert "selected" in browser.find_element("id", element).get_attribute("class")
+    browser.find_element("css selector", '[data-mode="step"]').click()
+    body = browser.find_element("tag name", "body")
+    for step in result.steps:  # the copy is active with its node
+        body.send_keys("\ue014")
+        if step.node in again:
+            assert "active" in browser.find_element("id", again[step.node]).get_attribute("class")
+            break
+    else:
+        pytest.fail("no backward step visits a node drawn again")
 
 
 @pytest.mark.slow
