@@ -271,9 +271,11 @@
     var key = ids.join(" ");
     if (marks[cls] === key) { return; }
     document.querySelectorAll("#figure ." + cls).forEach(function (el) { el.classList.remove(cls); });
-    ids.concat(ids.map(function (id) { return DATA.again[id]; })).forEach(function (id) {
-      var el = id && byId(id);  /* a node drawn again (a folded figure's second row) is marked with it */
-      if (el) { el.classList.add(cls); }
+    ids.forEach(function (id) {  /* a node drawn again (an input before each use, a row's start) with its copies */
+      [id].concat(DATA.copies[id] || []).forEach(function (shown) {
+        var el = byId(shown);
+        if (el) { el.classList.add(cls); }
+      });
     });
     marks[cls] = key;
   }
@@ -438,7 +440,7 @@
 
   document.querySelectorAll("#figure g.node").forEach(function (g) {
     g.addEventListener("click", function () {
-      var id = Object.keys(DATA.again).find(function (nid) { return DATA.again[nid] === g.id; }) || g.id;
+      var id = Object.keys(DATA.copies).find(function (nid) { return DATA.copies[nid].indexOf(g.id) >= 0; }) || g.id;
       if (!(id in DATA.index)) { return; }
       selected = DATA.index[id];
       if (mode === "quiz") {

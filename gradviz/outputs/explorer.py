@@ -37,7 +37,6 @@ from ..ir.ops import JS_HELPERS, LOCAL_INFINITE, LOCAL_OUTSIDE, OPS, OVERFLOW
 from ..render.figure import Figure
 from ..render.fitting import Area, readable_px
 from ..render.frames import check_drawable, frames
-from ..render.scene import continued
 from ..render.style import Style
 from ..text.lines import Partial, plain, write
 from ..text.names import markup_name
@@ -257,7 +256,9 @@ def explorer_html(result: Backward, *, quiz: str | None = None, renderer: str = 
     figure = Figure(slotted(result), renderer=renderer, caption=False, style=page_style(style),
                     kinds=("gradients",), area=Area(box.width, box.height, readable_px(operations)))
     svg = scaled_svg(figure.render(figure.frames[0], "svg").data, "")
-    data["again"] = {nid: continued(nid) for nid in figure.scene(figure.frames[0]).again}  # a node's copy
+    data["copies"] = {}  # a node → the ids of its copies in the figure (an input before each use, a row's start)
+    for copy, nid in figure.scene(figure.frames[0]).copies:
+        data["copies"].setdefault(nid, []).append(copy)
     unpadded = slotted(result, pad=False)
     data.update(quiz=quiz, format=number_policy(), captions=_captions(unpadded),
                 forward=_forward_captions(result), panels={} if quiz else _panels(result, unpadded),

@@ -37,6 +37,7 @@ __all__ = ["Area", "Fitted", "fitted", "readable_px", "text_px"]
 SMALL_GRAPH = 20  # operations: up to here node text must reach 24 px on the slide, beyond it 18 px
 SEARCH_LIMIT = 100  # operations: beyond it one layout only; up to it ``SEARCH_WORK`` bounds the search
 SEARCH_WORK = 6_000  # layout units (``budget.layout_work``) the whole search may spend: about 9 s of ``dot``
+UNREADABLE_CROSSING_PX = 0.05  # px of text a crossing beyond plain dot's costs when no layout is readable
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ class _Candidate:
     """One way to lay the figure out (``_candidates``): a style with its look and orientation, the
     input columns (``scene.input_columns``), whether constants are copied beside each use, whether
     the operations of one depth share a rank (``scene.by_depth``), whether the ranks are plain ``dot``'s
-    (``scene.ordered``), and whether the layout is folded into a second row (0: not)."""
+    (``scene.ordered``), whether the layout is folded into a second row (0: not), and whether an input
+    used by several operations is drawn before each (ordered layouts)."""
 
     style: "Style"
     columns: int = 0
@@ -85,6 +87,7 @@ class _Candidate:
     layered: bool = False
     ordered: bool = False
     fold: int = 0  # ordered: two rows read the same way, at the fold-th cut ``_wraps`` offers; else a U-turn
+    inputs_copied: bool = False  # ordered: an input used by several operations drawn before each
 
 
 def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backend: "Backend", *,
@@ -94,8 +97,8 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     for the largest text in ``area`` (by default the style's slide); ``tangents``: what
     forward-mode frames among them show. A layout that reaches the readable size and crosses its
     edges no more often than plain ``dot`` does (``crossings``) ends the search; otherwise the
-    readable layout with the fewest crossings wins, else the largest text (of a layout not folded into
-    rows that read the same way: those are tried for the text size alone). The search tries as
+    readable layout with the fewest crossings wins, else the largest text, less
+    ``UNREADABLE_CROSSING_PX`` for each crossing beyond plain ``dot``'s. The search tries as
     many choices as ``SEARCH_WORK`` pays for (counted, not timed, so a busy machine draws the same
     figure); all layouts together get ``GRAPHVIZ_SECONDS``."""
     operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
@@ -108,8 +111,8 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     pairs = indexed_pairs(result.graph) if searching else []
     order = _reading(plain_dot_ranks(result.graph, backend), pairs) if searching else ()
     best: Fitted | None = None
-    best_rank: tuple[bool, float, float, float, float] | None = None
-    unfolded: dict[tuple[str, str], tuple[Layout, Scene]] = {}  # (look, rankdir) → its ordered layout in one row
+    best_rank: tuple | None = None
+    unfolded: dict[tuple, tuple[Layout, Scene]] = {}  # (look, rankdir, inputs copied) → its ordered layout in one row
     start = time.monotonic()
     shared = Drawn()  # the frames' texts, nodes and edges per look, drawn once for all candidates
     tried: set[Scene] = set()  # the last frame of each layout made: a choice that draws the same is not laid out again
@@ -119,18 +122,19 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
             break
         chosen = candidate.style
         wrap = 0
+        row = (chosen.look, chosen.rankdir, candidate.inputs_copied)
         if candidate.fold and candidate.ordered:
-            if (chosen.look, chosen.rankdir) not in unfolded:
+            if row not in unfolded:
                 continue
-            cuts = _wraps(*unfolded[(chosen.look, chosen.rankdir)], result.graph, order, chosen, needed, box, area,
-                          reference)
+            cuts = _wraps(*unfolded[row], result.graph, order, chosen, needed, box, area, reference)
             if len(cuts) < candidate.fold:
                 continue
             wrap = cuts[candidate.fold - 1]
         looks = [chosen.apply(sc) for sc in make_scenes(
             result, frames, caption=caption, wrt=wrt, look=chosen.look, columns=candidate.columns,
             fold=bool(candidate.fold) and not candidate.ordered, tangents=tangents, copies=candidate.copies,
-            layered=candidate.layered, order=order if candidate.ordered else (), wrap=wrap, shared=shared)]
+            layered=candidate.layered, order=order if candidate.ordered else (), wrap=wrap, shared=shared,
+            inputs_copied=candidate.inputs_copied)]
         if looks[-1] in tried:  # this choice draws what an earlier one drew (no constant to copy, say)
             continue
         tried.add(looks[-1])
@@ -143,16 +147,16 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
                      disorder=disorder if pairs or looks[-1].folded else None)
         laid += 1
         if candidate.ordered and not candidate.fold:
-            unfolded[(chosen.look, chosen.rankdir)] = (lay, looks[-1])
+            unfolded[row] = (lay, looks[-1])
         px = text_px(lay, chosen, area)
         crossed = layout_crossings(lay) if searching else 0
         unordered = sum(disorder({nid: _centre(pins) for nid, pins in lay.nodes.items()})[:2])
         astray = _astray(lay, looks[-1]) + _tangles(lay, looks[-1]) if searching else 0
         readable = px >= needed
-        rank = (readable, -max(crossed - reference, 0) if readable else 0.0, -unordered if readable else 0.0,
-                -astray if readable else 0.0, px)
-        wrapped = candidate.ordered and candidate.fold  # worth its edges into the second row only when it reads
-        if (best_rank is None or rank > best_rank) and (readable or not wrapped):
+        excess = max(crossed - reference, 0)
+        rank = (readable, -excess if readable else 0.0, -unordered if readable else 0.0, -astray if readable else 0.0,
+                not candidate.inputs_copied or not readable, px if readable else px - UNREADABLE_CROSSING_PX * excess)
+        if best_rank is None or rank > best_rank:
             best, best_rank = Fitted(chosen, looks, lay), rank
         if readable and crossed <= reference and not unordered and not astray:
             break
@@ -259,8 +263,9 @@ def _candidates(style: "Style", operations: int) -> list[_Candidate]:
     look; one only without an aspect or beyond ``SEARCH_LIMIT`` operations); gates with each input
     beside its first use, constants copied or not; gates (or the look asked for) in plain ``dot``'s
     ranks (the fewest crossings) in the first orientation, in one row and folded into two rows that read
-    the same way (at the two best cuts, tried only when the row does not reach the text size); gates folded with the
-    second row coming back; the operations of one depth in one rank; input columns last (one, three, two)."""
+    the same way (at the two best cuts, tried only when the row does not reach the text size), then the same
+    with each input used several times drawn before each use; gates folded with the second row coming
+    back; the operations of one depth in one rank; input columns last (one, three, two)."""
     if style.aspect == "none" or operations > SEARCH_LIMIT:  # one layout: boxes for small graphs, else gates
         look = style.look if style.look != "auto" else "boxes" if operations <= SMALL_GRAPH else "gates"
         return [_Candidate(replace(style, look=look, rankdir="LR" if style.rankdir == "auto" else style.rankdir), 1)]
@@ -272,8 +277,8 @@ def _candidates(style: "Style", operations: int) -> list[_Candidate]:
     def beside(fold: bool, layered: bool) -> list[_Candidate]:
         return [_Candidate(replace(style, look=look, rankdir=rankdir), copies=copies, layered=layered, fold=int(fold))
                 for look in gates for rankdir in rankdirs for copies in (False, True)]
-    ordered = [_Candidate(replace(style, look=look, rankdir=rankdirs[0]), copies=True, ordered=True, fold=fold)
-               for look in gates[:1] for fold in (0, 1, 2)]
+    ordered = [_Candidate(replace(style, look=look, rankdir=rankdirs[0]), copies=True, ordered=True, fold=fold,
+                          inputs_copied=copied) for copied in (False, True) for look in gates[:1] for fold in (0, 1, 2)]
     stacked = [_Candidate(replace(style, look=look, rankdir=rankdir), columns) for look in gates
                for rankdir in rankdirs for columns in (1, 3, 2)]
     return boxes + beside(False, False) + ordered + beside(True, False) + beside(False, True) + stacked

@@ -132,7 +132,7 @@ def _row_scenes(sc: Scene) -> list[Scene]:
                              edges=tuple(e for e in sc.edges if e.head in mine),
                              ranks=tuple(r for r in (tuple(n for n in m if n in mine) for m in sc.ranks) if r),
                              beside=tuple(pair for pair in sc.beside if pair[1] in mine),
-                             inputs=(), folded=frozenset(), again=()))
+                             inputs=(), folded=frozenset(), copies=()))
     return parts
 
 

@@ -111,7 +111,7 @@ class Scene:
     beside: tuple[tuple[str, str], ...] = ()  # (constant, its one consumer): laid out in one rank, side by side
     layers: tuple[tuple[str, ...], ...] = ()  # operations laid out in one rank each (a layer's units side by side)
     ranks: tuple[tuple[str, ...], ...] = ()  # every node's rank, each in order across the flow (``ordered``)
-    again: tuple[str, ...] = ()  # nodes drawn a second time, at the second row's start (``continued``)
+    copies: tuple[tuple[str, str], ...] = ()  # (copy, node): an input or operation drawn again (not constants)
 
 
 @lru_cache(maxsize=4096)
@@ -139,7 +139,8 @@ def scene(result: "Backward", frame: Frame, *, caption: bool = True, wrt: str | 
 def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = True,
            wrt: str | None = None, look: str = "boxes", columns: int = 1, fold: bool = False,
            tangents: "Tangents | None" = None, copies: bool = False, layered: bool = False,
-           order: Sequence[Sequence[str]] = (), wrap: int = 0, shared: "Drawn | None" = None) -> list[Scene]:
+           order: Sequence[Sequence[str]] = (), wrap: int = 0, shared: "Drawn | None" = None,
+           inputs_copied: bool = False) -> list[Scene]:
     """The scenes of several frames of one result, sharing the text work between them.
 
     ``wrt`` (an input's name) draws the nodes and edges on the paths from the output to that
@@ -148,8 +149,9 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
     several operations beside each of them, each in its operation's rank (``Scene.beside``).
     ``layered`` puts the operations of one depth in one rank (``Scene.layers``). ``order``: the graph's
     ranks, each in order across the flow (plain ``dot``'s), that the layout keeps (``ordered``), folded
-    into a second row from rank ``wrap`` on when that is not 0. ``shared``: what earlier calls for the
-    same result, frames, caption, ``wrt`` and ``tangents`` drew (the look search's candidates)."""
+    into a second row from rank ``wrap`` on when that is not 0; ``inputs_copied`` then draws an input
+    used by several operations once before each (``Scene.copies``). ``shared``: what earlier calls for
+    the same result, frames, caption, ``wrt`` and ``tangents`` drew (the look search's candidates)."""
     graph = result.graph
     shared = Drawn() if shared is None else shared
     if shared.texts is None:
@@ -162,10 +164,13 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
         if key not in shared.bases:
             shared.bases[key] = _scene(result, frame, shared.texts, caption, shared.keep, look, bool(stacks))
         sc = shared.bases[key]
-        nodes, edges = _constant_copies(graph, sc.nodes, sc.edges) if copies else (sc.nodes, sc.edges)
-        out.append(replace(sc, nodes=nodes, edges=edges, inputs=stacks, beside=_beside(graph, edges)))
+        nodes, edges, _ = _copied(graph, sc.nodes, sc.edges, "const") if copies else (sc.nodes, sc.edges, ())
+        made: tuple[tuple[str, str], ...] = ()
+        if order and inputs_copied:
+            nodes, edges, made = _copied(graph, nodes, edges, "input")
+        out.append(replace(sc, nodes=nodes, edges=edges, inputs=stacks, beside=_beside(graph, edges), copies=made))
     if order:
-        ranks, second, again = ordered(graph, order, out[0].edges, wrap)
+        ranks, second, again = ordered(graph, order, out[0].edges, wrap, dict(out[0].copies))
         return [replace(_continued(sc, again, second), folded=second, ranks=ranks) for sc in out]
     folded = second_row(graph) if fold else frozenset()
     if folded:  # a constant's copy goes into the row of the operation it is drawn beside
@@ -174,19 +179,26 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
     return [replace(sc, folded=folded, turned=bool(folded), layers=layers) for sc in out]
 
 
-def ordered(graph: "Graph", order: Sequence[Sequence[str]], edges: Sequence[EdgeLook], wrap: int = 0
-            ) -> tuple[tuple[tuple[str, ...], ...], frozenset[str], tuple[str, ...]]:
+def ordered(graph: "Graph", order: Sequence[Sequence[str]], edges: Sequence[EdgeLook], wrap: int = 0,
+            copies: Mapping[str, str] | None = None) -> tuple[tuple[tuple[str, ...], ...], frozenset[str], tuple[str, ...]]:
     """The scene's ranks from the graph's ``order`` (ranks of node ids, each across the flow): each
-    constant (or each copy of one) moves into its operation's rank, just before it. From rank ``wrap``
-    on (when not 0) the ranks form a second row (``_rows``) under the first and read the same way: its
+    constant (or each copy of one) moves into its operation's rank, just before it, and each copy of
+    an input (``copies``: copy → input) into the rank before its operation's. From rank ``wrap`` on
+    (when not 0) the ranks form a second row (``_rows``) under the first and read the same way: its
     rank ``k`` joins the first row's rank ``k``, after its nodes. Returns the ranks, the second row's
     nodes (copies and constants among them) and the nodes drawn again there (``continued``)."""
-    kept = [[nid for nid in members if graph.nodes[nid].kind != "const"] for members in order]
+    copies = copies or {}
+    drawn = {e.tail for e in edges} | {e.head for e in edges}
+    kept = [[nid for nid in members if graph.nodes[nid].kind != "const" and nid in drawn] for members in order]
+    rank = {nid: k for k, members in enumerate(kept) for nid in members}
+    for edge in edges:  # an input's copy: a rank before its one use (an operation on inputs sits past rank 0)
+        if edge.tail in copies:
+            kept[max(rank[edge.head] - 1, 0)].append(edge.tail)
     kept = [members for members in kept if members]
-    first, second, again = _rows(graph, kept, wrap) if 0 < wrap < len(kept) else (kept, [], ())
+    first, second, again = _rows(graph, kept, wrap, edges, copies) if 0 < wrap < len(kept) else (kept, [], ())
     before: dict[str, list[str]] = {}
     for edge in edges:
-        if edge.tail not in graph.nodes or graph.nodes[edge.tail].kind == "const":
+        if edge.tail not in copies and (edge.tail not in graph.nodes or graph.nodes[edge.tail].kind == "const"):
             before.setdefault(edge.head, []).append(edge.tail)
 
     def with_constants(ranks: list[list[str]]) -> list[list[str]]:
@@ -198,26 +210,33 @@ def ordered(graph: "Graph", order: Sequence[Sequence[str]], edges: Sequence[Edge
             frozenset(nid for members in second for nid in members), again)
 
 
-def _rows(graph: "Graph", ranks: list[list[str]], wrap: int) -> tuple[list[list[str]], list[list[str]], tuple[str, ...]]:
+def _rows(graph: "Graph", ranks: list[list[str]], wrap: int, edges: Sequence[EdgeLook], copies: Mapping[str, str]
+          ) -> tuple[list[list[str]], list[list[str]], tuple[str, ...]]:
     """``ranks`` (constants left out) folded at ``wrap`` into two rows: the first row's ranks and the
-    second's, both from 0. An input, or an operation on inputs alone, that only the second row uses
-    moves there, a rank before its first use; any other node of the first row that the second uses
-    is drawn again there (``continued``), a rank before its first use there, so no edge runs from one
-    row into the other. The second row grows at its start as far as these need. Also returns the
-    nodes drawn again."""
+    second's, both from 0. An input (or a copy of one), or an operation on inputs alone, that only the
+    second row uses moves there, a rank before its first use; any other node of the first row that the
+    second uses is drawn again there (``continued``), a rank before its first use there, so no edge
+    runs from one row into the other. The second row grows at its start as far as these need. Also
+    returns the nodes drawn again."""
     rank = {nid: k for k, members in enumerate(ranks) for nid in members}
-    leaves = {nid for nid, node in graph.nodes.items() if node.kind != "op"}
-    consumers = {nid: [c for c, _ in uses if c in rank] for nid, uses in graph.consumers().items()}
+    consumers: dict[str, list[str]] = {}
+    operands: dict[str, list[str]] = {}
+    for edge in edges:
+        if edge.tail in rank and edge.head in rank:
+            consumers.setdefault(edge.tail, []).append(edge.head)
+            operands.setdefault(edge.head, []).append(edge.tail)
+    leaves = {nid for nid in rank if graph.nodes[copies.get(nid, nid)].kind != "op"}
+    kept = [nid for members in ranks for nid in members]  # in their order: each rank's siblings keep theirs
+    index = {nid: k for k, nid in enumerate(graph.nodes)}
+    made = sorted(kept, key=lambda nid: (index[copies.get(nid, nid)], nid))  # the graph's order: operands first
     moved = {nid for nid, k in rank.items() if k >= wrap}  # the second row's nodes
-    for nid in reversed(graph.nodes):  # consumers come after their operands
+    for nid in reversed(made):
         uses = consumers.get(nid, [])
-        free = nid in leaves or all(o in leaves for o in graph.nodes[nid].operands)
-        if free and nid in rank and nid not in moved and uses and all(c in moved for c in uses):
+        free = nid in leaves or all(o in leaves for o in operands.get(nid, []))
+        if free and nid not in moved and uses and all(c in moved for c in uses):
             rank[nid] = min(rank[c] for c in uses) - 1  # may fall before the second row's start
             moved.add(nid)
-    kept = [nid for members in ranks for nid in members]  # in their order: each rank's siblings keep theirs
-    again = tuple(nid for nid in graph.nodes
-                  if nid in rank and nid not in moved and any(c in moved for c in consumers.get(nid, [])))
+    again = tuple(nid for nid in made if nid not in moved and any(c in moved for c in consumers.get(nid, [])))
     at = {nid: rank[nid] - wrap for nid in moved}
     at |= {continued(nid): min(rank[c] for c in consumers[nid] if c in moved) - wrap - 1 for nid in again}
     start = min(at.values())
@@ -244,11 +263,10 @@ def _continued(sc: Scene, again: Sequence[str], second: frozenset[str]) -> Scene
     nodes = list(sc.nodes)
     for look in sc.nodes:
         if look.id in again:
-            style = dict(look.attrs).get("style", "rounded")
-            nodes.append(replace(look, id=continued(look.id), attrs=look.attrs + (("style", style + ",dashed"),)))
+            nodes.append(_dashed(replace(look, id=continued(look.id))))
     edges = tuple(replace(e, tail=continued(e.tail)) if e.tail in again and e.head in second else e
                   for e in sc.edges)
-    return replace(sc, nodes=tuple(nodes), edges=edges, again=tuple(again))
+    return replace(sc, nodes=tuple(nodes), edges=edges, copies=sc.copies + tuple((continued(n), n) for n in again))
 
 
 def by_depth(graph: "Graph") -> tuple[tuple[str, ...], ...]:
@@ -312,38 +330,52 @@ def _scene(result: "Backward", frame: Frame, texts: _Texts, caption: bool,
                  (), graph.output_id, *_defaults(compact, gates), clusters=() if gates else _clusters(graph))
 
 
+def _dashed(look: NodeLook) -> NodeLook:
+    """A node drawn again: its outline dashed, so it reads as the same node once more, not another."""
+    attrs = dict(look.attrs)
+    return replace(look, attrs=tuple({**attrs, "style": attrs.get("style", "rounded") + ",dashed"}.items()))
+
+
 def _beside(graph: "Graph", edges: Sequence[EdgeLook]) -> tuple[tuple[str, str], ...]:
     """Each constant drawn once for one operation, with that operation: a number sits beside
     the gate it feeds, in its rank, instead of a rank away where it could sit by another node."""
     uses: dict[str, list[str]] = {}
     for edge in edges:
-        if edge.tail not in graph.nodes or graph.nodes[edge.tail].kind == "const":
+        if graph.nodes[_drawn(edge.tail)].kind == "const":
             uses.setdefault(edge.tail, []).append(edge.head)
     return tuple((tail, heads[0]) for tail, heads in uses.items() if len(heads) == 1)
 
 
-def _constant_copies(graph: "Graph", nodes: Sequence[NodeLook], edges: Sequence[EdgeLook]
-                     ) -> tuple[tuple[NodeLook, ...], tuple[EdgeLook, ...]]:
-    """A constant used by several operations is drawn once beside each of them (``n3.1``,
-    ``n3.2``, …): a number written where it is used, as on a slide, instead of one node whose
-    edges cross the figure to every use."""
+def _drawn(look_id: str) -> str:
+    """The graph node a node look draws (a copy's id is its node's with ``.k`` or ``.again``)."""
+    return look_id.split(".", 1)[0]
+
+
+def _copied(graph: "Graph", nodes: Sequence[NodeLook], edges: Sequence[EdgeLook], kind: str
+            ) -> tuple[tuple[NodeLook, ...], tuple[EdgeLook, ...], tuple[tuple[str, str], ...]]:
+    """A node of ``kind`` (a constant, an input) used by several operations is drawn once beside each
+    of them (``n3.1``, ``n3.2``, …): a number written where it is used, as on a slide, a weight before
+    each step it feeds, instead of one node whose edges cross the figure to every use. Also returns
+    (copy, node) for each copy."""
     uses: dict[str, list[int]] = {}
     for index, edge in enumerate(edges):
-        if graph.nodes[edge.tail].kind == "const":
+        if edge.tail in graph.nodes and graph.nodes[edge.tail].kind == kind:
             uses.setdefault(edge.tail, []).append(index)
     shared = {nid: where for nid, where in uses.items() if len(where) > 1}
     if not shared:
-        return tuple(nodes), tuple(edges)
+        return tuple(nodes), tuple(edges), ()
     edges = list(edges)
     out: list[NodeLook] = []
+    made: list[tuple[str, str]] = []
     for look in nodes:
         if look.id not in shared:
             out.append(look)
             continue
         for copy, index in enumerate(shared[look.id], start=1):
-            out.append(replace(look, id=f"{look.id}.{copy}"))
+            out.append(replace(look if kind == "const" else _dashed(look), id=f"{look.id}.{copy}"))
             edges[index] = replace(edges[index], tail=f"{look.id}.{copy}")
-    return tuple(out), tuple(edges)
+            made.append((f"{look.id}.{copy}", look.id))
+    return tuple(out), tuple(edges), tuple(made)
 
 
 def _node(result: "Backward", frame: Frame, texts: _Texts, state: FrameState, nid: str,
