@@ -66,9 +66,9 @@ def main(rungs: list[tuple[str, Callable[[], "Backward"]]]) -> int:
         misses += not ok
         svg = rendered[-1].data
         final = figure.scene(figure.frames[-1])
-        unordered = out_of_order(indexed_pairs(result.graph), centres(svg), figure.style.rankdir, final.folded,
+        unordered = out_of_order(indexed_pairs(result.graph), centres(svg), figure.style.rankdir, final.rows,
                                  final.turned)
-        unordered += [("second row", "first row")] * rows_reversed(centres(svg), figure.style.rankdir, final.folded)
+        unordered += [("second row", "first row")] * rows_reversed(centres(svg), figure.style.rankdir, final.rows)
         fan = max(shared_runs(svg).items(), key=lambda kv: kv[1], default=("", 0.0))
         border = max(border_runs(svg).items(), key=lambda kv: kv[1], default=(("", ""), 0.0))
         names = {nid: node.name for nid, node in result.graph.nodes.items()} | {"first row": "first row",

@@ -279,7 +279,7 @@ def test_a_node_drawn_again_in_a_folded_figure_acts_as_that_node(browser, tmp_pa
     write_explorer(result, tmp_path)
     open_page(browser, tmp_path / "index.html")
     copies = browser.execute_script("return JSON.parse(document.getElementById('gv-data').textContent).copies")
-    again = {nid: continued(nid) for nid, made in copies.items() if continued(nid) in made}
+    again = {nid: copy for nid, made in copies.items() for copy in made if copy == continued(nid, 1)}
     assert again
     texts = lambda: {nid: (browser.find_element("id", nid).text, browser.find_element("id", copy).text)  # noqa: E731
                      for nid, copy in again.items()}

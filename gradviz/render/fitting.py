@@ -86,7 +86,7 @@ class _Candidate:
     copies: bool = False
     layered: bool = False
     ordered: bool = False
-    fold: int = 0  # ordered: two rows read the same way, at the fold-th cut ``_wraps`` offers; else a U-turn
+    fold: int = 0  # ordered: rows that read the same way, at the fold-th cuts ``_wraps`` offers; else a U-turn
     inputs_copied: bool = False  # ordered: an input used by several operations drawn before each
 
 
@@ -121,7 +121,7 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
         if laid == affordable:
             break
         chosen = candidate.style
-        wrap = 0
+        wrap: tuple[int, ...] = ()
         row = (chosen.look, chosen.rankdir, candidate.inputs_copied)
         if candidate.fold and candidate.ordered:
             if row not in unfolded:
@@ -140,8 +140,8 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
         tried.add(looks[-1])
 
         def disorder(centres: Mapping[str, tuple[float, float]]) -> tuple[int, int, int]:
-            return (rows_reversed(centres, chosen.rankdir, looks[-1].folded),
-                    len(out_of_order(pairs, centres, chosen.rankdir, looks[-1].folded, looks[-1].turned)),
+            return (rows_reversed(centres, chosen.rankdir, looks[-1].rows),
+                    len(out_of_order(pairs, centres, chosen.rankdir, looks[-1].rows, looks[-1].turned)),
                     across_inversions(pairs, centres, chosen.rankdir))
         lay = layout(looks, backend, box, timeout=GRAPHVIZ_SECONDS - (time.monotonic() - start),
                      disorder=disorder if pairs or looks[-1].folded else None)
@@ -175,15 +175,16 @@ def _reading(order: Sequence[Sequence[str]], pairs: Sequence[tuple[str, str]]) -
 
 
 def _wraps(lay: Layout, sc: Scene, graph: "Graph", order: Sequence[Sequence[str]], style: "Style", needed: float,
-           box: tuple[float, float], area: Area | None, reference: int) -> list[int]:
-    """Where to fold an ordered layout (``sc.ranks``, from ``order``) into two rows that read the same
-    way (``scene.ordered``; ``layout`` draws each row in its own ranks): the cuts, best first. Each
-    cut's size is estimated from the layout in one row: its rows as ``ordered`` makes them (nodes
-    moved to the second row or drawn again there), each rank as long as its longest node and as wide
-    as its nodes together, plus the room Graphviz gave the one row; the caption goes into the corner
-    the shorter row leaves when it fits there, else above. The cuts that reach the readable size
-    come first, those whose rows' own edges cross in the one row (each row keeps its order there; a
-    node drawn again feeds its row from beside its use) least beyond ``reference`` (plain ``dot``'s
+           box: tuple[float, float], area: Area | None, reference: int) -> list[tuple[int, ...]]:
+    """Where to fold an ordered layout (``sc.ranks``, from ``order``) into rows that read the same way
+    (``scene.ordered``; ``layout`` draws each row in its own ranks): the cuts, best first — every cut
+    into two rows, and into three the cuts within two ranks of the thirds of the row's length. Each
+    fold's size is estimated from the layout in one row: its rows as ``ordered`` makes them (nodes
+    moved to a later row or drawn again there), each rank as long as its longest node and as wide as
+    its nodes together, plus the room Graphviz gave the one row; the caption goes into the corner the
+    shortest row leaves when it fits there, else above. The folds that reach the readable size come
+    first, those whose rows' own edges cross in the one row (each row keeps its order there; a node
+    drawn again feeds its row from beside its use) least beyond ``reference`` (plain ``dot``'s
     crossings) first, then the largest text; then the others, largest text first. None when the row
     already reads."""
     if text_px(lay, style, area) >= needed or len(sc.ranks) < 2:
@@ -197,42 +198,53 @@ def _wraps(lay: Layout, sc: Scene, graph: "Graph", order: Sequence[Sequence[str]
     sep = 72 * float(dict(sc.graph_attrs).get("nodesep", "0.25"))
     pad = 2 * 72 * float(dict(sc.graph_attrs).get("pad", "0"))
 
-    def extent(ranks: Sequence[Sequence[str]], second: frozenset[str], again: Sequence[str]
+    def extent(ranks: Sequence[Sequence[str]], later: Sequence[frozenset[str]], again: Sequence[Sequence[str]]
                ) -> tuple[float, float, float, float]:
         """Length along the flow and width across it of the rows (each in its own ranks), the room the
-        shorter row leaves at its end, and that row's width."""
-        copies = {continued(nid): nid for nid in again}
+        shortest row leaves at its end, and that row's width."""
+        copies = {continued(nid, row): nid for row, drawn in enumerate(again, start=1) for nid in drawn}
         size = {nid: sizes[copies.get(nid, nid)] for members in ranks for nid in members}
+        row_of = {nid: k for k, members in enumerate(later, start=1) for nid in members}
         lengths, widths = [], []
-        for row in (False, True):
-            held = [m for m in ([n for n in members if (n in second) == row] for members in ranks) if m]
+        for row in range(len(later) + 1):
+            held = [m for m in ([n for n in members if row_of.get(n, 0) == row] for members in ranks) if m]
             lengths.append(sum(max(size[n][0] for n in m) for m in held) + gap * max(len(held) - 1, 0))
             widths.append(max((sum(size[n][1] + sep for n in m) for m in held), default=0.0))
-        short = 0 if lengths[0] <= lengths[1] else 1
-        return (max(lengths), sum(widths) + (gap if all(widths) else 0), max(lengths) - lengths[short],
-                widths[short])
+        short = lengths.index(min(lengths))
+        return max(lengths), sum(widths) + gap * (sum(1 for w in widths if w) - 1), max(lengths) - lengths[short], \
+            widths[short]
     nodes = [node_box(pins) for pins in lay.nodes.values()]
     drawn = (max(b[along + 2] for b in nodes) - min(b[along] for b in nodes),
              max(b[3 - along] for b in nodes) - min(b[1 - along] for b in nodes))
-    flat = extent(sc.ranks, frozenset(), ())
+    flat = extent(sc.ranks, (), ())
     extra = (drawn[0] - flat[0] + pad, drawn[1] - flat[1] + pad)  # margins and bends Graphviz adds
     caption = lay.boxes.get(CAPTION_KEY, (0, 0))
     caption = caption if along == 0 else caption[::-1]  # (along, across)
     paths = {eid: points for eid, pins in lay.edges.items() if len(points := spline_points(pins["pos"])) > 1}
+    starts = [0.0]  # where each rank starts along the one row
+    for members in sc.ranks:
+        starts.append(starts[-1] + max(sizes[n][0] for n in members) + gap)
+    third = [min(range(len(sc.ranks)), key=lambda k: abs(starts[k] - starts[-1] * share)) for share in (1 / 3, 2 / 3)]
+    folds = [(cut,) for cut in range(1, len(sc.ranks))]
+    folds += [(a, b) for a in range(third[0] - 2, third[0] + 3) for b in range(third[1] - 2, third[1] + 3)
+              if 0 < a < b < len(sc.ranks)]
     keys = []
-    for cut in range(1, len(sc.ranks)):
-        ranks, second, again = ordered(graph, order, sc.edges, cut)
-        length, across, free, beside = extent(ranks, second, again)
+    for cuts in folds:
+        ranks, later, again = ordered(graph, order, sc.edges, cuts)
+        if not all(later) or sum(map(len, later)) == sum(map(len, ranks)):  # a row left empty: not this fold
+            continue
+        length, across, free, beside = extent(ranks, later, again)
         size = [length + extra[0], across + extra[1]]
         if caption[0] and not (free >= caption[0] + gap and beside >= caption[1]):  # no free corner: above,
             above = 1 - along  # which grows the picture across the flow (left to right) or along it (top down)
             size[above] += caption[above] + gap
         width, height = size if along == 0 else size[::-1]
         px = style.font_size * min(box[0] / width, box[1] / height)
+        row_of = {nid: k for k, members in enumerate(later, start=1) for nid in members}
         crossing = count_crossings([paths[e.id] for e in sc.edges if e.id in paths
-                                    and (e.tail in second) == (e.head in second)]) if px >= needed else 0
-        keys.append((px >= needed, -max(crossing - reference, 0), px, -cut))
-    return [-key[3] for key in sorted(keys, reverse=True)]
+                                    and row_of.get(e.tail, 0) == row_of.get(e.head, 0)]) if px >= needed else 0
+        keys.append((px >= needed, -max(crossing - reference, 0) if px >= needed else 0, px, -folds.index(cuts)))
+    return [folds[-key[3]] for key in sorted(keys, reverse=True)]
 
 
 def _astray(lay: Layout, sc: Scene) -> int:
@@ -279,6 +291,8 @@ def _candidates(style: "Style", operations: int) -> list[_Candidate]:
                 for look in gates for rankdir in rankdirs for copies in (False, True)]
     ordered = [_Candidate(replace(style, look=look, rankdir=rankdirs[0]), copies=True, ordered=True, fold=fold,
                           inputs_copied=copied) for copied in (False, True) for look in gates[:1] for fold in (0, 1, 2)]
+    ordered += [_Candidate(replace(style, look=look, rankdir=rankdir), copies=True, ordered=True, fold=fold)
+                for rankdir in rankdirs[1:] for look in gates[-1:] for fold in (0, 1, 2)]
     stacked = [_Candidate(replace(style, look=look, rankdir=rankdir), columns) for look in gates
                for rankdir in rankdirs for columns in (1, 3, 2)]
     return boxes + beside(False, False) + ordered + beside(True, False) + beside(False, True) + stacked

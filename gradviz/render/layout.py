@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import time
@@ -65,7 +66,8 @@ def layout(scenes: Sequence[Scene], backend: "Backend", slide: tuple[float, floa
     nodes, edges, clusters, bb = _stacked(parts, across, gap)
     if disorder is not None and not sc.turned and not any("lp" in e for e in edges.values()):
         centres = {nid: _points(pins["pos"].rstrip("!"))[0] for nid, pins in nodes.items()}
-        row = {nid: int(nid in sc.folded) for nid in nodes} | {e.id: int(e.head in sc.folded) for e in sc.edges}
+        rows = sc.rows
+        row = {nid: rows.get(nid, 0) for nid in nodes} | {e.id: rows.get(e.head, 0) for e in sc.edges}
         row |= {name: 0 for name in clusters}
         best = min(_mirrors(sc, nodes, bb, across), key=lambda m: disorder({nid: m.point(c, row[nid])
                                                                             for nid, c in centres.items()}))
@@ -125,14 +127,17 @@ def _row_scenes(sc: Scene) -> list[Scene]:
     joins them: ``scene.ordered``) is two drawings, each row in its own ranks; anything else is one."""
     if not (sc.ranks and sc.folded) or sc.turned:
         return [sc]
+    rows = sc.rows
     parts = []
-    for second in (False, True):
-        mine = {node.id for node in sc.nodes if (node.id in sc.folded) == second}
+    for number in range(len(sc.later) + 1):
+        mine = {node.id for node in sc.nodes if rows.get(node.id, 0) == number}
+        if not mine:  # every node of this row went to a later one
+            continue
         parts.append(replace(sc, nodes=tuple(n for n in sc.nodes if n.id in mine),
                              edges=tuple(e for e in sc.edges if e.head in mine),
                              ranks=tuple(r for r in (tuple(n for n in m if n in mine) for m in sc.ranks) if r),
                              beside=tuple(pair for pair in sc.beside if pair[1] in mine),
-                             inputs=(), folded=frozenset(), copies=()))
+                             inputs=(), folded=frozenset(), later=(), copies=()))
     return parts
 
 
@@ -208,7 +213,7 @@ class _Mirror:
     becomes ``offset + sign × itself`` for ``rows[k] = (sign, offset)``."""
 
     axis: int
-    rows: tuple[tuple[int, float], tuple[int, float]]
+    rows: tuple[tuple[int, float], ...]
 
     def point(self, p: tuple[float, float], row: int = 0) -> tuple[float, float]:
         sign, offset = self.rows[row]
@@ -231,22 +236,23 @@ class _Mirror:
 
 
 def _mirrors(sc: Scene, nodes: Mapping[str, Mapping[str, str]], bb: tuple[float, ...], axis: int) -> list[_Mirror]:
-    """The reflections a layout may take: the whole picture across its flow; for a folded layout whose
-    rows no edge joins (the second row's copies feed it), also any choice of which row comes first
-    across the flow and which rows are reflected, each within its own band."""
+    """The reflections a layout may take: the whole picture across its flow; for a layout folded into
+    rows that no edge joins (copies feed each row), also each row reflected within its own band or
+    not, the rows in their order or all in reverse order."""
     whole = bb[axis] + bb[axis + 2]
-    out = [_Mirror(axis, ((-1, whole), (-1, whole)))]
-    if not sc.folded or any((e.tail in sc.folded) != (e.head in sc.folded) for e in sc.edges):
+    count = len(sc.later) + 1
+    out = [_Mirror(axis, ((-1, whole),) * count)]
+    if not sc.folded or sc.turned or any(sc.rows.get(e.tail, 0) != sc.rows.get(e.head, 0) for e in sc.edges):
         return out
     bands = []
-    for second in (False, True):
-        boxes = [node_box(pins) for nid, pins in nodes.items() if (nid in sc.folded) == second]
+    for number in range(count):
+        boxes = [node_box(pins) for nid, pins in nodes.items() if sc.rows.get(nid, 0) == number]
         if not boxes:
             return out
         bands.append(min(b[axis] for b in boxes) + max(b[axis + 2] for b in boxes))
     kept = [((1, 0.0), (-1, band)) for band in bands]  # a row where it is: as laid out, or reflected in place
-    moved = [((-1, whole), (1, whole - band)) for band in bands]  # the rows swapped: reflected, or not
-    return [_Mirror(axis, (a, b)) for choices in (kept, moved) for a in choices[0] for b in choices[1]]
+    moved = [((-1, whole), (1, whole - band)) for band in bands]  # the rows in reverse order: reflected, or not
+    return out + [_Mirror(axis, tuple(choice)) for choices in (kept, moved) for choice in itertools.product(*choices)]
 
 
 def _forward(pos: str) -> str:

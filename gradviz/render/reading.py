@@ -72,12 +72,12 @@ def indexed_pairs(graph: "Graph") -> list[tuple[str, str]]:
 
 
 def out_of_order(pairs: Collection[tuple[str, str]], centres: Mapping[str, tuple[float, float]], rankdir: str,
-                 folded: Collection[str] = (), turned: bool = False) -> list[tuple[str, str]]:
+                 folded: Collection[str] | Mapping[str, int] = (), turned: bool = False) -> list[tuple[str, str]]:
     """The pairs whose higher index reads before the lower one; ``centres``: node centres in
     points with y growing upwards (Graphviz's layout); ``folded``: the nodes of a folded layout's
-    second row, read after the first (``turned``: running back)."""
+    second row, read after the first (``turned``: running back), or each node's row (0: the first)."""
     return [(a, b) for a, b in pairs if a in centres and b in centres
-            and _key(centres[b], rankdir, b in folded, turned) < _key(centres[a], rankdir, a in folded, turned)]
+            and _key(centres[b], rankdir, _row(b, folded), turned) < _key(centres[a], rankdir, _row(a, folded), turned)]
 
 
 def across_inversions(pairs: Collection[tuple[str, str]], centres: Mapping[str, tuple[float, float]],
@@ -88,21 +88,29 @@ def across_inversions(pairs: Collection[tuple[str, str]], centres: Mapping[str, 
                < _key(centres[a], rankdir, False, False)[2] for a, b in pairs)
 
 
-def rows_reversed(centres: Mapping[str, tuple[float, float]], rankdir: str, folded: Collection[str]) -> int:
-    """1 when a folded layout's second row (``folded``) lies before its first across the flow (above
-    it when the figure runs left to right, left of it when top to bottom), else 0."""
-    rows = [[_key(c, rankdir, False, False)[2] for nid, c in centres.items() if (nid in folded) == second]
-            for second in (False, True)]
-    return int(all(rows) and sum(rows[1]) / len(rows[1]) < sum(rows[0]) / len(rows[0]))
+def rows_reversed(centres: Mapping[str, tuple[float, float]], rankdir: str,
+                  folded: Collection[str] | Mapping[str, int]) -> int:
+    """How many rows of a folded layout (``folded``: the second row's nodes, or each node's row) lie
+    before the row they follow across the flow (above it when the figure runs left to right, left of
+    it when top to bottom)."""
+    rows: dict[int, list[float]] = {}
+    for nid, c in centres.items():
+        rows.setdefault(_row(nid, folded), []).append(_key(c, rankdir, 0, False)[2])
+    means = [sum(v) / len(v) for _, v in sorted(rows.items())]
+    return sum(later < earlier for earlier, later in zip(means, means[1:])) if len(rows) > 1 and 0 in rows else 0
 
 
-def _key(centre: tuple[float, float], rankdir: str, second_row: bool, turned: bool) -> tuple[int, float, float]:
+def _row(nid: str, folded: Collection[str] | Mapping[str, int]) -> int:
+    return folded.get(nid, 0) if isinstance(folded, Mapping) else int(nid in folded)
+
+
+def _key(centre: tuple[float, float], rankdir: str, row: int, turned: bool) -> tuple[int, float, float]:
     """Where a node comes in reading order: its row, its place along the flow (in steps of
     ``RANK_TOLERANCE``), its place across the flow."""
     x, y = centre
     along, across = (x, -y) if rankdir in ("LR", "RL") else (-y, x)
     if rankdir in ("RL", "BT"):
         along = -along
-    if second_row and turned:
+    if row and turned:
         along = -along
-    return (int(second_row), round(along / RANK_TOLERANCE), across)
+    return (row, round(along / RANK_TOLERANCE), across)

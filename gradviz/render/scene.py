@@ -106,12 +106,20 @@ class Scene:
     node_defaults: tuple[tuple[str, str], ...]
     edge_defaults: tuple[tuple[str, str], ...]
     clusters: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (label, node ids): a network's layers
-    folded: frozenset[str] = frozenset()  # nodes of the second row of a folded layout
+    folded: frozenset[str] = frozenset()  # nodes of the second row of a folded layout (of all rows after the first)
+    later: tuple[frozenset[str], ...] = ()  # a layout folded into rows that read the same way: each row after the first
     turned: bool = False  # the second row comes back (a U-turn), else it reads the same way as the first
     beside: tuple[tuple[str, str], ...] = ()  # (constant, its one consumer): laid out in one rank, side by side
     layers: tuple[tuple[str, ...], ...] = ()  # operations laid out in one rank each (a layer's units side by side)
     ranks: tuple[tuple[str, ...], ...] = ()  # every node's rank, each in order across the flow (``ordered``)
     copies: tuple[tuple[str, str], ...] = ()  # (copy, node): an input or operation drawn again (not constants)
+
+    @property
+    def rows(self) -> dict[str, int]:
+        """Each node's row in a folded layout (0: the first, absent), from ``later`` or ``folded``."""
+        if self.later:
+            return {nid: k for k, members in enumerate(self.later, start=1) for nid in members}
+        return dict.fromkeys(self.folded, 1)
 
 
 @lru_cache(maxsize=4096)
@@ -139,7 +147,7 @@ def scene(result: "Backward", frame: Frame, *, caption: bool = True, wrt: str | 
 def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = True,
            wrt: str | None = None, look: str = "boxes", columns: int = 1, fold: bool = False,
            tangents: "Tangents | None" = None, copies: bool = False, layered: bool = False,
-           order: Sequence[Sequence[str]] = (), wrap: int = 0, shared: "Drawn | None" = None,
+           order: Sequence[Sequence[str]] = (), wrap: Sequence[int] = (), shared: "Drawn | None" = None,
            inputs_copied: bool = False) -> list[Scene]:
     """The scenes of several frames of one result, sharing the text work between them.
 
@@ -149,7 +157,7 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
     several operations beside each of them, each in its operation's rank (``Scene.beside``).
     ``layered`` puts the operations of one depth in one rank (``Scene.layers``). ``order``: the graph's
     ranks, each in order across the flow (plain ``dot``'s), that the layout keeps (``ordered``), folded
-    into a second row from rank ``wrap`` on when that is not 0; ``inputs_copied`` then draws an input
+    into another row at each rank of ``wrap``; ``inputs_copied`` then draws an input
     used by several operations once before each (``Scene.copies``). ``shared``: what earlier calls for
     the same result, frames, caption, ``wrt`` and ``tangents`` drew (the look search's candidates)."""
     graph = result.graph
@@ -170,8 +178,9 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
             nodes, edges, made = _copied(graph, nodes, edges, "input")
         out.append(replace(sc, nodes=nodes, edges=edges, inputs=stacks, beside=_beside(graph, edges), copies=made))
     if order:
-        ranks, second, again = ordered(graph, order, out[0].edges, wrap, dict(out[0].copies))
-        return [replace(_continued(sc, again, second), folded=second, ranks=ranks) for sc in out]
+        ranks, later, again = ordered(graph, order, out[0].edges, wrap, dict(out[0].copies))
+        folded = frozenset().union(*later)
+        return [replace(_continued(sc, later, again), folded=folded, later=later, ranks=ranks) for sc in out]
     folded = second_row(graph) if fold else frozenset()
     if folded:  # a constant's copy goes into the row of the operation it is drawn beside
         folded |= {e.tail for e in out[0].edges if e.head in folded and e.tail not in graph.nodes}
@@ -179,14 +188,15 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
     return [replace(sc, folded=folded, turned=bool(folded), layers=layers) for sc in out]
 
 
-def ordered(graph: "Graph", order: Sequence[Sequence[str]], edges: Sequence[EdgeLook], wrap: int = 0,
-            copies: Mapping[str, str] | None = None) -> tuple[tuple[tuple[str, ...], ...], frozenset[str], tuple[str, ...]]:
+def ordered(graph: "Graph", order: Sequence[Sequence[str]], edges: Sequence[EdgeLook], wraps: Sequence[int] = (),
+            copies: Mapping[str, str] | None = None
+            ) -> tuple[tuple[tuple[str, ...], ...], tuple[frozenset[str], ...], tuple[tuple[str, ...], ...]]:
     """The scene's ranks from the graph's ``order`` (ranks of node ids, each across the flow): each
     constant (or each copy of one) moves into its operation's rank, just before it, and each copy of
-    an input (``copies``: copy → input) into the rank before its operation's. From rank ``wrap`` on
-    (when not 0) the ranks form a second row (``_rows``) under the first and read the same way: its
-    rank ``k`` joins the first row's rank ``k``, after its nodes. Returns the ranks, the second row's
-    nodes (copies and constants among them) and the nodes drawn again there (``continued``)."""
+    an input (``copies``: copy → input) into the rank before its operation's. At each rank of
+    ``wraps`` a new row starts (``_rows``), read the same way as the first: rank ``k`` of every row
+    shares rank ``k`` of the first. Returns the ranks, the nodes of each row after the first (copies
+    and constants among them) and, per such row, the nodes drawn again at its start (``continued``)."""
     copies = copies or {}
     drawn = {e.tail for e in edges} | {e.head for e in edges}
     kept = [[nid for nid in members if graph.nodes[nid].kind != "const" and nid in drawn] for members in order]
@@ -195,7 +205,13 @@ def ordered(graph: "Graph", order: Sequence[Sequence[str]], edges: Sequence[Edge
         if edge.tail in copies:
             kept[max(rank[edge.head] - 1, 0)].append(edge.tail)
     kept = [members for members in kept if members]
-    first, second, again = _rows(graph, kept, wrap, edges, copies) if 0 < wrap < len(kept) else (kept, [], ())
+    rows: list[list[list[str]]] = []
+    again: list[tuple[str, ...]] = []
+    cuts = sorted({cut for cut in wraps if 0 < cut < len(kept)})
+    for number, cut in reversed(list(enumerate(cuts, start=1))):  # the last row first; what is left keeps its ranks
+        kept, row, made = _rows(graph, kept, cut, edges, copies, number)
+        rows.insert(0, row)
+        again.insert(0, made)
     before: dict[str, list[str]] = {}
     for edge in edges:
         if edge.tail not in copies and (edge.tail not in graph.nodes or graph.nodes[edge.tail].kind == "const"):
@@ -203,21 +219,20 @@ def ordered(graph: "Graph", order: Sequence[Sequence[str]], edges: Sequence[Edge
 
     def with_constants(ranks: list[list[str]]) -> list[list[str]]:
         return [[m for nid in members for m in (*before.get(nid, ()), nid)] for members in ranks]
-    first, second = with_constants(first), with_constants(second)
-    rows = [(first[k] if k < len(first) else []) + (second[k] if k < len(second) else [])
-            for k in range(max(len(first), len(second)))]
-    return (tuple(tuple(members) for members in rows if members),
-            frozenset(nid for members in second for nid in members), again)
+    parts = [with_constants(part) for part in (kept, *rows)]
+    merged = [[nid for part in parts if k < len(part) for nid in part[k]] for k in range(max(map(len, parts)))]
+    return (tuple(tuple(members) for members in merged if members),
+            tuple(frozenset(nid for members in part for nid in members) for part in parts[1:]), tuple(again))
 
 
-def _rows(graph: "Graph", ranks: list[list[str]], wrap: int, edges: Sequence[EdgeLook], copies: Mapping[str, str]
-          ) -> tuple[list[list[str]], list[list[str]], tuple[str, ...]]:
+def _rows(graph: "Graph", ranks: list[list[str]], wrap: int, edges: Sequence[EdgeLook], copies: Mapping[str, str],
+          number: int = 1) -> tuple[list[list[str]], list[list[str]], tuple[str, ...]]:
     """``ranks`` (constants left out) folded at ``wrap`` into two rows: the first row's ranks and the
     second's, both from 0. An input (or a copy of one), or an operation on inputs alone, that only the
     second row uses moves there, a rank before its first use; any other node of the first row that the
     second uses is drawn again there (``continued``), a rank before its first use there, so no edge
-    runs from one row into the other. The second row grows at its start as far as these need. Also
-    returns the nodes drawn again."""
+    runs from one row into the other. The second row (row ``number`` of the figure, 0 the first) grows at its start
+    as far as these need. Also returns the nodes drawn again."""
     rank = {nid: k for k, members in enumerate(ranks) for nid in members}
     consumers: dict[str, list[str]] = {}
     operands: dict[str, list[str]] = {}
@@ -237,11 +252,13 @@ def _rows(graph: "Graph", ranks: list[list[str]], wrap: int, edges: Sequence[Edg
             rank[nid] = min(rank[c] for c in uses) - 1  # may fall before the second row's start
             moved.add(nid)
     again = tuple(nid for nid in made if nid not in moved and any(c in moved for c in consumers.get(nid, [])))
+    if not moved:  # nothing from ``wrap`` on: no second row
+        return ranks, [], ()
     at = {nid: rank[nid] - wrap for nid in moved}
-    at |= {continued(nid): min(rank[c] for c in consumers[nid] if c in moved) - wrap - 1 for nid in again}
+    at |= {continued(nid, number): min(rank[c] for c in consumers[nid] if c in moved) - wrap - 1 for nid in again}
     start = min(at.values())
     second: list[list[str]] = [[] for _ in range(max(at.values()) - start + 1)]
-    for nid in [*(n for n in kept if n in moved), *(continued(n) for n in again)]:
+    for nid in [*(n for n in kept if n in moved), *(continued(n, number) for n in again)]:
         second[at[nid] - start].append(nid)
     first: list[list[str]] = [[] for _ in range(wrap)]
     for nid in kept:
@@ -250,23 +267,25 @@ def _rows(graph: "Graph", ranks: list[list[str]], wrap: int, edges: Sequence[Edg
     return first, second, again
 
 
-def continued(nid: str) -> str:
-    """The id of a node drawn again at the start of a folded layout's second row."""
-    return f"{nid}.again"
+def continued(nid: str, row: int) -> str:
+    """The id of a node drawn again at the start of row ``row`` (1: the second, as in ``Scene.rows``) of a
+    folded layout."""
+    return f"{nid}.row{row}"
 
 
-def _continued(sc: Scene, again: Sequence[str], second: frozenset[str]) -> Scene:
-    """``sc`` with each node of ``again`` drawn a second time, dashed (``continued``): the edges
-    from it into the ``second`` row start at that copy."""
-    if not again:
+def _continued(sc: Scene, later: Sequence[frozenset[str]], again: Sequence[Sequence[str]]) -> Scene:
+    """``sc`` with each node of ``again[k]`` drawn again, dashed, at the start of row ``k + 1`` (the
+    first is 0; ``continued``): the edges from it into that row (``later[k]``) start at that copy."""
+    if not any(again):
         return sc
-    nodes = list(sc.nodes)
-    for look in sc.nodes:
-        if look.id in again:
-            nodes.append(_dashed(replace(look, id=continued(look.id))))
-    edges = tuple(replace(e, tail=continued(e.tail)) if e.tail in again and e.head in second else e
-                  for e in sc.edges)
-    return replace(sc, nodes=tuple(nodes), edges=edges, copies=sc.copies + tuple((continued(n), n) for n in again))
+    looks = {look.id: look for look in sc.nodes}
+    nodes, edges, made = list(sc.nodes), list(sc.edges), []
+    for row, (members, drawn) in enumerate(zip(later, again), start=1):
+        for nid in drawn:
+            nodes.append(_dashed(replace(looks[nid], id=continued(nid, row))))
+            made.append((continued(nid, row), nid))
+        edges = [replace(e, tail=continued(e.tail, row)) if e.tail in drawn and e.head in members else e for e in edges]
+    return replace(sc, nodes=tuple(nodes), edges=tuple(edges), copies=sc.copies + tuple(made))
 
 
 def by_depth(graph: "Graph") -> tuple[tuple[str, ...], ...]:
@@ -719,6 +738,11 @@ def _ranked(dot: "graphviz.Digraph", sc: Scene) -> None:
     first nodes)."""
     for edge in sc.edges:
         dot.edge(edge.tail, edge.head, **{"id": edge.id, **dict(edge.attrs)})
+    if dict(sc.graph_attrs).get("rankdir") == "TB":
+        import networkx as nx
+        spine = nx.dag_longest_path(nx.DiGraph([(e.tail, e.head) for e in sc.edges]))
+        for nid in spine:
+            dot.node(nid, group="spine")
     for members in sc.ranks:
         dot.body.append("{rank=same; " + "; ".join(_quoted(n) for n in members) + "}\n")
     starts = [members[0] for members in sc.ranks]
