@@ -23,6 +23,8 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
+import networkx as nx
+
 from ..eval.paths import input_paths, on_path
 from ..ir.ops import OPS
 from ..text.lines import Math, Name, Relation, plain, write
@@ -735,13 +737,12 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
 def _ranked(dot: "graphviz.Digraph", sc: Scene) -> None:
     """The layout pass of a scene with ``ranks`` (one row: ``layout`` draws a folded scene's rows one
     by one): each rank one rank set, consecutive ranks one apart (an invisible edge between their
-    first nodes)."""
+    first nodes). Top down, the longest path is one Graphviz group, kept straight: a chain stands as
+    a column with its inputs beside it instead of drifting sideways step by step."""
     for edge in sc.edges:
         dot.edge(edge.tail, edge.head, **{"id": edge.id, **dict(edge.attrs)})
-    if dict(sc.graph_attrs).get("rankdir") == "TB":
-        import networkx as nx
-        spine = nx.dag_longest_path(nx.DiGraph([(e.tail, e.head) for e in sc.edges]))
-        for nid in spine:
+    if dict(sc.graph_attrs).get("rankdir") == "TB" and sc.edges:
+        for nid in nx.dag_longest_path(nx.DiGraph([(e.tail, e.head) for e in sc.edges])):
             dot.node(nid, group="spine")
     for members in sc.ranks:
         dot.body.append("{rank=same; " + "; ".join(_quoted(n) for n in members) + "}\n")
