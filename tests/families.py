@@ -1,7 +1,7 @@
 """Lecture graphs generated at several sizes, for the layout measures (``tests/test_reading.py``,
 ``python bench/figures.py --families``): recurrent nets of 2–4 steps, softmax layers of 2–5 terms over
 linear layers, MLPs from 2-2-1 to 2-3-2-1, batch norm over 2–4 values (two ways of writing it) and
-attention-like weighted sums, each written as a lecture writes it. ``FAMILIES`` holds those of at most
+attention-like weighted sums and deep tanh chains, each written as a lecture writes it. ``FAMILIES`` holds those of at most
 ``MOST`` operations (the ones the text thresholds cover)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from gradviz.eval.backward import Backward, backward
 from gradviz.syntax import parse
 
-__all__ = ["rnn", "softmax", "mlp", "batch_norm", "attention", "FAMILIES", "MOST", "make"]
+__all__ = ["rnn", "softmax", "mlp", "batch_norm", "attention", "chain", "FAMILIES", "MOST", "make"]
 
 MOST = 40  # operations: the thresholds' range
 
@@ -64,12 +64,19 @@ def attention(k: int) -> str:
     return "\n".join(lines + ["o = " + " + ".join(f"a{i} v{i}" for i in range(1, k + 1)) + "; L = (o − y)²"])
 
 
+def chain(layers: int) -> str:
+    """A deep chain of tanh layers, one weight and bias each, and a squared error (vanishing gradients)."""
+    steps = [f"a{i} = tanh(w{i} a{i - 1} + b{i})" for i in range(1, layers + 1)]
+    return "; ".join(steps) + f"; L = (a{layers} − y)²"
+
+
 def _all() -> dict[str, str]:
     out = {f"RNN, {t} steps": rnn(t) for t in (2, 3, 4)}
     out |= {f"softmax, {k} terms over {f} feature{'s' * (f > 1)}": softmax(k, f) for k in (2, 3, 4, 5) for f in (1, 2)}
     out |= {f"MLP {'-'.join(map(str, w))}": mlp(w) for w in ((2, 2, 1), (2, 3, 1), (2, 2, 2, 1), (2, 3, 2, 1))}
     out |= {f"batch norm, {n} values{', shared' * s}": batch_norm(n, s) for n in (2, 3, 4) for s in (False, True)}
     out |= {f"attention, {k} keys": attention(k) for k in (2, 3, 4, 5)}
+    out |= {f"tanh chain, {n} layers": chain(n) for n in (6, 8, 10, 12)}
     return out
 
 

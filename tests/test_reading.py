@@ -25,7 +25,7 @@ from gradviz.syntax import parse
 GENERATED = {name: FAMILIES[name] for name in (  # the ladder has a 3-term softmax over 2 features
     "RNN, 2 steps", "RNN, 3 steps", "RNN, 4 steps", "softmax, 4 terms over 1 feature", "MLP 2-3-1", "MLP 2-3-2-1",
     "batch norm, 2 values",
-    "batch norm, 3 values, shared", "attention, 3 keys", "attention, 4 keys")}
+    "batch norm, 3 values, shared", "attention, 3 keys", "attention, 4 keys", "tanh chain, 8 layers")}
 # what the layouts do not yet reach (bench/LAYOUT.md): strict, so a fix shows up as a pass to turn into a test
 MISSES = {("order", "MLP 2-3-2-1"): "the second layer's units out of order: b₂₁ before b₁₂ (3 pairs)"}
 
