@@ -65,16 +65,38 @@ def run_example(line: str, folder: Path) -> str:
                          text=True, timeout=600)
     if run.returncode != 0:
         return f"{line}\n  exit {run.returncode}: {run.stderr[-500:]}{run.stdout[-500:]}"
-    problems = [f'does not print "{p}"' for p in prints if p not in run.stdout]
-    out = _output(command)
-    if out is not None:
-        target = folder / out
-        if not (target.is_file() or (target.is_dir() and any(target.iterdir()))):
-            problems.append(f"wrote nothing to {out}")
-        problems += [f"did not write {name}" for name in writes if not (target / name).is_file()]
+    problems = unmet_claims(line, run.stdout, folder / out if (out := _output(command)) is not None else None)
     if "pdflatex" in command:
         problems += [] if (folder / out / "slides.pdf").is_file() else ["made no slides.pdf"]
     return f"{line}\n  " + "; ".join(problems) if problems else ""
+
+
+def unmet_claims(line: str, stdout: str, target: Path | None) -> list[str]:
+    """What an example's run (its standard output, the file or folder it wrote) does not do of what
+    its comment says: print each quoted text, write something at ``target``, each named file there."""
+    _, prints, writes = _claims(line)
+    problems = [f'does not print "{p}"' for p in prints if p not in stdout]
+    if target is not None:
+        if not (target.is_file() or (target.is_dir() and any(target.iterdir()))):
+            problems.append(f"wrote nothing to {target.name}")
+        problems += [f"did not write {name}" for name in writes if not (target / name).is_file()]
+    return problems
+
+
+def the_run(command: str) -> list[str]:
+    """A command's words with its output folder's name left out: what makes two examples the same run."""
+    words = shlex.split(command.partition("  #")[0])
+    return ["-o" if w == "--output" else "…" if k and words[k - 1] in ("-o", "--output") else w
+            for k, w in enumerate(words)]
+
+
+def run_in_training(lines: list[str]) -> list[str]:
+    """The examples that run as one of the README's training commands into a folder of another name:
+    ``test_training`` runs that command as a real process and checks these examples' claims on it."""
+    from test_training import readme_commands
+
+    training = [the_run(command) for command in readme_commands()]
+    return [line for line in lines if the_run(line) in training]
 
 
 def _run_all(lines: list[str], tmp_path: Path) -> None:
@@ -105,14 +127,24 @@ def test_examples_typed_elsewhere_are_left_to_that_test() -> None:
                                {"gradviz a", "gradviz b"}) == ["gradviz b  # prints \"x\"", "gradviz c"]
 
 
+def test_examples_of_a_readme_training_command_are_left_to_test_training() -> None:
+    assert the_run('gradviz train 2-4-1 --seed 3 -o a/   # prints "x"') == the_run("gradviz train 2-4-1 --seed 3 --output b")
+    assert the_run("gradviz train 2-4-1 -o a/") != the_run("gradviz train 2-4-1 --steps 3 -o a/")
+    assert len(run_in_training(gallery_examples())) >= 3
+    assert run_in_training(["gradviz train 2-4-1 --seed 12345 -o a/"]) == []
+    assert the_run("gradviz params 2-4-1") != the_run("gradviz params 2-4-1 -o a/")
+
+
 @pytest.mark.slow
 def test_every_help_example_runs_as_typed_and_does_what_it_says(tmp_path: Path) -> None:
     from test_readme_commands import readme_examples
 
-    _run_all(not_typed_elsewhere(help_examples(), {c.strip() for c in readme_examples()}), tmp_path)
+    lines = not_typed_elsewhere(help_examples(), {c.strip() for c in readme_examples()})
+    _run_all([line for line in lines if line not in run_in_training(lines)], tmp_path)
 
 
 @pytest.mark.slow
 def test_every_gallery_example_runs_as_typed_and_does_what_it_says(tmp_path: Path) -> None:
     helps = [_claims(line) for line in help_examples()]  # run with the help examples: the same command and claims
-    _run_all([line for line in gallery_examples() if _claims(line) not in helps], tmp_path)
+    lines = [line for line in gallery_examples() if _claims(line) not in helps]
+    _run_all([line for line in lines if line not in run_in_training(lines)], tmp_path)
