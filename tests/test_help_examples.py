@@ -46,12 +46,20 @@ def _claims(line: str) -> tuple[str, list[str], list[str]]:
     return command.strip(), prints, writes
 
 
+def _output_at(words: list[str]) -> int | None:
+    """Which of a command's words names what it writes: the one after -o, or ``site``'s folder."""
+    for option in ("-o", "--output"):
+        if option in words[:-1]:
+            return words.index(option) + 1
+    if words[1:2] == ["site"]:
+        return next((k for k, word in enumerate(words[2:], 2) if not word.startswith("-")), None)
+    return None
+
+
 def _output(command: str) -> str | None:
     words = shlex.split(command.split("&&")[0])
-    for option in ("-o", "--output"):
-        if option in words:
-            return words[words.index(option) + 1]
-    return None
+    at = _output_at(words)
+    return None if at is None else words[at]
 
 
 def run_example(line: str, folder: Path) -> str:
@@ -84,19 +92,26 @@ def unmet_claims(line: str, stdout: str, target: Path | None) -> list[str]:
 
 
 def the_run(command: str) -> list[str]:
-    """A command's words with its output folder's name left out: what makes two examples the same run."""
+    """A command's words with the name of what it writes left out: what makes two examples the same run."""
     words = shlex.split(command.partition("  #")[0])
-    return ["-o" if w == "--output" else "…" if k and words[k - 1] in ("-o", "--output") else w
-            for k, w in enumerate(words)]
+    at = _output_at(words)
+    return ["…" if k == at else "-o" if word == "--output" else word for k, word in enumerate(words)]
 
 
-def run_in_training(lines: list[str]) -> list[str]:
-    """The examples that run as one of the README's training commands into a folder of another name:
-    ``test_training`` runs that command as a real process and checks these examples' claims on it."""
+def run_elsewhere(lines: list[str]) -> list[str]:
+    """The examples that are one of the README's commands, perhaps writing to another name: the
+    README's tests run that command as a real process (``test_readme_commands`` in a shell, the
+    training section's in ``test_training``) and check these examples' claims on its run."""
+    from test_readme_commands import readme_examples
     from test_training import readme_commands
 
-    training = [the_run(command) for command in readme_commands()]
-    return [line for line in lines if the_run(line) in training]
+    readme = [the_run(command) for command in readme_examples() + readme_commands()]
+    return [line for line in lines if the_run(line) in readme]
+
+
+def claims_of_the_same_run(command: str) -> list[str]:
+    """The --help and gallery examples that are ``command`` writing to another name (``run_elsewhere``)."""
+    return [line for line in help_examples() + gallery_examples() if the_run(line) == the_run(command)]
 
 
 def _run_all(lines: list[str], tmp_path: Path) -> None:
@@ -116,35 +131,26 @@ def test_examples_are_found_with_their_claims() -> None:
         ("gradviz train 2-4-1 -o x/", ["accuracy 100%"], ["a.png", "b.gif"])
 
 
-def not_typed_elsewhere(lines: list[str], typed: set[str]) -> list[str]:
-    """Each example once, leaving out those another test already types in a shell as they are
-    (``typed``) and that claim nothing more than running."""
-    return [line for line in dict.fromkeys(lines) if line.strip() not in typed or any(_claims(line)[1:])]
-
-
-def test_examples_typed_elsewhere_are_left_to_that_test() -> None:
-    assert not_typed_elsewhere(["gradviz a", "gradviz b  # prints \"x\"", "gradviz a", "gradviz c"],
-                               {"gradviz a", "gradviz b"}) == ["gradviz b  # prints \"x\"", "gradviz c"]
-
-
-def test_examples_of_a_readme_training_command_are_left_to_test_training() -> None:
+def test_examples_of_a_readme_command_are_left_to_the_readme_tests() -> None:
     assert the_run('gradviz train 2-4-1 --seed 3 -o a/   # prints "x"') == the_run("gradviz train 2-4-1 --seed 3 --output b")
     assert the_run("gradviz train 2-4-1 -o a/") != the_run("gradviz train 2-4-1 --steps 3 -o a/")
-    assert len(run_in_training(gallery_examples())) >= 3
-    assert run_in_training(["gradviz train 2-4-1 --seed 12345 -o a/"]) == []
     assert the_run("gradviz params 2-4-1") != the_run("gradviz params 2-4-1 -o a/")
+    assert the_run('gradviz site lite/ --notebooks  # prints "x"') == the_run("gradviz site public/ --notebooks ")
+    assert the_run("gradviz site public/") != the_run("gradviz site public/ --notebooks")
+    assert len(run_elsewhere(gallery_examples())) >= 3 and len(run_elsewhere(help_examples())) >= 3
+    assert run_elsewhere(["gradviz train 2-4-1 --seed 12345 -o a/", "gradviz grad x --at x=12345"]) == []
+    assert claims_of_the_same_run("gradviz train 4-2-4 --autoencoder -o autoencoder") == \
+        [line for line in gallery_examples() if line.startswith("gradviz train 4-2-4 --autoencoder -o ")]
 
 
 @pytest.mark.slow
 def test_every_help_example_runs_as_typed_and_does_what_it_says(tmp_path: Path) -> None:
-    from test_readme_commands import readme_examples
-
-    lines = not_typed_elsewhere(help_examples(), {c.strip() for c in readme_examples()})
-    _run_all([line for line in lines if line not in run_in_training(lines)], tmp_path)
+    lines = list(dict.fromkeys(help_examples()))
+    _run_all([line for line in lines if line not in run_elsewhere(lines)], tmp_path)
 
 
 @pytest.mark.slow
 def test_every_gallery_example_runs_as_typed_and_does_what_it_says(tmp_path: Path) -> None:
     helps = [_claims(line) for line in help_examples()]  # run with the help examples: the same command and claims
     lines = [line for line in gallery_examples() if _claims(line) not in helps]
-    _run_all([line for line in lines if line not in run_in_training(lines)], tmp_path)
+    _run_all([line for line in lines if line not in run_elsewhere(lines)], tmp_path)

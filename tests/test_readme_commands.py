@@ -1,6 +1,7 @@
 """The README's shell examples typed into a real shell: the Quickstart's main job and every
 ``gradviz …`` line of the bash blocks outside the training section (``test_training`` runs those),
-each with the installed ``gradviz`` command on PATH, as a reader who activated the venv has it."""
+each with the installed ``gradviz`` command on PATH, as a reader who activated the venv has it.
+A --help or gallery example that is the same command writing elsewhere has its claims checked here."""
 
 from __future__ import annotations
 
@@ -51,3 +52,7 @@ def test_each_readme_example_runs_in_a_shell(command: str, tmp_path: Path) -> No
         written = tmp_path / folder.group(1)
         assert written.exists(), f"{command} wrote no {written}"
         assert folder.group(1).rstrip("/") in done.stdout, f"{command} does not say where its output is"
+    from test_help_examples import _output, claims_of_the_same_run, unmet_claims
+
+    for example in claims_of_the_same_run(command):  # a --help example of this command (test_help_examples)
+        assert not unmet_claims(example, done.stdout, tmp_path / _output(command)), (example, done.stdout)

@@ -96,16 +96,15 @@ def test_net_draws_values_only_when_given(tmp_path) -> None:
 @pytest.mark.slow
 def test_the_readme_training_commands_run_as_shown(tmp_path) -> None:
     """Each command as a real process; the --help and gallery examples that are the same command
-    into another folder (``test_help_examples.run_in_training``) have what they claim checked on its run."""
-    from test_help_examples import _output, gallery_examples, help_examples, the_run, unmet_claims
+    into another folder (``test_help_examples.run_elsewhere``) have what they claim checked on its run."""
+    from test_help_examples import _output, claims_of_the_same_run, unmet_claims
 
     commands = readme_commands()
     assert any("--lr 0.1 --steps 50" in c and "--adam" not in c for c in commands)
-    examples = help_examples() + gallery_examples()
     for command in commands:
         result = gradviz(*shlex.split(command)[1:], cwd=tmp_path)
         out = result.stdout + result.stderr
-        for example in (line for line in examples if the_run(line) == the_run(command)):
+        for example in claims_of_the_same_run(command):
             assert not unmet_claims(example, result.stdout, tmp_path / _output(command)), (example, command, out)
         if "10000-1000" in command:
             assert result.returncode == 1 and "gradviz params" in out, command
