@@ -52,6 +52,11 @@ def test_each_readme_example_runs_in_a_shell(command: str, tmp_path: Path) -> No
         written = tmp_path / folder.group(1)
         assert written.exists(), f"{command} wrote no {written}"
         assert folder.group(1).rstrip("/") in done.stdout, f"{command} does not say where its output is"
+    if "--format pptx" in command:  # the lecture's deck: a slide per frame, then the derivation's two pages
+        from pptx import Presentation
+
+        assert done.stderr == "" and "slides.pptx with 7 frames" in done.stdout, done.stdout + done.stderr
+        assert len(Presentation(str(tmp_path / folder.group(1) / "slides.pptx")).slides) == 9
     from test_help_examples import _output, claims_of_the_same_run, unmet_claims
 
     for example in claims_of_the_same_run(command):  # a --help example of this command (test_help_examples)
