@@ -31,7 +31,7 @@ def readme_examples() -> list[str]:
             commands.append("gradviz " + line.split(".venv/bin/gradviz ", 1)[1])
         elif line.startswith("gradviz "):
             commands.append(line.split("  #")[0])
-    return commands
+    return list(dict.fromkeys(commands))  # a command the README shows twice (the Quickstart's, again in Usage) runs once
 
 
 def test_the_readme_shows_the_main_job_first() -> None:
