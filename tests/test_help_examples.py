@@ -73,10 +73,16 @@ def run_example(line: str, folder: Path) -> str:
                          text=True, timeout=600)
     if run.returncode != 0:
         return f"{line}\n  exit {run.returncode}: {run.stderr[-500:]}{run.stdout[-500:]}"
-    problems = unmet_claims(line, run.stdout, folder / out if (out := _output(command)) is not None else None)
+    problems = unmet_claims(line, run.stdout, output_path(command, folder))
     if "pdflatex" in command:
-        problems += [] if (folder / out / "slides.pdf").is_file() else ["made no slides.pdf"]
+        problems += [] if (folder / _output(command) / "slides.pdf").is_file() else ["made no slides.pdf"]
     return f"{line}\n  " + "; ".join(problems) if problems else ""
+
+
+def output_path(command: str, folder: Path) -> Path | None:
+    """What ``command``, run in ``folder``, writes (a file or folder), if it names one."""
+    out = _output(command)
+    return None if out is None else folder / out
 
 
 def unmet_claims(line: str, stdout: str, target: Path | None) -> list[str]:

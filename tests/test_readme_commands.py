@@ -57,7 +57,7 @@ def test_each_readme_example_runs_in_a_shell(command: str, tmp_path: Path) -> No
 
         assert done.stderr == "" and "slides.pptx with 7 frames" in done.stdout, done.stdout + done.stderr
         assert len(Presentation(str(tmp_path / folder.group(1) / "slides.pptx")).slides) == 9
-    from test_help_examples import _output, claims_of_the_same_run, unmet_claims
+    from test_help_examples import claims_of_the_same_run, output_path, unmet_claims
 
     for example in claims_of_the_same_run(command):  # a --help example of this command (test_help_examples)
-        assert not unmet_claims(example, done.stdout, tmp_path / _output(command)), (example, done.stdout)
+        assert not unmet_claims(example, done.stdout, output_path(command, tmp_path)), (example, done.stdout)

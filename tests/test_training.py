@@ -98,7 +98,7 @@ def test_the_readme_training_commands_run_as_shown(tmp_path) -> None:
     """Each command as a real process; the --help and gallery examples that are the same command
     into another folder (``test_help_examples.run_elsewhere``) have what they claim checked on its run."""
     from PIL import Image
-    from test_help_examples import _output, claims_of_the_same_run, unmet_claims
+    from test_help_examples import claims_of_the_same_run, output_path, unmet_claims
 
     commands = readme_commands()
     assert any("--lr 0.1 --steps 50" in c and "--adam" not in c for c in commands)
@@ -107,7 +107,7 @@ def test_the_readme_training_commands_run_as_shown(tmp_path) -> None:
         result = gradviz(*shlex.split(command)[1:], cwd=tmp_path)
         out = result.stdout + result.stderr
         for example in claims_of_the_same_run(command):
-            assert not unmet_claims(example, result.stdout, tmp_path / _output(command)), (example, command, out)
+            assert not unmet_claims(example, result.stdout, output_path(command, tmp_path)), (example, command, out)
         if "10000-1000" in command:
             assert result.returncode == 1 and "gradviz params" in out, command
         else:
