@@ -29,9 +29,8 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import fields
-from typing import Any, Callable, Collection, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Collection, Mapping
 
-from . import notebook
 from .errors import GradvizError
 from .eval.backward import Backward
 from .eval.backward import Step as _Step
@@ -50,8 +49,18 @@ from .syntax.parser import parse as _parse
 from .syntax.python import Expr as _Expr
 from .text.structure import written
 
+if TYPE_CHECKING:
+    from . import notebook
+
 __all__ = ["parse", "Graph", "BackwardResult", "TangentResult", "Step", "Expr", "Style", "var", "param", "trace", "digits",
            "BUILDERS"]
+
+
+def _notebook() -> Any:
+    """``gradviz.notebook`` (figures, stepper, explorer), imported on first use."""
+    from . import notebook  # lazy: a command that draws nothing (gradviz grad) never loads the renderer and networkx
+
+    return notebook
 
 
 @checked
@@ -116,7 +125,7 @@ class Graph(_Graph):
 
     def show(self, *, style: Style | None = None) -> notebook.FrameView:
         """The graph as a figure: every node with its equation."""
-        return notebook.show_graph(self, style)
+        return _notebook().show_graph(self, style)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
         return self.show()._repr_mimebundle_(include, exclude)
@@ -131,7 +140,7 @@ class Step(_Step):
         if result is None:
             raise GradvizError("this Step does not belong to a backward result; take it from result.steps")
         k = next(i for i, s in enumerate(result.steps) if s.node == self.node)
-        return notebook.show(result, k)._repr_mimebundle_(include, exclude)
+        return _notebook().show(result, k)._repr_mimebundle_(include, exclude)
 
 
 @checked_methods
@@ -149,19 +158,19 @@ class BackwardResult(Backward):
 
     def show(self, step: int | None = None, *, style: Style | None = None) -> notebook.FrameView:
         """The figure of backward step ``step`` (index into ``steps``; None: every gradient)."""
-        return notebook.show(self, step, style)
+        return _notebook().show(self, step, style)
 
     def frames(self, *, style: Style | None = None) -> list[notebook.FrameView]:
         """Every frame in order (structure, forward, each step, gradients), laid out once."""
-        return notebook.frame_views(self, style)
+        return _notebook().frame_views(self, style)
 
     def stepper(self, *, style: Style | None = None, start: int = 0) -> Any:
         """Previous/next buttons and a slider over the frames (static frames without ipywidgets)."""
-        return notebook.stepper(self, style, start)
+        return _notebook().stepper(self, style, start)
 
     def derivation(self, wrt: str | None = None) -> notebook.Derivation:
         """The chain-rule derivation (``wrt``: one input's lines), typeset math in notebooks."""
-        return notebook.Derivation(self, wrt)
+        return _notebook().Derivation(self, wrt)
 
     def tangents(self, wrt: str) -> "TangentResult":
         """Forward mode from the input ``wrt`` at the same values: tangents ∂node/∂wrt, step by step."""
@@ -169,7 +178,7 @@ class BackwardResult(Backward):
 
     def explore(self, *, quiz: str | None = None, style: Style | None = None) -> notebook.Explorer:
         """The interactive explorer (``quiz``: values, grads or both for a quiz); ``.save(folder)`` writes it."""
-        return notebook.Explorer(self, quiz, style)
+        return _notebook().Explorer(self, quiz, style)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
         """The final frame (every gradient) as a picture."""
@@ -190,23 +199,23 @@ class TangentResult(Tangents):
 
     def show(self, step: int | None = None, *, style: Style | None = None) -> notebook.FrameView:
         """The figure of forward step ``step`` (index into ``steps``; None: every tangent and the cost)."""
-        return notebook.show_tangent(self, step, style)
+        return _notebook().show_tangent(self, step, style)
 
     def frames(self, *, style: Style | None = None) -> list[notebook.FrameView]:
         """Every frame in order (structure, seed, each step, tangents), on the backward frames' layout."""
-        return notebook.tangent_views(self, style)
+        return _notebook().tangent_views(self, style)
 
     def backward_frames(self, *, style: Style | None = None) -> list[notebook.FrameView]:
         """The backward pass's frames on this figure's layout: every node where the forward frames have it."""
-        return notebook.tangent_views(self, style, backward=True)
+        return _notebook().tangent_views(self, style, backward=True)
 
     def stepper(self, *, style: Style | None = None, start: int = 0) -> Any:
         """Previous/next buttons and a slider over the frames (static frames without ipywidgets)."""
-        return notebook.tangent_stepper(self, style, start)
+        return _notebook().tangent_stepper(self, style, start)
 
     def derivation(self) -> notebook.Derivation:
         """Forward mode's derivation: the forward pass, each tangent, the cost of each mode."""
-        return notebook.Derivation(self.result, tangents=self)
+        return _notebook().Derivation(self.result, tangents=self)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
         """The final frame (every tangent, the cost comparison) as a picture."""

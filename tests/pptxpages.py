@@ -18,6 +18,7 @@ through each slide's picture box. ``deck_boxes`` reads the boxes from the deck i
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
@@ -30,7 +31,7 @@ from tools import soffice
 
 from gradviz.outputs.powerpoint import EMU_PER_PX, FIGURE_NAME, SLIDE_PX, PowerPointDeck
 
-__all__ = ["Box", "PageMeasure", "convert", "page_pictures", "figure_pages", "deck_boxes", "displacement",
+__all__ = ["Box", "PageMeasure", "convert", "convert_all", "page_pictures", "figure_pages", "deck_boxes", "displacement",
            "node_centres", "node_displacement", "measure"]
 
 Box = tuple[float, float, float, float]  # left, top, width, height in pixels of a 1920×1080 slide
@@ -55,14 +56,24 @@ class PageMeasure:
 
 def convert(pptx: Path, folder: Path | None = None) -> Path:
     """``pptx`` converted to PDF by LibreOffice Impress (a private profile, so runs never share one)."""
+    return convert_all([pptx], folder)[0]
+
+
+def convert_all(decks: Sequence[Path], folder: Path | None = None) -> list[Path]:
+    """Each of ``decks`` converted to PDF by one run of LibreOffice Impress (its start costs seconds),
+    as ``deck-1.pdf``, ``deck-2.pdf``, … in ``folder``."""
     office, _ = soffice()
     folder = folder or Path(tempfile.mkdtemp(prefix="gradviz-pptx-"))
+    named = [folder / "decks" / f"deck-{k}.pptx" for k in range(1, len(decks) + 1)]  # decks are all slides.pptx
+    named[0].parent.mkdir(parents=True, exist_ok=True)
+    for deck, copy in zip(decks, named):
+        shutil.copyfile(deck, copy)
     done = subprocess.run([office, "--headless", f"-env:UserInstallation=file://{folder / 'profile'}",
-                           "--convert-to", "pdf", "--outdir", str(folder), str(pptx)],
-                          capture_output=True, text=True, timeout=300)
-    pdf = folder / (pptx.stem + ".pdf")
-    assert done.returncode == 0 and pdf.exists(), done.stdout + done.stderr
-    return pdf
+                           "--convert-to", "pdf", "--outdir", str(folder), *map(str, named)],
+                          capture_output=True, text=True, timeout=300 * len(decks))
+    pdfs = [folder / (copy.stem + ".pdf") for copy in named]
+    assert done.returncode == 0 and all(pdf.exists() for pdf in pdfs), done.stdout + done.stderr
+    return pdfs
 
 
 def page_pictures(pdf: Path) -> list[list[Box]]:

@@ -96,13 +96,16 @@ def test_errors_are_one_clean_message(args, code, fragment) -> None:
 
 
 @pytest.mark.slow
-def test_help_and_version_do_not_import_sympy() -> None:
+def test_help_and_version_do_not_import_sympy_and_grad_loads_no_renderer() -> None:
     probe = ("import sys\nfrom click.testing import CliRunner\nfrom gradviz.cli import cli\n"
              "for args in (['--help'], ['--version'], ['grad', '--help']):\n"
              "    r = CliRunner().invoke(cli, args); assert r.exit_code == 0, r.output\n"
              "print(sorted(m for m in ('sympy', 'networkx', 'graphviz', 'pygraphviz') if m in sys.modules))")
+    drawn = ("networkx", "pygraphviz", "matplotlib", "gradviz.notebook", "gradviz.render.figure")
+    probe += ("\nr = CliRunner().invoke(cli, ['grad', 'x*y', '--at', 'x=2,y=3']); assert r.exit_code == 0, r.output\n"
+              f"print(sorted(m for m in {drawn!r} if m in sys.modules))")  # grad draws nothing: no renderer loaded
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+    assert out.stdout.split() == ["[]", "[]"], out.stdout + out.stderr
 
 
 @pytest.mark.slow

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
-pytest.importorskip("ipykernel")
+if not all(importlib.util.find_spec(name) for name in ("nbformat", "nbclient", "ipykernel")):
+    pytest.skip("the examples' notebooks run with nbformat, nbclient and ipykernel (the test extra)",
+                allow_module_level=True)
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SCRIPTS = sorted(EXAMPLES.glob("[0-9][0-9]_*.py"))
@@ -44,6 +44,8 @@ def kernels(tmp_path_factory) -> str:
 @pytest.fixture(scope="module")
 def executed(kernels):
     """Each notebook after running all cells, by file name (run once per test session)."""
+    import nbclient
+    import nbformat
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import KernelManager
 
@@ -69,6 +71,8 @@ def test_there_are_three_examples_each_a_script_and_a_notebook():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_committed_notebooks_have_no_outputs(path):
+    import nbformat  # here: importing it takes seconds (its JSON schema's grammars), which collection would pay
+
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
     code = [c for c in nb.cells if c.cell_type == "code"]

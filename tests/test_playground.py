@@ -1,15 +1,14 @@
 """The playground picture (`train --animate`): each unit's heat-map is that unit's activation over
 the plane (numpy, written here, with the frame's weights), edges grow with |w| and show its sign
 by colour and dash, the GIF has the frames promised and ends on the trained network, the page
-plays offline in headless Chromium, and refusals come before any training."""
+plays offline in headless Chromium, and refusals come before any training. The README's playground
+command runs with the README's other training commands (``test_training``), which checks its GIF and page."""
 
 from __future__ import annotations
 
 import io
 import re
-import shlex
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,7 +18,6 @@ from gradviz.cli import cli
 from gradviz.errors import GradvizError
 from gradviz.networks.playground import FRAME_SIZE, NEGATIVE, POSITIVE, check_playground
 from gradviz.nn import XOR_DATA, fit, param_name, playground, quadrants, write_playground
-from test_training import README, gradviz
 from tools import browser
 
 ACTIVATIONS = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0), "sigmoid": lambda z: 1 / (1 + np.exp(-z))}
@@ -192,23 +190,6 @@ def test_refusals_come_first_with_advice(tmp_path) -> None:
     alone = CliRunner().invoke(cli, ["train", "2-4-1", "--animate-frames", "8", "-o", str(tmp_path / "o")])
     assert alone.exit_code == 2 and "--animate-frames goes with --animate" in alone.output
     assert not (tmp_path / "o").exists()
-
-
-@pytest.mark.slow
-def test_the_readme_example_runs_as_shown(tmp_path) -> None:
-    from PIL import Image
-
-    section = README.read_text(encoding="utf-8").split("## Training", 1)[1]
-    (line,) = [line for line in section.splitlines() if line.startswith("gradviz train") and "--animate" in line]
-    args = shlex.split(line.split("  #")[0])[1:]
-    result = gradviz(*args, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    folder = tmp_path / args[args.index("-o") + 1]
-    frames = int(args[args.index("--animate-frames") + 1])
-    assert Image.open(folder / "training.gif").n_frames == frames
-    assert (folder / "training.html").read_text(encoding="utf-8").count("data:image/png;base64,") == frames
-    assert "training.gif" in result.stdout and "accuracy 100%" in result.stdout
-    assert Path(folder / "training.html").stat().st_size < 5_000_000
 
 
 @pytest.mark.slow

@@ -5,9 +5,7 @@ into pages where it measures the same (``pptxpages``)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import zipfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -18,7 +16,7 @@ from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from ladder import CHECKED, WIDE
-from pptxpages import deck_boxes, displacement, figure_pages, measure, node_centres, node_displacement
+from pptxpages import convert_all, deck_boxes, displacement, figure_pages, measure, node_centres, node_displacement
 from tools import soffice
 
 import gradviz
@@ -32,7 +30,6 @@ from gradviz.render.scene import FONT
 
 LECTURE = "(θ1θ2x − y)²"
 AT = {"θ1": 2, "θ2": -1, "x": 3, "y": 1}
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -79,34 +76,19 @@ def test_pictures_fit_inside_the_slide_keeping_their_aspect(deck) -> None:
 
 
 @pytest.mark.slow
-def test_impress_converts_the_deck_to_pages_that_are_not_blank(deck, tmp_path) -> None:
-    office, pdftoppm = soffice()
-    done = subprocess.run([office, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(deck.pptx)],
-                          capture_output=True, text=True, timeout=180)
-    assert done.returncode == 0 and (tmp_path / "slides.pdf").exists(), done.stdout + done.stderr
-    subprocess.run([pdftoppm, "-r", "40", "-png", str(tmp_path / "slides.pdf"), str(tmp_path / "page")],
-                   check=True, timeout=120)
+def test_impress_converts_the_deck_to_pages_that_are_not_blank(deck, pdfs, tmp_path) -> None:
+    _, pdftoppm = soffice()
+    pdf = pdfs[deck.pptx]
+    subprocess.run([pdftoppm, "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) == 9
     for page in pages:
         gray = np.asarray(Image.open(page).convert("L"))
         assert gray.shape[1] * 9 == pytest.approx(gray.shape[0] * 16, rel=0.02)
         assert (gray < 128).mean() > 0.003, page.name  # ink: text and pictures, not an empty slide
-    measured = measure(deck, tmp_path / "slides.pdf")
+    measured = measure(deck, pdf)
     assert sorted(measured.figure_boxes) == list(range(1, 8)) and measured.displacement_px <= 1.0
     assert measured.node_text_px >= readable_px(4)
-
-
-@pytest.mark.slow
-def test_the_readme_command_writes_a_deck_in_a_real_process(tmp_path) -> None:
-    main = [sys.executable, "-c", "from gradviz.cli import main; main()"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(main + ["slides", LECTURE, "--at", "θ1=2,θ2=-1,x=3,y=1", "-o", str(tmp_path / "OUT"),
-                                  "--format", "pptx"], capture_output=True, text=True, env=env, timeout=300)
-    assert done.returncode == 0 and done.stderr == "", done.stderr
-    assert "slides.pptx with 7 frames" in done.stdout
-    assert len(Presentation(str(tmp_path / "OUT" / "slides.pptx")).slides) == 9
 
 
 def _operations(result) -> int:
@@ -205,11 +187,23 @@ def test_the_deck_figure_reaches_the_readable_size_on_the_slide(rung) -> None:
     assert node_text >= readable_px(_operations(result)), (rung.name, node_text, placed)
 
 
+@pytest.fixture(scope="module")
+def ladder_decks(tmp_path_factory):
+    """Each of ``DECKS``: its result and its deck written."""
+    return {rung.name: (result := rung.make(), write_pptx(result, tmp_path_factory.mktemp("ladder"))) for rung in DECKS}
+
+
+@pytest.fixture(scope="module")
+def pdfs(deck, ladder_decks, tmp_path_factory) -> dict[Path, Path]:
+    """The lecture's deck and the ladder's converted by Impress in one run: each deck's file → its PDF."""
+    decks = [deck.pptx, *(made.pptx for _, made in ladder_decks.values())]
+    return dict(zip(decks, convert_all(decks, tmp_path_factory.mktemp("pdf"))))
+
+
 @pytest.fixture(scope="module", params=DECKS, ids=[r.name for r in DECKS])
-def converted(request, tmp_path_factory):
-    result = request.param.make()
-    made = write_pptx(result, tmp_path_factory.mktemp("ladder"))
-    return result, made, measure(made)
+def converted(request, ladder_decks, pdfs):
+    result, made = ladder_decks[request.param.name]
+    return result, made, measure(made, pdfs[made.pptx])
 
 
 @pytest.mark.slow

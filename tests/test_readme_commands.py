@@ -1,6 +1,7 @@
 """The README's shell examples typed into a real shell: the Quickstart's main job and every
 ``gradviz …`` line of the bash blocks outside the training section (``test_training`` runs those),
-each with the installed ``gradviz`` command on PATH, as a reader who activated the venv has it."""
+each with the installed ``gradviz`` command on PATH, as a reader who activated the venv has it.
+A --help or gallery example that is the same command writing elsewhere has its claims checked here."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def readme_examples() -> list[str]:
             commands.append("gradviz " + line.split(".venv/bin/gradviz ", 1)[1])
         elif line.startswith("gradviz "):
             commands.append(line.split("  #")[0])
-    return commands
+    return list(dict.fromkeys(commands))  # a command the README shows twice (the Quickstart's, again in Usage) runs once
 
 
 def test_the_readme_shows_the_main_job_first() -> None:
@@ -51,3 +52,12 @@ def test_each_readme_example_runs_in_a_shell(command: str, tmp_path: Path) -> No
         written = tmp_path / folder.group(1)
         assert written.exists(), f"{command} wrote no {written}"
         assert folder.group(1).rstrip("/") in done.stdout, f"{command} does not say where its output is"
+    if "--format pptx" in command:  # the lecture's deck: a slide per frame, then the derivation's two pages
+        from pptx import Presentation
+
+        assert done.stderr == "" and "slides.pptx with 7 frames" in done.stdout, done.stdout + done.stderr
+        assert len(Presentation(str(tmp_path / folder.group(1) / "slides.pptx")).slides) == 9
+    from test_help_examples import claims_of_the_same_run, output_path, unmet_claims
+
+    for example in claims_of_the_same_run(command):  # a --help example of this command (test_help_examples)
+        assert not unmet_claims(example, done.stdout, output_path(command, tmp_path)), (example, done.stdout)

@@ -95,11 +95,19 @@ def test_net_draws_values_only_when_given(tmp_path) -> None:
 
 @pytest.mark.slow
 def test_the_readme_training_commands_run_as_shown(tmp_path) -> None:
+    """Each command as a real process; the --help and gallery examples that are the same command
+    into another folder (``test_help_examples.run_elsewhere``) have what they claim checked on its run."""
+    from PIL import Image
+    from test_help_examples import claims_of_the_same_run, output_path, unmet_claims
+
     commands = readme_commands()
     assert any("--lr 0.1 --steps 50" in c and "--adam" not in c for c in commands)
+    assert sum("--animate-frames" in c for c in commands) == 1
     for command in commands:
         result = gradviz(*shlex.split(command)[1:], cwd=tmp_path)
         out = result.stdout + result.stderr
+        for example in claims_of_the_same_run(command):
+            assert not unmet_claims(example, result.stdout, output_path(command, tmp_path)), (example, command, out)
         if "10000-1000" in command:
             assert result.returncode == 1 and "gradviz params" in out, command
         else:
@@ -126,6 +134,13 @@ def test_the_readme_training_commands_run_as_shown(tmp_path) -> None:
             assert end < start / 10
         if "xor-breakout" in command:
             assert "breakout: y(0, 0) = −1, y(0, 1) = 1, y(1, 0) = 1, y(1, 1) = −1: answered" in out
+        if "--animate" in command:  # the playground (test_playground): one picture per frame asked for
+            args = shlex.split(command)
+            folder, frames = tmp_path / args[args.index("-o") + 1], int(args[args.index("--animate-frames") + 1])
+            assert Image.open(folder / "training.gif").n_frames == frames
+            assert (folder / "training.html").read_text(encoding="utf-8").count("data:image/png;base64,") == frames
+            assert "training.gif" in result.stdout and "accuracy 100%" in result.stdout
+            assert (folder / "training.html").stat().st_size < 5_000_000
 
 
 def test_the_recurrent_gallery_example_sums_the_shared_weights_gradient_over_time() -> None:

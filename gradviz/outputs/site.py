@@ -33,6 +33,7 @@ import time
 import zipfile
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import GradvizError
@@ -210,12 +211,14 @@ def zipped(files: dict[str, bytes]) -> bytes:
         return buffer.read()
 
 
+@lru_cache(maxsize=1)
 def _glyph_fillers() -> bytes:
     """``render/glyph_fillers.json`` of the site's gradviz: for each character of DejaVu Sans (the
     figures' font) beyond ASCII, up to the Arrows-to-Misc-Symbols blocks, the one or two ASCII
     letters whose widths add up closest to its own (read from matplotlib's copy of the font)."""
     try:
         import matplotlib
+        import numpy as np
         from fontTools.ttLib import TTFont
     except ImportError:
         raise GradvizError("gradviz site reads the figures' font from matplotlib: pip install matplotlib") from None
@@ -225,10 +228,10 @@ def _glyph_fillers() -> bytes:
     letters = [c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" if c in width]
     sums = sorted({width[a] + width[b]: a + b for a in letters for b in letters}.items()
                   | {width[a]: a for a in letters}.items())
-    fillers = {}
-    for char, wide in width.items():
-        if 127 < ord(char) < 0x2C00:
-            fillers[char] = min(sums, key=lambda item: abs(item[0] - wide))[1] if wide > 0 else ""
+    chars = [char for char in width if 127 < ord(char) < 0x2C00]
+    wides = np.array([width[char] for char in chars])
+    nearest = np.abs(np.array([w for w, _ in sums])[None, :] - wides[:, None]).argmin(axis=1)  # the first closest
+    fillers = {char: sums[k][1] if width[char] > 0 else "" for char, k in zip(chars, nearest)}
     return json.dumps(fillers, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
