@@ -368,7 +368,7 @@ def _beside(graph: "Graph", edges: Sequence[EdgeLook]) -> tuple[tuple[str, str],
 
 
 def _drawn(look_id: str) -> str:
-    """The graph node a node look draws (a copy's id is its node's with ``.k`` or ``.again``)."""
+    """The graph node a node look draws (a copy's id is its node's with ``.k`` or ``.rowK``)."""
     return look_id.split(".", 1)[0]
 
 
