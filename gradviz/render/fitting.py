@@ -10,6 +10,7 @@ and are untangled, so small graphs never pay for the search.
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Mapping, Sequence
@@ -126,10 +127,11 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
         if candidate.fold and candidate.ordered:
             if row not in unfolded:
                 continue
-            cuts = _wraps(*unfolded[row], result.graph, order, chosen, needed, box, area, reference)
-            if len(cuts) < candidate.fold:
+            cuts = _wraps(*unfolded[row], result.graph, order, chosen, needed, box, area, reference,
+                          four=candidate.fold == 3)
+            if len(cuts) < min(candidate.fold, 2):
                 continue
-            wrap = cuts[candidate.fold - 1]
+            wrap = cuts[min(candidate.fold, 2) - 1 if candidate.fold < 3 else 0]
         looks = [chosen.apply(sc) for sc in make_scenes(
             result, frames, caption=caption, wrt=wrt, look=chosen.look, columns=candidate.columns,
             fold=bool(candidate.fold) and not candidate.ordered, tangents=tangents, copies=candidate.copies,
@@ -175,7 +177,7 @@ def _reading(order: Sequence[Sequence[str]], pairs: Sequence[tuple[str, str]]) -
 
 
 def _wraps(lay: Layout, sc: Scene, graph: "Graph", order: Sequence[Sequence[str]], style: "Style", needed: float,
-           box: tuple[float, float], area: Area | None, reference: int) -> list[tuple[int, ...]]:
+           box: tuple[float, float], area: Area | None, reference: int, four: bool = False) -> list[tuple[int, ...]]:
     """Where to fold an ordered layout (``sc.ranks``, from ``order``) into rows that read the same way
     (``scene.ordered``; ``layout`` draws each row in its own ranks): the cuts, best first — every cut
     into two rows, and into three the cuts within two ranks of the thirds of the row's length. Each
@@ -228,6 +230,10 @@ def _wraps(lay: Layout, sc: Scene, graph: "Graph", order: Sequence[Sequence[str]
     folds = [(cut,) for cut in range(1, len(sc.ranks))]
     folds += [(a, b) for a in range(third[0] - 2, third[0] + 3) for b in range(third[1] - 2, third[1] + 3)
               if 0 < a < b < len(sc.ranks)]
+    if four:  # four rows instead: the cuts within a rank of the quarters
+        near = [min(range(len(sc.ranks)), key=lambda k: abs(starts[k] - starts[-1] * share / 4)) for share in (1, 2, 3)]
+        folds = [cuts for cuts in itertools.product(*(range(k - 1, k + 2) for k in near))
+                 if 0 < cuts[0] < cuts[1] < cuts[2] < len(sc.ranks)]
     keys = []
     for cuts in folds:
         ranks, later, again = ordered(graph, order, sc.edges, cuts)
@@ -292,7 +298,7 @@ def _candidates(style: "Style", operations: int) -> list[_Candidate]:
     ordered = [_Candidate(replace(style, look=look, rankdir=rankdirs[0]), copies=True, ordered=True, fold=fold,
                           inputs_copied=copied) for copied in (False, True) for look in gates[:1] for fold in (0, 1, 2)]
     ordered += [_Candidate(replace(style, look=look, rankdir=rankdir), copies=True, ordered=True, fold=fold)
-                for rankdir in rankdirs[1:] for look in gates[-1:] for fold in (0, 1, 2)]
+                for rankdir in rankdirs[1:] for look in gates[-1:] for fold in (0, 1, 2, 3)]
     stacked = [_Candidate(replace(style, look=look, rankdir=rankdir), columns) for look in gates
                for rankdir in rankdirs for columns in (1, 3, 2)]
     return boxes + beside(False, False) + ordered + beside(True, False) + beside(False, True) + stacked
