@@ -180,7 +180,8 @@ def _wraps(lay: Layout, sc: Scene, graph: "Graph", order: Sequence[Sequence[str]
            box: tuple[float, float], area: Area | None, reference: int, four: bool = False) -> list[tuple[int, ...]]:
     """Where to fold an ordered layout (``sc.ranks``, from ``order``) into rows that read the same way
     (``scene.ordered``; ``layout`` draws each row in its own ranks): the cuts, best first — every cut
-    into two rows, and into three the cuts within two ranks of the thirds of the row's length. Each
+    into two rows, and into three the cuts within two ranks of the thirds of the row's length (with
+    ``four``: into four, within a rank of the quarters, only). Each
     fold's size is estimated from the layout in one row: its rows as ``ordered`` makes them (nodes
     moved to a later row or drawn again there), each rank as long as its longest node and as wide as
     its nodes together, plus the room Graphviz gave the one row; the caption goes into the corner the
