@@ -1,8 +1,8 @@
 """Lecture graphs generated at several sizes, for the layout measures (``tests/test_reading.py``,
 ``python bench/figures.py --families``): recurrent nets of 2–4 steps, softmax layers of 2–5 terms over
 linear layers, MLPs from 2-2-1 to 2-3-2-1, batch norm over 2–4 values (two ways of writing it) and
-attention-like weighted sums and deep tanh chains, each written as a lecture writes it. ``FAMILIES`` holds those of at most
-``MOST`` operations (the ones the text thresholds cover)."""
+attention-like weighted sums and deep tanh chains, each written as a lecture writes it. ``FAMILIES``
+holds those of at most ``MOST`` operations (the ones the text thresholds cover)."""
 
 from __future__ import annotations
 

@@ -87,7 +87,7 @@ class _Candidate:
     copies: bool = False
     layered: bool = False
     ordered: bool = False
-    fold: int = 0  # ordered: rows that read the same way, at the fold-th cuts ``_wraps`` offers; else a U-turn
+    fold: int = 0  # ordered: rows read the same way, the fold-th cuts ``_wraps`` offers (3: into four); else a U-turn
     inputs_copied: bool = False  # ordered: an input used by several operations drawn before each
 
 
@@ -127,11 +127,12 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
         if candidate.fold and candidate.ordered:
             if row not in unfolded:
                 continue
-            cuts = _wraps(*unfolded[row], result.graph, order, chosen, needed, box, area, reference,
-                          four=candidate.fold == 3)
-            if len(cuts) < min(candidate.fold, 2):
+            four = candidate.fold == 3  # the best fold into four; else the fold-th best into two or three
+            cuts = _wraps(*unfolded[row], result.graph, order, chosen, needed, box, area, reference, four=four)
+            index = 0 if four else candidate.fold - 1
+            if len(cuts) <= index:
                 continue
-            wrap = cuts[min(candidate.fold, 2) - 1 if candidate.fold < 3 else 0]
+            wrap = cuts[index]
         looks = [chosen.apply(sc) for sc in make_scenes(
             result, frames, caption=caption, wrt=wrt, look=chosen.look, columns=candidate.columns,
             fold=bool(candidate.fold) and not candidate.ordered, tangents=tangents, copies=candidate.copies,

@@ -76,7 +76,7 @@ def layout(scenes: Sequence[Scene], backend: "Backend", slide: tuple[float, floa
                      for nid, pins in nodes.items()}
             edges = {eid: {k: best.pos(v, row[eid]) for k, v in pins.items()} for eid, pins in edges.items()}
             clusters = {name: {"bb": best.box(c["bb"], row[name])} for name, c in clusters.items()}
-    pad = 2 * 72 * float(dict(scenes[-1].graph_attrs).get("pad", "0"))
+    pad = 2 * 72 * float(dict(sc.graph_attrs).get("pad", "0"))
     caption_pos = None
     if CAPTION_KEY in boxes:
         obstacles = [node_box(pins) for pins in nodes.values()]
@@ -123,8 +123,8 @@ def _dot(sc: Scene, sized: Mapping[str, Mapping[str, str]], boxes: Mapping[str, 
 
 
 def _row_scenes(sc: Scene) -> list[Scene]:
-    """The parts laid out one by one: a layout folded into two rows that read the same way (no edge
-    joins them: ``scene.ordered``) is two drawings, each row in its own ranks; anything else is one."""
+    """The parts laid out one by one: a layout folded into rows that read the same way (no edge joins
+    them: ``scene.ordered``) is one drawing a row, each in its own ranks; anything else is one."""
     if not (sc.ranks and sc.folded) or sc.turned:
         return [sc]
     rows = sc.rows
@@ -153,23 +153,34 @@ def _stacked(parts: Sequence[_Drawing], across: int, gap: float) -> _Drawing:
         nodes |= {nid: {**pins, "pos": _shifted(pins["pos"].rstrip("!"), shift) + "!"}
                   for nid, pins in part_nodes.items()}
         edges |= {eid: {k: _shifted(v, shift) for k, v in pins.items()} for eid, pins in part_edges.items()}
-        clusters |= {name: {"bb": _shifted(c["bb"], shift)} for name, c in part_clusters.items()}
+        clusters |= {name: {"bb": _moved_box(c["bb"], lambda p: (p[0] + shift[0], p[1] + shift[1]))}
+                     for name, c in part_clusters.items()}
         bb = (min(bb[0], box[0] + shift[0]), min(bb[1], box[1] + shift[1]),
               max(bb[2], box[2] + shift[0]), max(bb[3], box[3] + shift[1]))
     return nodes, edges, clusters, bb
 
 
 def _shifted(pos: str, shift: tuple[float, float]) -> str:
-    """A ``pos``/``lp``/``bb`` attribute (points, a spline's ``e,``/``s,`` markers) moved by ``shift``."""
-    numbers = [token.split(",") for token in pos.split()]
-    if len(numbers) == 1 and len(numbers[0]) == 4:  # a box: x0,y0,x1,y1
-        x0, y0, x1, y1 = (float(v) for v in numbers[0])
-        return f"{x0 + shift[0]:.2f},{y0 + shift[1]:.2f},{x1 + shift[0]:.2f},{y1 + shift[1]:.2f}"
+    """A ``pos``/``lp`` attribute moved by ``shift``."""
+    return _moved(pos, lambda p: (p[0] + shift[0], p[1] + shift[1]))
+
+
+def _moved(pos: str, move: Callable[[tuple[float, float]], tuple[float, float]]) -> str:
+    """A ``pos``/``lp`` attribute (points; a spline's ``e,``/``s,`` markers kept), ``move`` applied to each."""
     out = []
-    for parts in numbers:
+    for token in pos.split():
+        parts = token.split(",")
         marker = parts[:1] if parts[0] in ("e", "s") else []
-        out.append(",".join(marker + [f"{float(parts[-2]) + shift[0]:.2f}", f"{float(parts[-1]) + shift[1]:.2f}"]))
+        x, y = move((float(parts[-2]), float(parts[-1])))
+        out.append(",".join(marker + [f"{x:.2f}", f"{y:.2f}"]))
     return " ".join(out)
+
+
+def _moved_box(bb: str, move: Callable[[tuple[float, float]], tuple[float, float]]) -> str:
+    """A ``bb`` attribute (x0,y0,x1,y1) with ``move`` applied to its corners."""
+    x0, y0, x1, y1 = (float(v) for v in bb.split(","))
+    (a, b), (c, d) = move((x0, y0)), move((x1, y1))
+    return f"{min(a, c):.2f},{min(b, d):.2f},{max(a, c):.2f},{max(b, d):.2f}"
 
 
 def _caption_place(size: tuple[int, int], bb: Box, obstacles: list[Box], slide: tuple[float, float],
@@ -220,19 +231,11 @@ class _Mirror:
         return (offset + sign * p[0], p[1]) if self.axis == 0 else (p[0], offset + sign * p[1])
 
     def pos(self, pos: str, row: int = 0) -> str:
-        """A ``pos``/``lp`` attribute (points, spline with ``e,``/``s,`` markers) reflected."""
-        out = []
-        for token in pos.split():
-            parts = token.split(",")
-            marker = parts[:1] if parts[0] in ("e", "s") else []
-            x, y = self.point((float(parts[-2]), float(parts[-1])), row)
-            out.append(",".join(marker + [f"{x:.2f}", f"{y:.2f}"]))
-        return " ".join(out)
+        """A ``pos``/``lp`` attribute reflected."""
+        return _moved(pos, lambda p: self.point(p, row))
 
     def box(self, bb: str, row: int = 0) -> str:
-        x0, y0, x1, y1 = (float(v) for v in bb.split(","))
-        (a, b), (c, d) = self.point((x0, y0), row), self.point((x1, y1), row)
-        return f"{min(a, c):.2f},{min(b, d):.2f},{max(a, c):.2f},{max(b, d):.2f}"
+        return _moved_box(bb, lambda p: self.point(p, row))
 
 
 def _mirrors(sc: Scene, nodes: Mapping[str, Mapping[str, str]], bb: tuple[float, ...], axis: int) -> list[_Mirror]:

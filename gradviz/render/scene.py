@@ -233,8 +233,8 @@ def _rows(graph: "Graph", ranks: list[list[str]], wrap: int, edges: Sequence[Edg
     second's, both from 0. An input (or a copy of one), or an operation on inputs alone, that only the
     second row uses moves there, a rank before its first use; any other node of the first row that the
     second uses is drawn again there (``continued``), a rank before its first use there, so no edge
-    runs from one row into the other. The second row (row ``number`` of the figure, 0 the first) grows at its start
-    as far as these need. Also returns the nodes drawn again."""
+    runs from one row into the other. The second row (row ``number`` of the figure, 0 the first) grows
+    at its start as far as these need. Also returns the nodes drawn again."""
     rank = {nid: k for k, members in enumerate(ranks) for nid in members}
     consumers: dict[str, list[str]] = {}
     operands: dict[str, list[str]] = {}
@@ -245,17 +245,17 @@ def _rows(graph: "Graph", ranks: list[list[str]], wrap: int, edges: Sequence[Edg
     leaves = {nid for nid in rank if graph.nodes[copies.get(nid, nid)].kind != "op"}
     kept = [nid for members in ranks for nid in members]  # in their order: each rank's siblings keep theirs
     index = {nid: k for k, nid in enumerate(graph.nodes)}
-    made = sorted(kept, key=lambda nid: (index[copies.get(nid, nid)], nid))  # the graph's order: operands first
+    in_order = sorted(kept, key=lambda nid: (index[copies.get(nid, nid)], nid))  # the graph's: operands first
     moved = {nid for nid, k in rank.items() if k >= wrap}  # the second row's nodes
-    for nid in reversed(made):
+    if not moved:  # nothing from ``wrap`` on: no second row
+        return ranks, [], ()
+    for nid in reversed(in_order):
         uses = consumers.get(nid, [])
         free = nid in leaves or all(o in leaves for o in operands.get(nid, []))
         if free and nid not in moved and uses and all(c in moved for c in uses):
             rank[nid] = min(rank[c] for c in uses) - 1  # may fall before the second row's start
             moved.add(nid)
-    again = tuple(nid for nid in made if nid not in moved and any(c in moved for c in consumers.get(nid, [])))
-    if not moved:  # nothing from ``wrap`` on: no second row
-        return ranks, [], ()
+    again = tuple(nid for nid in in_order if nid not in moved and any(c in moved for c in consumers.get(nid, [])))
     at = {nid: rank[nid] - wrap for nid in moved}
     at |= {continued(nid, number): min(rank[c] for c in consumers[nid] if c in moved) - wrap - 1 for nid in again}
     start = min(at.values())
