@@ -6,26 +6,30 @@ nets, softmax layers, MLPs, batch norm, attention-like weighted sums), not one g
 from __future__ import annotations
 
 import pytest
-from families import FAMILIES, make, rnn, softmax
+from dataclasses import replace
+
+from families import FAMILIES, chain, make, rnn, softmax
 from ladder import WIDE
 
 from gradviz.eval.backward import backward
 from gradviz.render.crossings import plain_dot_crossings
 from gradviz.render.figure import Figure
 from gradviz.render.fitting import readable_px
-from gradviz.render.layout import node_box
+from gradviz.render.layout import layout, least_length, node_box
 from gradviz.render.measure import (BORDER_LONG, SHARED_LONG, border_runs, constants_astray, crossings, fit,
                                     node_boxes, shared_runs)
 from gradviz.render.frames import frames
 from gradviz.render.reading import indexed_pairs, out_of_order, rows_reversed
+from gradviz.render.crossings import plain_dot_ranks
 from gradviz.render.scene import continued, depths, ordered, scenes
+from gradviz.render.style import Style
 from gradviz.syntax import parse
 
 
 GENERATED = {name: FAMILIES[name] for name in (  # the ladder has a 3-term softmax over 2 features
     "RNN, 2 steps", "RNN, 3 steps", "RNN, 4 steps", "softmax, 4 terms over 1 feature", "MLP 2-3-1", "MLP 2-3-2-1",
     "batch norm, 2 values",
-    "batch norm, 3 values, shared", "attention, 3 keys", "attention, 4 keys", "tanh chain, 8 layers")}
+    "batch norm, 3 values, shared", "attention, 3 keys", "attention, 4 keys", "tanh chain, 12 layers")}
 # what the layouts do not yet reach (bench/LAYOUT.md): strict, so a fix shows up as a pass to turn into a test
 MISSES = {("order", "MLP 2-3-2-1"): "the second layer's units out of order: b₂₁ before b₁₂ (3 pairs)"}
 
@@ -212,3 +216,40 @@ def test_a_second_row_reads_the_same_way_as_the_first_unless_it_turns_back() -> 
     assert rows_reversed({"a": (10.0, 20.0), "b": (10.0, 90.0)}, "LR", folded={"b"}) == 1
     assert rows_reversed({"a": (10.0, 20.0), "b": (90.0, 20.0)}, "TB", folded={"b"}) == 0  # top down: to the right
     assert rows_reversed({"a": (10.0, 20.0), "b": (10.0, 90.0)}, "LR", folded=set()) == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["RNN, 3 steps", "MLP 2-3-1"])
+def test_no_layout_is_shorter_along_its_flow_than_its_longest_path(name) -> None:
+    """``least_length``, which lets the look search skip layouts too long to read, never claims more
+    than ``dot`` then draws: in each look and orientation, with constants beside their use or not."""
+    result = make(FAMILIES[name])
+    shown = frames(result, "all")
+    figure = Figure(result)
+    for look, rankdir, copies in (("boxes", "LR", False), ("gates", "TB", False), ("paired", "LR", True),
+                                  ("gates", "LR", True)):
+        style = replace(Style(), look=look, rankdir=rankdir)
+        looks = [style.apply(sc) for sc in scenes(result, shown, look=look, copies=copies)]
+        drawn = layout(looks, figure.backend).size[0 if rankdir == "LR" else 1]
+        assert least_length(looks, figure.backend) <= drawn, (look, rankdir, copies)
+
+
+@pytest.mark.slow
+def test_rows_that_lie_straight_keep_each_rows_longest_path_on_one_line() -> None:
+    """A chain folded into rows that lie straight (``Scene.straight``) is a straight line of operations
+    per row, its inputs beside it, instead of a staircase drifting down the slide."""
+    result = make(chain(8))
+    figure = Figure(result)
+    order = plain_dot_ranks(result.graph, figure.backend)
+    style = replace(Style(), look="gates", rankdir="LR")
+    wraps = (len(order) // 3, 2 * len(order) // 3)
+    looks = [style.apply(sc) for sc in scenes(result, frames(result, "final"), look="gates", copies=True,
+                                              order=order, wrap=wraps, straight=True)]
+    sc, lay = looks[-1], layout(looks, figure.backend)
+    rows = sc.rows
+    assert len(sc.later) == 2
+    for number in range(3):
+        ops = [nid for nid in lay.nodes if rows.get(nid, 0) == number and nid in result.graph.nodes
+               and result.graph.nodes[nid].kind == "op"]
+        heights = {round(float(lay.nodes[nid]["pos"].rstrip("!").split(",")[1])) for nid in ops}
+        assert len(ops) >= 6 and len(heights) == 1, (number, heights)

@@ -19,7 +19,7 @@ from .backends import GRAPHVIZ_SECONDS
 from .budget import layout_work
 from .choices import ASPECTS
 from .crossings import layout_crossings, plain_dot_crossings, plain_dot_ranks
-from .layout import CAPTION_KEY, Layout, layout, node_box
+from .layout import CAPTION_KEY, Layout, layout, least_length, node_box
 from .measure import (BORDER_LONG, SHARED_LONG, count_crossings, runs_along_borders, runs_together,
                       spline_points, strays)
 from .reading import across_inversions, indexed_pairs, out_of_order, rows_reversed
@@ -79,8 +79,9 @@ class _Candidate:
     """One way to lay the figure out (``_candidates``): a style with its look and orientation, the
     input columns (``scene.input_columns``), whether constants are copied beside each use, whether
     the operations of one depth share a rank (``scene.by_depth``), whether the ranks are plain ``dot``'s
-    (``scene.ordered``), whether the layout is folded into a second row (0: not), and whether an input
-    used by several operations is drawn before each (ordered layouts)."""
+    (``scene.ordered``), whether the layout is folded into a second row (0: not), whether an input
+    used by several operations is drawn before each (ordered layouts), and whether the rows of an
+    ordered fold lie straight."""
 
     style: "Style"
     columns: int = 0
@@ -89,6 +90,7 @@ class _Candidate:
     ordered: bool = False
     fold: int = 0  # ordered: rows read the same way, the fold-th cuts ``_wraps`` offers (3: into four); else a U-turn
     inputs_copied: bool = False  # ordered: an input used by several operations drawn before each
+    straight: bool = False  # ordered and folded: each row's longest path kept straight (``Scene.straight``)
 
 
 def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backend: "Backend", *,
@@ -128,7 +130,8 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
             if row not in unfolded:
                 continue
             four = candidate.fold == 3  # the best fold into four; else the fold-th best into two or three
-            cuts = _wraps(*unfolded[row], result.graph, order, chosen, needed, box, area, reference, four=four)
+            cuts = _wraps(*unfolded[row], result.graph, order, chosen, needed, box, area, reference, four=four,
+                          straight=candidate.straight)
             index = 0 if four else candidate.fold - 1
             if len(cuts) <= index:
                 continue
@@ -137,10 +140,13 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
             result, frames, caption=caption, wrt=wrt, look=chosen.look, columns=candidate.columns,
             fold=bool(candidate.fold) and not candidate.ordered, tangents=tangents, copies=candidate.copies,
             layered=candidate.layered, order=order if candidate.ordered else (), wrap=wrap, shared=shared,
-            inputs_copied=candidate.inputs_copied)]
+            inputs_copied=candidate.inputs_copied, straight=candidate.straight)]
         if looks[-1] in tried:  # this choice draws what an earlier one drew (no constant to copy, say)
             continue
         tried.add(looks[-1])
+        if best is not None and not candidate.fold and not candidate.ordered and \
+                _reach(looks, chosen, backend, box) < needed:  # too long to read, whatever dot does
+            continue
 
         def disorder(centres: Mapping[str, tuple[float, float]]) -> tuple[int, int, int]:
             return (rows_reversed(centres, chosen.rankdir, looks[-1].rows),
@@ -167,6 +173,14 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     return best
 
 
+def _reach(looks: Sequence[Scene], style: "Style", backend: "Backend", box: tuple[float, float]) -> float:
+    """The largest text (``text_px``) a layout of ``looks`` in one piece could have in ``box``: its
+    longest path (``layout.least_length``) fitted into the box's side along the flow."""
+    along = 0 if style.rankdir in ("LR", "RL") else 1
+    pad = 2 * 72 * float(dict(looks[-1].graph_attrs).get("pad", "0"))
+    return style.font_size * box[along] / (least_length(looks, backend) + pad)
+
+
 def _reading(order: Sequence[Sequence[str]], pairs: Sequence[tuple[str, str]]) -> tuple[tuple[str, ...], ...]:
     """Plain ``dot``'s ranks, each from top to bottom, or each reversed when that reads more indexed
     siblings in order (a mirror image crosses its edges as often)."""
@@ -178,14 +192,16 @@ def _reading(order: Sequence[Sequence[str]], pairs: Sequence[tuple[str, str]]) -
 
 
 def _wraps(lay: Layout, sc: Scene, graph: "Graph", order: Sequence[Sequence[str]], style: "Style", needed: float,
-           box: tuple[float, float], area: Area | None, reference: int, four: bool = False) -> list[tuple[int, ...]]:
+           box: tuple[float, float], area: Area | None, reference: int, four: bool = False,
+           straight: bool = False) -> list[tuple[int, ...]]:
     """Where to fold an ordered layout (``sc.ranks``, from ``order``) into rows that read the same way
     (``scene.ordered``; ``layout`` draws each row in its own ranks): the cuts, best first — every cut
     into two rows, and into three the cuts within two ranks of the thirds of the row's length (with
     ``four``: into four, within a rank of the quarters, only). Each
     fold's size is estimated from the layout in one row: its rows as ``ordered`` makes them (nodes
     moved to a later row or drawn again there), each rank as long as its longest node and as wide as
-    its nodes together, plus the room Graphviz gave the one row; the caption goes into the corner the
+    its nodes together, plus the room Graphviz gave the one row (along the flow only when the rows lie
+    ``straight`` and the one row did not: across the flow that row drifts step by step); the caption goes into the corner the
     shortest row leaves when it fits there, else above. The folds that reach the readable size come
     first, those whose rows' own edges cross in the one row (each row keeps its order there; a node
     drawn again feeds its row from beside its use) least beyond ``reference`` (plain ``dot``'s
@@ -221,7 +237,7 @@ def _wraps(lay: Layout, sc: Scene, graph: "Graph", order: Sequence[Sequence[str]
     drawn = (max(b[along + 2] for b in nodes) - min(b[along] for b in nodes),
              max(b[3 - along] for b in nodes) - min(b[1 - along] for b in nodes))
     flat = extent(sc.ranks, (), ())
-    extra = (drawn[0] - flat[0] + pad, drawn[1] - flat[1] + pad)  # margins and bends Graphviz adds
+    extra = (drawn[0] - flat[0] + pad, pad if straight else drawn[1] - flat[1] + pad)  # margins and bends Graphviz adds
     caption = lay.boxes.get(CAPTION_KEY, (0, 0))
     caption = caption if along == 0 else caption[::-1]  # (along, across)
     paths = {eid: points for eid, pins in lay.edges.items() if len(points := spline_points(pins["pos"])) > 1}
@@ -284,8 +300,9 @@ def _candidates(style: "Style", operations: int) -> list[_Candidate]:
     beside its first use, constants copied or not; gates (or the look asked for) in plain ``dot``'s
     ranks (the fewest crossings) in the first orientation, in one row and folded into two rows that read
     the same way (at the two best cuts, tried only when the row does not reach the text size), then the same
-    with each input used several times drawn before each use; gates folded with the second row coming
-    back; the operations of one depth in one rank; input columns last (one, three, two)."""
+    with each input used several times drawn before each use; paired gates top down, in one row and folded
+    into two, three or four columns; gates left to right folded into two, three or four rows that lie
+    straight; gates folded with the second row coming back; the operations of one depth in one rank; input columns last (one, three, two)."""
     if style.aspect == "none" or operations > SEARCH_LIMIT:  # one layout: boxes for small graphs, else gates
         look = style.look if style.look != "auto" else "boxes" if operations <= SMALL_GRAPH else "gates"
         return [_Candidate(replace(style, look=look, rankdir="LR" if style.rankdir == "auto" else style.rankdir), 1)]
@@ -301,6 +318,8 @@ def _candidates(style: "Style", operations: int) -> list[_Candidate]:
                           inputs_copied=copied) for copied in (False, True) for look in gates[:1] for fold in (0, 1, 2)]
     ordered += [_Candidate(replace(style, look=look, rankdir=rankdir), copies=True, ordered=True, fold=fold)
                 for rankdir in rankdirs[1:] for look in gates[-1:] for fold in (0, 1, 2, 3)]
+    ordered += [_Candidate(replace(style, look=look, rankdir=rankdirs[0]), copies=True, ordered=True, fold=fold,
+                           straight=True) for look in gates[:1] for fold in (1, 2, 3)]
     stacked = [_Candidate(replace(style, look=look, rankdir=rankdir), columns) for look in gates
                for rankdir in rankdirs for columns in (1, 3, 2)]
     return boxes + beside(False, False) + ordered + beside(True, False) + beside(False, True) + stacked

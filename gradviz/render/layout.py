@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
+import networkx as nx
+
 from ..errors import GradvizError
 from .backends import GRAPHVIZ_SECONDS
 from .scene import Scene, digraph
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
 
     from .backends import Backend
 
-__all__ = ["Layout", "layout", "pinned", "node_box"]
+__all__ = ["Layout", "layout", "least_length", "pinned", "node_box"]
 
 CAPTION_KEY = "caption"
 _SLACK = 2  # points added to measured label boxes (Graphviz rounds sizes)
@@ -84,6 +86,23 @@ def layout(scenes: Sequence[Scene], backend: "Backend", slide: tuple[float, floa
         obstacles += [tuple(float(v) for v in c["bb"].split(",")) for c in clusters.values()]
         caption_pos, bb = _caption_place(boxes[CAPTION_KEY], bb, obstacles, slide, pad)
     return Layout(nodes, edges, boxes, clusters, caption_pos, (bb[2] - bb[0] + pad, bb[3] - bb[1] + pad))
+
+
+def least_length(scenes: Sequence[Scene], backend: "Backend", timeout: float = GRAPHVIZ_SECONDS) -> float:
+    """The least length (points) any ``dot`` layout of ``scenes`` takes along its flow: the nodes of its
+    longest path end to end, ``ranksep`` apart (an edge's head lies a rank past its tail, but a constant's
+    edge into the operation it is drawn beside). Costs a label measure, no layout."""
+    node_size, _ = _measure(scenes, backend, timeout)
+    sc = scenes[-1]
+    along = 0 if dict(sc.graph_attrs).get("rankdir", "LR") in ("LR", "RL") else 1
+    gap = 72 * float(dict(sc.graph_attrs).get("ranksep", "0.5"))
+    beside = set(sc.beside)
+    flow = nx.DiGraph((e.tail, e.head) for e in sc.edges if (e.tail, e.head) not in beside)
+    flow.add_nodes_from(node.id for node in sc.nodes)
+    length: dict[str, float] = {}
+    for nid in nx.topological_sort(flow):
+        length[nid] = 72 * node_size[nid][along] + max((length[p] + gap for p in flow.predecessors(nid)), default=0.0)
+    return max(length.values(), default=0.0)
 
 
 Box = tuple  # (x0, y0, x1, y1) in points, y up

@@ -115,6 +115,7 @@ class Scene:
     layers: tuple[tuple[str, ...], ...] = ()  # operations laid out in one rank each (a layer's units side by side)
     ranks: tuple[tuple[str, ...], ...] = ()  # every node's rank, each in order across the flow (``ordered``)
     copies: tuple[tuple[str, str], ...] = ()  # (copy, node): an input or operation drawn again (not constants)
+    straight: bool = False  # ordered: each row's longest path kept straight (always so top down)
 
     @property
     def rows(self) -> dict[str, int]:
@@ -150,7 +151,7 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
            wrt: str | None = None, look: str = "boxes", columns: int = 1, fold: bool = False,
            tangents: "Tangents | None" = None, copies: bool = False, layered: bool = False,
            order: Sequence[Sequence[str]] = (), wrap: Sequence[int] = (), shared: "Drawn | None" = None,
-           inputs_copied: bool = False) -> list[Scene]:
+           inputs_copied: bool = False, straight: bool = False) -> list[Scene]:
     """The scenes of several frames of one result, sharing the text work between them.
 
     ``wrt`` (an input's name) draws the nodes and edges on the paths from the output to that
@@ -160,7 +161,8 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
     ``layered`` puts the operations of one depth in one rank (``Scene.layers``). ``order``: the graph's
     ranks, each in order across the flow (plain ``dot``'s), that the layout keeps (``ordered``), folded
     into another row at each rank of ``wrap``; ``inputs_copied`` then draws an input
-    used by several operations once before each (``Scene.copies``). ``shared``: what earlier calls for
+    used by several operations once before each (``Scene.copies``), and ``straight`` keeps each row's
+    longest path straight (``Scene.straight``). ``shared``: what earlier calls for
     the same result, frames, caption, ``wrt`` and ``tangents`` drew (the look search's candidates)."""
     graph = result.graph
     shared = Drawn() if shared is None else shared
@@ -182,7 +184,8 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
     if order:
         ranks, later, again = ordered(graph, order, out[0].edges, wrap, dict(out[0].copies))
         folded = frozenset().union(*later)
-        return [replace(_continued(sc, later, again), folded=folded, later=later, ranks=ranks) for sc in out]
+        return [replace(_continued(sc, later, again), folded=folded, later=later, ranks=ranks, straight=straight)
+                for sc in out]
     folded = second_row(graph) if fold else frozenset()
     if folded:  # a constant's copy goes into the row of the operation it is drawn beside
         folded |= {e.tail for e in out[0].edges if e.head in folded and e.tail not in graph.nodes}
@@ -737,11 +740,12 @@ def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = No
 def _ranked(dot: "graphviz.Digraph", sc: Scene) -> None:
     """The layout pass of a scene with ``ranks`` (one row: ``layout`` draws a folded scene's rows one
     by one): each rank one rank set, consecutive ranks one apart (an invisible edge between their
-    first nodes). Top down, the longest path is one Graphviz group, kept straight: a chain stands as
-    a column with its inputs beside it instead of drifting sideways step by step."""
+    first nodes). Top down, or where the scene asks (``Scene.straight``), the longest path is one
+    Graphviz group, kept straight: a chain stands as a column (or lies as a row) with its inputs
+    beside it instead of drifting sideways step by step."""
     for edge in sc.edges:
         dot.edge(edge.tail, edge.head, **{"id": edge.id, **dict(edge.attrs)})
-    if dict(sc.graph_attrs).get("rankdir") == "TB" and sc.edges:
+    if (sc.straight or dict(sc.graph_attrs).get("rankdir") == "TB") and sc.edges:
         for nid in nx.dag_longest_path(nx.DiGraph([(e.tail, e.head) for e in sc.edges])):
             dot.node(nid, group="spine")
     for members in sc.ranks:
