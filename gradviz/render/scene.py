@@ -618,7 +618,7 @@ def _visible(markup: str) -> int:
 
 def _defaults(compact: bool, gates: bool = False) -> tuple[tuple, tuple, tuple]:
     size = 10 if compact else 14
-    graph_attrs = (("rankdir", "LR"), ("bgcolor", "white"), ("pad", "0.2"), ("fontname", FONT),
+    graph_attrs = (("rankdir", "LR"), ("bgcolor", "white"), ("pad", "0.1"), ("fontname", FONT),
                    ("fontsize", str(size)), ("labelloc", "t"), ("labeljust", "l"),
                    ("nodesep", "0.1" if gates else "0.15" if compact else "0.3"),
                    ("ranksep", "0.25" if gates else "0.3" if compact else "0.5"),
