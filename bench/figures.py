@@ -43,7 +43,7 @@ from gradviz.render.crossings import plain_dot_crossings  # noqa: E402
 from gradviz.render.figure import Figure  # noqa: E402
 from gradviz.render.fitting import readable_px  # noqa: E402
 from gradviz.render.measure import border_runs, constants_astray, crossings, fit, node_boxes, shared_runs  # noqa: E402
-from gradviz.render.reading import indexed_pairs, out_of_order, rows_reversed  # noqa: E402
+from gradviz.render.reading import sibling_groups, out_of_order, rows_reversed  # noqa: E402
 
 
 def main(rungs: list[tuple[str, Callable[[], "Backward"]]]) -> int:
@@ -66,7 +66,7 @@ def main(rungs: list[tuple[str, Callable[[], "Backward"]]]) -> int:
         misses += not ok
         svg = rendered[-1].data
         final = figure.scene(figure.frames[-1])
-        unordered = out_of_order(indexed_pairs(result.graph), centres(svg), figure.style.rankdir, final.rows,
+        unordered = out_of_order(sibling_groups(result.graph), centres(svg), figure.style.rankdir, final.rows,
                                  final.turned)
         unordered += [("second row", "first row")] * rows_reversed(centres(svg), figure.style.rankdir, final.rows)
         fan = max(shared_runs(svg).items(), key=lambda kv: kv[1], default=("", 0.0))

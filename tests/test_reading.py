@@ -19,7 +19,7 @@ from gradviz.render.layout import layout, least_length, node_box
 from gradviz.render.measure import (BORDER_LONG, SHARED_LONG, border_runs, constants_astray, crossings, fit,
                                     node_boxes, shared_runs)
 from gradviz.render.frames import frames
-from gradviz.render.reading import indexed_pairs, out_of_order, rows_reversed
+from gradviz.render.reading import Siblings, out_of_order, rows_reversed, sibling_groups
 from gradviz.render.crossings import plain_dot_ranks
 from gradviz.render.scene import continued, depths, ordered, scenes
 from gradviz.render.style import Style
@@ -31,7 +31,7 @@ GENERATED = {name: FAMILIES[name] for name in (  # the ladder has a 3-term softm
     "batch norm, 2 values",
     "batch norm, 3 values, shared", "attention, 3 keys", "attention, 4 keys", "tanh chain, 12 layers")}
 # what the layouts do not yet reach (bench/LAYOUT.md): strict, so a fix shows up as a pass to turn into a test
-MISSES = {("order", "MLP 2-3-2-1"): "the second layer's units out of order: b₂₁ before b₁₂ (3 pairs)"}
+MISSES: dict[tuple[str, str], str] = {}
 
 
 def _centres(svg: bytes) -> dict[str, tuple[float, float]]:
@@ -70,7 +70,7 @@ def test_edges_cross_no_more_often_than_in_plain_dot_and_the_text_stays_readable
 def test_repeated_structure_reads_in_index_order(drawn) -> None:
     name, graph, figure, svg = drawn
     final = figure.scene(figure.frames[-1])
-    wrong = out_of_order(indexed_pairs(graph), _centres(svg), figure.style.rankdir, final.rows, final.turned)
+    wrong = out_of_order(sibling_groups(graph), _centres(svg), figure.style.rankdir, final.rows, final.turned)
     wrong += [("later row", "earlier row")] * rows_reversed(_centres(svg), figure.style.rankdir, final.rows)
     _judge("order", name, not wrong, [(graph.nodes[a].name if a in graph.nodes else a,
                                        graph.nodes[b].name if b in graph.nodes else b) for a, b in wrong])
@@ -129,28 +129,49 @@ def test_a_node_drawn_again_reads_as_itself_and_no_edge_joins_the_rows(drawn) ->
         assert all(a[1] < b[0] for a, b in zip(spans, spans[1:])), (name, spans)
 
 
+def _sibling_names(graph) -> set[tuple[str, str]]:
+    return {(graph.nodes[a].name, graph.nodes[b].name) for group in sibling_groups(graph) for a, b in group.pairs}
+
+
 def test_siblings_are_names_differing_in_their_indices_in_one_role_neither_depending_on_the_other() -> None:
     graph = parse(rnn(2))
-    names = {(graph.nodes[a].name, graph.nodes[b].name) for a, b in indexed_pairs(graph)}
+    names = _sibling_names(graph)
     assert ("x1", "x2") in names
     assert ("h1", "h2") not in names  # h2 depends on h1: the arrows order them
     graph = parse("p = σ(w0 + w1x1 + w2x2)")
-    names = {(graph.nodes[a].name, graph.nodes[b].name) for a, b in indexed_pairs(graph)}
+    names = _sibling_names(graph)
     assert ("w1", "w2") in names and ("x1", "x2") in names
     assert not any("w0" in pair for pair in names)  # the bias feeds a sum, the weights products
     graph = parse(softmax(3, 2))
-    names = {(graph.nodes[a].name, graph.nodes[b].name) for a, b in indexed_pairs(graph)}
+    names = _sibling_names(graph)
     assert {("z1", "z2"), ("z1", "z3"), ("z2", "z3"), ("w11", "w21"), ("w12", "w32")} <= names
 
 
+def test_a_matrix_of_siblings_reads_in_order_row_by_row_or_column_by_column() -> None:
+    """``w11 w12 w21 w22`` drawn row by row or column by column reads in order; neither way, it does not."""
+    graph = parse("y = relu(w11 x1 + w12 x2) + relu(w21 x1 + w22 x2)")
+    ids = {graph.nodes[nid].name: nid for nid in graph.nodes}
+    groups = [g for g in sibling_groups(graph) if ids["w11"] in {n for pair in g.pairs for n in pair}]
+    assert len(groups) == 1 and {(ids["w12"], ids["w21"])} == set(groups[0].swapped)
+
+    def reading(*names: str) -> dict[str, tuple[float, float]]:  # one rank, top to bottom
+        return {ids[name]: (0.0, -30.0 * k) for k, name in enumerate(names)}
+    assert out_of_order(groups, reading("w11", "w12", "w21", "w22"), "LR") == []
+    assert out_of_order(groups, reading("w11", "w21", "w12", "w22"), "LR") == []
+    assert len(out_of_order(groups, reading("w12", "w11", "w22", "w21"), "LR")) == 2  # each row backwards
+    assert out_of_order(sibling_groups(parse("y = w1 x1 + w2 x2")), {}, "LR") == []  # one index: one way
+    one = [g for g in sibling_groups(parse("y = w1 x1 + w12 x2")) if g.pairs]
+    assert all(not g.swapped for g in one)  # indices of unlike length are numbers, not matrix entries
+
+
 def test_reading_order_runs_along_the_flow_then_across_it() -> None:
-    pairs = [("a", "b")]
+    pairs = [Siblings((("a", "b"),))]
     same_rank = {"a": (10.0, 50.0), "b": (10.0, 20.0)}  # y upwards: a above b
     assert out_of_order(pairs, same_rank, "LR") == []
-    assert out_of_order(pairs, {"a": same_rank["b"], "b": same_rank["a"]}, "LR") == pairs
+    assert out_of_order(pairs, {"a": same_rank["b"], "b": same_rank["a"]}, "LR") == [("a", "b")]
     assert out_of_order(pairs, {"a": (10.0, 20.0), "b": (80.0, 90.0)}, "LR") == []  # b a rank further right
     assert out_of_order(pairs, {"a": (50.0, 90.0), "b": (10.0, 20.0)}, "TB") == []  # b a rank further down
-    assert out_of_order(pairs, {"a": (50.0, 20.0), "b": (10.0, 20.0)}, "TB") == pairs  # one rank: left first
+    assert out_of_order(pairs, {"a": (50.0, 20.0), "b": (10.0, 20.0)}, "TB") == [("a", "b")]  # one rank: left first
     assert out_of_order(pairs, {"a": (50.0, 20.0), "b": (10.0, 20.0)}, "LR", folded={"b"}) == []  # b's row is second
 
 
@@ -159,7 +180,7 @@ def test_a_layout_is_mirrored_when_that_reads_in_order() -> None:
     figure = Figure(result)
     centres = {nid: tuple(float(v) for v in pins["pos"].rstrip("!").split(",")) for nid, pins in
                figure.layout.nodes.items()}
-    pairs = indexed_pairs(result.graph)
+    pairs = sibling_groups(result.graph)
     assert pairs and out_of_order(pairs, centres, figure.style.rankdir, figure.scene(figure.frames[-1]).rows) == []
 
 
@@ -207,11 +228,11 @@ def test_ordered_ranks_keep_the_given_order_put_constants_beside_their_use_and_w
 
 
 def test_a_second_row_reads_the_same_way_as_the_first_unless_it_turns_back() -> None:
-    pairs = [("a", "b")]
+    pairs = [Siblings((("a", "b"),))]
     centres = {"a": (50.0, 90.0), "b": (10.0, 20.0)}  # b under a and further left
     assert out_of_order(pairs, centres, "LR", folded={"b"}) == []
     assert out_of_order(pairs, {"a": (10.0, 20.0), "b": (50.0, 20.0)}, "LR", folded={"a", "b"}) == []
-    assert out_of_order(pairs, {"a": (10.0, 20.0), "b": (50.0, 20.0)}, "LR", folded={"a", "b"}, turned=True) == pairs
+    assert out_of_order(pairs, {"a": (10.0, 20.0), "b": (50.0, 20.0)}, "LR", folded={"a", "b"}, turned=True) == [("a", "b")]
     assert rows_reversed({"a": (10.0, 90.0), "b": (10.0, 20.0)}, "LR", folded={"b"}) == 0  # the second row under
     assert rows_reversed({"a": (10.0, 20.0), "b": (10.0, 90.0)}, "LR", folded={"b"}) == 1
     assert rows_reversed({"a": (10.0, 20.0), "b": (90.0, 20.0)}, "TB", folded={"b"}) == 0  # top down: to the right

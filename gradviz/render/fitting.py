@@ -22,7 +22,7 @@ from .crossings import layout_crossings, plain_dot_crossings, plain_dot_ranks
 from .layout import CAPTION_KEY, Layout, layout, least_length, node_box
 from .measure import (BORDER_LONG, SHARED_LONG, count_crossings, runs_along_borders, runs_together,
                       spline_points, strays)
-from .reading import across_inversions, indexed_pairs, out_of_order, rows_reversed
+from .reading import Siblings, across_inversions, sibling_groups, out_of_order, rows_reversed
 from .scene import Drawn, Scene, continued, ordered, scenes as make_scenes
 
 if TYPE_CHECKING:
@@ -111,8 +111,8 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     affordable = max(1, SEARCH_WORK // layout_work(result.graph))  # layouts the search pays for
     searching = len(candidates) > 1 and affordable > 1
     reference = plain_dot_crossings(result.graph, backend) if searching else 0
-    pairs = indexed_pairs(result.graph) if searching else []
-    order = _reading(plain_dot_ranks(result.graph, backend), pairs) if searching else ()
+    siblings = sibling_groups(result.graph) if searching else []
+    order = _reading(plain_dot_ranks(result.graph, backend), siblings) if searching else ()
     best: Fitted | None = None
     best_rank: tuple | None = None
     unfolded: dict[tuple, tuple[Layout, Scene]] = {}  # (look, rankdir, inputs copied) → its ordered layout in one row
@@ -150,10 +150,10 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
 
         def disorder(centres: Mapping[str, tuple[float, float]]) -> tuple[int, int, int]:
             return (rows_reversed(centres, chosen.rankdir, looks[-1].rows),
-                    len(out_of_order(pairs, centres, chosen.rankdir, looks[-1].rows, looks[-1].turned)),
-                    across_inversions(pairs, centres, chosen.rankdir))
+                    len(out_of_order(siblings, centres, chosen.rankdir, looks[-1].rows, looks[-1].turned)),
+                    across_inversions(siblings, centres, chosen.rankdir))
         lay = layout(looks, backend, box, timeout=GRAPHVIZ_SECONDS - (time.monotonic() - start),
-                     disorder=disorder if pairs or looks[-1].folded else None)
+                     disorder=disorder if siblings or looks[-1].folded else None)
         laid += 1
         if candidate.ordered and not candidate.fold:
             unfolded[row] = (lay, looks[-1])
@@ -181,12 +181,12 @@ def _reach(looks: Sequence[Scene], style: "Style", backend: "Backend", box: tupl
     return style.font_size * box[along] / (least_length(looks, backend) + pad)
 
 
-def _reading(order: Sequence[Sequence[str]], pairs: Sequence[tuple[str, str]]) -> tuple[tuple[str, ...], ...]:
+def _reading(order: Sequence[Sequence[str]], siblings: Sequence[Siblings]) -> tuple[tuple[str, ...], ...]:
     """Plain ``dot``'s ranks, each from top to bottom, or each reversed when that reads more indexed
     siblings in order (a mirror image crosses its edges as often)."""
     def disorder(ranks: Sequence[Sequence[str]]) -> tuple[int, int]:
         centres = {nid: (100.0 * k, -100.0 * i) for k, members in enumerate(ranks) for i, nid in enumerate(members)}
-        return len(out_of_order(pairs, centres, "LR")), across_inversions(pairs, centres, "LR")
+        return len(out_of_order(siblings, centres, "LR")), across_inversions(siblings, centres, "LR")
     mirrored = [tuple(reversed(members)) for members in order]
     return tuple(map(tuple, mirrored if disorder(mirrored) < disorder(order) else order))
 

@@ -5,7 +5,9 @@ structure: the terms of a softmax, the units of a layer, the steps of a recurren
 nodes of which neither depends on the other should read in index order along the figure's flow:
 the one met first going with the arrows (left to right, or top to bottom) has the lower index,
 and two in the same rank are ordered across it (top to bottom when the figure runs left to right,
-left to right when it runs top to bottom). A folded layout reads its first row before its second,
+left to right when it runs top to bottom). Two-digit indices name a matrix's entries (``w21``: row 2,
+column 1), which read in order row by row or column by column: each group of siblings is judged in
+whichever of the two puts more of its pairs in order. A folded layout reads its first row before its second,
 which runs the same way as the first or, turned, back.
 ``out_of_order`` counts the pairs that do not; the layout search mirrors a layout across its flow
 when that puts more pairs in order, or as many and more of them the right way across the flow
@@ -15,19 +17,33 @@ when that puts more pairs in order, or as many and more of them the right way ac
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Collection, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Collection, Mapping, Sequence
 
 import networkx as nx
 
 if TYPE_CHECKING:
     from ..ir.graph import Graph
 
-__all__ = ["indexed_pairs", "out_of_order", "across_inversions", "rows_reversed", "RANK_TOLERANCE"]
+__all__ = ["Siblings", "sibling_groups", "out_of_order", "across_inversions", "rows_reversed", "RANK_TOLERANCE"]
 
 RANK_TOLERANCE = 4.0  # points: two node centres this close along the flow sit in one rank
 _SUBSCRIPTS, _SUPERSCRIPTS = "₀₁₂₃₄₅₆₇₈₉", "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _DIGITS = str.maketrans(_SUBSCRIPTS + _SUPERSCRIPTS, "0123456789" * 2)
 _INDEXED = re.compile(f"([^\\W\\d_]+?)([0-9{_SUBSCRIPTS}{_SUPERSCRIPTS}]+)")
+
+
+@dataclass(frozen=True)
+class Siblings:
+    """Nodes named alike but for their indices, in one role (``sibling_groups``): their pairs (lower,
+    higher) in index order, and those of them that swap when a matrix's entries read column by column."""
+
+    pairs: tuple[tuple[str, str], ...]
+    swapped: frozenset[tuple[str, str]] = frozenset()
+
+    def read(self, transposed: bool) -> list[tuple[str, str]]:
+        """The pairs (first, second) in the order rows (or, ``transposed``, columns) read."""
+        return [(b, a) if transposed and (a, b) in self.swapped else (a, b) for a, b in self.pairs]
 
 
 def _index(name: str) -> tuple[str, tuple[int, ...]] | None:
@@ -45,11 +61,18 @@ def _index(name: str) -> tuple[str, tuple[int, ...]] | None:
     return match.group(1) + " " + shape, numbers
 
 
-def indexed_pairs(graph: "Graph") -> list[tuple[str, str]]:
-    """Pairs ``(lower, higher)`` of node ids whose names differ only in their indices and that play
-    one role (the same operation; inputs: fed into the same operations, so a bias ``w0`` is no
-    sibling of the weight ``w1``), neither depending on the other; the user's names only (not the
-    numbered temporaries ``t₁ t₂``)."""
+def _transposed(name: str) -> tuple[int, ...]:
+    """An indexed name's digits with the last two swapped (a matrix entry read column first)."""
+    digits = [int(c.translate(_DIGITS)) for c in _INDEXED.fullmatch(name).group(2)]  # type: ignore[union-attr]
+    return tuple(digits[:-2] + digits[-1:] + digits[-2:-1])
+
+
+def sibling_groups(graph: "Graph") -> list[Siblings]:
+    """Groups of nodes whose names differ only in their indices and that play one role (the same
+    operation; inputs: fed into the same operations, so a bias ``w0`` is no sibling of the weight
+    ``w1``), each with its pairs (lower, higher) of which neither depends on the other; the user's
+    names only (not the numbered temporaries ``t₁ t₂``). Where every name of a group has an index
+    of two or more digits, of one length, the pairs that a column-first reading swaps are marked."""
     groups: dict[tuple, list[tuple[tuple[int, ...], str]]] = {}
     consumers = graph.consumers()
     for nid, node in graph.nodes.items():
@@ -61,31 +84,43 @@ def indexed_pairs(graph: "Graph") -> list[tuple[str, str]]:
     if not any(len(members) > 1 for members in groups.values()):
         return []
     reach = nx.transitive_closure_dag(nx.DiGraph(graph.nx))
-    pairs = []
+    out = []
     for members in groups.values():
         members.sort()
-        for k, (low, a) in enumerate(members):
-            for high, b in members[k + 1:]:
-                if low != high and not reach.has_edge(a, b) and not reach.has_edge(b, a):
-                    pairs.append((a, b))
-    return pairs
+        pairs = [(a, b) for k, (low, a) in enumerate(members) for high, b in members[k + 1:]
+                 if low != high and not reach.has_edge(a, b) and not reach.has_edge(b, a)]
+        lengths = {len(_INDEXED.fullmatch(graph.nodes[nid].name).group(2)) for _, nid in members}  # type: ignore
+        column = {nid: _transposed(graph.nodes[nid].name) for _, nid in members} if min(lengths) > 1 and \
+            len(lengths) == 1 else {}
+        swapped = frozenset((a, b) for a, b in pairs if column and column[b] < column[a])
+        if pairs:
+            out.append(Siblings(tuple(pairs), swapped))
+    return out
 
 
-def out_of_order(pairs: Collection[tuple[str, str]], centres: Mapping[str, tuple[float, float]], rankdir: str,
+def out_of_order(siblings: Sequence[Siblings], centres: Mapping[str, tuple[float, float]], rankdir: str,
                  folded: Collection[str] | Mapping[str, int] = (), turned: bool = False) -> list[tuple[str, str]]:
-    """The pairs whose higher index reads before the lower one; ``centres``: node centres in
-    points with y growing upwards (Graphviz's layout); ``folded``: the nodes of a folded layout's
-    second row, read after the first (``turned``: running back), or each node's row (0: the first)."""
-    return [(a, b) for a, b in pairs if a in centres and b in centres
-            and _key(centres[b], rankdir, _row(b, folded), turned) < _key(centres[a], rankdir, _row(a, folded), turned)]
+    """The pairs whose second reads before the first, each group read by rows or by columns,
+    whichever puts more of it in order; ``centres``: node centres in points with y growing upwards
+    (Graphviz's layout); ``folded``: the nodes of a folded layout's second row, read after the first
+    (``turned``: running back), or each node's row (0: the first)."""
+    def wrong(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(a, b) for a, b in pairs if a in centres and b in centres and _key(
+            centres[b], rankdir, _row(b, folded), turned) < _key(centres[a], rankdir, _row(a, folded), turned)]
+    return [pair for group in siblings for pair in min(
+        (wrong(group.read(transposed)) for transposed in (False, True)[:1 + bool(group.swapped)]), key=len)]
 
 
-def across_inversions(pairs: Collection[tuple[str, str]], centres: Mapping[str, tuple[float, float]],
+def across_inversions(siblings: Sequence[Siblings], centres: Mapping[str, tuple[float, float]],
                       rankdir: str) -> int:
     """How many pairs lie the wrong way across the flow, wherever they sit along it (a staircase
-    of units, the first at the bottom): what decides a mirror when reading order ties."""
-    return sum(a in centres and b in centres and _key(centres[b], rankdir, False, False)[2]
-               < _key(centres[a], rankdir, False, False)[2] for a, b in pairs)
+    of units, the first at the bottom), each group read by rows or by columns: what decides a mirror
+    when reading order ties."""
+    def wrong(pairs: list[tuple[str, str]]) -> int:
+        return sum(a in centres and b in centres and _key(centres[b], rankdir, False, False)[2]
+                   < _key(centres[a], rankdir, False, False)[2] for a, b in pairs)
+    return sum(min(wrong(group.read(transposed)) for transposed in (False, True)[:1 + bool(group.swapped)])
+               for group in siblings)
 
 
 def rows_reversed(centres: Mapping[str, tuple[float, float]], rankdir: str,
