@@ -237,6 +237,8 @@ class _Forms:
         cancelled = sympy.cancel(written)
         out = []
         for variant in (cancelled, sympy.expand(cancelled)):
+            if size(variant) > NAMED_BUDGET:  # sympy's subs takes seconds in so long a form, and nothing that
+                continue  # long comes back short enough to win
             for symbol, definition in self.relations.items():
                 if definition.free_symbols <= variant.free_symbols:
                     variant = variant.subs(definition, symbol)
