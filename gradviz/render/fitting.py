@@ -23,7 +23,9 @@ from .layout import CAPTION_KEY, Layout, layout, least_length, node_box
 from .measure import (BORDER_LONG, SHARED_LONG, count_crossings, runs_along_borders, runs_together,
                       spline_points, strays)
 from .reading import across_inversions, indexed_pairs, out_of_order, rows_reversed
-from .scene import Drawn, Scene, continued, ordered, scenes as make_scenes
+from .looks import Scene
+from .ranks import continued, ordered
+from .scene import Drawn, scenes as make_scenes
 
 if TYPE_CHECKING:
     from ..eval.backward import Backward

@@ -23,7 +23,8 @@ import networkx as nx
 
 from ..errors import GradvizError
 from .backends import GRAPHVIZ_SECONDS
-from .scene import Scene, digraph
+from .dot import digraph
+from .looks import Scene
 
 if TYPE_CHECKING:
     import graphviz
