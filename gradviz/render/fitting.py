@@ -19,7 +19,8 @@ from .backends import GRAPHVIZ_SECONDS
 from .budget import layout_work
 from .choices import ASPECTS
 from .crossings import layout_crossings, plain_dot_crossings, plain_dot_ranks
-from .layout import CAPTION_KEY, Layout, layout, least_length, node_box
+from .dot import CAPTION_KEY
+from .layout import Layout, layout, least_length, node_box
 from .measure import (BORDER_LONG, SHARED_LONG, count_crossings, runs_along_borders, runs_together,
                       spline_points, strays)
 from .reading import across_inversions, indexed_pairs, out_of_order, rows_reversed

@@ -23,7 +23,7 @@ import networkx as nx
 
 from ..errors import GradvizError
 from .backends import GRAPHVIZ_SECONDS
-from .dot import digraph
+from .dot import CAPTION_KEY, digraph
 from .looks import Scene
 
 if TYPE_CHECKING:
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Layout", "layout", "least_length", "pinned", "node_box"]
 
-CAPTION_KEY = "caption"
 _SLACK = 2  # points added to measured label boxes (Graphviz rounds sizes)
 _CAPTION_GAP = 10  # points between the caption and anything else
 
