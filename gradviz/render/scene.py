@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from ..eval.tangents import Tangents
     from ..ir.graph import Graph
 
-__all__ = ["Drawn", "scene", "scenes", "gate_symbol", "wrapped", "EDGE_LABEL_LIMIT", "COMPACT_LIMIT", "CAPTION_LINES"]
+__all__ = ["Drawn", "scene", "scenes", "gate_symbol", "EDGE_LABEL_LIMIT", "COMPACT_LIMIT", "CAPTION_LINES"]
 
 EDGE_LABEL_LIMIT = 40  # more nodes than this: edges carry no labels
 ACTIVE_LABEL_GAP = 4  # points under the active edge's label, clear of its thick line (half its 3-point width)
