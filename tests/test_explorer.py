@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from families import make, rnn  # noqa: E402
 from tools import browser as chromium_browser  # noqa: E402
 
-from gradviz.render.scene import continued  # noqa: E402
+from gradviz.render.ranks import continued  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 MINUS = "−"

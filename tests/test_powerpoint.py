@@ -26,7 +26,7 @@ from gradviz.outputs.powerpoint import (BAND, BOTTOM, CONTENT_TOP, EQUATION_SCAL
                                         deck_figure, plan, pptx_bytes, write_pptx)
 from gradviz.render.fitting import readable_px
 from gradviz.render.measure import fit
-from gradviz.render.scene import FONT
+from gradviz.render.looks import FONT
 
 LECTURE = "(θ1θ2x − y)²"
 AT = {"θ1": 2, "θ2": -1, "x": 3, "y": 1}

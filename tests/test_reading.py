@@ -21,7 +21,8 @@ from gradviz.render.measure import (BORDER_LONG, SHARED_LONG, border_runs, const
 from gradviz.render.frames import frames
 from gradviz.render.reading import Siblings, out_of_order, rows_reversed, sibling_groups
 from gradviz.render.crossings import plain_dot_ranks
-from gradviz.render.scene import continued, depths, ordered, scenes
+from gradviz.render.ranks import continued, depths, ordered
+from gradviz.render.scene import scenes
 from gradviz.render.style import Style
 from gradviz.syntax import parse
 

@@ -23,9 +23,10 @@ from gradviz.ir.graph import GraphBuilder
 from gradviz.outputs.export import export
 from gradviz.outputs.folder import write_atomic
 from gradviz.render import backends
+from gradviz.render.dot import digraph
 from gradviz.render.figure import render_frames
 from gradviz.render.frames import frames
-from gradviz.render.scene import EDGE_LABEL_LIMIT, digraph, scene
+from gradviz.render.scene import EDGE_LABEL_LIMIT, scene
 from gradviz.text.lines import Name, NodeText, Partial, Relation, write
 from gradviz.text.targets import LATEX, MARKUP
 

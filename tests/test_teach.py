@@ -154,7 +154,8 @@ def test_render_blank_writes_questions_and_an_answer_key(tmp_path) -> None:
 
 def test_wrt_fades_everything_off_the_paths_to_the_input(result) -> None:
     from gradviz.render.frames import frames
-    from gradviz.render.scene import FADED, FADED_EDGE, scene
+    from gradviz.render.looks import FADED, FADED_EDGE
+    from gradviz.render.scene import scene
 
     final = frames(result, "final")[0]
     sc = scene(result, final, wrt="theta1")

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
 from ..derive.documents import sections
-from ..render.scene import FONT
+from ..render.looks import FONT
 from ..text.lines import Relation, piece
 from ..text.targets import MATHTEXT
 
@@ -35,7 +35,7 @@ DPI = 150  # pixels per inch of a PNG
 WIDTH = 12.0  # inches: the widest row (1,800 pixels at DPI, inside a 1,920-pixel slide)
 PAGE_HEIGHT = 6.4  # inches: one page of the derivation (960 pixels, a 1,080-pixel slide less a title)
 MARGIN = 0.15  # inches around the rows
-MATH_FONTS = "dejavusans"  # mathtext's DejaVu Sans: the figures' family (``scene.FONT``), no serif math beside sans figures
+MATH_FONTS = "dejavusans"  # mathtext's DejaVu Sans: the figures' family (``looks.FONT``), no serif math beside sans figures
 IMAGE_FORMATS = ("svg", "png")
 PICTURE_NODE_LIMIT = 40  # nodes beyond which the derivation gets no pictures (about half a second a picture: 2-3-2-1 with its 58 nodes took 54 s)
 _GAP = {"row": 0.35, "line": 0.8, "heading": 1.2}  # space above a row, in ems: continuation, new line, heading

@@ -32,8 +32,8 @@ from ..render.budget import MIN_PNG_DPI, png_dpi
 from ..render.figure import Figure
 from ..render.fitting import Area, readable_px, text_px
 from ..render.frames import Frame
+from ..render.looks import FONT
 from ..render.measure import fit
-from ..render.scene import FONT
 from ..render.style import Style
 from .export import Export, export
 from .folder import OutputFolder

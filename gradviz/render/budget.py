@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import GradvizError
-from .scene import depths
+from .ranks import depths
 
 if TYPE_CHECKING:
     from ..ir.graph import Graph

@@ -19,7 +19,7 @@ from .svgframes import svg_frames
 if TYPE_CHECKING:
     from ..eval.backward import Backward
     from ..eval.tangents import Tangents
-    from .scene import Scene
+    from .looks import Scene
 
 __all__ = ["RenderedFrame", "Figure", "render_frames", "DEFAULT_PNG_DPI"]
 

@@ -19,11 +19,14 @@ from .backends import GRAPHVIZ_SECONDS
 from .budget import layout_work
 from .choices import ASPECTS
 from .crossings import layout_crossings, plain_dot_crossings, plain_dot_ranks
-from .layout import CAPTION_KEY, Layout, layout, least_length, node_box
+from .dot import CAPTION_KEY
+from .layout import Layout, layout, least_length, node_box
 from .measure import (BORDER_LONG, SHARED_LONG, count_crossings, runs_along_borders, runs_together,
                       spline_points, strays)
-from .reading import Siblings, across_inversions, sibling_groups, out_of_order, rows_reversed
-from .scene import Drawn, Scene, continued, ordered, scenes as make_scenes
+from .looks import Scene
+from .ranks import continued, ordered
+from .reading import Siblings, across_inversions, out_of_order, rows_reversed, sibling_groups
+from .scene import Drawn, scenes as make_scenes
 
 if TYPE_CHECKING:
     from ..eval.backward import Backward
@@ -77,9 +80,9 @@ def text_px(lay: Layout, style: "Style", area: Area | None = None) -> float:
 @dataclass(frozen=True)
 class _Candidate:
     """One way to lay the figure out (``_candidates``): a style with its look and orientation, the
-    input columns (``scene.input_columns``), whether constants are copied beside each use, whether
-    the operations of one depth share a rank (``scene.by_depth``), whether the ranks are plain ``dot``'s
-    (``scene.ordered``), whether the layout is folded into a second row (0: not), whether an input
+    input columns (``ranks.input_columns``), whether constants are copied beside each use, whether
+    the operations of one depth share a rank (``ranks.by_depth``), whether the ranks are plain ``dot``'s
+    (``ranks.ordered``), whether the layout is folded into a second row (0: not), whether an input
     used by several operations is drawn before each (ordered layouts), and whether the rows of an
     ordered fold lie straight."""
 
@@ -195,7 +198,7 @@ def _wraps(lay: Layout, sc: Scene, graph: "Graph", order: Sequence[Sequence[str]
            box: tuple[float, float], area: Area | None, reference: int, four: bool = False,
            straight: bool = False) -> list[tuple[int, ...]]:
     """Where to fold an ordered layout (``sc.ranks``, from ``order``) into rows that read the same way
-    (``scene.ordered``; ``layout`` draws each row in its own ranks): the cuts, best first — every cut
+    (``ranks.ordered``; ``layout`` draws each row in its own ranks): the cuts, best first — every cut
     into two rows, and into three the cuts within two ranks of the thirds of the row's length (with
     ``four``: into four, within a rank of the quarters, only). Each
     fold's size is estimated from the layout in one row: its rows as ``ordered`` makes them (nodes

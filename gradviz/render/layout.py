@@ -23,7 +23,8 @@ import networkx as nx
 
 from ..errors import GradvizError
 from .backends import GRAPHVIZ_SECONDS
-from .scene import Scene, digraph
+from .dot import CAPTION_KEY, digraph
+from .looks import Scene
 
 if TYPE_CHECKING:
     import graphviz
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Layout", "layout", "least_length", "pinned", "node_box"]
 
-CAPTION_KEY = "caption"
 _SLACK = 2  # points added to measured label boxes (Graphviz rounds sizes)
 _CAPTION_GAP = 10  # points between the caption and anything else
 
@@ -143,7 +143,7 @@ def _dot(sc: Scene, sized: Mapping[str, Mapping[str, str]], boxes: Mapping[str, 
 
 def _row_scenes(sc: Scene) -> list[Scene]:
     """The parts laid out one by one: a layout folded into rows that read the same way (no edge joins
-    them: ``scene.ordered``) is one drawing a row, each in its own ranks; anything else is one."""
+    them: ``ranks.ordered``) is one drawing a row, each in its own ranks; anything else is one."""
     if not (sc.ranks and sc.folded) or sc.turned:
         return [sc]
     rows = sc.rows
@@ -299,7 +299,7 @@ def _points(pos: str) -> list[tuple[float, float]]:
 
 def pinned(sc: Scene, lay: Layout, cache: dict | None = None) -> "graphviz.Digraph":
     """The frame's scene with every position pinned, ready for the ``nop2`` engine
-    (``cache``: see ``scene.digraph``)."""
+    (``cache``: see ``dot.digraph``)."""
     return digraph(sc, node_pins=lay.nodes, edge_pins=lay.edges, boxes=lay.boxes, cache=cache,
                    cluster_pins=lay.clusters, caption_pos=lay.caption_pos,
                    comment="positions are pinned: render with neato -n2 (or dot -Knop2)")

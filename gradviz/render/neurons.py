@@ -18,7 +18,7 @@ from ..ir.ops import OPS
 from ..text.numbers import format_value
 from ..text.targets import MARKUP
 from .backends import get_backend
-from .scene import FAINT, FONT, GRADIENT_COLOR, INK, OP_FILL, SOFT_INK, VALUE_COLOR, label_rows
+from .looks import FAINT, FONT, GRADIENT_COLOR, INK, OP_FILL, SOFT_INK, VALUE_COLOR, label_rows
 
 if TYPE_CHECKING:
     import graphviz

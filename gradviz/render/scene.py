@@ -1,4 +1,4 @@
-"""The scene: the graph and one frame's state → what to draw, then a ``graphviz.Digraph``.
+"""The scene: the graph and one frame's state → what to draw (``looks.Scene``; ``dot`` writes it as DOT).
 
 The look of a lecture slide: left to right, inputs in the leftmost column and the output
 on the right; op nodes read ``a = θ₁·θ₂``; forward values in Okabe–Ito blue (``= −2``) and
@@ -20,10 +20,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from typing import TYPE_CHECKING, Callable, Mapping, Sequence
-
-import networkx as nx
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..eval.paths import input_paths, on_path
 from ..ir.ops import OPS
@@ -44,101 +41,24 @@ from ..derive.captions import (
     value_line,
 )
 from .frames import FORWARD_KINDS, Frame, FrameState, frame_state, tangent_state
+from .looks import (ACTIVE_FILL, ACTIVE_INK, FADED, FADED_EDGE, FADED_FILL, FAINT, FONT, GRADIENT_COLOR, INK, OP_FILL,
+                    OUTLINE, RECEIVING, SOFT_INK, VALUE_COLOR, EdgeLook, NodeLook, Scene, dashed, label_rows)
+from .ranks import by_depth, continue_rows, input_columns, ordered, second_row
 
 if TYPE_CHECKING:
-    import graphviz
-
     from ..eval.backward import Backward
     from ..eval.tangents import Tangents
     from ..ir.graph import Graph
 
-__all__ = ["Scene", "Drawn", "NodeLook", "EdgeLook", "scene", "scenes", "digraph", "label_rows", "boxed",
-           "VALUE_COLOR", "GRADIENT_COLOR", "FONT", "EDGE_LABEL_LIMIT", "COMPACT_LIMIT", "CAPTION_LINES", "depths"]
+__all__ = ["Drawn", "scene", "scenes", "gate_symbol", "EDGE_LABEL_LIMIT", "COMPACT_LIMIT", "CAPTION_LINES"]
 
-VALUE_COLOR = "#0072B2"  # Okabe–Ito blue: forward values
-GRADIENT_COLOR = "#D55E00"  # Okabe–Ito vermillion: gradients
-INK, SOFT_INK, FAINT, OP_FILL, ACTIVE_FILL = "#222222", "#666666", "#AAAAAA", "#F3F3F3", "#FBE3D2"
-OUTLINE, ACTIVE_INK = "#7A7A7A", "#A34400"  # node outlines; the active step's outline, darker than all
-RECEIVING = "#E07B39"  # the outline of the nodes the active step sends gradients to
-_CLUSTER_INK = "#BBBBBB"
-FADED, FADED_EDGE, FADED_FILL = "#B8B8B8", "#DDDDDD", "#FAFAFA"  # off the highlighted paths (--wrt)
-FONT = "DejaVu Sans"  # has Greek, ∂, ×, −, subscripts and superscripts
 EDGE_LABEL_LIMIT = 40  # more nodes than this: edges carry no labels
 ACTIVE_LABEL_GAP = 4  # points under the active edge's label, clear of its thick line (half its 3-point width)
 COMPACT_LIMIT = 100  # more nodes than this: smaller fonts, tighter spacing
 CAPTION_LINES = 6  # caption lines in one column; more go into two or three columns
 CAPTION_WIDTH = 64  # characters in a caption line before it wraps at an "="
-CAPTION_KEY = "caption"
 _BREAK = '<BR ALIGN="LEFT"/>'
 _LEADING = '<FONT POINT-SIZE="4"> </FONT><BR ALIGN="LEFT"/>'  # a thin empty line: space between caption lines
-CAPTION_PLACE = ' VALIGN="TOP" ALIGN="LEFT"'  # a caption starts at the top left of its box
-
-
-@dataclass(frozen=True)
-class NodeLook:
-    """A node as drawn: its HTML label body and Graphviz attributes."""
-
-    id: str
-    label: str
-    attrs: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class EdgeLook:
-    """An edge (operand → consumer, one per operand position) and its optional label."""
-
-    id: str
-    tail: str
-    head: str
-    label: str | None
-    attrs: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class Scene:
-    """Everything one frame draws, before layout."""
-
-    name: str
-    nodes: tuple[NodeLook, ...]
-    edges: tuple[EdgeLook, ...]
-    caption: str | None
-    inputs: tuple[tuple[str, ...], ...]  # columns of inputs, each top to bottom (none: each beside its use)
-    output: str
-    graph_attrs: tuple[tuple[str, str], ...]
-    node_defaults: tuple[tuple[str, str], ...]
-    edge_defaults: tuple[tuple[str, str], ...]
-    clusters: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (label, node ids): a network's layers
-    folded: frozenset[str] = frozenset()  # nodes of the second row of a folded layout (of all rows after the first)
-    later: tuple[frozenset[str], ...] = ()  # a layout folded into rows that read the same way: each row after the first
-    turned: bool = False  # the second row comes back (a U-turn), else it reads the same way as the first
-    beside: tuple[tuple[str, str], ...] = ()  # (constant, its one consumer): laid out in one rank, side by side
-    layers: tuple[tuple[str, ...], ...] = ()  # operations laid out in one rank each (a layer's units side by side)
-    ranks: tuple[tuple[str, ...], ...] = ()  # every node's rank, each in order across the flow (``ordered``)
-    copies: tuple[tuple[str, str], ...] = ()  # (copy, node): an input or operation drawn again (not constants)
-    straight: bool = False  # ordered: each row's longest path kept straight (always so top down)
-
-    @property
-    def rows(self) -> dict[str, int]:
-        """Each node's row in a folded layout (0: the first, absent), from ``later`` or ``folded``."""
-        if self.later:
-            return {nid: k for k, members in enumerate(self.later, start=1) for nid in members}
-        return dict.fromkeys(self.folded, 1)
-
-
-@lru_cache(maxsize=4096)
-def label_rows(rows: tuple[tuple[str, str | None], ...], padding: int = 1, gap: int = 0) -> str:
-    """An HTML table of one cell per row; each row is (markup, colour or None); ``gap`` points of
-    empty room under the rows (the active edge's label: its bottom row, a product whose blanks
-    ``____`` reach below the baseline, must clear the thick edge it sits on)."""
-    cells = []
-    spacer = f'<TR><TD HEIGHT="{gap}" FIXEDSIZE="TRUE" WIDTH="1"></TD></TR>' if gap else ""
-    for body, color in rows:
-        if color:
-            body = f'<FONT COLOR="{color}">{body}</FONT>'
-        cells.append(f"<TR><TD>{body}</TD></TR>")
-    cells.append(spacer)
-    return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{padding}">'
-            + "".join(cells) + "</TABLE>")
 
 
 def scene(result: "Backward", frame: Frame, *, caption: bool = True, wrt: str | None = None,
@@ -159,7 +79,7 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
     what the forward-mode frames among ``frame_list`` show. ``copies`` draws a constant used by
     several operations beside each of them, each in its operation's rank (``Scene.beside``).
     ``layered`` puts the operations of one depth in one rank (``Scene.layers``). ``order``: the graph's
-    ranks, each in order across the flow (plain ``dot``'s), that the layout keeps (``ordered``), folded
+    ranks, each in order across the flow (plain ``dot``'s), that the layout keeps (``ranks.ordered``), folded
     into another row at each rank of ``wrap``; ``inputs_copied`` then draws an input
     used by several operations once before each (``Scene.copies``), and ``straight`` keeps each row's
     longest path straight (``Scene.straight``). ``shared``: what earlier calls for
@@ -184,124 +104,13 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
     if order:
         ranks, later, again = ordered(graph, order, out[0].edges, wrap, dict(out[0].copies))
         folded = frozenset().union(*later)
-        return [replace(_continued(sc, later, again), folded=folded, later=later, ranks=ranks, straight=straight)
+        return [replace(continue_rows(sc, later, again), folded=folded, later=later, ranks=ranks, straight=straight)
                 for sc in out]
     folded = second_row(graph) if fold else frozenset()
     if folded:  # a constant's copy goes into the row of the operation it is drawn beside
         folded |= {e.tail for e in out[0].edges if e.head in folded and e.tail not in graph.nodes}
     layers = by_depth(graph) if layered and not fold else ()
     return [replace(sc, folded=folded, turned=bool(folded), layers=layers) for sc in out]
-
-
-def ordered(graph: "Graph", order: Sequence[Sequence[str]], edges: Sequence[EdgeLook], wraps: Sequence[int] = (),
-            copies: Mapping[str, str] | None = None
-            ) -> tuple[tuple[tuple[str, ...], ...], tuple[frozenset[str], ...], tuple[tuple[str, ...], ...]]:
-    """The scene's ranks from the graph's ``order`` (ranks of node ids, each across the flow): each
-    constant (or each copy of one) moves into its operation's rank, just before it, and each copy of
-    an input (``copies``: copy → input) into the rank before its operation's. At each rank of
-    ``wraps`` a new row starts (``_rows``), read the same way as the first: rank ``k`` of every row
-    shares rank ``k`` of the first. Returns the ranks, the nodes of each row after the first (copies
-    and constants among them) and, per such row, the nodes drawn again at its start (``continued``)."""
-    copies = copies or {}
-    drawn = {e.tail for e in edges} | {e.head for e in edges}
-    kept = [[nid for nid in members if graph.nodes[nid].kind != "const" and nid in drawn] for members in order]
-    rank = {nid: k for k, members in enumerate(kept) for nid in members}
-    for edge in edges:  # an input's copy: a rank before its one use (an operation on inputs sits past rank 0)
-        if edge.tail in copies:
-            kept[max(rank[edge.head] - 1, 0)].append(edge.tail)
-    kept = [members for members in kept if members]
-    rows: list[list[list[str]]] = []
-    again: list[tuple[str, ...]] = []
-    cuts = sorted({cut for cut in wraps if 0 < cut < len(kept)})
-    for number, cut in reversed(list(enumerate(cuts, start=1))):  # the last row first; what is left keeps its ranks
-        kept, row, made = _rows(graph, kept, cut, edges, copies, number)
-        rows.insert(0, row)
-        again.insert(0, made)
-    before: dict[str, list[str]] = {}
-    for edge in edges:
-        if edge.tail not in copies and (edge.tail not in graph.nodes or graph.nodes[edge.tail].kind == "const"):
-            before.setdefault(edge.head, []).append(edge.tail)
-
-    def with_constants(ranks: list[list[str]]) -> list[list[str]]:
-        return [[m for nid in members for m in (*before.get(nid, ()), nid)] for members in ranks]
-    parts = [with_constants(part) for part in (kept, *rows)]
-    merged = [[nid for part in parts if k < len(part) for nid in part[k]] for k in range(max(map(len, parts)))]
-    return (tuple(tuple(members) for members in merged if members),
-            tuple(frozenset(nid for members in part for nid in members) for part in parts[1:]), tuple(again))
-
-
-def _rows(graph: "Graph", ranks: list[list[str]], wrap: int, edges: Sequence[EdgeLook], copies: Mapping[str, str],
-          number: int = 1) -> tuple[list[list[str]], list[list[str]], tuple[str, ...]]:
-    """``ranks`` (constants left out) folded at ``wrap`` into two rows: the first row's ranks and the
-    second's, both from 0. An input (or a copy of one), or an operation on inputs alone, that only the
-    second row uses moves there, a rank before its first use; any other node of the first row that the
-    second uses is drawn again there (``continued``), a rank before its first use there, so no edge
-    runs from one row into the other. The second row (row ``number`` of the figure, 0 the first) grows
-    at its start as far as these need. Also returns the nodes drawn again."""
-    rank = {nid: k for k, members in enumerate(ranks) for nid in members}
-    consumers: dict[str, list[str]] = {}
-    operands: dict[str, list[str]] = {}
-    for edge in edges:
-        if edge.tail in rank and edge.head in rank:
-            consumers.setdefault(edge.tail, []).append(edge.head)
-            operands.setdefault(edge.head, []).append(edge.tail)
-    leaves = {nid for nid in rank if graph.nodes[copies.get(nid, nid)].kind != "op"}
-    kept = [nid for members in ranks for nid in members]  # in their order: each rank's siblings keep theirs
-    index = {nid: k for k, nid in enumerate(graph.nodes)}
-    in_order = sorted(kept, key=lambda nid: (index[copies.get(nid, nid)], nid))  # the graph's: operands first
-    moved = {nid for nid, k in rank.items() if k >= wrap}  # the second row's nodes
-    if not moved:  # nothing from ``wrap`` on: no second row
-        return ranks, [], ()
-    for nid in reversed(in_order):
-        uses = consumers.get(nid, [])
-        free = nid in leaves or all(o in leaves for o in operands.get(nid, []))
-        if free and nid not in moved and uses and all(c in moved for c in uses):
-            rank[nid] = min(rank[c] for c in uses) - 1  # may fall before the second row's start
-            moved.add(nid)
-    again = tuple(nid for nid in in_order if nid not in moved and any(c in moved for c in consumers.get(nid, [])))
-    at = {nid: rank[nid] - wrap for nid in moved}
-    at |= {continued(nid, number): min(rank[c] for c in consumers[nid] if c in moved) - wrap - 1 for nid in again}
-    start = min(at.values())
-    second: list[list[str]] = [[] for _ in range(max(at.values()) - start + 1)]
-    for nid in [*(n for n in kept if n in moved), *(continued(n, number) for n in again)]:
-        second[at[nid] - start].append(nid)
-    first: list[list[str]] = [[] for _ in range(wrap)]
-    for nid in kept:
-        if nid not in moved:
-            first[rank[nid]].append(nid)
-    return first, second, again
-
-
-def continued(nid: str, row: int) -> str:
-    """The id of a node drawn again at the start of row ``row`` (1: the second, as in ``Scene.rows``) of a
-    folded layout."""
-    return f"{nid}.row{row}"
-
-
-def _continued(sc: Scene, later: Sequence[frozenset[str]], again: Sequence[Sequence[str]]) -> Scene:
-    """``sc`` with each node of ``again[k]`` drawn again, dashed, at the start of row ``k + 1`` (the
-    first is 0; ``continued``): the edges from it into that row (``later[k]``) start at that copy."""
-    if not any(again):
-        return sc
-    looks = {look.id: look for look in sc.nodes}
-    nodes, edges, made = list(sc.nodes), list(sc.edges), []
-    for row, (members, drawn) in enumerate(zip(later, again), start=1):
-        for nid in drawn:
-            nodes.append(_dashed(replace(looks[nid], id=continued(nid, row))))
-            made.append((continued(nid, row), nid))
-        edges = [replace(e, tail=continued(e.tail, row)) if e.tail in drawn and e.head in members else e for e in edges]
-    return replace(sc, nodes=tuple(nodes), edges=tuple(edges), copies=sc.copies + tuple(made))
-
-
-def by_depth(graph: "Graph") -> tuple[tuple[str, ...], ...]:
-    """The operations of each depth (the output left out: it ends the picture), where more than
-    one: the units of a layer, the terms of a sum, the steps' parallel parts."""
-    depth = depths(graph)
-    groups: dict[int, list[str]] = {}
-    for nid, node in graph.nodes.items():
-        if node.kind == "op" and nid != graph.output_id:
-            groups.setdefault(depth[nid], []).append(nid)
-    return tuple(tuple(members) for _, members in sorted(groups.items()) if len(members) > 1)
 
 
 @dataclass
@@ -354,12 +163,6 @@ def _scene(result: "Backward", frame: Frame, texts: _Texts, caption: bool,
                  (), graph.output_id, *_defaults(compact, gates), clusters=() if gates else _clusters(graph))
 
 
-def _dashed(look: NodeLook) -> NodeLook:
-    """A node drawn again: its outline dashed, so it reads as the same node once more, not another."""
-    attrs = dict(look.attrs)
-    return replace(look, attrs=tuple({**attrs, "style": attrs.get("style", "rounded") + ",dashed"}.items()))
-
-
 def _beside(graph: "Graph", edges: Sequence[EdgeLook]) -> tuple[tuple[str, str], ...]:
     """Each constant drawn once for one operation, with that operation: a number sits beside
     the gate it feeds, in its rank, instead of a rank away where it could sit by another node."""
@@ -396,7 +199,7 @@ def _copied(graph: "Graph", nodes: Sequence[NodeLook], edges: Sequence[EdgeLook]
             out.append(look)
             continue
         for copy, index in enumerate(shared[look.id], start=1):
-            out.append(replace(look if kind == "const" else _dashed(look), id=f"{look.id}.{copy}"))
+            out.append(replace(look if kind == "const" else dashed(look), id=f"{look.id}.{copy}"))
             edges[index] = replace(edges[index], tail=f"{look.id}.{copy}")
             made.append((f"{look.id}.{copy}", look.id))
     return tuple(out), tuple(edges), tuple(made)
@@ -482,47 +285,6 @@ def _edge(result: "Backward", texts: _Texts, state: FrameState, nid: str, pos: i
     if fade:
         attrs = [("color", FADED_EDGE), ("fontcolor", FADED)]
     return EdgeLook(f"{operand}-{nid}-{pos}", operand, nid, label, tuple(attrs))
-
-
-def input_columns(graph: "Graph", count: int) -> tuple[tuple[str, ...], ...]:
-    """The inputs in ``count`` columns (0: none, each input goes beside its first use): ordered
-    by how deep their first use lies, then by first use, and cut into columns of equal length,
-    so a long column of parameters wraps into several, each just before where it is used."""
-    inputs = [nid for nid, n in graph.nodes.items() if n.kind == "input"]
-    if count <= 0 or not inputs:
-        return ()
-    depth = depths(graph)
-    first_use: dict[str, tuple[int, int]] = {}  # input → (depth of its first consumer, that consumer's place)
-    for index, (nid, node) in enumerate(graph.nodes.items()):
-        for operand in node.operands:
-            first_use.setdefault(operand, (depth[nid], index))
-    order = sorted(inputs, key=lambda nid: first_use.get(nid, (0, 0)))
-    size = -(-len(order) // count)
-    return tuple(tuple(order[k:k + size]) for k in range(0, len(order), size))
-
-
-def second_row(graph: "Graph") -> frozenset[str]:
-    """The nodes a folded layout draws in its second row, coming back right to left under the
-    first: the operations of the deeper half and every node only they use that is an input, a
-    constant or an operation on those alone (``u·x₃``), so none floats far from its use."""
-    depth = depths(graph)
-    cut = (max(depth.values()) + 1) // 2
-    folded = {nid for nid, node in graph.nodes.items() if node.kind == "op" and depth[nid] >= cut}
-    consumers = graph.consumers()
-    leaves = {nid for nid, node in graph.nodes.items() if node.kind != "op"}
-    free = leaves | {nid for nid, node in graph.nodes.items() if all(o in leaves for o in node.operands)}
-    for nid in reversed(graph.nodes):  # consumers come after their operands
-        if nid in free and consumers.get(nid) and all(c in folded for c, _ in consumers[nid]):
-            folded.add(nid)
-    return frozenset(folded)
-
-
-def depths(graph: "Graph") -> dict[str, int]:
-    """Each node's depth: 0 for inputs and constants, one more than its deepest operand for an op."""
-    depth: dict[str, int] = {}
-    for nid, node in graph.nodes.items():  # operands come before their consumers
-        depth[nid] = 1 + max((depth[o] for o in node.operands), default=-1)
-    return depth
 
 
 def gate_symbol(graph: "Graph", nid: str) -> str:
@@ -628,158 +390,3 @@ def _defaults(compact: bool, gates: bool = False) -> tuple[tuple, tuple, tuple]:
     edge_defaults = (("fontname", FONT), ("fontsize", str(size - 2)), ("fontcolor", INK),
                      ("arrowsize", "0.7"), ("penwidth", "1.2"))
     return graph_attrs, node_defaults, edge_defaults
-
-
-def boxed(body: str | None, box: tuple[int, int] | None, place: str = "") -> str | None:
-    """A label inside a fixed-size table, so that it takes the same room in every frame;
-    ``place`` aligns it inside (``edge_place``: an edge label against its edge)."""
-    if box is None:
-        return body
-    inner = body if body is not None else ""
-    return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR>'
-            f'<TD FIXEDSIZE="TRUE" WIDTH="{box[0]}" HEIGHT="{box[1]}"{place}>{inner}</TD></TR></TABLE>')
-
-
-def edge_place(sc: Scene) -> str:
-    """Where an edge label sits in its box: Graphviz puts the box above its edge when the graph
-    runs left to right and to the right of it when top to bottom, so the text hugs that side."""
-    return ' VALIGN="BOTTOM"' if dict(sc.graph_attrs).get("rankdir", "LR") in ("LR", "RL") else ' ALIGN="LEFT"'
-
-
-
-def digraph(sc: Scene, *, node_pins: Mapping[str, Mapping[str, str]] | None = None,
-            edge_pins: Mapping[str, Mapping[str, str]] | None = None,
-            boxes: Mapping[str, tuple[int, int]] | None = None, placeholders: bool = False,
-            comment: str | None = None, cache: dict | None = None,
-            cluster_pins: Mapping[str, Mapping[str, str]] | None = None,
-            caption_pos: str | None = None) -> "graphviz.Digraph":
-    """The scene as DOT. ``node_pins``/``edge_pins`` add attributes (positions, sizes);
-    ``boxes`` gives edge labels (by edge id) and the caption a fixed size; ``placeholders``
-    leaves every label empty, the caption out, and orders the inputs with invisible edges (the
-    layout pass); ``caption_pos`` pins the caption's centre (else it is the graph's label).
-    ``cache`` (a dict kept across the frames of one layout) reuses the quoted DOT statement
-    of a node or edge that looks the same as in an earlier frame."""
-    import graphviz
-
-    node_pins, edge_pins, boxes, cluster_pins = node_pins or {}, edge_pins or {}, boxes or {}, cluster_pins or {}
-    dot = graphviz.Digraph(sc.name, comment=comment)
-    dot.attr("graph", **dict(sc.graph_attrs))
-    dot.attr("node", **dict(sc.node_defaults))
-    dot.attr("edge", **dict(sc.edge_defaults))
-    caption = None if placeholders or sc.caption is None else boxed(sc.caption, boxes.get(CAPTION_KEY), CAPTION_PLACE)
-    if caption is not None and caption_pos is not None:
-        graph_font = {k: v for k, v in sc.graph_attrs if k in ("fontname", "fontsize", "fontcolor")}
-        dot.node(CAPTION_KEY, label=f"<{caption}>", shape="plain", pos=caption_pos + "!", **graph_font)
-    elif caption is not None:
-        dot.attr("graph", label=f"<{caption}>")
-    cache = {} if cache is None else cache
-    flip = -1 if dict(sc.graph_attrs).get("rankdir", "LR") in ("LR", "RL") else 1  # dot's first is then lowest
-    place = {nid: (k, nid in sc.folded, flip * i) for k, members in enumerate(sc.ranks)
-             for i, nid in enumerate(members)} if placeholders else {}
-    for node in sorted(sc.nodes, key=lambda n: place.get(n.id, (0, False, 0))):  # Graphviz starts from what it reads
-        label = "" if placeholders else f"<{node.label}>"
-        attrs = {"label": label, "id": node.id, **dict(node.attrs), **node_pins.get(node.id, {})}
-        _statement(dot, cache, ("node", node.id, tuple(attrs.items())), lambda: dot.node(node.id, **attrs))
-    if placeholders and sc.ranks:
-        _ranked(dot, sc)
-        return dot
-    turned = False
-    turns = _turns(sc) if placeholders and sc.folded else set()
-    for edge in sc.edges:
-        body = boxed(None if placeholders else edge.label, boxes.get(edge.id), edge_place(sc))
-        attrs = {"id": edge.id, **dict(edge.attrs), **({"label": f"<{body}>"} if body is not None else {}),
-                 **edge_pins.get(edge.id, {})}
-        if placeholders and edge.head in sc.folded:  # the second row runs right to left
-            if edge.tail in sc.folded:
-                dot.edge(edge.head, edge.tail, dir="back", **attrs)
-            elif not turned and edge.tail in turns:  # the turn: from the first row's deepest node, straight down
-                turned = True
-                dot.edge(edge.tail, edge.head, **attrs)
-                dot.body.append(f"{{rank=same; {_quoted(edge.tail)}; {_quoted(edge.head)}}}\n")
-            else:
-                dot.edge(edge.tail, edge.head, constraint="false", **attrs)
-            continue
-        _statement(dot, cache, ("edge", edge.tail, edge.head, tuple(attrs.items())),
-                   lambda: dot.edge(edge.tail, edge.head, **attrs))
-    for index, (label, members) in enumerate(sc.clusters):
-        with dot.subgraph(name=f"cluster_{index}") as sub:
-            sub.attr(label=label, style="rounded,dashed", color=_CLUSTER_INK, fontcolor=SOFT_INK,
-                     **cluster_pins.get(f"cluster_{index}", {}))
-            for nid in members:
-                sub.node(nid)
-    beside = dict(sc.beside) if placeholders else {}
-    last = [] if sc.output in sc.folded else [("max", (sc.output, *(c for c, h in beside.items() if h == sc.output)))]
-    ranked = {n for members in (*sc.layers, *sc.inputs) for n in members} | {sc.output} | turns | {
-        e.head for e in sc.edges if e.head in sc.folded and e.tail in turns}  # the turn's rank set
-    for members in sc.layers if placeholders else ():
-        dot.body.append("{rank=same; " + "; ".join(_quoted(n) for n in members) + "}\n")
-    clustered = {nid for _, members in sc.clusters for nid in members}
-    groups: dict[str, list[str]] = {}
-    for constant, consumer in beside.items():  # the output's constants join its rank above
-        if consumer != sc.output or sc.output in sc.folded:
-            groups.setdefault(consumer, []).append(constant)
-    for index, (consumer, constants) in enumerate(groups.items()):
-        same = "{rank=same; " + "; ".join(_quoted(n) for n in (*constants, consumer)) + "}"
-        if consumer in clustered:  # a network layer's cluster holds it: no rank set outside it
-            continue
-        if consumer in ranked:  # a node in a cluster is in no other rank set
-            dot.body.append(same + "\n")
-        else:  # an unmarked cluster keeps the constants next to their gate: nothing comes between
-            dot.body.append(f"subgraph clusterbeside{index} {{ peripheries=0; margin=0; {same} }}\n")
-    for rank, members in [("min" if k == 0 else "same", column) for k, column in enumerate(sc.inputs)] + last:
-        with dot.subgraph() as sub:
-            sub.attr(rank=rank)
-            for nid in members:
-                sub.node(nid)
-            if placeholders and rank != "max":  # inputs top to bottom in order of first use
-                for upper, lower in zip(members, members[1:]):
-                    sub.edge(upper, lower, style="invis")
-    return dot
-
-
-def _ranked(dot: "graphviz.Digraph", sc: Scene) -> None:
-    """The layout pass of a scene with ``ranks`` (one row: ``layout`` draws a folded scene's rows one
-    by one): each rank one rank set, consecutive ranks one apart (an invisible edge between their
-    first nodes). Top down, or where the scene asks (``Scene.straight``), the longest path is one
-    Graphviz group, kept straight: a chain stands as a column (or lies as a row) with its inputs
-    beside it instead of drifting sideways step by step."""
-    for edge in sc.edges:
-        dot.edge(edge.tail, edge.head, **{"id": edge.id, **dict(edge.attrs)})
-    if (sc.straight or dict(sc.graph_attrs).get("rankdir") == "TB") and sc.edges:
-        for nid in nx.dag_longest_path(nx.DiGraph([(e.tail, e.head) for e in sc.edges])):
-            dot.node(nid, group="spine")
-    for members in sc.ranks:
-        dot.body.append("{rank=same; " + "; ".join(_quoted(n) for n in members) + "}\n")
-    starts = [members[0] for members in sc.ranks]
-    for here, there in zip(starts, starts[1:]):
-        dot.edge(here, there, style="invis", weight="0")
-
-
-def _turns(sc: Scene) -> set[str]:
-    """The nodes of the first row of a folded scene that lie deepest (most edges from the first
-    row's sources): where the second row starts, under them."""
-    depth: dict[str, int] = {}
-    pending = [e for e in sc.edges if e.head not in sc.folded]
-    for _ in range(len(sc.nodes)):  # longest paths over the first row's edges (edges are in graph order)
-        changed = False
-        for e in pending:
-            if depth.get(e.tail, 0) + 1 > depth.get(e.head, 0):
-                depth[e.head], changed = depth.get(e.tail, 0) + 1, True
-        if not changed:
-            break
-    into = {e.tail for e in sc.edges if e.head in sc.folded and e.tail not in sc.folded}
-    deepest = max((depth.get(t, 0) for t in into), default=0)
-    return {t for t in into if depth.get(t, 0) == deepest}
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '\\"') + '"'
-
-
-def _statement(dot: "graphviz.Digraph", cache: dict, key: tuple, add: Callable[[], None]) -> None:
-    """Add a statement through the graphviz package once; later frames reuse its text."""
-    if key in cache:
-        dot.body.append(cache[key])
-    else:
-        add()
-        cache[key] = dot.body[-1]

@@ -29,11 +29,11 @@ from ..ir.arguments import check_fields, checked_methods
 from .choices import ASPECTS, BASE_FONT_SIZE, LOOKS, RANKDIRS
 
 if TYPE_CHECKING:
-    from .scene import Scene
+    from .looks import Scene
 
 __all__ = ["Style", "THEMES", "RANKDIRS", "LOOKS", "ASPECTS", "BASE_FONT_SIZE"]
 
-# Each theme maps the slide palette (render/scene.py: white paper, ink, soft ink, faint edges,
+# Each theme maps the slide palette (render/looks.py: white paper, ink, soft ink, faint edges,
 # op fill, active fill, Okabe–Ito blue for values and vermillion for gradients, node outlines,
 # the active step's outline, the outline of the nodes it sends gradients to) to its colours. The active outline is the darkest line of the
 # light and print themes, so the active step stands out in greyscale too; print is black and white.

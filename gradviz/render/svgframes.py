@@ -13,12 +13,12 @@ import html
 import re
 from typing import TYPE_CHECKING, Sequence
 
-from .scene import CAPTION_KEY, CAPTION_PLACE, boxed, edge_place
+from .dot import CAPTION_KEY, CAPTION_PLACE, boxed, edge_place
 
 if TYPE_CHECKING:
     from .backends import Backend
     from .layout import Layout
-    from .scene import Scene
+    from .looks import Scene
 
 __all__ = ["svg_frames"]
 
