@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..text.lines import Chain, Formula, Math, More, NodeText, Number, Partial, Product, Relation, Sentence, Terms, Words, plain
-from .forms import Use, forms_of
+from .forms import Adjoint, Use, forms_of
 from .lecture import deduplicated, shown_forms, typed_decimals
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ __all__ = ["CAPTION_WIDTH", "fan_in", "value_line", "gate_value", "gate_gradient
            "gradient_line", "step_lines", "tangent_row", "gate_tangent", "tangent_product_line"]
 
 _MORE = More()  # the terms of a fan-out still to come
+FIGURE_FORM_WIDTH = 24  # characters: a node's gradient wider than this is shown in its node by the chain rule's last step
 CAPTION_WIDTH = 110  # characters of a fan-out's caption line beyond which it keeps only this step's term
 
 
@@ -93,13 +94,32 @@ def _received_terms(result: "Backward", nid: str, received: tuple["Contribution"
 
 
 def _total(result: "Backward", nid: str, received: tuple["Contribution", ...], expected: int) -> Math | None:
-    """A node's gradient so far as one math object: the number, or the lecture's form."""
+    """A node's gradient so far as one math object: the number, or the lecture's form (by the chain
+    rule's last step where that form is wider than ``FIGURE_FORM_WIDTH`` and the step narrower)."""
     if received[-1].total is not None:
         return Number(received[-1].total)
     if len(received) >= expected and result.has_symbolic and nid in forms_of(result.graph):
-        return _chain(result, forms_of(result.graph)[nid].carried.terms)
+        adjoint = forms_of(result.graph)[nid]
+        form: Math = _chain(result, adjoint.carried.terms)
+        width = len(plain(form))
+        step = _last_step(result, adjoint) if width > FIGURE_FORM_WIDTH else None
+        return step if step is not None and len(plain(step)) < width else form
     terms = _received_terms(result, nid, received)
     return None if terms is None else Terms(tuple(terms))
+
+
+def _last_step(result: "Backward", adjoint: Adjoint) -> Math | None:
+    """∂L/∂node as the sum over its consumers of ∂L/∂consumer · ∂consumer/∂node (``∂L/∂z₇ · w₇``);
+    None for an operand of the output (its ∂L/∂consumer is 1: nothing to abbreviate)."""
+    graph = result.graph
+    terms: list[Math] = []
+    for use in adjoint.uses:
+        if use.consumer == graph.output_id:
+            return None
+        upstream = Partial(graph.output, graph.nodes[use.consumer].name)
+        terms.append(upstream if use.local == 1 else Sentence((Words("−"), upstream)) if use.local == -1
+                     else Product((upstream, _formula(result, use.local))))
+    return terms[0] if len(terms) == 1 else Terms(tuple(terms))
 
 
 def gate_gradient(result: "Backward", nid: str, received: tuple["Contribution", ...], expected: int) -> Math | None:
