@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..text.lines import Chain, Formula, Math, More, NodeText, Number, Partial, Product, Relation, Sentence, Terms, Words, plain
-from .forms import Adjoint, Use, forms_of
+from .forms import Use, forms_of
 from .lecture import deduplicated, shown_forms, typed_decimals
 
 if TYPE_CHECKING:
@@ -94,29 +94,34 @@ def _received_terms(result: "Backward", nid: str, received: tuple["Contribution"
 
 
 def _total(result: "Backward", nid: str, received: tuple["Contribution", ...], expected: int) -> Math | None:
-    """A node's gradient so far as one math object: the number, or the lecture's form (by the chain
-    rule's last step where that form is wider than ``FIGURE_FORM_WIDTH`` and the step narrower)."""
+    """A node's gradient so far as one math object: the number, or the lecture's form — by the chain
+    rule's last step where that form is wider than ``FIGURE_FORM_WIDTH`` and the step narrower (of
+    more than two consumers' terms the first and the last, ``⋯`` between)."""
     if received[-1].total is not None:
         return Number(received[-1].total)
     if len(received) >= expected and result.has_symbolic and nid in forms_of(result.graph):
-        adjoint = forms_of(result.graph)[nid]
-        form: Math = _chain(result, adjoint.carried.terms)
-        width = len(plain(form))
-        step = _last_step(result, adjoint) if width > FIGURE_FORM_WIDTH else None
-        return step if step is not None and len(plain(step)) < width else form
-    terms = _received_terms(result, nid, received)
-    return None if terms is None else Terms(tuple(terms))
+        shown: Math = _chain(result, forms_of(result.graph)[nid].carried.terms)
+    else:
+        terms = _received_terms(result, nid, received)
+        if terms is None:
+            return None
+        shown = Terms(tuple(terms))
+    step = _last_step(result, nid, received) if len(plain(shown)) > FIGURE_FORM_WIDTH else None
+    if isinstance(step, Terms) and len(step.terms) > 2:
+        step = Terms((step.terms[0], _MORE, step.terms[-1]))
+    return step if step is not None and len(plain(step)) < len(plain(shown)) else shown
 
 
-def _last_step(result: "Backward", adjoint: Adjoint) -> Math | None:
-    """∂L/∂node as the sum over its consumers of ∂L/∂consumer · ∂consumer/∂node (``∂L/∂z₇ · w₇``);
-    None for an operand of the output (its ∂L/∂consumer is 1: nothing to abbreviate)."""
+def _last_step(result: "Backward", nid: str, received: tuple["Contribution", ...]) -> Math | None:
+    """What has come back to ``nid`` as the chain rule's last step: per consumer ∂L/∂consumer ·
+    ∂consumer/∂node (``∂L/∂z₇ · w₇``); None from the output itself (nothing to abbreviate)."""
     graph = result.graph
     terms: list[Math] = []
-    for use in adjoint.uses:
-        if use.consumer == graph.output_id:
+    for (consumer, c), _ in zip(_arrivals(result).get(nid, []), received):
+        use = _use(result, consumer, c)
+        if use is None or consumer == graph.output_id:
             return None
-        upstream = Partial(graph.output, graph.nodes[use.consumer].name)
+        upstream = Partial(graph.output, graph.nodes[consumer].name)
         terms.append(upstream if use.local == 1 else Sentence((Words("−"), upstream)) if use.local == -1
                      else Product((upstream, _formula(result, use.local))))
     return terms[0] if len(terms) == 1 else Terms(tuple(terms))
