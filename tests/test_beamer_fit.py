@@ -1,7 +1,8 @@
 """Beamer decks that fit: the gallery's formula examples compile with nothing running off a slide
 (no overfull \\vbox, no overfull \\hbox over 1pt); on every graph of the ladder the figure's node text
 reaches the projector's threshold on every page of the compiled deck (measured from the PDF's word
-boxes, ``pdfpages``) and stays in one place as the overlays step; long equation lists continue on
+boxes, ``pdfpages``), the figure fills the frame's free area (its height, or its width when no taller
+layout gives larger text) and stays in one place as the overlays step; long equation lists continue on
 further overlays and long derivations on further frames."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import re
 import shutil
 
 import pytest
-from ladder import CHECKED
+from ladder import CHECKED, WIDE
 from pdfpages import EM_BOX, deck_pages, deck_text_px, figure_words, pages
 from tools import compile_latex, require
 
@@ -18,8 +19,8 @@ from gradviz.derive.documents import align_rows
 from gradviz.derive.lecture import lecture
 from gradviz.eval.backward import backward
 from gradviz.outputs.gallery import LECTURE, MICROGRAD, PERCEPTRON, POINTS
-from gradviz.outputs.slides import (_FIGURE_TEXT, Setting, beamer_tex, derivation_pages, equations_setting, step_lines,
-                                    step_pages, write_slides)
+from gradviz.outputs.slides import (_FIGURE_TEXT, _STRIP, Setting, beamer_tex, derivation_pages, equations_setting,
+                                    figure_area, step_lines, step_pages, write_slides)
 from gradviz.outputs.slides import _block_points
 from gradviz.render.fitting import readable_px
 from gradviz.render.frames import frames
@@ -109,11 +110,19 @@ def _pdftotext() -> None:
     require(shutil.which("pdftotext") is not None, "pdftotext (apt-get install poppler-utils)")
 
 
+#: the ladder's graph whose first layout is a strip across the frame (442 × 112 pt of 444 × 160, 22.6 px node text,
+#: the lower 36 % of a short step's page empty): a taller layout gives larger text without crossing more edges
+STRIP = next(rung for rung in WIDE if rung.name == "softmax over a 2-feature linear layer")
+DECKS = CHECKED + (STRIP,) * (STRIP not in CHECKED)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("rung", CHECKED, ids=[r.name for r in CHECKED])
+@pytest.mark.parametrize("rung", DECKS, ids=[r.name for r in DECKS])
 def test_the_ladder_decks_reach_the_text_threshold_and_nothing_moves(rung, tmp_path) -> None:
     """Every page that shows the figure: node text at least ``readable_px`` on a 1080-pixel slide,
-    the figure at one scale and place on all of them (no node jumps as the lecturer clicks),
+    the figure filling the frame's free area (the slide's width less 0.2 cm a side, the height under the
+    title less the least room for the equations: ``figure_area``) in one direction, in its height for the
+    strip, at one scale and place on all of them (no node jumps as the lecturer clicks),
     the equations under it at one size (none scaled down to fit the room it leaves) and inside the
     page, nothing overfull. The deck's pages and frames are read once for all of it."""
     _pdftotext()
@@ -128,6 +137,12 @@ def test_the_ladder_decks_reach_the_text_threshold_and_nothing_moves(rung, tmp_p
     scales, xs, ys = zip(*where)  # the scale, and the offset in points: the same on every page
     assert max(scales) - min(scales) < 1e-3 * min(scales) and max(xs) - min(xs) < 0.1 and max(ys) - min(ys) < 0.1, where
     bottom = ys[0] + scales[0] * next(iter(read.frames.values())).height  # the figure's, on every page
+    area = figure_area(result, frames(result, "all"))  # points, as the page measures
+    shown = next(iter(read.frames.values()))
+    width, height = scales[0] * shown.width, scales[0] * shown.height
+    fills_height = height >= (1 - _STRIP) * area.height
+    assert fills_height or width >= 0.99 * area.width, (width, height, area)
+    assert fills_height or rung is not STRIP, (height, area.height)
     heads = []
     for page in read.shown:
         under = [w for w in page.words if w.y0 > bottom]
