@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 from ladder import CHECKED, WIDE
-from pdfpages import EM_BOX, deck_pages, deck_text_px, figure_words, pages
+from pdfpages import EM_BOX, DeckPages, deck_pages, deck_text_px, figure_words, pages
 from tools import compile_latex, require
 
 from gradviz.derive.documents import align_rows
@@ -61,10 +61,30 @@ def gallery(tmp_path_factory):
 @pytest.mark.parametrize("formula", list(POINTS), ids=["lecture", "linear", "perceptron", "softmax", "softmax-node",
                                                         "micrograd", "regression", "recurrent"])
 def test_the_gallery_decks_fit_their_slides(formula, gallery) -> None:
+    """Nothing overfull; the room the figure leaves (all but the tallest block of equations as TeX sets it, when that
+    is less than the estimate) holds every overlay's equations at one size: none scaled down to fit."""
     deck, log = gallery(formula)
     assert overflows(log) == []
     tex = deck.tex.read_text(encoding="ascii")
     assert "0.6\\textheight" not in tex and "height=\\dimexpr\\textheight-38.0pt-\\gvreserve-" in tex
+    _pdftotext()
+    read = deck_pages(deck.tex.with_suffix(".pdf"), deck.overlays)
+    heads = block_heads(read)
+    assert max(heads) - min(heads) < 0.05, heads
+
+
+def block_heads(read: DeckPages) -> list[float]:
+    """The height of each overlay's block title (Backward, Forward, ...: ``\\gvfit`` scales a block that does not fit
+    its room, title and all) under the figure, which sits at one place on every page; each block inside the page."""
+    scale, _, top = read.placements[0]
+    bottom = top + scale * next(iter(read.frames.values())).height
+    heads = []
+    for page in read.shown:
+        under = [w for w in page.words if w.y0 > bottom]
+        assert under and max(w.y1 for w in under) <= page.height  # the equations, inside the page
+        words = [w for w in under if w.text.isalpha() and len(w.text) > 3]  # the block title's: Backward, Forward, ...
+        heads.append(min(words, key=lambda w: (round(w.y0), w.x0)).height)
+    return heads
 
 
 def test_a_long_list_continues_on_further_overlays_of_the_same_figure_in_columns() -> None:
@@ -136,19 +156,13 @@ def test_the_ladder_decks_reach_the_text_threshold_and_nothing_moves(rung, tmp_p
     where = read.placements
     scales, xs, ys = zip(*where)  # the scale, and the offset in points: the same on every page
     assert max(scales) - min(scales) < 1e-3 * min(scales) and max(xs) - min(xs) < 0.1 and max(ys) - min(ys) < 0.1, where
-    bottom = ys[0] + scales[0] * next(iter(read.frames.values())).height  # the figure's, on every page
     area = figure_area(result, frames(result, "all"))  # points, as the page measures
     shown = next(iter(read.frames.values()))
     width, height = scales[0] * shown.width, scales[0] * shown.height
     fills_height = height >= (1 - _STRIP) * area.height
     assert fills_height or width >= 0.99 * area.width, (width, height, area)
     assert fills_height or rung is not STRIP, (height, area.height)
-    heads = []
-    for page in read.shown:
-        under = [w for w in page.words if w.y0 > bottom]
-        assert under and max(w.y1 for w in under) <= page.height  # the equations, inside the page
-        words = [w for w in under if w.text.isalpha() and len(w.text) > 3]  # the block title's: Backward, Forward, ...
-        heads.append(min(words, key=lambda w: (round(w.y0), w.x0)).height)
+    heads = block_heads(read)
     assert max(heads) - min(heads) < 0.05, heads
 
 

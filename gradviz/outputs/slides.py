@@ -8,7 +8,9 @@ Fitting: the figure's look and orientation are chosen for the area the slide lea
 and the least room the equations need (``figure_area``: the tallest backward step's rows, within
 ``_STEP_LINES``, at the smallest size), its text drawn ``_FIGURE_TEXT`` times the style's size against
 the same gaps (a denser drawing, larger text). It takes the slide's width (to 0.2 cm from its edges)
-or that area's height, the same on every overlay, so no node moves as the lecturer clicks. A strip
+or that area's height, the same on every overlay, so no node moves as the lecturer clicks. TeX
+measures the tallest block of equations (``\\gvmeasure``) and, when it is shorter than the estimate,
+gives the figure the difference: the figure fills what the equations leave. A strip
 across the width that leaves more than ``_STRIP`` of that height unused is laid out again for
 ``_LARGER`` times its text (``deck_figure``), taken when it gets there crossing no more edges. Whatever
 height the figure leaves goes to the equations (``equations_setting``): the largest size, with as many
@@ -59,6 +61,10 @@ _MACROS = (
     r"  \ifdim\wd\gvbox>#1\relax\sbox\gvbox{\resizebox{#1}{!}{\usebox\gvbox}}\fi",
     r"  \ifdim\dimexpr\ht\gvbox+\dp\gvbox\relax>#2\relax\sbox\gvbox{\resizebox*{!}{#2}{\usebox\gvbox}}\fi",
     r"  \usebox\gvbox}",
+    r"\newlength\gvleast", r"\newlength\gvtallest",
+    # \gvmeasure{block}: \gvtallest grows to the block's height as \gvblock sets it (before any scaling)
+    r"\newcommand\gvmeasure[1]{\sbox\gvbox{\parbox[t]{\linewidth}{\raggedright\gvsize #1}}%",
+    r"  \ifdim\dimexpr\ht\gvbox+\dp\gvbox\relax>\gvtallest\setlength\gvtallest{\dimexpr\ht\gvbox+\dp\gvbox}\fi}",
     r"\newcommand\gvsize{\footnotesize}",
     r"\newcommand\gvblock[1]{\gvfit{\linewidth}{\gvroom}{\parbox[t]{\linewidth}{\raggedright\gvsize #1}}}",
     # \gvtaller{title}: \gvreserve grows by what the frame title is taller than one line of its font
@@ -350,13 +356,17 @@ def _tex(result: Backward, frames: Sequence[Frame], files: Sequence[str], wrt: s
     short = write(Name(result.graph.output), LATEX)  # never in names the user did not write
     setting = equations_setting(frames, _room(frames, title, size))
     pages = [step_pages(frame, setting) for frame in frames]
-    least = _least_reserve(frames)
-    graphic = (rf"[width={_FIGURE_WIDTH},height=\dimexpr\textheight-{_TITLE}pt-\gvreserve-{least:.1f}pt\relax,"
+    graphic = (rf"[width={_FIGURE_WIDTH},height=\dimexpr\textheight-{_TITLE}pt-\gvreserve-\gvleast\relax,"
                r"keepaspectratio]")
     heading = rf"\gvtitle{{Backpropagation through ${title}$}}{{Backpropagation through ${short}$}}"
+    # the least room for the equations: as estimated, or as tall as TeX sets the tallest block when that is less (the
+    # figure grows into what the estimate left over; a figure as wide as the slide stays as it is)
+    measured = [rf"\gvmeasure{{{block}}}%" for blocks in pages for block in blocks]
     out = [r"\documentclass[aspectratio=169]{beamer}", *PREAMBLE, *_MACROS, r"\begin{document}",
            rf"\begin{{frame}}[t]{{{heading}}}", rf"\renewcommand\gvsize{{{setting.command}}}%",
            r"\setlength\gvreserve{0pt}%", rf"\gvtaller{{{heading}}}%",
+           rf"\setlength\gvleast{{{_least_reserve(frames):.1f}pt}}%", r"\setlength\gvtallest{0pt}%", *measured,
+           r"\ifdim\gvtallest>0pt\ifdim\gvtallest<\gvleast\setlength\gvleast{\gvtallest}\fi\fi%",
            # the room the figure leaves: the equations are fitted into it, so they never move the figure
            rf"\sbox\gvbox{{\includegraphics{graphic}{{{_tex_path(files[0])}}}}}%",
            rf"\setlength\gvroom{{\dimexpr\textheight-{_TITLE}pt-\gvreserve-\ht\gvbox-\dp\gvbox\relax}}%",
