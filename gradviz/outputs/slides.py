@@ -12,7 +12,7 @@ or that area's height, the same on every overlay, so no node moves as the lectur
 measures the tallest block of equations (``\\gvmeasure``) and, when it is shorter than the estimate,
 gives the figure the difference: the figure fills what the equations leave. A strip
 across the width that leaves more than ``_STRIP`` of that height unused is laid out again for
-``_LARGER`` times its text (``deck_figure``), taken when it gets there crossing no more edges. Whatever
+``_LARGER`` times its text (``beamer_figure``), taken when it gets there crossing no more edges. Whatever
 height the figure leaves goes to the equations (``equations_setting``): the largest size, with as many
 rows an overlay as fit at it, that takes no more overlays than the least room (larger text, never more
 clicks), so a wide figure's slide is not left half empty; rows are estimated by what they print (a
@@ -45,7 +45,7 @@ from ..text.targets import LATEX
 from .export import Export, export
 from .folder import OutputFolder
 
-__all__ = ["SLIDES_TEX", "Deck", "Setting", "beamer_tex", "deck_figure", "deck_style", "derivation_pages",
+__all__ = ["SLIDES_TEX", "Deck", "Setting", "beamer_figure", "beamer_tex", "deck_style", "derivation_pages",
            "equations_setting", "figure_area", "step_lines", "step_pages", "write_slides"]
 
 SLIDES_TEX = "slides.tex"
@@ -292,8 +292,8 @@ def figure_area(result: Backward, chosen: Sequence[Frame]) -> Area:
     return Area(_FIGURE_POINTS, height, _READABLE_MARGIN * readable_px(operations) * _PAGE_HEIGHT / 1080)
 
 
-def deck_figure(result: Backward, chosen: Sequence[Frame], *, renderer: str = "auto", wrt: str | None = None,
-                style: Style | None = None) -> Figure:
+def beamer_figure(result: Backward, chosen: Sequence[Frame], *, renderer: str = "auto", wrt: str | None = None,
+                  style: Style | None = None) -> Figure:
     """The deck's figure, laid out for ``figure_area``; a strip (the slide's width, less than ``1 - _STRIP`` of the
     area's height) laid out again for ``_LARGER`` times its text, and that layout taken when it reaches it without
     crossing its edges more often than the strip or plain ``dot`` does: the figure fills the frame where that gives
@@ -402,7 +402,7 @@ def write_slides(result: Backward, folder: str | os.PathLike | OutputFolder, *, 
     with ``manifest.json`` and the derivation files, and write ``slides.tex`` beside them."""
     out = OutputFolder.of(folder, force=force)
     chosen = frames(result, "all")
-    figure = deck_figure(result, chosen, renderer=renderer, wrt=wrt, style=style)
+    figure = beamer_figure(result, chosen, renderer=renderer, wrt=wrt, style=style)
     with out.batch():  # slides.tex is checked with the frames, before anything is written
         done = export(result, out, format="pdf", wrt=wrt, derivation=derivation, figure=figure)
         lines, overlays, setting = _tex(result, chosen, [p.name for p in done.files], wrt, derivation,
