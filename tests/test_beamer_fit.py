@@ -1,7 +1,8 @@
 """Beamer decks that fit: the gallery's formula examples compile with nothing running off a slide
 (no overfull \\vbox, no overfull \\hbox over 1pt); on every graph of the ladder the figure's node text
 reaches the projector's threshold on every page of the compiled deck (measured from the PDF's word
-boxes, ``pdfpages``) and stays in one place as the overlays step; long equation lists continue on
+boxes, ``pdfpages``), the figure fills the frame's free area (its height, or its width when no taller
+layout gives larger text) and stays in one place as the overlays step; long equation lists continue on
 further overlays and long derivations on further frames."""
 
 from __future__ import annotations
@@ -10,16 +11,16 @@ import re
 import shutil
 
 import pytest
-from ladder import CHECKED
-from pdfpages import EM_BOX, deck_pages, deck_text_px, figure_words, pages
+from ladder import CHECKED, Rung
+from pdfpages import EM_BOX, DeckPages, deck_pages, deck_text_px, figure_words, pages
 from tools import compile_latex, require
 
 from gradviz.derive.documents import align_rows
 from gradviz.derive.lecture import lecture
 from gradviz.eval.backward import backward
 from gradviz.outputs.gallery import LECTURE, MICROGRAD, PERCEPTRON, POINTS
-from gradviz.outputs.slides import (_FIGURE_TEXT, Setting, beamer_tex, derivation_pages, equations_setting, step_lines,
-                                    step_pages, write_slides)
+from gradviz.outputs.slides import (_FIGURE_TEXT, _STRIP, Setting, beamer_tex, derivation_pages, equations_setting,
+                                    figure_area, step_lines, step_pages, write_slides)
 from gradviz.outputs.slides import _block_points
 from gradviz.render.fitting import readable_px
 from gradviz.render.frames import frames
@@ -60,10 +61,30 @@ def gallery(tmp_path_factory):
 @pytest.mark.parametrize("formula", list(POINTS), ids=["lecture", "linear", "perceptron", "softmax", "softmax-node",
                                                         "micrograd", "regression", "recurrent"])
 def test_the_gallery_decks_fit_their_slides(formula, gallery) -> None:
+    """Nothing overfull; the room the figure leaves (all but the tallest block of equations as TeX sets it, when that
+    is less than the estimate) holds every overlay's equations at one size: none scaled down to fit."""
     deck, log = gallery(formula)
     assert overflows(log) == []
     tex = deck.tex.read_text(encoding="ascii")
     assert "0.6\\textheight" not in tex and "height=\\dimexpr\\textheight-38.0pt-\\gvreserve-" in tex
+    _pdftotext()
+    read = deck_pages(deck.tex.with_suffix(".pdf"), deck.overlays)
+    heads = block_heads(read)
+    assert max(heads) - min(heads) < 0.05, heads
+
+
+def block_heads(read: DeckPages) -> list[float]:
+    """The height of each overlay's block title (Backward, Forward, ...: ``\\gvfit`` scales a block that does not fit
+    its room, title and all) under the figure, which sits at one place on every page; each block inside the page."""
+    scale, _, top = read.placements[0]
+    bottom = top + scale * next(iter(read.frames.values())).height
+    heads = []
+    for page in read.shown:
+        under = [w for w in page.words if w.y0 > bottom]
+        assert under and max(w.y1 for w in under) <= page.height  # the equations, inside the page
+        words = [w for w in under if w.text.isalpha() and len(w.text) > 3]  # the block title's: Backward, Forward, ...
+        heads.append(min(words, key=lambda w: (round(w.y0), w.x0)).height)
+    return heads
 
 
 def test_a_long_list_continues_on_further_overlays_of_the_same_figure_in_columns() -> None:
@@ -109,11 +130,22 @@ def _pdftotext() -> None:
     require(shutil.which("pdftotext") is not None, "pdftotext (apt-get install poppler-utils)")
 
 
+#: a query's attention over two keys: its first layout is a strip across the frame (442 x 122 pt of 444 x 149 on the
+#: compiled page, 32.3 px node text, a short step's page 35 % empty); a taller layout gives larger text without
+#: crossing more edges (442 x 143 pt, 36.1 px)
+_ATTENTION = "s1 = q k1; s2 = q k2; Z = exp(s1) + exp(s2); a1 = exp(s1)/Z; a2 = exp(s2)/Z; o = a1 v1 + a2 v2; L = (o − y)²"
+STRIP = Rung("attention over 2 keys", lambda: backward(parse(_ATTENTION), {"q": 0.3, "k1": 0.44, "k2": 0.58, "v1": 0.47,
+                                                                           "v2": 0.61, "y": -0.1}))
+DECKS = CHECKED + (STRIP,) * (STRIP not in CHECKED)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("rung", CHECKED, ids=[r.name for r in CHECKED])
+@pytest.mark.parametrize("rung", DECKS, ids=[r.name for r in DECKS])
 def test_the_ladder_decks_reach_the_text_threshold_and_nothing_moves(rung, tmp_path) -> None:
     """Every page that shows the figure: node text at least ``readable_px`` on a 1080-pixel slide,
-    the figure at one scale and place on all of them (no node jumps as the lecturer clicks),
+    the figure filling the frame's free area (the slide's width less 0.2 cm a side, the height under the
+    title less the least room for the equations: ``figure_area``) in one direction, in its height for the
+    strip, at one scale and place on all of them (no node jumps as the lecturer clicks),
     the equations under it at one size (none scaled down to fit the room it leaves) and inside the
     page, nothing overfull. The deck's pages and frames are read once for all of it."""
     _pdftotext()
@@ -127,13 +159,13 @@ def test_the_ladder_decks_reach_the_text_threshold_and_nothing_moves(rung, tmp_p
     where = read.placements
     scales, xs, ys = zip(*where)  # the scale, and the offset in points: the same on every page
     assert max(scales) - min(scales) < 1e-3 * min(scales) and max(xs) - min(xs) < 0.1 and max(ys) - min(ys) < 0.1, where
-    bottom = ys[0] + scales[0] * next(iter(read.frames.values())).height  # the figure's, on every page
-    heads = []
-    for page in read.shown:
-        under = [w for w in page.words if w.y0 > bottom]
-        assert under and max(w.y1 for w in under) <= page.height  # the equations, inside the page
-        words = [w for w in under if w.text.isalpha() and len(w.text) > 3]  # the block title's: Backward, Forward, ...
-        heads.append(min(words, key=lambda w: (round(w.y0), w.x0)).height)
+    area = figure_area(result, frames(result, "all"))  # points, as the page measures
+    shown = next(iter(read.frames.values()))
+    width, height = scales[0] * shown.width, scales[0] * shown.height
+    fills_height = height >= (1 - _STRIP) * area.height
+    assert fills_height or width >= 0.99 * area.width, (width, height, area)
+    assert fills_height or rung is not STRIP, (height, area.height)
+    heads = block_heads(read)
     assert max(heads) - min(heads) < 0.05, heads
 
 

@@ -1,13 +1,19 @@
 """``gradviz slides --format pptx``: a 16:9 PowerPoint deck that python-pptx reads back, whose
 pictures stay on the slide, whose figure keeps one place on every frame's slide, whose node text
-reaches the projector's size on the ladder (``tests/ladder.py``), and that LibreOffice Impress turns
-into pages where it measures the same (``pptxpages``)."""
+reaches the projector's size on the ladder (``tests/ladder.py``), whose titles write names as the
+figures do (sub- and superscripts lowered and raised), and that LibreOffice Impress turns into pages
+where it measures the same (``pptxpages``)."""
 
 from __future__ import annotations
 
+import io
+import random
+import re
 import subprocess
+import unicodedata
 import zipfile
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -15,18 +21,23 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
-from ladder import CHECKED, WIDE
+from ladder import CHECKED, LADDER, WIDE
+from pdfpages import pages as pdf_pages
 from pptxpages import convert_all, deck_boxes, displacement, figure_pages, measure, node_centres, node_displacement
 from tools import soffice
 
 import gradviz
 from gradviz.outputs.mathimages import DPI, MATH_FONTS, _font
 from gradviz.outputs.powerpoint import (BAND, BOTTOM, CONTENT_TOP, EQUATION_SCALES, FIGURE_NAME, GAP, MARGIN,
-                                        MIN_BAND, MIN_SIDE, ROOM, SIDE, SLIDE_HEIGHT, SLIDE_PX, SLIDE_WIDTH, Plan,
-                                        deck_figure, plan, pptx_bytes, write_pptx)
+                                        MIN_BAND, MIN_SIDE, ROOM, SIDE, SLIDE_HEIGHT, SLIDE_PX, SLIDE_WIDTH,
+                                        Plan, _slide, deck_figure, plan, pptx_bytes, write_pptx)
 from gradviz.render.fitting import readable_px
+from gradviz.render.frames import frames
 from gradviz.render.measure import fit
 from gradviz.render.looks import FONT
+from gradviz.syntax import parse
+from gradviz.text.lines import Name, NodeText, Sentence, Words, plain, write
+from gradviz.text.targets import MARKUP
 
 LECTURE = "(θ1θ2x − y)²"
 AT = {"θ1": 2, "θ2": -1, "x": 3, "y": 1}
@@ -49,6 +60,8 @@ def test_one_slide_per_frame_then_the_derivation_pages(deck) -> None:
              for p in s.text_frame.paragraphs for run in p.runs}
     assert fonts == {FONT}  # titles in the figures' family
     assert titles[0] == "Computational graph of L" and titles[5] == "Backward step 4 of 4: a = θ1·θ2"
+    shown_titles = slide_titles(deck.pptx.read_bytes())[:7]  # θ₁ as the figure writes it, not θ1
+    assert shown_titles == [figure_reading(f.title) for f in frames(gradviz.parse(LECTURE).backward(AT))]
     assert titles[-2:] == ["Derivation, page 1 of 2", "Derivation, page 2 of 2"]
     for slide in list(shown.slides)[:7]:  # the figure, and its equations in one or more columns
         pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
@@ -246,3 +259,136 @@ def test_a_pixel_budget_that_render_meets_by_lowering_the_resolution_never_refus
     sizes = [Image.open(path).size for path in made.export.files]
     assert sum(w * h for w, h in sizes) <= 3_000_000 and len(set(sizes)) == 1
     assert displacement(list(deck_boxes(made.pptx).values())) <= 1.0
+
+
+# Titles read as the figures write names. A reader sees each character on the line, lowered or raised;
+# a Unicode sub- or superscript glyph (the figures' ₁, ², ᴸ) is its letter lowered or raised, read from
+# Unicode's own decomposition, and a run's baseline (``a:rPr/@baseline``) lowers or raises all of it.
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+Reading = list[tuple[str, int]]  # each character and its level: -1 lowered, 0 on the line, 1 raised
+
+
+def _read(runs: list[tuple[str, int]]) -> Reading:
+    out = []
+    for text, level in runs:
+        for ch in unicodedata.normalize("NFC", text):
+            kind, _, code = unicodedata.decomposition(ch).partition(" ")
+            glyph = {"<sub>": -1, "<super>": 1}.get(kind)
+            out.append((chr(int(code, 16)), glyph) if glyph else (ch, level))
+    return out
+
+
+class _Markup(HTMLParser):
+    """The figures' markup (Graphviz's HTML-like labels) as a browser or Graphviz sets it: text in
+    ``<SUB>`` lowered, in ``<SUP>`` raised."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.level, self.runs = 0, []
+        self.feed(markup)
+        self.close()
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.level += {"sub": -1, "sup": 1}.get(tag, 0)
+
+    def handle_endtag(self, tag) -> None:
+        self.level -= {"sub": -1, "sup": 1}.get(tag, 0)
+
+    def handle_data(self, data) -> None:
+        self.runs.append((data, self.level))
+
+
+def figure_reading(title: Sentence) -> Reading:
+    """How a figure's caption (and the player's) shows ``title``."""
+    return _read(_Markup(write(title, MARKUP)).runs)
+
+
+def slide_titles(pptx: bytes) -> list[Reading]:
+    """Each slide's title (its first text box) as the slide shows it, read from the deck's XML."""
+    out = []
+    with zipfile.ZipFile(io.BytesIO(pptx)) as package:
+        names = sorted((n for n in package.namelist() if n.startswith("ppt/slides/slide") and n.endswith(".xml")),
+                       key=lambda n: int(n.removeprefix("ppt/slides/slide").removesuffix(".xml")))
+        for name in names:
+            box = next(ET.fromstring(package.read(name)).iter(f"{_P}sp"))
+            runs = [(r.findtext(f"{_A}t") or "", int(r.find(f"{_A}rPr").get("baseline", "0"))
+                     if r.find(f"{_A}rPr") is not None else 0) for r in box.iter(f"{_A}r")]
+            out.append(_read([(text, (shift > 0) - (shift < 0)) for text, shift in runs]))
+    return out
+
+
+def plain_subscripts(reading: Reading) -> list[str]:
+    """Where a digit sits on the line right after a letter (``h3`` for h₃): a name's subscript written as text."""
+    return ["".join(ch for ch, _ in reading[max(0, k - 3):k + 2]) for k in range(1, len(reading))
+            if reading[k][1] == 0 and reading[k][0].isdigit() and reading[k][0].isascii()
+            and reading[k - 1][1] == 0 and reading[k - 1][0].isalpha()]
+
+
+#: names as lecturers and textbooks write them: digit and letter subscripts, Greek, hats and bars, words,
+#: \text{} words, index superscripts, primes
+_NAMES = ("x1", "x_2", "h3", "θ1", "θ_b", "w_{12}", "x_i", "W_f", "h_t", "σ_1", "ŷ", r"\hat{y}_2", r"\bar{x}", "λ",
+          "net_{h1}", "net_{out}", r"\text{loss}", "a^{(L)}", "W^{[2]}", "x′", "y12", "z_{10}", "β", "E")
+_SHAPES = ("{} + {}", "{}·{}", "({} − {})²", "σ({}) − {}", "{}/{}", "log({}){}", "tanh({} + {})", "exp({}){}")
+
+
+def _programs(count: int) -> list[str]:
+    """Random programs over ``_NAMES``, each statement using the one before (seeded)."""
+    rng = random.Random(24)
+    out = []
+    for _ in range(count):
+        pool, statements, previous = rng.sample(_NAMES, 6), [], None
+        for name in ("h_1", "z2", "p", "L"):
+            operands = [previous or pool.pop(), pool.pop()]  # both used: every shape is binary
+            rng.shuffle(operands)
+            statements.append(f"{name} = " + rng.choice(_SHAPES).format(*operands))
+            previous = name
+        out.append("; ".join(statements))
+    return out
+
+
+def _titles(graph) -> list[Sentence]:
+    """The titles a deck of ``graph`` has, as ``render.frames`` makes them: the graph, each node's step, the gradients."""
+    ops = [nid for nid, node in graph.nodes.items() if node.kind == "op"]
+    return [Sentence((Words("Computational graph of "), Name(graph.output))),
+            *(Sentence((Words(f"Backward step {k} of {len(ops)}: "), NodeText(graph, nid, "equation")))
+              for k, nid in enumerate(reversed(ops), start=1)),
+            Sentence((Words("Gradients of "), Name(graph.output)))]
+
+
+def test_slide_titles_write_names_as_the_figures_do() -> None:
+    """Over random programs of lecturers' names and the networks' layered names (w¹₁₂): every title,
+    read back from the deck's XML, shows each character on the line, lowered or raised as the figure's
+    caption shows it, and no name's digits stand on the line after its letter."""
+    graphs = [parse(program) for program in _programs(12)]
+    graphs += [rung.make().graph for rung in LADDER if "network" in rung.name][:2]
+    titles = [title for graph in graphs for title in _titles(graph)]
+    deck = Presentation()
+    for title in titles:
+        _slide(deck, title)
+    out = io.BytesIO()
+    deck.save(out)
+    shown = slide_titles(out.getvalue())
+    assert len(shown) == len(titles)
+    for title, reading in zip(titles, shown):
+        assert reading == figure_reading(title), plain(title)
+        assert plain_subscripts(reading) == [], plain(title)
+    levels = {level for reading in shown for _, level in reading}
+    assert levels == {-1, 0, 1}  # the names above are lowered and raised
+    plain_text = next(title for title in titles if "h3" in plain(title))
+    assert plain_subscripts(_read([(plain(plain_text), 0)]))  # the check sees a title written as plain text
+    assert _read([(plain(plain_text), 0)]) != figure_reading(plain_text)
+
+
+@pytest.mark.slow
+def test_impress_sets_the_titles_scripts_apart(pdfs) -> None:
+    """On the pages Impress made of the lecture's and the batch norm's decks (pictures and one title each), no
+    word runs a name's letter into digits (``x1``, ``θ1``): a lowered script is set smaller and lower, so poppler
+    reads it as a word of its own, and there are such words."""
+    scripts = 0
+    for pdf in pdfs.values():
+        for page in pdf_pages(pdf):
+            assert page.words and not [w.text for w in page.words if re.search(r"[^\W\d_][0-9]", w.text)]
+            tallest = max(w.height for w in page.words)
+            scripts += sum(w.text.isdigit() and w.height < 0.8 * tallest for w in page.words)
+    assert scripts

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import os
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -35,12 +36,14 @@ from ..render.frames import Frame
 from ..render.looks import FONT
 from ..render.measure import fit
 from ..render.style import Style
+from ..text.lines import Sentence, Words, write
+from ..text.targets import RICHTEXT
 from .export import Export, export
 from .folder import OutputFolder
 from .mathimages import DPI, Row, draw, equation_rows, page_image_name, pages, picture_points, step_image_name
 from .slides import deck_style
 
-__all__ = ["Box", "PowerPointDeck", "Plan", "plan", "deck_figure", "pptx_bytes", "write_pptx", "SLIDES_PPTX",
+__all__ = ["Box", "PowerPointDeck", "Plan", "plan", "deck_figure", "pptx_bytes", "write_pptx", "runs", "SLIDES_PPTX",
            "SLIDE_WIDTH", "SLIDE_HEIGHT", "SLIDE_PX", "EMU_PER_PX", "FIGURE_NAME"]
 
 SLIDES_PPTX = "slides.pptx"
@@ -64,6 +67,8 @@ PX_PER_INCH = SLIDE_PX[0] / 13.3333  # 144: pixels of the slide per inch of a pi
 CONTENT_TOP = TOP + TITLE_HEIGHT + GAP  # pixels: where the figure (or a page) starts
 ROOM = (SLIDE_PX[0] - 2 * MARGIN, SLIDE_PX[1] - CONTENT_TOP - BOTTOM)  # pixels under the title
 FIGURE_NAME = "Figure"  # the name of every frame's picture shape (tests and the bench find it by it)
+BASELINE = {"sub": -25000, "sup": 30000}  # a run's baseline shift in thousandths of a percent, as PowerPoint's
+# subscript and superscript buttons set it
 
 
 Box = tuple[int, int, int, int]  # left, top, width, height in slide pixels
@@ -159,16 +164,58 @@ def _equation_scale(rows: Sequence[Sequence[Row]], box: tuple[int, int]) -> floa
         widest / 72 * PX_PER_INCH * scale <= box[0] and sum(len(_columns(frame, box, scale)) for frame in rows) <= least))
 
 
-def _slide(deck: Deck, title: str) -> Slide:
-    """A blank slide with ``title`` on one line at its top."""
+class _Runs(HTMLParser):
+    """Rich text (``text.targets.RICHTEXT``) read into runs: each text with the baseline of the
+    ``<SUB>``/``<SUP>`` it is in (0 outside)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.runs: list[tuple[str, int]] = []
+        self._open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self._open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._open:
+            del self._open[len(self._open) - 1 - self._open[::-1].index(tag):]
+
+    def handle_data(self, data: str) -> None:
+        shift = next((BASELINE[tag] for tag in reversed(self._open) if tag in BASELINE), 0)
+        if self.runs and self.runs[-1][1] == shift:
+            self.runs[-1] = (self.runs[-1][0] + data, shift)
+        else:
+            self.runs.append((data, shift))
+
+
+def runs(title: Sentence) -> list[tuple[str, int]]:
+    """``title`` as a slide writes it: runs of text and their baseline shift (``BASELINE``), so a name's
+    sub- and superscripts are set as such (``θ`` then ``1`` lowered) in whatever font shows them."""
+    reader = _Runs()
+    reader.feed(write(title, RICHTEXT))
+    reader.close()
+    return reader.runs
+
+
+def _slide(deck: Deck, title: Sentence) -> Slide:
+    """A blank slide with ``title`` on one line at its top, its names' scripts lowered and raised."""
     slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank
     box = slide.shapes.add_textbox(_emu(MARGIN), _emu(TOP), _emu(SLIDE_PX[0] - 2 * MARGIN), _emu(TITLE_HEIGHT))
     box.text_frame.word_wrap = True
     box.text_frame.margin_top = box.text_frame.margin_bottom = 0
-    box.text_frame.text = title
-    font = box.text_frame.paragraphs[0].runs[0].font
-    font.size, font.bold, font.name = TITLE_SIZE, True, FONT  # the figures' family, not the theme's Calibri
+    paragraph = box.text_frame.paragraphs[0]
+    for text, shift in runs(title):
+        run = paragraph.add_run()
+        run.text = text
+        run.font.size, run.font.bold, run.font.name = TITLE_SIZE, True, FONT  # the figures' family, not Calibri
+        if shift:
+            run.font._rPr.set("baseline", str(shift))  # python-pptx has no property for it
     return slide
+
+
+def _titled(title: Sentence, words: str) -> Sentence:
+    """``title`` with ``words`` after it (`` (continued, 2 of 3)``)."""
+    return Sentence((*title.parts, Words(words)))
 
 
 def _emu(px: float) -> Emu:
@@ -191,7 +238,7 @@ def _row(slide: Slide, pictures: Sequence[tuple[bytes, int, int]], box: Box) -> 
         left += w + GAP
 
 
-def _page(deck: Deck, title: str, png: bytes) -> None:
+def _page(deck: Deck, title: Sentence, png: bytes) -> None:
     """A slide with one typeset page under its title, at its typeset size (made smaller only to fit)."""
     slide = _slide(deck, title)
     w, h = _typeset_px(png, 1.0)
@@ -222,19 +269,20 @@ def pptx_bytes(shown: list[tuple[Frame, bytes]], pages_: list[bytes], layout: Pl
         if room[2]:
             groups = _columns(frame_rows, room[2:], scale) or [[]]
             for k, group in enumerate(groups):
-                slide = _slide(deck, frame.title_text + (f" (continued, {k + 1} of {len(groups)})" if k else ""))
+                slide = _slide(deck, _titled(frame.title, f" (continued, {k + 1} of {len(groups)})" if k else ""))
                 _picture(slide, figure, left, top, width, height, FIGURE_NAME)
                 _row(slide, pictures(group), room)
         else:
-            slide = _slide(deck, frame.title_text)
+            slide = _slide(deck, frame.title)
             _picture(slide, figure, left, top, width, height, FIGURE_NAME)
             groups = _columns(frame_rows, ROOM, scale)
             for k, group in enumerate(groups, start=1):
-                slide = _slide(deck, f"{frame.title_text} (equations" + (f", {k} of {len(groups)})"
-                                                                         if len(groups) > 1 else ")"))
+                slide = _slide(deck, _titled(frame.title, " (equations" + (f", {k} of {len(groups)})"
+                                                                           if len(groups) > 1 else ")")))
                 _row(slide, pictures(group), (MARGIN, CONTENT_TOP, *ROOM))
     for k, page in enumerate(pages_, start=1):
-        _page(deck, f"Derivation, page {k} of {len(pages_)}" if len(pages_) > 1 else "Derivation", page)
+        _page(deck, Sentence((Words(f"Derivation, page {k} of {len(pages_)}" if len(pages_) > 1 else "Derivation"),)),
+              page)
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()

@@ -8,7 +8,11 @@ Fitting: the figure's look and orientation are chosen for the area the slide lea
 and the least room the equations need (``figure_area``: the tallest backward step's rows, within
 ``_STEP_LINES``, at the smallest size), its text drawn ``_FIGURE_TEXT`` times the style's size against
 the same gaps (a denser drawing, larger text). It takes the slide's width (to 0.2 cm from its edges)
-or that area's height, the same on every overlay, so no node moves as the lecturer clicks. Whatever
+or that area's height, the same on every overlay, so no node moves as the lecturer clicks. TeX
+measures the tallest block of equations (``\\gvmeasure``) and, when it is shorter than the estimate,
+gives the figure the difference: the figure fills what the equations leave. A strip
+across the width that leaves more than ``_STRIP`` of that height unused is laid out again for
+``_LARGER`` times its text (``beamer_figure``), taken when it gets there crossing no more edges. Whatever
 height the figure leaves goes to the equations (``equations_setting``): the largest size, with as many
 rows an overlay as fit at it, that takes no more overlays than the least room (larger text, never more
 clicks), so a wide figure's slide is not left half empty; rows are estimated by what they print (a
@@ -31,8 +35,9 @@ from typing import TypeVar
 from ..derive.documents import PREAMBLE, align_block, align_rows, title_relation
 from ..derive.lecture import lecture
 from ..eval.backward import Backward
+from ..render.crossings import layout_crossings, plain_dot_crossings
 from ..render.figure import Figure
-from ..render.fitting import Area, readable_px
+from ..render.fitting import Area, readable_px, text_px
 from ..render.frames import Frame, frames
 from ..render.style import Style
 from ..text.lines import Name, Relation, write
@@ -40,8 +45,8 @@ from ..text.targets import LATEX
 from .export import Export, export
 from .folder import OutputFolder
 
-__all__ = ["SLIDES_TEX", "Deck", "Setting", "beamer_tex", "deck_style", "derivation_pages", "equations_setting",
-           "figure_area", "step_lines", "step_pages", "write_slides"]
+__all__ = ["SLIDES_TEX", "Deck", "Setting", "beamer_figure", "beamer_tex", "deck_style", "derivation_pages",
+           "equations_setting", "figure_area", "step_lines", "step_pages", "write_slides"]
 
 SLIDES_TEX = "slides.tex"
 _T = TypeVar("_T")
@@ -56,6 +61,10 @@ _MACROS = (
     r"  \ifdim\wd\gvbox>#1\relax\sbox\gvbox{\resizebox{#1}{!}{\usebox\gvbox}}\fi",
     r"  \ifdim\dimexpr\ht\gvbox+\dp\gvbox\relax>#2\relax\sbox\gvbox{\resizebox*{!}{#2}{\usebox\gvbox}}\fi",
     r"  \usebox\gvbox}",
+    r"\newlength\gvleast", r"\newlength\gvtallest",
+    # \gvmeasure{block}: \gvtallest grows to the block's height as \gvblock sets it (before any scaling)
+    r"\newcommand\gvmeasure[1]{\sbox\gvbox{\parbox[t]{\linewidth}{\raggedright\gvsize #1}}%",
+    r"  \ifdim\dimexpr\ht\gvbox+\dp\gvbox\relax>\gvtallest\setlength\gvtallest{\dimexpr\ht\gvbox+\dp\gvbox}\fi}",
     r"\newcommand\gvsize{\footnotesize}",
     r"\newcommand\gvblock[1]{\gvfit{\linewidth}{\gvroom}{\parbox[t]{\linewidth}{\raggedright\gvsize #1}}}",
     # \gvtaller{title}: \gvreserve grows by what the frame title is taller than one line of its font
@@ -86,6 +95,8 @@ _MAX_FONT = 72.0  # points: the largest font size a style takes
 _FIGURE_TEXT = 3.0  # the figure's text against the style's size: the gaps stay, the drawing gets denser
 _CHARS_PER_LINE = 105  # symbols on one \footnotesize (9 pt) line of the slide, for the estimate
 _READABLE_MARGIN = 1.2  # the layout search aims this much above the threshold: the reserve is estimated
+_STRIP = 0.1  # a figure across the width that leaves more than this share of its area's height unused is a strip
+_LARGER = 1.1  # a strip is laid out again for this much larger text (the equations get less room for it)
 _COLUMN_GAP = 6  # symbols between two columns of a list under the figure
 _MAX_COLUMNS = 4
 _ROW_SYMBOLS = 56  # symbols on one row of the derivation (display style) before it is wider than the slide
@@ -281,6 +292,29 @@ def figure_area(result: Backward, chosen: Sequence[Frame]) -> Area:
     return Area(_FIGURE_POINTS, height, _READABLE_MARGIN * readable_px(operations) * _PAGE_HEIGHT / 1080)
 
 
+def beamer_figure(result: Backward, chosen: Sequence[Frame], *, renderer: str = "auto", wrt: str | None = None,
+                  style: Style | None = None) -> Figure:
+    """The deck's figure, laid out for ``figure_area``; a strip (the slide's width, less than ``1 - _STRIP`` of the
+    area's height) laid out again for ``_LARGER`` times its text, and that layout taken when it reaches it without
+    crossing its edges more often than the strip or plain ``dot`` does: the figure fills the frame where that gives
+    larger text, and the room it takes from the equations is room a short step leaves empty."""
+    area = figure_area(result, chosen)
+
+    def laid(where: Area) -> Figure:
+        return Figure(result, renderer=renderer, caption=False, style=deck_style(style), wrt=wrt, area=where)
+
+    figure = laid(area)
+    width, height = figure.layout.size
+    if not width or height * min(area.width / width, area.height / height) >= (1 - _STRIP) * area.height:
+        return figure
+    text = text_px(figure.layout, figure.style, area)
+    taller = laid(replace(area, readable=_LARGER * text))
+    crossings = max(layout_crossings(figure.layout), plain_dot_crossings(result.graph, figure.backend))
+    if text_px(taller.layout, taller.style, area) >= _LARGER * text and layout_crossings(taller.layout) <= crossings:
+        return taller
+    return figure
+
+
 def _room(chosen: Sequence[Frame], title: str, size: tuple[float, float] | None) -> float:
     """The points the figure (a layout of ``size``, fitted as TeX fits it) leaves under it for the equations, below a
     frame ``title`` (taller with a fraction); the least room when the size is not known."""
@@ -322,13 +356,17 @@ def _tex(result: Backward, frames: Sequence[Frame], files: Sequence[str], wrt: s
     short = write(Name(result.graph.output), LATEX)  # never in names the user did not write
     setting = equations_setting(frames, _room(frames, title, size))
     pages = [step_pages(frame, setting) for frame in frames]
-    least = _least_reserve(frames)
-    graphic = (rf"[width={_FIGURE_WIDTH},height=\dimexpr\textheight-{_TITLE}pt-\gvreserve-{least:.1f}pt\relax,"
+    graphic = (rf"[width={_FIGURE_WIDTH},height=\dimexpr\textheight-{_TITLE}pt-\gvreserve-\gvleast\relax,"
                r"keepaspectratio]")
     heading = rf"\gvtitle{{Backpropagation through ${title}$}}{{Backpropagation through ${short}$}}"
+    # the least room for the equations: as estimated, or as tall as TeX sets the tallest block when that is less (the
+    # figure grows into what the estimate left over; a figure as wide as the slide stays as it is)
+    measured = [rf"\gvmeasure{{{block}}}%" for blocks in pages for block in blocks]
     out = [r"\documentclass[aspectratio=169]{beamer}", *PREAMBLE, *_MACROS, r"\begin{document}",
            rf"\begin{{frame}}[t]{{{heading}}}", rf"\renewcommand\gvsize{{{setting.command}}}%",
            r"\setlength\gvreserve{0pt}%", rf"\gvtaller{{{heading}}}%",
+           rf"\setlength\gvleast{{{_least_reserve(frames):.1f}pt}}%", r"\setlength\gvtallest{0pt}%", *measured,
+           r"\ifdim\gvtallest>0pt\ifdim\gvtallest<\gvleast\setlength\gvleast{\gvtallest}\fi\fi%",
            # the room the figure leaves: the equations are fitted into it, so they never move the figure
            rf"\sbox\gvbox{{\includegraphics{graphic}{{{_tex_path(files[0])}}}}}%",
            rf"\setlength\gvroom{{\dimexpr\textheight-{_TITLE}pt-\gvreserve-\ht\gvbox-\dp\gvbox\relax}}%",
@@ -364,8 +402,7 @@ def write_slides(result: Backward, folder: str | os.PathLike | OutputFolder, *, 
     with ``manifest.json`` and the derivation files, and write ``slides.tex`` beside them."""
     out = OutputFolder.of(folder, force=force)
     chosen = frames(result, "all")
-    figure = Figure(result, renderer=renderer, caption=False, style=deck_style(style), wrt=wrt,
-                    area=figure_area(result, chosen))
+    figure = beamer_figure(result, chosen, renderer=renderer, wrt=wrt, style=style)
     with out.batch():  # slides.tex is checked with the frames, before anything is written
         done = export(result, out, format="pdf", wrt=wrt, derivation=derivation, figure=figure)
         lines, overlays, setting = _tex(result, chosen, [p.name for p in done.files], wrt, derivation,

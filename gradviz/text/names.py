@@ -133,19 +133,24 @@ def unicode_name(name: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def markup_name(name: str) -> str:
+def markup_name(name: str, glyphs: bool = True) -> str:
     """A name as figure markup (Graphviz's HTML-like labels): subscripts as Unicode subscript
-    glyphs where the font has them (``θ₁``, ``wᵢ``), else ``<SUB>``; the rest escaped."""
+    glyphs where the font has them (``θ₁``, ``wᵢ``), else ``<SUB>``; the rest escaped. Without
+    ``glyphs``, every sub- and superscript in ``<SUB>`` and ``<SUP>`` (``θ<SUB>1</SUB>``): for rich
+    text that lowers and raises them itself, in any font (a PowerPoint title)."""
     p = parts(name)
     if p is None:
         return html.escape(name, quote=False)
-    out = html.escape(p.base, quote=False) + p.superscript.translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    out = html.escape(p.base, quote=False)
+    if p.superscript:
+        out += p.superscript.translate(_SUPERSCRIPT_GLYPHS) if glyphs else f"<SUP>{p.superscript}</SUP>"
     index = p.index.translate(_SUPERSCRIPT_GLYPHS)  # a⁽ᴸ⁾; brackets have no superscript glyphs: <SUP>[2]</SUP>
-    index_out = index if not any(c.isascii() for c in index) else f"<SUP>{html.escape(p.index, quote=False)}</SUP>"
+    index_out = index if glyphs and not any(c.isascii() for c in index) else \
+        f"<SUP>{html.escape(p.index, quote=False)}</SUP>" if p.index else ""
     if p.subscript:
-        glyphs = p.subscript.replace(",", "").translate(_SUBSCRIPT_GLYPHS)
-        if all(not ch.isascii() for ch in glyphs):
-            out += glyphs if "," not in p.subscript else p.subscript.translate(_SUBSCRIPT_GLYPHS)
+        glyphs_of = p.subscript.replace(",", "").translate(_SUBSCRIPT_GLYPHS)
+        if glyphs and all(not ch.isascii() for ch in glyphs_of):
+            out += glyphs_of if "," not in p.subscript else p.subscript.translate(_SUBSCRIPT_GLYPHS)
         else:
             out += f"<SUB>{html.escape(p.subscript, quote=False)}</SUB>"
     return out + index_out + "′" * p.primes

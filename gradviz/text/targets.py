@@ -1,6 +1,7 @@
 """The three targets text is written for, each one class with the same small vocabulary: plain
 Unicode (reports, manifest, notebooks' text), figure markup (Graphviz's HTML-like labels and
-the web pages: Unicode with escaped text and subscript glyphs) and LaTeX (derivation.tex,
+the web pages: Unicode with escaped text and subscript glyphs), rich text (the same markup with
+every sub- and superscript of a name in tags: PowerPoint's titles) and LaTeX (derivation.tex,
 Markdown math, Beamer). The writers (``structure``, ``expressions``, ``lines``) say *what* to
 write — a fraction, a power, a call, a product of factors — and the target says *how*.
 
@@ -22,7 +23,7 @@ from .numbers import MINUS, format_value, superscript
 if TYPE_CHECKING:
     from ..ir.ops import OpSpec
 
-__all__ = ["Level", "Piece", "Target", "Latex", "UNICODE", "MARKUP", "LATEX", "MATHTEXT", "TARGETS"]
+__all__ = ["Level", "Piece", "Target", "Latex", "UNICODE", "MARKUP", "RICHTEXT", "LATEX", "MATHTEXT", "TARGETS"]
 
 
 class Level(IntEnum):
@@ -150,6 +151,20 @@ class Markup(Target):
         return html.escape(text, quote=False)
 
 
+class RichText(Markup):
+    """Markup for rich text that sets sub- and superscripts itself (PowerPoint's runs): a name's
+    scripts and a function's index in ``<SUB>``/``<SUP>`` (``θ<SUB>1</SUB>``), never glyphs a font
+    may lack."""
+
+    name_of_target = "richtext"
+
+    def name(self, name: str) -> str:
+        return markup_name(name, glyphs=False)
+
+    def subscripted(self, function: str, index: str) -> str:
+        return f"{function}<SUB>{html.escape(index, quote=False)}</SUB>"
+
+
 class Latex(Target):
     """LaTeX math, ASCII only: ``\\frac{\\partial L}{\\partial \\theta_{1}} = 2c x \\theta_{2}``."""
 
@@ -247,5 +262,5 @@ class Mathtext(Latex):
         return f"|{arg[0]}|", Level.ATOM  # mathtext draws \left| \right| too small
 
 
-UNICODE, MARKUP, LATEX, MATHTEXT = Target(), Markup(), Latex(), Mathtext()
-TARGETS = {t.name_of_target: t for t in (UNICODE, MARKUP, LATEX, MATHTEXT)}
+UNICODE, MARKUP, RICHTEXT, LATEX, MATHTEXT = Target(), Markup(), RichText(), Latex(), Mathtext()
+TARGETS = {t.name_of_target: t for t in (UNICODE, MARKUP, RICHTEXT, LATEX, MATHTEXT)}
