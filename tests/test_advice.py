@@ -168,7 +168,9 @@ def _csv(out: Path, rows: int) -> str:
 
 
 KINDS: list[tuple[str, Callable, Callable[[Path], list[str]], Follow]] = [
-    ("pixel budget: --dpi too high", lambda mp: None,
+    # the advised dpi's frames drawn in 3 million pixels, not 100 (test_a_real_process_follows_the_pixel_advice
+    # follows the real limit's advice)
+    ("pixel budget: --dpi too high", lambda mp: _lowered(mp, "gradviz.render.budget", "PIXEL_LIMIT", 3_000_000),
      lambda out: ["render", LECTURE, "--at", AT, "-o", str(out / "o"), "--format", "png", "--dpi", "2400"], _dpi),
     ("net: too big to draw op by op", lambda mp: _lowered(mp, "gradviz.render.frames", "RENDER_NODE_LIMIT", 30),
      lambda out: ["net", "2-3-1", "--at", "x1=1,x2=0,y=1", "--view", "ops", "--frames", "all", "--format", "dot",
@@ -187,7 +189,8 @@ KINDS: list[tuple[str, Callable, Callable[[Path], list[str]], Follow]] = [
      lambda out: ["train", "2-4-1", "--data", "xor", "--steps", "400", "--grid", "lr=0.01,0.1,1", "--grid",
                   "hidden=2,4", "-o", str(out / "o")],
      _grid_steps),
-    ("train --animate: too many frames", lambda mp: None,
+    # the advised frames drawn under a fifth of the real limit: 4 frames of the network, not 26
+    ("train --animate: too many frames", lambda mp: _lowered(mp, "gradviz.networks.playground", "WORK_LIMIT", 200),
      lambda out: ["train", "2-8-8-8-8-1", "--data", "xor", "--steps", "5", "--animate", "--animate-frames", "60",
                   "-o", str(out / "o")], _animate_frames),
     ("slides: too many nodes for every frame", lambda mp: _lowered(mp, "gradviz.render.frames", "RENDER_NODE_LIMIT", 5),

@@ -8,6 +8,7 @@ import re
 import shlex
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -95,16 +96,19 @@ def test_net_draws_values_only_when_given(tmp_path) -> None:
 
 @pytest.mark.slow
 def test_the_readme_training_commands_run_as_shown(tmp_path) -> None:
-    """Each command as a real process; the --help and gallery examples that are the same command
-    into another folder (``test_help_examples.run_elsewhere``) have what they claim checked on its run."""
+    """Each command as a real process (two at a time: the machine's cores; each writes its own
+    folder); the --help and gallery examples that are the same command into another folder
+    (``test_help_examples.run_elsewhere``) have what they claim checked on its run."""
     from PIL import Image
     from test_help_examples import claims_of_the_same_run, output_path, unmet_claims
 
     commands = readme_commands()
     assert any("--lr 0.1 --steps 50" in c and "--adam" not in c for c in commands)
     assert sum("--animate-frames" in c for c in commands) == 1
-    for command in commands:
-        result = gradviz(*shlex.split(command)[1:], cwd=tmp_path)
+    assert len({output_path(c, tmp_path) for c in commands}) == len(commands)  # no two write the same folder
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda command: gradviz(*shlex.split(command)[1:], cwd=tmp_path), commands))
+    for command, result in zip(commands, results):
         out = result.stdout + result.stderr
         for example in claims_of_the_same_run(command):
             assert not unmet_claims(example, result.stdout, output_path(command, tmp_path)), (example, command, out)

@@ -12,6 +12,7 @@ lecture forms as the derivation (``forms``), so a caption and the derivation say
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..text.lines import Chain, Formula, Math, More, NodeText, Number, Partial, Product, Relation, Sentence, Terms, Words, plain
@@ -28,19 +29,18 @@ __all__ = ["CAPTION_WIDTH", "fan_in", "value_line", "gate_value", "gate_gradient
 _MORE = More()  # the terms of a fan-out still to come
 FIGURE_FORM_WIDTH = 24  # characters: a node's gradient wider than this is shown in its node by the chain rule's last step
 CAPTION_WIDTH = 110  # characters of a fan-out's caption line beyond which it keeps only this step's term
+_FIRST_TERMS = 8  # a fan-out line's terms written to see whether it is too long before the rest is made
 
 
 def fan_in(result: "Backward") -> dict[str, int]:
     """How many contributions each node receives over the whole backward pass."""
-    count: dict[str, int] = {}
-    for step in result.steps:
-        for c in step.contributions:
-            count[c.operand] = count.get(c.operand, 0) + 1
-    return count
+    return {nid: len(sent) for nid, sent in _arrivals(result).items()}
 
 
+@lru_cache(maxsize=4)
 def _arrivals(result: "Backward") -> dict[str, list[tuple[str, "Contribution"]]]:
-    """Each node's contributions in the order they arrive, with the consumer that sent each."""
+    """Each node's contributions in the order they arrive, with the consumer that sent each (made
+    once for the result: every step's and node's caption asks)."""
     out: dict[str, list[tuple[str, Contribution]]] = {}
     for step in result.steps:
         for c in step.contributions:
@@ -189,11 +189,10 @@ def step_lines(result: "Backward", step: "Step") -> list[Relation]:
     ``CAPTION_WIDTH`` without the simplified forms). An operand with several consumers gets the
     lecture's sum over them, the terms still to come as ``+ ⋯``."""
     graph = result.graph
-    counts = fan_in(result)
     arrivals = _arrivals(result)
     lines = []
     for c in step.contributions:
-        if counts.get(c.operand, 0) > 1:
+        if len(arrivals[c.operand]) > 1:
             lines.append(_fan_out_line(result, step, c, arrivals[c.operand]))
             continue
         use = _use(result, step.node, c)
@@ -215,27 +214,35 @@ def _fan_out_line(result: "Backward", step: "Step", c: "Contribution",
     step's product plus the sum before it. A line longer than ``CAPTION_WIDTH`` keeps only this
     step's term and ``⋯`` for the others."""
     full = _fan_out_sides(result, step, c, arrived, compact=False)
-    if len(plain(Relation(full))) > CAPTION_WIDTH:
+    if full is None or len(plain(Relation(full))) > CAPTION_WIDTH:
         return Relation(_fan_out_sides(result, step, c, arrived, compact=True))
     return Relation(full)
 
 
 def _fan_out_sides(result: "Backward", step: "Step", c: "Contribution", arrived: list[tuple[str, "Contribution"]],
-                   compact: bool) -> tuple[Math, ...]:
+                   compact: bool) -> tuple[Math, ...] | None:
+    """The line's sides; None (not compact) when its start, the head and the first ``_FIRST_TERMS``
+    terms of the sum, already passes ``CAPTION_WIDTH``: the rest of the line, costly for an input
+    with hundreds of consumers, is not made."""
     graph = result.graph
     upto = next(k for k, (consumer, got) in enumerate(arrived) if consumer == step.node and got.position == c.position)
     complete = upto + 1 == len(arrived)
     this = (step.node, c.position)
-    ordered = sorted(arrived[:upto + 1], key=lambda s: (graph.order.index(s[0]), s[1].position))
     if compact:
         ordered = [(step.node, c)]
+    else:
+        position = graph.positions()
+        ordered = sorted(arrived[:upto + 1], key=lambda s: (position[s[0]], s[1].position))
 
     def terms(make: Any) -> Terms:
         made = [make(consumer, got, (consumer, got.position) == this) for consumer, got in ordered]
         return Terms(tuple(made) + (() if complete and not compact else (_MORE,)))
 
-    sides: list[Math] = [Partial(graph.output, graph.nodes[c.operand].name),
-                         terms(lambda consumer, got, now: _partials(result, consumer, got))]
+    head = Partial(graph.output, graph.nodes[c.operand].name)
+    first = Terms(tuple(_partials(result, consumer, got) for consumer, got in ordered[:_FIRST_TERMS]))
+    if not compact and len(plain(Relation((head, first)))) > CAPTION_WIDTH:  # the line's text starts with these
+        return None
+    sides: list[Math] = [head, terms(lambda consumer, got, now: _partials(result, consumer, got))]
     uses = {(consumer, got.position): _use(result, consumer, got) for consumer, got in ordered}
     if all(u is not None for u in uses.values()):
         sides.append(terms(lambda consumer, got, now: _use_product(result, uses[(consumer, got.position)]) if now

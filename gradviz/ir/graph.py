@@ -82,6 +82,10 @@ class Graph:
         """Node ids in topological (parse) order."""
         return list(self.nodes)
 
+    def positions(self) -> dict[str, int]:
+        """Each node id's place in ``order``."""
+        return self.memo("positions", lambda: {nid: k for k, nid in enumerate(self.nodes)})
+
     def node(self, name_or_id: str) -> Node:
         """The node with this id or display name."""
         if name_or_id in self.nodes:

@@ -223,11 +223,18 @@ def derivation_images(result: Backward, chosen: Sequence[Frame], format: str,
     a graph over ``PICTURE_NODE_LIMIT`` nodes."""
     if len(result.graph) > PICTURE_NODE_LIMIT:
         return {}
+    drawn: dict[tuple[Row, ...], bytes] = {}  # the same rows drawn once (a derivation of one page is that page)
+
+    def picture(rows: Sequence[Row]) -> bytes:
+        if tuple(rows) not in drawn:
+            drawn[tuple(rows)] = draw(rows, format)
+        return drawn[tuple(rows)]
+
     rows = derivation_rows(result, wrt)
-    files = {f"derivation.{format}": draw(rows, format)}
+    files = {f"derivation.{format}": picture(rows)}
     for k, page in enumerate(pages(rows), start=1):
-        files[page_image_name(k, format)] = draw(page, format)
+        files[page_image_name(k, format)] = picture(page)
     for frame in chosen:
         if frame.kind == "backward":
-            files[step_image_name(frame, format)] = draw(equation_rows(frame.equations), format)
+            files[step_image_name(frame, format)] = picture(equation_rows(frame.equations))
     return files

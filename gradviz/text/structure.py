@@ -196,8 +196,7 @@ def _written_out(graph: "Graph", nid: str, target: Target, by_user_names: bool) 
 
 
 def _index(graph: "Graph"):
-    positions = graph.memo("positions", lambda: {nid: k for k, nid in enumerate(graph.nodes)})
-    return positions.__getitem__
+    return graph.positions().__getitem__
 
 
 @dataclass(frozen=True)
