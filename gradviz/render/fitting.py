@@ -42,6 +42,8 @@ SMALL_GRAPH = 20  # operations: up to here node text must reach 24 px on the sli
 SEARCH_LIMIT = 100  # operations: beyond it one layout only; up to it ``SEARCH_WORK`` bounds the search
 SEARCH_WORK = 6_000  # layout units (``budget.layout_work``) the whole search may spend: about 9 s of ``dot``
 UNREADABLE_CROSSING_PX = 0.05  # px of text a crossing beyond plain dot's costs when no layout is readable
+TEXT_DECIMALS = 1  # readable layouts whose text is this close are alike: the smaller picture wins (Graphviz builds
+# measure labels a little differently, and a tie decided by a hundredth of a pixel would differ between them)
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,8 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     for the largest text in ``area`` (by default the style's slide); ``tangents``: what
     forward-mode frames among them show. A layout that reaches the readable size and crosses its
     edges no more often than plain ``dot`` does (``crossings``) ends the search; otherwise the
-    readable layout with the fewest crossings wins, else the largest text, less
+    readable layout with the fewest crossings wins (then the largest text to ``TEXT_DECIMALS``, then the
+    smallest picture), else the largest text, less
     ``UNREADABLE_CROSSING_PX`` for each crossing beyond plain ``dot``'s. The search tries as
     many choices as ``SEARCH_WORK`` pays for (counted, not timed, so a busy machine draws the same
     figure); all layouts together get ``GRAPHVIZ_SECONDS``."""
@@ -167,7 +170,9 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
         readable = px >= needed
         excess = max(crossed - reference, 0)
         rank = (readable, -excess if readable else 0.0, -unordered if readable else 0.0, -astray if readable else 0.0,
-                not candidate.inputs_copied or not readable, px if readable else px - UNREADABLE_CROSSING_PX * excess)
+                not candidate.inputs_copied or not readable,
+                round(px, TEXT_DECIMALS) if readable else px - UNREADABLE_CROSSING_PX * excess,
+                -lay.size[0] * lay.size[1] if readable else 0.0)
         if best_rank is None or rank > best_rank:
             best, best_rank = Fitted(chosen, looks, lay), rank
         if readable and crossed <= reference and not unordered and not astray:
