@@ -81,16 +81,21 @@ def gate_value(result: "Backward", nid: str) -> Number | None:
     return Number(result.values[nid]) if result.values is not None else None
 
 
-def _received_terms(result: "Backward", nid: str, received: tuple["Contribution", ...]) -> list[Math] | None:
-    """The symbolic form of each contribution received so far (None without the symbolic side)."""
-    sent = _arrivals(result).get(nid, [])
-    terms = []
-    for (consumer, c), _ in zip(sent, received):
+def _received_uses(result: "Backward", nid: str, received: tuple["Contribution", ...]) -> list[Use] | None:
+    """The lecture form's record of each contribution received so far (None without the symbolic side)."""
+    uses = []
+    for (consumer, c), _ in zip(_arrivals(result).get(nid, []), received):
         use = _use(result, consumer, c)
         if use is None:
             return None
-        terms.append(_chain(result, use.brought.terms))
-    return terms
+        uses.append(use)
+    return uses
+
+
+def _received_terms(result: "Backward", nid: str, received: tuple["Contribution", ...]) -> list[Math] | None:
+    """The symbolic form of each contribution received so far (None without the symbolic side)."""
+    uses = _received_uses(result, nid, received)
+    return None if uses is None else [_chain(result, use.brought.terms) for use in uses]
 
 
 def _total(result: "Backward", nid: str, received: tuple["Contribution", ...], expected: int) -> Math | None:
@@ -116,12 +121,12 @@ def _last_step(result: "Backward", nid: str, received: tuple["Contribution", ...
     """What has come back to ``nid`` as the chain rule's last step: per consumer ∂L/∂consumer ·
     ∂consumer/∂node (``∂L/∂z₇ · w₇``); None from the output itself (nothing to abbreviate)."""
     graph = result.graph
+    uses = _received_uses(result, nid, received)
+    if uses is None or any(use.consumer == graph.output_id for use in uses):
+        return None
     terms: list[Math] = []
-    for (consumer, c), _ in zip(_arrivals(result).get(nid, []), received):
-        use = _use(result, consumer, c)
-        if use is None or consumer == graph.output_id:
-            return None
-        upstream = Partial(graph.output, graph.nodes[consumer].name)
+    for use in uses:
+        upstream = Partial(graph.output, graph.nodes[use.consumer].name)
         terms.append(upstream if use.local == 1 else Sentence((Words("−"), upstream)) if use.local == -1
                      else Product((upstream, _formula(result, use.local))))
     return terms[0] if len(terms) == 1 else Terms(tuple(terms))

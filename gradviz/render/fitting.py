@@ -20,7 +20,7 @@ from .budget import layout_work
 from .choices import ASPECTS
 from .crossings import layout_crossings, plain_dot_crossings, plain_dot_ranks
 from .dot import CAPTION_KEY
-from .layout import Layout, layout, least_length, node_box
+from .layout import Layout, layout, least_length, node_box, padding
 from .measure import (BORDER_LONG, SHARED_LONG, count_crossings, runs_along_borders, runs_together,
                       spline_points, strays)
 from .looks import Scene
@@ -185,7 +185,7 @@ def _reach(looks: Sequence[Scene], style: "Style", backend: "Backend", box: tupl
     """The largest text (``text_px``) a layout of ``looks`` in one piece could have in ``box``: its
     longest path (``layout.least_length``) fitted into the box's side along the flow."""
     along = 0 if style.rankdir in ("LR", "RL") else 1
-    pad = 2 * 72 * float(dict(looks[-1].graph_attrs).get("pad", "0"))
+    pad = padding(looks[-1])
     return style.font_size * box[along] / (least_length(looks, backend) + pad)
 
 
@@ -224,7 +224,7 @@ def _wraps(lay: Layout, sc: Scene, graph: "Graph", order: Sequence[Sequence[str]
         sizes[nid] = (b[along + 2] - b[along], b[3 - along] - b[1 - along])  # along the flow, across it
     gap = 72 * float(dict(sc.graph_attrs).get("ranksep", "0.5"))
     sep = 72 * float(dict(sc.graph_attrs).get("nodesep", "0.25"))
-    pad = 2 * 72 * float(dict(sc.graph_attrs).get("pad", "0"))
+    pad = padding(sc)
 
     def extent(ranks: Sequence[Sequence[str]], later: Sequence[frozenset[str]], again: Sequence[Sequence[str]]
                ) -> tuple[float, float, float, float]:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from .backends import Backend
 
-__all__ = ["Layout", "layout", "least_length", "pinned", "node_box"]
+__all__ = ["Layout", "layout", "least_length", "padding", "pinned", "node_box"]
 
 _SLACK = 2  # points added to measured label boxes (Graphviz rounds sizes)
 _CAPTION_GAP = 10  # points between the caption and anything else
@@ -78,7 +78,7 @@ def layout(scenes: Sequence[Scene], backend: "Backend", slide: tuple[float, floa
                      for nid, pins in nodes.items()}
             edges = {eid: {k: best.pos(v, row[eid]) for k, v in pins.items()} for eid, pins in edges.items()}
             clusters = {name: {"bb": best.box(c["bb"], row[name])} for name, c in clusters.items()}
-    pad = 2 * 72 * float(dict(sc.graph_attrs).get("pad", "0"))
+    pad = padding(sc)
     caption_pos = None
     if CAPTION_KEY in boxes:
         obstacles = [node_box(pins) for pins in nodes.values()]
@@ -86,6 +86,11 @@ def layout(scenes: Sequence[Scene], backend: "Backend", slide: tuple[float, floa
         obstacles += [tuple(float(v) for v in c["bb"].split(",")) for c in clusters.values()]
         caption_pos, bb = _caption_place(boxes[CAPTION_KEY], bb, obstacles, slide, pad)
     return Layout(nodes, edges, boxes, clusters, caption_pos, (bb[2] - bb[0] + pad, bb[3] - bb[1] + pad))
+
+
+def padding(sc: Scene) -> float:
+    """The points the scene's ``pad`` adds to a picture's width (and to its height): both sides."""
+    return 2 * 72 * float(dict(sc.graph_attrs).get("pad", "0"))
 
 
 def least_length(scenes: Sequence[Scene], backend: "Backend", timeout: float = GRAPHVIZ_SECONDS) -> float:
