@@ -1,7 +1,8 @@
 """Lecture graphs generated at several sizes, for the layout measures (``tests/test_reading.py``,
 ``python bench/figures.py --families``): recurrent nets of 2–4 steps, softmax layers of 2–5 terms over
 linear layers, MLPs from 2-2-1 to 2-3-2-1, batch norm over 2–4 values (two ways of writing it) and
-attention-like weighted sums and deep tanh chains, each written as a lecture writes it. ``FAMILIES``
+attention-like weighted sums, deep tanh chains and LSTM cells over one or two inputs, each written as a lecture
+writes it. ``FAMILIES``
 holds those of at most ``MOST`` operations (the ones the text thresholds cover)."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from gradviz.eval.backward import Backward, backward
 from gradviz.syntax import parse
 
-__all__ = ["rnn", "softmax", "mlp", "batch_norm", "attention", "chain", "FAMILIES", "MOST", "make"]
+__all__ = ["rnn", "softmax", "mlp", "batch_norm", "attention", "chain", "lstm", "FAMILIES", "MOST", "make"]
 
 MOST = 40  # operations: the thresholds' range
 
@@ -70,6 +71,18 @@ def chain(layers: int) -> str:
     return "; ".join(steps) + f"; L = (a{layers} − y)²"
 
 
+def lstm(inputs: int) -> str:
+    """One step of an LSTM cell over ``inputs`` inputs (forget, input and output gates, the candidate, the cell and
+    the hidden state), written gate by gate, and a squared error."""
+    xs = [f"x{j}" for j in range(1, inputs + 1)] if inputs > 1 else ["x"]
+
+    def gate(weight: str, recurrent: str, bias: str) -> str:
+        names = [f"{weight}{j}" for j in range(1, inputs + 1)] if inputs > 1 else [weight]
+        return " + ".join(f"{w} {x}" for w, x in zip(names, xs)) + f" + {recurrent} h + {bias}"
+    return (f"f = σ({gate('a', 'b', 'c')}); i = σ({gate('d', 's', 'g')}); o = σ({gate('k', 'm', 'n')})\n"
+            f"u = tanh({gate('p', 'q', 'r')}); C = f C0 + i u; H = o tanh(C); L = (H − y)²")
+
+
 def _all() -> dict[str, str]:
     out = {f"RNN, {t} steps": rnn(t) for t in (2, 3, 4)}
     out |= {f"softmax, {k} terms over {f} feature{'s' * (f > 1)}": softmax(k, f) for k in (2, 3, 4, 5) for f in (1, 2)}
@@ -77,6 +90,7 @@ def _all() -> dict[str, str]:
     out |= {f"batch norm, {n} values{', shared' * s}": batch_norm(n, s) for n in (2, 3, 4) for s in (False, True)}
     out |= {f"attention, {k} keys": attention(k) for k in (2, 3, 4, 5)}
     out |= {f"tanh chain, {n} layers": chain(n) for n in (6, 8, 10, 12)}
+    out |= {f"LSTM cell, {n} input{'s' * (n > 1)}": lstm(n) for n in (1, 2)}
     return out
 
 

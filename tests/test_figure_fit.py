@@ -144,6 +144,19 @@ def test_subscripts_without_a_glyph_are_drawn_without_baseline_shift() -> None:
     assert subscripts and all(float(size) < 14 for _, size, _ in subscripts)
 
 
+@pytest.mark.parametrize("formula", ["L = (w_b x_q − y)²", "f = σ(W_f x + U_f h + b_f); L = (f − y)^2",
+                                     "z^{[2]} = w x + b; a^{[2]} = σ(z^{[2]}); L = (a^{[2]} − y)^2"])
+def test_the_node_text_measured_is_the_text_not_its_sub_and_superscripts(formula) -> None:
+    """Scripts without a glyph are drawn at 70 % of their text (as print sets them); the node text size is
+    the text's, the size every name, value and gradient is written in."""
+    graph = parse(formula)
+    svg = render_frames(backward(graph, {name: 0.5 for name in graph.inputs}), which="final")[0].data.decode()
+    measured = fit(svg)
+    sizes = [float(size) for size in re.findall(r'<text [^>]*font-size="([\d.]+)"', svg)]
+    assert any(abs(size - 0.7 * 14) < 0.01 for size in sizes)  # scripts are drawn smaller
+    assert abs(measured.node_text_px - 14 * measured.scale) < 0.01
+
+
 @pytest.mark.slow
 def test_svg_text_stays_inside_its_node_in_chromium(tmp_path) -> None:
     """Chromium draws every text of every node inside the node's outline: the standalone SVG,

@@ -5,10 +5,12 @@ nets, softmax layers, MLPs, batch norm, attention-like weighted sums), not one g
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from dataclasses import replace
 
-from families import FAMILIES, chain, make, rnn, softmax
+from families import FAMILIES, chain, lstm, make, rnn, softmax
 from ladder import WIDE
 
 from gradviz.eval.backward import backward
@@ -275,3 +277,24 @@ def test_rows_that_lie_straight_keep_each_rows_longest_path_on_one_line() -> Non
                and result.graph.nodes[nid].kind == "op"]
         heights = {round(float(lay.nodes[nid]["pos"].rstrip("!").split(",")[1])) for nid in ops}
         assert len(ops) >= 6 and len(heights) == 1, (number, heights)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_pinned_ranks_keep_the_order_they_are_given_across_the_flow(rankdir) -> None:
+    """A scene whose ranks are pinned (``Scene.pinned``: the fallback when Graphviz's own crossing
+    reduction on the gradviz boxes crosses more than plain ``dot``) is drawn with each rank in the
+    order given, even a shuffled one that Graphviz would reorder, in either orientation."""
+    result = make(lstm(2))
+    figure = Figure(result)
+    shuffler = random.Random(7)
+    order = [tuple(shuffler.sample(members, len(members))) for members in plain_dot_ranks(result.graph, figure.backend)]
+    style = replace(Style(), look="gates", rankdir=rankdir)
+    looks = [style.apply(sc) for sc in scenes(result, frames(result, "final"), look="gates", copies=True,
+                                              order=order, pinned=True)]
+    sc, lay = looks[-1], layout(looks, figure.backend)
+    across = 1 if rankdir == "LR" else 0
+    sign = -1 if rankdir == "LR" else 1  # down the slide (y grows upwards) or to the right
+    for members in sc.ranks:
+        places = [sign * float(lay.nodes[nid]["pos"].rstrip("!").split(",")[across]) for nid in members]
+        assert places == sorted(places) and len(set(places)) == len(places), members

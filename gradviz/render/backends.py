@@ -143,6 +143,9 @@ def pdf_dated(pdf: bytes) -> bytes:
     return _PDF_DATE.sub(dated, pdf)
 
 
+SCRIPT_SIZE = 0.7  # a sub- or superscript's size, as a share of its text's (TeX's 7 pt over 10 pt)
+
+
 def browser_svg(svg: bytes) -> bytes:
     """Graphviz's SVG with sub- and superscripts that browsers draw: Graphviz writes them as
     ``<text baseline-shift="sub">`` at full size, which Chromium shifts a whole line down and
@@ -158,7 +161,7 @@ def _unshifted(match: re.Match) -> str:
     y = float(_ATTRIBUTE["y"].search(tag).group(1))
     shift = 0.25 * size if 'baseline-shift="sub"' in tag else -0.4 * size
     tag = _ATTRIBUTE["y"].sub(f' y="{y + shift:.2f}"', tag, count=1)
-    tag = _ATTRIBUTE["font-size"].sub(f' font-size="{0.7 * size:.2f}"', tag, count=1)
+    tag = _ATTRIBUTE["font-size"].sub(f' font-size="{SCRIPT_SIZE * size:.2f}"', tag, count=1)
     return re.sub(r' baseline-shift="[^"]*"', "", tag)
 
 

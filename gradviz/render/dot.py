@@ -130,7 +130,10 @@ def _ranked(dot: "graphviz.Digraph", sc: Scene) -> None:
     by one): each rank one rank set, consecutive ranks one apart (an invisible edge between their
     first nodes). Top down, or where the scene asks (``Scene.straight``), the longest path is one
     Graphviz group, kept straight: a chain stands as a column (or lies as a row) with its inputs
-    beside it instead of drifting sideways step by step."""
+    beside it instead of drifting sideways step by step. A ``Scene.pinned`` scene keeps each rank's
+    order: an invisible edge within the rank from each node to the next (a flat edge: Graphviz puts its
+    tail first, above its head left to right), so Graphviz's crossing reduction, which may do worse for these boxes than for plain
+    ``dot``'s, cannot reorder them."""
     for edge in sc.edges:
         dot.edge(edge.tail, edge.head, **{"id": edge.id, **dict(edge.attrs)})
     if (sc.straight or dict(sc.graph_attrs).get("rankdir") == "TB") and sc.edges:
@@ -138,6 +141,8 @@ def _ranked(dot: "graphviz.Digraph", sc: Scene) -> None:
             dot.node(nid, group="spine")
     for members in sc.ranks:
         dot.body.append("{rank=same; " + "; ".join(_quoted(n) for n in members) + "}\n")
+        for upper, lower in zip(members, members[1:]) if sc.pinned else ():
+            dot.edge(upper, lower, style="invis")
     starts = [members[0] for members in sc.ranks]
     for here, there in zip(starts, starts[1:]):
         dot.edge(here, there, style="invis", weight="0")

@@ -86,7 +86,7 @@ class _Candidate:
     the operations of one depth share a rank (``ranks.by_depth``), whether the ranks are plain ``dot``'s
     (``ranks.ordered``), whether the layout is folded into a second row (0: not), whether an input
     used by several operations is drawn before each (ordered layouts), and whether the rows of an
-    ordered fold lie straight."""
+    ordered fold lie straight, and whether each rank keeps plain ``dot``'s order or its mirror image (``Scene.pinned``)."""
 
     style: "Style"
     columns: int = 0
@@ -96,6 +96,7 @@ class _Candidate:
     fold: int = 0  # ordered: rows read the same way, the fold-th cuts ``_wraps`` offers (3: into four); else a U-turn
     inputs_copied: bool = False  # ordered: an input used by several operations drawn before each
     straight: bool = False  # ordered and folded: each row's longest path kept straight (``Scene.straight``)
+    pinned: int = 0  # ordered: each rank kept in plain dot's order across the flow (1) or in its mirror image (2)
 
 
 def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backend: "Backend", *,
@@ -119,9 +120,10 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     reference = plain_dot_crossings(result.graph, backend) if searching else 0
     siblings = sibling_groups(result.graph) if searching else []
     order = _reading(plain_dot_ranks(result.graph, backend), siblings) if searching else ()
+    mirrored = tuple(tuple(reversed(members)) for members in order)  # as untangled (a mirror image), read the other way
     best: Fitted | None = None
     best_rank: tuple | None = None
-    unfolded: dict[tuple, tuple[Layout, Scene]] = {}  # (look, rankdir, inputs copied) → its ordered layout in one row
+    unfolded: dict[tuple, tuple[Layout, Scene]] = {}  # (look, rankdir, inputs copied, pinned) → its ordered layout in one row
     start = time.monotonic()
     shared = Drawn()  # the frames' texts, nodes and edges per look, drawn once for all candidates
     tried: set[Scene] = set()  # the last frame of each layout made: a choice that draws the same is not laid out again
@@ -131,7 +133,7 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
             break
         chosen = candidate.style
         wrap: tuple[int, ...] = ()
-        row = (chosen.look, chosen.rankdir, candidate.inputs_copied)
+        row = (chosen.look, chosen.rankdir, candidate.inputs_copied, candidate.pinned)
         if candidate.fold and candidate.ordered:
             if row not in unfolded:
                 continue
@@ -145,8 +147,9 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
         looks = [chosen.apply(sc) for sc in make_scenes(
             result, frames, caption=caption, wrt=wrt, look=chosen.look, columns=candidate.columns,
             fold=bool(candidate.fold) and not candidate.ordered, tangents=tangents, copies=candidate.copies,
-            layered=candidate.layered, order=order if candidate.ordered else (), wrap=wrap, shared=shared,
-            inputs_copied=candidate.inputs_copied, straight=candidate.straight)]
+            layered=candidate.layered, order=(mirrored if candidate.pinned == 2 else order) if candidate.ordered else (),
+            wrap=wrap, shared=shared, inputs_copied=candidate.inputs_copied, straight=candidate.straight,
+            pinned=bool(candidate.pinned))]
         if looks[-1] in tried:  # this choice draws what an earlier one drew (no constant to copy, say)
             continue
         tried.add(looks[-1])
@@ -310,7 +313,10 @@ def _candidates(style: "Style", operations: int) -> list[_Candidate]:
     the same way (at the two best cuts, tried only when the row does not reach the text size), then the same
     with each input used several times drawn before each use; paired gates top down, in one row and folded
     into two, three or four columns; gates left to right folded into two, three or four rows that lie
-    straight; gates folded with the second row coming back; the operations of one depth in one rank; input columns last (one, three, two)."""
+    straight; gates folded with the second row coming back; the operations of one depth in one rank; input columns
+    (one, three, two); last, the ordered layouts again with each rank pinned in plain ``dot``'s order, then in its mirror
+    image (Graphviz's crossing reduction, run on these boxes, can end up crossing more often than plain ``dot``
+    did; the edges' routes differ between an order and its mirror image)."""
     if style.aspect == "none" or operations > SEARCH_LIMIT:  # one layout: boxes for small graphs, else gates
         look = style.look if style.look != "auto" else "boxes" if operations <= SMALL_GRAPH else "gates"
         return [_Candidate(replace(style, look=look, rankdir="LR" if style.rankdir == "auto" else style.rankdir), 1)]
@@ -330,4 +336,5 @@ def _candidates(style: "Style", operations: int) -> list[_Candidate]:
                            straight=True) for look in gates[:1] for fold in (1, 2, 3)]
     stacked = [_Candidate(replace(style, look=look, rankdir=rankdir), columns) for look in gates
                for rankdir in rankdirs for columns in (1, 3, 2)]
-    return boxes + beside(False, False) + ordered + beside(True, False) + beside(False, True) + stacked
+    pinned = [replace(candidate, pinned=way) for way in (1, 2) for candidate in ordered]
+    return boxes + beside(False, False) + ordered + beside(True, False) + beside(False, True) + stacked + pinned

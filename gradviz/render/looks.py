@@ -60,6 +60,7 @@ class Scene:
     ranks: tuple[tuple[str, ...], ...] = ()  # every node's rank, each in order across the flow (``ranks.ordered``)
     copies: tuple[tuple[str, str], ...] = ()  # (copy, node): an input or operation drawn again (not constants)
     straight: bool = False  # ordered: each row's longest path kept straight (always so top down)
+    pinned: bool = False  # ordered: each rank's order across the flow kept as ``ranks`` gives it (plain dot's)
 
     @property
     def rows(self) -> dict[str, int]:

@@ -1,7 +1,7 @@
 """How a rendered SVG frame fares on a slide: measured from the SVG gradviz writes.
 
 ``fit(svg)`` fits the picture into a 1920×1080 slide and reports the node text size in
-pixels there, the aspect ratio, edge labels that sit nearer another edge than their own
+pixels there (sub- and superscripts, ``backends.SCRIPT_SIZE`` of their text as in print, aside), the aspect ratio, edge labels that sit nearer another edge than their own
 (or far from their own), texts cut with "…" and ``baseline-shift`` attributes (which
 browsers draw wrongly). The figure tests and ``bench/figures.py`` use it.
 """
@@ -12,6 +12,8 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+
+from .backends import SCRIPT_SIZE
 
 __all__ = ["SlideFit", "fit", "SLIDE", "crossings", "count_crossings", "spline_points", "node_boxes", "edge_paths",
            "edge_ends", "border_runs", "shared_runs", "constants_astray", "runs_along_borders",
@@ -50,8 +52,10 @@ def fit(svg: bytes | str) -> SlideFit:
     root = ET.fromstring(text)
     width, height = (float(_NUMBER.match(root.get(k, "0")).group(0)) for k in ("width", "height"))
     scale = min(SLIDE[0] / width, SLIDE[1] / height)
-    sizes = [float(t.get("font-size", "14")) for g in _groups(root, "node") for t in g.iter(f"{_SVG}text")
-             if "".join(t.itertext()).strip()]
+    sizes = []
+    for g in _groups(root, "node"):
+        texts = [float(t.get("font-size", "14")) for t in g.iter(f"{_SVG}text") if "".join(t.itertext()).strip()]
+        sizes += [size for size in texts if not any(abs(size - SCRIPT_SIZE * other) < 0.01 for other in texts)]
     truncated = sum("…" in "".join(t.itertext()) for t in root.iter(f"{_SVG}text"))
     return SlideFit(width, height, min(sizes, default=0.0) * scale, _misplaced(root), truncated,
                     text.count("baseline-shift"))

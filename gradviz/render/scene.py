@@ -71,7 +71,7 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
            wrt: str | None = None, look: str = "boxes", columns: int = 1, fold: bool = False,
            tangents: "Tangents | None" = None, copies: bool = False, layered: bool = False,
            order: Sequence[Sequence[str]] = (), wrap: Sequence[int] = (), shared: "Drawn | None" = None,
-           inputs_copied: bool = False, straight: bool = False) -> list[Scene]:
+           inputs_copied: bool = False, straight: bool = False, pinned: bool = False) -> list[Scene]:
     """The scenes of several frames of one result, sharing the text work between them.
 
     ``wrt`` (an input's name) draws the nodes and edges on the paths from the output to that
@@ -82,7 +82,7 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
     ranks, each in order across the flow (plain ``dot``'s), that the layout keeps (``ranks.ordered``), folded
     into another row at each rank of ``wrap``; ``inputs_copied`` then draws an input
     used by several operations once before each (``Scene.copies``), and ``straight`` keeps each row's
-    longest path straight (``Scene.straight``). ``shared``: what earlier calls for
+    longest path straight (``Scene.straight``) and ``pinned`` keeps each rank's order (``Scene.pinned``). ``shared``: what earlier calls for
     the same result, frames, caption, ``wrt`` and ``tangents`` drew (the look search's candidates)."""
     graph = result.graph
     shared = Drawn() if shared is None else shared
@@ -104,7 +104,8 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
     if order:
         ranks, later, again = ordered(graph, order, out[0].edges, wrap, dict(out[0].copies))
         folded = frozenset().union(*later)
-        return [replace(continue_rows(sc, later, again), folded=folded, later=later, ranks=ranks, straight=straight)
+        return [replace(continue_rows(sc, later, again), folded=folded, later=later, ranks=ranks, straight=straight,
+                        pinned=pinned)
                 for sc in out]
     folded = second_row(graph) if fold else frozenset()
     if folded:  # a constant's copy goes into the row of the operation it is drawn beside
