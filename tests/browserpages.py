@@ -1,6 +1,6 @@
 """Measuring the HTML pages in headless Chromium as a viewer sees them: the node text's size on the
 screen (each node text's font size × the figure's scale on the screen, from getBoundingClientRect
-against the viewBox), where the output node sits, whether the input controls show. The tests of
+against the viewBox; sub- and superscripts, 70 % of their text as ``gradviz.render.measure.fit`` counts them, aside), where the output node sits, whether the input controls show. The tests of
 the player and the explorer and ``bench/explorer.py --ladder`` use it."""
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ const figure = document.querySelector(arguments[0]);
 const svg = figure.querySelector('svg'), box = svg.getBoundingClientRect(), view = svg.viewBox.baseVal;
 const scale = Math.min(box.width / view.width, box.height / view.height);
 const sizes = [];
-svg.querySelectorAll('g.node text').forEach(t => {
-  if (t.closest('g.caption')) return;
-  sizes.push(parseFloat(getComputedStyle(t).fontSize) * scale);
+svg.querySelectorAll('g.node').forEach(node => {  // sub- and superscripts (70 % of their text) aside
+  const here = Array.from(node.querySelectorAll('text')).filter(t => !t.closest('g.caption') && t.textContent.trim())
+    .map(t => parseFloat(getComputedStyle(t).fontSize));
+  here.forEach(size => { if (!here.some(other => Math.abs(size - 0.7 * other) < 0.01)) sizes.push(size * scale); });
 });
 const out = document.getElementById(arguments[1]);
 const o = out ? out.getBoundingClientRect() : null;
