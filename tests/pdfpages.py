@@ -130,9 +130,11 @@ class DeckPages:
 
 
 def deck_pages(pdf: Path, overlays: Sequence[str]) -> DeckPages:
-    """The pages of a compiled deck that show a frame and the frames' own pages, each read once."""
-    return DeckPages(tuple(pages(pdf, 1, len(overlays))), {name: pages(pdf.parent / name)[0] for name in set(overlays)},
-                     tuple(overlays))
+    """The pages of a compiled deck that show a frame (``overlays``: the frame of each page, "" for a page of
+    equations alone) and the frames' own pages, each read once."""
+    shown = [(page, name) for page, name in zip(pages(pdf, 1, len(overlays)), overlays) if name]
+    return DeckPages(tuple(page for page, _ in shown), {name: pages(pdf.parent / name)[0] for _, name in shown},
+                     tuple(name for _, name in shown))
 
 
 def deck_text_px(deck: DeckPages) -> list[float]:

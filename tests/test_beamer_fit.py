@@ -11,6 +11,7 @@ import re
 import shutil
 
 import pytest
+from families import lstm, make
 from ladder import CHECKED, Rung
 from pdfpages import EM_BOX, DeckPages, deck_pages, deck_text_px, figure_words, pages
 from tools import compile_latex, require
@@ -167,6 +168,34 @@ def test_the_ladder_decks_reach_the_text_threshold_and_nothing_moves(rung, tmp_p
     assert fills_height or rung is not STRIP, (height, area.height)
     heads = block_heads(read)
     assert max(heads) - min(heads) < 0.05, heads
+
+
+@pytest.mark.slow
+def test_a_figure_that_reads_only_alone_takes_the_frame_and_its_equations_follow_on_overlays_of_their_own(
+        tmp_path) -> None:
+    """An LSTM cell over two inputs (35 operations) does not reach the threshold in the room the equations leave
+    under it: the figure takes the whole frame under the title, at one place and scale on every page that shows it,
+    with node text at the threshold there, and each step's equations follow on pages of their own (none for the
+    bare graph), inside the page, nothing overfull."""
+    _pdftotext()
+    result = make(lstm(2))
+    deck = write_slides(result, tmp_path, derivation=False)
+    assert deck.apart and overflows(compile_latex(deck.tex, beamer=True)) == []
+    chosen = frames(result, "all")
+    shown = [name for name in deck.overlays if name]
+    assert len(shown) == len(chosen) and deck.overlays[1] == shown[1]  # the bare graph has no equations to follow
+    read = deck_pages(deck.tex.with_suffix(".pdf"), deck.overlays)
+    assert min(deck_text_px(read)) >= readable_px(_operations(result))
+    scales, xs, ys = zip(*read.placements)
+    assert max(scales) - min(scales) < 1e-3 * min(scales) and max(xs) - min(xs) < 0.1 and max(ys) - min(ys) < 0.1
+    alone = [page for page, name in zip(pages(deck.tex.with_suffix(".pdf"), 1, len(deck.overlays)), deck.overlays)
+             if not name]
+    assert len(alone) == len(deck.overlays) - len(chosen)
+    title = min(w.y1 for w in alone[0].words if w.text == "Backpropagation")
+    for page in alone:  # a block title and its equations under the frame title, inside the page, no figure
+        under = [w for w in page.words if w.y0 > title]
+        assert under and max(w.y1 for w in under) <= page.height
+        assert not figure_words(page, read.frames[shown[-1]])
 
 
 @pytest.mark.slow

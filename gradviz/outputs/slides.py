@@ -18,7 +18,10 @@ rows an overlay as fit at it, that takes no more overlays than the least room (l
 clicks), so a wide figure's slide is not left half empty; rows are estimated by what they print (a
 fraction's scripts make a row taller). A longer step continues on further overlays of the same figure;
 the forward pass and the gradients are set in as many columns as fit, split into overlays of that
-height. The derivation is split by estimated height into frames "(continued)". Whatever is still too
+height. A figure that cannot reach the projector's threshold in the room the equations leave, and reaches larger
+text alone (``deck_figure``), takes the whole frame under the title, and each step's equations follow it on
+overlays of their own, set in that whole room. The derivation is split by estimated height into frames
+"(continued)". Whatever is still too
 wide or too tall (a long title, a long row, an estimate that was short) is scaled down by ``\\gvfit``
 rather than running off the slide or moving the figure.
 """
@@ -45,7 +48,8 @@ from ..text.targets import LATEX
 from .export import Export, export
 from .folder import OutputFolder
 
-__all__ = ["SLIDES_TEX", "Deck", "Setting", "beamer_figure", "beamer_tex", "deck_style", "derivation_pages",
+__all__ = ["SLIDES_TEX", "Deck", "Setting", "beamer_figure", "beamer_tex", "deck_figure", "deck_style",
+           "derivation_pages",
            "equations_setting", "figure_area", "step_lines", "step_pages", "write_slides"]
 
 SLIDES_TEX = "slides.tex"
@@ -124,12 +128,14 @@ class Setting:
 class Deck:
     """What ``write_slides`` wrote: the frames (PDF), ``slides.tex`` and the rest of the export;
     ``overlays``: the frame file each overlay of the first slide shows (page k of the PDF is overlay k);
-    ``setting``: how the equations are set under the figure."""
+    ``setting``: how the equations are set under the figure; ``apart``: the equations on overlays of their own after
+    each figure ("" in ``overlays``), the figure taking the whole frame (``deck_figure``)."""
 
     export: Export
     tex: Path
     overlays: tuple[str, ...] = ()
     setting: Setting = Setting()
+    apart: bool = False
 
 
 def deck_style(style: Style | None = None) -> Style:
@@ -282,23 +288,24 @@ def _least_reserve(chosen: Sequence[Frame]) -> float:
     return _block_points(_least(chosen), step_lines(chosen))
 
 
-def figure_area(result: Backward, chosen: Sequence[Frame]) -> Area:
+def figure_area(result: Backward, chosen: Sequence[Frame], apart: bool = False) -> Area:
     """Where the figure goes on the slide, in points: the slide's width less 0.2 cm a side, and the height left under the
-    title by the least room for the equations (``step_lines`` rows and their title at the smallest size); the
-    text that reads there is the projector's threshold (``readable_px`` on a 1080-pixel-high slide) and a margin
-    for the estimate."""
-    height = _TEXT_HEIGHT - _TITLE - _least_reserve(chosen)
+    title by the least room for the equations (``step_lines`` rows and their title at the smallest size; none when the
+    equations are ``apart``, on overlays of their own); the text that reads there is the projector's threshold
+    (``readable_px`` on a 1080-pixel-high slide) and a margin for the estimate."""
+    height = _TEXT_HEIGHT - _TITLE - (0.0 if apart else _least_reserve(chosen))
     operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
     return Area(_FIGURE_POINTS, height, _READABLE_MARGIN * readable_px(operations) * _PAGE_HEIGHT / 1080)
 
 
 def beamer_figure(result: Backward, chosen: Sequence[Frame], *, renderer: str = "auto", wrt: str | None = None,
-                  style: Style | None = None) -> Figure:
+                  style: Style | None = None, apart: bool = False) -> Figure:
     """The deck's figure, laid out for ``figure_area``; a strip (the slide's width, less than ``1 - _STRIP`` of the
     area's height) laid out again for ``_LARGER`` times its text, and that layout taken when it reaches it without
     crossing its edges more often than the strip or plain ``dot`` does: the figure fills the frame where that gives
-    larger text, and the room it takes from the equations is room a short step leaves empty."""
-    area = figure_area(result, chosen)
+    larger text, and the room it takes from the equations is room a short step leaves empty. ``apart``: for the
+    whole frame under the title (the equations on overlays of their own)."""
+    area = figure_area(result, chosen, apart)
 
     def laid(where: Area) -> Figure:
         return Figure(result, renderer=renderer, caption=False, style=deck_style(style), wrt=wrt, area=where)
@@ -313,6 +320,22 @@ def beamer_figure(result: Backward, chosen: Sequence[Frame], *, renderer: str = 
     if text_px(taller.layout, taller.style, area) >= _LARGER * text and layout_crossings(taller.layout) <= crossings:
         return taller
     return figure
+
+
+def deck_figure(result: Backward, chosen: Sequence[Frame], *, renderer: str = "auto", wrt: str | None = None,
+                style: Style | None = None) -> tuple[Figure, bool]:
+    """The deck's figure (``beamer_figure``) and whether the equations go apart: with the equations under it when
+    the figure reads there (its text at least the projector's threshold), else laid out for the whole frame, the
+    equations on overlays of their own after each figure, when that gives larger text."""
+    under = beamer_figure(result, chosen, renderer=renderer, wrt=wrt, style=style)
+    area = figure_area(result, chosen)
+    text = text_px(under.layout, under.style, area)
+    if text >= area.readable / _READABLE_MARGIN:
+        return under, False
+    alone = beamer_figure(result, chosen, renderer=renderer, wrt=wrt, style=style, apart=True)
+    if text_px(alone.layout, alone.style, figure_area(result, chosen, apart=True)) > text:
+        return alone, True
+    return under, False
 
 
 def _room(chosen: Sequence[Frame], title: str, size: tuple[float, float] | None) -> float:
@@ -343,20 +366,25 @@ def derivation_pages(body: Sequence[Relation]) -> list[str]:
 
 
 def beamer_tex(result: Backward, frames: Sequence[Frame], files: Sequence[str],
-               wrt: str | None = None, derivation: bool = True, size: tuple[float, float] | None = None) -> str:
+               wrt: str | None = None, derivation: bool = True, size: tuple[float, float] | None = None,
+               apart: bool = False) -> str:
     """``slides.tex`` for ``frames`` drawn in ``files`` (PDF names beside the ``.tex``, pictures of ``size``): one
-    slide whose overlays are the frames, then (``derivation``) the derivation slides."""
-    return "\n".join(_tex(result, frames, files, wrt, derivation, size)[0])
+    slide whose overlays are the frames (``apart``: each followed by its equations on overlays of their own), then
+    (``derivation``) the derivation slides."""
+    return "\n".join(_tex(result, frames, files, wrt, derivation, size, apart)[0])
 
 
 def _tex(result: Backward, frames: Sequence[Frame], files: Sequence[str], wrt: str | None, derivation: bool,
-         size: tuple[float, float] | None) -> tuple[list[str], tuple[str, ...], Setting]:
-    """The lines of ``slides.tex``, the file each overlay of the first slide shows and how the equations are set."""
+         size: tuple[float, float] | None, apart: bool = False) -> tuple[list[str], tuple[str, ...], Setting]:
+    """The lines of ``slides.tex``, the file each overlay of the first slide shows ("" for an overlay of equations
+    apart) and how the equations are set."""
     title = write(title_relation(result), LATEX)
     short = write(Name(result.graph.output), LATEX)  # never in names the user did not write
-    setting = equations_setting(frames, _room(frames, title, size))
-    pages = [step_pages(frame, setting) for frame in frames]
-    graphic = (rf"[width={_FIGURE_WIDTH},height=\dimexpr\textheight-{_TITLE}pt-\gvreserve-\gvleast\relax,"
+    taller = _TALL_TITLE if r"\frac" in title else 0.0
+    setting = equations_setting(frames, _TEXT_HEIGHT - _TITLE - taller if apart else _room(frames, title, size))
+    pages = [[] if apart and not _equations(frame, setting) else step_pages(frame, setting) for frame in frames]
+    least, figure = ("", "") if apart else (r"-\gvleast", r"-\ht\gvbox-\dp\gvbox")  # apart: the figure is alone
+    graphic = (rf"[width={_FIGURE_WIDTH},height=\dimexpr\textheight-{_TITLE}pt-\gvreserve{least}\relax,"
                r"keepaspectratio]")
     heading = rf"\gvtitle{{Backpropagation through ${title}$}}{{Backpropagation through ${short}$}}"
     # the least room for the equations: as estimated, or as tall as TeX sets the tallest block when that is less (the
@@ -369,17 +397,18 @@ def _tex(result: Backward, frames: Sequence[Frame], files: Sequence[str], wrt: s
            r"\ifdim\gvtallest>0pt\ifdim\gvtallest<\gvleast\setlength\gvleast{\gvtallest}\fi\fi%",
            # the room the figure leaves: the equations are fitted into it, so they never move the figure
            rf"\sbox\gvbox{{\includegraphics{graphic}{{{_tex_path(files[0])}}}}}%",
-           rf"\setlength\gvroom{{\dimexpr\textheight-{_TITLE}pt-\gvreserve-\ht\gvbox-\dp\gvbox\relax}}%",
+           rf"\setlength\gvroom{{\dimexpr\textheight-{_TITLE}pt-\gvreserve{figure}\relax}}%",
            r"\centering\makebox[\linewidth]{%"]  # the figure reaches into the side margins
     first = 1
-    for blocks, file in zip(pages, files):
-        last = first + len(blocks) - 1
+    for blocks, file in zip(pages, files):  # apart: the figure alone, then its equations
+        last = first if apart else first + len(blocks) - 1
         span = f"{first}-{last}" if last > first else f"{first}"
         out.append(rf"\includegraphics<{span}>{graphic}{{{_tex_path(file)}}}%")
-        first = last + 1
+        first = last + 1 + (len(blocks) if apart else 0)
     out.append(r"}\par\nointerlineskip\vspace{6pt}")
     overlay = 0
     for blocks in pages:
+        overlay += apart
         for block in blocks:
             overlay += 1
             out.append(rf"\only<{overlay}>{{\gvblock{{{block}}}}}%")
@@ -392,6 +421,8 @@ def _tex(result: Backward, frames: Sequence[Frame], files: Sequence[str], wrt: s
                         rf"\gvfit{{\linewidth}}{{\dimexpr\textheight-{_TITLE}pt\relax}}{{$\displaystyle", block, "$}",
                         r"\end{frame}"]
     out += [r"\end{document}", ""]
+    if apart:
+        return out, tuple(shown for blocks, file in zip(pages, files) for shown in (file, *[""] * len(blocks))), setting
     return out, tuple(file for blocks, file in zip(pages, files) for _ in blocks), setting
 
 
@@ -402,12 +433,12 @@ def write_slides(result: Backward, folder: str | os.PathLike | OutputFolder, *, 
     with ``manifest.json`` and the derivation files, and write ``slides.tex`` beside them."""
     out = OutputFolder.of(folder, force=force)
     chosen = frames(result, "all")
-    figure = beamer_figure(result, chosen, renderer=renderer, wrt=wrt, style=style)
+    figure, apart = deck_figure(result, chosen, renderer=renderer, wrt=wrt, style=style)
     with out.batch():  # slides.tex is checked with the frames, before anything is written
         done = export(result, out, format="pdf", wrt=wrt, derivation=derivation, figure=figure)
         lines, overlays, setting = _tex(result, chosen, [p.name for p in done.files], wrt, derivation,
-                                        figure.layout.size)
-        return Deck(done, out.write(SLIDES_TEX, "\n".join(lines).encode("ascii")), overlays, setting)
+                                        figure.layout.size, apart)
+        return Deck(done, out.write(SLIDES_TEX, "\n".join(lines).encode("ascii")), overlays, setting, apart)
 
 
 def _tex_path(name: str) -> str:
