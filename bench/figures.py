@@ -3,7 +3,9 @@ frame fitted into a 1920×1080 slide, measured from the SVG gradviz writes.
 
     python bench/figures.py            # the table, in Markdown
     python bench/figures.py --families # the same over generated graphs (tests/families.py)
+    python bench/figures.py --lectures # the same over lecture graphs of other kinds (bench/lectures.py)
     python bench/figures.py --outputs  # node text in every output kind (minutes: LaTeX, LibreOffice, Chromium)
+    python bench/figures.py --outputs --lectures  # the same over bench/lectures.py
 
 Columns: operations; node text in pixels on the slide and the size it must reach (24 px up to
 20 operations, 18 px up to 40); the picture's aspect ratio; edge labels nearer another edge
@@ -38,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from families import FAMILIES, make  # noqa: E402
 from ladder import LADDER  # noqa: E402
+from lectures import LECTURES  # noqa: E402
 
 from gradviz.render.crossings import plain_dot_crossings  # noqa: E402
 from gradviz.render.figure import Figure  # noqa: E402
@@ -84,7 +87,7 @@ def main(rungs: list[tuple[str, Callable[[], "Backward"]]]) -> int:
     return 1 if misses else 0
 
 
-def outputs() -> int:
+def outputs(rungs: list[tuple[str, Callable[[], "Backward"]]]) -> int:
     """The second table (``--outputs``)."""
     import tempfile
 
@@ -99,8 +102,8 @@ def outputs() -> int:
     print("|---|---|---|---|---|---|---|---|---|---|")
     misses = 0
     with window() as driver, tempfile.TemporaryDirectory() as tmp:
-        for k, rung in enumerate(LADDER):
-            result = rung.make()
+        for k, (name, make) in enumerate(rungs):
+            result = make()
             operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
             needed = readable_px(operations)
             figure = Figure(result)
@@ -112,7 +115,7 @@ def outputs() -> int:
             sizes = [svg, beamer, pptx.node_text_px, player, explorer]
             misses += min(sizes) < needed
             shown = " | ".join(f"{px:.1f}{'' if px >= needed else ' **miss**'}" for px in sizes)
-            print(f"| {rung.name} | {operations} | {needed:.0f} | {shown} | {beamer_moves:.1f} "
+            print(f"| {name} | {operations} | {needed:.0f} | {shown} | {beamer_moves:.1f} "
                   f"| {pptx.displacement_px:.1f} |", flush=True)
     return 1 if misses else 0
 
@@ -123,8 +126,7 @@ def centres(svg: bytes) -> dict[str, tuple[float, float]]:
 
 
 if __name__ == "__main__":
-    if "--outputs" in sys.argv[1:]:
-        sys.exit(outputs())
-    if "--families" in sys.argv[1:]:
-        sys.exit(main([(name, lambda text=text: make(text)) for name, text in FAMILIES.items()]))
-    sys.exit(main([(rung.name, rung.make) for rung in LADDER]))
+    chosen = FAMILIES if "--families" in sys.argv[1:] else LECTURES if "--lectures" in sys.argv[1:] else None
+    graphs = [(rung.name, rung.make) for rung in LADDER] if chosen is None else \
+        [(name, lambda text=text: make(text)) for name, text in chosen.items()]
+    sys.exit(outputs(graphs) if "--outputs" in sys.argv[1:] else main(graphs))
