@@ -27,9 +27,9 @@ if TYPE_CHECKING:  # matplotlib is imported where it is used: a render without p
     from ..eval.backward import Backward
     from ..render.frames import Frame
 
-__all__ = ["Row", "FONT_SIZE", "DPI", "WIDTH", "PAGE_HEIGHT", "IMAGE_FORMATS", "PICTURE_NODE_LIMIT", "relation_rows", "equation_rows",
-           "derivation_rows", "pages", "picture_points", "draw", "derivation_images", "step_image_name",
-           "page_image_name"]
+__all__ = ["Row", "FONT_SIZE", "DPI", "WIDTH", "PAGE_HEIGHT", "IMAGE_FORMATS", "PICTURE_NODE_LIMIT", "relation_rows",
+           "equation_rows", "derivation_rows", "pages", "picture_points", "picture_pixels", "draw", "derivation_images",
+           "step_image_name", "page_image_name"]
 
 FONT_SIZE = 20  # points: a capital letter about 30 pixels tall at DPI
 DPI = 150  # pixels per inch of a PNG
@@ -227,6 +227,12 @@ def picture_points(rows: Sequence[Row]) -> tuple[float, float]:
     return max(r.indent + r.width for r in rows) + 2 * margin, _height(rows) + 2 * margin
 
 
+def picture_pixels(rows: Sequence[Row]) -> tuple[int, int]:
+    """The width and height of ``draw``'s PNG of ``rows`` in pixels (its figure's size at ``DPI``, truncated)."""
+    width, height = picture_points(rows)
+    return int(width / 72 * DPI), int(height / 72 * DPI)
+
+
 def draw(rows: Sequence[Row], format: str = "png") -> bytes:
     """``rows`` typeset as one picture (``svg`` or ``png`` at ``DPI``), black on white: a PNG drawn on an Agg canvas
     from the parses that measured the rows (what ``Figure.text`` and ``savefig`` draw, pixel for pixel, without
@@ -250,7 +256,7 @@ def _png(rows: Sequence[Row]) -> bytes:
 
     width, height = picture_points(rows)
     w, h = width / 72 * DPI, height / 72 * DPI  # the figure's size in pixels; its canvas is that, truncated
-    renderer = _renderer(int(w), int(h))
+    renderer = _renderer(*picture_pixels(rows))
     np.asarray(renderer.buffer_rgba())[:] = 255  # white
     gc = renderer.new_gc()
     gc.set_foreground((0.0, 0.0, 0.0, 1.0), isRGBA=True)

@@ -11,8 +11,8 @@ the same gaps (a denser drawing, larger text). It takes the slide's width (to 0.
 or that area's height, the same on every overlay, so no node moves as the lecturer clicks. TeX
 measures the tallest block of equations (``\\gvmeasure``) and, when it is shorter than the estimate,
 gives the figure the difference: the figure fills what the equations leave. A strip
-across the width that leaves more than ``_STRIP`` of that height unused is laid out again for
-``_LARGER`` times its text (``beamer_figure``), taken when it gets there crossing no more edges. Whatever
+across the width that leaves more than ``fitting.STRIP`` of that height unused is laid out again for
+``fitting.LARGER`` times its text (``fitting.filled``), taken when it gets there crossing no more edges. Whatever
 height the figure leaves goes to the equations (``equations_setting``): the largest size, with as many
 rows an overlay as fit at it, that takes no more overlays than the least room (larger text, never more
 clicks), so a wide figure's slide is not left half empty; rows are estimated by what they print (a
@@ -35,9 +35,8 @@ from typing import TypeVar
 from ..derive.documents import PREAMBLE, align_block, align_rows, title_relation
 from ..derive.lecture import lecture
 from ..eval.backward import Backward
-from ..render.crossings import layout_crossings, plain_dot_crossings
 from ..render.figure import Figure
-from ..render.fitting import Area, readable_px, text_px
+from ..render.fitting import Area, filled, readable_px
 from ..render.frames import Frame, frames
 from ..render.style import Style
 from ..text.lines import Name, Relation, write
@@ -95,8 +94,6 @@ _MAX_FONT = 72.0  # points: the largest font size a style takes
 _FIGURE_TEXT = 3.0  # the figure's text against the style's size: the gaps stay, the drawing gets denser
 _CHARS_PER_LINE = 105  # symbols on one \footnotesize (9 pt) line of the slide, for the estimate
 _READABLE_MARGIN = 1.2  # the layout search aims this much above the threshold: the reserve is estimated
-_STRIP = 0.1  # a figure across the width that leaves more than this share of its area's height unused is a strip
-_LARGER = 1.1  # a strip is laid out again for this much larger text (the equations get less room for it)
 _COLUMN_GAP = 6  # symbols between two columns of a list under the figure
 _MAX_COLUMNS = 4
 _ROW_SYMBOLS = 56  # symbols on one row of the derivation (display style) before it is wider than the slide
@@ -294,25 +291,15 @@ def figure_area(result: Backward, chosen: Sequence[Frame]) -> Area:
 
 def beamer_figure(result: Backward, chosen: Sequence[Frame], *, renderer: str = "auto", wrt: str | None = None,
                   style: Style | None = None) -> Figure:
-    """The deck's figure, laid out for ``figure_area``; a strip (the slide's width, less than ``1 - _STRIP`` of the
-    area's height) laid out again for ``_LARGER`` times its text, and that layout taken when it reaches it without
-    crossing its edges more often than the strip or plain ``dot`` does: the figure fills the frame where that gives
-    larger text, and the room it takes from the equations is room a short step leaves empty."""
+    """The deck's figure, laid out for ``figure_area`` and ``fitting.filled``: a strip across the slide laid out again
+    for larger text when that fills the frame without more crossings; the room it takes from the equations is room a
+    short step leaves empty."""
     area = figure_area(result, chosen)
 
     def laid(where: Area) -> Figure:
         return Figure(result, renderer=renderer, caption=False, style=deck_style(style), wrt=wrt, area=where)
 
-    figure = laid(area)
-    width, height = figure.layout.size
-    if not width or height * min(area.width / width, area.height / height) >= (1 - _STRIP) * area.height:
-        return figure
-    text = text_px(figure.layout, figure.style, area)
-    taller = laid(replace(area, readable=_LARGER * text))
-    crossings = max(layout_crossings(figure.layout), plain_dot_crossings(result.graph, figure.backend))
-    if text_px(taller.layout, taller.style, area) >= _LARGER * text and layout_crossings(taller.layout) <= crossings:
-        return taller
-    return figure
+    return filled(laid(area), area, laid, result.graph)
 
 
 def _room(chosen: Sequence[Frame], title: str, size: tuple[float, float] | None) -> float:
