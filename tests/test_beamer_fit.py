@@ -20,10 +20,10 @@ from gradviz.derive.documents import align_rows
 from gradviz.derive.lecture import lecture
 from gradviz.eval.backward import backward
 from gradviz.outputs.gallery import LECTURE, MICROGRAD, PERCEPTRON, POINTS
-from gradviz.outputs.slides import (_FIGURE_TEXT, _STRIP, Setting, beamer_tex, derivation_pages, equations_setting,
+from gradviz.outputs.slides import (_FIGURE_TEXT, Setting, beamer_tex, derivation_pages, equations_setting,
                                     figure_area, step_lines, step_pages, write_slides)
 from gradviz.outputs.slides import _block_points
-from gradviz.render.fitting import readable_px
+from gradviz.render.fitting import STRIP as STRIP_SHARE, readable_px
 from gradviz.render.frames import frames
 from gradviz.render.style import Style
 from gradviz.syntax import parse
@@ -163,7 +163,7 @@ def test_the_ladder_decks_reach_the_text_threshold_and_nothing_moves(rung, tmp_p
     area = figure_area(result, frames(result, "all"))  # points, as the page measures
     shown = next(iter(read.frames.values()))
     width, height = scales[0] * shown.width, scales[0] * shown.height
-    fills_height = height >= (1 - _STRIP) * area.height
+    fills_height = height >= (1 - STRIP_SHARE) * area.height
     assert fills_height or width >= 0.99 * area.width, (width, height, area)
     assert fills_height or rung is not STRIP, (height, area.height)
     heads = block_heads(read)

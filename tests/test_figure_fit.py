@@ -243,3 +243,44 @@ def test_crossings_are_counted_where_two_edges_cut_through_each_other() -> None:
     assert crossings(_edges_svg(diagonal, "M40,0 C40,10 40,20 40,30")) == 0
     wave = "M0,15 C10,-20 20,50 30,15 C40,-20 50,50 60,15"
     assert crossings(_edges_svg(wave, "M0,15.5 C20,15.5 40,15.5 60,15.5")) >= 2
+
+
+def test_a_strip_is_laid_out_again_for_larger_text_only_when_that_fills_its_area_without_more_crossings() -> None:
+    """``fitting.filled`` on stand-in layouts in a 1000×600 area: a figure that fills the height is kept without
+    laying out again; a strip across the width is laid out again for ``LARGER`` times its text, and that layout is
+    taken when it reaches that text crossing no more edges, else the strip stays."""
+    from dataclasses import dataclass
+
+    from gradviz.render.backends import get_backend
+    from gradviz.render.fitting import LARGER, STRIP, Area, filled, text_px
+    from gradviz.render.layout import Layout
+
+    crossing = {"a": {"pos": "0,0 33,33 66,66 100,100"}, "b": {"pos": "0,100 33,66 66,33 100,0"}}
+    graph, backend, style = parse("x y"), get_backend(), Style()
+
+    @dataclass
+    class Laid:
+        layout: Layout
+        style: Style
+        backend: object
+
+    def laid(width: float, height: float, edges: dict | None = None) -> Laid:
+        return Laid(Layout({}, edges or {}, {}, size=(width, height)), style, backend)
+
+    area = Area(1000, 600, 10.0)
+    asked: list[Area] = []
+
+    def lay(offer: Laid):
+        return lambda where: asked.append(where) or offer
+
+    tall = laid(500, 300)  # fits the height: not a strip
+    assert filled(tall, area, lay(laid(1, 1)), graph) is tall and not asked
+    strip = laid(2000, 500)  # the width, a quarter of the height
+    text = text_px(strip.layout, style, area)
+    assert 500 * 1000 / 2000 < (1 - STRIP) * 600
+    folded = laid(1000, 600)  # twice the text
+    assert filled(strip, area, lay(folded), graph) is folded
+    assert asked[-1] == Area(1000, 600, LARGER * text)
+    assert filled(strip, area, lay(laid(1900, 700)), graph) is strip  # not LARGER times the text
+    assert filled(strip, area, lay(laid(1000, 600, crossing)), graph) is strip  # more crossings than both
+    assert filled(laid(2000, 500, crossing), area, lay(laid(1000, 600, crossing)), graph).layout.size == (1000, 600)

@@ -184,3 +184,75 @@ def test_pictures_by_default_for_png_only_and_none_for_a_big_graph(tmp_path) -> 
     big = gradviz.parse(chain).backward({"x": 0.5, "y": 0.1})
     assert len(big.graph) > PICTURE_NODE_LIMIT
     assert export(big, tmp_path / "png", format="png", which="final").images == ()
+
+
+def _figure_png(rows) -> bytes:
+    """``rows`` as matplotlib's own figure text draws them: each at its baseline in a figure of the picture's size
+    (the oracle for ``draw``'s canvas, which skips the figure and its second parse of every row)."""
+    from matplotlib.figure import Figure
+
+    from gradviz.outputs.mathimages import _font, picture_points
+
+    width, height = picture_points(rows)
+    figure = Figure(figsize=(width / 72, height / 72), dpi=DPI, facecolor="white")
+    y = MARGIN * 72
+    for k, row in enumerate(rows):
+        y += (row.gap if k else 0) + row.ascent
+        figure.text((MARGIN * 72 + row.indent) / width, 1 - y / height, row.text, fontproperties=_font(row.heading),
+                    va="baseline", ha="left", color="black")
+        y += row.descent
+    out = io.BytesIO()
+    figure.savefig(out, format="png", dpi=DPI, facecolor="white")
+    return out.getvalue()
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+@pytest.mark.slow
+def test_pictures_are_what_matplotlibs_figure_text_draws_and_ink_stays_in_each_rows_box() -> None:
+    """A derivation page (headings in bold text, lines in math) and a long line wrapped onto indented rows: the
+    PNG is pixel for pixel what ``Figure.text`` at each row's baseline draws, and each row's ink lies within the
+    box its measurement gives it (so rows neither overlap nor get cut)."""
+    lecture_rows = pages(derivation_rows(gradviz.parse(LECTURE).backward(AT)))[0]
+    wrapped = relation_rows(lecture(gradviz.parse(PERCEPTRON).backward(PERCEPTRON_AT)).gradients[-1])
+    assert any(row.heading for row in lecture_rows) and len(wrapped) > 1 and wrapped[1].indent > 0
+    for rows in (lecture_rows, wrapped):
+        drawn = _pixels(draw(rows))
+        assert np.array_equal(drawn, _pixels(_figure_png(rows)))
+        ink = (drawn[..., :3] < 200).any(axis=2)
+        scale, y = DPI / 72, MARGIN * 72
+        for k, row in enumerate(rows):
+            y += (row.gap if k else 0) + row.ascent
+            top, bottom = y - row.ascent, y + row.descent
+            band = ink[int(top * scale) - 1:int(bottom * scale) + 2]
+            columns = np.flatnonzero(band.any(axis=0))
+            left = (MARGIN * 72 + row.indent) * scale
+            assert columns.size and columns[0] >= left - 2 and columns[-1] <= left + row.width * scale + 2, row.text
+            y += row.descent
+
+
+def test_each_row_is_parsed_once_for_its_measure_and_its_picture(monkeypatch) -> None:
+    """Measuring a step's rows and drawing them parses each distinct text once: the picture is drawn from the
+    parse that measured it (mathtext's parse is what typesetting costs)."""
+    from matplotlib.mathtext import MathTextParser
+
+    from gradviz.outputs import mathimages
+
+    mathimages._parses.cache_clear()
+    mathimages._measure.cache_clear()
+    parsed: list[str] = []
+    original = MathTextParser._parse_cached
+
+    def counting(self, s, *args):
+        parsed.append(s)
+        return original(self, s, *args)
+
+    monkeypatch.setattr(MathTextParser, "_parse_cached", counting)
+    result = gradviz.parse(LECTURE).backward(AT)
+    rows = [row for f in frames(result) if f.kind == "backward" for row in equation_rows(f.equations)]
+    measured = len(parsed)
+    draw(rows)
+    assert len(parsed) == measured == len(set(parsed))  # nothing parsed twice, nothing again to draw
+    assert {row.text for row in rows} <= set(parsed)

@@ -31,7 +31,7 @@ from gradviz.outputs.mathimages import DPI, MATH_FONTS, _font
 from gradviz.outputs.powerpoint import (BAND, BOTTOM, CONTENT_TOP, EQUATION_SCALES, FIGURE_NAME, GAP, MARGIN,
                                         MIN_BAND, MIN_SIDE, ROOM, SIDE, SLIDE_HEIGHT, SLIDE_PX, SLIDE_WIDTH,
                                         Plan, _slide, deck_figure, plan, pptx_bytes, write_pptx)
-from gradviz.render.fitting import readable_px
+from gradviz.render.fitting import STRIP, readable_px
 from gradviz.render.frames import frames
 from gradviz.render.measure import fit
 from gradviz.render.looks import FONT
@@ -186,7 +186,9 @@ def test_the_presentation_declares_its_16_9_size(deck) -> None:
     assert size.get("type", "custom") == "custom"  # as PowerPoint writes it: screen16x9 names 10 × 5.625 in
 
 
-DECKS = (WIDE[-1],)  # 38 ops, the ladder's largest: its deck is written, converted and measured on pages
+STRIPS = (WIDE[1],)  # a 2-step RNN, 21 ops: laid out for the room above the equations it was a strip across 44 % of
+# the slide (19.7 px node text) with the lower third left to the equations
+DECKS = (WIDE[-1], *STRIPS)  # and 38 ops, the ladder's largest: their decks are written, converted and measured on pages
 GEOMETRIC = [r for r in CHECKED[1:] if r not in DECKS]  # the rest: the decks built here are measured on pages
 
 
@@ -213,10 +215,29 @@ def pdfs(deck, ladder_decks, tmp_path_factory) -> dict[Path, Path]:
     return dict(zip(decks, convert_all(decks, tmp_path_factory.mktemp("pdf"))))
 
 
+@pytest.fixture(scope="module")
+def measured(ladder_decks, pdfs):
+    """Each of ``DECKS``'s name → its converted pages measured."""
+    return {name: measure(made, pdfs[made.pptx]) for name, (_, made) in ladder_decks.items()}
+
+
 @pytest.fixture(scope="module", params=DECKS, ids=[r.name for r in DECKS])
-def converted(request, ladder_decks, pdfs):
+def converted(request, ladder_decks, measured):
     result, made = ladder_decks[request.param.name]
-    return result, made, measure(made, pdfs[made.pptx])
+    return result, made, measured[request.param.name]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rung", STRIPS, ids=[r.name for r in STRIPS])
+def test_a_wide_graphs_figure_fills_the_room_above_the_equations(rung, ladder_decks, measured) -> None:
+    """On the converted pages of a graph that used to be a strip across the slide: the figure is as high as
+    the room the equations' band leaves (within ``STRIP``), covers 60 % of the slide, and its node text reads."""
+    result, made = ladder_decks[rung.name]
+    pages = measured[rung.name]
+    room = ROOM[1] - BAND - GAP
+    for left, top, width, height in pages.figure_boxes.values():
+        assert height >= (1 - STRIP) * room and width * height >= 0.6 * SLIDE_PX[0] * SLIDE_PX[1], (width, height)
+    assert pages.node_text_px >= readable_px(_operations(result)) and pages.displacement_px <= 1.0
 
 
 @pytest.mark.slow

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from ..derive.documents import sections
 from ..render.looks import FONT
@@ -21,14 +21,15 @@ from ..text.lines import Relation, piece
 from ..text.targets import MATHTEXT
 
 if TYPE_CHECKING:  # matplotlib is imported where it is used: a render without pictures never pays for it
+    from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.font_manager import FontProperties
 
     from ..eval.backward import Backward
     from ..render.frames import Frame
 
-__all__ = ["Row", "FONT_SIZE", "DPI", "WIDTH", "PAGE_HEIGHT", "IMAGE_FORMATS", "PICTURE_NODE_LIMIT", "relation_rows", "equation_rows",
-           "derivation_rows", "pages", "picture_points", "draw", "derivation_images", "step_image_name",
-           "page_image_name"]
+__all__ = ["Row", "FONT_SIZE", "DPI", "WIDTH", "PAGE_HEIGHT", "IMAGE_FORMATS", "PICTURE_NODE_LIMIT", "relation_rows",
+           "equation_rows", "derivation_rows", "pages", "picture_points", "picture_pixels", "draw", "derivation_images",
+           "step_image_name", "page_image_name"]
 
 FONT_SIZE = 20  # points: a capital letter about 30 pixels tall at DPI
 DPI = 150  # pixels per inch of a PNG
@@ -38,6 +39,7 @@ MARGIN = 0.15  # inches around the rows
 MATH_FONTS = "dejavusans"  # mathtext's DejaVu Sans: the figures' family (``looks.FONT``), no serif math beside sans figures
 IMAGE_FORMATS = ("svg", "png")
 PICTURE_NODE_LIMIT = 40  # nodes beyond which the derivation gets no pictures (about half a second a picture: 2-3-2-1 with its 58 nodes took 54 s)
+_PARSES = 4096  # mathtext parses kept (``_Parses``): a 40-node deck's rows at two widths
 _GAP = {"row": 0.35, "line": 0.8, "heading": 1.2}  # space above a row, in ems: continuation, new line, heading
 
 
@@ -61,13 +63,53 @@ def _font(heading: bool) -> "FontProperties":
                           math_fontfamily=MATH_FONTS)
 
 
+class _Parses:
+    """The Agg renderer's mathtext parser behind one cache for the run: matplotlib keeps its last 50 parses, a deck
+    typesets hundreds of rows (a parse costs tens of milliseconds), so each row is parsed once, when it is measured,
+    and drawn from that parse."""
+
+    def __init__(self, parser: Any) -> None:
+        self._parse = lru_cache(maxsize=_PARSES)(parser.parse)
+
+    def parse(self, s: str, dpi: float = 72, prop: "FontProperties | None" = None, *,
+              antialiased: bool | None = None) -> Any:
+        from matplotlib import rcParams
+
+        smooth = rcParams["text.antialiased"] if antialiased is None else antialiased  # the measure's and the drawing's
+        return self._parse(s, dpi, prop, antialiased=smooth)
+
+
+@lru_cache(maxsize=1)
+def _parses() -> _Parses:
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    return _Parses(RendererAgg(1, 1, DPI).mathtext_parser)
+
+
+def _renderer(width: int, height: int) -> "RendererAgg":
+    """An Agg canvas of ``width`` × ``height`` pixels at ``DPI`` whose mathtext comes from ``_parses``."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    renderer = RendererAgg(width, height, DPI)
+    renderer.mathtext_parser = _parses()
+    return renderer
+
+
+def _shown(text: str) -> tuple[str, bool]:
+    """``text`` as matplotlib's ``Text`` hands it to the renderer: math between ``$`` (mathtext), else plain text with
+    ``\\$`` written ``$``."""
+    from matplotlib.cbook import is_math_text
+
+    return (text, True) if is_math_text(text) else (text.replace(r"\$", "$"), False)
+
+
 @lru_cache(maxsize=8192)
 def _measure(text: str, heading: bool = False) -> tuple[float, float, float]:
-    """(width, ascent, descent) of ``text`` in points; mathtext raises on anything it cannot typeset."""
-    from matplotlib.mathtext import MathTextParser
-
-    width, height, depth, *_ = MathTextParser("path").parse(text, 72, _font(heading))
-    return width, height - depth, depth
+    """(width, ascent, descent) of ``text`` in points as ``draw`` sets it at ``DPI``; mathtext raises on anything it
+    cannot typeset."""
+    shown, math = _shown(text)
+    width, height, depth = _renderer(1, 1).get_text_width_height_descent(shown, _font(heading), ismath=math)
+    return width * 72 / DPI, (height - depth) * 72 / DPI, depth * 72 / DPI
 
 
 def _row(text: str, indent: float, gap: str, heading: bool = False) -> Row:
@@ -185,24 +227,61 @@ def picture_points(rows: Sequence[Row]) -> tuple[float, float]:
     return max(r.indent + r.width for r in rows) + 2 * margin, _height(rows) + 2 * margin
 
 
+def picture_pixels(rows: Sequence[Row]) -> tuple[int, int]:
+    """The width and height of ``draw``'s PNG of ``rows`` in pixels (its figure's size at ``DPI``, truncated)."""
+    width, height = picture_points(rows)
+    return int(width / 72 * DPI), int(height / 72 * DPI)
+
+
 def draw(rows: Sequence[Row], format: str = "png") -> bytes:
-    """``rows`` typeset as one picture (``svg`` or ``png`` at ``DPI``), black on white."""
+    """``rows`` typeset as one picture (``svg`` or ``png`` at ``DPI``), black on white: a PNG drawn on an Agg canvas
+    from the parses that measured the rows (what ``Figure.text`` and ``savefig`` draw, pixel for pixel, without
+    parsing again), an SVG through a matplotlib figure."""
+    return _png(rows) if format == "png" else _svg(rows)
+
+
+def _baselines(rows: Sequence[Row]) -> list[tuple[float, float]]:
+    """Where each of ``rows`` starts in its picture: points from the left and from the top to its baseline."""
+    out, y = [], MARGIN * 72
+    for k, row in enumerate(rows):
+        y += (row.gap if k else 0) + row.ascent
+        out.append((MARGIN * 72 + row.indent, y))
+        y += row.descent
+    return out
+
+
+def _png(rows: Sequence[Row]) -> bytes:
+    import numpy as np
+    from matplotlib.image import imsave
+
+    width, height = picture_points(rows)
+    w, h = width / 72 * DPI, height / 72 * DPI  # the figure's size in pixels; its canvas is that, truncated
+    renderer = _renderer(*picture_pixels(rows))
+    np.asarray(renderer.buffer_rgba())[:] = 255  # white
+    gc = renderer.new_gc()
+    gc.set_foreground((0.0, 0.0, 0.0, 1.0), isRGBA=True)
+    gc.set_antialiased(True)
+    for row, (x, y) in zip(rows, _baselines(rows)):  # figure fractions to pixels, as matplotlib's Text places them
+        text, math = _shown(row.text)
+        renderer.draw_text(gc, x / width * w, int(h) - (1 - y / height) * h, text, _font(row.heading), 0, ismath=math)
+    gc.restore()
+    buffer = io.BytesIO()
+    imsave(buffer, renderer.buffer_rgba(), format="png", origin="upper", dpi=DPI)
+    return buffer.getvalue()
+
+
+def _svg(rows: Sequence[Row]) -> bytes:
     from matplotlib import rc_context
     from matplotlib.figure import Figure
 
-    margin = MARGIN * 72
     width, height = picture_points(rows)
     figure = Figure(figsize=(width / 72, height / 72), dpi=DPI, facecolor="white")
-    y = margin
-    for k, row in enumerate(rows):
-        y += (row.gap if k else 0) + row.ascent
-        figure.text((margin + row.indent) / width, 1 - y / height, row.text, fontproperties=_font(row.heading),
-                    va="baseline", ha="left", color="black")
-        y += row.descent
+    for row, (x, y) in zip(rows, _baselines(rows)):
+        figure.text(x / width, 1 - y / height, row.text, fontproperties=_font(row.heading), va="baseline", ha="left",
+                    color="black")
     buffer = io.BytesIO()
     with rc_context({"svg.hashsalt": "gradviz"}):  # the same SVG every run
-        figure.savefig(buffer, format=format, dpi=DPI, facecolor="white",
-                       metadata={"Date": None} if format == "svg" else None)
+        figure.savefig(buffer, format="svg", dpi=DPI, facecolor="white", metadata={"Date": None})
     return buffer.getvalue()
 
 

@@ -4,7 +4,10 @@ equations as pictures (``mathimages``) under it — then the derivation, one sli
 
 The figure is the Beamer deck's drawing (``slides.deck_style``: text three times the style's
 against the same gaps) and has one box for the whole deck (``Plan``): every frame's picture sits at
-the same place and scale, so a node stays put as the lecturer clicks through the steps. The box is
+the same place and scale, so a node stays put as the lecturer clicks through the steps. The figure is
+laid out for the room the equations' band leaves; a wide graph's strip across that room is laid out
+again for larger text when a taller layout gets there without more crossings (``fitting.filled``, the
+Beamer deck's rule), so the slide is not left a third empty. The box is
 as large as the node text needs to reach the projector's size (``fitting.readable_px`` on a
 1920×1080 slide) and leaves the rest to the equations, set in columns of rows at the largest of
 ``EQUATION_SCALES`` of their typeset size that needs no more slides than the smallest: a band under the figure (up to ``BAND`` pixels, all the
@@ -31,7 +34,7 @@ from pptx.util import Emu, Pt
 from ..eval.backward import Backward
 from ..render.budget import MIN_PNG_DPI, png_dpi
 from ..render.figure import Figure
-from ..render.fitting import Area, readable_px, text_px
+from ..render.fitting import Area, filled, readable_px, text_px
 from ..render.frames import Frame
 from ..render.looks import FONT
 from ..render.measure import fit
@@ -40,7 +43,8 @@ from ..text.lines import Sentence, Words, write
 from ..text.targets import RICHTEXT
 from .export import Export, export
 from .folder import OutputFolder
-from .mathimages import DPI, Row, draw, equation_rows, page_image_name, pages, picture_points, step_image_name
+from .mathimages import (DPI, Row, draw, equation_rows, page_image_name, pages, picture_pixels, picture_points,
+                         step_image_name)
 from .slides import deck_style
 
 __all__ = ["Box", "PowerPointDeck", "Plan", "plan", "deck_figure", "pptx_bytes", "write_pptx", "runs", "SLIDES_PPTX",
@@ -63,6 +67,8 @@ MIN_SIDE = 400  # pixels: a column narrower than this (a short chain-rule line) 
 # of the equations' typeset size (20 pt, 40 px on the slide), largest first: 40-, 34- and 28-pixel text; a deck takes
 # the largest at which its equations need no more slides than at the smallest
 EQUATION_SCALES = (1.0, 0.85, 0.7)
+CONTINUED = 0.1  # the share of a deck's frames whose equations may continue on another slide when a strip's figure is
+# laid out taller (``deck_figure``): a taller figure that leaves them less room than that is not taken
 PX_PER_INCH = SLIDE_PX[0] / 13.3333  # 144: pixels of the slide per inch of a picture's typeset size
 CONTENT_TOP = TOP + TITLE_HEIGHT + GAP  # pixels: where the figure (or a page) starts
 ROOM = (SLIDE_PX[0] - 2 * MARGIN, SLIDE_PX[1] - CONTENT_TOP - BOTTOM)  # pixels under the title
@@ -144,9 +150,9 @@ def _columns(rows: Sequence[Row], box: tuple[int, int], scale: float) -> list[li
     slides: list[list[Placed]] = [[]]
     used = 0
     for chunk in chunks:
-        w, h = (points / 72 * PX_PER_INCH * scale for points in picture_points(chunk))
+        w, h = (pixels / DPI * PX_PER_INCH * scale for pixels in picture_pixels(chunk))  # the PNG's aspect
         shrink = min(1.0, height / h, width / w)  # a row alone taller than the box (or wider than it)
-        w, h = int(w * shrink), int(h * shrink)
+        w, h = round(w * shrink), round(h * shrink)
         if slides[-1] and used + GAP + w > width:
             slides.append([])
             used = 0
@@ -162,6 +168,21 @@ def _equation_scale(rows: Sequence[Sequence[Row]], box: tuple[int, int]) -> floa
     widest = max((picture_points([row])[0] for frame in rows for row in frame), default=0.0)
     return next(scale for scale in EQUATION_SCALES if scale == EQUATION_SCALES[-1] or (
         widest / 72 * PX_PER_INCH * scale <= box[0] and sum(len(_columns(frame, box, scale)) for frame in rows) <= least))
+
+
+def _placed(frames: Sequence[Frame], layout: Plan) -> list[list[list[Placed]]]:
+    """Each frame's equations placed for ``layout``: its slides' columns, in their room (at the scale
+    ``_equation_scale`` picks for the deck) or, without one, on slides of their own at their typeset size."""
+    room = layout.equations
+    scale = EQUATION_SCALES[-1] if room[2] else 1.0  # slides of their own: the typeset size
+    rows = [_rows(frame, scale, room[2] or ROOM[0]) for frame in frames]
+    scale = _equation_scale(rows, room[2:]) if room[2] else scale
+    return [_columns(frame_rows, room[2:] if room[2] else ROOM, scale) for frame_rows in rows]
+
+
+def _continued(frames: Sequence[Frame], layout: Plan) -> int:
+    """How many slides ``frames`` take for their equations with ``layout`` beyond one a frame."""
+    return sum(len(groups) - (1 if layout.equations[2] and groups else 0) for groups in _placed(frames, layout))
 
 
 class _Runs(HTMLParser):
@@ -258,16 +279,13 @@ def pptx_bytes(shown: list[tuple[Frame, bytes]], pages_: list[bytes], layout: Pl
     deck._element.sldSz.attrib.pop("type", None)  # PowerPoint's widescreen (13.333 × 7.5 in) has no type name
     left, top, width, height = layout.figure
     room = layout.equations
-    scale = EQUATION_SCALES[-1] if room[2] else 1.0  # slides of their own: the typeset size
-    rows = [_rows(frame, scale, room[2] or ROOM[0]) for frame, _ in shown]
-    scale = _equation_scale(rows, room[2:]) if room[2] else scale
 
     def pictures(placed: Sequence[Placed]) -> list[tuple[bytes, int, int]]:
         return [(drawn.get(chunk) or draw(chunk, "png"), w, h) for chunk, w, h in placed]
 
-    for (frame, figure), frame_rows in zip(shown, rows):
+    for (frame, figure), groups in zip(shown, _placed([frame for frame, _ in shown], layout)):
         if room[2]:
-            groups = _columns(frame_rows, room[2:], scale) or [[]]
+            groups = groups or [[]]
             for k, group in enumerate(groups):
                 slide = _slide(deck, _titled(frame.title, f" (continued, {k + 1} of {len(groups)})" if k else ""))
                 _picture(slide, figure, left, top, width, height, FIGURE_NAME)
@@ -275,7 +293,6 @@ def pptx_bytes(shown: list[tuple[Frame, bytes]], pages_: list[bytes], layout: Pl
         else:
             slide = _slide(deck, frame.title)
             _picture(slide, figure, left, top, width, height, FIGURE_NAME)
-            groups = _columns(frame_rows, ROOM, scale)
             for k, group in enumerate(groups, start=1):
                 slide = _slide(deck, _titled(frame.title, " (equations" + (f", {k} of {len(groups)})"
                                                                            if len(groups) > 1 else ")")))
@@ -291,16 +308,31 @@ def pptx_bytes(shown: list[tuple[Frame, bytes]], pages_: list[bytes], layout: Pl
 def deck_figure(result: Backward, *, renderer: str = "auto", wrt: str | None = None,
                 style: Style | None = None) -> tuple[Figure, Plan]:
     """The deck's figure (frames without caption, drawn in ``slides.deck_style``) and its ``Plan``: laid out for
-    the room under the title less the equations' band; when that cannot reach the readable size, for the whole
-    room, the equations getting what is left."""
+    the room under the title less the equations' band, or, when that cannot reach the readable size, for the whole
+    room, the equations getting what is left; a strip across that room laid out again for larger text when that
+    fills it without more crossings (``fitting.filled``, as the Beamer deck does) and leaves the equations room
+    enough to continue on another slide for no more than ``CONTINUED`` of the frames (or the strip's own share)."""
     operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
     readable = readable_px(operations)
     drawn = deck_style(style)
+
+    def laid(where: Area) -> Figure:
+        return Figure(result, renderer=renderer, caption=False, style=drawn, wrt=wrt, area=where)
+
+    def planned(figure: Figure) -> Plan:
+        return plan(figure.layout.size, figure.style.font_size, readable)
+
     area = Area(ROOM[0], ROOM[1] - BAND - GAP, readable)
-    figure = Figure(result, renderer=renderer, caption=False, style=drawn, wrt=wrt, area=area)
+    figure = laid(area)
     if text_px(figure.layout, figure.style, area) < readable:
-        figure = Figure(result, renderer=renderer, caption=False, style=drawn, wrt=wrt, area=Area(*ROOM, readable))
-    return figure, plan(figure.layout.size, figure.style.font_size, readable)
+        area = Area(*ROOM, readable)
+        figure = laid(area)
+    taller = filled(figure, area, laid, result.graph)
+    if taller is not figure:
+        more = _continued(taller.frames, planned(taller))
+        if more > max(_continued(figure.frames, planned(figure)), CONTINUED * len(figure.frames)):
+            taller = figure  # the room it takes from the equations would continue them too often
+    return taller, planned(taller)
 
 
 def write_pptx(result: Backward, folder: str | os.PathLike | OutputFolder, *, renderer: str = "auto",

@@ -11,15 +11,15 @@ the same gaps (a denser drawing, larger text). It takes the slide's width (to 0.
 or that area's height, the same on every overlay, so no node moves as the lecturer clicks. TeX
 measures the tallest block of equations (``\\gvmeasure``) and, when it is shorter than the estimate,
 gives the figure the difference: the figure fills what the equations leave. A strip
-across the width that leaves more than ``_STRIP`` of that height unused is laid out again for
-``_LARGER`` times its text (``beamer_figure``), taken when it gets there crossing no more edges. Whatever
+across the width that leaves more than ``fitting.STRIP`` of that height unused is laid out again for
+``fitting.LARGER`` times its text (``fitting.filled``), taken when it gets there crossing no more edges. Whatever
 height the figure leaves goes to the equations (``equations_setting``): the largest size, with as many
 rows an overlay as fit at it, that takes no more overlays than the least room (larger text, never more
 clicks), so a wide figure's slide is not left half empty; rows are estimated by what they print (a
 fraction's scripts make a row taller). A longer step continues on further overlays of the same figure;
 the forward pass and the gradients are set in as many columns as fit, split into overlays of that
 height. A figure that cannot reach the projector's threshold in the room the equations leave, and reaches larger
-text alone (``deck_figure``), takes the whole frame under the title, and each step's equations follow it on
+text alone (``beamer_figure``), takes the whole frame under the title, and each step's equations follow it on
 overlays of their own, set in that whole room. The derivation is split by estimated height into frames
 "(continued)". Whatever is still too
 wide or too tall (a long title, a long row, an estimate that was short) is scaled down by ``\\gvfit``
@@ -38,9 +38,8 @@ from typing import TypeVar
 from ..derive.documents import PREAMBLE, align_block, align_rows, title_relation
 from ..derive.lecture import lecture
 from ..eval.backward import Backward
-from ..render.crossings import layout_crossings, plain_dot_crossings
 from ..render.figure import Figure
-from ..render.fitting import Area, readable_px, text_px
+from ..render.fitting import Area, filled, readable_px, text_px
 from ..render.frames import Frame, frames
 from ..render.style import Style
 from ..text.lines import Name, Relation, write
@@ -48,7 +47,7 @@ from ..text.targets import LATEX
 from .export import Export, export
 from .folder import OutputFolder
 
-__all__ = ["SLIDES_TEX", "Deck", "Setting", "beamer_figure", "beamer_tex", "deck_figure", "deck_style",
+__all__ = ["SLIDES_TEX", "Deck", "Setting", "beamer_figure", "beamer_tex", "deck_style",
            "derivation_pages",
            "equations_setting", "figure_area", "step_lines", "step_pages", "write_slides"]
 
@@ -99,8 +98,6 @@ _MAX_FONT = 72.0  # points: the largest font size a style takes
 _FIGURE_TEXT = 3.0  # the figure's text against the style's size: the gaps stay, the drawing gets denser
 _CHARS_PER_LINE = 105  # symbols on one \footnotesize (9 pt) line of the slide, for the estimate
 _READABLE_MARGIN = 1.2  # the layout search aims this much above the threshold: the reserve is estimated
-_STRIP = 0.1  # a figure across the width that leaves more than this share of its area's height unused is a strip
-_LARGER = 1.1  # a strip is laid out again for this much larger text (the equations get less room for it)
 _COLUMN_GAP = 6  # symbols between two columns of a list under the figure
 _MAX_COLUMNS = 4
 _ROW_SYMBOLS = 56  # symbols on one row of the derivation (display style) before it is wider than the slide
@@ -129,7 +126,7 @@ class Deck:
     """What ``write_slides`` wrote: the frames (PDF), ``slides.tex`` and the rest of the export;
     ``overlays``: the frame file each overlay of the first slide shows (page k of the PDF is overlay k);
     ``setting``: how the equations are set under the figure; ``apart``: the equations on overlays of their own after
-    each figure ("" in ``overlays``), the figure taking the whole frame (``deck_figure``)."""
+    each figure ("" in ``overlays``), the figure taking the whole frame (``beamer_figure``)."""
 
     export: Export
     tex: Path
@@ -299,43 +296,25 @@ def figure_area(result: Backward, chosen: Sequence[Frame], apart: bool = False) 
 
 
 def beamer_figure(result: Backward, chosen: Sequence[Frame], *, renderer: str = "auto", wrt: str | None = None,
-                  style: Style | None = None, apart: bool = False) -> Figure:
-    """The deck's figure, laid out for ``figure_area``; a strip (the slide's width, less than ``1 - _STRIP`` of the
-    area's height) laid out again for ``_LARGER`` times its text, and that layout taken when it reaches it without
-    crossing its edges more often than the strip or plain ``dot`` does: the figure fills the frame where that gives
-    larger text, and the room it takes from the equations is room a short step leaves empty. ``apart``: for the
-    whole frame under the title (the equations on overlays of their own)."""
-    area = figure_area(result, chosen, apart)
+                  style: Style | None = None) -> tuple[Figure, bool]:
+    """The deck's figure and whether the equations go apart. Laid out for ``figure_area`` and ``fitting.filled`` (a
+    strip across the slide laid out again for larger text when that fills the frame without more crossings; the room
+    it takes from the equations is room a short step leaves empty); when that cannot reach the projector's
+    threshold, laid out for the whole frame under the title, the equations on overlays of their own after each
+    figure, if that gives larger text."""
+    area = figure_area(result, chosen)
 
     def laid(where: Area) -> Figure:
         return Figure(result, renderer=renderer, caption=False, style=deck_style(style), wrt=wrt, area=where)
 
-    figure = laid(area)
-    width, height = figure.layout.size
-    if not width or height * min(area.width / width, area.height / height) >= (1 - _STRIP) * area.height:
-        return figure
-    text = text_px(figure.layout, figure.style, area)
-    taller = laid(replace(area, readable=_LARGER * text))
-    crossings = max(layout_crossings(figure.layout), plain_dot_crossings(result.graph, figure.backend))
-    if text_px(taller.layout, taller.style, area) >= _LARGER * text and layout_crossings(taller.layout) <= crossings:
-        return taller
-    return figure
-
-
-def deck_figure(result: Backward, chosen: Sequence[Frame], *, renderer: str = "auto", wrt: str | None = None,
-                style: Style | None = None) -> tuple[Figure, bool]:
-    """The deck's figure (``beamer_figure``) and whether the equations go apart: with the equations under it when
-    the figure reads there (its text at least the projector's threshold), else laid out for the whole frame, the
-    equations on overlays of their own after each figure, when that gives larger text."""
-    under = beamer_figure(result, chosen, renderer=renderer, wrt=wrt, style=style)
-    area = figure_area(result, chosen)
+    under = laid(area)
     text = text_px(under.layout, under.style, area)
-    if text >= area.readable / _READABLE_MARGIN:
-        return under, False
-    alone = beamer_figure(result, chosen, renderer=renderer, wrt=wrt, style=style, apart=True)
-    if text_px(alone.layout, alone.style, figure_area(result, chosen, apart=True)) > text:
-        return alone, True
-    return under, False
+    if text < area.readable / _READABLE_MARGIN:
+        whole = figure_area(result, chosen, apart=True)
+        alone = laid(whole)
+        if text_px(alone.layout, alone.style, whole) > text:
+            return filled(alone, whole, laid, result.graph), True
+    return filled(under, area, laid, result.graph), False
 
 
 def _room(chosen: Sequence[Frame], title: str, size: tuple[float, float] | None) -> float:
@@ -433,7 +412,7 @@ def write_slides(result: Backward, folder: str | os.PathLike | OutputFolder, *, 
     with ``manifest.json`` and the derivation files, and write ``slides.tex`` beside them."""
     out = OutputFolder.of(folder, force=force)
     chosen = frames(result, "all")
-    figure, apart = deck_figure(result, chosen, renderer=renderer, wrt=wrt, style=style)
+    figure, apart = beamer_figure(result, chosen, renderer=renderer, wrt=wrt, style=style)
     with out.batch():  # slides.tex is checked with the frames, before anything is written
         done = export(result, out, format="pdf", wrt=wrt, derivation=derivation, figure=figure)
         lines, overlays, setting = _tex(result, chosen, [p.name for p in done.files], wrt, derivation,

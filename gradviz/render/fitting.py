@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Protocol, Sequence, TypeVar
 
 from .backends import GRAPHVIZ_SECONDS
 from .budget import layout_work
@@ -36,12 +36,14 @@ if TYPE_CHECKING:
     from .frames import Frame
     from .style import Style
 
-__all__ = ["Area", "Fitted", "fitted", "readable_px", "text_px"]
+__all__ = ["Area", "Fitted", "Laid", "fitted", "filled", "readable_px", "text_px"]
 
 SMALL_GRAPH = 20  # operations: up to here node text must reach 24 px on the slide, beyond it 18 px
 SEARCH_LIMIT = 100  # operations: beyond it one layout only; up to it ``SEARCH_WORK`` bounds the search
 SEARCH_WORK = 6_000  # layout units (``budget.layout_work``) the whole search may spend: about 9 s of ``dot``
 UNREADABLE_CROSSING_PX = 0.05  # px of text a crossing beyond plain dot's costs when no layout is readable
+STRIP = 0.1  # a figure across its area's width that leaves more than this share of the height unused is a strip
+LARGER = 1.1  # a strip is laid out again for this much larger text (``filled``)
 TEXT_DECIMALS = 1  # readable layouts whose text is this close are alike: the smaller picture wins (Graphviz builds
 # measure labels a little differently, and a tie decided by a hundredth of a pixel would differ between them)
 
@@ -77,6 +79,33 @@ def text_px(lay: Layout, style: "Style", area: Area | None = None) -> float:
     if not lay.size[0] or not lay.size[1]:
         return 0.0
     return style.font_size * min(width / lay.size[0], height / lay.size[1])
+
+
+class Laid(Protocol):
+    """A figure laid out once (``render.figure.Figure``): what ``filled`` reads of it."""
+
+    layout: Layout
+    style: "Style"
+    backend: "Backend"
+
+
+_L = TypeVar("_L", bound=Laid)
+
+
+def filled(figure: _L, area: Area, lay: Callable[[Area], _L], graph: "Graph") -> _L:
+    """``figure`` (laid out for ``area`` by ``lay``), or, when it is a strip — the area's width but less than
+    ``1 - STRIP`` of its height, the rest of the area left empty — the layout ``lay`` makes for ``LARGER`` times its
+    text, when that one gets there crossing its edges no more often than the strip or plain ``dot`` does: a deck's
+    figure fills its area where a taller layout gives larger text (a fold, another orientation)."""
+    width, height = figure.layout.size
+    if not width or height * min(area.width / width, area.height / height) >= (1 - STRIP) * area.height:
+        return figure
+    text = text_px(figure.layout, figure.style, area)
+    taller = lay(replace(area, readable=LARGER * text))
+    crossings = max(layout_crossings(figure.layout), plain_dot_crossings(graph, figure.backend))
+    if text_px(taller.layout, taller.style, area) >= LARGER * text and layout_crossings(taller.layout) <= crossings:
+        return taller
+    return figure
 
 
 @dataclass(frozen=True)
