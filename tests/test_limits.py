@@ -142,3 +142,31 @@ def test_the_api_refuses_the_networks_the_command_line_refuses(layers) -> None:
     with pytest.raises(GradvizError) as api_refusal:
         nn.mlp(layers)
     assert str(api_refusal.value) == str(cli_refusal.value)
+
+
+@pytest.mark.parametrize("fails_at", [1, 3])
+def test_a_layout_search_that_runs_out_of_graphviz_time_keeps_its_best_layout(monkeypatch, fails_at) -> None:
+    """On a machine so slow that Graphviz's time runs out in the middle of the look search, the figure is the best
+    layout made before (the search is counted, so a normal machine never gets here); only the first layout's running
+    out is an error, the one ``gradviz render`` reports with its advice."""
+    import gradviz.render.fitting as fitting
+    from gradviz.render.backends import TOO_SLOW, GraphvizTooSlow
+    from gradviz.render.figure import Figure
+
+    made = []
+
+    def slow(*args, **kwargs):
+        if len(made) + 1 == fails_at:
+            raise GraphvizTooSlow(TOO_SLOW)
+        made.append(real(*args, **kwargs))
+        return made[-1]
+    real = fitting.layout
+    monkeypatch.setattr(fitting, "layout", slow)
+    result = gradviz.parse("h1 = tanh(w h0 + u x1 + b); h2 = tanh(w h1 + u x2 + b); L = (v h2 − y)²").backward(
+        {name: 0.5 for name in ("w", "h0", "u", "x1", "b", "x2", "v", "y")})
+    if fails_at == 1:
+        with pytest.raises(GradvizError, match="ran past its limit"):
+            Figure(result)
+        return
+    figure = Figure(result)
+    assert len(made) == fails_at - 1 and figure.layout in made

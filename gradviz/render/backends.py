@@ -47,7 +47,7 @@ from typing import Iterator
 from ..errors import GradvizError
 
 __all__ = ["Backend", "get_backend", "browser_svg", "FORMATS", "RENDERERS", "INSTALL_HINT", "GRAPHVIZ_SECONDS",
-           "GRAPHVIZ_MEMORY", "TOO_SLOW_ADVICE", "IN_BROWSER", "WASM_GLOBAL"]
+           "GRAPHVIZ_MEMORY", "TOO_SLOW_ADVICE", "GraphvizTooSlow", "IN_BROWSER", "WASM_GLOBAL"]
 
 from .choices import FORMATS, RENDERERS
 
@@ -73,6 +73,10 @@ _TEXT_TAG = re.compile(r"<text [^>]*>")
 _BEYOND_ASCII = re.compile(r"[^\x00-\x7f]|&#(\d+);|&#x([0-9a-fA-F]+);")
 _WASM_FORMATS = ("svg", "json", "dot")
 TOO_SLOW = f"Graphviz ran past its limit of {GRAPHVIZ_SECONDS:.0f} s for a figure and was stopped: {TOO_SLOW_ADVICE}"
+
+
+class GraphvizTooSlow(GradvizError):
+    """Graphviz ran past its time limit (``TOO_SLOW``) and was stopped."""
 
 
 @dataclass(frozen=True)
@@ -280,7 +284,7 @@ class _Worker:
                 _send(worker.requests, (request, timeout))
                 answer = _receive(worker.answers, deadline)
                 if answer is None:
-                    raise GradvizError(TOO_SLOW)
+                    raise GraphvizTooSlow(TOO_SLOW)
             except BaseException:  # too slow, interrupted (Ctrl-C), or the child died
                 worker.stop()
                 raise
@@ -392,7 +396,7 @@ def _run_program(path: str, source: str, prog: str, fmt: str, dpi: int | None, t
     except OSError as exc:
         raise GradvizError(f"cannot run {path}: {exc.strerror}; {INSTALL_HINT}") from None
     except subprocess.TimeoutExpired:
-        raise GradvizError(TOO_SLOW) from None
+        raise GraphvizTooSlow(TOO_SLOW) from None
     messages = _without_noise(done.stderr.decode("utf-8", "replace"))
     if done.returncode != 0 or not done.stdout:
         raise GradvizError(f"Graphviz ({path}) could not render the figure: "

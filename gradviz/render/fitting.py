@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Mapping, Protocol, Sequence, TypeVar
 
-from .backends import GRAPHVIZ_SECONDS
+from .backends import GRAPHVIZ_SECONDS, GraphvizTooSlow
 from .budget import layout_work
 from .choices import ASPECTS
 from .crossings import layout_crossings, plain_dot_crossings, plain_dot_ranks
@@ -139,7 +139,8 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     smallest picture), else the largest text, less
     ``UNREADABLE_CROSSING_PX`` for each crossing beyond plain ``dot``'s. The search tries as
     many choices as ``SEARCH_WORK`` pays for (counted, not timed, so a busy machine draws the same
-    figure); all layouts together get ``GRAPHVIZ_SECONDS``."""
+    figure); all layouts together get ``GRAPHVIZ_SECONDS``: on a machine so slow that the search runs past them,
+    the best layout made so far is taken (only the first layout's running past them is an error)."""
     operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
     needed = area.readable if area else readable_px(operations)
     box = (area.width, area.height) if area else ASPECTS[style.aspect] or ASPECTS["16:9"]
@@ -182,16 +183,21 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
         if looks[-1] in tried:  # this choice draws what an earlier one drew (no constant to copy, say)
             continue
         tried.add(looks[-1])
-        if best is not None and not candidate.fold and not candidate.ordered and \
-                _reach(looks, chosen, backend, box) < needed:  # too long to read, whatever dot does
-            continue
 
         def disorder(centres: Mapping[str, tuple[float, float]]) -> tuple[int, int, int]:
             return (rows_reversed(centres, chosen.rankdir, looks[-1].rows),
                     len(out_of_order(siblings, centres, chosen.rankdir, looks[-1].rows, looks[-1].turned)),
                     across_inversions(siblings, centres, chosen.rankdir))
-        lay = layout(looks, backend, box, timeout=GRAPHVIZ_SECONDS - (time.monotonic() - start),
-                     disorder=disorder if siblings or looks[-1].folded else None)
+        left = GRAPHVIZ_SECONDS - (time.monotonic() - start)
+        try:
+            if best is not None and not candidate.fold and not candidate.ordered and \
+                    _reach(looks, chosen, backend, box, left) < needed:  # too long to read, whatever dot does
+                continue
+            lay = layout(looks, backend, box, timeout=left, disorder=disorder if siblings or looks[-1].folded else None)
+        except GraphvizTooSlow:  # a machine far slower than the counted work expects: the best layout so far
+            if best is None:
+                raise
+            break
         laid += 1
         if candidate.ordered and not candidate.fold:
             unfolded[row] = (lay, looks[-1])
@@ -213,12 +219,13 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     return best
 
 
-def _reach(looks: Sequence[Scene], style: "Style", backend: "Backend", box: tuple[float, float]) -> float:
+def _reach(looks: Sequence[Scene], style: "Style", backend: "Backend", box: tuple[float, float],
+           timeout: float = GRAPHVIZ_SECONDS) -> float:
     """The largest text (``text_px``) a layout of ``looks`` in one piece could have in ``box``: its
-    longest path (``layout.least_length``) fitted into the box's side along the flow."""
+    longest path (``layout.least_length``, within ``timeout`` seconds) fitted into the box's side along the flow."""
     along = 0 if style.rankdir in ("LR", "RL") else 1
     pad = padding(looks[-1])
-    return style.font_size * box[along] / (least_length(looks, backend) + pad)
+    return style.font_size * box[along] / (least_length(looks, backend, timeout) + pad)
 
 
 def _reading(order: Sequence[Sequence[str]], siblings: Sequence[Siblings]) -> tuple[tuple[str, ...], ...]:
