@@ -7,7 +7,8 @@ against the same gaps) and has one box for the whole deck (``Plan``): every fram
 the same place and scale, so a node stays put as the lecturer clicks through the steps. The figure is
 laid out for the room the equations' band leaves; a wide graph's strip across that room is laid out
 again for larger text when a taller layout gets there without more crossings (``fitting.filled``, the
-Beamer deck's rule), so the slide is not left a third empty. The box is
+Beamer deck's rule), so the slide is not left a third empty, and made as large as leaves the equations
+room to continue on another slide for at most ``CONTINUED`` of the frames. The box is
 as large as the node text needs to reach the projector's size (``fitting.readable_px`` on a
 1920×1080 slide) and leaves the rest to the equations, set in columns of rows at the largest of
 ``EQUATION_SCALES`` of their typeset size that needs no more slides than the smallest: a band under the figure (up to ``BAND`` pixels, all the
