@@ -75,8 +75,9 @@ class _Parses:
               antialiased: bool | None = None) -> Any:
         from matplotlib import rcParams
 
-        smooth = rcParams["text.antialiased"] if antialiased is None else antialiased  # the measure's and the drawing's
-        return self._parse(s, dpi, prop, antialiased=smooth)
+        if antialiased in (None, rcParams["text.antialiased"]):  # the measure's and the drawing's: one parse
+            return self._parse(s, dpi, prop)
+        return self._parse(s, dpi, prop, antialiased=antialiased)
 
 
 @lru_cache(maxsize=1)

@@ -7,7 +7,8 @@ against the same gaps) and has one box for the whole deck (``Plan``): every fram
 the same place and scale, so a node stays put as the lecturer clicks through the steps. The figure is
 laid out for the room the equations' band leaves; a wide graph's strip across that room is laid out
 again for larger text when a taller layout gets there without more crossings (``fitting.filled``, the
-Beamer deck's rule), so the slide is not left a third empty. The box is
+Beamer deck's rule), so the slide is not left a third empty, and made as large as leaves the equations
+room to continue on another slide for at most ``CONTINUED`` of the frames. The box is
 as large as the node text needs to reach the projector's size (``fitting.readable_px`` on a
 1920×1080 slide) and leaves the rest to the equations, set in columns of rows at the largest of
 ``EQUATION_SCALES`` of their typeset size that needs no more slides than the smallest: a band under the figure (up to ``BAND`` pixels, all the
@@ -68,7 +69,8 @@ MIN_SIDE = 400  # pixels: a column narrower than this (a short chain-rule line) 
 # the largest at which its equations need no more slides than at the smallest
 EQUATION_SCALES = (1.0, 0.85, 0.7)
 CONTINUED = 0.1  # the share of a deck's frames whose equations may continue on another slide when a strip's figure is
-# laid out taller (``deck_figure``): a taller figure that leaves them less room than that is not taken
+# laid out taller (``deck_figure``): the taller figure is made smaller, ``BAND_STEP`` pixels at a time, until they do
+BAND_STEP = 20
 PX_PER_INCH = SLIDE_PX[0] / 13.3333  # 144: pixels of the slide per inch of a picture's typeset size
 CONTENT_TOP = TOP + TITLE_HEIGHT + GAP  # pixels: where the figure (or a page) starts
 ROOM = (SLIDE_PX[0] - 2 * MARGIN, SLIDE_PX[1] - CONTENT_TOP - BOTTOM)  # pixels under the title
@@ -99,15 +101,15 @@ class PowerPointDeck:
     node_text_bitmap_px: float
 
 
-def plan(size: tuple[float, float], font_size: float, readable: float) -> Plan:
+def plan(size: tuple[float, float], font_size: float, readable: float, band: int = BAND) -> Plan:
     """The deck's figure box for a picture of ``size`` (any unit) whose node text is ``font_size``
     at that size: as large as reaching ``readable`` pixels needs (or as large as the slide allows);
-    the height left over, up to ``BAND`` (all of it under a wide figure), for the equations, or when that
+    the height left over, up to ``band`` (all of it under a wide figure), for the equations, or when that
     is less than ``MIN_BAND``, the width left over beside it, up to ``SIDE``."""
     width, height = ROOM
     largest = min(width / size[0], height / size[1])
     needed = min(largest, readable / font_size * 1.01)  # a hair over, for the rounding of placed pictures
-    band = min(BAND, height - size[1] * needed - GAP)
+    band = min(band, height - size[1] * needed - GAP)
     side = min(SIDE, width - size[0] * needed - GAP)
     if band >= MIN_BAND:
         scale = min(width / size[0], (height - band - GAP) / size[1])
@@ -310,8 +312,9 @@ def deck_figure(result: Backward, *, renderer: str = "auto", wrt: str | None = N
     """The deck's figure (frames without caption, drawn in ``slides.deck_style``) and its ``Plan``: laid out for
     the room under the title less the equations' band, or, when that cannot reach the readable size, for the whole
     room, the equations getting what is left; a strip across that room laid out again for larger text when that
-    fills it without more crossings (``fitting.filled``, as the Beamer deck does) and leaves the equations room
-    enough to continue on another slide for no more than ``CONTINUED`` of the frames (or the strip's own share)."""
+    fills it without more crossings (``fitting.filled``, as the Beamer deck does), as large as leaves the equations
+    room enough to continue on another slide for no more than ``CONTINUED`` of the frames (or the strip's own share),
+    and taken when its text is then still larger than the strip's."""
     operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
     readable = readable_px(operations)
     drawn = deck_style(style)
@@ -328,11 +331,20 @@ def deck_figure(result: Backward, *, renderer: str = "auto", wrt: str | None = N
         area = Area(*ROOM, readable)
         figure = laid(area)
     taller = filled(figure, area, laid, result.graph)
-    if taller is not figure:
-        more = _continued(taller.frames, planned(taller))
-        if more > max(_continued(figure.frames, planned(figure)), CONTINUED * len(figure.frames)):
-            taller = figure  # the room it takes from the equations would continue them too often
-    return taller, planned(taller)
+    if taller is not figure:  # as large as leaves the equations room enough, while its text is larger than the strip's
+        allowed = max(_continued(figure.frames, planned(figure)), CONTINUED * len(figure.frames))
+        for band in range(BAND, ROOM[1], BAND_STEP):
+            placed = plan(taller.layout.size, taller.style.font_size, readable, band)
+            if _node_px(taller, placed) <= _node_px(figure, planned(figure)):
+                break
+            if _continued(taller.frames, placed) <= allowed:
+                return taller, placed
+    return figure, planned(figure)
+
+
+def _node_px(figure: Figure, placed: Plan) -> float:
+    """``figure``'s node text in slide pixels in ``placed``'s box (its style's size, scaled)."""
+    return figure.style.font_size * placed.figure[2] / figure.layout.size[0]
 
 
 def write_pptx(result: Backward, folder: str | os.PathLike | OutputFolder, *, renderer: str = "auto",
