@@ -38,6 +38,7 @@ from .eval.backward import backward as _backward
 from .eval.inputs import input_name
 from .eval.plan import Plan, plan_of
 from .eval.tangents import Tangents
+from .eval.symbolic import Symbolic, symbolic_of
 from .ir.arguments import checked, checked_methods
 from .ir.graph import Graph as _Graph
 from .ir.ops import OPS
@@ -50,7 +51,6 @@ from .text.structure import written
 
 if TYPE_CHECKING:
     from . import notebook
-    from .eval.symbolic import Symbolic
 
 __all__ = ["parse", "Graph", "BackwardResult", "TangentResult", "Step", "Expr", "Style", "var", "param", "trace", "digits",
            "BUILDERS"]
@@ -116,8 +116,6 @@ class Graph(_Graph):
     @property
     def symbolic(self) -> Symbolic:
         """The graph's sympy views (made once)."""
-        from .eval.symbolic import symbolic_of  # here: parsing and a refused input never load sympy
-
         return symbolic_of(self)
 
     @property
