@@ -7,16 +7,76 @@ shrinking and no wall-time checks, so a run gives the same verdict on every mach
 
 from __future__ import annotations
 
+import atexit
+import fcntl
 import os
+import shutil
 import subprocess
 import sys
+import sysconfig
+import tempfile
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 GOLDEN = Path(__file__).parent / "golden"
+
+
+#: where the processes the tests start keep their bytecode: one folder for the run, made by the process
+#: pytest was started as (its xdist workers inherit the name); see _bytecode_kept below
+BYTECODE = "GRADVIZ_TESTS_BYTECODE"
+if os.environ.get("PYTHONDONTWRITEBYTECODE") and not os.environ.get("PYTHONPYCACHEPREFIX") and BYTECODE not in (
+        os.environ):
+    os.environ[BYTECODE] = tempfile.mkdtemp(prefix="gradviz-tests-bytecode-")
+    atexit.register(shutil.rmtree, os.environ[BYTECODE], True)  # removes the links below, not what they name
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _bytecode_kept() -> Iterator[None]:
+    """Where ``PYTHONDONTWRITEBYTECODE`` is set, each of the few hundred Python processes the tests
+    start (the ``gradviz`` command, scripts) would compile gradviz's modules from source again (0.1-0.2 s
+    of CPU each); they keep their bytecode instead in one temporary folder for the run
+    (``PYTHONPYCACHEPREFIX``; removed at the end), so nothing is written into the clone. They run the
+    same source; the test processes themselves keep reading the installed bytecode."""
+    folder = os.environ.get(BYTECODE)
+    if not folder:
+        yield
+        return
+    saved = os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = folder
+    yield
+    del os.environ["PYTHONPYCACHEPREFIX"]
+    if saved is not None:
+        os.environ["PYTHONDONTWRITEBYTECODE"] = saved
+
+
+def _link_installed_bytecode() -> None:
+    """Link the installed bytecode of the standard library and the environment's packages into the
+    run's bytecode folder, once per run (Python looks for all bytecode there: without the links the
+    first process to import each module would compile it again). Done when the first slow test runs:
+    the quick loop starts no process and skips it."""
+    folder = os.environ.get(BYTECODE)
+    if not folder or os.path.exists(os.path.join(folder, "linked")):
+        return
+    with open(os.path.join(folder, "lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the other xdist worker waits, then finds them linked
+        if os.path.exists(os.path.join(folder, "linked")):
+            return
+        tag = f".{sys.implementation.cache_tag}.pyc"
+        for base in sorted({sysconfig.get_path(kind) for kind in ("stdlib", "purelib", "platlib")}):
+            for top, subfolders, files in os.walk(base):
+                if os.path.basename(top) != "__pycache__":
+                    continue
+                subfolders.clear()
+                there = folder + os.path.dirname(top)  # the prefix's layout: the source folder's absolute path
+                os.makedirs(there, exist_ok=True)
+                for name in files:
+                    if name.endswith(tag) and not os.path.lexists(os.path.join(there, name)):
+                        os.symlink(os.path.join(top, name), os.path.join(there, name))
+        open(os.path.join(folder, "linked"), "w").close()
+
 
 settings.register_profile(
     "gradviz", derandomize=True, database=None, max_examples=50, phases=(Phase.explicit, Phase.generate),
@@ -49,6 +109,7 @@ SLOW_PROGRAMS = {"gradviz", "bash", "dot", "neato", "pdflatex", "kpsewhich", "ch
 def _a_process_makes_a_test_slow(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """A test not marked ``slow`` fails when it starts one of SLOW_PROGRAMS (the quick loop stays quick)."""
     if request.node.get_closest_marker("slow"):
+        _link_installed_bytecode()
         return
     start = subprocess.Popen._execute_child
 

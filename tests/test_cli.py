@@ -101,11 +101,15 @@ def test_help_and_version_do_not_import_sympy_and_grad_loads_no_renderer() -> No
              "for args in (['--help'], ['--version'], ['grad', '--help']):\n"
              "    r = CliRunner().invoke(cli, args); assert r.exit_code == 0, r.output\n"
              "print(sorted(m for m in ('sympy', 'networkx', 'graphviz', 'pygraphviz') if m in sys.modules))")
+    probe += ("\nfor args in (['grad', '((x)'], ['grad', 'x', '--at', 'x=1e4a'], ['descend', 'x^2', '--at', 'x=1', "
+              "'--wrt', 'x', '--steps', '1000000']):\n"  # refused before any work: said before sympy loads
+              "    r = CliRunner().invoke(cli, args); assert r.exit_code in (1, 2) and 'Error' in r.output, r.output\n"
+              "print(sorted(m for m in ('sympy', 'matplotlib') if m in sys.modules))")
     drawn = ("networkx", "pygraphviz", "matplotlib", "gradviz.notebook", "gradviz.render.figure")
     probe += ("\nr = CliRunner().invoke(cli, ['grad', 'x*y', '--at', 'x=2,y=3']); assert r.exit_code == 0, r.output\n"
               f"print(sorted(m for m in {drawn!r} if m in sys.modules))")  # grad draws nothing: no renderer loaded
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["[]", "[]"], out.stdout + out.stderr
+    assert out.stdout.split() == ["[]", "[]", "[]"], out.stdout + out.stderr
 
 
 @pytest.mark.slow

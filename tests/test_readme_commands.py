@@ -57,6 +57,10 @@ def test_each_readme_example_runs_in_a_shell(command: str, tmp_path: Path) -> No
 
         assert done.stderr == "" and "slides.pptx with 7 frames" in done.stdout, done.stdout + done.stderr
         assert len(Presentation(str(tmp_path / folder.group(1) / "slides.pptx")).slides) == 9
+    from test_tangents import check_the_readme_example, readme_forward_example
+
+    if command == readme_forward_example():  # what the forward-mode section's example writes (test_tangents)
+        check_the_readme_example(done.stdout, tmp_path)
     from test_help_examples import claims_of_the_same_run, output_path, unmet_claims
 
     for example in claims_of_the_same_run(command):  # a --help example of this command (test_help_examples)

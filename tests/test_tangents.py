@@ -31,7 +31,6 @@ from gradviz.render.fitting import readable_px
 from gradviz.render.frames import frames as frames_of
 from gradviz.render.measure import fit
 from ladder import CHECKED
-from test_cli_syntax import shell
 from test_derivation import hostile
 from tools import compile_latex
 
@@ -296,20 +295,29 @@ def test_gif_takes_the_mode_too(tmp_path: Path) -> None:
         assert image.n_frames == 2 + 3 + 1  # structure, seed, b c L, tangents
 
 
-@pytest.mark.slow
-def test_the_readme_example_as_typed(tmp_path: Path) -> None:
+def readme_forward_example() -> str:
+    """The README's forward-mode example (its section's one bash line)."""
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme.split("### Forward mode", 1)[1].split("\n#", 1)[0]
     (command,) = re.findall(r"```bash\n(.*?)\n```", section, re.S)
-    words = shlex.split(command)
-    assert words[:2] == ["gradviz", "render"]
-    done = shell(*words[1:], cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("7 frames in fwd")
-    manifest = json.loads((tmp_path / "fwd" / "manifest.json").read_text(encoding="utf-8"))
+    return command
+
+
+def test_the_readme_example_is_run_as_typed_by_the_readme_tests() -> None:
+    """``test_readme_commands`` runs it in a shell and checks its run with ``check_the_readme_example``."""
+    from test_readme_commands import readme_examples
+
+    command = readme_forward_example()
+    assert shlex.split(command)[:2] == ["gradviz", "render"] and command in readme_examples()
+
+
+def check_the_readme_example(stdout: str, folder: Path) -> None:
+    """What the README's forward-mode example, run in ``folder``, printed and wrote."""
+    assert stdout.startswith("7 frames in fwd")
+    manifest = json.loads((folder / "fwd" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["mode"] == "forward" and manifest["wrt"] == "θ1"
     assert [f["kind"] for f in manifest["frames"]] == ["structure", "seed"] + ["tangent"] * 4 + ["tangents"]
-    assert all((tmp_path / "fwd" / f["file"]).read_bytes().startswith(b"\x89PNG") for f in manifest["frames"])
+    assert all((folder / "fwd" / f["file"]).read_bytes().startswith(b"\x89PNG") for f in manifest["frames"])
     assert "16 node steps" in " ".join(manifest["frames"][-1]["equations"])
-    markdown = (tmp_path / "fwd" / "derivation.md").read_text(encoding="utf-8")
+    markdown = (folder / "fwd" / "derivation.md").read_text(encoding="utf-8")
     assert markdown.startswith("# Forward-mode differentiation of") and "= 42$$" in markdown

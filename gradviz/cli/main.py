@@ -73,13 +73,6 @@ def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool, every_line:
     Example:
       gradviz grad "(θ1θ2x − y)²" --at θ1=2,θ2=-1 --at x=3 --at y=1
     """
-    from ..outputs.report import (  # lazy: `gradviz --help` stays fast
-        REPORT_ROWS,
-        grad_json,
-        grad_table,
-    )
-
-    from ..outputs.check import check_json, check_table, gradient_check  # lazy: `gradviz --help` stays fast
     from ..text.numbers import digits as shown_to  # lazy: `gradviz --help` stays fast
     from ..text.numbers import shown_digits  # lazy: `gradviz --help` stays fast
 
@@ -87,6 +80,9 @@ def grad(expr: str, at: tuple[str, ...], as_json: bool, exact: bool, every_line:
         raise click.UsageError("--check needs the point: --at name=value,…")
     graph = parse_formula(expr)
     result = graph.backward(parse_at(at), exact=exact)
+    from ..outputs.check import check_json, check_table, gradient_check  # here: a refused input is said
+    from ..outputs.report import REPORT_ROWS, grad_json, grad_table  # before sympy loads
+
     rows = gradient_check(result) if check else None
     if as_json:
         import json

@@ -160,9 +160,6 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir
     Example:
       gradviz descend "(θ1θ2x − y)²" --at θ1=2,θ2=-1,x=3,y=1 --wrt θ1,θ2 --lr 0.005 --steps 50 -o out/
     """
-    from ..networks.training import descent_report  # lazy: `gradviz --help` stays fast
-    from ..outputs.training import write_descent  # lazy: `gradviz --help` stays fast
-
     from ..outputs.folder import OutputFolder  # lazy: `gradviz --help` stays fast
 
     folder = OutputFolder(out_dir, force=force) if out_dir is not None else None  # a bad -o refused before the run
@@ -176,6 +173,9 @@ def descend(expr, at, wrt, lr, steps, momentum, schedule, adagrad, adam, out_dir
         result = run_descent(graph, values, names, lr=lr, steps=steps, momentum=momentum,
                              schedule=schedule, adam=adam, adagrad=adagrad,
                              progress=(lambda k: bar.update(1)) if long_run else None)
+    from ..networks.training import descent_report  # here: a refused run is said before numpy and
+    from ..outputs.training import write_descent  # matplotlib load
+
     click.echo(descent_report(result))
     if folder is not None:
         written = write_descent(result, folder)

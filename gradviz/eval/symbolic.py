@@ -1,18 +1,22 @@
 """Symbolic chain rule over the IR: local derivatives, adjoints in terms of the intermediates,
 chain products in chain order, gradients expanded in the inputs, and every gradient at once as
-a straight-line adjoint program (shared intermediates instead of expression swell)."""
+a straight-line adjoint program (shared intermediates instead of expression swell).
+
+sympy is imported where it is first used, so parsing a formula and refusing its input (``gradviz
+grad`` with a bad value) never load it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable, Mapping
-
-import sympy
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..ir.graph import Graph, Node
 from ..ir.ops import OPS
 from .sweep import backward_order, sweep
+
+if TYPE_CHECKING:
+    import sympy
 
 __all__ = ["Symbolic", "AdjointProgram", "MAX_CHAIN_TERMS", "count_operations", "symbolic_of"]
 
@@ -31,6 +35,8 @@ class _Adjoints:
         self.sym = sym
 
     def seed(self) -> sympy.Expr:
+        import sympy
+
         return sympy.S.One
 
     def locals(self, nid: str) -> tuple:
@@ -72,6 +78,8 @@ class Symbolic:
     """Sympy views of one graph; every result is memoised, computed on first use."""
 
     def __init__(self, graph: Graph):
+        import sympy
+
         self.graph = graph
         self._terms = {nid: _constant(node) if node.kind == "const" else sympy.Symbol(node.name, real=True)
                        for nid, node in graph.nodes.items()}
@@ -122,6 +130,8 @@ class Symbolic:
 
         The right sides are built unevaluated (sympy's automatic simplification is most of
         the cost otherwise), so ``w*0`` or ``x**1`` may remain; they evaluate to the same."""
+        import sympy
+
         graph = self.graph
         bar = {nid: sympy.Symbol(f"∂{graph.output}/∂{graph.nodes[nid].name}", real=True)
                for nid in graph.depends_on_inputs()}
@@ -151,6 +161,8 @@ class Symbolic:
 
     def gradient(self, nid: str) -> sympy.Expr:
         """∂L/∂node expanded in the inputs (equal to ``sympy.diff`` of the output's expansion)."""
+        import sympy
+
         return self.in_inputs(self.adjoints.get(nid, sympy.S.Zero))
 
     def chain(self, nid: str) -> list[tuple[sympy.Expr, ...]]:
@@ -187,6 +199,8 @@ class AdjointProgram:
         """A Python function of the inputs (positionally, in ``inputs`` order) returning the
         output's value and the gradient; with ``modules="numpy"`` it takes arrays and
         broadcasts, so a whole grid is one call."""
+        import sympy
+
         safe = {symbol: sympy.Symbol(f"_v{i}") for i, symbol in enumerate(self.inputs)}
         safe.update({symbol: sympy.Symbol(f"_t{i}") for i, (symbol, _) in enumerate(self.assignments)})
         steps = [(safe[symbol], expr.xreplace(safe)) for symbol, expr in self.assignments]
@@ -208,6 +222,8 @@ class AdjointProgram:
 def count_operations(expr: sympy.Expr) -> int:
     """Operations in ``expr`` written out as a tree: n−1 for an n-term sum or product, one for
     each power or function (shared subtrees counted every time they appear)."""
+    import sympy
+
     total, stack = 0, [expr]
     while stack:
         e = stack.pop()
@@ -218,6 +234,8 @@ def count_operations(expr: sympy.Expr) -> int:
 
 
 def _constant(node: Node) -> sympy.Expr:
+    import sympy
+
     if node.value is None:
         return sympy.E if node.name == "e" else sympy.pi
     return sympy.Rational(node.value.numerator, node.value.denominator)
