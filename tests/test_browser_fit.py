@@ -2,7 +2,7 @@
 width (1153 CSS pixels, JupyterLab's output column on a laptop); the HTML player and the explorer
 fill a 1920×1080 window (a projector's) — the figure scaled up or down to the box between the bars,
 its node text at the slide thresholds over the whole ladder of lecture graphs, the output node and
-every input control in view, nothing to scroll."""
+every input control in view (beyond 16 inputs, the input band scrolls within its two rows), nothing to scroll."""
 
 from __future__ import annotations
 
@@ -113,6 +113,22 @@ def test_player_and_explorer_text_reads_at_1920x1080(window, rung, tmp_path) -> 
     assert explorer.output_in_view and not explorer.page_scrolls, explorer
     if len(result.graph.inputs) <= MAX_INPUTS:
         assert explorer.inputs_shown, explorer
+
+
+NET_331 = ("h1 = σ(w11 x1 + w12 x2 + w13 x3 + b1); h2 = σ(w21 x1 + w22 x2 + w23 x3 + b2)\n"
+           "h3 = σ(w31 x1 + w32 x2 + w33 x3 + b3); p = σ(v1 h1 + v2 h2 + v3 h3 + c)\n"
+           "L = −y log(p) − (1 − y) log(1 − p)")
+
+
+def test_many_inputs_scroll_within_their_band_and_the_figure_keeps_its_room(window, tmp_path) -> None:
+    """A 3-3-1 sigmoid net with BCE (36 operations, 20 inputs): the input band stays two rows high and scrolls
+    within them (up to 16 inputs it shows whole), so the figure keeps the room its text needs: node text at the
+    threshold (16.7 px when the band grew a third row), the output node in view, the page itself not scrolling."""
+    graph = parse(NET_331)
+    result = backward(graph, {name: 0.1 + 0.05 * k for k, name in enumerate(graph.inputs)})
+    explorer = explorer_fit(window, result, tmp_path)
+    assert len(graph.inputs) == 20 and not explorer.inputs_shown  # the third row is scrolled to
+    assert explorer.node_px >= readable_px(36) and explorer.output_in_view and not explorer.page_scrolls, explorer
 
 
 def test_the_explorer_titles_the_formula_as_typed(window, tmp_path) -> None:

@@ -53,6 +53,7 @@ __all__ = ["EXPLORER_FILE", "explorer_html", "write_explorer", "graph_export", "
 EXPLORER_FILE = "index.html"
 SLOT_ROOM = 7  # characters a number takes in the figure ("−0.0888": three digits after "0.0")
 INPUTS_PER_ROW = 8  # input controls per row of the page's input band (12 inputs: two rows)
+INPUT_ROWS = 2  # rows of input controls the band shows: up to 16 inputs show whole, more scroll within the band
 INPUT_ROW_PX = 36  # the height of one row of input controls
 BANDS_PX = 40 + 84  # the title bar and the caption band (explorer.css)
 _FIGURE_SPACE = "\u2007"  # as wide as a digit: pads a slot to a number's width
@@ -230,8 +231,9 @@ def _quiz_hints(result: Backward) -> dict[str, str]:
 
 
 def explorer_area(inputs: int) -> Area:
-    """The figure's box on the page in a 1920×1080 window (``explorer.css``'s bands), in pixels."""
-    rows = math.ceil(inputs / INPUTS_PER_ROW)
+    """The figure's box on the page in a 1920×1080 window (``explorer.css``'s bands: the input band at most
+    ``INPUT_ROWS`` rows high, so many inputs do not shrink the figure), in pixels."""
+    rows = min(math.ceil(inputs / INPUTS_PER_ROW), INPUT_ROWS)
     width, height = page_box(BANDS_PX + rows * INPUT_ROW_PX)
     return Area(width, height, 0.0)
 
@@ -282,7 +284,7 @@ def explorer_html(result: Backward, *, quiz: str | None = None, renderer: str = 
         '<button id="next" type="button">Next &#8594;</button><span id="counter"></span></span>'
         f'<label id="forwardbar" hidden>Tangents with respect to <select id="wrt">{options}</select></label>'
         "</header>",
-        f'<div class="inputs" style="--per-row:{INPUTS_PER_ROW}">{inputs}</div>',
+        f'<div class="inputs" style="--per-row:{INPUTS_PER_ROW};--rows:{INPUT_ROWS}">{inputs}</div>',
         '<main id="figure">', svg,
         '<aside id="panel" hidden><button id="close" type="button" aria-label="close">&#215;</button>'
         '<div id="panel-body"></div></aside></main>',
