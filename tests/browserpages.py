@@ -1,6 +1,7 @@
 """Measuring the HTML pages in headless Chromium as a viewer sees them: the node text's size on the
 screen (each node text's font size × the figure's scale on the screen, from getBoundingClientRect
-against the viewBox; sub- and superscripts, 70 % of their text as ``gradviz.render.measure.fit`` counts them, aside), where the output node sits, whether the input controls show. The tests of
+against the viewBox; sub- and superscripts, ``SCRIPT_SIZE`` of their text, aside as ``gradviz.render.measure.fit``
+leaves them), where the output node sits, whether the input controls show. The tests of
 the player and the explorer and ``bench/explorer.py --ladder`` use it."""
 
 from __future__ import annotations
@@ -14,17 +15,19 @@ from typing import Any, Iterable
 
 from tools import browser
 
+from gradviz.render.backends import SCRIPT_SIZE
+
 WINDOW = (1920, 1080)
 
 _MEASURE = """
 const figure = document.querySelector(arguments[0]);
 const svg = figure.querySelector('svg'), box = svg.getBoundingClientRect(), view = svg.viewBox.baseVal;
 const scale = Math.min(box.width / view.width, box.height / view.height);
-const sizes = [];
-svg.querySelectorAll('g.node').forEach(node => {  // sub- and superscripts (70 % of their text) aside
+const sizes = [], script = arguments[2];  // a sub- or superscript's share of its text's size
+svg.querySelectorAll('g.node').forEach(node => {  // sub- and superscripts aside
   const here = Array.from(node.querySelectorAll('text')).filter(t => !t.closest('g.caption') && t.textContent.trim())
     .map(t => parseFloat(getComputedStyle(t).fontSize));
-  here.forEach(size => { if (!here.some(other => Math.abs(size - 0.7 * other) < 0.01)) sizes.push(size * scale); });
+  here.forEach(size => { if (!here.some(other => Math.abs(size - script * other) < 0.01)) sizes.push(size * scale); });
 });
 const out = document.getElementById(arguments[1]);
 const o = out ? out.getBoundingClientRect() : null;
@@ -67,7 +70,7 @@ class PageFit:
 
 def measure(driver: Any, figure: str, output_id: str) -> PageFit:
     """Measure the open page's figure under the CSS selector ``figure`` (its first svg)."""
-    got = driver.execute_script(_MEASURE, figure, output_id)
+    got = driver.execute_script(_MEASURE, figure, output_id, SCRIPT_SIZE)
     return PageFit(min(got["sizes"]), (got["width"], got["height"]), bool(got["output_in_view"]),
                    bool(got["inputs_shown"]), bool(got["page_scrolls"]))
 

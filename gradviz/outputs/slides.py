@@ -317,10 +317,13 @@ def beamer_figure(result: Backward, chosen: Sequence[Frame], *, renderer: str = 
     return filled(under, area, laid, result.graph), False
 
 
-def _room(chosen: Sequence[Frame], title: str, size: tuple[float, float] | None) -> float:
+def _room(chosen: Sequence[Frame], title: str, size: tuple[float, float] | None, apart: bool = False) -> float:
     """The points the figure (a layout of ``size``, fitted as TeX fits it) leaves under it for the equations, below a
-    frame ``title`` (taller with a fraction); the least room when the size is not known."""
+    frame ``title`` (taller with a fraction); the least room when the size is not known; all of the frame under the
+    title when the equations are ``apart``."""
     taller = _TALL_TITLE if r"\frac" in title else 0.0
+    if apart:
+        return _TEXT_HEIGHT - _TITLE - taller
     area = _TEXT_HEIGHT - _TITLE - taller - _least_reserve(chosen)
     height = min(area, _FIGURE_POINTS * size[1] / size[0]) if size and size[0] else area
     return _TEXT_HEIGHT - _TITLE - taller - height
@@ -359,8 +362,7 @@ def _tex(result: Backward, frames: Sequence[Frame], files: Sequence[str], wrt: s
     apart) and how the equations are set."""
     title = write(title_relation(result), LATEX)
     short = write(Name(result.graph.output), LATEX)  # never in names the user did not write
-    taller = _TALL_TITLE if r"\frac" in title else 0.0
-    setting = equations_setting(frames, _TEXT_HEIGHT - _TITLE - taller if apart else _room(frames, title, size))
+    setting = equations_setting(frames, _room(frames, title, size, apart))
     pages = [[] if apart and not _equations(frame, setting) else step_pages(frame, setting) for frame in frames]
     least, figure = ("", "") if apart else (r"-\gvleast", r"-\ht\gvbox-\dp\gvbox")  # apart: the figure is alone
     graphic = (rf"[width={_FIGURE_WIDTH},height=\dimexpr\textheight-{_TITLE}pt-\gvreserve{least}\relax,"
