@@ -11,7 +11,7 @@ import pytest
 from dataclasses import replace
 
 from families import FAMILIES, chain, lstm, make, rnn, softmax
-from ladder import WIDE
+from ladder import LADDER, WIDE
 
 from gradviz.eval.backward import backward
 from gradviz.render.crossings import plain_dot_crossings
@@ -23,14 +23,14 @@ from gradviz.render.measure import (BORDER_LONG, SHARED_LONG, border_runs, const
 from gradviz.render.frames import frames
 from gradviz.render.reading import Siblings, out_of_order, rows_reversed, sibling_groups
 from gradviz.render.crossings import plain_dot_ranks
-from gradviz.render.ranks import continued, depths, ordered
+from gradviz.render.ranks import continued, depths, ordered, walked
 from gradviz.render.scene import scenes
 from gradviz.render.style import Style
 from gradviz.syntax import parse
 
 
-GENERATED = {name: FAMILIES[name] for name in (  # the ladder has a 3-term softmax over 2 features
-    "RNN, 2 steps", "RNN, 3 steps", "RNN, 4 steps", "softmax, 4 terms over 1 feature", "MLP 2-3-1", "MLP 2-3-2-1",
+GENERATED = {name: FAMILIES[name] for name in (  # the ladder has a 3-term softmax over 2 features, a 2-step RNN
+    "RNN, 3 steps", "RNN, 4 steps", "softmax, 4 terms over 1 feature", "MLP 2-3-1", "MLP 2-3-2-1",
     "batch norm, 2 values",
     "batch norm, 3 values, shared", "attention, 3 keys", "attention, 4 keys", "tanh chain, 12 layers")}
 # what the layouts do not yet reach (bench/LAYOUT.md): strict, so a fix shows up as a pass to turn into a test
@@ -50,13 +50,16 @@ def _judge(measure: str, name: str, ok: bool, detail: object) -> None:
     assert ok, detail
 
 
-@pytest.fixture(scope="module", params=[*GENERATED, *(rung.name for rung in WIDE)])
+NETWORKS = [rung for rung in LADDER if rung.name in ("2-4-1 tanh network, one point", "2-3-2-1 ReLU network + BCE")]
+
+
+@pytest.fixture(scope="module", params=[*GENERATED, *(rung.name for rung in [*NETWORKS, *WIDE])])
 def drawn(request):
     """A graph's name, the graph, its figure and the final frame's SVG."""
     if request.param in GENERATED:
         result = make(GENERATED[request.param])
     else:
-        result = next(rung for rung in WIDE if rung.name == request.param).make()
+        result = next(rung for rung in [*NETWORKS, *WIDE] if rung.name == request.param).make()
     figure = Figure(result)
     return request.param, result.graph, figure, figure.render(figure.frames[-1]).data
 
@@ -228,6 +231,26 @@ def test_ordered_ranks_keep_the_given_order_put_constants_beside_their_use_and_w
         for members in wrapped:  # one rank: the first row's nodes, then the second row's, then the third's
             rows = [row.get(nid, 0) for nid in members]
             assert rows == sorted(rows)
+
+
+def test_a_walk_from_the_output_orders_each_rank_as_the_formula_is_written() -> None:
+    """``walked``: the units of a layer and the terms of a sum in each rank in the order the formula
+    writes them, whatever order the ranks came in; a node drawn again leads on to the node it copies."""
+    graph = parse("h1 = σ(w11 x1 + w12 x2); h2 = σ(w21 x1 + w22 x2); h3 = σ(w31 x1 + w32 x2)\n"
+                  "L = (v1 h1 + v2 h2 + v3 h3 − y)²")
+    result = backward(graph, None)
+    edges = scenes(result, frames(result, "final"), look="gates", copies=True)[-1].edges
+    depth = depths(graph)
+    shuffler = random.Random(3)
+    order = [tuple(shuffler.sample(members, len(members))) for members in
+             ([nid for nid in graph.nodes if depth[nid] == d] for d in range(max(depth.values()) + 1))]
+    names = {nid: node.name for nid, node in graph.nodes.items()}
+    ranks = [[names[nid] for nid in members] for members in walked(order, edges)]
+    assert [name for name in ranks[0] if name[0] in "wx"] == ["w11", "x1", "w12", "x2", "w21", "w22", "w31", "w32"]
+    assert [name for members in ranks for name in members if name in ("h1", "h2", "h3")] == ["h1", "h2", "h3"]
+    assert [name for members in ranks for name in members if name in ("v1", "v2", "v3")] == ["v1", "v2", "v3"]
+    copy = [("h1.copy", [e.tail for e in edges if names.get(e.head) == "h1"][0])]  # h1 drawn again: meets h1's operand
+    assert walked([["h1.copy", *order[-1]]], [], copy) == (("h1.copy", *order[-1]),)
 
 
 def test_a_second_row_reads_the_same_way_as_the_first_unless_it_turns_back() -> None:

@@ -125,7 +125,8 @@ class _Candidate:
     fold: int = 0  # ordered: rows read the same way, the fold-th cuts ``_wraps`` offers (3: into four); else a U-turn
     inputs_copied: bool = False  # ordered: an input used by several operations drawn before each
     straight: bool = False  # ordered and folded: each row's longest path kept straight (``Scene.straight``)
-    pinned: int = 0  # ordered: each rank kept in plain dot's order across the flow (1) or in its mirror image (2)
+    pinned: int = 0  # ordered: each rank kept in plain dot's order across the flow (1), in its mirror image (2) or in
+    # the order a walk from the output meets its nodes (3: ``ranks.walked``)
 
 
 def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backend: "Backend", *,
@@ -179,7 +180,7 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
             fold=bool(candidate.fold) and not candidate.ordered, tangents=tangents, copies=candidate.copies,
             layered=candidate.layered, order=(mirrored if candidate.pinned == 2 else order) if candidate.ordered else (),
             wrap=wrap, shared=shared, inputs_copied=candidate.inputs_copied, straight=candidate.straight,
-            pinned=bool(candidate.pinned))]
+            pinned=bool(candidate.pinned), walk=candidate.pinned == 3)]
         if looks[-1] in tried:  # this choice draws what an earlier one drew (no constant to copy, say)
             continue
         tried.add(looks[-1])
@@ -372,5 +373,6 @@ def _candidates(style: "Style", operations: int) -> list[_Candidate]:
                            straight=True) for look in gates[:1] for fold in (1, 2, 3)]
     stacked = [_Candidate(replace(style, look=look, rankdir=rankdir), columns) for look in gates
                for rankdir in rankdirs for columns in (1, 3, 2)]
-    pinned = [replace(candidate, pinned=way) for way in (1, 2) for candidate in ordered]
+    pinned = [replace(candidate, pinned=3) for candidate in ordered[:3]]
+    pinned += [replace(candidate, pinned=way) for way in (1, 2) for candidate in ordered]
     return boxes + beside(False, False) + ordered + beside(True, False) + beside(False, True) + stacked + pinned

@@ -13,7 +13,7 @@ from .looks import EdgeLook, Scene, dashed
 if TYPE_CHECKING:
     from ..ir.graph import Graph
 
-__all__ = ["depths", "by_depth", "input_columns", "second_row", "turning_nodes", "ordered", "continued",
+__all__ = ["depths", "by_depth", "input_columns", "second_row", "turning_nodes", "ordered", "walked", "continued",
            "continue_rows"]
 
 
@@ -121,6 +121,28 @@ def ordered(graph: "Graph", order: Sequence[Sequence[str]], edges: Sequence[Edge
     merged = [[nid for part in parts if k < len(part) for nid in part[k]] for k in range(max(map(len, parts)))]
     return (tuple(tuple(members) for members in merged if members),
             tuple(frozenset(nid for members in part for nid in members) for part in parts[1:]), tuple(again))
+
+
+def walked(ranks: Sequence[Sequence[str]], edges: Sequence[EdgeLook], copies: Sequence[tuple[str, str]] = ()
+           ) -> tuple[tuple[str, ...], ...]:
+    """``ranks``, each in the order a depth-first walk from the output back along ``edges`` meets its nodes,
+    each node's operands in their order (a term of a sum before the next, the first factor before the second),
+    a node drawn again (``copies``: copy, node) leading on to the node: a tree drawn so never crosses its edges,
+    and the units of a layer, the terms of a sum, read as written."""
+    operands: dict[str, list[str]] = {}
+    for edge in edges:
+        operands.setdefault(edge.head, []).append(edge.tail)
+    for copy, nid in copies:
+        operands.setdefault(copy, []).append(nid)
+    used = {edge.tail for edge in edges} | {nid for _, nid in copies}
+    met: dict[str, int] = {}
+    pending = [nid for members in reversed(ranks) for nid in reversed(members) if nid not in used]
+    while pending:
+        nid = pending.pop()
+        if nid not in met:
+            met[nid] = len(met)
+            pending.extend(reversed(operands.get(nid, [])))
+    return tuple(tuple(sorted(members, key=lambda nid: met.get(nid, len(met)))) for members in ranks)
 
 
 def _rows(graph: "Graph", ranks: list[list[str]], wrap: int, edges: Sequence[EdgeLook], copies: Mapping[str, str],

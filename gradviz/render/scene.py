@@ -43,7 +43,7 @@ from ..derive.captions import (
 from .frames import FORWARD_KINDS, Frame, FrameState, frame_state, tangent_state
 from .looks import (ACTIVE_FILL, ACTIVE_INK, FADED, FADED_EDGE, FADED_FILL, FAINT, FONT, GRADIENT_COLOR, INK, OP_FILL,
                     OUTLINE, RECEIVING, SOFT_INK, VALUE_COLOR, EdgeLook, NodeLook, Scene, dashed, label_rows)
-from .ranks import by_depth, continue_rows, input_columns, ordered, second_row
+from .ranks import by_depth, continue_rows, input_columns, ordered, second_row, walked
 
 if TYPE_CHECKING:
     from ..eval.backward import Backward
@@ -71,7 +71,8 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
            wrt: str | None = None, look: str = "boxes", columns: int = 1, fold: bool = False,
            tangents: "Tangents | None" = None, copies: bool = False, layered: bool = False,
            order: Sequence[Sequence[str]] = (), wrap: Sequence[int] = (), shared: "Drawn | None" = None,
-           inputs_copied: bool = False, straight: bool = False, pinned: bool = False) -> list[Scene]:
+           inputs_copied: bool = False, straight: bool = False, pinned: bool = False,
+           walk: bool = False) -> list[Scene]:
     """The scenes of several frames of one result, sharing the text work between them.
 
     ``wrt`` (an input's name) draws the nodes and edges on the paths from the output to that
@@ -82,7 +83,8 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
     ranks, each in order across the flow (plain ``dot``'s), that the layout keeps (``ranks.ordered``), folded
     into another row at each rank of ``wrap``; ``inputs_copied`` then draws an input
     used by several operations once before each (``Scene.copies``), and ``straight`` keeps each row's
-    longest path straight (``Scene.straight``) and ``pinned`` keeps each rank's order (``Scene.pinned``). ``shared``: what earlier calls for
+    longest path straight (``Scene.straight``) and ``pinned`` keeps each rank's order (``Scene.pinned``): ``order``'s or, with
+    ``walk``, the order a walk from the output meets the nodes (``ranks.walked``). ``shared``: what earlier calls for
     the same result, frames, caption, ``wrt`` and ``tangents`` drew (the look search's candidates)."""
     graph = result.graph
     shared = Drawn() if shared is None else shared
@@ -104,9 +106,9 @@ def scenes(result: "Backward", frame_list: Sequence[Frame], *, caption: bool = T
     if order:
         ranks, later, again = ordered(graph, order, out[0].edges, wrap, dict(out[0].copies))
         folded = frozenset().union(*later)
-        return [replace(continue_rows(sc, later, again), folded=folded, later=later, ranks=ranks, straight=straight,
-                        pinned=pinned)
-                for sc in out]
+        out = [continue_rows(sc, later, again) for sc in out]
+        ranks = walked(ranks, out[-1].edges, out[-1].copies) if walk else ranks
+        return [replace(sc, folded=folded, later=later, ranks=ranks, straight=straight, pinned=pinned) for sc in out]
     folded = second_row(graph) if fold else frozenset()
     if folded:  # a constant's copy goes into the row of the operation it is drawn beside
         folded |= {e.tail for e in out[0].edges if e.head in folded and e.tail not in graph.nodes}
