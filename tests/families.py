@@ -84,7 +84,7 @@ def lstm(inputs: int) -> str:
 
 
 def _all() -> dict[str, str]:
-    out = {f"RNN, {t} steps": rnn(t) for t in (2, 3, 4)}
+    out = {f"RNN, {t} steps": rnn(t) for t in (2, 3, 4, 5)}
     out |= {f"softmax, {k} terms over {f} feature{'s' * (f > 1)}": softmax(k, f) for k in (2, 3, 4, 5) for f in (1, 2)}
     out |= {f"MLP {'-'.join(map(str, w))}": mlp(w) for w in ((2, 2, 1), (2, 3, 1), (2, 2, 2, 1), (2, 3, 2, 1))}
     out |= {f"batch norm, {n} values{', shared' * s}": batch_norm(n, s) for n in (2, 3, 4) for s in (False, True)}

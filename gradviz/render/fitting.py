@@ -122,7 +122,8 @@ class _Candidate:
     copies: bool = False
     layered: bool = False
     ordered: bool = False
-    fold: int = 0  # ordered: rows read the same way, the fold-th cuts ``_wraps`` offers (3: into four); else a U-turn
+    fold: int = 0  # ordered: rows read the same way, the fold-th cuts ``_wraps`` offers (3: into four; 4: the best
+    # into three of every cut whose rows could fit, not offered as 1 or 2); else a U-turn
     inputs_copied: bool = False  # ordered: an input used by several operations drawn before each
     straight: bool = False  # ordered and folded: each row's longest path kept straight (``Scene.straight``)
     pinned: int = 0  # ordered: each rank kept in plain dot's order across the flow (1), in its mirror image (2) or in
@@ -155,6 +156,7 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     best: Fitted | None = None
     best_rank: tuple | None = None
     unfolded: dict[tuple, tuple[Layout, Scene]] = {}  # (look, rankdir, inputs copied, pinned) → its ordered layout in one row
+    wraps: dict[tuple, list[tuple[int, ...]]] = {}  # (that key, four, straight, every) → where to fold it, best first
     start = time.monotonic()
     shared = Drawn()  # the frames' texts, nodes and edges per look, drawn once for all candidates
     tried: set[Scene] = set()  # the last frame of each layout made: a choice that draws the same is not laid out again
@@ -168,10 +170,15 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
         if candidate.fold and candidate.ordered:
             if row not in unfolded:
                 continue
-            four = candidate.fold == 3  # the best fold into four; else the fold-th best into two or three
-            cuts = _wraps(*unfolded[row], result.graph, order, chosen, needed, box, area, reference, four=four,
-                          straight=candidate.straight)
-            index = 0 if four else candidate.fold - 1
+            four, every = candidate.fold == 3, candidate.fold == 4  # the best fold into four; the best of every
+            # fold into three not offered before; else the fold-th best into two or three
+            key = (row, four, candidate.straight, every)
+            if key not in wraps:
+                wraps[key] = _wraps(*unfolded[row], result.graph, order, chosen, needed, box, area, reference,
+                                    four=four, straight=candidate.straight, every=every)
+            near = wraps.get((row, False, candidate.straight, False), [])[:2]
+            cuts = [cut for cut in wraps[key] if cut not in near] if every else wraps[key]
+            index = 0 if four or every else candidate.fold - 1
             if len(cuts) <= index:
                 continue
             wrap = cuts[index]
@@ -241,11 +248,12 @@ def _reading(order: Sequence[Sequence[str]], siblings: Sequence[Siblings]) -> tu
 
 def _wraps(lay: Layout, sc: Scene, graph: "Graph", order: Sequence[Sequence[str]], style: "Style", needed: float,
            box: tuple[float, float], area: Area | None, reference: int, four: bool = False,
-           straight: bool = False) -> list[tuple[int, ...]]:
+           straight: bool = False, every: bool = False) -> list[tuple[int, ...]]:
     """Where to fold an ordered layout (``sc.ranks``, from ``order``) into rows that read the same way
     (``ranks.ordered``; ``layout`` draws each row in its own ranks): the cuts, best first — every cut
-    into two rows, and into three the cuts within two ranks of the thirds of the row's length (with
-    ``four``: into four, within a rank of the quarters, only). Each
+    into two rows, and into three the cuts within two ranks of the thirds of the row's length (with ``every``,
+    also every other cut into three whose rows, as long as their ranks in the one row, would each fit the box at
+    the readable size; with ``four``: into four, within a rank of the quarters, only). Each
     fold's size is estimated from the layout in one row: its rows as ``ordered`` makes them (nodes
     moved to a later row or drawn again there), each rank as long as its longest node and as wide as
     its nodes together, plus the room Graphviz gave the one row (along the flow only when the rows lie
@@ -292,10 +300,18 @@ def _wraps(lay: Layout, sc: Scene, graph: "Graph", order: Sequence[Sequence[str]
     starts = [0.0]  # where each rank starts along the one row
     for members in sc.ranks:
         starts.append(starts[-1] + max(sizes[n][0] for n in members) + gap)
-    third = [min(range(len(sc.ranks)), key=lambda k: abs(starts[k] - starts[-1] * share)) for share in (1 / 3, 2 / 3)]
-    folds = [(cut,) for cut in range(1, len(sc.ranks))]
+    count = len(sc.ranks)
+    third = [min(range(count), key=lambda k: abs(starts[k] - starts[-1] * share)) for share in (1 / 3, 2 / 3)]
+    longest = box[along] * style.font_size / needed - extra[0]  # the most a row may run along the flow and read
+
+    def fits(first: int, end: int) -> bool:  # ranks first to end - 1 as one row (it may grow at its start)
+        return starts[end] - starts[first] - gap <= longest
+    folds = [(cut,) for cut in range(1, count)]
     folds += [(a, b) for a in range(third[0] - 2, third[0] + 3) for b in range(third[1] - 2, third[1] + 3)
-              if 0 < a < b < len(sc.ranks)]
+              if 0 < a < b < count]
+    if every:
+        folds += [(a, b) for a in range(1, count) if fits(0, a) for b in range(a + 1, count)
+                  if fits(a, b) and fits(b, count) and (a, b) not in folds]
     if four:  # four rows instead: the cuts within a rank of the quarters
         near = [min(range(len(sc.ranks)), key=lambda k: abs(starts[k] - starts[-1] * share / 4)) for share in (1, 2, 3)]
         folds = [cuts for cuts in itertools.product(*(range(k - 1, k + 2) for k in near))
@@ -316,7 +332,7 @@ def _wraps(lay: Layout, sc: Scene, graph: "Graph", order: Sequence[Sequence[str]
         crossing = count_crossings([paths[e.id] for e in sc.edges if e.id in paths
                                     and row_of.get(e.tail, 0) == row_of.get(e.head, 0)]) if px >= needed else 0
         keys.append((px >= needed, -max(crossing - reference, 0) if px >= needed else 0, px, -folds.index(cuts)))
-    return [folds[-key[3]] for key in sorted(keys, reverse=True)]
+    return [folds[-key[-1]] for key in sorted(keys, reverse=True)]
 
 
 def _astray(lay: Layout, sc: Scene) -> int:
@@ -350,7 +366,8 @@ def _candidates(style: "Style", operations: int) -> list[_Candidate]:
     the same way (at the two best cuts, tried only when the row does not reach the text size), then the same
     with each input used several times drawn before each use; paired gates top down, in one row and folded
     into two, three or four columns; gates left to right folded into two, three or four rows that lie
-    straight; gates folded with the second row coming back; the operations of one depth in one rank; input columns
+    straight, then into three rows at the best of every cut whose rows could fit; gates folded with the second row
+    coming back; the operations of one depth in one rank; input columns
     (one, three, two); last, the ordered layouts again with each rank pinned in plain ``dot``'s order, then in its mirror
     image (Graphviz's crossing reduction, run on these boxes, can end up crossing more often than plain ``dot``
     did; the edges' routes differ between an order and its mirror image)."""
@@ -371,6 +388,8 @@ def _candidates(style: "Style", operations: int) -> list[_Candidate]:
                 for rankdir in rankdirs[1:] for look in gates[-1:] for fold in (0, 1, 2, 3)]
     ordered += [_Candidate(replace(style, look=look, rankdir=rankdirs[0]), copies=True, ordered=True, fold=fold,
                            straight=True) for look in gates[:1] for fold in (1, 2, 3)]
+    ordered += [_Candidate(replace(style, look=look, rankdir=rankdirs[0]), copies=True, ordered=True, fold=4)
+                for look in gates[:1]]
     stacked = [_Candidate(replace(style, look=look, rankdir=rankdir), columns) for look in gates
                for rankdir in rankdirs for columns in (1, 3, 2)]
     pinned = [replace(candidate, pinned=3) for candidate in ordered[:3]]
