@@ -394,4 +394,5 @@ def _candidates(style: "Style", operations: int) -> list[_Candidate]:
                for rankdir in rankdirs for columns in (1, 3, 2)]
     pinned = [replace(candidate, pinned=3) for candidate in ordered[:3]]
     pinned += [replace(candidate, pinned=way) for way in (1, 2) for candidate in ordered]
+    pinned += [replace(candidate, pinned=3) for candidate in ordered[3:]]
     return boxes + beside(False, False) + ordered + beside(True, False) + beside(False, True) + stacked + pinned
