@@ -313,9 +313,9 @@ def _wraps(lay: Layout, sc: Scene, graph: "Graph", order: Sequence[Sequence[str]
         folds += [(a, b) for a in range(1, count) if fits(0, a) for b in range(a + 1, count)
                   if fits(a, b) and fits(b, count) and (a, b) not in folds]
     if four:  # four rows instead: the cuts within a rank of the quarters
-        near = [min(range(len(sc.ranks)), key=lambda k: abs(starts[k] - starts[-1] * share / 4)) for share in (1, 2, 3)]
+        near = [min(range(count), key=lambda k: abs(starts[k] - starts[-1] * share / 4)) for share in (1, 2, 3)]
         folds = [cuts for cuts in itertools.product(*(range(k - 1, k + 2) for k in near))
-                 if 0 < cuts[0] < cuts[1] < cuts[2] < len(sc.ranks)]
+                 if 0 < cuts[0] < cuts[1] < cuts[2] < count]
     keys = []
     for cuts in folds:
         ranks, later, again = ordered(graph, order, sc.edges, cuts)
@@ -368,9 +368,11 @@ def _candidates(style: "Style", operations: int) -> list[_Candidate]:
     into two, three or four columns; gates left to right folded into two, three or four rows that lie
     straight, then into three rows at the best of every cut whose rows could fit; gates folded with the second row
     coming back; the operations of one depth in one rank; input columns
-    (one, three, two); last, the ordered layouts again with each rank pinned in plain ``dot``'s order, then in its mirror
-    image (Graphviz's crossing reduction, run on these boxes, can end up crossing more often than plain ``dot``
-    did; the edges' routes differ between an order and its mirror image)."""
+    (one, three, two); last, the ordered layouts again with each rank pinned: the three left to right in the order a
+    walk from the output meets the nodes (``ranks.walked``: a layer's units as written), then all in plain ``dot``'s
+    order and in its mirror image (Graphviz's crossing reduction, run on these boxes, can end up crossing more often
+    than plain ``dot`` did; the edges' routes differ between an order and its mirror image), then the others in the
+    walk's order."""
     if style.aspect == "none" or operations > SEARCH_LIMIT:  # one layout: boxes for small graphs, else gates
         look = style.look if style.look != "auto" else "boxes" if operations <= SMALL_GRAPH else "gates"
         return [_Candidate(replace(style, look=look, rankdir="LR" if style.rankdir == "auto" else style.rankdir), 1)]
