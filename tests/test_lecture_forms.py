@@ -145,6 +145,27 @@ def test_once_p_minus_y_is_reached_the_lines_below_carry_it() -> None:
     assert not any("g/p" in line or "j/k" in line for line in lines)
 
 
+@pytest.mark.parametrize("formula, at, node, printed", [
+    ("L = −y log(p) − (1 − y) log(1 − p)", {"p": 0.7, "y": 1}, "p", "(p − y)/(p(1 − p))"),
+    (r"\mathcal{L} = -y \log(\hat{y}) - (1 - y) \log(1 - \hat{y})", {"ŷ": 0.7, "y": 1}, "ŷ", "(ŷ − y)/(ŷ(1 − ŷ))"),
+    ("a = σ(w x + b); E = −t log(a) − (1 − t) log(1 − a)", {"w": 0.5, "x": 2, "b": 0.1, "t": 0}, "a",
+     "(a − t)/(a(1 − a))"),
+    ("L = −y log(p1) − (1 − y) log(1 − p1) + (p2 − 1)²", {"p1": 0.4, "p2": 0.2, "y": 1}, "p1", "(p1 − y)/(p1(1 − p1))"),
+])
+def test_a_probabilitys_complement_reads_as_lectures_write_it(formula, at, node, printed) -> None:
+    """∂L/∂p of binary cross-entropy reads (p − y)/(p(1 − p)), prediction minus target over p and its complement,
+    not sympy's (y − p)/(p(p − 1)); a factor x − 1 turns only with a sum above it that reads no worse negated."""
+    result = gradviz.parse(formula).backward(at)
+    final = shown_forms(result, result.graph.node(node).id)[-1]
+    assert plain(Chain(final.terms)) == printed
+    x, y, z = sympy.symbols("x y z", real=True)
+    for expr, turned in [((y - x) / (x * (x - 1)), "(x - y)/(x*(1 - x))"), ((y + z) / (x - 1), None),
+                         (1 / (x - 1), None), (x * (y - x) / (x - 1) ** 3, "x*(x - y)/(1 - x)**3"),
+                         ((y - x) / (x - 1) ** 2, None)]:
+        written = forms._complements(sympy.factor_terms(expr))
+        assert sympy.simplify(written - expr) == 0 and str(written) == (turned or str(sympy.factor_terms(expr)))
+
+
 def test_captions_say_what_the_derivation_says() -> None:
     result = _result("logistic regression")
     graph = result.graph

@@ -289,10 +289,32 @@ def _simpler(expr: Any) -> tuple[Form, ...]:
     if not _has_fraction(expr):  # nothing to cancel
         return (Form.of(sympy.factor_terms(expr)),) if expr.is_Add else ()
     cancelled = sympy.cancel(expr)
-    out = [Form.of(sympy.factor_terms(cancelled))]
+    out = [Form.of(_complements(sympy.factor_terms(cancelled)))]
     if cancelled.is_Add or cancelled != expr:
         out.append(Form.of(sympy.factor_terms(expr)))
     return tuple(out)
+
+
+def _complements(expr: Any) -> Any:
+    """A quotient whose denominator has a factor ``x − 1`` and whose numerator has a sum that reads no worse negated,
+    written with ``1 − x`` and the sum negated, as lectures write a probability's complement:
+    ``(y − p)/(p(p − 1))`` → ``(p − y)/(p(1 − p))``; any other expression as it is."""
+    if not expr.is_Mul:
+        return expr
+    factors = list(expr.args)
+    below = next((k for k, f in enumerate(factors) if f.is_Pow and f.exp.is_Integer and f.exp < 0 and f.exp % 2
+                  and f.base.is_Add and len(f.base.args) == 2 and -1 in f.base.args), None)
+    above = next((k for k, f in enumerate(factors) if f.is_Add and _minus_signs(-f) <= _minus_signs(f)), None)
+    if below is None or above is None:
+        return expr
+    factors[below] = sympy.Pow(-factors[below].base, factors[below].exp)
+    factors[above] = -factors[above]
+    return sympy.Mul(*factors)
+
+
+def _minus_signs(total: Any) -> int:
+    """How many terms of a sum are written with a minus sign."""
+    return sum(1 for term in sympy.Add.make_args(total) if term.could_extract_minus_sign())
 
 
 def _has_fraction(expr: Any) -> bool:
