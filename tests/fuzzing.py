@@ -22,6 +22,7 @@ from oracles import Sigmoid, compare, reference
 import gradviz
 from gradviz.errors import EvaluationError
 from gradviz.ir.ops import OPS
+from gradviz.syntax.lexer import _AMBIGUOUS
 
 __all__ = ["Tree", "NAMES", "SYMBOLS", "STYLES", "trees", "points", "cases", "check", "Outcome",
            "SYNTAX_OPS", "ops_of", "variables", "near_kink"]
@@ -194,7 +195,8 @@ class _Writer:
             base = f"{a[0]}^2 + {p}"
             return f"({base})^{{{a[1]}}}" if latex else f"({base})^({a[1]})"
         if k == "exp":
-            return str(self.pick((f"\\exp({a[0]})", f"e^{{{a[0]}}}") if latex else (f"exp({a[0]})", f"e^({a[0]})")))
+            bracketed = f"exp({a[0]})" if _AMBIGUOUS.match(f"^({a[0]})") else f"e^({a[0]})"  # e^(x): x an index?
+            return str(self.pick((f"\\exp({a[0]})", f"e^{{{a[0]}}}") if latex else (f"exp({a[0]})", bracketed)))
         if k == "sigmoid":
             return str(self.pick((f"\\sigma({a[0]})",) if latex else (f"σ({a[0]})", f"sigmoid({a[0]})")
                                  if not ascii_ else (f"sigmoid({a[0]})", f"sigma({a[0]})")))

@@ -166,6 +166,42 @@ def test_a_probabilitys_complement_reads_as_lectures_write_it(formula, at, node,
         assert sympy.simplify(written - expr) == 0 and str(written) == (turned or str(sympy.factor_terms(expr)))
 
 
+@pytest.mark.parametrize("formula, at, node, printed", [
+    ("−(y log(σ(z)) + (1 − y) log(1 − σ(z)))", {"y": 1, "z": 0.3}, "z", "σ(z) − y"),
+    ("-y log(σ(w x + b)) - (1 - y) log(1 - σ(w x + b))", {"y": 0, "w": 0.3, "x": 2, "b": 0.1}, "b", "σ(wx + b) − y"),
+    (r"-t\log(\sigma(w_1 x_1 + w_2 x_2)) - (1-t)\log(1-\sigma(w_1 x_1 + w_2 x_2))",
+     {"t": 1, "w1": 0.3, "x1": 2, "w2": -1, "x2": 0.5}, "w1", "x1(σ(w1x1 + w2x2) − t)"),
+    ("softplus(z) − y z", {"y": 1, "z": 0.3}, "z", "σ(z) − y"),
+    ("softplus(w x)", {"w": 0.5, "x": 2}, "w", "σ(wx)x"),
+])
+def test_a_sigmoid_is_written_as_sigma_and_cancels_as_lectures_cancel_it(formula, at, node, printed) -> None:
+    """σ stays σ in the lecture forms (sympy's 1/(1 + e⁻ᶻ) would print ((1 − y)exp(z) − y)/(exp(z) + 1)), so
+    binary cross-entropy on σ(z) reduces to σ(z) − y whether or not the program names the probability, and a
+    softplus's derivative reads σ; sums read as the formula writes them (wx + b, not b + wx)."""
+    result = gradviz.parse(formula).backward(at)
+    line = plain(dict(_lines(result))[result.graph.node(node).id])
+    assert line.split(" = ")[-2] == printed, line
+    assert "exp" not in line and "b + wx" not in line, line
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(fuzzing.cases(max_leaves=5))
+@pytest.mark.slow
+def test_no_line_writes_a_sigmoid_through_exp(case) -> None:
+    """Over random formulas whose operations other than σ involve no exponential: no derivation line says exp."""
+    text, _, _ = case
+    graph = gradviz.parse(text)
+    sym = symbolic_of(graph)
+    ops = [nid for nid, n in graph.nodes.items() if n.kind == "op" and n.op != "sigmoid"]
+    assume(any(n.op == "sigmoid" for n in graph.nodes.values()))
+    assume(not any(sym.definition(nid).has(sympy.exp) or any(d.has(sympy.exp) for d in sym.locals(nid))
+                   for nid in ops))
+    derivation = lecture(graph.backward(symbolic=True) if not graph.inputs else graph.backward(
+        {name: 0.5 for name in graph.inputs}))
+    for line in (*derivation.backward, *derivation.gradients):
+        assert "exp" not in plain(line), (text, plain(line))
+
+
 def test_captions_say_what_the_derivation_says() -> None:
     result = _result("logistic regression")
     graph = result.graph

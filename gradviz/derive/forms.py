@@ -26,10 +26,30 @@ from ..eval.symbolic import symbolic_of
 from ..ir.graph import Graph
 from .cost import NAMED_BUDGET, affordable
 
-__all__ = ["Form", "Use", "Adjoint", "forms_of", "quantities_of", "size", "NAMED_RATIO"]
+__all__ = ["Form", "Use", "Adjoint", "forms_of", "quantities_of", "size", "sigmoid", "NAMED_RATIO"]
 
 NAMED_RATIO = 2  # a form in the user's quantities is carried up to this many times the length with temporaries
 NAMED_SLACK = 12  # symbols a simplification may still save on a form written out in the user's quantities
+
+
+class sigmoid(sympy.Function):  # noqa: N801 (the printers find ``_print_sigmoid`` by the class's name)
+    """σ(x) = 1/(1 + e⁻ˣ) kept whole where a sigmoid's node is written in the user's quantities, so that
+    sympy cancels it as lectures do (``σ(z) − y``, never ``((1 − y)eᶻ − y)/(eᶻ + 1)``)."""
+
+    def fdiff(self, argindex: int = 1) -> Any:
+        return self * (1 - self)
+
+    def _eval_rewrite_as_exp(self, x: Any, **hints: Any) -> Any:
+        return 1 / (1 + sympy.exp(-x))
+
+    def _eval_evalf(self, prec: int) -> Any:
+        return self.rewrite(sympy.exp)._eval_evalf(prec)
+
+    def _eval_is_real(self) -> Any:
+        return self.args[0].is_real
+
+    def _eval_is_positive(self) -> Any:
+        return self.args[0].is_real
 
 
 @dataclass(frozen=True, eq=False)
@@ -124,13 +144,13 @@ class _Forms:
         self._named_size: dict[str, int] = {}
         for nid in graph.order:  # operands before their consumers: each is counted once
             if self.sym.term(nid) in self.temporaries:
-                self._named_size[nid] = min(self.named_size(self.sym.definition(nid)), 10**9)
+                self._named_size[nid] = min(self.named_size(self.definition(nid)), 10**9)
         self._named: dict[str, Any] = {}
         self._related: dict[Any, list[Form]] = {}
         self.quantities = graph.memo("lecture quantities", dict)  # symbols the lecture introduces → their meaning
         self.relations = {self.sym.term(nid): self.named(nid) for nid, n in graph.nodes.items()
                           if n.kind == "op" and n.named_by_user and nid != graph.output_id
-                          and self.named_size(self.sym.definition(nid)) <= NAMED_BUDGET
+                          and self.named_size(self.definition(nid)) <= NAMED_BUDGET
                           and not self.named(nid).atoms(sympy.Function)}
 
     def run(self) -> dict[str, Adjoint]:
@@ -191,6 +211,7 @@ class _Forms:
         local = self.sym.local(nid, pos)
         if not local.has(sympy.exp):
             return local
+        local = _sigmoids(local)
         operands = [self.sym.term(o) for o in self.graph.nodes[nid].operands]
         swap = {}
         for power in local.atoms(sympy.Pow):  # 1/Σₖ exp(zₖ): a softmax's denominator
@@ -206,7 +227,7 @@ class _Forms:
         """The symbol of a softmax ratio: a node of the program with that definition, else ``pⱼ₊₁``
         (``q``, ``π`` where the program uses ``p``), remembered in ``quantities``."""
         for nid, node in self.graph.nodes.items():
-            if node.kind == "op" and self.named_size(self.sym.definition(nid)) <= NAMED_BUDGET \
+            if node.kind == "op" and self.named_size(self.definition(nid)) <= NAMED_BUDGET \
                     and self.named(nid) == ratio:
                 return self.sym.term(nid)
         taken = {ch for n in self.graph.nodes.values() for ch in n.name[:1]}
@@ -262,14 +283,29 @@ class _Forms:
                 stack.extend(e.args)
         return total
 
+    def definition(self, nid: str) -> Any:
+        """An op node's expression over its operands' symbols, a sigmoid kept whole (``sigmoid``)."""
+        node = self.graph.nodes[nid]
+        if node.op == "sigmoid":
+            return sigmoid(self.sym.term(node.operands[0]))
+        return self.sym.definition(nid)
+
     def named(self, nid: str) -> Any:
         """A temporary's definition written in the user's quantities."""
         if nid not in self._named:
-            definition = self.sym.definition(nid)
+            definition = self.definition(nid)
             swap = {symbol: self.named(self.temporaries[symbol]) for symbol in definition.free_symbols
                     if symbol in self.temporaries}
             self._named[nid] = definition.xreplace(swap) if swap else definition
         return self._named[nid]
+
+
+def _sigmoids(expr: Any) -> Any:
+    """``expr`` with every ``1/(1 + e⁻ᵘ)`` written ``σ(u)`` (a softplus's local derivative, a SiLU's)."""
+    swap = {power: sigmoid(-power.base.args[1].args[0]) for power in expr.atoms(sympy.Pow)
+            if power.exp == -1 and power.base.is_Add and len(power.base.args) == 2 and power.base.args[0] == 1
+            and isinstance(power.base.args[1], sympy.exp)}
+    return expr.xreplace(swap) if swap else expr
 
 
 def _times(upstream: Form, local: Any) -> Form:
@@ -286,8 +322,8 @@ def _simpler(expr: Any) -> tuple[Form, ...]:
     expression (sympy's simplifications are most of a graph's forms)."""
     if not affordable(expr):
         return ()
-    if not _has_fraction(expr):  # nothing to cancel
-        return (Form.of(sympy.factor_terms(expr)),) if expr.is_Add else ()
+    if not _has_fraction(expr):  # nothing to cancel; multiplied out, terms may cancel: y(σ − 1) − (y − 1)σ = σ − y
+        return (Form.of(sympy.factor_terms(expr)), Form.of(sympy.factor_terms(sympy.expand(expr)))) if expr.is_Add else ()
     cancelled = sympy.cancel(expr)
     out = [Form.of(_complements(sympy.factor_terms(cancelled)))]
     if cancelled.is_Add or cancelled != expr:

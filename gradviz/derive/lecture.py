@@ -41,7 +41,7 @@ from ..text.lines import (
     Words,
     plain,
 )
-from .forms import Form, Use, forms_of, quantities_of
+from .forms import Adjoint, Form, Use, forms_of, quantities_of
 
 __all__ = ["Lecture", "lecture", "shown_forms", "forward_lines", "gradient_lines", "typed_decimals", "deduplicated",
            "SHOWN_LIMIT", "tangent_line", "tangent_lines", "cost_lines"]
@@ -88,7 +88,7 @@ def lecture(result: Backward, wrt: str | None = None) -> Lecture:
             sides.append(Terms(tuple(_use(graph, use.consumer, nid) for use in adjoint.uses)))
             sides.append(Terms(tuple(_use_values(graph, use, decimals) for use in adjoint.uses)))
         sides += [Chain(form.terms, decimals=decimals) for form in shown_forms(result, nid)]
-        if node.kind == "input":  # then written in the inputs, the chain's order kept
+        if node.kind == "input" and not _ends_in_inputs(graph, adjoint):  # then in the inputs, the chain's order kept
             sides.append(Chain(_meant(graph, adjoint.simplified), graph, in_inputs=True, decimals=decimals))
         if numbers is not None:
             sides.append(Number(numbers[nid]))
@@ -110,11 +110,26 @@ def shown_forms(result: Backward, nid: str) -> tuple[Form, ...]:
     graph = result.graph
     adjoint = forms_of(graph)[nid]
     shown = adjoint.shown
-    if graph.nodes[nid].kind == "input":
-        inputs = {symbolic_of(graph).term(graph.node(name).id) for name in graph.inputs}
-        shown = shown if adjoint.carried.expr.free_symbols - inputs else shown[:1]
+    if graph.nodes[nid].kind == "input" and not _names_intermediates(graph, adjoint.carried) \
+            and not _ends_in_inputs(graph, adjoint):
+        shown = shown[:1]
     one_hot = _one_hot(result, shown[-1])
     return shown + ((one_hot,) if one_hot is not None else ())
+
+
+def _names_intermediates(graph: Graph, form: Form) -> bool:
+    inputs = {symbolic_of(graph).term(graph.node(name).id) for name in graph.inputs}
+    return bool(form.expr.free_symbols - inputs)
+
+
+def _ends_in_inputs(graph: Graph, adjoint: Adjoint) -> bool:
+    """Whether an input's carried form, over the inputs alone, reads shorter than its simplified form written out
+    in the inputs (``σ(z) − y`` against ``−(y(1 − σ(z))σ(z)/σ(z) + …)``); the line then ends in it. Otherwise the
+    line ends in the simplified form written out, the formula's order kept."""
+    if adjoint.carried is adjoint.simplified or _names_intermediates(graph, adjoint.carried):
+        return False
+    written = Chain(_meant(graph, adjoint.simplified), graph, in_inputs=True)
+    return len(plain(Chain(_meant(graph, adjoint.carried)))) < len(plain(written))
 
 
 def _meant(graph: Graph, form: Form) -> tuple[tuple[Any, ...], ...]:
@@ -211,7 +226,7 @@ def gradient_lines(result: Backward, expanded: bool = True, joint: str = "dot") 
                 if expanded or len(plain(side)) <= SHORT_SIDE:
                     sides.append(side)
             in_inputs = Chain(_meant(graph, adjoint.simplified), graph, in_inputs=True, joint=joint, decimals=decimals)
-            if expanded or len(plain(in_inputs)) <= SHORT_SIDE:
+            if not _ends_in_inputs(graph, adjoint) and (expanded or len(plain(in_inputs)) <= SHORT_SIDE):
                 sides.append(in_inputs)
         elif result.has_symbolic:
             sides.append(Number(0))

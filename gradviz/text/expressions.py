@@ -19,14 +19,16 @@ from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
 from ..ir.numbers import format_number
+from ..ir.ops import OPS
 from .numbers import MINUS, format_value, superscript
 from .structure import POWER_BEFORE_ARGS, Expansion
 from .targets import LATEX, Latex, Level, Piece, Target
 
-__all__ = ["print_expr", "print_unicode", "print_latex", "level_of", "is_decimal", "iverson_parts"]
+__all__ = ["print_expr", "print_unicode", "print_latex", "level_of", "is_decimal", "iverson_parts", "spaced_call"]
 
 _SYMPY_PRECEDENCE = {Level.SUM: PRECEDENCE["Add"], Level.UNARY: PRECEDENCE["Add"], Level.QUOTIENT: PRECEDENCE["Mul"],
                      Level.PRODUCT: PRECEDENCE["Mul"], Level.POWER: PRECEDENCE["Pow"], Level.ATOM: PRECEDENCE["Atom"]}
+TERM_ORDER = "grlex"  # a sum's terms by degree, as formulas are written: wx + b, θ1θ2x − y
 _DECIMAL_FROM = 1000  # a terminating fraction with a larger denominator prints as a decimal anyway
 
 
@@ -105,6 +107,12 @@ def iverson_parts(expr: Any) -> tuple[Any, str, Any]:
     return arg, relation, sympy.S.Zero
 
 
+def spaced_call(factor: Any) -> bool:
+    """Whether a product sets the factor apart by a space, as a call of a function named by a word: ``y log(p)``,
+    but ``2σ(x)``, ``2|x|``, ``2[x > 0]``."""
+    return factor.is_Function and factor.func.__name__ not in ("Abs", "Heaviside", "sigmoid")
+
+
 def positive_first(terms: list[Any]) -> list[Any]:
     """A sum's terms with a positive one in front, as a slide writes ``σ(z) − y``, not ``−y + σ(z)``."""
     for k, term in enumerate(terms):
@@ -150,13 +158,13 @@ class TextbookPrinter(StrPrinter):
         return "e"
 
     def _print_Add(self, expr: Any, order: Any = None) -> str:
-        terms = positive_first(expr.as_ordered_terms() if self.ordered else list(expr.args))
+        terms = positive_first(expr.as_ordered_terms(order=TERM_ORDER) if self.ordered else list(expr.args))
         return self.target.sum([self.piece(t) for t in terms])[0]
 
     def _kind(self, factor: Any) -> str:
         if factor.is_Number:
             return "number"
-        if factor.is_Function and factor.func.__name__.lower() not in ("abs", "heaviside"):
+        if spaced_call(factor):
             return "call"
         if factor.is_Symbol and factor.name not in self.texts:
             return "word" if sum(ch.isalpha() for ch in factor.name) > 1 and "_" not in factor.name else "other"
@@ -218,6 +226,10 @@ class TextbookPrinter(StrPrinter):
     def _print_Min(self, expr: Any) -> str:
         return f"min({', '.join(self._print(a) for a in expr.args)})"
 
+    def _print_sigmoid(self, expr: Any) -> str:
+        """A sigmoid kept whole in a lecture form (``derive.forms.sigmoid``), written as the graph writes its node."""
+        return self.target.call(self.target.function(OPS["sigmoid"]), [self._print(expr.args[0])])[0]
+
     def _print_Function(self, expr: Any) -> str:
         return f"{self.target.escape(expr.func.__name__)}({', '.join(self._print(a) for a in expr.args)})"
 
@@ -229,7 +241,7 @@ class TextbookLatexPrinter(LatexPrinter):
 
     def __init__(self, texts: dict[str, str], decimals: bool, expand: Expansion | None = None,
                  target: Latex = LATEX):
-        super().__init__({"mul_symbol": None, "fold_short_frac": False})
+        super().__init__({"mul_symbol": None, "fold_short_frac": False, "order": TERM_ORDER})
         self.texts, self.decimals, self.expand, self.target = texts, decimals, expand, target
 
     def _fractions(self, tex: str) -> str:
@@ -286,6 +298,9 @@ class TextbookLatexPrinter(LatexPrinter):
 
     def _print_log(self, expr: Any, exp: Any = None) -> str:
         return self._call(r"\log", expr.args[0], exp)
+
+    def _print_sigmoid(self, expr: Any, exp: Any = None) -> str:
+        return self._call(self.target.function(OPS["sigmoid"]), expr.args[0], exp)
 
     def _call(self, command: str, arg: Any, exp: Any, power_first: bool = False) -> str:
         r"""``command(arg)``, raised to ``exp`` (LaTeX) where given: ``\tanh^{2}(z)``, ``\log(p)^{2}``."""

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 import sympy
 
-from .expressions import is_decimal, print_expr
+from .expressions import is_decimal, print_expr, spaced_call
 from .numbers import checking_digits, shown_digits
 from .structure import Expansion, definition, equation, right_side, typed, written
 from .targets import UNICODE, Latex, Level, Piece, Target
@@ -277,8 +277,8 @@ def _juxtaposed(term: tuple, target: Target, expand: Expansion | None, decimals:
         top, level = pieces[0]           # target brackets its numerator itself)
     else:
         for factor, p in zip(numer, pieces):
-            parts.append((target.wrap(p, Level.PRODUCT), "call" if factor.is_Function and p[1] >= Level.PRODUCT
-                          and factor.func.__name__ not in ("Abs", "Heaviside") else "other"))
+            parts.append((target.wrap(p, Level.PRODUCT), "call" if spaced_call(factor) and p[1] >= Level.PRODUCT
+                          else "other"))
         top, level = target.juxtapose(parts), Level.PRODUCT
     if denom:
         below = [print_expr(f, target, expand, decimals) for f in denom]
