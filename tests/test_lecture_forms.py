@@ -173,6 +173,7 @@ def test_a_probabilitys_complement_reads_as_lectures_write_it(formula, at, node,
      {"t": 1, "w1": 0.3, "x1": 2, "w2": -1, "x2": 0.5}, "w1", "x1(σ(w1x1 + w2x2) − t)"),
     ("softplus(z) − y z", {"y": 1, "z": 0.3}, "z", "σ(z) − y"),
     ("softplus(w x)", {"w": 0.5, "x": 2}, "w", "σ(wx)x"),
+    ("p = σ(z); L = −(y log(p) + (1 − y) log(1 − p))", {"y": 0, "z": 0.3}, "z", "σ(z) − y"),
 ])
 def test_a_sigmoid_is_written_as_sigma_and_cancels_as_lectures_cancel_it(formula, at, node, printed) -> None:
     """σ stays σ in the lecture forms (sympy's 1/(1 + e⁻ᶻ) would print ((1 − y)exp(z) − y)/(exp(z) + 1)), so
@@ -182,6 +183,8 @@ def test_a_sigmoid_is_written_as_sigma_and_cancels_as_lectures_cancel_it(formula
     line = plain(dict(_lines(result))[result.graph.node(node).id])
     assert line.split(" = ")[-2] == printed, line
     assert "exp" not in line and "b + wx" not in line, line
+    for _, other in _lines(result):  # a complement reads 1 − y, never −(y − 1)
+        assert "−(y − 1)" not in plain(other) and "−(t − 1)" not in plain(other), plain(other)
 
 
 @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))

@@ -68,7 +68,8 @@ class Form:
 
     @staticmethod
     def of(expr: Any) -> "Form":
-        return Form(((expr,),))
+        """A whole expression as one factor, its signs as lectures write them (``_signs``)."""
+        return Form(((_signs(expr),),))
 
 
 @dataclass(frozen=True, eq=False)
@@ -325,10 +326,27 @@ def _simpler(expr: Any) -> tuple[Form, ...]:
     if not _has_fraction(expr):  # nothing to cancel; multiplied out, terms may cancel: y(σ − 1) − (y − 1)σ = σ − y
         return (Form.of(sympy.factor_terms(expr)), Form.of(sympy.factor_terms(sympy.expand(expr)))) if expr.is_Add else ()
     cancelled = sympy.cancel(expr)
-    out = [Form.of(_complements(sympy.factor_terms(cancelled)))]
+    out = [Form.of(sympy.factor_terms(cancelled))]
     if cancelled.is_Add or cancelled != expr:
         out.append(Form.of(sympy.factor_terms(expr)))
     return tuple(out)
+
+
+def _signs(expr: Any) -> Any:
+    """``expr`` with its signs as lectures write them: a leading minus taken into a factor ``x − 1`` that reads
+    as a complement negated (``−(y − 1)σ(z)`` → ``(1 − y)σ(z)``; ``−2(h − y)`` stays), a complement over ``1 − x``
+    (``_complements``)."""
+    expr = _complements(expr)
+    if not (expr.is_Mul and expr.could_extract_minus_sign()):
+        return expr
+    factors = list(sympy.Mul.make_args(-expr))
+    turned = next((k for k, f in enumerate(factors) if f.is_Add and _minus_signs(-f) <= _minus_signs(f)
+                   and any(t.is_Number and t.is_positive for t in (-f).args)), None)
+    if turned is None:
+        return expr
+    factors[turned] = -factors[turned]
+    written = sympy.Mul(*factors)
+    return written if written.is_Mul else expr  # sympy multiplies a number into a sum: keep −2(y − 1)
 
 
 def _complements(expr: Any) -> Any:
