@@ -89,3 +89,19 @@ def test_brackets_come_from_precedence() -> None:
     assert written(g, g.output_id)[0] == "((x + y)²)²"
     g = gradviz.parse("(x − y)/(x·y) − −x")
     assert written(g, g.output_id)[0] == "(x − y)/(xy) − (−x)"
+
+
+@pytest.mark.parametrize("formula, written_out", [
+    (r"\mathcal{L} = (\sigma(w_1 x_1 + w_2 x_2 + w_0) - y)^2", "σ(w1x1 + w2x2 + w0)(1 − σ(w1x1 + w2x2 + w0))"),
+    ("(σ(w x + b) − y)²", "σ(wx + b)(1 − σ(wx + b))"),
+    ("(tanh(w x + b) − y)²", "(1 − tanh²(wx + b))"),
+    ("σ(u σ(v x))", "σ(vx)(1 − σ(vx))"),
+])
+def test_written_out_in_the_inputs_a_product_keeps_the_chains_order(formula, written_out) -> None:
+    """σ's local derivative a(1 − a) reads σ(z)(1 − σ(z)) once written out in the inputs, the order the chain's
+    side shows it in, never (1 − σ(z))σ(z)."""
+    graph = gradviz.parse(formula)
+    result = graph.backward({name: 0.5 for name in graph.inputs})
+    lines = [plain(line) for line in gradient_lines(result)]
+    assert any(written_out in line for line in lines), lines
+    assert not any(re.search(r"\(1 − (σ|tanh)[^·]*\)(σ|tanh)\(", line) for line in lines), lines

@@ -9,7 +9,7 @@ does the rest (``((θ1θ2x − y)²)²``, never ``(…)²²``)."""
 from __future__ import annotations
 
 from fractions import Fraction
-from functools import lru_cache
+from functools import cmp_to_key, lru_cache
 from typing import Any
 
 import sympy
@@ -24,7 +24,8 @@ from .numbers import MINUS, format_value, superscript
 from .structure import POWER_BEFORE_ARGS, Expansion
 from .targets import LATEX, Latex, Level, Piece, Target
 
-__all__ = ["print_expr", "print_unicode", "print_latex", "level_of", "is_decimal", "iverson_parts", "spaced_call"]
+__all__ = ["print_expr", "print_unicode", "print_latex", "level_of", "is_decimal", "iverson_parts", "spaced_call",
+           "calls_first"]
 
 _SYMPY_PRECEDENCE = {Level.SUM: PRECEDENCE["Add"], Level.UNARY: PRECEDENCE["Add"], Level.QUOTIENT: PRECEDENCE["Mul"],
                      Level.PRODUCT: PRECEDENCE["Mul"], Level.POWER: PRECEDENCE["Pow"], Level.ATOM: PRECEDENCE["Atom"]}
@@ -113,6 +114,13 @@ def spaced_call(factor: Any) -> bool:
     return factor.is_Function and factor.func.__name__ not in ("Abs", "Heaviside", "sigmoid")
 
 
+def calls_first(factors: list[Any]) -> list[Any]:
+    """A product's factors with each sum that holds a call after the factors that are that call: ``σ(z)(1 − σ(z))``,
+    as lectures write σ's derivative (sympy sorts the sum first); the order kept otherwise."""
+    calls = {f for f in factors if f.is_Function}
+    return sorted(factors, key=lambda f: f.is_Add and bool(calls & f.atoms(sympy.Function)))
+
+
 def positive_first(terms: list[Any]) -> list[Any]:
     """A sum's terms with a positive one in front, as a slide writes ``σ(z) − y``, not ``−y + σ(z)``."""
     for k, term in enumerate(terms):
@@ -174,6 +182,11 @@ class TextbookPrinter(StrPrinter):
         return self.target.juxtapose([(self.wrap(f, Level.PRODUCT), self._kind(f) if level_of(f) >= Level.PRODUCT
                                        else "other") for f in factors])
 
+    def _named(self, expr: Any) -> Any:
+        """``expr`` with its placeholders (``⟪d⟫``) back to the names they stand for."""
+        return expr.xreplace({s: sympy.Symbol(s.name.strip("⟪⟫"), real=True) for s in expr.free_symbols
+                              if s.name in self.texts})
+
     def _print_Mul(self, expr: Any) -> str:
         coeff, factors = expr.as_coeff_mul()
         sign = ""
@@ -181,6 +194,9 @@ class TextbookPrinter(StrPrinter):
             sign, coeff = self.target.minus, -coeff
         numer = [f for f in factors if not (f.is_Pow and f.exp.is_negative)]
         denom = [1 / f for f in factors if f.is_Pow and f.exp.is_negative]
+        if self.texts:  # placeholders sort apart from names: the factors in the order their names give (d(1 − d))
+            numer.sort(key=cmp_to_key(lambda a, b: self._named(a).compare(self._named(b))))
+        numer = calls_first(numer)
         if coeff.is_Rational and coeff.q != 1 and not is_decimal(coeff, self.decimals):
             denom.insert(0, sympy.Integer(coeff.q))
             coeff = sympy.Integer(coeff.p)
@@ -249,7 +265,13 @@ class TextbookLatexPrinter(LatexPrinter):
         return tex if self.target.frac == r"\frac" else tex.replace("\\frac{", self.target.frac + "{")
 
     def _print_Mul(self, expr: Any) -> str:
-        return self._fractions(super()._print_Mul(expr))
+        coeff, factors = expr.as_coeff_mul()
+        if calls_first(list(factors)) == list(factors) or any(f.is_Pow and f.exp.is_negative for f in factors):
+            return self._fractions(super()._print_Mul(expr))
+        sign = "- " if coeff.is_negative else ""  # σ(z)(1 − σ(z)): sympy would put the sum first
+        parts = [] if abs(coeff) == 1 else [self._print(abs(coeff))]
+        parts += [rf"\left({self._print(f)}\right)" if f.is_Add else self._print(f) for f in calls_first(list(factors))]
+        return sign + " ".join(parts)
 
     def _print_Abs(self, expr: Any, exp: Any = None) -> str:
         tex = self.target.bars((self._print(expr.args[0]), Level.ATOM))[0]

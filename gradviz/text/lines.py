@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 import sympy
 
-from .expressions import is_decimal, print_expr, spaced_call
+from .expressions import calls_first, is_decimal, print_expr, spaced_call
 from .numbers import checking_digits, shown_digits
 from .structure import Expansion, definition, equation, right_side, typed, written
 from .targets import UNICODE, Latex, Level, Piece, Target
@@ -261,7 +261,7 @@ def _juxtaposed(term: tuple, target: Target, expand: Expansion | None, decimals:
     for factor in term:
         c, rest = sympy.sympify(factor).as_coeff_Mul()
         coeff *= c
-        for part in (rest.args if rest.is_Mul else (rest,)):  # a sum stays one factor, as it was written
+        for part in (calls_first(list(rest.args)) if rest.is_Mul else (rest,)):  # a sum stays one factor
             if part.is_Pow and part.exp.is_negative:
                 denom.append(1 / part)
             elif part != 1:
