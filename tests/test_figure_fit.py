@@ -281,6 +281,6 @@ def test_a_strip_is_laid_out_again_for_larger_text_only_when_that_fills_its_area
     folded = laid(1000, 600)  # twice the text
     assert filled(strip, area, lay(folded), graph) is folded
     assert asked[-1] == Area(1000, 600, LARGER * text)
-    assert filled(strip, area, lay(laid(1900, 700)), graph) is strip  # not LARGER times the text
+    assert filled(strip, area, lay(laid(1950, 700)), graph) is strip  # not LARGER times the text
     assert filled(strip, area, lay(laid(1000, 600, crossing)), graph) is strip  # more crossings than both
     assert filled(laid(2000, 500, crossing), area, lay(laid(1000, 600, crossing)), graph).layout.size == (1000, 600)

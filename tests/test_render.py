@@ -26,6 +26,7 @@ from gradviz.render.dot import digraph
 from gradviz.render.figure import render_frames
 from gradviz.render.frames import frames
 from gradviz.render.scene import EDGE_LABEL_LIMIT, scene
+from gradviz.render.style import Style
 from gradviz.text.lines import Name, NodeText, Partial, Relation, write
 from gradviz.text.targets import LATEX, MARKUP
 
@@ -136,6 +137,15 @@ def test_fan_out_frames_are_stable_and_show_running_sums() -> None:
     assert all(g == geometries[0] for g in geometries)
     assert "∂L/∂x = 0.5 (so far)" in svg_text(rendered[3].data)
     assert "∂L/∂x = 0.5 + 2 = 2.5" in svg_text(rendered[-1].data)
+
+
+def test_a_gate_shows_a_running_sum_as_plus_more_to_come() -> None:
+    """A gate stays narrow while its gradient is incomplete: ``0.5 + ⋯`` (its caption says ``(so far)``), so an input
+    used many times is not drawn wider in every frame for the frames that accumulate it."""
+    rendered = render_frames(fan_out().backward({"x": 3, "y": 2}), format="svg", style=Style(look="gates"))
+    nodes = svg_text(rendered[3].data).split("Backward step")[0]
+    assert "x 3  │  0.5 + ⋯" in nodes and "(so far)" not in nodes and "(so far)" in svg_text(rendered[3].data)
+    assert "x 3  │  2.5" in svg_text(rendered[-1].data) and "⋯" not in svg_text(rendered[-1].data)
 
 
 def test_each_frame_shows_the_numbers_of_its_step(lecture_svgs) -> None:

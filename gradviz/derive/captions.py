@@ -133,15 +133,15 @@ def _last_step(result: "Backward", nid: str, received: tuple["Contribution", ...
 
 
 def gate_gradient(result: "Backward", nid: str, received: tuple["Contribution", ...], expected: int) -> Math | None:
-    """A gate's gradient (the output's is 1): the sum of what came back along its edges, marked
-    ``(so far)`` while some of its ``expected`` contributions are still to come."""
+    """A gate's gradient (the output's is 1): the sum of what came back along its edges, with ``+ ⋯`` while some of
+    its ``expected`` contributions are still to come (the caption says ``(so far)``; the node stays narrow)."""
     if nid == result.graph.output_id:
         return Number(1)
     last = received[-1]
     total = Number(last.total) if last.total is not None else _total(result, nid, received, expected)
     if total is None:
         return None
-    return Terms((total,), open=True) if len(received) < expected else total
+    return Terms((total, More())) if len(received) < expected else total
 
 
 def local_line(result: "Backward", step: "Step", c: "Contribution") -> Relation:

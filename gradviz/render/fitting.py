@@ -43,7 +43,7 @@ SEARCH_LIMIT = 100  # operations: beyond it one layout only; up to it ``SEARCH_W
 SEARCH_WORK = 6_000  # layout units (``budget.layout_work``) the whole search may spend: about 9 s of ``dot``
 UNREADABLE_CROSSING_PX = 0.05  # px of text a crossing beyond plain dot's costs when no layout is readable
 STRIP = 0.1  # a figure across its area's width that leaves more than this share of the height unused is a strip
-LARGER = 1.1  # a strip is laid out again for this much larger text (``filled``)
+LARGER = 1.05  # a strip is laid out again for this much larger text (``filled``)
 TEXT_DECIMALS = 1  # readable layouts whose text is this close are alike: the smaller picture wins (Graphviz builds
 # measure labels a little differently, and a tie decided by a hundredth of a pixel would differ between them)
 
