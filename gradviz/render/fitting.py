@@ -39,8 +39,11 @@ if TYPE_CHECKING:
 __all__ = ["Area", "Fitted", "Laid", "fitted", "filled", "readable_px", "text_px"]
 
 SMALL_GRAPH = 20  # operations: up to here node text must reach 24 px on the slide, beyond it 18 px
+LECTURE_GRAPH = 40  # operations: up to here the search may spend twice its work while no layout is readable
 SEARCH_LIMIT = 100  # operations: beyond it one layout only; up to it ``SEARCH_WORK`` bounds the search
-SEARCH_WORK = 6_000  # layout units (``budget.layout_work``) the whole search may spend: about 9 s of ``dot``
+SEARCH_WORK = 6_000  # layout units (``budget.layout_work``) the whole search may spend, twice that while no layout
+# of a lecture graph reads: a few seconds (the units price plain ``dot``'s long edges; the candidates' ranks keep edges short: 20–40 ms a
+# layout at 20–40 operations)
 UNREADABLE_CROSSING_PX = 0.05  # px of text a crossing beyond plain dot's costs when no layout is readable
 STRIP = 0.1  # a figure across its area's width that leaves more than this share of the height unused is a strip
 LARGER = 1.05  # a strip is laid out again for this much larger text (``filled``)
@@ -140,14 +143,16 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     readable layout with the fewest crossings wins (then the largest text to ``TEXT_DECIMALS``, then the
     smallest picture), else the largest text, less
     ``UNREADABLE_CROSSING_PX`` for each crossing beyond plain ``dot``'s. The search tries as
-    many choices as ``SEARCH_WORK`` pays for (counted, not timed, so a busy machine draws the same
-    figure); all layouts together get ``GRAPHVIZ_SECONDS``: on a machine so slow that the search runs past them,
+    many choices as ``SEARCH_WORK`` pays for, for a graph of up to ``LECTURE_GRAPH`` operations twice as many while none
+    is readable (counted, not timed, so a busy
+    machine draws the same figure); all layouts together get ``GRAPHVIZ_SECONDS``: on a machine so slow that the search runs past them,
     the best layout made so far is taken (only the first layout's running past them is an error)."""
     operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
     needed = area.readable if area else readable_px(operations)
     box = (area.width, area.height) if area else ASPECTS[style.aspect] or ASPECTS["16:9"]
     candidates = _candidates(style, operations)
     affordable = max(1, SEARCH_WORK // layout_work(result.graph))  # layouts the search pays for
+    unread = 2 * affordable if operations <= LECTURE_GRAPH else affordable  # … while none is readable
     searching = len(candidates) > 1 and affordable > 1
     reference = plain_dot_crossings(result.graph, backend) if searching else 0
     siblings = sibling_groups(result.graph) if searching else []
@@ -162,7 +167,7 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     tried: set[Scene] = set()  # the last frame of each layout made: a choice that draws the same is not laid out again
     laid = 0
     for candidate in candidates:
-        if laid == affordable:
+        if laid >= (affordable if best_rank is not None and best_rank[0] else unread):
             break
         chosen = candidate.style
         wrap: tuple[int, ...] = ()
