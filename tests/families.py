@@ -15,9 +15,11 @@ __all__ = ["rnn", "softmax", "mlp", "batch_norm", "attention", "chain", "lstm", 
 MOST = 40  # operations: the thresholds' range
 
 
-def rnn(steps: int) -> str:
-    """A recurrent net unrolled over ``steps`` time steps, then a sigmoid and BCE."""
-    lines = [f"h{t} = tanh(w h{t - 1} + u x{t} + b)" for t in range(1, steps + 1)]
+def rnn(steps: int, inputs: int = 1) -> str:
+    """A recurrent net over ``inputs`` inputs a step unrolled over ``steps`` time steps, then a sigmoid and BCE."""
+    drive = ["u x{t}"] if inputs == 1 else [f"u{k} x{{t}}{k}" for k in range(1, inputs + 1)]
+    lines = [f"h{t} = tanh(w h{t - 1} + " + " + ".join(d.format(t=t) for d in drive) + " + b)"
+             for t in range(1, steps + 1)]
     return "\n".join(lines + [f"p = σ(v h{steps} + c); L = −y log(p) − (1 − y) log(1 − p)"])
 
 
@@ -85,6 +87,7 @@ def lstm(inputs: int) -> str:
 
 def _all() -> dict[str, str]:
     out = {f"RNN, {t} steps": rnn(t) for t in (2, 3, 4, 5)}
+    out |= {f"RNN, {t} steps, 2 inputs a step": rnn(t, 2) for t in (3, 4)}
     out |= {f"softmax, {k} terms over {f} feature{'s' * (f > 1)}": softmax(k, f) for k in (2, 3, 4, 5) for f in (1, 2)}
     out |= {f"MLP {'-'.join(map(str, w))}": mlp(w) for w in ((2, 2, 1), (2, 3, 1), (2, 2, 2, 1), (2, 3, 2, 1))}
     out |= {f"batch norm, {n} values{', shared' * s}": batch_norm(n, s) for n in (2, 3, 4) for s in (False, True)}
