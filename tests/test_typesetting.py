@@ -9,7 +9,7 @@ import re
 import pytest
 
 import gradviz
-from gradviz.derive.documents import derivation_latex
+from gradviz.derive.documents import derivation_latex, title_relation
 from gradviz.derive.lecture import gradient_lines, lecture
 from gradviz.ir.ops import OPS
 from gradviz.outputs.gallery import MICROGRAD, SOFTMAX_EXPANDED
@@ -105,3 +105,17 @@ def test_written_out_in_the_inputs_a_product_keeps_the_chains_order(formula, wri
     lines = [plain(line) for line in gradient_lines(result)]
     assert any(written_out in line for line in lines), lines
     assert not any(re.search(r"\(1 − (σ|tanh)[^·]*\)(σ|tanh)\(", line) for line in lines), lines
+
+
+@pytest.mark.parametrize("typed, written", [
+    ("0.12345", "0.12345"), ("1.23456789", "1.23456789"), ("0.044715", "0.044715"), ("2.5", "2.5"), ("250", "250"),
+    ("0.001", "0.001"), ("1e-8", "1e−8"), ("⅓", "(1/3)"), ("-⅔", "(−2/3)"), ("\\frac12", "0.5"),
+])
+def test_a_constant_of_the_formula_is_written_as_typed_never_rounded(typed, written) -> None:
+    """The title and the forward lines write a constant exactly (a fraction where it has no decimal), as the
+    derivation's lines do, whatever the digits the computed numbers are shown with: 0.12345x, not 0.123x."""
+    result = gradviz.parse(f"{typed} x + y").backward({"x": 0.5, "y": 2})
+    title = plain(title_relation(result))
+    forward = [plain(line) for line in lecture(result).forward]
+    assert title.startswith(f"L = {written}x + y") or title.startswith(f"L = {written}·x + y"), title
+    assert any(written in line for line in forward), forward

@@ -26,8 +26,7 @@ def operand_piece(graph: "Graph", nid: str, target: Target = UNICODE) -> Piece:
     """A node as an operand: its name, or a constant's number (negative ones bind as unary minus)."""
     node = graph.nodes[nid]
     if node.kind == "const" and node.value is not None:
-        text = target.number(node.value)
-        return text, (Level.UNARY if node.value < 0 else Level.ATOM)
+        return target.constant(node.value)
     return target.name(node.name), Level.ATOM
 
 

@@ -38,6 +38,7 @@ class Level(IntEnum):
 
 
 Piece = tuple[str, Level]
+CONSTANT_DIGITS = 15  # significant digits a constant of the formula is written with at most (as many as --digits)
 _SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
@@ -57,6 +58,21 @@ class Target:
 
     def number(self, value: Any, digits: int | None = None) -> str:
         return format_value(value, digits)
+
+    def constant(self, value: Fraction) -> Piece:
+        """A constant of the formula as written, never rounded: its exact decimal (``0.044715``, ``1e−8``), or a
+        fraction where it has none (``1/3``)."""
+        magnitude = abs(value)
+        exact = format_number(magnitude)
+        if "/" not in exact:
+            significant = len(exact.replace(".", "").strip("0")) or 1
+            piece = self.number(magnitude, min(significant, CONSTANT_DIGITS)), Level.ATOM
+            return self.negate(piece) if value < 0 else piece
+        top, bottom = (str(magnitude.numerator), Level.ATOM), (str(magnitude.denominator), Level.ATOM)
+        text, level = self.fraction(top, bottom)
+        if level == Level.ATOM:  # \frac{1}{3}
+            return self.negate((text, level)) if value < 0 else (text, level)
+        return self.paren((self.minus if value < 0 else "") + text), Level.ATOM  # (1/3)·f, (−1/3)·a
 
     def function(self, spec: "OpSpec") -> str:
         """An op's function name or operator symbol (``σ``, ``tanh``, ``−``), unescaped."""
