@@ -630,3 +630,24 @@ def test_index_names_in_values_figures_and_latex() -> None:
     assert latex_name("W^(2)") == "W^{(2)}" and latex_name("x_j^(i)") == "x_{j}^{(i)}"
     assert latex_name("b^[2]") == "b^{[2]}" and "[2]" in markup_name("b^[2]")
     assert latex_name("θ_t-1") == r"\theta_{t-1}" and markup_name("θ_t-1") == "θₜ₋₁"
+
+
+@pytest.mark.parametrize("text, inputs", [
+    ("E = ½(target − out)²", ("target", "out")),  # Mazur's step-by-step example
+    (r"E = \frac{1}{2}(target - out_{o1})^2", ("target", "out_o1")),
+    ("L = (pred − label)² + λ weight²", ("pred", "label", "λ", "weight")),
+    ("J = −Target log(Output)", ("Target", "Output")),
+    ("wxyz + target", ("w", "x", "y", "z", "target")),
+])
+def test_a_lectures_word_for_a_quantity_is_one_name(text: str, inputs: tuple[str, ...]) -> None:
+    """``target`` is one name, never t·a·r·g·e·t with e Euler's number; other runs of letters still split; the
+    graph reads back from its printed text."""
+    import warnings
+
+    from gradviz.syntax.printer import to_text
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        graph = parse(text)
+    assert graph.inputs == inputs
+    assert parse(to_text(graph)) == graph

@@ -26,7 +26,7 @@ from typing import Collection, NamedTuple
 from ..ir.ops import OPS, spelled
 
 __all__ = [
-    "FUNCTIONS", "ARITY", "PAIRED", "UNSUPPORTED", "GREEK", "LATEX_GREEK", "DECORATIONS", "LETTERS",
+    "FUNCTIONS", "ARITY", "PAIRED", "UNSUPPORTED", "WORDS", "GREEK", "LATEX_GREEK", "DECORATIONS", "LETTERS",
     "SplitError", "Piece", "is_letter", "canonical", "read_suffix", "read_index", "split_word", "word_name",
     "assignable_name", "spells_input", "spelling", "function_named", "near_function", "INDEX", "PRIME_COMMANDS", "SUPERSCRIPTS", "MARKS", "PRIMES",
     "STYLES", "STYLED_SUBSCRIPT", "GREEK_SUBSCRIPT", "Suffix",
@@ -50,6 +50,10 @@ ARITY: dict[str, tuple[int, int | None]] = {key: _arity(key) for key in dict.fro
 #: Ops whose arguments come in two halves (n probabilities or logits, then n labels).
 PAIRED = frozenset(key for key in ARITY if OPS[key].paired)
 
+#: Words lecture notes write as a quantity's name (Mazur's ``target``, ``out``; ``loss``, ``pred``): one name, never
+#: the product of their letters (``target`` as t·a·r·g·e·t, e Euler's number). Other runs of letters still split.
+WORDS = frozenset("target targets output out net pred label loss cost error err score prob logit input hidden "
+                  "bias weight reward".split())
 #: Functions a reader may expect but gradviz has no op for: a clear error instead of a split.
 UNSUPPORTED = frozenset(
     "coth cot sec csc arcsin arccos arctan asin acos atan atan2 arsinh arcosh artanh asinh acosh atanh "
@@ -276,7 +280,7 @@ def split_word(word: str, assigned: Collection[str] = (), paren_follows: bool = 
     if _SIMPLE.fullmatch(word):  # the common case, fast: one letter and ASCII digits
         return [Piece("name", word, 0, len(word))]
     whole = word_name(word)
-    if whole is not None and whole in assigned:
+    if whole is not None and (whole in assigned or whole.lower() in WORDS):
         return [Piece("name", whole, 0, len(word))]
     pieces: list[Piece] = []
     i, n, run_end = 0, len(word), 0
