@@ -232,12 +232,19 @@ def test_a_fan_out_is_the_lectures_sum_never_plus_equals() -> None:
                for c in captions)
 
 
-def test_no_step_repeats_itself() -> None:
-    result = gradviz.parse("L = 0.5·x").backward({"x": 2})
-    for step in result.steps:
-        for line in step_lines(result, step):
-            sides = plain(line).replace(" × ", "·").split(" = ")
-            assert all(a != b for a, b in zip(sides, sides[1:])), plain(line)
+@pytest.mark.parametrize("formula, at", [
+    ("L = 0.5·x", {"x": 2}),
+    ("p = σ(w1 x1 + w2 x2 + b); L = −y log(p) − (1 − y) log(1 − p) + λ(w1² + w2²)",
+     {"w1": 0.5, "x1": 1, "w2": -0.3, "x2": 2, "b": 0.1, "y": 1, "λ": 0.01}),
+])
+def test_no_step_repeats_itself(formula, at) -> None:
+    """No caption or derivation line says a side twice: ``1·1 = 1``, never ``1·1 = 1 = 1 × 1 = 1``."""
+    result = gradviz.parse(formula).backward(at)
+    lines = [line for step in result.steps for line in step_lines(result, step)]
+    lines += [*lecture(result).backward, *lecture(result).gradients]
+    for line in lines:
+        sides = plain(line).replace(" × ", "·").replace(" · ", "·").split(" = ")
+        assert len(sides) == len(set(sides)), plain(line)
 
 
 def test_simplifications_are_sized_before_they_start(monkeypatch) -> None:

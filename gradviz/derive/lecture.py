@@ -172,15 +172,18 @@ def _use_values(graph: Graph, use: Use, decimals: bool) -> Any:
 
 
 def deduplicated(sides: list[Any]) -> tuple[Any, ...]:
-    """The sides without one that reads exactly as the side before it, and without a side
-    written out in the inputs that is too long to read (``SHOWN_LIMIT``)."""
-    out, last = [], None
-    for side in sides:
+    """The sides without one that reads as a side before it (a product of numbers written with ``·`` or ``×`` alike:
+    ``1·1 = 1``, never ``= 1 × 1 = 1`` after it) — the last, the result, only where it reads as the side it follows —
+    and without a side written out in the inputs that is too long to read (``SHOWN_LIMIT``)."""
+    out, seen, last = [], set(), None
+    for k, side in enumerate(sides):
         text = plain(side)
         long = len(text) > SHOWN_LIMIT and (isinstance(side, NodeText) or getattr(side, "in_inputs", False))
-        if text != last and not long:
+        key = text.replace(" × ", "·").replace(" · ", "·")
+        if not long and (key != last if k == len(sides) - 1 else key not in seen):
             out.append(side)
-        last = text
+            last = key
+        seen.add(key)
     return tuple(out)
 
 
