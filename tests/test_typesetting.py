@@ -119,3 +119,17 @@ def test_a_constant_of_the_formula_is_written_as_typed_never_rounded(typed, writ
     forward = [plain(line) for line in lecture(result).forward]
     assert title.startswith(f"L = {written}x + y") or title.startswith(f"L = {written}·x + y"), title
     assert any(written in line for line in forward), forward
+
+
+@pytest.mark.parametrize("formula, at, written", [
+    (r"h = \tanh(W x + b); L = (h - y)^2", {"W": 0.5, "x": 1, "b": 0, "y": 1}, "−2(tanh(Wx + b) − y)"),
+    ("p = σ(w x); L = 3(p − y)²", {"w": 0.5, "x": 1, "y": 1}, "6(σ(wx) − y)"),
+    ("a = u v; L = 4(a + c)²", {"u": 1, "v": 2, "c": 3}, "8(uv + c)"),
+])
+@pytest.mark.parametrize("joint", ["dot", "juxtaposed"])
+def test_written_out_in_the_inputs_a_number_times_a_sum_stays_a_product(formula, at, written, joint) -> None:
+    """``grad``'s lines (factors joined by ·) and the derivation's (juxtaposed) write 2(h − y) in the inputs as
+    2(tanh(Wx + b) − y), never (2tanh(Wx + b) − 2y): substituting the intermediate does not multiply the number in."""
+    result = gradviz.parse(formula).backward(at)
+    lines = [plain(line) for line in gradient_lines(result, joint=joint)]
+    assert any(written in line for line in lines), lines

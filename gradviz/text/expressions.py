@@ -50,7 +50,10 @@ def _with_placeholders(expr: Any, expand: Expansion | None) -> tuple[Any, dict[s
         if piece is not None:
             placeholder = _placeholder_class(piece[1])(f"⟪{symbol.name}⟫", real=True)
             swap[symbol], texts[placeholder.name] = placeholder, piece[0]
-    return (expr.xreplace(swap) if swap else expr), texts
+    if not swap:
+        return expr, texts
+    with sympy.evaluate(False):  # as written: 2(h − y) stays a product, never 2⟪h⟫ − 2y
+        return expr.xreplace(swap), texts
 
 
 def is_decimal(q: Any, decimals: bool) -> bool:
