@@ -126,10 +126,12 @@ def _ends_in_inputs(graph: Graph, adjoint: Adjoint) -> bool:
     """Whether an input's carried form, over the inputs alone, reads shorter than its simplified form written out
     in the inputs (``σ(z) − y`` against ``−(y(1 − σ(z))σ(z)/σ(z) + …)``); the line then ends in it. Otherwise the
     line ends in the simplified form written out, the formula's order kept."""
-    if adjoint.carried is adjoint.simplified or _names_intermediates(graph, adjoint.carried):
-        return False
-    written = Chain(_meant(graph, adjoint.simplified), graph, in_inputs=True)
-    return len(plain(Chain(_meant(graph, adjoint.carried)))) < len(plain(written))
+    def shorter() -> bool:
+        if adjoint.carried is adjoint.simplified or _names_intermediates(graph, adjoint.carried):
+            return False
+        written = Chain(_meant(graph, adjoint.simplified), graph, in_inputs=True)
+        return len(plain(Chain(_meant(graph, adjoint.carried)))) < len(plain(written))
+    return graph.memo(f"ends in the inputs:{adjoint.node}", shorter)  # asked by each line and caption of the input
 
 
 def _meant(graph: Graph, form: Form) -> tuple[tuple[Any, ...], ...]:

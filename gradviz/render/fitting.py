@@ -41,9 +41,9 @@ __all__ = ["Area", "Fitted", "Laid", "fitted", "filled", "readable_px", "text_px
 SMALL_GRAPH = 20  # operations: up to here node text must reach 24 px on the slide, beyond it 18 px
 LECTURE_GRAPH = 40  # operations: up to here the search may spend twice its work while no layout is readable
 SEARCH_LIMIT = 100  # operations: beyond it one layout only; up to it ``SEARCH_WORK`` bounds the search
-SEARCH_WORK = 6_000  # layout units (``budget.layout_work``) the whole search may spend, twice that while no layout
-# of a lecture graph reads: a few seconds (the units price plain ``dot``'s long edges; the candidates' ranks keep edges short: 20–40 ms a
-# layout at 20–40 operations)
+SEARCH_WORK = 6_000  # layout units (``budget.layout_work``) the whole search may spend (twice that while no layout of
+# a lecture graph reads): a few seconds; the units price plain ``dot``'s long edges, the candidates' ranks keep edges
+# short (20–40 ms a layout at 20–40 operations, measured)
 UNREADABLE_CROSSING_PX = 0.05  # px of text a crossing beyond plain dot's costs when no layout is readable
 STRIP = 0.1  # a figure across its area's width that leaves more than this share of the height unused is a strip
 LARGER = 1.05  # a strip is laid out again for this much larger text (``filled``)
@@ -143,9 +143,8 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     readable layout with the fewest crossings wins (then the largest text to ``TEXT_DECIMALS``, then the
     smallest picture), else the largest text, less
     ``UNREADABLE_CROSSING_PX`` for each crossing beyond plain ``dot``'s. The search tries as
-    many choices as ``SEARCH_WORK`` pays for, for a graph of up to ``LECTURE_GRAPH`` operations twice as many while none
-    is readable (counted, not timed, so a busy
-    machine draws the same figure); all layouts together get ``GRAPHVIZ_SECONDS``: on a machine so slow that the search runs past them,
+    many choices as ``SEARCH_WORK`` pays for, twice as many while none is readable for a graph of up to
+    ``LECTURE_GRAPH`` operations (counted, not timed, so a busy machine draws the same figure); all layouts together get ``GRAPHVIZ_SECONDS``: on a machine so slow that the search runs past them,
     the best layout made so far is taken (only the first layout's running past them is an error)."""
     operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
     needed = area.readable if area else readable_px(operations)

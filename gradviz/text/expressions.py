@@ -9,7 +9,7 @@ does the rest (``((θ1θ2x − y)²)²``, never ``(…)²²``)."""
 from __future__ import annotations
 
 from fractions import Fraction
-from functools import cmp_to_key, lru_cache
+from functools import lru_cache
 from typing import Any
 
 import sympy
@@ -185,11 +185,6 @@ class TextbookPrinter(StrPrinter):
         return self.target.juxtapose([(self.wrap(f, Level.PRODUCT), self._kind(f) if level_of(f) >= Level.PRODUCT
                                        else "other") for f in factors])
 
-    def _named(self, expr: Any) -> Any:
-        """``expr`` with its placeholders (``⟪d⟫``) back to the names they stand for."""
-        return expr.xreplace({s: sympy.Symbol(s.name.strip("⟪⟫"), real=True) for s in expr.free_symbols
-                              if s.name in self.texts})
-
     def _print_Mul(self, expr: Any) -> str:
         coeff, factors = expr.as_coeff_mul()
         sign = ""
@@ -197,8 +192,6 @@ class TextbookPrinter(StrPrinter):
             sign, coeff = self.target.minus, -coeff
         numer = [f for f in factors if not (f.is_Pow and f.exp.is_negative)]
         denom = [1 / f for f in factors if f.is_Pow and f.exp.is_negative]
-        if self.texts:  # placeholders sort apart from names: the factors in the order their names give (d(1 − d))
-            numer.sort(key=cmp_to_key(lambda a, b: self._named(a).compare(self._named(b))))
         numer = calls_first(numer)
         if coeff.is_Rational and coeff.q != 1 and not is_decimal(coeff, self.decimals):
             denom.insert(0, sympy.Integer(coeff.q))
