@@ -181,6 +181,8 @@ def test_operators_and_precedence(text: str, other: str) -> None:
 @pytest.mark.parametrize("text, param", [
     ("x^2", 2), ("x²", 2), ("x⁻¹", -1), ("x^{-1}", -1), ("x^(0.5)", Fraction(1, 2)), ("x**2", 2),
     ("x^-2", -2), ("x^{(-3)}", -3), ("x^-(2)", -2), ("x^(-(1.5))", Fraction(-3, 2)), ("x^12", 12),
+    ("x^(1/2)", Fraction(1, 2)), ("x^{1/3}", Fraction(1, 3)), ("x^{-1/2}", Fraction(-1, 2)), ("x^(-2/3)", Fraction(-2, 3)),
+    ("x^{\\frac{1}{2}}", Fraction(1, 2)), ("∛x", Fraction(1, 3)),
 ])
 def test_number_exponents_are_powc_without_a_constant_node(text: str, param) -> None:
     assert shape(text) == [("input", "x", None, (), ()), ("op", "", "powc", (Fraction(param),), ("n0",))]
@@ -188,10 +190,28 @@ def test_number_exponents_are_powc_without_a_constant_node(text: str, param) -> 
 
 def test_other_exponents_are_binary_pow() -> None:
     assert ops("x^y") == ["pow"]
-    assert ops("x^(1/2)") == ["div", "pow"]
+    assert ops("x^(1/y)") == ["div", "pow"]
     assert ops("2^x") == ["pow"] and shape("2^x")[0] == ("const", "2", None, (), ())
     assert ops("x^2^0.5") == ["powc", "pow"]
     assert ops("x^(2 + y)") == ["add", "pow"]
+
+
+@pytest.mark.parametrize("text, name, value", [
+    ("½x", "1/2", Fraction(1, 2)), ("1/2 x", "1/2", Fraction(1, 2)), ("\\frac{1}{2} x", "1/2", Fraction(1, 2)),
+    ("\\frac12 x", "1/2", Fraction(1, 2)), ("\\tfrac{1}{3}x", "1/3", Fraction(1, 3)), ("(1/3) x", "1/3", Fraction(1, 3)),
+    ("-1/2 x", "-1/2", Fraction(-1, 2)), ("−⅔x", "-2/3", Fraction(-2, 3)), ("2/4 x", "1/2", Fraction(1, 2)),
+    ("0.5 x", "0.5", Fraction(1, 2)), ("0.5/2 x", "0.25", Fraction(1, 4)), ("1/0.5 x", "2", Fraction(2)),
+    ("6/3 x", "2", Fraction(2)), ("x/2", None, None),
+])
+def test_a_number_over_a_number_is_one_constant_written_as_typed(text: str, name: str | None, value) -> None:
+    """``½``, ``1/2`` and ``\\frac{1}{2}`` are one constant named as the fraction it was written as (a decimal
+    when a decimal was typed), never a division node of two numbers; a number under a name stays a division."""
+    graph = parse(text)
+    constants = [(n.name, n.value) for n in graph.nodes.values() if n.kind == "const"]
+    if name is None:
+        assert ops(text) == ["div"] and constants == [("2", 2)]
+    else:
+        assert ops(text) == ["mul"] and constants == [(name, value)]
 
 
 def test_e_to_the_power_is_exp() -> None:

@@ -4,6 +4,7 @@ the lecture's simplifications, brackets from precedence)."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -14,7 +15,8 @@ from gradviz.derive.lecture import gradient_lines, lecture
 from gradviz.ir.ops import OPS
 from gradviz.outputs.gallery import MICROGRAD, SOFTMAX_EXPANDED
 from gradviz.render.frames import frames
-from gradviz.text.lines import plain
+from gradviz.text.lines import plain, write
+from gradviz.text.targets import LATEX
 from gradviz.text.structure import written
 
 PERCEPTRON = "p = σ(w0 + w1x1 + w2x2); L = −y log(p) − (1 − y) log(1 − p)"
@@ -109,7 +111,8 @@ def test_written_out_in_the_inputs_a_product_keeps_the_chains_order(formula, wri
 
 @pytest.mark.parametrize("typed, written", [
     ("0.12345", "0.12345"), ("1.23456789", "1.23456789"), ("0.044715", "0.044715"), ("2.5", "2.5"), ("250", "250"),
-    ("0.001", "0.001"), ("1e-8", "1e−8"), ("⅓", "(1/3)"), ("-⅔", "(−2/3)"), ("\\frac12", "0.5"),
+    ("0.001", "0.001"), ("1e-8", "1e−8"), ("⅓", "(1/3)"), ("-⅔", "(−2/3)"), ("\\frac12", "(1/2)"),
+    ("½", "(1/2)"), ("1/2", "(1/2)"), ("\\frac{1}{2}", "(1/2)"), ("0.5", "0.5"), ("−1/4", "(−1/4)"),
 ])
 def test_a_constant_of_the_formula_is_written_as_typed_never_rounded(typed, written) -> None:
     """The title and the forward lines write a constant exactly (a fraction where it has no decimal), as the
@@ -133,3 +136,24 @@ def test_written_out_in_the_inputs_a_number_times_a_sum_stays_a_product(formula,
     result = gradviz.parse(formula).backward(at)
     lines = [plain(line) for line in gradient_lines(result, joint=joint)]
     assert any(written in line for line in lines), lines
+
+
+@pytest.mark.parametrize("formula, label, latex", [
+    ("E = ½(t − o)²", "1/2", r"\frac{1}{2}"), (r"E = \frac{1}{2}(t - o)^2", "1/2", r"\frac{1}{2}"),
+    ("E = 1/2 (t − o)² + ⅓ t", "1/3", r"\frac{1}{3}"), ("E = 0.5 (t − o)²", "0.5", "0.5"),
+    ("E = −1/2 (t − o)²", "−1/2", r"-\frac{1}{2}"),
+])
+def test_a_fraction_written_in_the_formula_is_one_constant_in_the_figure_and_the_derivation(formula, label, latex
+                                                                                            ) -> None:
+    """``½``, ``1/2`` and ``\\frac{1}{2}`` are drawn as one constant labelled as written (``1/2``, no division node
+    of two numbers), and the derivation's LaTeX writes the fraction (``\\frac{1}{2}``, not 0.5)."""
+    from gradviz.render.figure import Figure
+
+    result = gradviz.parse(formula).backward({"t": 1.0, "o": 0.25})
+    assert not any(n.op == "div" for n in result.graph.nodes.values())
+    figure = Figure(result)
+    svg = figure.render(figure.frames[-1]).data.decode()
+    labels = [html.unescape(t) for t in re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)]
+    assert label in labels, labels
+    title = write(title_relation(result), LATEX)
+    assert latex in title and (latex == "0.5") == ("0.5" in title), title

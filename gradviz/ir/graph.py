@@ -183,28 +183,44 @@ class GraphBuilder:
             self._inputs[name] = self._add(kind="input", name=name)
         return self._inputs[name]
 
-    def constant(self, value: Fraction | str) -> str:
-        """A constant node: a number, or one of ``CONSTANT_SYMBOLS``."""
+    def constant(self, value: Fraction | str, fraction: bool = False) -> str:
+        """A constant node: a number, or one of ``CONSTANT_SYMBOLS``; a number written as a fraction
+        (``½``, ``1/2``, ``\\frac{1}{2}``: ``fraction``) keeps that form as its name (``1/2``, not ``0.5``)."""
         if isinstance(value, str):
             return self._add(kind="const", name=value, value=None)
-        return self._add(kind="const", name=format_number(value), value=Fraction(value))
+        value = Fraction(value)
+        name = f"{value.numerator}/{value.denominator}" if fraction and value.denominator != 1 else format_number(value)
+        return self._add(kind="const", name=name, value=value)
 
     def apply(self, op: str, operands: Sequence[str], params: tuple = ()) -> str:
-        """An op node over existing nodes (a number under ``neg`` folds into one constant)."""
+        """An op node over existing nodes. Numbers the text has just written fold into one constant: a number
+        under ``neg``, a number over a number (``1/2``, ``\\frac{1}{3}``: a fraction, unless a decimal was typed);
+        a power by such a number is ``powc`` (``x^{1/2}``)."""
         spec = OPS.get(op)
         if spec is None:
             raise GradvizError(f"unknown op {op!r}; ops are: {name_list(OPS)}")
         if spec.arity is not None and len(operands) != spec.arity:
             raise GradvizError(f"{op} takes {spec.arity} operand{'s' * (spec.arity != 1)}, got {len(operands)}")
-        if op == "neg" and self._is_number(operands[0]):
-            value = -self._nodes[operands[0]]["value"]
-            del self._nodes[operands[0]]  # the literal was the last node added
-            return self.constant(value)
+        if op == "neg" and self._literals(operands):
+            value, name = self._take(operands[0])
+            return self.constant(-value, "/" in name)
+        if op == "div" and self._literals(operands) and self._nodes[operands[1]]["value"]:
+            (top, above), (bottom, below) = self._take(operands[0]), self._take(operands[1])
+            return self.constant(top / bottom, "." not in above + below)
+        if op == "pow" and self._literals(operands[1:]):
+            return self.apply("powc", operands[:1], (self._take(operands[1])[0],))
         return self._add(kind="op", name="", op=op, params=tuple(params), operands=tuple(operands))
 
-    def _is_number(self, nid: str) -> bool:
-        node = self._nodes[nid]
-        return node["kind"] == "const" and node["value"] is not None and nid == f"n{len(self._nodes) - 1}"
+    def _literals(self, nids: Sequence[str]) -> bool:
+        """Whether ``nids`` are numbers and the last nodes added (the literals just read, used by nothing yet)."""
+        last = {f"n{len(self._nodes) - 1 - k}" for k in range(len(nids))}
+        return len(set(nids)) == len(nids) and set(nids) == last and all(
+            self._nodes[nid]["kind"] == "const" and self._nodes[nid]["value"] is not None for nid in nids)
+
+    def _take(self, nid: str) -> tuple[Fraction, str]:
+        """Remove a literal (``_literals``), giving its value and name."""
+        node = self._nodes.pop(nid)
+        return node["value"], node["name"]
 
     def name(self, nid: str, name: str) -> str:
         """Give node ``nid`` the program's name; a non-op or already named node gets an ``id`` op."""

@@ -218,7 +218,7 @@ def _node(result: "Backward", frame: Frame, texts: _Texts, state: FrameState, ni
     fade = keep is not None and nid not in keep
     compact = len(graph) > COMPACT_LIMIT
     if node.kind == "const":
-        return NodeLook(nid, label_rows(_faded([(operand_piece(graph, nid, MARKUP)[0], SOFT_INK)], fade)),
+        return NodeLook(nid, label_rows(_faded([(operand_piece(graph, nid, MARKUP, alone=True)[0], SOFT_INK)], fade)),
                         (("shape", "plaintext"),))
     gates = look != "boxes"
     got = state.received.get(nid, ())

@@ -12,7 +12,7 @@ from ..errors import ParseError
 from ..ir.ops import OPS, spelled
 from . import names
 
-__all__ = ["MAX_LENGTH", "Token", "Source", "tokenize", "log_base"]
+__all__ = ["MAX_LENGTH", "Token", "Source", "tokenize", "log_base", "written_as_fraction"]
 
 MAX_LENGTH = 1_000_000  # characters of formula text
 _MAX_DIGITS = 1000  # digits of one number literal, and the largest decimal exponent
@@ -69,6 +69,13 @@ _SKIPPED = frozenset({",", ";", ":", ">", "!", " ", "\t", "quad", "qquad", "disp
 #: Vulgar fractions (``½``, ``⅓``, ``⅞``) → their value.
 _VULGAR = {c: Fraction(unicodedata.numeric(c)).limit_denominator(10)
            for c in map(chr, [*range(0xBC, 0xBF), *range(0x2150, 0x215F)]) if unicodedata.numeric(c, 0) > 0}
+
+
+def written_as_fraction(text: str) -> bool:
+    """Whether a number token's text is a fraction (``½``, ``\\frac12``), not digits."""
+    return text in _VULGAR or text.startswith("\\")
+
+
 #: Root signs: ``√`` from the op specs (a function), ``∛``/``∜`` as powers.
 _ROOT_FUNCTIONS = {spec.text: key for key, spec in OPS.items() if spec.notation == "root" and len(spec.text) == 1}
 _ROOT_POWERS = {"∛": Fraction(1, 3), "∜": Fraction(1, 4)}

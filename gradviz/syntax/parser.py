@@ -20,7 +20,7 @@ from ..errors import ParseError
 from ..ir.graph import Graph, GraphBuilder
 from ..ir.ops import OPS, Precedence
 from . import names
-from .lexer import MAX_LENGTH, TRANSPOSE, Source, Token, log_base, tokenize
+from .lexer import MAX_LENGTH, TRANSPOSE, Source, Token, log_base, tokenize, written_as_fraction
 
 __all__ = ["parse", "ReadingWarning", "soup_hints"]
 
@@ -239,6 +239,7 @@ class _Operand:
     value: Fraction | None = None
     euler: bool = False
     unused: bool = False  # an argument for a parameter the function's body does not use
+    fraction: bool = False  # the literal was written as a fraction (½, \\frac12): its constant keeps that form
 
 
 @dataclass(slots=True)
@@ -550,9 +551,9 @@ class _Expression:
         after = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
         if t.kind == "num":
             self._flush()
-            operand = _Operand(None, t.value)
+            operand = _Operand(None, t.value, fraction=written_as_fraction(t.text))
             if not self._literal_context():
-                operand.nid = self.b.constant(t.value)
+                operand.nid = self._node(operand)
             self.vals.append(operand)
         elif t.kind == "name":
             self._flush()
@@ -838,7 +839,7 @@ class _Expression:
         else:
             operand = self.vals.pop()
             if frame.op == "neg" and operand.nid is None and operand.value is not None:
-                self.vals.append(_Operand(None, -operand.value))  # still a literal: x^-2 is powc
+                self.vals.append(_Operand(None, -operand.value, fraction=operand.fraction))  # still a literal: x^-2 is powc
                 return
             if frame.token.kind == "root":
                 self.vals.append(_Operand(self.b.apply("powc", [self._node(operand)], (frame.power,))))
@@ -857,9 +858,9 @@ class _Expression:
     def _flush(self) -> None:
         """Make a waiting literal a node before a later operand (node ids follow the text)."""
         if self.vals and self.vals[-1].nid is None and not self.vals[-1].euler and not self.vals[-1].unused:
-            self.vals[-1].nid = self.b.constant(self.vals[-1].value)
+            self._node(self.vals[-1])
 
     def _node(self, operand: _Operand) -> str:
         if operand.nid is None:
-            operand.nid = self.b.constant("e" if operand.euler else operand.value)
+            operand.nid = self.b.constant("e") if operand.euler else self.b.constant(operand.value, operand.fraction)
         return operand.nid

@@ -88,7 +88,9 @@ class _Writer:
 
     def _reference(self, node: Node) -> str:
         if node.kind == "const":
-            return node.name if node.value is None else _number(node.value)
+            if node.value is None:
+                return node.name
+            return f"({node.name})" if "/" in node.name else _number(node.value)  # (1/2) reads back as ½
         if node.kind == "input":
             if not names.spells_input(node.name):
                 raise GradvizError(f"cannot write the input {node.name!r} in formula text")
@@ -121,8 +123,8 @@ class _Writer:
             pieces = [*self._child(args[0], self._prec(args[0]) < ATOM or base.name == "e" and base.kind == "const"
                                    or "^" in base.name), "^"]  # (a^{(L)})^2
             if node.params:  # a constant exponent
-                exponent = _number(node.params[0])
-                return pieces + [f"({exponent})" if node.params[0] < 0 else exponent]
+                exponent = _number(node.params[0], fraction=True)
+                return pieces + [f"({exponent})" if node.params[0] < 0 and "/" not in exponent else exponent]
             self._not_a_number(args[1], "raise to")
             exponent = self._child(args[1], self._prec(args[1]) < _POWER)
             power = self.nodes[args[1]]
@@ -177,8 +179,11 @@ class _Writer:
                                "the parser reads such a literal as a single constant")
 
 
-def _number(value: Fraction) -> str:
+def _number(value: Fraction, fraction: bool = False) -> str:
+    """A number as the parser reads it back; one without a decimal as ``(1/3)`` where ``fraction`` allows it."""
     text = format_number(value)
     if "/" in text:
+        if fraction:
+            return f"({text})"
         raise GradvizError(f"cannot write the constant {text} as a decimal number")
     return text

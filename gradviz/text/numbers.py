@@ -185,7 +185,8 @@ def _point(digits: str, exponent: int) -> str:
 
 
 def superscript(exponent: Fraction) -> str:
-    """An exponent as Unicode superscript when it is an integer (``²``, ``⁻¹``), else ``^0.5``."""
+    """An exponent as Unicode superscript when it is an integer (``²``, ``⁻¹``), else ``^0.5``, ``^(1/3)``."""
     if exponent.denominator == 1:
         return str(exponent.numerator).translate(SUPERSCRIPTS)
-    return "^" + format_number(exponent).replace("-", MINUS)
+    text = format_number(exponent).replace("-", MINUS)
+    return f"^({text})" if "/" in text else "^" + text

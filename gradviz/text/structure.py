@@ -22,11 +22,12 @@ POWER_BEFORE_ARGS = frozenset(key for key, spec in OPS.items() if spec.power_bef
 WRITTEN_LIMIT = 4000  # characters of a subexpression written out in the inputs (then "…")
 
 
-def operand_piece(graph: "Graph", nid: str, target: Target = UNICODE) -> Piece:
-    """A node as an operand: its name, or a constant's number (negative ones bind as unary minus)."""
+def operand_piece(graph: "Graph", nid: str, target: Target = UNICODE, alone: bool = False) -> Piece:
+    """A node as an operand: its name, or a constant's number (negative ones bind as unary minus); ``alone``: a
+    constant as a label by itself (``1/2``, where an operand reads ``(1/2)``)."""
     node = graph.nodes[nid]
     if node.kind == "const" and node.value is not None:
-        return target.constant(node.value)
+        return target.constant(node.value, "/" in node.name, alone)
     return target.name(node.name), Level.ATOM
 
 

@@ -59,12 +59,13 @@ class Target:
     def number(self, value: Any, digits: int | None = None) -> str:
         return format_value(value, digits)
 
-    def constant(self, value: Fraction) -> Piece:
+    def constant(self, value: Fraction, fraction: bool = False, alone: bool = False) -> Piece:
         """A constant of the formula as written, never rounded: its exact decimal (``0.044715``, ``1e−8``), or a
-        fraction where it has none (``1/3``)."""
+        fraction where it has none (``1/3``) or was written as one (``fraction``: ``½``); bracketed as an operand
+        (``(1/3)·f``) unless it stands ``alone`` (a figure's label)."""
         magnitude = abs(value)
         exact = format_number(magnitude)
-        if "/" not in exact:
+        if "/" not in exact and not (fraction and magnitude.denominator != 1):
             significant = len(exact.replace(".", "").strip("0")) or 1
             piece = self.number(magnitude, min(significant, CONSTANT_DIGITS)), Level.ATOM
             return self.negate(piece) if value < 0 else piece
@@ -72,7 +73,8 @@ class Target:
         text, level = self.fraction(top, bottom)
         if level == Level.ATOM:  # \frac{1}{3}
             return self.negate((text, level)) if value < 0 else (text, level)
-        return self.paren((self.minus if value < 0 else "") + text), Level.ATOM  # (1/3)·f, (−1/3)·a
+        text = (self.minus if value < 0 else "") + text
+        return (text, Level.QUOTIENT) if alone else (self.paren(text), Level.ATOM)  # (1/3)·f, (−1/3)·a
 
     def function(self, spec: "OpSpec") -> str:
         """An op's function name or operator symbol (``σ``, ``tanh``, ``−``), unescaped."""
