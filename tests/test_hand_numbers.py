@@ -288,6 +288,35 @@ def test_every_caption_checks_by_hand_from_its_shown_numbers(name: str, at: dict
     assert checked >= 5
 
 
+DIGITS = re.compile(r"\d+(?:\.\d+)?")
+
+
+@pytest.mark.slow
+def test_every_output_writes_a_captions_numbers_alike() -> None:
+    """The digits a caption's hand check needs (``upstream × local = contribution`` with more digits) reach every
+    output: the figure's caption, the derivation's LaTeX rows (Beamer's too) and the PowerPoint equations show
+    the numbers the caption line writes, never the shorter ones whose product does not give the result."""
+    from gradviz.derive.documents import align_rows
+    from gradviz.outputs.mathimages import relation_rows
+    from gradviz.render.scene import wrapped
+    from gradviz.text.lines import Relation, shown_sides
+
+    longer = 0
+    for relation in (r for name, at in CASES for frame in frames(_result(name, at)) for r in frame.equations):
+        tail = PRODUCT_LINE.search(plain(relation)) if isinstance(relation, Relation) else None
+        if tail is None:
+            continue
+        numbers = DIGITS.findall(f"{tail[1]} {tail[2]}")
+        longer += shown_sides(relation) != relation.sides
+        outputs = {"caption": " ".join(wrapped(relation)),
+                   "latex": " ".join(" ".join(rows) for rows in align_rows([relation])),
+                   "powerpoint": " ".join(row.text for row in relation_rows(relation))}
+        for output, text in outputs.items():
+            found = DIGITS.findall(re.sub(r"_\{?\d+\}?|<SUB>\d+</SUB>|\\frac\{\d+\}\{\d+\}", "", text))
+            assert found[-len(numbers):] == numbers, (output, plain(relation), text)
+    assert longer, "no caption of these needed more digits: the test checks nothing"
+
+
 def _by_hand(computed: Decimal, shown: str) -> Decimal:
     """``computed`` rounded half up as the shown result is: to the policy's digits, or all of the
     shown result's own where it has more."""

@@ -11,7 +11,7 @@ from typing import Any
 from ..eval.backward import Backward
 from ..eval.inputs import input_name
 from ..eval.tangents import Tangents
-from ..text.lines import Name, NodeText, Number, Relation, Sentence, piece, write
+from ..text.lines import Name, NodeText, Number, Relation, Sentence, piece, shown_sides, write
 from ..text.targets import LATEX
 from .lecture import cost_lines, lecture, tangent_lines
 
@@ -129,7 +129,7 @@ def align_rows(lines: Sequence[Relation], per_row: int = ALIGN_PER_ROW) -> list[
     chain of more than ``per_row`` equalities continues on further rows of about equal length."""
     out = []
     for line in lines:
-        head, *sides = [piece(side, LATEX)[0] for side in line.sides]
+        head, *sides = [piece(side, LATEX)[0] for side in shown_sides(line)]
         if not sides:
             out.append([head])
             continue

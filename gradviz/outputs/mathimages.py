@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from ..derive.documents import sections
 from ..render.looks import FONT
-from ..text.lines import Relation, piece
+from ..text.lines import Relation, piece, shown_sides
 from ..text.targets import MATHTEXT
 
 if TYPE_CHECKING:  # matplotlib is imported where it is used: a render without pictures never pays for it
@@ -146,7 +146,7 @@ def relation_rows(relation: Relation, gap: str = "line", width: float = WIDTH) -
     starts with its head, the others continue at the first ``=`` (or a fixed indent when the
     head is wide), a side that alone is too wide breaks between its terms."""
     room = width * 72 - 2 * MARGIN * 72
-    head, *sides = [piece(side, MATHTEXT)[0] for side in relation.sides]
+    head, *sides = [piece(side, MATHTEXT)[0] for side in shown_sides(relation)]
     signs = [MATHTEXT.relation(relation.first if k == 0 else "=") for k in range(len(sides))]
     tokens = [head] + [f"{sign} {side}" for sign, side in zip(signs, sides)]
     if _measure(_joined(tokens))[0] <= room:  # most lines: one row, one measurement

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..eval.paths import input_paths, on_path
 from ..ir.ops import OPS
-from ..text.lines import Math, Name, Relation, plain, write
+from ..text.lines import Math, Name, Relation, plain, shown_sides, write
 from ..text.numbers import superscript
 from ..text.structure import equation, operand_piece
 from ..text.targets import MARKUP
@@ -346,9 +346,10 @@ def wrapped(relation: "Relation | Math") -> list[str]:
     before a ``+`` or ``−`` as well (``_folded``)."""
     if not isinstance(relation, Relation) or len(relation.sides) < 2:
         return _folded(write(relation, MARKUP))
-    joints = [relation.first] + ["="] * (len(relation.sides) - 2)
-    lines, current, width = [], write(relation.sides[0], MARKUP), len(plain(relation.sides[0]))
-    for joint, side in zip(joints, relation.sides[1:]):
+    sides = shown_sides(relation)
+    joints = [relation.first] + ["="] * (len(sides) - 2)
+    lines, current, width = [], write(sides[0], MARKUP), len(plain(sides[0]))
+    for joint, side in zip(joints, sides[1:]):
         text, size = write(side, MARKUP), len(plain(side)) + len(joint) + 2
         if width + size > CAPTION_WIDTH and width > 4:
             lines.append(current)

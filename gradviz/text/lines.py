@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ..ir.graph import Graph
 
 __all__ = ["Name", "Number", "Partial", "Formula", "NodeText", "Product", "Terms", "Chain", "More", "Words", "Relation",
-           "Sentence", "Math", "write", "piece", "plain"]
+           "Sentence", "Math", "write", "piece", "plain", "shown_sides"]
 
 
 @dataclass(frozen=True)
@@ -199,7 +199,7 @@ def _piece(math: "Math", target: Target) -> Piece:
     if isinstance(math, Chain):
         return _chain(math, target)
     if isinstance(math, Relation):
-        texts = [piece(side, target)[0] for side in _checkable(math.sides)]
+        texts = [piece(side, target)[0] for side in shown_sides(math)]
         out = texts[0]
         for k, text in enumerate(texts[1:]):
             relation = math.first if k == 0 else "="
@@ -210,9 +210,11 @@ def _piece(math: "Math", target: Target) -> Piece:
     raise TypeError(f"not a math object: {math!r}")
 
 
-def _checkable(sides: tuple["Math", ...]) -> tuple["Math", ...]:
-    """A numeric tail ``A × B + C × D = E`` with its factors shown to the digits at which a hand
-    calculation from them gives the shown E (``numbers.checking_digits``); other sides as they are."""
+def shown_sides(relation: Relation) -> tuple["Math", ...]:
+    """A relation's sides as every output writes them: a numeric tail ``A × B + C × D = E`` with its factors shown
+    to the digits at which a hand calculation from them gives the shown E (``numbers.checking_digits``); other sides
+    as they are."""
+    sides = relation.sides
     if len(sides) < 2 or not isinstance(sides[-1], Number) or sides[-1].digits is not None:
         return sides
     head = sides[-2]
