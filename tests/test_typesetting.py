@@ -157,3 +157,18 @@ def test_a_fraction_written_in_the_formula_is_one_constant_in_the_figure_and_the
     assert label in labels, labels
     title = write(title_relation(result), LATEX)
     assert latex in title and (latex == "0.5") == ("0.5" in title), title
+
+
+@pytest.mark.parametrize("formula, at", [
+    ("P = exp(a) + exp(b); o = log(P); L = −n o", {"a": 1, "b": 2, "n": 0.5}),
+    ("L = −log(exp(z1)/(exp(z1) + exp(z2)))", {"z1": 1, "z2": 2}),
+    ("s = √(v + ε); L = (x − m)/s", {"v": 1, "ε": 0.1, "x": 2, "m": 1}),
+    *EXAMPLES,
+])
+def test_a_fraction_as_a_factor_in_latex_needs_no_brackets(formula, at) -> None:
+    """LaTeX sets a fraction apart by itself: a chain reads ``-n \\cdot \\frac{1}{P}``, never
+    ``\\left(\\frac{1}{P}\\right)`` (brackets the Unicode text ``(−n)·(1/P)`` needs)."""
+    result = gradviz.parse(formula).backward(at)
+    tex = derivation_latex(result) + "\n".join(write(line, LATEX) for frame in frames(result) for line in frame.equations)
+    assert r"\frac" in tex
+    assert not re.search(r"\\left\(\\frac\{[^{}]*\}\{[^{}]*\}\\right\)", tex), tex

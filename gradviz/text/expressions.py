@@ -340,7 +340,25 @@ def print_latex(expr: Any, expand: Expansion | None = None, decimals: bool = Fal
     """``expr`` as LaTeX (for ``target``: ``LATEX`` or ``MATHTEXT``), with its level."""
     expr = sympy.sympify(expr)
     expr, texts = _with_placeholders(expr, expand)
-    return TextbookLatexPrinter(texts, decimals, expand, target).doprint(expr), level_of(expr, decimals)
+    tex, level = TextbookLatexPrinter(texts, decimals, expand, target).doprint(expr), level_of(expr, decimals)
+    return tex, Level.ATOM if level == Level.QUOTIENT and _one_fraction(tex, target.frac) else level
+
+
+def _one_fraction(tex: str, frac: str) -> bool:
+    """Whether ``tex`` is one ``\\frac{…}{…}`` (which needs no brackets as a factor: ``−n \\cdot \\frac{1}{P}``)."""
+    rest = tex[len(frac):] if tex.startswith(frac + "{") else ""
+    for _ in ("numerator", "denominator"):
+        if not rest.startswith("{"):
+            return False
+        depth = 0
+        for k, char in enumerate(rest):
+            depth += (char == "{") - (char == "}")
+            if depth == 0:
+                break
+        else:
+            return False
+        rest = rest[k + 1:]
+    return not rest
 
 
 def print_expr(expr: Any, target: Target, expand: Expansion | None = None, decimals: bool = False) -> Piece:
