@@ -172,3 +172,17 @@ def test_a_fraction_as_a_factor_in_latex_needs_no_brackets(formula, at) -> None:
     tex = derivation_latex(result) + "\n".join(write(line, LATEX) for frame in frames(result) for line in frame.equations)
     assert r"\frac" in tex
     assert not re.search(r"\\left\(\\frac\{[^{}]*\}\{[^{}]*\}\\right\)", tex), tex
+
+
+@pytest.mark.parametrize("formula, at", [
+    ("P = exp(a) + exp(b); o = log(P); L = −n o", {"a": 1, "b": 2, "n": 0.5}),
+    ("L = −log(exp(z1)/(exp(z1) + exp(z2)))", {"z1": 1, "z2": 2}),
+    (r"L = -\log\frac{e^{z_1}}{e^{z_1} + e^{z_2} + e^{z_3}}", {"z_1": 1, "z_2": 2, "z_3": 0.5}),
+    ("s = σ(w x); L = (s − y)² + exp(−w)", {"w": 0.5, "x": 1, "y": 1}),
+])
+def test_latex_writes_exp_one_way(formula, at) -> None:
+    """The graph's exp nodes are written \\exp(…); what sympy derives is written the same way, never e^{…} beside
+    them in one derivation (a student would read two functions)."""
+    result = gradviz.parse(formula).backward(at)
+    tex = derivation_latex(result) + "\n".join(write(line, LATEX) for frame in frames(result) for line in frame.equations)
+    assert r"\exp" in tex and "e^{" not in tex, tex

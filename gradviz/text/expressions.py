@@ -317,6 +317,10 @@ class TextbookLatexPrinter(LatexPrinter):
     def _print_log(self, expr: Any, exp: Any = None) -> str:
         return self._call(r"\log", expr.args[0], exp)
 
+    def _print_exp(self, expr: Any, exp: Any = None) -> str:
+        r"""``\exp(a)``, as the graph's exp nodes are written (sympy's ``e^{a}`` beside them read as another function)."""
+        return self._call(r"\exp", expr.args[0], exp)
+
     def _print_sigmoid(self, expr: Any, exp: Any = None) -> str:
         return self._call(self.target.function(OPS["sigmoid"]), expr.args[0], exp)
 
