@@ -187,6 +187,63 @@ def test_a_sigmoid_is_written_as_sigma_and_cancels_as_lectures_cancel_it(formula
         assert "−(y − 1)" not in plain(other) and "−(t − 1)" not in plain(other), plain(other)
 
 
+NAMED_SUMS = [
+    ("P = exp(a1) + exp(a2) + exp(a3); Q = exp(b1) + exp(b2) + exp(b3)\n"
+     "L = exp(a1)/P (a1 − log(P) − b1 + log(Q)) + exp(a2)/P (a2 − log(P) − b2 + log(Q))"
+     " + exp(a3)/P (a3 − log(P) − b3 + log(Q))", "b1", "h/Q − n"),
+    ("Z = exp(s1) + exp(s2) + exp(s3); o = (exp(s1) v1 + exp(s2) v2 + exp(s3) v3)/Z; L = (o − y)²", None, None),
+    ("s = e^{z1} + e^{z2}; L = −y1 log(e^{z1}/s) − y2 log(e^{z2}/s)", None, None),
+    ("μ = (x1 + x2 + x3)/3; v = ((x1 − μ)² + (x2 − μ)² + (x3 − μ)²)/3; L = (x1 − μ)/√(v + ε) t", None, None),
+    ("S = a + b + c; L = (a/S − y1)² + (b/S − y2)² + (c/S − y3)²", None, None),
+]
+
+
+@pytest.mark.parametrize("formula, node, printed", NAMED_SUMS)
+def test_a_named_quantity_is_written_by_its_name_never_spelt_out_beside_it(formula, node, printed) -> None:
+    """Where a line's simplified or carried form holds the whole definition of a quantity the formula names
+    (``exp(a₁) + exp(a₂) + exp(a₃)`` for P), it is written by its name and cancels: KL's ∂L/∂b₁ reads h/Q − n
+    (the two softmaxes' difference), not h(exp(a₁) + exp(a₂) + exp(a₃))/(PQ) − n."""
+    graph = gradviz.parse(formula)
+    result = graph.backward({name: 0.3 + 0.17 * (7 * k % 5) - 0.2 * (k % 3) for k, name in enumerate(graph.inputs)})
+    sym = symbolic_of(graph)
+    named = [(sym.term(nid), graph.nodes[nid].name) for nid, n in graph.nodes.items()
+             if n.kind == "op" and n.named_by_user and nid != graph.output_id]
+    machinery = forms._Forms(graph)
+    definitions = {symbol: machinery.named(graph.node(name).id) for symbol, name in named}
+    for nid, adjoint in forms_of(graph).items():
+        for form in {adjoint.simplified, adjoint.carried}:
+            for symbol, definition in definitions.items():
+                if forms.size(definition) > 1 and definition.free_symbols <= form.expr.free_symbols:
+                    assert form.expr.subs(definition, symbol) == form.expr, (graph.nodes[nid].name, form.expr, symbol)
+    if node is not None:
+        line = plain(dict(_lines(result))[graph.node(node).id])
+        assert f" = {printed} = " in line, line
+
+
+@pytest.mark.parametrize("formula", [
+    "Z = exp(z1) + exp(z2) + exp(z3); p1 = exp(z1)/Z; p2 = exp(z2)/Z; p3 = exp(z3)/Z\n"
+    "L = −(1 − ε) log(p1) − ε/3 (log(p1) + log(p2) + log(p3))",
+    NAMED_SUMS[0][0], NAMED_SUMS[1][0],
+    "p1 = a + b x1 + c x1²; p2 = a + b x2 + c x2²; L = ((p1 − y1)² + (p2 − y2)²)/2",
+    "h = tanh(w x + b); y = v h + c; L = (y − t)²",
+])
+def test_an_inputs_line_writes_out_the_shorter_form_in_the_inputs(formula) -> None:
+    """An input's line ends in the inputs with whichever of its simplified and carried forms reads shorter written
+    out: label smoothing's ∂L/∂z₁ = … = p₁ + 2ε/3 − 1 = exp(z₁)/(exp(z₁) + exp(z₂) + exp(z₃)) − 1 + 2ε/3, not its
+    simplified form with p₁ written inside a fraction, (exp(z₁) + exp(z₁)(2ε − 3)/(3(exp(z₁)/(…))))/(…)."""
+    graph = gradviz.parse(formula)
+    result = graph.backward({name: 0.3 + 0.17 * (7 * k % 5) - 0.2 * (k % 3) for k, name in enumerate(graph.inputs)})
+    quantities = quantities_of(graph)
+    for nid, line in _lines(result):
+        if graph.nodes[nid].kind != "input":
+            continue
+        adjoint = forms_of(graph)[nid]
+        lengths = [len(plain(Chain(tuple(tuple(f.xreplace(quantities) for f in t) for t in form.terms), graph,
+                                   in_inputs=True))) for form in (adjoint.simplified, adjoint.carried)]
+        last = plain(line).split(" = ")[-2]
+        assert len(last) <= min(lengths) + 2, (plain(line), lengths)
+
+
 @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(fuzzing.cases(max_leaves=5))
 @pytest.mark.slow

@@ -30,6 +30,7 @@ __all__ = ["Form", "Use", "Adjoint", "forms_of", "quantities_of", "size", "sigmo
 
 NAMED_RATIO = 2  # a form in the user's quantities is carried up to this many times the length with temporaries
 NAMED_SLACK = 12  # symbols a simplification may still save on a form written out in the user's quantities
+RENAME_SAVING = 5  # symbols a form must save by writing the user's quantities by their names (``_renamed_if_shorter``)
 
 
 class sigmoid(sympy.Function):  # noqa: N801 (the printers find ``_print_sigmoid`` by the class's name)
@@ -149,10 +150,15 @@ class _Forms:
         self._named: dict[str, Any] = {}
         self._related: dict[Any, list[Form]] = {}
         self.quantities = graph.memo("lecture quantities", dict)  # symbols the lecture introduces → their meaning
-        self.relations = {self.sym.term(nid): self.named(nid) for nid, n in graph.nodes.items()
-                          if n.kind == "op" and n.named_by_user and nid != graph.output_id
-                          and self.named_size(self.definition(nid)) <= NAMED_BUDGET
-                          and not self.named(nid).atoms(sympy.Function)}
+        self.definitions = {self.sym.term(nid): self.named(nid) for nid, n in graph.nodes.items()
+                            if n.kind == "op" and n.named_by_user and nid != graph.output_id
+                            and self.named_size(self.definition(nid)) <= NAMED_BUDGET}  # the user's quantities
+        self.relations = {symbol: d for symbol, d in self.definitions.items() if not d.atoms(sympy.Function)}
+        inner = {symbol: d for symbol, d in self.definitions.items() if not d.atoms(sympy.Add)}  # a₁ = exp(s₁)/Z
+        patterns = {(symbol, d) for symbol, d in self.definitions.items() if size(d) > 1}
+        patterns |= {(symbol, sympy.together(d.xreplace(inner))) for symbol, d in self.definitions.items()
+                     if d.free_symbols & inner.keys() and size(d) > 1}  # o = a₁v₁ + a₂v₂ as (v₁exp(s₁) + v₂exp(s₂))/Z
+        self.patterns = sorted(patterns, key=lambda pattern: (-size(pattern[1]), str(pattern)))  # ``renamed``'s
 
     def run(self) -> dict[str, Adjoint]:
         graph = self.graph
@@ -192,7 +198,9 @@ class _Forms:
 
     def lecture_form(self, product: Form) -> tuple[Form, Form | None, Form]:
         """(simplified, named, carried) for a product in chain order."""
-        simplified = _shortest([product, Form.of(product.expr), *_simpler(product.expr), *self.related(product.expr)])
+        simplified = _renamed_if_shorter(
+            _shortest([product, Form.of(product.expr), *_simpler(product.expr), *self.related(product.expr)]),
+            self.renamed(product.expr))
         if not self.temporaries or not (simplified.expr.free_symbols & self.temporaries.keys()):
             return simplified, None, simplified
         written = self.named_size(simplified.expr)
@@ -201,7 +209,8 @@ class _Forms:
         swap = {symbol: self.named(nid) for symbol, nid in self.temporaries.items()
                 if symbol in simplified.expr.free_symbols}
         factors = Form(tuple(tuple(f.xreplace(swap) for f in t) for t in simplified.terms))
-        named = _shortest([factors, Form.of(factors.expr), *_simpler(factors.expr)])
+        named = _renamed_if_shorter(_shortest([factors, Form.of(factors.expr), *_simpler(factors.expr)]),
+                                    self.renamed(factors.expr))
         carried = named if named.size <= NAMED_RATIO * simplified.size else simplified
         return simplified, named, carried
 
@@ -268,6 +277,21 @@ class _Forms:
                 out += [Form.of(sympy.factor_terms(variant)),
                         Form.of(sympy.collect(variant, sorted(self.relations.keys() & variant.free_symbols, key=str)))]
         return out
+
+    def renamed(self, expr: Any) -> list[Form]:
+        """``expr`` with the definition of each of the user's quantities written by its name where it appears whole
+        (``(exp(a₁) + exp(a₂) + exp(a₃))/(PQ)`` → ``1/Q`` for ``P = exp(a₁) + exp(a₂) + exp(a₃)``), simplified."""
+        if size(expr) > NAMED_BUDGET:
+            return []
+        found = []
+        for variant in (expr, *(form.expr for form in _simpler(expr))):  # a sum of fractions shows it once over one
+            out = variant
+            for symbol, definition in self.patterns:
+                if definition.free_symbols <= out.free_symbols:
+                    out = out.subs(definition, symbol)
+            if out != variant:
+                found += [Form.of(out), *_simpler(out)]
+        return found
 
     def named_size(self, expr: Any) -> int:
         """``size`` of ``expr`` once every temporary in it is written in the user's quantities,
@@ -373,6 +397,14 @@ def _minus_signs(total: Any) -> int:
 
 def _has_fraction(expr: Any) -> bool:
     return any(power.exp.is_negative for power in expr.atoms(sympy.Pow))
+
+
+def _renamed_if_shorter(form: Form, renamed: list[Form]) -> Form:
+    """``form``, or the shortest of ``renamed`` (``_Forms.renamed``) where that saves ``RENAME_SAVING`` symbols: a
+    quantity's name that cancels or stands for a long definition, never a product's factors merely contracted
+    (``2(H − y)·tanh(C)·o(1 − o)`` stays, not ``2H(1 − o)(H − y)`` for ``H = o tanh(C)``)."""
+    best = _shortest(renamed) if renamed else form
+    return best if best.size + RENAME_SAVING <= form.size else form
 
 
 def _shortest(candidates: list[Form]) -> Form:

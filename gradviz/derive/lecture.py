@@ -89,7 +89,7 @@ def lecture(result: Backward, wrt: str | None = None) -> Lecture:
             sides.append(Terms(tuple(_use_values(graph, use, decimals) for use in adjoint.uses)))
         sides += [Chain(form.terms, decimals=decimals) for form in shown_forms(result, nid)]
         if node.kind == "input" and not _ends_in_inputs(graph, adjoint):  # then in the inputs, the chain's order kept
-            sides.append(Chain(_meant(graph, adjoint.simplified), graph, in_inputs=True, decimals=decimals))
+            sides.append(Chain(written_out(graph, adjoint), graph, in_inputs=True, decimals=decimals))
         if numbers is not None:
             sides.append(Number(numbers[nid]))
         line = Relation(deduplicated(sides))
@@ -129,9 +129,23 @@ def _ends_in_inputs(graph: Graph, adjoint: Adjoint) -> bool:
     def shorter() -> bool:
         if adjoint.carried is adjoint.simplified or _names_intermediates(graph, adjoint.carried):
             return False
-        written = Chain(_meant(graph, adjoint.simplified), graph, in_inputs=True)
+        written = Chain(written_out(graph, adjoint), graph, in_inputs=True)
         return len(plain(Chain(_meant(graph, adjoint.carried)))) < len(plain(written))
     return graph.memo(f"ends in the inputs:{adjoint.node}", shorter)  # asked by each line and caption of the input
+
+
+def written_out(graph: Graph, adjoint: Adjoint) -> tuple[tuple[Any, ...], ...]:
+    """The factors an input's line writes out in the inputs: its simplified form's (the chain's order), or its carried
+    form's where that reads shorter written out (label smoothing's ``p₁ + 2ε/3 − 1``, not ``(a + f(2ε − 3)/(3p₁))/Z``
+    with p₁ written inside it)."""
+    def chosen() -> tuple[tuple[Any, ...], ...]:
+        simplified = _meant(graph, adjoint.simplified)
+        if adjoint.carried is adjoint.simplified:
+            return simplified
+        carried = _meant(graph, adjoint.carried)
+        length = {terms: len(plain(Chain(terms, graph, in_inputs=True))) for terms in (simplified, carried)}
+        return carried if length[carried] < length[simplified] else simplified
+    return graph.memo(f"written out:{adjoint.node}", chosen)
 
 
 def _meant(graph: Graph, form: Form) -> tuple[tuple[Any, ...], ...]:
@@ -230,7 +244,7 @@ def gradient_lines(result: Backward, expanded: bool = True, joint: str = "dot") 
                 side = Chain(form.terms, joint=joint, decimals=decimals)
                 if expanded or len(plain(side)) <= SHORT_SIDE:
                     sides.append(side)
-            in_inputs = Chain(_meant(graph, adjoint.simplified), graph, in_inputs=True, joint=joint, decimals=decimals)
+            in_inputs = Chain(written_out(graph, adjoint), graph, in_inputs=True, joint=joint, decimals=decimals)
             if not _ends_in_inputs(graph, adjoint) and (expanded or len(plain(in_inputs)) <= SHORT_SIDE):
                 sides.append(in_inputs)
         elif result.has_symbolic:

@@ -197,6 +197,8 @@ class TextbookPrinter(StrPrinter):
             denom.insert(0, sympy.Integer(coeff.q))
             coeff = sympy.Integer(coeff.p)
         parts = [] if coeff == 1 and numer else [coeff]
+        if sign and not parts and len(numer) == 1 and not denom:  # −a/b: a quotient needs no brackets after a minus
+            return sign + self.wrap(numer[0], Level.QUOTIENT)
         text = self._factors(parts + numer)
         if denom:
             bottom = self.wrap(denom[0], Level.POWER) if len(denom) == 1 else self.target.paren(self._factors(denom))
