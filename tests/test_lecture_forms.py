@@ -195,6 +195,8 @@ NAMED_SUMS = [
     ("s = e^{z1} + e^{z2}; L = −y1 log(e^{z1}/s) − y2 log(e^{z2}/s)", None, None),
     ("μ = (x1 + x2 + x3)/3; v = ((x1 − μ)² + (x2 − μ)² + (x3 − μ)²)/3; L = (x1 − μ)/√(v + ε) t", None, None),
     ("S = a + b + c; L = (a/S − y1)² + (b/S − y2)² + (c/S − y3)²", None, None),
+    ("s1 = q k1; s2 = q k2; Z = exp(s1) + exp(s2); a1 = exp(s1)/Z; a2 = exp(s2)/Z; o = a1 v1 + a2 v2; L = (o − y)²",
+     "k1", "2a1(o − y)(v1 − o)q"),
 ]
 
 
