@@ -211,4 +211,69 @@ LECTURES: dict[str, str] = {
         "h1 = log(1 + exp(u1 x + c1)); h2 = log(1 + exp(u2 x + c2)); h3 = log(1 + exp(u3 x + c3))\n"
         "y = v1 h1 + v2 h2 + v3 h3; L = (y − t)²"
     ),
+    # the second set, written 2026-12-07 from other course notes (Mazur's worked example with ½, Huber, KL, …)
+    "Mazur 2-2-2 net": (
+        "net_h1 = w1 i1 + w2 i2 + b1; net_h2 = w3 i1 + w4 i2 + b1; out_h1 = σ(net_h1); out_h2 = σ(net_h2)\n"
+        "net_o1 = w5 out_h1 + w6 out_h2 + b2; net_o2 = w7 out_h1 + w8 out_h2 + b2\n"
+        "E = ½(t1 − σ(net_o1))² + ½(t2 − σ(net_o2))²"
+    ),
+    "Huber, 3 points": (
+        "r1 = w x1 + b − y1; r2 = w x2 + b − y2; r3 = w x3 + b − y3\n"
+        "L = (min(|r1|, 1)² /2 + max(|r1| − 1, 0)) + (min(|r2|, 1)²/2 "
+        "+ max(|r2| − 1, 0)) + (min(|r3|, 1)²/2 + max(|r3| − 1, 0))"
+    ),
+    "cubic regression, 3 points": (
+        "L = (a + b x1 + c x1² + d x1³ − y1)² + (a + b x2 + c x2² + d x2³ − y2)² + (a + b x3 + c x3² + d x3³ − y3)²"
+    ),
+    "leaky ReLU 2-2-1": (
+        "h1 = max(0.01 (w11 x1 + w12 x2 + b1), w11 x1 + w12 x2 + b1);"
+        " h2 = max(0.01 (w21 x1 + w22 x2 + b2), w21 x1 + w22 x2 + b2)\n"
+        "ŷ = v1 h1 + v2 h2 + c; L = (ŷ − y)²"
+    ),
+    "momentum, two steps": (
+        "g1 = 2 (w0 x − y) x; v1 = β v0 + g1; w1 = w0 − η v1\n"
+        "g2 = 2 (w1 x − y) x; v2 = β v1 + g2; w2 = w1 − η v2; L = (w2 x − y)²"
+    ),
+    "logistic regression, 2 features, 3 points": (
+        "p1 = σ(w1 a1 + w2 b1 + c); p2 = σ(w1 a2 + w2 b2 + c); p3 = σ(w1 a3 + w2 b3 + c)\n"
+        "L = −(y1 log(p1) + (1 − y1) log(1 − p1) + y2 log(p2) "
+        "+ (1 − y2) log(1 − p2) + y3 log(p3) + (1 − y3) log(1 − p3))/3"
+    ),
+    "attention, 4 scalar keys": (
+        "e1 = exp(q k1); e2 = exp(q k2); e3 = exp(q k3); e4 = exp(q k4)\n"
+        "o = (e1 v1 + e2 v2 + e3 v3 + e4 v4)/(e1 + e2 + e3 + e4); L = (o − y)²"
+    ),
+    "mixture of 2 Gaussians NLL": (
+        "L = −log(π1 exp(−(x − m1)²/(2 s1²))/s1 + π2 exp(−(x − m2)²/(2 s2²))/s2)"
+    ),
+    "KL of two softmaxes, 3 classes": (
+        "P = exp(a1) + exp(a2) + exp(a3); Q = exp(b1) + exp(b2) + exp(b3)\n"
+        "L = exp(a1)/P (a1 − log(P) − b1 + log(Q)) + exp(a2)/P (a2 − log(P) − b2 "
+        "+ log(Q)) + exp(a3)/P (a3 − log(P) − b3 + log(Q))"
+    ),
+    "peephole-free LSTM, forget and input gates": (
+        "f = σ(w_f x + u_f h + b_f); i = σ(w_i x + u_i h + b_i); g = tanh(w_g x + u_g h + b_g)\n"
+        "c = f c0 + i g; L = (tanh(c) − y)²"
+    ),
+    "InfoNCE, 3 negatives": (
+        "L = −log(exp(q k0/τ)/(exp(q k0/τ) + exp(q k1/τ) + exp(q k2/τ) + exp(q k3/τ)))"
+    ),
+    "tied autoencoder 2-1-2": (
+        "h = σ(w1 x1 + w2 x2 + b); r1 = w1 h + c1; r2 = w2 h + c2; L = (r1 − x1)² + (r2 − x2)²"
+    ),
+    "Poisson regression, 3 points": (
+        "L = exp(w x1 + b) − y1 (w x1 + b) + exp(w x2 + b) − y2 (w x2 + b) + exp(w x3 + b) − y3 (w x3 + b)"
+    ),
+    "2-step RNN, two hidden units": (
+        "h1 = tanh(a h0 + b g0 + u x1); g1 = tanh(c h0 + d g0 + v x1)\n"
+        "h2 = tanh(a h1 + b g1 + u x2); g2 = tanh(c h1 + d g1 + v x2); L = (p h2 + q g2 − y)²"
+    ),
+    "batch norm then linear, 2 values": (
+        "μ = (x1 + x2)/2; v = ((x1 − μ)² + (x2 − μ)²)/2\n"
+        "z1 = γ (x1 − μ)/√(v + ε) + β; z2 = γ (x2 − μ)/√(v + ε) + β; L = (w z1 − y1)² + (w z2 − y2)²"
+    ),
+    "softmax CE 3 classes, 3 features": (
+        "z1 = w11 x1 + w12 x2 + w13 x3; z2 = w21 x1 + w22 x2 + w23 x3; z3 = w31 x1 + w32 x2 + w33 x3\n"
+        "L = −log(exp(z2)/(exp(z1) + exp(z2) + exp(z3)))"
+    ),
 }
