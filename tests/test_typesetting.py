@@ -186,3 +186,18 @@ def test_latex_writes_exp_one_way(formula, at) -> None:
     result = gradviz.parse(formula).backward(at)
     tex = derivation_latex(result) + "\n".join(write(line, LATEX) for frame in frames(result) for line in frame.equations)
     assert r"\exp" in tex and "e^{" not in tex, tex
+
+
+@pytest.mark.parametrize("formula", [
+    "h1 = tanh(a h0 + b g0 + u x1); g1 = tanh(c h0 + d g0 + v x1)\n"
+    "h2 = tanh(a h1 + b g1 + u x2); g2 = tanh(c h1 + d g1 + v x2); L = (p h2 + q g2 − y)²",
+    "h = σ(w x + b); L = 3(v h + c − y)²",
+    "z = w1 x1 + w2 x2; L = (z − y)² + 2(w1² + w2²)",
+])
+def test_a_number_shared_by_a_sums_terms_stays_outside_it(formula) -> None:
+    """A factor 2c whose c is written out reads 2(ph₂ + qg₂ − y), never 2ph₂ + 2qg₂ − 2y (sympy multiplies a number
+    into a sum): in every caption, derivation line and gradient line."""
+    graph = gradviz.parse(formula)
+    spread = re.compile(r"(?<![\w.])(\d+)[^\W\d][^\s()+−=·]*( [+−] \1[^\W\d][^\s()+−=·]*)+(?![\w(])")
+    for line in every_line(formula, {name: 0.3 + 0.1 * k for k, name in enumerate(graph.inputs)}):
+        assert not spread.search(line), line

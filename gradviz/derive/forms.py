@@ -208,7 +208,7 @@ class _Forms:
             return simplified, None, simplified
         swap = {symbol: self.named(nid) for symbol, nid in self.temporaries.items()
                 if symbol in simplified.expr.free_symbols}
-        factors = Form(tuple(tuple(f.xreplace(swap) for f in t) for t in simplified.terms))
+        factors = Form(tuple(tuple(_number_kept(f.xreplace(swap)) for f in t) for t in simplified.terms))
         named = _renamed_if_shorter(_shortest([factors, Form.of(factors.expr), *_simpler(factors.expr)]),
                                     self.renamed(factors.expr))
         carried = named if named.size <= NAMED_RATIO * simplified.size else simplified
@@ -323,6 +323,17 @@ class _Forms:
                     if symbol in self.temporaries}
             self._named[nid] = definition.xreplace(swap) if swap else definition
         return self._named[nid]
+
+
+def _number_kept(expr: Any) -> Any:
+    """A sum whose terms share a number written as that number times the sum, as the factor read before its names
+    were written out (``2c`` → ``2(ph₂ + qg₂ − y)``; sympy multiplies the 2 into the sum: ``2ph₂ + 2qg₂ − 2y``)."""
+    if not expr.is_Add:
+        return expr
+    content, primitive = expr.as_content_primitive()
+    whole = content.is_Integer and all(term.as_coeff_Mul()[0].is_Integer for term in sympy.Add.make_args(primitive))
+    return sympy.Mul(content, primitive, evaluate=False) if content > 1 and whole and primitive.is_Add \
+        and primitive.free_symbols else expr
 
 
 def _sigmoids(expr: Any) -> Any:
