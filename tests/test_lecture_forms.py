@@ -246,6 +246,22 @@ def test_an_inputs_line_writes_out_the_shorter_form_in_the_inputs(formula) -> No
         assert len(last) <= min(lengths) + 2, (plain(line), lengths)
 
 
+@pytest.mark.parametrize("formula, at, node, printed", [
+    ("r = w x + b − y; L = min(|r|, 1)²/2 + max(|r| − 1, 0)", {"w": 0.5, "x": 2, "b": 0.1, "y": 0.3}, "b",
+     "r[1 > |r|] + [|r| > 1] sgn(r)"),
+    ("L = (min(max(z, 0), 1) − t)²", {"z": 0.3, "t": 1}, "z", "2(z − t)[z > 0][1 > z]"),
+    ("L = max(0, 1 − y s)²", {"y": 1, "s": 0.3}, "s", "−2y(1 − sy)[1 > sy]"),
+    ("d = |a − b|; L = y d² + (1 − y) max(0, m − d)²", {"a": 0.3, "b": 0.5, "y": 0, "m": 1}, "m", "2(1 − y)(m − d)[m > d]"),
+])
+def test_a_step_decides_the_min_or_max_it_multiplies(formula, at, node, printed) -> None:
+    """Under a step ``[a > b]`` a ``min(a, b)`` is ``b`` and a ``max(a, b)`` is ``a``, and ``|u| sgn(u)`` is ``u``:
+    Huber's derivative reads ``r[1 > |r|] + [|r| > 1] sgn(r)`` (not ``([1 > |r|] min(1, |r|) + [|r| > 1]) sgn(r)``),
+    a clipped value's ``2(z − t)[z > 0][1 > z]``, a squared hinge's ``−2y(1 − sy)[1 > sy]``."""
+    result = gradviz.parse(formula).backward(at)
+    line = plain(dict(_lines(result))[result.graph.node(node).id])
+    assert f" = {printed} = " in line, line
+
+
 @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(fuzzing.cases(max_leaves=5))
 @pytest.mark.slow

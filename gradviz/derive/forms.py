@@ -358,6 +358,9 @@ def _simpler(expr: Any) -> tuple[Form, ...]:
     expression (sympy's simplifications are most of a graph's forms)."""
     if not affordable(expr):
         return ()
+    decided = _decided(expr)
+    if decided != expr:
+        return (Form.of(decided), *_simpler(decided))
     if not _has_fraction(expr):  # nothing to cancel; multiplied out, terms may cancel: y(σ − 1) − (y − 1)σ = σ − y
         return (Form.of(sympy.factor_terms(expr)), Form.of(sympy.factor_terms(sympy.expand(expr)))) if expr.is_Add else ()
     cancelled = sympy.cancel(expr)
@@ -365,6 +368,39 @@ def _simpler(expr: Any) -> tuple[Form, ...]:
     if cancelled.is_Add or cancelled != expr:
         out.append(Form.of(sympy.factor_terms(expr)))
     return tuple(out)
+
+
+def _decided(expr: Any) -> Any:
+    """``expr`` with what its steps decide written out, as a lecture writes a piecewise derivative: under a step
+    ``[a > b]`` a ``min(a, b)`` is ``b`` and a ``max(a, b)`` is ``a`` (Huber's ``[1 > |r|] min(1, |r|)`` is
+    ``[1 > |r|] |r|``), and ``|u| sgn(u)`` is ``u`` (so Huber's derivative reads ``[1 > |r|] r + [|r| > 1] sgn(r)``).
+    ``expr`` itself where neither applies."""
+    if not expr.has(sympy.Heaviside, sympy.sign):
+        return expr
+
+    def under_steps(product: Any) -> Any:
+        swap = {}
+        for step in (f for f in product.args if isinstance(f, sympy.Heaviside)):
+            for extreme in product.atoms(sympy.Min, sympy.Max):
+                if len(extreme.args) == 2:
+                    a, b = extreme.args
+                    larger = a if sympy.expand(a - b - step.args[0]) == 0 else \
+                        b if sympy.expand(b - a - step.args[0]) == 0 else None
+                    if larger is not None:
+                        swap[extreme] = larger if isinstance(extreme, sympy.Max) else a + b - larger
+        return product.xreplace(swap) if swap else product
+
+    def signed(product: Any) -> Any:
+        factors = list(product.args)
+        for f in product.args:
+            if isinstance(f, sympy.sign) and sympy.Abs(f.args[0]) in factors and f in factors:
+                factors.remove(f)
+                factors[factors.index(sympy.Abs(f.args[0]))] = f.args[0]
+        return sympy.Mul(*factors)
+    out = expr.replace(lambda e: e.is_Mul and e.has(sympy.Heaviside), under_steps)
+    if out.has(sympy.sign) and out.has(sympy.Abs):
+        out = sympy.expand(out).replace(lambda e: e.is_Mul and e.has(sympy.sign), signed)
+    return sympy.factor_terms(out) if out != expr else expr
 
 
 def _signs(expr: Any) -> Any:

@@ -134,17 +134,23 @@ def _ends_in_inputs(graph: Graph, adjoint: Adjoint) -> bool:
     return graph.memo(f"ends in the inputs:{adjoint.node}", shorter)  # asked by each line and caption of the input
 
 
+WRITTEN_OUT_SHARE = 0.9  # an input's line writes out another form than the chain's only when this much shorter
+
+
 def written_out(graph: Graph, adjoint: Adjoint) -> tuple[tuple[Any, ...], ...]:
     """The factors an input's line writes out in the inputs: its simplified form's (the chain's order), or its carried
-    form's where that reads shorter written out (label smoothing's ``p₁ + 2ε/3 − 1``, not ``(a + f(2ε − 3)/(3p₁))/Z``
-    with p₁ written inside it)."""
+    or named form's where that reads ``WRITTEN_OUT_SHARE`` as long written out (label smoothing's ``p₁ + 2ε/3 − 1``, not
+    ``(a + f(2ε − 3)/(3p₁))/Z`` with p₁ written inside it; a squared hinge's ``−2(1 − sy)[1 − sy > 0]·s``, its
+    ``max`` decided by the step)."""
     def chosen() -> tuple[tuple[Any, ...], ...]:
         simplified = _meant(graph, adjoint.simplified)
-        if adjoint.carried is adjoint.simplified:
+        others = [_meant(graph, form) for form in (adjoint.carried, adjoint.named)
+                  if form is not None and form is not adjoint.simplified]
+        if not others:
             return simplified
-        carried = _meant(graph, adjoint.carried)
-        length = {terms: len(plain(Chain(terms, graph, in_inputs=True))) for terms in (simplified, carried)}
-        return carried if length[carried] < length[simplified] else simplified
+        length = {terms: len(plain(Chain(terms, graph, in_inputs=True))) for terms in (simplified, *others)}
+        shortest = min(others, key=length.__getitem__)
+        return shortest if length[shortest] < WRITTEN_OUT_SHARE * length[simplified] else simplified
     return graph.memo(f"written out:{adjoint.node}", chosen)
 
 
