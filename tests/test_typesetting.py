@@ -37,6 +37,11 @@ def every_line(formula: str, at: dict) -> list[str]:
     return lines + [line for f in frames(r) for line in f.lines()]
 
 
+def every_latex(result) -> str:
+    """The derivation's LaTeX and every frame's equations in LaTeX (what the Beamer deck sets)."""
+    return derivation_latex(result) + "\n".join(write(line, LATEX) for frame in frames(result) for line in frame.equations)
+
+
 @pytest.mark.parametrize("formula, at", EXAMPLES, ids=["perceptron", "micrograd", "softmax", "xor", "fractions"])
 def test_signs_are_folded_into_the_sum(formula, at) -> None:
     for line in every_line(formula, at):
@@ -169,7 +174,7 @@ def test_a_fraction_as_a_factor_in_latex_needs_no_brackets(formula, at) -> None:
     """LaTeX sets a fraction apart by itself: a chain reads ``-n \\cdot \\frac{1}{P}``, never
     ``\\left(\\frac{1}{P}\\right)`` (brackets the Unicode text ``(−n)·(1/P)`` needs)."""
     result = gradviz.parse(formula).backward(at)
-    tex = derivation_latex(result) + "\n".join(write(line, LATEX) for frame in frames(result) for line in frame.equations)
+    tex = every_latex(result)
     assert r"\frac" in tex
     assert not re.search(r"\\left\(\\frac\{[^{}]*\}\{[^{}]*\}\\right\)", tex), tex
 
@@ -184,7 +189,7 @@ def test_latex_writes_exp_one_way(formula, at) -> None:
     """The graph's exp nodes are written \\exp(…); what sympy derives is written the same way, never e^{…} beside
     them in one derivation (a student would read two functions)."""
     result = gradviz.parse(formula).backward(at)
-    tex = derivation_latex(result) + "\n".join(write(line, LATEX) for frame in frames(result) for line in frame.equations)
+    tex = every_latex(result)
     assert r"\exp" in tex and "e^{" not in tex, tex
 
 
