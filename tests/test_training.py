@@ -277,6 +277,24 @@ def test_grid_search_scores_every_setting_as_its_own_run_and_names_the_best() ->
                     workers=2)
 
 
+def _dies(*args: object) -> None:
+    os._exit(1)
+
+
+@pytest.mark.slow
+def test_a_grid_search_whose_worker_dies_stops_its_executor_before_it_returns(monkeypatch) -> None:
+    """A worker that dies breaks the pool: the search says so in one error and has let the executor's manager thread
+    finish (it closes a pipe Python's exit writes to: left running, the process ended with a traceback, sometimes)."""
+    import threading
+
+    from gradviz.networks import training
+
+    monkeypatch.setattr(training, "_grid_score", _dies)  # the forked worker dies at its first run
+    with pytest.raises(GradvizError, match="a process of the grid search ended before its run did"):
+        training.grid_search((2, 2, 1), XOR_DATA, {"lr": (0.1, 1.0)}, steps=10, workers=2)
+    assert not [t for t in threading.enumerate() if type(t).__name__ == "_ExecutorManagerThread" and t.is_alive()]
+
+
 def _masked_xor_run(values: dict, points, mask) -> tuple[float, dict]:
     """The mean BCE of a 2-H-1 tanh/sigmoid network whose hidden outputs are multiplied by ``mask``,
     and its gradient, by a numpy forward and backward pass written out here."""

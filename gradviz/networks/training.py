@@ -43,6 +43,7 @@ __all__ = ["Fit", "fit", "batch_order", "dropout_masks", "input_noise", "clean_l
            "FIGURE_NODE_LIMIT"]
 
 FIGURE_NODE_LIMIT = 5_000  # nodes of the scalar graph built over all training points for the figures
+STOP_SECONDS = 5.0  # how long a stopped grid search waits for its executor's manager thread (``_stop``)
 
 Point = tuple[Sequence[float], float]  # an autoencoder's points are the features alone
 
@@ -300,10 +301,15 @@ def _grid_worker() -> None:
 
 
 def _stop(pool: "ProcessPoolExecutor") -> None:
-    """End ``pool`` at once: queued runs cancelled, running workers terminated (not waited for)."""
+    """End ``pool`` at once: queued runs cancelled, running workers terminated (not waited for), then the executor's
+    manager thread given ``STOP_SECONDS`` to finish: it closes a pipe that Python's exit writes to, and a process
+    leaving while it does printed a traceback after the one ``Error:`` line (``Bad file descriptor``)."""
+    manager = getattr(pool, "_executor_manager_thread", None)  # the executor keeps no public handle on its thread
     for process in list((getattr(pool, "_processes", None) or {}).values()):
-        process.terminate()  # the executor keeps no public handle on its workers
+        process.terminate()  # nor on its workers
     pool.shutdown(wait=False, cancel_futures=True)
+    if manager is not None:
+        manager.join(timeout=STOP_SECONDS)
 
 
 def grid_search(layers: Sequence[int], points: Sequence[Point], grid: dict[str, tuple[Any, ...]], *,
