@@ -262,7 +262,7 @@ def test_a_step_decides_the_min_or_max_it_multiplies(formula, at, node, printed)
     assert f" = {printed} = " in line, line
 
 
-@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(fuzzing.cases(max_leaves=5))
 @pytest.mark.slow
 def test_no_line_writes_a_sigmoid_through_exp(case) -> None:
