@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, Iterable
 
 import sympy
 
@@ -270,9 +270,7 @@ class _Forms:
         for variant in (cancelled, sympy.expand(cancelled)):
             if size(variant) > NAMED_BUDGET:  # sympy's subs takes seconds in so long a form, and nothing that
                 continue  # long comes back short enough to win
-            for symbol, definition in self.relations.items():
-                if definition.free_symbols <= variant.free_symbols:
-                    variant = variant.subs(definition, symbol)
+            variant = _by_names(variant, self.relations.items())
             if not variant.free_symbols - expr.free_symbols - self.relations.keys():
                 out += [Form.of(sympy.factor_terms(variant)),
                         Form.of(sympy.collect(variant, sorted(self.relations.keys() & variant.free_symbols, key=str)))]
@@ -285,10 +283,7 @@ class _Forms:
             return []
         found = []
         for variant in (expr, *(form.expr for form in _simpler(expr))):  # a sum of fractions shows it once over one
-            out = variant
-            for symbol, definition in self.patterns:
-                if definition.free_symbols <= out.free_symbols:
-                    out = out.subs(definition, symbol)
+            out = _by_names(variant, self.patterns)
             if out != variant:
                 found += [Form.of(out), *_simpler(out)]
         return found
@@ -323,6 +318,14 @@ class _Forms:
                     if symbol in self.temporaries}
             self._named[nid] = definition.xreplace(swap) if swap else definition
         return self._named[nid]
+
+
+def _by_names(expr: Any, definitions: Iterable[tuple[Any, Any]]) -> Any:
+    """``expr`` with each (symbol, definition) in turn written by the symbol wherever the definition appears whole."""
+    for symbol, definition in definitions:
+        if definition.free_symbols <= expr.free_symbols:
+            expr = expr.subs(definition, symbol)
+    return expr
 
 
 def _number_kept(expr: Any) -> Any:

@@ -140,8 +140,8 @@ WRITTEN_OUT_SHARE = 0.9  # an input's line writes out another form than the chai
 def written_out(graph: Graph, adjoint: Adjoint) -> tuple[tuple[Any, ...], ...]:
     """The factors an input's line writes out in the inputs: its simplified form's (the chain's order), or its carried
     or named form's where that reads ``WRITTEN_OUT_SHARE`` as long written out (label smoothing's ``p₁ + 2ε/3 − 1``, not
-    ``(a + f(2ε − 3)/(3p₁))/Z`` with p₁ written inside it; a squared hinge's ``−2(1 − sy)[1 − sy > 0]·s``, its
-    ``max`` decided by the step)."""
+    ``(a + f(2ε − 3)/(3p₁))/Z`` with p₁ written inside it; a squared hinge's ``−2y(1 − sy)[1 > sy]``, its ``max``
+    decided by the step)."""
     def chosen() -> tuple[tuple[Any, ...], ...]:
         simplified = _meant(graph, adjoint.simplified)
         others = [_meant(graph, form) for form in (adjoint.carried, adjoint.named)
