@@ -17,7 +17,10 @@ from gradviz.notebook import StaticFrames, frame_views, show
 from gradviz.outputs.explorer import explorer_html
 from gradviz.outputs.gallery import LECTURE, POINTS
 from gradviz.outputs.player import write_player
+from gradviz.render.backends import get_backend
+from gradviz.render.crossings import plain_dot_crossings
 from gradviz.render.fitting import readable_px
+from gradviz.render.measure import crossings
 from gradviz.syntax import parse
 
 NOTEBOOK = (1153, 700)
@@ -123,12 +126,22 @@ NET_331 = ("h1 = σ(w11 x1 + w12 x2 + w13 x3 + b1); h2 = σ(w21 x1 + w22 x2 + w2
 def test_many_inputs_scroll_within_their_band_and_the_figure_keeps_its_room(window, tmp_path) -> None:
     """A 3-3-1 sigmoid net with BCE (36 operations, 20 inputs): the input band stays two rows high and scrolls
     within them (up to 16 inputs it shows whole), so the figure keeps the room its text needs: node text at the
-    threshold (16.7 px when the band grew a third row), the output node in view, the page itself not scrolling."""
+    threshold (16.7 px when the band grew a third row), the output node in view, the page itself not scrolling.
+    Its layouts are tall for the box above a caption band (the readable one there crossed its edges 33 times,
+    plain ``dot`` 7): the caption stands in a column beside the figure, whose edges cross no more often than
+    plain ``dot``'s, and the column is in view."""
+    from selenium.webdriver.common.by import By
+
     graph = parse(NET_331)
     result = backward(graph, {name: 0.1 + 0.05 * k for k, name in enumerate(graph.inputs)})
     explorer = explorer_fit(window, result, tmp_path)
     assert len(graph.inputs) == 20 and not explorer.inputs_shown  # the third row is scrolled to
     assert explorer.node_px >= readable_px(36) and explorer.output_in_view and not explorer.page_scrolls, explorer
+    svg = window.execute_script("return document.querySelector('#figure svg').outerHTML").encode("utf-8")
+    reference = plain_dot_crossings(graph, get_backend("auto"))
+    assert crossings(svg) <= reference, (crossings(svg), reference)
+    figure, caption = (box(window, window.find_element(By.ID, name)) for name in ("figure", "caption"))
+    assert caption["left"] >= figure["right"] and in_view(caption), (figure, caption)
 
 
 def test_the_explorer_titles_the_formula_as_typed(window, tmp_path) -> None:

@@ -35,7 +35,8 @@ from ..eval.backward import Backward, backward
 from ..eval.forward import node_error
 from ..ir.ops import JS_HELPERS, LOCAL_INFINITE, LOCAL_OUTSIDE, OPS, OVERFLOW
 from ..render.figure import Figure
-from ..render.fitting import Area, readable_px
+from ..render.crossings import layout_crossings, plain_dot_crossings
+from ..render.fitting import SEARCH_LIMIT, Area, readable_px, text_px
 from ..render.frames import check_drawable, frames
 from ..render.style import Style
 from ..text.lines import Partial, plain, write
@@ -48,14 +49,16 @@ from .folder import OutputFolder
 from .player import OFFLINE, STEPPER, page_box, page_style, scaled_svg
 
 __all__ = ["EXPLORER_FILE", "explorer_html", "write_explorer", "graph_export", "op_table", "slotted",
-           "explorer_area"]
+           "explorer_area", "explorer_figure"]
 
 EXPLORER_FILE = "index.html"
 SLOT_ROOM = 7  # characters a number takes in the figure ("−0.0888": three digits after "0.0")
 INPUTS_PER_ROW = 8  # input controls per row of the page's input band (12 inputs: two rows)
 INPUT_ROWS = 2  # rows of input controls the band shows: up to 16 inputs show whole, more scroll within the band
 INPUT_ROW_PX = 36  # the height of one row of input controls
-BANDS_PX = 40 + 84  # the title bar and the caption band (explorer.css)
+TITLE_PX = 40  # the title bar's height (explorer.css)
+CAPTION_PX = 84  # the caption band's height below the figure (explorer.css)
+CAPTION_COLUMN_PX = 416  # the caption column's width, gap included, where it stands beside the figure (explorer.css)
 _FIGURE_SPACE = "\u2007"  # as wide as a digit: pads a slot to a number's width
 _HERE = Path(__file__).parent
 
@@ -230,12 +233,38 @@ def _quiz_hints(result: Backward) -> dict[str, str]:
     return hints
 
 
-def explorer_area(inputs: int) -> Area:
+def explorer_area(inputs: int, beside: bool = False) -> Area:
     """The figure's box on the page in a 1920×1080 window (``explorer.css``'s bands: the input band at most
-    ``INPUT_ROWS`` rows high, so many inputs do not shrink the figure), in pixels."""
+    ``INPUT_ROWS`` rows high, so many inputs do not shrink the figure), in pixels; ``beside``: with the
+    caption in a column beside the figure instead of a band below it."""
     rows = min(math.ceil(inputs / INPUTS_PER_ROW), INPUT_ROWS)
-    width, height = page_box(BANDS_PX + rows * INPUT_ROW_PX)
-    return Area(width, height, 0.0)
+    width, height = page_box(TITLE_PX + (0 if beside else CAPTION_PX) + rows * INPUT_ROW_PX)
+    return Area(width - (CAPTION_COLUMN_PX if beside else 0), height, 0.0)
+
+
+def explorer_figure(result: Backward, inputs: int, renderer: str = "auto", style: Style | None = None
+                    ) -> tuple[Figure, bool]:
+    """The page's figure of ``result`` (its slotted final frame) and whether the caption stands beside it: laid out
+    for the box above a caption band, or — where that layout does not reach the readable size crossing its edges no
+    more often than plain ``dot`` (a graph whose layouts are all tall for the band's wide box) — for the box beside
+    a caption column, when that layout does better (readable first, then fewer crossings)."""
+    operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
+    needed = readable_px(operations)
+
+    def laid(beside: bool) -> Figure:
+        box = explorer_area(inputs, beside)
+        return Figure(slotted(result), renderer=renderer, caption=False, style=page_style(style),
+                      kinds=("gradients",), area=Area(box.width, box.height, needed))
+
+    def merit(figure: Figure, beside: bool) -> tuple[bool, int]:
+        excess = layout_crossings(figure.layout) - plain_dot_crossings(result.graph, figure.backend)
+        return text_px(figure.layout, figure.style, explorer_area(inputs, beside)) >= needed, -max(excess, 0)
+
+    below = laid(False)
+    if operations > SEARCH_LIMIT or merit(below, False) == (True, 0):
+        return below, False
+    beside = laid(True)
+    return (beside, True) if merit(beside, True) > merit(below, False) else (below, False)
 
 
 def explorer_html(result: Backward, *, quiz: str | None = None, renderer: str = "auto",
@@ -253,10 +282,7 @@ def explorer_html(result: Backward, *, quiz: str | None = None, renderer: str = 
         result = backward(graph, {n.name: float(result.values[nid]) for nid, n in graph.nodes.items()
                                   if n.kind == "input"})
     data = graph_export(result)
-    operations = sum(1 for n in graph.nodes.values() if n.kind == "op")
-    box = explorer_area(len(data["inputs"]))
-    figure = Figure(slotted(result), renderer=renderer, caption=False, style=page_style(style),
-                    kinds=("gradients",), area=Area(box.width, box.height, readable_px(operations)))
+    figure, beside = explorer_figure(result, len(data["inputs"]), renderer, style)
     svg = scaled_svg(figure.render(figure.frames[0], "svg").data, "")
     data["copies"] = {}  # a node → the ids of its copies in the figure (an input before each use, a row's start)
     for copy, nid in figure.scene(figure.frames[0]).copies:
@@ -285,10 +311,10 @@ def explorer_html(result: Backward, *, quiz: str | None = None, renderer: str = 
         f'<label id="forwardbar" hidden>Tangents with respect to <select id="wrt">{options}</select></label>'
         "</header>",
         f'<div class="inputs" style="--per-row:{INPUTS_PER_ROW};--rows:{INPUT_ROWS}">{inputs}</div>',
-        '<main id="figure">', svg,
+        f'<div class="stage{" beside" if beside else ""}"><main id="figure">', svg,
         '<aside id="panel" hidden><button id="close" type="button" aria-label="close">&#215;</button>'
         '<div id="panel-body"></div></aside></main>',
-        '<div id="status" role="alert"></div><div id="caption"></div>',
+        '<div class="notes"><div id="status" role="alert"></div><div id="caption"></div></div></div>',
         f'<script type="application/json" id="gv-data">{payload}</script>',
         f"<script>{op_table(n.op for n in graph.nodes.values() if n.op)}</script>",
         f"<script>{STEPPER}</script>",
