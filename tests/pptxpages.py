@@ -17,6 +17,7 @@ through each slide's picture box. ``deck_boxes`` reads the boxes from the deck i
 
 from __future__ import annotations
 
+import atexit
 import re
 import shutil
 import subprocess
@@ -63,7 +64,9 @@ def convert_all(decks: Sequence[Path], folder: Path | None = None) -> list[Path]
     """Each of ``decks`` converted to PDF by one run of LibreOffice Impress (its start costs seconds),
     as ``deck-1.pdf``, ``deck-2.pdf``, … in ``folder``."""
     office, _ = soffice()
-    folder = folder or Path(tempfile.mkdtemp(prefix="gradviz-pptx-"))
+    if folder is None:
+        folder = Path(tempfile.mkdtemp(prefix="gradviz-pptx-"))
+        atexit.register(shutil.rmtree, folder, True)  # the PDFs are read until the run ends
     named = [folder / "decks" / f"deck-{k}.pptx" for k in range(1, len(decks) + 1)]  # decks are all slides.pptx
     named[0].parent.mkdir(parents=True, exist_ok=True)
     for deck, copy in zip(decks, named):
@@ -78,7 +81,11 @@ def convert_all(decks: Sequence[Path], folder: Path | None = None) -> list[Path]
 
 def page_pictures(pdf: Path) -> list[list[Box]]:
     """Each page's pictures, in drawing order, in pixels of a 1920-pixel-wide page."""
-    folder = Path(tempfile.mkdtemp(prefix="gradviz-pages-"))
+    with tempfile.TemporaryDirectory(prefix="gradviz-pages-") as folder:
+        return _pictures(pdf, Path(folder))
+
+
+def _pictures(pdf: Path, folder: Path) -> list[list[Box]]:
     first = ET.fromstring(subprocess.run(["pdftohtml", "-xml", "-i", "-q", "-stdout", "-zoom", "1", "-f", "1", "-l",
                                           "1", str(pdf)], capture_output=True, text=True, check=True,
                                          timeout=120).stdout.encode()).find("page")

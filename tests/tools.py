@@ -76,11 +76,14 @@ def browser(width: int = 1300, height: int = 1000, arguments: tuple[str, ...] = 
                 "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}",
                 f"--window-size={width},{height}", *arguments):
         options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     try:
-        yield driver
+        driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+        try:
+            yield driver
+        finally:
+            driver.quit()
     finally:
-        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)  # the profile (tens of MB) is the run's alone
 
 
 def soffice() -> tuple[str, str]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
 from ..errors import GradvizError
@@ -29,7 +30,7 @@ from ..ir.arguments import check_fields, checked_methods
 from .choices import ASPECTS, BASE_FONT_SIZE, LOOKS, RANKDIRS
 
 if TYPE_CHECKING:
-    from .looks import Scene
+    from .looks import EdgeLook, NodeLook, Scene
 
 __all__ = ["Style", "THEMES", "RANKDIRS", "LOOKS", "ASPECTS", "BASE_FONT_SIZE"]
 
@@ -40,6 +41,7 @@ __all__ = ["Style", "THEMES", "RANKDIRS", "LOOKS", "ASPECTS", "BASE_FONT_SIZE"]
 _LIGHT = ("white", "#222222", "#666666", "#AAAAAA", "#F3F3F3", "#FBE3D2", "#0072B2", "#D55E00", "#7A7A7A",
           "#A34400", "#E07B39")
 _PALETTE = re.compile("|".join(re.escape(c) for c in _LIGHT))
+RESTYLED = 1 << 16  # restyled nodes and edges kept (``_restyled``): a deck's figure and its search have a few thousand
 _FONT_SIZE = re.compile(r'fontsize="?([\d.]+)"?')
 THEMES: dict[str, tuple[str, ...]] = {
     "light": _LIGHT,
@@ -87,31 +89,37 @@ class Style:
         return _FONT_SIZE.sub(lambda m: f"fontsize={float(m.group(1)) * scale:g}", source) if scale != 1 else source
 
     def apply(self, sc: "Scene") -> "Scene":
-        """The scene drawn in this style (the default style returns it unchanged)."""
-        recolour = self._recolour
-        scale = self.font_size / BASE_FONT_SIZE
-        if (self.theme, scale) == ("light", 1):  # only the direction can change
+        """The scene drawn in this style (the default style returns it unchanged). The frames of one figure and
+        the layouts the look search tries share most nodes and edges: each is restyled once (``_restyled``)."""
+        if (self.theme, self.font_size) == ("light", BASE_FONT_SIZE):  # only the direction can change
             if self.rankdir in ("auto", "LR"):
                 return sc
             return replace(sc, graph_attrs=tuple((key, self.rankdir if key == "rankdir" else value)
                                                  for key, value in dict(sc.graph_attrs, fontcolor=_LIGHT[1]).items()))
-
-        def attrs(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-            out = []
-            for key, value in pairs:
-                if key == "fontsize":
-                    value = f"{float(value) * scale:g}"
-                elif key == "rankdir" and self.rankdir != "auto":
-                    value = self.rankdir
-                out.append((key, recolour(value)))
-            return tuple(out)
-
         return replace(
             sc,
-            nodes=tuple(replace(n, label=recolour(n.label), attrs=attrs(n.attrs)) for n in sc.nodes),
-            edges=tuple(replace(e, label=None if e.label is None else recolour(e.label), attrs=attrs(e.attrs))
-                        for e in sc.edges),
-            caption=None if sc.caption is None else recolour(sc.caption),
-            graph_attrs=attrs(dict(sc.graph_attrs, fontcolor=_LIGHT[1]).items()),  # the caption's ink
-            node_defaults=attrs(sc.node_defaults),
-            edge_defaults=attrs(sc.edge_defaults))
+            nodes=tuple(_restyled(self, n) for n in sc.nodes),
+            edges=tuple(_restyled(self, e) for e in sc.edges),
+            caption=None if sc.caption is None else self._recolour(sc.caption),
+            graph_attrs=self._attrs(dict(sc.graph_attrs, fontcolor=_LIGHT[1]).items()),  # the caption's ink
+            node_defaults=self._attrs(sc.node_defaults),
+            edge_defaults=self._attrs(sc.edge_defaults))
+
+    def _attrs(self, pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+        """DOT attributes in this style: font sizes scaled, colours of the theme, the direction set."""
+        scale = self.font_size / BASE_FONT_SIZE
+        out = []
+        for key, value in pairs:
+            if key == "fontsize":
+                value = f"{float(value) * scale:g}"
+            elif key == "rankdir" and self.rankdir != "auto":
+                value = self.rankdir
+            out.append((key, self._recolour(value)))
+        return tuple(out)
+
+
+@lru_cache(maxsize=RESTYLED)
+def _restyled(style: Style, item: "NodeLook | EdgeLook") -> "NodeLook | EdgeLook":
+    """A node or an edge of a scene in ``style`` (its label recoloured, its attributes restyled)."""
+    label = None if item.label is None else style._recolour(item.label)
+    return replace(item, label=label, attrs=style._attrs(item.attrs))
