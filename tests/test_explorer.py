@@ -191,6 +191,12 @@ def test_the_page_shows_no_cancellation_noise(browser, tmp_path) -> None:
     assert state["val"][index[logit]] == 0 and shown(state["v"][index[logit]]) == 0
     assert state["adj"][index["q"]] == 0 and state["adj"][index["s"]] == 1
     assert not any(re.search(r"e−1[5-9]", text or "") for text in state["v"] + state["g"])
+    agree = gradviz.parse("P = exp(a) + exp(b); Q = exp(a + 2) + exp(b + 2); L = exp(a)/P − exp(a + 2)/Q")
+    write_explorer(agree.backward({"a": 0.3, "b": -0.7}), tmp_path / "agree")  # two softmaxes that agree
+    open_page(browser, tmp_path / "agree" / "index.html")
+    state = page_state(browser)
+    inputs = [k for k, n in enumerate(agree.nodes.values()) if n.kind == "input"]
+    assert state["val"][-1] == 0 and [state["adj"][k] for k in inputs] == [0, 0], state  # as the figures give
 
 
 @pytest.mark.slow

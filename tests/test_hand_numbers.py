@@ -24,10 +24,13 @@ from hypothesis import strategies as st
 import gradviz
 from gradviz.cli import cli
 from gradviz.derive.documents import derivation_markdown, derivation_latex
+from gradviz.derive.lecture import lecture
 from gradviz.eval.backward import backward
+from gradviz.eval.symbolic import symbolic_of
 from gradviz.ir.numbers import HAND_BITS, hand_bits
 from gradviz.outputs import check as checking
 from gradviz.outputs.report import grad_table
+from gradviz.render.figure import render_frames
 from gradviz.render.frames import frames
 from gradviz.render.scene import scene
 from gradviz.text.lines import plain
@@ -327,3 +330,35 @@ def _by_hand(computed: Decimal, shown: str) -> Decimal:
 
 def _fraction_of(text: str) -> Fraction:
     return Fraction(text.replace("−", "-"))
+
+
+#: Formulas whose output is identically zero, computed through rounded values two ways (a softmax and the softmax
+#: of shifted logits, σ and its definition, log of a product and the sum of logs, …): floats leave 1e−17 where a
+#: student computes 0.
+CANCELLING = [
+    "L = exp(a)/(exp(a) + exp(b)) − exp(a + 1)/(exp(a + 1) + exp(b + 1))",
+    "L = σ(a) − 1/(1 + exp(−a))",
+    "L = log(a² + 1) + log(b² + 1) − log((a² + 1)(b² + 1))",
+    "L = tanh(a) − (exp(a) − exp(−a))/(exp(a) + exp(−a))",
+    "L = √(a² + b²)·√(a² + b²) − a² − b²",
+    "L = exp(a) exp(b) − exp(a + b)",
+    "P = exp(a) + exp(b); Q = exp(a + 2) + exp(b + 2); L = exp(a)/P (log(exp(a)/P) − log(exp(a + 2)/Q))"
+    " + exp(b)/P (log(exp(b)/P) − log(exp(b + 2)/Q))",
+]
+
+
+@pytest.mark.parametrize("formula", CANCELLING)
+def test_a_sum_that_cancels_to_its_terms_rounding_reads_zero(formula: str) -> None:
+    """The output is identically zero (``sympy``), so is every gradient: at twelve points each, the output's
+    forward line and every gradient line end ``= 0``, and no number below 1e−12 shows in the final figure."""
+    graph = gradviz.parse(formula)
+    sym = symbolic_of(graph)
+    assert sp.simplify(sp.expand_log(sym.in_inputs(sym.definition(graph.output_id)), force=True).rewrite(sp.exp)) == 0
+    rng = random.Random(formula)
+    for _ in range(12):
+        result = graph.backward({name: round(rng.uniform(-2, 2), 2) for name in graph.inputs})
+        derivation = lecture(result)
+        for line in (derivation.forward[-1], *derivation.gradients):
+            assert plain(line).endswith(" = 0"), plain(line)
+        figure = render_frames(result, which="final")[0].data.decode("utf-8")
+        assert not re.search(r"\de[−-]1[2-9]|\de[−-][2-9]\d", figure), formula

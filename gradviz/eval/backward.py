@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Any, Mapping
 
 from ..ir.graph import Graph
-from ..ir.numbers import hand as hand_number
+from ..ir.numbers import hand as hand_number, hand_sum
 from ..ir.ops import OPS, EvaluationDomainError
 from ..errors import EvaluationError
 from .forward import forward, node_error
@@ -101,7 +101,9 @@ class _Numbers:
         return self._bounded(upstream * local, "gradient")
 
     def plus(self, total: Any, contribution: Any) -> Any:
-        return contribution if total is None else self._bounded(total + contribution, "gradient")
+        if total is None:
+            return contribution
+        return self._bounded(hand_sum(total, contribution) if self.hand else total + contribution, "gradient")
 
     def settle(self, nid: str, total: Any) -> Any:
         return total

@@ -11,11 +11,12 @@ the tests' reference. sympy and mpmath are imported on first use, so parsing nev
 from __future__ import annotations
 
 import math
+import operator
 from fractions import Fraction
 from types import SimpleNamespace
 from typing import Any
 
-from .numbers import HAND_BITS, MAX_DIGITS, as_float, hand, hand_bits
+from .numbers import HAND_BITS, MAX_DIGITS, as_float, hand, hand_bits, hand_sum
 
 __all__ = ["FLOAT", "HAND", "symbolic", "Math"]
 
@@ -39,6 +40,7 @@ def _pow(x: float, n: Any) -> float:
 
 
 FLOAT = Math(
+    add=operator.add, sub=operator.sub,
     pi=math.pi, e=math.e, exp=math.exp, log=math.log, sqrt=math.sqrt, sin=math.sin, cos=math.cos,
     tan=math.tan, sinh=math.sinh, cosh=math.cosh, tanh=math.tanh, erf=math.erf, abs=abs,
     sign=lambda x: float((x > 0) - (x < 0)), step=_step, max=max, min=min, pow=_pow,
@@ -130,6 +132,7 @@ def _hand_pow(x: Fraction, n: Any) -> Fraction:
 
 
 HAND = Math(
+    add=hand_sum, sub=lambda a, b: hand_sum(a, -b),
     pi=hand(math.pi), e=hand(math.e),
     exp=lambda x: _rounded("exp", x, _ONE), log=_hand_log, sqrt=_hand_sqrt,
     sin=lambda x: _rounded("sin", x, _ZERO), cos=lambda x: _rounded("cos", x, _ONE),
@@ -178,6 +181,7 @@ def symbolic() -> Math:
             return sympy.Piecewise((then, condition), (otherwise, True))
 
         _SYMBOLIC = Math(
+            add=operator.add, sub=operator.sub,
             pi=sympy.pi, e=sympy.E, exp=sympy.exp, log=sympy.log, sqrt=sympy.sqrt, sin=sympy.sin,
             cos=sympy.cos, tan=sympy.tan, sinh=sympy.sinh, cosh=sympy.cosh, tanh=sympy.tanh, erf=sympy.erf,
             abs=sympy.Abs, sign=sympy.sign, step=lambda x, at_zero: sympy.Heaviside(x, number(at_zero)),

@@ -16,11 +16,12 @@ from typing import Any
 
 from ..errors import GradvizError
 
-__all__ = ["exact", "format_number", "as_float", "too_long", "short_repr", "hand", "hand_bits", "MAX_DIGITS",
-           "EXACT_DIGITS", "HAND_BITS"]
+__all__ = ["exact", "format_number", "as_float", "too_long", "short_repr", "hand", "hand_bits", "hand_sum",
+           "MAX_DIGITS", "EXACT_DIGITS", "HAND_BITS", "CANCELLED"]
 
 MAX_DIGITS = 1000  # digits of an exact number (numerator or denominator) gradviz accepts
 EXACT_DIGITS = 17  # significant digits an exact transcendental value (tanh(400)) is evaluated to
+CANCELLED = 8  # machine epsilons: a sum this close to zero, relative to its terms' size, is zero (``hand_sum``)
 HAND_BITS = 1200  # bits of a hand number's numerator or denominator (a float's fraction takes up to 1,075)
 _FLOAT_BITS = 1024  # a fraction whose magnitude needs more bits is beyond the range of a float
 
@@ -115,6 +116,17 @@ def format_number(value: Fraction) -> str:
 def hand_bits(value: Fraction) -> int:
     """The size of a hand number: its numerator's or denominator's bit length, whichever is longer."""
     return max(abs(value.numerator).bit_length(), value.denominator.bit_length())
+
+
+def hand_sum(a: Fraction, b: Fraction) -> Fraction:
+    """``a + b`` for hand numbers, zero where it is within ``CANCELLED`` machine epsilons of ``|a| + |b|``: what is
+    left there is the rounding of the floats the two were computed from (p − q of two softmaxes that agree,
+    computed from different logits, is 6.9e−18, not 0), which a hand calculation does not have. The explorer,
+    computing in floats, applies the same rule (``text.numbers.number_policy``)."""
+    total = a + b
+    if total and abs(total) * 2**52 <= CANCELLED * (abs(a) + abs(b)):
+        return Fraction(0)
+    return total
 
 
 def hand(value: Any) -> Fraction:

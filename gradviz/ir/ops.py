@@ -372,10 +372,10 @@ _S = Precedence
 # --- the table -----------------------------------------------------------------------------
 
 _SPECS = (
-    OpSpec("add", "a + b", lambda m, a, b: a + b, lambda m, o, a, b: (m.number(1), m.number(1)), arity=2,
+    OpSpec("add", "a + b", lambda m, a, b: m.add(a, b), lambda m, o, a, b: (m.number(1), m.number(1)), arity=2,
            symbols=("+",), text="+", latex="+", notation="sum", precedence=_S.SUM,
            js=JsForm('a[0] + a[1]', '[1, 1]')),
-    OpSpec("sub", "a − b", lambda m, a, b: a - b, lambda m, o, a, b: (m.number(1), m.number(-1)), arity=2,
+    OpSpec("sub", "a − b", lambda m, a, b: m.sub(a, b), lambda m, o, a, b: (m.number(1), m.number(-1)), arity=2,
            symbols=("-", "−", "–"), text="−", latex="-", notation="sum", precedence=_S.SUM,
            js=JsForm('a[0] - a[1]', '[1, -1]')),
     OpSpec("mul", "a·b (also written by juxtaposition: 2x, θ1θ2)", lambda m, a, b: a * b,

@@ -44,6 +44,7 @@ def _step(x: Any, at_zero: Any) -> Any:
 #: set so that the specs use their textbook forms (the float-only forms branch on Python numbers);
 #: softmax cross-entropy gets its logits already shifted by their largest, as the float form does.
 ARRAY = Math(
+    add=np.add, sub=np.subtract,
     pi=math.pi, e=math.e, exp=np.exp, log=np.log, sqrt=np.sqrt, sin=np.sin, cos=np.cos, tan=np.tan,
     sinh=np.sinh, cosh=np.cosh, tanh=np.tanh, erf=np.vectorize(math.erf, otypes=[float]), abs=np.abs,
     sign=np.sign, step=_step, max=np.maximum, min=np.minimum, pow=lambda x, n: np.power(x, as_float(n)),

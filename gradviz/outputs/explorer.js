@@ -8,8 +8,10 @@
   var DATA = JSON.parse(document.getElementById("gv-data").textContent);
   var OPS = window.gvOps, M = window.gvM, P = DATA.format;
   /* The page computes in floats: a sum this small beside its terms is cancellation noise, shown as
-     the 0 a hand calculation (and gradviz's exact figures) give. */
-  var NOISE = 8 * Number.EPSILON;
+     the 0 a hand calculation (and gradviz's figures: ir/numbers.py hand_sum) give. */
+  var NOISE = P.cancelled * Number.EPSILON;
+  function settled(total, a, b) { return Math.abs(total) <= NOISE * (Math.abs(a) + Math.abs(b)) ? 0 : total; }
+  function sum(a, b) { return settled(a + b, a, b); }
   var SLOT = /\u27e6([a-zA-Z])([\d.]*)\u27e7\u2007*/g;
 
   /* A number under gradviz's policy (text/numbers.py number_policy), through the browser's
@@ -48,9 +50,7 @@
       var op = OPS[node.op], p = node.p, problem = op.e ? op.e(args, p) : null;
       if (!problem) {
         var v = op.v(args, p);
-        if ((node.op === "add" || node.op === "sub") && Math.abs(v) <= NOISE * (Math.abs(args[0]) + Math.abs(args[1]))) {
-          v = 0;  /* 0.5 − 0.6 + 0.1: what is left is the decimals' binary rounding */
-        }
+        if (node.op === "add" || node.op === "sub") { v = settled(v, args[0], args[1]); }  /* 0.5 − 0.6 + 0.1 */
         if (!isFinite(v)) { problem = DATA.words.overflow; } else { val[i] = v; }
       }
       if (problem) { error = {node: i, problem: problem}; }
@@ -75,18 +75,10 @@
         return kind === "p" ? error.problem : fmt(val[+key], P.message);
       });
     } else {
-      var size = new Float64Array(n);  /* what each gradient is the sum of, in size */
-      var settle = function (k) { if (Math.abs(adj[k]) <= NOISE * size[k]) { adj[k] = 0; } };
       adj[out] = 1;
       DATA.steps.forEach(function (s) {
-        settle(s);
-        nodes[s].a.forEach(function (k, pos) {
-          var c = adj[s] * loc[s][pos];
-          adj[k] += c;
-          size[k] += Math.abs(c);
-        });
+        nodes[s].a.forEach(function (k, pos) { adj[k] = sum(adj[k], adj[s] * loc[s][pos]); });
       });
-      nodes.forEach(function (node, k) { if (node.k === "i") { settle(k); } });
     }
     return {val: val, loc: loc, adj: adj, error: error};
   }
@@ -199,9 +191,9 @@
     DATA.steps.forEach(function (s) {
       nodes[s].a.forEach(function (o, pos) {
         var c = state.adj[s] * state.loc[s][pos];
-        running[o] += c;
+        running[o] = sum(running[o], c);
         total[s + "." + pos] = running[o];
-        if (done[s]) { partial[o] += c; received[o] += 1; }
+        if (done[s]) { partial[o] = sum(partial[o], c); received[o] += 1; }
       });
     });
     return {done: done, partial: partial, received: received, total: total,

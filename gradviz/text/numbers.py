@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Any, Iterator, Sequence
 
 from ..errors import GradvizError
-from ..ir.numbers import EXACT_DIGITS, MAX_DIGITS, format_number
+from ..ir.numbers import CANCELLED, EXACT_DIGITS, MAX_DIGITS, format_number
 
 __all__ = ["MINUS", "format_value", "superscript", "SUPERSCRIPTS", "SUBSCRIPTS", "DIGITS", "MAX_SHOWN_DIGITS",
            "digits", "shown_digits", "MESSAGE_DIGITS", "checking_digits", "number_policy"]
@@ -84,9 +84,10 @@ def _shown(value: Any, count: int) -> Fraction:
 
 def number_policy() -> dict[str, Any]:
     """The number format as data, for a page that formats numbers itself (the explorer): significant
-    digits (shown and in messages), where scientific notation starts and its digits, the minus sign."""
+    digits (shown and in messages), where scientific notation starts and its digits, the minus sign, and the
+    machine epsilons within which a sum of its terms' size is zero (``ir.numbers.hand_sum``)."""
     return {"digits": shown_digits(), "message": MESSAGE_DIGITS, "below": SCIENTIFIC_BELOW, "from": SCIENTIFIC_FROM,
-            "scientific": SCIENTIFIC_DIGITS, "minus": MINUS}
+            "scientific": SCIENTIFIC_DIGITS, "minus": MINUS, "cancelled": CANCELLED}
 
 
 def format_value(value: Any, digits: int | None = None) -> str:
