@@ -22,8 +22,9 @@ figure (every frame laid out and rendered as SVG).
 With ``--outputs``: for each rung, the node text at 1920×1080 where each output kind shows it — the
 SVG frame fitted to the slide, the compiled Beamer deck (pdftotext word boxes, the smallest over its
 figure pages), the PowerPoint deck converted by LibreOffice, the HTML player and the explorer in
-headless Chromium — and the largest move of a node between two slides of the Beamer and of the
-PowerPoint deck.
+headless Chromium — the largest move of a node between two slides of the Beamer and of the
+PowerPoint deck, and the explorer's edge crossings against plain ``dot``'s (its figure is laid out for its own
+box: the window less its bands, the captions below the figure or beside it).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from lectures import LECTURES  # noqa: E402
 
 from gradviz.render.crossings import plain_dot_crossings  # noqa: E402
 from gradviz.render.figure import Figure  # noqa: E402
-from gradviz.render.fitting import readable_px  # noqa: E402
+from gradviz.render.fitting import SMALL_GRAPH, readable_px  # noqa: E402
 from gradviz.render.measure import border_runs, constants_astray, crossings, fit, node_boxes, shared_runs  # noqa: E402
 from gradviz.render.reading import sibling_groups, out_of_order, rows_reversed  # noqa: E402
 
@@ -98,8 +99,8 @@ def outputs(rungs: list[tuple[str, Callable[[], "Backward"]]]) -> int:
     from gradviz.outputs.powerpoint import write_pptx
 
     print("| graph | operations | needed | SVG frame | Beamer | PowerPoint | player | explorer "
-          "| Beamer moves | PowerPoint moves |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "| Beamer moves | PowerPoint moves | explorer crossings (plain dot) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     misses = 0
     with window() as driver, tempfile.TemporaryDirectory() as tmp:
         for k, (name, make) in enumerate(rungs):
@@ -112,11 +113,15 @@ def outputs(rungs: list[tuple[str, Callable[[], "Backward"]]]) -> int:
             pptx = measure(write_pptx(result, Path(tmp) / f"pptx{k}"))
             player = player_fit(driver, result, Path(tmp) / f"player{k}").node_px
             explorer = explorer_fit(driver, result, Path(tmp) / f"explorer{k}").node_px
+            page_svg = driver.execute_script("return document.querySelector('#figure svg').outerHTML")
+            crossed, reference = crossings(page_svg.encode("utf-8")), plain_dot_crossings(result.graph, figure.backend)
             sizes = [svg, beamer, pptx.node_text_px, player, explorer]
-            misses += min(sizes) < needed
+            tangled = crossed > reference and operations >= SMALL_GRAPH
+            misses += min(sizes) < needed or tangled
             shown = " | ".join(f"{px:.1f}{'' if px >= needed else ' **miss**'}" for px in sizes)
             print(f"| {name} | {operations} | {needed:.0f} | {shown} | {beamer_moves:.1f} "
-                  f"| {pptx.displacement_px:.1f} |", flush=True)
+                  f"| {pptx.displacement_px:.1f} | {crossed} ({reference}){' **miss**' if tangled else ''} |",
+                  flush=True)
     return 1 if misses else 0
 
 
