@@ -39,10 +39,11 @@ if TYPE_CHECKING:
 __all__ = ["Area", "Fitted", "Laid", "fitted", "filled", "readable_px", "text_px"]
 
 SMALL_GRAPH = 20  # operations: up to here node text must reach 24 px on the slide, beyond it 18 px
-LECTURE_GRAPH = 40  # operations: up to here the search may spend twice its work while no layout is readable
+LECTURE_GRAPH = 40  # operations: up to here the search may spend twice its work while no layout reads, crossing its
+# edges no more often than plain dot and in index order
 SEARCH_LIMIT = 100  # operations: beyond it one layout only; up to it ``SEARCH_WORK`` bounds the search
 SEARCH_WORK = 6_000  # layout units (``budget.layout_work``) the whole search may spend (twice that while no layout of
-# a lecture graph reads): a few seconds; the units price plain ``dot``'s long edges, the candidates' ranks keep edges
+# a lecture graph reads untangled and in order): a few seconds; the units price plain ``dot``'s long edges, the candidates' ranks keep edges
 # short (20–40 ms a layout at 20–40 operations, measured)
 UNREADABLE_CROSSING_PX = 0.05  # px of text a crossing beyond plain dot's costs when no layout is readable
 STRIP = 0.1  # a figure across its area's width that leaves more than this share of the height unused is a strip
@@ -143,7 +144,8 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     readable layout with the fewest crossings wins (then the largest text to ``TEXT_DECIMALS``, then the
     smallest picture), else the largest text, less
     ``UNREADABLE_CROSSING_PX`` for each crossing beyond plain ``dot``'s. The search tries as
-    many choices as ``SEARCH_WORK`` pays for, twice as many while none is readable for a graph of up to
+    many choices as ``SEARCH_WORK`` pays for, twice as many while none is readable, crossing no more often than plain
+    ``dot`` and in index order, for a graph of up to
     ``LECTURE_GRAPH`` operations (counted, not timed, so a busy machine draws the same figure); all layouts together get ``GRAPHVIZ_SECONDS``: on a machine so slow that the search runs past them,
     the best layout made so far is taken (only the first layout's running past them is an error)."""
     operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
@@ -151,7 +153,7 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     box = (area.width, area.height) if area else ASPECTS[style.aspect] or ASPECTS["16:9"]
     candidates = _candidates(style, operations)
     affordable = max(1, SEARCH_WORK // layout_work(result.graph))  # layouts the search pays for
-    unread = 2 * affordable if operations <= LECTURE_GRAPH else affordable  # … while none is readable
+    unsettled = 2 * affordable if operations <= LECTURE_GRAPH else affordable  # … while none reads untangled, in order
     searching = len(candidates) > 1 and affordable > 1
     reference = plain_dot_crossings(result.graph, backend) if searching else 0
     siblings = sibling_groups(result.graph) if searching else []
@@ -166,7 +168,7 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     tried: set[Scene] = set()  # the last frame of each layout made: a choice that draws the same is not laid out again
     laid = 0
     for candidate in candidates:
-        if laid >= (affordable if best_rank is not None and best_rank[0] else unread):
+        if laid >= (affordable if best_rank is not None and best_rank[:3] == (True, 0, 0) else unsettled):
             break
         chosen = candidate.style
         wrap: tuple[int, ...] = ()
@@ -373,7 +375,9 @@ def _candidates(style: "Style", operations: int) -> list[_Candidate]:
     straight, then into three rows at the best of every cut whose rows could fit; gates folded with the second row
     coming back; the operations of one depth in one rank; input columns
     (one, three, two); last, the ordered layouts again with each rank pinned: the three left to right in the order a
-    walk from the output meets the nodes (``ranks.walked``: a layer's units as written), then all in plain ``dot``'s
+    walk from the output meets the nodes (``ranks.walked``: a layer's units as written); paired gates left to right in
+    plain ``dot``'s ranks, in one row and folded into two rows (wide, low nodes: the explorer's wide box fits an LSTM
+    cell over two inputs so, and layer norm's rows read in index order); then all in plain ``dot``'s
     order and in its mirror image (Graphviz's crossing reduction, run on these boxes, can end up crossing more often
     than plain ``dot`` did; the edges' routes differ between an order and its mirror image), then the others in the
     walk's order."""
@@ -398,7 +402,10 @@ def _candidates(style: "Style", operations: int) -> list[_Candidate]:
                 for look in gates[:1]]
     stacked = [_Candidate(replace(style, look=look, rankdir=rankdir), columns) for look in gates
                for rankdir in rankdirs for columns in (1, 3, 2)]
-    pinned = [replace(candidate, pinned=3) for candidate in ordered[:3]]
-    pinned += [replace(candidate, pinned=way) for way in (1, 2) for candidate in ordered]
+    walked = [replace(candidate, pinned=3) for candidate in ordered[:3]]
+    paired = [_Candidate(replace(style, look=look, rankdir=rankdirs[0]), copies=True, ordered=True, fold=fold)
+              for look in gates[1:] for fold in (0, 1, 2)]
+    pinned = [replace(candidate, pinned=way) for way in (1, 2) for candidate in ordered]
     pinned += [replace(candidate, pinned=3) for candidate in ordered[3:]]
-    return boxes + beside(False, False) + ordered + beside(True, False) + beside(False, True) + stacked + pinned
+    return (boxes + beside(False, False) + ordered + beside(True, False) + beside(False, True) + stacked + walked
+            + paired + pinned)
