@@ -6,6 +6,7 @@ frame fitted into a 1920×1080 slide, measured from the SVG gradviz writes.
     python bench/figures.py --lectures # the same over lecture graphs of other kinds (bench/lectures.py)
     python bench/figures.py --outputs  # node text in every output kind (minutes: LaTeX, LibreOffice, Chromium)
     python bench/figures.py --outputs --lectures  # the same over bench/lectures.py
+    python bench/figures.py --explorer --lectures # the explorer's figure as laid out for its page (seconds, no browser)
 
 Columns: operations; node text in pixels on the slide and the size it must reach (24 px up to
 20 operations, 18 px up to 40); the picture's aspect ratio; edge labels nearer another edge
@@ -125,6 +126,34 @@ def outputs(rungs: list[tuple[str, Callable[[], "Backward"]]]) -> int:
     return 1 if misses else 0
 
 
+def explorer(rungs: list[tuple[str, Callable[[], "Backward"]]]) -> int:
+    """The third table (``--explorer``): the explorer's figure as laid out for its page, measured without a browser:
+    node text in its box at 1920×1080, crossings against plain ``dot``'s, where the captions stand."""
+    from gradviz.outputs.explorer import explorer_area, explorer_figure, graph_export
+    from gradviz.render.fitting import text_px
+
+    print("| graph | operations | needed | node text | crossings (plain dot) | look | captions | seconds |")
+    print("|---|---|---|---|---|---|---|---|")
+    misses = 0
+    for name, make in rungs:
+        result = make()
+        operations = sum(1 for n in result.graph.nodes.values() if n.kind == "op")
+        needed = readable_px(operations)
+        inputs = len(graph_export(result)["inputs"])
+        started = time.perf_counter()
+        figure, beside = explorer_figure(result, inputs)
+        svg = figure.render(figure.frames[0], "svg").data
+        seconds = time.perf_counter() - started
+        px = text_px(figure.layout, figure.style, explorer_area(inputs, beside))
+        crossed, reference = crossings(svg), plain_dot_crossings(result.graph, figure.backend)
+        tangled = crossed > reference and operations >= SMALL_GRAPH
+        misses += px < needed or tangled
+        print(f"| {name} | {operations} | {needed:.0f} | {px:.1f}{'' if px >= needed else ' **miss**'} "
+              f"| {crossed} ({reference}){' **miss**' if tangled else ''} | {figure.style.look} {figure.style.rankdir} "
+              f"| {'beside' if beside else 'below'} | {seconds:.1f} |", flush=True)
+    return 1 if misses else 0
+
+
 def centres(svg: bytes) -> dict[str, tuple[float, float]]:
     """Node centres from the SVG, y growing upwards as in Graphviz's layout."""
     return {nid: ((x0 + x1) / 2, -(y0 + y1) / 2) for nid, (x0, y0, x1, y1) in node_boxes(svg).items()}
@@ -134,4 +163,5 @@ if __name__ == "__main__":
     chosen = FAMILIES if "--families" in sys.argv[1:] else LECTURES if "--lectures" in sys.argv[1:] else None
     graphs = [(rung.name, rung.make) for rung in LADDER] if chosen is None else \
         [(name, lambda text=text: make(text)) for name, text in chosen.items()]
-    sys.exit(outputs(graphs) if "--outputs" in sys.argv[1:] else main(graphs))
+    sys.exit(outputs(graphs) if "--outputs" in sys.argv[1:] else explorer(graphs) if "--explorer" in sys.argv[1:]
+             else main(graphs))

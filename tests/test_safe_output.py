@@ -244,7 +244,8 @@ def test_a_file_too_big_for_the_limit_is_a_clean_error_without_temporary_files(t
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of being killed
         resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))
 
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    # under the limit a module's bytecode would be written cut short (and read back so by every later process)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent), "PYTHONDONTWRITEBYTECODE": "1"}
     run = subprocess.run([sys.executable, "-c", "from gradviz.cli import main; main()", "render",
                           "(θ1θ2x − y)²", "--at", "θ1=2,θ2=-1,x=3,y=1", "-o", str(tmp_path / "out"), "--format", "svg"],
                          capture_output=True, text=True, env=env, preexec_fn=limit, timeout=120)

@@ -31,6 +31,15 @@ def test_lecture_program_reads_like_the_slide_and_agrees_with_diff() -> None:
     _agrees_with_diff(graph)
 
 
+def test_the_program_leaves_the_shared_views_evaluated() -> None:
+    """The program is built unevaluated; the local derivatives it uses are memoised and shared by every graph of the
+    same formula, so they are made evaluated: the lecture's derivation reads 2c afterwards, not 2c^(2 − 1)."""
+    graph = gradviz.parse("(θ1θ2x − y)²")
+    assert graph.symbolic.program.forward
+    again = gradviz.parse("(θ1θ2x − y)²").forward_mode({"θ1": 2, "θ2": -1, "x": 3, "y": 1}, wrt="θ1")
+    assert "∂L/∂θ1 = ∂L/∂c · ∂c/∂θ1 = 2c · xθ2 = 2cxθ2 = −14 × (−3) = 42" in again.derivation().text
+
+
 def test_mlp_program_is_linear_in_the_graph_and_agrees_with_diff() -> None:
     graph = mlp((2, 2, 1), "tanh", "mse", data=XOR_DATA, expanded=True).graph
     program = graph.symbolic.program
