@@ -114,7 +114,8 @@ def outputs(rungs: list[tuple[str, Callable[[], "Backward"]]]) -> int:
             pptx = measure(write_pptx(result, Path(tmp) / f"pptx{k}"))
             player = player_fit(driver, result, Path(tmp) / f"player{k}").node_px
             explorer = explorer_fit(driver, result, Path(tmp) / f"explorer{k}").node_px
-            page_svg = driver.execute_script("return document.querySelector('#figure svg').outerHTML")
+            page_svg = driver.execute_script(  # as XML: the page's HTML serialisation writes &nbsp;
+                "return new XMLSerializer().serializeToString(document.querySelector('#figure svg'))")
             crossed, reference = crossings(page_svg.encode("utf-8")), plain_dot_crossings(result.graph, figure.backend)
             sizes = [svg, beamer, pptx.node_text_px, player, explorer]
             tangled = crossed > reference and operations >= SMALL_GRAPH

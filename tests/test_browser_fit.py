@@ -137,7 +137,8 @@ def test_many_inputs_scroll_within_their_band_and_the_figure_keeps_its_room(wind
     explorer = explorer_fit(window, result, tmp_path)
     assert len(graph.inputs) == 20 and not explorer.inputs_shown  # the third row is scrolled to
     assert explorer.node_px >= readable_px(36) and explorer.output_in_view and not explorer.page_scrolls, explorer
-    svg = window.execute_script("return document.querySelector('#figure svg').outerHTML").encode("utf-8")
+    svg = window.execute_script(  # as XML: the page's HTML serialisation writes &nbsp;
+        "return new XMLSerializer().serializeToString(document.querySelector('#figure svg'))").encode("utf-8")
     reference = plain_dot_crossings(graph, get_backend("auto"))
     assert crossings(svg) <= reference, (crossings(svg), reference)
     figure, caption = (box(window, window.find_element(By.ID, name)) for name in ("figure", "caption"))
