@@ -15,12 +15,14 @@ __all__ = ["rnn", "softmax", "mlp", "batch_norm", "attention", "chain", "lstm", 
 MOST = 40  # operations: the thresholds' range
 
 
-def rnn(steps: int, inputs: int = 1) -> str:
-    """A recurrent net over ``inputs`` inputs a step unrolled over ``steps`` time steps, then a sigmoid and BCE."""
+def rnn(steps: int, inputs: int = 1, squared: bool = False) -> str:
+    """A recurrent net over ``inputs`` inputs a step unrolled over ``steps`` time steps, then a sigmoid and BCE
+    (or, ``squared``, a linear read-out and the squared error)."""
     drive = ["u x{t}"] if inputs == 1 else [f"u{k} x{{t}}{k}" for k in range(1, inputs + 1)]
     lines = [f"h{t} = tanh(w h{t - 1} + " + " + ".join(d.format(t=t) for d in drive) + " + b)"
              for t in range(1, steps + 1)]
-    return "\n".join(lines + [f"p = σ(v h{steps} + c); L = −y log(p) − (1 − y) log(1 − p)"])
+    loss = f"L = (v h{steps} + c − y)²" if squared else f"p = σ(v h{steps} + c); L = −y log(p) − (1 − y) log(1 − p)"
+    return "\n".join(lines + [loss])
 
 
 def softmax(k: int, features: int) -> str:

@@ -297,7 +297,8 @@ def test_a_node_drawn_again_in_a_folded_figure_acts_as_that_node(browser, tmp_pa
     assert all(a == b for a, b in texts().values()) and texts() != {}
     nid, copy = next(iter(again.items()))
     browser.find_element("id", copy).click()  # clicking the copy explains the node
-    assert browser.find_element("id", "panel-body").text.startswith(f"Node {graph.nodes[nid].name}")
+    kind = "Input" if graph.nodes[nid].kind == "input" else "Node"
+    assert browser.find_element("id", "panel-body").text.startswith(f"{kind} {graph.nodes[nid].name}")
     for element in (nid, copy):
         assert "selected" in browser.find_element("id", element).get_attribute("class")
     browser.find_element("css selector", '[data-mode="step"]').click()

@@ -24,8 +24,9 @@ from .layout import Layout, layout, least_length, node_box, padding
 from .measure import (BORDER_LONG, SHARED_LONG, count_crossings, runs_along_borders, runs_together,
                       spline_points, strays)
 from .looks import Scene
-from .ranks import continued, ordered
-from .reading import Siblings, across_inversions, out_of_order, rows_reversed, sibling_groups
+from .ranks import continued, late, ordered
+from .reading import (Siblings, across_inversions, out_of_order, recurrence, rows_reversed, sibling_groups,
+                      step_operations, steps_split)
 from .scene import Drawn, scenes as make_scenes
 
 if TYPE_CHECKING:
@@ -127,11 +128,13 @@ class _Candidate:
     layered: bool = False
     ordered: bool = False
     fold: int = 0  # ordered: rows read the same way, the fold-th cuts ``_wraps`` offers (3: into four; 4: the best
-    # into three of every cut whose rows could fit, not offered as 1 or 2); else a U-turn
+    # into three of every cut whose rows could fit, not offered as 1 or 2; 5: the best after the steps of a
+    # recurrence, ``reading.recurrence``); else a U-turn
     inputs_copied: bool = False  # ordered: an input used by several operations drawn before each
     straight: bool = False  # ordered and folded: each row's longest path kept straight (``Scene.straight``)
     pinned: int = 0  # ordered: each rank kept in plain dot's order across the flow (1), in its mirror image (2) or in
     # the order a walk from the output meets its nodes (3: ``ranks.walked``)
+    late: bool = False  # ordered: each node moved on to the rank before its first use (``ranks.late``)
 
 
 def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backend: "Backend", *,
@@ -159,10 +162,15 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     siblings = sibling_groups(result.graph) if searching else []
     order = _reading(plain_dot_ranks(result.graph, backend), siblings) if searching else ()
     mirrored = tuple(tuple(reversed(members)) for members in order)  # as untangled (a mirror image), read the other way
+    moved = late(result.graph, order) if searching else ()  # each node at the rank before its first use
+    steps = recurrence(result.graph) if searching else ()
+    parts = step_operations(result.graph, steps)
     best: Fitted | None = None
     best_rank: tuple | None = None
-    unfolded: dict[tuple, tuple[Layout, Scene]] = {}  # (look, rankdir, inputs copied, pinned) → its ordered layout in one row
-    wraps: dict[tuple, list[tuple[int, ...]]] = {}  # (that key, four, straight, every) → where to fold it, best first
+    unfolded: dict[tuple, tuple[Layout, Scene]] = {}  # (look, rankdir, inputs copied, pinned, late) → its ordered layout
+    # in one row
+    wraps: dict[tuple, list[tuple[int, ...]]] = {}  # (that key, four, straight, every, at the steps) → where to fold
+    # it, best first
     start = time.monotonic()
     shared = Drawn()  # the frames' texts, nodes and edges per look, drawn once for all candidates
     tried: set[Scene] = set()  # the last frame of each layout made: a choice that draws the same is not laid out again
@@ -172,26 +180,30 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
             break
         chosen = candidate.style
         wrap: tuple[int, ...] = ()
-        row = (chosen.look, chosen.rankdir, candidate.inputs_copied, candidate.pinned)
+        if candidate.late and not steps:  # nodes moved on to their uses: for the steps of a recurrence
+            continue
+        row = (chosen.look, chosen.rankdir, candidate.inputs_copied, candidate.pinned, candidate.late)
+        ranks = moved if candidate.late else mirrored if candidate.pinned == 2 else order
         if candidate.fold and candidate.ordered:
             if row not in unfolded:
                 continue
             four, every = candidate.fold == 3, candidate.fold == 4  # the best fold into four; the best of every
-            # fold into three not offered before; else the fold-th best into two or three
-            key = (row, four, candidate.straight, every)
+            # fold into three not offered before; the best at the steps; else the fold-th best into two or three
+            stepped = steps if candidate.fold == 5 else ()
+            key = (row, four, candidate.straight, every, bool(stepped))
             if key not in wraps:
-                wraps[key] = _wraps(*unfolded[row], result.graph, order, chosen, needed, box, area, reference,
-                                    four=four, straight=candidate.straight, every=every)
-            near = wraps.get((row, False, candidate.straight, False), [])[:2]
+                wraps[key] = _wraps(*unfolded[row], result.graph, ranks, chosen, needed, box, area, reference,
+                                    four=four, straight=candidate.straight, every=every, steps=stepped)
+            near = wraps.get((row, False, candidate.straight, False, False), [])[:2]
             cuts = [cut for cut in wraps[key] if cut not in near] if every else wraps[key]
-            index = 0 if four or every else candidate.fold - 1
+            index = 0 if four or every or stepped else candidate.fold - 1
             if len(cuts) <= index:
                 continue
             wrap = cuts[index]
         looks = [chosen.apply(sc) for sc in make_scenes(
             result, frames, caption=caption, wrt=wrt, look=chosen.look, columns=candidate.columns,
             fold=bool(candidate.fold) and not candidate.ordered, tangents=tangents, copies=candidate.copies,
-            layered=candidate.layered, order=(mirrored if candidate.pinned == 2 else order) if candidate.ordered else (),
+            layered=candidate.layered, order=ranks if candidate.ordered else (),
             wrap=wrap, shared=shared, inputs_copied=candidate.inputs_copied, straight=candidate.straight,
             pinned=bool(candidate.pinned), walk=candidate.pinned == 3)]
         if looks[-1] in tried:  # this choice draws what an earlier one drew (no constant to copy, say)
@@ -200,19 +212,21 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
 
         def disorder(centres: Mapping[str, tuple[float, float]]) -> tuple[int, int, int]:
             return (rows_reversed(centres, chosen.rankdir, looks[-1].rows),
-                    len(out_of_order(siblings, centres, chosen.rankdir, looks[-1].rows, looks[-1].turned)),
+                    len(out_of_order(siblings, centres, chosen.rankdir, looks[-1].rows, looks[-1].turned))
+                    + steps_split(parts, looks[-1].rows),
                     across_inversions(siblings, centres, chosen.rankdir))
         left = GRAPHVIZ_SECONDS - (time.monotonic() - start)
         try:
             if best is not None and not candidate.fold and not candidate.ordered and \
                     _reach(looks, chosen, backend, box, left) < needed:  # too long to read, whatever dot does
                 continue
-            lay = layout(looks, backend, box, timeout=left, disorder=disorder if siblings or looks[-1].folded else None)
+            lay = layout(looks, backend, box, timeout=left,
+                         disorder=disorder if siblings or parts or looks[-1].folded else None)
         except GraphvizTooSlow:  # a machine far slower than the counted work expects: the best layout so far
             if best is None:
                 raise
             break
-        laid += 1
+        laid += not candidate.late  # a recurrence's steps' layouts (four at most) come on top of the budget
         if candidate.ordered and not candidate.fold:
             unfolded[row] = (lay, looks[-1])
         px = text_px(lay, chosen, area)
@@ -254,12 +268,13 @@ def _reading(order: Sequence[Sequence[str]], siblings: Sequence[Siblings]) -> tu
 
 def _wraps(lay: Layout, sc: Scene, graph: "Graph", order: Sequence[Sequence[str]], style: "Style", needed: float,
            box: tuple[float, float], area: Area | None, reference: int, four: bool = False,
-           straight: bool = False, every: bool = False) -> list[tuple[int, ...]]:
+           straight: bool = False, every: bool = False, steps: Sequence[str] = ()) -> list[tuple[int, ...]]:
     """Where to fold an ordered layout (``sc.ranks``, from ``order``) into rows that read the same way
     (``ranks.ordered``; ``layout`` draws each row in its own ranks): the cuts, best first — every cut
     into two rows, and into three the cuts within two ranks of the thirds of the row's length (with ``every``,
     also every other cut into three whose rows, as long as their ranks in the one row, would each fit the box at
-    the readable size; with ``four``: into four, within a rank of the quarters, only). Each
+    the readable size; with ``four``: into four, within a rank of the quarters, only; with ``steps``: into up to
+    four, each row starting after one of these nodes, only). Each
     fold's size is estimated from the layout in one row: its rows as ``ordered`` makes them (nodes
     moved to a later row or drawn again there), each rank as long as its longest node and as wide as
     its nodes together, plus the room Graphviz gave the one row (along the flow only when the rows lie
@@ -318,7 +333,11 @@ def _wraps(lay: Layout, sc: Scene, graph: "Graph", order: Sequence[Sequence[str]
     if every:
         folds += [(a, b) for a in range(1, count) if fits(0, a) for b in range(a + 1, count)
                   if fits(a, b) and fits(b, count) and (a, b) not in folds]
-    if four:  # four rows instead: the cuts within a rank of the quarters
+    if steps:  # rows that each hold whole steps
+        after = sorted({k + 1 for k, members in enumerate(sc.ranks) for nid in members if nid in steps}
+                       & set(range(1, count)))
+        folds = [cuts for size in (1, 2, 3) for cuts in itertools.combinations(after, size)]
+    elif four:  # four rows instead: the cuts within a rank of the quarters
         near = [min(range(count), key=lambda k: abs(starts[k] - starts[-1] * share / 4)) for share in (1, 2, 3)]
         folds = [cuts for cuts in itertools.product(*(range(k - 1, k + 2) for k in near))
                  if 0 < cuts[0] < cuts[1] < cuts[2] < count]
@@ -375,7 +394,10 @@ def _candidates(style: "Style", operations: int) -> list[_Candidate]:
     straight, then into three rows at the best of every cut whose rows could fit; gates folded with the second row
     coming back; the operations of one depth in one rank; input columns
     (one, three, two); last, the ordered layouts again with each rank pinned: the three left to right in the order a
-    walk from the output meets the nodes (``ranks.walked``: a layer's units as written); paired gates left to right in
+    walk from the output meets the nodes (``ranks.walked``: a layer's units as written); for a recurrence only
+    (``reading.recurrence``; on top of the budget), in the walk's order with each node moved on to the rank before its
+    first use (``ranks.late``), with each input used several times drawn before each use and without, in one row and
+    folded after the states, so that each row holds whole steps; paired gates left to right in
     plain ``dot``'s ranks, in one row and folded into two rows (wide, low nodes: the explorer's wide box fits an LSTM
     cell over two inputs so, and layer norm's rows read in index order); then all in plain ``dot``'s
     order and in its mirror image (Graphviz's crossing reduction, run on these boxes, can end up crossing more often
@@ -403,9 +425,12 @@ def _candidates(style: "Style", operations: int) -> list[_Candidate]:
     stacked = [_Candidate(replace(style, look=look, rankdir=rankdir), columns) for look in gates
                for rankdir in rankdirs for columns in (1, 3, 2)]
     walked = [replace(candidate, pinned=3) for candidate in ordered[:3]]
+    later = [_Candidate(replace(style, look=look, rankdir=rankdirs[0]), copies=True, ordered=True, fold=fold,
+                        inputs_copied=copied, straight=bool(fold), pinned=3, late=True)
+             for look in gates[:1] for copied in (True, False) for fold in (0, 5)]
     paired = [_Candidate(replace(style, look=look, rankdir=rankdirs[0]), copies=True, ordered=True, fold=fold)
               for look in gates[1:] for fold in (0, 1, 2)]
     pinned = [replace(candidate, pinned=way) for way in (1, 2) for candidate in ordered]
     pinned += [replace(candidate, pinned=3) for candidate in ordered[3:]]
-    return (boxes + beside(False, False) + ordered + beside(True, False) + beside(False, True) + stacked + walked
+    return (boxes + beside(False, False) + ordered + beside(True, False) + beside(False, True) + stacked + walked + later
             + paired + pinned)

@@ -13,8 +13,8 @@ from .looks import EdgeLook, Scene, dashed
 if TYPE_CHECKING:
     from ..ir.graph import Graph
 
-__all__ = ["depths", "by_depth", "input_columns", "second_row", "turning_nodes", "ordered", "walked", "continued",
-           "continue_rows"]
+__all__ = ["depths", "by_depth", "input_columns", "second_row", "turning_nodes", "ordered", "late", "walked",
+           "continued", "continue_rows"]
 
 
 def depths(graph: "Graph") -> dict[str, int]:
@@ -121,6 +121,23 @@ def ordered(graph: "Graph", order: Sequence[Sequence[str]], edges: Sequence[Edge
     merged = [[nid for part in parts if k < len(part) for nid in part[k]] for k in range(max(map(len, parts)))]
     return (tuple(tuple(members) for members in merged if members),
             tuple(frozenset(nid for members in part for nid in members) for part in parts[1:]), tuple(again))
+
+
+def late(graph: "Graph", order: Sequence[Sequence[str]]) -> tuple[tuple[str, ...], ...]:
+    """``order``'s ranks with each node moved on along the flow as far as its uses allow (to the rank before its
+    first use): a time step's own inputs and their products drawn at that step, not anywhere between the shared
+    weights and the step as plain ``dot`` may leave them, so an unrolled network's steps follow one another."""
+    rank = {nid: k for k, members in enumerate(order) for nid in members}
+    users = graph.consumers()
+    for nid in reversed(graph.nodes):  # each node's consumers are placed before it is
+        uses = [rank[consumer] for consumer, _ in users[nid] if consumer in rank]
+        if nid in rank and uses:
+            rank[nid] = max(rank[nid], min(uses) - 1)
+    ranks: list[list[str]] = [[] for _ in range(max(rank.values(), default=-1) + 1)]
+    for members in order:
+        for nid in members:
+            ranks[rank[nid]].append(nid)
+    return tuple(tuple(members) for members in ranks if members)
 
 
 def walked(ranks: Sequence[Sequence[str]], edges: Sequence[EdgeLook], copies: Sequence[tuple[str, str]] = ()

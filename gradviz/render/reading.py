@@ -25,7 +25,8 @@ import networkx as nx
 if TYPE_CHECKING:
     from ..ir.graph import Graph
 
-__all__ = ["Siblings", "sibling_groups", "out_of_order", "across_inversions", "rows_reversed", "RANK_TOLERANCE"]
+__all__ = ["Siblings", "sibling_groups", "recurrence", "step_operations", "steps_split", "out_of_order", "across_inversions", "rows_reversed",
+           "RANK_TOLERANCE"]
 
 RANK_TOLERANCE = 4.0  # points: two node centres this close along the flow sit in one rank
 _SUBSCRIPTS, _SUPERSCRIPTS = "₀₁₂₃₄₅₆₇₈₉", "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -96,6 +97,39 @@ def sibling_groups(graph: "Graph") -> list[Siblings]:
         if pairs:
             out.append(Siblings(tuple(pairs), swapped))
     return out
+
+
+def recurrence(graph: "Graph") -> tuple[str, ...]:
+    """The longest chain of the user's operations named alike but for their indices, one operation, each in
+    index order depending on the one before (an unrolled network's states ``h1 → h2 → h3``): the steps a
+    folded layout keeps whole, each row starting after one of them. Empty where there is none."""
+    groups: dict[tuple, list[tuple[tuple[int, ...], str]]] = {}
+    for nid, node in graph.nodes.items():
+        index = _index(node.name) if node.kind == "op" and node.named_by_user else None
+        if index is not None:
+            groups.setdefault((index[0], node.op), []).append((index[1], nid))
+    chains = [tuple(nid for _, nid in sorted(members)) for members in groups.values() if len(members) > 1]
+    reach = graph.nx
+    chains = [chain for chain in chains if all(nx.has_path(reach, a, b) for a, b in zip(chain, chain[1:]))]
+    return max(chains, key=len, default=())
+
+
+def step_operations(graph: "Graph", states: Sequence[str]) -> list[frozenset[str]]:
+    """The operations of each step of a recurrence (``recurrence``): those its state needs that the state
+    before it does not."""
+    done: set[str] = set()
+    out = []
+    for state in states:
+        needed = nx.ancestors(graph.nx, state) | {state}
+        out.append(frozenset(nid for nid in needed - done if graph.nodes[nid].kind == "op"))
+        done |= needed
+    return out
+
+
+def steps_split(steps: Sequence[Collection[str]], rows: Mapping[str, int]) -> int:
+    """How many of the steps (``step_operations``) a folded layout's rows (node → row, absent: the first) cut
+    in two: a step a student reads in one piece."""
+    return sum(len({rows.get(nid, 0) for nid in step}) > 1 for step in steps)
 
 
 def out_of_order(siblings: Sequence[Siblings], centres: Mapping[str, tuple[float, float]], rankdir: str,
