@@ -200,15 +200,17 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
             if len(cuts) <= index:
                 continue
             wrap = cuts[index]
-        looks = [chosen.apply(sc) for sc in make_scenes(
+        drawn = make_scenes(
             result, frames, caption=caption, wrt=wrt, look=chosen.look, columns=candidate.columns,
             fold=bool(candidate.fold) and not candidate.ordered, tangents=tangents, copies=candidate.copies,
             layered=candidate.layered, order=ranks if candidate.ordered else (),
             wrap=wrap, shared=shared, inputs_copied=candidate.inputs_copied, straight=candidate.straight,
-            pinned=bool(candidate.pinned), walk=candidate.pinned == 3)]
-        if looks[-1] in tried:  # this choice draws what an earlier one drew (no constant to copy, say)
+            pinned=bool(candidate.pinned), walk=candidate.pinned == 3)
+        last = chosen.apply(drawn[-1])
+        if last in tried:  # this choice draws what an earlier one drew (no constant to copy, say)
             continue
-        tried.add(looks[-1])
+        tried.add(last)
+        looks = [*(chosen.apply(sc) for sc in drawn[:-1]), last]
 
         def disorder(centres: Mapping[str, tuple[float, float]]) -> tuple[int, int, int]:
             return (rows_reversed(centres, chosen.rankdir, looks[-1].rows),
@@ -232,10 +234,13 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
         px = text_px(lay, chosen, area)
         crossed = layout_crossings(lay) if searching else 0
         unordered = sum(disorder({nid: _centre(pins) for nid, pins in lay.nodes.items()})[:2])
-        astray = _astray(lay, looks[-1]) + _tangles(lay, looks[-1]) if searching else 0
         readable = px >= needed
         excess = max(crossed - reference, 0)
-        rank = (readable, -excess if readable else 0.0, -unordered if readable else 0.0, -astray if readable else 0.0,
+        ahead = (readable, -excess if readable else 0.0, -unordered if readable else 0.0)
+        measured = searching and readable and (best_rank is None or ahead >= best_rank[:3])  # else defects cannot
+        # decide: an unreadable layout ranks by its text, one behind the best already loses
+        astray = _astray(lay, looks[-1]) + _tangles(lay, looks[-1]) if measured else 0
+        rank = (*ahead, -astray if readable else 0.0,
                 not candidate.inputs_copied or not readable,
                 round(px, TEXT_DECIMALS) if readable else px - UNREADABLE_CROSSING_PX * excess,
                 -lay.size[0] * lay.size[1] if readable else 0.0)
