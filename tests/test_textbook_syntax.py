@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 import sympy as sp
@@ -537,6 +538,29 @@ def test_what_cannot_be_read_one_way_is_refused_with_how_to_write_it(text: str, 
     with pytest.raises(ParseError) as info:
         parse(text)
     assert fragment in info.value.message, info.value.message
+
+
+UNKNOWN_FUNCTIONS = ["huber", "var", "std", "rms", "gauss", "abc", "hinge", "swiglu", "kld", "dropout", "norm", "pool",
+                     "conv", "cosine", "dist", "logloss", "entropy", "xyz", "huberloss", "sinc", "expit", "tanhshrink"]
+
+
+@pytest.mark.parametrize("word", UNKNOWN_FUNCTIONS)
+def test_a_word_before_a_parenthesis_is_never_silently_the_product_of_its_letters(word: str) -> None:
+    """``huber(r)`` once read as h·u·b·e·r·r (e Euler's number), ``sinc(x)`` as sin(c·x): a run of three or more letters
+    straight before ``(`` that names no function is refused at its column, with the definition and the split spelled
+    out as the ways to write it; each of those then reads as written, and two letters (``xy(1 − x)``) stay a product."""
+    text = f"L = a + {word}(x - y)"
+    with pytest.raises(ParseError) as info:
+        parse(text)
+    message = info.value.message
+    assert f"{word} is used as a function" in message and f"{word}(x) = …" in message, message
+    split = re.search(r"or write (.*) \(…\) to mean", message).group(1)
+    assert split.replace(" ", "") == word and info.value.column == text.index(word) + 1, message
+    defined = parse(f"{word}(r) = r^2; L = a + {word}(x - y)")
+    assert set(defined.inputs) == {"a", "x", "y"}
+    spaced = parse(f"L = a + {split} (x - y)")  # what the letters spell apart: read as written, no refusal
+    assert {"a", "x", "y"} <= set(spaced.inputs) <= {"a", "x", "y"} | set(word)
+    assert set(parse("L = xy(1 - x)").inputs) == {"x", "y"} and set(parse("L = sinx + y").inputs) == {"x", "y"}
 
 
 def test_an_update_named_as_advised_means_the_update() -> None:

@@ -85,6 +85,15 @@ def soup(word: str, pieces: list[names.Piece]) -> str | None:
     return names.function_named(word) if len(word) == 3 else names.near_function(word)
 
 
+def _unknown_function(word: str, pieces: list[names.Piece]) -> bool:
+    """A word of three or more ASCII letters written straight before ``(`` that a split would end with a letter of its
+    own: a function gradviz does not know (``huber(r)``, ``var(x)``, ``sinc(x)``, ``expit(z)``), not the product
+    h·u·b·e·r·r or sin(c·x) the split would silently make (two letters, ``xy(1 − x)``, stay a product; ``sinx``
+    without a parenthesis stays sin(x))."""
+    return len(word) >= 3 and word.isascii() and word.isalpha() and len(pieces) > 1 and \
+        pieces[-1].kind == "name" and pieces[-1].end - pieces[-1].start == 1
+
+
 def soup_message(word: str, letters: list[str], function: str) -> str:
     multiply = f" (to multiply the letters, write {' '.join(letters)})" if len(letters) == len(word) else ""
     return f"'{word}' is read as {'·'.join(letters)} — did you mean {function}(…)?{multiply}"
@@ -477,6 +486,11 @@ class _Program:
                     function = soup(token.text, pieces)
                     if function is not None:
                         self.soups.setdefault(token.text, (token, function, [p.value for p in pieces]))
+                    elif paren and _unknown_function(token.text, pieces):
+                        split = " ".join(token.text[p.start:p.end] for p in pieces)
+                        raise self.src.error(f"{token.text} is used as a function but gradviz has no such function and "
+                                             f"it is not defined; define it first ({token.text}(x) = …), or write "
+                                             f"{split} (…) to mean what its letters spell apart", token.start, token.end)
                 for j, piece in enumerate(pieces):
                     text, start, end = token.text[piece.start : piece.end], token.start + piece.start, token.start + piece.end
                     if piece.kind == "func" and piece.value in self.functions:  # ReLU(z) = … redefined
