@@ -561,6 +561,7 @@ def test_a_word_before_a_parenthesis_is_never_silently_the_product_of_its_letter
     spaced = parse(f"L = a + {split} (x - y)")  # what the letters spell apart: read as written, no refusal
     assert {"a", "x", "y"} <= set(spaced.inputs) <= {"a", "x", "y"} | set(word)
     assert set(parse("L = xy(1 - x)").inputs) == {"x", "y"} and set(parse("L = sinx + y").inputs) == {"x", "y"}
+    assert set(parse("L = alphax(1 - x)").inputs) == {"α", "x"}
 
 
 def test_an_update_named_as_advised_means_the_update() -> None:

@@ -86,12 +86,12 @@ def soup(word: str, pieces: list[names.Piece]) -> str | None:
 
 
 def _unknown_function(word: str, pieces: list[names.Piece]) -> bool:
-    """A word of three or more ASCII letters written straight before ``(`` that a split would end with a letter of its
-    own: a function gradviz does not know (``huber(r)``, ``var(x)``, ``sinc(x)``, ``expit(z)``), not the product
-    h·u·b·e·r·r or sin(c·x) the split would silently make (two letters, ``xy(1 − x)``, stay a product; ``sinx``
-    without a parenthesis stays sin(x))."""
+    """A word of three or more ASCII letters written straight before ``(`` that a split would make into single letters
+    (and functions), ending with a letter: a function gradviz does not know (``huber(r)``, ``var(x)``, ``sinc(x)``,
+    ``expit(z)``), not the product h·u·b·e·r·r or sin(c·x) the split would silently make (two letters, ``xy(1 − x)``,
+    and a spelled Greek letter, ``alphax(1 − x)``, stay a product; ``sinx`` without a parenthesis stays sin(x))."""
     return len(word) >= 3 and word.isascii() and word.isalpha() and len(pieces) > 1 and \
-        pieces[-1].kind == "name" and pieces[-1].end - pieces[-1].start == 1
+        pieces[-1].kind == "name" and all(p.kind == "func" or p.end - p.start == 1 for p in pieces)
 
 
 def soup_message(word: str, letters: list[str], function: str) -> str:
