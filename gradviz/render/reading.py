@@ -11,7 +11,9 @@ whichever of the two puts more of its pairs in order. A folded layout reads its 
 which runs the same way as the first or, turned, back.
 ``out_of_order`` counts the pairs that do not; the layout search mirrors a layout across its flow
 when that puts more pairs in order, or as many and more of them the right way across the flow
-(``across_inversions``); a mirror crosses no edge more.
+(``across_inversions``); a mirror crosses no edge more. The states of an unrolled recurrence
+(``h1 → h2 → h3``, each needing the one before: ``recurrence``) mark its steps, and a folded layout
+reads a step in one row (``step_operations``, ``steps_split``).
 """
 
 from __future__ import annotations
