@@ -27,8 +27,8 @@ import networkx as nx
 if TYPE_CHECKING:
     from ..ir.graph import Graph
 
-__all__ = ["Siblings", "sibling_groups", "recurrence", "step_operations", "steps_split", "out_of_order", "across_inversions", "rows_reversed",
-           "RANK_TOLERANCE"]
+__all__ = ["Siblings", "sibling_groups", "recurrence", "step_operations", "steps_split", "out_of_order",
+           "across_inversions", "rows_reversed", "RANK_TOLERANCE"]
 
 RANK_TOLERANCE = 4.0  # points: two node centres this close along the flow sit in one rank
 _SUBSCRIPTS, _SUPERSCRIPTS = "₀₁₂₃₄₅₆₇₈₉", "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -111,8 +111,7 @@ def recurrence(graph: "Graph") -> tuple[str, ...]:
         if index is not None:
             groups.setdefault((index[0], node.op), []).append((index[1], nid))
     chains = [tuple(nid for _, nid in sorted(members)) for members in groups.values() if len(members) > 1]
-    reach = graph.nx
-    chains = [chain for chain in chains if all(nx.has_path(reach, a, b) for a, b in zip(chain, chain[1:]))]
+    chains = [chain for chain in chains if all(nx.has_path(graph.nx, a, b) for a, b in zip(chain, chain[1:]))]
     return max(chains, key=len, default=())
 
 

@@ -94,6 +94,11 @@ def _unknown_function(word: str, pieces: list[names.Piece]) -> bool:
         pieces[-1].kind == "name" and all(p.kind == "func" or p.end - p.start == 1 for p in pieces)
 
 
+def _undefined(name: str, otherwise: str) -> str:
+    """The refusal of ``name(…)`` where ``name`` is neither a function gradviz has nor one the program defines."""
+    return f"{name} is used as a function but not defined; define it first ({name}(x) = …), or write {otherwise}"
+
+
 def soup_message(word: str, letters: list[str], function: str) -> str:
     multiply = f" (to multiply the letters, write {' '.join(letters)})" if len(letters) == len(word) else ""
     return f"'{word}' is read as {'·'.join(letters)} — did you mean {function}(…)?{multiply}"
@@ -488,9 +493,8 @@ class _Program:
                         self.soups.setdefault(token.text, (token, function, [p.value for p in pieces]))
                     elif paren and _unknown_function(token.text, pieces):
                         split = " ".join(token.text[p.start:p.end] for p in pieces)
-                        raise self.src.error(f"{token.text} is used as a function but gradviz has no such function and "
-                                             f"it is not defined; define it first ({token.text}(x) = …), or write "
-                                             f"{split} (…) to mean what its letters spell apart", token.start, token.end)
+                        raise self.src.error(_undefined(token.text, f"{split} (…) to mean what its letters spell apart"),
+                                             token.start, token.end)
                 for j, piece in enumerate(pieces):
                     text, start, end = token.text[piece.start : piece.end], token.start + piece.start, token.start + piece.end
                     if piece.kind == "func" and piece.value in self.functions:  # ReLU(z) = … redefined
@@ -512,8 +516,7 @@ class _Program:
             raise self.src.error(f"{name} is used as a function; bind it, e.g. {name} = σ, "
                                  f"or write {name}·(…) for a product", start, end)
         if paren and name not in self.assigned and len(name) > 1 and name.isascii() and name.isalpha():  # \text{Mish}(x)
-            raise self.src.error(f"{name} is used as a function but not defined; define it first ({name}(x) = …), "
-                                 f"or write {name}·(…) for a product", start, end)
+            raise self.src.error(_undefined(name, f"{name}·(…) for a product"), start, end)
         if name not in self.assigned and (name in ("e", "π") or (name == "σ" and paren)):
             self.meanings.add(name)
             if name == "σ":
