@@ -29,7 +29,7 @@ import gradviz
 from gradviz.derive import cost, forms
 from gradviz.derive.captions import step_lines
 from gradviz.derive.forms import forms_of, quantities_of, size
-from gradviz.derive.lecture import lecture, shown_forms, typed_decimals
+from gradviz.derive.lecture import lecture, shown_forms, typed_decimals, written_out
 from gradviz.errors import EvaluationError
 from gradviz.eval.symbolic import symbolic_of
 from gradviz.text.lines import Chain, plain
@@ -247,6 +247,36 @@ def test_an_inputs_line_writes_out_the_shorter_form_in_the_inputs(formula) -> No
         assert len(last) <= min(lengths) + 2, (plain(line), lengths)
 
 
+TYPED_TWICE_LOSSES = ("−y log(p) − (1 − y) log(1 − p)", "(p − y)^2", "p(1 − p)", "(p − y)^2 + 0.1 p",
+                      "log(p/(1 − p))", "−log(p) + p", "(1 − p)^2 y + p^2 (1 − y)", "p/(1 + p)")
+TYPED_TWICE_PREDICTIONS = ("σ(w x + b)", "σ(w1 x1 + w2 x2 + b)", "tanh(w x + b)", "exp(w x)", "sqrt(w^2 + x^2)")
+TYPED_TWICE_SLACK = 16  # characters: sympy factors 1 − tanh²(z) apart where the chain keeps it whole
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("loss", TYPED_TWICE_LOSSES)
+def test_a_quantity_typed_twice_reads_written_out_as_if_typed_once(loss: str) -> None:
+    """A loss that writes its prediction out twice (``−y log(σ(wx + b)) − (1 − y) log(1 − σ(wx + b))``) ends each
+    input's line in the inputs as the loss that names it once (``p = σ(wx + b)``) does: what cancels once the two
+    copies are one (``σ(…)(1 − σ(…))/(1 − σ(…))``) is cancelled, and the line equals ``sympy.diff`` of the loss."""
+    for prediction in TYPED_TWICE_PREDICTIONS:
+        twice = gradviz.parse(loss.replace("p", f"({prediction})"))
+        once = gradviz.parse(f"p = {prediction}; L = {loss}")
+        oracle = symbolic_of(once).expansions[once.output_id]
+        for name in twice.inputs:
+            end_twice, end_once = (Chain(written_out(graph, forms_of(graph)[graph.node(name).id]), graph,
+                                         in_inputs=True) for graph in (twice, once))
+            read_twice, read_once = plain(end_twice), plain(end_once)
+            assert len(read_twice) <= len(read_once) + TYPED_TWICE_SLACK, (loss, prediction, read_twice, read_once)
+            expr = symbolic_of(twice).in_inputs(sympy.Add(*(sympy.Mul(*t) for t in end_twice.terms)))
+            gap = (expr - sympy.diff(oracle, symbolic_of(once).term(once.node(name).id))).rewrite(sympy.exp)
+            symbols = sorted(gap.free_symbols, key=str)
+            at = sympy.lambdify(symbols, gap, "math")
+            for k in range(3):
+                assert abs(at(*(0.2 + 0.31 * j + 0.17 * k for j in range(len(symbols))))) < 1e-9, \
+                    (loss, prediction, name, read_twice)
+
+
 @pytest.mark.parametrize("formula, at, node, printed", [
     ("r = w x + b − y; L = min(|r|, 1)²/2 + max(|r| − 1, 0)", {"w": 0.5, "x": 2, "b": 0.1, "y": 0.3}, "b",
      "r[1 > |r|] + [|r| > 1] sgn(r)"),
@@ -378,7 +408,8 @@ def test_every_form_is_sympy_diff_and_every_number_central_differences(case, poi
     for nid, adjoint in forms_of(graph).items():
         if nid == graph.output_id:
             continue
-        for form in (adjoint.product, adjoint.simplified, adjoint.carried):
+        written = (forms.Form(written_out(graph, adjoint)),) if graph.nodes[nid].kind == "input" else ()
+        for form in (adjoint.product, adjoint.simplified, adjoint.carried, *written):
             meant = form.expr.xreplace(quantities)
             number = complex(sympy.N(meant.xreplace(values), 20))
             assert abs(number - result.adjoints[nid]) <= 1e-6 * (1 + abs(result.adjoints[nid])), (text, form)

@@ -26,7 +26,7 @@ from ..eval.symbolic import symbolic_of
 from ..ir.graph import Graph
 from .cost import NAMED_BUDGET, affordable
 
-__all__ = ["Form", "Use", "Adjoint", "forms_of", "quantities_of", "size", "sigmoid", "NAMED_RATIO"]
+__all__ = ["Form", "Use", "Adjoint", "forms_of", "quantities_of", "simplest", "size", "sigmoid", "NAMED_RATIO"]
 
 NAMED_RATIO = 2  # a form in the user's quantities is carried up to this many times the length with temporaries
 NAMED_SLACK = 12  # symbols a simplification may still save on a form written out in the user's quantities
@@ -408,17 +408,20 @@ def _decided(expr: Any) -> Any:
 
 def _signs(expr: Any) -> Any:
     """``expr`` with its signs as lectures write them: a leading minus taken into a factor ``x − 1`` that reads
-    as a complement negated (``−(y − 1)σ(z)`` → ``(1 − y)σ(z)``; ``−2(h − y)`` stays), a complement over ``1 − x``
-    (``_complements``)."""
+    as a complement negated (``−(y − 1)σ(z)`` → ``(1 − y)σ(z)``; ``−2(h − y)`` stays), two such factors both
+    turned (``σ(σ − 1)(2σ − 1)`` → ``σ(1 − σ)(1 − 2σ)``), a complement over ``1 − x`` (``_complements``)."""
     expr = _complements(expr)
-    if not (expr.is_Mul and expr.could_extract_minus_sign()):
+    if not expr.is_Mul:
         return expr
-    factors = list(sympy.Mul.make_args(-expr))
-    turned = next((k for k, f in enumerate(factors) if f.is_Add and _minus_signs(-f) <= _minus_signs(f)
-                   and any(t.is_Number and t.is_positive for t in (-f).args)), None)
-    if turned is None:
+    negative = expr.could_extract_minus_sign()
+    factors = list(sympy.Mul.make_args(-expr if negative else expr))
+    turnable = [k for k, f in enumerate(factors) if f.is_Add and _minus_signs(-f) <= _minus_signs(f)
+                and any(t.is_Number and t.is_positive for t in (-f).args)]
+    turned = turnable[:len(turnable) - (len(turnable) - negative) % 2]  # an even number, one more for the sign
+    if not turned:
         return expr
-    factors[turned] = -factors[turned]
+    for k in turned:
+        factors[k] = -factors[k]
     written = sympy.Mul(*factors)
     return written if written.is_Mul else expr  # sympy multiplies a number into a sum: keep −2(y − 1)
 
@@ -455,6 +458,32 @@ def _renamed_if_shorter(form: Form, renamed: list[Form]) -> Form:
     (``2(H − y)·tanh(C)·o(1 − o)`` stays, not ``2H(1 − o)(H − y)`` for ``H = o tanh(C)``)."""
     best = _shortest(renamed) if renamed else form
     return best if best.size + RENAME_SAVING <= form.size else form
+
+
+def simplest(expr: Any) -> Form:
+    """The shortest of ``expr`` and its simplified candidates, those of ``expr`` multiplied out among them (where
+    terms cancel only then: ``x(σ(1 − y) − y(1 − σ))`` is ``x(σ − y)``), the factored first on a tie (``2(q − 5)``,
+    not ``2q − 10``); ``expr`` itself beyond the budget."""
+    if not affordable(expr):
+        return Form.of(expr)
+    multiplied = sympy.expand(expr)
+    factored = (Form.of(_signs(_conjugates(sympy.factor(expr)))),) if multiplied.is_Add else ()
+    return _shortest([*_simpler(expr), *(_simpler(multiplied) if multiplied != expr else ()), *factored,
+                      Form.of(expr)])
+
+
+def _conjugates(expr: Any) -> Any:
+    """A product with each pair of factors ``(a + b)(a − b)`` multiplied back into ``a² − b²``, as a lecture keeps
+    ``1 − tanh²(z)`` whole (``sympy.factor`` splits it into ``(1 − tanh z)(1 + tanh z)``)."""
+    if not expr.is_Mul:
+        return expr
+    factors = list(expr.args)
+    for j, k in ((j, k) for j in range(len(factors)) for k in range(j + 1, len(factors))):
+        a, b = factors[j], factors[k]
+        if a != 1 and b != 1 and a.is_Add and b.is_Add and len(a.args) == len(b.args) == 2 \
+                and len(sympy.Add.make_args(sympy.expand(a * b))) == 2:
+            factors[j], factors[k] = sympy.expand(a * b), sympy.S.One
+    return sympy.Mul(*factors)
 
 
 def _shortest(candidates: list[Form]) -> Form:

@@ -27,6 +27,7 @@ from ..eval.paths import input_paths
 from ..eval.symbolic import symbolic_of
 from ..eval.tangents import TangentStep, Tangents
 from ..ir.graph import Graph
+from ..ir.ops import OPS
 from ..text.lines import (
     Chain,
     Formula,
@@ -41,7 +42,7 @@ from ..text.lines import (
     Words,
     plain,
 )
-from .forms import Adjoint, Form, Use, forms_of, quantities_of
+from .forms import Adjoint, Form, Use, forms_of, quantities_of, simplest
 
 __all__ = ["Lecture", "lecture", "shown_forms", "forward_lines", "gradient_lines", "typed_decimals", "deduplicated",
            "SHOWN_LIMIT", "tangent_line", "tangent_lines", "cost_lines"]
@@ -135,23 +136,62 @@ def _ends_in_inputs(graph: Graph, adjoint: Adjoint) -> bool:
 
 
 WRITTEN_OUT_SHARE = 0.9  # an input's line writes out another form than the chain's only when this much shorter
+CANCELLED_LIMIT = 1000  # characters of a form written out in the inputs beyond which it is not simplified again
+ARITHMETIC = ("sum", "product", "fraction", "prefix", "power", "identity")  # notations written out to be cancelled
 
 
 def written_out(graph: Graph, adjoint: Adjoint) -> tuple[tuple[Any, ...], ...]:
     """The factors an input's line writes out in the inputs: its simplified form's (the chain's order), or its carried
     or named form's where that reads ``WRITTEN_OUT_SHARE`` as long written out (label smoothing's ``p₁ + 2ε/3 − 1``, not
     ``(a + f(2ε − 3)/(3p₁))/Z`` with p₁ written inside it; a squared hinge's ``−2y(1 − sy)[1 > sy]``, its ``max``
-    decided by the step)."""
+    decided by the step); then one of these simplified again once written out (``_cancelled``) where that reads
+    ``WRITTEN_OUT_SHARE`` as long again (a binary cross-entropy with σ(…) typed twice: ``x₁(σ(…) − y)``)."""
     def chosen() -> tuple[tuple[Any, ...], ...]:
+        lengths: dict[tuple[tuple[Any, ...], ...], int] = {}
+
+        def length(terms: tuple[tuple[Any, ...], ...]) -> int:
+            if terms not in lengths:
+                lengths[terms] = len(plain(Chain(terms, graph, in_inputs=True)))
+            return lengths[terms]
         simplified = _meant(graph, adjoint.simplified)
         others = [_meant(graph, form) for form in (adjoint.carried, adjoint.named)
                   if form is not None and form is not adjoint.simplified]
-        if not others:
-            return simplified
-        length = {terms: len(plain(Chain(terms, graph, in_inputs=True))) for terms in (simplified, *others)}
-        shortest = min(others, key=length.__getitem__)
-        return shortest if length[shortest] < WRITTEN_OUT_SHARE * length[simplified] else simplified
+        best = min(others, key=length) if others else simplified
+        best = best if length(best) < WRITTEN_OUT_SHARE * length(simplified) else simplified
+        cancelled = [_cancelled(graph, terms) for terms in (simplified, *others) if length(terms) <= CANCELLED_LIMIT]
+        shortest = min(cancelled, key=length, default=best)
+        return shortest if length(shortest) < WRITTEN_OUT_SHARE * length(best) else best
     return graph.memo(f"written out:{adjoint.node}", chosen)
+
+
+def _cancelled(graph: Graph, terms: tuple[tuple[Any, ...], ...]) -> tuple[tuple[Any, ...], ...]:
+    """``terms`` with every arithmetic intermediate written out (``p = 1 − o``) and every function call named by one
+    node however often it was typed (σ(w₁x₁ + b) twice is one σ), simplified: what cancels only once written out
+    (``(1 − y)o(1 − o)/p`` is ``(1 − y)o``). Function calls stay nodes, written out when the line is printed."""
+    sym = symbolic_of(graph)
+    swap = {sym.term(nid): written for nid, written in _arithmetic_written_out(graph).items()}
+    return simplest(Form(terms).expr.xreplace(swap)).terms
+
+
+def _arithmetic_written_out(graph: Graph) -> dict[str, Any]:
+    """Every op node's expression with its arithmetic written out down to the inputs and the function calls, each
+    call as the symbol of the first node of the same structure (the same op of the same operands)."""
+    def made() -> dict[str, Any]:
+        sym = symbolic_of(graph)
+        first: dict[Any, str] = {}
+        structure: dict[str, Any] = {}
+        out: dict[str, Any] = {}
+        for nid in graph.order:
+            node = graph.nodes[nid]
+            if node.kind != "op":
+                structure[nid], out[nid] = nid, sym.term(nid)
+                continue
+            structure[nid] = (node.op, node.params, tuple(structure[o] for o in node.operands))
+            same = first.setdefault(structure[nid], nid)
+            out[nid] = OPS[node.op].sympy(tuple(out[o] for o in node.operands), node.params) \
+                if OPS[node.op].notation in ARITHMETIC else sym.term(same)
+        return {nid: e for nid, e in out.items() if graph.nodes[nid].kind == "op"}
+    return graph.memo("arithmetic written out", made)
 
 
 def _meant(graph: Graph, form: Form) -> tuple[tuple[Any, ...], ...]:
