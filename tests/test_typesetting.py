@@ -114,6 +114,28 @@ def test_written_out_in_the_inputs_a_product_keeps_the_chains_order(formula, wri
     assert not any(re.search(r"\(1 − (σ|tanh)[^·]*\)(σ|tanh)\(", line) for line in lines), lines
 
 
+WORD_CALLS = tuple(sorted({spec.text for spec in OPS.values() if spec.notation == "call" and len(spec.text) > 1
+                           and spec.text.isalpha()}, key=len, reverse=True))
+
+
+@pytest.mark.parametrize("formula", [
+    "e = exp(a x); L = e/(1 + e)", "h = tanh(w x); L = w h", "q = log(u); L = v q + u", "s = sin(t); L = k s²",
+    "e = exp(w x + b); L = (x e − y)²", "r = relu(w x); L = a r",
+    "h1 = tanh(w h0 + u x1); h2 = tanh(w h1 + u x2); L = (h2 − y)²",
+])
+def test_a_letter_before_a_call_written_out_is_set_apart(formula) -> None:
+    """A factor named by a letter beside an intermediate written out as a call of a word (``e = exp(ax)``) reads
+    ``a exp(ax)``, as the formula writes ``y log(p)``, never ``aexp(ax)``, which reads as a function ``aexp``."""
+    graph = gradviz.parse(formula)
+    result = graph.backward({name: 0.4 + 0.1 * k for k, name in enumerate(graph.inputs)})
+    for line in [*gradient_lines(result), *gradient_lines(result, expanded=False, joint="juxtaposed"),
+                 *lecture(result).gradients]:
+        text = plain(line)
+        glued = [m.group(0) for m in re.finditer(rf"(?<![A-Za-z])[A-Za-z]+({'|'.join(WORD_CALLS)})\(", text)
+                 if m.group(0)[:-1] not in WORD_CALLS]
+        assert not glued, (text, glued)
+
+
 @pytest.mark.parametrize("typed, written", [
     ("0.12345", "0.12345"), ("1.23456789", "1.23456789"), ("0.044715", "0.044715"), ("2.5", "2.5"), ("250", "250"),
     ("0.001", "0.001"), ("1e-8", "1e−8"), ("⅓", "(1/3)"), ("-⅔", "(−2/3)"), ("\\frac12", "(1/2)"),

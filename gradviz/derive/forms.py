@@ -406,17 +406,18 @@ def _decided(expr: Any) -> Any:
     return sympy.factor_terms(out) if out != expr else expr
 
 
-def _signs(expr: Any) -> Any:
+def _signs(expr: Any, any_sum: bool = False) -> Any:
     """``expr`` with its signs as lectures write them: a leading minus taken into a factor ``x − 1`` that reads
     as a complement negated (``−(y − 1)σ(z)`` → ``(1 − y)σ(z)``; ``−2(h − y)`` stays), two such factors both
-    turned (``σ(σ − 1)(2σ − 1)`` → ``σ(1 − σ)(1 − 2σ)``), a complement over ``1 − x`` (``_complements``)."""
+    turned (``σ(σ − 1)(2σ − 1)`` → ``σ(1 − σ)(1 − 2σ)``), a complement over ``1 − x`` (``_complements``);
+    ``any_sum``: the minus taken into any sum that reads no worse negated (``−x(y − σ)`` → ``x(σ − y)``)."""
     expr = _complements(expr)
     if not expr.is_Mul:
         return expr
     negative = expr.could_extract_minus_sign()
     factors = list(sympy.Mul.make_args(-expr if negative else expr))
     turnable = [k for k, f in enumerate(factors) if f.is_Add and _minus_signs(-f) <= _minus_signs(f)
-                and any(t.is_Number and t.is_positive for t in (-f).args)]
+                and (any_sum or any(t.is_Number and t.is_positive for t in (-f).args))]
     turned = turnable[:len(turnable) - (len(turnable) - negative) % 2]  # an even number, one more for the sign
     if not turned:
         return expr
@@ -461,15 +462,12 @@ def _renamed_if_shorter(form: Form, renamed: list[Form]) -> Form:
 
 
 def simplest(expr: Any) -> Form:
-    """The shortest of ``expr`` and its simplified candidates, those of ``expr`` multiplied out among them (where
-    terms cancel only then: ``x(σ(1 − y) − y(1 − σ))`` is ``x(σ − y)``), the factored first on a tie (``2(q − 5)``,
-    not ``2q − 10``); ``expr`` itself beyond the budget."""
+    """The shortest of ``expr``, its simplified candidates and its factored form (where terms cancel only once
+    multiplied out: ``x(σ(1 − y) − y(1 − σ))`` is ``x(σ − y)``); ``expr`` itself beyond the budget."""
     if not affordable(expr):
         return Form.of(expr)
-    multiplied = sympy.expand(expr)
-    factored = (Form.of(_signs(_conjugates(sympy.factor(expr)))),) if multiplied.is_Add else ()
-    return _shortest([*_simpler(expr), *(_simpler(multiplied) if multiplied != expr else ()), *factored,
-                      Form.of(expr)])
+    factored = Form.of(_signs(_conjugates(sympy.factor(expr)), any_sum=True))
+    return _shortest([*_simpler(expr), factored, Form.of(expr)])
 
 
 def _conjugates(expr: Any) -> Any:

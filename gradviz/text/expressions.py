@@ -175,7 +175,8 @@ class TextbookPrinter(StrPrinter):
     def _kind(self, factor: Any) -> str:
         if factor.is_Number:
             return "number"
-        if spaced_call(factor):
+        if spaced_call(factor) or (factor.is_Symbol and factor.name in self.texts and self.expand is not None
+                                   and self.expand.spaced(factor.name.strip("⟪⟫"))):
             return "call"
         if factor.is_Symbol and factor.name not in self.texts:
             return "word" if sum(ch.isalpha() for ch in factor.name) > 1 and "_" not in factor.name else "other"

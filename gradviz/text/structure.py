@@ -40,44 +40,51 @@ def _call_args(node: "Node", args: list[str], target: Target) -> list[str]:
     return args
 
 
-def apply(graph: "Graph", nid: str, pieces: list[Piece], target: Target, juxtaposed: bool) -> Piece:
+def apply(graph: "Graph", nid: str, pieces: list[Piece], target: Target, juxtaposed: bool,
+          names_kept: bool = True) -> Piece:
     """Node ``nid``'s operation over its operands' pieces, as its spec's ``notation`` writes it;
-    ``juxtaposed`` writes products as the slide does (``θ1θ2x``) instead of with an operator (``θ1·θ2``)."""
+    ``juxtaposed`` writes products as the slide does (``θ1θ2x``) instead of with an operator (``θ1·θ2``);
+    ``names_kept``: the operands the user named are written by their names (else written out: ``a exp(x)``)."""
     node = graph.nodes[nid]
-    return _NOTATION[OPS[node.op].notation](graph, node, pieces, target, juxtaposed)
+    return _NOTATION[OPS[node.op].notation](graph, node, pieces, target, juxtaposed, names_kept)
 
 
-def _sum(graph: "Graph", node: "Node", pieces: list[Piece], target: Target, juxtaposed: bool) -> Piece:
+def _sum(graph: "Graph", node: "Node", pieces: list[Piece], target: Target, juxtaposed: bool,
+         names_kept: bool) -> Piece:
     left, right = pieces
     symbol = target.function(OPS[node.op])
     return target.infix(target.wrap(left, Level.SUM), symbol, target.wrap(right, Level.QUOTIENT), True), Level.SUM
 
 
-def _product(graph: "Graph", node: "Node", pieces: list[Piece], target: Target, juxtaposed: bool) -> Piece:
+def _product(graph: "Graph", node: "Node", pieces: list[Piece], target: Target, juxtaposed: bool,
+         names_kept: bool) -> Piece:
     left, right = pieces
     if not juxtaposed:
         return (target.infix(target.wrap(left, Level.QUOTIENT), target.times, target.wrap(right, Level.PRODUCT), False),
                 Level.QUOTIENT)
     left_text = left[0] if left[1] in (Level.UNARY, Level.PRODUCT, Level.POWER, Level.ATOM) else target.paren(left[0])
     right_text = target.wrap(right, Level.PRODUCT)
-    kinds = [(left_text, "other"), (right_text, lead_kind(graph, node.operands[1]) if right[1] >= Level.PRODUCT
-                                    else "other")]
-    if tail_kind(graph, node.operands[0]) == "word" and left_text == left[0]:
+    kinds = [(left_text, "other"), (right_text, lead_kind(graph, node.operands[1], names_kept)
+                                    if right[1] >= Level.PRODUCT else "other")]
+    if tail_kind(graph, node.operands[0], names_kept) == "word" and left_text == left[0]:
         kinds[0] = (left_text, "word")
     text = target.juxtapose(kinds)
     return text, (Level.UNARY if left[1] == Level.UNARY else Level.PRODUCT)
 
 
-def _power(graph: "Graph", node: "Node", pieces: list[Piece], target: Target, juxtaposed: bool) -> Piece:
+def _power(graph: "Graph", node: "Node", pieces: list[Piece], target: Target, juxtaposed: bool,
+         names_kept: bool) -> Piece:
     """x² (the exponent a parameter) or x^y (the exponent the second operand)."""
     return target.power(pieces[0], node.params[0] if node.params else pieces[1])
 
 
-def _call(graph: "Graph", node: "Node", pieces: list[Piece], target: Target, juxtaposed: bool) -> Piece:
+def _call(graph: "Graph", node: "Node", pieces: list[Piece], target: Target, juxtaposed: bool,
+         names_kept: bool) -> Piece:
     return target.call(target.function(OPS[node.op]), _call_args(node, [p[0] for p in pieces], target))
 
 
-def _indexed(graph: "Graph", node: "Node", pieces: list[Piece], target: Target, juxtaposed: bool) -> Piece:
+def _indexed(graph: "Graph", node: "Node", pieces: list[Piece], target: Target, juxtaposed: bool,
+         names_kept: bool) -> Piece:
     """The k-th element, k from 1: softmax₂(z1, z2, z3)."""
     function = target.subscripted(target.function(OPS[node.op]), str(int(node.params[0]) + 1))
     return target.call(function, [p[0] for p in pieces])
@@ -85,45 +92,47 @@ def _indexed(graph: "Graph", node: "Node", pieces: list[Piece], target: Target, 
 
 _NOTATION = {
     "sum": _sum, "product": _product, "power": _power, "call": _call, "indexed": _indexed,
-    "fraction": lambda graph, node, pieces, target, juxtaposed: target.fraction(*pieces),
-    "prefix": lambda graph, node, pieces, target, juxtaposed: target.negate(pieces[0]),
-    "identity": lambda graph, node, pieces, target, juxtaposed: pieces[0],
-    "root": lambda graph, node, pieces, target, juxtaposed: target.root(pieces[0]),
-    "bars": lambda graph, node, pieces, target, juxtaposed: target.bars(pieces[0]),
+    "fraction": lambda graph, node, pieces, target, juxtaposed, names_kept: target.fraction(*pieces),
+    "prefix": lambda graph, node, pieces, target, juxtaposed, names_kept: target.negate(pieces[0]),
+    "identity": lambda graph, node, pieces, target, juxtaposed, names_kept: pieces[0],
+    "root": lambda graph, node, pieces, target, juxtaposed, names_kept: target.root(pieces[0]),
+    "bars": lambda graph, node, pieces, target, juxtaposed, names_kept: target.bars(pieces[0]),
 }
 
 
 _LEADS = frozenset({"product", "power", "fraction", "identity"})  # written starting with their first operand
 
 
-def lead_kind(graph: "Graph", nid: str) -> str:
+def lead_kind(graph: "Graph", nid: str, names_kept: bool = True) -> str:
     """What a node's written form starts with, for juxtaposition: ``number``, ``call``, ``word``
-    (a name of several letters) or ``other``."""
+    (a name of several letters) or ``other``; ``names_kept``: a node the user named is written by its name."""
     node = graph.nodes[nid]
-    while node.kind == "op" and OPS[node.op].notation in _LEADS and not _stops(graph, node):
+    while node.kind == "op" and OPS[node.op].notation in _LEADS and not (names_kept and node.named_by_user):
         node = graph.nodes[node.operands[0]]
-    return _kind(node)
+    return _kind(node, names_kept)
 
 
-def tail_kind(graph: "Graph", nid: str) -> str:
+def tail_kind(graph: "Graph", nid: str, names_kept: bool = True) -> str:
     """What a node's written form ends with (the factor a following one is juxtaposed to)."""
     node = graph.nodes[nid]
-    while node.kind == "op" and OPS[node.op].notation == "product" and not _stops(graph, node):
+    while node.kind == "op" and OPS[node.op].notation == "product" and not (names_kept and node.named_by_user):
         node = graph.nodes[node.operands[1]]
-    return _kind(node)
+    return _kind(node, names_kept)
 
 
-def _stops(graph: "Graph", node: "Node") -> bool:
-    return node.named_by_user  # a named node is written by its name
-
-
-def _kind(node: "Node") -> str:
+def _kind(node: "Node", names_kept: bool) -> str:
     if node.kind == "const":
         return "number" if node.value is not None else "other"
-    if node.kind == "op" and not node.named_by_user:
-        return "call" if OPS[node.op].notation == "call" and len(OPS[node.op].text) > 1 else "other"
+    if node.kind == "op" and not (names_kept and node.named_by_user):
+        return "call" if spaced_op(node.op) else "other"
     letters = [ch for ch in node.name if ch.isalpha()]
     return "word" if len(letters) > 1 and "_" not in node.name else "other"
+
+
+def spaced_op(op: str) -> bool:
+    """Whether the op is a call of a function named by a word (``exp``, ``ReLU``; not ``σ``): a product sets it apart
+    by a space (``a exp(x)``)."""
+    return OPS[op].notation == "call" and len(OPS[op].text) > 1
 
 
 def definition(graph: "Graph", nid: str, target: Target = UNICODE) -> Piece:
@@ -186,7 +195,7 @@ def _written_out(graph: "Graph", nid: str, target: Target, by_user_names: bool) 
             piece = operand_piece(graph, current, target)
         else:
             piece = apply(graph, current, [operand_piece(graph, o, target) if by_name(o) else memo[o]
-                                           for o in node.operands], target, True)
+                                           for o in node.operands], target, True, by_user_names)
         if len(piece[0]) > WRITTEN_LIMIT:
             cut = piece[0][:WRITTEN_LIMIT] + "…"
             same = [memo[o][0] for o in node.operands if o in memo and memo[o][0] == cut]
@@ -214,6 +223,12 @@ class Expansion:
         if node is None or not self.in_inputs:
             return None
         return written(self.graph, node, self.target)
+
+    def spaced(self, name: str) -> bool:
+        """Whether the intermediate called ``name`` is written out as a call of a function named by a word
+        (``exp(ax)``: a product sets it apart, ``a exp(ax)``, as it does a call in the formula)."""
+        nid = self._ops().get(name)
+        return nid is not None and self.in_inputs and spaced_op(self.graph.nodes[nid].op)
 
     def power(self, name: str, exponent: Fraction) -> str | None:
         """``tanh²(z)`` for an intermediate ``h = tanh(z)`` raised to ``exponent``, as textbooks write
