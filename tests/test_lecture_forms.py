@@ -277,6 +277,26 @@ def test_a_quantity_typed_twice_reads_written_out_as_if_typed_once(loss: str) ->
                     (loss, prediction, name, read_twice)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("loss", TYPED_TWICE_LOSSES)
+def test_no_line_keeps_what_a_complement_cancels(loss: str) -> None:
+    """A line over the nodes never keeps a quotient that cancels once a node defined from a single other node is
+    written out (``(1 − y)o(1 − o)/p`` for ``p = 1 − o`` is ``o(1 − y)``): checked with ``sympy.cancel`` over the
+    losses typed with their prediction twice."""
+    for prediction in TYPED_TWICE_PREDICTIONS:
+        graph = gradviz.parse(loss.replace("p", f"({prediction})"))
+        sym = symbolic_of(graph)
+        single = {sym.term(nid): sym.definition(nid) for nid, node in graph.nodes.items()
+                  if node.kind == "op" and len(sym.definition(nid).free_symbols) == 1
+                  and not sym.definition(nid).atoms(sympy.Function)}
+        for nid, adjoint in forms_of(graph).items():
+            last = adjoint.shown[-1].expr
+            if graph.nodes[nid].kind == "input" or not any(p.exp < 0 for p in last.atoms(sympy.Pow)):
+                continue
+            cancelled = sympy.factor_terms(sympy.cancel(last.xreplace(single)))
+            assert size(cancelled) + SLACK > size(last), (loss, prediction, graph.nodes[nid].name, last, cancelled)
+
+
 @pytest.mark.parametrize("formula, at, node, printed", [
     ("r = w x + b − y; L = min(|r|, 1)²/2 + max(|r| − 1, 0)", {"w": 0.5, "x": 2, "b": 0.1, "y": 0.3}, "b",
      "r[1 > |r|] + [|r| > 1] sgn(r)"),

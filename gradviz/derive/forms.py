@@ -154,6 +154,9 @@ class _Forms:
                             if n.kind == "op" and n.named_by_user and nid != graph.output_id
                             and self.named_size(self.definition(nid)) <= NAMED_BUDGET}  # the user's quantities
         self.relations = {symbol: d for symbol, d in self.definitions.items() if not d.atoms(sympy.Function)}
+        self.relations.update({symbol: self.definition(nid) for symbol, nid in self.temporaries.items()
+                               if len(self.definition(nid).free_symbols) == 1
+                               and not self.definition(nid).atoms(sympy.Function)})  # p = 1 − o: (1 − o)/p cancels
         inner = {symbol: d for symbol, d in self.definitions.items() if not d.atoms(sympy.Add)}  # a₁ = exp(s₁)/Z
         patterns = {(symbol, d) for symbol, d in self.definitions.items() if size(d) > 1}
         patterns |= {(symbol, sympy.together(d.xreplace(inner))) for symbol, d in self.definitions.items()
@@ -263,14 +266,15 @@ class _Forms:
         if not present:
             return []
         written = expr.xreplace(present)
-        if not _has_fraction(written) or not affordable(written):
+        if not _has_fraction(expr) or not affordable(written):
             return []  # no fraction for the relations to cancel (a polynomial is as short as its terms)
         cancelled = sympy.cancel(written)
+        names = [(symbol, d) for symbol, d in self.relations.items() if symbol in self.definitions]  # the user's
         out = []
         for variant in (cancelled, sympy.expand(cancelled)):
             if size(variant) > NAMED_BUDGET:  # sympy's subs takes seconds in so long a form, and nothing that
                 continue  # long comes back short enough to win
-            variant = _by_names(variant, self.relations.items())
+            variant = _by_names(variant, names)
             if not variant.free_symbols - expr.free_symbols - self.relations.keys():
                 out += [Form.of(sympy.factor_terms(variant)),
                         Form.of(sympy.collect(variant, sorted(self.relations.keys() & variant.free_symbols, key=str)))]
