@@ -155,8 +155,7 @@ class _Forms:
                             and self.named_size(self.definition(nid)) <= NAMED_BUDGET}  # the user's quantities
         self.relations = {symbol: d for symbol, d in self.definitions.items() if not d.atoms(sympy.Function)}
         self.relations.update({symbol: self.definition(nid) for symbol, nid in self.temporaries.items()
-                               if len(self.definition(nid).free_symbols) == 1
-                               and not self.definition(nid).atoms(sympy.Function)})  # p = 1 − o: (1 − o)/p cancels
+                               if _complement(self.definition(nid))})  # p = 1 − o: (1 − o)/p cancels
         inner = {symbol: d for symbol, d in self.definitions.items() if not d.atoms(sympy.Add)}  # a₁ = exp(s₁)/Z
         patterns = {(symbol, d) for symbol, d in self.definitions.items() if size(d) > 1}
         patterns |= {(symbol, sympy.together(d.xreplace(inner))) for symbol, d in self.definitions.items()
@@ -448,6 +447,12 @@ def _complements(expr: Any) -> Any:
     return sympy.Mul(*factors)
 
 
+def _complement(definition: Any) -> bool:
+    """Whether a definition is one node shifted by a number, as a complement is (``1 − o``, ``z + 1``)."""
+    return definition.is_Add and len(definition.args) == 2 and any(a.is_Number for a in definition.args) \
+        and len(definition.free_symbols) == 1 and not definition.atoms(sympy.Function)
+
+
 def _minus_signs(total: Any) -> int:
     """How many terms of a sum are written with a minus sign."""
     return sum(1 for term in sympy.Add.make_args(total) if term.could_extract_minus_sign())
@@ -465,13 +470,13 @@ def _renamed_if_shorter(form: Form, renamed: list[Form]) -> Form:
     return best if best.size + RENAME_SAVING <= form.size else form
 
 
-def simplest(expr: Any) -> Form:
-    """The shortest of ``expr``, its simplified candidates and its factored form (where terms cancel only once
-    multiplied out: ``x(σ(1 − y) − y(1 − σ))`` is ``x(σ − y)``); ``expr`` itself beyond the budget."""
+def simplest(expr: Any, factored: bool = True) -> Form:
+    """The shortest of ``expr``, its simplified candidates and (``factored``) its factored form, where terms cancel
+    only once multiplied out (``x(σ(1 − y) − y(1 − σ))`` is ``x(σ − y)``); ``expr`` itself beyond the budget."""
     if not affordable(expr):
         return Form.of(expr)
-    factored = Form.of(_signs(_conjugates(sympy.factor(expr)), any_sum=True))
-    return _shortest([*_simpler(expr), factored, Form.of(expr)])
+    factors = (Form.of(_signs(_conjugates(sympy.factor(expr)), any_sum=True)),) if factored else ()
+    return _shortest([*_simpler(expr), *factors, Form.of(expr)])
 
 
 def _conjugates(expr: Any) -> Any:

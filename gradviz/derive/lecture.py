@@ -136,6 +136,7 @@ def _ends_in_inputs(graph: Graph, adjoint: Adjoint) -> bool:
 
 
 WRITTEN_OUT_SHARE = 0.9  # an input's line writes out another form than the chain's only when this much shorter
+CANCELLED_SHARE = 0.8  # … and that form simplified again once written out only when this much shorter still
 CANCELLED_LIMIT = 1000  # characters of a form written out in the inputs beyond which it is not simplified again
 ARITHMETIC = ("sum", "product", "fraction", "prefix", "power", "identity")  # notations written out to be cancelled
 
@@ -145,7 +146,7 @@ def written_out(graph: Graph, adjoint: Adjoint) -> tuple[tuple[Any, ...], ...]:
     or named form's where that reads ``WRITTEN_OUT_SHARE`` as long written out (label smoothing's ``p₁ + 2ε/3 − 1``, not
     ``(a + f(2ε − 3)/(3p₁))/Z`` with p₁ written inside it; a squared hinge's ``−2y(1 − sy)[1 > sy]``, its ``max``
     decided by the step); then one of these simplified again once written out (``_cancelled``) where that reads
-    ``WRITTEN_OUT_SHARE`` as long again (a binary cross-entropy with σ(…) typed twice: ``x₁(σ(…) − y)``)."""
+    ``CANCELLED_SHARE`` as long (a binary cross-entropy with σ(…) typed twice: ``x₁(σ(…) − y)``)."""
     def chosen() -> tuple[tuple[Any, ...], ...]:
         lengths: dict[tuple[tuple[Any, ...], ...], int] = {}
 
@@ -160,27 +161,31 @@ def written_out(graph: Graph, adjoint: Adjoint) -> tuple[tuple[Any, ...], ...]:
         best = best if length(best) < WRITTEN_OUT_SHARE * length(simplified) else simplified
         cancelled = [_cancelled(graph, terms) for terms in (simplified, *others) if length(terms) <= CANCELLED_LIMIT]
         shortest = min(cancelled, key=length, default=best)
-        return shortest if length(shortest) < WRITTEN_OUT_SHARE * length(best) else best
+        return shortest if length(shortest) < CANCELLED_SHARE * length(best) else best
     return graph.memo(f"written out:{adjoint.node}", chosen)
 
 
 def _cancelled(graph: Graph, terms: tuple[tuple[Any, ...], ...]) -> tuple[tuple[Any, ...], ...]:
     """``terms`` with every arithmetic intermediate written out (``p = 1 − o``) and every function call named by one
     node however often it was typed (σ(w₁x₁ + b) twice is one σ), simplified: what cancels only once written out
-    (``(1 − y)o(1 − o)/p`` is ``(1 − y)o``). Function calls stay nodes, written out when the line is printed."""
+    (``(1 − y)o(1 − o)/p`` is ``(1 − y)o``). Function calls stay nodes, written out when the line is printed. Only
+    where the formula typed a call twice is the result also factored (sympy's ``factor`` is most of the cost)."""
     sym = symbolic_of(graph)
-    swap = {sym.term(nid): written for nid, written in _arithmetic_written_out(graph).items()}
-    return simplest(Form(terms).expr.xreplace(swap)).terms
+    written, typed_twice = _arithmetic_written_out(graph)
+    swap = {sym.term(nid): expr for nid, expr in written.items()}
+    return simplest(Form(terms).expr.xreplace(swap), factored=typed_twice).terms
 
 
-def _arithmetic_written_out(graph: Graph) -> dict[str, Any]:
+def _arithmetic_written_out(graph: Graph) -> tuple[dict[str, Any], bool]:
     """Every op node's expression with its arithmetic written out down to the inputs and the function calls, each
-    call as the symbol of the first node of the same structure (the same op of the same operands)."""
-    def made() -> dict[str, Any]:
+    call as the symbol of the first node of the same structure (the same op of the same operands); and whether a call
+    was typed twice (two nodes of one structure)."""
+    def made() -> tuple[dict[str, Any], bool]:
         sym = symbolic_of(graph)
         first: dict[Any, str] = {}
         structure: dict[str, Any] = {}
         out: dict[str, Any] = {}
+        twice = False
         for nid in graph.order:
             node = graph.nodes[nid]
             if node.kind != "op":
@@ -188,9 +193,11 @@ def _arithmetic_written_out(graph: Graph) -> dict[str, Any]:
                 continue
             structure[nid] = (node.op, node.params, tuple(structure[o] for o in node.operands))
             same = first.setdefault(structure[nid], nid)
-            out[nid] = OPS[node.op].sympy(tuple(out[o] for o in node.operands), node.params) \
-                if OPS[node.op].notation in ARITHMETIC else sym.term(same)
-        return {nid: e for nid, e in out.items() if graph.nodes[nid].kind == "op"}
+            arithmetic = OPS[node.op].notation in ARITHMETIC
+            twice = twice or (same != nid and not arithmetic)
+            out[nid] = OPS[node.op].sympy(tuple(out[o] for o in node.operands), node.params) if arithmetic \
+                else sym.term(same)
+        return {nid: e for nid, e in out.items() if graph.nodes[nid].kind == "op"}, twice
     return graph.memo("arithmetic written out", made)
 
 
