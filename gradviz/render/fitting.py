@@ -47,6 +47,7 @@ SEARCH_WORK = 6_000  # layout units (``budget.layout_work``) the whole search ma
 # a lecture graph reads untangled and in order): a few seconds; the units price plain ``dot``'s long edges, the candidates' ranks keep edges
 # short (20–40 ms a layout at 20–40 operations, measured)
 UNREADABLE_CROSSING_PX = 0.05  # px of text a crossing beyond plain dot's costs when no layout is readable
+UNREADABLE_DISORDER_SHARE = 0.1  # … and the share of its text each sibling out of order or step cut by a fold costs
 STRIP = 0.1  # a figure across its area's width that leaves more than this share of the height unused is a strip
 LARGER = 1.05  # a strip is laid out again for this much larger text (``filled``)
 TEXT_DECIMALS = 1  # readable layouts whose text is this close are alike: the smaller picture wins (Graphviz builds
@@ -145,7 +146,8 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
     forward-mode frames among them show. A layout that reaches the readable size and crosses its
     edges no more often than plain ``dot`` does (``crossings``) ends the search; otherwise the
     readable layout with the fewest crossings wins (then the largest text to ``TEXT_DECIMALS``, then the
-    smallest picture), else the largest text, less
+    smallest picture), else the largest text, less ``UNREADABLE_DISORDER_SHARE`` of it for each sibling out of order
+    or step of a recurrence cut by a fold (a figure in order within a tenth of the largest text wins) and
     ``UNREADABLE_CROSSING_PX`` for each crossing beyond plain ``dot``'s. The search tries as
     many choices as ``SEARCH_WORK`` pays for, twice as many while none is readable, crossing no more often than plain
     ``dot`` and in index order, for a graph of up to
@@ -242,7 +244,8 @@ def fitted(result: "Backward", frames: Sequence["Frame"], style: "Style", backen
         astray = _astray(lay, looks[-1]) + _tangles(lay, looks[-1]) if measured else 0
         rank = (*ahead, -astray if readable else 0.0,
                 not candidate.inputs_copied or not readable,
-                round(px, TEXT_DECIMALS) if readable else px - UNREADABLE_CROSSING_PX * excess,
+                round(px, TEXT_DECIMALS) if readable
+                else px * (1 - UNREADABLE_DISORDER_SHARE * unordered) - UNREADABLE_CROSSING_PX * excess,
                 -lay.size[0] * lay.size[1] if readable else 0.0)
         if best_rank is None or rank > best_rank:
             best, best_rank = Fitted(chosen, looks, lay), rank
