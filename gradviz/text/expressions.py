@@ -111,10 +111,13 @@ def iverson_parts(expr: Any) -> tuple[Any, str, Any]:
     return arg, relation, sympy.S.Zero
 
 
-def spaced_call(factor: Any) -> bool:
+def spaced_call(factor: Any, expand: Expansion | None = None) -> bool:
     """Whether a product sets the factor apart by a space, as a call of a function named by a word: ``y log(p)``,
-    but ``2σ(x)``, ``2|x|``, ``2[x > 0]``."""
-    return factor.is_Function and factor.func.__name__ not in ("Abs", "Heaviside", "sigmoid")
+    but ``2σ(x)``, ``2|x|``, ``2[x > 0]``; with ``expand``, also an intermediate written out as such a call
+    (``a exp(ax)`` for ``e = exp(ax)``)."""
+    if factor.is_Function:
+        return factor.func.__name__ not in ("Abs", "Heaviside", "sigmoid")
+    return expand is not None and factor.is_Symbol and expand.spaced(factor.name.strip("⟪⟫"))
 
 
 def calls_first(factors: list[Any]) -> list[Any]:
@@ -175,8 +178,7 @@ class TextbookPrinter(StrPrinter):
     def _kind(self, factor: Any) -> str:
         if factor.is_Number:
             return "number"
-        if spaced_call(factor) or (factor.is_Symbol and factor.name in self.texts and self.expand is not None
-                                   and self.expand.spaced(factor.name.strip("⟪⟫"))):
+        if spaced_call(factor, self.expand):
             return "call"
         if factor.is_Symbol and factor.name not in self.texts:
             return "word" if sum(ch.isalpha() for ch in factor.name) > 1 and "_" not in factor.name else "other"

@@ -279,8 +279,8 @@ def _juxtaposed(term: tuple, target: Target, expand: Expansion | None, decimals:
         top, level = pieces[0]           # target brackets its numerator itself)
     else:
         for factor, p in zip(numer, pieces):
-            call = spaced_call(factor) or (expand is not None and factor.is_Symbol and expand.spaced(factor.name))
-            parts.append((target.wrap(p, Level.PRODUCT), "call" if call and p[1] >= Level.PRODUCT else "other"))
+            parts.append((target.wrap(p, Level.PRODUCT), "call" if spaced_call(factor, expand) and p[1] >= Level.PRODUCT
+                          else "other"))
         top, level = target.juxtapose(parts), Level.PRODUCT
     if denom:
         below = [print_expr(f, target, expand, decimals) for f in denom]
