@@ -177,13 +177,14 @@ def _children(pid: int) -> list[int]:
                                                 (signal.SIGTERM, 143, "Terminated.")])
 def test_a_signal_stops_a_long_render_at_once_leaving_no_file_and_no_process(tmp_path: Path, number: int, code: int,
                                                                             line: str) -> None:
-    """Ctrl-C (or SIGTERM) while a render of seconds lays out (51 nodes, within the budget, up to 10 s
-    of layouts tried for the best look): one line, exit 130 (143), Graphviz's worker gone,
-    nothing in the output folder."""
+    """Ctrl-C (or SIGTERM) half a second into Graphviz's work on a render of seconds (73 nodes, within
+    the budget, 74 PNG frames: about 7 s after the worker starts here; 51 nodes in SVG left under 2 s,
+    too short a window on a loaded machine, where the render ended first): one line, exit 130 (143),
+    Graphviz's worker gone, nothing in the output folder."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("GRADVIZ_DEBUG", None)
-    process = subprocess.Popen([sys.executable, "-c", "from gradviz.cli import main; main()", "render", fan(25),
-                                "--at", FAN_AT, "-o", str(tmp_path / "o")],
+    process = subprocess.Popen([sys.executable, "-c", "from gradviz.cli import main; main()", "render", fan(36),
+                                "--at", FAN_AT, "-o", str(tmp_path / "o"), "--format", "png"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
                                preexec_fn=in_the_foreground)
     deadline = time.monotonic() + 60  # until Graphviz's worker runs: the CLI is past its imports, laying out
