@@ -26,7 +26,7 @@ from ..eval.symbolic import symbolic_of
 from ..ir.graph import Graph
 from .cost import NAMED_BUDGET, affordable
 
-__all__ = ["Form", "Use", "Adjoint", "forms_of", "quantities_of", "simplest", "size", "sigmoid", "NAMED_RATIO"]
+__all__ = ["Form", "Use", "Adjoint", "forms_of", "quantities_of", "simplest", "has_fraction", "size", "sigmoid", "NAMED_RATIO"]
 
 NAMED_RATIO = 2  # a form in the user's quantities is carried up to this many times the length with temporaries
 NAMED_SLACK = 12  # symbols a simplification may still save on a form written out in the user's quantities
@@ -265,7 +265,7 @@ class _Forms:
         if not present:
             return []
         written = expr.xreplace(present)
-        if not _has_fraction(expr) or not affordable(written):
+        if not has_fraction(expr) or not affordable(written):
             return []  # no fraction for the relations to cancel (a polynomial is as short as its terms)
         cancelled = sympy.cancel(written)
         names = [(symbol, d) for symbol, d in self.relations.items() if symbol in self.definitions]  # the user's
@@ -367,7 +367,7 @@ def _simpler(expr: Any) -> tuple[Form, ...]:
     decided = _decided(expr)
     if decided != expr:
         return (Form.of(decided), *_simpler(decided))
-    if not _has_fraction(expr):  # nothing to cancel; multiplied out, terms may cancel: y(σ − 1) − (y − 1)σ = σ − y
+    if not has_fraction(expr):  # nothing to cancel; multiplied out, terms may cancel: y(σ − 1) − (y − 1)σ = σ − y
         return (Form.of(sympy.factor_terms(expr)), Form.of(sympy.factor_terms(sympy.expand(expr)))) if expr.is_Add else ()
     cancelled = sympy.cancel(expr)
     out = [Form.of(sympy.factor_terms(cancelled))]
@@ -458,7 +458,8 @@ def _minus_signs(total: Any) -> int:
     return sum(1 for term in sympy.Add.make_args(total) if term.could_extract_minus_sign())
 
 
-def _has_fraction(expr: Any) -> bool:
+def has_fraction(expr: Any) -> bool:
+    """Whether ``expr`` divides by something (a power with a negative exponent)."""
     return any(power.exp.is_negative for power in expr.atoms(sympy.Pow))
 
 

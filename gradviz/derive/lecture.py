@@ -42,7 +42,7 @@ from ..text.lines import (
     Words,
     plain,
 )
-from .forms import Adjoint, Form, Use, forms_of, quantities_of, simplest
+from .forms import Adjoint, Form, Use, forms_of, has_fraction, quantities_of, simplest
 
 __all__ = ["Lecture", "lecture", "shown_forms", "forward_lines", "gradient_lines", "typed_decimals", "deduplicated",
            "SHOWN_LIMIT", "tangent_line", "tangent_lines", "cost_lines"]
@@ -173,7 +173,11 @@ def _cancelled(graph: Graph, terms: tuple[tuple[Any, ...], ...]) -> tuple[tuple[
     sym = symbolic_of(graph)
     written, typed_twice = _arithmetic_written_out(graph)
     swap = {sym.term(nid): expr for nid, expr in written.items()}
-    return simplest(Form(terms).expr.xreplace(swap), factored=typed_twice).terms
+    expr = Form(terms).expr
+    out = expr.xreplace(swap)
+    if not typed_twice and (out == expr or not (out.is_Add or has_fraction(out))):  # nothing written out, or a
+        return terms  # product with no fraction: nothing more cancels
+    return simplest(out, factored=typed_twice).terms
 
 
 def _arithmetic_written_out(graph: Graph) -> tuple[dict[str, Any], bool]:

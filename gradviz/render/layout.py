@@ -17,6 +17,7 @@ import json
 import math
 import time
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 import networkx as nx
@@ -314,6 +315,13 @@ _LABEL_SIZES: dict[tuple, tuple[float, float]] = {}  # (backend, defaults, attri
 _LABEL_SIZES_LIMIT = 50_000  # entries; the whole table is dropped beyond it
 
 
+@lru_cache(maxsize=4096)
+def _size_attributes(attrs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """The node attributes that decide a label's size (the last of each name)."""
+    return tuple((k, v) for k, v in dict(attrs).items() if k in ("shape", "fontsize", "fontname", "margin",
+                                                                  "peripheries"))
+
+
 def _measure(scenes: Sequence[Scene], backend: "Backend", timeout: float) -> tuple[dict[str, tuple[float, float]],
                                                                      dict[str, tuple[int, int]]]:
     """Node sizes (inches) and label boxes (points): the maximum over all frames. A label's size
@@ -328,9 +336,7 @@ def _measure(scenes: Sequence[Scene], backend: "Backend", timeout: float) -> tup
     graph_font = tuple((k, v) for k, v in first.graph_attrs if k in ("fontname", "fontsize"))
     for sc in scenes:
         for node in sc.nodes:
-            attrs = tuple((k, v) for k, v in dict(node.attrs).items()
-                          if k in ("shape", "fontsize", "fontname", "margin", "peripheries"))
-            wanted.setdefault((attrs, node.label), set()).add(("node", node.id))
+            wanted.setdefault((_size_attributes(node.attrs), node.label), set()).add(("node", node.id))
         for edge in sc.edges:
             if edge.label is not None:
                 wanted.setdefault(((("shape", "plain"),) + edge_font, edge.label), set()).add(("box", edge.id))

@@ -159,7 +159,10 @@ def count_crossings(paths: list[list[tuple[float, float]]]) -> int:
         for j in range(i + 1, len(paths)):
             if not _overlap(boxes[i], boxes[j]):
                 continue
-            count += _pair_crossings(pieces[i], pieces[j], (paths[i][0], paths[i][-1], paths[j][0], paths[j][-1]))
+            near_j = [a for a in pieces[i] if _overlap(a[4:], boxes[j])]  # only where the paths' boxes overlap
+            near_i = [c for c in pieces[j] if _overlap(c[4:], boxes[i])]
+            if near_i and near_j:
+                count += _pair_crossings(near_j, near_i, (paths[i][0], paths[i][-1], paths[j][0], paths[j][-1]))
     return count
 
 
