@@ -26,7 +26,8 @@ from ..eval.symbolic import symbolic_of
 from ..ir.graph import Graph
 from .cost import NAMED_BUDGET, affordable
 
-__all__ = ["Form", "Use", "Adjoint", "forms_of", "quantities_of", "simplest", "has_fraction", "size", "sigmoid", "NAMED_RATIO"]
+__all__ = ["Form", "Use", "Adjoint", "forms_of", "quantities_of", "simplest", "has_fraction", "size", "sigmoid",
+           "NAMED_RATIO"]
 
 NAMED_RATIO = 2  # a form in the user's quantities is carried up to this many times the length with temporaries
 NAMED_SLACK = 12  # symbols a simplification may still save on a form written out in the user's quantities
