@@ -107,7 +107,9 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-GRID = ["train", "2-4-1", "--grid", "lr=0.01,0.1,0.5,1", "--grid", "hidden=2,4", "--steps", "2000"]
+#: A grid whose two workers train for about 4 s here (within the budget): 2000 steps left them under half a second,
+#: a window a loaded machine could close before the test's signal or kill reached them.
+GRID = ["train", "2-4-1", "--grid", "lr=0.01,0.1,0.5,1", "--grid", "hidden=2,4", "--steps", "16000"]
 
 
 @pytest.mark.slow
