@@ -85,6 +85,31 @@ def test_inverse_functions_and_transposes_are_clear_errors(text: str, fragment: 
     assert fragment in info.value.message and info.value.line == 1 and info.value.column > 1
 
 
+@pytest.mark.parametrize("text, column, marked", [
+    ("\\min_{w} (w - 1)^2", 1, "\\min_"), ("J = \\max_{\\theta} \\log(\\theta)", 5, "\\max_"),
+    ("\\arg\\min_w (w - 1)^2", 1, "\\arg"), ("\\argmax_w w", 1, "\\argmax"),
+    ("\\operatorname*{argmin}_{w} (w - 1)^2", 1, "\\operatorname*{argmin}"),
+    ("\\operatorname{arg\\,min}_w w", 1, "\\operatorname{arg\\,min}"),
+    ("\\operatorname*{max}_w w", 1, "\\operatorname*{max}"),
+])
+def test_an_objective_pasted_with_its_optimisation_asks_for_the_function(text: str, column: int, marked: str) -> None:
+    """A lecture's objective (``\\min_{w}``, ``\\arg\\max_θ``) is refused naming the optimisation and where it
+    is, not as a stray subscript: what to paste is what follows it."""
+    with pytest.raises(ParseError) as info:
+        parse(text)
+    message = info.value.message
+    assert "optimisation over a variable" in message and "paste the function it optimises" in message, message
+    assert (info.value.line, info.value.column) == (1, column) and marked in message
+
+
+@pytest.mark.parametrize("text, oracle", [
+    ("\\min(x, y)", sp.Min(X, Y)), ("\\operatorname*{max}(x, y)", sp.Max(X, Y)),
+    ("\\operatorname*{tanh}(x) + y", sp.tanh(X) + Y),
+])
+def test_min_and_max_of_values_stay_functions(text: str, oracle: sp.Expr) -> None:
+    check(text, oracle, {str(s): AT[str(s)] for s in oracle.free_symbols})
+
+
 def sigmoid(z: sp.Expr) -> sp.Expr:
     return 1 / (1 + sp.exp(-z))
 
