@@ -90,7 +90,8 @@ def test_inverse_functions_and_transposes_are_clear_errors(text: str, fragment: 
     ("\\arg\\min_w (w - 1)^2", 1, "\\arg"), ("\\argmax_w w", 1, "\\argmax"),
     ("\\operatorname*{argmin}_{w} (w - 1)^2", 1, "\\operatorname*{argmin}"),
     ("\\operatorname{arg\\,min}_w w", 1, "\\operatorname{arg\\,min}"),
-    ("\\operatorname*{max}_w w", 1, "\\operatorname*{max}"),
+    ("\\operatorname*{max}_w w", 1, "\\operatorname*{max}"), ("min_w (w - 1)^2", 1, "min_"),
+    ("L = argmax_θ log(θ)", 5, "argmax_"),
 ])
 def test_an_objective_pasted_with_its_optimisation_asks_for_the_function(text: str, column: int, marked: str) -> None:
     """A lecture's objective (``\\min_{w}``, ``\\arg\\max_θ``) is refused naming the optimisation and where it

@@ -54,9 +54,6 @@ _ACCENTED = re.compile(f"[ \t]*(?:(\\{{)[ \t]*(?:\\\\(?:mathbf|boldsymbol|bm|mat
 
 TRANSPOSE = ("a transpose (^T): gradviz works with scalars, so write the product out, "
              "e.g. θ^T x as θ1 x1 + θ2 x2")
-#: An objective pasted with its optimisation (``\min_{w}``, ``\arg\max_θ``, ``\operatorname*{argmin}_w``).
-OPTIMISATION = ("'{}' is an optimisation over a variable (its best value), not a formula to differentiate: "
-                "paste the function it optimises, what follows it")
 _TRANSPOSES = frozenset({"⊤", "ᵀ", "top", "intercal"})
 _BRACKETS = {
     "(": ("open", ")"), "[": ("open", "]"), "{": ("open", "}"),
@@ -234,7 +231,8 @@ def tokenize(source: Source) -> list[Token]:
             token = Token(kind, c, i, i + 1, value)
         elif c == "_":
             if tokens and tokens[-1].end == i and tokens[-1].kind == "func" and tokens[-1].value in ("min", "max"):
-                raise source.error(OPTIMISATION.format(text[tokens[-1].start:i + 1] + "…"), tokens[-1].start, i + 1)
+                raise source.error(names.OPTIMISATION.format(text[tokens[-1].start:i + 1] + "…"), tokens[-1].start,
+                                   i + 1)
             after_name = bool(tokens) and tokens[-1].end == i and tokens[-1].kind in ("word", "name")
             raise source.error("expected a subscript after '_'" if after_name
                                else "unexpected '_': a subscript must follow a letter", i)
@@ -307,7 +305,7 @@ def _command(source: Source, i: int) -> tuple[Token | None, int]:
     if name in _TRANSPOSES:
         raise source.error(TRANSPOSE, i, end)
     if name in ("arg", "argmin", "argmax"):
-        raise source.error(OPTIMISATION.format(written + ("…" if name == "arg" else "")), i, end)
+        raise source.error(names.OPTIMISATION.format(written + ("…" if name == "arg" else "")), i, end)
     if name in ("sum", "prod"):
         raise source.error(f"'{written}' needs an index with numbers as bounds, as in {written}_{{i=1}}^{{3}} x_i", i, end)
     if name in _LATEX_OPS:
@@ -357,7 +355,7 @@ def _styled(source: Source, i: int, m: re.Match) -> tuple[Token, int]:
     braced = _BRACED.match(source.text, m.end() + starred)
     bare = re.sub(r"\\[,;:! ]| ", "", braced.group(1)) if braced is not None else ""  # arg\,min is argmin
     if bare in ("argmin", "argmax") or bare in ("min", "max") and source.text.startswith("_", braced.end()):
-        raise source.error(OPTIMISATION.format(source.text[i:braced.end()]), i, braced.end())
+        raise source.error(names.OPTIMISATION.format(source.text[i:braced.end()]), i, braced.end())
     if braced is None:
         raise source.error(f"expected '{{…}}' after '{m.group()}'", i, m.end())
     content, start, end = braced.group(1), braced.start(1), braced.end(1)
