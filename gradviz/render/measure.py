@@ -159,10 +159,10 @@ def count_crossings(paths: list[list[tuple[float, float]]]) -> int:
         for j in range(i + 1, len(paths)):
             if not _overlap(boxes[i], boxes[j]):
                 continue
-            near_j = [a for a in pieces[i] if _overlap(a[4:], boxes[j])]  # only where the paths' boxes overlap
-            near_i = [c for c in pieces[j] if _overlap(c[4:], boxes[i])]
-            if near_i and near_j:
-                count += _pair_crossings(near_j, near_i, (paths[i][0], paths[i][-1], paths[j][0], paths[j][-1]))
+            i_near_j = [a for a in pieces[i] if _overlap(a[4:], boxes[j])]  # only where the paths' boxes overlap
+            j_near_i = [c for c in pieces[j] if _overlap(c[4:], boxes[i])]
+            if i_near_j and j_near_i:
+                count += _pair_crossings(i_near_j, j_near_i, (paths[i][0], paths[i][-1], paths[j][0], paths[j][-1]))
     return count
 
 

@@ -230,7 +230,7 @@ def tokenize(source: Source) -> list[Token]:
             kind, value = _SINGLE[c]
             token = Token(kind, c, i, i + 1, value)
         elif c == "_":
-            if tokens and tokens[-1].end == i and tokens[-1].kind == "func" and tokens[-1].value in ("min", "max"):
+            if tokens and tokens[-1].end == i and tokens[-1].kind == "func" and tokens[-1].value in names.OPTIMISERS:
                 raise source.error(names.OPTIMISATION.format(text[tokens[-1].start:i + 1] + "…"), tokens[-1].start,
                                    i + 1)
             after_name = bool(tokens) and tokens[-1].end == i and tokens[-1].kind in ("word", "name")
@@ -304,7 +304,7 @@ def _command(source: Source, i: int) -> tuple[Token | None, int]:
         return None, end
     if name in _TRANSPOSES:
         raise source.error(TRANSPOSE, i, end)
-    if name in ("arg", "argmin", "argmax"):
+    if name == "arg" or name in names.OPTIMISERS and name.startswith("arg"):  # \arg\min, \argmax
         raise source.error(names.OPTIMISATION.format(written + ("…" if name == "arg" else "")), i, end)
     if name in ("sum", "prod"):
         raise source.error(f"'{written}' needs an index with numbers as bounds, as in {written}_{{i=1}}^{{3}} x_i", i, end)
@@ -354,7 +354,7 @@ def _styled(source: Source, i: int, m: re.Match) -> tuple[Token, int]:
     starred = m.group() == "\\operatorname" and source.text.startswith("*", m.end())  # limits placed under it
     braced = _BRACED.match(source.text, m.end() + starred)
     bare = re.sub(r"\\[,;:! ]| ", "", braced.group(1)) if braced is not None else ""  # arg\,min is argmin
-    if bare in ("argmin", "argmax") or bare in ("min", "max") and source.text.startswith("_", braced.end()):
+    if bare in names.OPTIMISERS and (bare.startswith("arg") or source.text.startswith("_", braced.end())):
         raise source.error(names.OPTIMISATION.format(source.text[i:braced.end()]), i, braced.end())
     if braced is None:
         raise source.error(f"expected '{{…}}' after '{m.group()}'", i, m.end())

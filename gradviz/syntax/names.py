@@ -26,8 +26,8 @@ from typing import Collection, NamedTuple
 from ..ir.ops import OPS, spelled
 
 __all__ = [
-    "FUNCTIONS", "ARITY", "PAIRED", "UNSUPPORTED", "OPTIMISATION", "WORDS", "GREEK", "LATEX_GREEK", "DECORATIONS",
-    "LETTERS",
+    "FUNCTIONS", "ARITY", "PAIRED", "UNSUPPORTED", "OPTIMISATION", "OPTIMISERS", "WORDS", "GREEK", "LATEX_GREEK",
+    "DECORATIONS", "LETTERS",
     "SplitError", "Piece", "is_letter", "canonical", "read_suffix", "read_index", "split_word", "word_name",
     "assignable_name", "spells_input", "spelling", "function_named", "near_function", "INDEX", "PRIME_COMMANDS", "SUPERSCRIPTS", "MARKS", "PRIMES",
     "STYLES", "STYLED_SUBSCRIPT", "GREEK_SUBSCRIPT", "Suffix",
@@ -58,6 +58,8 @@ WORDS = frozenset("target targets output out net pred label loss cost error err 
 #: An objective pasted with its optimisation (``\\min_{w}``, ``\\arg\\max_θ``, ``min_w``, ``\\operatorname*{argmin}_w``).
 OPTIMISATION = ("'{}' is an optimisation over a variable (its best value), not a formula to differentiate: "
                 "paste the function it optimises, what follows it")
+#: Words that, with an index (``min_w``), are an optimisation rather than a function.
+OPTIMISERS = frozenset({"min", "max", "argmin", "argmax"})
 #: Functions a reader may expect but gradviz has no op for: a clear error instead of a split.
 UNSUPPORTED = frozenset(
     "coth cot sec csc arcsin arccos arctan asin acos atan atan2 arsinh arcosh artanh asinh acosh atanh "
@@ -295,7 +297,7 @@ def split_word(word: str, assigned: Collection[str] = (), paren_follows: bool = 
         ch = word[i]
         if not is_letter(ch):
             before = f" after '{word[pieces[-1].start:pieces[-1].end]}'" if pieces else ""
-            if ch == "_" and word[:i] in ("min", "max", "argmin", "argmax"):  # min_w (w − 1)²
+            if ch == "_" and word[:i] in OPTIMISERS:  # min_w (w − 1)²
                 raise SplitError(OPTIMISATION.format(word[:i + 1] + "…"), 0, i + 1)
             raise SplitError(f"unexpected '{ch}'{before}; subscripts and primes follow a letter", i, i + 1)
         letter_end = _letter_at(word, i)
